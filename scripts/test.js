@@ -1,0 +1,43 @@
+// Runs every suite and prints one closing line: "tests: N passed, N failed".
+// Unit suites run twice, under two server time zones, to prove no result depends on the process TZ.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const outDir = mkdtempSync(join(tmpdir(), 'kairos-test-'));
+const extra = process.argv.slice(2);
+const runs = [
+  { name: 'unit (TZ=UTC)', env: { TZ: 'UTC' }, args: ['--selectProjects', 'unit'] },
+  { name: 'unit (TZ=Pacific/Chatham)', env: { TZ: 'Pacific/Chatham' }, args: ['--selectProjects', 'unit'] },
+  { name: 'e2e (PostgreSQL + Redis)', env: { TZ: 'UTC' }, args: ['--selectProjects', 'e2e', '--maxWorkers=2'] },
+  {
+    name: 'identity e2e on the embedded database',
+    env: { TZ: 'UTC', KAIROS_TEST_DB: 'embedded' },
+    args: ['--selectProjects', 'e2e', '--runInBand', 'test/identity.e2e-spec.ts'],
+  },
+];
+
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+runs.forEach((run, i) => {
+  const outputFile = join(outDir, `run-${i}.json`);
+  console.log(`\n=== ${run.name} ===`);
+  const result = spawnSync(
+    process.execPath,
+    ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', ...run.args, '--json', `--outputFile=${outputFile}`, ...extra],
+    { stdio: 'inherit', env: { ...process.env, ...run.env } },
+  );
+  try {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    if (report.numTotalTestSuites > 0 && report.numTotalTests === 0) exitCode = 1;
+  } catch {
+    failed += 1;
+  }
+  if (result.status !== 0) exitCode = 1;
+});
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(exitCode);

@@ -1,0 +1,47 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { createValidationPipe } from './shared/http/validation.js';
+import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
+
+export const BODY_LIMIT = '1mb';
+
+/** Everything main.ts and the e2e tests share: parsers, pipes, filters, OpenAPI. */
+export function configureApp(app: NestExpressApplication): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+}
+
+export function setupOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Kairos API')
+    .setDescription(
+      'Meeting scheduling: hosts publish availability, invitees book slots. JSON in snake_case; instants in UTC. ' +
+        'Errors: {status_code, error, message}.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Access token from /api/auth/login or a personal API key' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+}
+
+export async function createApp(overrides: Record<string, string | undefined> = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(overrides), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  configureApp(app);
+  return app;
+}

@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsTimeZone } from '../../../shared/validation/time-zone.js';
+import { USERNAME_PATTERN } from '../domain/username.js';
+import type { UserEntity } from '../infrastructure/user.entity.js';
+import type { ApiKeyEntity } from '../infrastructure/api-key.entity.js';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(255)
+  email: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  @IsString() @MinLength(1) @MaxLength(255)
+  name: string;
+
+  @ApiProperty({ minLength: 8, example: 'correct horse battery staple' })
+  @IsString() @MinLength(8, { message: 'password must be at least 8 characters' }) @MaxLength(200)
+  password: string;
+
+  @ApiProperty({ example: 'Europe/London', description: 'IANA time zone' })
+  @IsTimeZone()
+  time_zone: string;
+
+  @ApiProperty({ example: 'ada', description: 'public handle used in booking-page URLs (lowercase letters, digits, -)' })
+  @IsString() @Matches(USERNAME_PATTERN, { message: 'username must be 2-40 lowercase letters, digits or "-", not starting or ending with "-"' })
+  username: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'IANA time zone' }) @IsOptional() @IsTimeZone()
+  time_zone?: string;
+}
+
+export class LoginDto {
+  @ApiProperty() @IsEmail({}, { message: 'email must be a valid email address' })
+  email: string;
+
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  password: string;
+}
+
+export class AccessTokenDto {
+  @ApiProperty() access_token: string;
+  @ApiProperty({ enum: ['Bearer'] }) token_type: 'Bearer';
+  @ApiProperty({ description: 'seconds until the token expires' }) expires_in: number;
+}
+
+export class PublicUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() username: string;
+  @ApiProperty() time_zone: string;
+}
+
+export class UserDto extends PublicUserDto {
+  @ApiProperty() email: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'CI integration' }) @IsString() @MinLength(1) @MaxLength(100)
+  name: string;
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'first characters of the key, to recognise it' }) prefix: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) last_used_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) revoked_at: string | null;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'the secret key; shown only once' }) key: string;
+}
+
+export const toPublicUser = (u: UserEntity): PublicUserDto => ({ id: u.id, name: u.name, username: u.username, time_zone: u.timeZone });
+
+export const toUser = (u: UserEntity): UserDto => ({
+  ...toPublicUser(u),
+  email: u.email,
+  created_at: u.createdAt.toISOString(),
+  updated_at: u.updatedAt.toISOString(),
+});
+
+export const toApiKey = (k: ApiKeyEntity): ApiKeyDto => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  created_at: k.createdAt.toISOString(),
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+});

@@ -1,0 +1,13 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('users')
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar' }) email: string;
+  @Column({ type: 'varchar' }) name: string;
+  @Column({ type: 'varchar' }) username: string;
+  @Column({ name: 'time_zone', type: 'varchar' }) timeZone: string;
+  @Column({ name: 'password_hash', type: 'text', select: false }) passwordHash: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

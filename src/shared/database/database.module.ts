@@ -1,0 +1,51 @@
+import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { baseDataSourceOptions } from './database-options.js';
+import { EmbeddedPostgres } from './embedded-postgres.js';
+
+/** Starts the embedded PostgreSQL when DATABASE_URL is unset, and stops it after the pool has closed. */
+@Injectable()
+export class DatabaseUrlProvider implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+  private embedded?: EmbeddedPostgres;
+  private url?: Promise<string>;
+
+  constructor(private readonly config: AppConfig) {}
+
+  resolve(): Promise<string> {
+    if (!this.url) {
+      if (this.config.databaseUrl) {
+        this.url = Promise.resolve(this.config.databaseUrl);
+      } else {
+        this.embedded = new EmbeddedPostgres(this.config.dataDir);
+        this.logger.log(`DATABASE_URL is unset: starting embedded PostgreSQL (PGlite) in ${this.config.dataDir}`);
+        this.url = this.embedded.start();
+      }
+    }
+    return this.url;
+  }
+
+  get isEmbedded(): boolean {
+    return this.embedded !== undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.embedded?.stop();
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      extraProviders: [DatabaseUrlProvider],
+      inject: [AppConfig, DatabaseUrlProvider],
+      useFactory: async (config: AppConfig, urls: DatabaseUrlProvider) => ({
+        ...baseDataSourceOptions(await urls.resolve(), urls.isEmbedded ? 8 : config.databasePoolSize),
+        autoLoadEntities: true,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

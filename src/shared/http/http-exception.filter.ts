@@ -1,0 +1,67 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { SerializationRetriesExhaustedError } from '../database/run-serializable.js';
+import { PG_EXCLUSION_VIOLATION, sqlState } from '../database/pg-errors.js';
+import { DomainError, type DomainErrorCode } from './domain-error.js';
+
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, gone: 410, unprocessable: 422,
+  rate_limited: 429,
+};
+
+export interface ErrorBody {
+  status_code: number;
+  error: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Turns anything thrown into `{status_code, error, message}`; client mistakes never become a 500. */
+export function toErrorBody(exception: unknown): ErrorBody {
+  // body-parser errors carry a status and a type.
+  // (Nest wraps them in an HttpException whose cause is the original error.)
+  const parserError = ((exception as { cause?: unknown })?.cause ?? exception) as { type?: string; status?: number; message?: string };
+  if (parserError?.type === 'entity.parse.failed') return body(400, `Malformed JSON in request body: ${parserError.message}`);
+  if (parserError?.type === 'entity.too.large') return body(413, 'Request body is larger than 1 MB');
+  if (exception instanceof DomainError) {
+    return body(STATUS_BY_CODE[exception.code], exception.message, exception.details);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'string') return body(status, response);
+    const r = response as { message?: unknown; errors?: unknown };
+    const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+    return body(status, message, r.errors !== undefined ? { errors: r.errors } : undefined);
+  }
+  if (parserError?.type && typeof parserError.status === 'number' && parserError.status < 500) {
+    return body(parserError.status, String((exception as Error).message));
+  }
+  if (exception instanceof SerializationRetriesExhaustedError) {
+    return body(409, 'That time is no longer available: another booking took it. Please pick another time.');
+  }
+  if (sqlState(exception) === PG_EXCLUSION_VIOLATION) {
+    return body(409, 'That time is no longer available. Please pick another time.');
+  }
+  return body(500, 'Internal server error');
+}
+
+function body(status: number, message: string, extra?: Record<string, unknown>): ErrorBody {
+  return { status_code: status, error: STATUS_CODES[status] ?? 'Error', message, ...(extra ?? {}) };
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const response = host.switchToHttp().getResponse<Response>();
+    const errorBody = toErrorBody(exception);
+    if (errorBody.status_code >= HttpStatus.INTERNAL_SERVER_ERROR) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (response.headersSent) return;
+    response.status(errorBody.status_code).json(errorBody);
+  }
+}

@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/bootstrap.js';
+import { Clock, FixedClock } from '../../src/shared/clock/clock.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_REDIS_URL, USE_EMBEDDED_DB } from './test-env.js';
+
+export interface TestAppOptions {
+  /** Pin the clock (tests that depend on "now" must). */
+  now?: string | Date;
+  /** Use Redis (default true). */
+  redis?: boolean;
+  /** Reuse a database (e.g. a second instance on the same database). */
+  database?: TestDatabase;
+  env?: Record<string, string | undefined>;
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof request>;
+  clock: FixedClock | null;
+  database: TestDatabase | null;
+  dataSource: DataSource;
+  redisPrefix: string;
+  /** Closes the app; drops the database and Redis keys unless another instance still uses them. */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/**
+ * The real AppModule over real PostgreSQL and Redis, isolated per test file: its own database and its own Redis key
+ * prefix. Only the clock can be replaced.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = USE_EMBEDDED_DB ? null : (options.database ?? (await createTestDatabase()));
+  const dataDir = USE_EMBEDDED_DB ? mkdtempSync(join(tmpdir(), 'kairos-embedded-')) : undefined;
+  const redisPrefix = options.env?.REDIS_PREFIX ?? `kt_${randomBytes(5).toString('hex')}`;
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database?.url,
+    DATA_DIR: dataDir ?? './data',
+    REDIS_URL: options.redis === false ? undefined : TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    PUBLIC_URL: 'http://kairos.test',
+    ...options.env,
+  };
+  const clock = options.now ? new FixedClock(new Date(options.now)) : null;
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env)] });
+  if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  const server = app.getHttpServer();
+  return {
+    app,
+    http: () => request(server),
+    clock,
+    database,
+    dataSource: app.get(DataSource),
+    redisPrefix,
+    async close({ keepDatabase = false } = {}) {
+      await app.close();
+      if (!keepDatabase) {
+        await database?.drop();
+        if (env.REDIS_URL) await deleteRedisKeys(env.REDIS_URL, redisPrefix);
+      }
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function deleteRedisKeys(url: string, prefix: string) {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
