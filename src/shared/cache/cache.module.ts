@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { type OptionalRedis, REDIS } from '../redis/redis.module.js';
+import { AvailabilityVersions } from './availability-versions.js';
 import { CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 import { RedisCacheStore } from './redis-cache-store.js';
@@ -14,7 +15,8 @@ import { RedisCacheStore } from './redis-cache-store.js';
       useFactory: (redis: OptionalRedis, config: AppConfig) =>
         redis ? new RedisCacheStore(redis, config.redisPrefix) : new MemoryCacheStore(),
     },
+    AvailabilityVersions,
   ],
-  exports: [CacheStore],
+  exports: [CacheStore, AvailabilityVersions],
 })
 export class CacheModule {}

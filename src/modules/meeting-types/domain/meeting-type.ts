@@ -1,0 +1,49 @@
+/** What other contexts (availability, booking, notify, web) read about a meeting type. Pure data. */
+export type MeetingKind = 'one_on_one' | 'group' | 'round_robin' | 'collective';
+
+export type QuestionType = 'text' | 'long_text' | 'single_choice' | 'multi_choice' | 'phone';
+
+export interface BookingQuestion {
+  id: string;            // stable key used in booking `answers`
+  label: string;
+  type: QuestionType;
+  required: boolean;
+  options?: string[];    // single/multi choice
+}
+
+export interface ReminderSetting {
+  offset_minutes: number;  // before the start
+  channel: 'email' | 'sms';
+}
+
+export interface MeetingTypeHost {
+  userId: string;
+  priority: number;        // higher first (round robin tie-break)
+  weight: number;
+}
+
+export interface MeetingTypeSnapshot {
+  id: string;
+  ownerId: string;
+  teamId: string | null;
+  scheduleId: string | null;
+  name: string;
+  slug: string;
+  description: string | null;
+  location: Record<string, unknown> | null;
+  kind: MeetingKind;
+  seats: number | null;
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  slotIntervalMinutes: number | null;
+  minimumNoticeMinutes: number;
+  bookingWindowDays: number | null;
+  maxBookingsPerDay: number | null;
+  questions: BookingQuestion[];
+  reminders: ReminderSetting[];
+  isActive: boolean;
+  isSecret: boolean;
+  /** The hosts whose calendars the type books: the owner for one_on_one/group, host_ids for team kinds. */
+  hosts: MeetingTypeHost[];
+}
