@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EnvironmentVariables } from './env.validation.js';
 
 /** Typed, read-only view of the validated environment. Inject this; never read process.env elsewhere. */
 @Injectable()
 export class AppConfig {
-  readonly jwtSecret: string;
+  /** Signs access tokens and derives booking management tokens. */
+  readonly appSecret: string;
 
   constructor(readonly env: EnvironmentVariables) {
-    // Without a configured secret, tokens are valid for this process only (fine for a single dev instance).
-    this.jwtSecret = env.JWT_SECRET ?? randomBytes(32).toString('hex');
+    this.appSecret = env.APP_SECRET ?? env.JWT_SECRET ?? persistedSecret(env.DATA_DIR);
   }
+
+  get jwtSecret() { return this.appSecret; }
 
   get port() { return this.env.PORT; }
   get databaseUrl() { return this.env.DATABASE_URL; }
@@ -24,10 +28,47 @@ export class AppConfig {
   get logLevel() { return this.env.LOG_LEVEL; }
   get isProduction() { return this.env.NODE_ENV === 'production'; }
   get slotCacheTtlSeconds() { return this.env.SLOT_CACHE_TTL_SECONDS; }
+  get outboxPollIntervalMs() { return this.env.OUTBOX_POLL_INTERVAL_MS; }
+  get notifySweepIntervalMs() { return this.env.NOTIFY_SWEEP_INTERVAL_MS; }
+  get notifyMaxAttempts() { return this.env.NOTIFY_MAX_ATTEMPTS; }
+  get notifyRetryBaseSeconds() { return this.env.NOTIFY_RETRY_BASE_SECONDS; }
+  get sms() {
+    const { SMS_URL: url, SMS_ACCOUNT_SID: accountSid, SMS_AUTH_TOKEN: authToken, SMS_FROM: from } = this.env;
+    return url && accountSid && authToken && from ? { url: url.replace(/\/+$/, ''), accountSid, authToken, from } : null;
+  }
+  get webhookAllowedHosts(): string[] {
+    return (this.env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  }
   get smtpUrl() { return this.env.SMTP_URL; }
   get mailFrom() { return this.env.MAIL_FROM; }
   get encryptionKey() { return this.env.ENCRYPTION_KEY; }
+  get google() {
+    return { clientId: this.env.GOOGLE_CLIENT_ID ?? '', clientSecret: this.env.GOOGLE_CLIENT_SECRET ?? '',
+      authUrl: this.env.GOOGLE_AUTH_URL, tokenUrl: this.env.GOOGLE_TOKEN_URL, apiUrl: this.env.GOOGLE_API_URL.replace(/\/+$/, '') };
+  }
+  get microsoft() {
+    return { clientId: this.env.MICROSOFT_CLIENT_ID ?? '', clientSecret: this.env.MICROSOFT_CLIENT_SECRET ?? '',
+      authUrl: this.env.MICROSOFT_AUTH_URL, tokenUrl: this.env.MICROSOFT_TOKEN_URL, apiUrl: this.env.MICROSOFT_API_URL.replace(/\/+$/, '') };
+  }
+  get calendarPollIntervalSeconds() { return this.env.CALENDAR_POLL_INTERVAL_SECONDS; }
+  get calendarPushEnabled() { return this.env.CALENDAR_PUSH_ENABLED === 'true'; }
+  get calendarPrivateUrlAllowlist(): string[] {
+    return (this.env.CALENDAR_PRIVATE_URL_ALLOWLIST ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }
+}
+
+/**
+ * Zero-setup mode: without APP_SECRET a random one is kept in DATA_DIR so tokens and emailed links survive restarts.
+ * Replicas must share APP_SECRET instead.
+ */
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, '.app-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

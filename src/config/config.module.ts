@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
-import { EnvironmentVariables, validateEnv } from './env.validation.js';
+import { validateEnv } from './env.validation.js';
 
 /**
  * Global configuration on top of @nestjs/config: `.env` (if present) and process.env, validated once at start-up.
@@ -24,8 +24,8 @@ export class AppConfigModule {
         {
           provide: AppConfig,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) =>
-            new AppConfig(Object.assign(new EnvironmentVariables(), readAll(config))),
+          // ConfigService has loaded `.env` into process.env by now; one typed, validated view for the app.
+          useFactory: (_loaded: ConfigService) => new AppConfig(validateEnv({ ...process.env, ...overrides })),
         },
       ],
       exports: [AppConfig],
@@ -33,11 +33,3 @@ export class AppConfigModule {
   }
 }
 
-function readAll(config: ConfigService): Partial<EnvironmentVariables> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(new EnvironmentVariables())) out[key] = config.get(key);
-  for (const key of ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL', 'JWT_SECRET', 'ENCRYPTION_KEY', 'SMTP_URL', 'CORS_ORIGINS']) {
-    out[key] = config.get(key);
-  }
-  return out as Partial<EnvironmentVariables>;
-}

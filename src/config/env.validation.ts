@@ -31,6 +31,11 @@ export class EnvironmentVariables {
   @IsString() @Matches(/^[a-zA-Z0-9:_-]+$/, { message: 'may hold letters, digits, ":", "_" and "-" only' })
   REDIS_PREFIX = 'kairos';
 
+  /** Signs access tokens and derives booking management links; replicas must share it. Kept in DATA_DIR if unset. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  APP_SECRET?: string;
+
+  /** Deprecated alias of APP_SECRET. */
   @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET?: string;
 
@@ -59,6 +64,61 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   SLOT_CACHE_TTL_SECONDS = 300;
+
+  // Notify: outbox relay, delivery retries, SMS and webhooks.
+  /** How often the outbox relay polls for new events (ms); 0 disables the background poll (tests drain by hand). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  OUTBOX_POLL_INTERVAL_MS = 500;
+
+  /** How often due, unsent deliveries are (re-)enqueued or, without Redis, delivered in process (ms); 0 disables. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  NOTIFY_SWEEP_INTERVAL_MS = 5000;
+
+  /** Attempts per notification or webhook delivery before it is marked failed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  NOTIFY_MAX_ATTEMPTS = 6;
+
+  /** First retry delay; each later retry doubles it (capped at 6 hours). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  NOTIFY_RETRY_BASE_SECONDS = 60;
+
+  /** Twilio-compatible SMS API base (e.g. https://api.twilio.com/2010-04-01); SMS reminders are off without it. */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  SMS_URL?: string;
+  @IsOptional() @IsString() @Transform(emptyToUndefined) SMS_ACCOUNT_SID?: string;
+  @IsOptional() @IsString() @Transform(emptyToUndefined) SMS_AUTH_TOKEN?: string;
+  @IsOptional() @IsString() @Transform(emptyToUndefined) SMS_FROM?: string;
+
+  /** Comma-separated host names webhooks may target even though they resolve to private/loopback addresses. */
+  @IsOptional() @IsString()
+  WEBHOOK_ALLOWED_HOSTS?: string;
+
+  // Calendar integrations: provider endpoints are configurable so tests (and sovereign clouds) can point elsewhere.
+  @IsOptional() @IsString() GOOGLE_CLIENT_ID?: string;
+  @IsOptional() @IsString() GOOGLE_CLIENT_SECRET?: string;
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  GOOGLE_API_URL = 'https://www.googleapis.com/calendar/v3';
+  @IsOptional() @IsString() MICROSOFT_CLIENT_ID?: string;
+  @IsOptional() @IsString() MICROSOFT_CLIENT_SECRET?: string;
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  MICROSOFT_AUTH_URL = 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize';
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  MICROSOFT_TOKEN_URL = 'https://login.microsoftonline.com/common/oauth2/v2.0/token';
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  MICROSOFT_API_URL = 'https://graph.microsoft.com/v1.0';
+  /** Seconds between background calendar polls (0 disables polling; push and on-demand sync still work). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86400)
+  CALENDAR_POLL_INTERVAL_SECONDS = 600;
+  /** Register Google watch channels / Graph subscriptions (needs a PUBLIC_URL the providers can reach over https). */
+  @IsOptional() @IsIn(['true', 'false'])
+  CALENDAR_PUSH_ENABLED: 'true' | 'false' = 'false';
+  /** host:port pairs that ICS/CalDAV URLs may use although private (loopback, RFC 1918); comma separated. */
+  @IsOptional() @IsString()
+  CALENDAR_PRIVATE_URL_ALLOWLIST?: string;
 }
 
 /** Validates process.env at start-up; a bad value stops the app with one line that names the variable. */

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
+import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
+import { CacheStore } from '../../../shared/cache/cache-store.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { computeSlots } from '../domain/compute-slots.js';
+import { addDays, dayNumberOf, wallTimeToInstant } from '../domain/wall-clock.js';
+import { AvailabilityInputsService } from './availability-inputs.service.js';
+
+export const MAX_RANGE_DAYS = 62;
+const QUARTER_HOUR = 15 * 60_000;
+
+export interface SlotsRequest {
+  meetingTypeId?: string;
+  username?: string;
+  slug?: string;
+  date: string;
+  endDate?: string;
+  timeZone: string;
+}
+
+export interface SlotView {
+  start: number;
+  end: number;
+  seatsRemaining?: number;
+  hostIds: string[];
+}
+
+export interface SlotsResult {
+  meetingType: MeetingTypeSnapshot;
+  timeZone: string;
+  startDate: string;
+  endDate: string;
+  slots: SlotView[];
+  cached: boolean;
+}
+
+/**
+ * Bookable slots for a meeting type over whole calendar days in the invitee's zone, cached per host version.
+ * Every write that changes a host's availability bumps that host's version, so a cached entry is never served
+ * after the change; the notice filter is re-applied on read because it only ever removes slots as time passes.
+ */
+@Injectable()
+export class SlotsService {
+  constructor(
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly inputs: AvailabilityInputsService,
+    private readonly versions: AvailabilityVersions,
+    private readonly cache: CacheStore,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async find(request: SlotsRequest): Promise<SlotsResult> {
+    const type = await this.resolveType(request);
+    const endDate = request.endDate ?? request.date;
+    const days = dayNumberOf(endDate) - dayNumberOf(request.date) + 1;
+    if (days < 1) throw invalid('end_date must not be before date');
+    if (days > MAX_RANGE_DAYS) throw invalid(`the range may span at most ${MAX_RANGE_DAYS} days`);
+
+    const range = {
+      start: wallTimeToInstant(request.date, 0, request.timeZone),
+      end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
+    };
+    const now = this.clock.now();
+    const hostIds = type.hosts.map((h) => h.userId);
+    const versions = await this.versions.current(hostIds);
+    // The booking window moves at host-local midnights, which always fall on a UTC quarter hour.
+    const windowBucket = type.bookingWindowDays === null ? '' : String(Math.floor(now.getTime() / QUARTER_HOUR));
+    const key = `slots:${type.id}:${versions.join('.')}:${request.timeZone}:${request.date}:${endDate}:${windowBucket}`;
+
+    let slots: SlotView[];
+    let cached = false;
+    const hit = await this.cache.get(key);
+    if (hit) {
+      slots = JSON.parse(hit) as SlotView[];
+      cached = true;
+    } else {
+      const { hosts, query } = await this.inputs.load(type, range, now);
+      slots = computeSlots(hosts, query);
+      await this.cache.set(key, JSON.stringify(slots), this.config.slotCacheTtlSeconds);
+    }
+    const earliest = now.getTime() + type.minimumNoticeMinutes * 60_000;
+    if (slots.length > 0 && slots[0].start < earliest) slots = slots.filter((s) => s.start >= earliest);
+    return { meetingType: type, timeZone: request.timeZone, startDate: request.date, endDate, slots, cached };
+  }
+
+  private async resolveType(request: SlotsRequest): Promise<MeetingTypeSnapshot> {
+    let type: MeetingTypeSnapshot | null = null;
+    if (request.meetingTypeId) {
+      type = await this.meetingTypes.findSnapshot(request.meetingTypeId);
+    } else if (request.username && request.slug) {
+      type = await this.meetingTypes.findPublicSnapshot(request.username, request.slug);
+    } else {
+      throw invalid('give meeting_type_id, or username and slug');
+    }
+    if (!type || !type.isActive) throw notFound('meeting type');
+    return type;
+  }
+}

@@ -1,0 +1,102 @@
+// Turns loaded rows into engine inputs. Pure: shared by the slots endpoint and the booking re-check so both apply
+// exactly the same rules.
+import { bookingBusyInterval } from './compute-slots.js';
+import type { DateOverride, HostAvailability, Interval, MeetingKind, SlotQuery, WeeklyRule } from './slot-engine.types.js';
+
+export interface HostSchedule {
+  timeZone: string;
+  rules: WeeklyRule[];
+  overrides: DateOverride[];
+}
+
+export interface BusyEntry {
+  userId: string;
+  startMs: number;
+  endMs: number;
+  source: 'booking' | 'hold' | 'calendar';
+  bookingId: string | null;
+  holdId: string | null;
+  meetingTypeId: string | null;
+  bufferBefore: number;
+  bufferAfter: number;
+  inviteeCount: number;
+}
+
+export interface OfferedType {
+  id: string;
+  kind: MeetingKind;
+  seats: number | null;
+  durationMinutes: number;
+  slotIntervalMinutes: number | null;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minimumNoticeMinutes: number;
+  bookingWindowDays: number | null;
+  maxBookingsPerDay: number | null;
+}
+
+export interface Exclusions {
+  /** Rows that must not count (the booking being rescheduled, the hold being converted). */
+  bookingIds?: ReadonlySet<string>;
+  holdId?: string | null;
+}
+
+export function buildEngineInput(
+  type: OfferedType,
+  hostIds: string[],
+  schedules: Map<string, HostSchedule>,
+  busy: BusyEntry[],
+  range: { start: number; end: number },
+  now: number,
+  exclude: Exclusions = {},
+): { hosts: HostAvailability[]; query: SlotQuery } {
+  const perHost = new Map<string, { busy: Interval[]; limited: number[] }>();
+  for (const id of hostIds) perHost.set(id, { busy: [], limited: [] });
+  const seatsTaken = new Map<number, number>();
+  const isGroup = type.kind === 'group';
+
+  for (const row of busy) {
+    const host = perHost.get(row.userId);
+    if (!host) continue;
+    if (row.bookingId && exclude.bookingIds?.has(row.bookingId)) continue;
+    if (row.holdId && row.holdId === exclude.holdId) continue;
+    const ownType = row.meetingTypeId === type.id;
+    if (ownType && row.source === 'booking') host.limited.push(row.startMs);
+    // A group booking of this type is where the next invitee joins, so it counts seats, not busy time.
+    if (isGroup && ownType && row.source === 'booking') {
+      seatsTaken.set(row.startMs, (seatsTaken.get(row.startMs) ?? 0) + row.inviteeCount);
+      continue;
+    }
+    host.busy.push(
+      row.source === 'calendar'
+        ? { start: row.startMs, end: row.endMs }
+        : bookingBusyInterval(row.startMs, row.endMs, row.bufferBefore, row.bufferAfter),
+    );
+  }
+
+  const hosts: HostAvailability[] = hostIds.map((hostId) => {
+    const schedule = schedules.get(hostId) ?? { timeZone: 'UTC', rules: [], overrides: [] };
+    const h = perHost.get(hostId)!;
+    return { hostId, timeZone: schedule.timeZone, rules: schedule.rules, overrides: schedule.overrides, busy: h.busy, limitedBookingStarts: h.limited };
+  });
+
+  const query: SlotQuery = {
+    rangeStart: range.start,
+    rangeEnd: range.end,
+    now,
+    durationMinutes: type.durationMinutes,
+    intervalMinutes: type.slotIntervalMinutes ?? type.durationMinutes,
+    bufferBeforeMinutes: type.bufferBeforeMinutes,
+    bufferAfterMinutes: type.bufferAfterMinutes,
+    minimumNoticeMinutes: type.minimumNoticeMinutes,
+    bookingWindowDays: type.bookingWindowDays,
+    maxBookingsPerDay: type.maxBookingsPerDay,
+    kind: type.kind,
+    seats: type.seats ?? undefined,
+    seatsTaken: isGroup ? seatsTaken : undefined,
+  };
+  return { hosts, query };
+}
+
+/** How far around a range busy rows must be read: buffers, a meeting in progress, and a host-local day each side. */
+export const BUSY_MARGIN_MS = 2 * 24 * 60 * 60 * 1000;

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { AvailabilityModule } from './availability.module.js';
+import { AvailabilityInputsService } from './application/availability-inputs.service.js';
+import { SlotsService } from './application/slots.service.js';
+import { SlotsController } from './http/slots.controller.js';
+import { BusyTimeRepository } from './infrastructure/busy-time.repository.js';
+
+/**
+ * Slot computation over stored data. Separate from AvailabilityModule (schedules) because it reads meeting types,
+ * which themselves depend on schedules.
+ */
+@Module({
+  imports: [AvailabilityModule, MeetingTypesModule],
+  controllers: [SlotsController],
+  providers: [BusyTimeRepository, AvailabilityInputsService, SlotsService],
+  exports: [AvailabilityInputsService, SlotsService],
+})
+export class SlotsModule {}

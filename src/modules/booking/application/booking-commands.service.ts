@@ -1,0 +1,394 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
+import { runSerializable } from '../../../shared/database/run-serializable.js';
+import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { newSecret, sha256 } from '../../../shared/security/tokens.js';
+import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
+import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
+import type { Slot } from '../../availability/domain/slot-engine.types.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { validateAnswers } from '../domain/answers.js';
+import { rankRoundRobinHosts } from '../domain/round-robin.js';
+import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
+import { BookingMetrics } from './booking-metrics.js';
+import { ManagementTokens } from './management-tokens.js';
+
+export interface CreateBookingInput {
+  meetingTypeId: string;
+  start: Date;
+  inviteeName: string;
+  inviteeEmail: string;
+  timeZone: string;
+  phone: string | null;
+  answers?: Record<string, unknown>;
+  holdToken?: string;
+  idempotencyKey?: string;
+}
+
+export interface BookingResult {
+  booking: BookingRow;
+  invitee: InviteeRow | null;
+  hostIds: string[];
+  replayed: boolean;
+}
+
+/** Who acts on an existing booking: one of its hosts, or an invitee holding a management token. */
+export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invitee: InviteeRow };
+
+const HOLD_MINUTES = 10;
+const IDEMPOTENCY_SCOPE = 'booking.create';
+
+/**
+ * Create, reschedule and cancel. Each runs in one SERIALIZABLE transaction that re-checks the slot with the same
+ * engine as the slots endpoint and writes the booking, its host rows (under the exclusion constraint), its invitee
+ * and its outbox event together. A lost race surfaces as 40001 or 23P01, is retried, and the re-check then
+ * answers 409.
+ */
+@Injectable()
+export class BookingCommands {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bookings: BookingRepository,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly inputs: AvailabilityInputsService,
+    private readonly versions: AvailabilityVersions,
+    private readonly tokens: ManagementTokens,
+    private readonly clock: Clock,
+    private readonly metrics: BookingMetrics,
+  ) {}
+
+  async create(input: CreateBookingInput): Promise<BookingResult> {
+    const type = await this.activeType(input.meetingTypeId);
+    const checked = validateAnswers(type.questions, input.answers);
+    if (!checked.ok) {
+      throw invalid(checked.problems.flatMap((p) => p.messages).join('; '), { errors: checked.problems });
+    }
+    const requestHash = sha256(JSON.stringify({ ...input, idempotencyKey: undefined, holdToken: undefined }));
+    if (input.idempotencyKey) {
+      const replay = await this.replay(input.idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    const hold = input.holdToken ? await this.usableHold(input.holdToken, type, input.start) : null;
+    const schedules = await this.inputs.loadSchedules(type);
+
+    let result: BookingResult | null;
+    try {
+      result = await runSerializable<BookingResult | null>(
+        this.dataSource,
+        async (manager) => {
+          // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
+          if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
+            return null;
+          }
+          const now = this.clock.now();
+          await this.bookings.deleteExpiredHolds(manager, type.hosts.map((h) => h.userId), now);
+          const slot = await this.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
+          const end = new Date(slot.end);
+          // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
+          if (hold) await this.bookings.deleteHold(manager, hold.id);
+
+          let booking: BookingRow;
+          let hostIds: string[];
+          const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, input.start) : null;
+          if (group) {
+            booking = group; // seats left were checked by the engine (seatsRemaining > 0)
+            hostIds = await this.bookings.findHostIds(group.id, manager);
+          } else {
+            ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, now));
+          }
+          const invitee = await this.bookings.insertInvitee(
+            manager,
+            { bookingId: booking.id, name: input.inviteeName, email: input.inviteeEmail, timeZone: input.timeZone, phone: input.phone, answers: checked.answers },
+            (id) => this.tokens.hashFor(id),
+          );
+          await this.bookings.insertOutboxEvent(manager, 'booking.created', {
+            booking_id: booking.id, meeting_type_id: type.id, host_user_ids: hostIds,
+            start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
+            invitee_id: invitee.id, sequence: booking.ical_sequence,
+          });
+          if (input.idempotencyKey) {
+            await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
+              booking_id: booking.id, invitee_id: invitee.id,
+            });
+          }
+          return { booking, invitee, hostIds, replayed: false };
+        },
+        this.retryPolicy(),
+      );
+    } catch (error) {
+      // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
+      if (input.idempotencyKey && sqlState(error) === PG_UNIQUE_VIOLATION && constraintName(error) === 'idempotency_keys_pkey') {
+        const replay = await this.replay(input.idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      this.metrics.outcome(error instanceof DomainError && error.code === 'conflict' ? 'conflict' : 'error');
+      throw error;
+    }
+    if (!result) {
+      const replay = await this.replay(input.idempotencyKey!, requestHash);
+      if (!replay) throw conflict('the booking for this Idempotency-Key is no longer available');
+      return replay;
+    }
+    this.metrics.outcome('created');
+    await this.versions.bump(result.hostIds);
+    return result;
+  }
+
+  async reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
+    const current = await this.bookings.findBooking(bookingId);
+    if (!current) throw notFound('booking');
+    const type = await this.activeType(current.meeting_type_id);
+    const schedules = await this.inputs.loadSchedules(type);
+    const affected = new Set<string>();
+
+    const result = await runSerializable(
+      this.dataSource,
+      async (manager) => {
+        const now = this.clock.now();
+        const booking = await this.bookings.findBooking(bookingId, manager, true);
+        if (!booking) throw notFound('booking');
+        if (booking.status !== 'confirmed' && booking.status !== 'pending') {
+          throw conflict(`this booking is ${booking.status} and cannot be rescheduled`);
+        }
+        const oldHosts = await this.bookings.findHostIds(booking.id, manager);
+        oldHosts.forEach((h) => affected.add(h));
+        const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
+        const movingOneGroupSeat = type.kind === 'group' && actor.kind === 'invitee' && invitees.length > 1;
+
+        if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
+        await this.bookings.deleteExpiredHolds(manager, type.hosts.map((h) => h.userId), now);
+        const slot = await this.freeSlot(manager, type, schedules, newStart, now, {
+          bookingIds: new Set([booking.id]),
+          preferredHostIds: oldHosts,
+        });
+
+        const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
+        let target: BookingRow;
+        let hostIds: string[];
+        if (group && group.id !== booking.id) {
+          target = group;
+          hostIds = await this.bookings.findHostIds(group.id, manager);
+        } else {
+          ({ booking: target, hostIds } = await this.insertForKind(manager, type, slot, newStart, new Date(slot.end), booking.time_zone, now, {
+            icalUid: booking.ical_uid, icalSequence: booking.ical_sequence + 1, rescheduledFromId: booking.id, preferredHostIds: oldHosts,
+          }));
+        }
+        hostIds.forEach((h) => affected.add(h));
+        const moving = movingOneGroupSeat && actor.kind === 'invitee' ? [actor.invitee] : invitees;
+        await this.bookings.moveInvitees(manager, moving.map((i) => i.id), target.id);
+        if (!movingOneGroupSeat) await this.bookings.markRescheduled(manager, booking.id, target.id);
+
+        await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
+          booking_id: target.id, meeting_type_id: type.id, host_user_ids: hostIds,
+          start_time: target.start_time.toISOString(), end_time: target.end_time.toISOString(),
+          previous: { booking_id: booking.id, start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString() },
+          invitee_id: actor.kind === 'invitee' ? actor.invitee.id : null, reason, sequence: target.ical_sequence,
+        });
+        const invitee = actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : (moving[0] ? { ...moving[0], booking_id: target.id } : null);
+        return { booking: target, invitee, hostIds, replayed: false };
+      },
+      this.retryPolicy(),
+    );
+    await this.versions.bump(affected);
+    return result;
+  }
+
+  async cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
+    const result = await runSerializable(this.dataSource, async (manager) => {
+      const booking = await this.bookings.findBooking(bookingId, manager, true);
+      if (!booking) throw notFound('booking');
+      const hostIds = await this.bookings.findHostIds(booking.id, manager);
+      const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
+      const own = actor.kind === 'invitee' ? actor.invitee : null;
+      if (booking.status === 'cancelled' || (own && own.status === 'cancelled')) {
+        return { booking, invitee: own, hostIds, replayed: true }; // cancelling twice changes nothing
+      }
+      if (booking.status === 'rescheduled') throw conflict('this booking was rescheduled; manage the new booking instead');
+
+      // An invitee leaving a group meeting frees a seat; the meeting goes on for the others.
+      if (own && invitees.length > 1) {
+        await this.bookings.cancelInvitee(manager, own.id);
+        const sequence = await this.bookings.bumpSequence(manager, booking.id);
+        await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
+          booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
+          start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
+          invitee_id: own.id, reason, cancelled_by: 'invitee', sequence,
+        });
+        return { booking: { ...booking, ical_sequence: sequence }, invitee: { ...own, status: 'cancelled' as const }, hostIds, replayed: false };
+      }
+      await this.bookings.releaseHosts(manager, booking.id);
+      const by = actor.kind === 'invitee' ? 'invitee' : actor.kind === 'calendar' ? 'calendar' : 'host';
+      const cancelled = await this.bookings.markCancelled(manager, booking.id, reason, by);
+      for (const i of invitees) await this.bookings.cancelInvitee(manager, i.id);
+      await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
+        booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
+        start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
+        invitee_id: own?.id ?? null, reason, cancelled_by: by === 'invitee' ? 'invitee' : 'host', sequence: cancelled.ical_sequence,
+      });
+      return { booking: cancelled, invitee: own ? { ...own, status: 'cancelled' as const } : null, hostIds, replayed: false };
+    });
+    if (!result.replayed) await this.versions.bump(result.hostIds);
+    return result;
+  }
+
+  /** For the calendar context: the host deleted our event in their own calendar. */
+  cancelByHostCalendar(bookingId: string, reason: string): Promise<BookingResult> {
+    return this.cancel(bookingId, { kind: 'calendar' }, reason);
+  }
+
+  /** Reserves a slot for a few minutes while the invitee fills the form; the hold is a live row under the constraint. */
+  async hold(meetingTypeId: string, start: Date): Promise<{ token: string; expiresAt: Date; hostIds: string[] }> {
+    const type = await this.activeType(meetingTypeId);
+    if (type.kind === 'group') throw invalid('group meeting types share their slots; holds are not needed');
+    const token = newSecret('hld_', 24);
+    const schedules = await this.inputs.loadSchedules(type);
+    const result = await runSerializable(
+      this.dataSource,
+      async (manager) => {
+        const now = this.clock.now();
+        await this.bookings.deleteExpiredHolds(manager, type.hosts.map((h) => h.userId), now);
+        const slot = await this.freeSlot(manager, type, schedules, start, now, {});
+        const hostIds = type.kind === 'collective' ? slot.hostIds : type.kind === 'round_robin' ? [slot.hostIds[0]] : [type.ownerId];
+        const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
+        await this.bookings.insertHold(manager, { meetingTypeId: type.id, hostIds, start, end: new Date(slot.end), tokenHash: sha256(token), expiresAt });
+        return { token, expiresAt, hostIds };
+      },
+      this.retryPolicy(),
+    );
+    await this.versions.bump(result.hostIds);
+    return result;
+  }
+
+  async releaseHold(token: string): Promise<void> {
+    const hold = await this.bookings.findHoldByTokenHash(sha256(token));
+    if (!hold) throw notFound('hold');
+    const type = await this.meetingTypes.findSnapshot(hold.meeting_type_id);
+    await this.dataSource.transaction((manager) => this.bookings.deleteHold(manager, hold.id));
+    if (type) await this.versions.bump(type.hosts.map((h) => h.userId));
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private async activeType(id: string): Promise<MeetingTypeSnapshot> {
+    const type = await this.meetingTypes.findSnapshot(id);
+    if (!type) throw notFound('meeting type');
+    if (!type.isActive) throw conflict('this meeting type is not accepting bookings');
+    return type;
+  }
+
+  private retryPolicy() {
+    return {
+      attempts: 12,
+      retryOn: (error: unknown) => sqlState(error) === PG_EXCLUSION_VIOLATION,
+      onRetry: () => this.metrics.retried(),
+    };
+  }
+
+  /** Re-checks one start inside the transaction with the slots endpoint's engine; 409 when it is not bookable. */
+  private async freeSlot(
+    manager: EntityManager,
+    type: MeetingTypeSnapshot,
+    schedules: HostSchedules,
+    start: Date,
+    now: Date,
+    options: { holdId?: string | null; bookingIds?: Set<string>; preferredHostIds?: string[] },
+  ): Promise<Slot> {
+    const at = start.getTime();
+    const input = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
+      manager, schedules, exclude: { holdId: options.holdId ?? null, bookingIds: options.bookingIds },
+    });
+    const slot = isSlotAvailable(input.hosts, input.query, at);
+    if (!slot) {
+      throw conflict('That time is not available: it is taken, outside the host\'s hours, or too soon. Please pick another time.', {
+        start_time: start.toISOString(),
+      });
+    }
+    return slot;
+  }
+
+  private async insertForKind(
+    manager: EntityManager,
+    type: MeetingTypeSnapshot,
+    slot: Slot,
+    start: Date,
+    end: Date,
+    timeZone: string,
+    now: Date,
+    extra: { icalUid?: string; icalSequence?: number; rescheduledFromId?: string; preferredHostIds?: string[] } = {},
+  ): Promise<{ booking: BookingRow; hostIds: string[] }> {
+    const base = {
+      meetingTypeId: type.id, start, end, timeZone, location: type.location,
+      icalUid: extra.icalUid, icalSequence: extra.icalSequence, rescheduledFromId: extra.rescheduledFromId ?? null,
+    };
+    if (type.kind !== 'round_robin') {
+      const hostIds = type.kind === 'collective' ? type.hosts.map((h) => h.userId) : [type.ownerId];
+      const booking = await this.bookings.insertBooking(manager, { ...base, organizerId: hostIds[0] ?? type.ownerId, hostIds, assignmentReason: null });
+      return { booking, hostIds };
+    }
+    // Round robin: keep the current host on reschedule when free; else the ranked order. A host taken by a
+    // concurrent request fails the constraint inside a savepoint, and the next one is tried.
+    const preferred = (extra.preferredHostIds ?? []).filter((id) => slot.hostIds.includes(id));
+    const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const stats = await this.bookings.roundRobinStats(manager, type.id, slot.hostIds, periodStart);
+    const settings = new Map(type.hosts.map((h) => [h.userId, h]));
+    const ranked = rankRoundRobinHosts(
+      slot.hostIds.map((userId) => ({
+        userId,
+        priority: settings.get(userId)?.priority ?? 0,
+        weight: settings.get(userId)?.weight ?? 100,
+        bookingsInPeriod: stats.get(userId)?.count ?? 0,
+        lastBookedAt: stats.get(userId)?.last ?? null,
+      })),
+    );
+    const order = preferred.length
+      ? [...ranked.filter((r) => preferred.includes(r.userId)).map((r) => ({ ...r, reason: { ...r.reason, rule: 'kept_on_reschedule' } })), ...ranked.filter((r) => !preferred.includes(r.userId))]
+      : ranked;
+    for (const choice of order) {
+      await manager.query('SAVEPOINT round_robin_pick');
+      try {
+        const booking = await this.bookings.insertBooking(manager, {
+          ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
+        });
+        await manager.query('RELEASE SAVEPOINT round_robin_pick');
+        return { booking, hostIds: [choice.userId] };
+      } catch (error) {
+        if (sqlState(error) !== PG_EXCLUSION_VIOLATION) throw error;
+        await manager.query('ROLLBACK TO SAVEPOINT round_robin_pick');
+      }
+    }
+    throw conflict('Every host of this meeting type was just booked at that time. Please pick another time.');
+  }
+
+  private async usableHold(token: string, type: MeetingTypeSnapshot, start: Date) {
+    const hold = await this.bookings.findHoldByTokenHash(sha256(token));
+    if (!hold || hold.meeting_type_id !== type.id) throw notFound('hold');
+    if (new Date(hold.start_time).getTime() !== start.getTime()) throw invalid('hold_token was issued for another start_time');
+    if (new Date(hold.expires_at).getTime() <= this.clock.now().getTime()) {
+      throw new DomainError('gone', 'the hold has expired; pick the time again');
+    }
+    return hold;
+  }
+
+  private async replay(key: string, requestHash: string): Promise<BookingResult | null> {
+    const stored = await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, key);
+    if (!stored) return null;
+    if (stored.request_hash !== requestHash) {
+      throw new DomainError('unprocessable', 'this Idempotency-Key was already used with a different request');
+    }
+    const { booking_id, invitee_id } = stored.response as { booking_id: string; invitee_id: string };
+    const booking = await this.bookings.findBooking(booking_id);
+    if (!booking) return null;
+    const invitees = await this.bookings.findInvitees(booking_id);
+    return {
+      booking,
+      invitee: invitees.find((i) => i.id === invitee_id) ?? null,
+      hostIds: await this.bookings.findHostIds(booking_id),
+      replayed: true,
+    };
+  }
+}

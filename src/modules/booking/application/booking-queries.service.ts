@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, notFound } from '../../../shared/http/domain-error.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
+import type { Actor } from './booking-commands.service.js';
+import { BookingDirectory, type BookingView } from './booking-directory.js';
+import { ManagementTokens } from './management-tokens.js';
+
+export interface Caller {
+  userId?: string;
+  token?: string;
+}
+
+/** Reads bookings for the API (with access checks) and for other contexts (BookingDirectory). */
+@Injectable()
+export class BookingQueries extends BookingDirectory {
+  constructor(
+    private readonly bookings: BookingRepository,
+    private readonly tokens: ManagementTokens,
+    private readonly users: UsersService,
+    private readonly meetingTypes: MeetingTypesService,
+  ) {
+    super();
+  }
+
+  /**
+   * Who may act on a booking: one of its hosts or the meeting type's owner, or the invitee whose token it is.
+   * Everyone else sees 404 (no hint that the booking exists); nobody at all gets 401.
+   */
+  async authorize(bookingId: string, caller: Caller): Promise<{ booking: BookingRow; actor: Actor }> {
+    if (!caller.userId && !caller.token) {
+      throw new DomainError('unauthorized', 'sign in as the host, or pass the management token as ?token=');
+    }
+    const booking = await this.bookings.findBooking(bookingId);
+    if (!booking) throw notFound('booking');
+    if (caller.token) {
+      const invitee = await this.bookings.findInviteeByTokenHash(this.tokens.hashOf(caller.token));
+      if (invitee && invitee.booking_id === booking.id) return { booking, actor: { kind: 'invitee', invitee } };
+    }
+    if (caller.userId) {
+      const hostIds = await this.bookings.findHostIds(booking.id);
+      const type = await this.meetingTypes.findSnapshot(booking.meeting_type_id);
+      if (hostIds.includes(caller.userId) || type?.ownerId === caller.userId) {
+        return { booking, actor: { kind: 'host', userId: caller.userId } };
+      }
+    }
+    throw notFound('booking');
+  }
+
+  inviteesOf(bookingId: string): Promise<InviteeRow[]> {
+    return this.bookings.findInvitees(bookingId);
+  }
+
+  hostIdsOf(bookingId: string): Promise<string[]> {
+    return this.bookings.findHostIds(bookingId);
+  }
+
+  listForHost(hostId: string, filter: { status?: string; from?: Date; to?: Date; limit: number; offset: number }) {
+    return this.bookings.listForHost(hostId, filter);
+  }
+
+  async getView(bookingId: string): Promise<BookingView | null> {
+    const booking = await this.bookings.findBooking(bookingId);
+    if (!booking) return null;
+    const [hostIds, invitees, type] = await Promise.all([
+      this.bookings.findHostIds(bookingId),
+      this.bookings.findInvitees(bookingId),
+      this.meetingTypes.findSnapshot(booking.meeting_type_id),
+    ]);
+    const hosts = await this.users.findByIds(hostIds);
+    return {
+      id: booking.id,
+      icalUid: booking.ical_uid,
+      sequence: booking.ical_sequence,
+      status: booking.status,
+      startTime: new Date(booking.start_time),
+      endTime: new Date(booking.end_time),
+      location: booking.location,
+      cancellationReason: booking.cancellation_reason,
+      rescheduledFromId: booking.rescheduled_from_id,
+      rescheduledToId: booking.rescheduled_to_id,
+      meetingType: {
+        id: booking.meeting_type_id,
+        name: type?.name ?? 'Meeting',
+        slug: type?.slug ?? '',
+        durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
+        reminders: type?.reminders ?? [],
+        ownerId: type?.ownerId ?? booking.host_user_id,
+      },
+      hosts: hostIds
+        .map((id) => hosts.find((h) => h.id === id))
+        .filter((h) => h !== undefined)
+        .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone })),
+      invitees: invitees.map((i) => {
+        const links = this.tokens.links(booking.id, i.id);
+        return {
+          id: i.id, name: i.name, email: i.email, timeZone: i.time_zone, phone: i.phone, status: i.status, answers: i.answers,
+          manageUrl: links.manageUrl, cancelUrl: links.cancelUrl, rescheduleUrl: links.rescheduleUrl,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { SlotsModule } from '../availability/slots.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { BookingCommands } from './application/booking-commands.service.js';
+import { BookingDirectory } from './application/booking-directory.js';
+import { BookingMetrics } from './application/booking-metrics.js';
+import { BookingQueries } from './application/booking-queries.service.js';
+import { ManagementTokens } from './application/management-tokens.js';
+import { BookingsController } from './http/bookings.controller.js';
+import { BookingRepository } from './infrastructure/booking.repository.js';
+
+@Module({
+  imports: [IdentityModule, MeetingTypesModule, SlotsModule],
+  controllers: [BookingsController],
+  providers: [
+    BookingRepository,
+    BookingCommands,
+    BookingQueries,
+    BookingMetrics,
+    ManagementTokens,
+    { provide: BookingDirectory, useExisting: BookingQueries },
+  ],
+  exports: [BookingCommands, BookingDirectory, BookingMetrics, ManagementTokens],
+})
+export class BookingModule {}

@@ -1,0 +1,41 @@
+import type { BookingRow, InviteeRow } from '../infrastructure/booking.repository.js';
+import type { BookingDto, InviteeDto } from './booking.dto.js';
+
+const iso = (d: Date | string) => new Date(d).toISOString().replace('.000Z', 'Z');
+
+const invitee = (i: InviteeRow): InviteeDto => ({
+  id: i.id, name: i.name, email: i.email, time_zone: i.time_zone, status: i.status, answers: i.answers,
+});
+
+/** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */
+export function presentBooking(
+  b: BookingRow,
+  hostIds: string[],
+  invitees: InviteeRow[],
+  viewer: { kind: 'host' } | { kind: 'invitee'; inviteeId: string },
+  links?: { token: string; cancelUrl: string; rescheduleUrl: string },
+): BookingDto {
+  const visible = viewer.kind === 'host' ? invitees : invitees.filter((i) => i.id === viewer.inviteeId);
+  const primary = viewer.kind === 'invitee' ? visible[0] : invitees.find((i) => i.status === 'active') ?? invitees[0];
+  return {
+    id: b.id,
+    status: b.status,
+    meeting_type_id: b.meeting_type_id,
+    start_time: iso(b.start_time),
+    end_time: iso(b.end_time),
+    time_zone: primary?.time_zone ?? b.time_zone,
+    host_user_id: b.host_user_id,
+    host_user_ids: hostIds,
+    invitee_name: primary?.name,
+    invitee_email: primary?.email,
+    invitees: visible.map(invitee),
+    location: b.location,
+    cancellation_reason: b.cancellation_reason,
+    rescheduled_from_id: b.rescheduled_from_id,
+    rescheduled_to_id: b.rescheduled_to_id,
+    assignment_reason: viewer.kind === 'host' ? b.assignment_reason : null,
+    created_at: iso(b.created_at),
+    updated_at: iso(b.updated_at),
+    ...(links ? { management_token: links.token, cancel_url: links.cancelUrl, reschedule_url: links.rescheduleUrl } : {}),
+  };
+}

@@ -1,0 +1,177 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
+import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { uuidParam } from '../../../shared/http/params.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { BookingCommands, type BookingResult } from '../application/booking-commands.service.js';
+import { BookingQueries } from '../application/booking-queries.service.js';
+import { ManagementTokens } from '../application/management-tokens.js';
+import {
+  BookingDto, BookingListDto, CancelBookingDto, CreateBookingDto, CreateHoldDto, HoldDto, ListBookingsQueryDto,
+  RescheduleBookingDto, TokenQueryDto,
+} from './booking.dto.js';
+import { presentBooking } from './booking.presenter.js';
+
+const IDEMPOTENCY_KEY = /^[\w.:-]{1,255}$/;
+
+@ApiTags('bookings')
+@Controller('api')
+export class BookingsController {
+  constructor(
+    private readonly commands: BookingCommands,
+    private readonly queries: BookingQueries,
+    private readonly tokens: ManagementTokens,
+  ) {}
+
+  @Public()
+  @Post('bookings')
+  @ApiOperation({ summary: 'Book a slot (anonymous). 409 when the time is not a free slot at that moment.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'retries with the same key return the first booking' })
+  @ApiCreatedResponse({ type: BookingDto })
+  @ApiErrors(400, 404, 409, 413)
+  async create(
+    @Body() dto: CreateBookingDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BookingDto> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw invalid('Idempotency-Key must be 1-255 letters, digits, ".", ":", "_" or "-"');
+    }
+    const result = await this.commands.create({
+      meetingTypeId: dto.meeting_type_id,
+      start: new Date(dto.start_time),
+      inviteeName: dto.invitee_name.trim(),
+      inviteeEmail: dto.invitee_email.trim(),
+      timeZone: dto.time_zone,
+      phone: dto.invitee_phone ?? null,
+      answers: dto.answers,
+      holdToken: dto.hold_token,
+      idempotencyKey,
+    });
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return this.presentForInvitee(result);
+  }
+
+  @Public()
+  @Get('bookings/:id')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'A booking: for its host, or for the invitee with ?token=' })
+  @ApiOkResponse({ type: BookingDto })
+  @ApiErrors(400, 401, 404)
+  async get(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() q: TokenQueryDto,
+    @CurrentUser() user?: AuthenticatedUser,
+  ): Promise<BookingDto> {
+    const { booking, actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
+    const [hostIds, invitees] = await Promise.all([this.queries.hostIdsOf(id), this.queries.inviteesOf(id)]);
+    return presentBooking(booking, hostIds, invitees, actor.kind === 'host' ? { kind: 'host' } : { kind: 'invitee', inviteeId: actor.invitee.id });
+  }
+
+  @Public()
+  @Put('bookings/:id/reschedule')
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'token', required: false })
+  @ApiOperation({ summary: 'Move a booking to a new free time (host, or invitee with ?token=); the old time is freed' })
+  @ApiOkResponse({ type: BookingDto })
+  @ApiErrors(400, 401, 404, 409)
+  async reschedule(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() q: TokenQueryDto,
+    @Body() dto: RescheduleBookingDto,
+    @CurrentUser() user?: AuthenticatedUser,
+  ): Promise<BookingDto> {
+    const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
+    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null);
+    return actor.kind === 'invitee' ? this.presentForInvitee(result) : this.presentForHost(result);
+  }
+
+  @Public()
+  @Delete('bookings/:id')
+  @ApiBearerAuth()
+  @ApiQuery({ name: 'token', required: false })
+  @ApiOperation({ summary: 'Cancel a booking (host, or invitee with ?token=); the time is freed' })
+  @ApiOkResponse({ type: BookingDto })
+  @ApiErrors(400, 401, 404, 409)
+  async cancel(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() q: TokenQueryDto,
+    @Body() dto: CancelBookingDto,
+    @CurrentUser() user?: AuthenticatedUser,
+  ): Promise<BookingDto> {
+    const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
+    const result = await this.commands.cancel(id, actor, dto?.reason ?? null);
+    return actor.kind === 'invitee' ? this.presentForInvitee(result, false) : this.presentForHost(result);
+  }
+
+  @Get('users/:id/bookings')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "A host's bookings, newest first (that host only)" })
+  @ApiOkResponse({ type: BookingListDto })
+  @ApiErrors(400, 401, 404)
+  async listForUser(
+    @Param('id', uuidParam('id')) userId: string,
+    @Query() q: ListBookingsQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<BookingListDto> {
+    if (user.id !== userId) throw notFound('user');
+    return this.list(userId, q);
+  }
+
+  @Get('bookings')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "The caller's bookings, newest first" })
+  @ApiOkResponse({ type: BookingListDto })
+  @ApiErrors(400, 401)
+  listMine(@Query() q: ListBookingsQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<BookingListDto> {
+    return this.list(user.id, q);
+  }
+
+  @Public()
+  @Post('slots/holds')
+  @ApiOperation({ summary: 'Hold a slot for 10 minutes while the invitee fills in the form' })
+  @ApiCreatedResponse({ type: HoldDto })
+  @ApiErrors(400, 404, 409)
+  async hold(@Body() dto: CreateHoldDto): Promise<HoldDto> {
+    const start = new Date(dto.start_time);
+    const hold = await this.commands.hold(dto.meeting_type_id, start);
+    return { hold_token: hold.token, expires_at: hold.expiresAt.toISOString(), start_time: start.toISOString() };
+  }
+
+  @Public()
+  @Delete('slots/holds/:token')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Release a hold early' })
+  @ApiErrors(404)
+  async releaseHold(@Param('token') token: string): Promise<void> {
+    await this.commands.releaseHold(token);
+  }
+
+  private async list(hostId: string, q: ListBookingsQueryDto): Promise<BookingListDto> {
+    const limit = q.limit ?? 50;
+    const offset = q.offset ?? 0;
+    const { rows, total } = await this.queries.listForHost(hostId, {
+      status: q.status, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit, offset,
+    });
+    const data = await Promise.all(
+      rows.map(async (b) => presentBooking(b, await this.queries.hostIdsOf(b.id), await this.queries.inviteesOf(b.id), { kind: 'host' })),
+    );
+    return { data, total, limit, offset };
+  }
+
+  private async presentForInvitee(result: BookingResult, withLinks = true): Promise<BookingDto> {
+    const invitees = await this.queries.inviteesOf(result.booking.id);
+    const inviteeId = result.invitee?.id ?? '';
+    const links = withLinks && result.invitee ? this.tokens.links(result.booking.id, inviteeId) : undefined;
+    return presentBooking(result.booking, result.hostIds, invitees.length ? invitees : result.invitee ? [result.invitee] : [], { kind: 'invitee', inviteeId }, links);
+  }
+
+  private async presentForHost(result: BookingResult): Promise<BookingDto> {
+    const invitees = await this.queries.inviteesOf(result.booking.id);
+    return presentBooking(result.booking, result.hostIds, invitees, { kind: 'host' });
+  }
+}

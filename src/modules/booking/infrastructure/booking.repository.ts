@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BookingEventPayload, BookingEventType } from '../application/booking-directory.js';
+
+export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rescheduled';
+
+export interface BookingRow {
+  id: string;
+  meeting_type_id: string;
+  host_user_id: string;
+  start_time: Date;
+  end_time: Date;
+  time_zone: string;
+  status: BookingStatus;
+  location: Record<string, unknown> | null;
+  cancellation_reason: string | null;
+  cancelled_by: string | null;
+  rescheduled_from_id: string | null;
+  rescheduled_to_id: string | null;
+  assignment_reason: Record<string, unknown> | null;
+  ical_uid: string;
+  ical_sequence: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface InviteeRow {
+  id: string;
+  booking_id: string;
+  name: string;
+  email: string;
+  time_zone: string;
+  phone: string | null;
+  answers: Record<string, unknown>;
+  status: 'active' | 'cancelled';
+  created_at: Date;
+}
+
+export interface NewBooking {
+  meetingTypeId: string;
+  organizerId: string;
+  hostIds: string[];
+  start: Date;
+  end: Date;
+  timeZone: string;
+  location: Record<string, unknown> | null;
+  assignmentReason: Record<string, unknown> | null;
+  icalUid?: string;
+  icalSequence?: number;
+  rescheduledFromId?: string | null;
+}
+
+export interface NewInvitee {
+  bookingId: string;
+  name: string;
+  email: string;
+  timeZone: string;
+  phone: string | null;
+  answers: Record<string, unknown>;
+}
+
+const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
+  b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
+  b.ical_sequence, b.created_at, b.updated_at`;
+
+/** All booking SQL, with intent-named methods. Methods taking a manager run inside the caller's transaction. */
+@Injectable()
+export class BookingRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private m(manager?: EntityManager) {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async insertBooking(manager: EntityManager, b: NewBooking): Promise<BookingRow> {
+    const [row] = await manager.query(
+      `INSERT INTO bookings (meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
+                             assignment_reason, ical_uid, ical_sequence, rescheduled_from_id)
+       VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10)
+       RETURNING *`,
+      [b.meetingTypeId, b.organizerId, b.start, b.end, b.timeZone, b.location, b.assignmentReason, b.icalUid ?? null,
+        b.icalSequence ?? 0, b.rescheduledFromId ?? null],
+    );
+    // One live row per host: the exclusion constraint makes any overlap fail here, whatever raced us.
+    await manager.query(
+      `INSERT INTO booking_hosts (booking_id, user_id, blocked)
+       SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
+      [row.id, b.hostIds, b.start, b.end],
+    );
+    return row as BookingRow;
+  }
+
+  async insertInvitee(manager: EntityManager, i: NewInvitee, tokenHashFor: (inviteeId: string) => string): Promise<InviteeRow> {
+    const [{ id }] = await manager.query(`SELECT gen_random_uuid() AS id`);
+    const [row] = await manager.query(
+      `INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [id, i.bookingId, i.name, i.email, i.timeZone, i.phone, JSON.stringify(i.answers), tokenHashFor(id)],
+    );
+    return row as InviteeRow;
+  }
+
+  async insertOutboxEvent(manager: EntityManager, type: BookingEventType, payload: BookingEventPayload): Promise<void> {
+    await manager.query(`INSERT INTO outbox_events (event_type, booking_id, payload) VALUES ($1, $2, $3)`, [
+      type, payload.booking_id, JSON.stringify(payload),
+    ]);
+  }
+
+  /** The live group booking of a meeting type at an exact start, locked so seat counting is exact. */
+  async findLiveGroupBookingAt(manager: EntityManager, meetingTypeId: string, start: Date): Promise<BookingRow | null> {
+    const rows = await manager.query(
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b
+        WHERE b.meeting_type_id = $1 AND b.start_time = $2 AND b.status = 'confirmed'
+        FOR UPDATE`,
+      [meetingTypeId, start],
+    );
+    return (rows[0] as BookingRow | undefined) ?? null;
+  }
+
+  async countActiveInvitees(manager: EntityManager, bookingId: string): Promise<number> {
+    const [r] = await manager.query(
+      `SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1 AND status = 'active'`, [bookingId],
+    );
+    return r.n as number;
+  }
+
+  async findBooking(id: string, manager?: EntityManager, lock = false): Promise<BookingRow | null> {
+    const rows = await this.m(manager).query(
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id],
+    );
+    return (rows[0] as BookingRow | undefined) ?? null;
+  }
+
+  async findHostIds(bookingId: string, manager?: EntityManager): Promise<string[]> {
+    const rows: { user_id: string }[] = await this.m(manager).query(
+      `SELECT user_id FROM booking_hosts WHERE booking_id = $1 ORDER BY user_id`, [bookingId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  async findInvitees(bookingId: string, manager?: EntityManager): Promise<InviteeRow[]> {
+    return this.m(manager).query(
+      `SELECT id, booking_id, name, email, time_zone, phone, answers, status, created_at
+         FROM booking_invitees WHERE booking_id = $1 ORDER BY created_at, id`,
+      [bookingId],
+    );
+  }
+
+  async findInviteeByTokenHash(tokenHash: string, manager?: EntityManager): Promise<InviteeRow | null> {
+    const rows = await this.m(manager).query(
+      `SELECT id, booking_id, name, email, time_zone, phone, answers, status, created_at
+         FROM booking_invitees WHERE management_token_hash = $1`,
+      [tokenHash],
+    );
+    return (rows[0] as InviteeRow | undefined) ?? null;
+  }
+
+  /** Frees the booking's time: its host rows stop counting for the exclusion constraint and availability. */
+  async releaseHosts(manager: EntityManager, bookingId: string): Promise<void> {
+    await manager.query(`UPDATE booking_hosts SET is_live = false WHERE booking_id = $1`, [bookingId]);
+  }
+
+  async markCancelled(manager: EntityManager, bookingId: string, reason: string | null, by: 'host' | 'invitee' | 'calendar'): Promise<BookingRow> {
+    const [rows] = await manager.query(
+      `UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, cancelled_by = $3,
+              ical_sequence = ical_sequence + 1, updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [bookingId, reason, by],
+    );
+    return rows[0] as BookingRow;
+  }
+
+  async markRescheduled(manager: EntityManager, bookingId: string, successorId: string): Promise<void> {
+    await manager.query(
+      `UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $2, updated_at = now() WHERE id = $1`,
+      [bookingId, successorId],
+    );
+  }
+
+  async cancelInvitee(manager: EntityManager, inviteeId: string): Promise<void> {
+    await manager.query(`UPDATE booking_invitees SET status = 'cancelled' WHERE id = $1`, [inviteeId]);
+  }
+
+  async moveInvitees(manager: EntityManager, inviteeIds: string[], toBookingId: string): Promise<void> {
+    await manager.query(`UPDATE booking_invitees SET booking_id = $2 WHERE id = ANY($1::uuid[])`, [inviteeIds, toBookingId]);
+  }
+
+  async bumpSequence(manager: EntityManager, bookingId: string): Promise<number> {
+    const [rows] = await manager.query(
+      `UPDATE bookings SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE id = $1 RETURNING ical_sequence`,
+      [bookingId],
+    );
+    return rows[0].ical_sequence as number;
+  }
+
+  /** Round-robin statistics for candidate hosts: live bookings of the type since `periodStart`, and the latest one. */
+  async roundRobinStats(
+    manager: EntityManager,
+    meetingTypeId: string,
+    hostIds: string[],
+    periodStart: Date,
+  ): Promise<Map<string, { count: number; last: number | null }>> {
+    const rows: { user_id: string; n: number; last: Date | null }[] = await manager.query(
+      `SELECT bh.user_id,
+              count(*) FILTER (WHERE b.start_time >= $3)::int AS n,
+              max(b.created_at) AS last
+         FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
+        WHERE b.meeting_type_id = $1 AND bh.user_id = ANY($2::uuid[]) AND b.status IN ('confirmed', 'pending')
+        GROUP BY bh.user_id`,
+      [meetingTypeId, hostIds, periodStart],
+    );
+    return new Map(rows.map((r) => [r.user_id, { count: r.n, last: r.last ? new Date(r.last).getTime() : null }]));
+  }
+
+  async listForHost(
+    hostId: string,
+    filter: { status?: string; from?: Date; to?: Date; limit: number; offset: number },
+  ): Promise<{ rows: BookingRow[]; total: number }> {
+    const where = [`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = b.id AND bh.user_id = $1)`];
+    const params: unknown[] = [hostId];
+    if (filter.status) { params.push(filter.status); where.push(`b.status = $${params.length}`); }
+    if (filter.from) { params.push(filter.from); where.push(`b.end_time > $${params.length}`); }
+    if (filter.to) { params.push(filter.to); where.push(`b.start_time < $${params.length}`); }
+    const whereSql = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM bookings b WHERE ${whereSql}`, params);
+    const rows = await this.dataSource.query(
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${whereSql}
+        ORDER BY b.start_time DESC, b.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.limit, filter.offset],
+    );
+    return { rows, total };
+  }
+
+  // --- idempotency ---------------------------------------------------------------------------------------------
+
+  async findIdempotent(scope: string, key: string, manager?: EntityManager): Promise<{ request_hash: string; status_code: number; response: unknown } | null> {
+    const rows = await this.m(manager).query(
+      `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key],
+    );
+    return rows[0] ?? null;
+  }
+
+  async saveIdempotent(manager: EntityManager, scope: string, key: string, requestHash: string, statusCode: number, response: unknown): Promise<void> {
+    await manager.query(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)`,
+      [scope, key, requestHash, statusCode, JSON.stringify(response)],
+    );
+  }
+
+  // --- holds ---------------------------------------------------------------------------------------------------
+
+  async insertHold(manager: EntityManager, h: { meetingTypeId: string; hostIds: string[]; start: Date; end: Date; tokenHash: string; expiresAt: Date }): Promise<string> {
+    const [{ id }] = await manager.query(
+      `INSERT INTO slot_holds (meeting_type_id, start_time, end_time, token_hash, expires_at)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [h.meetingTypeId, h.start, h.end, h.tokenHash, h.expiresAt],
+    );
+    await manager.query(
+      `INSERT INTO booking_hosts (hold_id, user_id, blocked) SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
+      [id, h.hostIds, h.start, h.end],
+    );
+    return id as string;
+  }
+
+  async findHoldByTokenHash(tokenHash: string, manager?: EntityManager): Promise<{ id: string; meeting_type_id: string; start_time: Date; end_time: Date; expires_at: Date } | null> {
+    const rows = await this.m(manager).query(
+      `SELECT id, meeting_type_id, start_time, end_time, expires_at FROM slot_holds WHERE token_hash = $1`, [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  async deleteHold(manager: EntityManager, holdId: string): Promise<void> {
+    await manager.query(`DELETE FROM slot_holds WHERE id = $1`, [holdId]);
+  }
+
+  /** Expired holds stop blocking: the constraint cannot look at the clock, so they are removed before a write. */
+  async deleteExpiredHolds(manager: EntityManager, hostIds: string[], now: Date): Promise<void> {
+    await manager.query(
+      `DELETE FROM slot_holds h WHERE h.expires_at <= $2
+          AND EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.hold_id = h.id AND bh.user_id = ANY($1::uuid[]))`,
+      [hostIds, now],
+    );
+  }
+}

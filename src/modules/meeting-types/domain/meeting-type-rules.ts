@@ -1,0 +1,176 @@
+// Pure rules for a meeting type's fields: defaults, slugs, question ids and the checks that span several fields.
+import type { BookingQuestion, MeetingKind, QuestionType, ReminderSetting } from './meeting-type.js';
+
+export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
+export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_MAX_LENGTH = 100;
+
+export const DEFAULT_REMINDERS: ReminderSetting[] = [
+  { offset_minutes: 1440, channel: 'email' },
+  { offset_minutes: 60, channel: 'email' },
+];
+
+/** Everything a meeting type stores, in the service's terms. */
+export interface MeetingTypeFields {
+  name: string;
+  slug: string;
+  description: string | null;
+  location: Record<string, unknown> | null;
+  kind: MeetingKind;
+  seats: number | null;
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  slotIntervalMinutes: number | null;
+  minimumNoticeMinutes: number;
+  bookingWindowDays: number | null;
+  maxBookingsPerDay: number | null;
+  questions: BookingQuestion[];
+  reminders: ReminderSetting[];
+  scheduleId: string | null;
+  teamId: string | null;
+  /** Team kinds only (the owner is implied for one_on_one/group). */
+  hostIds: string[];
+  isActive: boolean;
+  isSecret: boolean;
+}
+
+export type QuestionInput = Omit<BookingQuestion, 'id' | 'required'> & { id?: string; required?: boolean };
+
+/** A request's fields: undefined = not sent (keep), null = clear. */
+export type MeetingTypeChanges = {
+  [K in keyof Omit<MeetingTypeFields, 'questions'>]?: MeetingTypeFields[K] | null;
+} & { questions?: QuestionInput[] | null };
+
+/** "Intro Call (30 min)" -> "intro-call-30-min". */
+export function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX_LENGTH)
+    .replace(/-+$/g, '');
+  return slug || 'meeting';
+}
+
+/** Gives every question a stable id (from its label when missing, made unique) and checks ids and options. */
+export function normalizeQuestions(questions: QuestionInput[], problems: string[]): BookingQuestion[] {
+  const given = new Set<string>();
+  questions.forEach((q, i) => {
+    if (q.id === undefined) return;
+    if (given.has(q.id)) problems.push(`questions.${i}.id: "${q.id}" is used by another question; question ids must be unique`);
+    given.add(q.id);
+  });
+  const used = new Set(given);
+  return questions.map((q, i) => {
+    const isChoice = CHOICE_TYPES.includes(q.type);
+    const options = q.options ?? [];
+    if (isChoice && options.length === 0) {
+      problems.push(`questions.${i}.options: a ${q.type} question needs at least one option`);
+    }
+    if (!isChoice && q.options !== undefined) {
+      problems.push(`questions.${i}.options: only single_choice and multi_choice questions take options`);
+    }
+    if (new Set(options).size !== options.length) problems.push(`questions.${i}.options: options must be unique`);
+    let id = q.id;
+    if (id === undefined) {
+      const base = slugify(q.label).slice(0, 56).replace(/-+$/, '') || 'question';
+      id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+      used.add(id);
+    }
+    return { id, label: q.label.trim(), type: q.type, required: q.required ?? false, ...(isChoice ? { options } : {}) };
+  });
+}
+
+/**
+ * The meeting type a create (current = null) or an update would produce, and every problem with it. Fields that no
+ * longer apply after a kind change (seats, team and hosts) are dropped when the request did not send them, and
+ * rejected when it did.
+ */
+export function resolveMeetingType(
+  current: MeetingTypeFields | null,
+  changes: MeetingTypeChanges,
+): { value: MeetingTypeFields; problems: string[] } {
+  const problems: string[] = [];
+  const pick = <K extends keyof MeetingTypeFields>(key: K, fallback: MeetingTypeFields[K]): MeetingTypeFields[K] => {
+    const sent = changes[key as keyof MeetingTypeChanges];
+    if (sent !== undefined) return sent as MeetingTypeFields[K];
+    return current ? current[key] : fallback;
+  };
+
+  const name = (pick('name', '') ?? '').trim();
+  if (!name) problems.push('name is required');
+  const durationMinutes = pick('durationMinutes', 0);
+  if (durationMinutes === null || !durationMinutes) problems.push('duration_minutes is required (5-720)');
+
+  let slug = changes.slug ?? current?.slug ?? slugify(name);
+  if (changes.slug === null) slug = slugify(name);
+
+  const kind = pick('kind', 'one_on_one') ?? 'one_on_one';
+  const kindChanged = current !== null && current.kind !== kind;
+  const keepUnlessSent = <K extends 'seats' | 'teamId' | 'hostIds'>(key: K, applies: boolean, empty: MeetingTypeFields[K]) => {
+    const sent = changes[key];
+    const isEmpty = sent === undefined || sent === null || (Array.isArray(sent) && sent.length === 0);
+    if (!applies) return { value: empty, sentWhenInapplicable: !isEmpty };
+    if (sent !== undefined) return { value: (sent ?? empty) as MeetingTypeFields[K], sentWhenInapplicable: false };
+    return { value: kindChanged && !appliesTo(key, current!.kind) ? empty : (current?.[key] ?? empty), sentWhenInapplicable: false };
+  };
+
+  const isGroup = kind === 'group';
+  const isTeam = TEAM_KINDS.includes(kind);
+  const seats = keepUnlessSent('seats', isGroup, null);
+  if (seats.sentWhenInapplicable) problems.push('seats applies only to group meeting types');
+  if (isGroup && seats.value === null) problems.push('seats is required for group meeting types (2-1000 invitees per slot)');
+  const teamId = keepUnlessSent('teamId', isTeam, null);
+  if (teamId.sentWhenInapplicable) problems.push('team_id applies only to round_robin and collective meeting types');
+  if (isTeam && teamId.value === null) problems.push(`team_id is required for ${kind} meeting types`);
+  const hostIds = keepUnlessSent('hostIds', isTeam, []);
+  if (hostIds.sentWhenInapplicable) {
+    problems.push('host_ids applies only to round_robin and collective meeting types (the owner hosts the others)');
+  }
+  if (isTeam && hostIds.value.length === 0) {
+    problems.push(`host_ids is required for ${kind} meeting types: name at least one member of team_id`);
+  }
+  if (new Set(hostIds.value).size !== hostIds.value.length) problems.push('host_ids must not repeat a host');
+
+  const questions =
+    changes.questions !== undefined
+      ? normalizeQuestions(changes.questions ?? [], problems)
+      : (current?.questions ?? []);
+
+  const reminders = changes.reminders !== undefined ? (changes.reminders ?? []) : (current?.reminders ?? DEFAULT_REMINDERS);
+  const reminderKeys = new Set(reminders.map((r) => `${r.channel}:${r.offset_minutes}`));
+  if (reminderKeys.size !== reminders.length) problems.push('reminders must not repeat the same offset_minutes and channel');
+
+  const value: MeetingTypeFields = {
+    name,
+    slug,
+    description: pick('description', null),
+    location: pick('location', null),
+    kind,
+    seats: seats.value,
+    durationMinutes: durationMinutes ?? 0,
+    bufferBeforeMinutes: pick('bufferBeforeMinutes', 0) ?? 0,
+    bufferAfterMinutes: pick('bufferAfterMinutes', 0) ?? 0,
+    slotIntervalMinutes: pick('slotIntervalMinutes', null),
+    minimumNoticeMinutes: pick('minimumNoticeMinutes', 0) ?? 0,
+    bookingWindowDays: pick('bookingWindowDays', null),
+    maxBookingsPerDay: pick('maxBookingsPerDay', null),
+    questions,
+    reminders,
+    scheduleId: pick('scheduleId', null),
+    teamId: teamId.value,
+    hostIds: hostIds.value,
+    isActive: pick('isActive', true) ?? true,
+    isSecret: pick('isSecret', false) ?? false,
+  };
+  return { value, problems };
+}
+
+function appliesTo(key: 'seats' | 'teamId' | 'hostIds', kind: MeetingKind): boolean {
+  return key === 'seats' ? kind === 'group' : TEAM_KINDS.includes(kind);
+}

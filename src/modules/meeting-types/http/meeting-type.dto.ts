@@ -1,0 +1,235 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
+  MinLength, ValidateNested,
+} from 'class-validator';
+import type { MeetingTypeView } from '../application/meeting-types.service.js';
+import type { MeetingKind, QuestionType } from '../domain/meeting-type.js';
+import { type MeetingTypeChanges, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
+
+const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
+const QUESTION_TYPES: QuestionType[] = ['text', 'long_text', 'single_choice', 'multi_choice', 'phone'];
+const LOCATION_TYPES = ['video', 'phone', 'in_person', 'custom'] as const;
+const CHANNELS = ['email', 'sms'] as const;
+
+const int = (field: string, min: number, max: number) => {
+  const message = `${field} must be an integer from ${min} to ${max}`;
+  return [IsInt({ message }), Min(min, { message }), Max(max, { message })];
+};
+const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+
+export class LocationDto {
+  @ApiProperty({ enum: LOCATION_TYPES }) @IsIn(LOCATION_TYPES, { message: `location.type must be one of: ${LOCATION_TYPES.join(', ')}` })
+  type: (typeof LOCATION_TYPES)[number];
+
+  @ApiPropertyOptional({ description: 'a meeting link, phone number, address or free text', example: 'https://meet.example.com/ada' })
+  @IsOptional() @IsString() @MaxLength(1000)
+  value?: string;
+}
+
+export class QuestionDto {
+  @ApiPropertyOptional({ description: 'stable key used in booking answers; generated from the label when missing', example: 'company' })
+  @IsOptional() @IsString()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'questions id must be 1-64 lowercase letters, digits, "_" or "-"' })
+  id?: string;
+
+  @ApiProperty({ example: 'Company' }) @IsString() @MinLength(1, { message: 'question label must not be empty' }) @MaxLength(500)
+  label: string;
+
+  @ApiProperty({ enum: QUESTION_TYPES })
+  @IsIn(QUESTION_TYPES, { message: `question type must be one of: ${QUESTION_TYPES.join(', ')}` })
+  type: QuestionType;
+
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
+  required?: boolean;
+
+  @ApiPropertyOptional({ type: [String], description: 'choices (single_choice and multi_choice only)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  options?: string[];
+}
+
+export class ReminderDto {
+  @ApiProperty({ example: 1440, description: 'minutes before the start (1 to 43200 = 30 days)' })
+  @apply(int('offset_minutes', 1, 43_200))
+  offset_minutes: number;
+
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS, { message: 'reminder channel must be email or sms' })
+  channel: (typeof CHANNELS)[number];
+}
+
+export class CreateMeetingTypeDto {
+  @ApiProperty({ example: 'Intro call' }) @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'intro-call', description: 'lowercase URL key, unique per owner; default: from the name' })
+  @IsOptional() @IsString() @MaxLength(SLUG_MAX_LENGTH)
+  @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single "-" between them (e.g. "intro-call")' })
+  slug?: string;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(5000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: LocationDto, nullable: true })
+  @IsOptional() @IsObject({ message: 'location must be an object {type, value?}' }) @ValidateNested() @Type(() => LocationDto)
+  location?: LocationDto | null;
+
+  @ApiProperty({ minimum: 5, maximum: 720, example: 30 })
+  @apply(int('duration_minutes', 5, 720))
+  duration_minutes: number;
+
+  @ApiPropertyOptional({ enum: KINDS, default: 'one_on_one' })
+  @IsOptional() @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` })
+  kind?: MeetingKind;
+
+  @ApiPropertyOptional({ minimum: 2, maximum: 1000, nullable: true, description: 'group only (required there): invitees per slot' })
+  @IsOptional() @apply(int('seats', 2, 1000))
+  seats?: number | null;
+
+  @ApiPropertyOptional({ type: [String], description: 'round_robin and collective (required there): members of team_id' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50)
+  @IsUUID('all', { each: true, message: 'host_ids must be user ids (UUIDs)' })
+  host_ids?: string[] | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'round_robin and collective (required there)' })
+  @IsOptional() @IsUUID('all', { message: 'team_id must be a UUID' })
+  team_id?: string | null;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 }) @IsOptional() @apply(int('buffer_before_minutes', 0, 240))
+  buffer_before_minutes?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 }) @IsOptional() @apply(int('buffer_after_minutes', 0, 240))
+  buffer_after_minutes?: number;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 5, maximum: 720, description: 'step between slot starts; null = the duration' })
+  @IsOptional() @apply(int('slot_interval_minutes', 5, 720))
+  slot_interval_minutes?: number | null;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 525_600 })
+  @IsOptional() @apply(int('minimum_notice_minutes', 0, 525_600))
+  minimum_notice_minutes?: number;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 3650, description: 'rolling window; null = no limit' })
+  @IsOptional() @apply(int('booking_window_days', 1, 3650))
+  booking_window_days?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1000, description: 'per host per local day; null = no limit' })
+  @IsOptional() @apply(int('max_bookings_per_day', 1, 1000))
+  max_bookings_per_day?: number | null;
+
+  @ApiPropertyOptional({ type: [QuestionDto] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => QuestionDto)
+  questions?: QuestionDto[];
+
+  @ApiPropertyOptional({ type: [ReminderDto], description: 'default: 24 h and 1 h before, by email' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReminderDto)
+  reminders?: ReminderDto[];
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "one of the caller's schedules; null = the default" })
+  @IsOptional() @IsUUID('all', { message: 'schedule_id must be a UUID' })
+  schedule_id?: string | null;
+
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'bookable by direct link but not listed on the booking page' })
+  @IsOptional() @IsBoolean()
+  is_secret?: boolean;
+}
+
+/** PUT: any subset of the fields; null resets a field to its default (or clears it). */
+export class UpdateMeetingTypeDto extends PartialType(CreateMeetingTypeDto) {}
+
+export class ListMeetingTypesQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 100 })
+  @IsOptional() @Type(() => Number) @apply(int('limit', 1, 100))
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional() @Type(() => Number) @apply(int('offset', 0, 1_000_000))
+  offset?: number;
+}
+
+export class MeetingTypeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'the owner' }) user_id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() slug: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ type: LocationDto, nullable: true }) location: Record<string, unknown> | null;
+  @ApiProperty({ enum: KINDS }) kind: MeetingKind;
+  @ApiProperty({ nullable: true, type: Number }) seats: number | null;
+  @ApiProperty() duration_minutes: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) team_id: string | null;
+  @ApiProperty({ type: [String], description: 'the hosts it books (the owner for one_on_one and group)' }) host_ids: string[];
+  @ApiProperty() buffer_before_minutes: number;
+  @ApiProperty() buffer_after_minutes: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null = the duration' }) slot_interval_minutes: number | null;
+  @ApiProperty() minimum_notice_minutes: number;
+  @ApiProperty({ nullable: true, type: Number }) booking_window_days: number | null;
+  @ApiProperty({ nullable: true, type: Number }) max_bookings_per_day: number | null;
+  @ApiProperty({ type: [QuestionDto] }) questions: QuestionDto[];
+  @ApiProperty({ type: [ReminderDto] }) reminders: ReminderDto[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) schedule_id: string | null;
+  @ApiProperty() is_active: boolean;
+  @ApiProperty() is_secret: boolean;
+  @ApiProperty({ example: 'https://kairos.example/ada/intro-call' }) booking_url: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
+  return {
+    name: dto.name,
+    slug: dto.slug,
+    description: dto.description,
+    location: dto.location === undefined || dto.location === null ? dto.location : { ...dto.location },
+    durationMinutes: dto.duration_minutes,
+    kind: dto.kind,
+    seats: dto.seats,
+    hostIds: dto.host_ids,
+    teamId: dto.team_id,
+    bufferBeforeMinutes: dto.buffer_before_minutes,
+    bufferAfterMinutes: dto.buffer_after_minutes,
+    slotIntervalMinutes: dto.slot_interval_minutes,
+    minimumNoticeMinutes: dto.minimum_notice_minutes,
+    bookingWindowDays: dto.booking_window_days,
+    maxBookingsPerDay: dto.max_bookings_per_day,
+    questions: dto.questions?.map((q) => ({ ...q })),
+    reminders: dto.reminders?.map((r) => ({ offset_minutes: r.offset_minutes, channel: r.channel })),
+    scheduleId: dto.schedule_id,
+    isActive: dto.is_active,
+    isSecret: dto.is_secret,
+  };
+}
+
+export function toMeetingType(v: MeetingTypeView, publicUrl: string): MeetingTypeDto {
+  const s = v.snapshot;
+  return {
+    id: s.id,
+    user_id: s.ownerId,
+    name: s.name,
+    slug: s.slug,
+    description: s.description,
+    location: s.location,
+    kind: s.kind,
+    seats: s.seats,
+    duration_minutes: s.durationMinutes,
+    team_id: s.teamId,
+    host_ids: s.hosts.map((h) => h.userId),
+    buffer_before_minutes: s.bufferBeforeMinutes,
+    buffer_after_minutes: s.bufferAfterMinutes,
+    slot_interval_minutes: s.slotIntervalMinutes,
+    minimum_notice_minutes: s.minimumNoticeMinutes,
+    booking_window_days: s.bookingWindowDays,
+    max_bookings_per_day: s.maxBookingsPerDay,
+    questions: s.questions,
+    reminders: s.reminders,
+    schedule_id: s.scheduleId,
+    is_active: s.isActive,
+    is_secret: s.isSecret,
+    booking_url: `${publicUrl}/${v.ownerUsername}/${s.slug}`,
+    created_at: v.createdAt.toISOString(),
+    updated_at: v.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { BookingQuestion, MeetingKind, ReminderSetting } from '../domain/meeting-type.js';
+
+@Entity('meeting_types')
+export class MeetingTypeEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  /** The owner. */
+  @Column({ name: 'user_id', type: 'uuid' }) userId: string;
+  @Column({ name: 'team_id', type: 'uuid', nullable: true }) teamId: string | null;
+  @Column({ name: 'schedule_id', type: 'uuid', nullable: true }) scheduleId: string | null;
+  @Column({ type: 'varchar' }) name: string;
+  @Column({ type: 'varchar' }) slug: string;
+  @Column({ type: 'text', nullable: true }) description: string | null;
+  @Column({ type: 'jsonb', nullable: true }) location: Record<string, unknown> | null;
+  @Column({ type: 'varchar' }) kind: MeetingKind;
+  @Column({ type: 'integer', nullable: true }) seats: number | null;
+  @Column({ name: 'duration_minutes', type: 'integer' }) durationMinutes: number;
+  @Column({ name: 'buffer_before_minutes', type: 'integer' }) bufferBeforeMinutes: number;
+  @Column({ name: 'buffer_after_minutes', type: 'integer' }) bufferAfterMinutes: number;
+  @Column({ name: 'slot_interval_minutes', type: 'integer', nullable: true }) slotIntervalMinutes: number | null;
+  @Column({ name: 'minimum_notice_minutes', type: 'integer' }) minimumNoticeMinutes: number;
+  @Column({ name: 'booking_window_days', type: 'integer', nullable: true }) bookingWindowDays: number | null;
+  @Column({ name: 'max_bookings_per_day', type: 'integer', nullable: true }) maxBookingsPerDay: number | null;
+  @Column({ type: 'jsonb' }) questions: BookingQuestion[];
+  @Column({ type: 'jsonb' }) reminders: ReminderSetting[];
+  @Column({ name: 'is_active', type: 'boolean' }) isActive: boolean;
+  @Column({ name: 'is_secret', type: 'boolean' }) isSecret: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AvailabilityModule } from '../availability/availability.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { TeamsModule } from '../teams/teams.module.js';
+import { MeetingTypesService } from './application/meeting-types.service.js';
+import { MeetingTypesController } from './http/meeting-types.controller.js';
+import { MeetingTypeHostEntity } from './infrastructure/meeting-type-host.entity.js';
+import { MeetingTypeEntity } from './infrastructure/meeting-type.entity.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MeetingTypeEntity, MeetingTypeHostEntity]), IdentityModule, TeamsModule, AvailabilityModule],
+  controllers: [MeetingTypesController],
+  providers: [MeetingTypesService],
+  exports: [MeetingTypesService],
+})
+export class MeetingTypesModule {}

@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { Clock } from '../../../shared/clock/clock.js';
+import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
+import { DomainError, conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { newSecret, sha256 } from '../../../shared/security/tokens.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { TeamInvitationEntity } from '../infrastructure/team-invitation.entity.js';
+import { TeamMemberEntity, type TeamRole } from '../infrastructure/team-member.entity.js';
+import { TeamEntity } from '../infrastructure/team.entity.js';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const INVITATION_PREFIX = 'inv_';
+
+export interface TeamMemberView {
+  userId: string;
+  name: string;
+  username: string;
+  role: TeamRole;
+  joinedAt: Date;
+}
+
+export interface TeamView {
+  team: TeamEntity;
+  /** The caller's role in the team. */
+  role: TeamRole;
+  members?: TeamMemberView[];
+}
+
+/** Teams for round robin and collective meeting types: members are users who accepted an invitation. */
+@Injectable()
+export class TeamsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
+    @InjectRepository(TeamMemberEntity) private readonly members: Repository<TeamMemberEntity>,
+    @InjectRepository(TeamInvitationEntity) private readonly invitations: Repository<TeamInvitationEntity>,
+    private readonly users: UsersService,
+    private readonly clock: Clock,
+    private readonly versions: AvailabilityVersions,
+  ) {}
+
+  async create(callerId: string, name: string): Promise<TeamView> {
+    const trimmed = name.trim();
+    if (!trimmed) throw invalid('name must not be empty');
+    const team = await this.dataSource.transaction(async (m) => {
+      const saved = await m.save(m.create(TeamEntity, { name: trimmed, createdBy: callerId }));
+      await m.insert(TeamMemberEntity, { teamId: saved.id, userId: callerId, role: 'admin', joinedAt: this.clock.now() });
+      return saved;
+    });
+    return this.getForMember(callerId, team.id);
+  }
+
+  /** The caller's teams, with the caller's role, oldest first. */
+  async listForUser(userId: string): Promise<TeamView[]> {
+    const memberships = await this.members.find({ where: { userId } });
+    if (memberships.length === 0) return [];
+    const teams = await this.teams.find({ where: { id: In(memberships.map((m) => m.teamId)) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const roles = new Map(memberships.map((m) => [m.teamId, m.role]));
+    return teams.map((team) => ({ team, role: roles.get(team.id)! }));
+  }
+
+  /** A team with its members; 404 for anyone who is not a member. */
+  async getForMember(callerId: string, teamId: string): Promise<TeamView> {
+    const membership = await this.requireMembership(callerId, teamId);
+    const team = await this.teams.findOneBy({ id: teamId });
+    if (!team) throw notFound('team');
+    const rows = await this.members.find({ where: { teamId }, order: { joinedAt: 'ASC', userId: 'ASC' } });
+    const users = new Map((await this.users.findByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
+    const members = rows.map((r) => ({
+      userId: r.userId,
+      name: users.get(r.userId)?.name ?? '',
+      username: users.get(r.userId)?.username ?? '',
+      role: r.role,
+      joinedAt: r.joinedAt,
+    }));
+    return { team, role: membership.role, members };
+  }
+
+  /** Invites an email address (admins only). The token is returned once and stored as SHA-256. */
+  async invite(callerId: string, teamId: string, email: string): Promise<{ invitation: TeamInvitationEntity; token: string }> {
+    const membership = await this.requireMembership(callerId, teamId);
+    if (membership.role !== 'admin') throw new DomainError('forbidden', 'only team admins can invite members');
+    const normalized = email.trim().toLowerCase();
+    const existing = await this.users.findByEmail(normalized);
+    if (existing && (await this.isMember(teamId, existing.id))) {
+      throw conflict(`${normalized} is already a member of this team`);
+    }
+    const token = newSecret(INVITATION_PREFIX, 32);
+    const invitation = await this.invitations.save(
+      this.invitations.create({
+        teamId,
+        email: normalized,
+        tokenHash: sha256(token),
+        invitedBy: callerId,
+        acceptedBy: null,
+        acceptedAt: null,
+        expiresAt: new Date(this.clock.now().getTime() + INVITATION_TTL_MS),
+      }),
+    );
+    return { invitation, token };
+  }
+
+  /**
+   * Accepts an invitation as the authenticated caller, whose email must be the invited one. Single use: the
+   * invitation is claimed with a conditional update, so two concurrent accepts cannot both succeed.
+   */
+  async accept(callerId: string, token: string): Promise<TeamView> {
+    const invitation = await this.invitations.findOneBy({ tokenHash: sha256(token) });
+    if (!invitation) throw notFound('invitation');
+    const caller = await this.users.getById(callerId);
+    if (caller.email.trim().toLowerCase() !== invitation.email.toLowerCase()) {
+      throw new DomainError('forbidden', 'this invitation was sent to a different email address; sign in as the invited user to accept it');
+    }
+    if (invitation.acceptedAt) throw new DomainError('gone', 'this invitation has already been used');
+    const now = this.clock.now();
+    if (invitation.expiresAt.getTime() <= now.getTime()) {
+      throw new DomainError('gone', 'this invitation has expired; ask a team admin for a new one');
+    }
+    await this.dataSource.transaction(async (m) => {
+      const claimed = await m
+        .createQueryBuilder()
+        .update(TeamInvitationEntity)
+        .set({ acceptedAt: now, acceptedBy: callerId })
+        .where('id = :id AND accepted_at IS NULL', { id: invitation.id })
+        .execute();
+      if (!claimed.affected) throw new DomainError('gone', 'this invitation has already been used');
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(TeamMemberEntity)
+        .values({ teamId: invitation.teamId, userId: callerId, role: 'member', joinedAt: now })
+        .orIgnore()
+        .execute();
+    });
+    return this.getForMember(callerId, invitation.teamId);
+  }
+
+  /**
+   * Removes a member (admins; any member may remove themself). A team keeps at least one admin. The removed host's
+   * cached slots are invalidated because team meeting types may have counted on them.
+   */
+  async removeMember(callerId: string, teamId: string, userId: string): Promise<void> {
+    const membership = await this.requireMembership(callerId, teamId);
+    if (membership.role !== 'admin' && callerId !== userId) {
+      throw new DomainError('forbidden', 'only team admins can remove other members');
+    }
+    await this.dataSource.transaction(async (m) => {
+      // Lock the team's member rows so two admins cannot remove each other at once.
+      const rows = await m
+        .createQueryBuilder(TeamMemberEntity, 'tm')
+        .setLock('pessimistic_write')
+        .where('tm.team_id = :teamId', { teamId })
+        .getMany();
+      const target = rows.find((r) => r.userId === userId);
+      if (!target) throw notFound('team member');
+      if (target.role === 'admin' && rows.filter((r) => r.role === 'admin').length === 1) {
+        throw invalid('a team needs at least one admin: make another member an admin before removing the last one');
+      }
+      await m.delete(TeamMemberEntity, { teamId, userId });
+    });
+    await this.versions.bump([userId]);
+  }
+
+  async isMember(teamId: string, userId: string): Promise<boolean> {
+    return (await this.members.countBy({ teamId, userId })) > 0;
+  }
+
+  /** True when every user is a member of the team (one query). */
+  async areMembers(teamId: string, userIds: string[]): Promise<boolean> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return true;
+    const count = await this.members.countBy({ teamId, userId: In(unique) });
+    return count === unique.length;
+  }
+
+  /** Which of the users are not members of the team (one query), to name them in error messages. */
+  async nonMembers(teamId: string, userIds: string[]): Promise<string[]> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return [];
+    const found = await this.members.find({ select: { userId: true }, where: { teamId, userId: In(unique) } });
+    const members = new Set(found.map((f) => f.userId));
+    return unique.filter((id) => !members.has(id));
+  }
+
+  private async requireMembership(userId: string, teamId: string): Promise<TeamMemberEntity> {
+    const membership = await this.members.findOneBy({ teamId, userId });
+    if (!membership) throw notFound('team');
+    return membership;
+  }
+}
