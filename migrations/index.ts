@@ -1,4 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
+import { Notify1764000000100 } from './1764000000100-notify.js';
+import { Calendar1764000000200 } from './1764000000200-calendar.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, Notify1764000000100, Calendar1764000000200];

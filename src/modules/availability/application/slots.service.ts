@@ -7,7 +7,7 @@ import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { computeSlots } from '../domain/compute-slots.js';
-import { addDays, dayNumberOf, wallTimeToInstant } from '../domain/wall-clock.js';
+import { addDays, dayNumberOf, wallTimeToInstant, zonedIso } from '../domain/wall-clock.js';
 import { AvailabilityInputsService } from './availability-inputs.service.js';
 
 export const MAX_RANGE_DAYS = 62;
@@ -27,6 +27,15 @@ export interface SlotView {
   end: number;
   seatsRemaining?: number;
   hostIds: string[];
+  /** The start as local ISO with offset in the requested zone (formatted once, cached with the slot). */
+  localStart?: string;
+}
+
+interface CachedSlots {
+  meetingType: MeetingTypeSnapshot;
+  versions: string;
+  windowBucket: string;
+  slots: SlotView[];
 }
 
 export interface SlotsResult {
@@ -55,37 +64,54 @@ export class SlotsService {
   ) {}
 
   async find(request: SlotsRequest): Promise<SlotsResult> {
-    const type = await this.resolveType(request);
     const endDate = request.endDate ?? request.date;
     const days = dayNumberOf(endDate) - dayNumberOf(request.date) + 1;
     if (days < 1) throw invalid('end_date must not be before date');
     if (days > MAX_RANGE_DAYS) throw invalid(`the range may span at most ${MAX_RANGE_DAYS} days`);
-
-    const range = {
-      start: wallTimeToInstant(request.date, 0, request.timeZone),
-      end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
-    };
-    const now = this.clock.now();
-    const hostIds = type.hosts.map((h) => h.userId);
-    const versions = await this.versions.current(hostIds);
-    // The booking window moves at host-local midnights, which always fall on a UTC quarter hour.
-    const windowBucket = type.bookingWindowDays === null ? '' : String(Math.floor(now.getTime() / QUARTER_HOUR));
-    const key = `slots:${type.id}:${versions.join('.')}:${request.timeZone}:${request.date}:${endDate}:${windowBucket}`;
-
-    let slots: SlotView[];
-    let cached = false;
-    const hit = await this.cache.get(key);
-    if (hit) {
-      slots = JSON.parse(hit) as SlotView[];
-      cached = true;
-    } else {
-      const { hosts, query } = await this.inputs.load(type, range, now);
-      slots = computeSlots(hosts, query);
-      await this.cache.set(key, JSON.stringify(slots), this.config.slotCacheTtlSeconds);
+    if (!request.meetingTypeId && !(request.username && request.slug)) {
+      throw invalid('give meeting_type_id, or username and slug');
     }
+    const now = this.clock.now();
+    const ttl = this.config.slotCacheTtlSeconds; // 0 turns the cache off (benchmarks of the cold path)
+    const typeRef = request.meetingTypeId ?? `${request.username!.toLowerCase()}/${request.slug}`;
+    const key = `slots:${typeRef}:${request.timeZone}:${request.date}:${endDate}`;
+
+    // Warm path: one GET for the entry and one MGET for the versions of the hosts it was computed for; no DB.
+    let entry: CachedSlots | null = null;
+    if (ttl > 0) {
+      const raw = await this.cache.get(key);
+      const candidate = raw ? (JSON.parse(raw) as CachedSlots) : null;
+      if (candidate && candidate.windowBucket === this.windowBucket(candidate.meetingType, now)) {
+        const versions = await this.versions.current(candidate.meetingType.hosts.map((h) => h.userId));
+        if (versions.join('.') === candidate.versions) entry = candidate;
+      }
+    }
+    const cached = entry !== null;
+    if (!entry) {
+      const type = await this.resolveType(request);
+      // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.
+      const versions = await this.versions.current(type.hosts.map((h) => h.userId));
+      const range = {
+        start: wallTimeToInstant(request.date, 0, request.timeZone),
+        end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
+      };
+      const { hosts, query } = await this.inputs.load(type, range, now);
+      const slots: SlotView[] = computeSlots(hosts, query).map((s) => ({ ...s, localStart: zonedIso(s.start, request.timeZone) }));
+      entry = { meetingType: type, versions: versions.join('.'), windowBucket: this.windowBucket(type, now), slots };
+      if (ttl > 0) await this.cache.set(key, JSON.stringify(entry), ttl);
+    }
+    const type = entry.meetingType;
+    if (!type.isActive) throw notFound('meeting type');
+    // Notice only ever removes slots as time passes, so it is re-applied to cached entries on every read.
     const earliest = now.getTime() + type.minimumNoticeMinutes * 60_000;
+    let slots = entry.slots;
     if (slots.length > 0 && slots[0].start < earliest) slots = slots.filter((s) => s.start >= earliest);
     return { meetingType: type, timeZone: request.timeZone, startDate: request.date, endDate, slots, cached };
+  }
+
+  /** The booking window moves at host-local midnights, which always fall on a UTC quarter hour. */
+  private windowBucket(type: MeetingTypeSnapshot, now: Date): string {
+    return type.bookingWindowDays === null ? '' : String(Math.floor(now.getTime() / QUARTER_HOUR));
   }
 
   private async resolveType(request: SlotsRequest): Promise<MeetingTypeSnapshot> {
@@ -94,8 +120,6 @@ export class SlotsService {
       type = await this.meetingTypes.findSnapshot(request.meetingTypeId);
     } else if (request.username && request.slug) {
       type = await this.meetingTypes.findPublicSnapshot(request.username, request.slug);
-    } else {
-      throw invalid('give meeting_type_id, or username and slug');
     }
     if (!type || !type.isActive) throw notFound('meeting type');
     return type;

@@ -37,7 +37,7 @@ export class SlotsController {
       slots: result.slots.map((s) => ({
         start_time: iso(s.start),
         end_time: iso(s.end),
-        local_start_time: zonedIso(s.start, timeZone),
+        local_start_time: s.localStart ?? zonedIso(s.start, timeZone),
         ...(s.seatsRemaining !== undefined ? { seats_remaining: s.seatsRemaining } : {}),
       })),
     };

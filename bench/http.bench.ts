@@ -1,0 +1,151 @@
+// HTTP benchmarks against the real app in a child process (real PostgreSQL + Redis on this machine):
+// slots endpoint warm and cold beside a trivial endpoint, and booking creation (steady, flat out, contention).
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const ADMIN_DB = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN_DB });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+
+async function startServer(databaseUrl: string, port: number, env: Record<string, string>): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_URL: REDIS, LOG_LEVEL: 'warn',
+      APP_SECRET: 'bench-secret-0123456789abcdef0123456789', NODE_ENV: 'production', RATE_LIMIT_ENABLED: 'false', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${url}/health/ready`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
+  };
+}
+
+async function json(url: string, method: string, body?: unknown, token?: string) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A host in New York, Mon-Fri 09:00-17:00, a 30-minute type and 40 existing bookings over the next weeks. */
+async function seed(url: string) {
+  const suffix = randomBytes(3).toString('hex');
+  const email = `bench-${suffix}@example.com`;
+  await json(`${url}/api/users`, 'POST', { email, name: 'Bench Host', password: 'bench-password', time_zone: 'America/New_York', username: `bench-${suffix}` });
+  const { body: login } = await json(`${url}/api/auth/login`, 'POST', { email, password: 'bench-password' });
+  const token = login.access_token as string;
+  await json(`${url}/api/availability/rules`, 'POST', {
+    time_zone: 'America/New_York',
+    rules: [1, 2, 3, 4, 5].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })),
+  }, token);
+  const { body: type } = await json(`${url}/api/meeting-types`, 'POST', { name: 'Bench', slug: 'bench', duration_minutes: 30, buffer_after_minutes: 10 }, token);
+  return { token, typeId: type.id as string, username: `bench-${suffix}` };
+}
+
+function fmt(r: autocannon.Result) {
+  return `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}`;
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+async function freeSlots(url: string, typeId: string, from: string, to: string): Promise<string[]> {
+  const { body } = await json(`${url}/api/availability/slots?meeting_type_id=${typeId}&date=${from}&end_date=${to}&timezone=America/New_York`, 'GET');
+  return body.slots.map((s: { start_time: string }) => s.start_time);
+}
+
+export async function runHttpBench(): Promise<void> {
+  const dbName = `kairos_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${dbName}`);
+  const dbUrl = ADMIN_DB.replace(/\/[^/]*$/, `/${dbName}`);
+  const prefix = `kb_${randomBytes(3).toString('hex')}`;
+  const warm = await startServer(dbUrl, 3901, { REDIS_PREFIX: prefix });
+  try {
+    const { typeId } = await seed(warm.url);
+    const today = new Date();
+    const day = (n: number) => new Date(today.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    // Some existing bookings so the busy query has work to do.
+    const starts = (await freeSlots(warm.url, typeId, day(1), day(28))).filter((_, i) => i % 7 === 0).slice(0, 40);
+    for (const [i, start] of starts.entries()) {
+      await json(`${warm.url}/api/bookings`, 'POST', { meeting_type_id: typeId, start_time: start, invitee_name: `B${i}`, invitee_email: `b${i}@example.com`, time_zone: 'Europe/London' });
+    }
+    const slotsPath = `/api/availability/slots?meeting_type_id=${typeId}&date=${day(1)}&end_date=${day(14)}&timezone=Europe/London`;
+    const duration = Number(process.env.BENCH_SECONDS ?? 10);
+
+    console.log(`\nHTTP (one app process, ${duration}s each, 50 connections; autocannon in this process)`);
+    await run({ url: `${warm.url}/health/live`, connections: 50, duration: 2 }); // warm-up
+    const trivial = await run({ url: `${warm.url}/health/live`, connections: 50, duration });
+    console.log(`trivial GET /health/live:             ${fmt(trivial)}`);
+    await run({ url: `${warm.url}${slotsPath}`, connections: 50, duration: 2 });
+    const warmRes = await run({ url: `${warm.url}${slotsPath}`, connections: 50, duration });
+    console.log(`slots 14 days, warm cache:            ${fmt(warmRes)}  (ratio to trivial ${(warmRes.requests.average / trivial.requests.average).toFixed(2)})`);
+    await warm.stop();
+
+    const cold = await startServer(dbUrl, 3902, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
+    try {
+      const coldMax = await run({ url: `${cold.url}${slotsPath}`, connections: 50, duration });
+      console.log(`slots 14 days, cold (no cache):       ${fmt(coldMax)}`);
+      const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections: 50, duration, overallRate: 1000 });
+      console.log(`slots 14 days, cold at 1000 req/s:    ${fmt(coldRate)}`);
+
+      console.log('\nBooking creation (distinct free slots)');
+      // Every other slot: with the 10-minute buffer, neighbouring 30-minute slots exclude each other.
+      const pool = (await freeSlots(cold.url, typeId, day(29), day(60))).filter((_, i) => i % 2 === 0);
+      let next = 0;
+      const bookingRequest = () => ({
+        method: 'POST' as const,
+        path: '/api/bookings',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ meeting_type_id: typeId, start_time: pool[next++ % pool.length], invitee_name: 'Load', invitee_email: `load${next}@example.com`, time_zone: 'UTC' }),
+      });
+      const steady = await run({ url: cold.url, connections: 10, duration: Math.min(duration, 8), overallRate: 50, requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
+      console.log(`50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx)`);
+      const flat = await run({ url: cold.url, connections: 20, amount: Math.max(1, pool.length - next - 10), requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
+      console.log(`flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps)`);
+
+      // Contention: 200 bookers, 10 slots.
+      const contested = (await freeSlots(cold.url, typeId, day(61), day(66))).filter((_, i) => i % 2 === 0).slice(0, 10);
+      const t0 = performance.now();
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          json(`${cold.url}/api/bookings`, 'POST', { meeting_type_id: typeId, start_time: contested[i % contested.length], invitee_name: 'C', invitee_email: `c${i}@example.com`, time_zone: 'UTC' }),
+        ),
+      );
+      const ms = performance.now() - t0;
+      const created = results.filter((r) => r.status === 201).length;
+      const conflicts = results.filter((r) => r.status === 409).length;
+      const { body: metrics } = await json(`${cold.url}/api/internal/booking-metrics`, 'GET').catch(() => ({ body: null }));
+      console.log(`contention 200 bookers / ${contested.length} slots: all taken in ${ms.toFixed(0)} ms, ${created} created, ${conflicts} x 409${metrics?.retries !== undefined ? `, ${metrics.retries} retries` : ''}`);
+    } finally {
+      await cold.stop();
+    }
+  } finally {
+    await warm.stop().catch(() => undefined);
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}

@@ -1,0 +1,8 @@
+// `npm run bench`: figures, not pass/fail. Engine micro-benchmarks, then HTTP against a real app process.
+import { runHttpBench } from './http.bench.js';
+import { runSlotEngineBench } from './slot-engine.bench.js';
+
+console.log(`Kairos benchmarks on ${process.platform}/${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+await runSlotEngineBench();
+if (process.env.BENCH_ENGINE_ONLY !== '1') await runHttpBench();
+process.exit(0);

@@ -1,0 +1,62 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
+import type { BookingEventPayload, BookingEventType } from '../../booking/application/booking-directory.js';
+import { planDeliveries } from '../domain/plan-deliveries.js';
+import { DeliveryStore } from '../infrastructure/delivery-store.js';
+import { SmsProvider } from '../infrastructure/sms-provider.js';
+import { BookingViews } from './booking-views.js';
+import { DeliveryDispatcher } from './delivery-dispatcher.js';
+import { WebhooksService } from './webhooks.service.js';
+
+const BOOKING_EVENTS = new Set<string>(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+export const NOTIFY_CONSUMER = 'notify';
+
+/**
+ * Outbox consumer "notify": turns each booking event into delivery rows (deterministic ids, so a replay inserts
+ * nothing), withdraws superseded reminders, and hands the new rows to the dispatcher. Idempotent by construction.
+ */
+@Injectable()
+export class BookingEventsConsumer implements OnModuleInit {
+  private readonly logger = new Logger('NotifyConsumer');
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly views: BookingViews,
+    private readonly store: DeliveryStore,
+    private readonly webhooks: WebhooksService,
+    private readonly dispatcher: DeliveryDispatcher,
+    private readonly sms: SmsProvider,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register(NOTIFY_CONSUMER, (event) => this.handle(event));
+  }
+
+  async handle(event: OutboxEvent): Promise<void> {
+    if (!BOOKING_EVENTS.has(event.eventType)) return;
+    const payload = event.payload as unknown as BookingEventPayload;
+    const view = await this.views.get(payload.booking_id ?? event.bookingId);
+    if (!view) {
+      this.logger.warn(`booking ${payload.booking_id} of outbox event ${event.id} no longer exists; nothing to send`);
+      return;
+    }
+    const now = this.clock.now();
+    const ownerIds = [...new Set([...view.hosts.map((h) => h.id), view.meetingType.ownerId])];
+    const plan = planDeliveries({
+      eventType: event.eventType as BookingEventType,
+      payload,
+      view,
+      webhooks: await this.webhooks.targetsFor(ownerIds),
+      now,
+      smsEnabled: this.sms.enabled,
+    });
+    // Withdraw first: a replayed older event can then not resurrect anything (its rows exist already anyway).
+    for (const w of plan.withdraw) await this.store.withdrawReminders(w, now);
+    const inserted = await this.store.insertNew(plan.deliveries, event.id, this.config.notifyMaxAttempts, now);
+    await this.dispatcher.enqueue(inserted.map((d) => ({ id: d.id, dueAt: d.dueAt })));
+  }
+}

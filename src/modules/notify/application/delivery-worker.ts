@@ -1,0 +1,154 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../../../config/app-config.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { SecretCipher } from '../../../shared/security/encryption.js';
+import type { BookingView, BookingViewPerson } from '../../booking/application/booking-directory.js';
+import { afterFailure } from '../domain/backoff.js';
+import { signWebhook } from '../domain/webhook-signature.js';
+import { DeliveryStore } from '../infrastructure/delivery-store.js';
+import { MailTransport } from '../infrastructure/mail-transport.js';
+import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
+import { SmsProvider } from '../infrastructure/sms-provider.js';
+import { WebhookSender } from '../infrastructure/webhook-sender.js';
+import { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
+import { type EmailContext, renderEmail, renderSmsReminder } from '../templates/email-templates.js';
+import { BookingViews } from './booking-views.js';
+import { googleCalendarLink, IcsService, outlookCalendarLink } from './ics.service.js';
+
+/** How long one attempt may hold a row before another worker may take it over (worker killed mid-job). */
+const LEASE_MS = 5 * 60_000;
+
+export type ProcessOutcome = 'sent' | 'skipped' | 'cancelled' | 'retry' | 'failed';
+
+/** Not worth retrying: the message no longer makes sense. */
+class Withdrawn extends Error {}
+
+/**
+ * Delivers one row: claim it (only a pending, due, unclaimed row can be claimed, so a duplicated job or a
+ * concurrent worker finds nothing to do), send, then mark it sent. A failure schedules a retry with exponential
+ * backoff, or marks the row failed after the last attempt. The only duplicate window left is a crash between the
+ * provider accepting the message and the row being marked sent; the lease then expires and the message goes again,
+ * with the same Message-ID / webhook-id so receivers can tell.
+ */
+@Injectable()
+export class DeliveryWorker {
+  private readonly logger = new Logger('NotifyWorker');
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly views: BookingViews,
+    private readonly mail: MailTransport,
+    private readonly sms: SmsProvider,
+    private readonly webhookSender: WebhookSender,
+    private readonly ics: IcsService,
+    private readonly cipher: SecretCipher,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    @InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>,
+  ) {}
+
+  async process(id: string): Promise<ProcessOutcome> {
+    const now = this.clock.now();
+    const row = await this.store.claim(id, now, new Date(now.getTime() + LEASE_MS));
+    if (!row) return 'skipped';
+    try {
+      await this.deliver(row);
+    } catch (error) {
+      const at = this.clock.now();
+      if (error instanceof Withdrawn) {
+        await this.store.markCancelled(row.id, error.message, at);
+        return 'cancelled';
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const next = afterFailure(row.attempts, row.maxAttempts, at, this.config.notifyRetryBaseSeconds);
+      await this.store.recordFailure(row.id, message, next, at);
+      this.logger.warn(`${row.kind} ${row.channel} delivery ${row.id} attempt ${row.attempts}/${row.maxAttempts} failed: ${message}`);
+      return next.status === 'failed' ? 'failed' : 'retry';
+    }
+    await this.store.markSent(row.id, this.clock.now());
+    return 'sent';
+  }
+
+  private async deliver(row: NotificationDeliveryEntity): Promise<void> {
+    if (row.channel === 'webhook') return this.deliverWebhook(row);
+    const view = row.bookingId ? await this.views.get(row.bookingId) : null;
+    if (!view) throw new Withdrawn('the booking no longer exists');
+    const ctx = this.context(row, view);
+    if (row.kind === 'reminder') {
+      const invitee = view.invitees.find((i) => i.id === row.recipientId);
+      const stillOn = view.status === 'confirmed' && invitee?.status === 'active' &&
+        view.startTime.getTime() === new Date(row.payload.start_time).getTime();
+      if (!stillOn) throw new Withdrawn('withdrawn: the booking changed');
+    }
+    if (row.channel === 'sms') {
+      if (!this.sms.enabled) throw new Withdrawn('SMS is not configured');
+      return this.sms.send(row.recipient, renderSmsReminder(ctx), row.id);
+    }
+    const email = renderEmail(ctx);
+    const method = row.kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
+    const ics = row.kind === 'reminder' ? undefined : {
+      method,
+      content: this.ics.render(view, method, {
+        start: ctx.start, end: ctx.end, sequence: row.payload.sequence,
+        inviteeIds: row.recipientRole === 'invitee' ? [row.recipientId!] : this.aboutInvitees(row, view),
+        stamp: row.createdAt,
+      }),
+    } as const;
+    await this.mail.send({ id: row.id, to: row.recipient, ...email, ics });
+  }
+
+  private aboutInvitees(row: NotificationDeliveryEntity, view: BookingView): string[] {
+    if (row.payload.invitee_id) return [row.payload.invitee_id];
+    return view.invitees.filter((i) => row.kind === 'cancellation' || i.status === 'active').map((i) => i.id);
+  }
+
+  private context(row: NotificationDeliveryEntity, view: BookingView): EmailContext {
+    const p = row.payload;
+    const start = new Date(p.start_time);
+    const end = new Date(p.end_time);
+    const about = view.invitees.find((i) => i.id === (row.recipientRole === 'invitee' ? row.recipientId : p.invitee_id))
+      ?? view.invitees[0];
+    const host: BookingViewPerson | undefined = view.hosts.find((h) => h.id === row.recipientId);
+    const recipient = row.recipientRole === 'invitee' ? about : host ?? view.hosts[0];
+    const otherZones = row.recipientRole === 'invitee'
+      ? view.hosts.map((h) => h.timeZone)
+      : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active')).filter(Boolean).map((i) => i!.timeZone);
+    const isInvitee = row.recipientRole === 'invitee';
+    return {
+      kind: row.kind as EmailContext['kind'],
+      role: isInvitee ? 'invitee' : 'host',
+      recipientName: recipient?.name ?? row.recipient,
+      recipientZone: recipient?.timeZone ?? 'UTC',
+      otherZones,
+      meetingName: view.meetingType.name,
+      hostNames: view.hosts.map((h) => h.name),
+      inviteeName: about?.name ?? 'the invitee',
+      inviteeEmail: about?.email ?? '',
+      start, end,
+      previous: p.previous ? { start: new Date(p.previous.start_time), end: new Date(p.previous.end_time) } : null,
+      reason: p.reason ?? null,
+      cancelledBy: p.cancelled_by ?? null,
+      offsetMinutes: p.offset_minutes,
+      answers: isInvitee ? undefined : about?.answers,
+      links: {
+        google: googleCalendarLink(view, start, end),
+        outlook: outlookCalendarLink(view, start, end),
+        // Management links carry the invitee's token: only ever in the invitee's own mail.
+        ...(isInvitee && about ? { manage: about.manageUrl, cancel: about.cancelUrl, reschedule: about.rescheduleUrl } : {}),
+        ...(!isInvitee ? { manage: `${this.config.publicUrl}/bookings/${view.id}` } : {}),
+      },
+    };
+  }
+
+  private async deliverWebhook(row: NotificationDeliveryEntity): Promise<void> {
+    const sub = await this.subscriptions.createQueryBuilder('w').addSelect('w.secretEnc')
+      .where('w.id = :id', { id: row.recipientId }).getOne();
+    if (!sub) throw new Withdrawn('webhook deleted');
+    const body = JSON.stringify(row.payload.body ?? {});
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const headers = signWebhook(this.cipher.decrypt(sub.secretEnc), row.id, timestamp, body);
+    await this.webhookSender.post(sub.url, body, headers);
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { AppConfig } from '../../../config/app-config.js';
+import type { BookingView } from '../../booking/application/booking-directory.js';
+import { localParts } from '../domain/format-time.js';
+import { buildVTimezone } from '../domain/vtimezone.js';
+
+export type IcsMethod = 'REQUEST' | 'CANCEL';
+
+export interface IcsOptions {
+  /** Times and SEQUENCE of the change being announced (default: the view's current ones). */
+  start?: Date;
+  end?: Date;
+  sequence?: number;
+  /** Limit ATTENDEEs to these invitees (group bookings: an invitee sees only themself). Default: active invitees. */
+  inviteeIds?: string[];
+  /** DTSTAMP (default: now is not used, to keep output reproducible: the start of the change is fine). */
+  stamp?: Date;
+}
+
+/**
+ * A ZonedDateTime look-alike that ical-generator formats as local time with TZID. ical-generator formats native
+ * Dates in the *server's* local zone when a TZID is set, so we hand it explicit wall-clock fields from Intl instead.
+ */
+function zoned(instant: Date, zone: string): object {
+  const p = localParts(instant, zone);
+  const fields = { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+  const plain = {
+    ...fields,
+    toZonedDateTime: () => zoned(instant, zone),
+    toPlainDate: () => ({ year: p.year, month: p.month, day: p.day }),
+    toJSON: () => instant.toISOString(),
+    toString: () => instant.toISOString(),
+  };
+  return {
+    ...fields,
+    timeZoneId: zone,
+    toPlainDateTime: () => plain,
+    withTimeZone: (z: string) => zoned(instant, z),
+    toInstant: () => ({ epochMilliseconds: instant.getTime() }),
+    toJSON: () => instant.toISOString(),
+    toString: () => instant.toISOString(),
+  };
+}
+
+/**
+ * RFC 5545 invitations for bookings. One UID per booking for its whole life (BookingView.icalUid), SEQUENCE from
+ * the booking, METHOD:REQUEST for new and moved meetings and METHOD:CANCEL for cancelled ones. DTSTART/DTEND are
+ * local times with TZID = the organizer's zone, and the calendar carries a VTIMEZONE for that zone generated from
+ * the runtime's tz data (see domain/vtimezone.ts).
+ */
+@Injectable()
+export class IcsService {
+  constructor(private readonly config: AppConfig) {}
+
+  render(view: BookingView, method: IcsMethod, options: IcsOptions = {}): string {
+    const start = options.start ?? view.startTime;
+    const end = options.end ?? view.endTime;
+    const organizer = view.hosts[0];
+    const zone = organizer?.timeZone ?? 'UTC';
+    const cal = ical({
+      prodId: { company: 'Kairos', product: 'Kairos Scheduling', language: 'EN' },
+      method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+      // name stays null: a calendar-level zone would make ical-generator format DTSTAMP in the server's zone.
+      timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, start) },
+    });
+    const invitees = view.invitees.filter((i) =>
+      options.inviteeIds ? options.inviteeIds.includes(i.id) : i.status === 'active');
+    const event = cal.createEvent({
+      id: view.icalUid,
+      sequence: options.sequence ?? view.sequence,
+      start: zoned(start, zone) as never,
+      end: zoned(end, zone) as never,
+      timezone: zone,
+      stamp: options.stamp ?? start,
+      summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
+      description: `${view.meetingType.name}, booked with Kairos.`,
+      location: locationText(view.location),
+      url: `${this.config.publicUrl}/bookings/${view.id}`,
+      status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+    if (organizer) event.organizer({ name: organizer.name, email: organizer.email });
+    for (const host of view.hosts.slice(1)) {
+      event.createAttendee({ name: host.name, email: host.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED });
+    }
+    for (const invitee of invitees) {
+      event.createAttendee({
+        name: invitee.name, email: invitee.email, role: ICalAttendeeRole.REQ,
+        status: method === 'CANCEL' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
+      });
+    }
+    return cal.toString();
+  }
+}
+
+export function locationText(location: Record<string, unknown> | null): string | null {
+  if (!location) return null;
+  for (const key of ['address', 'url', 'link', 'phone', 'value', 'type']) {
+    const v = location[key];
+    if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  return null;
+}
+
+const compact = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/** "Add to Google Calendar" link (times in UTC). */
+export function googleCalendarLink(view: BookingView, start = view.startTime, end = view.endTime): string {
+  const params = new URLSearchParams({
+    action: 'TEMPLATE',
+    text: `${view.meetingType.name}${view.hosts[0] ? ` with ${view.hosts[0].name}` : ''}`,
+    dates: `${compact(start)}/${compact(end)}`,
+    details: `${view.meetingType.name}, booked with Kairos.`,
+  });
+  const where = locationText(view.location);
+  if (where) params.set('location', where);
+  return `https://calendar.google.com/calendar/render?${params.toString()}`;
+}
+
+/** "Add to Outlook" link (outlook.live.com deeplink; ISO instants in UTC). */
+export function outlookCalendarLink(view: BookingView, start = view.startTime, end = view.endTime): string {
+  const params = new URLSearchParams({
+    path: '/calendar/action/compose',
+    rru: 'addevent',
+    subject: `${view.meetingType.name}${view.hosts[0] ? ` with ${view.hosts[0].name}` : ''}`,
+    startdt: start.toISOString(),
+    enddt: end.toISOString(),
+    body: `${view.meetingType.name}, booked with Kairos.`,
+  });
+  const where = locationText(view.location);
+  if (where) params.set('location', where);
+  return `https://outlook.live.com/calendar/0/deeplink/compose?${params.toString()}`;
+}

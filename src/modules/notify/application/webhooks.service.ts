@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { Clock } from '../../../shared/clock/clock.js';
+import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { SecretCipher } from '../../../shared/security/encryption.js';
+import { WEBHOOK_EVENTS, type WebhookTarget } from '../domain/plan-deliveries.js';
+import { newWebhookSecret } from '../domain/webhook-signature.js';
+import { DeliveryStore } from '../infrastructure/delivery-store.js';
+import { UnsafeWebhookTargetError, WebhookSender } from '../infrastructure/webhook-sender.js';
+import { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
+
+const MAX_PER_USER = 25;
+
+/** Hosts' webhook subscriptions. The signing secret is shown once and stored encrypted (it must stay usable). */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectRepository(WebhookSubscriptionEntity) private readonly repo: Repository<WebhookSubscriptionEntity>,
+    private readonly cipher: SecretCipher,
+    private readonly sender: WebhookSender,
+    private readonly store: DeliveryStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(userId: string, url: string, events: string[]): Promise<{ webhook: WebhookSubscriptionEntity; secret: string }> {
+    const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
+    if (unknown.length) throw invalid(`events must be a subset of ${WEBHOOK_EVENTS.join(', ')} (unknown: ${unknown.join(', ')})`);
+    try {
+      await this.sender.assertSafeTarget(url);
+    } catch (e) {
+      if (e instanceof UnsafeWebhookTargetError) throw invalid(e.message);
+      throw e;
+    }
+    if ((await this.repo.countBy({ userId })) >= MAX_PER_USER) throw invalid(`at most ${MAX_PER_USER} webhooks per user`);
+    const secret = newWebhookSecret();
+    const saved = await this.repo.save(this.repo.create({
+      userId, url, events: [...new Set(events)], secretEnc: this.cipher.encrypt(secret),
+    }));
+    return { webhook: saved, secret };
+  }
+
+  list(userId: string): Promise<WebhookSubscriptionEntity[]> {
+    return this.repo.find({ where: { userId }, order: { createdAt: 'DESC' } });
+  }
+
+  async get(userId: string, id: string): Promise<WebhookSubscriptionEntity> {
+    const hook = await this.repo.findOneBy({ id, userId });
+    if (!hook) throw notFound('webhook');
+    return hook;
+  }
+
+  async remove(userId: string, id: string): Promise<WebhookSubscriptionEntity> {
+    const hook = await this.get(userId, id);
+    await this.repo.delete({ id, userId });
+    await this.store.cancelForWebhook(id, this.clock.now());
+    return hook;
+  }
+
+  async targetsFor(userIds: string[]): Promise<WebhookTarget[]> {
+    if (userIds.length === 0) return [];
+    const hooks = await this.repo.findBy({ userId: In(userIds) });
+    return hooks.map((h) => ({ id: h.id, userId: h.userId, events: h.events }));
+  }
+}

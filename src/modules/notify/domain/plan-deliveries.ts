@@ -1,0 +1,201 @@
+import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/application/booking-directory.js';
+import { deliveryId } from './delivery-id.js';
+
+export type DeliveryKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'webhook';
+export type DeliveryChannel = 'email' | 'sms' | 'webhook';
+export type RecipientRole = 'invitee' | 'host' | 'webhook';
+
+/** Calendly's event names, plus invitee.rescheduled. */
+export const WEBHOOK_EVENTS = ['invitee.created', 'invitee.canceled', 'invitee.rescheduled'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+const WEBHOOK_EVENT_OF: Record<BookingEventType, WebhookEvent> = {
+  'booking.created': 'invitee.created',
+  'booking.rescheduled': 'invitee.rescheduled',
+  'booking.cancelled': 'invitee.canceled',
+};
+
+const MAIL_KIND_OF: Record<BookingEventType, DeliveryKind> = {
+  'booking.created': 'confirmation',
+  'booking.rescheduled': 'reschedule',
+  'booking.cancelled': 'cancellation',
+};
+
+/** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
+export interface MessagePayload {
+  event_type: BookingEventType;
+  start_time: string;
+  end_time: string;
+  sequence: number;
+  invitee_id: string | null;
+  previous?: { booking_id: string; start_time: string; end_time: string } | null;
+  reason?: string | null;
+  cancelled_by?: 'host' | 'invitee' | null;
+  offset_minutes?: number;
+  /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
+  body?: Record<string, unknown>;
+}
+
+export interface PlannedDelivery {
+  id: string;
+  bookingId: string;
+  icalUid: string;
+  kind: DeliveryKind;
+  channel: DeliveryChannel;
+  recipient: string;           // email address, phone number or webhook subscription id
+  recipientRole: RecipientRole;
+  recipientId: string;         // invitee id, host user id or webhook subscription id
+  revision: number;
+  eventType: string;           // booking event type, or the webhook event name
+  visibleTo: string[];
+  payload: MessagePayload;
+  dueAt: Date;
+}
+
+/** Pending reminders to withdraw: of a booking (below `belowRevision` when set), for one invitee or all. */
+export interface ReminderWithdrawal {
+  bookingId: string;
+  belowRevision: number | null;
+  inviteeId: string | null;
+}
+
+export interface WebhookTarget {
+  id: string;
+  userId: string;
+  events: string[];
+}
+
+export interface PlanInput {
+  eventType: BookingEventType;
+  payload: BookingEventPayload;
+  view: BookingView;
+  webhooks: WebhookTarget[];
+  now: Date;
+  /** Whether an SMS provider is configured (SMS reminders are planned only then). */
+  smsEnabled: boolean;
+}
+
+export interface Plan {
+  deliveries: PlannedDelivery[];
+  withdraw: ReminderWithdrawal[];
+}
+
+/**
+ * Turns one booking event into the messages it causes. Pure: the same event and view always give the same rows
+ * (deterministic ids), so replays insert nothing new.
+ */
+export function planDeliveries(input: PlanInput): Plan {
+  const { eventType, payload, view, now } = input;
+  const bookingId = payload.booking_id;
+  const revision = payload.sequence;
+  const about = payload.invitee_id ?? null;
+  const start = new Date(payload.start_time);
+  const visibleTo = [...new Set([...view.hosts.map((h) => h.id), view.meetingType.ownerId])];
+  const base: MessagePayload = {
+    event_type: eventType,
+    start_time: payload.start_time,
+    end_time: payload.end_time,
+    sequence: revision,
+    invitee_id: about,
+    ...(eventType === 'booking.rescheduled' ? { previous: payload.previous ?? null } : {}),
+    ...(eventType === 'booking.cancelled' ? { reason: payload.reason ?? null, cancelled_by: payload.cancelled_by ?? null } : {}),
+  };
+  const invitees = view.invitees.filter((i) =>
+    about ? i.id === about : eventType === 'booking.cancelled' || i.status === 'active');
+  const deliveries: PlannedDelivery[] = [];
+  const add = (d: Omit<PlannedDelivery, 'id' | 'bookingId' | 'icalUid' | 'revision'>, kindKey: string, recipientKey: string) =>
+    deliveries.push({
+      ...d,
+      id: deliveryId({ bookingId, kind: kindKey, recipient: recipientKey, revision, about }),
+      bookingId, icalUid: view.icalUid, revision,
+    });
+
+  const mailKind = MAIL_KIND_OF[eventType];
+  for (const invitee of invitees) {
+    add({
+      kind: mailKind, channel: 'email', recipient: invitee.email, recipientRole: 'invitee', recipientId: invitee.id,
+      eventType, visibleTo, payload: base, dueAt: now,
+    }, mailKind, `invitee:${invitee.id}`);
+  }
+  for (const host of view.hosts) {
+    add({
+      kind: mailKind, channel: 'email', recipient: host.email, recipientRole: 'host', recipientId: host.id,
+      eventType, visibleTo, payload: base, dueAt: now,
+    }, mailKind, `host:${host.id}`);
+  }
+
+  if (eventType !== 'booking.cancelled') {
+    for (const invitee of invitees) {
+      for (const reminder of view.meetingType.reminders ?? []) {
+        const dueAt = new Date(start.getTime() - reminder.offset_minutes * 60_000);
+        if (dueAt.getTime() <= now.getTime()) continue; // its moment has passed: never sent
+        const channel = reminder.channel === 'sms' ? 'sms' : 'email';
+        if (channel === 'sms' && (!input.smsEnabled || !invitee.phone)) continue;
+        const kindKey = `reminder:${reminder.offset_minutes}:${channel}`;
+        add({
+          kind: 'reminder', channel, recipient: channel === 'sms' ? invitee.phone! : invitee.email, recipientRole: 'invitee',
+          recipientId: invitee.id, eventType, visibleTo,
+          payload: { ...base, offset_minutes: reminder.offset_minutes }, dueAt,
+        }, kindKey, `invitee:${invitee.id}`);
+      }
+    }
+  }
+
+  const webhookEvent = WEBHOOK_EVENT_OF[eventType];
+  for (const hook of input.webhooks) {
+    if (!hook.events.includes(webhookEvent) || !visibleTo.includes(hook.userId)) continue;
+    for (const invitee of invitees) {
+      const kindKey = `webhook:${webhookEvent}`;
+      const id = deliveryId({ bookingId, kind: kindKey, recipient: `webhook:${hook.id}:${invitee.id}`, revision, about });
+      deliveries.push({
+        id, bookingId, icalUid: view.icalUid, revision,
+        kind: 'webhook', channel: 'webhook', recipient: hook.id, recipientRole: 'webhook', recipientId: hook.id,
+        eventType: webhookEvent, visibleTo: [hook.userId],
+        payload: { ...base, body: webhookBody(webhookEvent, id, input, invitee.id) }, dueAt: now,
+      });
+    }
+  }
+
+  const withdraw: ReminderWithdrawal[] = [];
+  if (eventType === 'booking.rescheduled') {
+    // A move within the same booking supersedes older revisions; a move to a new booking retires the old one's.
+    withdraw.push({ bookingId, belowRevision: revision, inviteeId: about });
+    const previousId = payload.previous?.booking_id;
+    if (previousId && previousId !== bookingId) withdraw.push({ bookingId: previousId, belowRevision: null, inviteeId: about });
+  } else if (eventType === 'booking.cancelled') {
+    withdraw.push({ bookingId, belowRevision: null, inviteeId: about });
+  }
+  return { deliveries, withdraw };
+}
+
+/** The webhook JSON (Calendly-like envelope). No management tokens: links are for the invitee only. */
+function webhookBody(event: WebhookEvent, id: string, input: PlanInput, inviteeId: string): Record<string, unknown> {
+  const { payload, view, now } = input;
+  const invitee = view.invitees.find((i) => i.id === inviteeId)!;
+  return {
+    id,
+    event,
+    created_at: now.toISOString(),
+    payload: {
+      booking_id: payload.booking_id,
+      ical_uid: view.icalUid,
+      sequence: payload.sequence,
+      status: event === 'invitee.canceled' ? 'cancelled' : 'confirmed',
+      start_time: payload.start_time,
+      end_time: payload.end_time,
+      meeting_type: { id: view.meetingType.id, name: view.meetingType.name, slug: view.meetingType.slug },
+      hosts: view.hosts.map((h) => ({ id: h.id, name: h.name, email: h.email, time_zone: h.timeZone })),
+      invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
+      ...(event === 'invitee.rescheduled'
+        ? {
+            old_booking_id: payload.previous?.booking_id ?? null,
+            old_start_time: payload.previous?.start_time ?? null,
+            old_end_time: payload.previous?.end_time ?? null,
+          }
+        : {}),
+      ...(event === 'invitee.canceled'
+        ? { cancellation: { reason: payload.reason ?? null, canceled_by: payload.cancelled_by ?? null } }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { WEBHOOK_EVENTS } from '../domain/plan-deliveries.js';
+import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
+import type { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'https://hooks.example.com/kairos' })
+  @IsString() @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an absolute http(s) URL' })
+  url: string;
+
+  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['invitee.created', 'invitee.canceled'] })
+  @IsArray() @ArrayNotEmpty({ message: 'events must name at least one event' }) @ArrayMaxSize(WEBHOOK_EVENTS.length)
+  @IsIn(WEBHOOK_EVENTS as unknown as string[], { each: true, message: `events must be a subset of ${WEBHOOK_EVENTS.join(', ')}` })
+  events: string[];
+}
+
+export class WebhookDto {
+  @ApiProperty() id: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true }) events: string[];
+  @ApiProperty() created_at: string;
+}
+
+export class CreatedWebhookDto extends WebhookDto {
+  @ApiProperty({
+    description: 'Signing secret (Standard Webhooks "whsec_..." format). Shown only in this response.',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  })
+  secret: string;
+}
+
+export const toWebhook = (w: WebhookSubscriptionEntity): WebhookDto => ({
+  id: w.id, url: w.url, events: w.events, created_at: w.createdAt.toISOString(),
+});
+
+export class ListNotificationsQuery {
+  @ApiPropertyOptional({ description: 'Only this booking\'s deliveries (404 unless the caller hosts or owns it)' })
+  @IsOptional() @IsUUID('all', { message: 'booking_id must be a UUID' })
+  booking_id?: string;
+
+  @ApiPropertyOptional({ enum: ['pending', 'sent', 'failed', 'cancelled'] })
+  @IsOptional() @IsIn(['pending', 'sent', 'failed', 'cancelled'], { message: 'status must be pending, sent, failed or cancelled' })
+  status?: 'pending' | 'sent' | 'failed' | 'cancelled';
+
+  @ApiPropertyOptional({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] })
+  @IsOptional() @IsIn(['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'], {
+    message: 'kind must be confirmation, reschedule, cancellation, reminder or webhook',
+  })
+  kind?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(500)
+  limit?: number;
+}
+
+export class NotificationDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true }) booking_id: string | null;
+  @ApiProperty({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] }) kind: string;
+  @ApiProperty({ enum: ['email', 'sms', 'webhook'] }) channel: string;
+  @ApiProperty({ description: 'Email address, phone number, or webhook id' }) recipient: string;
+  @ApiProperty({ enum: ['invitee', 'host', 'webhook'] }) recipient_role: string;
+  @ApiProperty({ description: 'Booking event type, or the webhook event name' }) event_type: string;
+  @ApiProperty({ description: 'iCalendar SEQUENCE the message describes' }) revision: number;
+  @ApiProperty({ enum: ['pending', 'sent', 'failed', 'cancelled'] }) status: string;
+  @ApiProperty() due_at: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty() max_attempts: number;
+  @ApiProperty({ nullable: true }) last_error: string | null;
+  @ApiProperty({ nullable: true }) sent_at: string | null;
+  @ApiProperty() created_at: string;
+  @ApiProperty() updated_at: string;
+}
+
+export const toNotification = (d: NotificationDeliveryEntity): NotificationDto => ({
+  id: d.id,
+  booking_id: d.bookingId,
+  kind: d.kind,
+  channel: d.channel,
+  recipient: d.recipient,
+  recipient_role: d.recipientRole,
+  event_type: d.eventType,
+  revision: d.revision,
+  status: d.status,
+  due_at: d.dueAt.toISOString(),
+  attempts: d.attempts,
+  max_attempts: d.maxAttempts,
+  last_error: d.lastError,
+  sent_at: d.sentAt?.toISOString() ?? null,
+  created_at: d.createdAt.toISOString(),
+  updated_at: d.updatedAt.toISOString(),
+});

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { PlannedDelivery, ReminderWithdrawal } from '../domain/plan-deliveries.js';
+import { type DeliveryStatus, NotificationDeliveryEntity } from './notification-delivery.entity.js';
+
+/** All I/O on notification_deliveries. Every state change is a guarded UPDATE, so racing workers cannot regress a row. */
+@Injectable()
+export class DeliveryStore {
+  constructor(
+    @InjectRepository(NotificationDeliveryEntity) private readonly repo: Repository<NotificationDeliveryEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Inserts planned rows; rows whose deterministic id exists already are left as they are. Returns the new ones. */
+  async insertNew(rows: PlannedDelivery[], outboxEventId: string | null, maxAttempts: number, now: Date): Promise<PlannedDelivery[]> {
+    if (rows.length === 0) return [];
+    // $1 is the Clock's now (created_at/updated_at), so pinned-clock tests read consistent rows.
+    const values: unknown[] = [now];
+    const tuples = rows.map((r) => {
+      const at = values.length;
+      values.push(
+        r.id, r.bookingId, r.icalUid, r.kind, r.channel, r.recipient, r.recipientRole, r.recipientId, r.revision,
+        r.eventType, outboxEventId, r.visibleTo, JSON.stringify(r.payload), r.dueAt, maxAttempts,
+      );
+      const p = (n: number) => `$${at + n}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ` +
+        `${p(12)}::uuid[], ${p(13)}::jsonb, ${p(14)}, ${p(15)}, $1, $1)`;
+    });
+    const sql = `
+      INSERT INTO notification_deliveries (id, booking_id, ical_uid, kind, channel, recipient, recipient_role, recipient_id,
+        revision, event_type, outbox_event_id, visible_to, payload, due_at, max_attempts, created_at, updated_at)
+      VALUES ${tuples.join(',\n')}
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id`;
+    const inserted = await this.returning<{ id: string }>(sql, values);
+    const ids = new Set(inserted.map((r) => r.id));
+    return rows.filter((r) => ids.has(r.id));
+  }
+
+  /** Withdraws pending reminders (reschedule, cancellation). Returns the ids withdrawn. */
+  async withdrawReminders(w: ReminderWithdrawal, now: Date): Promise<string[]> {
+    const rows = await this.returning<{ id: string }>(
+      `UPDATE notification_deliveries
+          SET status = 'cancelled', last_error = 'withdrawn: the booking changed', claimed_until = NULL, updated_at = $4
+        WHERE booking_id = $1 AND kind = 'reminder' AND status = 'pending'
+          AND ($2::int IS NULL OR revision < $2::int)
+          AND ($3::uuid IS NULL OR recipient_id = $3::uuid)
+        RETURNING id`,
+      [w.bookingId, w.belowRevision, w.inviteeId, now],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Takes a due, pending, unclaimed row for one attempt (counting it) and leases it until `leaseUntil`.
+   * Null when it is sent, cancelled, failed, not yet due, or another worker holds it.
+   */
+  async claim(id: string, now: Date, leaseUntil: Date): Promise<NotificationDeliveryEntity | null> {
+    const rows = await this.returning<{ id: string }>(
+      `UPDATE notification_deliveries
+          SET attempts = attempts + 1, claimed_until = $3, updated_at = $2
+        WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
+        RETURNING id`,
+      [id, now, leaseUntil],
+    );
+    if (rows.length === 0) return null;
+    return this.repo.findOneByOrFail({ id });
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL, updated_at = $2
+        WHERE id = $1 AND status = 'pending'`,
+      [id, now],
+    );
+  }
+
+  async markCancelled(id: string, reason: string, now: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET status = 'cancelled', claimed_until = NULL, last_error = $2, updated_at = $3
+        WHERE id = $1 AND status = 'pending'`,
+      [id, reason, now],
+    );
+  }
+
+  /** After a failed attempt: schedule the retry, or mark failed after the last one. */
+  async recordFailure(id: string, error: string, next: { status: 'pending'; retryAt: Date } | { status: 'failed' }, now: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = $2, due_at = COALESCE($3, due_at), claimed_until = NULL, last_error = $4, updated_at = $5
+        WHERE id = $1 AND status = 'pending'`,
+      [id, next.status, next.status === 'pending' ? next.retryAt : null, error.slice(0, 1000), now],
+    );
+  }
+
+  /** Ids of rows that are due and not sent, oldest first (for the sweep). */
+  async findDue(now: Date, limit: number): Promise<Array<{ id: string; dueAt: Date }>> {
+    const rows: Array<{ id: string; due_at: Date }> = await this.dataSource.query(
+      `SELECT id, due_at FROM notification_deliveries
+        WHERE status = 'pending' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+        ORDER BY due_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, dueAt: r.due_at }));
+  }
+
+  listVisibleTo(userId: string, filter: { bookingId?: string; status?: DeliveryStatus; kind?: string; limit: number }) {
+    const qb = this.repo.createQueryBuilder('d')
+      .where(':userId = ANY(d.visible_to)', { userId })
+      .orderBy('d.created_at', 'DESC').addOrderBy('d.due_at', 'DESC').limit(filter.limit);
+    if (filter.bookingId) qb.andWhere('d.booking_id = :bookingId', { bookingId: filter.bookingId });
+    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    if (filter.kind) qb.andWhere('d.kind = :kind', { kind: filter.kind });
+    return qb.getMany();
+  }
+
+  findVisible(userId: string, id: string) {
+    return this.repo.createQueryBuilder('d').where('d.id = :id', { id }).andWhere(':userId = ANY(d.visible_to)', { userId }).getOne();
+  }
+
+  /** Manual redelivery: a failed (or already sent webhook) row goes back to pending with fresh attempts. */
+  async reopen(id: string, now: Date): Promise<boolean> {
+    const rows = await this.returning<{ id: string }>(
+      `UPDATE notification_deliveries
+          SET status = 'pending', attempts = 0, due_at = $2, claimed_until = NULL, sent_at = NULL, updated_at = $2
+        WHERE id = $1 AND (status = 'failed' OR (status = 'sent' AND kind = 'webhook')) RETURNING id`,
+      [id, now],
+    );
+    return rows.length > 0;
+  }
+
+  /** Pending webhook rows of a deleted subscription are withdrawn. */
+  async cancelForWebhook(subscriptionId: string, now: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET status = 'cancelled', last_error = 'webhook deleted', claimed_until = NULL, updated_at = $2
+        WHERE channel = 'webhook' AND recipient_id = $1 AND status = 'pending'`,
+      [subscriptionId, now],
+    );
+  }
+
+  /** TypeORM answers UPDATE/DELETE with [rows, affectedCount] and INSERT/SELECT with rows; this returns the rows. */
+  private async returning<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const result = await this.dataSource.query(sql, params);
+    if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+      return result[0] as T[];
+    }
+    return result as T[];
+  }
+}

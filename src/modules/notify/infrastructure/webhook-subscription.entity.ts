@@ -1,0 +1,12 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('webhook_subscriptions')
+export class WebhookSubscriptionEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'user_id', type: 'uuid' }) userId: string;
+  @Column({ type: 'varchar' }) url: string;
+  @Column({ type: 'text', array: true }) events: string[];
+  /** AES-256-GCM (SecretCipher): the secret must be usable to sign, so it is encrypted, not hashed. */
+  @Column({ name: 'secret_enc', type: 'text', select: false }) secretEnc: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,173 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+
+/** One row of `outbox_events`, as handed to consumers. */
+export interface OutboxEvent<P = Record<string, unknown>> {
+  id: string;              // bigserial, as a string
+  eventType: string;
+  bookingId: string | null;
+  payload: P;
+  occurredAt: Date;
+}
+
+export type OutboxHandler = (event: OutboxEvent) => Promise<void>;
+
+const BATCH_SIZE = 100;
+/** First key of the two-key advisory locks taken by the relay (the second is hashtext(consumer)). */
+const LOCK_CLASS = 0x6f7862; // "oxb"
+
+/**
+ * Cluster-safe, at-least-once relay of `outbox_events` to named consumers, each with its own cursor in
+ * `outbox_consumer_offsets`.
+ *
+ * - One replica at a time works a consumer: the batch runs under a transaction-scoped advisory lock on the
+ *   consumer's name, and the cursor moves in the same transaction. A replica that finds the lock taken skips.
+ * - Out-of-order commits: bigserial ids are taken at insert time but become visible at commit time, so id 41 may
+ *   appear after id 42 was read. Instead of guessing with a "gap older than N seconds" rule, each event records its
+ *   transaction id (`txid xid8`, defaulted by the column) and the relay reads only events whose transaction is
+ *   older than the oldest transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`), ordered and
+ *   cursored by (txid, id). Every transaction below that horizon has committed or aborted, so nothing can appear
+ *   behind the cursor later. The price: a long-running transaction elsewhere delays delivery until it ends.
+ * - A handler that throws stops its consumer's batch at that event (the cursor stays before it) and the event is
+ *   retried on the next poll, so handlers must be idempotent (they are called at least once per event).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly handlers = new Map<string, OutboxHandler>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Registers a consumer (call from onModuleInit). The name is its cursor: renaming it replays every event. */
+  register(consumer: string, handler: OutboxHandler): void {
+    if (!/^[a-z0-9_.:-]{1,64}$/.test(consumer)) throw new Error(`invalid outbox consumer name "${consumer}"`);
+    if (this.handlers.has(consumer)) throw new Error(`outbox consumer "${consumer}" is already registered`);
+    this.handlers.set(consumer, handler);
+  }
+
+  get consumers(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  onApplicationBootstrap(): void {
+    const interval = this.config.outboxPollIntervalMs;
+    if (interval <= 0) return;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.pollAll(false)
+        .catch((error) => this.logger.error(`outbox poll failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(tick, interval);
+        });
+    };
+    this.timer = setTimeout(tick, interval);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /**
+   * Processes everything committed so far, for every consumer, waiting for other replicas' batches instead of
+   * skipping them. For tests and tools. Throws if a handler fails.
+   */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (const consumer of this.handlers.keys()) {
+      for (;;) {
+        const { processed, failed } = await this.pollConsumer(consumer, true);
+        total += processed;
+        if (failed) throw failed;
+        if (processed === 0) break;
+      }
+    }
+    return total;
+  }
+
+  private async pollAll(wait: boolean): Promise<void> {
+    for (const consumer of this.handlers.keys()) {
+      // Keep going while full batches come back, so a backlog drains quickly.
+      for (let round = 0; round < 20; round++) {
+        const { processed, failed } = await this.pollConsumer(consumer, wait);
+        if (failed) this.logger.warn(`outbox consumer ${consumer} will retry: ${failed.message}`);
+        if (failed || processed < BATCH_SIZE) break;
+      }
+    }
+  }
+
+  /** One batch for one consumer. */
+  private async pollConsumer(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
+    const handler = this.handlers.get(consumer)!;
+    // Outside the batch transaction so that it does not take a transaction id before reading the horizon.
+    await this.dataSource.query(
+      `INSERT INTO outbox_consumer_offsets (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING`,
+      [consumer],
+    );
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let processed = 0;
+    let failed: Error | null = null;
+    try {
+      await runner.startTransaction('READ COMMITTED');
+      const lockSql = wait
+        ? `SELECT pg_advisory_xact_lock($1, hashtext($2)) IS NULL AS locked`
+        : `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`;
+      const [lock] = await runner.query(lockSql, [LOCK_CLASS, consumer]);
+      if (!wait && !lock.locked) {
+        await runner.rollbackTransaction();
+        return { processed: 0, failed: null };
+      }
+      const [cursor] = await runner.query(
+        `SELECT last_txid::text AS txid, last_event_id::text AS id FROM outbox_consumer_offsets WHERE consumer = $1`,
+        [consumer],
+      );
+      const rows: Array<{ id: string; event_type: string; booking_id: string | null; payload: Record<string, unknown>; occurred_at: Date; txid: string }> =
+        await runner.query(
+          `SELECT id::text AS id, event_type, booking_id, payload, occurred_at, txid::text AS txid
+             FROM outbox_events
+            WHERE (txid, id) > ($1::xid8, $2::bigint)
+              AND txid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY txid, id
+            LIMIT ${BATCH_SIZE}`,
+          [cursor.txid, cursor.id],
+        );
+      let last: { txid: string; id: string } | null = null;
+      for (const row of rows) {
+        try {
+          await handler({
+            id: row.id, eventType: row.event_type, bookingId: row.booking_id, payload: row.payload, occurredAt: row.occurred_at,
+          });
+        } catch (error) {
+          failed = error instanceof Error ? error : new Error(String(error));
+          failed.message = `event ${row.id} (${row.event_type}): ${failed.message}`;
+          break;
+        }
+        last = { txid: row.txid, id: row.id };
+        processed++;
+      }
+      if (last) {
+        await runner.query(
+          `UPDATE outbox_consumer_offsets SET last_txid = $2::xid8, last_event_id = $3::bigint, updated_at = now() WHERE consumer = $1`,
+          [consumer, last.txid, last.id],
+        );
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+    return { processed, failed };
+  }
+}
