@@ -44,6 +44,11 @@ describe('bookings (e2e, real PostgreSQL)', () => {
     // An outbox event was written in the same transaction.
     const events = await t.dataSource.query(`SELECT event_type FROM outbox_events WHERE booking_id = $1`, [res.body.id]);
     expect(events).toEqual([{ event_type: 'booking.created' }]);
+    // The invitee can download the invitation.
+    const ics = await t.http().get(`/api/bookings/${res.body.id}/ics`).query({ token: res.body.management_token }).expect(200);
+    expect(ics.headers['content-type']).toMatch(/text\/calendar/);
+    expect(ics.text).toMatch(/METHOD:REQUEST/);
+    await t.http().get(`/api/bookings/${res.body.id}/ics`).query({ token: 'mgt_nope' }).expect(404);
     // The slot is gone from the slots endpoint at once (cache version bumped).
     const slots = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'America/New_York' }).expect(200);
     expect(slots.body.slots.map((s: { start_time: string }) => s.start_time)).not.toContain(TUE_9AM_NY);

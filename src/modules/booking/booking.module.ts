@@ -2,17 +2,19 @@ import { Module } from '@nestjs/common';
 import { SlotsModule } from '../availability/slots.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { NotifyModule } from '../notify/notify.module.js';
 import { BookingCommands } from './application/booking-commands.service.js';
 import { BookingDirectory } from './application/booking-directory.js';
 import { BookingMetrics } from './application/booking-metrics.js';
 import { BookingQueries } from './application/booking-queries.service.js';
 import { ManagementTokens } from './application/management-tokens.js';
+import { BookingCalendarController } from './http/booking-calendar.controller.js';
 import { BookingsController } from './http/bookings.controller.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 
 @Module({
-  imports: [IdentityModule, MeetingTypesModule, SlotsModule],
-  controllers: [BookingsController],
+  imports: [IdentityModule, MeetingTypesModule, SlotsModule, NotifyModule],
+  controllers: [BookingsController, BookingCalendarController],
   providers: [
     BookingRepository,
     BookingCommands,
@@ -21,6 +23,6 @@ import { BookingRepository } from './infrastructure/booking.repository.js';
     ManagementTokens,
     { provide: BookingDirectory, useExisting: BookingQueries },
   ],
-  exports: [BookingCommands, BookingDirectory, BookingMetrics, ManagementTokens],
+  exports: [BookingCommands, BookingQueries, BookingDirectory, BookingMetrics, ManagementTokens],
 })
 export class BookingModule {}
