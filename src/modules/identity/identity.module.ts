@@ -22,6 +22,6 @@ import { UserEntity } from './infrastructure/user.entity.js';
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [UsersService, AuthService, ApiKeysService, JwtStrategy, { provide: APP_GUARD, useClass: HostAuthGuard }],
-  exports: [UsersService, AuthService],
+  exports: [UsersService, AuthService, ApiKeysService],
 })
 export class IdentityModule {}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../shared/clock/clock.js';
+import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { SlotsService } from '../../availability/application/slots.service.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import {
+  addMonths, allTimeZones, formatClock, formatDateString, formatMonth, isRealDate, lastDayOfMonth, localDate, monthGrid,
+  MONTH_PATTERN, offsetLabel,
+} from '../domain/web-time.js';
+
+export interface PickerQuery {
+  month?: string;
+  date?: string;
+  tz?: string;
+  h12?: string;
+}
+
+export interface PickerOptions {
+  type: MeetingTypeSnapshot;
+  /** Zone used when the query names none (the host's; the browser script swaps in the invitee's). */
+  fallbackZone: string;
+  query: PickerQuery;
+  /** The page's own path, for the calendar and zone links. */
+  path: string;
+  /** Extra query parameters every link keeps (e.g. the management token). */
+  keep?: Record<string, string>;
+  /** Where a slot goes: a link to the form (new bookings) or a button posting the time (reschedule). */
+  slotHref?: (startIso: string, tz: string, h12: boolean) => string;
+}
+
+/**
+ * The month calendar and slot list, shared by the booking page and the reschedule page. Slots come from the same
+ * SlotsService as the API, for whole days in the invitee's zone; the server clock decides "today".
+ */
+@Injectable()
+export class BookingPicker {
+  constructor(
+    private readonly slots: SlotsService,
+    private readonly clock: Clock,
+  ) {}
+
+  normalize(query: PickerQuery, fallbackZone: string) {
+    const tz = query.tz && isIanaTimeZone(query.tz) ? query.tz : fallbackZone;
+    const h12 = query.h12 === '1';
+    const today = localDate(this.clock.now(), tz);
+    const thisMonth = today.slice(0, 7);
+    let month = query.month && MONTH_PATTERN.test(query.month) ? query.month : thisMonth;
+    const date = query.date && isRealDate(query.date) ? query.date : undefined;
+    if (date && !query.month) month = date.slice(0, 7);
+    if (month < thisMonth) month = thisMonth;
+    return { tz, h12, today, thisMonth, month, date, zoneGiven: Boolean(query.tz && isIanaTimeZone(query.tz)) };
+  }
+
+  async build(options: PickerOptions) {
+    const { tz, h12, today, thisMonth, month, date: askedDate, zoneGiven } = this.normalize(options.query, options.fallbackZone);
+    const result = await this.slots.find({ meetingTypeId: options.type.id, date: `${month}-01`, endDate: lastDayOfMonth(month), timeZone: tz });
+    const byDate = new Map<string, typeof result.slots>();
+    for (const slot of result.slots) {
+      const d = localDate(slot.start, tz);
+      const list = byDate.get(d) ?? [];
+      list.push(slot);
+      byDate.set(d, list);
+    }
+    const date = askedDate && askedDate.startsWith(month) ? askedDate : [...byDate.keys()].sort()[0];
+
+    const href = (params: Record<string, string | undefined>) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries({ ...options.keep, month, tz, h12: h12 ? '1' : undefined, ...params })) {
+        if (v !== undefined && v !== '') q.set(k, v);
+      }
+      return `${options.path}?${q.toString()}`;
+    };
+
+    const weeks = monthGrid(month).map((week) => week.map((d) => {
+      const count = byDate.get(d.date)?.length ?? 0;
+      return {
+        ...d,
+        available: d.inMonth && count > 0,
+        past: d.date < today,
+        selected: d.date === date,
+        href: href({ date: d.date }),
+        label: `${formatDateString(d.date)}${count > 0 ? `, ${count} ${count === 1 ? 'time' : 'times'} available` : ', no times available'}`,
+      };
+    }));
+
+    const daySlots = (date ? byDate.get(date) ?? [] : []).map((s) => {
+      const iso = new Date(s.start).toISOString();
+      return {
+        iso,
+        label: formatClock(s.start, tz, h12),
+        href: options.slotHref?.(iso, tz, h12),
+        seatsRemaining: s.seatsRemaining,
+      };
+    });
+
+    const now = this.clock.now();
+    return {
+      tz,
+      h12,
+      zoneGiven,
+      zoneLabel: `${tz} (${offsetLabel(now, tz)})`,
+      zones: allTimeZones().map((z) => ({ value: z, selected: z === tz })),
+      month,
+      monthLabel: formatMonth(month),
+      prevHref: month > thisMonth ? href({ month: addMonths(month, -1), date: undefined }) : null,
+      nextHref: href({ month: addMonths(month, 1), date: undefined }),
+      weeks,
+      date,
+      dateLabel: date ? formatDateString(date) : null,
+      slots: daySlots,
+      hasSlots: daySlots.length > 0,
+      anyInMonth: byDate.size > 0,
+      h12Href: href({ date, h12: '1' }),
+      h24Href: href({ date, h12: undefined }),
+      keep: Object.entries(options.keep ?? {}).map(([name, value]) => ({ name, value })),
+      path: options.path,
+    };
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../../../config/app-config.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import type { AuthenticatedRequest } from '../../identity/http/auth.decorators.js';
+
+export const SESSION_COOKIE = 'kairos_session';
+export const CSRF_COOKIE = 'kairos_csrf';
+const SESSION_DAYS = 7;
+
+export type WebRequest = AuthenticatedRequest & { signedCookies: Record<string, string | false | undefined>; csrfToken?: string };
+
+/**
+ * Admin sessions: a signed, httpOnly, SameSite=Lax cookie holding the host id, its expiry and a random session id.
+ * CSRF: a synchronizer token, HMAC(app secret, CSRF cookie value), embedded in every admin form; the CSRF cookie is
+ * random, signed and httpOnly, so a cross-site page can neither read nor forge the pair. Logging in rotates both.
+ */
+@Injectable()
+export class WebSessions {
+  private readonly secret: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.secret = createHmac('sha256', config.appSecret).update('kairos:web-session').digest('hex');
+  }
+
+  get cookieSecret(): string {
+    return this.secret;
+  }
+
+  private cookieOptions(maxAgeMs?: number) {
+    return {
+      httpOnly: true, sameSite: 'lax' as const, signed: true, path: '/',
+      secure: this.config.publicUrl.startsWith('https://'), ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
+    };
+  }
+
+  /** The signed-in host id, or null. */
+  userIdOf(req: WebRequest): string | null {
+    const raw = req.signedCookies?.[SESSION_COOKIE];
+    if (typeof raw !== 'string') return null;
+    const [userId, expires] = raw.split('|');
+    if (!userId || !expires || Number(expires) <= this.clock.now().getTime()) return null;
+    return userId;
+  }
+
+  signIn(res: Response, userId: string): string {
+    const expires = this.clock.now().getTime() + SESSION_DAYS * 86_400_000;
+    res.cookie(SESSION_COOKIE, `${userId}|${expires}|${randomBytes(12).toString('base64url')}`, this.cookieOptions(SESSION_DAYS * 86_400_000));
+    return this.rotateCsrf(res);
+  }
+
+  signOut(res: Response): void {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  /** The form token for this request's CSRF cookie, setting a fresh cookie when there is none. */
+  csrfToken(req: WebRequest, res: Response): string {
+    const seed = req.signedCookies?.[CSRF_COOKIE];
+    if (typeof seed === 'string' && seed.length > 0) return this.tokenFor(seed);
+    return this.rotateCsrf(res);
+  }
+
+  verifyCsrf(req: WebRequest): boolean {
+    const seed = req.signedCookies?.[CSRF_COOKIE];
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (typeof seed !== 'string' || !seed || typeof sent !== 'string') return false;
+    const expected = Buffer.from(this.tokenFor(seed));
+    const given = Buffer.from(sent);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  private rotateCsrf(res: Response): string {
+    const seed = randomBytes(18).toString('base64url');
+    res.cookie(CSRF_COOKIE, seed, this.cookieOptions());
+    return this.tokenFor(seed);
+  }
+
+  private tokenFor(seed: string): string {
+    return createHmac('sha256', this.secret).update(`csrf:${seed}`).digest('base64url');
+  }
+}
+
+/**
+ * Runs on /admin routes only (so the API never honours the cookie): parses signed cookies, refuses any POST without
+ * a valid CSRF token, and sets request.user for the global HostAuthGuard when a session is present.
+ */
+@Injectable()
+export class AdminSessionMiddleware implements NestMiddleware {
+  private readonly parse: ReturnType<typeof cookieParser>;
+
+  constructor(private readonly sessions: WebSessions) {
+    this.parse = cookieParser(sessions.cookieSecret);
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    this.parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const webReq = req as WebRequest;
+      if (req.method === 'POST' && !this.sessions.verifyCsrf(webReq)) {
+        res.status(403).type('html').send(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form expired · Kairos</title>' +
+          '<link rel="stylesheet" href="/static/kairos.css"></head><body><main id="main"><section class="card narrow">' +
+          '<h1>This form has expired</h1><p role="alert">The security token was missing or out of date. ' +
+          'Go back, reload the page and try again.</p><p><a href="/admin">Back to the admin</a></p></section></main></body></html>',
+        );
+        return;
+      }
+      const userId = this.sessions.userIdOf(webReq);
+      if (userId) webReq.user = { id: userId, via: 'session' };
+      next();
+    });
+  }
+}

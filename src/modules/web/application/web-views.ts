@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import hbs from 'hbs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Template = (context: unknown) => string;
+
+/** The project root (the folder with package.json), found from this file so it works from src/ and dist/. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+}
+
+export interface PageContext {
+  title: string;
+  /** Signed-in admin pages show the admin navigation. */
+  admin?: { username: string; csrf: string; section?: string } | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Handlebars pages (views/*.hbs, partials in views/partials) rendered to strings inside views/layout.hbs. Handlebars
+ * because it escapes by default and keeps logic out of templates: the controllers build plain view models.
+ */
+@Injectable()
+export class WebViews {
+  private readonly engine = hbs.create().handlebars; // a private instance: its own helpers and partials
+  private readonly templates = new Map<string, Template>();
+  private readonly dir = join(projectRoot(), 'views');
+
+  constructor() {
+    this.engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+    const partials = join(this.dir, 'partials');
+    for (const file of readdirSync(partials)) {
+      if (file.endsWith('.hbs')) this.engine.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
+    }
+  }
+
+  render(view: string, context: PageContext): string {
+    const body = this.template(view)(context);
+    return this.template('layout')({ ...context, body });
+  }
+
+  private template(name: string): Template {
+    let t = this.templates.get(name);
+    if (!t) {
+      t = this.engine.compile(readFileSync(join(this.dir, `${name}.hbs`), 'utf8'));
+      this.templates.set(name, t);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,184 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DomainError, notFound } from '../../../shared/http/domain-error.js';
+import { uuidParam } from '../../../shared/http/params.js';
+import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import type { BookingView } from '../../booking/application/booking-directory.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { Public } from '../../identity/http/auth.decorators.js';
+import { googleCalendarLink, IcsService, outlookCalendarLink } from '../../notify/application/ics.service.js';
+import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
+import { WebViews } from '../application/web-views.js';
+import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { isTakenError } from './public-pages.controller.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+type Form = Record<string, string | string[] | undefined>;
+const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
+
+/** The invitee's booking, reached with the management token from the confirmation page and emails. */
+@ApiExcludeController()
+@Public()
+@UseFilters(WebExceptionFilter)
+@Controller('booking')
+export class BookingPagesController {
+  constructor(
+    private readonly queries: BookingQueries,
+    private readonly commands: BookingCommands,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly picker: BookingPicker,
+    private readonly ics: IcsService,
+    private readonly views: WebViews,
+  ) {}
+
+  @Get(':id')
+  async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+    const { view, invitee } = await this.load(id, one(query.token));
+    const tz = isIanaTimeZone(one(query.tz)) ? one(query.tz) : invitee.timeZone;
+    const h12 = one(query.h12) === '1';
+    const host = view.hosts[0];
+    const token = one(query.token);
+    const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`;
+    const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
+    res.type('html').send(this.views.render('manage', {
+      title: cancelled ? 'Booking cancelled' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
+      heading: cancelled ? 'This meeting is cancelled' : one(query.booked) ? 'You are booked' : one(query.moved) ? 'Your meeting was moved' : 'Your booking',
+      announce: Boolean(one(query.booked) || one(query.moved) || one(query.cancelled)),
+      cancelled,
+      view,
+      invitee,
+      host,
+      inviteeTime: formatRange(view.startTime, view.endTime, tz, h12),
+      inviteeZone: `${tz} (${offsetLabel(view.startTime, tz)})`,
+      hostTime: host ? formatRange(view.startTime, view.endTime, host.timeZone, h12) : null,
+      hostZone: host ? `${host.timeZone} (${offsetLabel(view.startTime, host.timeZone)})` : null,
+      google: googleCalendarLink(view),
+      outlook: outlookCalendarLink(view),
+      icsHref: q('/ics'),
+      cancelHref: q('/cancel'),
+      rescheduleHref: q('/reschedule'),
+      reason: view.cancellationReason,
+    }));
+  }
+
+  @Get(':id/ics')
+  async icsFile(@Param('id', uuidParam('id')) id: string, @Query('token') token: string, @Res() res: Response) {
+    const { view, invitee } = await this.load(id, one(token));
+    const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
+    res.setHeader('Content-Disposition', 'attachment; filename="meeting.ics"');
+    res.type('text/calendar; charset=utf-8').send(this.ics.render(view, cancelled ? 'CANCEL' : 'REQUEST', { inviteeIds: [invitee.id] }));
+  }
+
+  @Get(':id/cancel')
+  async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+    const { view, invitee } = await this.load(id, one(query.token));
+    res.type('html').send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null));
+  }
+
+  @Post(':id/cancel')
+  async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
+    const token = one(body.token);
+    const { booking, actor } = await this.authorize(id, token);
+    const reason = one(body.reason);
+    if (reason.length > 1000) {
+      const { view, invitee } = await this.load(id, token);
+      res.status(400).type('html').send(this.cancelPage(view, invitee, token, one(body.h12) === '1', 'Please keep the reason under 1000 characters.'));
+      return;
+    }
+    try {
+      await this.commands.cancel(booking.id, actor, reason || null);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
+      const { view, invitee } = await this.load(id, token);
+      res.status(409).type('html').send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message));
+      return;
+    }
+    res.redirect(303, `/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`);
+  }
+
+  @Get(':id/reschedule')
+  async rescheduleForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form & PickerQuery, @Res() res: Response) {
+    const { view, invitee } = await this.load(id, one(query.token));
+    res.type('html').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null));
+  }
+
+  @Post(':id/reschedule')
+  async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
+    const token = one(body.token);
+    const { booking, actor } = await this.authorize(id, token);
+    const start = new Date(one(body.start));
+    const tz = one(body.tz);
+    const h12 = one(body.h12) === '1';
+    if (Number.isNaN(start.getTime())) {
+      res.redirect(303, `/booking/${id}/reschedule?token=${encodeURIComponent(token)}`);
+      return;
+    }
+    try {
+      const result = await this.commands.reschedule(booking.id, actor, start, null);
+      res.redirect(303, `/booking/${result.booking.id}?token=${encodeURIComponent(token)}&moved=1${h12 ? '&h12=1' : ''}`);
+    } catch (error) {
+      const { view, invitee } = await this.load(id, token);
+      const query = { tz, h12: h12 ? '1' : undefined, date: isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
+      if (isTakenError(error)) {
+        res.status(409).type('html').send(await this.reschedulePage(view, invitee, token, query, true, null));
+        return;
+      }
+      if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'conflict' || error.code === 'not_found')) {
+        res.status(400).type('html').send(await this.reschedulePage(view, invitee, token, query, false, error.message));
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private cancelPage(view: BookingView, invitee: BookingView['invitees'][number], token: string, h12: boolean, error: string | null) {
+    const tz = invitee.timeZone;
+    return this.views.render('cancel', {
+      title: 'Cancel booking',
+      view,
+      when: formatRange(view.startTime, view.endTime, tz, h12),
+      zoneLabel: tz,
+      token, h12,
+      action: `/booking/${view.id}/cancel`,
+      backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}`,
+      alreadyCancelled: view.status === 'cancelled' || invitee.status === 'cancelled',
+      errorSummary: error,
+    });
+  }
+
+  private async reschedulePage(
+    view: BookingView, invitee: BookingView['invitees'][number], token: string, query: PickerQuery, taken: boolean, error: string | null,
+  ) {
+    const type = await this.meetingTypes.findSnapshot(view.meetingType.id);
+    if (!type || !type.isActive) throw notFound('meeting type');
+    const picker = await this.picker.build({
+      type, fallbackZone: invitee.timeZone, query: { ...query, tz: query.tz || invitee.timeZone }, path: `/booking/${view.id}/reschedule`, keep: { token },
+    });
+    const h12 = picker.h12;
+    return this.views.render('reschedule', {
+      title: 'Reschedule booking',
+      view, picker, taken,
+      current: formatRange(view.startTime, view.endTime, picker.tz, h12),
+      backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}`,
+      slotForm: { action: `/booking/${view.id}/reschedule`, token },
+      canMove: view.status === 'confirmed' || view.status === 'pending',
+      errorSummary: error,
+    });
+  }
+
+  private authorize(id: string, token: string) {
+    if (!token) throw notFound('booking');
+    return this.queries.authorize(id, { token });
+  }
+
+  private async load(id: string, token: string) {
+    const { actor } = await this.authorize(id, token);
+    const view = await this.queries.getView(id);
+    const invitee = actor.kind === 'invitee' ? view?.invitees.find((i) => i.id === actor.invitee.id) : undefined;
+    if (!view || !invitee) throw notFound('booking');
+    return { view, invitee };
+  }
+}

@@ -1,0 +1,190 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DomainError, notFound } from '../../../shared/http/domain-error.js';
+import { SerializationRetriesExhaustedError } from '../../../shared/database/run-serializable.js';
+import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
+import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import { ManagementTokens } from '../../booking/application/management-tokens.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { Public } from '../../identity/http/auth.decorators.js';
+import { isReservedUsername } from '../../identity/domain/username.js';
+import type { UserEntity } from '../../identity/infrastructure/user.entity.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
+import { WebViews } from '../application/web-views.js';
+import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+type Form = Record<string, string | string[] | undefined>;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function isTakenError(error: unknown): boolean {
+  return (error instanceof DomainError && error.code === 'conflict') || error instanceof SerializationRetriesExhaustedError
+    || sqlState(error) === PG_EXCLUSION_VIOLATION;
+}
+
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
+
+/** The invitee's pages: a host's meeting types, the calendar with times, the booking form. */
+@ApiExcludeController()
+@Public()
+@UseFilters(WebExceptionFilter)
+@Controller()
+export class PublicPagesController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly picker: BookingPicker,
+    private readonly commands: BookingCommands,
+    private readonly tokens: ManagementTokens,
+    private readonly views: WebViews,
+  ) {}
+
+  @Get(':username')
+  async host(@Param('username') username: string, @Res() res: Response) {
+    const host = await this.host_(username);
+    const types = await this.meetingTypes.listPublic(host.username);
+    res.type('html').send(this.views.render('host', {
+      title: host.name,
+      host: { name: host.name, username: host.username },
+      types: types.map(({ snapshot: t }) => ({
+        name: t.name, duration: t.durationMinutes, description: t.description, href: `/${host.username}/${t.slug}`,
+      })),
+    }));
+  }
+
+  @Get(':username/:slug')
+  async calendar(@Param('username') username: string, @Param('slug') slug: string, @Query() query: PickerQuery, @Res() res: Response) {
+    const { host, type } = await this.resolve(username, slug);
+    res.type('html').send(await this.calendarPage(host, type, query, false));
+  }
+
+  @Get(':username/:slug/book')
+  async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: Response) {
+    const { host, type } = await this.resolve(username, slug);
+    const start = Date.parse(one(query.start));
+    if (Number.isNaN(start)) {
+      res.redirect(303, `/${host.username}/${type.slug}`);
+      return;
+    }
+    res.type('html').send(this.formPage(host, type, query, {}, null));
+  }
+
+  @Post(':username/:slug/book')
+  async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: Response) {
+    const { host, type } = await this.resolve(username, slug);
+    const start = new Date(one(body.start));
+    const tz = isIanaTimeZone(one(body.tz)) ? one(body.tz) : host.timeZone;
+    if (Number.isNaN(start.getTime())) {
+      res.redirect(303, `/${host.username}/${type.slug}`);
+      return;
+    }
+    const errors: Record<string, string> = {};
+    const name = one(body.name);
+    const email = one(body.email);
+    if (!name) errors.name = 'Please enter your name.';
+    else if (name.length > 200) errors.name = 'Please keep your name under 200 characters.';
+    if (!email) errors.email = 'Please enter your email address.';
+    else if (!EMAIL.test(email) || email.length > 255) errors.email = 'Please enter a valid email address, like name@example.com.';
+    const answers: Record<string, unknown> = {};
+    for (const q of type.questions) {
+      const value = body[`q_${q.id}`];
+      if (q.type === 'multi_choice') answers[q.id] = value === undefined ? [] : Array.isArray(value) ? value : [value];
+      else if (one(value) !== '') answers[q.id] = one(value);
+      if (q.required && (answers[q.id] === undefined || (Array.isArray(answers[q.id]) && (answers[q.id] as unknown[]).length === 0))) {
+        errors[`q_${q.id}`] = `Please answer “${q.label}”.`;
+      }
+    }
+    if (Object.keys(errors).length > 0) {
+      res.status(400).type('html').send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.'));
+      return;
+    }
+    try {
+      const result = await this.commands.create({
+        meetingTypeId: type.id, start, inviteeName: name, inviteeEmail: email, timeZone: tz, phone: null, answers,
+      });
+      const token = this.tokens.tokenFor(result.invitee!.id);
+      const h12 = one(body.h12) === '1' ? '&h12=1' : '';
+      res.redirect(303, `/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`);
+    } catch (error) {
+      if (isTakenError(error)) {
+        const query = { tz, date: localDate(start, tz), h12: one(body.h12) };
+        res.status(409).type('html').send(await this.calendarPage(host, type, query, true));
+        return;
+      }
+      if (error instanceof DomainError && error.code === 'invalid') {
+        const fieldErrors: Record<string, string> = {};
+        for (const e of ((error.details?.errors ?? []) as { field: string; messages: string[] }[])) {
+          const key = e.field.startsWith('answers.') ? `q_${e.field.slice(8)}` : e.field === 'invitee_email' ? 'email' : e.field;
+          fieldErrors[key] = e.messages.join(' ');
+        }
+        res.status(400).type('html').send(this.formPage(host, type, body, fieldErrors, Object.keys(fieldErrors).length ? 'Please correct the highlighted fields.' : error.message));
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async calendarPage(host: UserEntity, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
+    const path = `/${host.username}/${type.slug}`;
+    const picker = await this.picker.build({
+      type, fallbackZone: host.timeZone, query, path,
+      slotHref: (iso, tz, h12) => `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}) }).toString()}`,
+    });
+    return this.views.render('book', {
+      title: `${type.name} with ${host.name}`,
+      host: { name: host.name, username: host.username },
+      type, picker, taken,
+    });
+  }
+
+  private formPage(host: UserEntity, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null): string {
+    const start = new Date(one(values.start));
+    const tz = isIanaTimeZone(one(values.tz)) ? one(values.tz) : host.timeZone;
+    const h12 = one(values.h12) === '1';
+    const end = new Date(start.getTime() + type.durationMinutes * 60_000);
+    const path = `/${host.username}/${type.slug}`;
+    return this.views.render('book-form', {
+      title: `Book ${type.name}`,
+      host: { name: host.name, username: host.username },
+      type,
+      action: `${path}/book`,
+      backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}) }).toString()}`,
+      start: start.toISOString(), tz, h12,
+      when: formatRange(start, end, tz, h12),
+      zoneLabel: `${tz} (${offsetLabel(start, tz)})`,
+      values: { name: one(values.name), email: one(values.email) },
+      errors,
+      errorSummary: summary,
+      questions: type.questions.map((q: BookingQuestion) => {
+        const raw = values[`q_${q.id}`];
+        const chosen = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+        return {
+          ...q,
+          fieldId: `q-${q.id}`,
+          fieldName: `q_${q.id}`,
+          value: one(raw),
+          options: (q.options ?? []).map((o) => ({ value: o, checked: chosen.includes(o) })),
+          error: errors[`q_${q.id}`],
+        };
+      }),
+    });
+  }
+
+  private async host_(username: string): Promise<UserEntity> {
+    if (isReservedUsername(username)) throw notFound('page');
+    const host = await this.users.findByUsername(username);
+    if (!host) throw notFound('page');
+    return host;
+  }
+
+  private async resolve(username: string, slug: string) {
+    const host = await this.host_(username);
+    const type = await this.meetingTypes.findPublicSnapshot(username, slug);
+    if (!type) throw notFound('meeting type');
+    return { host, type };
+  }
+}

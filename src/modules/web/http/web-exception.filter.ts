@@ -1,0 +1,37 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
+import { WebViews } from '../application/web-views.js';
+
+/** Errors on pages become pages: 401 in the admin sends the host to log in; the rest render a short explanation. */
+@Catch()
+export class WebExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('WebExceptionFilter');
+
+  constructor(private readonly views: WebViews) {}
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    const body = toErrorBody(exception);
+    if (req.path.startsWith('/api/')) {
+      res.status(body.status_code).json(body); // an unknown API path matched a page route: keep the JSON contract
+      return;
+    }
+    if (body.status_code === 401 && req.path.startsWith('/admin')) {
+      res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (body.status_code >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const notFound = body.status_code === 404 || (exception instanceof HttpException && exception.getStatus() === 404);
+    const html = this.views.render('error', {
+      title: notFound ? 'Not found' : 'Something went wrong',
+      heading: notFound ? 'We could not find that page' : 'Something went wrong',
+      message: notFound ? 'The link may be mistyped, or the page was removed.' : body.status_code >= 500 ? 'Please try again in a moment.' : body.message,
+      backHref: req.path.startsWith('/admin') ? '/admin' : '/',
+      backLabel: req.path.startsWith('/admin') ? 'Back to the admin' : 'Back',
+    });
+    res.status(body.status_code).type('html').send(html);
+  }
+}

@@ -1,0 +1,30 @@
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { SlotsModule } from '../availability/slots.module.js';
+import { AvailabilityModule } from '../availability/availability.module.js';
+import { BookingModule } from '../booking/booking.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { NotifyModule } from '../notify/notify.module.js';
+import { BookingPicker } from './application/booking-picker.js';
+import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
+import { WebViews } from './application/web-views.js';
+import { AdminController } from './http/admin.controller.js';
+import { BookingPagesController } from './http/booking-pages.controller.js';
+import { PublicPagesController } from './http/public-pages.controller.js';
+import { StaticController } from './http/static.controller.js';
+import { WebExceptionFilter } from './http/web-exception.filter.js';
+
+/**
+ * Server-rendered pages: the invitee's booking pages and the host admin. Register last in AppModule: the public
+ * `/:username` routes are catch-alls, and the controllers below are listed so fixed paths are matched first.
+ */
+@Module({
+  imports: [IdentityModule, AvailabilityModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule],
+  controllers: [StaticController, AdminController, BookingPagesController, PublicPagesController],
+  providers: [WebViews, WebSessions, BookingPicker, WebExceptionFilter],
+})
+export class WebModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(AdminSessionMiddleware).forRoutes(AdminController);
+  }
+}
