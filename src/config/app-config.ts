@@ -55,6 +55,11 @@ export class AppConfig {
   get calendarPrivateUrlAllowlist(): string[] {
     return (this.env.CALENDAR_PRIVATE_URL_ALLOWLIST ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   }
+  get rateLimit() {
+    const { RATE_LIMIT_ENABLED, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_LOGIN_MAX, RATE_LIMIT_BOOKING_MAX } = this.env;
+    return { enabled: RATE_LIMIT_ENABLED === 'true', max: RATE_LIMIT_MAX, windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
+      loginMax: RATE_LIMIT_LOGIN_MAX, bookingMax: RATE_LIMIT_BOOKING_MAX };
+  }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }

@@ -62,6 +62,21 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
+  // Rate limits (shared by replicas through Redis; in memory without REDIS_URL). Windows in seconds.
+  @IsOptional() @IsIn(['true', 'false'])
+  RATE_LIMIT_ENABLED: 'true' | 'false' = 'true';
+  /** Every API request: per user/API key when authenticated, else per client IP. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_MAX = 600;
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+  /** POST /api/auth/login, per client IP (password guessing). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_LOGIN_MAX = 10;
+  /** POST /api/bookings, per client IP (or user). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_BOOKING_MAX = 30;
+
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   SLOT_CACHE_TTL_SECONDS = 300;
 

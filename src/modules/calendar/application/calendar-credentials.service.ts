@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { Clock } from '../../../shared/clock/clock.js';
+import { SecretCipher } from '../../../shared/security/encryption.js';
+import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
+import { GoogleCalendarAdapter } from '../infrastructure/google-calendar.adapter.js';
+import { MicrosoftGraphAdapter } from '../infrastructure/microsoft-graph.adapter.js';
+import type { OAuthCalendarAdapter, TokenSet } from '../infrastructure/provider-adapter.js';
+import { InvalidGrantError } from '../infrastructure/provider-http.js';
+
+/** Refresh this long before the access token expires. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export class ConnectionBrokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionBrokenError';
+  }
+}
+
+/**
+ * Access tokens, refresh tokens and passwords: encrypted at rest, decrypted only here, never logged. Refreshes under a
+ * row lock so two replicas do not both spend a refresh token; a revoked grant marks the connection broken.
+ */
+@Injectable()
+export class CalendarCredentials {
+  private readonly logger = new Logger('CalendarCredentials');
+
+  constructor(
+    @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
+    private readonly dataSource: DataSource,
+    private readonly cipher: SecretCipher,
+    private readonly clock: Clock,
+    private readonly google: GoogleCalendarAdapter,
+    private readonly microsoft: MicrosoftGraphAdapter,
+  ) {}
+
+  oauthAdapter(provider: string): OAuthCalendarAdapter {
+    if (provider === 'google') return this.google;
+    if (provider === 'microsoft') return this.microsoft;
+    throw new Error(`${provider} is not an OAuth provider`);
+  }
+
+  encryptTokens(tokens: TokenSet, previousRefreshEnc: string | null = null) {
+    return {
+      accessTokenEnc: this.cipher.encrypt(tokens.accessToken),
+      refreshTokenEnc: tokens.refreshToken ? this.cipher.encrypt(tokens.refreshToken) : previousRefreshEnc,
+      tokenExpiresAt: tokens.expiresAt,
+    };
+  }
+
+  encrypt(secret: string) {
+    return this.cipher.encrypt(secret);
+  }
+
+  async password(integrationId: string): Promise<string | null> {
+    const row = await this.integrations.createQueryBuilder('i').addSelect('i.passwordEnc').where('i.id = :id', { id: integrationId }).getOne();
+    return row?.passwordEnc ? this.cipher.decrypt(row.passwordEnc) : null;
+  }
+
+  /** A valid access token for an OAuth connection, refreshed first when it is about to expire. */
+  async accessToken(integrationId: string): Promise<string> {
+    const now = this.clock.now();
+    const current = await this.withSecrets(integrationId);
+    if (!current) throw new ConnectionBrokenError('the connection no longer exists');
+    if (current.status === 'broken') throw new ConnectionBrokenError(current.lastError ?? 'the connection is broken: reconnect it');
+    if (current.accessTokenEnc && current.tokenExpiresAt && current.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
+      return this.cipher.decrypt(current.accessTokenEnc);
+    }
+    const result = await this.dataSource.transaction(async (m): Promise<{ token: string } | { broken: string }> => {
+      const locked = await m.getRepository(CalendarIntegrationEntity).createQueryBuilder('i')
+        .addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc'])
+        .where('i.id = :id', { id: integrationId }).setLock('pessimistic_write').getOne();
+      if (!locked) return { broken: 'the connection no longer exists' };
+      // Another replica may have refreshed while we waited for the lock.
+      if (locked.accessTokenEnc && locked.tokenExpiresAt && locked.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
+        return { token: this.cipher.decrypt(locked.accessTokenEnc) };
+      }
+      const adapter = this.oauthAdapter(locked.provider);
+      if (!locked.refreshTokenEnc) {
+        return { broken: await this.markBroken(m, locked.id, `${adapter.label} did not grant offline access (no refresh token): reconnect this calendar`) };
+      }
+      let tokens: TokenSet;
+      try {
+        tokens = await adapter.refresh(this.cipher.decrypt(locked.refreshTokenEnc), now);
+      } catch (error) {
+        // Committed with the transaction (not rolled back by a throw): the host must see why.
+        if (error instanceof InvalidGrantError) return { broken: await this.markBroken(m, locked.id, error.message) };
+        throw error;
+      }
+      await m.update(CalendarIntegrationEntity, { id: locked.id }, this.encryptTokens(tokens, locked.refreshTokenEnc));
+      this.logger.log(`refreshed ${locked.provider} access token for connection ${locked.id}`);
+      return { token: tokens.accessToken };
+    });
+    if ('broken' in result) throw new ConnectionBrokenError(result.broken);
+    return result.token;
+  }
+
+  private withSecrets(id: string) {
+    return this.integrations.createQueryBuilder('i').addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc']).where('i.id = :id', { id }).getOne();
+  }
+
+  private async markBroken(m: EntityManager, id: string, message: string): Promise<string> {
+    this.logger.warn(`calendar connection ${id} is broken: ${message}`);
+    await m.update(CalendarIntegrationEntity, { id }, { status: 'broken', lastError: message, lastErrorAt: this.clock.now() });
+    return message;
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../../config/app-config.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { CalendarEventWriter } from './calendar-event-writer.service.js';
+import { CalendarPush } from './calendar-push.service.js';
+import { CalendarSyncService } from './calendar-sync.service.js';
+import { HostCalendarChanges } from './host-calendar-changes.service.js';
+
+/**
+ * The polling fallback: every replica ticks once a minute, picks connections whose last sync is older than
+ * CALENDAR_POLL_INTERVAL_SECONDS (10 minutes by default) and syncs each under its advisory lock (a connection held
+ * by another replica is skipped), retries failed calendar writes, and renews push channels. Off in tests (they call
+ * `tick()`), and when the interval is 0.
+ */
+@Injectable()
+export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CalendarPoller');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sync: CalendarSyncService,
+    private readonly writer: CalendarEventWriter,
+    private readonly push: CalendarPush,
+    private readonly hostChanges: HostCalendarChanges,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap() {
+    const seconds = this.config.calendarPollIntervalSeconds;
+    if (seconds <= 0 || this.config.env.NODE_ENV === 'test') return;
+    const period = Math.min(60, seconds) * 1000;
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.tick()
+        .then(() => undefined)
+        .catch((error) => this.logger.error(`calendar poll failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(loop, period);
+        });
+    };
+    this.timer = setTimeout(loop, period);
+  }
+
+  async onApplicationShutdown() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async tick(): Promise<{ synced: number }> {
+    const now = this.clock.now();
+    const due: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM calendar_integrations
+        WHERE status = 'active' AND is_active
+          AND (next_sync_at IS NULL OR next_sync_at <= $1)
+          AND (last_synced_at IS NULL OR last_synced_at <= $2)
+        ORDER BY last_synced_at NULLS FIRST LIMIT 200`,
+      [now, new Date(now.getTime() - this.config.calendarPollIntervalSeconds * 1000)],
+    );
+    let synced = 0;
+    for (const { id } of due) {
+      const outcome = await this.sync.syncIntegration(id);
+      if (outcome.status === 'synced') synced++;
+    }
+    await this.writer.retryDue();
+    await this.hostChanges.retryPendingCancellations();
+    await this.push.renewDue();
+    return { synced };
+  }
+}

@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
+import { allDayRange, type Occurrence } from '../domain/occurrence.js';
+import {
+  type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
+  SyncTokenGoneError, type SyncWindow, type TokenSet,
+} from './provider-adapter.js';
+import { InvalidGrantError, ProviderError, providerFetch, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
+
+export const GOOGLE_SCOPES = [
+  'openid',
+  'email',
+  'https://www.googleapis.com/auth/calendar.readonly',
+  'https://www.googleapis.com/auth/calendar.events',
+];
+
+/** Our deterministic Google event id for a booking: base32hex alphabet (a-v, 0-9), so a retried insert collides. */
+export const googleEventIdFor = (bookingId: string) => `kairos${bookingId.replace(/-/g, '').toLowerCase()}`;
+
+/** Google Calendar API v3 over plain HTTP (the endpoints come from configuration). */
+@Injectable()
+export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
+  readonly provider = 'google' as const;
+  readonly label = 'Google';
+  retryPolicy: RetryPolicy = defaultRetryPolicy;
+
+  constructor(private readonly config: AppConfig) {}
+
+  private get cfg() {
+    return this.config.google;
+  }
+
+  isConfigured() {
+    return Boolean(this.cfg.clientId && this.cfg.clientSecret);
+  }
+
+  authorizationUrl(state: string, redirectUri: string): string {
+    const url = new URL(this.cfg.authUrl);
+    url.search = new URLSearchParams({
+      client_id: this.cfg.clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: GOOGLE_SCOPES.join(' '),
+      access_type: 'offline',
+      prompt: 'consent',
+      include_granted_scopes: 'true',
+      state,
+    }).toString();
+    return url.toString();
+  }
+
+  private async token(form: Record<string, string>, now: Date): Promise<TokenSet> {
+    try {
+      const { body } = await providerFetch(this.cfg.tokenUrl, {
+        method: 'POST',
+        form: { ...form, client_id: this.cfg.clientId, client_secret: this.cfg.clientSecret },
+      }, this.retryPolicy);
+      return {
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token ?? null,
+        expiresAt: new Date(now.getTime() + Number(body.expires_in ?? 3600) * 1000),
+        scope: body.scope ?? null,
+      };
+    } catch (error) {
+      if (error instanceof ProviderError && error.reason === 'invalid_grant') throw new InvalidGrantError('Google');
+      throw error;
+    }
+  }
+
+  exchangeCode(code: string, redirectUri: string, now: Date) {
+    return this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, now);
+  }
+
+  refresh(refreshToken: string, now: Date) {
+    return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }, now);
+  }
+
+  private auth(accessToken: string) {
+    return { Authorization: `Bearer ${accessToken}` };
+  }
+
+  private cal(calendarId: string) {
+    return `${this.cfg.apiUrl}/calendars/${encodeURIComponent(calendarId)}`;
+  }
+
+  async account(accessToken: string) {
+    const { body } = await providerFetch(`${this.cfg.apiUrl}/calendars/primary`, { headers: this.auth(accessToken) }, this.retryPolicy);
+    return { id: String(body.id), email: typeof body.id === 'string' && body.id.includes('@') ? body.id : null };
+  }
+
+  async listCalendars(accessToken: string): Promise<RemoteCalendar[]> {
+    const out: RemoteCalendar[] = [];
+    let pageToken: string | undefined;
+    do {
+      const url = new URL(`${this.cfg.apiUrl}/users/me/calendarList`);
+      url.searchParams.set('maxResults', '250');
+      if (pageToken) url.searchParams.set('pageToken', pageToken);
+      const { body } = await providerFetch(url.toString(), { headers: this.auth(accessToken) }, this.retryPolicy);
+      for (const c of body.items ?? []) {
+        out.push({
+          id: c.id,
+          name: c.summaryOverride ?? c.summary ?? c.id,
+          primary: Boolean(c.primary),
+          readOnly: !['owner', 'writer'].includes(c.accessRole),
+          timeZone: c.timeZone ?? null,
+        });
+      }
+      pageToken = body.nextPageToken;
+    } while (pageToken);
+    return out;
+  }
+
+  async syncCalendar(accessToken: string, calendarId: string, syncToken: string | null, window: SyncWindow): Promise<RemoteChanges> {
+    const changes: RemoteChanges = { reset: !syncToken, touchedKeys: [], occurrences: [], nextSyncToken: null };
+    let pageToken: string | undefined;
+    do {
+      const url = new URL(`${this.cal(calendarId)}/events`);
+      url.searchParams.set('singleEvents', 'true');
+      url.searchParams.set('maxResults', '250');
+      if (syncToken) url.searchParams.set('syncToken', syncToken);
+      else url.searchParams.set('timeMin', window.from.toISOString());
+      if (pageToken) url.searchParams.set('pageToken', pageToken);
+      const res = await providerFetch(url.toString(), { headers: this.auth(accessToken), accept: [410] }, this.retryPolicy);
+      if (res.status === 410) throw new SyncTokenGoneError();
+      for (const item of res.body.items ?? []) {
+        changes.touchedKeys.push(item.id);
+        const occurrence = this.toOccurrence(item, window.hostZone);
+        if (occurrence) changes.occurrences.push(occurrence);
+      }
+      pageToken = res.body.nextPageToken;
+      if (!pageToken) changes.nextSyncToken = res.body.nextSyncToken ?? null;
+    } while (pageToken);
+    return changes;
+  }
+
+  /** Google event → busy range (null for cancelled events). */
+  private toOccurrence(item: any, hostZone: string): Occurrence | null {
+    if (item.status === 'cancelled' || !item.start || !item.end) return null;
+    const declined = (item.attendees ?? []).some((a: any) => a.self && a.responseStatus === 'declined');
+    const busy = item.transparency !== 'transparent' && !declined;
+    const status = item.status === 'tentative' ? 'tentative' : 'confirmed';
+    const bookingId: string | undefined = item.extendedProperties?.private?.kairosBookingId;
+    if (item.start.date) {
+      const { start, end } = allDayRange(item.start.date, item.end.date ?? item.start.date, hostZone);
+      return { externalEventId: item.id, start, end, allDay: true, busy, status, bookingId };
+    }
+    const start = new Date(item.start.dateTime);
+    const end = new Date(item.end.dateTime);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+    return { externalEventId: item.id, start, end, allDay: false, busy, status, bookingId };
+  }
+
+  private body(event: OutgoingEvent) {
+    return {
+      summary: event.summary,
+      description: event.description,
+      location: event.location ?? undefined,
+      start: { dateTime: event.start.toISOString(), timeZone: 'UTC' },
+      end: { dateTime: event.end.toISOString(), timeZone: 'UTC' },
+      status: 'confirmed',
+      extendedProperties: { private: { kairosBookingId: event.bookingId } },
+    };
+  }
+
+  async upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string> {
+    const headers = this.auth(accessToken);
+    if (!existingEventId) {
+      const id = googleEventIdFor(event.bookingId);
+      const res = await providerFetch(`${this.cal(calendarId)}/events?sendUpdates=none`, {
+        method: 'POST', headers, json: { id, ...this.body(event) }, accept: [409],
+      }, this.retryPolicy);
+      if (res.status !== 409) return res.body.id ?? id;
+      existingEventId = id; // a retry after a lost answer: the event is there, make sure it is current
+    }
+    const res = await providerFetch(`${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?sendUpdates=none`, {
+      method: 'PATCH', headers, json: this.body(event),
+    }, this.retryPolicy);
+    return res.body.id ?? existingEventId;
+  }
+
+  async deleteEvent(accessToken: string, calendarId: string, eventId: string): Promise<void> {
+    await providerFetch(`${this.cal(calendarId)}/events/${encodeURIComponent(eventId)}?sendUpdates=none`, {
+      method: 'DELETE', headers: this.auth(accessToken), accept: [404, 410],
+    }, this.retryPolicy);
+  }
+
+  async watch(accessToken: string, calendarId: string, address: string, secret: string, now: Date): Promise<PushRegistration> {
+    const channelId = crypto.randomUUID();
+    const { body } = await providerFetch(`${this.cal(calendarId)}/events/watch`, {
+      method: 'POST',
+      headers: this.auth(accessToken),
+      json: { id: channelId, type: 'web_hook', address, token: secret, params: { ttl: String(7 * 24 * 3600) } },
+    }, this.retryPolicy);
+    const expiration = Number(body.expiration);
+    return {
+      channelId,
+      resourceId: body.resourceId ?? null,
+      expiresAt: new Date(Number.isFinite(expiration) && expiration > 0 ? expiration : now.getTime() + 7 * 24 * 3600_000),
+    };
+  }
+
+  async stopWatch(accessToken: string, channelId: string, resourceId: string | null): Promise<void> {
+    await providerFetch(`${this.cfg.apiUrl}/channels/stop`, {
+      method: 'POST', headers: this.auth(accessToken), json: { id: channelId, resourceId }, accept: [404],
+    }, this.retryPolicy);
+  }
+}

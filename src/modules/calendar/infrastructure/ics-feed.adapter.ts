@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
+import { occurrencesOf, parseVEvents } from '../domain/ical.js';
+import type { Occurrence } from '../domain/occurrence.js';
+import { ProviderError, RateLimitedError, retryAfterMs } from './provider-http.js';
+import { safeRequest } from './safe-http.js';
+
+export interface IcsState {
+  etag: string | null;
+  lastModified: string | null;
+  /** Hash of the last body, so an unchanged feed without validators does not count as a change. */
+  contentHash: string | null;
+}
+
+export type IcsResult = { changed: false } | { changed: true; occurrences: Occurrence[]; state: IcsState };
+
+/** Read-only iCalendar feeds (webcal/https), fetched conditionally (ETag / If-Modified-Since). */
+@Injectable()
+export class IcsFeedAdapter {
+  constructor(private readonly config: AppConfig) {}
+
+  async fetch(url: string, state: IcsState, hostZone: string, from: Date, to: Date): Promise<IcsResult> {
+    const headers: Record<string, string> = { Accept: 'text/calendar, */*;q=0.5' };
+    if (state.etag) headers['If-None-Match'] = state.etag;
+    if (state.lastModified) headers['If-Modified-Since'] = state.lastModified;
+    const res = await safeRequest(url, { headers, allowlist: this.config.calendarPrivateUrlAllowlist });
+    if (res.status === 304) return { changed: false };
+    if (res.status === 429 || res.status === 503) {
+      throw new RateLimitedError(retryAfterMs((res.headers['retry-after'] as string) ?? null) ?? 60_000);
+    }
+    if (res.status !== 200) throw new ProviderError(res.status, 'http', `the feed answered ${res.status}`);
+    if (!/BEGIN:VCALENDAR/i.test(res.body)) throw new ProviderError(200, 'not_ical', 'the URL did not return an iCalendar feed');
+    const contentHash = createHash('sha256').update(res.body).digest('hex');
+    const next: IcsState = {
+      etag: (res.headers.etag as string) ?? null,
+      lastModified: (res.headers['last-modified'] as string) ?? null,
+      contentHash,
+    };
+    if (contentHash === state.contentHash) return { changed: false };
+    const events = parseVEvents(res.body);
+    return { changed: true, occurrences: occurrencesOf(events, hostZone, from, to, (e) => e.uid), state: next };
+  }
+}

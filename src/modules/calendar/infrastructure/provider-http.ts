@@ -1,0 +1,120 @@
+/** HTTP to calendar providers: JSON in and out, rate limits honoured (Retry-After), errors typed. Never logs bodies. */
+
+export class ProviderError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** The provider asked us to slow down for longer than we wait inline; try again after `retryAfterMs`. */
+export class RateLimitedError extends ProviderError {
+  constructor(readonly retryAfterMs: number) {
+    super(429, 'rate_limited', `rate limited by the provider; retrying after ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** The refresh token was revoked or expired: the host must reconnect. */
+export class InvalidGrantError extends Error {
+  constructor(readonly provider: string) {
+    super(`${provider} access was revoked or has expired (invalid_grant): reconnect this calendar`);
+    this.name = 'InvalidGrantError';
+  }
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface FetchOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Statuses that are answers, not errors (e.g. 404 on delete, 410 on a stale sync token, 304). */
+  accept?: number[];
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  /** Longest Retry-After we wait inline; longer ones surface as RateLimitedError. */
+  maxInlineWaitMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 4,
+  maxInlineWaitMs: 30_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function errorReason(body: any): string {
+  if (!body || typeof body !== 'object') return '';
+  if (typeof body.error === 'string') return body.error; // OAuth token endpoint
+  return body.error?.errors?.[0]?.reason ?? body.error?.code ?? body.error?.status ?? '';
+}
+
+function errorMessage(body: any): string {
+  if (!body || typeof body !== 'object') return '';
+  if (typeof body.error_description === 'string') return body.error_description;
+  return typeof body.error?.message === 'string' ? body.error.message : '';
+}
+
+export async function providerFetch<T = any>(url: string, options: FetchOptions = {}, policy: RetryPolicy = defaultRetryPolicy): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.form) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(options.form).toString();
+  }
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url, { method: options.method ?? 'GET', headers, body, redirect: 'error', signal: AbortSignal.timeout(20_000) });
+    } catch (error) {
+      if (attempt < policy.attempts) {
+        await policy.sleep(500 * 2 ** attempt);
+        continue;
+      }
+      throw new ProviderError(0, 'network', `could not reach ${new URL(url).host}: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    let parsed: any = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    if (response.ok || options.accept?.includes(response.status)) return { status: response.status, headers: response.headers, body: parsed };
+    const reason = errorReason(parsed);
+    const rateLimited = response.status === 429 || (response.status === 403 && RATE_LIMIT_REASONS.has(reason));
+    if (rateLimited || response.status === 503) {
+      const wait = retryAfterMs(response.headers.get('retry-after')) ?? 1000 * 2 ** (attempt - 1);
+      if (attempt >= policy.attempts || wait > policy.maxInlineWaitMs) throw new RateLimitedError(Math.max(wait, 1000));
+      await policy.sleep(wait);
+      continue;
+    }
+    const detail = errorMessage(parsed);
+    throw new ProviderError(response.status, reason, `${new URL(url).host} answered ${response.status}${reason ? ` ${reason}` : ''}${detail ? `: ${detail}` : ''}`);
+  }
+}
