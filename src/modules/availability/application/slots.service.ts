@@ -4,6 +4,7 @@ import { AvailabilityVersions } from '../../../shared/cache/availability-version
 import { CacheStore } from '../../../shared/cache/cache-store.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { computeSlots } from '../domain/compute-slots.js';
@@ -61,6 +62,7 @@ export class SlotsService {
     private readonly cache: CacheStore,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly cacheCounter: SlotCacheCounter,
   ) {}
 
   async find(request: SlotsRequest): Promise<SlotsResult> {
@@ -87,6 +89,7 @@ export class SlotsService {
       }
     }
     const cached = entry !== null;
+    if (ttl > 0) this.cacheCounter.record(cached);
     if (!entry) {
       const type = await this.resolveType(request);
       // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.

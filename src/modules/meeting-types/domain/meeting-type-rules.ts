@@ -45,15 +45,18 @@ export type MeetingTypeChanges = {
 
 /** "Intro Call (30 min)" -> "intro-call-30-min". */
 export function slugify(text: string): string {
-  const slug = text
+  return slugPart(text, SLUG_MAX_LENGTH) || 'meeting';
+}
+
+function slugPart(text: string, maxLength: number): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
+    .slice(0, maxLength)
     .replace(/-+$/g, '');
-  return slug || 'meeting';
 }
 
 /** Gives every question a stable id (from its label when missing, made unique) and checks ids and options. */
@@ -77,7 +80,7 @@ export function normalizeQuestions(questions: QuestionInput[], problems: string[
     if (new Set(options).size !== options.length) problems.push(`questions.${i}.options: options must be unique`);
     let id = q.id;
     if (id === undefined) {
-      const base = slugify(q.label).slice(0, 56).replace(/-+$/, '') || 'question';
+      const base = slugPart(q.label, 56) || 'question';
       id = base;
       for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
       used.add(id);
@@ -142,7 +145,9 @@ export function resolveMeetingType(
       ? normalizeQuestions(changes.questions ?? [], problems)
       : (current?.questions ?? []);
 
-  const reminders = changes.reminders !== undefined ? (changes.reminders ?? []) : (current?.reminders ?? DEFAULT_REMINDERS);
+  // null restores the default reminders; [] means none.
+  const reminders =
+    changes.reminders !== undefined ? (changes.reminders ?? DEFAULT_REMINDERS) : (current?.reminders ?? DEFAULT_REMINDERS);
   const reminderKeys = new Set(reminders.map((r) => `${r.channel}:${r.offset_minutes}`));
   if (reminderKeys.size !== reminders.length) problems.push('reminders must not repeat the same offset_minutes and channel');
 

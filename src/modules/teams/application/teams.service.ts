@@ -66,7 +66,7 @@ export class TeamsService {
     const membership = await this.requireMembership(callerId, teamId);
     const team = await this.teams.findOneBy({ id: teamId });
     if (!team) throw notFound('team');
-    const rows = await this.members.find({ where: { teamId }, order: { joinedAt: 'ASC', userId: 'ASC' } });
+    const rows = await this.members.find({ where: { teamId }, order: { joinedAt: 'ASC', role: 'ASC', userId: 'ASC' } });
     const users = new Map((await this.users.findByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
     const members = rows.map((r) => ({
       userId: r.userId,

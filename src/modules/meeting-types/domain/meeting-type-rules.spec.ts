@@ -1,0 +1,79 @@
+import { DEFAULT_REMINDERS, type MeetingTypeFields, normalizeQuestions, resolveMeetingType, slugify } from './meeting-type-rules.js';
+
+describe('slugify', () => {
+  it.each([
+    ['Intro Call', 'intro-call'],
+    ['  30 min -- Chat!  ', '30-min-chat'],
+    ['Café Crème', 'cafe-creme'],
+    ['???', 'meeting'],
+    ['a'.repeat(150), 'a'.repeat(100)],
+    [`${'a'.repeat(99)} b`, 'a'.repeat(99)],
+  ])('%s -> %s', (input, expected) => {
+    expect(slugify(input)).toBe(expected);
+  });
+});
+
+describe('normalizeQuestions', () => {
+  it('derives unique ids from labels, never reusing a given id', () => {
+    const problems: string[] = [];
+    const out = normalizeQuestions(
+      [
+        { label: 'Email', type: 'text' },
+        { id: 'email-2', label: 'Other', type: 'text' },
+        { label: 'Email', type: 'text' },
+        { label: '!!!', type: 'phone', required: true },
+      ],
+      problems,
+    );
+    expect(problems).toEqual([]);
+    expect(out.map((q) => q.id)).toEqual(['email', 'email-2', 'email-3', 'question']);
+    expect(out[3]).toEqual({ id: 'question', label: '!!!', type: 'phone', required: true });
+  });
+});
+
+describe('resolveMeetingType', () => {
+  const base = (over: Partial<MeetingTypeFields> = {}): MeetingTypeFields => ({
+    ...resolveMeetingType(null, { name: 'Call', durationMinutes: 30 }).value,
+    ...over,
+  });
+
+  it('fills defaults on create', () => {
+    const { value, problems } = resolveMeetingType(null, { name: ' Call ', durationMinutes: 30 });
+    expect(problems).toEqual([]);
+    expect(value).toMatchObject({
+      name: 'Call', slug: 'call', kind: 'one_on_one', seats: null, teamId: null, hostIds: [], bufferBeforeMinutes: 0,
+      slotIntervalMinutes: null, minimumNoticeMinutes: 0, bookingWindowDays: null, maxBookingsPerDay: null,
+      reminders: DEFAULT_REMINDERS, isActive: true, isSecret: false,
+    });
+  });
+
+  it('keeps unsent fields on update and clears nullable ones sent as null', () => {
+    const current = base({ description: 'x', bookingWindowDays: 30, slug: 'custom' });
+    const { value, problems } = resolveMeetingType(current, { name: 'Renamed', bookingWindowDays: null });
+    expect(problems).toEqual([]);
+    expect(value).toMatchObject({ name: 'Renamed', slug: 'custom', description: 'x', bookingWindowDays: null });
+  });
+
+  it('drops inherited fields that no longer apply after a kind change, and rejects sent ones', () => {
+    const team = base({ kind: 'round_robin', teamId: 't', hostIds: ['a', 'b'] });
+    expect(resolveMeetingType(team, { kind: 'collective' }).value).toMatchObject({ teamId: 't', hostIds: ['a', 'b'] });
+    expect(resolveMeetingType(team, { kind: 'one_on_one' })).toMatchObject({ value: { teamId: null, hostIds: [] }, problems: [] });
+    expect(resolveMeetingType(team, { kind: 'group', seats: 3, hostIds: ['a'] }).problems).toEqual([
+      'host_ids applies only to round_robin and collective meeting types (the owner hosts the others)',
+    ]);
+    const group = base({ kind: 'group', seats: 4 });
+    expect(resolveMeetingType(group, { kind: 'one_on_one' }).value.seats).toBeNull();
+    expect(resolveMeetingType(group, { name: 'x' }).value.seats).toBe(4);
+  });
+
+  it('reports every problem at once', () => {
+    const { problems } = resolveMeetingType(null, { name: '', kind: 'collective', seats: 3 });
+    expect(problems).toEqual([
+      'name is required',
+      'duration_minutes is required (5-720)',
+      'seats applies only to group meeting types',
+      'team_id is required for collective meeting types',
+      'host_ids is required for collective meeting types: name at least one member of team_id',
+    ]);
+  });
+});
