@@ -5,8 +5,8 @@ import { Public } from '../../identity/http/auth.decorators.js';
 import { SlotsService } from '../application/slots.service.js';
 import { zonedIso } from '../domain/wall-clock.js';
 import { SlotsQueryDto, SlotsResponseDto } from './slots.dto.js';
+import { toApiInstant as iso } from '../../../shared/time/instant.js';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 @ApiTags('availability')
 @Controller('api/availability')

@@ -1,7 +1,7 @@
 import type { BookingRow, InviteeRow } from '../infrastructure/booking.repository.js';
 import type { BookingDto, InviteeDto } from './booking.dto.js';
+import { toApiInstant as iso } from '../../../shared/time/instant.js';
 
-const iso = (d: Date | string) => new Date(d).toISOString().replace('.000Z', 'Z');
 
 const invitee = (i: InviteeRow): InviteeDto => ({
   id: i.id, name: i.name, email: i.email, time_zone: i.time_zone, status: i.status, answers: i.answers,
