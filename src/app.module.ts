@@ -1,8 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AppConfigModule } from './config/config.module.js';
+import { SlotsModule } from './modules/availability/slots.module.js';
+import { BookingModule } from './modules/booking/booking.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { NotifyModule } from './modules/notify/notify.module.js';
+import { CalendarModule } from './modules/calendar/calendar.module.js';
+import { OutboxModule } from './shared/outbox/outbox.module.js';
+import { AvailabilityModule } from './modules/availability/availability.module.js';
+import { MeetingTypesModule } from './modules/meeting-types/meeting-types.module.js';
+import { TeamsModule } from './modules/teams/teams.module.js';
+import { WebModule } from './modules/web/web.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { PrivacyModule } from './modules/privacy/privacy.module.js';
+import { MetricsModule } from './shared/metrics/metrics.module.js';
+import { ThrottlingModule } from './shared/throttling/throttling.module.js';
 import { CacheModule } from './shared/cache/cache.module.js';
 import { ClockModule } from './shared/clock/clock.module.js';
 import { DatabaseModule } from './shared/database/database.module.js';
@@ -25,6 +38,16 @@ export class AppModule {
         CacheModule,
         HealthModule,
         IdentityModule,
+        TeamsModule,
+        AvailabilityModule,
+        MeetingTypesModule,
+        SlotsModule,
+        BookingModule,
+        OutboxModule,
+        NotifyModule,
+        CalendarModule,
+        MetricsModule, ThrottlingModule, AuditModule, PrivacyModule, // ops (issue 8); throttling after IdentityModule's guard
+        WebModule, // last: its /:username page routes are catch-alls
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './shared/http/validation.js';
 import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
+import { applyHttpSecurity } from './shared/security/http-security.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -15,6 +16,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  applyHttpSecurity(app); // helmet (CSP) and CORS from CORS_ORIGINS
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
   app.useGlobalPipes(createValidationPipe());

@@ -51,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL: options.redis === false ? undefined : TEST_REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    RATE_LIMIT_ENABLED: 'false', // suites that fire bursts from one IP; test/ops-*.e2e-spec.ts turns it on
     PUBLIC_URL: 'http://kairos.test',
     ...options.env,
   };

@@ -8,6 +8,7 @@ import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { CalendarPush } from '../application/calendar-push.service.js';
 import { IntegrationsService, type OAuthProvider } from '../application/integrations.service.js';
 import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
@@ -31,6 +32,7 @@ export class IntegrationsController {
     private readonly integrations: IntegrationsService,
     private readonly push: CalendarPush,
     @InjectRepository(CalendarEventLinkEntity) private readonly links: Repository<CalendarEventLinkEntity>,
+    private readonly bookingAccess: BookingQueries,
   ) {}
 
   @Get(':provider/oauth')
@@ -139,8 +141,11 @@ export class IntegrationsController {
   @Get('bookings/:bookingId/events')
   @ApiOperation({ summary: 'The calendar events written for one of the caller\'s bookings (status, last error, retries)' })
   @ApiOkResponse({ type: [EventLinkDto] })
-  @ApiErrors(400, 401)
+  @ApiErrors(400, 401, 404)
   async bookingEvents(@CurrentUser() caller: AuthenticatedUser, @Param('bookingId', uuidParam('bookingId')) bookingId: string): Promise<EventLinkDto[]> {
+    // Only a host of the booking may look; anyone else gets the same 404 as for a booking that does not exist.
+    const { actor } = await this.bookingAccess.authorize(bookingId, { userId: caller.id });
+    if (actor.kind !== 'host') throw notFound('booking');
     return (await this.links.findBy({ bookingId, userId: caller.id })).map(toEventLink);
   }
 

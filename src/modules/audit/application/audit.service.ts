@@ -1,0 +1,42 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
+import type { BookingEventPayload } from '../../booking/application/booking-directory.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import { auditEntryFromBookingEvent, type NewAuditEntry } from '../domain/audit-entry.js';
+import { type AuditRow, AuditLogRepository } from '../infrastructure/audit-log.repository.js';
+
+export const AUDIT_CONSUMER = 'audit';
+const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+
+/** The audit trail: booking changes arrive through the outbox; privacy actions are appended directly. */
+@Injectable()
+export class AuditService implements OnModuleInit {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly log: AuditLogRepository,
+    private readonly bookings: BookingQueries,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register(AUDIT_CONSUMER, (event) => this.handle(event));
+  }
+
+  async handle(event: OutboxEvent): Promise<void> {
+    if (!BOOKING_EVENTS.has(event.eventType)) return;
+    await this.log.append(auditEntryFromBookingEvent(event, event.payload as unknown as BookingEventPayload));
+  }
+
+  record(entry: NewAuditEntry, manager?: EntityManager): Promise<void> {
+    return this.log.append(entry, manager);
+  }
+
+  /** A booking's trail for one of its hosts (404 for anyone else), or the host's recent entries. */
+  async list(userId: string, query: { bookingId?: string; limit: number; beforeId?: string }): Promise<AuditRow[]> {
+    if (query.bookingId) {
+      await this.bookings.authorize(query.bookingId, { userId });
+      return this.log.findForBooking(query.bookingId, query.limit);
+    }
+    return this.log.findForUser(userId, query.limit, query.beforeId ?? null);
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { PrivacyService } from '../application/privacy.service.js';
+import { EraseInviteeDto, EraseInviteeResultDto } from './privacy.dto.js';
+
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Controller('api')
+export class PrivacyController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  @Get('users/me/export')
+  @Header('Content-Disposition', 'attachment; filename="kairos-export.json"')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "Export the host's data and their invitees' personal data (GDPR access/portability)" })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(401)
+  export(@CurrentUser() caller: AuthenticatedUser): Promise<Record<string, unknown>> {
+    return this.privacy.export(caller.id);
+  }
+
+  @Delete('users/me')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete the account and all its data, including invitee data of its bookings (GDPR erasure)' })
+  @ApiNoContentResponse({ description: 'Deleted; the token no longer works' })
+  @ApiErrors(401)
+  async deleteMe(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    await this.privacy.deleteAccount(caller.id);
+  }
+
+  @Post('privacy/erase-invitee')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Erase an invitee's name, email, phone and answers from the host's bookings (times are kept)" })
+  @ApiOkResponse({ type: EraseInviteeResultDto })
+  @ApiErrors(400, 401)
+  eraseInvitee(@CurrentUser() caller: AuthenticatedUser, @Body() dto: EraseInviteeDto): Promise<EraseInviteeResultDto> {
+    return this.privacy.eraseInvitee(caller.id, dto.email);
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** The redaction marker that replaces erased personal data. */
+export const ERASED = '[erased]';
+
+/**
+ * Data-subject requests read and erase across every context's tables, deliberately in one place: an export or an
+ * erasure must see all of a person's data in one transaction, and each context adding a table adds it here (the
+ * GDPR e2e test fails on personal data it cannot find). Secrets (password hash, token hashes, encrypted calendar
+ * tokens, webhook secrets) are never exported.
+ */
+@Injectable()
+export class PrivacyRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Bookings a host may see: they host it, or they own its meeting type. */
+  private static readonly HOST_BOOKINGS = `
+    SELECT b.id FROM bookings b WHERE b.host_user_id = $1
+    UNION SELECT bh.booking_id FROM booking_hosts bh WHERE bh.user_id = $1 AND bh.booking_id IS NOT NULL
+    UNION SELECT b.id FROM bookings b JOIN meeting_types mt ON mt.id = b.meeting_type_id WHERE mt.user_id = $1`;
+
+  async exportFor(userId: string): Promise<Record<string, unknown> | null> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const [user] = await m.query(
+        `SELECT id, email, name, username, time_zone, created_at, updated_at FROM users WHERE id = $1`, [userId]);
+      if (!user) return null;
+      const q = (sql: string) => m.query(sql, [userId]);
+      const [apiKeys, teams, schedules, meetingTypes, integrations, selections, webhooks, bookings, audit] = await Promise.all([
+        q(`SELECT id, name, prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 ORDER BY created_at`),
+        q(`SELECT t.id, t.name, tm.role, tm.joined_at FROM team_members tm JOIN teams t ON t.id = tm.team_id
+            WHERE tm.user_id = $1 ORDER BY tm.joined_at`),
+        q(`SELECT s.id, s.name, s.time_zone, s.is_default, s.created_at,
+                  COALESCE((SELECT json_agg(json_build_object('day_of_week', r.day_of_week, 'start_time', to_char(r.start_time, 'HH24:MI'),
+                     'end_time', to_char(r.end_time, 'HH24:MI')) ORDER BY r.day_of_week, r.start_time)
+                     FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
+                  COALESCE((SELECT json_agg(json_build_object('date', o.date, 'intervals', o.intervals) ORDER BY o.date)
+                     FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
+             FROM schedules s WHERE s.user_id = $1 ORDER BY s.created_at`),
+        q(`SELECT * FROM meeting_types WHERE user_id = $1 ORDER BY created_at`),
+        q(`SELECT id, provider, account_email, calendar_id, is_active, created_at, updated_at
+             FROM calendar_integrations WHERE user_id = $1 ORDER BY created_at`),
+        q(`SELECT id, integration_id, calendar_id, name, time_zone, is_primary, is_busy_source, is_destination
+             FROM calendar_selections WHERE user_id = $1`).catch(() => []),
+        q(`SELECT id, url, events, created_at FROM webhook_subscriptions WHERE user_id = $1 ORDER BY created_at`),
+        q(`SELECT b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
+                  b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.created_at, b.updated_at,
+                  COALESCE((SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'email', i.email, 'phone', i.phone,
+                     'time_zone', i.time_zone, 'answers', i.answers, 'status', i.status, 'created_at', i.created_at) ORDER BY i.created_at)
+                     FROM booking_invitees i WHERE i.booking_id = b.id), '[]') AS invitees
+             FROM bookings b WHERE b.id IN (${PrivacyRepository.HOST_BOOKINGS}) ORDER BY b.start_time`),
+        q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log
+            WHERE subject_user_ids @> ARRAY[$1]::uuid[] ORDER BY id`),
+      ]);
+      return { user, api_keys: apiKeys, teams, schedules, meeting_types: meetingTypes, calendar_integrations: integrations,
+        calendar_selections: selections, webhook_subscriptions: webhooks, bookings, audit_log: audit };
+    });
+  }
+
+  /**
+   * Deletes the account; foreign keys cascade to its keys, schedules, meeting types, bookings (with their invitees),
+   * calendar connections and webhooks. Notification rows (no foreign key: they outlive bookings for idempotency)
+   * about those bookings or addressed to the user go too. Returns the ids of hosts whose availability changed.
+   */
+  async deleteAccount(m: EntityManager, userId: string): Promise<{ bookings: number }> {
+    const bookingIds: string[] = (await m.query(`SELECT id FROM (${PrivacyRepository.HOST_BOOKINGS}) x`, [userId]))
+      .map((r: { id: string }) => r.id);
+    await m.query(
+      `DELETE FROM notification_deliveries WHERE booking_id = ANY($2::uuid[]) OR recipient_id = $1`, [userId, bookingIds]);
+    await m.query(`DELETE FROM users WHERE id = $1`, [userId]);
+    return { bookings: bookingIds.length };
+  }
+
+  /**
+   * Replaces an invitee's name, email, phone and answers with the redaction marker on every booking the host may
+   * see; the bookings and their host rows stay, so availability does not change. Messages addressed to the invitee
+   * are redacted and pending ones cancelled. Returns the erased invitee rows' ids.
+   */
+  async eraseInvitee(m: EntityManager, hostId: string, email: string): Promise<{ inviteeIds: string[]; bookingIds: string[] }> {
+    const result: unknown = await m.query(
+      `UPDATE booking_invitees SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb
+        WHERE lower(email) = lower($2) AND booking_id IN (${PrivacyRepository.HOST_BOOKINGS})
+        RETURNING id, booking_id`,
+      [hostId, email, ERASED],
+    );
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ id: string; booking_id: string }>;
+    const bookingIds = [...new Set(rows.map((r) => r.booking_id))];
+    if (bookingIds.length === 0) return { inviteeIds: [], bookingIds };
+    // A reason typed by the invitee may name them.
+    await m.query(
+      `UPDATE bookings SET cancellation_reason = $2 WHERE id = ANY($1::uuid[]) AND cancelled_by = 'invitee' AND cancellation_reason IS NOT NULL`,
+      [bookingIds, ERASED],
+    );
+    await m.query(
+      `UPDATE notification_deliveries
+          SET recipient = $3, payload = '{}'::jsonb,
+              status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END, updated_at = now()
+        WHERE booking_id = ANY($1::uuid[]) AND lower(recipient) = lower($2)`,
+      [bookingIds, email, ERASED],
+    );
+    return { inviteeIds: rows.map((r) => r.id), bookingIds };
+  }
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+}

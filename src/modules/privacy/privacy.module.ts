@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { PrivacyService } from './application/privacy.service.js';
+import { PrivacyController } from './http/privacy.controller.js';
+import { PrivacyRepository } from './infrastructure/privacy.repository.js';
+
+/** GDPR: account export and deletion, invitee erasure. */
+@Module({
+  imports: [AuditModule],
+  controllers: [PrivacyController],
+  providers: [PrivacyRepository, PrivacyService],
+})
+export class PrivacyModule {}

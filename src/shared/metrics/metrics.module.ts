@@ -1,0 +1,18 @@
+import { Global, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsMiddleware } from './metrics.middleware.js';
+import { MetricsService } from './metrics.service.js';
+import { SlotCacheCounter } from './slot-cache-counter.js';
+
+/** `/metrics` (Prometheus) and the request timer. Global so any module can count into MetricsService. */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [MetricsService, SlotCacheCounter],
+  exports: [MetricsService, SlotCacheCounter],
+})
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MetricsMiddleware).forRoutes({ path: '*splat', method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { BookingMetrics } from '../../modules/booking/application/booking-metrics.js';
+import { SlotCacheCounter } from './slot-cache-counter.js';
+
+/** Seconds; fine-grained below 200 ms, the spec's availability latency target. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Prometheus metrics of one app instance, in its own registry (two in-process instances in a test must not
+ * collide). Counters that other modules already keep (BookingMetrics, SlotCacheCounter) and database state
+ * (queue depth, outbox lag, pool) are read at scrape time by collect callbacks, so no hot path pays for them.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly calendarApiErrors: Counter<'provider' | 'kind'>;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly dataSource: DataSource,
+    slotCacheCounter: SlotCacheCounter,
+  ) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'kairos_' });
+
+    this.httpDuration = new Histogram({
+      name: 'kairos_http_request_duration_seconds',
+      help: 'HTTP request latency by route pattern',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.calendarApiErrors = new Counter({
+      name: 'kairos_calendar_api_errors_total',
+      help: 'Failed calls to calendar providers (incremented through MetricsService.calendarApiError)',
+      labelNames: ['provider', 'kind'],
+      registers,
+    });
+
+    const bookingMetrics = () => this.optional(BookingMetrics);
+    new Counter({
+      name: 'kairos_booking_outcomes_total',
+      help: 'Booking attempts by outcome: created, conflict (409: the time was taken), error',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const m = bookingMetrics();
+        this.reset();
+        if (!m) return;
+        for (const [outcome, n] of Object.entries(m.outcomes)) this.inc({ outcome }, n);
+      },
+    });
+    new Counter({
+      name: 'kairos_booking_serialization_retries_total',
+      help: 'Serializable booking transactions retried after 40001/40P01/23P01',
+      registers,
+      collect() {
+        const m = bookingMetrics();
+        this.reset();
+        if (m) this.inc(m.retries);
+      },
+    });
+    const slotCache = slotCacheCounter;
+    new Counter({
+      name: 'kairos_slot_cache_requests_total',
+      help: 'Slot lookups served from the cache (hit) or computed (miss)',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, slotCache.hits);
+        this.inc({ result: 'miss' }, slotCache.misses);
+      },
+    });
+
+    const db = this.dataSource;
+    new Gauge({
+      name: 'kairos_notification_deliveries',
+      help: 'Notification/webhook deliveries by state: pending (queued), due (pending and past due: the backlog), failed',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        const [row] = await db.query(
+          `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+                  count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due,
+                  count(*) FILTER (WHERE status = 'failed')::int AS failed
+             FROM notification_deliveries WHERE status IN ('pending', 'failed')`,
+        ).catch(() => [null]);
+        this.reset();
+        if (!row) return;
+        for (const state of ['pending', 'due', 'failed'] as const) this.set({ state }, Number(row[state]));
+      },
+    });
+    new Gauge({
+      name: 'kairos_outbox_lag_seconds',
+      help: 'Age of the oldest outbox event a consumer has not processed yet (0 when caught up)',
+      labelNames: ['consumer'],
+      registers,
+      async collect() {
+        const rows: Array<{ consumer: string; lag: number | null }> = await db.query(
+          `SELECT c.consumer,
+                  (SELECT EXTRACT(EPOCH FROM now() - e.occurred_at)::float8 FROM outbox_events e
+                    WHERE (e.txid, e.id) > (c.last_txid, c.last_event_id) ORDER BY e.txid, e.id LIMIT 1) AS lag
+             FROM outbox_consumer_offsets c`,
+        ).catch(() => []);
+        this.reset();
+        for (const r of rows) this.set({ consumer: r.consumer }, Math.max(0, Number(r.lag ?? 0)));
+      },
+    });
+    new Gauge({
+      name: 'kairos_db_pool_connections',
+      help: 'PostgreSQL pool connections of this instance: total, idle, waiting (clients queued for a connection)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const pool = (db.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+        this.reset();
+        if (!pool || typeof pool.totalCount !== 'number') return;
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    });
+  }
+
+  /** For calendar adapters: count a failed provider call (kind: auth, rate_limited, server, network). */
+  calendarApiError(provider: string, kind: string): void {
+    this.calendarApiErrors.inc({ provider, kind });
+  }
+
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+
+  private optional<T>(token: new (...args: never[]) => T): T | null {
+    try {
+      return this.moduleRef.get(token, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { Redis } from 'ioredis';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/**
+ * Fixed-window counter with an optional block, atomically in one Lua script so every replica sees the same count.
+ * KEYS[1] hit counter, KEYS[2] block marker; ARGV ttl ms, limit, block ms.
+ * Returns {hits, counter pttl ms, blocked 0/1, block pttl ms}.
+ */
+const INCREMENT = `
+local blockTtl = redis.call('PTTL', KEYS[2])
+if blockTtl > 0 then
+  local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+  return {hits, math.max(redis.call('PTTL', KEYS[1]), 0), 1, blockTtl}
+end
+local hits = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+if hits > tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  return {hits, ttl, 1, tonumber(ARGV[3])}
+end
+return {hits, ttl, 0, 0}
+`;
+
+/** `@nestjs/throttler` storage on the shared ioredis connection: limits hold across all replicas. */
+export class RedisThrottlerStorage implements ThrottlerStorage {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const base = `${this.prefix}:rl:${throttlerName}:${key}`;
+    const [hits, ttlMs, blocked, blockMs] = (await this.redis.eval(
+      INCREMENT, 2, `${base}:hits`, `${base}:block`, Math.max(1, Math.ceil(ttl)), limit, Math.max(1, Math.ceil(blockDuration)),
+    )) as [number, number, number, number];
+    return {
+      totalHits: Number(hits),
+      timeToExpire: Math.ceil(Number(ttlMs) / 1000),
+      isBlocked: Number(blocked) === 1,
+      timeToBlockExpire: Math.ceil(Number(blockMs) / 1000),
+    };
+  }
+}
