@@ -21,8 +21,9 @@ const LOCK_CLASS = 0x6f7862; // "oxb"
  * Cluster-safe, at-least-once relay of `outbox_events` to named consumers, each with its own cursor in
  * `outbox_consumer_offsets`.
  *
- * - One replica at a time works a consumer: the batch runs under a transaction-scoped advisory lock on the
- *   consumer's name, and the cursor moves in the same transaction. A replica that finds the lock taken skips.
+ * - One replica at a time works a consumer: the batch runs under a session advisory lock on the consumer's name
+ *   (no transaction is held while handlers run), and the cursor moves after each handled event. A replica that
+ *   finds the lock taken skips.
  * - Out-of-order commits: bigserial ids are taken at insert time but become visible at commit time, so id 41 may
  *   appear after id 42 was read. Instead of guessing with a "gap older than N seconds" rule, each event records its
  *   transaction id (`txid xid8`, defaulted by the column) and the relay reads only events whose transaction is
@@ -39,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private readonly inProcess = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -105,10 +107,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** One batch for one consumer. */
-  private async pollConsumer(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
+  /** One batch for one consumer; batches of one consumer never overlap within this process. */
+  private pollConsumer(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
+    const previous = this.inProcess.get(consumer) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.pollConsumerLocked(consumer, wait));
+    this.inProcess.set(consumer, next.catch(() => undefined));
+    return next;
+  }
+
+  /**
+   * The batch runs under a SESSION advisory lock on a dedicated connection, with no transaction held while the
+   * handlers run: handlers use their own pooled connections, and holding a transaction across them would stall
+   * (or, on the embedded single-session database, deadlock) every other query.
+   */
+  private async pollConsumerLocked(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
     const handler = this.handlers.get(consumer)!;
-    // Outside the batch transaction so that it does not take a transaction id before reading the horizon.
     await this.dataSource.query(
       `INSERT INTO outbox_consumer_offsets (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING`,
       [consumer],
@@ -117,16 +130,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await runner.connect();
     let processed = 0;
     let failed: Error | null = null;
+    let locked = false;
     try {
-      await runner.startTransaction('READ COMMITTED');
       const lockSql = wait
-        ? `SELECT pg_advisory_xact_lock($1, hashtext($2)) IS NULL AS locked`
-        : `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`;
+        ? `SELECT pg_advisory_lock($1, hashtext($2)) IS NULL AS locked`
+        : `SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked`;
       const [lock] = await runner.query(lockSql, [LOCK_CLASS, consumer]);
-      if (!wait && !lock.locked) {
-        await runner.rollbackTransaction();
-        return { processed: 0, failed: null };
-      }
+      locked = wait || lock.locked === true;
+      if (!locked) return { processed: 0, failed: null };
       const [cursor] = await runner.query(
         `SELECT last_txid::text AS txid, last_event_id::text AS id FROM outbox_consumer_offsets WHERE consumer = $1`,
         [consumer],
@@ -141,7 +152,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             LIMIT ${BATCH_SIZE}`,
           [cursor.txid, cursor.id],
         );
-      let last: { txid: string; id: string } | null = null;
       for (const row of rows) {
         try {
           await handler({
@@ -152,20 +162,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           failed.message = `event ${row.id} (${row.event_type}): ${failed.message}`;
           break;
         }
-        last = { txid: row.txid, id: row.id };
-        processed++;
-      }
-      if (last) {
+        // The cursor moves after each handled event, so a crash replays at most the event in hand.
         await runner.query(
           `UPDATE outbox_consumer_offsets SET last_txid = $2::xid8, last_event_id = $3::bigint, updated_at = now() WHERE consumer = $1`,
-          [consumer, last.txid, last.id],
+          [consumer, row.txid, row.id],
         );
+        processed++;
       }
-      await runner.commitTransaction();
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
     } finally {
+      if (locked) await runner.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_CLASS, consumer]).catch(() => undefined);
       await runner.release();
     }
     return { processed, failed };

@@ -157,7 +157,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
     return this.dataSource.transaction(async (manager) => {
       const [lock] = await manager.query(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [...SWEEP_LOCK]);
       if (!lock.locked) return null;
-      return this.store.findDue(this.clock.now(), SWEEP_BATCH);
+      return this.store.findDue(this.clock.now(), SWEEP_BATCH, manager);
     });
   }
 }

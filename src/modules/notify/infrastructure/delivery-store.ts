@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { PlannedDelivery, ReminderWithdrawal } from '../domain/plan-deliveries.js';
 import { type DeliveryStatus, NotificationDeliveryEntity } from './notification-delivery.entity.js';
 
@@ -95,8 +96,9 @@ export class DeliveryStore {
   }
 
   /** Ids of rows that are due and not sent, oldest first (for the sweep). */
-  async findDue(now: Date, limit: number): Promise<Array<{ id: string; dueAt: Date }>> {
-    const rows: Array<{ id: string; due_at: Date }> = await this.dataSource.query(
+  /** Pass the caller's manager when inside a transaction: a second pooled connection could deadlock the pool. */
+  async findDue(now: Date, limit: number, manager?: EntityManager): Promise<Array<{ id: string; dueAt: Date }>> {
+    const rows: Array<{ id: string; due_at: Date }> = await (manager ?? this.dataSource.manager).query(
       `SELECT id, due_at FROM notification_deliveries
         WHERE status = 'pending' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
         ORDER BY due_at LIMIT $2`,
