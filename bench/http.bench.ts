@@ -115,7 +115,10 @@ export async function runHttpBench(): Promise<void> {
 
       console.log('\nBooking creation (distinct free slots)');
       // Every other slot: with the 10-minute buffer, neighbouring 30-minute slots exclude each other.
-      const pool = (await freeSlots(cold.url, typeId, day(29), day(60))).filter((_, i) => i % 2 === 0);
+      const pool: string[] = [];
+      for (let from = 70; from < 70 + 62 * 4; from += 62) {
+        pool.push(...(await freeSlots(cold.url, typeId, day(from), day(from + 61))).filter((_, i) => i % 2 === 0));
+      }
       let next = 0;
       const bookingRequest = () => ({
         method: 'POST' as const,
@@ -125,11 +128,11 @@ export async function runHttpBench(): Promise<void> {
       });
       const steady = await run({ url: cold.url, connections: 10, duration: Math.min(duration, 8), overallRate: 50, requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
       console.log(`50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx)`);
-      const flat = await run({ url: cold.url, connections: 20, amount: Math.max(1, pool.length - next - 10), requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
+      const flat = await run({ url: cold.url, connections: 20, amount: Math.min(500, Math.max(1, pool.length - next - 10)), requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
       console.log(`flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps)`);
 
       // Contention: 200 bookers, 10 slots.
-      const contested = (await freeSlots(cold.url, typeId, day(61), day(66))).filter((_, i) => i % 2 === 0).slice(0, 10);
+      const contested = (await freeSlots(cold.url, typeId, day(40), day(45))).filter((_, i) => i % 2 === 0).slice(0, 10);
       const t0 = performance.now();
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
