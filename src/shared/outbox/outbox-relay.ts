@@ -86,11 +86,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async drain(): Promise<number> {
     let total = 0;
     for (const consumer of this.handlers.keys()) {
+      // Events past the cursor but above the horizon (a transaction still running anywhere in the cluster) are
+      // waited for, up to a few seconds, so "drain" means "everything committed so far has been handled".
+      const deadline = Date.now() + 5_000;
       for (;;) {
         const { processed, failed } = await this.pollConsumer(consumer, true);
         total += processed;
         if (failed) throw failed;
-        if (processed === 0) break;
+        if (processed > 0) continue;
+        if (!(await this.hasPending(consumer)) || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 25));
       }
     }
     return total;
@@ -105,6 +110,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         if (failed || processed < BATCH_SIZE) break;
       }
     }
+  }
+
+  private async hasPending(consumer: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM outbox_events e, outbox_consumer_offsets o
+        WHERE o.consumer = $1 AND (e.txid, e.id) > (o.last_txid, o.last_event_id) LIMIT 1`,
+      [consumer],
+    );
+    return rows.length > 0;
   }
 
   /** One batch for one consumer; batches of one consumer never overlap within this process. */
