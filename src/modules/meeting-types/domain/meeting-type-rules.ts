@@ -1,5 +1,5 @@
 // Pure rules for a meeting type's fields: defaults, slugs, question ids and the checks that span several fields.
-import type { BookingQuestion, MeetingKind, QuestionType, ReminderSetting } from './meeting-type.js';
+import type { BookingQuestion, MeetingKind, MeetingTypeSnapshot, QuestionType, ReminderSetting } from './meeting-type.js';
 
 export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
 export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
@@ -11,30 +11,11 @@ export const DEFAULT_REMINDERS: ReminderSetting[] = [
   { offset_minutes: 60, channel: 'email' },
 ];
 
-/** Everything a meeting type stores, in the service's terms. */
-export interface MeetingTypeFields {
-  name: string;
-  slug: string;
-  description: string | null;
-  location: Record<string, unknown> | null;
-  kind: MeetingKind;
-  seats: number | null;
-  durationMinutes: number;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  slotIntervalMinutes: number | null;
-  minimumNoticeMinutes: number;
-  bookingWindowDays: number | null;
-  maxBookingsPerDay: number | null;
-  questions: BookingQuestion[];
-  reminders: ReminderSetting[];
-  scheduleId: string | null;
-  teamId: string | null;
+/** Everything a meeting type stores, in the service's terms: the snapshot's fields, with host ids instead of hosts. */
+export type MeetingTypeFields = Omit<MeetingTypeSnapshot, 'id' | 'ownerId' | 'hosts'> & {
   /** Team kinds only (the owner is implied for one_on_one/group). */
   hostIds: string[];
-  isActive: boolean;
-  isSecret: boolean;
-}
+};
 
 export type QuestionInput = Omit<BookingQuestion, 'id' | 'required'> & { id?: string; required?: boolean };
 
