@@ -8,7 +8,7 @@ const TUE_9AM_NY = '2027-03-02T14:00:00Z';
 const TUE_930_NY = '2027-03-02T14:30:00Z';
 const TUE_10AM_NY = '2027-03-02T15:00:00Z';
 
-describe('bookings (e2e, real PostgreSQL)', () => {
+describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ now: NOW });
@@ -88,6 +88,7 @@ describe('bookings (e2e, real PostgreSQL)', () => {
         ),
       );
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 409)).toHaveLength(59); // both instances saw the host: one database
       expect(await liveRows(host.id)).toHaveLength(1);
     } finally {
       await second.close({ keepDatabase: true });

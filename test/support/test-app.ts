@@ -10,6 +10,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/bootstrap.js';
+import { DatabaseUrlProvider } from '../../src/shared/database/database.module.js';
 import { Clock, FixedClock } from '../../src/shared/clock/clock.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_REDIS_URL, USE_EMBEDDED_DB } from './test-env.js';
@@ -40,8 +41,11 @@ export interface TestApp {
  * prefix. Only the clock can be replaced.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = USE_EMBEDDED_DB ? null : (options.database ?? (await createTestDatabase()));
-  const dataDir = USE_EMBEDDED_DB ? mkdtempSync(join(tmpdir(), 'kairos-embedded-')) : undefined;
+  // On the embedded database the first instance starts PGlite itself; a second instance joins it over its socket.
+  const joinsEmbedded = USE_EMBEDDED_DB && options.database !== undefined;
+  let database = USE_EMBEDDED_DB ? (options.database ?? null) : (options.database ?? (await createTestDatabase()));
+  const ownDataDir = USE_EMBEDDED_DB && !joinsEmbedded ? mkdtempSync(join(tmpdir(), 'kairos-embedded-')) : undefined;
+  const dataDir = joinsEmbedded ? options.database!.dataDir : ownDataDir;
   const redisPrefix = options.env?.REDIS_PREFIX ?? `kt_${randomBytes(5).toString('hex')}`;
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
@@ -62,6 +66,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureApp(app);
   await app.init();
+  if (USE_EMBEDDED_DB && !database) {
+    const url = await app.get(DatabaseUrlProvider).resolve();
+    database = { url, name: 'embedded', dataDir, drop: async () => undefined };
+  }
   const server = app.getHttpServer();
   return {
     app,
@@ -76,7 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         await database?.drop();
         if (env.REDIS_URL) await deleteRedisKeys(env.REDIS_URL, redisPrefix);
       }
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,6 +5,8 @@ import { TEST_ADMIN_DATABASE_URL } from './test-env.js';
 export interface TestDatabase {
   url: string;
   name: string;
+  /** The embedded database's DATA_DIR (a second instance shares its APP_SECRET). */
+  dataDir?: string;
   drop(): Promise<void>;
 }
 
