@@ -12,6 +12,8 @@
 # Settings (environment): CLUSTER_DIR (/tmp/kairos-cluster), CLUSTER_DB (kairos_cluster), PG_ADMIN_URL
 # (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (redis://127.0.0.1:6379), BASE_PORT (3101),
 # LB_PORT (8080), CLUSTER_FRESH=1 drops and re-creates the database on start, REPLICA_ENV="K=V ..." extra app env.
+# Redis keys (cache, rate-limit windows, BullMQ queues) are prefixed with the database name, so two clusters on one
+# Redis (a load test and the cluster e2e test) never share counters or steal each other's jobs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,7 +71,7 @@ start_replica() {
     # shellcheck disable=SC2086
     env -i PATH="$PATH" HOME="${HOME:-/root}" NODE_ENV=production PORT="$port" \
       DATABASE_URL="$DATABASE_URL" DATABASE_POOL_SIZE="${DATABASE_POOL_SIZE:-20}" \
-      REDIS_URL="$REDIS_URL" REDIS_PREFIX="kairos_cluster" APP_SECRET="$(cat "$DIR/app-secret")" \
+      REDIS_URL="$REDIS_URL" REDIS_PREFIX="$DB" APP_SECRET="$(cat "$DIR/app-secret")" \
       ENCRYPTION_KEY="$(cat "$DIR/encryption-key")" PUBLIC_URL="http://127.0.0.1:$LB_PORT" DATA_DIR="$DIR/data-$k" \
       LOG_LEVEL="${LOG_LEVEL:-warn}" ${REPLICA_ENV:-} \
       nohup node dist/src/main.js >>"$DIR/replica-$k.log" 2>&1 &
@@ -141,9 +143,15 @@ case "$cmd" in
   stop) stop_all ;;
   kill)
     k="${2:?replica number}"; pid="$(cat "$DIR/replica-$k.pid")"
-    kill -9 "$pid"; log "killed replica $k (pid $pid)" ;;
+    # Forget the pid at once: a later `stop` must not signal whatever process reuses the number.
+    kill -9 "$pid"; rm -f "$DIR/replica-$k.pid"; log "killed replica $k (pid $pid)" ;;
   restart)
-    k="${2:?replica number}"; secret; start_replica "$k" ;;
+    k="${2:?replica number}"
+    # A second process on a taken port would fail while the old one still answered the readiness probe.
+    if [ -f "$DIR/replica-$k.pid" ] && kill -0 "$(cat "$DIR/replica-$k.pid")" 2>/dev/null; then
+      log "replica $k is running; kill it first"; exit 1
+    fi
+    secret; start_replica "$k" ;;
   status)
     n="$(replica_count)"
     for k in $(seq "$n"); do

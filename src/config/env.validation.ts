@@ -15,6 +15,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /** A streaming standby of DATABASE_URL (or the primary under a read-only role): the slots endpoint reads there. */
   @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_READ_URL?: string;
 
@@ -144,6 +145,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     const first = errors[0];
     const why = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new Error(`Invalid configuration: ${first.property} ${why} (got ${JSON.stringify(first.value)})`);
+  }
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+    throw new Error('Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replica)');
   }
   return env;
 }

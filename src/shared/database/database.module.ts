@@ -1,8 +1,9 @@
 import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
-import { baseDataSourceOptions } from './database-options.js';
+import { baseDataSourceOptions, withReadReplica } from './database-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { ReadReplica } from './read-replica.js';
 
 /** Starts the embedded PostgreSQL when DATABASE_URL is unset, and stops it after the pool has closed. */
 @Injectable()
@@ -41,11 +42,15 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
     TypeOrmModule.forRootAsync({
       extraProviders: [DatabaseUrlProvider],
       inject: [AppConfig, DatabaseUrlProvider],
-      useFactory: async (config: AppConfig, urls: DatabaseUrlProvider) => ({
-        ...baseDataSourceOptions(await urls.resolve(), urls.isEmbedded ? 8 : config.databasePoolSize),
-        autoLoadEntities: true,
-      }),
+      useFactory: async (config: AppConfig, urls: DatabaseUrlProvider) => {
+        const options = baseDataSourceOptions(await urls.resolve(), urls.isEmbedded ? 8 : config.databasePoolSize);
+        // DATABASE_READ_URL requires DATABASE_URL (env validation), so the embedded database never has a replica.
+        const readUrl = urls.isEmbedded ? undefined : config.databaseReadUrl;
+        return { ...(readUrl ? withReadReplica(options, readUrl) : options), autoLoadEntities: true };
+      },
     }),
   ],
+  providers: [ReadReplica],
+  exports: [ReadReplica],
 })
 export class DatabaseModule {}

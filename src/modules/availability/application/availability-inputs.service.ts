@@ -15,7 +15,8 @@ export interface EngineInput {
 
 /**
  * Loads everything the slot engine needs for one meeting type over a range: schedules of its hosts and their busy
- * time in one query. The slots endpoint and the booking re-check both come through here.
+ * time in one query. The slots endpoint (with a read-replica manager when DATABASE_READ_URL is set) and the booking
+ * re-check (with its transaction's manager, always on the primary) both come through here.
  */
 @Injectable()
 export class AvailabilityInputsService {
@@ -32,7 +33,7 @@ export class AvailabilityInputsService {
   ): Promise<EngineInput> {
     const hostIds = type.hosts.map((h) => h.userId);
     const [schedules, rows] = await Promise.all([
-      options.schedules ?? this.loadSchedules(type),
+      options.schedules ?? this.loadSchedules(type, options.manager),
       this.busyTime.find(
         {
           hostIds,
@@ -60,10 +61,11 @@ export class AvailabilityInputsService {
   }
 
   /**
-   * The hosts' schedules. A transaction should load them BEFORE it starts: a second pooled connection requested
-   * from inside a transaction can deadlock the pool under load.
+   * The hosts' schedules, on `manager` when given (the read replica), else the primary. A transaction should load
+   * them BEFORE it starts: a second pooled connection requested from inside a transaction can deadlock the pool
+   * under load.
    */
-  loadSchedules(type: MeetingTypeSnapshot): Promise<HostSchedules> {
-    return this.schedules.availabilityFor(type.hosts.map((h) => h.userId), type.scheduleId);
+  loadSchedules(type: MeetingTypeSnapshot, manager?: EntityManager): Promise<HostSchedules> {
+    return this.schedules.availabilityFor(type.hosts.map((h) => h.userId), type.scheduleId, manager);
   }
 }

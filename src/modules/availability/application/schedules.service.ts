@@ -261,7 +261,7 @@ export class SchedulesService {
    * Each host's hours for the slot engine: `scheduleId` for the host who owns it (the meeting type's owner),
    * everyone else's default. A host without any schedule gets no hours, in their user zone. One query for the
    * schedules with their rules and overrides; a second only when some host has no schedule. Pass `manager` to read
-   * inside a transaction (the booking re-check).
+   * inside a transaction, or on the read replica (the slots endpoint).
    */
   async availabilityFor(
     hostIds: string[], scheduleId: string | null, manager?: EntityManager,
@@ -299,7 +299,7 @@ export class SchedulesService {
     }
     const missing = ids.filter((id) => !result.has(id));
     if (missing.length > 0) {
-      for (const user of await this.users.findByIds(missing)) {
+      for (const user of await this.users.findByIds(missing, manager)) {
         result.set(user.id, { timeZone: user.timeZone, rules: [], overrides: [] });
       }
     }

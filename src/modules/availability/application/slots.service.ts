@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { CacheStore } from '../../../shared/cache/cache-store.js';
+import { ReadReplica } from '../../../shared/database/read-replica.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js';
@@ -63,6 +65,7 @@ export class SlotsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly cacheCounter: SlotCacheCounter,
+    private readonly replica: ReadReplica,
   ) {}
 
   async find(request: SlotsRequest): Promise<SlotsResult> {
@@ -91,17 +94,24 @@ export class SlotsService {
     const cached = entry !== null;
     if (ttl > 0) this.cacheCounter.record(cached);
     if (!entry) {
-      const type = await this.resolveType(request);
+      // Cold path reads go to the read replica when DATABASE_READ_URL is set (the primary otherwise).
+      const found = await this.replica.read((m) => this.resolveType(request, m));
       // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.
-      const versions = await this.versions.current(type.hosts.map((h) => h.userId));
+      const versions = await this.versions.current(found.hosts.map((h) => h.userId));
       const range = {
         start: wallTimeToInstant(request.date, 0, request.timeZone),
         end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
       };
-      const { hosts, query } = await this.inputs.load(type, range, now);
+      // A lagging replica may not hold the writes those versions count yet: its answer is served but not cached
+      // (else it would outlive the lag under the new versions). The type is re-read there for the same reason.
+      const { value: [type, { hosts, query }], upToDate } = await this.replica.readUpToDate(async (m) => {
+        const current = m ? await this.resolveType(request, m) : found;
+        return [current, await this.inputs.load(current, range, now, { manager: m })] as const;
+      });
       const slots: SlotView[] = computeSlots(hosts, query).map((s) => ({ ...s, localStart: zonedIso(s.start, request.timeZone) }));
       entry = { meetingType: type, versions: versions.join('.'), windowBucket: this.windowBucket(type, now), slots };
-      if (ttl > 0) await this.cache.set(key, JSON.stringify(entry), ttl);
+      const sameHosts = type.hosts.map((h) => h.userId).join() === found.hosts.map((h) => h.userId).join();
+      if (ttl > 0 && upToDate && sameHosts) await this.cache.set(key, JSON.stringify(entry), ttl);
     }
     const type = entry.meetingType;
     if (!type.isActive) throw notFound('meeting type');
@@ -117,14 +127,17 @@ export class SlotsService {
     return type.bookingWindowDays === null ? '' : String(Math.floor(now.getTime() / QUARTER_HOUR));
   }
 
-  private async resolveType(request: SlotsRequest): Promise<MeetingTypeSnapshot> {
-    let type: MeetingTypeSnapshot | null = null;
-    if (request.meetingTypeId) {
-      type = await this.meetingTypes.findSnapshot(request.meetingTypeId);
-    } else if (request.username && request.slug) {
-      type = await this.meetingTypes.findPublicSnapshot(request.username, request.slug);
-    }
+  private async resolveType(request: SlotsRequest, manager?: EntityManager): Promise<MeetingTypeSnapshot> {
+    let type = await this.lookupType(request, manager);
+    // A type created or re-activated a moment ago may not have reached the read replica yet: ask the primary too.
+    if (manager && !type?.isActive) type = await this.lookupType(request);
     if (!type || !type.isActive) throw notFound('meeting type');
     return type;
+  }
+
+  private lookupType(request: SlotsRequest, manager?: EntityManager): Promise<MeetingTypeSnapshot | null> {
+    if (request.meetingTypeId) return this.meetingTypes.findSnapshot(request.meetingTypeId, manager);
+    if (request.username && request.slug) return this.meetingTypes.findPublicSnapshot(request.username, request.slug, manager);
+    return Promise.resolve(null);
   }
 }

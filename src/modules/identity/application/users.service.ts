@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
 import { conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { isReservedUsername } from '../domain/username.js';
@@ -47,12 +47,17 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
-  findByUsername(username: string): Promise<UserEntity | null> {
-    return this.users.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+  /** `manager`: read on the read replica (the slots endpoint) instead of the primary. */
+  findByUsername(username: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
   }
 
-  findByIds(ids: string[]): Promise<UserEntity[]> {
-    return ids.length === 0 ? Promise.resolve([]) : this.users.createQueryBuilder('u').whereInIds(ids).getMany();
+  findByIds(ids: string[], manager?: EntityManager): Promise<UserEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.repo(manager).createQueryBuilder('u').whereInIds(ids).getMany();
+  }
+
+  private repo(manager?: EntityManager): Repository<UserEntity> {
+    return manager ? manager.getRepository(UserEntity) : this.users;
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
@@ -71,9 +76,39 @@ export class UsersService {
     return user && ok ? user : null;
   }
 
-  async update(id: string, changes: Partial<Pick<UserEntity, 'name' | 'timeZone'>>): Promise<UserEntity> {
-    await this.users.update({ id }, changes);
+  /** Profile changes. A username or email someone else holds is a conflict naming the field. */
+  async update(id: string, changes: Partial<Pick<UserEntity, 'name' | 'timeZone' | 'username' | 'email'>>): Promise<UserEntity> {
+    const patch = { ...changes };
+    if (patch.username !== undefined) {
+      patch.username = patch.username.toLowerCase();
+      if (isReservedUsername(patch.username)) throw invalid(`username "${patch.username}" is reserved; choose another`);
+    }
+    if (patch.email !== undefined) patch.email = patch.email.trim();
+    try {
+      await this.users.update({ id }, patch);
+    } catch (error) {
+      if (sqlState(error) === PG_UNIQUE_VIOLATION) {
+        const field = constraintName(error) === 'users_username_key' ? 'username' : 'email';
+        throw conflict(`a user with this ${field} already exists`, { errors: [{ field, messages: [`${field} is taken`] }] });
+      }
+      throw error;
+    }
     return this.getById(id);
+  }
+
+  /** Replaces the password after checking the current one; false (and nothing changed) when it is wrong. */
+  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<boolean> {
+    if (!(await this.checkPassword(id, currentPassword))) return false;
+    const passwordHash = await argon2.hash(newPassword, { type: argon2.argon2id });
+    await this.users.update({ id }, { passwordHash });
+    return true;
+  }
+
+  /** Checks the signed-in user's own password (before sensitive changes such as the email address). */
+  async checkPassword(id: string, password: string): Promise<boolean> {
+    const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    if (!user) throw notFound('user');
+    return argon2.verify(user.passwordHash, password).catch(() => false);
   }
 
   async delete(id: string): Promise<void> {

@@ -99,12 +99,13 @@ export class MeetingTypesService {
   }
 
   /** An active meeting type by its public address. Secret types are reachable here by direct link. */
-  async findPublicSnapshot(username: string, slug: string): Promise<MeetingTypeSnapshot | null> {
-    const owner = await this.users.findByUsername(username);
+  async findPublicSnapshot(username: string, slug: string, manager?: EntityManager): Promise<MeetingTypeSnapshot | null> {
+    const owner = await this.users.findByUsername(username, manager);
     if (!owner) return null;
-    const type = await this.types.findOneBy({ userId: owner.id, slug: slug.toLowerCase(), isActive: true });
+    const m = manager ?? this.dataSource.manager;
+    const type = await m.findOneBy(MeetingTypeEntity, { userId: owner.id, slug: slug.toLowerCase(), isActive: true });
     if (!type) return null;
-    return toSnapshot(type, await this.hosts.find({ where: { meetingTypeId: type.id } }));
+    return toSnapshot(type, await m.find(MeetingTypeHostEntity, { where: { meetingTypeId: type.id } }));
   }
 
   /** The types listed on a host's booking page: active and not secret. */
