@@ -6,13 +6,17 @@ import { BookingModule } from '../booking/booking.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { CalendarCredentials } from './application/calendar-credentials.service.js';
 import { CalendarEventWriter } from './application/calendar-event-writer.service.js';
+import { CalendarExportFeeds } from './application/calendar-export.service.js';
 import { CalendarPoller } from './application/calendar-poller.service.js';
 import { CalendarPush } from './application/calendar-push.service.js';
+import { CalendarSources } from './application/calendar-sources.service.js';
 import { CalendarSyncService } from './application/calendar-sync.service.js';
 import { HostCalendarChanges } from './application/host-calendar-changes.service.js';
 import { IntegrationsService } from './application/integrations.service.js';
 import { OAuthStateService } from './application/oauth-state.service.js';
+import { CalendarExportController } from './http/calendar-export.controller.js';
 import { IntegrationsController } from './http/integrations.controller.js';
+import { CaldavAdapter } from './infrastructure/caldav.adapter.js';
 import { CalendarEventLinkEntity } from './infrastructure/calendar-event-link.entity.js';
 import { CalendarIntegrationEntity } from './infrastructure/calendar-integration.entity.js';
 import { CalendarPushChannelEntity } from './infrastructure/calendar-push-channel.entity.js';
@@ -25,19 +29,22 @@ import { MicrosoftGraphAdapter } from './infrastructure/microsoft-graph.adapter.
 /** The outbox consumer name (its cursor): renaming it would replay every booking event. */
 export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
 
-/** Calendar integrations: Google, Microsoft 365 and ICS feeds; busy time in, booking events out. */
+/** Calendar integrations: Google, Microsoft 365, CalDAV and ICS feeds; busy time in, booking events out; the hosts' export feeds. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([CalendarIntegrationEntity, CalendarSelectionEntity, CalendarEventLinkEntity, CalendarPushChannelEntity]),
     IdentityModule,
     BookingModule,
   ],
-  controllers: [IntegrationsController],
+  controllers: [CalendarExportController, IntegrationsController], // export first: its paths are not connection ids
   providers: [
     SecretCipher,
     GoogleCalendarAdapter,
     MicrosoftGraphAdapter,
     IcsFeedAdapter,
+    CaldavAdapter,
+    CalendarSources,
+    CalendarExportFeeds,
     EventsCacheRepository,
     CalendarCredentials,
     OAuthStateService,
@@ -48,7 +55,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     IntegrationsService,
     CalendarPoller,
   ],
-  exports: [CalendarSyncService],
+  exports: [CalendarSyncService, IntegrationsService, CalendarExportFeeds], // IntegrationsService: the admin pages (web module)
 })
 export class CalendarModule implements OnModuleInit {
   constructor(

@@ -5,7 +5,9 @@ import { AppConfig } from '../../config/app-config.js';
 
 /** Query parameters that carry secrets (booking management tokens, OAuth codes) are masked in logged URLs. */
 const SECRET_QUERY = /([?&](?:token|code|state|access_token|key)=)[^&]*/gi;
-export const redactUrl = (url: string | undefined) => (url ?? '').replace(SECRET_QUERY, '$1[REDACTED]');
+/** The private calendar export feed carries its token in the path (/feeds/<token>.ics). */
+const SECRET_PATH = /(\/feeds\/)[^/?#]+/g;
+export const redactUrl = (url: string | undefined) => (url ?? '').replace(SECRET_QUERY, '$1[REDACTED]').replace(SECRET_PATH, '$1[REDACTED]');
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',

@@ -97,6 +97,11 @@ export class CalendarCredentials {
     return result.token;
   }
 
+  /** Marks a connection broken (credentials refused for good); returns the message for the caller to raise. */
+  breakConnection(id: string, message: string): Promise<string> {
+    return this.markBroken(this.dataSource.manager, id, message);
+  }
+
   private withSecrets(id: string) {
     return this.integrations.createQueryBuilder('i').addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc']).where('i.id = :id', { id }).getOne();
   }

@@ -3,12 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import type { OutboxEvent } from '../../../shared/outbox/outbox-relay.js';
-import { type BookingEventPayload, BookingDirectory, type BookingView } from '../../booking/application/booking-directory.js';
+import { type BookingEventPayload, BookingDirectory } from '../../booking/application/booking-directory.js';
+import { describeBooking } from '../domain/booking-event.js';
 import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
-import type { OutgoingEvent } from '../infrastructure/provider-adapter.js';
-import { CalendarCredentials } from './calendar-credentials.service.js';
+import { CalendarSources } from './calendar-sources.service.js';
 
 const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
 const MAX_ATTEMPTS = 12;
@@ -20,8 +20,8 @@ interface Destination {
 
 /**
  * Writes bookings into each host's destination calendar from the outbox: create on booking.created, move on
- * booking.rescheduled, delete on booking.cancelled. Idempotent (deterministic Google ids, Graph transactionId, one
- * link row per booking and host, writes serialized per host), so a job that runs twice creates one event. A failure
+ * booking.rescheduled, delete on booking.cancelled. Idempotent (deterministic Google ids, Graph transactionId, CalDAV
+ * object names from the booking id, one link row per booking and host, writes serialized per host), so a job that runs twice creates one event. A failure
  * is recorded on the link (status failed, last_error) and retried with backoff; it never blocks other bookings.
  */
 @Injectable()
@@ -33,7 +33,7 @@ export class CalendarEventWriter {
     @InjectRepository(CalendarEventLinkEntity) private readonly links: Repository<CalendarEventLinkEntity>,
     @InjectRepository(CalendarSelectionEntity) private readonly selections: Repository<CalendarSelectionEntity>,
     @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
-    private readonly credentials: CalendarCredentials,
+    private readonly sources: CalendarSources,
     private readonly directory: BookingDirectory,
     private readonly clock: Clock,
   ) {}
@@ -77,9 +77,8 @@ export class CalendarEventWriter {
       await this.attempt(link, type, payload, async () => {
         const integration = await this.integrations.findOneBy({ id: link!.integrationId! });
         if (!integration) return { status: 'deleted' as const }; // the connection was removed with its events
-        const adapter = this.credentials.oauthAdapter(integration.provider);
-        const token = await this.credentials.accessToken(integration.id);
-        await adapter.deleteEvent(token, link!.calendarId!, link!.externalEventId!);
+        const source = await this.sources.open(integration);
+        await source.deleteEvent(link!.calendarId!, link!.externalEventId!);
         return { status: 'deleted' as const };
       });
       return;
@@ -104,9 +103,8 @@ export class CalendarEventWriter {
     const current = link;
     await this.attempt(current, type, payload, async () => {
       if (destination.integration.status === 'broken') throw new Error(destination.integration.lastError ?? 'the calendar connection is broken');
-      const adapter = this.credentials.oauthAdapter(destination.integration.provider);
-      const token = await this.credentials.accessToken(destination.integration.id);
-      const eventId = await adapter.upsertEvent(token, destination.selection.calendarId, current.externalEventId, this.describe(view, start, end));
+      const source = await this.sources.open(destination.integration);
+      const eventId = await source.upsertEvent(destination.selection.calendarId, current.externalEventId, describeBooking(view, start, end));
       return { status: 'synced' as const, externalEventId: eventId, eventStart: start, eventEnd: end,
         integrationId: destination.integration.id, calendarId: destination.selection.calendarId };
     });
@@ -150,25 +148,8 @@ export class CalendarEventWriter {
     selection ??= await this.selections.findOneBy({ userId: hostId, isDestination: true });
     if (!selection) return null;
     const integration = await this.integrations.findOneBy({ id: selection.integrationId });
-    if (!integration || (integration.provider !== 'google' && integration.provider !== 'microsoft')) return null;
+    if (!integration || !this.sources.canWrite(integration.provider)) return null;
     return { integration, selection };
-  }
-
-  private describe(view: BookingView, start: Date, end: Date): OutgoingEvent {
-    const invitees = view.invitees.filter((i) => i.status === 'active');
-    const names = invitees.map((i) => i.name).join(', ');
-    const location = view.location ? String((view.location as Record<string, unknown>).value ?? (view.location as Record<string, unknown>).type ?? '') || null : null;
-    return {
-      bookingId: view.id,
-      summary: names ? `${view.meetingType.name} with ${names}` : view.meetingType.name,
-      description: [
-        `Booked with Kairos: ${view.meetingType.name} (${view.meetingType.durationMinutes} min).`,
-        ...invitees.map((i) => `Invitee: ${i.name} <${i.email}> (${i.timeZone})`),
-      ].join('\n'),
-      location,
-      start,
-      end,
-    };
   }
 
   private async withHostLock(hostId: string, work: () => Promise<void>): Promise<void> {

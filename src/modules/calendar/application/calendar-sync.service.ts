@@ -9,10 +9,10 @@ import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.e
 import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 import { EventsCacheRepository } from '../infrastructure/events-cache.repository.js';
-import { IcsFeedAdapter } from '../infrastructure/ics-feed.adapter.js';
-import { type RemoteChanges, SyncTokenGoneError, type SyncWindow } from '../infrastructure/provider-adapter.js';
+import type { CalendarSource, CalendarSyncState, RemoteChanges, SyncWindow } from '../infrastructure/provider-adapter.js';
 import { RateLimitedError } from '../infrastructure/provider-http.js';
-import { CalendarCredentials, ConnectionBrokenError } from './calendar-credentials.service.js';
+import { ConnectionBrokenError } from './calendar-credentials.service.js';
+import { CalendarSources } from './calendar-sources.service.js';
 import { HostCalendarChanges, type HostChange } from './host-calendar-changes.service.js';
 
 /** How far ahead busy time is cached (recurring series are expanded over this horizon). */
@@ -24,7 +24,7 @@ export type SyncOutcome = { status: 'synced'; changed: boolean } | { status: 'bu
 
 /**
  * Reads busy time from connected calendars into calendar_events_cache: incrementally (Google syncToken, Graph delta
- * links, ICS validators), with a full resync when the provider says the token is gone (410) and once a day. One
+ * links, CalDAV ctag and object ETags, ICS validators), with a full resync when the provider says the token is gone (410) and once a day. One
  * replica at a time per connection (session advisory lock). Any change bumps the host's availability version.
  */
 @Injectable()
@@ -36,8 +36,7 @@ export class CalendarSyncService {
     @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
     @InjectRepository(CalendarSelectionEntity) private readonly selections: Repository<CalendarSelectionEntity>,
     private readonly cache: EventsCacheRepository,
-    private readonly credentials: CalendarCredentials,
-    private readonly ics: IcsFeedAdapter,
+    private readonly sources: CalendarSources,
     private readonly users: UsersService,
     private readonly versions: AvailabilityVersions,
     private readonly hostChanges: HostCalendarChanges,
@@ -65,11 +64,15 @@ export class CalendarSyncService {
     let changed = false;
     const hostChanges: HostChange[] = [];
     try {
+      const source: CalendarSource | null = selections.length > 0 ? await this.sources.open(integration) : null;
       for (const selection of selections) {
         const full = forceFull || !selection.fullSyncedAt || now.getTime() - selection.fullSyncedAt.getTime() > FULL_RESYNC_AFTER_MS;
-        const result = integration.provider === 'ics'
-          ? await this.syncIcs(integration, selection, window, full)
-          : await this.syncOAuth(integration, selection, window, full);
+        const read = await source!.readCalendar({ calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) }, window, full);
+        if (!read) {
+          await this.selections.update({ id: selection.id }, { lastSyncedAt: now });
+          continue;
+        }
+        const result = await this.apply(integration, selection, read.changes, read.state);
         changed ||= result.changed;
         hostChanges.push(...result.hostChanges);
       }
@@ -93,37 +96,12 @@ export class CalendarSyncService {
     }
   }
 
-  private async syncOAuth(integration: CalendarIntegrationEntity, selection: CalendarSelectionEntity, window: SyncWindow, full: boolean) {
-    const adapter = this.credentials.oauthAdapter(integration.provider);
-    const token = await this.credentials.accessToken(integration.id);
-    let changes: RemoteChanges;
-    try {
-      changes = await adapter.syncCalendar(token, selection.calendarId, full ? null : selection.syncToken, window);
-    } catch (error) {
-      if (!(error instanceof SyncTokenGoneError)) throw error;
-      this.logger.log(`sync token of calendar ${selection.id} expired (410): full resync`);
-      changes = await adapter.syncCalendar(token, selection.calendarId, null, window);
-    }
-    return this.apply(integration, selection, changes, { syncToken: changes.nextSyncToken });
-  }
-
-  private async syncIcs(integration: CalendarIntegrationEntity, selection: CalendarSelectionEntity, window: SyncWindow, full: boolean) {
-    const state = full ? { etag: null, lastModified: null, contentHash: null } : { etag: selection.etag, lastModified: selection.lastModified, contentHash: selection.ctag };
-    const result = await this.ics.fetch(integration.serverUrl!, state, window.hostZone, window.from, window.to);
-    if (!result.changed) {
-      await this.selections.update({ id: selection.id }, { lastSyncedAt: this.clock.now() });
-      return { changed: false, hostChanges: [] };
-    }
-    const changes: RemoteChanges = { reset: true, touchedKeys: [], occurrences: result.occurrences, nextSyncToken: null };
-    return this.apply(integration, selection, changes, { etag: result.state.etag, lastModified: result.state.lastModified, ctag: result.state.contentHash });
-  }
-
   /** Writes one calendar's changes to the cache and notes what the host did to events we wrote. */
   private async apply(
     integration: CalendarIntegrationEntity,
     selection: CalendarSelectionEntity,
     changes: RemoteChanges,
-    state: Partial<Pick<CalendarSelectionEntity, 'syncToken' | 'etag' | 'lastModified' | 'ctag'>>,
+    state: Partial<CalendarSyncState>,
   ): Promise<{ changed: boolean; hostChanges: HostChange[] }> {
     const now = this.clock.now();
     const hostChanges: HostChange[] = [];
@@ -183,3 +161,7 @@ export class CalendarSyncService {
     }
   }
 }
+
+const syncState = (s: CalendarSelectionEntity): CalendarSyncState => ({
+  syncToken: s.syncToken, ctag: s.ctag, etag: s.etag, lastModified: s.lastModified, objectEtags: s.objectEtags,
+});

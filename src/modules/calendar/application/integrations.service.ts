@@ -8,12 +8,14 @@ import { DomainError, invalid, notFound } from '../../../shared/http/domain-erro
 import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 import { EventsCacheRepository } from '../infrastructure/events-cache.repository.js';
+import { CaldavAdapter, type CaldavDiscovery } from '../infrastructure/caldav.adapter.js';
 import { IcsFeedAdapter } from '../infrastructure/ics-feed.adapter.js';
 import type { RemoteCalendar } from '../infrastructure/provider-adapter.js';
 import { ProviderError } from '../infrastructure/provider-http.js';
 import { UnsafeUrlError, assertSafeUrlShape } from '../infrastructure/safe-http.js';
 import { CalendarCredentials } from './calendar-credentials.service.js';
 import { CalendarPush } from './calendar-push.service.js';
+import { CalendarSources } from './calendar-sources.service.js';
 import { CalendarSyncService } from './calendar-sync.service.js';
 import { OAuthStateService } from './oauth-state.service.js';
 
@@ -39,6 +41,8 @@ export class IntegrationsService {
     private readonly sync: CalendarSyncService,
     private readonly push: CalendarPush,
     private readonly ics: IcsFeedAdapter,
+    private readonly caldav: CaldavAdapter,
+    private readonly sources: CalendarSources,
     private readonly cache: EventsCacheRepository,
     private readonly versions: AvailabilityVersions,
     private readonly config: AppConfig,
@@ -49,12 +53,13 @@ export class IntegrationsService {
     return `${this.config.publicUrl}/api/integrations/${provider}/callback`;
   }
 
-  authorizationUrl(userId: string, provider: OAuthProvider): string {
+  /** `returnTo`: an /admin page the callback sends the browser back to (the admin starts here); API callers omit it. */
+  authorizationUrl(userId: string, provider: OAuthProvider, returnTo?: string): string {
     const adapter = this.credentials.oauthAdapter(provider);
     if (!adapter.isConfigured()) {
       throw new DomainError('unprocessable', `${adapter.label} calendar is not configured on this server (set ${provider.toUpperCase()}_CLIENT_ID and ${provider.toUpperCase()}_CLIENT_SECRET)`);
     }
-    return adapter.authorizationUrl(this.states.issue(userId, provider), this.redirectUri(provider));
+    return adapter.authorizationUrl(this.states.issue(userId, provider, returnTo), this.redirectUri(provider));
   }
 
   /** The OAuth callback: verifies the state, exchanges the code, stores (or reconnects) the connection, syncs. */
@@ -123,6 +128,49 @@ export class IntegrationsService {
     return integration;
   }
 
+  /**
+   * Connects a CalDAV account (iCloud, Fastmail, Nextcloud…) with an app password: finds the principal and its
+   * calendars before anything is stored (wrong credentials store nothing), keeps the password encrypted, lists the
+   * calendars for the host to choose from, and syncs. Reconnecting the same account updates it.
+   */
+  async connectCaldav(userId: string, input: { serverUrl: string; username: string; password: string }): Promise<CalendarIntegrationEntity> {
+    let url: URL;
+    try {
+      url = assertSafeUrlShape(input.serverUrl);
+    } catch (error) {
+      throw invalid(`server_url ${(error as Error).message}`);
+    }
+    let discovery: CaldavDiscovery;
+    try {
+      discovery = await this.caldav.discover({ serverUrl: url.toString(), username: input.username, password: input.password });
+    } catch (error) {
+      if (error instanceof UnsafeUrlError) throw invalid(`server_url is not allowed: ${error.message}`);
+      throw invalid(`connecting to the CalDAV server failed: ${(error as Error).message}`);
+    }
+    if (discovery.calendars.length === 0) throw invalid('connecting to the CalDAV server failed: the account has no calendars that hold events');
+    const store = () => this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(CalendarIntegrationEntity);
+      const existing = await repo.createQueryBuilder('i')
+        .where(`i.user_id = :userId AND i.provider = 'caldav' AND lower(i.external_account_id) = lower(:account)`, { userId, account: discovery.principalUrl })
+        .setLock('pessimistic_write').getOne();
+      const saved = await repo.save(repo.create({
+        ...(existing ?? {}),
+        userId, provider: 'caldav', serverUrl: url.toString(), username: input.username, externalAccountId: discovery.principalUrl,
+        accountEmail: input.username.includes('@') ? input.username : null, passwordEnc: this.credentials.encrypt(input.password),
+        status: 'active', lastError: null, lastErrorAt: null, nextSyncAt: null, isActive: true,
+      }));
+      await this.upsertCalendars(m.getRepository(CalendarSelectionEntity), saved, discovery.calendars);
+      return saved;
+    });
+    // Two connects of the same account at once: the loser of the unique index finds the winner's row and updates it.
+    const integration = await store().catch((error) => {
+      if ((error as { code?: string }).code === '23505') return store();
+      throw error;
+    });
+    await this.afterConnect(integration);
+    return this.get(userId, integration.id); // without the ciphertext set above
+  }
+
   private async afterConnect(integration: CalendarIntegrationEntity) {
     const outcome = await this.sync.syncIntegration(integration.id, { wait: true, full: true });
     if (outcome.status !== 'synced') this.logger.warn(`first sync of ${integration.provider} connection ${integration.id}: ${outcome.status}`);
@@ -178,8 +226,8 @@ export class IntegrationsService {
     if (destinations.length > 1) throw invalid('only one calendar can receive new bookings (is_destination)');
     const dest = destinations[0] ? byId.get(destinations[0].calendar_id)! : null;
     if (dest?.readOnly) throw invalid(`calendar ${JSON.stringify(dest.name)} is read-only and cannot receive bookings`);
-    if (dest && (integration.provider === 'ics' || integration.provider === 'caldav')) {
-      throw invalid(`${integration.provider} calendars cannot receive bookings yet`);
+    if (dest && !this.sources.canWrite(integration.provider)) {
+      throw invalid(`${integration.provider} calendars are read-only and cannot receive bookings`);
     }
     const dropped: string[] = [];
     await this.dataSource.transaction(async (m) => {

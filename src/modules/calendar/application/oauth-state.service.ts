@@ -11,6 +11,7 @@ interface StatePayload {
   p: string;   // provider
   n: string;   // nonce
   exp: number; // epoch seconds
+  r?: string;  // where the browser goes back to after the callback (an /admin path), when not the default
 }
 
 const STATE_TTL_SECONDS = 600;
@@ -32,13 +33,29 @@ export class OAuthStateService {
     return createHmac('sha256', this.key).update(data).digest('base64url');
   }
 
-  issue(userId: string, provider: string): string {
+  issue(userId: string, provider: string, returnTo?: string): string {
     const payload: StatePayload = {
       uid: userId, p: provider, n: randomBytes(16).toString('base64url'),
       exp: Math.floor(this.clock.now().getTime() / 1000) + STATE_TTL_SECONDS,
+      ...(returnTo && isAdminPath(returnTo) ? { r: returnTo } : {}),
     };
     const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${data}.${this.sign(data)}`;
+  }
+
+  /**
+   * The admin page a signed state asks the callback to return to, or null (unsigned, unparsable or none given).
+   * Only where to send the browser: consume() still decides whether the state is accepted.
+   */
+  returnTarget(state: string | undefined): string | null {
+    const [data, signature] = (state ?? '').split('.');
+    if (!data || !signature || !safeEqual(signature, this.sign(data))) return null;
+    try {
+      const r = (JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as StatePayload).r;
+      return typeof r === 'string' && isAdminPath(r) ? r : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The user id the state was issued to; a tampered, expired, reused or foreign state is a 400. */
@@ -59,3 +76,6 @@ export class OAuthStateService {
     return payload.uid;
   }
 }
+
+/** A same-site admin path (never `//host` or a full URL): the state can only send the browser back into the admin. */
+const isAdminPath = (path: string) => /^\/admin(\/[a-z0-9\-/]*)?$/.test(path);

@@ -11,9 +11,10 @@ import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { CalendarPush } from '../application/calendar-push.service.js';
 import { IntegrationsService, type OAuthProvider } from '../application/integrations.service.js';
+import { OAuthStateService } from '../application/oauth-state.service.js';
 import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import {
-  AuthorizationUrlDto, CalendarDto, ChooseCalendarsDto, ConnectIcsDto, EventLinkDto, IntegrationDto, MeetingTypeDestinationDto,
+  AuthorizationUrlDto, CalendarDto, ChooseCalendarsDto, ConnectCaldavDto, ConnectIcsDto, EventLinkDto, IntegrationDto, MeetingTypeDestinationDto,
   SyncResultDto, UpdateIntegrationDto, toCalendar, toEventLink, toIntegration,
 } from './integrations.dto.js';
 
@@ -33,6 +34,7 @@ export class IntegrationsController {
     private readonly push: CalendarPush,
     @InjectRepository(CalendarEventLinkEntity) private readonly links: Repository<CalendarEventLinkEntity>,
     private readonly bookingAccess: BookingQueries,
+    private readonly states: OAuthStateService,
   ) {}
 
   @Get(':provider/oauth')
@@ -58,6 +60,8 @@ export class IntegrationsController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
+    // A flow started from the admin carries its page in the signed state; API callers keep the default.
+    const back = this.states.returnTarget(typeof query.state === 'string' ? query.state : undefined) ?? '/admin/integrations';
     try {
       const integration = await this.integrations.completeOAuth(oauthProvider(provider), {
         code: typeof query.code === 'string' ? query.code : undefined,
@@ -65,11 +69,11 @@ export class IntegrationsController {
         error: typeof query.error === 'string' ? query.error : undefined,
       });
       if (wantsJson(req)) res.status(200).json(toIntegration(integration));
-      else res.redirect(302, `/admin/integrations?connected=${integration.id}`);
+      else res.redirect(302, `${back}?connected=${integration.id}`);
     } catch (error) {
       const body = toErrorBody(error);
       if (wantsJson(req) || body.status_code >= 500) res.status(body.status_code).json(body);
-      else res.redirect(302, `/admin/integrations?error=${encodeURIComponent(body.message)}`);
+      else res.redirect(302, `${back}?error=${encodeURIComponent(body.message)}`);
     }
   }
 
@@ -106,6 +110,14 @@ export class IntegrationsController {
   @ApiErrors(400, 401)
   async connectIcs(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ConnectIcsDto): Promise<IntegrationDto> {
     return toIntegration(await this.integrations.connectIcs(caller.id, dto.url));
+  }
+
+  @Post('caldav')
+  @ApiOperation({ summary: 'Connect a CalDAV account (iCloud, Fastmail, Nextcloud) with an app password; its calendars are listed for choosing' })
+  @ApiCreatedResponse({ type: IntegrationDto })
+  @ApiErrors(400, 401)
+  async connectCaldav(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ConnectCaldavDto): Promise<IntegrationDto> {
+    return toIntegration(await this.integrations.connectCaldav(caller.id, { serverUrl: dto.server_url, username: dto.username, password: dto.password }));
   }
 
   @Get()

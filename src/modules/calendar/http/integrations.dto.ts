@@ -77,6 +77,26 @@ export class ConnectIcsDto {
   url: string;
 }
 
+export class ConnectCaldavDto {
+  @ApiProperty({ example: 'https://caldav.icloud.com', description: 'The CalDAV server (its root or the account\'s principal URL); the calendars are discovered' })
+  @IsString() @MinLength(8) @MaxLength(2048)
+  server_url: string;
+
+  @ApiProperty({ example: 'ada@icloud.com' })
+  @IsString() @MinLength(1) @MaxLength(255)
+  username: string;
+
+  @ApiProperty({ description: 'An app-specific password (iCloud, Fastmail); stored encrypted, never returned', writeOnly: true })
+  @IsString() @MinLength(1) @MaxLength(1024)
+  password: string;
+}
+
+export class ExportFeedDto {
+  @ApiProperty({ example: 'https://kairos.example.com/feeds/kcf_….ics', description: 'Private iCalendar feed of the caller\'s bookings: subscribe to it from Google, Apple or Outlook; anyone with the URL can read it' })
+  url: string;
+  @ApiProperty({ description: 'When this URL was issued (rotating issues a new one and retires the old)' }) rotated_at: string;
+}
+
 export class MeetingTypeDestinationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'integration_id must be a UUID' }) integration_id: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(1024) calendar_id: string;

@@ -66,6 +66,47 @@ export interface OAuthCalendarAdapter {
   stopWatch(accessToken: string, channelId: string, resourceId: string | null): Promise<void>;
 }
 
+/** What a calendar remembers between syncs (columns of calendar_selections); each protocol uses its own part. */
+export interface CalendarSyncState {
+  /** Google nextSyncToken, Graph delta link. */
+  syncToken: string | null;
+  /** CalDAV getctag; ICS: hash of the last body. */
+  ctag: string | null;
+  /** ICS validators. */
+  etag: string | null;
+  lastModified: string | null;
+  /** CalDAV: object URL → ETag of what is cached. */
+  objectEtags: Record<string, string> | null;
+}
+
+/** One calendar of a connection, as sync sees it. */
+export interface SyncedCalendar {
+  calendarId: string;
+  /** The calendar's own zone (floating times are read in it); null: the host's. */
+  timeZone: string | null;
+  state: CalendarSyncState;
+}
+
+export interface CalendarRead {
+  changes: RemoteChanges;
+  state: Partial<CalendarSyncState>;
+}
+
+/**
+ * A connected calendar account, whatever its protocol (OAuth API, CalDAV, ICS feed), opened with its credentials:
+ * everything sync and the booking writer need, so neither has to know which protocol it talks to.
+ */
+export interface CalendarSource {
+  /** Whether bookings can be written into its calendars (ICS feeds are read-only). */
+  readonly writable: boolean;
+  /** `full`: read everything (and reset the cache); otherwise only what changed. Null: nothing changed at all. */
+  readCalendar(calendar: SyncedCalendar, window: SyncWindow, full: boolean): Promise<CalendarRead | null>;
+  /** Creates (or, if it already exists, updates) the booking's event; returns its id (the one deleteEvent takes). */
+  upsertEvent(calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string>;
+  /** Deletes the event; an already-deleted event is fine. */
+  deleteEvent(calendarId: string, eventId: string): Promise<void>;
+}
+
 export class SyncTokenGoneError extends Error {
   constructor() {
     super('sync token is no longer valid; a full sync is needed');

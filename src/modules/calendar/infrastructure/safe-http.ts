@@ -44,6 +44,8 @@ export interface SafeRequest {
   allowlist: string[];
   maxBytes?: number;
   timeoutMs?: number;
+  /** False: a 3xx is returned as it is (tsdav's service discovery reads Location itself). Default true. */
+  followRedirects?: boolean;
 }
 
 export function assertSafeUrlShape(raw: string): URL {
@@ -76,11 +78,16 @@ export async function safeRequest(rawUrl: string, options: SafeRequest, redirect
     throw new UnsafeUrlError(`refusing to connect to a private address (${url.hostname})`);
   }
   const client = url.protocol === 'https:' ? https : http;
+  const headers: Record<string, string> = { 'User-Agent': 'Kairos-Calendar/1.0', ...options.headers };
+  // A declared length, not chunked encoding: small WebDAV servers (Radicale's WSGI server) do not read chunked bodies.
+  if (options.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
+    headers['Content-Length'] = String(Buffer.byteLength(options.body));
+  }
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const response = await new Promise<SafeResponse & { location?: string }>((resolve, reject) => {
     const req = client.request(url, {
       method: options.method ?? 'GET',
-      headers: { 'User-Agent': 'Kairos-Calendar/1.0', ...options.headers },
+      headers,
       lookup: lookup as any,
       timeout: options.timeoutMs ?? 15_000,
     }, (res) => {
@@ -99,12 +106,40 @@ export async function safeRequest(rawUrl: string, options: SafeRequest, redirect
     });
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
-    if (options.body) req.write(options.body);
+    if (options.body !== undefined) req.write(options.body);
     req.end();
   });
-  if ([301, 302, 303, 307, 308].includes(response.status) && response.location) {
+  if (options.followRedirects !== false && [301, 302, 303, 307, 308].includes(response.status) && response.location) {
     if (redirects <= 0) throw new Error('too many redirects');
     return safeRequest(new URL(response.location, url).toString(), options, redirects - 1);
   }
   return response;
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * A `fetch` for libraries that take one (tsdav): every request goes through safeRequest, so the same address policy
+ * and allowlist apply as for ICS feeds. Bodies are strings (WebDAV XML, iCalendar); `redirect: 'manual'` is honoured.
+ */
+export function safeFetch(allowlist: string[], limits: { maxBytes?: number; timeoutMs?: number } = {}): typeof fetch {
+  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? init.body : String(init.body);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+    const res = await safeRequest(url, {
+      method: init.method,
+      headers,
+      body,
+      allowlist,
+      followRedirects: init.redirect !== 'manual',
+      ...limits,
+    });
+    const answered = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) answered.append(name, v);
+    }
+    return new Response(NULL_BODY_STATUSES.has(res.status) ? null : res.body, { status: res.status, headers: answered });
+  }) as typeof fetch;
 }

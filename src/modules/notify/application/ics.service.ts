@@ -43,6 +43,68 @@ function zoned(instant: Date, zone: string): object {
   };
 }
 
+/** One VEVENT as Kairos writes it. Invitations, CalDAV objects and the host's export feed all go through here. */
+export interface IcsEventContent {
+  uid: string;
+  sequence: number;
+  start: Date;
+  end: Date;
+  /** DTSTART/DTEND are local times in this zone with a matching VTIMEZONE; 'UTC' writes UTC times. */
+  zone: string;
+  stamp: Date;
+  summary: string;
+  description: string;
+  location: string | null;
+  url?: string | null;
+  status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
+  organizer?: { name: string; email: string } | null;
+  attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' }>;
+}
+
+export interface IcsCalendarOptions {
+  /** iTIP method for emailed invitations; none for stored objects (CalDAV forbids it) and subscription feeds. */
+  method?: IcsMethod | null;
+  /** X-WR-CALNAME of a subscription feed. */
+  name?: string | null;
+  /** REFRESH-INTERVAL / X-PUBLISHED-TTL of a subscription feed, in seconds. */
+  ttlSeconds?: number | null;
+  /** VTIMEZONE observances cover a year before to two years after this instant (default: the first event's start). */
+  zoneAround?: Date;
+}
+
+/** An RFC 5545 VCALENDAR with the given events. */
+export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalendarOptions = {}): string {
+  const around = options.zoneAround ?? events[0]?.start ?? new Date(0);
+  const cal = ical({
+    prodId: { company: 'Kairos', product: 'Kairos Scheduling', language: 'EN' },
+    method: options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : options.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : null,
+    // name stays null: a calendar-level zone would make ical-generator format DTSTAMP in the server's zone.
+    timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, around) },
+    name: options.name ?? null,
+    ttl: options.ttlSeconds ?? null,
+  });
+  for (const e of events) {
+    const event = cal.createEvent({
+      id: e.uid,
+      sequence: e.sequence,
+      start: zoned(e.start, e.zone) as never,
+      end: zoned(e.end, e.zone) as never,
+      timezone: e.zone,
+      stamp: e.stamp,
+      summary: e.summary,
+      description: e.description,
+      location: e.location,
+      url: e.url ?? null,
+      status: ICalEventStatus[e.status],
+    });
+    if (e.organizer) event.organizer(e.organizer);
+    for (const a of e.attendees ?? []) {
+      event.createAttendee({ name: a.name, email: a.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus[a.status] });
+    }
+  }
+  return cal.toString();
+}
+
 /**
  * RFC 5545 invitations for bookings. One UID per booking for its whole life (BookingView.icalUid), SEQUENCE from
  * the booking, METHOD:REQUEST for new and moved meetings and METHOD:CANCEL for cancelled ones. DTSTART/DTEND are
@@ -57,39 +119,27 @@ export class IcsService {
     const start = options.start ?? view.startTime;
     const end = options.end ?? view.endTime;
     const organizer = view.hosts[0];
-    const zone = organizer?.timeZone ?? 'UTC';
-    const cal = ical({
-      prodId: { company: 'Kairos', product: 'Kairos Scheduling', language: 'EN' },
-      method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
-      // name stays null: a calendar-level zone would make ical-generator format DTSTAMP in the server's zone.
-      timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, start) },
-    });
     const invitees = view.invitees.filter((i) =>
       options.inviteeIds ? options.inviteeIds.includes(i.id) : i.status === 'active');
-    const event = cal.createEvent({
-      id: view.icalUid,
+    const attendee = method === 'CANCEL' ? 'DECLINED' as const : 'ACCEPTED' as const;
+    return renderIcsCalendar([{
+      uid: view.icalUid,
       sequence: options.sequence ?? view.sequence,
-      start: zoned(start, zone) as never,
-      end: zoned(end, zone) as never,
-      timezone: zone,
+      start,
+      end,
+      zone: organizer?.timeZone ?? 'UTC',
       stamp: options.stamp ?? start,
       summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
       description: `${view.meetingType.name}, booked with Kairos.`,
       location: locationText(view.location),
       url: `${this.config.publicUrl}/bookings/${view.id}`,
-      status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    });
-    if (organizer) event.organizer({ name: organizer.name, email: organizer.email });
-    for (const host of view.hosts.slice(1)) {
-      event.createAttendee({ name: host.name, email: host.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED });
-    }
-    for (const invitee of invitees) {
-      event.createAttendee({
-        name: invitee.name, email: invitee.email, role: ICalAttendeeRole.REQ,
-        status: method === 'CANCEL' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
-      });
-    }
-    return cal.toString();
+      status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
+      organizer: organizer ? { name: organizer.name, email: organizer.email } : null,
+      attendees: [
+        ...view.hosts.slice(1).map((h) => ({ name: h.name, email: h.email, status: 'ACCEPTED' as const })),
+        ...invitees.map((i) => ({ name: i.name, email: i.email, status: attendee })),
+      ],
+    }], { method, zoneAround: start });
   }
 }
 

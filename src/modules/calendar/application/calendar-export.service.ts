@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../../config/app-config.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { SecretCipher } from '../../../shared/security/encryption.js';
+import { newSecret, sha256 } from '../../../shared/security/tokens.js';
+import type { BookingView } from '../../booking/application/booking-directory.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { type IcsEventContent, renderIcsCalendar } from '../../notify/application/ics.service.js';
+import { describeBooking } from '../domain/booking-event.js';
+
+/** The feed lists bookings from this far back (so a meeting just held stays visible for a while)… */
+export const EXPORT_PAST_DAYS = 30;
+/** …to this far ahead. */
+export const EXPORT_FUTURE_DAYS = 366;
+const MAX_FEED_BOOKINGS = 2000;
+/** How often subscribing apps are asked to refresh (Apple and Outlook honour it; Google polls on its own schedule). */
+const FEED_TTL_SECONDS = 15 * 60;
+const TOKEN_PREFIX = 'kcf_';
+const TOKEN_SHAPE = /^kcf_[A-Za-z0-9_-]{40,64}$/;
+
+export interface ExportFeedLink {
+  url: string;
+  rotatedAt: Date;
+}
+
+export interface RenderedFeed {
+  body: string;
+  etag: string;
+}
+
+/**
+ * Each host's private, read-only iCalendar feed of their bookings, to subscribe to from Google, Apple or Outlook.
+ * The URL carries a random token: stored as SHA-256 for lookup and encrypted so the owner can see the URL again.
+ * Rotating replaces it (the old URL answers 404 from then on).
+ *
+ * Cancelled bookings are left out rather than sent as STATUS:CANCELLED: a subscription is re-read whole, so an event
+ * that disappears is removed by every client, while Google Calendar and Outlook still show subscribed events marked
+ * cancelled as ordinary meetings. A rescheduled booking keeps its UID, so the event moves instead of being duplicated.
+ */
+@Injectable()
+export class CalendarExportFeeds {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: SecretCipher,
+    private readonly bookings: BookingQueries,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The host's feed URL, created on first use. */
+  async feedUrl(userId: string): Promise<ExportFeedLink> {
+    const existing = await this.current(userId);
+    if (existing) return existing;
+    const token = newSecret(TOKEN_PREFIX, 32);
+    await this.dataSource.query(
+      `INSERT INTO calendar_export_feeds (user_id, token_hash, token_enc, created_at, rotated_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (user_id) DO NOTHING`,
+      [userId, sha256(token), this.cipher.encrypt(token), this.clock.now()],
+    );
+    return (await this.current(userId))!; // ours, or the one a concurrent request created first
+  }
+
+  /** A new URL for the host's feed; the previous one stops working at once. */
+  async rotate(userId: string): Promise<ExportFeedLink> {
+    const token = newSecret(TOKEN_PREFIX, 32);
+    const now = this.clock.now();
+    await this.dataSource.query(
+      `INSERT INTO calendar_export_feeds (user_id, token_hash, token_enc, created_at, rotated_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, token_enc = EXCLUDED.token_enc, rotated_at = EXCLUDED.rotated_at`,
+      [userId, sha256(token), this.cipher.encrypt(token), now],
+    );
+    return { url: this.urlOf(token), rotatedAt: now };
+  }
+
+  /** The feed behind a token, or null for a token that is not (or no longer) a feed's. */
+  async render(token: string): Promise<RenderedFeed | null> {
+    if (!TOKEN_SHAPE.test(token)) return null;
+    const [row] = await this.dataSource.query(`SELECT user_id FROM calendar_export_feeds WHERE token_hash = $1`, [sha256(token)]);
+    if (!row) return null;
+    const host = await this.users.getById(row.user_id);
+    const now = this.clock.now();
+    const { rows } = await this.bookings.listForHost(host.id, {
+      from: new Date(now.getTime() - EXPORT_PAST_DAYS * 86_400_000),
+      to: new Date(now.getTime() + EXPORT_FUTURE_DAYS * 86_400_000),
+      limit: MAX_FEED_BOOKINGS,
+      offset: 0,
+    });
+    const views: BookingView[] = [];
+    const live = rows.filter((r) => r.status === 'confirmed' || r.status === 'pending');
+    for (let i = 0; i < live.length; i += 20) {
+      const batch = await Promise.all(live.slice(i, i + 20).map((r) => this.bookings.getView(r.id)));
+      views.push(...batch.filter((v): v is BookingView => v !== null));
+    }
+    views.sort((a, b) => a.startTime.getTime() - b.startTime.getTime() || a.id.localeCompare(b.id));
+    const events = views.map((view): IcsEventContent => {
+      const described = describeBooking(view);
+      return {
+        uid: view.icalUid,
+        sequence: view.sequence,
+        start: view.startTime,
+        end: view.endTime,
+        zone: host.timeZone,
+        stamp: view.startTime, // not "now": an unchanged feed must render byte for byte the same (ETag)
+        summary: described.summary,
+        description: described.description,
+        location: described.location,
+        status: view.status === 'pending' ? 'TENTATIVE' : 'CONFIRMED',
+      };
+    });
+    const body = renderIcsCalendar(events, { name: `Kairos bookings (${host.name})`, ttlSeconds: FEED_TTL_SECONDS, zoneAround: now });
+    return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+  }
+
+  private async current(userId: string): Promise<ExportFeedLink | null> {
+    const [row] = await this.dataSource.query(`SELECT token_enc, rotated_at FROM calendar_export_feeds WHERE user_id = $1`, [userId]);
+    return row ? { url: this.urlOf(this.cipher.decrypt(row.token_enc)), rotatedAt: new Date(row.rotated_at) } : null;
+  }
+
+  private urlOf(token: string): string {
+    return `${this.config.publicUrl}/feeds/${token}.ics`;
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type CaldavAccount, CaldavAdapter, CaldavAuthError } from '../infrastructure/caldav.adapter.js';
+import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
+import { IcsFeedAdapter } from '../infrastructure/ics-feed.adapter.js';
+import { type CalendarSource, type RemoteChanges, SyncTokenGoneError } from '../infrastructure/provider-adapter.js';
+import { CalendarCredentials, ConnectionBrokenError } from './calendar-credentials.service.js';
+
+/**
+ * Opens a connection as a CalendarSource: OAuth APIs with a fresh access token, CalDAV with the decrypted app
+ * password, ICS feeds read-only. Sync and the booking writer only ever talk to the source.
+ */
+@Injectable()
+export class CalendarSources {
+  private readonly logger = new Logger('CalendarSources');
+
+  constructor(
+    private readonly credentials: CalendarCredentials,
+    private readonly ics: IcsFeedAdapter,
+    private readonly caldav: CaldavAdapter,
+  ) {}
+
+  /** Whether calendars of this kind of connection can receive bookings. */
+  canWrite(provider: string): boolean {
+    return provider === 'google' || provider === 'microsoft' || provider === 'caldav';
+  }
+
+  /** Throws ConnectionBrokenError when the credentials are gone or refused (the connection is then marked broken). */
+  async open(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
+    switch (integration.provider) {
+      case 'google':
+      case 'microsoft':
+        return this.oauth(integration);
+      case 'caldav':
+        return this.caldavSource(integration);
+      case 'ics':
+        return this.icsSource(integration);
+    }
+  }
+
+  private async oauth(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
+    const adapter = this.credentials.oauthAdapter(integration.provider);
+    const token = await this.credentials.accessToken(integration.id);
+    return {
+      writable: true,
+      readCalendar: async (calendar, window, full) => {
+        let changes: RemoteChanges;
+        try {
+          changes = await adapter.syncCalendar(token, calendar.calendarId, full ? null : calendar.state.syncToken, window);
+        } catch (error) {
+          if (!(error instanceof SyncTokenGoneError)) throw error;
+          this.logger.log(`sync token of calendar ${calendar.calendarId} of connection ${integration.id} expired (410): full resync`);
+          changes = await adapter.syncCalendar(token, calendar.calendarId, null, window);
+        }
+        return { changes, state: { syncToken: changes.nextSyncToken } };
+      },
+      upsertEvent: (calendarId, existingEventId, event) => adapter.upsertEvent(token, calendarId, existingEventId, event),
+      deleteEvent: (calendarId, eventId) => adapter.deleteEvent(token, calendarId, eventId),
+    };
+  }
+
+  private async caldavSource(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
+    const password = await this.credentials.password(integration.id);
+    if (!password || !integration.serverUrl || !integration.username) {
+      throw new ConnectionBrokenError(await this.credentials.breakConnection(integration.id, 'the CalDAV credentials are missing: reconnect this calendar'));
+    }
+    const account: CaldavAccount = { serverUrl: integration.serverUrl, username: integration.username, password };
+    // A refused password does not heal by retrying: the connection is marked broken, as for a revoked OAuth grant.
+    const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof CaldavAuthError)) throw error;
+        throw new ConnectionBrokenError(await this.credentials.breakConnection(integration.id, error.message));
+      }
+    };
+    return {
+      writable: true,
+      readCalendar: (calendar, window, full) => guarded(() => this.caldav.readCalendar(account, calendar, window, full)),
+      upsertEvent: (calendarId, existingEventId, event) => guarded(() => this.caldav.upsertEvent(account, calendarId, existingEventId, event)),
+      deleteEvent: (_calendarId, eventId) => guarded(() => this.caldav.deleteEvent(account, eventId)),
+    };
+  }
+
+  private icsSource(integration: CalendarIntegrationEntity): CalendarSource {
+    const readOnly = async (): Promise<never> => {
+      throw new Error('ICS feeds are read-only: bookings cannot be written to them');
+    };
+    return {
+      writable: false,
+      readCalendar: async (calendar, window, full) => {
+        const state = full
+          ? { etag: null, lastModified: null, contentHash: null }
+          : { etag: calendar.state.etag, lastModified: calendar.state.lastModified, contentHash: calendar.state.ctag };
+        const result = await this.ics.fetch(integration.serverUrl!, state, window.hostZone, window.from, window.to);
+        if (!result.changed) return null;
+        return {
+          changes: { reset: true, touchedKeys: [], occurrences: result.occurrences, nextSyncToken: null },
+          state: { etag: result.state.etag, lastModified: result.state.lastModified, ctag: result.state.contentHash },
+        };
+      },
+      upsertEvent: readOnly,
+      deleteEvent: readOnly,
+    };
+  }
+}

@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import { createDAVClient, type DAVCalendar, type DAVResponse } from 'tsdav';
+import { AppConfig } from '../../../config/app-config.js';
+import { renderIcsCalendar } from '../../notify/application/ics.service.js';
+import { occurrencesOf, parseVEvents } from '../domain/ical.js';
+import { isKnownZone, type Occurrence } from '../domain/occurrence.js';
+import type { CalendarRead, OutgoingEvent, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
+import { ProviderError } from './provider-http.js';
+import { UnsafeUrlError, safeFetch } from './safe-http.js';
+
+export interface CaldavAccount {
+  serverUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface CaldavDiscovery {
+  principalUrl: string;
+  homeUrl: string;
+  calendars: RemoteCalendar[];
+}
+
+/** The server refused the username or password (401/403): the host must reconnect with an app password. */
+export class CaldavAuthError extends Error {
+  constructor(readonly status: number) {
+    super(`the CalDAV server rejected the username or password (${status}); use an app-specific password where the provider requires one`);
+    this.name = 'CaldavAuthError';
+  }
+}
+
+/** The object name (and UID) of a booking's event: fixed by the booking id, so a repeated write lands on the same object. */
+export const caldavObjectName = (bookingId: string) => `kairos-${bookingId}`;
+const OUR_UID = /^kairos-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** Responses are bigger than ICS feeds' (a multiget of many objects). */
+const MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
+const MULTIGET_BATCH = 100;
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+const text = (value: unknown): string | null => {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'object' && '_cdata' in (value as object)) return String((value as { _cdata: unknown })._cdata);
+  if (typeof value === 'object' && '_text' in (value as object)) return String((value as { _text: unknown })._text);
+  return typeof value === 'object' ? null : String(value); // tsdav turns numeric text into numbers
+};
+const icalStamp = (d: Date) => `${d.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+
+/**
+ * CalDAV (iCloud, Fastmail, Nextcloud, Radicale…) through tsdav with Basic auth. Every request goes through the same
+ * SSRF-safe fetch as ICS feeds (private addresses only where CALENDAR_PRIVATE_URL_ALLOWLIST allows them).
+ * Busy time: getctag says whether anything changed; then a calendar-query lists the ETags of the objects in the sync
+ * window and a calendar-multiget fetches only the new or changed ones. Bookings are written as one iCalendar object
+ * per booking (no ORGANIZER/ATTENDEE, so servers with implicit scheduling send no invitations of their own).
+ */
+@Injectable()
+export class CaldavAdapter {
+  constructor(private readonly config: AppConfig) {}
+
+  /** Finds the principal, its calendar home and the calendars that hold events. */
+  async discover(account: CaldavAccount): Promise<CaldavDiscovery> {
+    const seen: number[] = [];
+    let unsafe: UnsafeUrlError | null = null;
+    const client = await this.client(account, (status, error) => {
+      if (status) seen.push(status);
+      if (error instanceof UnsafeUrlError) unsafe ??= error;
+    });
+    let dav;
+    try {
+      dav = await client.createAccount({ account: { accountType: 'caldav', serverUrl: account.serverUrl }, loadCollections: false });
+    } catch (error) {
+      if (unsafe) throw unsafe;
+      const denied = seen.find((s) => s === 401 || s === 403);
+      if (denied) throw new CaldavAuthError(denied);
+      throw new ProviderError(0, 'discovery', `no CalDAV account was found at this address (${(error as Error).message})`);
+    }
+    const calendars = await client.fetchCalendars({
+      account: dav,
+      props: {
+        'd:displayname': {},
+        'c:calendar-timezone': {},
+        'cs:getctag': {},
+        'd:resourcetype': {},
+        'c:supported-calendar-component-set': {},
+        'd:current-user-privilege-set': {},
+      },
+      projectedProps: { currentUserPrivilegeSet: true },
+    });
+    const eventCalendars = calendars.filter((c) => !c.components?.length || c.components.includes('VEVENT'));
+    const listed = eventCalendars.map((c) => this.toRemoteCalendar(c));
+    const primary = listed.find((c) => !c.readOnly) ?? listed[0];
+    if (primary) primary.primary = true;
+    return { principalUrl: dav.principalUrl!, homeUrl: dav.homeUrl!, calendars: listed };
+  }
+
+  private toRemoteCalendar(c: DAVCalendar): RemoteCalendar {
+    const zone = /TZID:([^\r\n]+)/.exec(c.timezone ?? '')?.[1]?.trim();
+    const privileges = c.projectedProps?.currentUserPrivilegeSet as { privilege?: unknown } | undefined;
+    // No privilege set reported: assume writable (the first PUT will say otherwise).
+    const readOnly = privileges?.privilege !== undefined
+      && ![privileges.privilege].flat().some((p) => p && typeof p === 'object' && Object.keys(p).some((k) => ['write', 'writeContent', 'all', 'bind'].includes(k)));
+    const url = withSlash(c.url);
+    return {
+      id: url,
+      name: text(c.displayName) ?? decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? url),
+      primary: false,
+      readOnly,
+      timeZone: isKnownZone(zone) ? zone : null,
+    };
+  }
+
+  /** Changes of one calendar since `calendar.state` (null when its ctag has not moved). */
+  async readCalendar(account: CaldavAccount, calendar: SyncedCalendar, window: SyncWindow, full: boolean): Promise<CalendarRead | null> {
+    const client = await this.client(account);
+    const url = withSlash(calendar.calendarId);
+    const ctag = await this.ctag(client, url);
+    if (!full && ctag !== null && ctag === calendar.state.ctag && calendar.state.objectEtags) return null;
+
+    const listing = await client.calendarQuery({
+      url,
+      props: { 'd:getetag': {} },
+      filters: {
+        'comp-filter': {
+          _attributes: { name: 'VCALENDAR' },
+          'comp-filter': { _attributes: { name: 'VEVENT' }, 'time-range': { _attributes: { start: icalStamp(window.from), end: icalStamp(window.to) } } },
+        },
+      },
+      depth: '1',
+    });
+    this.assertAnswered(listing, 'REPORT calendar-query');
+    const current = new Map<string, string>();
+    for (const r of listing) {
+      if (!r.href || !r.ok) continue;
+      const href = new URL(r.href, url).href;
+      if (href === url) continue;
+      current.set(href, text(r.props?.getetag) ?? '');
+    }
+    const known = full ? {} : calendar.state.objectEtags ?? {};
+    const changed = [...current].filter(([href, etag]) => !etag || known[href] !== etag).map(([href]) => href);
+    const removed = Object.keys(known).filter((href) => !current.has(href));
+
+    const zone = isKnownZone(calendar.timeZone) ? calendar.timeZone : window.hostZone;
+    const occurrences: Occurrence[] = [];
+    for (let i = 0; i < changed.length; i += MULTIGET_BATCH) {
+      const batch = changed.slice(i, i + MULTIGET_BATCH);
+      const objects = await client.calendarMultiGet({
+        url,
+        props: { 'd:getetag': {}, 'c:calendar-data': {} },
+        objectUrls: batch.map((href) => new URL(href).pathname),
+        depth: '1',
+      });
+      this.assertAnswered(objects, 'REPORT calendar-multiget');
+      for (const o of objects) {
+        if (!o.href || !o.ok) continue;
+        const href = new URL(o.href, url).href;
+        const etag = text(o.props?.getetag);
+        if (etag) current.set(href, etag);
+        occurrences.push(...this.occurrences(text(o.props?.calendarData) ?? '', href, zone, window));
+      }
+    }
+    return {
+      changes: { reset: full, touchedKeys: [...changed, ...removed], occurrences, nextSyncToken: null },
+      state: { ctag, objectEtags: Object.fromEntries(current) },
+    };
+  }
+
+  /** One object's busy ranges, keyed by its URL (what the writer stores as the event id). */
+  private occurrences(data: string, href: string, zone: string, window: SyncWindow): Occurrence[] {
+    const events = parseVEvents(data);
+    const bookingId = events.map((e) => OUR_UID.exec(e.uid)?.[1]).find(Boolean);
+    return occurrencesOf(events, zone, window.from, window.to, () => href).map((o) => (bookingId ? { ...o, bookingId } : o));
+  }
+
+  private async ctag(client: DavClient, url: string): Promise<string | null> {
+    const [res] = await client.propfind({ url, props: { 'cs:getctag': {}, 'd:sync-token': {} }, depth: '0' });
+    if (!res?.ok) this.fail(res?.status ?? 0, 'PROPFIND getctag');
+    // Without getctag, the sync-token (RFC 6578) changes on every change just the same.
+    return text(res.props?.getctag) ?? text(res.props?.syncToken);
+  }
+
+  /** PUTs the booking's object (created or replaced in place); returns its URL. */
+  async upsertEvent(account: CaldavAccount, calendarUrl: string, existingUrl: string | null, event: OutgoingEvent): Promise<string> {
+    const href = existingUrl ?? new URL(`${caldavObjectName(event.bookingId)}.ics`, withSlash(calendarUrl)).href;
+    // The UID never changes for an object (servers refuse that): it is the object's name, i.e. the first booking's id.
+    const uid = decodeURIComponent(new URL(href).pathname.split('/').pop() ?? '').replace(/\.ics$/i, '') || caldavObjectName(event.bookingId);
+    const body = renderIcsCalendar([{
+      uid, sequence: 0, start: event.start, end: event.end, zone: 'UTC', stamp: event.start,
+      summary: event.summary, description: event.description, location: event.location, status: 'CONFIRMED',
+    }]);
+    const client = await this.client(account);
+    const res = await client.updateObject({ url: href, data: body, headers: { 'content-type': 'text/calendar; charset=utf-8' } });
+    if (!res.ok) this.fail(res.status, 'PUT');
+    return href;
+  }
+
+  async deleteEvent(account: CaldavAccount, objectUrl: string): Promise<void> {
+    const client = await this.client(account);
+    const res = await client.deleteObject({ url: objectUrl });
+    if (!res.ok && res.status !== 404 && res.status !== 410) this.fail(res.status, 'DELETE');
+  }
+
+  private assertAnswered(responses: DAVResponse[], what: string) {
+    // A failed request comes back as one response without an href.
+    const failed = responses.length === 1 && !responses[0].href && !responses[0].ok ? responses[0] : null;
+    if (failed) this.fail(failed.status ?? 0, what);
+  }
+
+  private fail(status: number, what: string): never {
+    if (status === 401 || status === 403) throw new CaldavAuthError(status);
+    throw new ProviderError(status, 'caldav', `the CalDAV server answered ${status} to ${what}`);
+  }
+
+  /** A tsdav client with Basic auth (UTF-8, unlike tsdav's own Latin-1 encoder) over the SSRF-safe fetch. */
+  private client(account: CaldavAccount, observe?: (status: number | null, error?: unknown) => void) {
+    const base = safeFetch(this.config.calendarPrivateUrlAllowlist, { maxBytes: MAX_RESPONSE_BYTES });
+    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      try {
+        const res = await base(input, init);
+        observe?.(res.status);
+        return res;
+      } catch (error) {
+        observe?.(null, error);
+        throw error;
+      }
+    }) as typeof globalThis.fetch;
+    const authorization = `Basic ${Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64')}`;
+    return createDAVClient({
+      serverUrl: account.serverUrl,
+      credentials: { username: account.username },
+      authMethod: 'Custom',
+      authFunction: async () => ({ authorization }),
+      fetch,
+    });
+  }
+}
+
+type DavClient = Awaited<ReturnType<typeof createDAVClient>>;
