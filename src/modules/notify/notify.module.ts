@@ -29,6 +29,6 @@ import { WebhookSubscriptionEntity } from './infrastructure/webhook-subscription
     NotificationsService, WebhooksService, MailTransport, WebhookSender, SecretCipher,
     { provide: SmsProvider, useClass: TwilioSmsProvider },
   ],
-  exports: [IcsService, DeliveryDispatcher],
+  exports: [IcsService, DeliveryDispatcher, WebhooksService, NotificationsService], // the last two: the admin's webhooks page
 })
 export class NotifyModule {}

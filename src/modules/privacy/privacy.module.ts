@@ -9,5 +9,6 @@ import { PrivacyRepository } from './infrastructure/privacy.repository.js';
   imports: [AuditModule],
   controllers: [PrivacyController],
   providers: [PrivacyRepository, PrivacyService],
+  exports: [PrivacyService], // the admin's profile page (web module)
 })
 export class PrivacyModule {}

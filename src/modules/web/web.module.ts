@@ -2,29 +2,38 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { SlotsModule } from '../availability/slots.module.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { BookingModule } from '../booking/booking.module.js';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { NotifyModule } from '../notify/notify.module.js';
+import { PrivacyModule } from '../privacy/privacy.module.js';
+import { AdminPages } from './application/admin-pages.js';
 import { BookingPicker } from './application/booking-picker.js';
 import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
+import { AdminCalendarsController } from './http/admin-calendars.controller.js';
+import { AdminProfileController } from './http/admin-profile.controller.js';
+import { AdminWebhooksController } from './http/admin-webhooks.controller.js';
 import { AdminController } from './http/admin.controller.js';
 import { BookingPagesController } from './http/booking-pages.controller.js';
 import { PublicPagesController } from './http/public-pages.controller.js';
 import { StaticController } from './http/static.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
 
+/** Every /admin controller: the session and CSRF middleware covers exactly these. */
+const ADMIN_CONTROLLERS = [AdminController, AdminCalendarsController, AdminWebhooksController, AdminProfileController];
+
 /**
  * Server-rendered pages: the invitee's booking pages and the host admin. Register last in AppModule: the public
  * `/:username` routes are catch-alls, and the controllers below are listed so fixed paths are matched first.
  */
 @Module({
-  imports: [IdentityModule, AvailabilityModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule],
-  controllers: [StaticController, AdminController, BookingPagesController, PublicPagesController],
-  providers: [WebViews, WebSessions, BookingPicker, WebExceptionFilter],
+  imports: [IdentityModule, AvailabilityModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule, CalendarModule, PrivacyModule],
+  controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, PublicPagesController],
+  providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(AdminSessionMiddleware).forRoutes(AdminController);
+    consumer.apply(AdminSessionMiddleware).forRoutes(...ADMIN_CONTROLLERS);
   }
 }

@@ -146,6 +146,7 @@ export class DeliveryWorker {
     const sub = await this.subscriptions.createQueryBuilder('w').addSelect('w.secretEnc')
       .where('w.id = :id', { id: row.recipientId }).getOne();
     if (!sub) throw new Withdrawn('webhook deleted');
+    if (sub.disabledAt) throw new Withdrawn('webhook disabled');
     const body = JSON.stringify(row.payload.body ?? {});
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const headers = signWebhook(this.cipher.decrypt(sub.secretEnc), row.id, timestamp, body);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
@@ -57,9 +57,18 @@ export class WebhooksService {
     return hook;
   }
 
+  /** Pauses or resumes a webhook; a paused one keeps its secret and URL but receives nothing. */
+  async setEnabled(userId: string, id: string, enabled: boolean): Promise<WebhookSubscriptionEntity> {
+    const hook = await this.get(userId, id);
+    if (enabled === (hook.disabledAt === null)) return hook;
+    hook.disabledAt = enabled ? null : this.clock.now();
+    await this.repo.update({ id, userId }, { disabledAt: hook.disabledAt });
+    return hook;
+  }
+
   async targetsFor(userIds: string[]): Promise<WebhookTarget[]> {
     if (userIds.length === 0) return [];
-    const hooks = await this.repo.findBy({ userId: In(userIds) });
+    const hooks = await this.repo.findBy({ userId: In(userIds), disabledAt: IsNull() });
     return hooks.map((h) => ({ id: h.id, userId: h.userId, events: h.events }));
   }
 }

@@ -21,6 +21,7 @@ export class WebhookDto {
   @ApiProperty() id: string;
   @ApiProperty() url: string;
   @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true }) events: string[];
+  @ApiProperty({ description: 'false while the host has paused it (from the admin): nothing is sent' }) enabled: boolean;
   @ApiProperty() created_at: string;
 }
 
@@ -33,7 +34,7 @@ export class CreatedWebhookDto extends WebhookDto {
 }
 
 export const toWebhook = (w: WebhookSubscriptionEntity): WebhookDto => ({
-  id: w.id, url: w.url, events: w.events, created_at: w.createdAt.toISOString(),
+  id: w.id, url: w.url, events: w.events, enabled: w.disabledAt === null, created_at: w.createdAt.toISOString(),
 });
 
 export class ListNotificationsQuery {

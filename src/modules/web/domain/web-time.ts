@@ -33,6 +33,13 @@ export function formatDateString(date: string): string {
   return formatLongDate(Date.parse(`${date}T12:00:00Z`), 'UTC');
 }
 
+/** "1 Mar 2027, 14:05" for an instant in a zone (status lines in the admin: last sync, token expiry, deliveries). */
+export function formatDateTime(instant: Date | number, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(new Date(instant));
+}
+
 /** "March 2027" for "2027-03". */
 export function formatMonth(month: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(Date.parse(`${month}-01T12:00:00Z`));

@@ -15,6 +15,7 @@ import { USERNAME_PATTERN } from '../../identity/domain/username.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingKind, MeetingTypeSnapshot, QuestionType } from '../../meeting-types/domain/meeting-type.js';
 import type { MeetingTypeChanges, QuestionInput } from '../../meeting-types/domain/meeting-type-rules.js';
+import { type AdminSection, AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { type PageContext, WebViews } from '../application/web-views.js';
 import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
@@ -64,14 +65,18 @@ export class AdminController {
     private readonly clock: Clock,
     private readonly queries: BookingQueries,
     private readonly apiKeyService: ApiKeysService,
+    private readonly pages: AdminPages,
   ) {}
 
   // --- sessions ------------------------------------------------------------------------------------------------
 
   @Public()
   @Get('login')
-  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string) {
-    res.type('html').send(this.views.render('admin/login', { title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {} }));
+  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string) {
+    res.type('html').send(this.views.render('admin/login', {
+      title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {},
+      notice: one(deleted) ? 'Your account and its data were deleted.' : null,
+    }));
   }
 
   @Public()
@@ -393,10 +398,8 @@ export class AdminController {
     });
   }
 
-  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, title: string, section: string): Promise<PageContext> {
-    const me = await this.users.getById(caller.id);
-    const csrf = this.sessions.csrfToken(req, res);
-    return { title, csrf, admin: { username: me.username, csrf, section }, me: { name: me.name, username: me.username, zone: me.timeZone } };
+  private page(caller: AuthenticatedUser, req: WebRequest, res: Response, title: string, section: AdminSection): Promise<PageContext> {
+    return this.pages.context(caller, req, res, title, section);
   }
 }
 

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { UsersService } from '../../identity/application/users.service.js';
+import type { AuthenticatedUser } from '../../identity/http/auth.decorators.js';
+import { type WebRequest, WebSessions } from './web-session.js';
+import type { PageContext } from './web-views.js';
+
+export type AdminSection = 'bookings' | 'types' | 'availability' | 'calendars' | 'webhooks' | 'profile' | 'keys';
+
+export interface AdminPageContext extends PageContext {
+  csrf: string;
+  admin: { username: string; csrf: string; section: AdminSection };
+  me: { name: string; username: string; zone: string };
+}
+
+/** What every signed-in admin page shares: the layout's navigation, the CSRF token and who is signed in. */
+@Injectable()
+export class AdminPages {
+  constructor(
+    private readonly sessions: WebSessions,
+    private readonly users: UsersService,
+  ) {}
+
+  async context(caller: AuthenticatedUser, req: WebRequest, res: Response, title: string, section: AdminSection): Promise<AdminPageContext> {
+    const user = await this.users.getById(caller.id);
+    const csrf = this.sessions.csrfToken(req, res);
+    return {
+      title, csrf,
+      admin: { username: user.username, csrf, section },
+      me: { name: user.name, username: user.username, zone: user.timeZone },
+    };
+  }
+}

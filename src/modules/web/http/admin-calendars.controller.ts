@@ -1,0 +1,269 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Clock } from '../../../shared/clock/clock.js';
+import { IntegrationsService, type CalendarChoice, type OAuthProvider } from '../../calendar/application/integrations.service.js';
+import type { CalendarIntegrationEntity } from '../../calendar/infrastructure/calendar-integration.entity.js';
+import type { CalendarSelectionEntity } from '../../calendar/infrastructure/calendar-selection.entity.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { uuidParam } from '../../../shared/http/params.js';
+import { AdminPages } from '../application/admin-pages.js';
+import type { WebRequest } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { formatDateTime } from '../domain/web-time.js';
+import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+const PROVIDER_LABELS: Record<string, string> = {
+  google: 'Google Calendar', microsoft: 'Microsoft 365', ics: 'ICS feed', caldav: 'CalDAV',
+};
+/** Providers Kairos can write bookings to (ICS feeds and CalDAV are read-only for now). */
+const WRITABLE = new Set(['google', 'microsoft']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const SYNC_NOTICES: Record<string, { ok: boolean; text: string }> = {
+  synced: { ok: true, text: 'Synced just now.' },
+  busy: { ok: true, text: 'A sync of this connection is already running; its result will show here shortly.' },
+  rate_limited: { ok: false, text: 'The provider asked us to slow down; the next sync waits until the time shown below.' },
+  failed: { ok: false, text: 'The sync failed; the error is shown below. We will keep trying on schedule.' },
+  broken: { ok: false, text: 'This connection needs to be reconnected before it can sync.' },
+};
+
+/**
+ * Calendar connections in the admin: health, connecting (OAuth, CalDAV, ICS feed), choosing calendars, sync and disconnect.
+ * Everything goes through IntegrationsService, the same service the REST API uses.
+ */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin')
+export class AdminCalendarsController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly integrations: IntegrationsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The REST callback's default landing page for browsers (flows not started here): same page. */
+  @Get('integrations')
+  legacyLanding(@Req() req: WebRequest, @Res() res: Response) {
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.redirect(303, `/admin/calendars${query}`);
+  }
+
+  @Get('calendars')
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response,
+    @Query('connected') connected?: string, @Query('error') error?: string, @Query('removed') removed?: string) {
+    let notice: string | null = null;
+    if (one(connected) && UUID.test(one(connected))) {
+      const found = (await this.integrations.list(caller.id)).find((i) => i.id === one(connected));
+      if (found) notice = `Connected ${this.labelOf(found)}. Choose which of its calendars count below.`;
+    }
+    if (one(removed)) notice = 'The connection was removed; its events no longer block your availability.';
+    const summary = one(error) ? `Connecting failed: ${sentence(one(error).slice(0, 300))}` : null;
+    res.type('html').send(await this.listPage(caller, req, res, {}, {}, summary, notice));
+  }
+
+  @Post('calendars/connect/:provider')
+  async connectOAuth(@CurrentUser() caller: AuthenticatedUser, @Param('provider') provider: string, @Req() req: WebRequest, @Res() res: Response) {
+    if (provider !== 'google' && provider !== 'microsoft') {
+      res.status(404).type('html').send(await this.listPage(caller, req, res, {}, {}, 'Unknown calendar provider.', null));
+      return;
+    }
+    try {
+      res.redirect(303, this.integrations.authorizationUrl(caller.id, provider as OAuthProvider, '/admin/calendars'));
+    } catch (error) {
+      const e = expectDomainError(error, 'unprocessable', 'invalid');
+      res.status(422).type('html').send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
+    }
+  }
+
+  @Post('calendars/ics')
+  async connectIcs(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const url = one(body.url);
+    const errors: Errors = {};
+    if (!url) errors.ics_url = 'Enter the address of the calendar feed (https:// or webcal://).';
+    else if (url.length > 2048) errors.ics_url = 'That address is too long (2048 characters at most).';
+    if (!hasErrors(errors)) {
+      try {
+        const integration = await this.integrations.connectIcs(caller.id, url);
+        res.redirect(303, `/admin/calendars?connected=${integration.id}`);
+        return;
+      } catch (error) {
+        errors.ics_url = sentence(expectDomainError(error, 'invalid').message.replace(/^url /, 'the address '));
+      }
+    }
+    res.status(400).type('html').send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
+  }
+
+  @Post('calendars/caldav')
+  async connectCaldav(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const v = { caldav_server: one(body.server_url), caldav_username: one(body.username) };
+    const password = typeof body.password === 'string' ? body.password : '';
+    const errors: Errors = {};
+    if (!/^(https?|webcals?):\/\/\S+$/i.test(v.caldav_server) || v.caldav_server.length > 2048) errors.caldav_server = 'Enter the server address, like https://caldav.icloud.com.';
+    if (!v.caldav_username || v.caldav_username.length > 255) errors.caldav_username = 'Enter the account name you sign in with.';
+    if (!password || password.length > 1024) errors.caldav_password = 'Enter an app password for this account.';
+    if (!hasErrors(errors)) {
+      try {
+        const integration = await this.integrations.connectCaldav(caller.id, { serverUrl: v.caldav_server, username: v.caldav_username, password });
+        res.redirect(303, `/admin/calendars?connected=${integration.id}`);
+        return;
+      } catch (error) {
+        const message = expectDomainError(error, 'invalid').message;
+        if (/^server_url /.test(message)) errors.caldav_server = sentence(message.replace(/^server_url /, 'the server address '));
+        else errors.caldav = sentence(message); // wrong password, no calendars, server not speaking CalDAV
+      }
+    }
+    // The password is never sent back into the page.
+    res.status(400).type('html').send(await this.listPage(caller, req, res, v, errors, 'The CalDAV account was not connected: please correct the highlighted fields.', null));
+  }
+
+  @Get('calendars/:id')
+  async detail(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Res() res: Response,
+    @Query('sync') sync?: string, @Query('saved') saved?: string) {
+    const outcome = SYNC_NOTICES[one(sync)] ?? null;
+    const notice = one(saved) ? 'Saved.' : outcome?.ok ? outcome.text : null;
+    const summary = outcome && !outcome.ok ? outcome.text : null;
+    res.type('html').send(await this.detailPage(caller, req, res, id, null, {}, summary, notice));
+  }
+
+  @Post('calendars/:id')
+  async saveChoices(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const integration = await this.integrations.get(caller.id, id);
+    const calendars = await this.integrations.calendars(caller.id, id);
+    const busy = new Set(many(body.busy));
+    const destination = one(body.destination);
+    const errors: Errors = {};
+    const known = new Set(calendars.map((c) => c.calendarId));
+    if ([...busy].some((b) => !known.has(b))) errors.busy = 'Choose among the calendars listed.';
+    const writable = WRITABLE.has(integration.provider);
+    if (destination && !writable) errors.destination = 'Bookings cannot be written to this kind of calendar.';
+    else if (destination && !known.has(destination)) errors.destination = 'Choose one of the calendars listed, or none.';
+    else if (destination && calendars.find((c) => c.calendarId === destination)!.readOnly) errors.destination = 'That calendar is read-only; choose one you can write to.';
+    if (!hasErrors(errors)) {
+      const choices: CalendarChoice[] = calendars.map((c) => ({
+        calendar_id: c.calendarId,
+        is_busy_source: busy.has(c.calendarId),
+        ...(writable && !c.readOnly ? { is_destination: c.calendarId === destination } : {}),
+      }));
+      try {
+        await this.integrations.chooseCalendars(caller.id, id, choices);
+        if (writable) await this.integrations.updateSettings(caller.id, id, { cancel_booking_on_delete: one(body.cancel_on_delete) === '1' });
+        res.redirect(303, `/admin/calendars/${id}?saved=1`);
+        return;
+      } catch (error) {
+        const message = sentence(expectDomainError(error, 'invalid').message);
+        if (/destination|receive bookings|read-only/.test(message)) errors.destination = message;
+        else errors.busy = message;
+      }
+    }
+    res.status(400).type('html').send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));
+  }
+
+  @Post('calendars/:id/sync')
+  async syncNow(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    let status: string;
+    try {
+      status = (await this.integrations.syncNow(caller.id, id)).outcome.status;
+    } catch (error) {
+      expectDomainError(error, 'conflict'); // a broken connection: reconnect first
+      status = 'broken';
+    }
+    res.redirect(303, `/admin/calendars/${id}?sync=${status}`);
+  }
+
+  @Post('calendars/:id/disconnect')
+  async disconnect(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.integrations.remove(caller.id, id);
+    res.redirect(303, '/admin/calendars?removed=1');
+  }
+
+  // --- view models -----------------------------------------------------------------------------------------------
+
+  private async listPage(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null) {
+    const ctx = await this.pages.context(caller, req, res, 'Calendars', 'calendars');
+    const connections = await this.integrations.list(caller.id);
+    return this.views.render('admin/calendars', {
+      ...ctx,
+      connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone), href: `/admin/calendars/${i.id}` })),
+      values, errors,
+      errorSummary: summary,
+      notice,
+    });
+  }
+
+  private async detailPage(caller: AuthenticatedUser, req: WebRequest, res: Response, id: string, body: Form | null, errors: Errors, summary: string | null, notice: string | null) {
+    const integration = await this.integrations.get(caller.id, id);
+    const calendars = await this.integrations.calendars(caller.id, id);
+    const ctx = await this.pages.context(caller, req, res, `${PROVIDER_LABELS[integration.provider] ?? integration.provider} connection`, 'calendars');
+    const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
+    const destination = body ? one(body.destination) : calendars.find((c) => c.isDestination)?.calendarId ?? '';
+    const writable = WRITABLE.has(integration.provider);
+    const row = (c: CalendarSelectionEntity, i: number) => ({
+      i, value: c.calendarId, name: c.name || c.calendarId, primary: c.isPrimary, readOnly: c.readOnly,
+      busy: busy.has(c.calendarId), destination: destination === c.calendarId,
+      lastSynced: c.isBusySource && c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, ctx.me.zone) : null,
+    });
+    return this.views.render('admin/calendar', {
+      ...ctx,
+      connection: { ...this.health(integration, ctx.me.zone), id: integration.id },
+      calendars: calendars.map(row),
+      destinations: writable ? calendars.map(row).filter((c) => !c.readOnly) : [],
+      noDestination: destination === '',
+      writable,
+      cancelOnDelete: body ? one(body.cancel_on_delete) === '1' : integration.cancelBookingOnDelete,
+      errors,
+      errorSummary: hasErrors(errors) || summary ? summary : null,
+      notice,
+    });
+  }
+
+  /** What a host needs to judge a connection at a glance. */
+  private health(i: CalendarIntegrationEntity, zone: string) {
+    const now = this.clock.now();
+    const rateLimited = i.nextSyncAt !== null && i.nextSyncAt > now;
+    const state = i.status === 'broken' ? 'Needs reconnecting' : rateLimited ? 'Paused (provider rate limit)' : i.lastError ? 'Last sync failed' : 'Healthy';
+    const oauth = i.provider === 'google' || i.provider === 'microsoft';
+    return {
+      provider: i.provider,
+      label: this.labelOf(i),
+      providerLabel: PROVIDER_LABELS[i.provider] ?? i.provider,
+      account: this.accountOf(i),
+      state,
+      healthy: state === 'Healthy',
+      broken: i.status === 'broken',
+      reconnect: i.status === 'broken' && oauth ? i.provider : null,
+      lastSynced: i.lastSyncedAt ? formatDateTime(i.lastSyncedAt, zone) : 'never',
+      lastError: i.lastError,
+      lastErrorAt: i.lastErrorAt ? formatDateTime(i.lastErrorAt, zone) : null,
+      tokenExpires: oauth && i.tokenExpiresAt ? formatDateTime(i.tokenExpiresAt, zone) : null,
+      tokenExpired: oauth && i.tokenExpiresAt !== null && i.tokenExpiresAt <= now,
+      nextSync: rateLimited ? formatDateTime(i.nextSyncAt!, zone) : null,
+    };
+  }
+
+  private labelOf(i: CalendarIntegrationEntity): string {
+    return `${PROVIDER_LABELS[i.provider] ?? i.provider} (${this.accountOf(i)})`;
+  }
+
+  /** The account, or for feeds and servers only the origin: feed URLs often carry a secret in the path. */
+  private accountOf(i: CalendarIntegrationEntity): string {
+    if (i.accountEmail) return i.accountEmail;
+    if (i.provider === 'caldav' && i.username && i.serverUrl) {
+      try {
+        return `${i.username} on ${new URL(i.serverUrl).host}`;
+      } catch {
+        return i.username;
+      }
+    }
+    if (i.serverUrl) {
+      try {
+        return new URL(i.serverUrl).host;
+      } catch {
+        return 'feed';
+      }
+    }
+    return i.username ?? 'account';
+  }
+}

@@ -1,0 +1,144 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { DomainError } from '../../../shared/http/domain-error.js';
+import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { USERNAME_PATTERN } from '../../identity/domain/username.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { PrivacyService } from '../../privacy/application/privacy.service.js';
+import { AdminPages } from '../application/admin-pages.js';
+import { type WebRequest, WebSessions } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { allTimeZones } from '../domain/web-time.js';
+import { EMAIL, type Errors, type Form, expectDomainError, fieldErrorsOf, hasErrors, one, sentence } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+const MIN_PASSWORD = 8;
+const USERNAME_RULE = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
+const TAKEN: Record<string, string> = { username: 'That username is taken.', email: 'An account with this email already exists.' };
+
+/** The host's own account: profile, email, password, and the GDPR export and erasure. */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin/profile')
+export class AdminProfileController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly users: UsersService,
+    private readonly privacy: PrivacyService,
+    private readonly sessions: WebSessions,
+  ) {}
+
+  @Get()
+  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('saved') saved?: string) {
+    const notices: Record<string, string> = {
+      profile: 'Profile saved.', email: 'Your email address was changed; use it the next time you log in.', password: 'Your password was changed.',
+    };
+    res.type('html').send(await this.page(caller, req, res, {}, {}, null, notices[one(saved)] ?? null));
+  }
+
+  @Post()
+  async saveProfile(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const v = { name: one(body.name), username: one(body.username).toLowerCase(), time_zone: one(body.time_zone) };
+    const errors: Errors = {};
+    if (!v.name) errors.name = 'Please enter your name.';
+    else if (v.name.length > 200) errors.name = 'Keep your name under 200 characters.';
+    if (!USERNAME_PATTERN.test(v.username)) errors.username = USERNAME_RULE;
+    if (!isIanaTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
+    if (!hasErrors(errors)) {
+      try {
+        await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone });
+        res.redirect(303, '/admin/profile?saved=profile');
+        return;
+      } catch (error) {
+        this.fieldErrors(expectDomainError(error, 'invalid', 'conflict'), errors, 'username');
+      }
+    }
+    res.status(400).type('html').send(await this.page(caller, req, res, v, errors, 'Please correct the highlighted fields in your profile.', null));
+  }
+
+  @Post('email')
+  async changeEmail(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const email = one(body.email);
+    const errors: Errors = {};
+    if (!EMAIL.test(email) || email.length > 320) errors.email = 'Please enter a valid email address.';
+    if (!one(body.password)) errors.email_password = 'Enter your current password to change your email.';
+    else if (!(await this.users.checkPassword(caller.id, one(body.password)))) errors.email_password = 'That is not your current password.';
+    if (!hasErrors(errors)) {
+      try {
+        await this.users.update(caller.id, { email });
+        res.redirect(303, '/admin/profile?saved=email');
+        return;
+      } catch (error) {
+        this.fieldErrors(expectDomainError(error, 'invalid', 'conflict'), errors, 'email');
+      }
+    }
+    res.status(400).type('html').send(await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null));
+  }
+
+  @Post('password')
+  async changePassword(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const current = one(body.current_password);
+    const next = typeof body.new_password === 'string' ? body.new_password : '';
+    const errors: Errors = {};
+    if (!current) errors.current_password = 'Enter your current password.';
+    if (next.length < MIN_PASSWORD) errors.new_password = `Use at least ${MIN_PASSWORD} characters.`;
+    else if (next.length > 200) errors.new_password = 'Use at most 200 characters.';
+    else if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
+    if (!hasErrors(errors)) {
+      if (await this.users.changePassword(caller.id, current, next)) {
+        res.redirect(303, '/admin/profile?saved=password');
+        return;
+      }
+      errors.current_password = 'That is not your current password.';
+    }
+    res.status(400).type('html').send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
+  }
+
+  /** GDPR access and portability: everything the privacy module exports, as a file. */
+  @Get('export')
+  async exportData(@CurrentUser() caller: AuthenticatedUser, @Res() res: Response) {
+    const data = await this.privacy.export(caller.id);
+    res.setHeader('Content-Disposition', 'attachment; filename="kairos-export.json"');
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('application/json').send(JSON.stringify(data, null, 2));
+  }
+
+  /** GDPR erasure: typing the username guards against a stray click; then the session ends with the account. */
+  @Post('delete')
+  async deleteAccount(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const me = await this.users.getById(caller.id);
+    if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) {
+      const errors = { confirm: `Type your username, ${me.username}, to confirm.` };
+      res.status(400).type('html').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
+      return;
+    }
+    await this.privacy.deleteAccount(caller.id);
+    this.sessions.signOut(res);
+    res.redirect(303, '/admin/login?deleted=1');
+  }
+
+  /** A conflict names the taken field; other refusals are shown beside their field, or `fallback`. */
+  private fieldErrors(error: DomainError, errors: Errors, fallback: string) {
+    const fields = fieldErrorsOf(error);
+    if (fields.length) for (const f of fields) errors[f.field] = error.code === 'conflict' ? TAKEN[f.field] ?? sentence(f.messages.join(' ')) : sentence(f.messages.join(' '));
+    else errors[fallback] = sentence(error.message);
+  }
+
+  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null) {
+    const ctx = await this.pages.context(caller, req, res, 'Profile', 'profile');
+    const user = await this.users.getById(caller.id);
+    const v = { name: user.name, username: user.username, time_zone: user.timeZone, email: '', ...values };
+    return this.views.render('admin/profile', {
+      ...ctx,
+      values: v,
+      currentEmail: user.email,
+      zones: allTimeZones().map((z) => ({ value: z, selected: z === v.time_zone })),
+      errors,
+      errorSummary: hasErrors(errors) ? summary : null,
+      notice,
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { uuidParam } from '../../../shared/http/params.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { NotificationsService } from '../../notify/application/notifications.service.js';
+import { WebhooksService } from '../../notify/application/webhooks.service.js';
+import { WEBHOOK_EVENTS } from '../../notify/domain/plan-deliveries.js';
+import type { NotificationDeliveryEntity } from '../../notify/infrastructure/notification-delivery.entity.js';
+import { AdminPages } from '../application/admin-pages.js';
+import type { WebRequest } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { formatDateTime } from '../domain/web-time.js';
+import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+const EVENT_LABELS: Record<string, string> = {
+  'invitee.created': 'A booking is made', 'invitee.canceled': 'A booking is cancelled', 'invitee.rescheduled': 'A booking is moved',
+};
+const DELIVERIES_PER_WEBHOOK = 10;
+
+/** What a host reads from a delivery row: delivered, failed (and why), still retrying, pending or withdrawn. */
+function deliveryState(d: NotificationDeliveryEntity): { label: string; tone: 'ok' | 'warn' | 'error' | '' } {
+  if (d.status === 'sent') return { label: 'delivered', tone: 'ok' };
+  if (d.status === 'failed') return { label: 'failed', tone: 'error' };
+  if (d.status === 'cancelled') return { label: 'withdrawn', tone: '' };
+  return d.attempts > 0 ? { label: 'retrying', tone: 'warn' } : { label: 'pending', tone: '' };
+}
+
+/** Webhook subscriptions in the admin: create (secret shown once), pause, delete, and recent deliveries per hook. */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin/webhooks')
+export class AdminWebhooksController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly webhooks: WebhooksService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @Get()
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('done') done?: string) {
+    const notices: Record<string, string> = {
+      deleted: 'The webhook was deleted; its pending deliveries were withdrawn.',
+      disabled: 'The webhook is paused: nothing is sent to it until you resume it.',
+      enabled: 'The webhook is active again.',
+      redelivered: 'The delivery will be tried again now.',
+    };
+    res.type('html').send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, notices[one(done)] ?? null));
+  }
+
+  @Post()
+  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const url = one(body.url);
+    const events = many(body.events);
+    const errors: Errors = {};
+    if (!/^https?:\/\/\S+$/i.test(url) || url.length > 2048) errors.url = 'Enter the full address of your endpoint, starting with https://.';
+    if (events.length === 0) errors.events = 'Choose at least one event.';
+    else if (events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))) errors.events = 'Choose among the events listed.';
+    if (!hasErrors(errors)) {
+      try {
+        const { secret } = await this.webhooks.create(caller.id, url, events);
+        res.status(201).type('html').send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, null, secret));
+        return;
+      } catch (error) {
+        const message = expectDomainError(error, 'invalid').message;
+        if (/^url /.test(message)) errors.url = sentence(message.replace(/^url /, 'the address '));
+        else if (/^events /.test(message)) errors.events = sentence(message);
+        else errors.form = sentence(message);
+      }
+    }
+    res.status(400).type('html').send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'Please correct the highlighted fields.', null));
+  }
+
+  @Post(':id/disable')
+  async disable(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.webhooks.setEnabled(caller.id, id, false);
+    res.redirect(303, '/admin/webhooks?done=disabled');
+  }
+
+  @Post(':id/enable')
+  async enable(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.webhooks.setEnabled(caller.id, id, true);
+    res.redirect(303, '/admin/webhooks?done=enabled');
+  }
+
+  @Post(':id/delete')
+  async remove(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.webhooks.remove(caller.id, id);
+    res.redirect(303, '/admin/webhooks?done=deleted');
+  }
+
+  @Post('deliveries/:id/redeliver')
+  async redeliver(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.notifications.redeliver(caller.id, id);
+    res.redirect(303, '/admin/webhooks?done=redelivered');
+  }
+
+  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: { url?: string; events: string[] }, errors: Errors,
+    summary: string | null, notice: string | null, secret: string | null = null) {
+    const ctx = await this.pages.context(caller, req, res, 'Webhooks', 'webhooks');
+    const zone = ctx.me.zone;
+    const hooks = await this.webhooks.list(caller.id);
+    const deliveries = await this.notifications.list(caller.id, { kind: 'webhook', limit: 200 });
+    return this.views.render('admin/webhooks', {
+      ...ctx,
+      secret,
+      eventChoices: WEBHOOK_EVENTS.map((e, i) => ({ i, value: e, label: EVENT_LABELS[e] ?? e, checked: values.events.includes(e) })),
+      values: { url: values.url ?? '' },
+      hooks: hooks.map((h) => ({
+        id: h.id, url: h.url, events: h.events.join(', '), enabled: h.disabledAt === null,
+        deliveries: deliveries.filter((d) => d.recipientId === h.id).slice(0, DELIVERIES_PER_WEBHOOK).map((d) => ({
+          id: d.id, event: d.eventType, ...deliveryState(d), attempts: d.attempts, maxAttempts: d.maxAttempts,
+          when: formatDateTime(d.sentAt ?? d.updatedAt, zone), lastError: d.status === 'sent' ? null : d.lastError,
+          redeliverable: d.status === 'failed',
+        })),
+      })),
+      errors,
+      errorSummary: hasErrors(errors) ? summary : null,
+      notice,
+    });
+  }
+}

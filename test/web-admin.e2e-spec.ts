@@ -1,0 +1,496 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, seriousViolations } from './support/browser.js';
+import { createHost, type TestHost } from './support/factories.js';
+import { RadicaleServer } from './support/radicale.js';
+import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
+import { TestSmtpServer } from './support/mail.js';
+import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+// Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; Tokyo is UTC+9 all year.
+const NOW = '2027-03-01T12:00:00Z';
+const SHOTS = 'docs/screenshots';
+const PASSWORD = 'correct-horse-battery';
+
+async function freePort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** A tiny local HTTP server: an ICS feed, or a webhook endpoint that answers with `status`. */
+class LocalServer {
+  body = '';
+  status = 200;
+  contentType = 'text/calendar; charset=utf-8';
+  readonly requests: string[] = [];
+  port = 0;
+  private server!: http.Server;
+
+  async start() {
+    this.server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        this.requests.push(`${req.method} ${req.url}`);
+        res.writeHead(this.status, { 'Content-Type': this.contentType });
+        res.end(this.status === 200 ? this.body : 'nope');
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  url(path: string) {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  async stop() {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+const feed = (...events: Array<{ uid: string; start: string; end: string }>) => [
+  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Kairos tests//EN',
+  ...events.flatMap((e) => ['BEGIN:VEVENT', `UID:${e.uid}`, 'DTSTAMP:20270301T000000Z', `DTSTART:${e.start}`, `DTEND:${e.end}`, 'SUMMARY:Busy', 'END:VEVENT']),
+  'END:VCALENDAR', '',
+].join('\r\n');
+
+describe('admin pages for calendars, webhooks and the profile (headless Chromium)', () => {
+  let t: TestApp;
+  let base: string;
+  let google: FakeGoogleCalendar;
+  let ics: LocalServer;
+  let receiver: LocalServer;
+  let smtp: TestSmtpServer;
+  let radicale: RadicaleServer;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let context: BrowserContext;
+  let page: Page;
+  let ada: TestHost;
+  let grace: TestHost;
+  let typeId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    smtp = await new TestSmtpServer().start();
+    google = await new FakeGoogleCalendar().start();
+    google.now = () => t.clock!.now().getTime();
+    ics = await new LocalServer().start();
+    receiver = await new LocalServer().start();
+    receiver.status = 500; // every webhook delivery fails
+    radicale = await new RadicaleServer({ ada: 'app-password-1' }).start();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await startTestApp({
+      now: NOW,
+      env: {
+        ...google.env,
+        SMTP_URL: smtp.url,
+        PUBLIC_URL: base, // the OAuth redirect comes back to this server, in the browser
+        CALENDAR_PRIVATE_URL_ALLOWLIST: `127.0.0.1:${ics.port},${radicale.allowlistEntry}`, // the SSRF guard refuses loopback otherwise
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+        NOTIFY_MAX_ATTEMPTS: '1', // one failed attempt marks the delivery failed
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        NOTIFY_SWEEP_INTERVAL_MS: '100',
+      },
+    });
+    await t.app.listen(port, '127.0.0.1');
+    ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/London' });
+    grace = await createHost(t, { name: 'Grace Hopper', username: 'grace', email: 'grace@example.com' });
+    await setWeeklyHours(t, ada, 'Europe/London');
+    typeId = (await createMeetingType(t, ada, { duration_minutes: 60 })).id;
+
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    context = await browser.newContext({ baseURL: base, timezoneId: 'Europe/London', locale: 'en-GB', bypassCSP: true, viewport: { width: 1100, height: 900 } });
+    context.setDefaultTimeout(20_000); // argon2 on a shared 2-core machine
+    page = await context.newPage();
+    await logIn('ada@example.com', PASSWORD);
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await t?.close();
+    await google?.stop();
+    await ics?.stop();
+    await receiver?.stop();
+    await smtp?.close();
+    await radicale?.stop();
+  });
+
+  async function logIn(email: string, password: string) {
+    await page.goto('/admin/login');
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await page.click('button[type=submit]');
+  }
+
+  /** Waits until `selector` shows `text`: for a field answered twice, where the previous page had the same element. */
+  const seeText = (selector: string, text: string | RegExp) => page.locator(selector, { hasText: text }).waitFor();
+
+  /** Tuesday 2 March 2027 start times (UTC) open for booking Ada's one-hour type. */
+  const tuesdaySlots = async () => {
+    const res = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'Europe/London' }).expect(200);
+    return res.body.slots.map((s: { start_time: string }) => s.start_time) as string[];
+  };
+
+  it('the nav reaches every admin page, and the new pages refuse posts without the CSRF token', async () => {
+    await page.goto('/admin');
+    for (const [label, path] of [['Calendars', '/admin/calendars'], ['Webhooks', '/admin/webhooks'], ['Profile', '/admin/profile'], ['API keys', '/admin/api-keys']]) {
+      await page.click(`nav[aria-label=Admin] >> text=${label}`);
+      await page.waitForURL(new RegExp(`${path}$`));
+      expect(await page.getAttribute(`nav a[href="${path}"]`, 'aria-current')).toBe('page');
+    }
+    for (const path of ['/admin/calendars/ics', '/admin/webhooks', '/admin/profile', '/admin/profile/delete', '/admin/calendars/connect/google']) {
+      const res = await page.request.post(path, { form: { url: ics.url('/x.ics'), confirm: 'ada' }, maxRedirects: 0 });
+      expect(res.status()).toBe(403);
+    }
+    expect((await t.http().get('/api/users/me').set(ada.auth).expect(200)).body.username).toBe('ada'); // nothing deleted
+  });
+
+  it('a host starts the Google connect flow and lands back on the calendars page with the connection listed', async () => {
+    google.account = 'ada@gmail.test';
+    await page.goto('/admin/calendars');
+    await page.click('button:has-text("Connect Google")');
+    // Our 303 → the fake consent page → its 302 to /api/integrations/google/callback → back here.
+    await page.waitForURL(/\/admin\/calendars\?connected=[0-9a-f-]+$/);
+    await expect(page.textContent('[role=status]')).resolves.toContain('Connected Google Calendar (ada@gmail.test)');
+    const row = page.locator('.connection[data-provider=google]');
+    await expect(row.textContent()).resolves.toContain('Healthy');
+    await expect(row.textContent()).resolves.toContain('valid until 1 Mar 2027, 13:00'); // token expiry in London time
+    const [listed] = (await t.http().get('/api/integrations').set(ada.auth).expect(200)).body;
+    expect(listed).toMatchObject({ provider: 'google', account_email: 'ada@gmail.test', status: 'active' });
+
+    // Its settings: the primary calendar blocks time and receives bookings; the read-only one cannot receive them.
+    await row.locator('a:has-text("Settings")').click();
+    await page.waitForURL(new RegExp(`/admin/calendars/${listed.id}$`));
+    expect(await page.isChecked('input[name=busy][value=primary-cal]')).toBe(true);
+    expect(await page.isChecked('input[name=busy][value=holidays]')).toBe(false);
+    expect(await page.isChecked('input[name=destination][value=primary-cal]')).toBe(true);
+    expect(await page.locator('input[name=destination][value=holidays]').count()).toBe(0);
+    await page.check('input[name=busy][value=holidays]');
+    await page.check('#cancel_on_delete');
+    await page.click('text=Save calendar choices');
+    await page.waitForURL(/\?saved=1$/);
+    expect(await page.isChecked('input[name=busy][value=holidays]')).toBe(true);
+    const after = (await t.http().get(`/api/integrations/${listed.id}/calendars`).set(ada.auth).expect(200)).body;
+    expect(after).toEqual(expect.arrayContaining([
+      expect.objectContaining({ calendar_id: 'holidays', is_busy_source: true, is_destination: false }),
+      expect.objectContaining({ calendar_id: 'primary-cal', is_busy_source: true, is_destination: true }),
+    ]));
+    expect((await t.http().get(`/api/integrations/${listed.id}`).set(ada.auth)).body.cancel_booking_on_delete).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/admin-calendar-settings.png`, fullPage: true });
+
+    // Microsoft is not configured on this server: said beside the buttons, nothing connected.
+    await page.goto('/admin/calendars');
+    await page.click('button:has-text("Connect Microsoft 365")');
+    await expect(page.textContent('#error-summary')).resolves.toContain('Microsoft calendar is not configured on this server');
+
+    // The REST callback's default browser landing (flows started from the API) also ends here.
+    await page.goto(`/admin/integrations?connected=${listed.id}`);
+    expect(new URL(page.url()).pathname).toBe('/admin/calendars');
+  });
+
+  it('a host connects an ICS feed, chooses its calendar, sees health, syncs, and disconnects', async () => {
+    ics.body = feed({ uid: 'dentist', start: '20270302T100000Z', end: '20270302T110000Z' });
+    expect(await tuesdaySlots()).toContain('2027-03-02T10:00:00Z');
+    await page.goto('/admin/calendars');
+
+    // Refused addresses are answered beside the field.
+    await page.fill('#ics_url', 'http://127.0.0.1:1/private.ics'); // loopback, not allow-listed
+    await page.click('button:has-text("Add feed")');
+    await expect(page.textContent('#ics_url-error')).resolves.toMatch(/not allowed: refusing to connect to a private address/);
+    expect(await page.getAttribute('#ics_url', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#ics_url', 'aria-describedby')).toContain('ics_url-error');
+    expect(await page.inputValue('#ics_url')).toBe('http://127.0.0.1:1/private.ics');
+
+    await page.fill('#ics_url', ics.url('/team/secret-token/feed.ics'));
+    await page.click('button:has-text("Add feed")');
+    await page.waitForURL(/\/admin\/calendars\?connected=/);
+    await expect(page.textContent('[role=status]')).resolves.toContain(`Connected ICS feed (127.0.0.1:${ics.port})`);
+    const row = page.locator('.connection[data-provider=ics]');
+    await expect(row.textContent()).resolves.toContain('Healthy');
+    await expect(row.textContent()).resolves.toMatch(/Last sync\s*1 Mar 2027, 12:00/);
+    await expect(page.textContent('main')).resolves.not.toContain('secret-token'); // feed paths often carry secrets
+    expect(await tuesdaySlots()).not.toContain('2027-03-02T10:00:00Z'); // the dentist blocks 10:00
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/admin-calendars.png`, fullPage: true });
+
+    // Another host's connection is not found for Ada.
+    const graces = await t.http().post('/api/integrations/ics').set(grace.auth).send({ url: ics.url('/grace.ics') }).expect(201);
+    expect((await page.goto(`/admin/calendars/${graces.body.id}`))!.status()).toBe(404);
+
+    // Choosing: the feed no longer blocks time, then does again. A feed cannot receive bookings.
+    await page.goto('/admin/calendars');
+    await row.locator('a:has-text("Settings")').click();
+    await page.waitForURL(/\/admin\/calendars\/[0-9a-f-]+$/);
+    const detail = page.url();
+    expect(await page.locator('input[name=destination]').count()).toBe(0);
+    await page.uncheck('input[name=busy]');
+    await page.click('text=Save calendar choices');
+    await page.waitForURL(/\?saved=1$/);
+    await expect(page.textContent('[role=status]')).resolves.toBe('Saved.');
+    expect(await page.isChecked('input[name=busy]')).toBe(false);
+    expect(await tuesdaySlots()).toContain('2027-03-02T10:00:00Z');
+    await page.check('input[name=busy]');
+    await page.click('text=Save calendar choices');
+    await page.waitForURL(/\?saved=1$/);
+    expect(await tuesdaySlots()).not.toContain('2027-03-02T10:00:00Z');
+
+    // Sync now picks up a new event.
+    ics.body = feed({ uid: 'dentist', start: '20270302T100000Z', end: '20270302T110000Z' }, { uid: 'gym', start: '20270302T140000Z', end: '20270302T150000Z' });
+    await page.click('button:has-text("Sync now")');
+    await page.waitForURL(/\?sync=synced$/);
+    await expect(page.textContent('[role=status]')).resolves.toContain('Synced just now.');
+    expect(await tuesdaySlots()).not.toContain('2027-03-02T14:00:00Z');
+
+    // A failing feed shows in the health section, with the error, until a sync succeeds again.
+    ics.status = 500;
+    await page.click('button:has-text("Sync now")');
+    await page.waitForURL(/\?sync=failed$/);
+    await expect(page.textContent('#error-summary')).resolves.toContain('The sync failed');
+    await expect(page.textContent('#health')).resolves.toContain('Last sync failed');
+    await expect(page.textContent('#health')).resolves.toMatch(/Last error.*500/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto('/admin/calendars');
+    await expect(row.textContent()).resolves.toContain('Last sync failed');
+    ics.status = 200;
+    await page.goto(detail);
+    await page.click('button:has-text("Sync now")');
+    await page.waitForURL(/\?sync=synced$/);
+    await expect(page.textContent('#health')).resolves.toContain('Healthy');
+
+    await page.click('button:has-text("Disconnect")');
+    await page.waitForURL(/\/admin\/calendars\?removed=1$/);
+    await expect(page.textContent('[role=status]')).resolves.toContain('connection was removed');
+    expect(await page.locator('.connection[data-provider=ics]').count()).toBe(0);
+    expect(await tuesdaySlots()).toContain('2027-03-02T10:00:00Z');
+  });
+
+  it('a host connects a CalDAV account with an app password; a wrong one is answered beside the form', async () => {
+    await radicale.makeCalendar('ada', 'work', 'Work');
+    await page.goto('/admin/calendars');
+    await page.click('button:has-text("Connect CalDAV")'); // empty
+    await expect(page.textContent('#caldav_server-error')).resolves.toContain('Enter the server address');
+    await expect(page.textContent('#caldav_password-error')).resolves.toContain('app password');
+    await page.fill('#caldav_server', radicale.url);
+    await page.fill('#caldav_username', 'ada');
+    await page.fill('#caldav_password', 'not-the-password');
+    await page.click('button:has-text("Connect CalDAV")');
+    await expect(page.textContent('#caldav-error')).resolves.toMatch(/rejected the username or password/);
+    expect(await page.inputValue('#caldav_server')).toBe(radicale.url); // kept…
+    expect(await page.inputValue('#caldav_password')).toBe(''); // …except the password
+    await expect(page.content()).resolves.not.toContain('not-the-password');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.fill('#caldav_password', 'app-password-1');
+    await page.click('button:has-text("Connect CalDAV")');
+    await page.waitForURL(/\/admin\/calendars\?connected=/);
+    await expect(page.textContent('[role=status]')).resolves.toContain(`Connected CalDAV (ada on 127.0.0.1:${radicale.proxyPort})`);
+    const row = page.locator('.connection[data-provider=caldav]');
+    await expect(row.textContent()).resolves.toContain('Healthy');
+    await row.locator('a:has-text("Settings")').click();
+    await page.waitForURL(/\/admin\/calendars\/[0-9a-f-]+$/);
+    await expect(page.textContent('form fieldset')).resolves.toContain('Work');
+    await page.click('button:has-text("Disconnect")');
+    await page.waitForURL(/removed=1/);
+    expect(await page.locator('.connection[data-provider=caldav]').count()).toBe(0);
+  });
+
+  it('webhooks: created with events, the secret shown once, a failed delivery visible, paused, resumed and deleted', async () => {
+    await page.goto('/admin/webhooks');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.locator('input[name=events]:checked').count()).toBe(3); // every event, unless the host narrows it
+    for (const box of await page.locator('input[name=events]').all()) await box.uncheck();
+    await page.click('button:has-text("Create webhook")'); // empty: both fields answered
+    await expect(page.textContent('#url-error')).resolves.toContain('Enter the full address');
+    await expect(page.textContent('#events-error')).resolves.toContain('Choose at least one event');
+    expect(await page.getAttribute('#url', 'aria-describedby')).toBe('url-error');
+    await page.fill('#url', 'http://169.254.169.254/latest/meta-data'); // cloud metadata: refused by the service
+    await page.check('input[name=events][value="invitee.created"]');
+    await page.click('button:has-text("Create webhook")');
+    await seeText('#url-error', /private, loopback or link-local/); // the same field, answered again
+    expect(await page.isChecked('input[name=events][value="invitee.created"]')).toBe(true); // answers kept
+
+    await page.fill('#url', receiver.url('/kairos-hook'));
+    await page.check('input[name=events][value="invitee.canceled"]');
+    await page.click('button:has-text("Create webhook")');
+    const secret = (await page.textContent('#webhook-secret code'))!;
+    expect(secret).toMatch(/^whsec_/);
+    const hook = page.locator('.webhook', { hasText: '/kairos-hook' });
+    await expect(hook.textContent()).resolves.toContain('invitee.created, invitee.canceled');
+    await page.goto('/admin/webhooks');
+    await expect(page.content()).resolves.not.toContain(secret); // shown once
+    await expect(hook.textContent()).resolves.toContain('No deliveries yet.');
+
+    // A booking: the endpoint answers 500, so the delivery fails and the host sees why.
+    const booked = await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: '2027-03-03T13:00:00Z', ...invitee('wh') });
+    expect(booked.status).toBe(201);
+    const deadline = Date.now() + 20_000;
+    while ((await hook.locator('tr[data-status=failed]').count()) === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      await page.reload();
+    }
+    const failed = hook.locator('tr[data-status=failed]');
+    await expect(failed.textContent()).resolves.toContain('invitee.created');
+    await expect(failed.textContent()).resolves.toContain('webhook target answered 500');
+    expect(receiver.requests).toEqual(['POST /kairos-hook']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/admin-webhooks.png`, fullPage: true });
+
+    // Retry is offered on the failed row.
+    await failed.locator('button:has-text("Retry")').click();
+    await page.waitForURL(/done=redelivered/);
+    await expect(page.textContent('[role=status]')).resolves.toContain('tried again');
+
+    // Paused: no delivery is planned for the next booking; resumed: they are again.
+    await hook.locator('button:has-text("Pause")').click();
+    await page.waitForURL(/done=disabled/);
+    await expect(hook.textContent()).resolves.toContain('paused');
+    expect((await t.http().get('/api/webhooks').set(ada.auth)).body[0].enabled).toBe(false);
+    await hook.locator('button:has-text("Resume")').click();
+    await page.waitForURL(/done=enabled/);
+    await expect(hook.textContent()).resolves.toContain('active');
+
+    // Another host cannot touch it.
+    const [{ id }] = (await t.http().get('/api/webhooks').set(ada.auth)).body;
+    await t.http().delete(`/api/webhooks/${id}`).set(grace.auth).expect(404);
+
+    await hook.locator('button:has-text("Delete")').click();
+    await page.waitForURL(/done=deleted/);
+    await expect(page.textContent('main')).resolves.toContain('No webhooks yet.');
+    expect((await t.http().get('/api/webhooks').set(ada.auth)).body).toEqual([]);
+  });
+
+  it('a paused webhook gets nothing for new bookings', async () => {
+    const created = await t.http().post('/api/webhooks').set(ada.auth).send({ url: receiver.url('/paused'), events: ['invitee.created'] }).expect(201);
+    await page.goto('/admin/webhooks');
+    await page.locator('.webhook', { hasText: '/paused' }).locator('button:has-text("Pause")').click();
+    await page.waitForURL(/done=disabled/);
+    await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: '2027-03-04T13:00:00Z', ...invitee('paused') }).expect(201);
+    // Once the booking's own confirmation mails are planned, the relay has handled the event: no webhook row.
+    const deadline = Date.now() + 15_000;
+    let planned: Array<{ channel: string }> = [];
+    while (planned.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      planned = await t.dataSource.query(
+        `SELECT d.channel FROM notification_deliveries d JOIN bookings b ON b.id = d.booking_id WHERE b.start_time = '2027-03-04T13:00:00Z'`);
+    }
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned.filter((d) => d.channel === 'webhook')).toEqual([]);
+    await t.http().delete(`/api/webhooks/${created.body.id}`).set(ada.auth).expect(200);
+  });
+
+  it('profile: a taken username is refused beside the field; name, username and zone change', async () => {
+    await page.goto('/admin/profile');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill('#username', 'grace');
+    await page.click('button:has-text("Save profile")');
+    await expect(page.textContent('#username-error')).resolves.toBe('That username is taken.');
+    expect(await page.getAttribute('#username', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#username', 'aria-describedby')).toBe('username-hint username-error');
+    await expect(page.textContent('#error-summary')).resolves.toContain('correct the highlighted fields');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/admin-profile.png`, fullPage: true });
+    await page.fill('#username', 'admin');
+    await page.click('button:has-text("Save profile")');
+    await seeText('#username-error', 'reserved');
+    await page.fill('#username', 'Not Valid');
+    await page.click('button:has-text("Save profile")');
+    await seeText('#username-error', 'lowercase letters');
+
+    await page.fill('#name', 'Ada King');
+    await page.fill('#username', 'ada-king');
+    await page.selectOption('#time_zone', 'Asia/Tokyo');
+    await page.click('button:has-text("Save profile")');
+    await page.waitForURL(/saved=profile/);
+    await expect(page.textContent('[role=status]')).resolves.toBe('Profile saved.');
+    expect(await page.inputValue('#time_zone')).toBe('Asia/Tokyo');
+    expect(await page.getAttribute('nav >> text=Public page', 'href')).toBe('/ada-king');
+    expect((await t.http().get('/api/users/me').set(ada.auth)).body).toMatchObject({ name: 'Ada King', username: 'ada-king', time_zone: 'Asia/Tokyo' });
+    await page.goto('/admin');
+    await expect(page.textContent('main')).resolves.toContain('Times in Asia/Tokyo');
+  });
+
+  it('profile: the email and the password change, each only with the current password', async () => {
+    await page.goto('/admin/profile');
+
+    // Email: the current password is required, and another account's address is refused.
+    await page.fill('#email', 'ada@lovelace.example');
+    await page.fill('#email_password', 'wrong-password');
+    await page.click('button:has-text("Change email")');
+    await expect(page.textContent('#email_password-error')).resolves.toBe('That is not your current password.');
+    expect(await page.inputValue('#email')).toBe('ada@lovelace.example');
+    await page.fill('#email', 'GRACE@example.com');
+    await page.fill('#email_password', PASSWORD);
+    await page.click('button:has-text("Change email")');
+    await expect(page.textContent('#email-error')).resolves.toBe('An account with this email already exists.');
+    await page.fill('#email', 'ada@lovelace.example');
+    await page.fill('#email_password', PASSWORD);
+    await page.click('button:has-text("Change email")');
+    await page.waitForURL(/saved=email/);
+    await expect(page.textContent('main')).resolves.toContain('Currently ada@lovelace.example');
+
+    // Password: the current one is checked, the new one typed twice.
+    await page.fill('#current_password', 'not-it-at-all');
+    await page.fill('#new_password', 'a-new-long-passphrase');
+    await page.fill('#confirm_password', 'a-new-long-passphrase');
+    await page.click('button:has-text("Change password")');
+    await expect(page.textContent('#current_password-error')).resolves.toBe('That is not your current password.');
+    await page.fill('#current_password', PASSWORD);
+    await page.fill('#new_password', 'a-new-long-passphrase');
+    await page.fill('#confirm_password', 'a-new-long-passphrasX');
+    await page.click('button:has-text("Change password")');
+    await expect(page.textContent('#confirm_password-error')).resolves.toBe('The two new passwords differ.');
+    await page.fill('#current_password', PASSWORD);
+    await page.fill('#new_password', 'a-new-long-passphrase');
+    await page.fill('#confirm_password', 'a-new-long-passphrase');
+    await page.click('button:has-text("Change password")');
+    await page.waitForURL(/saved=password/);
+    await expect(page.textContent('[role=status]')).resolves.toBe('Your password was changed.');
+
+    // The old credentials no longer work; the new ones do.
+    await page.click('text=Log out');
+    await page.waitForURL(/\/admin\/login/);
+    await logIn('ada@example.com', PASSWORD);
+    await expect(page.textContent('#error-summary')).resolves.toContain('incorrect');
+    await logIn('ada@lovelace.example', 'a-new-long-passphrase');
+    await page.waitForURL(/\/admin$/);
+  });
+
+  it('GDPR: the host downloads their data as JSON, then deletes the account and is logged out', async () => {
+    await page.goto('/admin/profile');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download my data')]);
+    expect(download.suggestedFilename()).toBe('kairos-export.json');
+    const data = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(data).toMatchObject({ format: 'kairos-export/1', user: { id: ada.id, username: 'ada-king', email: 'ada@lovelace.example' } });
+    expect(data.meeting_types).toHaveLength(1);
+    expect(data.bookings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(data)).not.toMatch(/password_hash|secret_enc|whsec_/);
+
+    // The confirmation must be the username.
+    await page.fill('#confirm', 'ada');
+    await page.click('button:has-text("Delete my account")');
+    await expect(page.textContent('#confirm-error')).resolves.toContain('Type your username, ada-king, to confirm.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill('#confirm', 'ada-king');
+    await page.click('button:has-text("Delete my account")');
+    await page.waitForURL(/\/admin\/login\?deleted=1$/);
+    await expect(page.textContent('[role=status]')).resolves.toContain('Your account and its data were deleted.');
+    expect((await context.cookies()).find((c) => c.name === 'kairos_session')).toBeUndefined();
+    await page.goto('/admin/profile');
+    await page.waitForURL(/\/admin\/login\?next=/);
+    await logIn('ada@lovelace.example', 'a-new-long-passphrase');
+    await expect(page.textContent('#error-summary')).resolves.toContain('incorrect');
+    await t.http().get(`/api/users/${ada.id}`).expect(404);
+    expect((await t.http().get('/api/users/me').set(grace.auth).expect(200)).body.username).toBe('grace'); // others untouched
+  });
+});
