@@ -102,7 +102,12 @@ describe('operations: rate limits across instances (e2e)', () => {
 describe('operations: metrics, headers, CORS (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ now: NOW, env: { CORS_ORIGINS: 'https://app.example.com', OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0' } });
+    t = await startTestApp({ now: NOW, env: {
+      CORS_ORIGINS: 'https://app.example.com', OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0',
+      // Nothing listens there: a confirmation either waits for its first attempt or for its retry on the pinned
+      // clock, so "pending" is deterministic however fast the worker runs.
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    } });
   });
   afterAll(() => t.close());
 
