@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isRetryableTransactionError } from './pg-errors.js';
 
 export interface SerializableOptions {
@@ -8,6 +8,12 @@ export interface SerializableOptions {
   retryOn?: (error: unknown) => boolean;
   /** Called before each retry, for metrics. */
   onRetry?: (error: unknown, attempt: number) => void;
+  /**
+   * Keys (e.g. `host:<id>`) to take as session advisory locks BEFORE the transaction begins, so transactions that
+   * touch the same rows run one after another instead of failing each other with 40001 and retrying. They are not
+   * the guarantee (the serializable re-check and the exclusion constraint are); they turn retries into a short wait.
+   */
+  serializeOn?: string[];
 }
 
 export class SerializationRetriesExhaustedError extends Error {
@@ -26,12 +32,40 @@ export async function runSerializable<T>(
   work: (manager: EntityManager, attempt: number) => Promise<T>,
   options: SerializableOptions = {},
 ): Promise<T> {
+  const keys = [...new Set(options.serializeOn ?? [])].sort(); // one order everywhere: no lock cycles
+  const runner = dataSource.createQueryRunner('master');
+  await runner.connect();
+  try {
+    // Taken before BEGIN: a serializable snapshot is fixed at the transaction's first statement, so a lock taken
+    // inside it would wait and then still read from before the previous holder's commit.
+    for (const key of keys) await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    try {
+      return await attemptAll(runner, work, options);
+    } finally {
+      if (keys.length > 0) {
+        await runner.query('SELECT pg_advisory_unlock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [keys]);
+      }
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+async function attemptAll<T>(
+  runner: QueryRunner,
+  work: (manager: EntityManager, attempt: number) => Promise<T>,
+  options: SerializableOptions,
+): Promise<T> {
   const attempts = options.attempts ?? 8;
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      return await dataSource.transaction('SERIALIZABLE', (manager) => work(manager, attempt));
+      await runner.startTransaction('SERIALIZABLE');
+      const result = await work(runner.manager, attempt);
+      await runner.commitTransaction();
+      return result;
     } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
       const retryable = isRetryableTransactionError(error) || (options.retryOn?.(error) ?? false);
       if (!retryable) throw error;
       lastError = error;

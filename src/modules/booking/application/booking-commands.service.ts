@@ -118,7 +118,7 @@ export class BookingCommands {
           }
           return { booking, invitee, hostIds, replayed: false };
         },
-        this.retryPolicy(),
+        this.retryPolicy(type),
       );
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
@@ -192,7 +192,7 @@ export class BookingCommands {
         const invitee = actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : (moving[0] ? { ...moving[0], booking_id: target.id } : null);
         return { booking: target, invitee, hostIds, replayed: false };
       },
-      this.retryPolicy(),
+      this.retryPolicy(type),
     );
     await this.versions.bump(affected);
     return result;
@@ -258,7 +258,7 @@ export class BookingCommands {
         await this.bookings.insertHold(manager, { meetingTypeId: type.id, hostIds, start, end: new Date(slot.end), tokenHash: sha256(token), expiresAt });
         return { token, expiresAt, hostIds };
       },
-      this.retryPolicy(),
+      this.retryPolicy(type),
     );
     await this.versions.bump(result.hostIds);
     return result;
@@ -281,8 +281,10 @@ export class BookingCommands {
     return type;
   }
 
-  private retryPolicy() {
+  /** Bookings of the same hosts wait for each other (advisory locks) rather than fail each other and retry. */
+  private retryPolicy(type: MeetingTypeSnapshot) {
     return {
+      serializeOn: type.hosts.map((h) => `host:${h.userId}`),
       attempts: 12,
       retryOn: (error: unknown) => sqlState(error) === PG_EXCLUSION_VIOLATION,
       onRetry: () => this.metrics.retried(),

@@ -1,4 +1,4 @@
-import { localParts, offsetMinutes } from './format-time.js';
+import { offsetMinutes } from './format-time.js';
 
 const DAY = 86_400_000;
 
@@ -45,7 +45,25 @@ const icalLocal = (instant: Date, offsetMin: number) => {
  * changes cannot be misrepresented). A zone without transitions in that window gets a single STANDARD observance.
  */
 export function buildVTimezone(zone: string, around: Date): string {
-  const year = localParts(around, 'UTC').year;
+  const year = around.getUTCFullYear();
+  const key = `${zone}|${year}`;
+  let text = built.get(key);
+  if (text === undefined) {
+    text = vtimezoneForYear(zone, year, around);
+    if (built.size >= MAX_BUILT) built.clear();
+    built.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * The scan costs about a thousand Intl calls; every invitation and update of a booking would repeat it. The text
+ * depends only on the zone and the year (the zone data is fixed for the process's lifetime), so it is kept.
+ */
+const built = new Map<string, string>();
+const MAX_BUILT = 2_000;
+
+function vtimezoneForYear(zone: string, year: number, around: Date): string {
   const from = new Date(Date.UTC(year - 1, 0, 1));
   const to = new Date(Date.UTC(year + 2, 0, 1));
   const transitions = zoneTransitions(zone, from, to);
