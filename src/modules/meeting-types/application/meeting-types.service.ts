@@ -92,10 +92,9 @@ export class MeetingTypesService {
 
   /** Any meeting type by id (active or not); callers decide what to expose. */
   async findSnapshot(id: string, manager?: EntityManager): Promise<MeetingTypeSnapshot | null> {
-    const type = await (manager ?? this.dataSource.manager).findOneBy(MeetingTypeEntity, { id });
-    if (!type) return null;
-    const hosts = await (manager ?? this.dataSource.manager).find(MeetingTypeHostEntity, { where: { meetingTypeId: id } });
-    return toSnapshot(type, hosts);
+    const m = manager ?? this.dataSource.manager;
+    const type = await m.findOneBy(MeetingTypeEntity, { id });
+    return type ? toSnapshot(type, await this.hostRowsOf(type, m)) : null;
   }
 
   /** An active meeting type by its public address. Secret types are reachable here by direct link. */
@@ -105,7 +104,12 @@ export class MeetingTypesService {
     const m = manager ?? this.dataSource.manager;
     const type = await m.findOneBy(MeetingTypeEntity, { userId: owner.id, slug: slug.toLowerCase(), isActive: true });
     if (!type) return null;
-    return toSnapshot(type, await m.find(MeetingTypeHostEntity, { where: { meetingTypeId: type.id } }));
+    return toSnapshot(type, await this.hostRowsOf(type, m));
+  }
+
+  /** Only team kinds have host rows; a one-on-one or group type is hosted by its owner (no query for those). */
+  private hostRowsOf(type: MeetingTypeEntity, m: EntityManager): Promise<MeetingTypeHostEntity[]> {
+    return TEAM_KINDS.includes(type.kind) ? m.find(MeetingTypeHostEntity, { where: { meetingTypeId: type.id } }) : Promise.resolve([]);
   }
 
   /** The types listed on a host's booking page: active and not secret. */
