@@ -1,5 +1,6 @@
 import { TeamsService } from '../src/modules/teams/application/teams.service.js';
 import { createHost, type TestHost } from './support/factories.js';
+import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const NOW = '2027-03-01T12:00:00.000Z';
@@ -163,6 +164,25 @@ describe('teams (e2e)', () => {
     const view = await t.http().get(`/api/teams/${team.id}`).set(admin.auth).expect(200);
     expect(view.body.members.map((m: { user_id: string }) => m.user_id)).toEqual([admin.id]);
     await t.http().delete(`/api/teams/${team.id}/members/not-a-uuid`).set(admin.auth).expect(400);
+  });
+
+  it('a removed member stops hosting the team\'s meeting types: no longer offered or assigned', async () => {
+    const admin = await createHost(t, { time_zone: 'UTC' });
+    const bob = await createHost(t, { time_zone: 'UTC' });
+    const team = await createTeam(admin);
+    await accept(bob, (await invite(admin, team.id, bob.email)).token).expect(200);
+    // Bob alone works on Tuesdays, so Tuesday slots exist only through him.
+    await setWeeklyHours(t, admin, 'UTC', [{ day_of_week: 1, start_time: '09:00', end_time: '17:00' }]);
+    await setWeeklyHours(t, bob, 'UTC', [{ day_of_week: 2, start_time: '09:00', end_time: '17:00' }]);
+    const type = await createMeetingType(t, admin, { kind: 'round_robin', team_id: team.id, host_ids: [admin.id, bob.id] });
+    const tuesday = () => t.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date: '2027-03-02', timezone: 'UTC' }).expect(200);
+    expect((await tuesday()).body.slots.length).toBeGreaterThan(0); // cached with Bob in it
+
+    await t.http().delete(`/api/teams/${team.id}/members/${bob.id}`).set(admin.auth).expect(204);
+    const after = await t.http().get(`/api/meeting-types/${type.id}`).set(admin.auth).expect(200);
+    expect(JSON.stringify(after.body)).not.toContain(bob.id);
+    expect((await tuesday()).body.slots).toEqual([]);
+    await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(1) }).expect(409);
   });
 
   it('documents the endpoints in the OpenAPI document', async () => {

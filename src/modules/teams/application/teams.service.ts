@@ -138,8 +138,9 @@ export class TeamsService {
   }
 
   /**
-   * Removes a member (admins; any member may remove themself). A team keeps at least one admin. The removed host's
-   * cached slots are invalidated because team meeting types may have counted on them.
+   * Removes a member (admins; any member may remove themself). A team keeps at least one admin. The member stops
+   * hosting the team's meeting types (existing bookings stay theirs), and their version bump invalidates the cached
+   * slots that counted on them.
    */
   async removeMember(callerId: string, teamId: string, userId: string): Promise<void> {
     const membership = await this.requireMembership(callerId, teamId);
@@ -159,6 +160,12 @@ export class TeamsService {
         throw invalid('a team needs at least one admin: make another member an admin before removing the last one');
       }
       await m.delete(TeamMemberEntity, { teamId, userId });
+      // Hosts of team meeting types are members who agreed: someone who left is offered and assigned no more.
+      await m.query(
+        `DELETE FROM meeting_type_hosts h USING meeting_types t
+          WHERE h.meeting_type_id = t.id AND t.team_id = $1 AND h.user_id = $2`,
+        [teamId, userId],
+      );
     });
     await this.versions.bump([userId]);
   }
