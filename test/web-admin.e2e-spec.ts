@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
 import { launchBrowser, seriousViolations } from './support/browser.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { RadicaleServer } from './support/radicale.js';
@@ -141,6 +142,14 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     return res.body.slots.map((s: { start_time: string }) => s.start_time) as string[];
   };
 
+  /** Books Ada's one-hour type, lets the relay handle the booking (calendar writer, notifications), and returns the calendar events written. */
+  const bookAndDrain = async (start: string, name: string) => {
+    const booking = (await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(name) }).expect(201)).body;
+    await t.app.get(OutboxRelay).drain();
+    const links = (await t.http().get(`/api/integrations/bookings/${booking.id}/events`).set(ada.auth).expect(200)).body;
+    return { booking, links: links as Array<{ integration_id: string; calendar_id: string; external_event_id: string; status: string }> };
+  };
+
   it('the nav reaches every admin page, and the new pages refuse posts without the CSRF token', async () => {
     await page.goto('/admin');
     for (const [label, path] of [['Calendars', '/admin/calendars'], ['Webhooks', '/admin/webhooks'], ['Profile', '/admin/profile'], ['API keys', '/admin/api-keys']]) {
@@ -148,7 +157,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
       await page.waitForURL(new RegExp(`${path}$`));
       expect(await page.getAttribute(`nav a[href="${path}"]`, 'aria-current')).toBe('page');
     }
-    for (const path of ['/admin/calendars/ics', '/admin/webhooks', '/admin/profile', '/admin/profile/delete', '/admin/calendars/connect/google']) {
+    for (const path of ['/admin/calendars/ics', '/admin/webhooks', '/admin/profile', '/admin/profile/delete', '/admin/calendars/connect/google', '/admin/calendars/feed/reset']) {
       const res = await page.request.post(path, { form: { url: ics.url('/x.ics'), confirm: 'ada' }, maxRedirects: 0 });
       expect(res.status()).toBe(403);
     }
@@ -275,8 +284,8 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     expect(await tuesdaySlots()).toContain('2027-03-02T10:00:00Z');
   });
 
-  it('a host connects a CalDAV account with an app password; a wrong one is answered beside the form', async () => {
-    await radicale.makeCalendar('ada', 'work', 'Work');
+  it('a host connects a CalDAV account with an app password (a wrong one is answered beside the form) and has bookings added to it', async () => {
+    const work = await radicale.makeCalendar('ada', 'work', 'Work');
     await page.goto('/admin/calendars');
     await page.click('button:has-text("Connect CalDAV")'); // empty
     await expect(page.textContent('#caldav_server-error')).resolves.toContain('Enter the server address');
@@ -300,9 +309,124 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await row.locator('a:has-text("Settings")').click();
     await page.waitForURL(/\/admin\/calendars\/[0-9a-f-]+$/);
     await expect(page.textContent('form fieldset')).resolves.toContain('Work');
+    const caldavId = page.url().split('/').pop()!;
+
+    // CalDAV calendars can receive bookings: choosing Work replaces Google's primary calendar as the default.
+    expect(await page.isChecked(`input[name=destination][value="${work}"]`)).toBe(false);
+    expect(await page.isChecked('#destination_none')).toBe(true);
+    await page.check(`input[name=destination][value="${work}"]`);
+    await page.click('text=Save calendar choices');
+    await page.waitForURL(/\?saved=1$/);
+    expect(await page.isChecked(`input[name=destination][value="${work}"]`)).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await t.http().get(`/api/integrations/${caldavId}/calendars`).set(ada.auth).expect(200)).body)
+      .toEqual([expect.objectContaining({ calendar_id: work, is_destination: true })]);
+    const [googleConnection] = (await t.http().get('/api/integrations').set(ada.auth).expect(200)).body.filter((i: { provider: string }) => i.provider === 'google');
+    expect((await t.http().get(`/api/integrations/${googleConnection.id}/calendars`).set(ada.auth).expect(200)).body
+      .every((c: { is_destination: boolean }) => !c.is_destination)).toBe(true);
+
+    // A booking lands in Radicale.
+    const { booking, links } = await bookAndDrain('2027-03-02T11:00:00Z', 'dav');
+    expect(links).toEqual([expect.objectContaining({ integration_id: caldavId, calendar_id: work, status: 'synced' })]);
+    const objects = await radicale.objects('ada', 'work');
+    expect([...objects.keys()]).toEqual([`kairos-${booking.id}`]);
+    expect(objects.get(`kairos-${booking.id}`)).toContain('Invitee dav');
+
     await page.click('button:has-text("Disconnect")');
     await page.waitForURL(/removed=1/);
     expect(await page.locator('.connection[data-provider=caldav]').count()).toBe(0);
+  });
+
+  it('meeting type editor: bookings of one type can go to a chosen calendar instead of the default one', async () => {
+    // No default destination is left (the CalDAV calendar that had it was disconnected): only the override writes.
+    const [connection] = (await t.http().get('/api/integrations').set(ada.auth).expect(200)).body;
+    const calendars = (await t.http().get(`/api/integrations/${connection.id}/calendars`).set(ada.auth).expect(200)).body;
+    expect(calendars.every((c: { is_destination: boolean }) => !c.is_destination)).toBe(true);
+    const [primary] = await t.dataSource.query(`SELECT id FROM calendar_selections WHERE integration_id = $1 AND calendar_id = 'primary-cal'`, [connection.id]);
+
+    await page.goto(`/admin/meeting-types/${typeId}`);
+    const options = await page.locator('#destination option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    // Writable calendars only: not Google's read-only Holidays, not Grace's feed.
+    expect(options).toEqual([['', 'My default calendar'], [primary.id, 'Ada · Google Calendar (ada@gmail.test)']]);
+    expect(await page.inputValue('#destination')).toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A calendar that is not one of the listed ones is refused beside the field, and nothing is saved.
+    await page.locator('#destination').evaluate((select, value) => {
+      const s = select as HTMLSelectElement;
+      s.add(new Option('forged', value));
+      s.value = value;
+    }, '00000000-0000-4000-8000-000000000000');
+    await page.fill('#name', 'Renamed while forging');
+    await page.click('button:has-text("Save meeting type")');
+    await expect(page.textContent('#destination-error')).resolves.toContain('Choose one of the calendars listed');
+    expect(await page.getAttribute('#destination', 'aria-invalid')).toBe('true');
+    expect((await t.http().get(`/api/meeting-types/${typeId}`).set(ada.auth).expect(200)).body.name).not.toBe('Renamed while forging');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.goto(`/admin/meeting-types/${typeId}`);
+    await page.selectOption('#destination', primary.id);
+    await page.click('button:has-text("Save meeting type")');
+    await page.waitForURL(/\/admin\/meeting-types\?saved=1$/);
+    await page.goto(`/admin/meeting-types/${typeId}`);
+    expect(await page.inputValue('#destination')).toBe(primary.id);
+
+    const { links } = await bookAndDrain('2027-03-02T14:00:00Z', 'typed');
+    expect(links).toEqual([expect.objectContaining({ integration_id: connection.id, calendar_id: 'primary-cal', status: 'synced' })]);
+    expect(google.event('primary-cal', links[0].external_event_id)).toMatchObject({ status: 'confirmed', summary: expect.stringContaining('Invitee typed') });
+
+    // Back to the default (none): the override is gone and the next booking is written nowhere.
+    await page.selectOption('#destination', '');
+    await page.click('button:has-text("Save meeting type")');
+    await page.waitForURL(/\?saved=1$/);
+    expect(await t.dataSource.query(`SELECT 1 FROM calendar_destination_overrides WHERE meeting_type_id = $1`, [typeId])).toEqual([]);
+    const untyped = await bookAndDrain('2027-03-02T15:00:00Z', 'untyped');
+    expect(untyped.links).toEqual([]);
+  });
+
+  it('the private feed of bookings: shown with a copy button, readable over plain HTTP, and reset', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.goto('/admin/calendars');
+    const url = await page.inputValue('#feed_url');
+    expect(url).toMatch(new RegExp(`^${base}/feeds/kcf_[A-Za-z0-9_-]{43}\\.ics$`));
+    expect((await t.http().get('/api/integrations/export').set(ada.auth).expect(200)).body.url).toBe(url);
+    expect(await page.getAttribute('#feed_url', 'readonly')).not.toBeNull();
+    await expect(page.textContent('#feed')).resolves.toMatch(/Google Calendar.*From URL.*Apple Calendar.*New Calendar Subscription.*Outlook.*Subscribe from web/s);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.click('button:has-text("Copy link")');
+    await seeText('[data-copy-status=feed_url]', 'Copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+
+    // A subscribing calendar app: plain HTTP, no session. The bookings made above are in it.
+    const [dav] = await t.dataSource.query(`SELECT ical_uid FROM bookings WHERE start_time = '2027-03-02T11:00:00Z'`);
+    const read = async (feedUrl: string) => {
+      const res = await fetch(feedUrl);
+      return { status: res.status, type: res.headers.get('content-type'), body: (await res.text()).replace(/\r\n[ \t]/g, '') };
+    };
+    const before = await read(url);
+    expect(before).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/calendar/) });
+    const vevents = (body: string) => body.split('BEGIN:VEVENT\r\n').slice(1).map((e) => e.slice(0, e.indexOf('END:VEVENT')));
+    expect(vevents(before.body).find((e) => e.includes(`UID:${dav.ical_uid}\r\n`))).toContain('Invitee dav');
+
+    // Without JavaScript the copy button stays hidden; the address is still there to select.
+    const plain = await browser.newContext({ baseURL: base, javaScriptEnabled: false, storageState: await context.storageState() });
+    const plainPage = await plain.newPage();
+    await plainPage.goto('/admin/calendars');
+    expect(await plainPage.inputValue('#feed_url')).toBe(url);
+    expect(await plainPage.isHidden('button:has-text("Copy link")')).toBe(true);
+    await plain.close();
+
+    await page.click('button:has-text("Reset link")');
+    await page.waitForURL(/\/admin\/calendars\?feed=reset#feed$/);
+    await expect(page.textContent('#feed .alert')).resolves.toContain('The old link no longer works');
+    const next = await page.inputValue('#feed_url');
+    expect(next).not.toBe(url);
+    expect((await read(url)).status).toBe(404);
+    const after = await read(next);
+    expect(after.status).toBe(200);
+    expect(vevents(after.body).some((e) => e.includes(`UID:${dav.ical_uid}\r\n`))).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('webhooks: created with events, the secret shown once, a failed delivery visible, paused, resumed and deleted', async () => {

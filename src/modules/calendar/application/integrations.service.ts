@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
@@ -251,28 +251,59 @@ export class IntegrationsService {
     return this.calendars(userId, id);
   }
 
-  /** Per meeting type: the calendar that receives its bookings for this host (null clears the override). */
-  async setMeetingTypeDestination(userId: string, meetingTypeId: string, choice: { integration_id: string; calendar_id: string } | null) {
-    const [visible] = await this.dataSource.query(
-      `SELECT 1 FROM meeting_types mt WHERE mt.id = $1
-          AND (mt.user_id = $2 OR EXISTS (SELECT 1 FROM meeting_type_hosts h WHERE h.meeting_type_id = mt.id AND h.user_id = $2))`,
+  /** Whether calendars of this kind of connection can receive bookings (Google, Microsoft and CalDAV; not ICS feeds). */
+  canReceiveBookings(provider: string): boolean {
+    return this.sources.canWrite(provider);
+  }
+
+  /** Every calendar of the host's connections that can receive bookings, connection by connection. */
+  async writableCalendars(userId: string): Promise<Array<{ integration: CalendarIntegrationEntity; calendar: CalendarSelectionEntity }>> {
+    const integrations = (await this.list(userId)).filter((i) => this.sources.canWrite(i.provider));
+    if (integrations.length === 0) return [];
+    const calendars = await this.selections.find({
+      where: { integrationId: In(integrations.map((i) => i.id)), readOnly: false },
+      order: { isPrimary: 'DESC', name: 'ASC' },
+    });
+    return integrations.flatMap((integration) => calendars.filter((c) => c.integrationId === integration.id).map((calendar) => ({ integration, calendar })));
+  }
+
+  /** The calendar this host's bookings of the meeting type go to, or null when the host's default destination applies. */
+  async meetingTypeDestination(userId: string, meetingTypeId: string): Promise<CalendarSelectionEntity | null> {
+    await this.assertMeetingTypeVisible(userId, meetingTypeId);
+    const [override] = await this.dataSource.query(
+      `SELECT selection_id FROM calendar_destination_overrides WHERE meeting_type_id = $1 AND user_id = $2`,
       [meetingTypeId, userId],
     );
-    if (!visible) throw notFound('meeting type');
+    return override ? this.selections.findOneBy({ id: override.selection_id }) : null;
+  }
+
+  /** Per meeting type: the calendar that receives its bookings for this host (null clears the override). */
+  async setMeetingTypeDestination(userId: string, meetingTypeId: string, choice: { integration_id: string; calendar_id: string } | null) {
+    await this.assertMeetingTypeVisible(userId, meetingTypeId);
     if (!choice) {
       await this.dataSource.query(`DELETE FROM calendar_destination_overrides WHERE meeting_type_id = $1 AND user_id = $2`, [meetingTypeId, userId]);
       return null;
     }
-    await this.get(userId, choice.integration_id);
+    const integration = await this.get(userId, choice.integration_id);
     const selection = await this.selections.findOneBy({ integrationId: choice.integration_id, calendarId: choice.calendar_id });
     if (!selection) throw invalid('calendar_id is not a calendar of this connection');
-    if (selection.readOnly) throw invalid('that calendar is read-only and cannot receive bookings');
+    if (selection.readOnly || !this.sources.canWrite(integration.provider)) throw invalid('that calendar is read-only and cannot receive bookings');
     await this.dataSource.query(
       `INSERT INTO calendar_destination_overrides (meeting_type_id, user_id, selection_id) VALUES ($1, $2, $3)
        ON CONFLICT (meeting_type_id, user_id) DO UPDATE SET selection_id = EXCLUDED.selection_id`,
       [meetingTypeId, userId, selection.id],
     );
     return selection;
+  }
+
+  /** The owner of the meeting type or one of its hosts; anyone else gets 404. */
+  private async assertMeetingTypeVisible(userId: string, meetingTypeId: string): Promise<void> {
+    const [visible] = await this.dataSource.query(
+      `SELECT 1 FROM meeting_types mt WHERE mt.id = $1
+          AND (mt.user_id = $2 OR EXISTS (SELECT 1 FROM meeting_type_hosts h WHERE h.meeting_type_id = mt.id AND h.user_id = $2))`,
+      [meetingTypeId, userId],
+    );
+    if (!visible) throw notFound('meeting type');
   }
 
   async remove(userId: string, id: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
+import { CalendarExportFeeds } from '../../calendar/application/calendar-export.service.js';
 import { IntegrationsService, type CalendarChoice, type OAuthProvider } from '../../calendar/application/integrations.service.js';
 import type { CalendarIntegrationEntity } from '../../calendar/infrastructure/calendar-integration.entity.js';
 import type { CalendarSelectionEntity } from '../../calendar/infrastructure/calendar-selection.entity.js';
@@ -10,15 +11,11 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
+import { accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
 import { formatDateTime } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
-const PROVIDER_LABELS: Record<string, string> = {
-  google: 'Google Calendar', microsoft: 'Microsoft 365', ics: 'ICS feed', caldav: 'CalDAV',
-};
-/** Providers Kairos can write bookings to (ICS feeds and CalDAV are read-only for now). */
-const WRITABLE = new Set(['google', 'microsoft']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SYNC_NOTICES: Record<string, { ok: boolean; text: string }> = {
@@ -30,8 +27,9 @@ const SYNC_NOTICES: Record<string, { ok: boolean; text: string }> = {
 };
 
 /**
- * Calendar connections in the admin: health, connecting (OAuth, CalDAV, ICS feed), choosing calendars, sync and disconnect.
- * Everything goes through IntegrationsService, the same service the REST API uses.
+ * Calendar connections in the admin: health, connecting (OAuth, CalDAV, ICS feed), choosing calendars, sync and
+ * disconnect; and the host's private feed of their bookings. Everything goes through the calendar module's services,
+ * the same ones the REST API uses.
  */
 @ApiExcludeController()
 @UseFilters(WebExceptionFilter)
@@ -41,6 +39,7 @@ export class AdminCalendarsController {
     private readonly pages: AdminPages,
     private readonly views: WebViews,
     private readonly integrations: IntegrationsService,
+    private readonly exportFeeds: CalendarExportFeeds,
     private readonly clock: Clock,
   ) {}
 
@@ -53,15 +52,15 @@ export class AdminCalendarsController {
 
   @Get('calendars')
   async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response,
-    @Query('connected') connected?: string, @Query('error') error?: string, @Query('removed') removed?: string) {
+    @Query('connected') connected?: string, @Query('error') error?: string, @Query('removed') removed?: string, @Query('feed') feed?: string) {
     let notice: string | null = null;
     if (one(connected) && UUID.test(one(connected))) {
       const found = (await this.integrations.list(caller.id)).find((i) => i.id === one(connected));
-      if (found) notice = `Connected ${this.labelOf(found)}. Choose which of its calendars count below.`;
+      if (found) notice = `Connected ${connectionLabel(found)}. Choose which of its calendars count below.`;
     }
     if (one(removed)) notice = 'The connection was removed; its events no longer block your availability.';
     const summary = one(error) ? `Connecting failed: ${sentence(one(error).slice(0, 300))}` : null;
-    res.type('html').send(await this.listPage(caller, req, res, {}, {}, summary, notice));
+    res.type('html').send(await this.listPage(caller, req, res, {}, {}, summary, notice, one(feed) === 'reset'));
   }
 
   @Post('calendars/connect/:provider')
@@ -119,6 +118,13 @@ export class AdminCalendarsController {
     res.status(400).type('html').send(await this.listPage(caller, req, res, v, errors, 'The CalDAV account was not connected: please correct the highlighted fields.', null));
   }
 
+  /** A new private feed URL; the old one answers 404 from now on (for a link that was shared by mistake). */
+  @Post('calendars/feed/reset')
+  async resetFeed(@CurrentUser() caller: AuthenticatedUser, @Res() res: Response) {
+    await this.exportFeeds.rotate(caller.id);
+    res.redirect(303, '/admin/calendars?feed=reset#feed');
+  }
+
   @Get('calendars/:id')
   async detail(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Res() res: Response,
     @Query('sync') sync?: string, @Query('saved') saved?: string) {
@@ -137,7 +143,7 @@ export class AdminCalendarsController {
     const errors: Errors = {};
     const known = new Set(calendars.map((c) => c.calendarId));
     if ([...busy].some((b) => !known.has(b))) errors.busy = 'Choose among the calendars listed.';
-    const writable = WRITABLE.has(integration.provider);
+    const writable = this.integrations.canReceiveBookings(integration.provider);
     if (destination && !writable) errors.destination = 'Bookings cannot be written to this kind of calendar.';
     else if (destination && !known.has(destination)) errors.destination = 'Choose one of the calendars listed, or none.';
     else if (destination && calendars.find((c) => c.calendarId === destination)!.readOnly) errors.destination = 'That calendar is read-only; choose one you can write to.';
@@ -181,12 +187,14 @@ export class AdminCalendarsController {
 
   // --- view models -----------------------------------------------------------------------------------------------
 
-  private async listPage(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null) {
+  private async listPage(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null, feedReset = false) {
     const ctx = await this.pages.context(caller, req, res, 'Calendars', 'calendars');
     const connections = await this.integrations.list(caller.id);
+    const feed = await this.exportFeeds.feedUrl(caller.id); // created on the first visit, as GET /api/integrations/export does
     return this.views.render('admin/calendars', {
       ...ctx,
       connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone), href: `/admin/calendars/${i.id}` })),
+      feed: { url: feed.url, since: formatDateTime(feed.rotatedAt, ctx.me.zone), reset: feedReset },
       values, errors,
       errorSummary: summary,
       notice,
@@ -196,10 +204,10 @@ export class AdminCalendarsController {
   private async detailPage(caller: AuthenticatedUser, req: WebRequest, res: Response, id: string, body: Form | null, errors: Errors, summary: string | null, notice: string | null) {
     const integration = await this.integrations.get(caller.id, id);
     const calendars = await this.integrations.calendars(caller.id, id);
-    const ctx = await this.pages.context(caller, req, res, `${PROVIDER_LABELS[integration.provider] ?? integration.provider} connection`, 'calendars');
+    const ctx = await this.pages.context(caller, req, res, `${providerLabel(integration.provider)} connection`, 'calendars');
     const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
     const destination = body ? one(body.destination) : calendars.find((c) => c.isDestination)?.calendarId ?? '';
-    const writable = WRITABLE.has(integration.provider);
+    const writable = this.integrations.canReceiveBookings(integration.provider);
     const row = (c: CalendarSelectionEntity, i: number) => ({
       i, value: c.calendarId, name: c.name || c.calendarId, primary: c.isPrimary, readOnly: c.readOnly,
       busy: busy.has(c.calendarId), destination: destination === c.calendarId,
@@ -227,9 +235,9 @@ export class AdminCalendarsController {
     const oauth = i.provider === 'google' || i.provider === 'microsoft';
     return {
       provider: i.provider,
-      label: this.labelOf(i),
-      providerLabel: PROVIDER_LABELS[i.provider] ?? i.provider,
-      account: this.accountOf(i),
+      label: connectionLabel(i),
+      providerLabel: providerLabel(i.provider),
+      account: accountOf(i),
       state,
       healthy: state === 'Healthy',
       broken: i.status === 'broken',
@@ -241,29 +249,5 @@ export class AdminCalendarsController {
       tokenExpired: oauth && i.tokenExpiresAt !== null && i.tokenExpiresAt <= now,
       nextSync: rateLimited ? formatDateTime(i.nextSyncAt!, zone) : null,
     };
-  }
-
-  private labelOf(i: CalendarIntegrationEntity): string {
-    return `${PROVIDER_LABELS[i.provider] ?? i.provider} (${this.accountOf(i)})`;
-  }
-
-  /** The account, or for feeds and servers only the origin: feed URLs often carry a secret in the path. */
-  private accountOf(i: CalendarIntegrationEntity): string {
-    if (i.accountEmail) return i.accountEmail;
-    if (i.provider === 'caldav' && i.username && i.serverUrl) {
-      try {
-        return `${i.username} on ${new URL(i.serverUrl).host}`;
-      } catch {
-        return i.username;
-      }
-    }
-    if (i.serverUrl) {
-      try {
-        return new URL(i.serverUrl).host;
-      } catch {
-        return 'feed';
-      }
-    }
-    return i.username ?? 'account';
   }
 }

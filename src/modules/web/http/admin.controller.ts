@@ -8,6 +8,7 @@ import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { SchedulesService, type OverrideInput, type RuleInput } from '../../availability/application/schedules.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import { IntegrationsService } from '../../calendar/application/integrations.service.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
@@ -18,6 +19,7 @@ import type { MeetingTypeChanges, QuestionInput } from '../../meeting-types/doma
 import { type AdminSection, AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { type PageContext, WebViews } from '../application/web-views.js';
+import { connectionLabel } from '../domain/calendar-labels.js';
 import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
@@ -66,6 +68,7 @@ export class AdminController {
     private readonly queries: BookingQueries,
     private readonly apiKeyService: ApiKeysService,
     private readonly pages: AdminPages,
+    private readonly integrations: IntegrationsService,
   ) {}
 
   // --- sessions ------------------------------------------------------------------------------------------------
@@ -213,10 +216,18 @@ export class AdminController {
 
   private async saveType(caller: AuthenticatedUser, req: WebRequest, res: Response, current: MeetingTypeSnapshot | null, body: Form) {
     const { changes, errors } = parseTypeForm(body);
+    // The calendar choice is only on the page when the host has calendars that can receive bookings.
+    const destinationGiven = body.destination !== undefined;
+    let destination: { integration_id: string; calendar_id: string } | null = null;
+    if (destinationGiven && one(body.destination)) {
+      const found = (await this.integrations.writableCalendars(caller.id)).find((c) => c.calendar.id === one(body.destination));
+      if (found) destination = { integration_id: found.integration.id, calendar_id: found.calendar.calendarId };
+      else errors.destination = 'Choose one of the calendars listed, or your default calendar.';
+    }
     if (Object.keys(errors).length === 0) {
       try {
-        if (current) await this.meetingTypes.update(caller.id, current.id, changes);
-        else await this.meetingTypes.create(caller.id, changes);
+        const saved = current ? await this.meetingTypes.update(caller.id, current.id, changes) : await this.meetingTypes.create(caller.id, changes);
+        if (destinationGiven) await this.integrations.setMeetingTypeDestination(caller.id, saved.snapshot.id, destination);
         res.redirect(303, '/admin/meeting-types?saved=1');
         return;
       } catch (error) {
@@ -240,6 +251,9 @@ export class AdminController {
       max_bookings_per_day: t.maxBookingsPerDay, seats: t.seats,
     } : { duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, minimum_notice_minutes: 0 };
     const kind = body ? one(body.kind) : t?.kind ?? 'one_on_one';
+    const calendars = await this.integrations.writableCalendars(caller.id);
+    const storedDestination = t ? await this.integrations.meetingTypeDestination(caller.id, t.id) : null;
+    const destination = body ? one(body.destination) : storedDestination?.id ?? '';
     const storedQuestions = t?.questions ?? [];
     const rows = body ? questionRowCount(body) : storedQuestions.length + QUESTION_ROWS_EXTRA;
     const questions = Array.from({ length: rows }, (_, i) => {
@@ -267,6 +281,10 @@ export class AdminController {
       kinds: KINDS.map((k) => ({ ...k, selected: k.value === kind })),
       numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
       questions,
+      destinations: calendars.map(({ integration, calendar }) => ({
+        value: calendar.id, label: `${calendar.name || calendar.calendarId} · ${connectionLabel(integration)}`, selected: calendar.id === destination,
+      })),
+      defaultDestination: destination === '',
       errors,
       errorSummary: Object.keys(errors).length ? summary : null,
     });
