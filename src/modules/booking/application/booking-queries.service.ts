@@ -61,44 +61,60 @@ export class BookingQueries extends BookingDirectory {
   }
 
   async getView(bookingId: string): Promise<BookingView | null> {
-    const booking = await this.bookings.findBooking(bookingId);
-    if (!booking) return null;
-    const [hostIds, invitees, type] = await Promise.all([
-      this.bookings.findHostIds(bookingId),
-      this.bookings.findInvitees(bookingId),
-      this.meetingTypes.findSnapshot(booking.meeting_type_id),
+    return (await this.getViews([bookingId]))[0] ?? null;
+  }
+
+  /** Views of several bookings (in the given order, unknown ids left out) in a fixed number of queries. */
+  async getViews(bookingIds: string[]): Promise<BookingView[]> {
+    const bookings = await this.bookings.findBookings(bookingIds);
+    if (bookings.length === 0) return [];
+    const ids = bookings.map((b) => b.id);
+    const typeIds = [...new Set(bookings.map((b) => b.meeting_type_id))];
+    const [hostIdsOf, inviteesOf, types] = await Promise.all([
+      this.bookings.findHostIdsOf(ids),
+      this.bookings.findInviteesOf(ids),
+      Promise.all(typeIds.map((id) => this.meetingTypes.findSnapshot(id))),
     ]);
-    const hosts = await this.users.findByIds(hostIds);
-    return {
-      id: booking.id,
-      icalUid: booking.ical_uid,
-      sequence: booking.ical_sequence,
-      status: booking.status,
-      startTime: new Date(booking.start_time),
-      endTime: new Date(booking.end_time),
-      location: booking.location,
-      cancellationReason: booking.cancellation_reason,
-      rescheduledFromId: booking.rescheduled_from_id,
-      rescheduledToId: booking.rescheduled_to_id,
-      meetingType: {
-        id: booking.meeting_type_id,
-        name: type?.name ?? 'Meeting',
-        slug: type?.slug ?? '',
-        durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
-        reminders: type?.reminders ?? [],
-        ownerId: type?.ownerId ?? booking.host_user_id,
-      },
-      hosts: hostIds
-        .map((id) => hosts.find((h) => h.id === id))
-        .filter((h) => h !== undefined)
-        .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone })),
-      invitees: invitees.map((i) => {
-        const links = this.tokens.links(booking.id, i.id);
-        return {
-          id: i.id, name: i.name, email: i.email, timeZone: i.time_zone, phone: i.phone, status: i.status, answers: i.answers,
-          manageUrl: links.manageUrl, cancelUrl: links.cancelUrl, rescheduleUrl: links.rescheduleUrl,
-        };
-      }),
-    };
+    const typeById = new Map(types.filter((t) => t !== null).map((t) => [t.id, t]));
+    const users = await this.users.findByIds([...new Set([...hostIdsOf.values()].flat())]);
+    const userById = new Map(users.map((u) => [u.id, u]));
+    const byId = new Map(bookings.map((b) => [b.id, b]));
+    return bookingIds.flatMap((bookingId) => {
+      const booking = byId.get(bookingId);
+      if (!booking) return [];
+      const type = typeById.get(booking.meeting_type_id);
+      const hostIds = hostIdsOf.get(booking.id) ?? [];
+      return [{
+        id: booking.id,
+        icalUid: booking.ical_uid,
+        sequence: booking.ical_sequence,
+        status: booking.status,
+        startTime: new Date(booking.start_time),
+        endTime: new Date(booking.end_time),
+        location: booking.location,
+        cancellationReason: booking.cancellation_reason,
+        rescheduledFromId: booking.rescheduled_from_id,
+        rescheduledToId: booking.rescheduled_to_id,
+        meetingType: {
+          id: booking.meeting_type_id,
+          name: type?.name ?? 'Meeting',
+          slug: type?.slug ?? '',
+          durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
+          reminders: type?.reminders ?? [],
+          ownerId: type?.ownerId ?? booking.host_user_id,
+        },
+        hosts: hostIds
+          .map((id) => userById.get(id))
+          .filter((h) => h !== undefined)
+          .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone })),
+        invitees: (inviteesOf.get(booking.id) ?? []).map((i) => {
+          const links = this.tokens.links(booking.id, i.id);
+          return {
+            id: i.id, name: i.name, email: i.email, timeZone: i.time_zone, phone: i.phone, status: i.status, answers: i.answers,
+            manageUrl: links.manageUrl, cancelUrl: links.cancelUrl, rescheduleUrl: links.rescheduleUrl,
+          };
+        }),
+      }];
+    });
   }
 }

@@ -63,6 +63,7 @@ export interface NewInvitee {
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
   b.ical_sequence, b.created_at, b.updated_at`;
+const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, status, created_at';
 
 /** All booking SQL, with intent-named methods. Methods taking a manager run inside the caller's transaction. */
 @Injectable()
@@ -141,10 +142,37 @@ export class BookingRepository {
 
   async findInvitees(bookingId: string, manager?: EntityManager): Promise<InviteeRow[]> {
     return this.m(manager).query(
-      `SELECT id, booking_id, name, email, time_zone, phone, answers, status, created_at
-         FROM booking_invitees WHERE booking_id = $1 ORDER BY created_at, id`,
+      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = $1 ORDER BY created_at, id`,
       [bookingId],
     );
+  }
+
+  /** Several bookings in one query (views of many bookings: the export feed). */
+  async findBookings(ids: string[], manager?: EntityManager): Promise<BookingRow[]> {
+    if (ids.length === 0) return [];
+    return this.m(manager).query(`SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** Host ids per booking, each list sorted, for several bookings in one query. */
+  async findHostIdsOf(bookingIds: string[], manager?: EntityManager): Promise<Map<string, string[]>> {
+    const byBooking = new Map<string, string[]>(bookingIds.map((id) => [id, []]));
+    if (bookingIds.length === 0) return byBooking;
+    const rows: { booking_id: string; user_id: string }[] = await this.m(manager).query(
+      `SELECT booking_id, user_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[]) ORDER BY booking_id, user_id`, [bookingIds],
+    );
+    for (const r of rows) byBooking.get(r.booking_id)?.push(r.user_id);
+    return byBooking;
+  }
+
+  /** Invitees per booking (oldest first) for several bookings in one query. */
+  async findInviteesOf(bookingIds: string[], manager?: EntityManager): Promise<Map<string, InviteeRow[]>> {
+    const byBooking = new Map<string, InviteeRow[]>(bookingIds.map((id) => [id, []]));
+    if (bookingIds.length === 0) return byBooking;
+    const rows: InviteeRow[] = await this.m(manager).query(
+      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[]) ORDER BY created_at, id`, [bookingIds],
+    );
+    for (const r of rows) byBooking.get(r.booking_id)?.push(r);
+    return byBooking;
   }
 
   async findInviteeByTokenHash(tokenHash: string, manager?: EntityManager): Promise<InviteeRow | null> {

@@ -5,7 +5,6 @@ import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
-import type { BookingView } from '../../booking/application/booking-directory.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type IcsEventContent, renderIcsCalendar } from '../../notify/application/ics.service.js';
@@ -89,12 +88,8 @@ export class CalendarExportFeeds {
       limit: MAX_FEED_BOOKINGS,
       offset: 0,
     });
-    const views: BookingView[] = [];
     const live = rows.filter((r) => r.status === 'confirmed' || r.status === 'pending');
-    for (let i = 0; i < live.length; i += 20) {
-      const batch = await Promise.all(live.slice(i, i + 20).map((r) => this.bookings.getView(r.id)));
-      views.push(...batch.filter((v): v is BookingView => v !== null));
-    }
+    const views = await this.bookings.getViews(live.map((r) => r.id));
     views.sort((a, b) => a.startTime.getTime() - b.startTime.getTime() || a.id.localeCompare(b.id));
     const events = views.map((view): IcsEventContent => {
       const described = describeBooking(view);
