@@ -151,15 +151,14 @@ export class AdminController {
     const upcoming = await this.queries.listForHost(me.id, { status: 'confirmed', from: now, limit: 100, offset: 0 });
     const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
     const cancelled = await this.queries.listForHost(me.id, { status: 'cancelled', from: now, limit: 30, offset: 0 });
-    const describe = async (rows: { id: string }[]) => Promise.all(rows.map(async (r) => {
-      const view = (await this.queries.getView(r.id))!;
+    const describe = async (rows: { id: string }[]) => (await this.queries.getViews(rows.map((r) => r.id))).map((view) => {
       return {
         id: view.id, status: view.status, type: view.meetingType.name,
         when: formatRange(view.startTime, view.endTime, me.timeZone, h12),
         invitees: view.invitees.filter((i) => i.status === 'active' || view.status !== 'confirmed').map((i) => `${i.name} <${i.email}>`).join(', '),
         cancellable: view.status === 'confirmed' && view.endTime > now,
       };
-    }));
+    });
     res.type('html').send(this.views.render('admin/dashboard', {
       ...(await this.page(caller, req, res, 'Bookings', 'bookings')),
       zone: me.timeZone,
