@@ -7,17 +7,11 @@ import { createHost, type TestHost } from './support/factories.js';
 import { FakeMicrosoftGraph } from './support/fake-microsoft-graph.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { freePort } from './support/free-port.js';
 
 const NOW = '2027-03-01T12:00:00Z';
 const utc = (iso: string) => ({ dateTime: iso.replace('Z', '.0000000'), timeZone: 'UTC' });
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** A feed server with ETag / If-None-Match support, and a redirect to a private address. */
 class IcsServer {

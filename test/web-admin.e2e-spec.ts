@@ -10,19 +10,13 @@ import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { TestSmtpServer } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { freePort } from './support/free-port.js';
 
 // Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; Tokyo is UTC+9 all year.
 const NOW = '2027-03-01T12:00:00Z';
 const SHOTS = 'docs/screenshots';
 const PASSWORD = 'correct-horse-battery';
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** A tiny local HTTP server: an ICS feed, or a webhook endpoint that answers with `status`. */
 class LocalServer {

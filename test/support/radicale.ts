@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 const RADICALE = '/usr/bin/radicale';
 
@@ -20,13 +21,6 @@ export interface DavAnswer {
   body: string;
 }
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<DavAnswer> {
   return new Promise((resolve, reject) => {
