@@ -418,6 +418,90 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
       await local.close();
     }
   });
+
+  it('host reminders: checked on save, sent to the host by email at their instant, replaced on reschedule, withdrawn on cancel', async () => {
+    const owner = await createHost(t);
+    for (const [reminders, message] of [
+      [[{ offset_minutes: 60, channel: 'sms', recipients: ['invitee', 'host'] }], /reminders\.0\.recipients: SMS reminders go to invitees only/],
+      [[{ offset_minutes: 60, channel: 'email', recipients: ['boss'] }], /reminder recipients must be invitee and\/or host/],
+      [[{ offset_minutes: 60, channel: 'email', recipients: [] }], /reminder recipients must name at least one of invitee, host/],
+      [[{ offset_minutes: 60, channel: 'email', recipients: ['host', 'host'] }], /reminders\.0\.recipients must not repeat a recipient/],
+    ] as const) {
+      const res = await t.http().post('/api/meeting-types').set(owner.auth).send({ name: 'Bad', duration_minutes: 30, reminders }).expect(400);
+      expect(res.body).toMatchObject({ status_code: 400, error: 'Bad Request', message: expect.stringMatching(message) });
+    }
+    expect((await t.http().get('/api/meeting-types').set(owner.auth).expect(200)).body).toEqual([]); // nothing half-written
+
+    const reminders = [
+      { offset_minutes: 1440, channel: 'email', recipients: ['host'] },
+      { offset_minutes: 60, channel: 'email', recipients: ['host', 'invitee'] },
+    ];
+    const { host, typeId } = await hostWithType({ reminders });
+    const saved = await t.http().get(`/api/meeting-types/${typeId}`).set(host.auth).expect(200);
+    expect(saved.body.reminders).toEqual([
+      { offset_minutes: 1440, channel: 'email', recipients: ['host'] },
+      { offset_minutes: 60, channel: 'email', recipients: ['invitee', 'host'] },
+    ]);
+    const doc = await t.http().get('/api/openapi.json').expect(200);
+    expect(doc.body.components.schemas.ReminderDto.properties.recipients).toMatchObject({ type: 'array', items: { enum: ['invitee', 'host'] } });
+
+    // Thursday 11 March 2027, 10:00 in New York (15:00Z); the invitee is in London.
+    const booking = await book(typeId, '2027-03-11T15:00:00Z', 'hr');
+    await settle();
+    const planned = (await rows([booking.id])).filter((r) => r.kind === 'reminder');
+    expect(planned.map((r) => [r.recipient_role, r.recipient, r.status, r.due_at.toISOString()]).sort()).toEqual([
+      ['host', host.email, 'pending', '2027-03-10T15:00:00.000Z'],
+      ['host', host.email, 'pending', '2027-03-11T14:00:00.000Z'],
+      ['invitee', 'inviteehr@example.com', 'pending', '2027-03-11T14:00:00.000Z'],
+    ]);
+    const hostReminders = () => smtp.to(host.email).filter((m) => m.subject.startsWith('Reminder:'));
+
+    t.clock!.set('2027-03-10T14:59:00Z');
+    await dispatcher.sweep();
+    await settle();
+    expect(hostReminders()).toHaveLength(0);
+    t.clock!.set('2027-03-10T15:00:00Z');
+    await dispatcher.sweep();
+    await settle();
+    expect(hostReminders()).toHaveLength(1);
+    const [mail] = hostReminders();
+    expect(mail.subject).toBe('Reminder: Intro call with Invitee hr in 24 hours, Thursday, 11 March 2027, 10:00 (America/New_York)');
+    expect(mail.text).toContain('Thursday, 11 March 2027, 10:00–10:30 (America/New_York)');
+    expect(mail.text).toContain('Thursday, 11 March 2027, 15:00–15:30 (Europe/London)');
+    expect(mail.text).toContain(`Manage this booking: http://kairos.test/bookings/${booking.id}`);
+    expect(mail.raw).not.toContain(booking.management_token);
+    expect(smtp.to('inviteehr@example.com').filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
+
+    // The invitee moves it to Friday 10:00 New York: the old booking's pending reminders go, the new one's come.
+    const moved = await t.http().put(`/api/bookings/${booking.id}/reschedule`).query({ token: booking.management_token })
+      .send({ start_time: '2027-03-12T15:00:00Z' }).expect(200);
+    const newId = moved.body.id as string;
+    await settle();
+    const afterMove = (await rows([booking.id, newId])).filter((r) => r.kind === 'reminder');
+    const summary = (list: Row[]) => list.map((r) => [r.booking_id === newId ? 'new' : 'old', r.recipient_role, r.status, r.due_at.toISOString()]).sort();
+    expect(summary(afterMove)).toEqual([
+      ['new', 'host', 'pending', '2027-03-11T15:00:00.000Z'],
+      ['new', 'host', 'pending', '2027-03-12T14:00:00.000Z'],
+      ['new', 'invitee', 'pending', '2027-03-12T14:00:00.000Z'],
+      ['old', 'host', 'cancelled', '2027-03-11T14:00:00.000Z'],
+      ['old', 'host', 'sent', '2027-03-10T15:00:00.000Z'],
+      ['old', 'invitee', 'cancelled', '2027-03-11T14:00:00.000Z'],
+    ]);
+
+    // The invitee cancels: every pending reminder is withdrawn, the host's too, and nothing more goes out.
+    await t.http().delete(`/api/bookings/${newId}`).query({ token: booking.management_token }).send({ reason: 'ill' }).expect(200);
+    await settle();
+    const afterCancel = (await rows([newId])).filter((r) => r.kind === 'reminder');
+    expect(afterCancel.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    t.clock!.set('2027-03-12T15:00:00Z');
+    await dispatcher.sweep();
+    await settle();
+    expect(hostReminders()).toHaveLength(1);
+    expect(smtp.to('inviteehr@example.com').filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
+    const listed = await t.http().get('/api/notifications').query({ booking_id: newId, kind: 'reminder' }).set(host.auth).expect(200);
+    expect(listed.body.map((n: { recipient_role: string; status: string }) => `${n.recipient_role}:${n.status}`).sort())
+      .toEqual(['host:cancelled', 'host:cancelled', 'invitee:cancelled']);
+  });
 });
 
 async function flushPrefix(prefix: string) {

@@ -76,4 +76,35 @@ describe('resolveMeetingType', () => {
       'host_ids is required for collective meeting types: name at least one member of team_id',
     ]);
   });
+
+  it('reminder recipients: kept in a fixed order when sent, left out when not, SMS for invitees only', () => {
+    const ok = resolveMeetingType(null, {
+      name: 'Call', durationMinutes: 30,
+      reminders: [
+        { offset_minutes: 1440, channel: 'email' },
+        { offset_minutes: 60, channel: 'email', recipients: ['host', 'invitee'] },
+        { offset_minutes: 30, channel: 'sms', recipients: ['invitee'] },
+      ],
+    });
+    expect(ok.problems).toEqual([]);
+    expect(ok.value.reminders).toEqual([
+      { offset_minutes: 1440, channel: 'email' },
+      { offset_minutes: 60, channel: 'email', recipients: ['invitee', 'host'] },
+      { offset_minutes: 30, channel: 'sms', recipients: ['invitee'] },
+    ]);
+    const bad = resolveMeetingType(null, {
+      name: 'Call', durationMinutes: 30,
+      reminders: [
+        { offset_minutes: 60, channel: 'sms', recipients: ['invitee', 'host'] },
+        { offset_minutes: 30, channel: 'email', recipients: [] },
+        { offset_minutes: 15, channel: 'email', recipients: ['host', 'host'] },
+      ],
+    });
+    expect(bad.problems).toEqual([
+      'reminders.0.recipients: SMS reminders go to invitees only; hosts get reminders by email (add an email reminder for the host)',
+      'reminders.1.recipients: name at least one of invitee, host (leave it out for the invitee only)',
+      'reminders.2.recipients must not repeat a recipient',
+    ]);
+  });
 });
+

@@ -1,10 +1,12 @@
 // Pure rules for a meeting type's fields: defaults, slugs, question ids and the checks that span several fields.
-import type { BookingQuestion, MeetingKind, MeetingTypeSnapshot, QuestionType, ReminderSetting } from './meeting-type.js';
+import type { BookingQuestion, MeetingKind, MeetingTypeSnapshot, QuestionType, ReminderRecipient, ReminderSetting } from './meeting-type.js';
 
 export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
 export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX_LENGTH = 100;
+
+export const REMINDER_RECIPIENTS: readonly ReminderRecipient[] = ['invitee', 'host'];
 
 export const DEFAULT_REMINDERS: ReminderSetting[] = [
   { offset_minutes: 1440, channel: 'email' },
@@ -128,7 +130,9 @@ export function resolveMeetingType(
 
   // null restores the default reminders; [] means none.
   const reminders =
-    changes.reminders !== undefined ? (changes.reminders ?? DEFAULT_REMINDERS) : (current?.reminders ?? DEFAULT_REMINDERS);
+    changes.reminders !== undefined
+      ? normalizeReminders(changes.reminders ?? DEFAULT_REMINDERS, problems)
+      : (current?.reminders ?? DEFAULT_REMINDERS);
   const reminderKeys = new Set(reminders.map((r) => `${r.channel}:${r.offset_minutes}`));
   if (reminderKeys.size !== reminders.length) problems.push('reminders must not repeat the same offset_minutes and channel');
 
@@ -155,6 +159,27 @@ export function resolveMeetingType(
     isSecret: pick('isSecret', false) ?? false,
   };
   return { value, problems };
+}
+
+/**
+ * Checks each reminder's recipients and puts them in a fixed order. A reminder sent without recipients stays without
+ * them (it means the invitee only), so types stored before host reminders read back exactly as they were written.
+ */
+export function normalizeReminders(reminders: ReminderSetting[], problems: string[]): ReminderSetting[] {
+  return reminders.map((r, i) => {
+    if (r.recipients === undefined) return { offset_minutes: r.offset_minutes, channel: r.channel };
+    const recipients = r.recipients;
+    const unknown = recipients.filter((x) => !REMINDER_RECIPIENTS.includes(x));
+    if (recipients.length === 0) {
+      problems.push(`reminders.${i}.recipients: name at least one of invitee, host (leave it out for the invitee only)`);
+    }
+    if (unknown.length) problems.push(`reminders.${i}.recipients: unknown recipient ${unknown.join(', ')}; use invitee and/or host`);
+    if (new Set(recipients).size !== recipients.length) problems.push(`reminders.${i}.recipients must not repeat a recipient`);
+    if (r.channel === 'sms' && recipients.includes('host')) {
+      problems.push(`reminders.${i}.recipients: SMS reminders go to invitees only; hosts get reminders by email (add an email reminder for the host)`);
+    }
+    return { offset_minutes: r.offset_minutes, channel: r.channel, recipients: REMINDER_RECIPIENTS.filter((x) => recipients.includes(x)) };
+  });
 }
 
 function appliesTo(key: 'seats' | 'teamId' | 'hostIds', kind: MeetingKind): boolean {

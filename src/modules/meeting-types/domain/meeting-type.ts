@@ -11,9 +11,13 @@ export interface BookingQuestion {
   options?: string[];    // single/multi choice
 }
 
+export type ReminderRecipient = 'invitee' | 'host';
+
 export interface ReminderSetting {
   offset_minutes: number;  // before the start
   channel: 'email' | 'sms';
+  /** Who gets it; absent = ['invitee'] (reminders stored before hosts could get them). Hosts: email only. */
+  recipients?: ReminderRecipient[];
 }
 
 export interface MeetingTypeHost {

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
   MinLength, ValidateNested,
 } from 'class-validator';
 import type { MeetingTypeView } from '../application/meeting-types.service.js';
-import type { MeetingKind, QuestionType } from '../domain/meeting-type.js';
-import { type MeetingTypeChanges, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
+import type { MeetingKind, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
+import { type MeetingTypeChanges, REMINDER_RECIPIENTS, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
 
 const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
 const QUESTION_TYPES: QuestionType[] = ['text', 'long_text', 'single_choice', 'multi_choice', 'phone'];
@@ -56,6 +56,18 @@ export class ReminderDto {
 
   @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS, { message: 'reminder channel must be email or sms' })
   channel: (typeof CHANNELS)[number];
+
+  @ApiPropertyOptional({
+    enum: REMINDER_RECIPIENTS, isArray: true, default: ['invitee'], example: ['invitee', 'host'],
+    description: "who receives it: the invitee (default when absent), the booking's hosts (collective: every host; " +
+      'round robin: the assigned host), or both. Hosts get reminders by email only, so sms reminders take invitee only.',
+  })
+  @IsOptional()
+  @IsArray({ message: 'reminder recipients must be a list of invitee and/or host' })
+  @ArrayNotEmpty({ message: 'reminder recipients must name at least one of invitee, host (leave it out for the invitee only)' })
+  @ArrayMaxSize(REMINDER_RECIPIENTS.length, { message: 'reminder recipients must not repeat a recipient' })
+  @IsIn(REMINDER_RECIPIENTS as ReminderRecipient[], { each: true, message: 'reminder recipients must be invitee and/or host' })
+  recipients?: ReminderRecipient[];
 }
 
 export class CreateMeetingTypeDto {
@@ -121,7 +133,10 @@ export class CreateMeetingTypeDto {
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => QuestionDto)
   questions?: QuestionDto[];
 
-  @ApiPropertyOptional({ type: [ReminderDto], description: 'default: 24 h and 1 h before, by email' })
+  @ApiPropertyOptional({
+    type: [ReminderDto],
+    description: 'default: 24 h and 1 h before, by email, to the invitee; an entry may also (or only) remind the hosts',
+  })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReminderDto)
   reminders?: ReminderDto[];
 
@@ -196,7 +211,9 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     bookingWindowDays: dto.booking_window_days,
     maxBookingsPerDay: dto.max_bookings_per_day,
     questions: dto.questions && dto.questions.map((q) => ({ ...q })),
-    reminders: dto.reminders && dto.reminders.map((r) => ({ offset_minutes: r.offset_minutes, channel: r.channel })),
+    reminders: dto.reminders && dto.reminders.map((r) => ({
+      offset_minutes: r.offset_minutes, channel: r.channel, ...(r.recipients !== undefined ? { recipients: [...r.recipients] } : {}),
+    })),
     scheduleId: dto.schedule_id,
     isActive: dto.is_active,
     isSecret: dto.is_secret,

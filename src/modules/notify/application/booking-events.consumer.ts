@@ -46,6 +46,12 @@ export class BookingEventsConsumer implements OnModuleInit {
     }
     const now = this.clock.now();
     const ownerIds = [...new Set([...view.hosts.map((h) => h.id), view.meetingType.ownerId])];
+    // An invitee who moved may have left others behind (group): whether the old booking still takes place decides
+    // if its hosts' reminders go too.
+    const previousId = payload.previous?.booking_id;
+    const previousView = event.eventType === 'booking.rescheduled' && payload.invitee_id && previousId && previousId !== view.id
+      ? await this.views.get(previousId)
+      : undefined;
     const plan = planDeliveries({
       eventType: event.eventType as BookingEventType,
       payload,
@@ -53,6 +59,7 @@ export class BookingEventsConsumer implements OnModuleInit {
       webhooks: await this.webhooks.targetsFor(ownerIds),
       now,
       smsEnabled: this.sms.enabled,
+      previousView,
     });
     // Withdraw first: a replayed older event can then not resurrect anything (its rows exist already anyway).
     for (const w of plan.withdraw) await this.store.withdrawReminders(w, now);

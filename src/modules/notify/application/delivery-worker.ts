@@ -5,7 +5,7 @@ import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
 import type { BookingView, BookingViewPerson } from '../../booking/application/booking-directory.js';
-import { afterFailure } from '../domain/backoff.js';
+import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { MailTransport } from '../infrastructure/mail-transport.js';
@@ -62,7 +62,9 @@ export class DeliveryWorker {
         return 'cancelled';
       }
       const message = error instanceof Error ? error.message : String(error);
-      const next = afterFailure(row.attempts, row.maxAttempts, at, this.config.notifyRetryBaseSeconds);
+      const next = error instanceof PermanentDeliveryError
+        ? { status: 'failed' as const }
+        : afterFailure(row.attempts, row.maxAttempts, at, this.config.notifyRetryBaseSeconds);
       await this.store.recordFailure(row.id, message, next, at);
       this.logger.warn(`${row.kind} ${row.channel} delivery ${row.id} attempt ${row.attempts}/${row.maxAttempts} failed: ${message}`);
       return next.status === 'failed' ? 'failed' : 'retry';
@@ -76,12 +78,7 @@ export class DeliveryWorker {
     const view = row.bookingId ? await this.views.get(row.bookingId) : null;
     if (!view) throw new Withdrawn('the booking no longer exists');
     const ctx = this.context(row, view);
-    if (row.kind === 'reminder') {
-      const invitee = view.invitees.find((i) => i.id === row.recipientId);
-      const stillOn = view.status === 'confirmed' && invitee?.status === 'active' &&
-        view.startTime.getTime() === new Date(row.payload.start_time).getTime();
-      if (!stillOn) throw new Withdrawn('withdrawn: the booking changed');
-    }
+    if (row.kind === 'reminder' && !reminderStillApplies(row, view)) throw new Withdrawn('withdrawn: the booking changed');
     if (row.channel === 'sms') {
       if (!this.sms.enabled) throw new Withdrawn('SMS is not configured');
       return this.sms.send(row.recipient, renderSmsReminder(ctx), row.id);
@@ -108,8 +105,11 @@ export class DeliveryWorker {
     const p = row.payload;
     const start = new Date(p.start_time);
     const end = new Date(p.end_time);
+    const attending = view.invitees.filter((i) => i.status === 'active');
     const about = view.invitees.find((i) => i.id === (row.recipientRole === 'invitee' ? row.recipientId : p.invitee_id))
-      ?? view.invitees[0];
+      ?? attending[0] ?? view.invitees[0];
+    // A host's reminder is about everyone attending (a group meeting: several invitees, no single one's answers).
+    const severalAttending = row.kind === 'reminder' && row.recipientRole === 'host' && attending.length > 1;
     const host: BookingViewPerson | undefined = view.hosts.find((h) => h.id === row.recipientId);
     const recipient = row.recipientRole === 'invitee' ? about : host ?? view.hosts[0];
     const otherZones = row.recipientRole === 'invitee'
@@ -124,14 +124,14 @@ export class DeliveryWorker {
       otherZones,
       meetingName: view.meetingType.name,
       hostNames: view.hosts.map((h) => h.name),
-      inviteeName: about?.name ?? 'the invitee',
+      inviteeName: severalAttending ? attending.map((i) => i.name).join(', ') : about?.name ?? 'the invitee',
       inviteeEmail: about?.email ?? '',
       start, end,
       previous: p.previous ? { start: new Date(p.previous.start_time), end: new Date(p.previous.end_time) } : null,
       reason: p.reason ?? null,
       cancelledBy: p.cancelled_by ?? null,
       offsetMinutes: p.offset_minutes,
-      answers: isInvitee ? undefined : about?.answers,
+      answers: isInvitee || severalAttending ? undefined : about?.answers,
       links: {
         google: googleCalendarLink(view, start, end),
         outlook: outlookCalendarLink(view, start, end),
@@ -152,4 +152,13 @@ export class DeliveryWorker {
     const headers = signWebhook(this.cipher.decrypt(sub.secretEnc), row.id, timestamp, body);
     await this.webhookSender.post(sub.url, body, headers);
   }
+}
+
+/** A reminder goes out only for the booking as it was planned for: still confirmed, same start, its recipient still in it. */
+function reminderStillApplies(row: NotificationDeliveryEntity, view: BookingView): boolean {
+  if (view.status !== 'confirmed' || view.startTime.getTime() !== new Date(row.payload.start_time).getTime()) return false;
+  if (row.recipientRole === 'host') {
+    return view.hosts.some((h) => h.id === row.recipientId) && view.invitees.some((i) => i.status === 'active');
+  }
+  return view.invitees.find((i) => i.id === row.recipientId)?.status === 'active';
 }

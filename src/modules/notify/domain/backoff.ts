@@ -15,3 +15,6 @@ export function afterFailure(attempts: number, maxAttempts: number, now: Date, b
   if (attempts >= maxAttempts) return { status: 'failed' };
   return { status: 'pending', retryAt: new Date(now.getTime() + retryDelaySeconds(attempts, baseSeconds) * 1000) };
 }
+
+/** A failure no retry can fix: the provider refused the message itself (invalid number, wrong credentials). */
+export class PermanentDeliveryError extends Error {}

@@ -1,5 +1,7 @@
 import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/application/booking-directory.js';
+import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { deliveryId } from './delivery-id.js';
+import { smsAddress } from './sms-address.js';
 
 export type DeliveryKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'webhook';
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
@@ -52,11 +54,15 @@ export interface PlannedDelivery {
   dueAt: Date;
 }
 
-/** Pending reminders to withdraw: of a booking (below `belowRevision` when set), for one invitee or all. */
+/**
+ * Pending reminders to withdraw: of a booking (below `belowRevision` when set), for one invitee, for the hosts only
+ * (`hostsOnly`), or for everyone (inviteeId null).
+ */
 export interface ReminderWithdrawal {
   bookingId: string;
   belowRevision: number | null;
   inviteeId: string | null;
+  hostsOnly?: true;
 }
 
 export interface WebhookTarget {
@@ -73,6 +79,11 @@ export interface PlanInput {
   now: Date;
   /** Whether an SMS provider is configured (SMS reminders are planned only then). */
   smsEnabled: boolean;
+  /**
+   * booking.rescheduled by one invitee: the booking they left, as it is now (null: gone). Its hosts' reminders are
+   * withdrawn unless it still takes place (a group meeting the others still attend).
+   */
+  previousView?: BookingView | null;
 }
 
 export interface Plan {
@@ -124,19 +135,36 @@ export function planDeliveries(input: PlanInput): Plan {
     }, mailKind, `host:${host.id}`);
   }
 
+  let hostRemindersPlanned = false;
   if (eventType !== 'booking.cancelled') {
-    for (const invitee of invitees) {
-      for (const reminder of view.meetingType.reminders ?? []) {
-        const dueAt = new Date(start.getTime() - reminder.offset_minutes * 60_000);
-        if (dueAt.getTime() <= now.getTime()) continue; // its moment has passed: never sent
-        const channel = reminder.channel === 'sms' ? 'sms' : 'email';
-        if (channel === 'sms' && (!input.smsEnabled || !invitee.phone)) continue;
-        const kindKey = `reminder:${reminder.offset_minutes}:${channel}`;
-        add({
-          kind: 'reminder', channel, recipient: channel === 'sms' ? invitee.phone! : invitee.email, recipientRole: 'invitee',
-          recipientId: invitee.id, eventType, visibleTo,
-          payload: { ...base, offset_minutes: reminder.offset_minutes }, dueAt,
-        }, kindKey, `invitee:${invitee.id}`);
+    for (const reminder of view.meetingType.reminders ?? []) {
+      const dueAt = new Date(start.getTime() - reminder.offset_minutes * 60_000);
+      if (dueAt.getTime() <= now.getTime()) continue; // its moment has passed: never sent
+      const channel = reminder.channel === 'sms' ? 'sms' : 'email';
+      const kindKey = `reminder:${reminder.offset_minutes}:${channel}`;
+      const reminderPayload = { ...base, offset_minutes: reminder.offset_minutes };
+      const recipients = recipientsOf(reminder);
+      if (recipients.includes('invitee')) {
+        for (const invitee of invitees) {
+          if (channel === 'sms' && (!input.smsEnabled || !invitee.phone)) continue;
+          add({
+            kind: 'reminder', channel, recipient: channel === 'sms' ? smsAddress(invitee.phone!) : invitee.email,
+            recipientRole: 'invitee', recipientId: invitee.id, eventType, visibleTo, payload: reminderPayload, dueAt,
+          }, kindKey, `invitee:${invitee.id}`);
+        }
+      }
+      // Hosts: by email only (no host phone numbers are kept). One reminder per host and booking revision, whichever
+      // invitee's event planned it (about = null), so group joins do not multiply it.
+      if (recipients.includes('host') && channel === 'email') {
+        for (const host of view.hosts) {
+          hostRemindersPlanned = true;
+          deliveries.push({
+            id: deliveryId({ bookingId, kind: kindKey, recipient: `host:${host.id}`, revision, about: null }),
+            bookingId, icalUid: view.icalUid, revision,
+            kind: 'reminder', channel, recipient: host.email, recipientRole: 'host', recipientId: host.id, eventType, visibleTo,
+            payload: { ...reminderPayload, invitee_id: null }, dueAt,
+          });
+        }
       }
     }
   }
@@ -161,11 +189,31 @@ export function planDeliveries(input: PlanInput): Plan {
     // A move within the same booking supersedes older revisions; a move to a new booking retires the old one's.
     withdraw.push({ bookingId, belowRevision: revision, inviteeId: about });
     const previousId = payload.previous?.booking_id;
-    if (previousId && previousId !== bookingId) withdraw.push({ bookingId: previousId, belowRevision: null, inviteeId: about });
+    if (previousId && previousId !== bookingId) {
+      withdraw.push({ bookingId: previousId, belowRevision: null, inviteeId: about });
+      // One invitee moved: the hosts' reminders of the booking they left go only if nobody is left to meet there.
+      if (about && input.previousView !== undefined && !takesPlace(input.previousView)) {
+        withdraw.push({ bookingId: previousId, belowRevision: null, inviteeId: null, hostsOnly: true });
+      }
+    }
   } else if (eventType === 'booking.cancelled') {
     withdraw.push({ bookingId, belowRevision: null, inviteeId: about });
+    // One invitee left: the hosts' reminders go with the meeting, not with a seat of it.
+    if (about && !takesPlace(view)) withdraw.push({ bookingId, belowRevision: null, inviteeId: null, hostsOnly: true });
+  }
+  // The hosts' reminders just planned replace older revisions' (a group seat cancelled bumps the revision, a later
+  // join plans them again); an event about everyone withdrew those above already.
+  if (about && hostRemindersPlanned) {
+    withdraw.push({ bookingId, belowRevision: revision, inviteeId: null, hostsOnly: true });
   }
   return { deliveries, withdraw };
+}
+
+const recipientsOf = (r: ReminderSetting) => r.recipients ?? ['invitee'];
+
+/** Whether a booking still happens: live, with someone left to attend. */
+function takesPlace(view: BookingView | null): boolean {
+  return view !== null && (view.status === 'confirmed' || view.status === 'pending') && view.invitees.some((i) => i.status === 'active');
 }
 
 /** The webhook JSON (Calendly-like envelope). No management tokens: links are for the invitee only. */

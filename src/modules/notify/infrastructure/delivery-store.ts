@@ -47,8 +47,9 @@ export class DeliveryStore {
         WHERE booking_id = $1 AND kind = 'reminder' AND status = 'pending'
           AND ($2::int IS NULL OR revision < $2::int)
           AND ($3::uuid IS NULL OR recipient_id = $3::uuid)
+          AND (NOT $5::boolean OR recipient_role = 'host')
         RETURNING id`,
-      [w.bookingId, w.belowRevision, w.inviteeId, now],
+      [w.bookingId, w.belowRevision, w.inviteeId, now, w.hostsOnly === true],
     );
     return rows.map((r) => r.id);
   }

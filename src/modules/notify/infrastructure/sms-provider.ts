@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
+import { PermanentDeliveryError } from '../domain/backoff.js';
 
 /** The SMS port. */
 export abstract class SmsProvider {
@@ -10,6 +11,8 @@ export abstract class SmsProvider {
 /**
  * Twilio-compatible adapter: POST {SMS_URL}/Accounts/{sid}/Messages.json, form-encoded To/From/Body, HTTP Basic
  * auth with the account SID and token. Any other provider speaking that API (or a local fake) works too.
+ * The delivery id is the I-Twilio-Idempotency-Token, so a retry after a lost answer does not send a second message.
+ * A 4xx other than 408/429 is the provider refusing this message (bad number, bad credentials): no retry helps.
  */
 @Injectable()
 export class TwilioSmsProvider extends SmsProvider {
@@ -35,8 +38,23 @@ export class TwilioSmsProvider extends SmsProvider {
       signal: AbortSignal.timeout(15_000),
     });
     if (!res.ok) {
-      const text = (await res.text().catch(() => '')).slice(0, 200);
-      throw new Error(`SMS provider answered ${res.status}${text ? `: ${text}` : ''}`);
+      const message = `SMS provider answered ${res.status}${describeError(await res.text().catch(() => ''))}`;
+      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+      throw permanent ? new PermanentDeliveryError(message) : new Error(message);
     }
   }
+}
+
+/** Twilio's error body ({code, message, more_info, status}) in one line; other bodies shortened. Never the request. */
+function describeError(body: string): string {
+  try {
+    const json = JSON.parse(body) as { code?: unknown; message?: unknown };
+    if (json && (json.code !== undefined || json.message !== undefined)) {
+      return `: ${json.code !== undefined ? `error ${String(json.code)}: ` : ''}${String(json.message ?? '').slice(0, 200)}`;
+    }
+  } catch {
+    // not JSON
+  }
+  const text = body.trim().slice(0, 200);
+  return text ? `: ${text}` : '';
 }
