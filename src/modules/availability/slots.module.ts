@@ -4,7 +4,6 @@ import { AvailabilityModule } from './availability.module.js';
 import { AvailabilityInputsService } from './application/availability-inputs.service.js';
 import { SlotsService } from './application/slots.service.js';
 import { SlotsController } from './http/slots.controller.js';
-import { BusyTimeRepository } from './infrastructure/busy-time.repository.js';
 
 /**
  * Slot computation over stored data. Separate from AvailabilityModule (schedules) because it reads meeting types,
@@ -13,7 +12,7 @@ import { BusyTimeRepository } from './infrastructure/busy-time.repository.js';
 @Module({
   imports: [AvailabilityModule, MeetingTypesModule],
   controllers: [SlotsController],
-  providers: [BusyTimeRepository, AvailabilityInputsService, SlotsService],
+  providers: [AvailabilityInputsService, SlotsService],
   exports: [AvailabilityInputsService, SlotsService],
 })
 export class SlotsModule {}

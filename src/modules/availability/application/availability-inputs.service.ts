@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule } from '../domain/build-host-inputs.js';
 import type { HostAvailability, SlotQuery } from '../domain/slot-engine.types.js';
-import { BusyTimeRepository } from '../infrastructure/busy-time.repository.js';
+import { AvailabilityReads } from '../infrastructure/availability-reads.repository.js';
 import { SchedulesService } from './schedules.service.js';
 
 export type HostSchedules = Map<string, HostSchedule>;
@@ -14,15 +14,15 @@ export interface EngineInput {
 }
 
 /**
- * Loads everything the slot engine needs for one meeting type over a range: schedules of its hosts and their busy
- * time in one query. The slots endpoint (with a read-replica manager when DATABASE_READ_URL is set) and the booking
+ * Loads everything the slot engine needs for one meeting type over a range: its hosts' hours (unless the caller
+ * loaded them already) and their busy time. The slots endpoint (with a read-replica manager when DATABASE_READ_URL is set) and the booking
  * re-check (with its transaction's manager, always on the primary) both come through here.
  */
 @Injectable()
 export class AvailabilityInputsService {
   constructor(
     private readonly schedules: SchedulesService,
-    private readonly busyTime: BusyTimeRepository,
+    private readonly reads: AvailabilityReads,
   ) {}
 
   async load(
@@ -32,32 +32,20 @@ export class AvailabilityInputsService {
     options: { manager?: EntityManager; exclude?: Exclusions; schedules?: HostSchedules } = {},
   ): Promise<EngineInput> {
     const hostIds = type.hosts.map((h) => h.userId);
-    const [schedules, rows] = await Promise.all([
-      options.schedules ?? this.loadSchedules(type, options.manager),
-      this.busyTime.find(
-        {
-          hostIds,
-          from: new Date(range.start - BUSY_MARGIN_MS),
-          to: new Date(range.end + BUSY_MARGIN_MS),
-          now,
-          meetingTypeId: type.id,
-        },
-        options.manager,
-      ),
-    ]);
-    const busy = rows.map((r) => ({
-      userId: r.user_id,
-      startMs: r.start_ms,
-      endMs: r.end_ms,
-      source: r.source,
-      bookingId: r.booking_id,
-      holdId: r.hold_id,
-      meetingTypeId: r.meeting_type_id,
-      bufferBefore: r.buffer_before,
-      bufferAfter: r.buffer_after,
-      inviteeCount: r.invitee_count,
-    }));
-    return buildEngineInput(type, hostIds, schedules, busy, range, now.getTime(), options.exclude);
+    const busyQuery = {
+      hostIds,
+      from: new Date(range.start - BUSY_MARGIN_MS),
+      to: new Date(range.end + BUSY_MARGIN_MS),
+      now,
+      meetingTypeId: type.id,
+    };
+    const { manager } = options;
+    const loadHours = async () => options.schedules ?? this.reads.hostHours(hostIds, type.scheduleId, manager);
+    // On the pool the two reads run side by side; one connection (a transaction, a replica session) takes them in turn.
+    const [hours, busy] = manager
+      ? [await loadHours(), await this.reads.busy(busyQuery, manager)]
+      : await Promise.all([loadHours(), this.reads.busy(busyQuery)]);
+    return buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude);
   }
 
   /**

@@ -7,7 +7,9 @@ import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import type { DateOverride, WeeklyRule } from '../domain/slot-engine.types.js';
+import { minuteOfDay } from '../domain/wall-clock.js';
+import type { HostSchedule } from '../domain/build-host-inputs.js';
+import { AvailabilityReads } from '../infrastructure/availability-reads.repository.js';
 import { AvailabilityOverrideEntity } from '../infrastructure/availability-override.entity.js';
 import { AvailabilityRuleEntity } from '../infrastructure/availability-rule.entity.js';
 import { ScheduleEntity } from '../infrastructure/schedule.entity.js';
@@ -56,21 +58,9 @@ export interface ScheduleView {
   overrides: OverrideInput[];
 }
 
-/** What the slot engine needs of one host. */
-export interface HostHours {
-  timeZone: string;
-  rules: WeeklyRule[];
-  overrides: DateOverride[];
-}
-
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const TIME = /^(\d{2}):(\d{2})$/;
 
-/** "HH:MM" (or "HH:MM:SS" from a TIME column) -> minutes of the day; 24:00 -> 1440. */
-export function toMinutes(time: string): number {
-  const [h, m] = time.split(':');
-  return Number(h) * 60 + Number(m);
-}
 
 /** A real calendar date: 2027-02-30 is not. */
 export function isRealDate(value: string): boolean {
@@ -89,18 +79,18 @@ export function validateHours(rules: RuleInput[], overrides: OverrideInput[]): v
   const problems: { field: string; message: string }[] = [];
   const checkInterval = (field: string, i: IntervalInput): boolean => {
     if (!TIME.test(i.startTime) || !TIME.test(i.endTime)) return false; // reported by the DTO
-    if (toMinutes(i.startTime) >= toMinutes(i.endTime)) {
+    if (minuteOfDay(i.startTime) >= minuteOfDay(i.endTime)) {
       problems.push({ field, message: `${field}: start_time ${i.startTime} must be before end_time ${i.endTime}` });
       return false;
     }
     return true;
   };
   const checkOverlaps = (where: string, items: { field: string; i: IntervalInput }[]) => {
-    const sorted = [...items].sort((a, b) => toMinutes(a.i.startTime) - toMinutes(b.i.startTime));
+    const sorted = [...items].sort((a, b) => minuteOfDay(a.i.startTime) - minuteOfDay(b.i.startTime));
     for (let k = 1; k < sorted.length; k++) {
       const prev = sorted[k - 1]!.i;
       const cur = sorted[k]!;
-      if (toMinutes(cur.i.startTime) < toMinutes(prev.endTime)) {
+      if (minuteOfDay(cur.i.startTime) < minuteOfDay(prev.endTime)) {
         problems.push({
           field: cur.field,
           message: `intervals overlap on ${where}: ${prev.startTime}-${prev.endTime} and ${cur.i.startTime}-${cur.i.endTime}`,
@@ -156,6 +146,7 @@ export class SchedulesService {
     @InjectRepository(AvailabilityOverrideEntity) private readonly overrides: Repository<AvailabilityOverrideEntity>,
     private readonly users: UsersService,
     private readonly versions: AvailabilityVersions,
+    private readonly reads: AvailabilityReads,
   ) {}
 
   /** The host's default schedule, or null when none was ever set. */
@@ -259,51 +250,11 @@ export class SchedulesService {
 
   /**
    * Each host's hours for the slot engine: `scheduleId` for the host who owns it (the meeting type's owner),
-   * everyone else's default. A host without any schedule gets no hours, in their user zone. One query for the
-   * schedules with their rules and overrides; a second only when some host has no schedule. Pass `manager` to read
+   * everyone else's default. A host without any schedule gets no hours, in their user zone. Pass `manager` to read
    * inside a transaction, or on the read replica (the slots endpoint).
    */
-  async availabilityFor(
-    hostIds: string[], scheduleId: string | null, manager?: EntityManager,
-  ): Promise<Map<string, HostHours>> {
-    const ids = [...new Set(hostIds)];
-    const result = new Map<string, HostHours>();
-    if (ids.length === 0) return result;
-    const rows: {
-      id: string; user_id: string; time_zone: string; is_default: boolean;
-      rules: { d: number; s: number; e: number }[]; overrides: { date: string; intervals: { start_time: string; end_time: string }[] }[];
-    }[] = await (manager ?? this.dataSource).query(
-      `SELECT s.id, s.user_id, s.time_zone, s.is_default,
-         COALESCE((SELECT json_agg(json_build_object(
-                    'd', r.day_of_week,
-                    's', (extract(epoch FROM r.start_time) / 60)::int,
-                    'e', (extract(epoch FROM r.end_time) / 60)::int) ORDER BY r.day_of_week, r.start_time)
-                   FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
-         COALESCE((SELECT json_agg(json_build_object('date', to_char(o.date, 'YYYY-MM-DD'), 'intervals', o.intervals) ORDER BY o.date)
-                   FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
-       FROM schedules s
-       WHERE s.user_id = ANY($1::uuid[]) AND (s.is_default OR s.id = $2::uuid)`,
-      [ids, scheduleId],
-    );
-    // The explicitly chosen schedule wins over its owner's default.
-    rows.sort((a, b) => Number(b.is_default) - Number(a.is_default));
-    for (const row of rows) {
-      result.set(row.user_id, {
-        timeZone: row.time_zone,
-        rules: row.rules.map((r) => ({ dayOfWeek: r.d, startMinute: r.s, endMinute: r.e })),
-        overrides: row.overrides.map((o) => ({
-          date: o.date,
-          intervals: o.intervals.map((i) => ({ startMinute: toMinutes(i.start_time), endMinute: toMinutes(i.end_time) })),
-        })),
-      });
-    }
-    const missing = ids.filter((id) => !result.has(id));
-    if (missing.length > 0) {
-      for (const user of await this.users.findByIds(missing, manager)) {
-        result.set(user.id, { timeZone: user.timeZone, rules: [], overrides: [] });
-      }
-    }
-    return result;
+  availabilityFor(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostSchedule>> {
+    return this.reads.hostHours(hostIds, scheduleId, manager);
   }
 
   private async zoneOrUserZone(userId: string, timeZone: string | undefined): Promise<string> {
@@ -336,7 +287,7 @@ export class SchedulesService {
           scheduleId,
           date: o.date,
           intervals: [...o.intervals]
-            .sort((a, b) => toMinutes(a.startTime) - toMinutes(b.startTime))
+            .sort((a, b) => minuteOfDay(a.startTime) - minuteOfDay(b.startTime))
             .map((i) => ({ start_time: i.startTime, end_time: i.endTime })),
         })),
       );

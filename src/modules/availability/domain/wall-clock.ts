@@ -231,3 +231,9 @@ export function zonedIso(instantMs: number, timeZone: string): string {
     `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
   );
 }
+
+/** "HH:MM" (or "HH:MM:SS" from a TIME column) -> minutes of the day; "24:00" ends a day (1440). */
+export function minuteOfDay(time: string): number {
+  const [h, m] = time.split(':');
+  return Number(h) * 60 + Number(m);
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BusyEntry, HostSchedule } from '../domain/build-host-inputs.js';
+import { minuteOfDay } from '../domain/wall-clock.js';
+
+export interface BusyQuery {
+  hostIds: string[];
+  from: Date;
+  to: Date;
+  now: Date;
+  /** The meeting type being offered: its own bookings get invitee counts. */
+  meetingTypeId: string;
+}
+
+/**
+ * Each host's hours: the explicitly chosen schedule ($scheduleParam) when it is theirs, else their default, else no
+ * hours at all in their profile zone. One row per host; rule times come out as minutes of the day.
+ */
+const hostHoursSql = (hostsParam: string, scheduleParam: string) => `
+  SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
+     COALESCE((SELECT json_agg(json_build_object(
+                'd', r.day_of_week,
+                's', (extract(epoch FROM r.start_time) / 60)::int,
+                'e', (extract(epoch FROM r.end_time) / 60)::int) ORDER BY r.day_of_week, r.start_time)
+               FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
+     COALESCE((SELECT json_agg(json_build_object('date', to_char(o.date, 'YYYY-MM-DD'), 'intervals', o.intervals) ORDER BY o.date)
+               FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
+    FROM users u
+    LEFT JOIN schedules s ON s.user_id = u.id AND (s.is_default OR s.id = ${scheduleParam}::uuid)
+   WHERE u.id = ANY(${hostsParam}::uuid[])
+   ORDER BY u.id, (s.id = ${scheduleParam}::uuid) DESC NULLS LAST`;
+
+/**
+ * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
+ * with their type's buffers; invitee counts for bookings of type $5, for group seats) and busy events of connected
+ * calendars. Instants come out as whole epoch milliseconds.
+ */
+const BUSY_SQL = `
+  SELECT bh.user_id, floor(extract(epoch FROM lower(bh.blocked)) * 1000)::float8 AS start_ms,
+         floor(extract(epoch FROM upper(bh.blocked)) * 1000)::float8 AS end_ms,
+         CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
+         bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
+         mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
+         CASE WHEN mt.id = $5 AND bh.booking_id IS NOT NULL
+              THEN (SELECT count(*)::int FROM booking_invitees bi WHERE bi.booking_id = bh.booking_id AND bi.status = 'active')
+              ELSE 0 END AS invitee_count
+    FROM booking_hosts bh
+    LEFT JOIN bookings b ON b.id = bh.booking_id
+    LEFT JOIN slot_holds h ON h.id = bh.hold_id
+    JOIN meeting_types mt ON mt.id = COALESCE(b.meeting_type_id, h.meeting_type_id)
+   WHERE bh.user_id = ANY($1::uuid[]) AND bh.is_live
+     AND bh.blocked && tstzrange($2, $3, '[)')
+     AND (h.id IS NULL OR h.expires_at > $4)
+  UNION ALL
+  SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
+         'calendar', NULL, NULL, NULL, 0, 0, 0
+    FROM calendar_events_cache c
+   WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
+     AND c.start_time < $3 AND c.end_time > $2`;
+
+interface HostHoursRow {
+  user_id: string;
+  time_zone: string;
+  rules: { d: number; s: number; e: number }[];
+  overrides: { date: string; intervals: { start_time: string; end_time: string }[] }[];
+}
+
+interface BusyRow {
+  user_id: string;
+  start_ms: number;
+  end_ms: number;
+  source: BusyEntry['source'];
+  booking_id: string | null;
+  hold_id: string | null;
+  meeting_type_id: string | null;
+  buffer_before: number;
+  buffer_after: number;
+  invitee_count: number;
+}
+
+/**
+ * The slot engine's inputs as stored: hosts' hours and what keeps them busy. Every method runs on the given manager
+ * (the booking re-check's serializable transaction, or a read-replica connection), else on the primary pool.
+ */
+@Injectable()
+export class AvailabilityReads {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async hostHours(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostSchedule>> {
+    if (hostIds.length === 0) return new Map();
+    const rows: HostHoursRow[] = await this.runner(manager).query(hostHoursSql('$1', '$2'), [[...new Set(hostIds)], scheduleId]);
+    return toHostHours(rows);
+  }
+
+  async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyEntry[]> {
+    const rows: BusyRow[] = await this.runner(manager).query(BUSY_SQL, busyParams(query));
+    return rows.map(toBusyEntry);
+  }
+
+  private runner(manager?: EntityManager): Pick<EntityManager, 'query'> {
+    return manager ?? this.dataSource.manager;
+  }
+}
+
+function busyParams(query: BusyQuery): unknown[] {
+  return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.meetingTypeId];
+}
+
+function toHostHours(rows: HostHoursRow[]): Map<string, HostSchedule> {
+  return new Map(rows.map((row) => [row.user_id, {
+    timeZone: row.time_zone,
+    rules: row.rules.map((r) => ({ dayOfWeek: r.d, startMinute: r.s, endMinute: r.e })),
+    overrides: row.overrides.map((o) => ({
+      date: o.date,
+      intervals: o.intervals.map((i) => ({ startMinute: minuteOfDay(i.start_time), endMinute: minuteOfDay(i.end_time) })),
+    })),
+  }]));
+}
+
+function toBusyEntry(r: BusyRow): BusyEntry {
+  return {
+    userId: r.user_id,
+    startMs: Number(r.start_ms),
+    endMs: Number(r.end_ms),
+    source: r.source,
+    bookingId: r.booking_id,
+    holdId: r.hold_id,
+    meetingTypeId: r.meeting_type_id,
+    bufferBefore: Number(r.buffer_before),
+    bufferAfter: Number(r.buffer_after),
+    inviteeCount: Number(r.invitee_count),
+  };
+}
