@@ -134,17 +134,11 @@ export class BookingRepository {
   }
 
   async findHostIds(bookingId: string, manager?: EntityManager): Promise<string[]> {
-    const rows: { user_id: string }[] = await this.m(manager).query(
-      `SELECT user_id FROM booking_hosts WHERE booking_id = $1 ORDER BY user_id`, [bookingId],
-    );
-    return rows.map((r) => r.user_id);
+    return (await this.findHostIdsOf([bookingId], manager)).get(bookingId)!;
   }
 
   async findInvitees(bookingId: string, manager?: EntityManager): Promise<InviteeRow[]> {
-    return this.m(manager).query(
-      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = $1 ORDER BY created_at, id`,
-      [bookingId],
-    );
+    return (await this.findInviteesOf([bookingId], manager)).get(bookingId)!;
   }
 
   /** Several bookings in one query (views of many bookings: the export feed). */
@@ -177,8 +171,7 @@ export class BookingRepository {
 
   async findInviteeByTokenHash(tokenHash: string, manager?: EntityManager): Promise<InviteeRow | null> {
     const rows = await this.m(manager).query(
-      `SELECT id, booking_id, name, email, time_zone, phone, answers, status, created_at
-         FROM booking_invitees WHERE management_token_hash = $1`,
+      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE management_token_hash = $1`,
       [tokenHash],
     );
     return (rows[0] as InviteeRow | undefined) ?? null;
