@@ -239,6 +239,12 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     expect((await cacheRows(host.id)).map((r: any) => r.external_event_id)).toEqual(['keep', 'later']);
   });
 
+  /** kairos_calendar_api_errors_total for Google and one kind, from /metrics. */
+  async function calendarApiErrors(kind: string): Promise<number> {
+    const text = (await t.http().get('/metrics').expect(200)).text;
+    return Number(new RegExp(`^kairos_calendar_api_errors_total\\{provider="google",kind="${kind}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  }
+
   it('backs off on 429 and 403 rateLimitExceeded honouring Retry-After', async () => {
     const host = await createHost(t);
     const id = await connect(host);
@@ -256,7 +262,9 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
 
     // A long Retry-After is not waited out inline: the connection is scheduled for later.
     google.rateLimit(/primary-cal\/events$/, 1, 3600, 429);
+    const rateLimitedBefore = await calendarApiErrors('rate_limited');
     const limited = await sync(host, id);
+    expect(await calendarApiErrors('rate_limited')).toBe(rateLimitedBefore + 1);
     expect(limited.body).toMatchObject({ sync_status: 'rate_limited', integration: { status: 'active', next_sync_at: '2027-03-01T13:00:00.000Z' } });
     expect(limited.body.integration.last_error).toMatch(/rate limited/);
     // The poller leaves it alone until then.
@@ -284,7 +292,9 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
 
       google.oauth.revokeAll();
       t.clock!.advance(2 * 3600_000);
+      const authErrorsBefore = await calendarApiErrors('auth');
       const broken = await sync(host, id);
+      expect(await calendarApiErrors('auth')).toBe(authErrorsBefore + 1);
       expect(broken.body.sync_status).toBe('broken');
       const list = await t.http().get('/api/integrations').set(host.auth).expect(200);
       expect(list.body[0]).toMatchObject({ status: 'broken', last_error: expect.stringMatching(/revoked.*invalid_grant.*reconnect/) });

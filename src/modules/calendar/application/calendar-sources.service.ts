@@ -3,6 +3,8 @@ import { type CaldavAccount, CaldavAdapter, CaldavAuthError } from '../infrastru
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import { IcsFeedAdapter } from '../infrastructure/ics-feed.adapter.js';
 import { type CalendarSource, type RemoteChanges, SyncTokenGoneError } from '../infrastructure/provider-adapter.js';
+import { MetricsService } from '../../../shared/metrics/metrics.service.js';
+import { InvalidGrantError, ProviderError, RateLimitedError } from '../infrastructure/provider-http.js';
 import { CalendarCredentials, ConnectionBrokenError } from './calendar-credentials.service.js';
 
 /**
@@ -17,6 +19,7 @@ export class CalendarSources {
     private readonly credentials: CalendarCredentials,
     private readonly ics: IcsFeedAdapter,
     private readonly caldav: CaldavAdapter,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Whether calendars of this kind of connection can receive bookings. */
@@ -24,8 +27,22 @@ export class CalendarSources {
     return provider === 'google' || provider === 'microsoft' || provider === 'caldav';
   }
 
-  /** Throws ConnectionBrokenError when the credentials are gone or refused (the connection is then marked broken). */
+  /**
+   * Throws ConnectionBrokenError when the credentials are gone or refused (the connection is then marked broken).
+   * Every failed call, opening included, is counted in kairos_calendar_api_errors_total{provider, kind}.
+   */
   async open(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
+    const counted = <T>(work: () => Promise<T>) => this.counted(integration.provider, work);
+    const source = await counted(() => this.openUncounted(integration));
+    return {
+      writable: source.writable,
+      readCalendar: (calendar, window, full) => counted(() => source.readCalendar(calendar, window, full)),
+      upsertEvent: (calendarId, existingEventId, event) => counted(() => source.upsertEvent(calendarId, existingEventId, event)),
+      deleteEvent: (calendarId, eventId) => counted(() => source.deleteEvent(calendarId, eventId)),
+    };
+  }
+
+  private async openUncounted(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
     switch (integration.provider) {
       case 'google':
       case 'microsoft':
@@ -34,6 +51,15 @@ export class CalendarSources {
         return this.caldavSource(integration);
       case 'ics':
         return this.icsSource(integration);
+    }
+  }
+
+  private async counted<T>(provider: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.metrics.calendarApiError(provider, errorKind(error));
+      throw error;
     }
   }
 
@@ -102,4 +128,12 @@ export class CalendarSources {
       deleteEvent: readOnly,
     };
   }
+}
+
+/** The metric's `kind` label: few values, so dashboards can alert on auth and rate limits apart from outages. */
+function errorKind(error: unknown): string {
+  if (error instanceof RateLimitedError) return 'rate_limited';
+  if (error instanceof ConnectionBrokenError || error instanceof InvalidGrantError || error instanceof CaldavAuthError) return 'auth';
+  if (error instanceof ProviderError) return error.status >= 500 ? 'server_error' : 'client_error';
+  return 'network';
 }
