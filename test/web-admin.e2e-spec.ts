@@ -378,6 +378,67 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     expect(untyped.links).toEqual([]);
   });
 
+  it('meeting type editor: reminders by email to invitee and host and by SMS to the invitee; SMS to the host is refused beside the row', async () => {
+    const storedReminders = async () => (await t.http().get(`/api/meeting-types/${typeId}`).set(ada.auth).expect(200)).body.reminders;
+    const before = await storedReminders();
+    // The API's defaults (the editor saved above spells out their recipient, the invitee).
+    expect(before.map((r: { offset_minutes: number; channel: string }) => [r.offset_minutes, r.channel])).toEqual([[1440, 'email'], [60, 'email']]);
+
+    // The stored reminders fill the first rows (1440 minutes reads as 24 hours; no recipients means the invitee).
+    await page.goto(`/admin/meeting-types/${typeId}`);
+    expect([await page.inputValue('#r_amount_0'), await page.inputValue('#r_unit_0'), await page.inputValue('#r_channel_0')]).toEqual(['24', 'hours', 'email']);
+    expect([await page.isChecked('#r_to_0_invitee'), await page.isChecked('#r_to_0_host')]).toEqual([true, false]);
+    expect([await page.inputValue('#r_amount_1'), await page.inputValue('#r_unit_1')]).toEqual(['1', 'hours']);
+    expect(await page.inputValue('#r_amount_2')).toBe(''); // blank rows to add more
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // 24 hours before by email to the invitee and the host; 1 hour before by SMS, wrongly also ticked for the host.
+    await page.check('#r_to_0_host');
+    await page.selectOption('#r_channel_1', 'sms');
+    await page.check('#r_to_1_host');
+    await page.selectOption('#location_type', 'video');
+    await page.fill('#location_value', 'https://meet.example.com/ada');
+    await page.click('button:has-text("Save meeting type")');
+    await expect(page.textContent('#r_to_1-error')).resolves.toContain('SMS reminders go to invitees only');
+    expect(await page.getAttribute('#r_to_1_host', 'aria-invalid')).toBe('true');
+    expect(await page.locator('#r_to_0-error').count()).toBe(0); // the other row is fine
+    await expect(page.textContent('#error-summary')).resolves.toContain('correct the highlighted fields');
+    expect(await page.isChecked('#r_to_0_host')).toBe(true); // what was entered is kept
+    expect(await page.inputValue('#location_value')).toBe('https://meet.example.com/ada');
+    expect(await storedReminders()).toEqual(before); // nothing saved
+    expect((await t.http().get(`/api/meeting-types/${typeId}`).set(ada.auth).expect(200)).body.location).toBeNull();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // An offset beyond 30 days is answered beside its amount.
+    await page.uncheck('#r_to_1_host');
+    await page.fill('#r_amount_2', '31');
+    await page.selectOption('#r_unit_2', 'days');
+    await page.click('button:has-text("Save meeting type")');
+    await expect(page.textContent('#r_amount_2-error')).resolves.toContain('30 days');
+    expect(await storedReminders()).toEqual(before);
+
+    await page.fill('#r_amount_2', '');
+    await page.click('button:has-text("Save meeting type")');
+    await page.waitForURL(/\/admin\/meeting-types\?saved=1$/);
+    const saved = (await t.http().get(`/api/meeting-types/${typeId}`).set(ada.auth).expect(200)).body;
+    expect(saved.reminders).toEqual([
+      { offset_minutes: 1440, channel: 'email', recipients: ['invitee', 'host'] },
+      { offset_minutes: 60, channel: 'sms', recipients: ['invitee'] },
+    ]);
+    expect(saved.location).toEqual({ type: 'video', value: 'https://meet.example.com/ada' });
+
+    await page.goto(`/admin/meeting-types/${typeId}`);
+    expect([await page.inputValue('#r_amount_0'), await page.inputValue('#r_unit_0'), await page.inputValue('#r_channel_0')]).toEqual(['24', 'hours', 'email']);
+    expect([await page.isChecked('#r_to_0_invitee'), await page.isChecked('#r_to_0_host')]).toEqual([true, true]);
+    expect([await page.inputValue('#r_amount_1'), await page.inputValue('#r_unit_1'), await page.inputValue('#r_channel_1')]).toEqual(['1', 'hours', 'sms']);
+    expect([await page.isChecked('#r_to_1_invitee'), await page.isChecked('#r_to_1_host')]).toEqual([true, false]);
+    expect(await page.inputValue('#location_type')).toBe('video');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Back to the defaults for the tests that follow (they book this type).
+    await t.http().put(`/api/meeting-types/${typeId}`).set(ada.auth).send({ reminders: null, location: null }).expect(200);
+  });
+
   it('the private feed of bookings: shown with a copy button, readable over plain HTTP, and reset', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     await page.goto('/admin/calendars');

@@ -15,12 +15,13 @@ import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingKind, MeetingTypeSnapshot, QuestionType } from '../../meeting-types/domain/meeting-type.js';
-import type { MeetingTypeChanges, QuestionInput } from '../../meeting-types/domain/meeting-type-rules.js';
+import { DEFAULT_REMINDERS, type MeetingTypeChanges, type QuestionInput } from '../../meeting-types/domain/meeting-type-rules.js';
 import { type AdminSection, AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { type PageContext, WebViews } from '../application/web-views.js';
 import { connectionLabel } from '../domain/calendar-labels.js';
 import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
+import { LOCATION_TYPES, parseLocation, parseReminderRows, reminderRows, routeTypeProblems } from './meeting-type-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -41,8 +42,8 @@ const QUESTION_TYPES: { value: QuestionType; label: string }[] = [
 const NUMBER_FIELDS: { name: string; key: keyof MeetingTypeChanges; label: string; min: number; max: number; nullable: boolean; hint?: string }[] = [
   { name: 'duration_minutes', key: 'durationMinutes', label: 'Duration (minutes)', min: 5, max: 720, nullable: false },
   { name: 'slot_interval_minutes', key: 'slotIntervalMinutes', label: 'Start times every (minutes)', min: 5, max: 720, nullable: true, hint: 'Empty: the duration.' },
-  { name: 'buffer_before_minutes', key: 'bufferBeforeMinutes', label: 'Buffer before (minutes)', min: 0, max: 720, nullable: false },
-  { name: 'buffer_after_minutes', key: 'bufferAfterMinutes', label: 'Buffer after (minutes)', min: 0, max: 720, nullable: false },
+  { name: 'buffer_before_minutes', key: 'bufferBeforeMinutes', label: 'Buffer before (minutes)', min: 0, max: 240, nullable: false },
+  { name: 'buffer_after_minutes', key: 'bufferAfterMinutes', label: 'Buffer after (minutes)', min: 0, max: 240, nullable: false },
   { name: 'minimum_notice_minutes', key: 'minimumNoticeMinutes', label: 'Minimum notice (minutes)', min: 0, max: 525600, nullable: false },
   { name: 'booking_window_days', key: 'bookingWindowDays', label: 'Bookable up to (days ahead)', min: 1, max: 3650, nullable: true, hint: 'Empty: no limit.' },
   { name: 'max_bookings_per_day', key: 'maxBookingsPerDay', label: 'Most bookings per day', min: 1, max: 1000, nullable: true, hint: 'Empty: no limit.' },
@@ -214,7 +215,10 @@ export class AdminController {
   }
 
   private async saveType(caller: AuthenticatedUser, req: WebRequest, res: Response, current: MeetingTypeSnapshot | null, body: Form) {
-    const { changes, errors } = parseTypeForm(body);
+    const { changes, errors, rows } = parseTypeForm(body);
+    if (body.schedule_id !== undefined && changes.scheduleId && !(await this.schedules.list(caller.id)).some((s) => s.schedule.id === changes.scheduleId)) {
+      errors.schedule_id = 'Choose one of your schedules, or your default one.';
+    }
     // The calendar choice is only on the page when the host has calendars that can receive bookings.
     const destinationGiven = body.destination !== undefined;
     let destination: { integration_id: string; calendar_id: string } | null = null;
@@ -231,12 +235,7 @@ export class AdminController {
         return;
       } catch (error) {
         if (!(error instanceof DomainError) || (error.code !== 'invalid' && error.code !== 'conflict')) throw error;
-        for (const message of error.message.split('; ')) {
-          const field = /^([a-z_]+)/.exec(message)?.[1] ?? 'form';
-          const key = field === 'slug' && error.code === 'conflict' ? 'slug' : field;
-          errors[NUMBER_FIELDS.some((f) => f.name === key) || ['name', 'slug', 'kind', 'questions', 'team_id', 'host_ids', 'description'].includes(key) ? key : 'form'] = message;
-        }
-        if (error.code === 'conflict' && !errors.slug && /slug/.test(error.message)) errors.slug = error.message;
+        routeTypeProblems(error.message, errors, rows, error.code === 'conflict');
       }
     }
     res.status(400).type('html').send(await this.typePage(caller, req, res, current, body, errors, errors.form ?? 'Please correct the highlighted fields.'));
@@ -265,8 +264,13 @@ export class AdminController {
         required: body ? one(body[`q_required_${i}`]) === '1' : q?.required ?? false,
         options: body ? one(body[`q_options_${i}`]) : (q?.options ?? []).join(', '),
         types: QUESTION_TYPES.map((qt) => ({ ...qt, selected: qt.value === type })),
+        labelError: errors[`q_label_${i}`], typeError: errors[`q_type_${i}`], optionsError: errors[`q_options_${i}`],
       };
     });
+    const schedules = await this.schedules.list(caller.id);
+    const scheduleId = body ? one(body.schedule_id) : t?.scheduleId ?? '';
+    const storedLocation = t?.location ?? null;
+    const locationType = body ? one(body.location_type) : typeof storedLocation?.type === 'string' ? storedLocation.type : '';
     return this.views.render('admin/type-edit', {
       ...(await this.page(caller, req, res, t ? `Edit ${t.name}` : 'New meeting type', 'types')),
       heading: t ? `Edit “${t.name}”` : 'New meeting type',
@@ -276,7 +280,17 @@ export class AdminController {
         team_id: val('team_id', t?.teamId), host_ids: body ? one(body.host_ids) : t && ['round_robin', 'collective'].includes(t.kind) ? t.hosts.map((h) => h.userId).join(', ') : '',
         is_active: body ? one(body.is_active) === '1' : t?.isActive ?? true,
         is_secret: body ? one(body.is_secret) === '1' : t?.isSecret ?? false,
+        location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
       },
+      locationTypes: LOCATION_TYPES.map((l) => ({ ...l, selected: l.value === locationType })),
+      noLocation: locationType === '',
+      schedules: schedules.map(({ schedule }) => ({
+        value: schedule.id, label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name, selected: schedule.id === scheduleId,
+      })),
+      defaultSchedule: scheduleId === '',
+      // One default schedule leaves nothing to choose (unless the type already names a schedule).
+      showSchedules: schedules.length > 1 || Boolean(t?.scheduleId) || Boolean(errors.schedule_id),
+      reminders: reminderRows(t?.reminders ?? DEFAULT_REMINDERS, body, errors),
       kinds: KINDS.map((k) => ({ ...k, selected: k.value === kind })),
       numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
       questions,
@@ -448,7 +462,8 @@ function parseIntervals(text: string): { intervals: { startTime: string; endTime
   return { intervals };
 }
 
-function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Errors } {
+/** The editor's fields as service changes; `rows` maps the n-th question or reminder sent back to its form row. */
+function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Errors; rows: { questions: number[]; reminders: number[] } } {
   const errors: Errors = {};
   const changes: MeetingTypeChanges = {};
   const name = one(body.name);
@@ -457,8 +472,13 @@ function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Error
   changes.name = name;
   const slug = one(body.slug).toLowerCase();
   if (slug && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) errors.slug = 'Use lowercase letters, digits and single dashes, like intro-call.';
+  else if (slug.length > 100) errors.slug = 'Keep the link name under 100 characters.';
   changes.slug = slug || null;
   changes.description = one(body.description) || null;
+  if ((changes.description ?? '').length > 5000) errors.description = 'Keep the description under 5000 characters.';
+  changes.location = parseLocation(body, errors);
+  // The schedule choice is a select of the host's schedules; empty = the default schedule.
+  if (body.schedule_id !== undefined) changes.scheduleId = one(body.schedule_id) || null;
   const kind = one(body.kind) as MeetingKind;
   if (!KINDS.some((k) => k.value === kind)) errors.kind = 'Choose a kind.';
   changes.kind = kind;
@@ -481,12 +501,16 @@ function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Error
   changes.isActive = one(body.is_active) === '1';
   changes.isSecret = one(body.is_secret) === '1';
   const questions: QuestionInput[] = [];
+  const questionRows: number[] = [];
   for (let i = 0; i < questionRowCount(body); i++) {
     const label = one(body[`q_label_${i}`]);
     if (!label) continue;
     const type = one(body[`q_type_${i}`]) as QuestionType;
     if (!QUESTION_TYPES.some((q) => q.value === type)) { errors[`q_type_${i}`] = 'Choose a question type.'; continue; }
+    if (label.length > 500) { errors[`q_label_${i}`] = 'Keep the question under 500 characters.'; continue; }
     const options = one(body[`q_options_${i}`]).split(',').map((s) => s.trim()).filter(Boolean);
+    if (options.some((o) => o.length > 200)) { errors[`q_options_${i}`] = 'Keep each choice under 200 characters.'; continue; }
+    questionRows.push(i);
     const id = one(body[`q_id_${i}`]);
     questions.push({
       label, type, required: one(body[`q_required_${i}`]) === '1',
@@ -495,5 +519,7 @@ function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Error
     });
   }
   changes.questions = questions;
-  return { changes, errors };
+  const { reminders, rowOf } = parseReminderRows(body, errors);
+  changes.reminders = reminders;
+  return { changes, errors, rows: { questions: questionRows, reminders: rowOf } };
 }
