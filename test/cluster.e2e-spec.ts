@@ -1,13 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { TEST_ADMIN_DATABASE_URL, TEST_REDIS_URL, USE_EMBEDDED_DB } from './support/test-env.js';
+import { freePorts } from './support/free-port.js';
 
 /**
  * The replica set for real: scripts/cluster.sh starts two `node dist/src/main.js` processes and nginx (deploy/nginx.conf)
@@ -72,19 +72,10 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T, index
   return results;
 }
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePorts(): Promise<{ base: number; lb: number }> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await portIsFree(base)) && (await portIsFree(base + 1)) && (await portIsFree(base + 2))) return { base, lb: base + 2 };
-  }
+/** Two replica ports and nginx's, consecutive (cluster.sh takes BASE_PORT and LB_PORT). */
+async function clusterPorts(): Promise<{ base: number; lb: number }> {
+  const base = await freePorts(3);
+  return { base, lb: base + 2 };
 }
 
 describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () => {
@@ -137,7 +128,7 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
   }
 
   beforeAll(async () => {
-    const ports = await freePorts();
+    const ports = await clusterPorts();
     dir = mkdtempSync(join(tmpdir(), 'kairos-cluster-test-'));
     const admin = new URL(TEST_ADMIN_DATABASE_URL);
     admin.pathname = '/postgres';
