@@ -6,6 +6,7 @@ import { FakeTwilio } from './support/fake-twilio.js';
 import { TestSmtpServer } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { settleDeliveries } from './support/deliveries.js';
 
 // Monday 1 March 2027, 12:00 UTC. Hosts work 09:00-17:00 in New York (EST = UTC-5 until 14 March). Each test books a
 // later day than the one before and moves the pinned clock forward only.
@@ -70,18 +71,7 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     return rows[0];
   }
 
-  /** Relay everything, then wait until no row is due and pending (the BullMQ worker runs in the background). */
-  async function settle() {
-    await relay.drain();
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`, [t.clock!.now()]);
-      if (n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${n} deliveries still pending`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const settle = () => settleDeliveries(t);
 
   /** Moves the clock to `at` and lets the sweep hand over whatever became due. */
   async function at(instant: string) {

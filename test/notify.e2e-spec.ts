@@ -9,6 +9,7 @@ import { icsProps, TestSmtpServer, TestWebhookReceiver } from './support/mail.js
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { TEST_REDIS_URL, USE_EMBEDDED_DB } from './support/test-env.js';
+import { settleDeliveries } from './support/deliveries.js';
 
 // The embedded database has one session, shared by every connection: a transaction held open by the test would stall
 // every other statement, and session advisory locks cannot tell two instances apart. It serves one instance only.
@@ -51,18 +52,7 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
   const rows = (bookingIds: string[]): Promise<Row[]> =>
     t.dataSource.query(`SELECT * FROM notification_deliveries WHERE booking_id = ANY($1) ORDER BY kind, recipient_role, due_at`, [bookingIds]);
 
-  /** Relay everything, then wait until no row is due and pending (the BullMQ worker runs in the background). */
-  async function settle() {
-    await relay.drain();
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const [{ n }] = await t.dataSource.query(
-        `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`, [t.clock!.now()]);
-      if (n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${n} deliveries still pending`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const settle = () => settleDeliveries(t);
 
   async function hostWithType(body: Record<string, unknown> = {}, zone = 'America/New_York'): Promise<{ host: TestHost; typeId: string }> {
     const host = await createHost(t, { time_zone: zone });

@@ -1,0 +1,18 @@
+import { OutboxRelay } from '../../src/shared/outbox/outbox-relay.js';
+import type { TestApp } from './test-app.js';
+
+/**
+ * Relays every outbox event, then waits until no delivery is due and pending at the pinned clock (the BullMQ worker
+ * sends in the background).
+ */
+export async function settleDeliveries(t: TestApp, timeoutMs = 15_000): Promise<void> {
+  await t.app.get(OutboxRelay).drain();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`, [t.clock!.now()]);
+    if (n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${n} deliveries still pending`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
