@@ -8,7 +8,7 @@ import { createHost, type TestHost } from './support/factories.js';
 import { RadicaleServer } from './support/radicale.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { TestSmtpServer } from './support/mail.js';
-import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
+import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
 
@@ -437,6 +437,94 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
 
     // Back to the defaults for the tests that follow (they book this type).
     await t.http().put(`/api/meeting-types/${typeId}`).set(ada.auth).send({ reminders: null, location: null }).expect(200);
+  });
+
+  it('meeting type editor: a round-robin team type picks its team by name and ticks hosts among its members; outsiders are refused beside the hosts', async () => {
+    const linus = await createHost(t, { name: 'Linus Torvalds', username: 'linus', email: 'linus@example.com' });
+    const mallory = await createHost(t, { name: 'Mallory Stranger', username: 'mallory', email: 'mallory@example.com' });
+    const sales = await createTeam(t, ada, [grace]); // "Sales": Ada (admin) and Grace
+    const design = (await t.http().post('/api/teams').set(ada.auth).send({ name: 'Design' }).expect(201)).body as { id: string };
+    const invite = await t.http().post(`/api/teams/${design.id}/invitations`).set(ada.auth).send({ email: linus.email }).expect(201);
+    await t.http().post(`/api/teams/invitations/${invite.body.token}/accept`).set(linus.auth).expect(200);
+    const hostBox = (teamId: string, userId: string) => `#host-${teamId}-${userId}`;
+    const visibleHosts = () => page.locator('input[name=host_ids]:visible').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+
+    await page.goto('/admin/meeting-types/new');
+    // Ada's teams by name, and "No team" (chosen by default); with no team chosen no hosts are offered.
+    const teams = await page.locator('#team_id option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(teams[0]).toEqual(['', 'No team']);
+    expect(teams.slice(1).sort()).toEqual([[design.id, 'Design'], [sales.id, 'Sales']].sort());
+    expect(await page.inputValue('#team_id')).toBe('');
+    expect(await visibleHosts()).toEqual([]);
+    expect(await page.isVisible('#hosts-no-team')).toBe(true);
+    // Only members of Ada's teams are listed at all: a stranger cannot be ticked from the form.
+    expect(await page.content()).not.toContain(mallory.id);
+    expect(await page.locator('input[name=host_ids]').count()).toBe(4); // Ada and Grace (Sales), Ada and Linus (Design)
+
+    await page.fill('#name', 'Sales round robin');
+    await page.selectOption('#kind', 'round_robin');
+    await page.selectOption('#team_id', sales.id);
+    expect(await visibleHosts()).toEqual([ada.id, grace.id]); // Linus (Design) is not offered for Sales
+    await expect(page.textContent(`label:has(${hostBox(sales.id, grace.id)})`)).resolves.toMatch(/Grace Hopper\s+grace@example\.com/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.check(hostBox(sales.id, ada.id));
+    await page.check(hostBox(sales.id, grace.id));
+    await page.click('button:has-text("Save meeting type")');
+    await page.waitForURL(/\/admin\/meeting-types\?saved=1$/);
+
+    const items = (await t.http().get('/api/meeting-types').set(ada.auth).expect(200)).body;
+    const created = items.find((m: { name: string }) => m.name === 'Sales round robin');
+    expect(created).toMatchObject({ kind: 'round_robin', team_id: sales.id });
+    expect([...created.host_ids].sort()).toEqual([ada.id, grace.id].sort());
+
+    await page.goto(`/admin/meeting-types/${created.id}`);
+    expect(await page.inputValue('#team_id')).toBe(sales.id);
+    expect([await page.isChecked(hostBox(sales.id, ada.id)), await page.isChecked(hostBox(sales.id, grace.id))]).toEqual([true, true]);
+    // Ada is in both teams: ticked only in the chosen team's group, so unticking her there removes her.
+    expect([await page.isChecked(hostBox(design.id, ada.id)), await page.isChecked(hostBox(design.id, linus.id))]).toEqual([false, false]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A forged post: Linus ticked in the Design group as a script-less browser could, and a stranger's id added to
+    // the Sales group. The service's message is shown beside the hosts (known people by name) and nothing is saved.
+    await page.evaluate(({ design, linusBox, salesId, malloryId }) => {
+      (document.querySelector(`fieldset[data-team="${design}"]`) as HTMLFieldSetElement).disabled = false;
+      (document.querySelector(linusBox) as HTMLInputElement).checked = true;
+      const forged = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'host_ids', value: malloryId, checked: true });
+      document.querySelector(`fieldset[data-team="${salesId}"]`)!.append(forged);
+    }, { design: design.id, linusBox: hostBox(design.id, linus.id), salesId: sales.id, malloryId: mallory.id });
+    await page.fill('#name', 'Renamed while forging');
+    await page.click('button:has-text("Save meeting type")');
+    await page.locator('#host_ids-error').waitFor();
+    const message = await page.textContent('#host_ids-error');
+    expect(message).toContain('must be members of team_id');
+    expect(message).toContain('Linus Torvalds <linus@example.com>');
+    expect(message).toContain(mallory.id);
+    expect(message).not.toContain(grace.id);
+    expect(await page.getAttribute('#host_ids', 'aria-describedby')).toContain('host_ids-error');
+    expect(await page.getAttribute(hostBox(sales.id, grace.id), 'aria-invalid')).toBe('true');
+    await expect(page.textContent('#error-summary')).resolves.toContain('correct the highlighted fields');
+    expect(await page.inputValue('#name')).toBe('Renamed while forging'); // what was entered is kept
+    expect(await page.isChecked(hostBox(sales.id, grace.id))).toBe(true);
+    const after = (await t.http().get(`/api/meeting-types/${created.id}`).set(ada.auth).expect(200)).body;
+    expect(after.name).toBe('Sales round robin');
+    expect([...after.host_ids].sort()).toEqual([ada.id, grace.id].sort());
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A team that is not one of Ada's is refused beside the team select.
+    await page.goto(`/admin/meeting-types/${created.id}`);
+    const strangers = await t.http().post('/api/teams').set(mallory.auth).send({ name: 'Elsewhere' }).expect(201);
+    await page.locator('#team_id').evaluate((select, value) => {
+      const s = select as HTMLSelectElement;
+      s.add(new Option('forged', value));
+      s.value = value;
+    }, strangers.body.id);
+    await page.click('button:has-text("Save meeting type")');
+    await expect(page.textContent('#team_id-error')).resolves.toContain('Choose one of your teams');
+    expect(await page.getAttribute('#team_id', 'aria-invalid')).toBe('true');
+    expect((await t.http().get(`/api/meeting-types/${created.id}`).set(ada.auth).expect(200)).body.team_id).toBe(sales.id);
+
+    // The tests that follow count Ada's meeting types.
+    await t.http().delete(`/api/meeting-types/${created.id}`).set(ada.auth).expect(204);
   });
 
   it('the private feed of bookings: shown with a copy button, readable over plain HTTP, and reset', async () => {

@@ -7,6 +7,7 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { NotifyModule } from '../notify/notify.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
+import { TeamsModule } from '../teams/teams.module.js';
 import { AdminPages } from './application/admin-pages.js';
 import { BookingPicker } from './application/booking-picker.js';
 import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
@@ -28,7 +29,7 @@ const ADMIN_CONTROLLERS = [AdminController, AdminCalendarsController, AdminWebho
  * `/:username` routes are catch-alls, and the controllers below are listed so fixed paths are matched first.
  */
 @Module({
-  imports: [IdentityModule, AvailabilityModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule, CalendarModule, PrivacyModule],
+  imports: [IdentityModule, AvailabilityModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule, CalendarModule, PrivacyModule, TeamsModule],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, PublicPagesController],
   providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
 })

@@ -14,6 +14,7 @@ import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { TeamsService } from '../../teams/application/teams.service.js';
 import type { MeetingKind, MeetingTypeSnapshot, QuestionType } from '../../meeting-types/domain/meeting-type.js';
 import { DEFAULT_REMINDERS, type MeetingTypeChanges, type QuestionInput } from '../../meeting-types/domain/meeting-type-rules.js';
 import { type AdminSection, AdminPages } from '../application/admin-pages.js';
@@ -21,7 +22,10 @@ import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { type PageContext, WebViews } from '../application/web-views.js';
 import { connectionLabel } from '../domain/calendar-labels.js';
 import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
-import { LOCATION_TYPES, parseLocation, parseReminderRows, reminderRows, routeTypeProblems } from './meeting-type-form.js';
+import {
+  LOCATION_TYPES, type TeamChoice, checkTeamFields, nameHosts, parseLocation, parseReminderRows, reminderRows, routeTypeProblems, teamHostView,
+} from './meeting-type-form.js';
+import { many } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -35,6 +39,7 @@ const KINDS: { value: MeetingKind; label: string }[] = [
   { value: 'one_on_one', label: 'One-on-one' }, { value: 'group', label: 'Group (several invitees per time)' },
   { value: 'round_robin', label: 'Round robin (team)' }, { value: 'collective', label: 'Collective (team)' },
 ];
+const TEAM_KINDS: MeetingKind[] = ['round_robin', 'collective'];
 const QUESTION_TYPES: { value: QuestionType; label: string }[] = [
   { value: 'text', label: 'Short text' }, { value: 'long_text', label: 'Long text' }, { value: 'single_choice', label: 'One choice' },
   { value: 'multi_choice', label: 'Several choices' }, { value: 'phone', label: 'Phone number' },
@@ -70,6 +75,7 @@ export class AdminController {
     private readonly apiKeyService: ApiKeysService,
     private readonly pages: AdminPages,
     private readonly integrations: IntegrationsService,
+    private readonly teams: TeamsService,
   ) {}
 
   // --- sessions ------------------------------------------------------------------------------------------------
@@ -216,6 +222,10 @@ export class AdminController {
 
   private async saveType(caller: AuthenticatedUser, req: WebRequest, res: Response, current: MeetingTypeSnapshot | null, body: Form) {
     const { changes, errors, rows } = parseTypeForm(body);
+    const teams = await this.teamChoices(caller.id);
+    if (changes.kind && TEAM_KINDS.includes(changes.kind)) {
+      changes.hostIds = checkTeamFields(teams, changes.teamId ?? null, changes.hostIds ?? [], errors);
+    }
     if (body.schedule_id !== undefined && changes.scheduleId && !(await this.schedules.list(caller.id)).some((s) => s.schedule.id === changes.scheduleId)) {
       errors.schedule_id = 'Choose one of your schedules, or your default one.';
     }
@@ -236,9 +246,21 @@ export class AdminController {
       } catch (error) {
         if (!(error instanceof DomainError) || (error.code !== 'invalid' && error.code !== 'conflict')) throw error;
         routeTypeProblems(error.message, errors, rows, error.code === 'conflict');
+        if (errors.host_ids) errors.host_ids = nameHosts(errors.host_ids, teams);
       }
     }
     res.status(400).type('html').send(await this.typePage(caller, req, res, current, body, errors, errors.form ?? 'Please correct the highlighted fields.'));
+  }
+
+  /** The caller's teams, each with its members by name and email, for the team select and the host checkboxes. */
+  private async teamChoices(userId: string): Promise<TeamChoice[]> {
+    const teams = await Promise.all((await this.teams.listForUser(userId)).map(({ team }) => this.teams.getForMember(userId, team.id)));
+    const ids = [...new Set(teams.flatMap((t) => (t.members ?? []).map((m) => m.userId)))];
+    const emails = new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.email]));
+    return teams.map(({ team, members }) => ({
+      id: team.id, name: team.name,
+      members: (members ?? []).map((m) => ({ userId: m.userId, name: m.name || m.username, email: emails.get(m.userId) ?? '' })),
+    }));
   }
 
   private async typePage(caller: AuthenticatedUser, req: WebRequest, res: Response, t: MeetingTypeSnapshot | null, body: Form | null, errors: Errors, summary: string | null) {
@@ -277,7 +299,6 @@ export class AdminController {
       action: t ? `/admin/meeting-types/${t.id}` : '/admin/meeting-types/new',
       values: {
         name: val('name', t?.name), slug: val('slug', t?.slug), description: val('description', t?.description),
-        team_id: val('team_id', t?.teamId), host_ids: body ? one(body.host_ids) : t && ['round_robin', 'collective'].includes(t.kind) ? t.hosts.map((h) => h.userId).join(', ') : '',
         is_active: body ? one(body.is_active) === '1' : t?.isActive ?? true,
         is_secret: body ? one(body.is_secret) === '1' : t?.isSecret ?? false,
         location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
@@ -292,6 +313,10 @@ export class AdminController {
       showSchedules: schedules.length > 1 || Boolean(t?.scheduleId) || Boolean(errors.schedule_id),
       reminders: reminderRows(t?.reminders ?? DEFAULT_REMINDERS, body, errors),
       kinds: KINDS.map((k) => ({ ...k, selected: k.value === kind })),
+      ...teamHostView(
+        await this.teamChoices(caller.id), val('team_id', t?.teamId),
+        body ? many(body.host_ids) : t && TEAM_KINDS.includes(t.kind) ? t.hosts.map((h) => h.userId) : [], errors.host_ids,
+      ),
       numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
       questions,
       destinations: calendars.map(({ integration, calendar }) => ({
@@ -497,7 +522,7 @@ function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Error
   }
   const team = kind === 'round_robin' || kind === 'collective';
   changes.teamId = team ? one(body.team_id) || null : null;
-  changes.hostIds = team ? one(body.host_ids).split(/[\s,]+/).filter(Boolean) : [];
+  changes.hostIds = team ? many(body.host_ids) : [];
   changes.isActive = one(body.is_active) === '1';
   changes.isSecret = one(body.is_secret) === '1';
   const questions: QuestionInput[] = [];

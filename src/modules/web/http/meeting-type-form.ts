@@ -143,3 +143,50 @@ function reminderRowCount(body: Form): number {
   }
   return Math.min(n, MAX_REMINDERS + REMINDER_ROWS_EXTRA);
 }
+
+/** One of the host's teams with the members who accepted (the people a team type may name as hosts). */
+export interface TeamChoice {
+  id: string;
+  name: string;
+  members: { userId: string; name: string; email: string }[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The team select and host checkboxes, checked before the service sees them: the team must be one of the host's
+ * (anything else is a forged post), hosts must be user ids. Whether the hosts belong to the chosen team is the
+ * service's rule; its message lands beside the hosts. Hosts ticked in two teams' groups count once.
+ */
+export function checkTeamFields(teams: TeamChoice[], teamId: string | null, hostIds: string[], errors: Errors): string[] {
+  if (teamId !== null && !teams.some((t) => t.id === teamId)) errors.team_id = 'Choose one of your teams.';
+  if (hostIds.some((id) => !UUID.test(id))) errors.host_ids = 'Tick the hosts from the lists of team members.';
+  return [...new Set(hostIds)];
+}
+
+/** The service names outsiders by id; the page names the ones it knows ("Grace Hopper <grace@…>"). */
+export function nameHosts(message: string, teams: TeamChoice[]): string {
+  const people = new Map(teams.flatMap((t) => t.members).map((m) => [m.userId, `${m.name} <${m.email}>`]));
+  return message.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) => people.get(id.toLowerCase()) ?? id);
+}
+
+/**
+ * The editor's team select and one group of host checkboxes per team, so it works without a script (which shows
+ * only the chosen team's group). A ticked member of the chosen team is shown ticked in that team's group only,
+ * so unticking them there removes them; anyone else ticked stays visible where they were listed.
+ */
+export function teamHostView(teams: TeamChoice[], teamId: string, ticked: string[], hostsError: string | undefined) {
+  const chosen = teams.find((t) => t.id === teamId);
+  const inChosen = new Set(chosen?.members.map((m) => m.userId) ?? []);
+  return {
+    teamOptions: teams.map((t) => ({ value: t.id, label: t.name, selected: t.id === chosen?.id })),
+    noTeam: !chosen,
+    hostGroups: teams.map((t) => ({
+      teamId: t.id, name: t.name, chosen: t.id === chosen?.id,
+      members: t.members.map((m) => ({
+        id: `host-${t.id}-${m.userId}`, value: m.userId, name: m.name, email: m.email, invalid: Boolean(hostsError),
+        checked: ticked.includes(m.userId) && (t.id === chosen?.id || !inChosen.has(m.userId)),
+      })),
+    })),
+  };
+}
