@@ -760,4 +760,77 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await t.http().get(`/api/users/${ada.id}`).expect(404);
     expect((await t.http().get('/api/users/me').set(grace.auth).expect(200)).body.username).toBe('grace'); // others untouched
   });
+
+  it('teams: a host creates a team (a blank name is answered beside the field), invites a colleague by a link shown once, who accepts it; then removes them', async () => {
+    const katherine = await createHost(t, { name: 'Katherine Johnson', username: 'katherine', email: 'katherine@example.com' });
+    const dorothy = await createHost(t, { name: 'Dorothy Vaughan', username: 'dorothy', email: 'dorothy@example.com' });
+    await logIn(katherine.email, PASSWORD);
+    await page.click('nav[aria-label=Admin] >> text=Teams');
+    await page.waitForURL(/\/admin\/teams$/);
+    expect(await page.getAttribute('nav a[href="/admin/teams"]', 'aria-current')).toBe('page');
+    await page.click('button:has-text("Create team")'); // blank name
+    await expect(page.textContent('#name-error')).resolves.toContain('Enter a name for the team.');
+    expect(await page.getAttribute('#name', 'aria-describedby')).toBe('name-error');
+    await expect(page.textContent('#error-summary')).resolves.toContain('correct the highlighted field');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill('#name', 'Research');
+    await page.click('button:has-text("Create team")');
+    await page.waitForURL(/\/admin\/teams\?done=created$/);
+    const team = page.locator('.team', { hasText: 'Research' });
+    const teamId = (await team.getAttribute('data-team-id'))!;
+    await expect(team.textContent()).resolves.toMatch(/Katherine Johnson[\s\S]*katherine@example\.com[\s\S]*admin/);
+
+    await page.fill(`#invite-${teamId}`, 'not-an-email');
+    await page.click(`button:has-text("Create invitation link")`);
+    await expect(page.textContent(`#invite-${teamId}-error`)).resolves.toContain('Enter the email address');
+    expect(await page.getAttribute(`#invite-${teamId}`, 'aria-describedby')).toBe(`invite-${teamId}-error`);
+    await page.fill(`#invite-${teamId}`, 'Dorothy@Example.com');
+    await page.click(`button:has-text("Create invitation link")`);
+    await expect(page.textContent(`#invite-link-${teamId}`)).resolves.toContain('Kairos does not email it');
+    const link = await page.inputValue(`#invite-url-${teamId}`);
+    expect(link).toMatch(new RegExp(`^${base}/admin/teams/join\\?token=inv_`));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto('/admin/teams');
+    await expect(page.content()).resolves.not.toContain(link.split('token=')[1]); // shown once
+
+    // Dorothy, in her own browser, opens the link: Kairos asks her to log in first, then shows the team.
+    const other = await browser.newContext({ baseURL: base, timezoneId: 'Europe/London', locale: 'en-GB', bypassCSP: true });
+    other.setDefaultTimeout(20_000);
+    try {
+      const page2 = await other.newPage();
+      await page2.goto(link);
+      await page2.waitForURL(/\/admin\/login\?next=/);
+      await page2.fill('#email', dorothy.email);
+      await page2.fill('#password', PASSWORD);
+      await page2.click('button[type=submit]');
+      await page2.waitForURL(/\/admin\/teams\/join\?token=/);
+      await expect(page2.textContent('#join-team-name')).resolves.toBe('Research');
+      expect(await seriousViolations(page2)).toEqual([]);
+      await page2.click('button:has-text("Accept and join Research")');
+      await page2.waitForURL(/\/admin\/teams\?done=joined$/);
+      const joined = page2.locator('.team', { hasText: 'Research' });
+      await expect(joined.textContent()).resolves.toContain('you are a member');
+      expect(await page2.locator(`#invite-${teamId}`).count()).toBe(0); // members do not invite
+      await page2.goto(link); // single use
+      await expect(page2.textContent('#join-problem')).resolves.toContain('already been used');
+      expect(await seriousViolations(page2)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+    await page.goto(link); // another user's invitation
+    await expect(page.textContent('#join-problem')).resolves.toContain('sent to a different email address');
+
+    // Katherine sees Dorothy, removes her, and cannot leave as the last admin.
+    await page.goto('/admin/teams');
+    const row = page.locator(`.team[data-team-id="${teamId}"] tr[data-user-id="${dorothy.id}"]`);
+    await expect(row.textContent()).resolves.toMatch(/Dorothy Vaughan[\s\S]*dorothy@example\.com[\s\S]*member/);
+    await row.locator('button:has-text("Remove")').click();
+    await page.waitForURL(/\/admin\/teams\?done=removed$/);
+    expect(await page.locator(`tr[data-user-id="${dorothy.id}"]`).count()).toBe(0);
+    const members = (await t.http().get(`/api/teams/${teamId}`).set(katherine.auth).expect(200)).body.members as { user_id: string }[];
+    expect(members.map((m) => m.user_id)).toEqual([katherine.id]);
+    await page.locator(`.team[data-team-id="${teamId}"] button:has-text("Leave")`).click();
+    await expect(page.textContent('#team-problem')).resolves.toContain('A team needs at least one admin');
+    expect((await t.http().get(`/api/teams/${teamId}`).set(katherine.auth).expect(200)).body.members).toHaveLength(1);
+  });
 });

@@ -14,6 +14,7 @@ import { WebSessions, AdminSessionMiddleware } from './application/web-session.j
 import { WebViews } from './application/web-views.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
 import { AdminProfileController } from './http/admin-profile.controller.js';
+import { AdminTeamsController } from './http/admin-teams.controller.js';
 import { AdminWebhooksController } from './http/admin-webhooks.controller.js';
 import { AdminController } from './http/admin.controller.js';
 import { BookingPagesController } from './http/booking-pages.controller.js';
@@ -22,7 +23,7 @@ import { StaticController } from './http/static.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
 
 /** Every /admin controller: the session and CSRF middleware covers exactly these. */
-const ADMIN_CONTROLLERS = [AdminController, AdminCalendarsController, AdminWebhooksController, AdminProfileController];
+const ADMIN_CONTROLLERS = [AdminController, AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController];
 
 /**
  * Server-rendered pages: the invitee's booking pages and the host admin. Register last in AppModule: the public

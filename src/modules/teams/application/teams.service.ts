@@ -29,6 +29,12 @@ export interface TeamView {
 }
 
 /** Teams for round robin and collective meeting types: members are users who accepted an invitation. */
+
+/** An invitation as its link's opener sees it before accepting. */
+export type InvitationPreview =
+  | { state: 'open'; teamName: string }
+  | { state: 'unknown' | 'other-user' | 'used' | 'expired' };
+
 @Injectable()
 export class TeamsService {
   constructor(
@@ -103,21 +109,32 @@ export class TeamsService {
   }
 
   /**
+   * What the invited host sees before accepting: read-only, so opening the link never claims it. The team name is
+   * given only to the invited user. accept() makes the same checks and stays the authority.
+   */
+  async previewInvitation(callerId: string, token: string): Promise<InvitationPreview> {
+    const invitation = token ? await this.invitations.findOneBy({ tokenHash: sha256(token) }) : null;
+    const state = await this.invitationState(invitation, callerId);
+    if (state !== 'open') return { state };
+    const team = await this.teams.findOneBy({ id: invitation!.teamId });
+    return team ? { state: 'open', teamName: team.name } : { state: 'unknown' };
+  }
+
+  /**
    * Accepts an invitation as the authenticated caller, whose email must be the invited one. Single use: the
    * invitation is claimed with a conditional update, so two concurrent accepts cannot both succeed.
    */
   async accept(callerId: string, token: string): Promise<TeamView> {
-    const invitation = await this.invitations.findOneBy({ tokenHash: sha256(token) });
-    if (!invitation) throw notFound('invitation');
-    const caller = await this.users.getById(callerId);
-    if (caller.email.trim().toLowerCase() !== invitation.email.toLowerCase()) {
-      throw new DomainError('forbidden', 'this invitation was sent to a different email address; sign in as the invited user to accept it');
+    const found = await this.invitations.findOneBy({ tokenHash: sha256(token) });
+    switch (await this.invitationState(found, callerId)) {
+      case 'unknown': throw notFound('invitation');
+      case 'other-user': throw new DomainError('forbidden', 'this invitation was sent to a different email address; sign in as the invited user to accept it');
+      case 'used': throw new DomainError('gone', 'this invitation has already been used');
+      case 'expired': throw new DomainError('gone', 'this invitation has expired; ask a team admin for a new one');
+      case 'open': break;
     }
-    if (invitation.acceptedAt) throw new DomainError('gone', 'this invitation has already been used');
+    const invitation = found!;
     const now = this.clock.now();
-    if (invitation.expiresAt.getTime() <= now.getTime()) {
-      throw new DomainError('gone', 'this invitation has expired; ask a team admin for a new one');
-    }
     await this.dataSource.transaction(async (m) => {
       const claimed = await m
         .createQueryBuilder()
@@ -135,6 +152,15 @@ export class TeamsService {
         .execute();
     });
     return this.getForMember(callerId, invitation.teamId);
+  }
+
+  private async invitationState(invitation: TeamInvitationEntity | null, callerId: string): Promise<InvitationPreview['state']> {
+    if (!invitation) return 'unknown';
+    const caller = await this.users.getById(callerId);
+    if (caller.email.trim().toLowerCase() !== invitation.email.toLowerCase()) return 'other-user';
+    if (invitation.acceptedAt) return 'used';
+    if (invitation.expiresAt.getTime() <= this.clock.now().getTime()) return 'expired';
+    return 'open';
   }
 
   /**

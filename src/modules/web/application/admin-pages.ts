@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../../identity/http/auth.decorators.js';
 import { type WebRequest, WebSessions } from './web-session.js';
 import type { PageContext } from './web-views.js';
 
-export type AdminSection = 'bookings' | 'types' | 'availability' | 'calendars' | 'webhooks' | 'profile' | 'keys';
+export type AdminSection = 'bookings' | 'types' | 'availability' | 'calendars' | 'teams' | 'webhooks' | 'profile' | 'keys';
 
 export interface AdminPageContext extends PageContext {
   csrf: string;

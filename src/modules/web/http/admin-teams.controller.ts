@@ -1,0 +1,183 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppConfig } from '../../../config/app-config.js';
+import { uuidParam } from '../../../shared/http/params.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type InvitationPreview, TeamsService } from '../../teams/application/teams.service.js';
+import { AdminPages } from '../application/admin-pages.js';
+import type { WebRequest } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { EMAIL, type Errors, type Form, expectDomainError, hasErrors, one, sentence } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+const TEAM_NAME_MAX = 255; // as the API allows
+
+/** Why a join link cannot be used, in the words the invited host reads. */
+const JOIN_PROBLEMS: Record<Exclude<InvitationPreview['state'], 'open'>, string> = {
+  unknown: 'This invitation link is not valid. Check that you opened the whole link, or ask a team admin for a new one.',
+  'other-user': 'This invitation was sent to a different email address. Log in as the invited user to accept it.',
+  used: 'This invitation has already been used.',
+  expired: 'This invitation has expired. Ask a team admin for a new one.',
+};
+
+/** Per-team form state: which team an invitation form belongs to, its answer and its one-time link. */
+interface InviteState {
+  teamId: string;
+  email?: string;
+  error?: string;
+  link?: string;
+  sentTo?: string;
+}
+
+/**
+ * Teams in the admin: create a team, invite colleagues by a link shown once (Kairos sends no invitation email),
+ * remove members or leave, and the join page an invited host opens to accept.
+ */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin/teams')
+export class AdminTeamsController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly teams: TeamsService,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('done') done?: string) {
+    const notices: Record<string, string> = {
+      created: 'The team was created. Invite colleagues below.',
+      removed: 'The member was removed from the team; they no longer host its meeting types.',
+      left: 'You left the team.',
+      joined: 'You joined the team.',
+    };
+    res.type('html').send(await this.page(caller, req, res, { notice: notices[one(done)] ?? null }));
+  }
+
+  @Post()
+  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const name = one(body.name);
+    const errors: Errors = {};
+    if (!name) errors.name = 'Enter a name for the team.';
+    else if (name.length > TEAM_NAME_MAX) errors.name = `Keep the name to ${TEAM_NAME_MAX} characters or fewer.`;
+    if (!hasErrors(errors)) {
+      try {
+        await this.teams.create(caller.id, name);
+        res.redirect(303, '/admin/teams?done=created');
+        return;
+      } catch (error) {
+        errors.name = sentence(expectDomainError(error, 'invalid').message.replace(/^name /, 'the name '));
+      }
+    }
+    res.status(400).type('html').send(await this.page(caller, req, res, { name, errors, errorSummary: 'Please correct the highlighted field.' }));
+  }
+
+  @Get('join')
+  async joinForm(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('token') token?: string) {
+    const value = one(token);
+    const preview = await this.teams.previewInvitation(caller.id, value);
+    const status = preview.state === 'open' ? 200 : preview.state === 'unknown' ? 404 : preview.state === 'other-user' ? 403 : 410;
+    res.status(status).type('html').send(await this.joinPage(caller, req, res, value, preview));
+  }
+
+  @Post('join')
+  async join(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const token = one(body.token);
+    if (!token) {
+      res.status(404).type('html').send(await this.joinPage(caller, req, res, token, { state: 'unknown' }));
+      return;
+    }
+    try {
+      await this.teams.accept(caller.id, token);
+    } catch (error) {
+      // Whatever accept refused, the page says why in the same words as before pressing Accept.
+      const code = expectDomainError(error, 'not_found', 'forbidden', 'gone').code;
+      const preview = await this.teams.previewInvitation(caller.id, token);
+      const shown: InvitationPreview = preview.state === 'open' ? { state: 'used' } : preview; // lost a race with another accept
+      const status = code === 'not_found' ? 404 : code === 'forbidden' ? 403 : 410;
+      res.status(status).type('html').send(await this.joinPage(caller, req, res, token, shown));
+      return;
+    }
+    res.redirect(303, '/admin/teams?done=joined');
+  }
+
+  @Post(':id/invitations')
+  async invite(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Param('id', uuidParam('id')) id: string, @Body() body: Form,
+    @Res() res: Response) {
+    const email = one(body.email);
+    let error: string | undefined;
+    if (!EMAIL.test(email) || email.length > 255) error = 'Enter the email address your colleague signs in to Kairos with, like name@example.com.';
+    else {
+      try {
+        const { invitation, token } = await this.teams.invite(caller.id, id, email);
+        const link = `${this.config.publicUrl}/admin/teams/join?token=${encodeURIComponent(token)}`;
+        res.status(201).type('html').send(await this.page(caller, req, res, { invite: { teamId: id, link, sentTo: invitation.email } }));
+        return;
+      } catch (e) {
+        error = sentence(expectDomainError(e, 'conflict', 'invalid').message);
+      }
+    }
+    res.status(400).type('html').send(await this.page(caller, req, res, {
+      invite: { teamId: id, email, error }, errorSummary: 'Please correct the highlighted field.',
+    }));
+  }
+
+  @Post(':id/members/:userId/remove')
+  async removeMember(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Param('id', uuidParam('id')) id: string,
+    @Param('userId', uuidParam('userId')) userId: string, @Res() res: Response) {
+    try {
+      await this.teams.removeMember(caller.id, id, userId);
+    } catch (error) {
+      // The last-admin rule: nothing changed, and the page says what to do instead.
+      const message = sentence(expectDomainError(error, 'invalid').message);
+      res.status(400).type('html').send(await this.page(caller, req, res, { problem: message }));
+      return;
+    }
+    res.redirect(303, `/admin/teams?done=${userId === caller.id ? 'left' : 'removed'}`);
+  }
+
+  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, state: {
+    name?: string; errors?: Errors; errorSummary?: string; notice?: string | null; problem?: string; invite?: InviteState;
+  }) {
+    const ctx = await this.pages.context(caller, req, res, 'Teams', 'teams');
+    const views = await Promise.all((await this.teams.listForUser(caller.id)).map((t) => this.teams.getForMember(caller.id, t.team.id)));
+    const userIds = [...new Set(views.flatMap((v) => (v.members ?? []).map((m) => m.userId)))];
+    const emails = new Map((await this.users.findByIds(userIds)).map((u) => [u.id, u.email]));
+    const errors = state.errors ?? {};
+    const invite = state.invite;
+    return this.views.render('admin/teams', {
+      ...ctx,
+      values: { name: state.name ?? '' },
+      errors,
+      errorSummary: hasErrors(errors) || invite?.error ? state.errorSummary ?? null : null,
+      notice: state.notice ?? null,
+      problem: state.problem ?? null,
+      teams: views.map((v) => {
+        const isAdmin = v.role === 'admin';
+        const mine = invite?.teamId === v.team.id ? invite : undefined;
+        return {
+          id: v.team.id, name: v.team.name, isAdmin, role: v.role,
+          members: (v.members ?? []).map((m) => ({
+            userId: m.userId, name: m.name, email: emails.get(m.userId) ?? '', role: m.role, isMe: m.userId === caller.id,
+            removable: isAdmin && m.userId !== caller.id,
+          })),
+          invite: isAdmin ? { email: mine?.email ?? '', error: mine?.error ?? null, link: mine?.link ?? null, sentTo: mine?.sentTo ?? null } : null,
+        };
+      }),
+    });
+  }
+
+  private async joinPage(caller: AuthenticatedUser, req: WebRequest, res: Response, token: string, preview: InvitationPreview) {
+    const ctx = await this.pages.context(caller, req, res, 'Join a team', 'teams');
+    return this.views.render('admin/team-join', {
+      ...ctx,
+      token,
+      teamName: preview.state === 'open' ? preview.teamName : null,
+      problem: preview.state === 'open' ? null : JOIN_PROBLEMS[preview.state],
+    });
+  }
+}
