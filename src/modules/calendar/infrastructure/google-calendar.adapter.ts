@@ -5,7 +5,7 @@ import {
   type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
   SyncTokenGoneError, type SyncWindow, type TokenSet,
 } from './provider-adapter.js';
-import { InvalidGrantError, ProviderError, providerFetch, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
+import { providerFetch, requestOAuthTokens, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
 
 export const GOOGLE_SCOPES = [
   'openid',
@@ -49,22 +49,9 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
     return url.toString();
   }
 
-  private async token(form: Record<string, string>, now: Date): Promise<TokenSet> {
-    try {
-      const { body } = await providerFetch(this.cfg.tokenUrl, {
-        method: 'POST',
-        form: { ...form, client_id: this.cfg.clientId, client_secret: this.cfg.clientSecret },
-      }, this.retryPolicy);
-      return {
-        accessToken: body.access_token,
-        refreshToken: body.refresh_token ?? null,
-        expiresAt: new Date(now.getTime() + Number(body.expires_in ?? 3600) * 1000),
-        scope: body.scope ?? null,
-      };
-    } catch (error) {
-      if (error instanceof ProviderError && error.reason === 'invalid_grant') throw new InvalidGrantError('Google');
-      throw error;
-    }
+  private token(form: Record<string, string>, now: Date): Promise<TokenSet> {
+    const { tokenUrl, clientId, clientSecret } = this.cfg;
+    return requestOAuthTokens({ label: this.label, tokenUrl, clientId, clientSecret }, form, now, this.retryPolicy);
   }
 
   exchangeCode(code: string, redirectUri: string, now: Date) {

@@ -5,7 +5,7 @@ import {
   type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
   SyncTokenGoneError, type SyncWindow, type TokenSet,
 } from './provider-adapter.js';
-import { InvalidGrantError, ProviderError, providerFetch, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
+import { providerFetch, requestOAuthTokens, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
 
 export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'User.Read', 'Calendars.ReadWrite'];
 /** Our booking id on Graph events (a named string extended property in a private property set). */
@@ -42,22 +42,9 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
     return url.toString();
   }
 
-  private async token(form: Record<string, string>, now: Date): Promise<TokenSet> {
-    try {
-      const { body } = await providerFetch(this.cfg.tokenUrl, {
-        method: 'POST',
-        form: { ...form, client_id: this.cfg.clientId, client_secret: this.cfg.clientSecret, scope: MICROSOFT_SCOPES.join(' ') },
-      }, this.retryPolicy);
-      return {
-        accessToken: body.access_token,
-        refreshToken: body.refresh_token ?? null,
-        expiresAt: new Date(now.getTime() + Number(body.expires_in ?? 3600) * 1000),
-        scope: body.scope ?? null,
-      };
-    } catch (error) {
-      if (error instanceof ProviderError && error.reason === 'invalid_grant') throw new InvalidGrantError('Microsoft');
-      throw error;
-    }
+  private token(form: Record<string, string>, now: Date): Promise<TokenSet> {
+    const { tokenUrl, clientId, clientSecret } = this.cfg;
+    return requestOAuthTokens({ label: this.label, tokenUrl, clientId, clientSecret, extraForm: { scope: MICROSOFT_SCOPES.join(' ') } }, form, now, this.retryPolicy);
   }
 
   exchangeCode(code: string, redirectUri: string, now: Date) {

@@ -1,4 +1,5 @@
 /** HTTP to calendar providers: JSON in and out, rate limits honoured (Retry-After), errors typed. Never logs bodies. */
+import type { TokenSet } from './provider-adapter.js';
 
 export class ProviderError extends Error {
   constructor(
@@ -116,5 +117,38 @@ export async function providerFetch<T = any>(url: string, options: FetchOptions 
     }
     const detail = errorMessage(parsed);
     throw new ProviderError(response.status, reason, `${new URL(url).host} answered ${response.status}${reason ? ` ${reason}` : ''}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/** A provider's OAuth 2.0 client: its token endpoint and credentials (plus fields some providers want on every call). */
+export interface OAuthClient {
+  label: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  extraForm?: Record<string, string>;
+}
+
+/**
+ * The token endpoint (RFC 6749 §4.1.3 code exchange, §6 refresh), shared by the Google and Microsoft adapters.
+ * A revoked or expired grant becomes InvalidGrantError, which marks the connection broken.
+ */
+export async function requestOAuthTokens(
+  client: OAuthClient, form: Record<string, string>, now: Date, policy: RetryPolicy,
+): Promise<TokenSet> {
+  try {
+    const { body } = await providerFetch(client.tokenUrl, {
+      method: 'POST',
+      form: { ...form, client_id: client.clientId, client_secret: client.clientSecret, ...client.extraForm },
+    }, policy);
+    return {
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token ?? null,
+      expiresAt: new Date(now.getTime() + Number(body.expires_in ?? 3600) * 1000),
+      scope: body.scope ?? null,
+    };
+  } catch (error) {
+    if (error instanceof ProviderError && error.reason === 'invalid_grant') throw new InvalidGrantError(client.label);
+    throw error;
   }
 }
