@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Redis } from 'ioredis';
+import { MetricsServer } from '../src/shared/metrics/metrics-server.js';
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
 import { createHost } from './support/factories.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { TEST_REDIS_URL } from './support/test-env.js';
+import { METRICS_AUTH, TEST_METRICS_TOKEN, TEST_REDIS_URL } from './support/test-env.js';
 
 const NOW = '2027-03-01T12:00:00Z';
 
@@ -84,7 +85,7 @@ describe('operations: rate limits across instances (e2e)', () => {
     expect(third.body.message).toMatch(/POST \/api\/bookings/);
     expect(third.headers['retry-after']).toBeDefined();
     for (let i = 0; i < 12; i++) await a.http().get('/health/live').expect(200);
-    await a.http().get('/metrics').expect(200);
+    await a.http().get('/metrics').set(METRICS_AUTH).expect(200);
   });
 
   it('without Redis, limits hold in memory for a single instance', async () => {
@@ -123,7 +124,7 @@ describe('operations: metrics, headers, CORS (e2e)', () => {
     expect((await book(1)).status).toBe(201);
     expect((await book(2)).status).toBe(409);
 
-    const res = await t.http().get('/metrics').expect(200);
+    const res = await t.http().get('/metrics').set(METRICS_AUTH).expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     const text = res.text;
     expect(text).toMatch(/kairos_http_request_duration_seconds_count\{method="GET",route="\/api\/users\/:id",status_code="200"\} 1/);
@@ -139,14 +140,34 @@ describe('operations: metrics, headers, CORS (e2e)', () => {
 
     // The booking event is waiting in the outbox (the relay is paused): lag > 0, then 0 once drained.
     await t.app.get(OutboxRelay).drain();
-    const after = (await t.http().get('/metrics').expect(200)).text;
+    const after = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
     expect(after).toMatch(/kairos_outbox_lag_seconds\{consumer="audit"\} 0/);
     expect(after).toMatch(/kairos_notification_deliveries\{state="pending"\} [1-9]/); // confirmations queued
     t.clock!.set(new Date(Date.parse(NOW) + 3600_000));
     await t.dataSource.query(`INSERT INTO outbox_events (event_type, payload, occurred_at) VALUES ('test.noop', '{}', now() - interval '90 seconds')`);
-    const lagging = (await t.http().get('/metrics').expect(200)).text;
+    const lagging = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
     const lag = Number(/kairos_outbox_lag_seconds\{consumer="audit"\} ([\d.]+)/.exec(lagging)?.[1]);
     expect(lag).toBeGreaterThanOrEqual(90);
+  });
+
+  it('refuses /metrics without the METRICS_TOKEN (401 JSON), serves Prometheus text with it', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${TEST_METRICS_TOKEN}x`, `Basic ${TEST_METRICS_TOKEN}`, TEST_METRICS_TOKEN]) {
+      const req = t.http().get('/metrics');
+      const res = await (authorization ? req.set('Authorization', authorization) : req).expect(401);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.body).toEqual({ status_code: 401, error: 'Unauthorized', message: expect.stringMatching(/METRICS_TOKEN/) });
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.text).not.toMatch(/kairos_/);
+    }
+    // A host's own access token is not the metrics token either.
+    const host = await createHost(t);
+    await t.http().get('/metrics').set(host.auth).expect(401);
+
+    const res = await t.http().get('/metrics').set(METRICS_AUTH).expect(200);
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expectPrometheusText(res.text);
+    expect(res.text).toMatch(/^# TYPE kairos_http_request_duration_seconds histogram$/m);
   });
 
   it('keeps /metrics out of the OpenAPI document', async () => {
@@ -176,6 +197,59 @@ describe('operations: metrics, headers, CORS (e2e)', () => {
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+describe('operations: metrics without a token, on METRICS_PORT (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // No METRICS_TOKEN: the app's port has no /metrics at all; a loopback listener on a free port serves it.
+    t = await startTestApp({ now: NOW, env: { METRICS_TOKEN: undefined, METRICS_PORT: '0' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers /metrics on the app port like an unknown route, even with a token-looking header', async () => {
+    const unknown = (await t.http().get('/no-such/route/here').expect(404)).body;
+    expect(unknown).toEqual({ status_code: 404, error: 'Not Found', message: 'Cannot GET /no-such/route/here' });
+    for (const auth of [{}, METRICS_AUTH]) {
+      const res = await t.http().get('/metrics').set(auth).expect(404);
+      expect(res.body).toEqual({ status_code: 404, error: 'Not Found', message: 'Cannot GET /metrics' });
+    }
+  });
+
+  it('serves Prometheus text on METRICS_HOST:METRICS_PORT (loopback) and nothing else there', async () => {
+    const address = t.app.get(MetricsServer).address()!;
+    expect(address.address).toBe('127.0.0.1');
+    const base = `http://127.0.0.1:${address.port}`;
+    const res = await request(base).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expectPrometheusText(res.text);
+    expect(res.text).toMatch(/^kairos_db_pool_connections\{state="total"\} \d+$/m);
+    const other = await request(base).get('/api/openapi.json').expect(404);
+    expect(other.body).toMatchObject({ status_code: 404, error: 'Not Found' });
+    await request(base).post('/metrics').expect(404);
+  });
+});
+
+/**
+ * A light check of the Prometheus text exposition format (no parser is installed): every line is a comment
+ * (# HELP / # TYPE name type) or `name{labels} value`, and every sample belongs to a declared family.
+ */
+function expectPrometheusText(text: string): void {
+  const families = new Set<string>();
+  const bad: string[] = [];
+  let samples = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
+    if (type) { families.add(type[1]!); continue; }
+    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* /.test(line)) continue;
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( \d+)?$/.exec(line);
+    const family = sample?.[1]?.replace(/_(bucket|sum|count|total|created)$/, '');
+    if (!sample || !(families.has(sample[1]!) || families.has(family!))) bad.push(line);
+    else samples += 1;
+  }
+  expect(bad).toEqual([]);
+  expect(samples).toBeGreaterThan(20);
+}
 
 /**
  * The log scan runs the compiled app as a child process and reads its stdout/stderr: exactly what production
