@@ -100,7 +100,7 @@ describe('operations: rate limits across instances (e2e)', () => {
   });
 });
 
-describe('operations: metrics, headers, CORS (e2e)', () => {
+describe('operations: metrics, headers, caching, CORS (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ now: NOW, env: {
@@ -168,6 +168,88 @@ describe('operations: metrics, headers, CORS (e2e)', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     expectPrometheusText(res.text);
     expect(res.text).toMatch(/^# TYPE kairos_http_request_duration_seconds histogram$/m);
+  });
+
+  const noStore = (res: { headers: Record<string, string>; status: number }, what: string) =>
+    expect({ what, status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({ what, status: res.status, cacheControl: 'no-store' });
+
+  it('Cache-Control: no-store on every response carrying a booking management token (API and pages)', async () => {
+    const host = await createHost(t);
+    await setWeeklyHours(t, host, 'Europe/London');
+    const type = await createMeetingType(t, host, { slug: 'no-store' });
+    const created = await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-03T10:00:00Z', ...invitee('ns') }).expect(201);
+    expect(created.body.management_token).toEqual(expect.any(String));
+    noStore(created, 'POST /api/bookings');
+    const { id, management_token: token } = created.body;
+    for (const path of [`/api/bookings/${id}`, `/api/bookings/${id}/ics`, `/booking/${id}`, `/booking/${id}/cancel`, `/booking/${id}/reschedule`, `/booking/${id}/ics`]) {
+      const res = await t.http().get(path).query({ token });
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      noStore(res, `GET ${path}?token=`);
+    }
+    // Whatever spelling the token parameter takes, and whatever the answer, it is not stored.
+    for (const query of [`TOKEN=${token}`, `token[]=${token}`, `token=${token}&token=${token}`, `tok%65n=${token}`]) {
+      noStore(await t.http().get(`/api/bookings/${id}?${query}`), `GET /api/bookings/:id?${query.split('=')[0]}=`);
+    }
+    noStore(await t.http().get(`/booking/${id}`).query({ token: 'wrong' }), 'manage page, wrong token');
+    const moved = await t.http().put(`/api/bookings/${id}/reschedule`).query({ token }).send({ start_time: '2027-03-03T11:00:00Z' }).expect(200);
+    noStore(moved, 'PUT reschedule');
+
+    // The booking page's form redirects to the manage link (token in the Location): not stored either.
+    const booked = await t.http().post(`/${host.username}/no-store/book`).type('form')
+      .send({ start: '2027-03-04T10:00:00.000Z', tz: 'Europe/London', name: 'Page Invitee', email: 'page-invitee@example.com' });
+    expect(booked.status).toBe(303);
+    expect(booked.headers.location).toMatch(/^\/booking\/[0-9a-f-]+\?token=/);
+    noStore(booked, 'POST booking page');
+
+    // Public, token-free pages stay cacheable by the rules of their own handlers.
+    expect((await t.http().get(`/${host.username}`).expect(200)).headers['cache-control']).toBeUndefined();
+    expect((await t.http().get(`/api/users/${host.id}`).expect(200)).headers['cache-control']).toBeUndefined();
+  });
+
+  it('Cache-Control: no-store on auth answers carrying tokens: signup, login, API key creation, authenticated reads', async () => {
+    const email = `nostore-${Date.now()}@example.com`;
+    const password = 'Quiet-Lantern-Orbit-4821';
+    noStore(await t.http().post('/api/users').send({ email, name: 'No Store', password, time_zone: 'UTC', username: `nostore${Date.now()}` }).expect(201), 'signup');
+    const login = await t.http().post('/api/auth/login').send({ email, password }).expect(200);
+    expect(login.body.access_token).toEqual(expect.any(String));
+    noStore(login, 'login');
+    noStore(await t.http().post('/api/auth/login').send({ email, password: 'wrong-password-0000' }), 'failed login');
+    const auth = { Authorization: `Bearer ${login.body.access_token}` };
+    const key = await t.http().post('/api/api-keys').set(auth).send({ name: 'ci' }).expect(201);
+    expect(key.body.key).toEqual(expect.any(String));
+    noStore(key, 'POST /api/api-keys');
+    noStore(await t.http().get('/api/users/me').set(auth).expect(200), 'GET /api/users/me');
+    noStore(await t.http().get('/api/api-keys').set('Authorization', `Bearer ${key.body.key}`).expect(200), 'GET /api/api-keys with a key');
+  });
+
+  it('Cache-Control: no-store on every /admin page, redirect and form answer', async () => {
+    const email = `admin-nostore-${Date.now()}@example.com`;
+    const password = 'Quiet-Lantern-Orbit-4821';
+    await t.http().post('/api/users').send({ email, name: 'Admin No Store', password, time_zone: 'UTC', username: `adminns${Date.now()}` }).expect(201);
+    const agent = request.agent(t.app.getHttpServer());
+    const anonymous = await agent.get('/admin');
+    expect(anonymous.status).toBeGreaterThanOrEqual(300);
+    expect(anonymous.status).toBeLessThan(400);
+    noStore(anonymous, 'GET /admin before login (redirect)');
+    const form = await agent.get('/admin/login').expect(200);
+    noStore(form, 'GET /admin/login');
+    const csrf = () => /name="_csrf" value="([^"]+)"/;
+    const loggedIn = await agent.post('/admin/login').type('form').send({ email, password, _csrf: csrf().exec(form.text)![1] });
+    expect(loggedIn.status).toBe(303);
+    expect(loggedIn.headers['set-cookie']).toBeDefined();
+    noStore(loggedIn, 'POST /admin/login (session cookie, redirect)');
+    for (const path of ['/admin', '/admin/meeting-types', '/admin/availability', '/admin/calendars', '/admin/teams', '/admin/webhooks', '/admin/profile', '/admin/api-keys']) {
+      const res = await agent.get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      noStore(res, `GET ${path}`);
+    }
+    // The page that shows a new API key once.
+    const keysPage = await agent.get('/admin/api-keys').expect(200);
+    const shown = await agent.post('/admin/api-keys').type('form').send({ name: 'page key', _csrf: csrf().exec(keysPage.text)![1] });
+    expect(shown.status).toBe(201);
+    expect(shown.text).toMatch(/kai_[\w-]{20,}/);
+    noStore(shown, 'POST /admin/api-keys');
+    noStore(await agent.get('/admin/no-such-page'), 'unknown /admin page');
   });
 
   it('keeps /metrics out of the OpenAPI document', async () => {
