@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -410,5 +411,57 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     ] as const) {
       expect({ what, found: out.includes(secret) }).toEqual({ what, found: false });
     }
+  });
+  it('masks tokens in every URL shape, logs no credential header and no invitee email', async () => {
+    const marker = (what: string) => `S3cr3t${what}${randomBytes(6).toString('hex')}`;
+    const password = 'Quiet-Lantern-Orbit-4821';
+    const email = `shapes-${Date.now()}@example.com`;
+    await http().post('/api/users').send({ email, name: 'Shapes Host', password, time_zone: 'UTC', username: `shapes${Date.now()}` }).expect(201);
+    const token = (await http().post('/api/auth/login').send({ email, password }).expect(200)).body.access_token as string;
+    const auth = { Authorization: `Bearer ${token}` };
+    await http().post('/api/availability/rules').set(auth).send({ time_zone: 'UTC', rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '23:59' })) }).expect((r) => { if (r.status >= 300) throw new Error(r.text); });
+    const type = (await http().post('/api/meeting-types').set(auth).send({ name: 'Shapes', slug: 'shapes', duration_minutes: 30 }).expect(201)).body;
+    const inviteeEmail = `shape-invitee-${randomBytes(4).toString('hex')}@example.com`;
+    const idempotencyKey = marker('Idem');
+    const start = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 3_600_000) * 3_600_000);
+    const booked = await http().post('/api/bookings').set('Idempotency-Key', idempotencyKey)
+      .send({ meeting_type_id: type.id, start_time: start.toISOString(), invitee_name: 'Shape Invitee', invitee_email: inviteeEmail, time_zone: 'UTC' }).expect(201);
+    const mgmt = booked.body.management_token as string;
+    const id = booked.body.id as string;
+
+    const secrets: Array<[string, string]> = [['management token', mgmt], ['Idempotency-Key', idempotencyKey], ['invitee email', inviteeEmail]];
+    const secret = (what: string) => {
+      const value = marker(what.replace(/\W/g, ''));
+      secrets.push([what, value]);
+      return value;
+    };
+    // The query shapes the parsers accept, on the API and on the pages (whatever they answer).
+    for (const base of [`/api/bookings/${id}`, `/booking/${id}`, `/api/bookings/${id}/ics`]) {
+      for (const query of [`token=${mgmt}&token=${secret('repeated token')}`, `token[]=${secret('token[]')}`, `token%5B%5D=${secret('token%5B%5D')}`,
+        `TOKEN=${secret('TOKEN')}`, `tok%65n=${secret('tok%65n')}`, `h12=1&token=${secret('token after another')}`]) {
+        await http().get(`${base}?${query}`);
+      }
+    }
+    // Tokens in paths.
+    await http().get(`/feeds/${secret('feed token')}.ics`);
+    await http().get(`/FEEDS/${secret('feed token, capitals')}.ics`);
+    await http().post(`/api/teams/invitations/${secret('invitation token')}/accept`).set(auth);
+    await http().delete(`/api/slots/holds/${secret('hold token')}`);
+    await http().get(`/admin/teams/join?token=${secret('admin join token')}`);
+    // Credentials in headers.
+    await http().get('/api/users/me').set('Authorization', `Bearer ${secret('bearer')}`).expect(401);
+    await http().get('/admin').set('Cookie', `kairos_session=${secret('session cookie')}`);
+    // Emails in query strings.
+    await http().get('/api/bookings').set(auth).query({ email: inviteeEmail });
+    await http().get(`/api/bookings?${encodeURIComponent(inviteeEmail)}`).set(auth);
+    await new Promise((r) => setTimeout(r, 2000)); // the outbox relay sends the confirmation mails (logged without SMTP_URL)
+
+    // The capture works: these requests were logged, with their secrets masked.
+    expect(out).toContain(`/api/bookings/${id}?token=[REDACTED]&token=[REDACTED]`);
+    expect(out).toContain('/feeds/[REDACTED]');
+    expect(out).toContain('/api/teams/invitations/[REDACTED]/accept');
+    expect(out).toMatch(/mail .* to \[EMAIL\]/); // the development mail log names no recipient
+    for (const [what, value] of secrets) expect({ what, found: out.includes(value) }).toEqual({ what, found: false });
+    expect(out.match(/[\w.+-]+@example\.com/g) ?? []).toEqual([]);
   });
 });
