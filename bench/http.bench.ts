@@ -7,6 +7,8 @@ import pg from 'pg';
 
 const ADMIN_DB = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The app's /metrics needs a bearer token (SECURITY.md); the bench reads the retry counter from it. */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef01234';
 
 interface Server {
   url: string;
@@ -22,7 +24,7 @@ async function admin(sql: string) {
 async function startServer(databaseUrl: string, port: number, env: Record<string, string>): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_URL: REDIS, LOG_LEVEL: 'warn',
-      APP_SECRET: 'bench-secret-0123456789abcdef0123456789', NODE_ENV: 'production', RATE_LIMIT_ENABLED: 'false', ...env },
+      APP_SECRET: 'bench-secret-0123456789abcdef0123456789', NODE_ENV: 'production', RATE_LIMIT_ENABLED: 'false', METRICS_TOKEN, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -66,7 +68,7 @@ async function seed(url: string) {
 
 /** The app's own count of retried serializable booking transactions (Prometheus text at /metrics). */
 async function bookingRetries(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   return Number(/^kairos_booking_serialization_retries_total (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 

@@ -9,6 +9,9 @@
 #   scripts/cluster.sh restart K     start replica K again
 #   scripts/cluster.sh env           print DATABASE_URL etc. for tools (the load test reads them)
 #
+# Each replica's GET /metrics needs `Authorization: Bearer $METRICS_TOKEN` (generated into CLUSTER_DIR/metrics-token
+# unless METRICS_TOKEN is set; printed by `env`); nginx does not serve /metrics at all.
+#
 # Settings (environment): CLUSTER_DIR (/tmp/kairos-cluster), CLUSTER_DB (kairos_cluster), PG_ADMIN_URL
 # (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (redis://127.0.0.1:6379), BASE_PORT (3101),
 # LB_PORT (8080), CLUSTER_FRESH=1 drops and re-creates the database on start, REPLICA_ENV="K=V ..." extra app env.
@@ -34,7 +37,10 @@ secret() {
   # Shared by every replica: tokens signed by one are accepted by all.
   [ -s "$DIR/app-secret" ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' >"$DIR/app-secret"
   [ -s "$DIR/encryption-key" ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' >"$DIR/encryption-key"
-  chmod 600 "$DIR/app-secret" "$DIR/encryption-key"
+  # Prometheus's bearer token for each replica's /metrics (METRICS_TOKEN from the environment wins).
+  if [ -n "${METRICS_TOKEN:-}" ]; then printf '%s' "$METRICS_TOKEN" >"$DIR/metrics-token"; fi
+  [ -s "$DIR/metrics-token" ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' >"$DIR/metrics-token"
+  chmod 600 "$DIR/app-secret" "$DIR/encryption-key" "$DIR/metrics-token"
 }
 
 ensure_redis() {
@@ -72,7 +78,7 @@ start_replica() {
     env -i PATH="$PATH" HOME="${HOME:-/root}" NODE_ENV=production PORT="$port" \
       DATABASE_URL="$DATABASE_URL" DATABASE_POOL_SIZE="${DATABASE_POOL_SIZE:-20}" \
       REDIS_URL="$REDIS_URL" REDIS_PREFIX="$DB" APP_SECRET="$(cat "$DIR/app-secret")" \
-      ENCRYPTION_KEY="$(cat "$DIR/encryption-key")" PUBLIC_URL="http://127.0.0.1:$LB_PORT" DATA_DIR="$DIR/data-$k" \
+      ENCRYPTION_KEY="$(cat "$DIR/encryption-key")" METRICS_TOKEN="$(cat "$DIR/metrics-token")" PUBLIC_URL="http://127.0.0.1:$LB_PORT" DATA_DIR="$DIR/data-$k" \
       LOG_LEVEL="${LOG_LEVEL:-warn}" ${REPLICA_ENV:-} \
       nohup node dist/src/main.js >>"$DIR/replica-$k.log" 2>&1 &
     echo $! >"$DIR/replica-$k.pid"
@@ -164,7 +170,8 @@ case "$cmd" in
     echo "DATABASE_URL=$DATABASE_URL"
     echo "REDIS_URL=$REDIS_URL"
     echo "LB_URL=http://127.0.0.1:$LB_PORT"
+    echo "METRICS_TOKEN=$(cat "$DIR/metrics-token" 2>/dev/null)"
     echo "REPLICA_URLS=$(for k in $(seq "$(replica_count)"); do printf 'http://127.0.0.1:%s ' $((BASE_PORT + k - 1)); done)"
     ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,19p' "$0"; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ import { createHost, type TestHost } from './support/factories.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { METRICS_AUTH } from './support/test-env.js';
 
 // Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; New York on EST (UTC-5) until 14 March.
 const NOW = '2027-03-01T12:00:00Z';
@@ -241,7 +242,7 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
 
   /** kairos_calendar_api_errors_total for Google and one kind, from /metrics. */
   async function calendarApiErrors(kind: string): Promise<number> {
-    const text = (await t.http().get('/metrics').expect(200)).text;
+    const text = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
     return Number(new RegExp(`^kairos_calendar_api_errors_total\\{provider="google",kind="${kind}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   }
 

@@ -23,6 +23,8 @@ if (!existsSync(NGINX)) console.warn(`cluster tests skipped: ${NGINX} is absent 
 const run = randomBytes(4).toString('hex');
 const DB = `kairos_c_${run}`;
 const LOGIN_LIMIT = 5;
+/** Each replica's /metrics needs it; cluster.sh passes it to the replicas. */
+const METRICS_TOKEN = randomBytes(24).toString('hex');
 const REPLICA_ENV = [
   // Everything through nginx comes from 127.0.0.1: keep the general and booking limits out of the way, and test
   // sharing on the login limit with client addresses of the test's own (X-Forwarded-For, trusted from loopback).
@@ -114,7 +116,7 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
 
   /** Booking outcomes counted by one replica (its own /metrics). */
   async function outcomes(base: string): Promise<number> {
-    const text = (await ok(call(base, 'GET', '/metrics'), 200)).body as string;
+    const text = (await ok(call(base, 'GET', '/metrics', undefined, { authorization: `Bearer ${METRICS_TOKEN}` }), 200)).body as string;
     return [...text.matchAll(/^kairos_booking_outcomes_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   }
 
@@ -134,7 +136,7 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     admin.pathname = '/postgres';
     env = {
       ...process.env, CLUSTER_DIR: dir, CLUSTER_DB: DB, CLUSTER_FRESH: '1', PG_ADMIN_URL: admin.toString(), REDIS_URL: TEST_REDIS_URL,
-      BASE_PORT: String(ports.base), LB_PORT: String(ports.lb), REPLICA_ENV, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20',
+      BASE_PORT: String(ports.base), LB_PORT: String(ports.lb), REPLICA_ENV, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', METRICS_TOKEN,
     };
     lb = `http://127.0.0.1:${ports.lb}`;
     replicas = [`http://127.0.0.1:${ports.base}`, `http://127.0.0.1:${ports.base + 1}`];
@@ -185,6 +187,17 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     expect(after[0]! - before[0]! + after[1]! - before[1]!).toBe(100);
     console.info(`[cluster] booking race: 100 requests answered in ${elapsed} ms; replica 1 answered ${after[0]! - before[0]!}, replica 2 ${after[1]! - before[1]!}`);
   }, 120_000);
+
+  it('/metrics: nginx never serves it, each replica only with METRICS_TOKEN', async () => {
+    const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
+    const viaLb = await call(lb, 'GET', '/metrics', undefined, bearer);
+    expect(viaLb.status).toBe(404);
+    expect(viaLb.body).toEqual({ status_code: 404, error: 'Not Found', message: 'Cannot GET /metrics' });
+    for (const replica of replicas) {
+      expect((await call(replica, 'GET', '/metrics')).status).toBe(401);
+      expect((await ok(call(replica, 'GET', '/metrics', undefined, bearer), 200)).body).toMatch(/^# TYPE kairos_booking_outcomes_total counter$/m);
+    }
+  });
 
   it('the login rate limit is shared through Redis: the 6th attempt in the window gets 429 on either replica', async () => {
     // A client address of this test's own; the replicas trust X-Forwarded-For from loopback, as they do from nginx.

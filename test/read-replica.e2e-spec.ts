@@ -6,7 +6,7 @@ import { postgresBinaries, startStandbyPair, type StandbyPair } from './support/
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { USE_EMBEDDED_DB } from './support/test-env.js';
+import { METRICS_AUTH, USE_EMBEDDED_DB } from './support/test-env.js';
 
 // Monday 1 March 2027, 12:00 UTC. Hosts work 09:00-17:00 in New York (EST, UTC-5).
 const NOW = '2027-03-01T12:00:00Z';
@@ -31,7 +31,7 @@ const book = (t: TestApp, typeId: string, start: string, n: string) =>
 
 /** Slot cache hits and misses so far, from /metrics. */
 async function cacheCounts(t: TestApp): Promise<{ hit: number; miss: number }> {
-  const text = (await t.http().get('/metrics').expect(200)).text;
+  const text = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
   const count = (result: string) => Number(new RegExp(`kairos_slot_cache_requests_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss') };
 }

@@ -60,6 +60,9 @@ export class AppConfig {
     return { enabled: RATE_LIMIT_ENABLED === 'true', max: RATE_LIMIT_MAX, windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
       loginMax: RATE_LIMIT_LOGIN_MAX, bookingMax: RATE_LIMIT_BOOKING_MAX };
   }
+  get metrics() {
+    return { token: this.env.METRICS_TOKEN ?? null, port: this.env.METRICS_PORT ?? null, host: this.env.METRICS_HOST };
+  }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }

@@ -81,6 +81,17 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   SLOT_CACHE_TTL_SECONDS = 300;
 
+  // Prometheus metrics (never public): see SECURITY.md.
+  /** Bearer token Prometheus sends to GET /metrics; unset = /metrics answers 404 on PORT. */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[\x21-\x7e]{32,}$/, { message: 'must be at least 32 printable characters without spaces' })
+  METRICS_TOKEN?: string;
+  /** A second listener that serves only /metrics (on METRICS_HOST; 0 = any free port); unset = none. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+  /** Address the METRICS_PORT listener binds: loopback unless the scraper runs elsewhere on a private network. */
+  @IsString() @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
   // Notify: outbox relay, delivery retries, SMS and webhooks.
   /** How often the outbox relay polls for new events (ms); 0 disables the background poll (tests drain by hand). */
   @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
@@ -148,6 +159,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   }
   if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
     throw new Error('Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replica)');
+  }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    throw new Error('Invalid configuration: METRICS_PORT must differ from PORT (the metrics listener is a separate one)');
   }
   return env;
 }

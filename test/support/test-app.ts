@@ -13,7 +13,7 @@ import { configureApp } from '../../src/bootstrap.js';
 import { DatabaseUrlProvider } from '../../src/shared/database/database.module.js';
 import { Clock, FixedClock } from '../../src/shared/clock/clock.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { TEST_REDIS_URL, USE_EMBEDDED_DB } from './test-env.js';
+import { TEST_METRICS_TOKEN, TEST_REDIS_URL, USE_EMBEDDED_DB } from './test-env.js';
 
 export interface TestAppOptions {
   /** Pin the clock (tests that depend on "now" must). */
@@ -57,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
     RATE_LIMIT_ENABLED: 'false', // suites that fire bursts from one IP; test/ops-*.e2e-spec.ts turns it on
     PUBLIC_URL: 'http://kairos.test',
+    METRICS_TOKEN: TEST_METRICS_TOKEN, // /metrics is never public; send METRICS_AUTH
     ...options.env,
   };
   const clock = options.now ? new FixedClock(new Date(options.now)) : null;

@@ -1,19 +1,32 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../../config/app-config.js';
 import { Public } from '../../modules/identity/http/auth.decorators.js';
+import { metricsAccess } from './metrics-access.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Prometheus scrape endpoint. Public like /health (restrict it at the load balancer: deploy/nginx.conf does). */
+/**
+ * Prometheus scrape endpoint on the app's port. Not public: it answers only to `Authorization: Bearer
+ * <METRICS_TOKEN>` and, without a configured token, like an unknown route (the METRICS_PORT listener serves it
+ * instead). @Public only lets it past the host authentication guard, which knows nothing of this token.
+ */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(private readonly metrics: MetricsService, private readonly config: AppConfig) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
+  async scrape(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const access = metricsAccess(this.config.metrics.token, req.headers.authorization, 'app');
+    if (access === 'disabled') throw new NotFoundException(`Cannot GET ${req.path}`);
+    if (access === 'unauthorized') {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new UnauthorizedException('GET /metrics needs the METRICS_TOKEN as a bearer token');
+    }
+    res.setHeader('Content-Type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
 }

@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '../../config/app-config.js';
+import { queryHasSecret } from './secret-params.js';
 
 /**
  * Security headers and CORS. The server-rendered pages load only their own /static script and stylesheet, so the
@@ -33,6 +35,7 @@ export function applyHttpSecurity(app: NestExpressApplication): void {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use(noStoreWhereSecret);
   const origins = config.corsOrigins;
   app.enableCors({
     origin: origins.length > 0 ? origins : false,
@@ -42,4 +45,29 @@ export function applyHttpSecurity(app: NestExpressApplication): void {
     credentials: false,
     maxAge: 600,
   });
+}
+
+/** Pages whose every response is one person's: the host admin, the invitee's manage pages, login and key issue. */
+const PRIVATE_PATHS = /^\/(admin|booking|api\/auth)(\/|$)/i;
+
+/**
+ * `Cache-Control: no-store` on every response that carries or was reached with a credential, so no browser history
+ * cache, shared proxy or CDN keeps a management token, session page, access token or new API key:
+ * - any non-GET (booking creation returns the management token, login the access token, POST /api/api-keys the key,
+ *   form posts redirect to token links; all of it is per caller);
+ * - any request with an Authorization header (per-account data);
+ * - /admin (and its redirects), the invitee's /booking pages and .ics, /api/auth;
+ * - any URL with a secret query parameter (`?token=` in any spelling: GET /api/bookings/:id?token=, the .ics).
+ * Set before routing, so a handler that deliberately allows caching (the static files, the private feed) still
+ * decides for itself; nothing that matches here sets its own.
+ */
+export function noStoreWhereSecret(req: Request, res: Response, next: NextFunction): void {
+  const url = req.originalUrl ?? req.url;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.authorization !== undefined
+    || PRIVATE_PATHS.test(path) || (q !== -1 && queryHasSecret(url.slice(q + 1)))) {
+    res.setHeader('Cache-Control', 'no-store');
+  }
+  next();
 }
