@@ -5,6 +5,7 @@ import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { NotifyModule } from '../notify/notify.module.js';
 import { BookingCommands } from './application/booking-commands.service.js';
 import { BookingDirectory } from './application/booking-directory.js';
+import { BookingInvitations } from './application/booking-invitations.js';
 import { BookingMetrics } from './application/booking-metrics.js';
 import { BookingQueries } from './application/booking-queries.service.js';
 import { ManagementTokens } from './application/management-tokens.js';
@@ -19,10 +20,11 @@ import { BookingRepository } from './infrastructure/booking.repository.js';
     BookingRepository,
     BookingCommands,
     BookingQueries,
+    BookingInvitations,
     BookingMetrics,
     ManagementTokens,
     { provide: BookingDirectory, useExisting: BookingQueries },
   ],
-  exports: [BookingCommands, BookingQueries, BookingDirectory, BookingMetrics, ManagementTokens],
+  exports: [BookingCommands, BookingQueries, BookingInvitations, BookingDirectory, BookingMetrics, ManagementTokens],
 })
 export class BookingModule {}
