@@ -273,7 +273,8 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     t.clock!.advance(11 * 60_000);
     try {
       await book(typeId, TUE_10AM_NY, 'x').expect(201);
-      await book(typeId, TUE_10AM_NY, 'late', { hold_token: hold2.body.hold_token }).expect(404);
+      const late = await book(typeId, TUE_10AM_NY, 'late', { hold_token: hold2.body.hold_token }).expect(410);
+      expect(late.body).toMatchObject({ status_code: 410, message: expect.stringMatching(/hold has expired/) });
     } finally {
       t.clock!.advance(-11 * 60_000);
     }
