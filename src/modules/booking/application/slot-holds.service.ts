@@ -37,6 +37,9 @@ export class HoldRefusedError extends DomainError {
   }
 }
 
+/** A booking's hold_token cannot be used (unknown, for another time or email, or ended): 404, 400 or 410. */
+export class HoldUnusableError extends DomainError {}
+
 const liveHolds = (r: LiveHoldsRow): LiveHolds => ({ count: r.count, firstExpiry: r.firstExpiry?.getTime() ?? null });
 
 /**
@@ -160,13 +163,15 @@ export class SlotHolds {
   /** The hold a booking converts: the same type, start and (when the hold names one) email; 410 once it has ended. */
   async usable(token: string, type: MeetingTypeSnapshot, start: Date, email: string): Promise<HoldRow> {
     const hold = await this.holds.findHoldByTokenHash(sha256(token));
-    if (!hold || hold.meeting_type_id !== type.id) throw notFound('hold');
-    if (new Date(hold.start_time).getTime() !== start.getTime()) throw invalid('hold_token was issued for another start_time');
+    if (!hold || hold.meeting_type_id !== type.id) throw new HoldUnusableError('not_found', 'hold not found');
+    if (new Date(hold.start_time).getTime() !== start.getTime()) {
+      throw new HoldUnusableError('invalid', 'hold_token was issued for another start_time');
+    }
     if (hold.holder_email && hold.holder_email !== email.trim().toLowerCase()) {
-      throw invalid('hold_token was issued for another invitee_email');
+      throw new HoldUnusableError('invalid', 'hold_token was issued for another invitee_email');
     }
     if (new Date(hold.expires_at).getTime() <= this.clock.now().getTime()) {
-      throw new DomainError('gone', 'the hold has expired; pick the time again');
+      throw new HoldUnusableError('gone', 'the hold has expired; pick the time again');
     }
     return hold;
   }
