@@ -108,6 +108,37 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     expect(slots.body.slots[0]).toMatchObject({ start_time: TUE_930_NY, seats_remaining: 5 });
   });
 
+  it('group: each seat holder\'s .ics, JSON and pages show only themself and the host, never the other seat holders', async () => {
+    const { host, typeId } = await hostWithType({ kind: 'group', seats: 3 });
+    const first = await book(typeId, TUE_9AM_NY, 'seat-a').expect(201);
+    const second = await book(typeId, TUE_9AM_NY, 'seat-b').expect(201);
+    expect(second.body.id).toBe(first.body.id);
+    const seats = [
+      { token: first.body.management_token as string, own: 'inviteeseat-a@example.com', other: 'inviteeseat-b@example.com' },
+      { token: second.body.management_token as string, own: 'inviteeseat-b@example.com', other: 'inviteeseat-a@example.com' },
+    ];
+    for (const { token, own, other } of seats) {
+      for (const path of [`/api/bookings/${first.body.id}/ics`, `/booking/${first.body.id}/ics`]) {
+        const ics = await t.http().get(path).query({ token }).expect(200);
+        expect(attendeeEmails(ics.text)).toEqual([own]);
+        expect(organizerEmail(ics.text)).toBe(host.email);
+        const unfolded = icsLines(ics.text).join('\n');
+        expect(unfolded).not.toContain(other);
+        expect(unfolded).not.toContain(`Invitee ${other.slice(7, 13)}`); // nor the other one's name
+      }
+      const json = await t.http().get(`/api/bookings/${first.body.id}`).query({ token }).expect(200);
+      expect(json.body.invitees.map((i: { email: string }) => i.email)).toEqual([own]);
+      expect(json.body.invitee_email).toBe(own);
+      expect(JSON.stringify(json.body)).not.toContain(other);
+      const page = await t.http().get(`/booking/${first.body.id}`).query({ token }).expect(200);
+      expect(page.text).toContain(own);
+      expect(page.text).not.toContain(other);
+    }
+    // The host still sees every seat holder.
+    const hostIcs = await t.http().get(`/api/bookings/${first.body.id}/ics`).set(host.auth).expect(200);
+    expect(attendeeEmails(hostIcs.text).sort()).toEqual(['inviteeseat-a@example.com', 'inviteeseat-b@example.com']);
+  });
+
   it('round robin: K hosts, 3K concurrent bookers of one slot → K bookings on K distinct hosts', async () => {
     const K = 4;
     const admin = await createHost(t, { time_zone: 'America/New_York' });
@@ -242,7 +273,8 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     t.clock!.advance(11 * 60_000);
     try {
       await book(typeId, TUE_10AM_NY, 'x').expect(201);
-      await book(typeId, TUE_10AM_NY, 'late', { hold_token: hold2.body.hold_token }).expect(404);
+      const late = await book(typeId, TUE_10AM_NY, 'late', { hold_token: hold2.body.hold_token }).expect(410);
+      expect(late.body).toMatchObject({ status_code: 410, message: expect.stringMatching(/hold has expired/) });
     } finally {
       t.clock!.advance(-11 * 60_000);
     }
@@ -263,3 +295,18 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     await t.http().get('/api/bookings').query({ status: 'weird' }).set(host.auth).expect(400);
   });
 });
+
+/** RFC 5545 content lines, unfolded (a CRLF followed by a space or tab continues the previous line). */
+function icsLines(text: string): string[] {
+  return text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/).filter(Boolean);
+}
+
+/** The mailto: addresses of the ATTENDEE properties (parameters such as CN may come before the value). */
+function attendeeEmails(text: string): string[] {
+  return icsLines(text).filter((l) => /^ATTENDEE[;:]/i.test(l)).map((l) => l.slice(l.search(/:mailto:/i) + 8).toLowerCase());
+}
+
+function organizerEmail(text: string): string | undefined {
+  const line = icsLines(text).find((l) => /^ORGANIZER[;:]/i.test(l));
+  return line?.slice(line.search(/:mailto:/i) + 8).toLowerCase();
+}

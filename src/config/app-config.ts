@@ -63,6 +63,14 @@ export class AppConfig {
   get metrics() {
     return { token: this.env.METRICS_TOKEN ?? null, port: this.env.METRICS_PORT ?? null, host: this.env.METRICS_HOST };
   }
+  get holds() {
+    const e = this.env;
+    return {
+      ttlSeconds: e.HOLD_TTL_SECONDS, maxLifetimeSeconds: Math.max(e.HOLD_TTL_SECONDS, e.HOLD_MAX_LIFETIME_SECONDS),
+      reholdCooldownSeconds: e.HOLD_REHOLD_COOLDOWN_SECONDS, perClient: e.HOLD_MAX_PER_CLIENT, perEmail: e.HOLD_MAX_PER_EMAIL,
+      perHost: e.HOLD_MAX_PER_HOST, perMeetingType: e.HOLD_MAX_PER_MEETING_TYPE,
+    };
+  }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }

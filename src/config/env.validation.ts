@@ -92,6 +92,30 @@ export class EnvironmentVariables {
   @IsString() @MinLength(1)
   METRICS_HOST = '127.0.0.1';
 
+  // Slot holds (POST /api/slots/holds and the booking pages): short, not renewable forever, capped. Counted in
+  // PostgreSQL, inside the hold's serializable transaction, so the caps hold across replicas.
+  /** How long a new hold (or an extension) lasts. */
+  @Transform(toInt) @IsInt() @Min(30) @Max(900)
+  HOLD_TTL_SECONDS = 300;
+  /** No extension pushes a hold past this long after it was made (raised to HOLD_TTL_SECONDS if lower). */
+  @Transform(toInt) @IsInt() @Min(30) @Max(1800)
+  HOLD_MAX_LIFETIME_SECONDS = 900;
+  /** After a hold ends, the same client (address or email) may not hold an overlapping time of those hosts again for this long. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  HOLD_REHOLD_COOLDOWN_SECONDS = 900;
+  /** Live holds per client address (IPv6: per /64). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  HOLD_MAX_PER_CLIENT = 5;
+  /** Live holds per invitee email given with the hold. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  HOLD_MAX_PER_EMAIL = 2;
+  /** Live holds on one host, from everyone. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  HOLD_MAX_PER_HOST = 10;
+  /** Live holds on one meeting type, from everyone. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  HOLD_MAX_PER_MEETING_TYPE = 6;
+
   // Notify: outbox relay, delivery retries, SMS and webhooks.
   /** How often the outbox relay polls for new events (ms); 0 disables the background poll (tests drain by hand). */
   @Transform(toInt) @IsInt() @Min(0) @Max(60_000)

@@ -6,9 +6,7 @@ import { Clock } from '../../../shared/clock/clock.js';
 import { PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
 import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
-import { newSecret, sha256 } from '../../../shared/security/tokens.js';
-import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
-import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
+import { sha256 } from '../../../shared/security/tokens.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
@@ -17,6 +15,8 @@ import { rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
 import { BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
+import { SlotCheck } from './slot-check.js';
+import { SlotHolds } from './slot-holds.service.js';
 
 export interface CreateBookingInput {
   meetingTypeId: string;
@@ -40,7 +40,6 @@ export interface BookingResult {
 /** Who acts on an existing booking: one of its hosts, or an invitee holding a management token. */
 export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invitee: InviteeRow };
 
-const HOLD_MINUTES = 10;
 const IDEMPOTENCY_SCOPE = 'booking.create';
 
 /**
@@ -55,7 +54,8 @@ export class BookingCommands {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bookings: BookingRepository,
     private readonly meetingTypes: MeetingTypesService,
-    private readonly inputs: AvailabilityInputsService,
+    private readonly check: SlotCheck,
+    private readonly holds: SlotHolds,
     private readonly versions: AvailabilityVersions,
     private readonly tokens: ManagementTokens,
     private readonly clock: Clock,
@@ -73,8 +73,8 @@ export class BookingCommands {
       const replay = await this.replay(input.idempotencyKey, requestHash);
       if (replay) return replay;
     }
-    const hold = input.holdToken ? await this.usableHold(input.holdToken, type, input.start) : null;
-    const schedules = await this.inputs.loadSchedules(type);
+    const hold = input.holdToken ? await this.holds.usable(input.holdToken, type, input.start, input.inviteeEmail) : null;
+    const schedules = await this.check.loadSchedules(type);
 
     let result: BookingResult | null;
     try {
@@ -86,11 +86,11 @@ export class BookingCommands {
             return null;
           }
           const now = this.clock.now();
-          await this.bookings.deleteExpiredHolds(manager, type.hosts.map((h) => h.userId), now);
-          const slot = await this.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
+          await this.holds.endExpired(manager, type.hosts.map((h) => h.userId), now);
+          const slot = await this.check.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
           const end = new Date(slot.end);
           // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
-          if (hold) await this.bookings.deleteHold(manager, hold.id);
+          if (hold) await this.holds.convert(manager, hold.id);
 
           let booking: BookingRow;
           let hostIds: string[];
@@ -118,7 +118,7 @@ export class BookingCommands {
           }
           return { booking, invitee, hostIds, replayed: false };
         },
-        this.retryPolicy(type),
+        this.check.retryPolicy(type),
       );
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
@@ -143,7 +143,7 @@ export class BookingCommands {
     const current = await this.bookings.findBooking(bookingId);
     if (!current) throw notFound('booking');
     const type = await this.activeType(current.meeting_type_id);
-    const schedules = await this.inputs.loadSchedules(type);
+    const schedules = await this.check.loadSchedules(type);
     const affected = new Set<string>();
 
     const result = await runSerializable(
@@ -161,10 +161,9 @@ export class BookingCommands {
         const movingOneGroupSeat = type.kind === 'group' && actor.kind === 'invitee' && invitees.length > 1;
 
         if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
-        await this.bookings.deleteExpiredHolds(manager, type.hosts.map((h) => h.userId), now);
-        const slot = await this.freeSlot(manager, type, schedules, newStart, now, {
+        await this.holds.endExpired(manager, type.hosts.map((h) => h.userId), now);
+        const slot = await this.check.freeSlot(manager, type, schedules, newStart, now, {
           bookingIds: new Set([booking.id]),
-          preferredHostIds: oldHosts,
         });
 
         const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
@@ -192,7 +191,7 @@ export class BookingCommands {
         const invitee = actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : (moving[0] ? { ...moving[0], booking_id: target.id } : null);
         return { booking: target, invitee, hostIds, replayed: false };
       },
-      this.retryPolicy(type),
+      this.check.retryPolicy(type),
     );
     await this.versions.bump(affected);
     return result;
@@ -241,37 +240,6 @@ export class BookingCommands {
     return this.cancel(bookingId, { kind: 'calendar' }, reason);
   }
 
-  /** Reserves a slot for a few minutes while the invitee fills the form; the hold is a live row under the constraint. */
-  async hold(meetingTypeId: string, start: Date): Promise<{ token: string; expiresAt: Date; hostIds: string[] }> {
-    const type = await this.activeType(meetingTypeId);
-    if (type.kind === 'group') throw invalid('group meeting types share their slots; holds are not needed');
-    const token = newSecret('hld_', 24);
-    const schedules = await this.inputs.loadSchedules(type);
-    const result = await runSerializable(
-      this.dataSource,
-      async (manager) => {
-        const now = this.clock.now();
-        await this.bookings.deleteExpiredHolds(manager, type.hosts.map((h) => h.userId), now);
-        const slot = await this.freeSlot(manager, type, schedules, start, now, {});
-        const hostIds = type.kind === 'collective' ? slot.hostIds : type.kind === 'round_robin' ? [slot.hostIds[0]] : [type.ownerId];
-        const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
-        await this.bookings.insertHold(manager, { meetingTypeId: type.id, hostIds, start, end: new Date(slot.end), tokenHash: sha256(token), expiresAt });
-        return { token, expiresAt, hostIds };
-      },
-      this.retryPolicy(type),
-    );
-    await this.versions.bump(result.hostIds);
-    return result;
-  }
-
-  async releaseHold(token: string): Promise<void> {
-    const hold = await this.bookings.findHoldByTokenHash(sha256(token));
-    if (!hold) throw notFound('hold');
-    const type = await this.meetingTypes.findSnapshot(hold.meeting_type_id);
-    await this.dataSource.transaction((manager) => this.bookings.deleteHold(manager, hold.id));
-    if (type) await this.versions.bump(type.hosts.map((h) => h.userId));
-  }
-
   // -------------------------------------------------------------------------------------------------------------
 
   private async activeType(id: string): Promise<MeetingTypeSnapshot> {
@@ -279,38 +247,6 @@ export class BookingCommands {
     if (!type) throw notFound('meeting type');
     if (!type.isActive) throw conflict('this meeting type is not accepting bookings');
     return type;
-  }
-
-  /** Bookings of the same hosts wait for each other (advisory locks) rather than fail each other and retry. */
-  private retryPolicy(type: MeetingTypeSnapshot) {
-    return {
-      serializeOn: type.hosts.map((h) => `host:${h.userId}`),
-      attempts: 12,
-      retryOn: (error: unknown) => sqlState(error) === PG_EXCLUSION_VIOLATION,
-      onRetry: () => this.metrics.retried(),
-    };
-  }
-
-  /** Re-checks one start inside the transaction with the slots endpoint's engine; 409 when it is not bookable. */
-  private async freeSlot(
-    manager: EntityManager,
-    type: MeetingTypeSnapshot,
-    schedules: HostSchedules,
-    start: Date,
-    now: Date,
-    options: { holdId?: string | null; bookingIds?: Set<string>; preferredHostIds?: string[] },
-  ): Promise<Slot> {
-    const at = start.getTime();
-    const input = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
-      manager, schedules, exclude: { holdId: options.holdId ?? null, bookingIds: options.bookingIds },
-    });
-    const slot = isSlotAvailable(input.hosts, input.query, at);
-    if (!slot) {
-      throw conflict('That time is not available: it is taken, outside the host\'s hours, or too soon. Please pick another time.', {
-        start_time: start.toISOString(),
-      });
-    }
-    return slot;
   }
 
   private async insertForKind(
@@ -364,16 +300,6 @@ export class BookingCommands {
       }
     }
     throw conflict('Every host of this meeting type was just booked at that time. Please pick another time.');
-  }
-
-  private async usableHold(token: string, type: MeetingTypeSnapshot, start: Date) {
-    const hold = await this.bookings.findHoldByTokenHash(sha256(token));
-    if (!hold || hold.meeting_type_id !== type.id) throw notFound('hold');
-    if (new Date(hold.start_time).getTime() !== start.getTime()) throw invalid('hold_token was issued for another start_time');
-    if (new Date(hold.expires_at).getTime() <= this.clock.now().getTime()) {
-      throw new DomainError('gone', 'the hold has expired; pick the time again');
-    }
-    return hold;
   }
 
   private async replay(key: string, requestHash: string): Promise<BookingResult | null> {

@@ -2,10 +2,9 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
-import { notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
-import { IcsService } from '../../notify/application/ics.service.js';
+import { BookingInvitations } from '../application/booking-invitations.js';
 import { BookingQueries } from '../application/booking-queries.service.js';
 import { TokenQueryDto } from './booking.dto.js';
 
@@ -14,12 +13,12 @@ import { TokenQueryDto } from './booking.dto.js';
 export class BookingCalendarController {
   constructor(
     private readonly queries: BookingQueries,
-    private readonly ics: IcsService,
+    private readonly invitations: BookingInvitations,
   ) {}
 
   @Public()
   @Get(':id/ics')
-  @ApiOperation({ summary: 'The booking as an RFC 5545 invitation (host, or invitee with ?token=)' })
+  @ApiOperation({ summary: 'The booking as an RFC 5545 invitation (host, or invitee with ?token=: only themself as attendee)' })
   @ApiProduces('text/calendar')
   @ApiErrors(400, 401, 404)
   async download(
@@ -28,13 +27,11 @@ export class BookingCalendarController {
     @Res() res: Response,
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<void> {
-    await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const view = await this.queries.getView(id);
-    if (!view) throw notFound('booking');
-    const method = view.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
+    const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
+    const ics = await this.invitations.icsFor(id, actor);
     res
       .type('text/calendar; charset=utf-8')
       .setHeader('Content-Disposition', `attachment; filename="booking-${id}.ics"`);
-    res.send(this.ics.render(view, method));
+    res.send(ics);
   }
 }

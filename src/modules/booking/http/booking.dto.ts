@@ -83,6 +83,10 @@ export class CreateHoldDto {
   @ApiProperty({ example: '2027-03-14T14:00:00Z' })
   @Matches(UTC_INSTANT, { message: instantMessage('start_time') }) @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
   start_time: string;
+
+  @ApiPropertyOptional({ example: 'grace@example.com', description: 'the invitee, when known: holds are capped per email, and booking with the hold must use it' })
+  @IsOptional() @IsEmail({}, { message: 'invitee_email must be a valid email address' }) @MaxLength(255)
+  invitee_email?: string;
 }
 
 export class InviteeDto {
@@ -128,5 +132,6 @@ export class BookingListDto {
 export class HoldDto {
   @ApiProperty({ description: 'pass as hold_token when booking' }) hold_token: string;
   @ApiProperty() expires_at: string;
+  @ApiProperty({ description: 'no extension (PATCH) goes past this' }) max_expires_at: string;
   @ApiProperty() start_time: string;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags,
 } from '@nestjs/swagger';
@@ -10,6 +10,7 @@ import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http
 import { BookingCommands, type BookingResult } from '../application/booking-commands.service.js';
 import { BookingQueries } from '../application/booking-queries.service.js';
 import { ManagementTokens } from '../application/management-tokens.js';
+import { HoldRefusedError, type HoldResult, SlotHolds } from '../application/slot-holds.service.js';
 import {
   BookingDto, BookingListDto, CancelBookingDto, CreateBookingDto, CreateHoldDto, HoldDto, ListBookingsQueryDto,
   RescheduleBookingDto, TokenQueryDto,
@@ -25,6 +26,7 @@ export class BookingsController {
     private readonly commands: BookingCommands,
     private readonly queries: BookingQueries,
     private readonly tokens: ManagementTokens,
+    private readonly holds: SlotHolds,
   ) {}
 
   @Public()
@@ -133,22 +135,37 @@ export class BookingsController {
 
   @Public()
   @Post('slots/holds')
-  @ApiOperation({ summary: 'Hold a slot for 10 minutes while the invitee fills in the form' })
+  @ApiOperation({
+    summary: 'Hold a slot for a few minutes (HOLD_TTL_SECONDS) while the invitee fills in the form',
+    description: 'Live holds are capped per client address, per invitee_email, per host and per meeting type; past a cap '
+      + 'the answer is 429 with Retry-After and nothing is stored. A client may not hold a time again right after its '
+      + 'hold on it ended (429); it can still book it.',
+  })
   @ApiCreatedResponse({ type: HoldDto })
-  @ApiErrors(400, 404, 409)
-  async hold(@Body() dto: CreateHoldDto): Promise<HoldDto> {
-    const start = new Date(dto.start_time);
-    const hold = await this.commands.hold(dto.meeting_type_id, start);
-    return { hold_token: hold.token, expires_at: hold.expiresAt.toISOString(), start_time: start.toISOString() };
+  @ApiErrors(400, 404, 409, 429)
+  async hold(@Body() dto: CreateHoldDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response): Promise<HoldDto> {
+    const hold = await withRetryAfter(res, this.holds.hold({
+      meetingTypeId: dto.meeting_type_id, start: new Date(dto.start_time), clientAddress: ip, email: dto.invitee_email ?? null,
+    }));
+    return presentHold(hold);
+  }
+
+  @Public()
+  @Patch('slots/holds/:token')
+  @ApiOperation({ summary: 'Extend a live hold by one TTL from now, never past HOLD_MAX_LIFETIME_SECONDS after it was made (409 once there)' })
+  @ApiOkResponse({ type: HoldDto })
+  @ApiErrors(404, 409, 410)
+  async extendHold(@Param('token') token: string): Promise<HoldDto> {
+    return presentHold(await this.holds.extend(token));
   }
 
   @Public()
   @Delete('slots/holds/:token')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Release a hold early' })
+  @ApiOperation({ summary: 'Release a hold early (the time is free at once)' })
   @ApiErrors(404)
   async releaseHold(@Param('token') token: string): Promise<void> {
-    await this.commands.releaseHold(token);
+    await this.holds.release(token);
   }
 
   private async list(hostId: string, q: ListBookingsQueryDto): Promise<BookingListDto> {
@@ -173,5 +190,19 @@ export class BookingsController {
   private async presentForHost(result: BookingResult): Promise<BookingDto> {
     const invitees = await this.queries.inviteesOf(result.booking.id);
     return presentBooking(result.booking, result.hostIds, invitees, { kind: 'host' });
+  }
+}
+
+const presentHold = (h: HoldResult): HoldDto => ({
+  hold_token: h.token, start_time: h.start.toISOString(), expires_at: h.expiresAt.toISOString(), max_expires_at: h.maxExpiresAt.toISOString(),
+});
+
+/** A refused hold answers 429 with Retry-After (the error filter writes the body). */
+export async function withRetryAfter<T>(res: Response, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof HoldRefusedError) res.setHeader('Retry-After', String(error.refusal.retryAfterSeconds));
+    throw error;
   }
 }

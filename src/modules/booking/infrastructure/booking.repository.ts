@@ -268,39 +268,4 @@ export class BookingRepository {
       [scope, key, requestHash, statusCode, JSON.stringify(response)],
     );
   }
-
-  // --- holds ---------------------------------------------------------------------------------------------------
-
-  async insertHold(manager: EntityManager, h: { meetingTypeId: string; hostIds: string[]; start: Date; end: Date; tokenHash: string; expiresAt: Date }): Promise<string> {
-    const [{ id }] = await manager.query(
-      `INSERT INTO slot_holds (meeting_type_id, start_time, end_time, token_hash, expires_at)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [h.meetingTypeId, h.start, h.end, h.tokenHash, h.expiresAt],
-    );
-    await manager.query(
-      `INSERT INTO booking_hosts (hold_id, user_id, blocked) SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
-      [id, h.hostIds, h.start, h.end],
-    );
-    return id as string;
-  }
-
-  async findHoldByTokenHash(tokenHash: string, manager?: EntityManager): Promise<{ id: string; meeting_type_id: string; start_time: Date; end_time: Date; expires_at: Date } | null> {
-    const rows = await this.m(manager).query(
-      `SELECT id, meeting_type_id, start_time, end_time, expires_at FROM slot_holds WHERE token_hash = $1`, [tokenHash],
-    );
-    return rows[0] ?? null;
-  }
-
-  async deleteHold(manager: EntityManager, holdId: string): Promise<void> {
-    await manager.query(`DELETE FROM slot_holds WHERE id = $1`, [holdId]);
-  }
-
-  /** Expired holds stop blocking: the constraint cannot look at the clock, so they are removed before a write. */
-  async deleteExpiredHolds(manager: EntityManager, hostIds: string[], now: Date): Promise<void> {
-    await manager.query(
-      `DELETE FROM slot_holds h WHERE h.expires_at <= $2
-          AND EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.hold_id = h.id AND bh.user_id = ANY($1::uuid[]))`,
-      [hostIds, now],
-    );
-  }
 }

@@ -6,10 +6,11 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import type { BookingView } from '../../booking/application/booking-directory.js';
+import { BookingInvitations } from '../../booking/application/booking-invitations.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { Public } from '../../identity/http/auth.decorators.js';
-import { googleCalendarLink, IcsService, outlookCalendarLink } from '../../notify/application/ics.service.js';
+import { googleCalendarLink, outlookCalendarLink } from '../../notify/application/ics.service.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
 import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
@@ -30,7 +31,7 @@ export class BookingPagesController {
     private readonly commands: BookingCommands,
     private readonly meetingTypes: MeetingTypesService,
     private readonly picker: BookingPicker,
-    private readonly ics: IcsService,
+    private readonly invitations: BookingInvitations,
     private readonly views: WebViews,
   ) {}
 
@@ -66,10 +67,10 @@ export class BookingPagesController {
 
   @Get(':id/ics')
   async icsFile(@Param('id', uuidParam('id')) id: string, @Query('token') token: string, @Res() res: Response) {
-    const { view, invitee } = await this.load(id, one(token));
-    const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
+    const { actor } = await this.authorize(id, one(token));
+    const ics = await this.invitations.icsFor(id, actor);
     res.setHeader('Content-Disposition', 'attachment; filename="meeting.ics"');
-    res.type('text/calendar; charset=utf-8').send(this.ics.render(view, cancelled ? 'CANCEL' : 'REQUEST', { inviteeIds: [invitee.id] }));
+    res.type('text/calendar; charset=utf-8').send(ics);
   }
 
   @Get(':id/cancel')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
@@ -7,6 +7,7 @@ import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-er
 import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
+import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/application/slot-holds.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { Public } from '../../identity/http/auth.decorators.js';
 import { isReservedUsername } from '../../identity/domain/username.js';
@@ -15,10 +16,11 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
-import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { formatClock, formatRange, localDate, offsetLabel } from '../domain/web-time.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
+type HoldView = { token: string; expiresAt: Date } | { ended: true } | { refused: true };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function isTakenError(error: unknown): boolean {
@@ -39,6 +41,7 @@ export class PublicPagesController {
     private readonly meetingTypes: MeetingTypesService,
     private readonly picker: BookingPicker,
     private readonly commands: BookingCommands,
+    private readonly holds: SlotHolds,
     private readonly tokens: ManagementTokens,
     private readonly views: WebViews,
   ) {}
@@ -70,7 +73,41 @@ export class PublicPagesController {
       res.redirect(303, `/${host.username}/${type.slug}`);
       return;
     }
-    res.type('html').send(this.formPage(host, type, query, {}, null));
+    res.type('html').send(this.formPage(host, type, query, {}, null, await this.holdView(type, query)));
+  }
+
+  /**
+   * Picking a time reserves it while the invitee fills the form: the same SlotHolds.hold as POST /api/slots/holds,
+   * counted against the same caps for this client's address. A POST (not the form's GET), so link prefetchers and
+   * crawlers hold nothing. Past a cap nothing is reserved (429), but the form still books the time if it is free.
+   */
+  @Post(':username/:slug/hold')
+  async hold(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Ip() ip: string, @Res() res: Response) {
+    const { host, type } = await this.resolve(username, slug);
+    const start = new Date(one(body.start));
+    const tz = isIanaTimeZone(one(body.tz)) ? one(body.tz) : host.timeZone;
+    const h12 = one(body.h12) === '1';
+    const path = `/${host.username}/${type.slug}`;
+    if (Number.isNaN(start.getTime())) {
+      res.redirect(303, path);
+      return;
+    }
+    const form = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}) };
+    try {
+      const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip });
+      res.redirect(303, `${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`);
+    } catch (error) {
+      if (error instanceof HoldRefusedError) {
+        res.setHeader('Retry-After', String(error.refusal.retryAfterSeconds));
+        res.status(429).type('html').send(this.formPage(host, type, form, {}, null, { refused: true }));
+        return;
+      }
+      if (isTakenError(error)) {
+        res.status(409).type('html').send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12 }, true));
+        return;
+      }
+      throw error;
+    }
   }
 
   @Post(':username/:slug/book')
@@ -99,12 +136,18 @@ export class PublicPagesController {
       }
     }
     if (Object.keys(errors).length > 0) {
-      res.status(400).type('html').send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.'));
+      res.status(400).type('html').send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
       return;
     }
+    const holdToken = one(body.hold) || undefined;
+    const book = (withHold: string | undefined) => this.commands.create({
+      meetingTypeId: type.id, start, inviteeName: name, inviteeEmail: email, timeZone: tz, phone: null, answers, holdToken: withHold,
+    });
     try {
-      const result = await this.commands.create({
-        meetingTypeId: type.id, start, inviteeName: name, inviteeEmail: email, timeZone: tz, phone: null, answers,
+      // A hold that ended meanwhile is no reason to refuse: the time may still be free for anyone.
+      const result = await book(holdToken).catch((error: unknown) => {
+        if (holdToken && error instanceof HoldUnusableError) return book(undefined);
+        throw error;
       });
       const token = this.tokens.tokenFor(result.invitee!.id);
       const h12 = one(body.h12) === '1' ? '&h12=1' : '';
@@ -121,7 +164,7 @@ export class PublicPagesController {
           const key = e.field.startsWith('answers.') ? `q_${e.field.slice(8)}` : e.field === 'invitee_email' ? 'email' : e.field;
           fieldErrors[key] = e.messages.join(' ');
         }
-        res.status(400).type('html').send(this.formPage(host, type, body, fieldErrors, Object.keys(fieldErrors).length ? 'Please correct the highlighted fields.' : error.message));
+        res.status(400).type('html').send(this.formPage(host, type, body, fieldErrors, Object.keys(fieldErrors).length ? 'Please correct the highlighted fields.' : error.message, await this.holdView(type, body)));
         return;
       }
       throw error;
@@ -138,10 +181,23 @@ export class PublicPagesController {
       title: `${type.name} with ${host.name}`,
       host: { name: host.name, username: host.username },
       type, picker, taken,
+      // Picking a time holds it (group types share their slots: plain links to the form).
+      slotForm: type.kind === 'group' ? null : { action: `${path}/hold` },
     });
   }
 
-  private formPage(host: UserEntity, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null): string {
+  /** The form's hold: live (token and until when), ended, refused by a cap, or none. */
+  private async holdView(type: MeetingTypeSnapshot, values: Form): Promise<HoldView | null> {
+    const token = one(values.hold);
+    const start = new Date(one(values.start));
+    if (!token || Number.isNaN(start.getTime())) return null;
+    const live = await this.holds.findLive(token, type.id, start);
+    return live ? { token, expiresAt: live.expiresAt } : { ended: true };
+  }
+
+  private formPage(
+    host: UserEntity, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null, hold: HoldView | null = null,
+  ): string {
     const start = new Date(one(values.start));
     const tz = isIanaTimeZone(one(values.tz)) ? one(values.tz) : host.timeZone;
     const h12 = one(values.h12) === '1';
@@ -157,6 +213,9 @@ export class PublicPagesController {
       when: formatRange(start, end, tz, h12),
       zoneLabel: `${tz} (${offsetLabel(start, tz)})`,
       values: { name: one(values.name), email: one(values.email) },
+      hold: hold && 'token' in hold ? { token: hold.token, until: formatClock(hold.expiresAt, tz, h12) } : null,
+      holdEnded: Boolean(hold && 'ended' in hold),
+      holdRefused: Boolean(hold && 'refused' in hold),
       errors,
       errorSummary: summary,
       questions: type.questions.map((q: BookingQuestion) => {

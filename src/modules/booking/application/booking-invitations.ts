@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../../../shared/http/domain-error.js';
+import { IcsService } from '../../notify/application/ics.service.js';
+import type { Actor } from './booking-commands.service.js';
+import { BookingQueries } from './booking-queries.service.js';
+
+/**
+ * The booking as an .ics download, the one path for the API and the invitee's pages. A host sees every active
+ * invitee; an invitee only themself and the hosts (seat holders of a group booking never see each other).
+ */
+@Injectable()
+export class BookingInvitations {
+  constructor(
+    private readonly queries: BookingQueries,
+    private readonly ics: IcsService,
+  ) {}
+
+  async icsFor(bookingId: string, actor: Actor): Promise<string> {
+    const view = await this.queries.getView(bookingId);
+    if (!view) throw notFound('booking');
+    if (actor.kind !== 'invitee') return this.ics.render(view, view.status === 'cancelled' ? 'CANCEL' : 'REQUEST');
+    const own = view.invitees.find((i) => i.id === actor.invitee.id);
+    if (!own) throw notFound('booking');
+    const cancelled = view.status === 'cancelled' || own.status === 'cancelled';
+    return this.ics.render(view, cancelled ? 'CANCEL' : 'REQUEST', { inviteeIds: [own.id] });
+  }
+}

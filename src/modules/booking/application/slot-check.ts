@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
+import { conflict } from '../../../shared/http/domain-error.js';
+import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
+import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
+import type { Slot } from '../../availability/domain/slot-engine.types.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { BookingMetrics } from './booking-metrics.js';
+
+/** What bookings and holds share inside their transactions: the slot re-check and the per-host retry policy. */
+@Injectable()
+export class SlotCheck {
+  constructor(
+    private readonly inputs: AvailabilityInputsService,
+    private readonly metrics: BookingMetrics,
+  ) {}
+
+  loadSchedules(type: MeetingTypeSnapshot): Promise<HostSchedules> {
+    return this.inputs.loadSchedules(type);
+  }
+
+  /** Writes on the same hosts wait for each other (advisory locks) rather than fail each other and retry. */
+  retryPolicy(type: MeetingTypeSnapshot, extraLocks: string[] = []) {
+    return {
+      serializeOn: [...type.hosts.map((h) => `host:${h.userId}`), ...extraLocks],
+      attempts: 12,
+      retryOn: (error: unknown) => sqlState(error) === PG_EXCLUSION_VIOLATION,
+      onRetry: () => this.metrics.retried(),
+    };
+  }
+
+  /** Re-checks one start inside the transaction with the slots endpoint's engine; 409 when it is not bookable. */
+  async freeSlot(
+    manager: EntityManager,
+    type: MeetingTypeSnapshot,
+    schedules: HostSchedules,
+    start: Date,
+    now: Date,
+    options: { holdId?: string | null; bookingIds?: Set<string> },
+  ): Promise<Slot> {
+    const at = start.getTime();
+    const input = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
+      manager, schedules, exclude: { holdId: options.holdId ?? null, bookingIds: options.bookingIds },
+    });
+    const slot = isSlotAvailable(input.hosts, input.query, at);
+    if (!slot) {
+      throw conflict('That time is not available: it is taken, outside the host\'s hours, or too soon. Please pick another time.', {
+        start_time: start.toISOString(),
+      });
+    }
+    return slot;
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../../config/app-config.js';
+import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
+import { Clock } from '../../../shared/clock/clock.js';
+import { runSerializable } from '../../../shared/database/run-serializable.js';
+import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { newSecret, sha256 } from '../../../shared/security/tokens.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { clientKeyOf, holdExpiry, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
+import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
+import { SlotCheck } from './slot-check.js';
+
+export interface HoldRequest {
+  meetingTypeId: string;
+  start: Date;
+  /** The client's address (req.ip); holds count against it. */
+  clientAddress: string | undefined;
+  /** The invitee's email when known; holds count against it too, and a booking with the hold must use it. */
+  email?: string | null;
+}
+
+export interface HoldResult {
+  token: string;
+  start: Date;
+  expiresAt: Date;
+  maxExpiresAt: Date;
+  hostIds: string[];
+}
+
+/** A cap refused the hold: 429 with `Retry-After: retryAfterSeconds`; nothing was stored. */
+export class HoldRefusedError extends DomainError {
+  constructor(readonly refusal: HoldRefusal) {
+    super('rate_limited', refusal.message, { cap: refusal.cap, retry_after_seconds: refusal.retryAfterSeconds });
+  }
+}
+
+/** A booking's hold_token cannot be used (unknown, for another time or email, or ended): 404, 400 or 410. */
+export class HoldUnusableError extends DomainError {}
+
+const liveHolds = (r: LiveHoldsRow): LiveHolds => ({ count: r.count, firstExpiry: r.firstExpiry?.getTime() ?? null });
+
+/**
+ * Slot holds for the API and the booking pages alike: a short reservation of one slot while the invitee fills the
+ * form. Caps and the re-hold cooldown are checked in the same SERIALIZABLE transaction (under the hosts' advisory
+ * locks) that re-checks the slot and writes the hold, so concurrent requests on any replica cannot exceed them.
+ */
+@Injectable()
+export class SlotHolds {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly holds: SlotHoldRepository,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly check: SlotCheck,
+    private readonly versions: AvailabilityVersions,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  get limits(): HoldLimits {
+    return this.config.holds;
+  }
+
+  async hold(request: HoldRequest): Promise<HoldResult> {
+    const type = await this.meetingTypes.findSnapshot(request.meetingTypeId);
+    if (!type) throw notFound('meeting type');
+    if (!type.isActive) throw conflict('this meeting type is not accepting bookings');
+    if (type.kind === 'group') throw invalid('group meeting types share their slots; holds are not needed');
+    const clientKey = clientKeyOf(request.clientAddress);
+    const email = request.email ? request.email.trim().toLowerCase() : null;
+    const token = newSecret('hld_', 24);
+    const schedules = await this.check.loadSchedules(type);
+    const limits = this.limits;
+    const locks = [`hold-client:${clientKey}`, ...(email ? [`hold-email:${email}`] : [])];
+    const result = await runSerializable(
+      this.dataSource,
+      async (manager) => {
+        const now = this.clock.now();
+        const candidates = type.hosts.map((h) => h.userId);
+        await this.endExpired(manager, candidates, now);
+        const slot = await this.check.freeSlot(manager, type, schedules, request.start, now, {});
+        const end = new Date(slot.end);
+        const rehold = refuseRehold(
+          (await this.holds.lastEndedHoldOf(manager, { clientKey, email, hostIds: candidates, start: request.start, end }, now,
+            new Date(now.getTime() - limits.reholdCooldownSeconds * 1000)))?.getTime() ?? null,
+          limits, now.getTime(),
+        );
+        if (rehold) throw new HoldRefusedError(rehold);
+        const load = await this.holds.countLiveHolds(manager, {
+          clientKey, email, meetingTypeId: type.id, hostIds: [...new Set([...slot.hostIds, type.ownerId])],
+        }, now);
+        const hostIds = this.hostsToHold(type, slot.hostIds, load.hosts);
+        const refusal = refuseHold({
+          client: liveHolds(load.client),
+          email: email ? liveHolds(load.email) : null,
+          meetingType: liveHolds(load.meetingType),
+          hosts: new Map(hostIds.map((id) => [id, liveHolds(load.hosts.get(id)!)])),
+        }, limits, now.getTime());
+        if (refusal) throw new HoldRefusedError(refusal);
+        const expiresAt = new Date(holdExpiry(now.getTime(), now.getTime(), limits));
+        await this.holds.insertHold(manager, {
+          meetingTypeId: type.id, hostIds, start: request.start, end, tokenHash: sha256(token), createdAt: now, expiresAt,
+          clientKey, holderEmail: email,
+        });
+        return { token, start: request.start, expiresAt, maxExpiresAt: this.maxExpiry(now), hostIds };
+      },
+      this.check.retryPolicy(type, locks),
+    );
+    await this.versions.bump(result.hostIds);
+    return result;
+  }
+
+  /** One more TTL from now, never past the hold's lifetime cap (409 once it is there; 410 once it has ended). */
+  async extend(token: string): Promise<HoldResult> {
+    const found = await this.holds.findHoldByTokenHash(sha256(token));
+    if (!found) throw notFound('hold');
+    const type = await this.meetingTypes.findSnapshot(found.meeting_type_id);
+    if (!type) throw notFound('hold');
+    return runSerializable(
+      this.dataSource,
+      async (manager) => {
+        const now = this.clock.now();
+        const hold = await this.holds.findHoldByTokenHash(sha256(token), manager, true);
+        if (!hold) throw notFound('hold');
+        const expiresAt = new Date(hold.expires_at);
+        if (expiresAt.getTime() <= now.getTime()) throw new DomainError('gone', 'the hold has ended; pick the time again');
+        const createdAt = new Date(hold.created_at);
+        const next = holdExpiry(createdAt.getTime(), now.getTime(), this.limits);
+        if (next <= expiresAt.getTime()) {
+          throw conflict(`This hold already lasts as long as a hold may (${Math.round(this.limits.maxLifetimeSeconds / 60)} minutes after it was made). Book the time now.`, {
+            expires_at: expiresAt.toISOString(),
+          });
+        }
+        await this.holds.extendHold(manager, hold.id, new Date(next));
+        return {
+          token, start: new Date(hold.start_time), expiresAt: new Date(next), maxExpiresAt: this.maxExpiry(createdAt),
+          hostIds: await this.holds.findHoldHostIds(hold.id, manager),
+        };
+      },
+      this.check.retryPolicy(type),
+    );
+  }
+
+  /** Frees the time at once; the hold still counts for the re-hold cooldown. */
+  async release(token: string): Promise<void> {
+    const hold = await this.holds.findHoldByTokenHash(sha256(token));
+    if (!hold) throw notFound('hold');
+    const hostIds = await this.holds.findHoldHostIds(hold.id);
+    await this.dataSource.transaction((manager) => this.holds.endHold(manager, hold.id, this.clock.now()));
+    await this.versions.bump(hostIds);
+  }
+
+  /** A live hold for the booking pages (null when unknown, ended or for another type or time). */
+  async findLive(token: string, meetingTypeId: string, start: Date): Promise<{ expiresAt: Date } | null> {
+    const hold = await this.holds.findHoldByTokenHash(sha256(token));
+    if (!hold || hold.meeting_type_id !== meetingTypeId || new Date(hold.start_time).getTime() !== start.getTime()) return null;
+    const expiresAt = new Date(hold.expires_at);
+    return expiresAt.getTime() > this.clock.now().getTime() ? { expiresAt } : null;
+  }
+
+  /** The hold a booking converts: the same type, start and (when the hold names one) email; 410 once it has ended. */
+  async usable(token: string, type: MeetingTypeSnapshot, start: Date, email: string): Promise<HoldRow> {
+    const hold = await this.holds.findHoldByTokenHash(sha256(token));
+    if (!hold || hold.meeting_type_id !== type.id) throw new HoldUnusableError('not_found', 'hold not found');
+    if (new Date(hold.start_time).getTime() !== start.getTime()) {
+      throw new HoldUnusableError('invalid', 'hold_token was issued for another start_time');
+    }
+    if (hold.holder_email && hold.holder_email !== email.trim().toLowerCase()) {
+      throw new HoldUnusableError('invalid', 'hold_token was issued for another invitee_email');
+    }
+    if (new Date(hold.expires_at).getTime() <= this.clock.now().getTime()) {
+      throw new HoldUnusableError('gone', 'the hold has expired; pick the time again');
+    }
+    return hold;
+  }
+
+  /** Before a write on these hosts: expired holds stop blocking; those past the cooldown are forgotten. */
+  endExpired(manager: EntityManager, hostIds: string[], now: Date): Promise<void> {
+    return this.holds.endExpiredHolds(manager, hostIds, now, new Date(now.getTime() - this.limits.reholdCooldownSeconds * 1000));
+  }
+
+  /** The hold becomes the booking (inside the booking's transaction). */
+  convert(manager: EntityManager, holdId: string): Promise<void> {
+    return this.holds.deleteHold(manager, holdId);
+  }
+
+  private maxExpiry(createdAt: Date): Date {
+    return new Date(createdAt.getTime() + this.limits.maxLifetimeSeconds * 1000);
+  }
+
+  /** Collective: every host; one on one: the owner; round robin: the first free host still under its hold cap. */
+  private hostsToHold(type: MeetingTypeSnapshot, free: string[], held: Map<string, LiveHoldsRow>): string[] {
+    if (type.kind === 'collective') return free;
+    if (type.kind !== 'round_robin') return [type.ownerId];
+    return [free.find((id) => (held.get(id)?.count ?? 0) < this.limits.perHost) ?? free[0]];
+  }
+}
