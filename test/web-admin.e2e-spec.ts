@@ -608,7 +608,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     }
     const failed = hook.locator('tr[data-status=failed]');
     await expect(failed.textContent()).resolves.toContain('invitee.created');
-    await expect(failed.textContent()).resolves.toContain('webhook target answered 500');
+    await expect(failed.textContent()).resolves.toContain('delivery failed (HTTP 5xx)');
     expect(receiver.requests).toEqual(['POST /kairos-hook']);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/admin-webhooks.png`, fullPage: true });
