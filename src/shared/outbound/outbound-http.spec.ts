@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DnsResponder } from '../../../test/support/dns-responder.js';
 import { OutboundError, OutboundHttp, statusClass } from './outbound-http.js';
 import { DnsServersResolver, OutboundResolver, type ResolvedAddress } from './outbound-resolver.js';
@@ -106,6 +112,40 @@ describe('OutboundHttp', () => {
       expect(dns.aQueries('rebind.test')).toBe(2);
     } finally {
       await dns.close();
+    }
+  });
+
+  const withOpenssl = (() => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'ignore' });
+      return it;
+    } catch {
+      return it.skip; // the certificate is made with the openssl tool
+    }
+  })();
+
+  withOpenssl('keeps TLS on the name: SNI is the host name and the certificate is verified against it', async () => {
+    // A self-signed certificate for pinned.test: the handshake must carry that name, and must fail verification.
+    const dir = mkdtempSync(join(tmpdir(), 'kairos-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=pinned.test',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const names: string[] = [];
+      const credentials = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+      const context = createSecureContext(credentials);
+      const tls = createTlsServer({
+        ...credentials,
+        SNICallback: (servername, done) => { names.push(servername); done(null, context); },
+      }, (_req, res) => res.end('tls'));
+      tls.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      const tlsPort = (tls.address() as AddressInfo).port;
+      const client = new OutboundHttp(new ScriptedResolver({ 'pinned.test': [['127.0.0.1']] }));
+      await expect(client.request(`https://pinned.test:${tlsPort}/`, { allow: ['pinned.test'] })).rejects.toMatchObject({ kind: 'tls', message: 'TLS handshake failed' });
+      expect(names).toEqual(['pinned.test']);
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

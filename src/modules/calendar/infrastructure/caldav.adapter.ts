@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createDAVClient, type DAVCalendar, type DAVResponse } from 'tsdav';
 import { AppConfig } from '../../../config/app-config.js';
-import { OutboundHttp, statusClass } from '../../../shared/outbound/outbound-http.js';
+import { OutboundError, OutboundHttp, statusClass } from '../../../shared/outbound/outbound-http.js';
 import { renderIcsCalendar } from '../../notify/application/ics.service.js';
 import { occurrencesOf, parseVEvents } from '../domain/ical.js';
 import { isKnownZone, type Occurrence } from '../domain/occurrence.js';
@@ -75,7 +75,8 @@ export class CaldavAdapter {
       if (unsafe) throw unsafe;
       const denied = seen.find((s) => s === 401 || s === 403);
       if (denied) throw new CaldavAuthError(denied);
-      throw new ProviderError(0, 'discovery', `no CalDAV account was found at this address (${(error as Error).message})`);
+      const reason = error instanceof OutboundError ? ` (${error.message})` : '';
+      throw new ProviderError(0, 'discovery', `no CalDAV account was found at this address${reason}`);
     }
     const calendars = await client.fetchCalendars({
       account: dav,
@@ -216,7 +217,7 @@ export class CaldavAdapter {
   }
 
   /** A tsdav client with Basic auth (UTF-8, unlike tsdav's own Latin-1 encoder) over the outbound client. */
-  private client(account: CaldavAccount, observe?: (status: number | null, error?: unknown) => void) {
+  private async client(account: CaldavAccount, observe?: (status: number | null, error?: unknown) => void): Promise<DavClient> {
     const base = this.outbound.fetch({ allow: this.config.calendarPrivateUrlAllowlist, maxBytes: MAX_RESPONSE_BYTES });
     const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
       try {
@@ -229,13 +230,30 @@ export class CaldavAdapter {
       }
     }) as typeof globalThis.fetch;
     const authorization = `Basic ${Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64')}`;
-    return createDAVClient({
+    const client = await createDAVClient({
       serverUrl: account.serverUrl,
       credentials: { username: account.username },
       authMethod: 'Custom',
       authFunction: async () => ({ authorization }),
       fetch,
     });
+    // tsdav's own errors quote the server's status and body ("Collection query failed: 500 … Raw response: …"), and
+    // hosts read our errors (last_error): they get the class, our logs the rest.
+    return new Proxy(client, {
+      get: (target, name) => {
+        const member = (target as Record<string | symbol, unknown>)[name];
+        if (typeof member !== 'function') return member;
+        return (...args: unknown[]) => Promise.resolve(member.apply(target, args)).catch((error: unknown) => { throw this.hostSafe(error, String(name)); });
+      },
+    }) as DavClient;
+  }
+
+  private hostSafe(error: unknown, what: string): unknown {
+    if (error instanceof ProviderError || error instanceof CaldavAuthError || error instanceof UnsafeUrlError || error instanceof OutboundError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(`CalDAV ${what} failed: ${message}`);
+    const status = Number(/\b([1-5]\d\d)\b/.exec(message)?.[1] ?? 0);
+    return new ProviderError(status, 'caldav', `the CalDAV server's answer to ${what} could not be used${status ? ` (${statusClass(status)})` : ''}`);
   }
 }
 
