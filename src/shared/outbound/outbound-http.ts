@@ -82,6 +82,12 @@ export function parseOutboundUrl(raw: string): URL {
 const bareHost = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 const portOf = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80');
 
+/** `host:port` of a URL (default port filled in), the form of `allow` entries for configured endpoints. */
+export const hostPortOf = (raw: string): string => {
+  const url = new URL(raw);
+  return `${bareHost(url)}:${portOf(url)}`;
+};
+
 /** True when an `allow` entry names this URL's host, alone or with its port. */
 export function isAllowed(url: URL, allow: readonly string[]): boolean {
   const host = bareHost(url);

@@ -1,5 +1,5 @@
 /** HTTP to calendar providers: JSON in and out, rate limits honoured (Retry-After), errors typed. Never logs bodies. */
-import { OutboundError, type OutboundHttp } from '../../../shared/outbound/outbound-http.js';
+import { hostPortOf, OutboundError, type OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import type { TokenSet } from './provider-adapter.js';
 
 export class ProviderError extends Error {
@@ -45,8 +45,7 @@ export interface ProviderTransport {
 }
 
 /** host:port of configured endpoint URLs, for ProviderTransport.allow. */
-export const endpointHosts = (...urls: string[]): string[] =>
-  urls.map((u) => new URL(u)).map((u) => `${u.hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`);
+export const endpointHosts = (...urls: string[]): string[] => urls.map(hostPortOf);
 
 export interface FetchOptions {
   method?: string;

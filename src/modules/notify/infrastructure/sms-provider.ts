@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
-import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
+import { hostPortOf, OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { PermanentDeliveryError } from '../domain/backoff.js';
 
 /** The SMS port. */
@@ -30,7 +30,6 @@ export class TwilioSmsProvider extends SmsProvider {
   async send(to: string, body: string, idempotencyKey: string): Promise<void> {
     const sms = this.config.sms;
     if (!sms) throw new Error('SMS is not configured');
-    const base = new URL(sms.url);
     const res = await this.outbound.request(`${sms.url}/Accounts/${encodeURIComponent(sms.accountSid)}/Messages.json`, {
       method: 'POST',
       headers: {
@@ -39,7 +38,7 @@ export class TwilioSmsProvider extends SmsProvider {
         'i-twilio-idempotency-token': idempotencyKey,
       },
       body: new URLSearchParams({ To: to, From: sms.from, Body: body }).toString(),
-      allow: [`${base.hostname.replace(/^\[|\]$/g, '')}:${base.port || (base.protocol === 'https:' ? '443' : '80')}`],
+      allow: [hostPortOf(sms.url)],
       timeoutMs: 15_000,
       maxBytes: 64 * 1024,
     });
