@@ -21,6 +21,7 @@ import { ClockModule } from './shared/clock/clock.module.js';
 import { DatabaseModule } from './shared/database/database.module.js';
 import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
 import { LoggingModule } from './shared/logging/logging.module.js';
+import { OutboundModule } from './shared/outbound/outbound.module.js';
 import { RedisModule } from './shared/redis/redis.module.js';
 
 /** The whole app. `overrides` replace environment variables (tests, tools). */
@@ -33,6 +34,7 @@ export class AppModule {
         AppConfigModule.forRoot(overrides),
         LoggingModule,
         ClockModule,
+        OutboundModule,
         DatabaseModule,
         RedisModule,
         CacheModule,

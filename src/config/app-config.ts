@@ -55,6 +55,10 @@ export class AppConfig {
   get calendarPrivateUrlAllowlist(): string[] {
     return (this.env.CALENDAR_PRIVATE_URL_ALLOWLIST ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   }
+  /** DNS servers (`ip` or `ip:port`) that outbound clients ask instead of the system resolver; empty = the system's. */
+  get outboundDnsServers(): string[] {
+    return (this.env.OUTBOUND_DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
   get rateLimit() {
     const { RATE_LIMIT_ENABLED, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_LOGIN_MAX, RATE_LIMIT_BOOKING_MAX } = this.env;
     return { enabled: RATE_LIMIT_ENABLED === 'true', max: RATE_LIMIT_MAX, windowSeconds: RATE_LIMIT_WINDOW_SECONDS,

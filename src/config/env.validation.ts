@@ -170,6 +170,14 @@ export class EnvironmentVariables {
   /** host:port pairs that ICS/CalDAV URLs may use although private (loopback, RFC 1918); comma separated. */
   @IsOptional() @IsString()
   CALENDAR_PRIVATE_URL_ALLOWLIST?: string;
+
+  /**
+   * DNS servers every outbound client (webhooks, calendars, SMS) asks, comma separated `ip` or `ip:port`; unset = the
+   * system resolver. Whatever answers, non-public addresses are refused and connections go to the checked address.
+   */
+  @IsOptional() @Transform(emptyToUndefined)
+  @Matches(/^\s*[0-9a-fA-F:.[\]]+(\s*,\s*[0-9a-fA-F:.[\]]+)*\s*$/, { message: 'must be comma-separated DNS server addresses (ip or ip:port)' })
+  OUTBOUND_DNS_SERVERS?: string;
 }
 
 /** Validates process.env at start-up; a bad value stops the app with one line that names the variable. */

@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createDAVClient, type DAVCalendar, type DAVResponse } from 'tsdav';
 import { AppConfig } from '../../../config/app-config.js';
+import { OutboundError, OutboundHttp, statusClass } from '../../../shared/outbound/outbound-http.js';
 import { renderIcsCalendar } from '../../notify/application/ics.service.js';
 import { occurrencesOf, parseVEvents } from '../domain/ical.js';
 import { isKnownZone, type Occurrence } from '../domain/occurrence.js';
 import type { CalendarRead, OutgoingEvent, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
 import { ProviderError } from './provider-http.js';
-import { UnsafeUrlError, safeFetch } from './safe-http.js';
+import { UnsafeUrlError, asUnsafeUrlError } from './safe-http.js';
 
 export interface CaldavAccount {
   serverUrl: string;
@@ -46,15 +47,17 @@ const text = (value: unknown): string | null => {
 const icalStamp = (d: Date) => `${d.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 
 /**
- * CalDAV (iCloud, Fastmail, Nextcloud, Radicale…) through tsdav with Basic auth. Every request goes through the same
- * SSRF-safe fetch as ICS feeds (private addresses only where CALENDAR_PRIVATE_URL_ALLOWLIST allows them).
+ * CalDAV (iCloud, Fastmail, Nextcloud, Radicale…) through tsdav with Basic auth. Every request goes through the shared
+ * outbound client, as ICS feeds do (private addresses only where CALENDAR_PRIVATE_URL_ALLOWLIST allows them).
  * Busy time: getctag says whether anything changed; then a calendar-query lists the ETags of the objects in the sync
  * window and a calendar-multiget fetches only the new or changed ones. Bookings are written as one iCalendar object
  * per booking (no ORGANIZER/ATTENDEE, so servers with implicit scheduling send no invitations of their own).
  */
 @Injectable()
 export class CaldavAdapter {
-  constructor(private readonly config: AppConfig) {}
+  private readonly logger = new Logger('CalDAV');
+
+  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
 
   /** Finds the principal, its calendar home and the calendars that hold events. */
   async discover(account: CaldavAccount): Promise<CaldavDiscovery> {
@@ -62,7 +65,8 @@ export class CaldavAdapter {
     let unsafe: UnsafeUrlError | null = null;
     const client = await this.client(account, (status, error) => {
       if (status) seen.push(status);
-      if (error instanceof UnsafeUrlError) unsafe ??= error;
+      const refused = asUnsafeUrlError(error);
+      if (refused instanceof UnsafeUrlError) unsafe ??= refused;
     });
     let dav;
     try {
@@ -71,7 +75,8 @@ export class CaldavAdapter {
       if (unsafe) throw unsafe;
       const denied = seen.find((s) => s === 401 || s === 403);
       if (denied) throw new CaldavAuthError(denied);
-      throw new ProviderError(0, 'discovery', `no CalDAV account was found at this address (${(error as Error).message})`);
+      const reason = error instanceof OutboundError ? ` (${error.message})` : '';
+      throw new ProviderError(0, 'discovery', `no CalDAV account was found at this address${reason}`);
     }
     const calendars = await client.fetchCalendars({
       account: dav,
@@ -206,12 +211,14 @@ export class CaldavAdapter {
 
   private fail(status: number, what: string): never {
     if (status === 401 || status === 403) throw new CaldavAuthError(status);
-    throw new ProviderError(status, 'caldav', `the CalDAV server answered ${status} to ${what}`);
+    // The host reads this (last_error): the status class only, the code in our logs.
+    this.logger.warn(`the CalDAV server answered ${status} to ${what}`);
+    throw new ProviderError(status, 'caldav', `the CalDAV server answered ${status ? statusClass(status) : 'nothing'} to ${what}`);
   }
 
-  /** A tsdav client with Basic auth (UTF-8, unlike tsdav's own Latin-1 encoder) over the SSRF-safe fetch. */
-  private client(account: CaldavAccount, observe?: (status: number | null, error?: unknown) => void) {
-    const base = safeFetch(this.config.calendarPrivateUrlAllowlist, { maxBytes: MAX_RESPONSE_BYTES });
+  /** A tsdav client with Basic auth (UTF-8, unlike tsdav's own Latin-1 encoder) over the outbound client. */
+  private async client(account: CaldavAccount, observe?: (status: number | null, error?: unknown) => void): Promise<DavClient> {
+    const base = this.outbound.fetch({ allow: this.config.calendarPrivateUrlAllowlist, maxBytes: MAX_RESPONSE_BYTES });
     const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
       try {
         const res = await base(input, init);
@@ -219,17 +226,34 @@ export class CaldavAdapter {
         return res;
       } catch (error) {
         observe?.(null, error);
-        throw error;
+        throw asUnsafeUrlError(error);
       }
     }) as typeof globalThis.fetch;
     const authorization = `Basic ${Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64')}`;
-    return createDAVClient({
+    const client = await createDAVClient({
       serverUrl: account.serverUrl,
       credentials: { username: account.username },
       authMethod: 'Custom',
       authFunction: async () => ({ authorization }),
       fetch,
     });
+    // tsdav's own errors quote the server's status and body ("Collection query failed: 500 … Raw response: …"), and
+    // hosts read our errors (last_error): they get the class, our logs the rest.
+    return new Proxy(client, {
+      get: (target, name) => {
+        const member = (target as Record<string | symbol, unknown>)[name];
+        if (typeof member !== 'function') return member;
+        return (...args: unknown[]) => Promise.resolve(member.apply(target, args)).catch((error: unknown) => { throw this.hostSafe(error, String(name)); });
+      },
+    }) as DavClient;
+  }
+
+  private hostSafe(error: unknown, what: string): unknown {
+    if (error instanceof ProviderError || error instanceof CaldavAuthError || error instanceof UnsafeUrlError || error instanceof OutboundError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn(`CalDAV ${what} failed: ${message}`);
+    const status = Number(/\b([1-5]\d\d)\b/.exec(message)?.[1] ?? 0);
+    return new ProviderError(status, 'caldav', `the CalDAV server's answer to ${what} could not be used${status ? ` (${statusClass(status)})` : ''}`);
   }
 }
 

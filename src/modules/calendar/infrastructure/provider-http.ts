@@ -1,4 +1,5 @@
 /** HTTP to calendar providers: JSON in and out, rate limits honoured (Retry-After), errors typed. Never logs bodies. */
+import { hostPortOf, OutboundError, type OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import type { TokenSet } from './provider-adapter.js';
 
 export class ProviderError extends Error {
@@ -33,6 +34,18 @@ export interface HttpResult<T = any> {
   headers: Headers;
   body: T;
 }
+
+/**
+ * The shared outbound client plus the provider's own endpoints (from configuration), which may be private: the
+ * operator chose them (a sovereign cloud, the local fakes of the tests). Anything else must be public.
+ */
+export interface ProviderTransport {
+  http: OutboundHttp;
+  allow: string[];
+}
+
+/** host:port of configured endpoint URLs, for ProviderTransport.allow. */
+export const endpointHosts = (...urls: string[]): string[] => urls.map(hostPortOf);
 
 export interface FetchOptions {
   method?: string;
@@ -78,7 +91,9 @@ function errorMessage(body: any): string {
   return typeof body.error?.message === 'string' ? body.error.message : '';
 }
 
-export async function providerFetch<T = any>(url: string, options: FetchOptions = {}, policy: RetryPolicy = defaultRetryPolicy): Promise<HttpResult<T>> {
+export async function providerFetch<T = any>(
+  transport: ProviderTransport, url: string, options: FetchOptions = {}, policy: RetryPolicy = defaultRetryPolicy,
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: string | undefined;
   if (options.json !== undefined) {
@@ -89,17 +104,26 @@ export async function providerFetch<T = any>(url: string, options: FetchOptions 
     body = new URLSearchParams(options.form).toString();
   }
   for (let attempt = 1; ; attempt++) {
-    let response: Response;
+    let answered: { status: number; headers: Headers; text: string };
     try {
-      response = await fetch(url, { method: options.method ?? 'GET', headers, body, redirect: 'error', signal: AbortSignal.timeout(20_000) });
+      const res = await transport.http.request(url, {
+        method: options.method ?? 'GET', headers, body, allow: transport.allow, timeoutMs: 20_000, maxBytes: 20 * 1024 * 1024,
+      });
+      const responseHeaders = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+      }
+      answered = { status: res.status, headers: responseHeaders, text: res.body };
     } catch (error) {
-      if (attempt < policy.attempts) {
+      const refused = error instanceof OutboundError && (error.kind === 'refused' || error.kind === 'invalid_url');
+      if (!refused && attempt < policy.attempts) {
         await policy.sleep(500 * 2 ** attempt);
         continue;
       }
       throw new ProviderError(0, 'network', `could not reach ${new URL(url).host}: ${(error as Error).message}`);
     }
-    const text = await response.text();
+    const response = { ...answered, ok: answered.status >= 200 && answered.status < 300 };
+    const text = answered.text;
     let parsed: any = null;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -134,10 +158,10 @@ export interface OAuthClient {
  * A revoked or expired grant becomes InvalidGrantError, which marks the connection broken.
  */
 export async function requestOAuthTokens(
-  client: OAuthClient, form: Record<string, string>, now: Date, policy: RetryPolicy,
+  transport: ProviderTransport, client: OAuthClient, form: Record<string, string>, now: Date, policy: RetryPolicy,
 ): Promise<TokenSet> {
   try {
-    const { body } = await providerFetch(client.tokenUrl, {
+    const { body } = await providerFetch(transport, client.tokenUrl, {
       method: 'POST',
       form: { ...form, client_id: client.clientId, client_secret: client.clientSecret, ...client.extraForm },
     }, policy);

@@ -1,12 +1,18 @@
-import { isPrivateAddress } from './safe-http.js';
+import { OutboundError } from '../../../shared/outbound/outbound-http.js';
 import { retryAfterMs } from './provider-http.js';
+import { asUnsafeUrlError, assertSafeUrlShape, UnsafeUrlError } from './safe-http.js';
 
-describe('isPrivateAddress', () => {
-  it.each([
-    ['127.0.0.1', true], ['10.1.2.3', true], ['172.16.0.1', true], ['192.168.1.1', true], ['169.254.169.254', true],
-    ['100.64.0.1', true], ['0.0.0.0', true], ['::1', true], ['fe80::1', true], ['fd00::1', true], ['::ffff:127.0.0.1', true],
-    ['8.8.8.8', false], ['2001:4860:4860::8888', false], ['::ffff:8.8.8.8', false], ['not-an-ip', true],
-  ])('%s → %s', (address, expected) => expect(isPrivateAddress(address)).toBe(expected));
+describe('calendar URLs', () => {
+  it('reads webcal:// as https:// and refuses other schemes and credentials', () => {
+    expect(assertSafeUrlShape('webcal://cal.example.com/a.ics').href).toBe('https://cal.example.com/a.ics');
+    expect(() => assertSafeUrlShape('file:///etc/passwd')).toThrow(UnsafeUrlError);
+    expect(() => assertSafeUrlShape('https://u:p@cal.example.com/')).toThrow(UnsafeUrlError);
+  });
+  it('turns refusals of the outbound policy into UnsafeUrlError, other failures unchanged', () => {
+    expect(asUnsafeUrlError(new OutboundError('refused', undefined, '127.0.0.1'))).toBeInstanceOf(UnsafeUrlError);
+    const refused = new OutboundError('connection_refused');
+    expect(asUnsafeUrlError(refused)).toBe(refused);
+  });
 });
 
 describe('retryAfterMs', () => {

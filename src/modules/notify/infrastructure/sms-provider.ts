@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
+import { hostPortOf, OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { PermanentDeliveryError } from '../domain/backoff.js';
 
 /** The SMS port. */
@@ -13,10 +14,12 @@ export abstract class SmsProvider {
  * auth with the account SID and token. Any other provider speaking that API (or a local fake) works too.
  * The delivery id is the I-Twilio-Idempotency-Token, so a retry after a lost answer does not send a second message.
  * A 4xx other than 408/429 is the provider refusing this message (bad number, bad credentials): no retry helps.
+ * Requests go through the shared outbound client; SMS_URL's own host:port is allowed even if private (operator's
+ * choice: a gateway on the LAN, the local fake in tests).
  */
 @Injectable()
 export class TwilioSmsProvider extends SmsProvider {
-  constructor(private readonly config: AppConfig) {
+  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {
     super();
   }
 
@@ -27,7 +30,7 @@ export class TwilioSmsProvider extends SmsProvider {
   async send(to: string, body: string, idempotencyKey: string): Promise<void> {
     const sms = this.config.sms;
     if (!sms) throw new Error('SMS is not configured');
-    const res = await fetch(`${sms.url}/Accounts/${encodeURIComponent(sms.accountSid)}/Messages.json`, {
+    const res = await this.outbound.request(`${sms.url}/Accounts/${encodeURIComponent(sms.accountSid)}/Messages.json`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${sms.accountSid}:${sms.authToken}`).toString('base64')}`,
@@ -35,10 +38,12 @@ export class TwilioSmsProvider extends SmsProvider {
         'i-twilio-idempotency-token': idempotencyKey,
       },
       body: new URLSearchParams({ To: to, From: sms.from, Body: body }).toString(),
-      signal: AbortSignal.timeout(15_000),
+      allow: [hostPortOf(sms.url)],
+      timeoutMs: 15_000,
+      maxBytes: 64 * 1024,
     });
-    if (!res.ok) {
-      const message = `SMS provider answered ${res.status}${describeError(await res.text().catch(() => ''))}`;
+    if (res.status < 200 || res.status >= 300) {
+      const message = `SMS provider answered ${res.status}${describeError(res.body)}`;
       const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
       throw permanent ? new PermanentDeliveryError(message) : new Error(message);
     }

@@ -1,52 +1,63 @@
-import { Injectable } from '@nestjs/common';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
-import { isPublicAddress } from '../domain/public-address.js';
+import { OutboundError, OutboundHttp, statusClass } from '../../../shared/outbound/outbound-http.js';
 
 export class UnsafeWebhookTargetError extends Error {}
 
-/** Posts signed webhook bodies, refusing targets that resolve to non-public addresses unless allow-listed. */
+/**
+ * Posts signed webhook bodies through the shared outbound client: the target is resolved once per attempt, refused
+ * if any answer is non-public (unless WEBHOOK_ALLOWED_HOSTS names the host), and the connection goes to the address
+ * that was checked. Redirects are not followed (a 3xx is a failed delivery).
+ *
+ * What a host reads back (last_error) is a class, never the target's status code or body: with redelivery, exact
+ * answers would make webhooks a port and service scanner. The detail goes to our logs.
+ */
 @Injectable()
 export class WebhookSender {
-  constructor(private readonly config: AppConfig) {}
+  private readonly logger = new Logger('WebhookSender');
 
-  /** Throws UnsafeWebhookTargetError with a message fit for a 400. */
+  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
+
+  /** Throws UnsafeWebhookTargetError with a message fit for a 400 (the host is checking its own URL). */
   async assertSafeTarget(rawUrl: string): Promise<void> {
-    let url: URL;
     try {
-      url = new URL(rawUrl);
-    } catch {
-      throw new UnsafeWebhookTargetError('url must be an absolute http(s) URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UnsafeWebhookTargetError('url must use http or https');
-    if (url.username || url.password) throw new UnsafeWebhookTargetError('url must not contain credentials');
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (this.config.webhookAllowedHosts.includes(host)) return;
-    let addresses: string[];
-    if (isIP(host)) addresses = [host];
-    else {
-      try {
-        addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-      } catch {
-        throw new UnsafeWebhookTargetError(`url host "${host}" does not resolve`);
-      }
-    }
-    if (addresses.length === 0 || addresses.some((a) => !isPublicAddress(a))) {
-      throw new UnsafeWebhookTargetError(`url host "${host}" resolves to a private, loopback or link-local address`);
+      await this.outbound.check(rawUrl, this.config.webhookAllowedHosts);
+    } catch (error) {
+      if (!(error instanceof OutboundError)) throw error;
+      const host = hostOf(rawUrl);
+      if (error.kind === 'invalid_url') throw new UnsafeWebhookTargetError(`url ${error.message}`);
+      if (error.kind === 'dns') throw new UnsafeWebhookTargetError(`url host "${host}" does not resolve`);
+      throw new UnsafeWebhookTargetError(`url host "${host}" resolves to a private, loopback or link-local address (or another non-public range)`);
     }
   }
 
   async post(url: string, body: string, headers: Record<string, string>): Promise<void> {
-    await this.assertSafeTarget(url); // again at delivery time: DNS may have changed since the subscription
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Kairos-Webhooks/1.0', ...headers },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(10_000),
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status < 200 || res.status >= 300) throw new Error(`webhook target answered ${res.status}`);
+    let status: number;
+    try {
+      ({ status } = await this.outbound.request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Kairos-Webhooks/1.0', ...headers },
+        body,
+        allow: this.config.webhookAllowedHosts,
+        timeoutMs: 10_000,
+        discardBody: true,
+      }));
+    } catch (error) {
+      if (!(error instanceof OutboundError)) throw error;
+      this.logger.warn(`webhook delivery to ${hostOf(url)} failed: ${error.detail ?? error.message}`);
+      throw new Error(error.kind === 'refused' ? error.message : `delivery failed (${error.message})`);
+    }
+    if (status < 200 || status >= 300) {
+      this.logger.warn(`webhook target ${hostOf(url)} answered ${status}`);
+      throw new Error(`delivery failed (${statusClass(status)})`);
+    }
+  }
+}
+
+function hostOf(rawUrl: string): string {
+  try {
+    return new URL(rawUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return '?';
   }
 }
