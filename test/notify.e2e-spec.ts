@@ -90,8 +90,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(toInvitee[0].html).toContain('calendar.google.com');
 
     for (const mail of [...toInvitee, ...toHost]) {
-      expect(mail.calendars.length).toBeGreaterThanOrEqual(2); // text/calendar alternative + .ics attachment
-      expect(mail.calendars.some((c) => c.filename === 'invite.ics')).toBe(true);
+      // The invitation exactly once (nodemailer's icalEvent used to add a second copy without method=).
+      expect(mail.calendars).toHaveLength(1);
+      expect(mail.calendars[0].filename).toBe('invite.ics');
+      expect(mail.calendars[0].contentType).toMatch(/^text\/calendar;.*method=REQUEST/);
       const ics = icsProps(mail.calendars[0].content);
       expect(ics.get('METHOD')).toEqual(['REQUEST']);
       expect(ics.get('SEQUENCE')).toEqual(['0']);
