@@ -460,7 +460,7 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(mail.subject).toBe('Reminder: Intro call with Invitee hr in 24 hours, Thursday, 11 March 2027, 10:00 (America/New_York)');
     expect(mail.text).toContain('Thursday, 11 March 2027, 10:00–10:30 (America/New_York)');
     expect(mail.text).toContain('Thursday, 11 March 2027, 15:00–15:30 (Europe/London)');
-    expect(mail.text).toContain(`Manage this booking: http://kairos.test/bookings/${booking.id}`);
+    expect(mail.text).toContain(`Manage this booking: http://kairos.test/admin/bookings/${booking.id}`);
     expect(mail.raw).not.toContain(booking.management_token);
     expect(smtp.to('inviteehr@example.com').filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
 

@@ -74,6 +74,8 @@ export interface IcsEventContent {
   status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
   organizer?: { name: string; email: string } | null;
   attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' }>;
+  /** X-KAIROS-BOOKING-ID: marks an object Kairos wrote into a host's calendar, so reading it back skips it. */
+  bookingId?: string;
 }
 
 export interface IcsCalendarOptions {
@@ -112,6 +114,7 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
       url: e.url ?? null,
       status: ICalEventStatus[e.status],
     });
+    if (e.bookingId) event.x('X-KAIROS-BOOKING-ID', e.bookingId);
     if (e.organizer) event.organizer({ name: icalParamText(e.organizer.name), email: e.organizer.email });
     for (const a of e.attendees ?? []) {
       event.createAttendee({ name: icalParamText(a.name), email: a.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus[a.status] });
