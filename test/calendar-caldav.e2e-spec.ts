@@ -6,6 +6,7 @@ import { createHost, type TestHost } from './support/factories.js';
 import { RadicaleServer } from './support/radicale.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { METRICS_AUTH } from './support/test-env.js';
 
 // Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; New York on EST (UTC-5) until 14 March.
 const NOW = '2027-03-01T12:00:00Z';
@@ -210,6 +211,10 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       // Created with If-None-Match: * (the second writer found it there and did not create a second one).
       const puts = () => radicale.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`${name}.ics`));
       expect(puts()[0]).toMatchObject({ ifNoneMatch: '*' });
+      // Each provider call is timed: kairos_calendar_api_duration_seconds{provider, operation}.
+      const metrics = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
+      expect(Number(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="upsert"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(metrics).toMatch(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="open"\} \d+$/m);
       expect(objects.get(name)).toContain('SUMMARY:Demo with Invitee cd1');
       expect(objects.get(name)).not.toMatch(/^(METHOD|ORGANIZER|ATTENDEE)/m); // no scheduling by the server
       const links = (await t.http().get(`/api/integrations/bookings/${booking.id}/events`).set(host.auth).expect(200)).body;

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { AppConfig } from '../src/config/app-config.js';
 import { validateEnv } from '../src/config/env.validation.js';
@@ -6,9 +8,10 @@ import { IcsService } from '../src/modules/notify/application/ics.service.js';
 import { sampleView } from '../src/modules/notify/domain/notify-fixtures.js';
 import { settleDeliveries } from './support/deliveries.js';
 import { PARSERS } from './support/ical-parsers.js';
-import { TestSmtpServer } from './support/mail.js';
+import { TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
 import { createMeetingType, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { METRICS_AUTH } from './support/test-env.js';
 
 // Monday 1 March 2027, 12:00 UTC. Hosts work 09:00-17:00 in New York.
 const NOW = '2027-03-01T12:00:00Z';
@@ -64,18 +67,21 @@ describe('iCalendar output read by four real parsers (ical.js, node-ical, python
 
 describe('mails read by mailparser, their invitations by four parsers, their links followed (e2e: PostgreSQL, SMTP)', () => {
   let smtp: TestSmtpServer;
+  let receiver: TestWebhookReceiver;
   let t: TestApp;
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
+    receiver = await new TestWebhookReceiver().start();
     t = await startTestApp({
       now: NOW,
-      env: { SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', PUBLIC_URL },
+      env: { SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', PUBLIC_URL, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
     });
   });
   afterAll(async () => {
     await t?.close();
     await smtp?.close();
+    await receiver?.close();
   });
 
   async function host(name: string) {
@@ -189,5 +195,51 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
       }
       expect(old.text).toContain('DTSTART;TZID=America/New_York:20270305T100000');
     }
+  });
+
+  it('webhook deliveries verify with the official standardwebhooks package', async () => {
+    const h = await host('Hook Host');
+    const type = await createMeetingType(t, h, { name: 'Hooks' });
+    const created = await t.http().post('/api/webhooks').set(h.auth)
+      .send({ url: receiver.url, events: ['invitee.created', 'invitee.canceled'] }).expect(201);
+    const booked = await t.http().post('/api/bookings').send({
+      meeting_type_id: type.id, start_time: '2027-03-08T15:00:00Z', invitee_name: 'Zoë "Z" 李', invitee_email: 'zoe@example.com', time_zone: 'Europe/London',
+    }).expect(201);
+    await settleDeliveries(t);
+    await t.http().delete(`/api/bookings/${booked.body.id}`).set(h.auth).send({ reason: 'no "reason"' }).expect(200);
+    await settleDeliveries(t);
+    expect(receiver.requests).toHaveLength(2);
+    const verifier = new Webhook(created.body.secret);
+    for (const { headers, body } of receiver.requests) {
+      // The app's clock is pinned in 2027: the verifier's 5-minute tolerance is checked against the signed time.
+      const realNow = Date.now;
+      Date.now = () => Number(headers['webhook-timestamp']) * 1000;
+      try {
+        expect(verifier.verify(body, headers as Record<string, string>)).toEqual(JSON.parse(body));
+        expect(() => verifier.verify(body.replace('Zo', 'Jo'), headers as Record<string, string>)).toThrow();
+      } finally {
+        Date.now = realNow;
+      }
+    }
+  });
+});
+
+describe('Prometheus exposition (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ now: NOW });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('`promtool check metrics` finds nothing to lint in a real /metrics (no gauge ends in _total), calendar latency included', async () => {
+    await t.http().get('/health/live');
+    const res = await t.http().get('/metrics').set(METRICS_AUTH).expect(200);
+    const lint = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: res.text, encoding: 'utf8' });
+    expect({ status: lint.status, problems: `${lint.stdout}${lint.stderr}`.trim() }).toEqual({ status: 0, problems: '' });
+    const gauges = [...res.text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((m) => m[1]);
+    expect(gauges.filter((g) => g.endsWith('_total'))).toEqual([]);
+    expect(res.text).toMatch(/^# TYPE kairos_calendar_api_duration_seconds histogram$/m);
   });
 });
