@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
@@ -241,5 +243,11 @@ describe('Prometheus exposition (e2e)', () => {
     const gauges = [...res.text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((m) => m[1]);
     expect(gauges.filter((g) => g.endsWith('_total'))).toEqual([]);
     expect(res.text).toMatch(/^# TYPE kairos_calendar_api_duration_seconds histogram$/m);
+
+    // Every metric the shipped Grafana dashboard queries exists under that name (none renamed away).
+    const dashboard = readFileSync(join(process.cwd(), 'deploy/grafana-dashboard.json'), 'utf8');
+    const used = new Set([...dashboard.matchAll(/\b(kairos_[a-z0-9_]+)/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')));
+    const exposed = new Set([...res.text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
   });
 });
