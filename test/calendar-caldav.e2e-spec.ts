@@ -321,6 +321,11 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
         [uidOf(moved.id), '2027-03-03T14:00:00.000Z', '2027-03-03T14:30:00.000Z'],
       ]);
       expect(events[0].start).toEqual({ kind: 'zoned', date: '2027-03-02', time: '10:00:00', tzid: 'Europe/London' });
+      // DTSTAMP is when each booking last changed (stable for the ETag), never its start; the file ends with CRLF.
+      const stamps = [...body.matchAll(/^DTSTAMP:(\S+)\r$/gm)].map((m) => m[1]);
+      expect(stamps).toHaveLength(2);
+      expect(stamps.filter((s) => s.startsWith('20270302T1000') || s.startsWith('20270303T1400'))).toEqual([]);
+      expect(body.endsWith('END:VCALENDAR\r\n')).toBe(true);
 
       const etag = res.headers.etag;
       expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
