@@ -185,6 +185,10 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
       } else {
         expect({ link, path }).toEqual({ link, path: `/admin?booking=${currentId}#booking-${currentId}` });
         expect(res!.text).toContain(`id="booking-${currentId}"`);
+        // Signed out, the host's link asks them to sign in first (not a 404).
+        const anonymous = await t.http().get(link.slice(PUBLIC_URL.length));
+        expect({ link, status: anonymous.status, location: anonymous.headers.location })
+          .toEqual({ link, status: expect.any(Number), location: expect.stringMatching(/^\/admin\/login/) });
       }
     }
 
