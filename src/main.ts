@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig, readyLine } from './config/app-config.js';
 import { createApp } from './bootstrap.js';
 
 async function main() {
@@ -7,9 +7,10 @@ async function main() {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen(config.port);
-  app.get(AppConfig);
+  const address = app.getHttpServer().address();
+  config.listeningOn(typeof address === 'object' && address ? address.port : config.port);
   // eslint-disable-next-line no-console
-  console.log(JSON.stringify({ level: 30, msg: `Kairos listening on :${config.port}`, startup_ms: Date.now() - started }));
+  console.log(readyLine(config, Date.now() - started));
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { createHost, type TestHost } from './support/factories.js';
 import { RadicaleServer } from './support/radicale.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { METRICS_AUTH } from './support/test-env.js';
 
 // Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; New York on EST (UTC-5) until 14 March.
 const NOW = '2027-03-01T12:00:00Z';
@@ -183,7 +184,7 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       expect(await slotStarts(type.id, '2027-03-30')).toContain('2027-03-30T10:00:00Z'); // after COUNT (BST from 28 March)
     });
 
-    it('writes bookings into the destination calendar once (even when the writer runs twice), moves and deletes them', async () => {
+    it('writes bookings into the destination calendar once (even when the writer runs twice), moves and deletes them; the UID is the invitation\'s, SEQUENCE rises, writes are conditional', async () => {
       const host = await createHost(t, { time_zone: 'Europe/London' });
       await setWeeklyHours(t, host, 'Europe/London');
       const type = await createMeetingType(t, host, { name: 'Demo', duration_minutes: 30 });
@@ -197,10 +198,23 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       await Promise.all([writer.handle({ eventType: row.event_type, payload: row.payload }), writer.handle({ eventType: row.event_type, payload: row.payload })]);
 
       const name = `kairos-${booking.id}`;
+      // The UID of the invitation mailed for this booking (GET /api/bookings/:id/ics renders the same invitation).
+      const invitation = (await t.http().get(`/api/bookings/${booking.id}/ics`).set(host.auth).expect(200)).text;
+      const uid = /^UID:(.+)\r$/m.exec(invitation)![1];
+      expect(uid).not.toBe(name);
       let objects = await radicale.objects('dee', 'work');
       expect([...objects.keys()]).toEqual([name]);
       const written = parseVEvents(objects.get(name)!);
-      expect(written).toEqual([expect.objectContaining({ uid: name, start: { kind: 'utc', date: '2027-03-02', time: '10:00:00' } })]);
+      expect(written).toEqual([expect.objectContaining({ uid, start: { kind: 'utc', date: '2027-03-02', time: '10:00:00' } })]);
+      expect(objects.get(name)).toMatch(/^SEQUENCE:0\r$/m);
+      expect(objects.get(name)).not.toMatch(/^DTSTAMP:20270302T100000Z/m); // when written, not the meeting's start
+      // Created with If-None-Match: * (the second writer found it there and did not create a second one).
+      const puts = () => radicale.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`${name}.ics`));
+      expect(puts()[0]).toMatchObject({ ifNoneMatch: '*' });
+      // Each provider call is timed: kairos_calendar_api_duration_seconds{provider, operation}.
+      const metrics = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
+      expect(Number(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="upsert"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(metrics).toMatch(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="open"\} \d+$/m);
       expect(objects.get(name)).toContain('SUMMARY:Demo with Invitee cd1');
       expect(objects.get(name)).not.toMatch(/^(METHOD|ORGANIZER|ATTENDEE)/m); // no scheduling by the server
       const links = (await t.http().get(`/api/integrations/bookings/${booking.id}/events`).set(host.auth).expect(200)).body;
@@ -210,19 +224,40 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       await sync(host, id);
       expect(await cacheKeys(host.id)).toEqual([]);
 
+      // Another client of the same calendar edits the object (new ETag, its own SEQUENCE): our next write reads it first.
+      await radicale.putEvent('dee', 'work', name, event(uid, 'SEQUENCE:5', 'DTSTART:20270302T100000Z', 'DTEND:20270302T103000Z',
+        'SUMMARY:Demo with Invitee cd1 (edited)', `X-KAIROS-BOOKING-ID:${booking.id}`));
       const moved = (await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-02T15:00:00Z' }).expect(200)).body;
       await drain();
       objects = await radicale.objects('dee', 'work');
       expect([...objects.keys()]).toEqual([name]); // the same object, moved
-      expect(parseVEvents(objects.get(name)!)[0]).toMatchObject({ uid: name, start: { date: '2027-03-02', time: '15:00:00' }, end: { time: '15:30:00' } });
+      expect(parseVEvents(objects.get(name)!)[0]).toMatchObject({ uid, start: { date: '2027-03-02', time: '15:00:00' }, end: { time: '15:30:00' } });
+      // Above both the rescheduled invitation's (1) and what the other client had written (5): it moved.
+      expect(objects.get(name)).toMatch(/^SEQUENCE:6\r$/m);
+      expect(/^UID:(.+)\r$/m.exec((await t.http().get(`/api/bookings/${moved.id}/ics`).set(host.auth).expect(200)).text)![1]).toBe(uid);
+      // Replaced with If-Match on the ETag it had just read.
+      const replace = puts().at(-1)!;
+      expect(replace.ifMatch).toMatch(/^"?.+"?$/);
+      expect(replace.ifNoneMatch).toBeUndefined();
       await sync(host, id);
       expect((await t.http().get(`/api/integrations/bookings/${moved.id}/events`).set(host.auth).expect(200)).body)
         .toEqual([expect.objectContaining({ external_event_id: `${work}${name}.ics`, status: 'synced' })]);
 
-      await t.http().delete(`/api/bookings/${moved.id}`).set(host.auth).send({ reason: 'conflict' }).expect(200);
+      // An object written before the UID was the invitation's (UID = its name): replaced by one with the right UID
+      // (deleted and created anew: Radicale, like the RFC, refuses a UID change in place with 409 no-uid-conflict).
+      await radicale.deleteEvent('dee', 'work', name);
+      await radicale.putEvent('dee', 'work', name, event(name, 'DTSTART:20270302T150000Z', 'DTEND:20270302T153000Z', 'SUMMARY:Demo'));
+      const again = (await t.http().put(`/api/bookings/${moved.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-02T16:00:00Z' }).expect(200)).body;
+      await drain();
+      objects = await radicale.objects('dee', 'work');
+      expect([...objects.keys()]).toEqual([name]);
+      expect(parseVEvents(objects.get(name)!)[0]).toMatchObject({ uid, start: { date: '2027-03-02', time: '16:00:00' } });
+      expect(objects.get(name)).toMatch(/^SEQUENCE:2\r$/m);
+
+      await t.http().delete(`/api/bookings/${again.id}`).set(host.auth).send({ reason: 'conflict' }).expect(200);
       await drain();
       expect((await radicale.objects('dee', 'work')).size).toBe(0);
-      const [link] = (await t.http().get(`/api/integrations/bookings/${moved.id}/events`).set(host.auth).expect(200)).body;
+      const [link] = (await t.http().get(`/api/integrations/bookings/${again.id}/events`).set(host.auth).expect(200)).body;
       expect(link.status).toBe('deleted');
     });
 
@@ -286,6 +321,11 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
         [uidOf(moved.id), '2027-03-03T14:00:00.000Z', '2027-03-03T14:30:00.000Z'],
       ]);
       expect(events[0].start).toEqual({ kind: 'zoned', date: '2027-03-02', time: '10:00:00', tzid: 'Europe/London' });
+      // DTSTAMP is when each booking last changed (stable for the ETag), never its start; the file ends with CRLF.
+      const stamps = [...body.matchAll(/^DTSTAMP:(\S+)\r$/gm)].map((m) => m[1]);
+      expect(stamps).toHaveLength(2);
+      expect(stamps.filter((s) => s.startsWith('20270302T1000') || s.startsWith('20270303T1400'))).toEqual([]);
+      expect(body.endsWith('END:VCALENDAR\r\n')).toBe(true);
 
       const etag = res.headers.etag;
       expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);

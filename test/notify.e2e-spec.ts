@@ -90,8 +90,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(toInvitee[0].html).toContain('calendar.google.com');
 
     for (const mail of [...toInvitee, ...toHost]) {
-      expect(mail.calendars.length).toBeGreaterThanOrEqual(2); // text/calendar alternative + .ics attachment
-      expect(mail.calendars.some((c) => c.filename === 'invite.ics')).toBe(true);
+      // The invitation exactly once (nodemailer's icalEvent used to add a second copy without method=).
+      expect(mail.calendars).toHaveLength(1);
+      expect(mail.calendars[0].filename).toBe('invite.ics');
+      expect(mail.calendars[0].contentType).toMatch(/^text\/calendar;.*method=REQUEST/);
       const ics = icsProps(mail.calendars[0].content);
       expect(ics.get('METHOD')).toEqual(['REQUEST']);
       expect(ics.get('SEQUENCE')).toEqual(['0']);
@@ -458,7 +460,7 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(mail.subject).toBe('Reminder: Intro call with Invitee hr in 24 hours, Thursday, 11 March 2027, 10:00 (America/New_York)');
     expect(mail.text).toContain('Thursday, 11 March 2027, 10:00–10:30 (America/New_York)');
     expect(mail.text).toContain('Thursday, 11 March 2027, 15:00–15:30 (Europe/London)');
-    expect(mail.text).toContain(`Manage this booking: http://kairos.test/bookings/${booking.id}`);
+    expect(mail.text).toContain(`Manage this booking: http://kairos.test/admin/bookings/${booking.id}`);
     expect(mail.raw).not.toContain(booking.management_token);
     expect(smtp.to('inviteehr@example.com').filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
 

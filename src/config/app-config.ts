@@ -24,7 +24,14 @@ export class AppConfig {
   get redisUrl() { return this.env.REDIS_URL; }
   get redisPrefix() { return this.env.REDIS_PREFIX; }
   get jwtExpiresInSeconds() { return this.env.JWT_EXPIRES_IN_SECONDS; }
-  get publicUrl() { return this.env.PUBLIC_URL.replace(/\/+$/, ''); }
+  /**
+   * Base of every link Kairos sends. Unset, it is the address the app actually listens on (the port bound, which
+   * differs from PORT only for PORT=0), so links in development mails open.
+   */
+  get publicUrl() { return (this.env.PUBLIC_URL ?? `http://localhost:${this.boundPort ?? this.env.PORT}`).replace(/\/+$/, ''); }
+  private boundPort: number | null = null;
+  /** main.ts: the port the HTTP server bound. */
+  listeningOn(port: number) { this.boundPort = port; }
   get logLevel() { return this.env.LOG_LEVEL; }
   get isProduction() { return this.env.NODE_ENV === 'production'; }
   get slotCacheTtlSeconds() { return this.env.SLOT_CACHE_TTL_SECONDS; }
@@ -91,4 +98,9 @@ function persistedSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** The line main.ts prints once the app answers: where to open it. */
+export function readyLine(config: AppConfig, startupMs: number): string {
+  return JSON.stringify({ level: 30, msg: `Kairos is ready at ${config.publicUrl}`, url: config.publicUrl, startup_ms: startupMs });
 }

@@ -43,9 +43,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(60) @Max(60 * 60 * 24 * 30)
   JWT_EXPIRES_IN_SECONDS = 3600;
 
-  /** Base URL used in links sent to invitees (cancel / reschedule pages, emails). */
-  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
-  PUBLIC_URL = 'http://localhost:3000';
+  /** Base URL used in links sent to invitees (cancel / reschedule pages, emails); unset = http://localhost:$PORT. */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  PUBLIC_URL?: string;
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

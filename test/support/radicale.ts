@@ -13,6 +13,9 @@ export interface RecordedRequest {
   path: string;
   depth: string | undefined;
   body: string;
+  /** Conditional-request headers (If-Match / If-None-Match) as sent. */
+  ifMatch?: string;
+  ifNoneMatch?: string;
 }
 
 export interface DavAnswer {
@@ -93,7 +96,10 @@ export class RadicaleServer {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        this.requests.push({ method: req.method ?? '', path: req.url ?? '', depth: req.headers.depth as string | undefined, body });
+        this.requests.push({
+          method: req.method ?? '', path: req.url ?? '', depth: req.headers.depth as string | undefined, body,
+          ifMatch: req.headers['if-match'] as string | undefined, ifNoneMatch: req.headers['if-none-match'] as string | undefined,
+        });
         const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding')) as Record<string, string>;
         send(this.radicalePort, req.method ?? 'GET', req.url ?? '/', headers, chunks.length ? body : undefined).then(
           (answer) => {

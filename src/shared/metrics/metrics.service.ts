@@ -18,6 +18,7 @@ export class MetricsService {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly calendarApiErrors: Counter<'provider' | 'kind'>;
+  readonly calendarApiDuration: Histogram<'provider' | 'operation'>;
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -26,6 +27,11 @@ export class MetricsService {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'kairos_' });
+    // prom-client's defaults include three gauges named *_total, a suffix reserved for counters (`promtool check
+    // metrics` flags them). The same counts stay available by type: sum(kairos_nodejs_active_handles) etc.
+    for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+      this.registry.removeSingleMetric(`kairos_nodejs_${name}`);
+    }
 
     this.httpDuration = new Histogram({
       name: 'kairos_http_request_duration_seconds',
@@ -38,6 +44,14 @@ export class MetricsService {
       name: 'kairos_calendar_api_errors_total',
       help: 'Failed calls to calendar providers (incremented through MetricsService.calendarApiError)',
       labelNames: ['provider', 'kind'],
+      registers,
+    });
+
+    this.calendarApiDuration = new Histogram({
+      name: 'kairos_calendar_api_duration_seconds',
+      help: 'Latency of calendar provider calls (failed ones included) by provider and operation (open, read, upsert, delete)',
+      labelNames: ['provider', 'operation'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
 
@@ -130,6 +144,11 @@ export class MetricsService {
   /** For calendar adapters: count a failed provider call (kind: auth, rate_limited, server, network). */
   calendarApiError(provider: string, kind: string): void {
     this.calendarApiErrors.inc({ provider, kind });
+  }
+
+  /** For calendar sources: how long one provider call took, whatever its outcome. */
+  observeCalendarCall(provider: string, operation: string, seconds: number): void {
+    this.calendarApiDuration.observe({ provider, operation }, seconds);
   }
 
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {

@@ -48,6 +48,8 @@ export interface BookingView {
   cancellationReason: string | null;
   rescheduledFromId: string | null;
   rescheduledToId: string | null;
+  /** Last change of this booking row (a stable DTSTAMP for feeds: unchanged bookings render byte for byte the same). */
+  updatedAt: Date;
   meetingType: { id: string; name: string; slug: string; durationMinutes: number; reminders: ReminderSetting[]; ownerId: string };
   hosts: BookingViewPerson[];
   invitees: BookingViewInvitee[];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { IcsService } from '../../notify/application/ics.service.js';
 import type { Actor } from './booking-commands.service.js';
+import type { BookingView } from './booking-directory.js';
 import { BookingQueries } from './booking-queries.service.js';
 
 /**
@@ -18,10 +19,22 @@ export class BookingInvitations {
   async icsFor(bookingId: string, actor: Actor): Promise<string> {
     const view = await this.queries.getView(bookingId);
     if (!view) throw notFound('booking');
-    if (actor.kind !== 'invitee') return this.ics.render(view, view.status === 'cancelled' ? 'CANCEL' : 'REQUEST');
+    if (actor.kind !== 'invitee') return this.forHost(view, actor.userId);
     const own = view.invitees.find((i) => i.id === actor.invitee.id);
     if (!own) throw notFound('booking');
     const cancelled = view.status === 'cancelled' || own.status === 'cancelled';
-    return this.ics.render(view, cancelled ? 'CANCEL' : 'REQUEST', { inviteeIds: [own.id] });
+    return this.ics.render(view, cancelled ? 'CANCEL' : 'REQUEST', { inviteeIds: [own.id], url: own.manageUrl });
+  }
+
+  /**
+   * A superseded booking id (rescheduled) never announces its old time as confirmed: it renders the meeting as it is
+   * now (same UID, higher SEQUENCE), or a CANCEL for a host it no longer involves (round robin moved it to another).
+   */
+  private async forHost(view: BookingView, userId: string): Promise<string> {
+    const current = await this.queries.currentOf(view);
+    if (current.status === 'rescheduled') return this.ics.render(view, 'CANCEL');
+    const involved = current.hosts.some((h) => h.id === userId) || current.meetingType.ownerId === userId;
+    if (!involved) return this.ics.render(view, 'CANCEL', { sequence: current.sequence });
+    return this.ics.render(current, current.status === 'cancelled' ? 'CANCEL' : 'REQUEST');
   }
 }

@@ -48,6 +48,27 @@ export class BookingQueries extends BookingDirectory {
     throw notFound('booking');
   }
 
+  /**
+   * The booking a management token belongs to now. Rescheduling moves the invitee to a new booking id, so links in
+   * earlier mails (old id, same token) are followed here to the booking as it is now; null when the token is unknown.
+   */
+  async currentBookingIdForToken(token: string): Promise<string | null> {
+    if (!token) return null;
+    const invitee = await this.bookings.findInviteeByTokenHash(this.tokens.hashOf(token));
+    return invitee?.booking_id ?? null;
+  }
+
+  /** The booking a rescheduled one became (following rescheduled_to over several moves); the view itself otherwise. */
+  async currentOf(view: BookingView): Promise<BookingView> {
+    let current = view;
+    for (let hop = 0; hop < 50 && current.status === 'rescheduled' && current.rescheduledToId; hop++) {
+      const next = await this.getView(current.rescheduledToId);
+      if (!next) break;
+      current = next;
+    }
+    return current;
+  }
+
   inviteesOf(bookingId: string): Promise<InviteeRow[]> {
     return this.bookings.findInvitees(bookingId);
   }
@@ -95,6 +116,7 @@ export class BookingQueries extends BookingDirectory {
         cancellationReason: booking.cancellation_reason,
         rescheduledFromId: booking.rescheduled_from_id,
         rescheduledToId: booking.rescheduled_to_id,
+        updatedAt: new Date(booking.updated_at),
         meetingType: {
           id: booking.meeting_type_id,
           name: type?.name ?? 'Meeting',

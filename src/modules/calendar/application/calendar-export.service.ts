@@ -99,7 +99,9 @@ export class CalendarExportFeeds {
         start: view.startTime,
         end: view.endTime,
         zone: host.timeZone,
-        stamp: view.startTime, // not "now": an unchanged feed must render byte for byte the same (ETag)
+        // When the booking last changed, not "now" (an unchanged feed must render byte for byte the same for its
+        // ETag) and never the meeting's start (RFC 5545: DTSTAMP is when the object was created).
+        stamp: view.updatedAt,
         summary: described.summary,
         description: described.description,
         location: described.location,

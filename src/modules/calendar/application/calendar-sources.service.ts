@@ -29,16 +29,17 @@ export class CalendarSources {
 
   /**
    * Throws ConnectionBrokenError when the credentials are gone or refused (the connection is then marked broken).
-   * Every failed call, opening included, is counted in kairos_calendar_api_errors_total{provider, kind}.
+   * Every call, opening included, is timed in kairos_calendar_api_duration_seconds{provider, operation}, and every
+   * failed one counted in kairos_calendar_api_errors_total{provider, kind}.
    */
   async open(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
-    const counted = <T>(work: () => Promise<T>) => this.counted(integration.provider, work);
-    const source = await counted(() => this.openUncounted(integration));
+    const counted = <T>(operation: string, work: () => Promise<T>) => this.counted(integration.provider, operation, work);
+    const source = await counted('open', () => this.openUncounted(integration));
     return {
       writable: source.writable,
-      readCalendar: (calendar, window, full) => counted(() => source.readCalendar(calendar, window, full)),
-      upsertEvent: (calendarId, existingEventId, event) => counted(() => source.upsertEvent(calendarId, existingEventId, event)),
-      deleteEvent: (calendarId, eventId) => counted(() => source.deleteEvent(calendarId, eventId)),
+      readCalendar: (calendar, window, full) => counted('read', () => source.readCalendar(calendar, window, full)),
+      upsertEvent: (calendarId, existingEventId, event) => counted('upsert', () => source.upsertEvent(calendarId, existingEventId, event)),
+      deleteEvent: (calendarId, eventId) => counted('delete', () => source.deleteEvent(calendarId, eventId)),
     };
   }
 
@@ -54,12 +55,15 @@ export class CalendarSources {
     }
   }
 
-  private async counted<T>(provider: string, work: () => Promise<T>): Promise<T> {
+  private async counted<T>(provider: string, operation: string, work: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
     try {
       return await work();
     } catch (error) {
       this.metrics.calendarApiError(provider, errorKind(error));
       throw error;
+    } finally {
+      this.metrics.observeCalendarCall(provider, operation, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 

@@ -11,6 +11,8 @@ export function describeBooking(view: BookingView, start = view.startTime, end =
   const location = view.location ? String((view.location as Record<string, unknown>).value ?? (view.location as Record<string, unknown>).type ?? '') || null : null;
   return {
     bookingId: view.id,
+    uid: view.icalUid,
+    sequence: view.sequence,
     summary: names ? `${view.meetingType.name} with ${names}` : view.meetingType.name,
     description: [
       `Booked with Kairos: ${view.meetingType.name} (${view.meetingType.durationMinutes} min).`,

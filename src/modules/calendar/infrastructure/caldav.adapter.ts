@@ -3,7 +3,7 @@ import { createDAVClient, type DAVCalendar, type DAVResponse } from 'tsdav';
 import { AppConfig } from '../../../config/app-config.js';
 import { OutboundError, OutboundHttp, statusClass } from '../../../shared/outbound/outbound-http.js';
 import { renderIcsCalendar } from '../../notify/application/ics.service.js';
-import { occurrencesOf, parseVEvents } from '../domain/ical.js';
+import { icalInstant, occurrencesOf, parseVEvents } from '../domain/ical.js';
 import { isKnownZone, type Occurrence } from '../domain/occurrence.js';
 import type { CalendarRead, OutgoingEvent, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
 import { ProviderError } from './provider-http.js';
@@ -29,9 +29,16 @@ export class CaldavAuthError extends Error {
   }
 }
 
-/** The object name (and UID) of a booking's event: fixed by the booking id, so a repeated write lands on the same object. */
+/**
+ * The object name of a booking's event: fixed by the (first) booking id, so a repeated write lands on the same object.
+ * Its UID is the booking's iCalendar UID (the emailed invitation's), not this name.
+ */
 export const caldavObjectName = (bookingId: string) => `kairos-${bookingId}`;
-const OUR_UID = /^kairos-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+/** Objects written before the UID was the invitation's carried their name as UID. */
+const LEGACY_UID = /^kairos-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const OUR_MARK = /^X-KAIROS-BOOKING-ID:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\r?$/im;
+/** Another client changed the object between our read and our write (If-Match failed): read again, this often. */
+const WRITE_ATTEMPTS = 3;
 
 /** Responses are bigger than ICS feeds' (a multiget of many objects). */
 const MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
@@ -171,7 +178,7 @@ export class CaldavAdapter {
   /** One object's busy ranges, keyed by its URL (what the writer stores as the event id). */
   private occurrences(data: string, href: string, zone: string, window: SyncWindow): Occurrence[] {
     const events = parseVEvents(data);
-    const bookingId = events.map((e) => OUR_UID.exec(e.uid)?.[1]).find(Boolean);
+    const bookingId = OUR_MARK.exec(data)?.[1] ?? events.map((e) => LEGACY_UID.exec(e.uid)?.[1]).find(Boolean);
     return occurrencesOf(events, zone, window.from, window.to, () => href).map((o) => (bookingId ? { ...o, bookingId } : o));
   }
 
@@ -182,19 +189,61 @@ export class CaldavAdapter {
     return text(res.props?.getctag) ?? text(res.props?.syncToken);
   }
 
-  /** PUTs the booking's object (created or replaced in place); returns its URL. */
+  /**
+   * Writes the booking's object and returns its URL. The UID is the booking's (the invitation's), SEQUENCE never goes
+   * below what the server holds and rises when the time moves, and every write is conditional on what was just read:
+   * If-Match on its ETag to replace it, If-None-Match: * to create it. A write that loses a race (412) reads again.
+   * An object still carrying an older UID is deleted and created anew (servers refuse a UID change in place).
+   */
   async upsertEvent(account: CaldavAccount, calendarUrl: string, existingUrl: string | null, event: OutgoingEvent): Promise<string> {
     const href = existingUrl ?? new URL(`${caldavObjectName(event.bookingId)}.ics`, withSlash(calendarUrl)).href;
-    // The UID never changes for an object (servers refuse that): it is the object's name, i.e. the first booking's id.
-    const uid = decodeURIComponent(new URL(href).pathname.split('/').pop() ?? '').replace(/\.ics$/i, '') || caldavObjectName(event.bookingId);
-    const body = renderIcsCalendar([{
-      uid, sequence: 0, start: event.start, end: event.end, zone: 'UTC', stamp: event.start,
-      summary: event.summary, description: event.description, location: event.location, status: 'CONFIRMED',
-    }]);
     const client = await this.client(account);
-    const res = await client.updateObject({ url: href, data: body, headers: { 'content-type': 'text/calendar; charset=utf-8' } });
-    if (!res.ok) this.fail(res.status, 'PUT');
-    return href;
+    const headers = { 'content-type': 'text/calendar; charset=utf-8' };
+    for (let attempt = 1; ; attempt++) {
+      let stored = await this.readObject(account, href);
+      if (stored && stored.uid !== event.uid) {
+        const gone = await client.deleteObject({ url: href, etag: stored.etag });
+        if (!gone.ok && gone.status !== 404 && gone.status !== 410 && gone.status !== 412) this.fail(gone.status, 'DELETE');
+        if (gone.status === 412 && attempt < WRITE_ATTEMPTS) continue;
+        stored = null;
+      }
+      const moved = stored !== null && (stored.start?.getTime() !== event.start.getTime() || stored.end?.getTime() !== event.end.getTime());
+      const sequence = Math.max(event.sequence, stored ? stored.sequence + (moved ? 1 : 0) : 0);
+      const data = renderIcsCalendar([{
+        uid: event.uid, sequence, start: event.start, end: event.end, zone: 'UTC', stamp: new Date(),
+        summary: event.summary, description: event.description, location: event.location, status: 'CONFIRMED',
+        bookingId: event.bookingId,
+      }]);
+      const res = stored
+        ? await client.updateObject({ url: href, data, etag: stored.etag, headers })
+        : await client.createObject({ url: href, data, headers: { ...headers, 'If-None-Match': '*' } });
+      if (res.ok) return href;
+      if (res.status !== 412 || attempt >= WRITE_ATTEMPTS) this.fail(res.status, 'PUT');
+    }
+  }
+
+  /** The object as the server holds it now (its ETag, UID, SEQUENCE and times), or null when there is none. */
+  private async readObject(account: CaldavAccount, href: string) {
+    const fetch = this.outbound.fetch({ allow: this.config.calendarPrivateUrlAllowlist, maxBytes: MAX_RESPONSE_BYTES });
+    let res: Response;
+    try {
+      res = await fetch(href, { method: 'GET', headers: { authorization: basicAuth(account), accept: 'text/calendar' } });
+    } catch (error) {
+      throw asUnsafeUrlError(error);
+    }
+    if (res.status === 404 || res.status === 410) return null;
+    if (!res.ok) this.fail(res.status, 'GET');
+    const data = await res.text();
+    const [vevent] = parseVEvents(data);
+    const etag = res.headers.get('etag');
+    if (!vevent || !etag) return null;
+    return {
+      etag,
+      uid: vevent.uid,
+      sequence: Number(/^SEQUENCE:(\d+)\r?$/m.exec(data.replace(/\r?\n[ \t]/g, ''))?.[1] ?? 0),
+      start: vevent.start ? icalInstant(vevent.start, 'UTC') : null,
+      end: vevent.end ? icalInstant(vevent.end, 'UTC') : null,
+    };
   }
 
   async deleteEvent(account: CaldavAccount, objectUrl: string): Promise<void> {
@@ -229,7 +278,7 @@ export class CaldavAdapter {
         throw asUnsafeUrlError(error);
       }
     }) as typeof globalThis.fetch;
-    const authorization = `Basic ${Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64')}`;
+    const authorization = basicAuth(account);
     const client = await createDAVClient({
       serverUrl: account.serverUrl,
       credentials: { username: account.username },
@@ -258,3 +307,6 @@ export class CaldavAdapter {
 }
 
 type DavClient = Awaited<ReturnType<typeof createDAVClient>>;
+
+/** Basic auth in UTF-8 (tsdav's own encoder is Latin-1). */
+const basicAuth = (account: CaldavAccount) => `Basic ${Buffer.from(`${account.username}:${account.password}`, 'utf8').toString('base64')}`;

@@ -15,7 +15,7 @@ import { WebhookSender } from '../infrastructure/webhook-sender.js';
 import { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
 import { type EmailContext, renderEmail, renderSmsReminder } from '../templates/email-templates.js';
 import { BookingViews } from './booking-views.js';
-import { googleCalendarLink, IcsService, outlookCalendarLink } from './ics.service.js';
+import { googleCalendarLink, hostBookingUrl, IcsService, outlookCalendarLink } from './ics.service.js';
 
 /** How long one attempt may hold a row before another worker may take it over (worker killed mid-job). */
 const LEASE_MS = 5 * 60_000;
@@ -90,7 +90,8 @@ export class DeliveryWorker {
       content: this.ics.render(view, method, {
         start: ctx.start, end: ctx.end, sequence: row.payload.sequence,
         inviteeIds: row.recipientRole === 'invitee' ? [row.recipientId!] : this.aboutInvitees(row, view),
-        stamp: row.createdAt,
+        stamp: row.createdAt, // when this change happened, i.e. when this version of the object was created
+        url: ctx.links.manage,
       }),
     } as const;
     await this.mail.send({ id: row.id, to: row.recipient, ...email, ics });
@@ -137,7 +138,7 @@ export class DeliveryWorker {
         outlook: outlookCalendarLink(view, start, end),
         // Management links carry the invitee's token: only ever in the invitee's own mail.
         ...(isInvitee && about ? { manage: about.manageUrl, cancel: about.cancelUrl, reschedule: about.rescheduleUrl } : {}),
-        ...(!isInvitee ? { manage: `${this.config.publicUrl}/bookings/${view.id}` } : {}),
+        ...(!isInvitee ? { manage: hostBookingUrl(this.config.publicUrl, view.id) } : {}),
       },
     };
   }

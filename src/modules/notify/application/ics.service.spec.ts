@@ -49,6 +49,33 @@ describe('IcsService', () => {
     expect(tokyo).toContain('TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900');
   });
 
+  it('quotes names without DQUOTE, backslash escapes, control characters or ;, and ends every file with CRLF', () => {
+    const view = sampleView({
+      hosts: [{ id: 'h', name: 'Ann "Boss"\\x; y: z, 李 🎉', email: 'a@example.com', timeZone: 'UTC' }],
+      invitees: [{ ...sampleView().invitees[0], name: 'Line\nbreak "q"' }],
+    });
+    const out = ics.render(view, 'REQUEST');
+    expect(out.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    expect(lines(out).find((l) => l.startsWith('ORGANIZER'))).toBe(`ORGANIZER;CN="Ann 'Boss'/x, y: z, 李 🎉":mailto:a@example.com`);
+    expect(lines(out).find((l) => l.startsWith('ATTENDEE'))).toContain(`;CN="Line break 'q'":MAILTO:ivo@example.com`);
+  });
+
+  it('DTSTAMP is when the object is made (the given change time, else now), never the meeting start', () => {
+    const stamped = ics.render(sampleView(), 'REQUEST', { stamp: new Date('2027-03-01T10:11:12Z') });
+    expect(prop(stamped, 'DTSTAMP')).toEqual(['DTSTAMP:20270301T101112Z']);
+    const before = Date.now();
+    const now = prop(ics.render(sampleView(), 'REQUEST'), 'DTSTAMP')[0];
+    const at = Date.parse(now.replace(/^DTSTAMP:(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    expect(at).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+  });
+
+  it('a CANCEL of a cancelled booking still names its (declined) attendee', () => {
+    const view = sampleView({ status: 'cancelled', invitees: [{ ...sampleView().invitees[0], status: 'cancelled' }] });
+    const out = ics.render(view, 'CANCEL');
+    expect(lines(out).filter((l) => l.startsWith('ATTENDEE'))).toEqual([expect.stringContaining('PARTSTAT=DECLINED')]);
+    expect(lines(out).find((l) => l.startsWith('ATTENDEE'))).toContain('ivo@example.com');
+  });
+
   it('builds add-to-calendar links in UTC', () => {
     const view = sampleView();
     expect(googleCalendarLink(view)).toContain('dates=20270309T150000Z%2F20270309T153000Z');

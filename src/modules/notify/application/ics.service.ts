@@ -14,8 +14,23 @@ export interface IcsOptions {
   sequence?: number;
   /** Limit ATTENDEEs to these invitees (group bookings: an invitee sees only themself). Default: active invitees. */
   inviteeIds?: string[];
-  /** DTSTAMP (default: now is not used, to keep output reproducible: the start of the change is fine). */
+  /** DTSTAMP: when this object was created (the change's time for a mail; default: now, never the meeting's start). */
   stamp?: Date;
+  /** The invitation's URL (the recipient's own page: the invitee's management link, the host's admin page). */
+  url?: string;
+}
+
+/**
+ * A parameter value (CN) that every parser reads back as written. RFC 5545 §3.2: a quoted param-value (ical-generator
+ * always quotes CN) may hold `:` and `,` but never DQUOTE or control characters, and has no escapes at all
+ * (ical-generator's `\"` breaks python3-vobject and makes python3-icalendar drop the attendee). So DQUOTE becomes ',
+ * a backslash /, controls a space; and `;`, although legal inside quotes, becomes `,` because node-ical (and other
+ * parsers that split parameters naively) cut the name there.
+ */
+export function icalParamText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/"/g, "'").replace(/\\/g, '/').replace(/;/g, ',').replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -59,6 +74,8 @@ export interface IcsEventContent {
   status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
   organizer?: { name: string; email: string } | null;
   attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' }>;
+  /** X-KAIROS-BOOKING-ID: marks an object Kairos wrote into a host's calendar, so reading it back skips it. */
+  bookingId?: string;
 }
 
 export interface IcsCalendarOptions {
@@ -97,12 +114,15 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
       url: e.url ?? null,
       status: ICalEventStatus[e.status],
     });
-    if (e.organizer) event.organizer(e.organizer);
+    if (e.bookingId) event.x('X-KAIROS-BOOKING-ID', e.bookingId);
+    if (e.organizer) event.organizer({ name: icalParamText(e.organizer.name), email: e.organizer.email });
     for (const a of e.attendees ?? []) {
-      event.createAttendee({ name: a.name, email: a.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus[a.status] });
+      event.createAttendee({ name: icalParamText(a.name), email: a.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus[a.status] });
     }
   }
-  return cal.toString();
+  // RFC 5545 §3.1: every content line, END:VCALENDAR included, ends with CRLF (ical-generator leaves the last bare).
+  const out = cal.toString();
+  return out.endsWith('\r\n') ? out : `${out}\r\n`;
 }
 
 /**
@@ -119,8 +139,9 @@ export class IcsService {
     const start = options.start ?? view.startTime;
     const end = options.end ?? view.endTime;
     const organizer = view.hosts[0];
+    // A CANCEL names who it is about (RFC 5546 §3.2.5), so a cancelled booking lists its (cancelled) invitees.
     const invitees = view.invitees.filter((i) =>
-      options.inviteeIds ? options.inviteeIds.includes(i.id) : i.status === 'active');
+      options.inviteeIds ? options.inviteeIds.includes(i.id) : method === 'CANCEL' || i.status === 'active');
     const attendee = method === 'CANCEL' ? 'DECLINED' as const : 'ACCEPTED' as const;
     return renderIcsCalendar([{
       uid: view.icalUid,
@@ -128,11 +149,11 @@ export class IcsService {
       start,
       end,
       zone: organizer?.timeZone ?? 'UTC',
-      stamp: options.stamp ?? start,
+      stamp: options.stamp ?? new Date(),
       summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
       description: `${view.meetingType.name}, booked with Kairos.`,
       location: locationText(view.location),
-      url: `${this.config.publicUrl}/bookings/${view.id}`,
+      url: options.url ?? hostBookingUrl(this.config.publicUrl, view.id),
       status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
       organizer: organizer ? { name: organizer.name, email: organizer.email } : null,
       attendees: [
@@ -142,6 +163,9 @@ export class IcsService {
     }], { method, zoneAround: start });
   }
 }
+
+/** The host's page for a booking (the admin; it follows a reschedule to the booking as it is now). */
+export const hostBookingUrl = (publicUrl: string, bookingId: string) => `${publicUrl}/admin/bookings/${bookingId}`;
 
 export function locationText(location: Record<string, unknown> | null): string | null {
   if (!location) return null;

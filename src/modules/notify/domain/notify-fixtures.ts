@@ -13,6 +13,7 @@ export function sampleView(overrides: Partial<BookingView> = {}): BookingView {
     cancellationReason: null,
     rescheduledFromId: null,
     rescheduledToId: null,
+    updatedAt: new Date('2027-03-01T09:00:00Z'),
     meetingType: {
       id: '22222222-2222-4222-8222-222222222222', name: 'Intro call', slug: 'intro', durationMinutes: 30,
       reminders: [{ offset_minutes: 1440, channel: 'email' }, { offset_minutes: 60, channel: 'email' }],

@@ -43,13 +43,14 @@ export class MailTransport implements OnApplicationShutdown {
       html: mail.html,
       messageId: `<${mail.id}@kairos.mail>`,
       headers: { 'X-Kairos-Delivery-Id': mail.id },
+      // The invitation exactly once, as iMIP wants it (RFC 6047: text/calendar with the iTIP method). Not also
+      // nodemailer's icalEvent: that adds a second copy as invite.ics without method=, which clients import apart.
       ...(mail.ics
         ? {
-            icalEvent: { method: mail.ics.method, content: mail.ics.content },
             attachments: [{
               filename: mail.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
               content: mail.ics.content,
-              contentType: `application/ics; method=${mail.ics.method}`,
+              contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}`,
             }],
           }
         : {}),

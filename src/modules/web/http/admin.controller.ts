@@ -175,6 +175,19 @@ export class AdminController {
     }));
   }
 
+  /**
+   * The host's "Manage this booking" link and the invitation's URL: the booking as it is now (a rescheduled booking
+   * id leads to the booking it became) in the host's list of bookings.
+   */
+  @Get('bookings/:id')
+  async booking(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.queries.authorize(id, { userId: caller.id });
+    const view = await this.queries.getView(id);
+    const current = view ? await this.queries.currentOf(view) : null;
+    const target = current?.id ?? id;
+    res.redirect(303, `/admin?booking=${target}#booking-${target}`);
+  }
+
   @Post('bookings/:id/cancel')
   async cancelBooking(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
     const { actor } = await this.queries.authorize(id, { userId: caller.id });

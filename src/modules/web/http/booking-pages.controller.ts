@@ -37,6 +37,7 @@ export class BookingPagesController {
 
   @Get(':id')
   async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+    if (await this.redirectIfMoved(id, '', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
     const tz = isIanaTimeZone(one(query.tz)) ? one(query.tz) : invitee.timeZone;
     const h12 = one(query.h12) === '1';
@@ -66,8 +67,9 @@ export class BookingPagesController {
   }
 
   @Get(':id/ics')
-  async icsFile(@Param('id', uuidParam('id')) id: string, @Query('token') token: string, @Res() res: Response) {
-    const { actor } = await this.authorize(id, one(token));
+  async icsFile(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+    if (await this.redirectIfMoved(id, '/ics', query, res)) return;
+    const { actor } = await this.authorize(id, one(query.token));
     const ics = await this.invitations.icsFor(id, actor);
     res.setHeader('Content-Disposition', 'attachment; filename="meeting.ics"');
     res.type('text/calendar; charset=utf-8').send(ics);
@@ -75,6 +77,7 @@ export class BookingPagesController {
 
   @Get(':id/cancel')
   async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+    if (await this.redirectIfMoved(id, '/cancel', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
     res.type('html').send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null));
   }
@@ -102,6 +105,7 @@ export class BookingPagesController {
 
   @Get(':id/reschedule')
   async rescheduleForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form & PickerQuery, @Res() res: Response) {
+    if (await this.redirectIfMoved(id, '/reschedule', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
     res.type('html').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null));
   }
@@ -168,6 +172,20 @@ export class BookingPagesController {
       canMove: view.status === 'confirmed' || view.status === 'pending',
       errorSummary: error,
     });
+  }
+
+  /**
+   * Rescheduling moves the invitee to a new booking id, and links in earlier mails still name the old one: a valid
+   * token whose invitee is now in another booking is sent there (same page, same query), never to a 404. The token
+   * already grants that booking, so the redirect reveals nothing it would not.
+   */
+  private async redirectIfMoved(id: string, page: string, query: Form, res: Response): Promise<boolean> {
+    const current = await this.queries.currentBookingIdForToken(one(query.token));
+    if (!current || current === id) return false;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (typeof value === 'string') params.set(key, value);
+    res.redirect(302, `/booking/${current}${page}?${params.toString()}`);
+    return true;
   }
 
   private authorize(id: string, token: string) {
