@@ -60,6 +60,11 @@ export class AppConfig {
     return { enabled: RATE_LIMIT_ENABLED === 'true', max: RATE_LIMIT_MAX, windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
       loginMax: RATE_LIMIT_LOGIN_MAX, bookingMax: RATE_LIMIT_BOOKING_MAX };
   }
+  get passwordResetTtlMinutes() { return this.env.PASSWORD_RESET_TTL_MINUTES; }
+  get credentialLimits() {
+    const { RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: accountMax, RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: addressMax, RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS: windowSeconds } = this.env;
+    return { enabled: this.env.RATE_LIMIT_ENABLED === 'true', accountMax, addressMax, windowSeconds };
+  }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }
