@@ -3,15 +3,14 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../../config/app-config.js';
 import type { AuthenticatedUser } from '../http/auth.decorators.js';
-
-interface JwtPayload {
-  sub: string;
-  typ?: string;
-}
+import { type AccessTokenClaims, AuthService } from './auth.service.js';
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKey: config.jwtSecret,
@@ -20,7 +19,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: JwtPayload): AuthenticatedUser | false {
-    return payload.typ === 'access' && typeof payload.sub === 'string' ? { id: payload.sub, via: 'jwt' } : false;
+  /** A valid signature is not enough: the account must still exist and the token's generation be current. */
+  async validate(payload: AccessTokenClaims): Promise<AuthenticatedUser | false> {
+    return (await this.auth.isCurrent(payload)) ? { id: payload.sub, via: 'jwt' } : false;
   }
 }

@@ -1,18 +1,21 @@
 import { type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { CredentialLimiter } from '../../../shared/throttling/credential-limiter.js';
 import { API_KEY_PREFIX, ApiKeysService } from '../application/api-keys.service.js';
 import { type AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
 
 /**
  * Global guard: every route needs a host's Bearer token (access token from login or a personal API key) unless it
- * is marked @Public(). Public routes still learn who the caller is when a valid token is sent.
+ * is marked @Public(). Public routes still learn who the caller is when a valid token is sent. Access tokens are
+ * checked against the account's current generation (JwtStrategy), so a revoked or orphaned token is a 401.
  */
 @Injectable()
 export class HostAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly limiter: CredentialLimiter,
   ) {
     super();
   }
@@ -38,6 +41,8 @@ export class HostAuthGuard extends AuthGuard('jwt') {
         request.user = { id: userId, via: 'api_key' };
         return true;
       }
+      // A wrong key is a failed credential check like a wrong password: counted per address (429 past the limit).
+      await this.limiter.recordFailure({ address: request.ip });
       if (isPublic) return true;
       throw new UnauthorizedException('API key is invalid or revoked');
     }

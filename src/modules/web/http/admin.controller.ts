@@ -10,6 +10,9 @@ import { BookingCommands } from '../../booking/application/booking-commands.serv
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { IntegrationsService } from '../../calendar/application/integrations.service.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
+import { PasswordResetService } from '../../identity/application/password-reset.service.js';
+import { passwordProblem } from '../../identity/domain/password-policy.js';
+import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
@@ -25,7 +28,7 @@ import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
 import {
   LOCATION_TYPES, type TeamChoice, checkTeamFields, nameHosts, parseLocation, parseReminderRows, reminderRows, routeTypeProblems, teamHostView,
 } from './meeting-type-form.js';
-import { many } from './admin-forms.js';
+import { many, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -76,16 +79,17 @@ export class AdminController {
     private readonly pages: AdminPages,
     private readonly integrations: IntegrationsService,
     private readonly teams: TeamsService,
+    private readonly passwordResets: PasswordResetService,
   ) {}
 
   // --- sessions ------------------------------------------------------------------------------------------------
 
   @Public()
   @Get('login')
-  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string) {
+  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string, @Query('reset') reset?: string) {
     res.type('html').send(this.views.render('admin/login', {
       title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {},
-      notice: one(deleted) ? 'Your account and its data were deleted.' : null,
+      notice: one(deleted) ? 'Your account and its data were deleted.' : one(reset) ? 'Your password was changed. Log in with the new one.' : null,
     }));
   }
 
@@ -93,15 +97,26 @@ export class AdminController {
   @Post('login')
   async login(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const email = one(body.email);
-    const user = email && one(body.password) ? await this.users.verifyPassword(email, one(body.password)) : null;
+    let user: { id: string } | null = null;
+    let retryAfter: number | null = null;
+    try {
+      user = email && one(body.password) ? await this.users.verifyPassword(email, one(body.password), req.ip) : null;
+    } catch (error) {
+      retryAfter = retryAfterOf(error);
+      if (retryAfter === null) throw error;
+    }
     if (!user) {
-      res.status(401).type('html').send(this.views.render('admin/login', {
+      if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+      res.status(retryAfter !== null ? 429 : 401).type('html').send(this.views.render('admin/login', {
         title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(one(body.next)), values: { email },
-        errors: {}, errorSummary: 'The email or password is incorrect.',
+        errors: {},
+        errorSummary: retryAfter !== null
+          ? `Too many failed attempts. Please retry later (in about ${waitLabel(retryAfter)}), or reset your password.`
+          : 'The email or password is incorrect.',
       }));
       return;
     }
-    this.sessions.signIn(res, user.id);
+    await this.sessions.signIn(req, res, user.id);
     res.redirect(303, safeNext(one(body.next)) ?? '/admin');
   }
 
@@ -120,7 +135,8 @@ export class AdminController {
     if (!EMAIL.test(v.email)) errors.email = 'Please enter a valid email address.';
     if (!USERNAME_PATTERN.test(v.username)) errors.username = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
     if (!isIanaTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
-    if (v.password.length < 8) errors.password = 'Use at least 8 characters.';
+    const weak = passwordProblem(v.password, { email: v.email, username: v.username });
+    if (weak) errors.password = sentence(weak.replace(/^password/, 'the password'));
     let userId: string | null = null;
     if (Object.keys(errors).length === 0) {
       try {
@@ -137,15 +153,85 @@ export class AdminController {
       res.status(400).type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors, errors.form ?? 'Please correct the highlighted fields.'));
       return;
     }
-    this.sessions.signIn(res, userId);
+    await this.sessions.signIn(req, res, userId);
     res.redirect(303, '/admin/availability?welcome=1');
   }
 
   @Public()
   @Post('logout')
-  logout(@Res() res: Response) {
-    this.sessions.signOut(res);
+  async logout(@Req() req: WebRequest, @Res() res: Response) {
+    await this.sessions.signOut(req, res);
     res.redirect(303, '/admin/login');
+  }
+
+  // --- password reset ------------------------------------------------------------------------------------------
+
+  @Public()
+  @Get('forgot-password')
+  forgotForm(@Req() req: WebRequest, @Res() res: Response) {
+    res.type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: {}, errors: {} }));
+  }
+
+  /** The same page whether or not the account exists (no enumeration); only a malformed address or 429 differ. */
+  @Public()
+  @Post('forgot-password')
+  async forgot(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const email = one(body.email);
+    const render = (status: number, extra: Record<string, unknown>) =>
+      res.status(status).type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: { email }, errors: {}, ...extra }));
+    if (!EMAIL.test(email) || email.length > 255) {
+      render(400, { errors: { email: 'Please enter a valid email address.' }, errorSummary: 'Please correct the highlighted field.' });
+      return;
+    }
+    try {
+      await this.passwordResets.request(email, req.ip);
+    } catch (error) {
+      const wait = retryAfterOf(error);
+      if (wait === null) throw error;
+      res.setHeader('Retry-After', String(wait));
+      render(429, { errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).` });
+      return;
+    }
+    render(200, { sent: true, values: {} });
+  }
+
+  @Public()
+  @Get('reset-password')
+  async resetForm(@Req() req: WebRequest, @Res() res: Response, @Query('token') token?: string) {
+    const t = one(token);
+    noStore(res);
+    const live = t.length > 0 && t.length <= 200 && (await this.passwordResets.isLive(t));
+    res.status(live ? 200 : 400).type('html').send(this.views.render('admin/reset-password', {
+      title: 'Choose a new password', csrf: this.sessions.csrfToken(req, res), token: live ? t : null, errors: {},
+      errorSummary: live ? null : 'This link is invalid, was already used or has expired. Ask for a new one.',
+    }));
+  }
+
+  @Public()
+  @Post('reset-password')
+  async reset(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const token = one(body.token);
+    const next = typeof body.new_password === 'string' ? body.new_password : '';
+    const errors: Errors = {};
+    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
+    noStore(res);
+    if (Object.keys(errors).length === 0) {
+      try {
+        await this.passwordResets.confirm(token.slice(0, 200), next);
+        await this.sessions.signOut(req, res);
+        res.redirect(303, '/admin/login?reset=1');
+        return;
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
+        const fields = (error.details?.errors ?? []) as { field: string; messages: string[] }[];
+        for (const f of fields) errors[f.field] = sentence(f.messages.join(' ').replace(/^new_password/, 'the password'));
+        if (!fields.length) errors.token = sentence(error.message);
+      }
+    }
+    res.status(400).type('html').send(this.views.render('admin/reset-password', {
+      title: 'Choose a new password', csrf: this.sessions.csrfToken(req, res), token: errors.token ? null : token, errors,
+      errorSummary: errors.token ?? 'Your password was not changed: please correct the highlighted fields.',
+    }));
   }
 
   // --- bookings ------------------------------------------------------------------------------------------------
@@ -547,4 +633,15 @@ function parseTypeForm(body: Form): { changes: MeetingTypeChanges; errors: Error
   const { reminders, rowOf } = parseReminderRows(body, errors);
   changes.reminders = reminders;
   return { changes, errors, rows: { questions: questionRows, reminders: rowOf } };
+}
+
+/** "3 minutes" / "40 seconds": how long a rate-limited visitor should wait. */
+function waitLabel(seconds: number): string {
+  return seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}
+
+/** Pages carrying a reset token: kept out of caches and Referer headers. */
+function noStore(res: Response) {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
 }
