@@ -22,9 +22,9 @@ const ADDRESS = 'cred-address';
 /**
  * One limiter for every credential check: API login, the admin login form, API keys, current-password checks and
  * password-reset requests. It counts failures (and every reset request) per account and per client address in
- * fixed windows on the shared throttler storage (Redis across replicas, memory otherwise); past a limit every check
- * of that account or address answers 429 with Retry-After until the window ends, even with the right password, so
- * guessing stops paying. Successful checks are not counted: a busy office behind one address is not locked out by
+ * fixed windows on the shared throttler storage (Redis across replicas, memory otherwise); after `limit` failures
+ * every check of that account or address answers 429 with Retry-After until the block ends (one window), even with
+ * the right password, so guessing stops paying. Successful checks are not counted: a busy office behind one address is not locked out by
  * its own sign-ins. Accounts are keyed by a hash of the lowercased email, so Redis holds no addresses.
  */
 @Injectable()
@@ -38,7 +38,7 @@ export class CredentialLimiter {
     this.limits = config.credentialLimits;
   }
 
-  /** Refuses (429) while the account or the address is blocked; checks nothing else. */
+  /** Refuses (429) while the account or the address is blocked; call it before checking the credential. */
   async assertOpen(subject: CredentialSubject): Promise<void> {
     if (!this.limits.enabled) return;
     let wait = 0;
@@ -46,17 +46,18 @@ export class CredentialLimiter {
     if (wait > 0) throw tooMany(wait);
   }
 
-  /** Counts a failed check (or a reset request); the attempt that crosses a limit is itself refused with 429. */
+  /**
+   * Counts a failed check (or a reset request). The failure that reaches a limit starts the block: it is still
+   * answered as a failure, and from the next attempt on `assertOpen` refuses.
+   */
   async recordFailure(subject: CredentialSubject): Promise<void> {
     if (!this.limits.enabled) return;
     const ttlMs = this.limits.windowSeconds * 1000;
-    let wait = 0;
     for (const [name, key] of this.keys(subject)) {
       const limit = name === ACCOUNT ? this.limits.accountMax : this.limits.addressMax;
-      const r = await this.storage.increment(key, ttlMs, limit, ttlMs, name);
-      if (r.isBlocked) wait = Math.max(wait, r.timeToBlockExpire || 1);
+      // The storages block once hits exceed their limit: limit - 1 blocks at the limit-th failure.
+      await this.storage.increment(key, ttlMs, limit - 1, ttlMs, name);
     }
-    if (wait > 0) throw tooMany(wait);
   }
 
   private keys(subject: CredentialSubject): [string, string][] {

@@ -86,7 +86,7 @@ export class UsersService {
 
   /**
    * Checks a password; returns the user or null. Runs argon2 even for unknown emails so timing reveals nothing.
-   * Counted by the credential limiter per email and per client `address`: past its limit this throws a 429.
+   * Counted by the credential limiter per email and per client `address`: once blocked, this throws a 429.
    */
   async verifyPassword(email: string, password: string, address?: string | null): Promise<UserEntity | null> {
     const subject = { account: email, address };

@@ -42,6 +42,7 @@ export class HostAuthGuard extends AuthGuard('jwt') {
         return true;
       }
       // A wrong key is a failed credential check like a wrong password: counted per address (429 past the limit).
+      await this.limiter.assertOpen({ address: request.ip });
       await this.limiter.recordFailure({ address: request.ip });
       if (isPublic) return true;
       throw new UnauthorizedException('API key is invalid or revoked');
