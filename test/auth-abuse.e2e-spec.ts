@@ -423,3 +423,16 @@ describe('item 5: password reset by email', () => {
     expect(await signedIn(browser)).toBe(true);
   });
 });
+
+describe('item 5: without Redis the credential limiter holds in memory (one instance)', () => {
+  it('the block and its Retry-After come from the in-process storage', async () => {
+    const solo = await startTestApp({ redis: false, env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_MAX: '100000', RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: '1' } });
+    try {
+      await solo.http().post('/api/auth/login').send({ email: 'solo@example.com', password: 'wrong-guess' }).expect(401);
+      const res = await solo.http().post('/api/auth/login').send({ email: 'solo@example.com', password: 'wrong-guess' }).expect(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await solo.close();
+    }
+  });
+});

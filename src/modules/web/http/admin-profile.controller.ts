@@ -13,7 +13,7 @@ import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { EMAIL, type Errors, type Form, expectDomainError, fieldErrorsOf, hasErrors, one, sentence } from './admin-forms.js';
+import { EMAIL, type Errors, type Form, expectDomainError, fieldErrorsOf, hasErrors, one, sentence, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const USERNAME_RULE = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
@@ -105,7 +105,7 @@ export class AdminProfileController {
         const wait = retryAfterOf(error);
         if (wait === null) throw error;
         res.setHeader('Retry-After', String(wait));
-        errors.current_password = `Too many wrong passwords. Please retry later (in about ${Math.ceil(wait / 60)} minutes).`;
+        errors.current_password = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
         res.status(429);
       }
     }
@@ -153,7 +153,7 @@ export class AdminProfileController {
       if (wait === null) throw error;
       res.setHeader('Retry-After', String(wait));
       res.status(429);
-      errors[field] = `Too many wrong passwords. Please retry later (in about ${Math.ceil(wait / 60)} minutes).`;
+      errors[field] = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
       return false;
     }
   }
