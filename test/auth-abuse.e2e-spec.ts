@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Response } from 'supertest';
 import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
 import { TestSmtpServer } from './support/mail.js';
@@ -199,6 +200,28 @@ describe('item 4: sessions and tokens end with logout and credential changes', (
     await t.http().get('/api/users/me').set(bearer(token)).expect(401);
     await t.http().get('/api/users/me').set(host.auth).expect(401);
     await login(newEmail, HOST_PASSWORD).expect(200);
+  });
+});
+
+describe('access tokens are verified by the app itself', () => {
+  it('refuses forged tokens: another secret, alg "none", another token type, a generation from the future', async () => {
+    const host = await createHost(t);
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const sign = (payload: object, secret: string, header: object = { alg: 'HS256', typ: 'JWT' }) => {
+      const head = `${b64(header)}.${b64(payload)}`;
+      return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+    };
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const secret = 'test-secret-that-is-long-enough-0123456789'; // the suite's JWT_SECRET
+    // Sanity: a token made like the app's own is accepted, so the refusals below are about what was changed.
+    await t.http().get('/api/users/me').set(bearer(sign({ sub: host.id, typ: 'access', gen: 0, exp }, secret))).expect(200);
+    const forged = [
+      sign({ sub: host.id, typ: 'access', gen: 0, exp }, 'another-secret-entirely-0123456789'),
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: host.id, typ: 'access', gen: 0, exp })}.`,
+      sign({ sub: host.id, typ: 'refresh', gen: 0, exp }, secret),
+      sign({ sub: host.id, typ: 'access', gen: 7, exp }, secret),
+    ];
+    for (const token of forged) await t.http().get('/api/users/me').set(bearer(token)).expect(401);
   });
 });
 

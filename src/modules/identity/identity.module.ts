@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { AccountMails } from '../notify/application/account-mails.js';
 import { NotifyModule } from '../notify/notify.module.js';
 import { ApiKeysService } from './application/api-keys.service.js';
 import { AuthService } from './application/auth.service.js';
-import { JwtStrategy } from './application/jwt.strategy.js';
 import { PasswordResetMailer, PasswordResetService } from './application/password-reset.service.js';
 import { UserSessions } from './application/user-sessions.service.js';
 import { UsersService } from './application/users.service.js';
@@ -22,13 +20,12 @@ import { UserEntity } from './infrastructure/user.entity.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([UserEntity, ApiKeyEntity]),
-    PassportModule,
     JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret }) }),
     NotifyModule, // its exported AccountMails sends the password-reset mails (identity's PasswordResetMailer port)
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [
-    UsersService, AuthService, ApiKeysService, JwtStrategy, CredentialsRepository, UserSessions, PasswordResetService,
+    UsersService, AuthService, ApiKeysService, CredentialsRepository, UserSessions, PasswordResetService,
     { provide: PasswordResetMailer, useExisting: AccountMails },
     { provide: APP_GUARD, useClass: HostAuthGuard },
   ],

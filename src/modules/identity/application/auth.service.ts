@@ -42,13 +42,16 @@ export class AuthService {
   }
 
   /**
-   * Whether a signature-checked token is still good: its account exists and nothing revoked its generation (a token
-   * from before this column existed carries none and counts as generation 0). Read from the database on every
-   * request, so a revocation holds at once on every replica; one primary-key lookup.
+   * The user an access token speaks for, or null. The signature and expiry are checked (HS256 only), then the
+   * account must still exist and the token's generation be current (a token from before generations existed carries
+   * none and counts as 0). Read from the database on every request, so a revocation holds at once on every replica;
+   * one primary-key lookup. Verified with this app's own JwtService rather than a passport strategy: passport keeps
+   * strategies in a process-wide registry, where a second app instance in the same process would replace ours.
    */
-  async isCurrent(claims: AccessTokenClaims): Promise<boolean> {
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string') return false;
+  async userOfAccessToken(token: string): Promise<string | null> {
+    const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] }).catch(() => null);
+    if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string') return null;
     const gen = await this.users.sessionVersionOf(claims.sub);
-    return gen !== null && (claims.gen ?? 0) === gen;
+    return gen !== null && (claims.gen ?? 0) === gen ? claims.sub : null;
   }
 }
