@@ -16,6 +16,7 @@ const PUBLIC = new Set([
   'GET /health/live', 'GET /health/ready', 'POST /api/users', 'POST /api/auth/login', 'GET /api/users/{id}',
   'GET /api/availability/slots', 'POST /api/bookings', 'POST /api/slots/holds', 'DELETE /api/slots/holds/{token}',
   'PATCH /api/slots/holds/{token}',
+  'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm',
 ]);
 /** Invitee endpoints: open with the booking's management token, so anonymous without it is 401 or 404. */
 const TOKEN_BASED = new Set([

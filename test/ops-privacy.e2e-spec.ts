@@ -1,5 +1,5 @@
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
-import { createHost, type TestHost } from './support/factories.js';
+import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -147,7 +147,7 @@ describe('privacy and audit (e2e)', () => {
       await drain();
 
       await t.http().delete('/api/users/me').expect(401);
-      await t.http().delete('/api/users/me').set(host.auth).expect(204);
+      await t.http().delete('/api/users/me').set(host.auth).send({ password: HOST_PASSWORD }).expect(204);
 
       await t.http().get('/api/users/me').set('Authorization', `Bearer ${key}`).expect(401);
       await t.http().get(`/api/users/${host.id}`).expect(404);

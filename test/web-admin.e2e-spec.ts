@@ -749,6 +749,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await expect(page.textContent('#confirm-error')).resolves.toContain('Type your username, ada-king, to confirm.');
     expect(await seriousViolations(page)).toEqual([]);
     await page.fill('#confirm', 'ada-king');
+    await page.fill('#delete_password', 'a-new-long-passphrase'); // deletion needs the current password too
     await page.click('button:has-text("Delete my account")');
     await page.waitForURL(/\/admin\/login\?deleted=1$/);
     await expect(page.textContent('[role=status]')).resolves.toContain('Your account and its data were deleted.');

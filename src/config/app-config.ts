@@ -82,6 +82,11 @@ export class AppConfig {
       perHost: e.HOLD_MAX_PER_HOST, perMeetingType: e.HOLD_MAX_PER_MEETING_TYPE,
     };
   }
+  get passwordResetTtlMinutes() { return this.env.PASSWORD_RESET_TTL_MINUTES; }
+  get credentialLimits() {
+    const { RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: accountMax, RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: addressMax, RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS: windowSeconds } = this.env;
+    return { enabled: this.env.RATE_LIMIT_ENABLED === 'true', accountMax, addressMax, windowSeconds };
+  }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }

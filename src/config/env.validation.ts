@@ -77,6 +77,20 @@ export class EnvironmentVariables {
   /** POST /api/bookings, per client IP (or user). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
   RATE_LIMIT_BOOKING_MAX = 30;
+  /**
+   * Failed credential checks (API login, admin login form, API keys, current-password checks) allowed per account
+   * and per client address within RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS; past them, 429 with Retry-After until the
+   * window ends. Password-reset requests count every request (a third of the account limit per address).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX = 10;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_CREDENTIAL_ADDRESS_MAX = 50;
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS = 900;
+  /** Lifetime of an emailed password-reset link (single use). */
+  @Transform(toInt) @IsInt() @Min(5) @Max(1440)
+  PASSWORD_RESET_TTL_MINUTES = 60;
 
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   SLOT_CACHE_TTL_SECONDS = 300;

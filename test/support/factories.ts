@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from './test-app.js';
 
+/** The password createHost signs up with (strong enough for the password policy). */
+export const HOST_PASSWORD = 'correct-horse-battery';
+
 export interface TestHost {
   id: string;
   email: string;
@@ -15,7 +18,7 @@ export async function createHost(t: TestApp, overrides: Partial<{ name: string; 
   const body = {
     email: overrides.email ?? `host-${suffix}@example.com`,
     name: overrides.name ?? `Host ${suffix}`,
-    password: 'correct-horse-battery',
+    password: HOST_PASSWORD,
     time_zone: overrides.time_zone ?? 'Europe/London',
     username: overrides.username ?? `host-${suffix}`,
   };

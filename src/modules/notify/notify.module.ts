@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SecretCipher } from '../../shared/security/encryption.js';
+import { AccountMails } from './application/account-mails.js';
 import { BookingEventsConsumer } from './application/booking-events.consumer.js';
 import { BookingViews } from './application/booking-views.js';
 import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
@@ -26,9 +27,9 @@ import { WebhookSubscriptionEntity } from './infrastructure/webhook-subscription
   controllers: [WebhooksController, NotificationsController],
   providers: [
     BookingViews, BookingEventsConsumer, DeliveryDispatcher, DeliveryWorker, DeliveryStore, IcsService,
-    NotificationsService, WebhooksService, MailTransport, WebhookSender, SecretCipher,
+    NotificationsService, WebhooksService, MailTransport, AccountMails, WebhookSender, SecretCipher,
     { provide: SmsProvider, useClass: TwilioSmsProvider },
   ],
-  exports: [IcsService, DeliveryDispatcher, WebhooksService, NotificationsService], // the last two: the admin's webhooks page
+  exports: [IcsService, DeliveryDispatcher, WebhooksService, NotificationsService, AccountMails], // webhooks/notifications: the admin's pages; AccountMails: identity's reset mails
 })
 export class NotifyModule {}

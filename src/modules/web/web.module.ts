@@ -13,6 +13,7 @@ import { BookingPicker } from './application/booking-picker.js';
 import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
+import { AdminPasswordResetController } from './http/admin-password-reset.controller.js';
 import { AdminProfileController } from './http/admin-profile.controller.js';
 import { AdminTeamsController } from './http/admin-teams.controller.js';
 import { AdminWebhooksController } from './http/admin-webhooks.controller.js';
@@ -23,7 +24,9 @@ import { StaticController } from './http/static.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
 
 /** Every /admin controller: the session and CSRF middleware covers exactly these. */
-const ADMIN_CONTROLLERS = [AdminController, AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController];
+const ADMIN_CONTROLLERS = [
+  AdminController, AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController, AdminPasswordResetController,
+];
 
 /**
  * Server-rendered pages: the invitee's booking pages and the host admin. Register last in AppModule: the public

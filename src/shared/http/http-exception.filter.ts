@@ -62,6 +62,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     if (response.headersSent) return;
+    if (typeof errorBody.retry_after_seconds === 'number') response.setHeader('Retry-After', String(errorBody.retry_after_seconds));
     response.status(errorBody.status_code).json(errorBody);
   }
 }

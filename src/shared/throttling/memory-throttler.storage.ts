@@ -31,6 +31,13 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     return { totalHits: w.hits, timeToExpire: secs(w.resetAt - now), isBlocked: blocked, timeToBlockExpire: blocked ? secs(w.blockedUntil - now) : 0 };
   }
 
+  /** Seconds left on the block of `key` (0 when not blocked), without counting a hit. */
+  async blockedFor(key: string, throttlerName: string): Promise<number> {
+    const w = this.windows.get(`${throttlerName}:${key}`);
+    const now = this.now();
+    return w && w.blockedUntil > now ? secs(w.blockedUntil - now) : 0;
+  }
+
   private sweep(now: number) {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;

@@ -46,4 +46,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       timeToBlockExpire: Math.ceil(Number(blockMs) / 1000),
     };
   }
+
+  /** Seconds left on the block of `key` (0 when not blocked), without counting a hit. */
+  async blockedFor(key: string, throttlerName: string): Promise<number> {
+    const ms = await this.redis.pttl(`${this.prefix}:rl:${throttlerName}:${key}:block`);
+    return ms > 0 ? Math.ceil(ms / 1000) : 0;
+  }
 }

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { type OptionalRedis, REDIS } from '../redis/redis.module.js';
+import { CredentialLimiter } from './credential-limiter.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { RATE_LIMITS, RateLimitGuard, type RateLimits, THROTTLER_STORAGE } from './rate-limit.guard.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
@@ -15,8 +16,10 @@ export const CREATE_BOOKING_ROUTE = 'POST /api/bookings';
  * - `login`: POST /api/auth/login per client IP (password guessing);
  * - `booking`: POST /api/bookings per caller (slot squatting).
  * Counters live in Redis when REDIS_URL is set (shared by all replicas), else in process memory.
- * Imported after IdentityModule so that its guard has identified the caller first.
+ * Imported after IdentityModule so that its guard has identified the caller first. Global: the CredentialLimiter
+ * (failed password and API-key checks, per account and per address) is used by identity and the admin pages.
  */
+@Global()
 @Module({
   providers: [
     {
@@ -42,6 +45,8 @@ export const CREATE_BOOKING_ROUTE = 'POST /api/bookings';
       },
     },
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    CredentialLimiter,
   ],
+  exports: [CredentialLimiter],
 })
 export class ThrottlingModule {}

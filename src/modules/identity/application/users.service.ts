@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { type EntityManager, Repository } from 'typeorm';
+import { Clock } from '../../../shared/clock/clock.js';
 import { PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
-import { conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { DomainError, conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { CredentialLimiter } from '../../../shared/throttling/credential-limiter.js';
+import { type PasswordContext, passwordProblem } from '../domain/password-policy.js';
 import { isReservedUsername } from '../domain/username.js';
+import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
 import { UserEntity } from '../infrastructure/user.entity.js';
 
 export interface NewUser {
@@ -15,13 +19,29 @@ export interface NewUser {
   username: string;
 }
 
+/** Refuses a weak new password as a 400 naming `field` (`password` at sign-up, `new_password` on a change). */
+export function assertAcceptablePassword(password: string, context: PasswordContext, field = 'password'): void {
+  const problem = passwordProblem(password, context);
+  if (problem) throw invalid(problem.replace(/^password/, field), { errors: [{ field, messages: [problem.replace(/^password/, field)] }] });
+}
+
+/** The current password was wrong (a 403: the caller's token is fine, the proof is not). */
+export const wrongCurrentPassword = (field: string) =>
+  new DomainError('forbidden', `${field} is incorrect`, { errors: [{ field, messages: [`${field} is incorrect`] }] });
+
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly credentials: CredentialsRepository,
+    private readonly limiter: CredentialLimiter,
+    private readonly clock: Clock,
+  ) {}
 
   async create(input: NewUser): Promise<UserEntity> {
     const username = input.username.toLowerCase();
     if (isReservedUsername(username)) throw invalid(`username "${username}" is reserved; choose another`);
+    assertAcceptablePassword(input.password, { email: input.email, username });
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {
       const saved = await this.users.save(
@@ -64,8 +84,13 @@ export class UsersService {
     return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
   }
 
-  /** Checks a password; returns the user or null. Runs argon2 even for unknown emails so timing reveals nothing. */
-  async verifyPassword(email: string, password: string): Promise<UserEntity | null> {
+  /**
+   * Checks a password; returns the user or null. Runs argon2 even for unknown emails so timing reveals nothing.
+   * Counted by the credential limiter per email and per client `address`: once blocked, this throws a 429.
+   */
+  async verifyPassword(email: string, password: string, address?: string | null): Promise<UserEntity | null> {
+    const subject = { account: email, address };
+    await this.limiter.assertOpen(subject);
     const user = await this.users
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
@@ -73,19 +98,29 @@ export class UsersService {
       .getOne();
     const hash = user?.passwordHash ?? DUMMY_HASH;
     const ok = await argon2.verify(hash, password).catch(() => false);
-    return user && ok ? user : null;
+    if (user && ok) return user;
+    await this.limiter.recordFailure(subject);
+    return null;
   }
 
-  /** Profile changes. A username or email someone else holds is a conflict naming the field. */
+  /**
+   * Profile changes. A username or email someone else holds is a conflict naming the field. A new email address
+   * revokes every access token and admin session (it is the login name, and where reset links go).
+   */
   async update(id: string, changes: Partial<Pick<UserEntity, 'name' | 'timeZone' | 'username' | 'email'>>): Promise<UserEntity> {
     const patch = { ...changes };
+    const before = patch.email !== undefined ? await this.getById(id) : null;
     if (patch.username !== undefined) {
       patch.username = patch.username.toLowerCase();
       if (isReservedUsername(patch.username)) throw invalid(`username "${patch.username}" is reserved; choose another`);
     }
     if (patch.email !== undefined) patch.email = patch.email.trim();
+    const emailChanged = before !== null && patch.email !== undefined && patch.email.toLowerCase() !== before.email.toLowerCase();
     try {
-      await this.users.update({ id }, patch);
+      await this.credentials.transaction(async (m) => {
+        await m.getRepository(UserEntity).update({ id }, patch);
+        if (emailChanged) await this.credentials.revokeEverything(id, this.clock.now(), m);
+      });
     } catch (error) {
       if (sqlState(error) === PG_UNIQUE_VIOLATION) {
         const field = constraintName(error) === 'users_username_key' ? 'username' : 'email';
@@ -96,19 +131,45 @@ export class UsersService {
     return this.getById(id);
   }
 
-  /** Replaces the password after checking the current one; false (and nothing changed) when it is wrong. */
-  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<boolean> {
-    if (!(await this.checkPassword(id, currentPassword))) return false;
-    const passwordHash = await argon2.hash(newPassword, { type: argon2.argon2id });
-    await this.users.update({ id }, { passwordHash });
+  /**
+   * Replaces the password after checking the current one; false (and nothing changed) when it is wrong. A weak new
+   * password is a 400 on `new_password`. Every access token and admin session issued before stops working.
+   */
+  async changePassword(id: string, currentPassword: string, newPassword: string, address?: string | null): Promise<boolean> {
+    if (!(await this.checkPassword(id, currentPassword, address))) return false;
+    const user = await this.getById(id);
+    assertAcceptablePassword(newPassword, { email: user.email, username: user.username }, 'new_password');
+    await this.setPassword(id, newPassword);
     return true;
   }
 
-  /** Checks the signed-in user's own password (before sensitive changes such as the email address). */
-  async checkPassword(id: string, password: string): Promise<boolean> {
+  /** Sets a new password and revokes everything issued before, in one transaction (`m`: the caller's). */
+  async setPassword(id: string, newPassword: string, m?: EntityManager): Promise<void> {
+    const passwordHash = await argon2.hash(newPassword, { type: argon2.argon2id });
+    const work = async (tx: EntityManager) => {
+      await this.credentials.setPasswordHash(id, passwordHash, tx);
+      await this.credentials.revokeEverything(id, this.clock.now(), tx);
+    };
+    await (m ? work(m) : this.credentials.transaction(work));
+  }
+
+  /**
+   * Checks the signed-in user's own password (before sensitive changes such as the email address or deletion).
+   * Counted by the credential limiter like a login (per account and per client address): past it, a 429.
+   */
+  async checkPassword(id: string, password: string, address?: string | null): Promise<boolean> {
     const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
     if (!user) throw notFound('user');
-    return argon2.verify(user.passwordHash, password).catch(() => false);
+    const subject = { account: user.email, address };
+    await this.limiter.assertOpen(subject);
+    const ok = await argon2.verify(user.passwordHash, password).catch(() => false);
+    if (!ok) await this.limiter.recordFailure(subject);
+    return ok;
+  }
+
+  /** The user's token generation (carried by access tokens and sessions), or null when the account is gone. */
+  sessionVersionOf(id: string): Promise<number | null> {
+    return this.credentials.sessionVersionOf(id);
   }
 
   async delete(id: string): Promise<void> {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { ApiKeysService } from '../application/api-keys.service.js';
-import { type AuthenticatedUser, CurrentUser } from './auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, refuseApiKey } from './auth.decorators.js';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKey } from './identity.dto.js';
 
 @ApiTags('identity')
@@ -13,10 +13,12 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a personal API key (the secret is shown once)' })
+  @ApiOperation({ summary: 'Create a personal API key (the secret is shown once); needs an access token or an admin session, not an API key' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiErrors(400, 401)
+  @ApiErrors(400, 401, 403)
   async create(@CurrentUser() caller: AuthenticatedUser, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    // A leaked key must not be able to mint its own successors (docs/adr/0006-sessions-and-api-keys.md).
+    refuseApiKey(caller, 'create API keys');
     const { key, secret } = await this.apiKeys.create(caller.id, dto.name);
     return { ...toApiKey(key), key: secret };
   }

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
+import { DomainError } from '../../../shared/http/domain-error.js';
 
 export const IS_PUBLIC = 'kairos:isPublic';
 
@@ -17,3 +18,11 @@ export type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
 export const CurrentUser = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AuthenticatedUser | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().user,
 );
+
+/**
+ * Sensitive account changes (password, deletion, minting API keys) need the password holder: an access token or an
+ * admin session, not an API key (a key is for automation, and a leaked one must not take the account over).
+ */
+export function refuseApiKey(caller: AuthenticatedUser, action: string): void {
+  if (caller.via === 'api_key') throw new DomainError('forbidden', `an API key cannot ${action}: log in with your password and use the access token`);
+}

@@ -14,7 +14,7 @@ export class CreateUserDto {
   @IsString() @MinLength(1) @MaxLength(255)
   name: string;
 
-  @ApiProperty({ minLength: 8, example: 'correct horse battery staple' })
+  @ApiProperty({ minLength: 8, example: 'correct horse battery staple', description: 'at least 8 characters; not a common (breached) password, not containing the email or username' })
   @IsString() @MinLength(8, { message: 'password must be at least 8 characters' }) @MaxLength(200)
   password: string;
 
@@ -41,6 +41,34 @@ export class LoginDto {
 
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
   password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  current_password: string;
+
+  @ApiProperty({ minLength: 8, description: 'at least 8 characters; not a common (breached) password, not containing the email or username' })
+  @IsString() @MinLength(8, { message: 'new_password must be at least 8 characters' }) @MaxLength(200)
+  new_password: string;
+}
+
+export class PasswordResetRequestDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(255)
+  email: string;
+}
+
+export class PasswordResetAcceptedDto {
+  @ApiProperty({ example: 'If an account exists for this email, a link to reset its password has been sent.' }) message: string;
+}
+
+export class PasswordResetConfirmDto {
+  @ApiProperty({ description: 'the token from the emailed link' }) @IsString() @MinLength(1) @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString() @MinLength(8, { message: 'new_password must be at least 8 characters' }) @MaxLength(200)
+  new_password: string;
 }
 
 export class AccessTokenDto {

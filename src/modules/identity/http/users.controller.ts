@@ -1,13 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AuthService } from '../application/auth.service.js';
-import { UsersService } from '../application/users.service.js';
-import { type AuthenticatedUser, CurrentUser, Public } from './auth.decorators.js';
+import { PasswordResetService } from '../application/password-reset.service.js';
+import { UsersService, wrongCurrentPassword } from '../application/users.service.js';
+import { type AuthenticatedUser, CurrentUser, Public, refuseApiKey } from './auth.decorators.js';
 import {
-  AccessTokenDto, CreateUserDto, LoginDto, PublicUserDto, UpdateUserDto, UserDto, toPublicUser, toUser,
+  AccessTokenDto, ChangePasswordDto, CreateUserDto, LoginDto, PasswordResetAcceptedDto, PasswordResetConfirmDto,
+  PasswordResetRequestDto, PublicUserDto, UpdateUserDto, UserDto, toPublicUser, toUser,
 } from './identity.dto.js';
+
+const RESET_ACCEPTED = 'If an account exists for this email, a link to reset its password has been sent.';
 
 @ApiTags('identity')
 @Controller('api')
@@ -15,6 +22,7 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
   ) {}
 
   @Public()
@@ -34,9 +42,41 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for an access token' })
   @ApiOkResponse({ type: AccessTokenDto })
-  @ApiErrors(400, 401)
-  login(@Body() dto: LoginDto): Promise<AccessTokenDto> {
-    return this.auth.login(dto.email, dto.password);
+  @ApiErrors(400, 401, 429)
+  login(@Body() dto: LoginDto, @Req() req: Request): Promise<AccessTokenDto> {
+    return this.auth.login(dto.email, dto.password, req.ip);
+  }
+
+  @Public()
+  @Post('auth/password-reset')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Email a one-time password reset link; the answer is the same whether or not the account exists' })
+  @ApiAcceptedResponse({ type: PasswordResetAcceptedDto })
+  @ApiErrors(400, 429)
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto, @Req() req: Request): Promise<PasswordResetAcceptedDto> {
+    await this.resets.request(dto.email, req.ip);
+    return { message: RESET_ACCEPTED };
+  }
+
+  @Public()
+  @Post('auth/password-reset/confirm')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password with the emailed token (once, before it expires); every session and access token is revoked' })
+  @ApiNoContentResponse({ description: 'Password set; log in again' })
+  @ApiErrors(400)
+  async confirmPasswordReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
+    await this.resets.confirm(dto.token, dto.new_password);
+  }
+
+  @Post('users/me/password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the password (access token, not an API key); every access token and admin session issued before stops working' })
+  @ApiNoContentResponse({ description: 'Changed; log in again for a new access token' })
+  @ApiErrors(400, 401, 403, 429)
+  async changePassword(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ChangePasswordDto, @Req() req: Request): Promise<void> {
+    refuseApiKey(caller, 'change the password');
+    if (!(await this.users.changePassword(caller.id, dto.current_password, dto.new_password, req.ip))) throw wrongCurrentPassword('current_password');
   }
 
   @Get('users/me')

@@ -8,6 +8,8 @@ export class UserEntity {
   @Column({ type: 'varchar' }) username: string;
   @Column({ name: 'time_zone', type: 'varchar' }) timeZone: string;
   @Column({ name: 'password_hash', type: 'text', select: false }) passwordHash: string;
+  /** Generation of every access token and admin session: bumped to revoke them all (see the migration). */
+  @Column({ name: 'session_version', type: 'integer', default: 0, select: false }) sessionVersion: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

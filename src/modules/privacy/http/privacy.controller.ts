@@ -1,15 +1,20 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { UsersService, wrongCurrentPassword } from '../../identity/application/users.service.js';
+import { type AuthenticatedUser, CurrentUser, refuseApiKey } from '../../identity/http/auth.decorators.js';
 import { PrivacyService } from '../application/privacy.service.js';
-import { EraseInviteeDto, EraseInviteeResultDto } from './privacy.dto.js';
+import { DeleteAccountDto, EraseInviteeDto, EraseInviteeResultDto } from './privacy.dto.js';
 
 @ApiTags('privacy')
 @ApiBearerAuth()
 @Controller('api')
 export class PrivacyController {
-  constructor(private readonly privacy: PrivacyService) {}
+  constructor(
+    private readonly privacy: PrivacyService,
+    private readonly users: UsersService,
+  ) {}
 
   @Get('users/me/export')
   @Header('Content-Disposition', 'attachment; filename="kairos-export.json"')
@@ -23,10 +28,12 @@ export class PrivacyController {
 
   @Delete('users/me')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the account and all its data, including invitee data of its bookings (GDPR erasure)' })
+  @ApiOperation({ summary: 'Delete the account and all its data, including invitee data of its bookings (GDPR erasure); needs the current password and an access token (not an API key)' })
   @ApiNoContentResponse({ description: 'Deleted; the token no longer works' })
-  @ApiErrors(401)
-  async deleteMe(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+  @ApiErrors(400, 401, 403, 429)
+  async deleteMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto, @Req() req: Request): Promise<void> {
+    refuseApiKey(caller, 'delete the account');
+    if (!(await this.users.checkPassword(caller.id, dto.password, req.ip))) throw wrongCurrentPassword('password');
     await this.privacy.deleteAccount(caller.id);
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, MaxLength } from 'class-validator';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class EraseInviteeDto {
   @ApiProperty({ example: 'invitee@example.com', description: "The invitee whose personal data to erase from the caller's bookings" })
@@ -10,4 +10,10 @@ export class EraseInviteeDto {
 export class EraseInviteeResultDto {
   @ApiProperty({ description: 'Invitee records redacted' }) erased_invitees: number;
   @ApiProperty({ description: 'Bookings they belonged to (kept, with their times)' }) bookings: number;
+}
+
+export class DeleteAccountDto {
+  @ApiProperty({ description: 'the current password: deletion cannot be undone' })
+  @IsString({ message: 'password must be a string' }) @MinLength(1, { message: 'password is required: send your current password to delete the account' }) @MaxLength(200)
+  password: string;
 }

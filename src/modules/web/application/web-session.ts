@@ -3,17 +3,17 @@ import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config.js';
-import { Clock } from '../../../shared/clock/clock.js';
+import { SESSION_DAYS, UserSessions } from '../../identity/application/user-sessions.service.js';
 import type { AuthenticatedRequest } from '../../identity/http/auth.decorators.js';
 
 export const SESSION_COOKIE = 'kairos_session';
 export const CSRF_COOKIE = 'kairos_csrf';
-const SESSION_DAYS = 7;
 
 export type WebRequest = AuthenticatedRequest & { signedCookies: Record<string, string | false | undefined>; csrfToken?: string };
 
 /**
- * Admin sessions: a signed, httpOnly, SameSite=Lax cookie holding the host id, its expiry and a random session id.
+ * Admin sessions: a signed, httpOnly, SameSite=Lax cookie holding a random session secret; the session itself lives
+ * in identity's user_sessions (UserSessions), so logout and credential changes end it on the server.
  * CSRF: a synchronizer token, HMAC(app secret, CSRF cookie value), embedded in every admin form; the CSRF cookie is
  * random, signed and httpOnly, so a cross-site page can neither read nor forge the pair. Logging in rotates both.
  */
@@ -23,7 +23,7 @@ export class WebSessions {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly clock: Clock,
+    private readonly userSessions: UserSessions,
   ) {
     this.secret = createHmac('sha256', config.appSecret).update('kairos:web-session').digest('hex');
   }
@@ -39,24 +39,30 @@ export class WebSessions {
     };
   }
 
-  /** The signed-in host id, or null. */
-  userIdOf(req: WebRequest): string | null {
-    const raw = req.signedCookies?.[SESSION_COOKIE];
-    if (typeof raw !== 'string') return null;
-    const [userId, expires] = raw.split('|');
-    if (!userId || !expires || Number(expires) <= this.clock.now().getTime()) return null;
-    return userId;
+  /** The signed-in host id, or null (no cookie, or a session that expired, was logged out or revoked). */
+  async userIdOf(req: WebRequest): Promise<string | null> {
+    const secret = req.signedCookies?.[SESSION_COOKIE];
+    return typeof secret === 'string' && secret ? this.userSessions.userOf(secret) : null;
   }
 
-  signIn(res: Response, userId: string): string {
-    const expires = this.clock.now().getTime() + SESSION_DAYS * 86_400_000;
-    res.cookie(SESSION_COOKIE, `${userId}|${expires}|${randomBytes(12).toString('base64url')}`, this.cookieOptions(SESSION_DAYS * 86_400_000));
+  /** Starts a new server-side session (ending the one this browser had, if any) and rotates the CSRF token. */
+  async signIn(req: WebRequest, res: Response, userId: string): Promise<string> {
+    await this.endCurrent(req);
+    const session = await this.userSessions.start(userId);
+    if (session) res.cookie(SESSION_COOKIE, session.secret, this.cookieOptions(SESSION_DAYS * 86_400_000));
     return this.rotateCsrf(res);
   }
 
-  signOut(res: Response): void {
+  /** Ends this browser's session on the server (not just the cookie: a copied cookie stops working too). */
+  async signOut(req: WebRequest, res: Response): Promise<void> {
+    await this.endCurrent(req);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  private async endCurrent(req: WebRequest): Promise<void> {
+    const secret = req.signedCookies?.[SESSION_COOKIE];
+    if (typeof secret === 'string' && secret) await this.userSessions.end(secret);
   }
 
   /** The form token for this request's CSRF cookie, setting a fresh cookie when there is none. */
@@ -111,9 +117,10 @@ export class AdminSessionMiddleware implements NestMiddleware {
         );
         return;
       }
-      const userId = this.sessions.userIdOf(webReq);
-      if (userId) webReq.user = { id: userId, via: 'session' };
-      next();
+      this.sessions.userIdOf(webReq).then((userId) => {
+        if (userId) webReq.user = { id: userId, via: 'session' };
+        next();
+      }, next);
     });
   }
 }

@@ -26,3 +26,8 @@ export function expectDomainError(error: unknown, ...codes: DomainError['code'][
   if (error instanceof DomainError && codes.includes(error.code)) return error;
   throw error;
 }
+
+/** "3 minutes" / "40 seconds": how long a rate-limited visitor should wait. */
+export function waitLabel(seconds: number): string {
+  return seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { DomainError } from '../../../shared/http/domain-error.js';
+import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
+import { passwordProblem } from '../../identity/domain/password-policy.js';
 import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
@@ -11,10 +13,9 @@ import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { EMAIL, type Errors, type Form, expectDomainError, fieldErrorsOf, hasErrors, one, sentence } from './admin-forms.js';
+import { EMAIL, type Errors, type Form, expectDomainError, fieldErrorsOf, hasErrors, one, sentence, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
-const MIN_PASSWORD = 8;
 const USERNAME_RULE = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
 const TAKEN: Record<string, string> = { username: 'That username is taken.', email: 'An account with this email already exists.' };
 
@@ -65,17 +66,20 @@ export class AdminProfileController {
     const errors: Errors = {};
     if (!EMAIL.test(email) || email.length > 320) errors.email = 'Please enter a valid email address.';
     if (!one(body.password)) errors.email_password = 'Enter your current password to change your email.';
-    else if (!(await this.users.checkPassword(caller.id, one(body.password)))) errors.email_password = 'That is not your current password.';
+    else if (!(await this.passwordOk(caller, req, res, one(body.password), errors, 'email_password'))) errors.email_password ??= 'That is not your current password.';
     if (!hasErrors(errors)) {
       try {
         await this.users.update(caller.id, { email });
+        // The change revoked every session, this one included: the person who made it stays signed in.
+        await this.sessions.signIn(req, res, caller.id);
         res.redirect(303, '/admin/profile?saved=email');
         return;
       } catch (error) {
         this.fieldErrors(expectDomainError(error, 'invalid', 'conflict'), errors, 'email');
       }
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null));
+    if (res.statusCode !== 429) res.status(400);
+    res.type('html').send(await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null));
   }
 
   @Post('password')
@@ -84,17 +88,29 @@ export class AdminProfileController {
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
     if (!current) errors.current_password = 'Enter your current password.';
-    if (next.length < MIN_PASSWORD) errors.new_password = `Use at least ${MIN_PASSWORD} characters.`;
-    else if (next.length > 200) errors.new_password = 'Use at most 200 characters.';
+    const me = await this.users.getById(caller.id);
+    const weak = passwordProblem(next, { email: me.email, username: me.username });
+    if (weak) errors.new_password = sentence(weak.replace(/^password/, 'the new password'));
     else if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
     if (!hasErrors(errors)) {
-      if (await this.users.changePassword(caller.id, current, next)) {
-        res.redirect(303, '/admin/profile?saved=password');
-        return;
+      try {
+        if (await this.users.changePassword(caller.id, current, next, req.ip)) {
+          // Every session was revoked, this one included: re-issue it so the person who changed it stays signed in.
+          await this.sessions.signIn(req, res, caller.id);
+          res.redirect(303, '/admin/profile?saved=password');
+          return;
+        }
+        errors.current_password = 'That is not your current password.';
+      } catch (error) {
+        const wait = retryAfterOf(error);
+        if (wait === null) throw error;
+        res.setHeader('Retry-After', String(wait));
+        errors.current_password = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
+        res.status(429);
       }
-      errors.current_password = 'That is not your current password.';
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
+    if (res.statusCode !== 429) res.status(400);
+    res.type('html').send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
   }
 
   /** GDPR access and portability: everything the privacy module exports, as a file. */
@@ -106,18 +122,40 @@ export class AdminProfileController {
     res.type('application/json').send(JSON.stringify(data, null, 2));
   }
 
-  /** GDPR erasure: typing the username guards against a stray click; then the session ends with the account. */
+  /**
+   * GDPR erasure: typing the username guards against a stray click, the current password against a borrowed
+   * session; then the session ends with the account.
+   */
   @Post('delete')
   async deleteAccount(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const me = await this.users.getById(caller.id);
-    if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) {
-      const errors = { confirm: `Type your username, ${me.username}, to confirm.` };
-      res.status(400).type('html').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
+    const errors: Errors = {};
+    if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) errors.confirm = `Type your username, ${me.username}, to confirm.`;
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!password) errors.delete_password = 'Enter your current password to delete your account.';
+    else if (!hasErrors(errors) && !(await this.passwordOk(caller, req, res, password, errors, 'delete_password'))) errors.delete_password ??= 'That is not your current password.';
+    if (hasErrors(errors)) {
+      if (res.statusCode !== 429) res.status(400);
+      res.type('html').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
       return;
     }
     await this.privacy.deleteAccount(caller.id);
-    this.sessions.signOut(res);
+    await this.sessions.signOut(req, res);
     res.redirect(303, '/admin/login?deleted=1');
+  }
+
+  /** Checks the current password through the credential limiter; a 429 is shown beside `field` with Retry-After. */
+  private async passwordOk(caller: AuthenticatedUser, req: WebRequest, res: Response, password: string, errors: Errors, field: string): Promise<boolean> {
+    try {
+      return await this.users.checkPassword(caller.id, password, req.ip);
+    } catch (error) {
+      const wait = retryAfterOf(error);
+      if (wait === null) throw error;
+      res.setHeader('Retry-After', String(wait));
+      res.status(429);
+      errors[field] = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
+      return false;
+    }
   }
 
   /** A conflict names the taken field; other refusals are shown beside their field, or `fallback`. */

@@ -10,6 +10,8 @@ import { BookingCommands } from '../../booking/application/booking-commands.serv
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { IntegrationsService } from '../../calendar/application/integrations.service.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
+import { passwordProblem } from '../../identity/domain/password-policy.js';
+import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
@@ -25,7 +27,7 @@ import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
 import {
   LOCATION_TYPES, type TeamChoice, checkTeamFields, nameHosts, parseLocation, parseReminderRows, reminderRows, routeTypeProblems, teamHostView,
 } from './meeting-type-form.js';
-import { many } from './admin-forms.js';
+import { many, sentence, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -82,10 +84,10 @@ export class AdminController {
 
   @Public()
   @Get('login')
-  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string) {
+  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string, @Query('reset') reset?: string) {
     res.type('html').send(this.views.render('admin/login', {
       title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {},
-      notice: one(deleted) ? 'Your account and its data were deleted.' : null,
+      notice: one(deleted) ? 'Your account and its data were deleted.' : one(reset) ? 'Your password was changed. Log in with the new one.' : null,
     }));
   }
 
@@ -93,15 +95,26 @@ export class AdminController {
   @Post('login')
   async login(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const email = one(body.email);
-    const user = email && one(body.password) ? await this.users.verifyPassword(email, one(body.password)) : null;
+    let user: { id: string } | null = null;
+    let retryAfter: number | null = null;
+    try {
+      user = email && one(body.password) ? await this.users.verifyPassword(email, one(body.password), req.ip) : null;
+    } catch (error) {
+      retryAfter = retryAfterOf(error);
+      if (retryAfter === null) throw error;
+    }
     if (!user) {
-      res.status(401).type('html').send(this.views.render('admin/login', {
+      if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+      res.status(retryAfter !== null ? 429 : 401).type('html').send(this.views.render('admin/login', {
         title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(one(body.next)), values: { email },
-        errors: {}, errorSummary: 'The email or password is incorrect.',
+        errors: {},
+        errorSummary: retryAfter !== null
+          ? `Too many failed attempts. Please retry later (in about ${waitLabel(retryAfter)}), or reset your password.`
+          : 'The email or password is incorrect.',
       }));
       return;
     }
-    this.sessions.signIn(res, user.id);
+    await this.sessions.signIn(req, res, user.id);
     res.redirect(303, safeNext(one(body.next)) ?? '/admin');
   }
 
@@ -120,7 +133,8 @@ export class AdminController {
     if (!EMAIL.test(v.email)) errors.email = 'Please enter a valid email address.';
     if (!USERNAME_PATTERN.test(v.username)) errors.username = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
     if (!isIanaTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
-    if (v.password.length < 8) errors.password = 'Use at least 8 characters.';
+    const weak = passwordProblem(v.password, { email: v.email, username: v.username });
+    if (weak) errors.password = sentence(weak.replace(/^password/, 'the password'));
     let userId: string | null = null;
     if (Object.keys(errors).length === 0) {
       try {
@@ -137,14 +151,14 @@ export class AdminController {
       res.status(400).type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors, errors.form ?? 'Please correct the highlighted fields.'));
       return;
     }
-    this.sessions.signIn(res, userId);
+    await this.sessions.signIn(req, res, userId);
     res.redirect(303, '/admin/availability?welcome=1');
   }
 
   @Public()
   @Post('logout')
-  logout(@Res() res: Response) {
-    this.sessions.signOut(res);
+  async logout(@Req() req: WebRequest, @Res() res: Response) {
+    await this.sessions.signOut(req, res);
     res.redirect(303, '/admin/login');
   }
 

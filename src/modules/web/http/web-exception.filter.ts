@@ -15,6 +15,7 @@ export class WebExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     const body = toErrorBody(exception);
+    if (typeof body.retry_after_seconds === 'number') res.setHeader('Retry-After', String(body.retry_after_seconds));
     if (req.path.startsWith('/api/')) {
       res.status(body.status_code).json(body); // an unknown API path matched a page route: keep the JSON contract
       return;

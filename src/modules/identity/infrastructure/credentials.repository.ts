@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/**
+ * The SQL of sign-in state: token generations (users.session_version), admin sessions and password-reset tokens.
+ * Secrets arrive here already hashed (SHA-256 of 32 random bytes): nothing stored can be replayed.
+ */
+@Injectable()
+export class CredentialsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  private q(m?: EntityManager) {
+    return m ?? this.db.manager;
+  }
+
+  /** The user's current generation, or null when the account no longer exists. */
+  async sessionVersionOf(userId: string): Promise<number | null> {
+    const rows: { v: number }[] = await this.db.query(`SELECT session_version AS v FROM users WHERE id = $1`, [userId]);
+    return rows[0] ? Number(rows[0].v) : null;
+  }
+
+  /** Revokes every access token and admin session issued so far: bumps the generation, marks the sessions revoked. */
+  async revokeEverything(userId: string, now: Date, m?: EntityManager): Promise<void> {
+    await this.q(m).query(`UPDATE users SET session_version = session_version + 1 WHERE id = $1`, [userId]);
+    await this.q(m).query(`UPDATE user_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, now]);
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string, m?: EntityManager): Promise<void> {
+    await this.q(m).query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+  }
+
+  /** A session at the user's current generation. */
+  async insertSession(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO user_sessions (user_id, token_hash, session_version, created_at, expires_at)
+       SELECT id, $2, session_version, $3, $4 FROM users WHERE id = $1 RETURNING id`,
+      [userId, tokenHash, now, expiresAt],
+    );
+    return rows.length === 1;
+  }
+
+  /** The user of a live session: not revoked, not expired, of the user's current generation. */
+  async userOfSession(tokenHash: string, now: Date): Promise<string | null> {
+    const rows: { user_id: string }[] = await this.db.query(
+      `SELECT s.user_id FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.session_version = u.session_version`,
+      [tokenHash, now],
+    );
+    return rows[0]?.user_id ?? null;
+  }
+
+  async revokeSession(tokenHash: string, now: Date): Promise<void> {
+    await this.db.query(`UPDATE user_sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash, now]);
+    // Housekeeping while we are here: expired rows serve no one.
+    await this.db.query(`DELETE FROM user_sessions WHERE expires_at < $1`, [now]);
+  }
+
+  async insertPasswordReset(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+      [userId, tokenHash, now, expiresAt],
+    );
+  }
+
+  /** The owner of a live (unused, unexpired) reset token; nothing is consumed. */
+  async userOfPasswordReset(tokenHash: string, now: Date): Promise<string | null> {
+    const rows: { user_id: string }[] = await this.db.query(
+      `SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, [tokenHash, now]);
+    return rows[0]?.user_id ?? null;
+  }
+
+  /**
+   * Consumes a live reset token atomically (one UPDATE ... RETURNING: two concurrent uses cannot both win) and
+   * retires the user's other outstanding tokens. Returns the user, or null when the token was not live.
+   */
+  async consumePasswordReset(m: EntityManager, tokenHash: string, now: Date): Promise<string | null> {
+    const rows = rowsOf<{ user_id: string }>(await m.query(
+      `UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`,
+      [tokenHash, now],
+    ));
+    const userId = rows[0]?.user_id ?? null;
+    if (userId) await m.query(`UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [userId, now]);
+    return userId;
+  }
+}
+
+/** TypeORM answers UPDATE ... RETURNING with [rows, count] and SELECT/INSERT with rows. */
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DomainError } from '../../../shared/http/domain-error.js';
+import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
+import { PasswordResetService } from '../../identity/application/password-reset.service.js';
+import { Public } from '../../identity/http/auth.decorators.js';
+import { type WebRequest, WebSessions } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { EMAIL, type Errors, type Form, one, sentence, waitLabel } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+/** "Forgot password?": ask for a reset link, then choose a new password with it (identity's PasswordResetService). */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin')
+export class AdminPasswordResetController {
+  constructor(
+    private readonly sessions: WebSessions,
+    private readonly views: WebViews,
+    private readonly passwordResets: PasswordResetService,
+  ) {}
+
+  @Public()
+  @Get('forgot-password')
+  forgotForm(@Req() req: WebRequest, @Res() res: Response) {
+    res.type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: {}, errors: {} }));
+  }
+
+  /** The same page whether or not the account exists (no enumeration); only a malformed address or 429 differ. */
+  @Public()
+  @Post('forgot-password')
+  async forgot(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const email = one(body.email);
+    const render = (status: number, extra: Record<string, unknown>) =>
+      res.status(status).type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: { email }, errors: {}, ...extra }));
+    if (!EMAIL.test(email) || email.length > 255) {
+      render(400, { errors: { email: 'Please enter a valid email address.' }, errorSummary: 'Please correct the highlighted field.' });
+      return;
+    }
+    try {
+      await this.passwordResets.request(email, req.ip);
+    } catch (error) {
+      const wait = retryAfterOf(error);
+      if (wait === null) throw error;
+      res.setHeader('Retry-After', String(wait));
+      render(429, { errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).` });
+      return;
+    }
+    render(200, { sent: true, values: {} });
+  }
+
+  @Public()
+  @Get('reset-password')
+  async resetForm(@Req() req: WebRequest, @Res() res: Response, @Query('token') token?: string) {
+    const t = one(token);
+    noStore(res);
+    const live = t.length > 0 && t.length <= 200 && (await this.passwordResets.isLive(t));
+    res.status(live ? 200 : 400).type('html').send(this.views.render('admin/reset-password', {
+      title: 'Choose a new password', csrf: this.sessions.csrfToken(req, res), token: live ? t : null, errors: {},
+      errorSummary: live ? null : 'This link is invalid, was already used or has expired. Ask for a new one.',
+    }));
+  }
+
+  @Public()
+  @Post('reset-password')
+  async reset(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const token = one(body.token);
+    const next = typeof body.new_password === 'string' ? body.new_password : '';
+    const errors: Errors = {};
+    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
+    noStore(res);
+    if (Object.keys(errors).length === 0) {
+      try {
+        await this.passwordResets.confirm(token.slice(0, 200), next);
+        await this.sessions.signOut(req, res);
+        res.redirect(303, '/admin/login?reset=1');
+        return;
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
+        const fields = (error.details?.errors ?? []) as { field: string; messages: string[] }[];
+        for (const f of fields) errors[f.field] = sentence(f.messages.join(' ').replace(/^new_password/, 'the password'));
+        if (!fields.length) errors.token = sentence(error.message);
+      }
+    }
+    res.status(400).type('html').send(this.views.render('admin/reset-password', {
+      title: 'Choose a new password', csrf: this.sessions.csrfToken(req, res), token: errors.token ? null : token, errors,
+      errorSummary: errors.token ?? 'Your password was not changed: please correct the highlighted fields.',
+    }));
+  }
+}
+
+/** Pages carrying a reset token: kept out of caches and Referer headers. */
+function noStore(res: Response) {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+}
