@@ -1,6 +1,8 @@
 // Pure date helpers for the pages: wall-clock strings from instants in a zone (Intl, never the server's zone) and
 // calendar arithmetic on "YYYY-MM-DD" strings (UTC day numbers, no zone involved).
 
+import { canonicalTimeZone } from '../../../shared/validation/time-zone-name.js';
+
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date ("YYYY-MM-DD") of an instant in a zone. */
@@ -105,6 +107,10 @@ export function offsetLabel(instant: Date | number, zone: string): string {
 let zones: string[] | null = null;
 /** Every IANA zone the runtime knows, for the zone pickers. */
 export function allTimeZones(): string[] {
-  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  // In the spelling zones are stored in ("Asia/Kolkata", not ICU's "Asia/Calcutta"), so a host's zone is found.
+  if (!zones) {
+    const names = Intl.supportedValuesOf('timeZone').map((z) => canonicalTimeZone(z) ?? z).filter((z) => z !== 'UTC');
+    zones = ['UTC', ...[...new Set(names)].sort()];
+  }
   return zones;
 }
