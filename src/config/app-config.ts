@@ -60,6 +60,8 @@ export class AppConfig {
     return { enabled: RATE_LIMIT_ENABLED === 'true', max: RATE_LIMIT_MAX, windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
       loginMax: RATE_LIMIT_LOGIN_MAX, bookingMax: RATE_LIMIT_BOOKING_MAX };
   }
+  /** Meeting locations of kind video may be http:// links (https:// only by default). */
+  get allowHttpLocations() { return this.env.ALLOW_HTTP_LOCATIONS === 'true'; }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }

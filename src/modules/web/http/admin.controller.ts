@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { SchedulesService, type OverrideInput, type RuleInput } from '../../availability/application/schedules.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
@@ -114,12 +115,13 @@ export class AdminController {
   @Public()
   @Post('signup')
   async signup(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
-    const v = { name: one(body.name), email: one(body.email), username: one(body.username).toLowerCase(), time_zone: one(body.time_zone), password: one(body.password) };
+    const v = { name: one(body.name), email: one(body.email), username: one(body.username).toLowerCase(), time_zone: canonicalTimeZone(one(body.time_zone)) ?? one(body.time_zone), password: one(body.password) };
     const errors: Errors = {};
     if (!v.name) errors.name = 'Please enter your name.';
+    else if (singleLineProblem(v.name)) errors.name = `Your name ${singleLineProblem(v.name)}.`;
     if (!EMAIL.test(v.email)) errors.email = 'Please enter a valid email address.';
     if (!USERNAME_PATTERN.test(v.username)) errors.username = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
-    if (!isIanaTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
+    if (!canonicalTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
     if (v.password.length < 8) errors.password = 'Use at least 8 characters.';
     let userId: string | null = null;
     if (Object.keys(errors).length === 0) {
@@ -349,8 +351,8 @@ export class AdminController {
   @Post('availability')
   async saveAvailability(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const errors: Errors = {};
-    const tz = one(body.time_zone);
-    if (!isIanaTimeZone(tz)) errors.time_zone = 'Please choose a time zone.';
+    const tz = canonicalTimeZone(one(body.time_zone)) ?? one(body.time_zone);
+    if (!canonicalTimeZone(tz)) errors.time_zone = 'Please choose a time zone.';
     const rules: RuleInput[] = [];
     const ruleField: string[] = [];
     for (const d of DAY_ORDER) {

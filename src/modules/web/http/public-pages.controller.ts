@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { SerializationRetriesExhaustedError } from '../../../shared/database/run-serializable.js';
 import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -77,7 +78,7 @@ export class PublicPagesController {
   async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: Response) {
     const { host, type } = await this.resolve(username, slug);
     const start = new Date(one(body.start));
-    const tz = isIanaTimeZone(one(body.tz)) ? one(body.tz) : host.timeZone;
+    const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     if (Number.isNaN(start.getTime())) {
       res.redirect(303, `/${host.username}/${type.slug}`);
       return;
@@ -87,6 +88,7 @@ export class PublicPagesController {
     const email = one(body.email);
     if (!name) errors.name = 'Please enter your name.';
     else if (name.length > 200) errors.name = 'Please keep your name under 200 characters.';
+    else if (singleLineProblem(name)) errors.name = `Your name ${singleLineProblem(name)}.`;
     if (!email) errors.email = 'Please enter your email address.';
     else if (!EMAIL.test(email) || email.length > 255) errors.email = 'Please enter a valid email address, like name@example.com.';
     const answers: Record<string, unknown> = {};
@@ -143,7 +145,7 @@ export class PublicPagesController {
 
   private formPage(host: UserEntity, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null): string {
     const start = new Date(one(values.start));
-    const tz = isIanaTimeZone(one(values.tz)) ? one(values.tz) : host.timeZone;
+    const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
     const h12 = one(values.h12) === '1';
     const end = new Date(start.getTime() + type.durationMinutes * 60_000);
     const path = `/${host.username}/${type.slug}`;
