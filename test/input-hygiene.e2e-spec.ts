@@ -184,6 +184,23 @@ describe('input hygiene (e2e)', () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain('Your name must be a single line without control characters.');
     });
+
+    it('the admin API key and team forms refuse a line break in the name beside the field', async () => {
+      const agent = request.agent(t.app.getHttpServer());
+      const form = await agent.get('/admin/signup').expect(200);
+      await agent.post('/admin/signup').type('form').send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)![1], name: 'Keys', email: 'keys-form@example.com', username: 'keys-form',
+        time_zone: 'UTC', password: 'correct-horse-battery-staple',
+      }).expect(303);
+      const keys = await agent.get('/admin/api-keys').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(keys.text)![1];
+      const key = await agent.post('/admin/api-keys').type('form').send({ _csrf: csrf, name: 'ci\r\nkey' });
+      expect(key.status).toBe(400);
+      expect(key.text).toContain('The name must be a single line without control characters.');
+      const team = await agent.post('/admin/teams').type('form').send({ _csrf: csrf, name: 'Sales\nTeam' });
+      expect(team.status).toBe(400);
+      expect(team.text).toContain('The name must be a single line without control characters.');
+    });
   });
 
   describe('item 8: video locations are https links', () => {

@@ -419,8 +419,10 @@ export class AdminController {
   @Post('api-keys')
   async createKey(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const name = one(body.name);
-    if (!name || name.length > 100) {
-      res.status(400).type('html').send(await this.keysPage(caller, req, res, null, { name: 'Give the key a name (up to 100 characters).' }));
+    const problem = !name || name.length > 100 ? 'Give the key a name (up to 100 characters).'
+      : singleLineProblem(name) ? `The name ${singleLineProblem(name)}.` : null;
+    if (problem) {
+      res.status(400).type('html').send(await this.keysPage(caller, req, res, null, { name: problem }));
       return;
     }
     const { secret } = await this.keys().create(caller.id, name);
