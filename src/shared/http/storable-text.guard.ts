@@ -13,8 +13,9 @@ export class StorableTextGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     for (const [where, value] of [['path', req.params], ['query', req.query], ['body', req.body]] as const) {
-      const field = findUnstorableText(value);
-      if (field) {
+      const found = findUnstorableText(value);
+      if (found) {
+        const field = found.length > 100 ? `${found.slice(0, 100)}…` : found; // keys are the client's: never echo a long one
         const message = `${field} (in the ${where}) contains a character that cannot be stored (NUL or an unpaired surrogate)`;
         throw new BadRequestException({ message, errors: [{ field, messages: ['contains a character that cannot be stored'] }] });
       }
