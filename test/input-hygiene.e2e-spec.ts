@@ -113,6 +113,22 @@ describe('input hygiene (e2e)', () => {
       }
       await t.http().get(`/${host.username}/${slug}?month=2027-04`).expect(200);
     });
+
+    it('far instants in the booking form and the API are client mistakes, not 500s', async () => {
+      for (const start of ['9999-12-31T10:00:00Z', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z']) {
+        const page = await t.http().get(`/${host.username}/${slug}/book?start=${encodeURIComponent(start)}&tz=UTC`);
+        expect({ start, status: page.status < 500 }).toEqual({ start, status: true });
+        const post = await t.http().post(`/${host.username}/${slug}/book`).type('form').send({ start, tz: 'UTC', name: 'Far', email: 'far@example.com' });
+        expect({ start, status: post.status < 500 }).toEqual({ start, status: true });
+        const booked = await book('2027-03-05T09:00:00Z');
+        const move = await t.http().post(`/booking/${booked.body.id}/reschedule`).type('form').send({ token: booked.body.management_token, start, tz: 'UTC' });
+        expect({ start, status: move.status < 500 }).toEqual({ start, status: true });
+        await t.http().delete(`/api/bookings/${booked.body.id}?token=${booked.body.management_token}`).expect(200);
+        const api = await book(start);
+        expect(api.status).toBeGreaterThanOrEqual(400);
+        expect(api.status).toBeLessThan(500);
+      }
+    });
   });
 
   describe('item 8: names, titles and reasons are one line without control characters', () => {

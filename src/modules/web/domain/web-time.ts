@@ -52,6 +52,15 @@ export function formatRange(start: Date, end: Date, zone: string, h12: boolean):
   return `${formatLongDate(start, zone)}, ${formatClock(start, zone, h12)} – ${formatClock(end, zone, h12)}`;
 }
 
+/**
+ * A slot start sent back by the browser, or null. Instants outside years 1970-9999 are refused here: at the edge of
+ * the Date range (+275760) adding the duration overflows to an invalid Date, and nothing there is bookable anyway.
+ */
+export function parseStart(text: string): Date | null {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || ms < 0 || ms >= Date.UTC(10_000, 0, 1) ? null : new Date(ms);
+}
+
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 

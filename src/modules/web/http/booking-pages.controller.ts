@@ -13,7 +13,7 @@ import { Public } from '../../identity/http/auth.decorators.js';
 import { googleCalendarLink, IcsService, outlookCalendarLink } from '../../notify/application/ics.service.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
-import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { isTakenError } from './public-pages.controller.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
@@ -113,10 +113,10 @@ export class BookingPagesController {
   async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
-    const start = new Date(one(body.start));
+    const start = parseStart(one(body.start));
     const tz = one(body.tz);
     const h12 = one(body.h12) === '1';
-    if (Number.isNaN(start.getTime())) {
+    if (!start) {
       res.redirect(303, `/booking/${id}/reschedule?token=${encodeURIComponent(token)}`);
       return;
     }

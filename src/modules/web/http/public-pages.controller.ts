@@ -16,7 +16,7 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
-import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -66,8 +66,7 @@ export class PublicPagesController {
   @Get(':username/:slug/book')
   async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: Response) {
     const { host, type } = await this.resolve(username, slug);
-    const start = Date.parse(one(query.start));
-    if (Number.isNaN(start)) {
+    if (!parseStart(one(query.start))) {
       res.redirect(303, `/${host.username}/${type.slug}`);
       return;
     }
@@ -77,9 +76,9 @@ export class PublicPagesController {
   @Post(':username/:slug/book')
   async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: Response) {
     const { host, type } = await this.resolve(username, slug);
-    const start = new Date(one(body.start));
+    const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
-    if (Number.isNaN(start.getTime())) {
+    if (!start) {
       res.redirect(303, `/${host.username}/${type.slug}`);
       return;
     }
