@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './shared/http/validation.js';
 import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
+import { StorableTextGuard } from './shared/http/storable-text.guard.js';
 import { applyHttpSecurity } from './shared/security/http-security.js';
 
 export const BODY_LIMIT = '1mb';
@@ -19,6 +20,7 @@ export function configureApp(app: NestExpressApplication): void {
   applyHttpSecurity(app); // helmet (CSP) and CORS from CORS_ORIGINS
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  app.useGlobalGuards(new StorableTextGuard()); // NUL / lone surrogates: 400 before any handler reaches the database
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

@@ -87,6 +87,8 @@ export class AppConfig {
     const { RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: accountMax, RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: addressMax, RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS: windowSeconds } = this.env;
     return { enabled: this.env.RATE_LIMIT_ENABLED === 'true', accountMax, addressMax, windowSeconds };
   }
+  /** Meeting locations of kind video may be http:// links (https:// only by default). */
+  get allowHttpLocations() { return this.env.ALLOW_HTTP_LOCATIONS === 'true'; }
   get corsOrigins(): string[] {
     return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   }

@@ -63,6 +63,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
+  /** Allow http:// (not only https://) links as video meeting locations, e.g. an intranet video server. */
+  @IsOptional() @IsIn(['true', 'false'])
+  ALLOW_HTTP_LOCATIONS: 'true' | 'false' = 'false';
+
   // Rate limits (shared by replicas through Redis; in memory without REDIS_URL). Windows in seconds.
   @IsOptional() @IsIn(['true', 'false'])
   RATE_LIMIT_ENABLED: 'true' | 'false' = 'true';

@@ -1,25 +1,13 @@
+import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { canonicalTimeZone, isIanaTimeZone } from './time-zone-name.js';
 
-const known = new Map<string, boolean>();
+export { canonicalTimeZone, isIanaTimeZone };
 
-/** True for IANA zone names the runtime knows (and "UTC"); memoized because Intl construction is slow. */
-export function isIanaTimeZone(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return false;
-  let ok = known.get(value);
-  if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: value });
-      ok = value === 'UTC' || value.includes('/') || value === 'GMT';
-    } catch {
-      ok = false;
-    }
-    if (known.size < 10_000) known.set(value, ok);
-  }
-  return ok;
-}
-
+/** Validates an IANA zone and stores its canonical spelling (the transform runs before validation). */
 export function IsTimeZone(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
+  return (object: object, propertyName: string) => {
+    Transform(({ value }) => canonicalTimeZone(value) ?? value)(object, propertyName);
     registerDecorator({
       name: 'isTimeZone',
       target: object.constructor,
@@ -27,4 +15,5 @@ export function IsTimeZone(options?: ValidationOptions) {
       options: { message: `${propertyName} must be an IANA time zone such as "Europe/London"`, ...options },
       validator: { validate: (value: unknown) => isIanaTimeZone(value) },
     });
+  };
 }

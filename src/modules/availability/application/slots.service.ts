@@ -10,6 +10,7 @@ import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js'
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { computeSlots } from '../domain/compute-slots.js';
+import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
 import { addDays, dayNumberOf, wallTimeToInstant, zonedIso } from '../domain/wall-clock.js';
 import { AvailabilityInputsService } from './availability-inputs.service.js';
 
@@ -70,6 +71,8 @@ export class SlotsService {
 
   async find(request: SlotsRequest): Promise<SlotsResult> {
     const endDate = request.endDate ?? request.date;
+    const outOfRange = slotDateRangeProblem(request.date, endDate, this.clock.now());
+    if (outOfRange) throw invalid(outOfRange.message, { errors: [{ field: outOfRange.field, messages: [outOfRange.message] }] });
     const days = dayNumberOf(endDate) - dayNumberOf(request.date) + 1;
     if (days < 1) throw invalid('end_date must not be before date');
     if (days > MAX_RANGE_DAYS) throw invalid(`the range may span at most ${MAX_RANGE_DAYS} days`);

@@ -6,6 +6,7 @@ import {
 } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import type { HoursInput, OverrideInput, RuleInput, ScheduleView } from '../application/schedules.service.js';
+import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 /** 00:00-23:59 */
 export const START_TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -66,7 +67,7 @@ export class SetRulesDto {
 
 export class CreateScheduleDto extends SetRulesDto {
   @ApiProperty({ example: 'Summer hours' })
-  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(100)
+  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(100) @IsSingleLine()
   name: string;
 
   @ApiPropertyOptional({ description: "make this the host's default schedule (a host's first schedule always is)" })
@@ -77,7 +78,7 @@ export class CreateScheduleDto extends SetRulesDto {
 /** PUT: every field optional; `rules`/`overrides`, when sent, replace the stored ones. */
 export class UpdateScheduleDto {
   @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined)
-  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(100)
+  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(100) @IsSingleLine()
   name?: string;
 
   @ApiPropertyOptional({ description: 'IANA zone' }) @ValidateIf((_, v) => v !== undefined) @IsTimeZone()

@@ -4,6 +4,7 @@ import {
   IsEmail, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
+import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const instantMessage = (field: string) => `${field} must be an ISO 8601 instant such as 2027-03-14T14:00:00Z`;
@@ -16,7 +17,7 @@ export class CreateBookingDto {
   @Matches(UTC_INSTANT, { message: instantMessage('start_time') }) @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
   start_time: string;
 
-  @ApiProperty({ example: 'Grace Hopper' }) @IsString() @MinLength(1) @MaxLength(255)
+  @ApiProperty({ example: 'Grace Hopper' }) @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
   invitee_name: string;
 
   @ApiProperty({ example: 'grace@example.com' }) @IsEmail({}, { message: 'invitee_email must be a valid email address' }) @MaxLength(255)
@@ -42,12 +43,12 @@ export class RescheduleBookingDto {
   @Matches(UTC_INSTANT, { message: instantMessage('start_time') }) @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
   start_time: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000)
+  @ApiPropertyOptional({ description: 'one line, shared with the host' }) @IsOptional() @IsString() @MaxLength(1000) @IsSingleLine()
   reason?: string;
 }
 
 export class CancelBookingDto {
-  @ApiPropertyOptional({ example: 'Something came up' }) @IsOptional() @IsString() @MaxLength(1000)
+  @ApiPropertyOptional({ example: 'Something came up' }) @IsOptional() @IsString() @MaxLength(1000) @IsSingleLine()
   reason?: string;
 }
 

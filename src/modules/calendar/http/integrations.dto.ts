@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
@@ -83,7 +84,7 @@ export class ConnectCaldavDto {
   server_url: string;
 
   @ApiProperty({ example: 'ada@icloud.com' })
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
   username: string;
 
   @ApiProperty({ description: 'An app-specific password (iCloud, Fastmail); stored encrypted, never returned', writeOnly: true })

@@ -4,6 +4,7 @@ import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { USERNAME_PATTERN } from '../domain/username.js';
 import type { UserEntity } from '../infrastructure/user.entity.js';
 import type { ApiKeyEntity } from '../infrastructure/api-key.entity.js';
+import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
@@ -11,7 +12,7 @@ export class CreateUserDto {
   email: string;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
   name: string;
 
   @ApiProperty({ minLength: 8, example: 'correct horse battery staple', description: 'at least 8 characters; not a common (breached) password, not containing the email or username' })
@@ -28,7 +29,7 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
   name?: string;
 
   @ApiPropertyOptional({ description: 'IANA time zone' }) @IsOptional() @IsTimeZone()
@@ -91,7 +92,7 @@ export class UserDto extends PublicUserDto {
 }
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'CI integration' }) @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty({ example: 'CI integration' }) @IsString() @MinLength(1) @MaxLength(100) @IsSingleLine()
   name: string;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import { AppConfig } from '../../../config/app-config.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import { runSerializable } from '../../../shared/database/run-serializable.js';
@@ -35,10 +36,15 @@ export class MeetingTypesService {
     private readonly teams: TeamsService,
     private readonly versions: AvailabilityVersions,
     private readonly schedules: SchedulesService,
+    private readonly config: AppConfig,
   ) {}
 
+  private get locationPolicy() {
+    return { allowHttp: this.config.allowHttpLocations };
+  }
+
   async create(ownerId: string, changes: MeetingTypeChanges): Promise<MeetingTypeView> {
-    const { value, problems } = resolveMeetingType(null, changes);
+    const { value, problems } = resolveMeetingType(null, changes, this.locationPolicy);
     await this.checkReferences(ownerId, value, problems);
     const id = await this.persist(ownerId, null, value);
     await this.versions.bump(this.hostIdsOf(ownerId, value));
@@ -48,7 +54,7 @@ export class MeetingTypesService {
   /** PUT: the fields sent replace the stored ones; the result must be a valid meeting type. */
   async update(ownerId: string, id: string, changes: MeetingTypeChanges): Promise<MeetingTypeView> {
     const before = await this.get(ownerId, id);
-    const { value, problems } = resolveMeetingType(toFields(before.snapshot), changes);
+    const { value, problems } = resolveMeetingType(toFields(before.snapshot), changes, this.locationPolicy);
     await this.checkReferences(ownerId, value, problems);
     await this.persist(ownerId, id, value);
     await this.versions.bump([...before.snapshot.hosts.map((h) => h.userId), ...this.hostIdsOf(ownerId, value)]);

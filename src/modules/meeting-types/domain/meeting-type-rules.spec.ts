@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDERS, type MeetingTypeFields, normalizeQuestions, resolveMeetingType, slugify } from './meeting-type-rules.js';
+import { DEFAULT_REMINDERS, locationProblems, type MeetingTypeFields, normalizeQuestions, resolveMeetingType, slugify } from './meeting-type-rules.js';
 
 describe('slugify', () => {
   it.each([
@@ -108,3 +108,30 @@ describe('resolveMeetingType', () => {
   });
 });
 
+
+describe('locationProblems and text rules', () => {
+  const strict = { allowHttp: false };
+  it.each([
+    [{ type: 'video', value: 'https://meet.example.com/ada' }, strict, 0],
+    [{ type: 'video', value: 'http://meet.example.com/ada' }, strict, 1],
+    [{ type: 'video', value: 'http://meet.example.com/ada' }, { allowHttp: true }, 0],
+    [{ type: 'video', value: 'javascript:alert(1)' }, { allowHttp: true }, 1],
+    [{ type: 'video', value: 'ftp://files.example.com' }, { allowHttp: true }, 1],
+    [{ type: 'video' }, strict, 0],
+    [{ type: 'phone', value: '+44 20 7946 0000' }, strict, 0],
+    [{ type: 'custom', value: 'Ring twice\nthen wait' }, strict, 1],
+  ])('%j (%j): %i problem(s)', (location, policy, count) => {
+    expect(locationProblems(location, policy)).toHaveLength(count);
+  });
+
+  it('names and question labels are one line; descriptions may have line breaks', () => {
+    const { problems } = resolveMeetingType(null, {
+      name: 'Intro\r\ncall', durationMinutes: 30, description: 'Line 1\nLine 2\tTab',
+      questions: [{ label: 'Topic\n', type: 'text' }],
+    });
+    expect(problems).toEqual([
+      'name must be a single line without control characters',
+      'questions.0.label: label must be a single line without control characters',
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 // Pure rules for a meeting type's fields: defaults, slugs, question ids and the checks that span several fields.
+import { multiLineProblem, singleLineProblem } from '../../../shared/validation/text.js';
 import type { BookingQuestion, MeetingKind, MeetingTypeSnapshot, QuestionType, ReminderRecipient, ReminderSetting } from './meeting-type.js';
 
 export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
@@ -61,6 +62,10 @@ export function normalizeQuestions(questions: QuestionInput[], problems: string[
       problems.push(`questions.${i}.options: only single_choice and multi_choice questions take options`);
     }
     if (new Set(options).size !== options.length) problems.push(`questions.${i}.options: options must be unique`);
+    const labelProblem = singleLineProblem(q.label);
+    if (labelProblem) problems.push(`questions.${i}.label: label ${labelProblem}`);
+    const badOption = options.find((o) => singleLineProblem(o));
+    if (badOption !== undefined) problems.push(`questions.${i}.options: each option ${singleLineProblem(badOption)}`);
     let id = q.id;
     if (id === undefined) {
       const base = slugPart(q.label, 56) || 'question';
@@ -80,6 +85,7 @@ export function normalizeQuestions(questions: QuestionInput[], problems: string[
 export function resolveMeetingType(
   current: MeetingTypeFields | null,
   changes: MeetingTypeChanges,
+  policy: LocationPolicy = { allowHttp: false },
 ): { value: MeetingTypeFields; problems: string[] } {
   const problems: string[] = [];
   const pick = <K extends keyof MeetingTypeFields>(key: K, fallback: MeetingTypeFields[K]): MeetingTypeFields[K] => {
@@ -90,6 +96,13 @@ export function resolveMeetingType(
 
   const name = (pick('name', '') ?? '').trim();
   if (!name) problems.push('name is required');
+  const nameProblem = singleLineProblem(name);
+  if (nameProblem) problems.push(`name ${nameProblem}`);
+  if (typeof changes.description === 'string') {
+    const descriptionProblem = multiLineProblem(changes.description);
+    if (descriptionProblem) problems.push(`description ${descriptionProblem}`);
+  }
+  if (changes.location) problems.push(...locationProblems(changes.location, policy));
   const durationMinutes = pick('durationMinutes', 0);
   if (durationMinutes === null || !durationMinutes) problems.push('duration_minutes is required (5-720)');
 
@@ -180,6 +193,37 @@ export function normalizeReminders(reminders: ReminderSetting[], problems: strin
     }
     return { offset_minutes: r.offset_minutes, channel: r.channel, recipients: REMINDER_RECIPIENTS.filter((x) => recipients.includes(x)) };
   });
+}
+
+/** Whether plain http:// meeting links are allowed (ALLOW_HTTP_LOCATIONS, for intranets); https:// always is. */
+export interface LocationPolicy {
+  allowHttp: boolean;
+}
+
+/** Location kinds whose value is a link the invitee opens. */
+export const LINK_LOCATION_TYPES: readonly string[] = ['video'];
+
+/**
+ * A location's value is one line; a video location's value is a link the invitee clicks in emails and pages, so it
+ * must be an absolute https:// URL (http:// only where configured): never javascript:, data: or a relative path.
+ */
+export function locationProblems(location: Record<string, unknown>, policy: LocationPolicy): string[] {
+  const value = location.value;
+  if (typeof value !== 'string' || value === '') return [];
+  const lineProblem = singleLineProblem(value);
+  if (lineProblem) return [`location.value ${lineProblem}`];
+  if (!LINK_LOCATION_TYPES.includes(String(location.type))) return [];
+  const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || !schemes.includes(url.protocol) || !url.hostname) {
+    return [`location.value must be a meeting link starting with ${policy.allowHttp ? 'https:// (or http://)' : 'https://'}`];
+  }
+  return [];
 }
 
 function appliesTo(key: 'seats' | 'teamId' | 'hostIds', kind: MeetingKind): boolean {

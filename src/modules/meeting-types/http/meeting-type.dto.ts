@@ -7,6 +7,7 @@ import {
 import type { MeetingTypeView } from '../application/meeting-types.service.js';
 import type { MeetingKind, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
 import { type MeetingTypeChanges, REMINDER_RECIPIENTS, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
+import { IsMultiLine, IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
 const QUESTION_TYPES: QuestionType[] = ['text', 'long_text', 'single_choice', 'multi_choice', 'phone'];
@@ -24,7 +25,7 @@ export class LocationDto {
   type: (typeof LOCATION_TYPES)[number];
 
   @ApiPropertyOptional({ description: 'a meeting link, phone number, address or free text', example: 'https://meet.example.com/ada' })
-  @IsOptional() @IsString() @MaxLength(1000)
+  @IsOptional() @IsString() @MaxLength(1000) @IsSingleLine()
   value?: string;
 }
 
@@ -34,7 +35,7 @@ export class QuestionDto {
   @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'questions id must be 1-64 lowercase letters, digits, "_" or "-"' })
   id?: string;
 
-  @ApiProperty({ example: 'Company' }) @IsString() @MinLength(1, { message: 'question label must not be empty' }) @MaxLength(500)
+  @ApiProperty({ example: 'Company' }) @IsString() @MinLength(1, { message: 'question label must not be empty' }) @MaxLength(500) @IsSingleLine()
   label: string;
 
   @ApiProperty({ enum: QUESTION_TYPES })
@@ -45,7 +46,7 @@ export class QuestionDto {
   required?: boolean;
 
   @ApiPropertyOptional({ type: [String], description: 'choices (single_choice and multi_choice only)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true }) @IsSingleLine({ each: true })
   options?: string[];
 }
 
@@ -71,7 +72,7 @@ export class ReminderDto {
 }
 
 export class CreateMeetingTypeDto {
-  @ApiProperty({ example: 'Intro call' }) @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255)
+  @ApiProperty({ example: 'Intro call' }) @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255) @IsSingleLine()
   name: string;
 
   @ApiPropertyOptional({ example: 'intro-call', description: 'lowercase URL key, unique per owner; default: from the name' })
@@ -79,7 +80,7 @@ export class CreateMeetingTypeDto {
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single "-" between them (e.g. "intro-call")' })
   slug?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(5000)
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(5000) @IsMultiLine()
   description?: string | null;
 
   @ApiPropertyOptional({ type: LocationDto, nullable: true })

@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import type { TeamMemberView, TeamView } from '../application/teams.service.js';
 import type { TeamInvitationEntity } from '../infrastructure/team-invitation.entity.js';
+import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'Sales' })
-  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255)
+  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255) @IsSingleLine()
   name: string;
 }
 

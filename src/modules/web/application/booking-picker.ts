@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { SlotsService } from '../../availability/application/slots.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import {
@@ -40,7 +40,8 @@ export class BookingPicker {
   ) {}
 
   normalize(query: PickerQuery, fallbackZone: string) {
-    const tz = query.tz && isIanaTimeZone(query.tz) ? query.tz : fallbackZone;
+    const given = canonicalTimeZone(query.tz);
+    const tz = given ?? fallbackZone;
     const h12 = query.h12 === '1';
     const today = localDate(this.clock.now(), tz);
     const thisMonth = today.slice(0, 7);
@@ -48,7 +49,7 @@ export class BookingPicker {
     const date = query.date && isRealDate(query.date) ? query.date : undefined;
     if (date && !query.month) month = date.slice(0, 7);
     if (month < thisMonth) month = thisMonth;
-    return { tz, h12, today, thisMonth, month, date, zoneGiven: Boolean(query.tz && isIanaTimeZone(query.tz)) };
+    return { tz, h12, today, thisMonth, month, date, zoneGiven: given !== null };
   }
 
   async build(options: PickerOptions) {

@@ -1,4 +1,4 @@
-import { addMonths, formatClock, formatDateTime, isRealDate, lastDayOfMonth, localDate, monthGrid, offsetLabel } from './web-time.js';
+import { addMonths, formatClock, formatDateTime, isRealDate, lastDayOfMonth, localDate, monthGrid, offsetLabel, parseStart } from './web-time.js';
 
 describe('web-time', () => {
   it('gives the local date and clock of an instant in a zone', () => {
@@ -36,5 +36,18 @@ describe('web-time', () => {
     expect(isRealDate('2027-02-29')).toBe(false);
     expect(isRealDate('2028-02-29')).toBe(true);
     expect(isRealDate('2027-3-1')).toBe(false);
+  });
+});
+
+describe('parseStart', () => {
+  it.each([
+    ['2027-03-02T10:00:00Z', '2027-03-02T10:00:00.000Z'],
+    ['9999-12-31T10:00:00Z', '9999-12-31T10:00:00.000Z'],
+    ['+275760-09-13T00:00:00Z', null],
+    ['1969-12-31T23:59:59Z', null],
+    ['not a date', null],
+    ['', null],
+  ])('%s -> %s', (text, expected) => {
+    expect(parseStart(text)?.toISOString() ?? null).toBe(expected);
   });
 });

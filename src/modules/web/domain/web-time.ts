@@ -1,6 +1,8 @@
 // Pure date helpers for the pages: wall-clock strings from instants in a zone (Intl, never the server's zone) and
 // calendar arithmetic on "YYYY-MM-DD" strings (UTC day numbers, no zone involved).
 
+import { canonicalTimeZone } from '../../../shared/validation/time-zone-name.js';
+
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date ("YYYY-MM-DD") of an instant in a zone. */
@@ -48,6 +50,15 @@ export function formatMonth(month: string): string {
 /** "Tuesday, 9 March 2027, 09:30 – 10:00 (Asia/Tokyo)". */
 export function formatRange(start: Date, end: Date, zone: string, h12: boolean): string {
   return `${formatLongDate(start, zone)}, ${formatClock(start, zone, h12)} – ${formatClock(end, zone, h12)}`;
+}
+
+/**
+ * A slot start sent back by the browser, or null. Instants outside years 1970-9999 are refused here: at the edge of
+ * the Date range (+275760) adding the duration overflows to an invalid Date, and nothing there is bookable anyway.
+ */
+export function parseStart(text: string): Date | null {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || ms < 0 || ms >= Date.UTC(10_000, 0, 1) ? null : new Date(ms);
 }
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -105,6 +116,10 @@ export function offsetLabel(instant: Date | number, zone: string): string {
 let zones: string[] | null = null;
 /** Every IANA zone the runtime knows, for the zone pickers. */
 export function allTimeZones(): string[] {
-  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  // In the spelling zones are stored in ("Asia/Kolkata", not ICU's "Asia/Calcutta"), so a host's zone is found.
+  if (!zones) {
+    const names = Intl.supportedValuesOf('timeZone').map((z) => canonicalTimeZone(z) ?? z).filter((z) => z !== 'UTC');
+    zones = ['UTC', ...[...new Set(names)].sort()];
+  }
   return zones;
 }

@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import type { DomainError } from '../../../shared/http/domain-error.js';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { passwordProblem } from '../../identity/domain/password-policy.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
@@ -42,12 +43,13 @@ export class AdminProfileController {
 
   @Post()
   async saveProfile(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
-    const v = { name: one(body.name), username: one(body.username).toLowerCase(), time_zone: one(body.time_zone) };
+    const v = { name: one(body.name), username: one(body.username).toLowerCase(), time_zone: canonicalTimeZone(one(body.time_zone)) ?? one(body.time_zone) };
     const errors: Errors = {};
     if (!v.name) errors.name = 'Please enter your name.';
     else if (v.name.length > 200) errors.name = 'Keep your name under 200 characters.';
+    else if (singleLineProblem(v.name)) errors.name = `Your name ${singleLineProblem(v.name)}.`;
     if (!USERNAME_PATTERN.test(v.username)) errors.username = USERNAME_RULE;
-    if (!isIanaTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
+    if (!canonicalTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
     if (!hasErrors(errors)) {
       try {
         await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone });

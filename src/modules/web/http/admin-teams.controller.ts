@@ -11,6 +11,7 @@ import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { EMAIL, type Errors, type Form, expectDomainError, hasErrors, one, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 
 const TEAM_NAME_MAX = 255; // as the API allows
 
@@ -64,6 +65,7 @@ export class AdminTeamsController {
     const errors: Errors = {};
     if (!name) errors.name = 'Enter a name for the team.';
     else if (name.length > TEAM_NAME_MAX) errors.name = `Keep the name to ${TEAM_NAME_MAX} characters or fewer.`;
+    else if (singleLineProblem(name)) errors.name = `The name ${singleLineProblem(name)}.`;
     if (!hasErrors(errors)) {
       try {
         await this.teams.create(caller.id, name);

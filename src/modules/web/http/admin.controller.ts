@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { SchedulesService, type OverrideInput, type RuleInput } from '../../availability/application/schedules.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
@@ -127,12 +128,13 @@ export class AdminController {
   @Public()
   @Post('signup')
   async signup(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
-    const v = { name: one(body.name), email: one(body.email), username: one(body.username).toLowerCase(), time_zone: one(body.time_zone), password: one(body.password) };
+    const v = { name: one(body.name), email: one(body.email), username: one(body.username).toLowerCase(), time_zone: canonicalTimeZone(one(body.time_zone)) ?? one(body.time_zone), password: one(body.password) };
     const errors: Errors = {};
     if (!v.name) errors.name = 'Please enter your name.';
+    else if (singleLineProblem(v.name)) errors.name = `Your name ${singleLineProblem(v.name)}.`;
     if (!EMAIL.test(v.email)) errors.email = 'Please enter a valid email address.';
     if (!USERNAME_PATTERN.test(v.username)) errors.username = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
-    if (!isIanaTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
+    if (!canonicalTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
     const weak = passwordProblem(v.password, { email: v.email, username: v.username });
     if (weak) errors.password = sentence(weak.replace(/^password/, 'the password'));
     let userId: string | null = null;
@@ -376,8 +378,8 @@ export class AdminController {
   @Post('availability')
   async saveAvailability(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const errors: Errors = {};
-    const tz = one(body.time_zone);
-    if (!isIanaTimeZone(tz)) errors.time_zone = 'Please choose a time zone.';
+    const tz = canonicalTimeZone(one(body.time_zone)) ?? one(body.time_zone);
+    if (!canonicalTimeZone(tz)) errors.time_zone = 'Please choose a time zone.';
     const rules: RuleInput[] = [];
     const ruleField: string[] = [];
     for (const d of DAY_ORDER) {
@@ -444,8 +446,10 @@ export class AdminController {
   @Post('api-keys')
   async createKey(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const name = one(body.name);
-    if (!name || name.length > 100) {
-      res.status(400).type('html').send(await this.keysPage(caller, req, res, null, { name: 'Give the key a name (up to 100 characters).' }));
+    const problem = !name || name.length > 100 ? 'Give the key a name (up to 100 characters).'
+      : singleLineProblem(name) ? `The name ${singleLineProblem(name)}.` : null;
+    if (problem) {
+      res.status(400).type('html').send(await this.keysPage(caller, req, res, null, { name: problem }));
       return;
     }
     const { secret } = await this.keys().create(caller.id, name);

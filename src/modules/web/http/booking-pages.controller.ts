@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import type { BookingView } from '../../booking/application/booking-directory.js';
 import { BookingInvitations } from '../../booking/application/booking-invitations.js';
@@ -13,7 +14,7 @@ import { Public } from '../../identity/http/auth.decorators.js';
 import { googleCalendarLink, outlookCalendarLink } from '../../notify/application/ics.service.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
-import { formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { isTakenError } from './public-pages.controller.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
@@ -39,7 +40,7 @@ export class BookingPagesController {
   async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
     if (await this.redirectIfMoved(id, '', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    const tz = isIanaTimeZone(one(query.tz)) ? one(query.tz) : invitee.timeZone;
+    const tz = canonicalTimeZone(one(query.tz)) ?? invitee.timeZone;
     const h12 = one(query.h12) === '1';
     const host = view.hosts[0];
     const token = one(query.token);
@@ -86,10 +87,13 @@ export class BookingPagesController {
   async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
-    const reason = one(body.reason);
-    if (reason.length > 1000) {
+    // The reason is typed in a textarea but stored as one line (it goes into emails and calendar events).
+    const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
+    const problem = reason.length > 1000 ? 'Please keep the reason under 1000 characters.'
+      : singleLineProblem(reason) ? `The reason ${singleLineProblem(reason)}.` : null;
+    if (problem) {
       const { view, invitee } = await this.load(id, token);
-      res.status(400).type('html').send(this.cancelPage(view, invitee, token, one(body.h12) === '1', 'Please keep the reason under 1000 characters.'));
+      res.status(400).type('html').send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem));
       return;
     }
     try {
@@ -114,10 +118,10 @@ export class BookingPagesController {
   async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
-    const start = new Date(one(body.start));
+    const start = parseStart(one(body.start));
     const tz = one(body.tz);
     const h12 = one(body.h12) === '1';
-    if (Number.isNaN(start.getTime())) {
+    if (!start) {
       res.redirect(303, `/booking/${id}/reschedule?token=${encodeURIComponent(token)}`);
       return;
     }

@@ -128,7 +128,8 @@ export function routeTypeProblems(
       continue;
     }
     const field = /^([a-z_]+)/.exec(m)?.[1] ?? 'form';
-    const key = TYPE_FIELDS.includes(field) ? (field === 'location' ? 'location_type' : field) : 'form';
+    const location = m.startsWith('location.value') ? 'location_value' : 'location_type';
+    const key = TYPE_FIELDS.includes(field) ? (field === 'location' ? location : field) : 'form';
     // Several messages for one field are all shown.
     errors[key] = errors[key] ? `${errors[key]} ${sentence(m)}` : sentence(m);
   }

@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { SerializationRetriesExhaustedError } from '../../../shared/database/run-serializable.js';
 import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
-import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
 import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/application/slot-holds.service.js';
@@ -16,7 +17,7 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
-import { formatClock, formatRange, localDate, offsetLabel } from '../domain/web-time.js';
+import { formatClock, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -68,8 +69,7 @@ export class PublicPagesController {
   @Get(':username/:slug/book')
   async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: Response) {
     const { host, type } = await this.resolve(username, slug);
-    const start = Date.parse(one(query.start));
-    if (Number.isNaN(start)) {
+    if (!parseStart(one(query.start))) {
       res.redirect(303, `/${host.username}/${type.slug}`);
       return;
     }
@@ -84,11 +84,11 @@ export class PublicPagesController {
   @Post(':username/:slug/hold')
   async hold(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Ip() ip: string, @Res() res: Response) {
     const { host, type } = await this.resolve(username, slug);
-    const start = new Date(one(body.start));
-    const tz = isIanaTimeZone(one(body.tz)) ? one(body.tz) : host.timeZone;
+    const start = parseStart(one(body.start));
+    const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     const h12 = one(body.h12) === '1';
     const path = `/${host.username}/${type.slug}`;
-    if (Number.isNaN(start.getTime())) {
+    if (!start) {
       res.redirect(303, path);
       return;
     }
@@ -113,9 +113,9 @@ export class PublicPagesController {
   @Post(':username/:slug/book')
   async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: Response) {
     const { host, type } = await this.resolve(username, slug);
-    const start = new Date(one(body.start));
-    const tz = isIanaTimeZone(one(body.tz)) ? one(body.tz) : host.timeZone;
-    if (Number.isNaN(start.getTime())) {
+    const start = parseStart(one(body.start));
+    const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
+    if (!start) {
       res.redirect(303, `/${host.username}/${type.slug}`);
       return;
     }
@@ -124,6 +124,7 @@ export class PublicPagesController {
     const email = one(body.email);
     if (!name) errors.name = 'Please enter your name.';
     else if (name.length > 200) errors.name = 'Please keep your name under 200 characters.';
+    else if (singleLineProblem(name)) errors.name = `Your name ${singleLineProblem(name)}.`;
     if (!email) errors.email = 'Please enter your email address.';
     else if (!EMAIL.test(email) || email.length > 255) errors.email = 'Please enter a valid email address, like name@example.com.';
     const answers: Record<string, unknown> = {};
@@ -199,7 +200,7 @@ export class PublicPagesController {
     host: UserEntity, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null, hold: HoldView | null = null,
   ): string {
     const start = new Date(one(values.start));
-    const tz = isIanaTimeZone(one(values.tz)) ? one(values.tz) : host.timeZone;
+    const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
     const h12 = one(values.h12) === '1';
     const end = new Date(start.getTime() + type.durationMinutes * 60_000);
     const path = `/${host.username}/${type.slug}`;
