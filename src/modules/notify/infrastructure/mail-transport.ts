@@ -61,7 +61,8 @@ export class MailTransport implements OnApplicationShutdown {
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${mail.id}.eml`);
       await writeFile(file, (info as unknown as { message: Buffer }).message);
-      this.logger.log(`SMTP_URL is unset: mail "${mail.subject}" to ${mail.to} written to ${file}`);
+      // No recipient in the log: invitee emails stay out of info-level logs (the file itself holds the message).
+      this.logger.log(`SMTP_URL is unset: mail ${mail.id} written to ${file}`);
     }
   }
 
