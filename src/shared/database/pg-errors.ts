@@ -40,6 +40,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = typeof e.code === 'string' ? e.code : undefined;
     if (code && (CONNECTION_ERRNOS.has(code) || code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08'))) return true;
     if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+    // TypeORM releases a query runner whose connection failed; the next statement on it reports that instead.
+    if ((e as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
     e = (e.driverError ?? e.cause ?? null) as typeof e;
   }
   return false;
