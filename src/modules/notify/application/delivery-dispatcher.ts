@@ -78,6 +78,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
         return c;
       };
       this.queue = new Queue(DELIVERY_QUEUE, { connection: connect(), prefix: this.config.redisPrefix });
+      this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
       this.worker = new Worker(DELIVERY_QUEUE, (job: Job<{ id: string }>) => this.worker_.process(job.data.id), {
         connection: connect(), prefix: this.config.redisPrefix, concurrency: 5,
       });
