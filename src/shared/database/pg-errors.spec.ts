@@ -1,4 +1,4 @@
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './pg-errors.js';
 import { toErrorBody } from '../http/http-exception.filter.js';
 
@@ -14,6 +14,7 @@ describe('isDatabaseUnavailable: a restart or failover, not a bug', () => {
     ['lost connection (message only)', new Error('Connection terminated unexpectedly')],
     ['wrapped by TypeORM', new QueryFailedError('SELECT 1', [], pgError('57P01'))],
     ['runner released after its connection failed', new QueryRunnerAlreadyReleasedError()],
+    ['statement on a manager whose runner was released', new QueryRunnerProviderAlreadyReleasedError()],
   ])('%s → 503 with the JSON error body', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(toErrorBody(error)).toMatchObject({ status_code: 503, error: 'Service Unavailable', message: expect.stringMatching(/database/) });

@@ -29,6 +29,9 @@ const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 /** node-postgres reports a dropped or timed-out connection by message only. */
 const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection is closed/i;
 
+/** TypeORM's errors for a query runner it released when its connection failed (in flight during a restart). */
+const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 /**
  * The database is (for now) unreachable: refused or lost connection, 57P01 admin shutdown, 57P02 crash shutdown,
  * 57P03 cannot connect now (starting up or shutting down), class 08 connection exceptions. A restart or failover
@@ -41,7 +44,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (code && (CONNECTION_ERRNOS.has(code) || code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08'))) return true;
     if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
     // TypeORM releases a query runner whose connection failed; the next statement on it reports that instead.
-    if ((e as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
+    if (RELEASED_RUNNER_ERRORS.has(String((e as { name?: unknown }).name))) return true;
     e = (e.driverError ?? e.cause ?? null) as typeof e;
   }
   return false;
