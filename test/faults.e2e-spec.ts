@@ -207,6 +207,37 @@ describe('faults: Redis stopped, killed and restarted under traffic (a redis-ser
     expectConfirmationsOnce(smtp, host, bookings);
   });
 
+  it('Redis hung (SIGSTOP): every command times out in REDIS_COMMAND_TIMEOUT_MS, the service answers without it', async () => {
+    const { host, typeId } = await hostWithType(t);
+    const c = client(t, typeId);
+    const DAY = '2027-03-08';
+    expect((await c.slots(DAY)).status).toBe(200);
+    expect(await c.cached(DAY)).toBe(true);
+
+    redis.pause();
+    let outcomes: Outcome[];
+    let hung: Outcome;
+    try {
+      hung = await c.ready();
+      outcomes = await traffic(halfHours(DAY, 4).flatMap((start, i) => [() => c.book(start, `h${i}`), () => c.slots(DAY)]));
+    } finally {
+      redis.resume();
+    }
+    const bookings = outcomes.filter((o) => o.key);
+    observed.push(`redis hung: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}, readiness ${hung.status} ${hung.body.status}`);
+    expect(hung.status).toBe(200);
+    expect(hung.body).toMatchObject({ status: 'degraded', details: { redis: { status: 'degraded' } } });
+    for (const o of outcomes) expect([200, 201]).toContain(o.status);
+    expect(bookings.every((o) => o.status === 201)).toBe(true);
+
+    await until('readiness reports Redis up', async () => ((await c.ready()).body.details as { redis: { status: string } }).redis.status === 'up');
+    const booked = new Set(bookings.map((o) => new Date(o.start!).getTime()));
+    expect(startsOf(await c.slots(DAY)).filter((s) => booked.has(s))).toEqual([]);
+    await expectNoBookingLostOrDuplicated(t, typeId, bookings);
+    await settleDeliveries(t, RECOVERY_CAP_MS);
+    expectConfirmationsOnce(smtp, host, bookings);
+  });
+
   it('Redis killed mid-traffic and restarted: no 500, no booking lost or duplicated, notifications sent once', async () => {
     const { host, typeId } = await hostWithType(t);
     const c = client(t, typeId);
