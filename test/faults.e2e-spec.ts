@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { CalendarEventWriter } from '../src/modules/calendar/application/calendar-event-writer.service.js';
+import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
 import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
 import { SlotCacheCounter } from '../src/shared/metrics/slot-cache-counter.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { settleDeliveries } from './support/deliveries.js';
+import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { TestSmtpServer } from './support/mail.js';
 import { postgresBinaries } from './support/pg-standby.js';
 import { type PgInstance, startPgInstance } from './support/pg-instance.js';
@@ -283,6 +286,83 @@ describe('faults: Redis stopped, killed and restarted under traffic (a redis-ser
     observed.push(`smtp refusing: bookings ${JSON.stringify(tally(outcomes))}; confirmations pending (attempts >= 1), sent once after recovery`);
     expectConfirmationsOnce(smtp, host, outcomes);
   });
+});
+
+describe('faults: a calendar provider that answers 500 (a local fake Google)', () => {
+  let google: FakeGoogleCalendar;
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    google = await new FakeGoogleCalendar().start();
+    google.now = () => t.clock!.now().getTime();
+    smtp = await new TestSmtpServer().start();
+    t = await startTestApp({
+      now: NOW,
+      env: { ...google.env, LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent', SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '50', NOTIFY_SWEEP_INTERVAL_MS: '100', ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}` },
+    });
+  });
+  afterAll(async () => {
+    await google?.stop(); // answers nothing more; hung requests are cut
+    await t?.close();
+    await smtp?.close();
+  });
+
+  async function connect(host: TestHost) {
+    google.account = `${host.username}@gmail.test`;
+    const start = await t.http().get('/api/integrations/google/oauth').set(host.auth).expect(302);
+    const back = await fetch(new URL(start.headers.location), { redirect: 'manual' });
+    const callback = new URL(back.headers.get('location')!);
+    await t.http().get(`${callback.pathname}${callback.search}`).set('Accept', 'application/json').expect(200);
+  }
+
+  it('provider answering 500: bookings 201, slots 200, confirmations sent; the write is retried with backoff, visible, and lands once', async () => {
+    const { host, typeId } = await hostWithType(t);
+    await connect(host);
+    const c = client(t, typeId);
+    const DAY = '2027-03-09';
+    const insert = (r: { method: string; path: string }) => r.method === 'POST' && /\/calendars\/[^/]+\/events$/.test(r.path);
+    const links = async (bookingId: string) =>
+      (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body as Array<{ status: string; last_error: string | null }>;
+
+    // The provider answers 500 to every event write.
+    let mode: 'error' | 'ok' = 'error';
+    google.interceptors.push((req, res) => {
+      if (!insert(req) || mode === 'ok') return false;
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 500, message: 'backend error' } }));
+      return true;
+    });
+    const failing = await c.book(halfHours(DAY, 1)[0], 'g0');
+    expect(failing.status).toBe(201);
+    // A hanging provider is not exercised here: it holds the outbox relay for its 20 s timeout (docs/faults.md).
+    const started = Date.now();
+    const second = await c.book(halfHours(DAY, 2)[1], 'g1');
+    const slotsMeanwhile = await c.slots(DAY);
+    expect(second.status).toBe(201);
+    expect(slotsMeanwhile.status).toBe(200);
+    expect(startsOf(slotsMeanwhile)).not.toContain(new Date(second.start!).getTime());
+    const bookings = [failing, second];
+
+    await settleDeliveries(t, RECOVERY_CAP_MS);
+    expectConfirmationsOnce(smtp, host, bookings);
+    const waited = Date.now() - started;
+    const visible = await until('both writes recorded as failed with their reason', async () => {
+      const all = [...(await links(failing.body.id as string)), ...(await links(second.body.id as string))];
+      return all.length === 2 && all.every((l) => l.status === 'failed' && l.last_error) ? all : null;
+    });
+    observed.push(`calendar provider 500: bookings ${JSON.stringify(tally(bookings))}, slots meanwhile ${slotsMeanwhile.status}; confirmations sent ${waited} ms after the second booking; links ${visible.value.map((l) => `${l.status}: ${l.last_error}`).join(' | ')}`);
+
+    // The provider recovers; after the backoff the writes land, once each.
+    mode = 'ok';
+    t.clock!.advance(60 * 60_000);
+    await t.app.get(CalendarEventWriter).retryDue();
+    for (const b of bookings) {
+      expect(await links(b.body.id as string)).toEqual([expect.objectContaining({ status: 'synced' })]);
+      expect(google.liveEvents('primary-cal').filter((e) => e.id === googleEventIdFor(b.body.id as string))).toHaveLength(1);
+    }
+    await settleDeliveries(t, RECOVERY_CAP_MS);
+    expectConfirmationsOnce(smtp, host, bookings);
+  }, 180_000);
 });
 
 const binaries = postgresBinaries();
