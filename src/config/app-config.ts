@@ -23,6 +23,7 @@ export class AppConfig {
   get dataDir() { return this.env.DATA_DIR; }
   get redisUrl() { return this.env.REDIS_URL; }
   get redisPrefix() { return this.env.REDIS_PREFIX; }
+  get redisCommandTimeoutMs() { return this.env.REDIS_COMMAND_TIMEOUT_MS; }
   get jwtExpiresInSeconds() { return this.env.JWT_EXPIRES_IN_SECONDS; }
   /**
    * Base of every link Kairos sends. Unset, it is the address the app actually listens on (the port bound, which

@@ -32,6 +32,13 @@ export class EnvironmentVariables {
   @IsString() @Matches(/^[a-zA-Z0-9:_-]+$/, { message: 'may hold letters, digits, ":", "_" and "-" only' })
   REDIS_PREFIX = 'kairos';
 
+  /**
+   * How long a cache or rate-limit command may take before it is treated as failed (ms). Redis is a cache: a slow
+   * or absent Redis must cost tens of milliseconds, then the service goes on without it.
+   */
+  @Transform(toInt) @IsInt() @Min(5) @Max(10_000)
+  REDIS_COMMAND_TIMEOUT_MS = 50;
+
   /** Signs access tokens and derives booking management links; replicas must share it. Kept in DATA_DIR if unset. */
   @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
   APP_SECRET?: string;

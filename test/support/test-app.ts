@@ -54,6 +54,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATA_DIR: dataDir ?? './data',
     REDIS_URL: options.redis === false ? undefined : TEST_REDIS_URL,
     REDIS_PREFIX: redisPrefix,
+    // The production default (50 ms) is for a dedicated Redis; on a CPU-starved CI machine an event-loop stall alone
+    // could exceed it and turn a cache hit into a miss. test/faults.e2e-spec.ts sets its own.
+    REDIS_COMMAND_TIMEOUT_MS: '500',
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
     RATE_LIMIT_ENABLED: 'false', // suites that fire bursts from one IP; test/ops-*.e2e-spec.ts turns it on
     PUBLIC_URL: 'http://kairos.test',

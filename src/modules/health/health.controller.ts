@@ -23,20 +23,30 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database and (when configured) Redis answer' })
+  @ApiOperation({
+    summary: 'Readiness: 503 only when PostgreSQL does not answer. Redis (when configured) is reported as "degraded" '
+      + '(200) when it does not: slots are then computed uncached, rate limits counted per process, deliveries wait in PostgreSQL.',
+  })
   ready() {
     const checks: Array<() => unknown> = [() => this.db.pingCheck('database', { timeout: 2000 })];
     if (this.redis) checks.push(() => this.redisCheck());
     return this.health.check(checks as Parameters<HealthCheckService['check']>[0]);
   }
 
+  /**
+   * Redis is a cache and a queue, not the source of truth: without it the instance still answers correctly, so it is
+   * reported as degraded and the instance stays in the load balancer (a Redis outage must not empty the fleet).
+   */
   private async redisCheck() {
     const indicator = this.indicators.check('redis');
     try {
       await this.redis!.ping();
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      return indicator.degraded({
+        message: (error as Error).message,
+        impact: 'slots computed without cache; rate limits per instance; deliveries wait in PostgreSQL until Redis returns',
+      });
     }
   }
 }

@@ -1,26 +1,75 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { CacheStore } from './cache-store.js';
 
 /**
  * A version number per host that every change to that host's availability bumps (booking, cancellation, rule
  * change, calendar sync). Cached slots are keyed by the versions they were computed from, so a bump makes every
  * stale entry unreachable at once, on every replica.
+ *
+ * Redis can miss a bump (down, or slower than its command timeout) while the change itself is committed in
+ * PostgreSQL. Then the bump is recorded as a step of one epoch row in PostgreSQL instead, and the epoch is part of
+ * every version list read from a store that can fail: entries cached before the missed bump never match again, on
+ * any replica, once Redis is back (docs/adr/0007-redis-degradation.md). Neither method ever throws: a version list
+ * that cannot be read is a fresh random token, which matches no entry, so the caller computes uncached.
  */
 @Injectable()
 export class AvailabilityVersions {
-  constructor(private readonly cache: CacheStore) {}
+  private readonly logger = new Logger('AvailabilityVersions');
+  /** A missed bump whose epoch step could not be written either (PostgreSQL also down): no entry is usable. */
+  private epochStepOwed = false;
+
+  constructor(private readonly cache: CacheStore, private readonly dataSource: DataSource) {}
 
   private key(hostId: string) {
     return `avail-ver:${hostId}`;
   }
 
+  /** Never throws: it runs after COMMIT, when the change is already decided. */
   async bump(hostIds: Iterable<string>): Promise<void> {
-    await Promise.all([...new Set(hostIds)].map((id) => this.cache.increment(this.key(id))));
+    const ids = [...new Set(hostIds)];
+    if (ids.length === 0) return;
+    const results = await Promise.allSettled(ids.map((id) => this.cache.increment(this.key(id))));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return;
+    this.logger.warn(`version bump not written to the cache (${(failed.reason as Error).message}); stepping the epoch in PostgreSQL`);
+    this.epochStepOwed = true;
+    await this.stepEpoch();
   }
 
-  /** Current versions in one round trip, in the order given ("0" for a host never bumped). */
+  /**
+   * Current versions in one round trip, in the order given ("0" for a host never bumped), followed by the
+   * PostgreSQL epoch when the store can fail. A token that matches nothing when they cannot be read.
+   */
   async current(hostIds: string[]): Promise<string[]> {
-    const values = await this.cache.getMany(hostIds.map((id) => this.key(id)));
-    return values.map((v) => v ?? '0');
+    try {
+      if (!this.cache.canFail) return (await this.cache.getMany(hostIds.map((id) => this.key(id)))).map((v) => v ?? '0');
+      if (this.epochStepOwed && !(await this.stepEpoch())) return this.unusable();
+      const [values, epoch] = await Promise.all([this.cache.getMany(hostIds.map((id) => this.key(id))), this.readEpoch()]);
+      return [...values.map((v) => v ?? '0'), `e${epoch}`];
+    } catch {
+      return this.unusable();
+    }
+  }
+
+  private unusable(): string[] {
+    return [`unavailable-${randomUUID()}`];
+  }
+
+  private async readEpoch(): Promise<string> {
+    const [row] = await this.dataSource.query(`SELECT epoch::text AS epoch FROM availability_cache_epoch WHERE id = 1`);
+    return (row as { epoch: string } | undefined)?.epoch ?? '0';
+  }
+
+  private async stepEpoch(): Promise<boolean> {
+    try {
+      await this.dataSource.query(`UPDATE availability_cache_epoch SET epoch = epoch + 1 WHERE id = 1`);
+      this.epochStepOwed = false;
+      return true;
+    } catch (error) {
+      this.logger.error(`could not step the cache epoch either (${(error as Error).message}); this instance serves slots uncached until it can`);
+      return false;
+    }
   }
 }

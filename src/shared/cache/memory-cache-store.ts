@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { CacheStore } from './cache-store.js';
 
 export class MemoryCacheStore extends CacheStore {
+  readonly canFail = false;
   private readonly values = new LRUCache<string, string>({ max: 50_000, ttlAutopurge: false });
   // Counters (cache versions) must not be evicted, or a stale entry could become visible again.
   private readonly counters = new Map<string, number>();

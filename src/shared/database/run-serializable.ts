@@ -39,16 +39,23 @@ export async function runSerializable<T>(
     // Taken before BEGIN: a serializable snapshot is fixed at the transaction's first statement, so a lock taken
     // inside it would wait and then still read from before the previous holder's commit.
     for (const key of keys) await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    let result: T;
     try {
-      return await attemptAll(runner, work, options);
-    } finally {
-      if (keys.length > 0) {
-        await runner.query('SELECT pg_advisory_unlock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [keys]);
-      }
+      result = await attemptAll(runner, work, options);
+    } catch (error) {
+      // A lost connection (database restart) took the session locks with it; unlocking would only hide the cause.
+      if (keys.length > 0 && !runner.isReleased) await unlock(runner, keys).catch(() => undefined);
+      throw error;
     }
+    if (keys.length > 0) await unlock(runner, keys);
+    return result;
   } finally {
     await runner.release();
   }
+}
+
+function unlock(runner: QueryRunner, keys: string[]) {
+  return runner.query('SELECT pg_advisory_unlock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [keys]);
 }
 
 async function attemptAll<T>(
@@ -65,7 +72,14 @@ async function attemptAll<T>(
       await runner.commitTransaction();
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      if (runner.isTransactionActive) {
+        // A ROLLBACK that fails means the connection is gone (the server rolls back by itself): report the cause.
+        try {
+          await runner.rollbackTransaction();
+        } catch {
+          throw error;
+        }
+      }
       const retryable = isRetryableTransactionError(error) || (options.retryOn?.(error) ?? false);
       if (!retryable) throw error;
       lastError = error;

@@ -2,7 +2,8 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { SerializationRetriesExhaustedError } from '../database/run-serializable.js';
-import { PG_EXCLUSION_VIOLATION, sqlState } from '../database/pg-errors.js';
+import { CacheUnavailableError } from '../cache/cache-store.js';
+import { PG_EXCLUSION_VIOLATION, isDatabaseUnavailable, sqlState } from '../database/pg-errors.js';
 import { DomainError, type DomainErrorCode } from './domain-error.js';
 
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
@@ -44,8 +45,17 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (sqlState(exception) === PG_EXCLUSION_VIOLATION) {
     return body(409, 'That time is no longer available. Please pick another time.');
   }
+  if (isDatabaseUnavailable(exception)) {
+    return body(503, `The database is unavailable for a moment; nothing was changed unless a retry with the same Idempotency-Key says so. Retry after ${RETRY_AFTER_SECONDS} s.`);
+  }
+  if (exception instanceof CacheUnavailableError) {
+    return body(503, `A backing service is unavailable for a moment. Retry after ${RETRY_AFTER_SECONDS} s.`);
+  }
   return body(500, 'Internal server error');
 }
+
+/** What a 503 asks the client to wait: a database restart or failover takes a few seconds. */
+export const RETRY_AFTER_SECONDS = 3;
 
 function body(status: number, message: string, extra?: Record<string, unknown>): ErrorBody {
   return { status_code: status, error: STATUS_CODES[status] ?? 'Error', message, ...(extra ?? {}) };
@@ -58,11 +68,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const response = host.switchToHttp().getResponse<Response>();
     const errorBody = toErrorBody(exception);
-    if (errorBody.status_code >= HttpStatus.INTERNAL_SERVER_ERROR) {
+    if (errorBody.status_code === HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.warn(`503: ${exception instanceof Error ? exception.message : String(exception)}`);
+    } else if (errorBody.status_code >= HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     if (response.headersSent) return;
     if (typeof errorBody.retry_after_seconds === 'number') response.setHeader('Retry-After', String(errorBody.retry_after_seconds));
+    if (errorBody.status_code === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
     response.status(errorBody.status_code).json(errorBody);
   }
 }

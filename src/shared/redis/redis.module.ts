@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config.js';
 
@@ -15,6 +15,35 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * The shared connection is for cache and rate-limit commands, which have a PostgreSQL or in-process fallback. So a
+ * command must fail fast instead of waiting for Redis: no offline queue (a command while disconnected fails at once),
+ * no per-command retries, and a command timeout of tens of ms (REDIS_COMMAND_TIMEOUT_MS). ioredis keeps reconnecting
+ * in the background (its default back-off, capped at 2 s), so the cache comes back by itself.
+ * BullMQ has its own connections (notify), which do queue while Redis is away.
+ */
+export function createCacheRedis(url: string, commandTimeoutMs: number): Redis {
+  const logger = new Logger('Redis');
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: Math.max(500, commandTimeoutMs * 10),
+    enableAutoPipelining: true,
+  });
+  // One line per outage, not one per reconnect attempt (ioredis would print "Unhandled error event" otherwise).
+  let down = false;
+  redis.on('error', (e: Error) => {
+    if (!down) logger.warn(`unavailable, continuing without it: ${e.message}`);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.log('available again');
+    down = false;
+  });
+  return redis;
+}
+
 @Global()
 @Module({
   providers: [
@@ -22,7 +51,7 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [AppConfig],
       useFactory: (config: AppConfig): OptionalRedis =>
-        config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true }) : null,
+        config.redisUrl ? createCacheRedis(config.redisUrl, config.redisCommandTimeoutMs) : null,
     },
     RedisCloser,
   ],

@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
+import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -27,14 +29,37 @@ end
 return {hits, ttl, 0, 0}
 `;
 
-/** `@nestjs/throttler` storage on the shared ioredis connection: limits hold across all replicas. */
+/**
+ * `@nestjs/throttler` storage on the shared ioredis connection: limits hold across all replicas.
+ * Fails open to a per-process memory limiter: with Redis down or slower than REDIS_COMMAND_TIMEOUT_MS, each replica
+ * counts on its own (so the effective limit is up to N times the configured one across N replicas) rather than
+ * answering 500 or letting everything through. Counting goes back to Redis as soon as it answers again.
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimit');
+  private readonly fallback = new MemoryThrottlerStorage();
+  private degraded = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    let record: ThrottlerStorageRecord;
+    try {
+      record = await this.incrementInRedis(key, ttl, limit, blockDuration, throttlerName);
+    } catch (error) {
+      if (!this.degraded) this.logger.warn(`Redis unavailable (${(error as Error).message}): counting in process memory until it answers`);
+      this.degraded = true;
+      return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+    if (this.degraded) this.logger.log('Redis answers again: counting in Redis');
+    this.degraded = false;
+    return record;
+  }
+
+  private async incrementInRedis(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:rl:${throttlerName}:${key}`;
     const [hits, ttlMs, blocked, blockMs] = (await this.redis.eval(
       INCREMENT, 2, `${base}:hits`, `${base}:block`, Math.max(1, Math.ceil(ttl)), limit, Math.max(1, Math.ceil(blockDuration)),

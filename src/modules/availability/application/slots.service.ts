@@ -87,7 +87,7 @@ export class SlotsService {
     // Warm path: one GET for the entry and one MGET for the versions of the hosts it was computed for; no DB.
     let entry: CachedSlots | null = null;
     if (ttl > 0) {
-      const raw = await this.cache.get(key);
+      const raw = await this.cache.tryGet(key); // Redis down or slow: a miss, computed from PostgreSQL
       const candidate = raw ? (JSON.parse(raw) as CachedSlots) : null;
       if (candidate && candidate.windowBucket === this.windowBucket(candidate.meetingType, now)) {
         const versions = await this.versions.current(candidate.meetingType.hosts.map((h) => h.userId));
@@ -114,7 +114,7 @@ export class SlotsService {
       const slots: SlotView[] = computeSlots(hosts, query).map((s) => ({ ...s, localStart: zonedIso(s.start, request.timeZone) }));
       entry = { meetingType: type, versions: versions.join('.'), windowBucket: this.windowBucket(type, now), slots };
       const sameHosts = type.hosts.map((h) => h.userId).join() === found.hosts.map((h) => h.userId).join();
-      if (ttl > 0 && upToDate && sameHosts) await this.cache.set(key, JSON.stringify(entry), ttl);
+      if (ttl > 0 && upToDate && sameHosts) await this.cache.trySet(key, JSON.stringify(entry), ttl);
     }
     const type = entry.meetingType;
     if (!type.isActive) throw notFound('meeting type');

@@ -13,6 +13,7 @@ import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-typ
 import { validateAnswers } from '../domain/answers.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
+import { afterCommit } from './after-commit.js';
 import { BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
 import { SlotCheck } from './slot-check.js';
@@ -134,8 +135,9 @@ export class BookingCommands {
       if (!replay) throw conflict('the booking for this Idempotency-Key is no longer available');
       return replay;
     }
-    this.metrics.outcome('created');
-    await this.versions.bump(result.hostIds);
+    // Committed: from here on the answer is 201 whatever the side effects do.
+    await afterCommit('booking metrics', () => this.metrics.outcome('created'));
+    await afterCommit('slot cache version bump', () => this.versions.bump(result.hostIds));
     return result;
   }
 
@@ -193,7 +195,7 @@ export class BookingCommands {
       },
       this.check.retryPolicy(type),
     );
-    await this.versions.bump(affected);
+    await afterCommit('slot cache version bump', () => this.versions.bump(affected));
     return result;
   }
 
@@ -231,7 +233,7 @@ export class BookingCommands {
       });
       return { booking: cancelled, invitee: own ? { ...own, status: 'cancelled' as const } : null, hostIds, replayed: false };
     });
-    if (!result.replayed) await this.versions.bump(result.hostIds);
+    if (!result.replayed) await afterCommit('slot cache version bump', () => this.versions.bump(result.hostIds));
     return result;
   }
 

@@ -12,6 +12,7 @@ import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-typ
 import { clientKeyOf, holdExpiry, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
 import { SlotCheck } from './slot-check.js';
+import { afterCommit } from './after-commit.js';
 
 export interface HoldRequest {
   meetingTypeId: string;
@@ -108,7 +109,7 @@ export class SlotHolds {
       },
       this.check.retryPolicy(type, locks),
     );
-    await this.versions.bump(result.hostIds);
+    await afterCommit('slot cache version bump', () => this.versions.bump(result.hostIds));
     return result;
   }
 
@@ -149,7 +150,7 @@ export class SlotHolds {
     if (!hold) throw notFound('hold');
     const hostIds = await this.holds.findHoldHostIds(hold.id);
     await this.dataSource.transaction((manager) => this.holds.endHold(manager, hold.id, this.clock.now()));
-    await this.versions.bump(hostIds);
+    await afterCommit('slot cache version bump', () => this.versions.bump(hostIds));
   }
 
   /** A live hold for the booking pages (null when unknown, ended or for another type or time). */

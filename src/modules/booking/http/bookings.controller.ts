@@ -181,7 +181,8 @@ export class BookingsController {
   }
 
   private async presentForInvitee(result: BookingResult, withLinks = true): Promise<BookingDto> {
-    const invitees = await this.queries.inviteesOf(result.booking.id);
+    // Runs after COMMIT: if the re-read fails (database gone a moment later) the answer is still the committed one.
+    const invitees = await this.queries.inviteesOf(result.booking.id).catch(() => []);
     const inviteeId = result.invitee?.id ?? '';
     const links = withLinks && result.invitee ? this.tokens.links(result.booking.id, inviteeId) : undefined;
     return presentBooking(result.booking, result.hostIds, invitees.length ? invitees : result.invitee ? [result.invitee] : [], { kind: 'invitee', inviteeId }, links);

@@ -10,6 +10,23 @@ import { DeliveryWorker } from './delivery-worker.js';
 export const DELIVERY_QUEUE = 'notify-deliveries';
 const SWEEP_LOCK = [0x6e7466, 1] as const; // "ntf", sweep
 const SWEEP_BATCH = 500;
+/**
+ * How long one queue command may wait for Redis. BullMQ's connections queue commands while Redis is away (they must:
+ * its workers block on Redis), so without a bound an enqueue would wait for Redis to return and hold up the outbox
+ * relay. The row is committed either way: the sweep enqueues it once Redis answers again.
+ */
+const QUEUE_COMMAND_TIMEOUT_MS = 1_000;
+
+class QueueTimeoutError extends Error {}
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueTimeoutError(`${what}: Redis did not answer within ${QUEUE_COMMAND_TIMEOUT_MS} ms`)), QUEUE_COMMAND_TIMEOUT_MS);
+  });
+  promise.catch(() => undefined); // a late failure of an abandoned command is not an unhandled rejection
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Hands delivery rows to workers.
@@ -61,6 +78,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
         return c;
       };
       this.queue = new Queue(DELIVERY_QUEUE, { connection: connect(), prefix: this.config.redisPrefix });
+      this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
       this.worker = new Worker(DELIVERY_QUEUE, (job: Job<{ id: string }>) => this.worker_.process(job.data.id), {
         connection: connect(), prefix: this.config.redisPrefix, concurrency: 5,
       });
@@ -97,11 +115,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
     const now = this.clock.now().getTime();
     if (this.queue) {
       try {
-        await this.queue.addBulk(rows.map((r) => ({
+        await within(this.queue.addBulk(rows.map((r) => ({
           name: 'deliver',
           data: { id: r.id },
           opts: { jobId: r.id, delay: Math.max(0, r.dueAt.getTime() - now), removeOnComplete: true, removeOnFail: true },
-        })));
+        }))), 'enqueue');
       } catch (e) {
         this.logger.warn(`enqueue failed, the sweep will retry: ${(e as Error).message}`);
       }
@@ -121,21 +139,26 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
       for (const { id } of due) await this.worker_.process(id);
       return due.length;
     }
+    const queue = this.queue;
     for (const { id } of due) {
       try {
-        const job = await this.queue.getJob(id);
-        if (!job) {
-          await this.queue.add('deliver', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
-          continue;
-        }
-        const state = await job.getState();
-        if (state === 'delayed') await job.promote().catch(() => undefined);
-        else if (state === 'completed' || state === 'failed') {
-          await job.remove().catch(() => undefined);
-          await this.queue.add('deliver', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
-        }
+        await within((async () => {
+          const job = await queue.getJob(id);
+          if (!job) {
+            await queue.add('deliver', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
+            return;
+          }
+          const state = await job.getState();
+          if (state === 'delayed') await job.promote().catch(() => undefined);
+          else if (state === 'completed' || state === 'failed') {
+            await job.remove().catch(() => undefined);
+            await queue.add('deliver', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
+          }
+        })(), `sweep ${id}`);
       } catch (e) {
         this.logger.warn(`sweep could not enqueue ${id}: ${(e as Error).message}`);
+        // Redis is away: the rows stay due in PostgreSQL and the next sweep after it returns enqueues them.
+        if (e instanceof QueueTimeoutError) break;
       }
     }
     return due.length;
