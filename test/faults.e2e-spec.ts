@@ -338,7 +338,6 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
     });
     const failing = await c.book(halfHours(DAY, 1)[0], 'g0');
     expect(failing.status).toBe(201);
-    // A hanging provider is not exercised here: it holds the outbox relay for its 20 s timeout (docs/faults.md).
     const started = Date.now();
     const second = await c.book(halfHours(DAY, 2)[1], 'g1');
     const slotsMeanwhile = await c.slots(DAY);
@@ -367,6 +366,37 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
     await settleDeliveries(t, RECOVERY_CAP_MS);
     expectConfirmationsOnce(smtp, host, bookings);
   }, 180_000);
+
+  it('provider hanging: confirmations go out while the calendar write still waits for its timeout', async () => {
+    const { host, typeId } = await hostWithType(t);
+    await connect(host);
+    const c = client(t, typeId);
+    const held: Array<{ closed: boolean }> = [];
+    const hang = (req: { method: string; path: string }, res: import('node:http').ServerResponse) => {
+      if (!(req.method === 'POST' && /\/calendars\/[^/]+\/events$/.test(req.path))) return false;
+      const request = { closed: false };
+      held.push(request);
+      res.on('close', () => { request.closed = true; });
+      return true; // never answered: the writer waits for its client timeout
+    };
+    google.interceptors.push(hang);
+    try {
+      const first = await c.book(halfHours('2027-03-09', 2, 11)[0], 'hang0');
+      expect(first.status).toBe(201);
+      await until('the first calendar write hanging', async () => held.length > 0);
+      // A booking made while the calendar consumer is stuck on the provider still gets its confirmation at once.
+      const second = await c.book(halfHours('2027-03-09', 2, 11)[1], 'hang1');
+      expect(second.status).toBe(201);
+      const email = second.body.invitee_email as string;
+      const mail = await until('the second confirmation while the provider hangs', async () =>
+        smtp.to(email).find((m) => m.subject.startsWith('Confirmed:')));
+      expect(held[0].closed).toBe(false); // the first write was still waiting when the mail went out
+      expect(smtp.to(host.email).filter((m) => m.subject.startsWith('New booking:'))).toHaveLength(2);
+      observed.push(`calendar provider hanging: bookings 201, the next booking's confirmation sent ${mail.waitedMs} ms later while the first write still waited`);
+    } finally {
+      google.interceptors.splice(google.interceptors.indexOf(hang), 1);
+    }
+  }, 120_000);
 });
 
 const binaries = postgresBinaries();

@@ -37,8 +37,8 @@ const LOCK_CLASS = 0x6f7862; // "oxb"
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly handlers = new Map<string, OutboxHandler>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
   private stopped = false;
   private readonly inProcess = new Map<string, Promise<unknown>>();
 
@@ -58,25 +58,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return [...this.handlers.keys()];
   }
 
+  /**
+   * Each consumer polls on its own timer: one stuck on a slow side effect (a calendar provider that hangs until its
+   * timeout) must not hold back the confirmations of another, neither in this poll nor in the next ones.
+   */
   onApplicationBootstrap(): void {
     const interval = this.config.outboxPollIntervalMs;
     if (interval <= 0) return;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.pollAll(false)
-        .catch((error) => this.logger.error(`outbox poll failed: ${(error as Error).message}`))
-        .finally(() => {
-          this.running = null;
-          if (!this.stopped) this.timer = setTimeout(tick, interval);
-        });
-    };
-    this.timer = setTimeout(tick, interval);
+    for (const consumer of this.handlers.keys()) {
+      const tick = () => {
+        if (this.stopped) return;
+        const run = this.pollBacklog(consumer, false)
+          .catch((error) => this.logger.error(`outbox poll of ${consumer} failed: ${(error as Error).message}`))
+          .finally(() => {
+            this.running.delete(run);
+            if (!this.stopped) this.timers.set(consumer, setTimeout(tick, interval));
+          });
+        this.running.add(run);
+      };
+      this.timers.set(consumer, setTimeout(tick, interval));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    await Promise.all([...this.running]);
   }
 
   /**
@@ -101,14 +108,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return total;
   }
 
-  private async pollAll(wait: boolean): Promise<void> {
-    for (const consumer of this.handlers.keys()) {
-      // Keep going while full batches come back, so a backlog drains quickly.
-      for (let round = 0; round < 20; round++) {
-        const { processed, failed } = await this.pollConsumer(consumer, wait);
-        if (failed) this.logger.warn(`outbox consumer ${consumer} will retry: ${failed.message}`);
-        if (failed || processed < BATCH_SIZE) break;
-      }
+  private async pollBacklog(consumer: string, wait: boolean): Promise<void> {
+    // Keep going while full batches come back, so a backlog drains quickly.
+    for (let round = 0; round < 20; round++) {
+      const { processed, failed } = await this.pollConsumer(consumer, wait);
+      if (failed) this.logger.warn(`outbox consumer ${consumer} will retry: ${failed.message}`);
+      if (failed || processed < BATCH_SIZE) break;
     }
   }
 
