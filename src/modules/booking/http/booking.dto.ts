@@ -96,7 +96,7 @@ export class InviteeDto {
   @ApiProperty() email: string;
   @ApiProperty() time_zone: string;
   @ApiProperty({ enum: ['active', 'cancelled'] }) status: string;
-  @ApiProperty() answers: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) answers: Record<string, unknown>;
 }
 
 export class BookingDto {
@@ -110,12 +110,12 @@ export class BookingDto {
   @ApiProperty({ type: [String] }) host_user_ids: string[];
   @ApiPropertyOptional() invitee_name?: string;
   @ApiPropertyOptional() invitee_email?: string;
-  @ApiPropertyOptional({ type: [InviteeDto], description: 'hosts see every invitee; an invitee sees only themself' }) invitees?: InviteeDto[];
-  @ApiPropertyOptional({ nullable: true }) location: Record<string, unknown> | null;
-  @ApiPropertyOptional({ nullable: true }) cancellation_reason: string | null;
-  @ApiPropertyOptional({ nullable: true }) rescheduled_from_id: string | null;
-  @ApiPropertyOptional({ nullable: true }) rescheduled_to_id: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'round robin: why this host was chosen' }) assignment_reason: Record<string, unknown> | null;
+  @ApiProperty({ type: [InviteeDto], description: 'hosts see every invitee; an invitee sees only themself' }) invitees: InviteeDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) location: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true }) cancellation_reason: string | null;
+  @ApiProperty({ type: String, nullable: true }) rescheduled_from_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) rescheduled_to_id: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'round robin: why this host was chosen' }) assignment_reason: Record<string, unknown> | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
   @ApiPropertyOptional({ description: 'secret for the invitee to manage the booking; returned at booking time only' }) management_token?: string;

@@ -60,7 +60,7 @@ export class ListNotificationsQuery {
 
 export class NotificationDto {
   @ApiProperty() id: string;
-  @ApiProperty({ nullable: true }) booking_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) booking_id: string | null;
   @ApiProperty({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] }) kind: string;
   @ApiProperty({ enum: ['email', 'sms', 'webhook'] }) channel: string;
   @ApiProperty({ description: 'Email address, phone number, or webhook id' }) recipient: string;
@@ -71,8 +71,8 @@ export class NotificationDto {
   @ApiProperty() due_at: string;
   @ApiProperty() attempts: number;
   @ApiProperty() max_attempts: number;
-  @ApiProperty({ nullable: true }) last_error: string | null;
-  @ApiProperty({ nullable: true }) sent_at: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_error: string | null;
+  @ApiProperty({ type: String, nullable: true }) sent_at: string | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
