@@ -54,5 +54,47 @@ export function finishOpenApiDocument(document: OpenAPIObject, publicUrl?: strin
       }
     }
   }
+  moveInputDefaultsToDescriptions(doc);
   return document;
+}
+
+/**
+ * openapi-typescript (7.x, default flags) types a property that has a `default` as required, also in request bodies and
+ * query parameters (openapi-ts/openapi-typescript#1741, #2012), so a generated client would have to send every
+ * defaulted field. For inputs the default is what the server assumes when the field is left out: say so in the
+ * description instead, and leave the property optional for every generator.
+ */
+function moveInputDefaultsToDescriptions(doc: Json): void {
+  const schemas = (doc.components?.schemas ?? {}) as Json;
+  const inputs = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node as Json)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+        const name = value.slice('#/components/schemas/'.length);
+        if (!inputs.has(name)) { inputs.add(name); visit(schemas[name]); }
+      } else visit(value);
+    }
+  };
+  const undefault = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(undefault);
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Json;
+    if ('default' in schema && (schema.type !== undefined || schema.enum !== undefined || schema.$ref !== undefined)) {
+      const note = `Default: ${JSON.stringify(schema.default)}.`;
+      schema.description = schema.description ? `${schema.description}. ${note}` : note;
+      delete schema.default;
+    }
+    for (const [key, value] of Object.entries(schema)) if (key !== 'example' && key !== 'examples') undefault(value);
+  };
+  for (const item of Object.values((doc.paths ?? {}) as Json)) {
+    for (const method of METHODS) {
+      const op = (item as Json)[method] as Json | undefined;
+      if (!op) continue;
+      for (const parameter of (op.parameters ?? []) as Json[]) undefault(parameter.schema);
+      if (op.requestBody) { visit(op.requestBody); undefault(op.requestBody); }
+    }
+  }
+  for (const name of inputs) undefault(schemas[name]);
 }
