@@ -103,8 +103,8 @@ export class BookingDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['pending', 'confirmed', 'cancelled', 'rescheduled'] }) status: string;
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
-  @ApiProperty() start_time: string;
-  @ApiProperty() end_time: string;
+  @ApiProperty({ format: 'date-time' }) start_time: string;
+  @ApiProperty({ format: 'date-time' }) end_time: string;
   @ApiProperty({ description: "the invitee's zone at booking time" }) time_zone: string;
   @ApiProperty({ format: 'uuid' }) host_user_id: string;
   @ApiProperty({ type: [String] }) host_user_ids: string[];
@@ -116,8 +116,8 @@ export class BookingDto {
   @ApiProperty({ type: String, nullable: true }) rescheduled_from_id: string | null;
   @ApiProperty({ type: String, nullable: true }) rescheduled_to_id: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'round robin: why this host was chosen' }) assignment_reason: Record<string, unknown> | null;
-  @ApiProperty() created_at: string;
-  @ApiProperty() updated_at: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiPropertyOptional({ description: 'secret for the invitee to manage the booking; returned at booking time only' }) management_token?: string;
   @ApiPropertyOptional() cancel_url?: string;
   @ApiPropertyOptional() reschedule_url?: string;
@@ -132,7 +132,7 @@ export class BookingListDto {
 
 export class HoldDto {
   @ApiProperty({ description: 'pass as hold_token when booking' }) hold_token: string;
-  @ApiProperty() expires_at: string;
-  @ApiProperty({ description: 'no extension (PATCH) goes past this' }) max_expires_at: string;
-  @ApiProperty() start_time: string;
+  @ApiProperty({ format: 'date-time' }) expires_at: string;
+  @ApiProperty({ format: 'date-time', description: 'no extension (PATCH) goes past this' }) max_expires_at: string;
+  @ApiProperty({ format: 'date-time' }) start_time: string;
 }

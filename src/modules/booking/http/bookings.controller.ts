@@ -34,7 +34,7 @@ export class BookingsController {
   @ApiOperation({ summary: 'Book a slot (anonymous). 409 when the time is not a free slot at that moment.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'retries with the same key return the first booking' })
   @ApiCreatedResponse({ type: BookingDto })
-  @ApiErrors(400, 404, 409, 413, 422)
+  @ApiErrors(400, 404, 409, 410, 413, 422)
   async create(
     @Body() dto: CreateBookingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
