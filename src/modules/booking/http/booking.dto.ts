@@ -29,7 +29,7 @@ export class CreateBookingDto {
   @ApiPropertyOptional({ example: '+1 202 555 0143' }) @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,24}$/, { message: 'invitee_phone must be a phone number' })
   invitee_phone?: string;
 
-  @ApiPropertyOptional({ description: 'answers to the custom questions, keyed by question id', example: { topic: 'Pricing' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'answers to the custom questions, keyed by question id', example: { topic: 'Pricing' } })
   @IsOptional() @IsObject({ message: 'answers must be an object keyed by question id' })
   answers?: Record<string, unknown>;
 
