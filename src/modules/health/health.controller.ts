@@ -31,10 +31,10 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database and (when configured) Redis answer' })
   @ApiOkResponse({ description: 'Ready', schema: HEALTH_SCHEMA })
   @ApiServiceUnavailableResponse({ description: 'Not ready: the failing check is under `error`', schema: HEALTH_SCHEMA })
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database and (when configured) Redis answer' })
   ready() {
     const checks: Array<() => unknown> = [() => this.db.pingCheck('database', { timeout: 2000 })];
     if (this.redis) checks.push(() => this.redisCheck());
