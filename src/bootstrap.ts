@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { finishOpenApiDocument } from './shared/http/openapi-document.js';
 import { createValidationPipe } from './shared/http/validation.js';
 import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
 import { StorableTextGuard } from './shared/http/storable-text.guard.js';
@@ -35,9 +37,12 @@ export function setupOpenApi(app: INestApplication): void {
         'Errors: {status_code, error, message}.',
     )
     .setVersion('1.0')
+    .setLicense('Proprietary', 'https://kairos.example.com/license')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Access token from /api/auth/login or a personal API key' })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  // PUBLIC_URL when set; else relative, so the document is right behind any proxy and on any port.
+  const publicUrl = app.get(AppConfig, { strict: false }).env.PUBLIC_URL;
+  const document = finishOpenApiDocument(SwaggerModule.createDocument(app, config), publicUrl);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
 }
 

@@ -1,8 +1,16 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { type OptionalRedis, REDIS } from '../../shared/redis/redis.module.js';
 import { Public } from '../identity/http/auth.decorators.js';
+
+/** Terminus's report: `status`, and per check `info` / `error` / `details` (documented loosely: checks vary). */
+const HEALTH_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', example: 'ok' } },
+  additionalProperties: true,
+};
 
 @ApiTags('operations')
 @Public()
@@ -17,11 +25,14 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up' })
+  @ApiOkResponse({ description: 'Up', schema: HEALTH_SCHEMA })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOkResponse({ description: 'Ready', schema: HEALTH_SCHEMA })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: the failing check is under `error`', schema: HEALTH_SCHEMA })
   @HealthCheck()
   @ApiOperation({
     summary: 'Readiness: 503 only when PostgreSQL does not answer. Redis (when configured) is reported as "degraded" '

@@ -19,12 +19,12 @@ export class AuditQueryDto {
 
 export class AuditEntryDto {
   @ApiProperty() id: string;
-  @ApiProperty({ description: 'When the change happened' }) occurred_at: string;
-  @ApiProperty({ description: 'When it was recorded' }) recorded_at: string;
+  @ApiProperty({ format: 'date-time', description: 'When the change happened' }) occurred_at: string;
+  @ApiProperty({ format: 'date-time', description: 'When it was recorded' }) recorded_at: string;
   @ApiProperty({ enum: ['host', 'invitee', 'system', 'calendar'] }) actor_type: string;
-  @ApiProperty({ nullable: true, description: 'The host user id or the invitee id that acted' }) actor_id: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The host user id or the invitee id that acted' }) actor_id: string | null;
   @ApiProperty({ example: 'booking.created' }) action: string;
-  @ApiProperty({ nullable: true, format: 'uuid' }) booking_id: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) booking_id: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'What changed (times, sequence; never personal data)' })
   details: Record<string, unknown>;
 }

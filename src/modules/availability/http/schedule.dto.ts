@@ -98,7 +98,7 @@ export class UpdateScheduleDto {
 }
 
 export class WeeklyHoursDto {
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'null until hours are first set' }) schedule_id: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null until hours are first set' }) schedule_id: string | null;
   @ApiProperty() name: string;
   @ApiProperty({ example: 'Europe/London' }) time_zone: string;
   @ApiProperty({ type: [RuleDto] }) rules: RuleDto[];

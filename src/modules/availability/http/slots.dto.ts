@@ -32,8 +32,8 @@ export class SlotsQueryDto {
 }
 
 export class SlotDto {
-  @ApiProperty({ example: '2027-03-14T14:00:00Z' }) start_time: string;
-  @ApiProperty({ example: '2027-03-14T14:30:00Z' }) end_time: string;
+  @ApiProperty({ format: 'date-time', example: '2027-03-14T14:00:00Z' }) start_time: string;
+  @ApiProperty({ format: 'date-time', example: '2027-03-14T14:30:00Z' }) end_time: string;
   @ApiProperty({ example: '2027-03-14T10:00:00-04:00', description: 'the start in the invitee zone, with offset' })
   local_start_time: string;
   @ApiPropertyOptional({ description: 'group meeting types: seats still free' }) seats_remaining?: number;

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
@@ -19,7 +19,10 @@ export class BookingCalendarController {
   @Public()
   @Get(':id/ics')
   @ApiOperation({ summary: 'The booking as an RFC 5545 invitation (host, or invitee with ?token=: only themself as attendee)' })
-  @ApiProduces('text/calendar')
+  @ApiOkResponse({
+    description: 'An iCalendar file (METHOD:REQUEST, or CANCEL once cancelled)',
+    content: { 'text/calendar': { schema: { type: 'string' } } },
+  })
   @ApiErrors(400, 401, 404)
   async download(
     @Param('id', uuidParam('id')) id: string,

@@ -29,7 +29,7 @@ export class CreateBookingDto {
   @ApiPropertyOptional({ example: '+1 202 555 0143' }) @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,24}$/, { message: 'invitee_phone must be a phone number' })
   invitee_phone?: string;
 
-  @ApiPropertyOptional({ description: 'answers to the custom questions, keyed by question id', example: { topic: 'Pricing' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'answers to the custom questions, keyed by question id', example: { topic: 'Pricing' } })
   @IsOptional() @IsObject({ message: 'answers must be an object keyed by question id' })
   answers?: Record<string, unknown>;
 
@@ -96,28 +96,28 @@ export class InviteeDto {
   @ApiProperty() email: string;
   @ApiProperty() time_zone: string;
   @ApiProperty({ enum: ['active', 'cancelled'] }) status: string;
-  @ApiProperty() answers: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) answers: Record<string, unknown>;
 }
 
 export class BookingDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['pending', 'confirmed', 'cancelled', 'rescheduled'] }) status: string;
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
-  @ApiProperty() start_time: string;
-  @ApiProperty() end_time: string;
+  @ApiProperty({ format: 'date-time' }) start_time: string;
+  @ApiProperty({ format: 'date-time' }) end_time: string;
   @ApiProperty({ description: "the invitee's zone at booking time" }) time_zone: string;
   @ApiProperty({ format: 'uuid' }) host_user_id: string;
   @ApiProperty({ type: [String] }) host_user_ids: string[];
   @ApiPropertyOptional() invitee_name?: string;
   @ApiPropertyOptional() invitee_email?: string;
-  @ApiPropertyOptional({ type: [InviteeDto], description: 'hosts see every invitee; an invitee sees only themself' }) invitees?: InviteeDto[];
-  @ApiPropertyOptional({ nullable: true }) location: Record<string, unknown> | null;
-  @ApiPropertyOptional({ nullable: true }) cancellation_reason: string | null;
-  @ApiPropertyOptional({ nullable: true }) rescheduled_from_id: string | null;
-  @ApiPropertyOptional({ nullable: true }) rescheduled_to_id: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'round robin: why this host was chosen' }) assignment_reason: Record<string, unknown> | null;
-  @ApiProperty() created_at: string;
-  @ApiProperty() updated_at: string;
+  @ApiProperty({ type: [InviteeDto], description: 'hosts see every invitee; an invitee sees only themself' }) invitees: InviteeDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) location: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true }) cancellation_reason: string | null;
+  @ApiProperty({ type: String, nullable: true }) rescheduled_from_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) rescheduled_to_id: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'round robin: why this host was chosen' }) assignment_reason: Record<string, unknown> | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiPropertyOptional({ description: 'secret for the invitee to manage the booking; returned at booking time only' }) management_token?: string;
   @ApiPropertyOptional() cancel_url?: string;
   @ApiPropertyOptional() reschedule_url?: string;
@@ -132,7 +132,7 @@ export class BookingListDto {
 
 export class HoldDto {
   @ApiProperty({ description: 'pass as hold_token when booking' }) hold_token: string;
-  @ApiProperty() expires_at: string;
-  @ApiProperty({ description: 'no extension (PATCH) goes past this' }) max_expires_at: string;
-  @ApiProperty() start_time: string;
+  @ApiProperty({ format: 'date-time' }) expires_at: string;
+  @ApiProperty({ format: 'date-time', description: 'no extension (PATCH) goes past this' }) max_expires_at: string;
+  @ApiProperty({ format: 'date-time' }) start_time: string;
 }

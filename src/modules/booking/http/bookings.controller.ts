@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags,
+  ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
@@ -34,7 +34,7 @@ export class BookingsController {
   @ApiOperation({ summary: 'Book a slot (anonymous). 409 when the time is not a free slot at that moment.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'retries with the same key return the first booking' })
   @ApiCreatedResponse({ type: BookingDto })
-  @ApiErrors(400, 404, 409, 413)
+  @ApiErrors(400, 404, 409, 410, 413, 422)
   async create(
     @Body() dto: CreateBookingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -97,6 +97,7 @@ export class BookingsController {
   @ApiBearerAuth()
   @ApiQuery({ name: 'token', required: false })
   @ApiOperation({ summary: 'Cancel a booking (host, or invitee with ?token=); the time is freed' })
+  @ApiBody({ type: CancelBookingDto, required: false, description: 'optional: a reason shown to the other side' })
   @ApiOkResponse({ type: BookingDto })
   @ApiErrors(400, 401, 404, 409)
   async cancel(
@@ -163,6 +164,7 @@ export class BookingsController {
   @Delete('slots/holds/:token')
   @HttpCode(204)
   @ApiOperation({ summary: 'Release a hold early (the time is free at once)' })
+  @ApiNoContentResponse({ description: 'Released' })
   @ApiErrors(404)
   async releaseHold(@Param('token') token: string): Promise<void> {
     await this.holds.release(token);

@@ -9,16 +9,16 @@ import type { CalendarSelectionEntity } from '../infrastructure/calendar-selecti
 export class IntegrationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['google', 'microsoft', 'caldav', 'ics'] }) provider: string;
-  @ApiProperty({ nullable: true, example: 'ada@example.com' }) account_email: string | null;
-  @ApiProperty({ nullable: true, description: 'ICS/CalDAV: the server (path hidden: feed URLs often carry secrets)' }) server: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' }) account_email: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'ICS/CalDAV: the server (path hidden: feed URLs often carry secrets)' }) server: string | null;
   @ApiProperty({ enum: ['active', 'broken'], description: 'broken: the host must reconnect (see last_error)' }) status: string;
-  @ApiProperty({ nullable: true }) last_synced_at: string | null;
-  @ApiProperty({ nullable: true, example: 'Google access was revoked or has expired (invalid_grant): reconnect this calendar' }) last_error: string | null;
-  @ApiProperty({ nullable: true }) last_error_at: string | null;
-  @ApiProperty({ nullable: true, description: 'When the access token expires (refreshed automatically before)' }) token_expires_at: string | null;
-  @ApiProperty({ nullable: true, description: 'Set while backing off after a provider rate limit' }) next_sync_at: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) last_synced_at: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Google access was revoked or has expired (invalid_grant): reconnect this calendar' }) last_error: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) last_error_at: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'When the access token expires (refreshed automatically before)' }) token_expires_at: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set while backing off after a provider rate limit' }) next_sync_at: string | null;
   @ApiProperty({ description: 'Cancel the booking when the host deletes its event from this calendar (else it is flagged)' }) cancel_booking_on_delete: boolean;
-  @ApiProperty() created_at: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -43,12 +43,12 @@ export function toIntegration(i: CalendarIntegrationEntity): IntegrationDto {
 export class CalendarDto {
   @ApiProperty() calendar_id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true }) time_zone: string | null;
+  @ApiProperty({ type: String, nullable: true }) time_zone: string | null;
   @ApiProperty() is_primary: boolean;
   @ApiProperty() read_only: boolean;
   @ApiProperty({ description: 'Its busy events block availability' }) is_busy_source: boolean;
   @ApiProperty({ description: 'New bookings are written here (one per host)' }) is_destination: boolean;
-  @ApiProperty({ nullable: true }) last_synced_at: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) last_synced_at: string | null;
 }
 
 export const toCalendar = (s: CalendarSelectionEntity): CalendarDto => ({
@@ -95,7 +95,7 @@ export class ConnectCaldavDto {
 export class ExportFeedDto {
   @ApiProperty({ example: 'https://kairos.example.com/feeds/kcf_….ics', description: 'Private iCalendar feed of the caller\'s bookings: subscribe to it from Google, Apple or Outlook; anyone with the URL can read it' })
   url: string;
-  @ApiProperty({ description: 'When this URL was issued (rotating issues a new one and retires the old)' }) rotated_at: string;
+  @ApiProperty({ format: 'date-time', description: 'When this URL was issued (rotating issues a new one and retires the old)' }) rotated_at: string;
 }
 
 export class MeetingTypeDestinationDto {
@@ -109,20 +109,20 @@ export class AuthorizationUrlDto {
 
 export class SyncResultDto {
   @ApiProperty({ enum: ['synced', 'busy', 'broken', 'rate_limited', 'failed'] }) sync_status: string;
-  @ApiProperty({ nullable: true }) sync_error: string | null;
+  @ApiProperty({ type: String, nullable: true }) sync_error: string | null;
   @ApiProperty({ type: IntegrationDto }) integration: IntegrationDto;
 }
 
 export class EventLinkDto {
   @ApiProperty() booking_id: string;
-  @ApiProperty({ nullable: true }) integration_id: string | null;
-  @ApiProperty({ nullable: true }) calendar_id: string | null;
-  @ApiProperty({ nullable: true }) external_event_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) integration_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) calendar_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) external_event_id: string | null;
   @ApiProperty({ enum: ['pending', 'synced', 'failed', 'deleted', 'superseded', 'host_deleted', 'host_moved'] }) status: string;
-  @ApiProperty({ nullable: true, enum: ['cancel_requested', 'cancelled', 'flagged'] }) host_action: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['cancel_requested', 'cancelled', 'flagged'] }) host_action: string | null;
   @ApiProperty() attempts: number;
-  @ApiProperty({ nullable: true }) last_error: string | null;
-  @ApiProperty({ nullable: true }) next_retry_at: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_error: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) next_retry_at: string | null;
 }
 
 export const toEventLink = (l: CalendarEventLinkEntity): EventLinkDto => ({

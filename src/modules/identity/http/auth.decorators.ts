@@ -1,11 +1,16 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DomainError } from '../../../shared/http/domain-error.js';
+import { PUBLIC_OPERATION_EXTENSION } from '../../../shared/http/openapi-document.js';
 
 export const IS_PUBLIC = 'kairos:isPublic';
 
-/** Marks a route as open to anonymous callers. A valid token, if sent, still identifies the caller. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/**
+ * Marks a route as open to anonymous callers. A valid token, if sent, still identifies the caller. The OpenAPI
+ * document says `security: []` for it (see finishOpenApiDocument), from this one mark.
+ */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION_EXTENSION, true));
 
 export interface AuthenticatedUser {
   id: string;

@@ -101,8 +101,8 @@ export class ApiKeyDto {
   @ApiProperty() name: string;
   @ApiProperty({ description: 'first characters of the key, to recognise it' }) prefix: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) last_used_at: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) revoked_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_used_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revoked_at: string | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
@@ -100,7 +101,8 @@ export class UsersController {
   @Public()
   @Get('users/:id')
   @ApiOperation({ summary: 'A user: every field for the user themself, public fields for anyone else' })
-  @ApiOkResponse({ type: UserDto })
+  @ApiExtraModels(PublicUserDto)
+  @ApiOkResponse({ schema: { anyOf: [{ $ref: getSchemaPath(UserDto) }, { $ref: getSchemaPath(PublicUserDto) }] } })
   @ApiErrors(400, 404)
   async get(
     @Param('id', uuidParam('id')) id: string,

@@ -80,7 +80,7 @@ export class CreateMeetingTypeDto {
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single "-" between them (e.g. "intro-call")' })
   slug?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(5000) @IsMultiLine()
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(5000) @IsMultiLine()
   description?: string | null;
 
   @ApiPropertyOptional({ type: LocationDto, nullable: true })
@@ -95,7 +95,7 @@ export class CreateMeetingTypeDto {
   @IsOptional() @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` })
   kind?: MeetingKind;
 
-  @ApiPropertyOptional({ minimum: 2, maximum: 1000, nullable: true, description: 'group only (required there): invitees per slot' })
+  @ApiPropertyOptional({ type: Number, minimum: 2, maximum: 1000, nullable: true, description: 'group only (required there): invitees per slot' })
   @IsOptional() @apply(int('seats', 2, 1000))
   seats?: number | null;
 
@@ -104,7 +104,7 @@ export class CreateMeetingTypeDto {
   @IsUUID('all', { each: true, message: 'host_ids must be user ids (UUIDs)' })
   host_ids?: string[] | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'round_robin and collective (required there)' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'round_robin and collective (required there)' })
   @IsOptional() @IsUUID('all', { message: 'team_id must be a UUID' })
   team_id?: string | null;
 
@@ -114,7 +114,7 @@ export class CreateMeetingTypeDto {
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 }) @IsOptional() @apply(int('buffer_after_minutes', 0, 240))
   buffer_after_minutes?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 5, maximum: 720, description: 'step between slot starts; null = the duration' })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 5, maximum: 720, description: 'step between slot starts; null = the duration' })
   @IsOptional() @apply(int('slot_interval_minutes', 5, 720))
   slot_interval_minutes?: number | null;
 
@@ -122,11 +122,11 @@ export class CreateMeetingTypeDto {
   @IsOptional() @apply(int('minimum_notice_minutes', 0, 525_600))
   minimum_notice_minutes?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 3650, description: 'rolling window; null = no limit' })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 3650, description: 'rolling window; null = no limit' })
   @IsOptional() @apply(int('booking_window_days', 1, 3650))
   booking_window_days?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 1000, description: 'per host per local day; null = no limit' })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 1000, description: 'per host per local day; null = no limit' })
   @IsOptional() @apply(int('max_bookings_per_day', 1, 1000))
   max_bookings_per_day?: number | null;
 
@@ -141,7 +141,7 @@ export class CreateMeetingTypeDto {
   @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReminderDto)
   reminders?: ReminderDto[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "one of the caller's schedules; null = the default" })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "one of the caller's schedules; null = the default" })
   @IsOptional() @IsUUID('all', { message: 'schedule_id must be a UUID' })
   schedule_id?: string | null;
 

@@ -22,7 +22,7 @@ export class WebhookDto {
   @ApiProperty() url: string;
   @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true }) events: string[];
   @ApiProperty({ description: 'false while the host has paused it (from the admin): nothing is sent' }) enabled: boolean;
-  @ApiProperty() created_at: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 
 export class CreatedWebhookDto extends WebhookDto {
@@ -60,7 +60,7 @@ export class ListNotificationsQuery {
 
 export class NotificationDto {
   @ApiProperty() id: string;
-  @ApiProperty({ nullable: true }) booking_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) booking_id: string | null;
   @ApiProperty({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] }) kind: string;
   @ApiProperty({ enum: ['email', 'sms', 'webhook'] }) channel: string;
   @ApiProperty({ description: 'Email address, phone number, or webhook id' }) recipient: string;
@@ -68,13 +68,13 @@ export class NotificationDto {
   @ApiProperty({ description: 'Booking event type, or the webhook event name' }) event_type: string;
   @ApiProperty({ description: 'iCalendar SEQUENCE the message describes' }) revision: number;
   @ApiProperty({ enum: ['pending', 'sent', 'failed', 'cancelled'] }) status: string;
-  @ApiProperty() due_at: string;
+  @ApiProperty({ format: 'date-time' }) due_at: string;
   @ApiProperty() attempts: number;
   @ApiProperty() max_attempts: number;
-  @ApiProperty({ nullable: true }) last_error: string | null;
-  @ApiProperty({ nullable: true }) sent_at: string | null;
-  @ApiProperty() created_at: string;
-  @ApiProperty() updated_at: string;
+  @ApiProperty({ type: String, nullable: true }) last_error: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) sent_at: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
 
 export const toNotification = (d: NotificationDeliveryEntity): NotificationDto => ({
