@@ -165,7 +165,7 @@ describe('item 4: sessions and tokens end with logout and credential changes', (
     await t.http().get('/api/users/me').set(bearer(await tokenOf(host, NEW_PASSWORD))).expect(200);
   });
 
-  it('a password change (API) revokes access tokens and sessions; API keys are kept (ADR 0004); an API key cannot change it', async () => {
+  it('a password change (API) revokes access tokens and sessions; API keys are kept (ADR 0006); an API key cannot change it', async () => {
     const host = await createHost(t);
     const second = await tokenOf(host);
     const key = await apiKeyOf(host);
