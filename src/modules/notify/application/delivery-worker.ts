@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
+import { isDatabaseUnavailable } from '../../../shared/database/pg-errors.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
 import type { BookingView, BookingViewPerson } from '../../booking/application/booking-directory.js';
 import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
@@ -19,6 +20,8 @@ import { googleCalendarLink, hostBookingUrl, IcsService, outlookCalendarLink } f
 
 /** How long one attempt may hold a row before another worker may take it over (worker killed mid-job). */
 const LEASE_MS = 5 * 60_000;
+/** How long a delivery keeps trying to record its outcome while the database is away (real time, not the clock). */
+const RECORD_OUTCOME_FOR_MS = 120_000;
 
 export type ProcessOutcome = 'sent' | 'skipped' | 'cancelled' | 'retry' | 'failed';
 
@@ -65,12 +68,31 @@ export class DeliveryWorker {
       const next = error instanceof PermanentDeliveryError
         ? { status: 'failed' as const }
         : afterFailure(row.attempts, row.maxAttempts, at, this.config.notifyRetryBaseSeconds);
-      await this.store.recordFailure(row.id, message, next, at);
+      await this.recordOutcome(row.id, () => this.store.recordFailure(row.id, message, next, at));
       this.logger.warn(`${row.kind} ${row.channel} delivery ${row.id} attempt ${row.attempts}/${row.maxAttempts} failed: ${message}`);
       return next.status === 'failed' ? 'failed' : 'retry';
     }
-    await this.store.markSent(row.id, this.clock.now());
+    await this.recordOutcome(row.id, () => this.store.markSent(row.id, this.clock.now()));
     return 'sent';
+  }
+
+  /**
+   * The message has left (or failed) by now; only writing that down remains. If PostgreSQL is away at this moment
+   * (a restart, a failover), keep trying for a while instead of leaving the row claimed: a claimed row is retried
+   * only when its lease ends, which would send a sent message a second time.
+   */
+  private async recordOutcome(id: string, write: () => Promise<unknown>): Promise<void> {
+    const giveUpAt = Date.now() + RECORD_OUTCOME_FOR_MS;
+    for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() + waitMs > giveUpAt) throw error;
+        this.logger.warn(`delivery ${id}: the database is unavailable, recording its outcome again in ${waitMs} ms`);
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
+    }
   }
 
   private async deliver(row: NotificationDeliveryEntity): Promise<void> {
