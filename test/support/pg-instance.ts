@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.js';
+import { pgWorkDir } from './pg-standby.js';
 import type { TestDatabase } from './test-database.js';
 
 /**
@@ -23,13 +23,7 @@ export interface PgInstance {
 }
 
 export async function startPgInstance(bin: string): Promise<PgInstance> {
-  const asRoot = userInfo().uid === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'kairos-pgfault-'));
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
-  const run = (tool: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-    execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-  };
+  const { dir, run, asRoot } = pgWorkDir(bin, 'kairos-pgfault-');
   const port = await freePort();
   const data = join(dir, 'data');
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60`;

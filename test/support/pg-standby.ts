@@ -42,14 +42,23 @@ export function postgresBinaries(): { bin: string } | { missing: string } {
   return { bin };
 }
 
-export async function startStandbyPair(bin: string): Promise<StandbyPair> {
+/**
+ * A fresh folder for a PostgreSQL server of the test's own, and a runner for its tools (initdb, pg_ctl, ...). As
+ * root, the folder belongs to the postgres OS user and the tools run as it: PostgreSQL refuses to run as root.
+ */
+export function pgWorkDir(bin: string, prefix: string): { dir: string; asRoot: boolean; run: (tool: string, args: string[]) => void } {
   const asRoot = userInfo().uid === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'kairos-standby-'));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
   const run = (tool: string, args: string[]) => {
     const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
     execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   };
+  return { dir, asRoot, run };
+}
+
+export async function startStandbyPair(bin: string): Promise<StandbyPair> {
+  const { dir, run, asRoot } = pgWorkDir(bin, 'kairos-standby-');
   const [primaryPort, standbyPort] = [await freePort(), await freePort()];
   const serverOptions = (port: number) =>
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=80`;
