@@ -9,11 +9,23 @@ export type DomainErrorCode =
   | 'unprocessable'    // 422
   | 'rate_limited';    // 429
 
+/**
+ * One thing wrong with one input field, as a domain validator sees it. `field` is the API's field name
+ * (snake_case, dotted for nesting: "rules.0.start"); `code` is stable for programs ("too_long", "overlaps");
+ * `message` is a sentence for people. The HTTP filter renders problems as `errors`, the admin beside its fields.
+ */
+export interface Problem {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly problems: readonly Problem[] = [],
   ) {
     super(message);
     this.name = 'DomainError';
@@ -23,3 +35,20 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 export const invalid = (message: string, details?: Record<string, unknown>) => new DomainError('invalid', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('conflict', message, details);
+
+/** A 400 for one or more field problems; the message lists them all. */
+export function invalidFields(problems: readonly Problem[]): DomainError {
+  return new DomainError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), undefined, problems);
+}
+
+/** Field errors in the shape the validation pipe already answers with: `[{field, messages, codes}]`, one entry per field. */
+export function problemsAsFieldErrors(problems: readonly Problem[]): { field: string; messages: string[]; codes: string[] }[] {
+  const byField = new Map<string, { field: string; messages: string[]; codes: string[] }>();
+  for (const p of problems) {
+    const entry = byField.get(p.field) ?? { field: p.field, messages: [], codes: [] };
+    entry.messages.push(p.message);
+    entry.codes.push(p.code);
+    byField.set(p.field, entry);
+  }
+  return [...byField.values()];
+}

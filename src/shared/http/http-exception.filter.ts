@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { SerializationRetriesExhaustedError } from '../database/run-serializable.js';
 import { CacheUnavailableError } from '../cache/cache-store.js';
 import { PG_EXCLUSION_VIOLATION, isDatabaseUnavailable, sqlState } from '../database/pg-errors.js';
-import { DomainError, type DomainErrorCode } from './domain-error.js';
+import { DomainError, type DomainErrorCode, problemsAsFieldErrors } from './domain-error.js';
 
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, gone: 410, unprocessable: 422,
@@ -26,7 +26,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (parserError?.type === 'entity.parse.failed') return body(400, `Malformed JSON in request body: ${parserError.message}`);
   if (parserError?.type === 'entity.too.large') return body(413, 'Request body is larger than 1 MB');
   if (exception instanceof DomainError) {
-    return body(STATUS_BY_CODE[exception.code], exception.message, exception.details);
+    const fieldErrors = exception.problems.length > 0 ? { errors: problemsAsFieldErrors(exception.problems) } : undefined;
+    return body(STATUS_BY_CODE[exception.code], exception.message, { ...exception.details, ...fieldErrors });
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

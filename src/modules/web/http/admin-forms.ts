@@ -1,4 +1,4 @@
-import { DomainError } from '../../../shared/http/domain-error.js';
+import { DomainError, problemsAsFieldErrors } from '../../../shared/http/domain-error.js';
 
 /** An urlencoded admin form body: repeated names (checkbox groups) arrive as arrays. */
 export type Form = Record<string, string | string[] | undefined>;
@@ -16,8 +16,9 @@ export const sentence = (message: string) => {
   return /[.!?]$/.test(s) ? s : `${s}.`;
 };
 
-/** Per-field messages a DomainError carries in details.errors ([{field, messages}]), if any. */
+/** Per-field messages a DomainError carries: its problems, or (older validators) details.errors ([{field, messages}]). */
 export function fieldErrorsOf(error: DomainError): { field: string; messages: string[] }[] {
+  if (error.problems.length > 0) return problemsAsFieldErrors(error.problems);
   return (error.details?.errors ?? []) as { field: string; messages: string[] }[];
 }
 
