@@ -5,6 +5,7 @@ import { SlotsModule } from './modules/availability/slots.module.js';
 import { BookingModule } from './modules/booking/booking.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { DeliveryQueueModule } from './modules/notify/jobs/delivery-queue.module.js';
 import { NotifyModule } from './modules/notify/notify.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { OutboxModule } from './shared/outbox/outbox.module.js';
@@ -22,22 +23,29 @@ import { DatabaseModule } from './shared/database/database.module.js';
 import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
 import { LoggingModule } from './shared/logging/logging.module.js';
 import { OutboundModule } from './shared/outbound/outbound.module.js';
+import { QueueModule } from './shared/queue/queue.module.js';
 import { RedisModule } from './shared/redis/redis.module.js';
+import { SchedulingModule } from './shared/scheduling/scheduling.module.js';
 
 /** The whole app. `overrides` replace environment variables (tests, tools). */
 @Module({})
 export class AppModule {
   static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
+    const config = AppConfigModule.forRoot(overrides); // first: it loads `.env`
+    // BullMQ queues and workers exist only with REDIS_URL: which modules to import is decided here, once per app.
+    const withRedis = AppConfigModule.redisConfigured(overrides);
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(overrides),
+        config,
         LoggingModule,
         ClockModule,
         OutboundModule,
         DatabaseModule,
         RedisModule,
         CacheModule,
+        SchedulingModule,
+        QueueModule.forRoot(withRedis),
         HealthModule,
         IdentityModule,
         TeamsModule,
@@ -47,6 +55,7 @@ export class AppModule {
         BookingModule,
         OutboxModule,
         NotifyModule,
+        DeliveryQueueModule.forRoot(withRedis),
         CalendarModule,
         MetricsModule, ThrottlingModule, AuditModule, PrivacyModule, // ops (issue 8); throttling after IdentityModule's guard
         WebModule, // last: its /:username page routes are catch-alls

@@ -6,7 +6,7 @@ import { FakeTwilio } from './support/fake-twilio.js';
 import { TestSmtpServer } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { settleDeliveries } from './support/deliveries.js';
+import { deliveryQueue, settleDeliveries } from './support/deliveries.js';
 
 // Monday 1 March 2027, 12:00 UTC. Hosts work 09:00-17:00 in New York (EST = UTC-5 until 14 March). Each test books a
 // later day than the one before and moves the pinned clock forward only.
@@ -117,7 +117,7 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     expect(await onlySmsRow(booking.id)).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
 
     // A duplicated job, the relay handling every event again, another sweep: no second request at all.
-    const duplicate = await dispatcher.bullQueue!.add('deliver', { id: row.id }, { jobId: `${row.id}-dup` });
+    const duplicate = await deliveryQueue(t).add('deliver', { id: row.id }, { jobId: `${row.id}-dup` });
     await t.dataSource.query(`UPDATE outbox_consumer_offsets SET last_txid = '0', last_event_id = 0 WHERE consumer = 'notify'`);
     expect(await relay.drain()).toBeGreaterThan(0);
     await dispatcher.sweep();

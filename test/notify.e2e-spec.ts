@@ -4,12 +4,13 @@ import pg from 'pg';
 import { AppConfig } from '../src/config/app-config.js';
 import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
+import { PeriodicJobs } from '../src/shared/scheduling/periodic-jobs.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { icsProps, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { TEST_REDIS_URL, USE_EMBEDDED_DB } from './support/test-env.js';
-import { settleDeliveries } from './support/deliveries.js';
+import { deliveryQueue, settleDeliveries } from './support/deliveries.js';
 
 // The embedded database has one session, shared by every connection: a transaction held open by the test would stall
 // every other statement, and session advisory locks cannot tell two instances apart. It serves one instance only.
@@ -125,7 +126,7 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(await relay.drain()).toBeGreaterThan(0);
     // A duplicated job for a delivery that was sent already, and a direct second run.
     const confirmation = before.find((r) => r.kind === 'confirmation' && r.recipient_role === 'host')!;
-    await dispatcher.bullQueue!.add('deliver', { id: confirmation.id }, { jobId: `${confirmation.id}-dup` });
+    await deliveryQueue(t).add('deliver', { id: confirmation.id }, { jobId: `${confirmation.id}-dup` });
     await dispatcher.sweep();
     await settle();
     await new Promise((r) => setTimeout(r, 300));
@@ -198,12 +199,12 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     const { host, typeId } = await hostWithType();
     const booking = await book(typeId, '2027-03-05T16:00:00Z', 'rem'); // Friday 11:00 New York
     await settle();
-    const delayed = await dispatcher.bullQueue!.getDelayedCount();
+    const delayed = await deliveryQueue(t).getDelayedCount();
     expect(delayed).toBeGreaterThanOrEqual(2);
 
     // Redis loses everything under this app's prefix.
     await flushPrefix(t.redisPrefix);
-    expect(await dispatcher.bullQueue!.getDelayedCount()).toBe(0);
+    expect(await deliveryQueue(t).getDelayedCount()).toBe(0);
 
     // One minute before the 24 h reminder: nothing goes out.
     t.clock!.set('2027-03-04T15:59:00Z');
@@ -341,7 +342,7 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
 
   onServerPostgres('the relay never skips an event whose id committed after a higher one (txid horizon)', async () => {
     const seen: string[] = [];
-    const probe = new OutboxRelay(t.dataSource, t.app.get(AppConfig));
+    const probe = new OutboxRelay(t.dataSource, t.app.get(AppConfig), t.app.get(PeriodicJobs));
     probe.register('probe-order', async (e) => { seen.push((e.payload as { n: string }).n); });
     await probe.drain();
     seen.length = 0;

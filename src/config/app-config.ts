@@ -38,6 +38,7 @@ export class AppConfig {
   get slotCacheTtlSeconds() { return this.env.SLOT_CACHE_TTL_SECONDS; }
   get outboxPollIntervalMs() { return this.env.OUTBOX_POLL_INTERVAL_MS; }
   get notifySweepIntervalMs() { return this.env.NOTIFY_SWEEP_INTERVAL_MS; }
+  get notifyWorkerConcurrency() { return this.env.NOTIFY_WORKER_CONCURRENCY; }
   get notifyMaxAttempts() { return this.env.NOTIFY_MAX_ATTEMPTS; }
   get notifyRetryBaseSeconds() { return this.env.NOTIFY_RETRY_BASE_SECONDS; }
   get sms() {

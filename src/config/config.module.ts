@@ -31,5 +31,15 @@ export class AppConfigModule {
       exports: [AppConfig],
     };
   }
+
+  /**
+   * Whether REDIS_URL is set for an app built with these overrides, for choosing which modules it imports (BullMQ
+   * queues exist only with Redis). Call after `forRoot`, which loads `.env` into process.env; the value itself is
+   * validated there.
+   */
+  static redisConfigured(overrides: Record<string, string | undefined> = {}): boolean {
+    const url = 'REDIS_URL' in overrides ? overrides.REDIS_URL : process.env.REDIS_URL;
+    return Boolean(url?.trim());
+  }
 }
 

@@ -150,6 +150,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   NOTIFY_SWEEP_INTERVAL_MS = 5000;
 
+  /** Deliveries one instance's BullMQ worker sends at once (with REDIS_URL). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  NOTIFY_WORKER_CONCURRENCY = 5;
+
   /** Attempts per notification or webhook delivery before it is marked failed. */
   @Transform(toInt) @IsInt() @Min(1) @Max(20)
   NOTIFY_MAX_ATTEMPTS = 6;

@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { type DeliverJobData, DELIVERY_QUEUE } from '../../src/modules/notify/jobs/delivery-jobs.js';
 import { OutboxRelay } from '../../src/shared/outbox/outbox-relay.js';
 import type { TestApp } from './test-app.js';
 
@@ -19,4 +22,9 @@ export async function settleDeliveries(t: TestApp, timeoutMs = 15_000): Promise<
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The BullMQ queue of deliveries, as @nestjs/bullmq registered it (apps with REDIS_URL only). */
+export function deliveryQueue(t: TestApp): Queue<DeliverJobData> {
+  return t.app.get<Queue<DeliverJobData>>(getQueueToken(DELIVERY_QUEUE), { strict: false });
 }

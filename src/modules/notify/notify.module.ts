@@ -19,8 +19,8 @@ import { WebhookSender } from './infrastructure/webhook-sender.js';
 import { WebhookSubscriptionEntity } from './infrastructure/webhook-subscription.entity.js';
 
 /**
- * Notify: booking events (via the outbox relay) → delivery rows → BullMQ or in-process workers → email, SMS,
- * webhooks. Exports IcsService (invitations, add-to-calendar links) for the booking and web contexts.
+ * Notify: booking events (via the outbox relay) → delivery rows → the DeliveryQueue port (BullMQ or in process,
+ * provided by DeliveryQueueModule, imported by the app) → email, SMS, webhooks. Exports IcsService (invitations, add-to-calendar links) for the booking and web contexts.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([NotificationDeliveryEntity, WebhookSubscriptionEntity])],

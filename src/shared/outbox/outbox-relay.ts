@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
+import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
 
 /** One row of `outbox_events`, as handed to consumers. */
 export interface OutboxEvent<P = Record<string, unknown>> {
@@ -34,17 +35,15 @@ const LOCK_CLASS = 0x6f7862; // "oxb"
  *   retried on the next poll, so handlers must be idempotent (they are called at least once per event).
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger('OutboxRelay');
   private readonly handlers = new Map<string, OutboxHandler>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
-  private stopped = false;
   private readonly inProcess = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   /** Registers a consumer (call from onModuleInit). The name is its cursor: renaming it replays every event. */
@@ -59,31 +58,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Each consumer polls on its own timer: one stuck on a slow side effect (a calendar provider that hangs until its
-   * timeout) must not hold back the confirmations of another, neither in this poll nor in the next ones.
+   * Each consumer polls as a periodic job of its own: one stuck on a slow side effect (a calendar provider that hangs
+   * until its timeout) must not hold back the confirmations of another, neither in this poll nor in the next ones.
+   * No job-wide lock: each batch takes its consumer's advisory lock itself (drain() does too). The jobs stop, waiting
+   * for a running batch, before the database closes.
    */
   onApplicationBootstrap(): void {
-    const interval = this.config.outboxPollIntervalMs;
-    if (interval <= 0) return;
     for (const consumer of this.handlers.keys()) {
-      const tick = () => {
-        if (this.stopped) return;
-        const run = this.pollBacklog(consumer, false)
-          .catch((error) => this.logger.error(`outbox poll of ${consumer} failed: ${(error as Error).message}`))
-          .finally(() => {
-            this.running.delete(run);
-            if (!this.stopped) this.timers.set(consumer, setTimeout(tick, interval));
-          });
-        this.running.add(run);
-      };
-      this.timers.set(consumer, setTimeout(tick, interval));
+      this.jobs.schedule({
+        name: `outbox-relay:${consumer}`,
+        everyMs: this.config.outboxPollIntervalMs,
+        run: () => this.pollBacklog(consumer, false),
+      });
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    await Promise.all([...this.running]);
   }
 
   /**

@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
+import { PeriodicJobs } from '../../../shared/scheduling/periodic-jobs.js';
 import { CalendarEventWriter } from './calendar-event-writer.service.js';
 import { CalendarPush } from './calendar-push.service.js';
 import { CalendarSyncService } from './calendar-sync.service.js';
@@ -11,15 +12,10 @@ import { HostCalendarChanges } from './host-calendar-changes.service.js';
  * The polling fallback: every replica ticks once a minute, picks connections whose last sync is older than
  * CALENDAR_POLL_INTERVAL_SECONDS (10 minutes by default) and syncs each under its advisory lock (a connection held
  * by another replica is skipped), retries failed calendar writes, and renews push channels. Off in tests (they call
- * `tick()`), and when the interval is 0.
+ * `tick()`), and when the interval is 0. A periodic job without a job-wide lock: the locks are per connection.
  */
 @Injectable()
-export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('CalendarPoller');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-
+export class CalendarPoller implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly sync: CalendarSyncService,
@@ -28,29 +24,13 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     private readonly hostChanges: HostCalendarChanges,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onApplicationBootstrap() {
     const seconds = this.config.calendarPollIntervalSeconds;
     if (seconds <= 0 || this.config.env.NODE_ENV === 'test') return;
-    const period = Math.min(60, seconds) * 1000;
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.tick()
-        .then(() => undefined)
-        .catch((error) => this.logger.error(`calendar poll failed: ${(error as Error).message}`))
-        .finally(() => {
-          this.running = null;
-          if (!this.stopped) this.timer = setTimeout(loop, period);
-        });
-    };
-    this.timer = setTimeout(loop, period);
-  }
-
-  async onApplicationShutdown() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    this.jobs.schedule({ name: 'calendar-poller', everyMs: Math.min(60, seconds) * 1000, run: () => this.tick() });
   }
 
   async tick(): Promise<{ synced: number }> {
