@@ -8,6 +8,8 @@ import { freePort } from './support/free-port.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 type Agent = ReturnType<typeof request.agent>;
+/** Starting an app (migrations; PGlite on KAIROS_TEST_DB=embedded) on a busy 2-core machine can take over a minute. */
+const START_TIMEOUT = 180_000;
 const CALLBACK = 'http://kairos.test/admin/login/google/callback';
 
 describe('Sign in with Google (e2e against a local fake Google)', () => {
@@ -17,7 +19,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
   beforeAll(async () => {
     google = await new FakeGoogleCalendar().start();
     t = await startTestApp({ env: { ...google.env } });
-  });
+  }, START_TIMEOUT);
   afterAll(async () => {
     await t?.close();
     await google?.stop();
@@ -176,7 +178,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
       });
       await t2.app.listen(port, '127.0.0.1');
       ({ browser, close: closeBrowser } = await launchBrowser());
-    });
+    }, START_TIMEOUT);
     afterAll(async () => {
       await closeBrowser?.();
       await t2?.close();
@@ -232,7 +234,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     let off: TestApp;
     beforeAll(async () => {
       off = await startTestApp({ env: { GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined } });
-    });
+    }, START_TIMEOUT);
     afterAll(async () => {
       await off?.close();
     });

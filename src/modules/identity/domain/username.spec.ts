@@ -5,7 +5,8 @@ describe('usernameCandidates', () => {
     ['ada@example.com', 'ada'],
     ['Ada.Lovelace+cal@example.com', 'ada-lovelace-cal'],
     ['josé.núñez@example.com', 'jose-nunez'],
-    ['__x__@example.com', 'host'], // folds to one letter: too short for a handle
+    ['__x__@example.com', 'x'],
+    ['__@example.com', 'host'], // folds to nothing
     ['admin@example.com', 'host'], // reserved
     ['---@example.com', 'host'],
     [`${'a'.repeat(60)}@example.com`, 'a'.repeat(36)],
