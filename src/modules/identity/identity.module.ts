@@ -17,9 +17,11 @@ import { ApiKeysController } from './http/api-keys.controller.js';
 import { HostAuthGuard } from './http/host-auth.guard.js';
 import { UsersController } from './http/users.controller.js';
 import { ApiKeyEntity } from './infrastructure/api-key.entity.js';
+import { ApiKeysRepository } from './infrastructure/api-keys.repository.js';
 import { CredentialsRepository } from './infrastructure/credentials.repository.js';
 import { GOOGLE_CALLBACK_PATH, GoogleOAuthStrategy } from './infrastructure/google-oauth.strategy.js';
 import { UserEntity } from './infrastructure/user.entity.js';
+import { UsersRepository } from './infrastructure/users.repository.js';
 
 @Module({
   imports: [
@@ -29,7 +31,7 @@ import { UserEntity } from './infrastructure/user.entity.js';
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [
-    UsersService, AuthService, ApiKeysService, CredentialsRepository, UserSessions, PasswordResetService,
+    UsersService, AuthService, ApiKeysService, UsersRepository, ApiKeysRepository, CredentialsRepository, UserSessions, PasswordResetService,
     { provide: PasswordResetMailer, useExisting: AccountMails },
     GoogleSignIn,
     {
