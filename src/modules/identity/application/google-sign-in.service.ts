@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { DomainError } from '../../../shared/http/domain-error.js';
+import { DomainError, invalid } from '../../../shared/http/domain-error.js';
 import { CredentialLimiter, retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { usernameCandidates } from '../domain/username.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
@@ -47,7 +47,10 @@ export class GoogleSignIn {
 
   /** Sends the browser to Google's consent screen, with a state bound to this browser. */
   async begin(req: Request, res: Response): Promise<void> {
-    await this.oauth().run(req, res);
+    // passport reads a `code` or `error` as a callback: the start route takes neither.
+    if (req.query.code || req.query.error) throw invalid('this is where Google sign-in starts; Google answers on /admin/login/google/callback');
+    const outcome = await this.oauth().run(req, res);
+    if (outcome.kind !== 'answered') throw new Error(`Google sign-in could not start: ${outcome.kind === 'failed' ? outcome.reason : outcome.kind}`);
   }
 
   /** The callback: checks the state, asks Google who this is, and finds, links or creates the host. */
