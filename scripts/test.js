@@ -12,9 +12,9 @@ const runs = [
   { name: 'unit (TZ=Pacific/Chatham)', env: { TZ: 'Pacific/Chatham' }, args: ['--selectProjects', 'unit'] },
   { name: 'e2e (PostgreSQL + Redis)', env: { TZ: 'UTC' }, args: ['--selectProjects', 'e2e', '--maxWorkers=2'] },
   {
-    name: 'identity, auth abuse, booking, holds, outbound, input hygiene and notify e2e on the embedded database',
+    name: 'identity, auth abuse, Google sign-in, booking, holds, outbound, input hygiene and notify e2e on the embedded database',
     env: { TZ: 'UTC', KAIROS_TEST_DB: 'embedded' },
-    args: ['--selectProjects', 'e2e', '--runInBand', 'test/identity.e2e-spec.ts', 'test/auth-abuse.e2e-spec.ts', 'test/booking.e2e-spec.ts', 'test/holds-abuse.e2e-spec.ts', 'test/outbound-ssrf.e2e-spec.ts', 'test/input-hygiene.e2e-spec.ts', 'test/notify.e2e-spec.ts'],
+    args: ['--selectProjects', 'e2e', '--runInBand', 'test/identity.e2e-spec.ts', 'test/auth-abuse.e2e-spec.ts', 'test/google-signin.e2e-spec.ts', 'test/booking.e2e-spec.ts', 'test/holds-abuse.e2e-spec.ts', 'test/outbound-ssrf.e2e-spec.ts', 'test/input-hygiene.e2e-spec.ts', 'test/notify.e2e-spec.ts'],
   },
 ];
 

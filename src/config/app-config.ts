@@ -55,6 +55,12 @@ export class AppConfig {
     return { clientId: this.env.GOOGLE_CLIENT_ID ?? '', clientSecret: this.env.GOOGLE_CLIENT_SECRET ?? '',
       authUrl: this.env.GOOGLE_AUTH_URL, tokenUrl: this.env.GOOGLE_TOKEN_URL, apiUrl: this.env.GOOGLE_API_URL.replace(/\/+$/, '') };
   }
+  /** Sign in with Google: the calendar's OAuth client and endpoints plus userinfo; null when off or unconfigured. */
+  get googleSignIn() {
+    const { clientId, clientSecret, authUrl, tokenUrl } = this.google;
+    if (!clientId || !clientSecret || this.env.GOOGLE_SIGNIN_ENABLED === 'false') return null;
+    return { clientId, clientSecret, authUrl, tokenUrl, userInfoUrl: this.env.GOOGLE_USERINFO_URL };
+  }
   get microsoft() {
     return { clientId: this.env.MICROSOFT_CLIENT_ID ?? '', clientSecret: this.env.MICROSOFT_CLIENT_SECRET ?? '',
       authUrl: this.env.MICROSOFT_AUTH_URL, tokenUrl: this.env.MICROSOFT_TOKEN_URL, apiUrl: this.env.MICROSOFT_API_URL.replace(/\/+$/, '') };

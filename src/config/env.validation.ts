@@ -182,6 +182,12 @@ export class EnvironmentVariables {
   GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
   @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   GOOGLE_API_URL = 'https://www.googleapis.com/calendar/v3';
+  /** OpenID Connect userinfo endpoint of "Sign in with Google" (sub, email, email_verified, name). */
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  GOOGLE_USERINFO_URL = 'https://openidconnect.googleapis.com/v1/userinfo';
+  /** "Sign in with Google" on the admin login and sign-up pages; on whenever GOOGLE_CLIENT_ID/SECRET are set, unless false. */
+  @IsOptional() @IsIn(['true', 'false'])
+  GOOGLE_SIGNIN_ENABLED: 'true' | 'false' = 'true';
   @IsOptional() @IsString() MICROSOFT_CLIENT_ID?: string;
   @IsOptional() @IsString() MICROSOFT_CLIENT_SECRET?: string;
   @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })

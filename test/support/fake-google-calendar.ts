@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local Google OAuth 2.0 + Calendar API v3 server speaking the subset Kairos uses, written from the public
- * references: authorization endpoint (302 back with code and state), token endpoint (authorization_code and
+ * references: authorization endpoint (302 back with code and state, or error=access_denied when the test's person
+ * declines), OpenID userinfo (sub, email, email_verified, name of the identity a test chose), token endpoint (authorization_code and
  * refresh_token grants, invalid_grant), calendarList, calendars/primary, events.list with singleEvents, paging
  * (pageToken/nextPageToken), sync tokens (nextSyncToken, deleted events as status "cancelled", 410 on a stale
  * token), events.insert (409 on a duplicate id), events.patch, events.delete (410 when already deleted),
@@ -103,7 +104,21 @@ export function json(res: http.ServerResponse, status: number, body: unknown) {
   res.end(body === undefined ? '' : JSON.stringify(body));
 }
 
+/** A Google account as the OpenID userinfo endpoint describes it (what "Sign in with Google" reads). */
+export interface FakeGoogleIdentity {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+}
+
 export class FakeOAuth {
+  /** Who signs in at the consent screen of a sign-in (scope without calendar access): a test sets it. */
+  identity: FakeGoogleIdentity = { sub: '100000000000000000001', email: 'ada@gmail.test', email_verified: true, name: 'Ada Lovelace' };
+  /** The person's answer on the consent screen: `deny` comes back as error=access_denied. */
+  consent: 'allow' | 'deny' = 'allow';
+  /** Identities that signed in, by `sub` (the account of their codes and tokens). */
+  readonly identities = new Map<string, FakeGoogleIdentity>();
   readonly codes = new Map<string, { redirectUri: string; account: string }>();
   readonly accessTokens = new Map<string, { account: string; valid: boolean }>();
   readonly refreshTokens = new Map<string, { account: string; revoked: boolean }>();
@@ -139,6 +154,20 @@ export class FakeOAuth {
     const code = `4/code-${randomBytes(10).toString('hex')}`;
     this.codes.set(code, { redirectUri, account });
     return code;
+  }
+
+  /** A code for the current sign-in identity (its `sub` is the account of the tokens it buys). */
+  issueSignInCode(redirectUri: string) {
+    this.identities.set(this.identity.sub, { ...this.identity });
+    return this.issueCode(redirectUri, this.identity.sub);
+  }
+
+  /** The OpenID userinfo answer for a Bearer header: [status, body]. */
+  userInfo(header: string | undefined): [number, unknown] {
+    const account = this.authenticate(header);
+    const identity = account ? this.identities.get(account) : undefined;
+    if (!identity) return [401, { error: 'invalid_token', error_description: 'Invalid Credentials' }];
+    return [200, identity];
   }
 
   /** The account behind a Bearer header, or null (unknown, or invalidated by expireAccessTokens). */
@@ -178,7 +207,7 @@ interface StoredEvent {
 }
 
 export class FakeGoogleCalendar extends FakeServer {
-  readonly oauth = new FakeOAuth('google-client-id', 'google-client-secret');
+  readonly oauth: FakeOAuth;
   readonly calendars = new Map<string, { summary: string; primary: boolean; accessRole: string; events: Map<string, StoredEvent> }>();
   readonly channels: Array<{ id: string; token: string; address: string; calendarId: string; resourceId: string }> = [];
   account = 'ada@gmail.test';
@@ -189,8 +218,10 @@ export class FakeGoogleCalendar extends FakeServer {
   /** Sync tokens issued before this sequence number answer 410 Gone. */
   private oldestValidSeq = 0;
 
-  constructor() {
+  /** The OAuth client the fake accepts (two fakes side by side tell their apps apart by it). */
+  constructor(clientId = 'google-client-id', clientSecret = 'google-client-secret') {
     super();
+    this.oauth = new FakeOAuth(clientId, clientSecret);
     this.calendars.set('primary-cal', { summary: 'Ada', primary: true, accessRole: 'owner', events: new Map() });
     this.calendars.set('holidays', { summary: 'Holidays', primary: false, accessRole: 'reader', events: new Map() });
     this.setup();
@@ -203,6 +234,7 @@ export class FakeGoogleCalendar extends FakeServer {
       GOOGLE_AUTH_URL: `${this.url}/o/oauth2/v2/auth`,
       GOOGLE_TOKEN_URL: `${this.url}/token`,
       GOOGLE_API_URL: `${this.url}/calendar/v3`,
+      GOOGLE_USERINFO_URL: `${this.url}/v1/userinfo`,
     };
   }
 
@@ -266,9 +298,18 @@ export class FakeGoogleCalendar extends FakeServer {
   private setup() {
     this.route('GET', /^\/o\/oauth2\/v2\/auth$/, (req, res) => {
       if (req.query.get('client_id') !== this.oauth.clientId) return json(res, 400, { error: 'invalid_client' });
-      if (req.query.get('access_type') !== 'offline') return json(res, 400, { error: 'offline access required by this fake' });
+      // A calendar connection asks for calendar scopes and offline access; a sign-in for openid/email/profile only.
+      const signIn = !(req.query.get('scope') ?? '').includes('/auth/calendar');
+      if (!signIn && req.query.get('access_type') !== 'offline') return json(res, 400, { error: 'offline access required by this fake' });
+      if (signIn && req.query.get('response_type') !== 'code') return json(res, 400, { error: 'unsupported_response_type' });
       const redirect = new URL(req.query.get('redirect_uri')!);
-      redirect.searchParams.set('code', this.oauth.issueCode(req.query.get('redirect_uri')!, this.account));
+      if (this.oauth.consent === 'deny') {
+        redirect.searchParams.set('error', 'access_denied');
+        redirect.searchParams.set('error_description', 'The user denied access');
+      } else {
+        const uri = req.query.get('redirect_uri')!;
+        redirect.searchParams.set('code', signIn ? this.oauth.issueSignInCode(uri) : this.oauth.issueCode(uri, this.account));
+      }
       redirect.searchParams.set('state', req.query.get('state') ?? '');
       res.statusCode = 302;
       res.setHeader('Location', redirect.toString());
@@ -276,6 +317,10 @@ export class FakeGoogleCalendar extends FakeServer {
     });
     this.route('POST', /^\/token$/, (req, res) => {
       const [status, body] = this.oauth.token(req.body);
+      json(res, status, body);
+    });
+    this.route('GET', /^\/v1\/userinfo$/, (req, res) => {
+      const [status, body] = this.oauth.userInfo(req.headers.authorization);
       json(res, status, body);
     });
     this.route('GET', /^\/calendar\/v3\/calendars\/primary$/, (req, res) => {

@@ -5,7 +5,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { AccountMails } from '../notify/application/account-mails.js';
 import { NotifyModule } from '../notify/notify.module.js';
+import { hkdfSync } from 'node:crypto';
+import { OutboundHttp } from '../../shared/outbound/outbound-http.js';
 import { ApiKeysService } from './application/api-keys.service.js';
+import { GoogleSignIn } from './application/google-sign-in.service.js';
 import { AuthService } from './application/auth.service.js';
 import { PasswordResetMailer, PasswordResetService } from './application/password-reset.service.js';
 import { UserSessions } from './application/user-sessions.service.js';
@@ -14,8 +17,11 @@ import { ApiKeysController } from './http/api-keys.controller.js';
 import { HostAuthGuard } from './http/host-auth.guard.js';
 import { UsersController } from './http/users.controller.js';
 import { ApiKeyEntity } from './infrastructure/api-key.entity.js';
+import { ApiKeysRepository } from './infrastructure/api-keys.repository.js';
 import { CredentialsRepository } from './infrastructure/credentials.repository.js';
+import { GOOGLE_CALLBACK_PATH, GoogleOAuthStrategy } from './infrastructure/google-oauth.strategy.js';
 import { UserEntity } from './infrastructure/user.entity.js';
+import { UsersRepository } from './infrastructure/users.repository.js';
 
 @Module({
   imports: [
@@ -25,10 +31,24 @@ import { UserEntity } from './infrastructure/user.entity.js';
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [
-    UsersService, AuthService, ApiKeysService, CredentialsRepository, UserSessions, PasswordResetService,
+    UsersService, AuthService, ApiKeysService, UsersRepository, ApiKeysRepository, CredentialsRepository, UserSessions, PasswordResetService,
     { provide: PasswordResetMailer, useExisting: AccountMails },
+    GoogleSignIn,
+    {
+      // One strategy per app, from this app's configuration; null (sign-in off) without a Google OAuth client.
+      provide: GoogleOAuthStrategy,
+      inject: [AppConfig, OutboundHttp],
+      useFactory: (config: AppConfig, outbound: OutboundHttp) => {
+        const google = config.googleSignIn;
+        if (!google) return null;
+        const stateKey = Buffer.from(hkdfSync('sha256', config.appSecret, 'kairos', 'google-signin-state', 32));
+        return new GoogleOAuthStrategy({
+          ...google, callbackUrl: () => `${config.publicUrl}${GOOGLE_CALLBACK_PATH}`, stateKey, secureCookies: config.publicUrl.startsWith('https://'),
+        }, outbound);
+      },
+    },
     { provide: APP_GUARD, useClass: HostAuthGuard },
   ],
-  exports: [UsersService, AuthService, ApiKeysService, UserSessions, PasswordResetService],
+  exports: [UsersService, AuthService, ApiKeysService, UserSessions, PasswordResetService, GoogleSignIn],
 })
 export class IdentityModule {}

@@ -13,6 +13,7 @@ import { BookingPicker } from './application/booking-picker.js';
 import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
+import { AdminGoogleSignInController } from './http/admin-google-sign-in.controller.js';
 import { AdminPasswordResetController } from './http/admin-password-reset.controller.js';
 import { AdminProfileController } from './http/admin-profile.controller.js';
 import { AdminTeamsController } from './http/admin-teams.controller.js';
@@ -26,6 +27,7 @@ import { WebExceptionFilter } from './http/web-exception.filter.js';
 /** Every /admin controller: the session and CSRF middleware covers exactly these. */
 const ADMIN_CONTROLLERS = [
   AdminController, AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController, AdminPasswordResetController,
+  AdminGoogleSignInController,
 ];
 
 /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { type EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
 import { DomainError, conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
@@ -9,7 +8,8 @@ import { CredentialLimiter } from '../../../shared/throttling/credential-limiter
 import { type PasswordContext, passwordProblem } from '../domain/password-policy.js';
 import { isReservedUsername } from '../domain/username.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
-import { UserEntity } from '../infrastructure/user.entity.js';
+import type { UserEntity } from '../infrastructure/user.entity.js';
+import { type ProfileChanges, UsersRepository } from '../infrastructure/users.repository.js';
 
 export interface NewUser {
   email: string;
@@ -32,7 +32,7 @@ export const wrongCurrentPassword = (field: string) =>
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UsersRepository,
     private readonly credentials: CredentialsRepository,
     private readonly limiter: CredentialLimiter,
     private readonly clock: Clock,
@@ -44,10 +44,8 @@ export class UsersService {
     assertAcceptablePassword(input.password, { email: input.email, username });
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     try {
-      const saved = await this.users.save(
-        this.users.create({ email: input.email.trim(), name: input.name.trim(), username, timeZone: input.timeZone, passwordHash }),
-      );
-      return this.getById(saved.id);
+      const id = await this.users.insert({ email: input.email.trim(), name: input.name.trim(), username, timeZone: input.timeZone, passwordHash });
+      return this.getById(id);
     } catch (error) {
       if (sqlState(error) === PG_UNIQUE_VIOLATION) {
         const field = constraintName(error) === 'users_username_key' ? 'username' : 'email';
@@ -58,30 +56,26 @@ export class UsersService {
   }
 
   async getById(id: string): Promise<UserEntity> {
-    const user = await this.users.findOneBy({ id });
+    const user = await this.users.findById(id);
     if (!user) throw notFound('user');
     return user;
   }
 
   findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+    return this.users.findById(id);
   }
 
   /** `manager`: read on the read replica (the slots endpoint) instead of the primary. */
   findByUsername(username: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return this.repo(manager).createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+    return this.users.findByUsername(username, manager);
   }
 
   findByIds(ids: string[], manager?: EntityManager): Promise<UserEntity[]> {
-    return ids.length === 0 ? Promise.resolve([]) : this.repo(manager).createQueryBuilder('u').whereInIds(ids).getMany();
-  }
-
-  private repo(manager?: EntityManager): Repository<UserEntity> {
-    return manager ? manager.getRepository(UserEntity) : this.users;
+    return this.users.findByIds(ids, manager);
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+    return this.users.findByEmail(email);
   }
 
   /**
@@ -91,11 +85,7 @@ export class UsersService {
   async verifyPassword(email: string, password: string, address?: string | null): Promise<UserEntity | null> {
     const subject = { account: email, address };
     await this.limiter.assertOpen(subject);
-    const user = await this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email })
-      .getOne();
+    const user = await this.users.findWithPasswordHashByEmail(email);
     const hash = user?.passwordHash ?? DUMMY_HASH;
     const ok = await argon2.verify(hash, password).catch(() => false);
     if (user && ok) return user;
@@ -107,7 +97,7 @@ export class UsersService {
    * Profile changes. A username or email someone else holds is a conflict naming the field. A new email address
    * revokes every access token and admin session (it is the login name, and where reset links go).
    */
-  async update(id: string, changes: Partial<Pick<UserEntity, 'name' | 'timeZone' | 'username' | 'email'>>): Promise<UserEntity> {
+  async update(id: string, changes: ProfileChanges): Promise<UserEntity> {
     const patch = { ...changes };
     const before = patch.email !== undefined ? await this.getById(id) : null;
     if (patch.username !== undefined) {
@@ -118,7 +108,7 @@ export class UsersService {
     const emailChanged = before !== null && patch.email !== undefined && patch.email.toLowerCase() !== before.email.toLowerCase();
     try {
       await this.credentials.transaction(async (m) => {
-        await m.getRepository(UserEntity).update({ id }, patch);
+        await this.users.updateProfile(id, patch, m);
         if (emailChanged) await this.credentials.revokeEverything(id, this.clock.now(), m);
       });
     } catch (error) {
@@ -158,7 +148,7 @@ export class UsersService {
    * Counted by the credential limiter like a login (per account and per client address): past it, a 429.
    */
   async checkPassword(id: string, password: string, address?: string | null): Promise<boolean> {
-    const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    const user = await this.users.findWithPasswordHashById(id);
     if (!user) throw notFound('user');
     const subject = { account: user.email, address };
     await this.limiter.assertOpen(subject);
@@ -173,7 +163,7 @@ export class UsersService {
   }
 
   async delete(id: string): Promise<void> {
-    await this.users.delete({ id });
+    await this.users.delete(id);
   }
 }
 

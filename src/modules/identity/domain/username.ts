@@ -21,3 +21,18 @@ export const RESERVED_USERNAMES = new Set([
 export const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])?$/;
 
 export const isReservedUsername = (username: string) => RESERVED_USERNAMES.has(username.toLowerCase());
+
+/**
+ * Usernames to offer a host who signs up without choosing one (Sign in with Google), best first: the email's local
+ * part folded to the handle alphabet (`Ada.Lovelace+cal@x` → `ada-lovelace-cal`), then numbered variants. A local
+ * part that folds to nothing usable, or to a reserved name, starts from `host`.
+ */
+export function usernameCandidates(email: string, count = 10): string[] {
+  const local = email.split('@')[0] ?? '';
+  let base = local.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 36)
+    .replace(/-+$/, '');
+  if (!USERNAME_PATTERN.test(base) || isReservedUsername(base)) base = 'host';
+  const out = [base];
+  for (let n = 2; out.length < count; n++) out.push(`${base}-${n}`);
+  return out;
+}

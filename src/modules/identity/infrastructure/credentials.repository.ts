@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 
 /**
- * The SQL of sign-in state: token generations (users.session_version), admin sessions and password-reset tokens.
+ * The SQL of sign-in state: token generations (users.session_version), admin sessions, password-reset tokens and the
+ * linked Google account (users.google_subject).
  * Secrets arrive here already hashed (SHA-256 of 32 random bytes): nothing stored can be replayed.
  */
 @Injectable()
@@ -57,6 +59,33 @@ export class CredentialsRepository {
     await this.db.query(`UPDATE user_sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash, now]);
     // Housekeeping while we are here: expired rows serve no one.
     await this.db.query(`DELETE FROM user_sessions WHERE expires_at < $1`, [now]);
+  }
+
+  /** The host linked to a Google account (its `sub`), or null. */
+  async userOfGoogleSubject(subject: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM users WHERE google_subject = $1`, [subject]);
+    return rows[0]?.id ?? null;
+  }
+
+  /** The Google account linked to a host, or null. */
+  async googleSubjectOf(userId: string): Promise<string | null> {
+    const rows: { google_subject: string | null }[] = await this.db.query(`SELECT google_subject FROM users WHERE id = $1`, [userId]);
+    return rows[0]?.google_subject ?? null;
+  }
+
+  /**
+   * Links a Google account to a host that has none yet; false when the host is already linked (to any account) or
+   * the Google account is linked to another host (the unique index), so a link is never silently replaced.
+   */
+  async linkGoogleSubject(userId: string, subject: string): Promise<boolean> {
+    try {
+      const rows = rowsOf<{ id: string }>(await this.db.query(
+        `UPDATE users SET google_subject = $2, updated_at = now() WHERE id = $1 AND google_subject IS NULL RETURNING id`, [userId, subject]));
+      return rows.length === 1;
+    } catch (error) {
+      if (sqlState(error) === PG_UNIQUE_VIOLATION) return false;
+      throw error;
+    }
   }
 
   async insertPasswordReset(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void> {

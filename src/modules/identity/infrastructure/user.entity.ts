@@ -10,6 +10,8 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text', select: false }) passwordHash: string;
   /** Generation of every access token and admin session: bumped to revoke them all (see the migration). */
   @Column({ name: 'session_version', type: 'integer', default: 0, select: false }) sessionVersion: number;
+  /** The linked Google account's `sub` (Sign in with Google), or null. */
+  @Column({ name: 'google_subject', type: 'text', nullable: true, select: false }) googleSubject: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

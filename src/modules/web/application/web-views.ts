@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import hbs from 'hbs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GoogleSignIn } from '../../identity/application/google-sign-in.service.js';
 
 type Template = (context: unknown) => string;
 
@@ -34,7 +35,7 @@ export class WebViews {
   private readonly templates = new Map<string, Template>();
   private readonly dir = join(projectRoot(), 'views');
 
-  constructor() {
+  constructor(@Optional() private readonly google?: GoogleSignIn) {
     this.engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
     const partials = join(this.dir, 'partials');
@@ -43,7 +44,9 @@ export class WebViews {
     }
   }
 
-  render(view: string, context: PageContext): string {
+  /** `googleSignIn`: whether the login and sign-up pages offer "Sign in with Google" (a client is configured). */
+  render(view: string, page: PageContext): string {
+    const context = { googleSignIn: this.google?.enabled ?? false, ...page };
     const body = this.template(view)(context);
     return this.template('layout')({ ...context, body });
   }

@@ -29,6 +29,7 @@ import {
   LOCATION_TYPES, type TeamChoice, checkTeamFields, nameHosts, parseLocation, parseReminderRows, reminderRows, routeTypeProblems, teamHostView,
 } from './meeting-type-form.js';
 import { many, sentence, waitLabel } from './admin-forms.js';
+import { googleSignInProblem } from './admin-google-sign-in.controller.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -85,9 +86,10 @@ export class AdminController {
 
   @Public()
   @Get('login')
-  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string, @Query('reset') reset?: string) {
+  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string, @Query('reset') reset?: string, @Query('google') google?: string) {
     res.type('html').send(this.views.render('admin/login', {
       title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {},
+      errorSummary: googleSignInProblem(one(google)),
       notice: one(deleted) ? 'Your account and its data were deleted.' : one(reset) ? 'Your password was changed. Log in with the new one.' : null,
     }));
   }
