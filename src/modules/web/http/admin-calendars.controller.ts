@@ -4,14 +4,12 @@ import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
 import { CalendarExportFeeds } from '../../calendar/application/calendar-export.service.js';
 import { IntegrationsService, type CalendarChoice, type OAuthProvider } from '../../calendar/application/integrations.service.js';
-import type { CalendarIntegrationEntity } from '../../calendar/infrastructure/calendar-integration.entity.js';
-import type { CalendarSelectionEntity } from '../../calendar/infrastructure/calendar-selection.entity.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
+import { type CalendarChoiceView, type ConnectionView, accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
 import { formatDateTime } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
@@ -208,7 +206,7 @@ export class AdminCalendarsController {
     const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
     const destination = body ? one(body.destination) : calendars.find((c) => c.isDestination)?.calendarId ?? '';
     const writable = this.integrations.canReceiveBookings(integration.provider);
-    const row = (c: CalendarSelectionEntity, i: number) => ({
+    const row = (c: CalendarChoiceView, i: number) => ({
       i, value: c.calendarId, name: c.name || c.calendarId, primary: c.isPrimary, readOnly: c.readOnly,
       busy: busy.has(c.calendarId), destination: destination === c.calendarId,
       lastSynced: c.isBusySource && c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, ctx.me.zone) : null,
@@ -228,7 +226,7 @@ export class AdminCalendarsController {
   }
 
   /** What a host needs to judge a connection at a glance. */
-  private health(i: CalendarIntegrationEntity, zone: string) {
+  private health(i: ConnectionView, zone: string) {
     const now = this.clock.now();
     const rateLimited = i.nextSyncAt !== null && i.nextSyncAt > now;
     const state = i.status === 'broken' ? 'Needs reconnecting' : rateLimited ? 'Paused (provider rate limit)' : i.lastError ? 'Last sync failed' : 'Healthy';
