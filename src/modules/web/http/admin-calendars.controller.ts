@@ -11,9 +11,15 @@ import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { type CalendarChoiceView, type ConnectionView, accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
 import { formatDateTime } from '../domain/web-time.js';
-import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
+import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, many, one, placeProblems, placedBy, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
+/** The feed form's field → the ICS connection's field. */
+const ICS_FORM_FIELDS = { ics_url: 'url' } as const satisfies FormFields;
+/** The CalDAV form's fields → the CalDAV connection's fields. */
+const CALDAV_FORM_FIELDS = { caldav_server: 'server_url', caldav_username: 'username', caldav_password: 'password' } as const satisfies FormFields;
+/** The calendar choice form's fields → the fields of each calendar choice. */
+const CHOICE_FORM_FIELDS = { busy: 'calendar_id', destination: 'is_destination' } as const satisfies FormFields;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SYNC_NOTICES: Record<string, { ok: boolean; text: string }> = {
@@ -87,7 +93,8 @@ export class AdminCalendarsController {
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
-        errors.ics_url = sentence(expectDomainError(error, 'invalid').message.replace(/^url /, 'the address '));
+        // The feed's address is the form's one field: every refusal is shown beside it.
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(ICS_FORM_FIELDS), errors, { words: { url: 'the address' }, otherwise: 'ics_url' });
       }
     }
     res.status(400).type('html').send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
@@ -107,9 +114,8 @@ export class AdminCalendarsController {
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
-        const message = expectDomainError(error, 'invalid').message;
-        if (/^server_url /.test(message)) errors.caldav_server = sentence(message.replace(/^server_url /, 'the server address '));
-        else errors.caldav = sentence(message); // wrong password, no calendars, server not speaking CalDAV
+        // Other refusals (wrong password, no calendars, server not speaking CalDAV) are about the account as a whole.
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(CALDAV_FORM_FIELDS), errors, { words: { server_url: 'the server address' }, otherwise: 'caldav' });
       }
     }
     // The password is never sent back into the page.
@@ -157,9 +163,8 @@ export class AdminCalendarsController {
         res.redirect(303, `/admin/calendars/${id}?saved=1`);
         return;
       } catch (error) {
-        const message = sentence(expectDomainError(error, 'invalid').message);
-        if (/destination|receive bookings|read-only/.test(message)) errors.destination = message;
-        else errors.busy = message;
+        // Refusals naming no calendar are about which calendar receives bookings (one, and not a read-only one).
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(CHOICE_FORM_FIELDS), errors, { otherwise: 'destination' });
       }
     }
     res.status(400).type('html').send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));

@@ -41,13 +41,18 @@ export function placedBy(fields: FormFields): PlaceField {
 
 /**
  * Puts each field problem of a refusal beside its form field (several for one field are all shown); a problem the
- * page has no field for, or a refusal naming no field, becomes the message for the whole form (`errors.form`).
+ * page has no field for, or a refusal naming no field, goes beside `otherwise` (default: `form`, the whole form).
+ * `words`: how the page names an API field when a message starts with it ("new_password" → "the new password").
  */
-export function placeProblems(error: DomainError, place: PlaceField, errors: Errors): void {
+export function placeProblems(
+  error: DomainError, place: PlaceField, errors: Errors,
+  { words = {}, otherwise = 'form' }: { words?: Readonly<Record<string, string>>; otherwise?: string } = {},
+): void {
   const fields = fieldErrorsOf(error);
   for (const { field, messages } of fields.length ? fields : fieldsNamedIn(error.message, place)) {
-    const key = place(field) ?? 'form';
-    const text = messages.map((m) => sentence(withoutFieldName(m, field))).join(' ');
+    const key = place(field) ?? otherwise;
+    const named = (m: string) => (words[field] && m.startsWith(`${field} `) ? `${words[field]}${m.slice(field.length)}` : m);
+    const text = messages.map((m) => sentence(named(withoutFieldName(m, field)))).join(' ');
     errors[key] = errors[key] ? `${errors[key]} ${text}` : text;
   }
 }
