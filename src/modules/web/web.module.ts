@@ -12,21 +12,26 @@ import { AdminPages } from './application/admin-pages.js';
 import { BookingPicker } from './application/booking-picker.js';
 import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
+import { AdminApiKeysController } from './http/admin-api-keys.controller.js';
+import { AdminAvailabilityController } from './http/admin-availability.controller.js';
+import { AdminBookingsController } from './http/admin-bookings.controller.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
 import { AdminGoogleSignInController } from './http/admin-google-sign-in.controller.js';
 import { AdminPasswordResetController } from './http/admin-password-reset.controller.js';
+import { AdminMeetingTypesController } from './http/admin-meeting-types.controller.js';
 import { AdminProfileController } from './http/admin-profile.controller.js';
+import { AdminSessionController } from './http/admin-session.controller.js';
 import { AdminTeamsController } from './http/admin-teams.controller.js';
 import { AdminWebhooksController } from './http/admin-webhooks.controller.js';
-import { AdminController } from './http/admin.controller.js';
 import { BookingPagesController } from './http/booking-pages.controller.js';
 import { PublicPagesController } from './http/public-pages.controller.js';
 import { StaticController } from './http/static.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
 
-/** Every /admin controller: the session and CSRF middleware covers exactly these. */
+/** Every /admin controller, one per page: the session and CSRF middleware covers exactly these. */
 const ADMIN_CONTROLLERS = [
-  AdminController, AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController, AdminPasswordResetController,
+  AdminSessionController, AdminBookingsController, AdminMeetingTypesController, AdminAvailabilityController, AdminApiKeysController,
+  AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController, AdminPasswordResetController,
   AdminGoogleSignInController,
 ];
 

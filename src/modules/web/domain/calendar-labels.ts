@@ -11,6 +11,29 @@ export interface LabelledConnection {
   serverUrl: string | null;
 }
 
+/** What the calendars pages read of a connection (the calendar context's integration, as exported by its service). */
+export interface ConnectionView extends LabelledConnection {
+  id: string;
+  status: string;
+  cancelBookingOnDelete: boolean;
+  lastSyncedAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  tokenExpiresAt: Date | null;
+  nextSyncAt: Date | null;
+}
+
+/** What the calendars pages read of one calendar of a connection. */
+export interface CalendarChoiceView {
+  calendarId: string;
+  name: string;
+  isPrimary: boolean;
+  readOnly: boolean;
+  isBusySource: boolean;
+  isDestination: boolean;
+  lastSyncedAt: Date | null;
+}
+
 export const providerLabel = (provider: string): string => PROVIDER_LABELS[provider] ?? provider;
 
 /** The account, or for feeds and servers only the host name: feed URLs often carry a secret in the path. */

@@ -4,18 +4,22 @@ import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
 import { CalendarExportFeeds } from '../../calendar/application/calendar-export.service.js';
 import { IntegrationsService, type CalendarChoice, type OAuthProvider } from '../../calendar/application/integrations.service.js';
-import type { CalendarIntegrationEntity } from '../../calendar/infrastructure/calendar-integration.entity.js';
-import type { CalendarSelectionEntity } from '../../calendar/infrastructure/calendar-selection.entity.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
+import { type CalendarChoiceView, type ConnectionView, accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
 import { formatDateTime } from '../domain/web-time.js';
-import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
+import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, many, one, placeProblems, placedBy, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
+/** The feed form's field → the ICS connection's field. */
+const ICS_FORM_FIELDS = { ics_url: 'url' } as const satisfies FormFields;
+/** The CalDAV form's fields → the CalDAV connection's fields. */
+const CALDAV_FORM_FIELDS = { caldav_server: 'server_url', caldav_username: 'username', caldav_password: 'password' } as const satisfies FormFields;
+/** The calendar choice form's fields → the fields of each calendar choice. */
+const CHOICE_FORM_FIELDS = { busy: 'calendar_id', destination: 'is_destination' } as const satisfies FormFields;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SYNC_NOTICES: Record<string, { ok: boolean; text: string }> = {
@@ -89,7 +93,8 @@ export class AdminCalendarsController {
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
-        errors.ics_url = sentence(expectDomainError(error, 'invalid').message.replace(/^url /, 'the address '));
+        // The feed's address is the form's one field: every refusal is shown beside it.
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(ICS_FORM_FIELDS), errors, { words: { url: 'the address' }, otherwise: 'ics_url' });
       }
     }
     res.status(400).type('html').send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
@@ -109,9 +114,8 @@ export class AdminCalendarsController {
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
-        const message = expectDomainError(error, 'invalid').message;
-        if (/^server_url /.test(message)) errors.caldav_server = sentence(message.replace(/^server_url /, 'the server address '));
-        else errors.caldav = sentence(message); // wrong password, no calendars, server not speaking CalDAV
+        // Other refusals (wrong password, no calendars, server not speaking CalDAV) are about the account as a whole.
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(CALDAV_FORM_FIELDS), errors, { words: { server_url: 'the server address' }, otherwise: 'caldav' });
       }
     }
     // The password is never sent back into the page.
@@ -159,9 +163,8 @@ export class AdminCalendarsController {
         res.redirect(303, `/admin/calendars/${id}?saved=1`);
         return;
       } catch (error) {
-        const message = sentence(expectDomainError(error, 'invalid').message);
-        if (/destination|receive bookings|read-only/.test(message)) errors.destination = message;
-        else errors.busy = message;
+        // Refusals naming no calendar are about which calendar receives bookings (one, and not a read-only one).
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(CHOICE_FORM_FIELDS), errors, { otherwise: 'destination' });
       }
     }
     res.status(400).type('html').send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));
@@ -208,7 +211,7 @@ export class AdminCalendarsController {
     const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
     const destination = body ? one(body.destination) : calendars.find((c) => c.isDestination)?.calendarId ?? '';
     const writable = this.integrations.canReceiveBookings(integration.provider);
-    const row = (c: CalendarSelectionEntity, i: number) => ({
+    const row = (c: CalendarChoiceView, i: number) => ({
       i, value: c.calendarId, name: c.name || c.calendarId, primary: c.isPrimary, readOnly: c.readOnly,
       busy: busy.has(c.calendarId), destination: destination === c.calendarId,
       lastSynced: c.isBusySource && c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, ctx.me.zone) : null,
@@ -228,7 +231,7 @@ export class AdminCalendarsController {
   }
 
   /** What a host needs to judge a connection at a glance. */
-  private health(i: CalendarIntegrationEntity, zone: string) {
+  private health(i: ConnectionView, zone: string) {
     const now = this.clock.now();
     const rateLimited = i.nextSyncAt !== null && i.nextSyncAt > now;
     const state = i.status === 'broken' ? 'Needs reconnecting' : rateLimited ? 'Paused (provider rate limit)' : i.lastError ? 'Last sync failed' : 'Healthy';

@@ -1,14 +1,16 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DomainError } from '../../../shared/http/domain-error.js';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { PasswordResetService } from '../../identity/application/password-reset.service.js';
 import { Public } from '../../identity/http/auth.decorators.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { EMAIL, type Errors, type Form, one, sentence, waitLabel } from './admin-forms.js';
+import { EMAIL, type Errors, type Form, type FormFields, expectDomainError, one, placeProblems, placedBy, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+
+/** The new-password form's fields → the password reset's fields. */
+const RESET_FORM_FIELDS = { token: 'token', new_password: 'new_password' } as const satisfies FormFields;
 
 /** "Forgot password?": ask for a reset link, then choose a new password with it (identity's PasswordResetService). */
 @ApiExcludeController()
@@ -77,10 +79,8 @@ export class AdminPasswordResetController {
         res.redirect(303, '/admin/login?reset=1');
         return;
       } catch (error) {
-        if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-        const fields = (error.details?.errors ?? []) as { field: string; messages: string[] }[];
-        for (const f of fields) errors[f.field] = sentence(f.messages.join(' ').replace(/^new_password/, 'the password'));
-        if (!fields.length) errors.token = sentence(error.message);
+        // A refusal naming no field is about the link (used, expired or unknown).
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(RESET_FORM_FIELDS), errors, { words: { new_password: 'the password' }, otherwise: 'token' });
       }
     }
     res.status(400).type('html').send(this.views.render('admin/reset-password', {

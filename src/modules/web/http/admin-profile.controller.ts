@@ -14,11 +14,13 @@ import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { EMAIL, type Errors, type Form, expectDomainError, fieldErrorsOf, hasErrors, one, sentence, waitLabel } from './admin-forms.js';
+import { EMAIL, type Errors, type Form, type FormFields, expectDomainError, hasErrors, placeProblems, placedBy, one, sentence, waitLabel } from './admin-forms.js';
+import { TAKEN } from './account-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const USERNAME_RULE = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
-const TAKEN: Record<string, string> = { username: 'That username is taken.', email: 'An account with this email already exists.' };
+/** The profile forms' fields → the account's fields (as the users API names them). */
+const PROFILE_FORM_FIELDS = { name: 'name', username: 'username', time_zone: 'time_zone', email: 'email' } as const satisfies FormFields;
 
 /** The host's own account: profile, email, password, and the GDPR export and erasure. */
 @ApiExcludeController()
@@ -160,11 +162,10 @@ export class AdminProfileController {
     }
   }
 
-  /** A conflict names the taken field; other refusals are shown beside their field, or `fallback`. */
+  /** A conflict names the taken field; other refusals are shown beside their field, or beside `fallback`. */
   private fieldErrors(error: DomainError, errors: Errors, fallback: string) {
-    const fields = fieldErrorsOf(error);
-    if (fields.length) for (const f of fields) errors[f.field] = error.code === 'conflict' ? TAKEN[f.field] ?? sentence(f.messages.join(' ')) : sentence(f.messages.join(' '));
-    else errors[fallback] = sentence(error.message);
+    placeProblems(error, placedBy(PROFILE_FORM_FIELDS), errors, { otherwise: fallback });
+    if (error.code === 'conflict') for (const field of Object.keys(TAKEN)) if (errors[field]) errors[field] = TAKEN[field]!;
   }
 
   private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null) {

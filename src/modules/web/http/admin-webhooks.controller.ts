@@ -6,21 +6,22 @@ import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.de
 import { NotificationsService } from '../../notify/application/notifications.service.js';
 import { WebhooksService } from '../../notify/application/webhooks.service.js';
 import { WEBHOOK_EVENTS } from '../../notify/domain/plan-deliveries.js';
-import type { NotificationDeliveryEntity } from '../../notify/infrastructure/notification-delivery.entity.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { formatDateTime } from '../domain/web-time.js';
-import { type Errors, type Form, expectDomainError, hasErrors, many, one, sentence } from './admin-forms.js';
+import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, many, one, placeProblems, placedBy } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const EVENT_LABELS: Record<string, string> = {
   'invitee.created': 'A booking is made', 'invitee.canceled': 'A booking is cancelled', 'invitee.rescheduled': 'A booking is moved',
 };
+/** The new webhook form's fields → the webhook API's fields. */
+const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;
 const DELIVERIES_PER_WEBHOOK = 10;
 
 /** What a host reads from a delivery row: delivered, failed (and why), still retrying, pending or withdrawn. */
-function deliveryState(d: NotificationDeliveryEntity): { label: string; tone: 'ok' | 'warn' | 'error' | '' } {
+function deliveryState(d: { status: string; attempts: number }): { label: string; tone: 'ok' | 'warn' | 'error' | '' } {
   if (d.status === 'sent') return { label: 'delivered', tone: 'ok' };
   if (d.status === 'failed') return { label: 'failed', tone: 'error' };
   if (d.status === 'cancelled') return { label: 'withdrawn', tone: '' };
@@ -64,10 +65,7 @@ export class AdminWebhooksController {
         res.status(201).type('html').send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, null, secret));
         return;
       } catch (error) {
-        const message = expectDomainError(error, 'invalid').message;
-        if (/^url /.test(message)) errors.url = sentence(message.replace(/^url /, 'the address '));
-        else if (/^events /.test(message)) errors.events = sentence(message);
-        else errors.form = sentence(message);
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(WEBHOOK_FORM_FIELDS), errors, { words: { url: 'the address' } });
       }
     }
     res.status(400).type('html').send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'Please correct the highlighted fields.', null));

@@ -15,8 +15,7 @@ import { googleCalendarLink, outlookCalendarLink } from '../../notify/applicatio
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
 import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
-import { isTakenError } from './public-pages.controller.js';
-import { WebExceptionFilter } from './web-exception.filter.js';
+import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();

@@ -1,6 +1,118 @@
-// The meeting type editor's repeated rows (reminders) and location, and where the service's messages are shown.
-import type { ReminderRecipient, ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
-import { type Errors, type Form, many, one, sentence } from './admin-forms.js';
+// The meeting type editor's form: its fields and the API fields they fill (TYPE_FORM_FIELDS, and the rows of
+// questions and reminders), the request built from a post, and where the API's and the rules' problems are shown.
+import type { MeetingKind, QuestionType, ReminderRecipient, ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
+import { type Errors, type Form, type FormFields, type PlaceField, many, one, placedBy, rowCount } from './admin-forms.js';
+
+/** The editor's single fields → the meeting type API's fields (questions and reminders are rows, mapped below). */
+export const TYPE_FORM_FIELDS = {
+  name: 'name', slug: 'slug', description: 'description', location_type: 'location.type', location_value: 'location.value',
+  kind: 'kind', seats: 'seats', duration_minutes: 'duration_minutes', slot_interval_minutes: 'slot_interval_minutes',
+  buffer_before_minutes: 'buffer_before_minutes', buffer_after_minutes: 'buffer_after_minutes',
+  minimum_notice_minutes: 'minimum_notice_minutes', booking_window_days: 'booking_window_days',
+  max_bookings_per_day: 'max_bookings_per_day', team_id: 'team_id', host_ids: 'host_ids', schedule_id: 'schedule_id',
+  is_active: 'is_active', is_secret: 'is_secret',
+} as const satisfies FormFields;
+/** Question row N's fields (`q_label_N`, …) → the fields of the API's questions[i]. */
+const QUESTION_ROW_FIELDS = { q_label: 'label', q_type: 'type', q_options: 'options', q_required: 'required', q_id: 'id' } as const;
+/** Reminder row N's fields → the fields of the API's reminders[i] (the amount and unit make offset_minutes). */
+const REMINDER_ROW_FIELDS = { r_amount: 'offset_minutes', r_channel: 'channel', r_to: 'recipients' } as const;
+
+export const KINDS: { value: MeetingKind; label: string }[] = [
+  { value: 'one_on_one', label: 'One-on-one' }, { value: 'group', label: 'Group (several invitees per time)' },
+  { value: 'round_robin', label: 'Round robin (team)' }, { value: 'collective', label: 'Collective (team)' },
+];
+export const TEAM_KINDS: MeetingKind[] = ['round_robin', 'collective'];
+export const QUESTION_TYPES: { value: QuestionType; label: string }[] = [
+  { value: 'text', label: 'Short text' }, { value: 'long_text', label: 'Long text' }, { value: 'single_choice', label: 'One choice' },
+  { value: 'multi_choice', label: 'Several choices' }, { value: 'phone', label: 'Phone number' },
+];
+/** The number boxes; their limits are the API's. `nullable`: an empty box means "no value" rather than a mistake. */
+export const NUMBER_FIELDS: { name: keyof typeof TYPE_FORM_FIELDS; label: string; nullable: boolean; hint?: string }[] = [
+  { name: 'duration_minutes', label: 'Duration (minutes)', nullable: false },
+  { name: 'slot_interval_minutes', label: 'Start times every (minutes)', nullable: true, hint: 'Empty: the duration.' },
+  { name: 'buffer_before_minutes', label: 'Buffer before (minutes)', nullable: false },
+  { name: 'buffer_after_minutes', label: 'Buffer after (minutes)', nullable: false },
+  { name: 'minimum_notice_minutes', label: 'Minimum notice (minutes)', nullable: false },
+  { name: 'booking_window_days', label: 'Bookable up to (days ahead)', nullable: true, hint: 'Empty: no limit.' },
+  { name: 'max_bookings_per_day', label: 'Most bookings per day', nullable: true, hint: 'Empty: no limit.' },
+  { name: 'seats', label: 'Seats per time (group only)', nullable: true },
+];
+
+/** Which form row each questions[i] and reminders[i] of a request came from. */
+export interface TypeFormRows {
+  questions: number[];
+  reminders: number[];
+}
+
+/**
+ * The editor's post as a meeting type API request (the fields of TYPE_FORM_FIELDS and the rows), with the form's
+ * own mistakes in `errors`: only what the API cannot see (a reminder's unit, a detail without a kind of place).
+ */
+export function typeRequestOf(body: Form, errors: Errors): { request: Record<string, unknown>; rows: TypeFormRows } {
+  const field = (name: keyof typeof TYPE_FORM_FIELDS) => one(body[name]);
+  const kind = field('kind');
+  const team = (TEAM_KINDS as string[]).includes(kind);
+  const request: Record<string, unknown> = {
+    name: field('name'),
+    slug: field('slug').toLowerCase() || null, // empty: made from the name
+    description: field('description') || null,
+    location: locationRequest(body, errors),
+    kind,
+    team_id: team ? field('team_id') || null : null,
+    // Hosts ticked in two teams' groups count once.
+    host_ids: team ? [...new Set(many(body.host_ids))] : [],
+    is_active: field('is_active') === '1',
+    is_secret: field('is_secret') === '1',
+  };
+  // The schedule select is on the page only when there is a choice; empty means the default schedule.
+  if (body.schedule_id !== undefined) request.schedule_id = field('schedule_id') || null;
+  for (const f of NUMBER_FIELDS) {
+    const raw = field(f.name);
+    // An empty required box goes as sent, for the API to refuse; seats apply to group meetings only.
+    if (f.name === 'seats' && kind !== 'group') request.seats = null;
+    else request[TYPE_FORM_FIELDS[f.name]] = raw === '' ? (f.nullable ? null : raw) : Number(raw);
+  }
+  const questions: Record<string, unknown>[] = [];
+  const questionRows: number[] = [];
+  for (let i = 0; i < rowCount(body, 'q_label_'); i++) {
+    const label = one(body[`q_label_${i}`]);
+    if (!label) continue; // an empty question row is how a question is removed
+    const type = one(body[`q_type_${i}`]);
+    const id = one(body[`q_id_${i}`]);
+    questions.push({
+      label, type, required: one(body[`q_required_${i}`]) === '1',
+      ...(id ? { id } : {}),
+      ...(type === 'single_choice' || type === 'multi_choice'
+        ? { options: one(body[`q_options_${i}`]).split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    });
+    questionRows.push(i);
+  }
+  request.questions = questions;
+  const { reminders, rowOf } = reminderRequests(body, errors);
+  request.reminders = reminders;
+  return { request, rows: { questions: questionRows, reminders: rowOf } };
+}
+
+/**
+ * Where a problem about a meeting type API field is shown: "questions.2.options" beside the choices of the row
+ * that question came from, "reminders.0.recipients" beside that row's recipients, the rest through TYPE_FORM_FIELDS.
+ */
+export function placeTypeProblem(rows: TypeFormRows): PlaceField {
+  const single = placedBy(TYPE_FORM_FIELDS);
+  return (apiField) => {
+    const [list, index, sub] = apiField.split('.');
+    if ((list === 'questions' || list === 'reminders') && index !== undefined && /^\d+$/.test(index)) {
+      const row = rows[list][Number(index)];
+      const rowFields: Record<string, string> = list === 'questions' ? QUESTION_ROW_FIELDS : REMINDER_ROW_FIELDS;
+      const prefix = Object.keys(rowFields).find((form) => rowFields[form] === sub);
+      // A question's id is not on the page: its problems go beside the question's label.
+      const shown = prefix === 'q_id' ? 'q_label' : prefix;
+      return row !== undefined && shown ? `${shown}_${row}` : list;
+    }
+    if (list === 'questions' || list === 'reminders') return list;
+    return single(apiField) ?? (apiField === 'location' ? 'location_type' : undefined);
+  };
+}
 
 /** The API allows at most 10 reminders, each 1 minute to 30 days before the start. */
 export const MAX_REMINDERS = 10;
@@ -23,13 +135,6 @@ export const LOCATION_TYPES = [
   { value: 'in_person', label: 'In person' }, { value: 'custom', label: 'Something else' },
 ] as const;
 
-/** The meeting type's DTO field names: a service message starting with one of them belongs beside that field. */
-const TYPE_FIELDS = [
-  'name', 'slug', 'description', 'location', 'kind', 'seats', 'duration_minutes', 'team_id', 'host_ids', 'buffer_before_minutes',
-  'buffer_after_minutes', 'slot_interval_minutes', 'minimum_notice_minutes', 'booking_window_days', 'max_bookings_per_day',
-  'questions', 'reminders', 'schedule_id', 'is_active', 'is_secret',
-];
-
 /** 1440 reads as "24 hours" and 2880 as "2 days": days only from two days up, hours for whole hours. */
 function splitOffset(minutes: number): { amount: number; unit: Unit } {
   if (minutes % 1440 === 0 && minutes >= 2880) return { amount: minutes / 1440, unit: 'days' };
@@ -38,11 +143,12 @@ function splitOffset(minutes: number): { amount: number; unit: Unit } {
 }
 
 /**
- * The filled reminder rows (a row without an amount is left out: that is how a reminder is removed) and, for each
- * reminder sent, the row it came from, so the service's "reminders.N…" messages land beside that row.
+ * The filled reminder rows as the API's reminders (a row without an amount is left out: that is how a reminder is
+ * removed) and, for each reminder sent, the row it came from, so "reminders.N…" problems land beside that row.
+ * The amount and its unit are the form's own (the API takes minutes): they are checked here, in the host's unit.
  */
-export function parseReminderRows(body: Form, errors: Errors): { reminders: ReminderSetting[]; rowOf: number[] } {
-  const reminders: ReminderSetting[] = [];
+function reminderRequests(body: Form, errors: Errors): { reminders: Record<string, unknown>[]; rowOf: number[] } {
+  const reminders: Record<string, unknown>[] = [];
   const rowOf: number[] = [];
   for (let i = 0; i < reminderRowCount(body); i++) {
     const amountText = one(body[`r_amount_${i}`]);
@@ -54,14 +160,11 @@ export function parseReminderRows(body: Form, errors: Errors): { reminders: Remi
     else if (!Number.isInteger(amount) || minutes < 1 || minutes > MAX_OFFSET_MINUTES) {
       errors[`r_amount_${i}`] = 'Enter a whole number; reminders go from 1 minute to 30 days before the start.';
     }
-    const channel = one(body[`r_channel_${i}`]);
-    if (channel !== 'email' && channel !== 'sms') errors[`r_channel_${i}`] = 'Choose email or text message.';
-    if (errors[`r_unit_${i}`] || errors[`r_amount_${i}`] || errors[`r_channel_${i}`]) continue;
-    // Recipients go to the meeting type rules as ticked (none, or SMS to the host, is theirs to refuse).
-    reminders.push({ offset_minutes: minutes, channel: channel as 'email' | 'sms', recipients: many(body[`r_to_${i}`]) as ReminderRecipient[] });
+    if (errors[`r_unit_${i}`] || errors[`r_amount_${i}`]) continue;
+    // Channel and recipients go to the API as chosen (none, or SMS to the host, is the API's to refuse).
+    reminders.push({ offset_minutes: minutes, channel: one(body[`r_channel_${i}`]), recipients: many(body[`r_to_${i}`]) });
     rowOf.push(i);
   }
-  if (reminders.length > MAX_REMINDERS) errors.reminders = `A meeting type can have at most ${MAX_REMINDERS} reminders.`;
   return { reminders, rowOf };
 }
 
@@ -87,53 +190,18 @@ export function reminderRows(stored: ReminderSetting[], body: Form | null, error
   });
 }
 
-/** location: null when "not set"; the type must be one of the API's, the value at most 1000 characters. */
-export function parseLocation(body: Form, errors: Errors): Record<string, unknown> | null {
+/**
+ * location: null when "not set". A detail without a kind of place is the form's to refuse (the kind is a select);
+ * which kinds exist and how long the detail may be are the API's.
+ */
+function locationRequest(body: Form, errors: Errors): Record<string, unknown> | null {
   const type = one(body.location_type);
   const value = one(body.location_value);
   if (!type) {
     if (value) errors.location_type = 'Choose what kind of place this is, or clear the details.';
     return null;
   }
-  if (!LOCATION_TYPES.some((l) => l.value === type)) { errors.location_type = 'Choose one of the listed kinds of place.'; return null; }
-  if (value.length > 1000) errors.location_value = 'Keep the details under 1000 characters.';
   return value ? { type, value } : { type };
-}
-
-/**
- * Puts each of the service's messages (joined with "; ") beside its field. "reminders.N.recipients: …" goes beside
- * row rowOf[N]'s recipients; "questions.N.options: …" beside question row N's choices. A piece that does not start
- * with a field name continues the message before it (a message may itself contain "; ").
- */
-export function routeTypeProblems(
-  message: string, errors: Errors, rows: { reminders: number[]; questions: number[] }, isConflict: boolean,
-): void {
-  const messages: string[] = [];
-  for (const piece of message.split('; ')) {
-    const field = /^([a-z_]+)/.exec(piece)?.[1] ?? '';
-    if (messages.length && !TYPE_FIELDS.includes(field)) messages[messages.length - 1] += `; ${piece}`;
-    else messages.push(piece);
-  }
-  for (const m of messages) {
-    const indexed = /^(reminders|questions)\.(\d+)\.?([a-z_]+)?:?\s*(.*)$/.exec(m);
-    if (indexed) {
-      const [, list, index, field, rest] = indexed;
-      const row = (list === 'reminders' ? rows.reminders : rows.questions)[Number(index)];
-      const key = list === 'reminders'
-        ? { recipients: 'r_to', offset_minutes: 'r_amount', channel: 'r_channel' }[field ?? '']
-        : { options: 'q_options', id: 'q_label', label: 'q_label', type: 'q_type' }[field ?? ''];
-      const text = sentence(rest && field && !m.includes(`${field}:`) ? `${field} ${rest}` : rest || m);
-      if (row !== undefined && key) { errors[`${key}_${row}`] = text; continue; }
-      errors[list!] = sentence(m);
-      continue;
-    }
-    const field = /^([a-z_]+)/.exec(m)?.[1] ?? 'form';
-    const location = m.startsWith('location.value') ? 'location_value' : 'location_type';
-    const key = TYPE_FIELDS.includes(field) ? (field === 'location' ? location : field) : 'form';
-    // Several messages for one field are all shown.
-    errors[key] = errors[key] ? `${errors[key]} ${sentence(m)}` : sentence(m);
-  }
-  if (isConflict && !errors.slug && /slug/.test(message)) errors.slug = sentence(message);
 }
 
 function reminderRowCount(body: Form): number {
@@ -152,17 +220,12 @@ export interface TeamChoice {
   members: { userId: string; name: string; email: string }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
- * The team select and host checkboxes, checked before the service sees them: the team must be one of the host's
- * (anything else is a forged post), hosts must be user ids. Whether the hosts belong to the chosen team is the
- * service's rule; its message lands beside the hosts. Hosts ticked in two teams' groups count once.
+ * The team select offers only the host's teams: anything else is a forged post, refused in the select's words.
+ * Whether the hosts belong to the chosen team is the service's rule; its problem lands beside the hosts.
  */
-export function checkTeamFields(teams: TeamChoice[], teamId: string | null, hostIds: string[], errors: Errors): string[] {
-  if (teamId !== null && !teams.some((t) => t.id === teamId)) errors.team_id = 'Choose one of your teams.';
-  if (hostIds.some((id) => !UUID.test(id))) errors.host_ids = 'Tick the hosts from the lists of team members.';
-  return [...new Set(hostIds)];
+export function checkTeamChoice(teams: TeamChoice[], teamId: unknown, errors: Errors): void {
+  if (typeof teamId === 'string' && !teams.some((t) => t.id === teamId)) errors.team_id = 'Choose one of your teams.';
 }
 
 /** The service names outsiders by id; the page names the ones it knows ("Grace Hopper <grace@…>"). */

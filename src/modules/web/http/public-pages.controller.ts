@@ -2,8 +2,6 @@ import { Body, Controller, Get, Ip, Param, Post, Query, Res, UseFilters } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
-import { SerializationRetriesExhaustedError } from '../../../shared/database/run-serializable.js';
-import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
@@ -12,22 +10,26 @@ import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/ap
 import { UsersService } from '../../identity/application/users.service.js';
 import { Public } from '../../identity/http/auth.decorators.js';
 import { isReservedUsername } from '../../identity/domain/username.js';
-import type { UserEntity } from '../../identity/infrastructure/user.entity.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
 import { formatClock, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
-import { WebExceptionFilter } from './web-exception.filter.js';
+import { type Errors, placeProblems } from './admin-forms.js';
+import { placeBookingProblem } from './booking-form.js';
+import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
+
+/** What the invitee's pages show of the host. */
+interface HostView {
+  id: string;
+  name: string;
+  username: string;
+  timeZone: string;
+}
 
 type Form = Record<string, string | string[] | undefined>;
 type HoldView = { token: string; expiresAt: Date } | { ended: true } | { refused: true };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function isTakenError(error: unknown): boolean {
-  return (error instanceof DomainError && error.code === 'conflict') || error instanceof SerializationRetriesExhaustedError
-    || sqlState(error) === PG_EXCLUSION_VIOLATION;
-}
 
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
 
@@ -160,19 +162,16 @@ export class PublicPagesController {
         return;
       }
       if (error instanceof DomainError && error.code === 'invalid') {
-        const fieldErrors: Record<string, string> = {};
-        for (const e of ((error.details?.errors ?? []) as { field: string; messages: string[] }[])) {
-          const key = e.field.startsWith('answers.') ? `q_${e.field.slice(8)}` : e.field === 'invitee_email' ? 'email' : e.field;
-          fieldErrors[key] = e.messages.join(' ');
-        }
-        res.status(400).type('html').send(this.formPage(host, type, body, fieldErrors, Object.keys(fieldErrors).length ? 'Please correct the highlighted fields.' : error.message, await this.holdView(type, body)));
+        const fieldErrors: Errors = {};
+        placeProblems(error, placeBookingProblem, fieldErrors);
+        res.status(400).type('html').send(this.formPage(host, type, body, fieldErrors, fieldErrors.form ?? 'Please correct the highlighted fields.', await this.holdView(type, body)));
         return;
       }
       throw error;
     }
   }
 
-  private async calendarPage(host: UserEntity, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
+  private async calendarPage(host: HostView, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
     const picker = await this.picker.build({
       type, fallbackZone: host.timeZone, query, path,
@@ -197,7 +196,7 @@ export class PublicPagesController {
   }
 
   private formPage(
-    host: UserEntity, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null, hold: HoldView | null = null,
+    host: HostView, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null, hold: HoldView | null = null,
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
@@ -234,7 +233,7 @@ export class PublicPagesController {
     });
   }
 
-  private async host_(username: string): Promise<UserEntity> {
+  private async host_(username: string): Promise<HostView> {
     if (isReservedUsername(username)) throw notFound('page');
     const host = await this.users.findByUsername(username);
     if (!host) throw notFound('page');

@@ -3,6 +3,12 @@ import type { Request, Response } from 'express';
 import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
 import { WebViews } from '../application/web-views.js';
 
+/**
+ * Whether a booking or reschedule failed because the time was taken meanwhile: whatever the API answers with 409
+ * (a conflict, a lost race after retries, the database's no-overlap constraint). The page shows fresh times then.
+ */
+export const isTakenError = (error: unknown): boolean => toErrorBody(error).status_code === 409;
+
 /** Errors on pages become pages: 401 in the admin sends the host to log in; the rest render a short explanation. */
 @Catch()
 export class WebExceptionFilter implements ExceptionFilter {

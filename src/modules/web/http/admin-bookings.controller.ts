@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Clock } from '../../../shared/clock/clock.js';
+import { uuidParam } from '../../../shared/http/params.js';
+import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { AdminPages } from '../application/admin-pages.js';
+import type { WebRequest } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { formatRange } from '../domain/web-time.js';
+import { type Form, one } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+/** The admin's home: the host's upcoming and past bookings, and cancelling one. */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin')
+export class AdminBookingsController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly users: UsersService,
+    private readonly queries: BookingQueries,
+    private readonly commands: BookingCommands,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async dashboard(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('h12') h12q?: string) {
+    const me = await this.users.getById(caller.id);
+    const now = this.clock.now();
+    const h12 = h12q === '1';
+    const upcoming = await this.queries.listForHost(me.id, { status: 'confirmed', from: now, limit: 100, offset: 0 });
+    const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
+    const cancelled = await this.queries.listForHost(me.id, { status: 'cancelled', from: now, limit: 30, offset: 0 });
+    const describe = async (rows: { id: string }[]) => (await this.queries.getViews(rows.map((r) => r.id))).map((view) => ({
+      id: view.id, status: view.status, type: view.meetingType.name,
+      when: formatRange(view.startTime, view.endTime, me.timeZone, h12),
+      invitees: view.invitees.filter((i) => i.status === 'active' || view.status !== 'confirmed').map((i) => `${i.name} <${i.email}>`).join(', '),
+      cancellable: view.status === 'confirmed' && view.endTime > now,
+    }));
+    res.type('html').send(this.views.render('admin/dashboard', {
+      ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),
+      zone: me.timeZone,
+      upcoming: (await describe(upcoming.rows)).reverse(),
+      past: await describe([...cancelled.rows, ...past.rows]),
+      notice: one(req.query.cancelled) ? 'The booking was cancelled and the invitee will be told.' : null,
+    }));
+  }
+
+  /**
+   * The host's "Manage this booking" link and the invitation's URL: the booking as it is now (a rescheduled booking
+   * id leads to the booking it became) in the host's list of bookings.
+   */
+  @Get('bookings/:id')
+  async booking(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+    await this.queries.authorize(id, { userId: caller.id });
+    const view = await this.queries.getView(id);
+    const current = view ? await this.queries.currentOf(view) : null;
+    const target = current?.id ?? id;
+    res.redirect(303, `/admin?booking=${target}#booking-${target}`);
+  }
+
+  @Post('bookings/:id/cancel')
+  async cancel(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
+    const { actor } = await this.queries.authorize(id, { userId: caller.id });
+    await this.commands.cancel(id, actor, one(body.reason) || null);
+    res.redirect(303, '/admin?cancelled=1');
+  }
+}

@@ -1,0 +1,185 @@
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DomainError } from '../../../shared/http/domain-error.js';
+import { uuidParam } from '../../../shared/http/params.js';
+import { SchedulesService } from '../../availability/application/schedules.service.js';
+import { IntegrationsService } from '../../calendar/application/integrations.service.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { DEFAULT_REMINDERS } from '../../meeting-types/domain/meeting-type-rules.js';
+import { CreateMeetingTypeDto, toChanges } from '../../meeting-types/http/meeting-type.dto.js';
+import { TeamsService } from '../../teams/application/teams.service.js';
+import { AdminPages } from '../application/admin-pages.js';
+import type { WebRequest } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { connectionLabel } from '../domain/calendar-labels.js';
+import { type Errors, type Form, asApiRequest, expectDomainError, hasErrors, many, one, placeProblems, rowCount } from './admin-forms.js';
+import {
+  KINDS, LOCATION_TYPES, NUMBER_FIELDS, QUESTION_TYPES, TEAM_KINDS, type TeamChoice, checkTeamChoice, nameHosts, placeTypeProblem,
+  reminderRows, teamHostView, typeRequestOf,
+} from './meeting-type-form.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+const QUESTION_ROWS_EXTRA = 2;
+
+/** The meeting types page and editor: the form is checked by the API's own rules and their problems shown beside it. */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin/meeting-types')
+export class AdminMeetingTypesController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly users: UsersService,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly schedules: SchedulesService,
+    private readonly integrations: IntegrationsService,
+    private readonly teams: TeamsService,
+  ) {}
+
+  @Get()
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
+    const me = await this.users.getById(caller.id);
+    const { items } = await this.meetingTypes.list(caller.id, 200, 0);
+    res.type('html').send(this.views.render('admin/types', {
+      ...(await this.pages.context(caller, req, res, 'Meeting types', 'types')),
+      types: items.map(({ snapshot: t }) => ({
+        id: t.id, name: t.name, duration: t.durationMinutes, kind: KINDS.find((k) => k.value === t.kind)?.label,
+        active: t.isActive, secret: t.isSecret, publicHref: `/${me.username}/${t.slug}`,
+      })),
+      notice: one(req.query.saved) ? 'Saved.' : null,
+    }));
+  }
+
+  @Get('new')
+  async newType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
+    res.type('html').send(await this.editor(caller, req, res, null, null, {}));
+  }
+
+  @Get(':id')
+  async editType(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Res() res: Response) {
+    const { snapshot } = await this.meetingTypes.get(caller.id, id);
+    res.type('html').send(await this.editor(caller, req, res, snapshot, null, {}));
+  }
+
+  @Post('new')
+  async createType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    await this.save(caller, req, res, null, body);
+  }
+
+  @Post(':id')
+  async updateType(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const { snapshot } = await this.meetingTypes.get(caller.id, id);
+    await this.save(caller, req, res, snapshot, body);
+  }
+
+  private async save(caller: AuthenticatedUser, req: WebRequest, res: Response, current: MeetingTypeSnapshot | null, body: Form) {
+    const errors: Errors = {};
+    const { request, rows } = typeRequestOf(body, errors);
+    const teams = await this.teamChoices(caller.id);
+    checkTeamChoice(teams, request.team_id, errors);
+    // The calendar choice is only on the page when the host has calendars that can receive bookings.
+    const destinationGiven = body.destination !== undefined;
+    let destination: { integration_id: string; calendar_id: string } | null = null;
+    if (destinationGiven && one(body.destination)) {
+      const found = (await this.integrations.writableCalendars(caller.id)).find((c) => c.calendar.id === one(body.destination));
+      if (found) destination = { integration_id: found.integration.id, calendar_id: found.calendar.calendarId };
+      else errors.destination = 'Choose one of the calendars listed, or your default calendar.';
+    }
+    // The whole post is one API request: its limits and messages are the API's, shown with the form's own.
+    const checked = await asApiRequest(CreateMeetingTypeDto, request);
+    if (checked instanceof DomainError) placeProblems(checked, placeTypeProblem(rows), errors);
+    else if (!hasErrors(errors)) {
+      try {
+        const changes = toChanges(checked);
+        const saved = current ? await this.meetingTypes.update(caller.id, current.id, changes) : await this.meetingTypes.create(caller.id, changes);
+        if (destinationGiven) await this.integrations.setMeetingTypeDestination(caller.id, saved.snapshot.id, destination);
+        res.redirect(303, '/admin/meeting-types?saved=1');
+        return;
+      } catch (error) {
+        placeProblems(expectDomainError(error, 'invalid', 'conflict'), placeTypeProblem(rows), errors);
+      }
+    }
+    if (errors.host_ids) errors.host_ids = nameHosts(errors.host_ids, teams);
+    res.status(400).type('html').send(await this.editor(caller, req, res, current, body, errors));
+  }
+
+  /** The caller's teams, each with its members by name and email, for the team select and the host checkboxes. */
+  private async teamChoices(userId: string): Promise<TeamChoice[]> {
+    const teams = await Promise.all((await this.teams.listForUser(userId)).map(({ team }) => this.teams.getForMember(userId, team.id)));
+    const ids = [...new Set(teams.flatMap((t) => (t.members ?? []).map((m) => m.userId)))];
+    const emails = new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.email]));
+    return teams.map(({ team, members }) => ({
+      id: team.id, name: team.name,
+      members: (members ?? []).map((m) => ({ userId: m.userId, name: m.name || m.username, email: emails.get(m.userId) ?? '' })),
+    }));
+  }
+
+  private async editor(caller: AuthenticatedUser, req: WebRequest, res: Response, t: MeetingTypeSnapshot | null, body: Form | null, errors: Errors) {
+    const val = (name: string, stored: unknown) => (body ? one(body[name]) : stored === null || stored === undefined ? '' : String(stored));
+    const storedNumbers: Record<string, unknown> = t ? {
+      duration_minutes: t.durationMinutes, slot_interval_minutes: t.slotIntervalMinutes, buffer_before_minutes: t.bufferBeforeMinutes,
+      buffer_after_minutes: t.bufferAfterMinutes, minimum_notice_minutes: t.minimumNoticeMinutes, booking_window_days: t.bookingWindowDays,
+      max_bookings_per_day: t.maxBookingsPerDay, seats: t.seats,
+    } : { duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, minimum_notice_minutes: 0 };
+    const kind = body ? one(body.kind) : t?.kind ?? 'one_on_one';
+    const calendars = await this.integrations.writableCalendars(caller.id);
+    const storedDestination = t ? await this.integrations.meetingTypeDestination(caller.id, t.id) : null;
+    const destination = body ? one(body.destination) : storedDestination?.id ?? '';
+    const storedQuestions = t?.questions ?? [];
+    const rows = body ? rowCount(body, 'q_label_') : storedQuestions.length + QUESTION_ROWS_EXTRA;
+    const questions = Array.from({ length: rows }, (_, i) => {
+      const q = storedQuestions[i];
+      const type = body ? one(body[`q_type_${i}`]) : q?.type ?? 'text';
+      return {
+        i, n: i + 1,
+        id: body ? one(body[`q_id_${i}`]) : q?.id ?? '',
+        label: body ? one(body[`q_label_${i}`]) : q?.label ?? '',
+        required: body ? one(body[`q_required_${i}`]) === '1' : q?.required ?? false,
+        options: body ? one(body[`q_options_${i}`]) : (q?.options ?? []).join(', '),
+        types: QUESTION_TYPES.map((qt) => ({ ...qt, selected: qt.value === type })),
+        labelError: errors[`q_label_${i}`], typeError: errors[`q_type_${i}`], optionsError: errors[`q_options_${i}`],
+      };
+    });
+    const schedules = await this.schedules.list(caller.id);
+    const scheduleId = body ? one(body.schedule_id) : t?.scheduleId ?? '';
+    const storedLocation = t?.location ?? null;
+    const locationType = body ? one(body.location_type) : typeof storedLocation?.type === 'string' ? storedLocation.type : '';
+    return this.views.render('admin/type-edit', {
+      ...(await this.pages.context(caller, req, res, t ? `Edit ${t.name}` : 'New meeting type', 'types')),
+      heading: t ? `Edit “${t.name}”` : 'New meeting type',
+      action: t ? `/admin/meeting-types/${t.id}` : '/admin/meeting-types/new',
+      values: {
+        name: val('name', t?.name), slug: val('slug', t?.slug), description: val('description', t?.description),
+        is_active: body ? one(body.is_active) === '1' : t?.isActive ?? true,
+        is_secret: body ? one(body.is_secret) === '1' : t?.isSecret ?? false,
+        location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
+      },
+      locationTypes: LOCATION_TYPES.map((l) => ({ ...l, selected: l.value === locationType })),
+      noLocation: locationType === '',
+      schedules: schedules.map(({ schedule }) => ({
+        value: schedule.id, label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name, selected: schedule.id === scheduleId,
+      })),
+      defaultSchedule: scheduleId === '',
+      // One default schedule leaves nothing to choose (unless the type already names a schedule).
+      showSchedules: schedules.length > 1 || Boolean(t?.scheduleId) || Boolean(errors.schedule_id),
+      reminders: reminderRows(t?.reminders ?? DEFAULT_REMINDERS, body, errors),
+      kinds: KINDS.map((k) => ({ ...k, selected: k.value === kind })),
+      ...teamHostView(
+        await this.teamChoices(caller.id), val('team_id', t?.teamId),
+        body ? many(body.host_ids) : t && TEAM_KINDS.includes(t.kind) ? t.hosts.map((h) => h.userId) : [], errors.host_ids,
+      ),
+      numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
+      questions,
+      destinations: calendars.map(({ integration, calendar }) => ({
+        value: calendar.id, label: `${calendar.name || calendar.calendarId} · ${connectionLabel(integration)}`, selected: calendar.id === destination,
+      })),
+      defaultDestination: destination === '',
+      errors,
+      errorSummary: hasErrors(errors) ? errors.form ?? 'Please correct the highlighted fields.' : null,
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { Public } from '../../identity/http/auth.decorators.js';
+import { type WebRequest, WebSessions } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { allTimeZones } from '../domain/web-time.js';
+import { SIGNUP_FORM_FIELDS, TAKEN, signupValuesOf } from './account-form.js';
+import { type Errors, type Form, expectDomainError, hasErrors, one, placeProblems, placedBy, waitLabel } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+import { googleSignInProblem } from './admin-google-sign-in.controller.js';
+
+/** Logging in and out, and signing up. */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Public()
+@Controller('admin')
+export class AdminSessionController {
+  constructor(
+    private readonly sessions: WebSessions,
+    private readonly views: WebViews,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get('login')
+  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string, @Query('reset') reset?: string, @Query('google') google?: string) {
+    res.type('html').send(this.views.render('admin/login', {
+      title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {},
+      errorSummary: googleSignInProblem(one(google)),
+      notice: one(deleted) ? 'Your account and its data were deleted.' : one(reset) ? 'Your password was changed. Log in with the new one.' : null,
+    }));
+  }
+
+  @Post('login')
+  async login(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const email = one(body.email);
+    let user: { id: string } | null = null;
+    let retryAfter: number | null = null;
+    try {
+      user = email && one(body.password) ? await this.users.verifyPassword(email, one(body.password), req.ip) : null;
+    } catch (error) {
+      retryAfter = retryAfterOf(error);
+      if (retryAfter === null) throw error;
+    }
+    if (!user) {
+      if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+      res.status(retryAfter !== null ? 429 : 401).type('html').send(this.views.render('admin/login', {
+        title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(one(body.next)), values: { email },
+        errors: {},
+        errorSummary: retryAfter !== null
+          ? `Too many failed attempts. Please retry later (in about ${waitLabel(retryAfter)}), or reset your password.`
+          : 'The email or password is incorrect.',
+      }));
+      return;
+    }
+    await this.sessions.signIn(req, res, user.id);
+    res.redirect(303, safeNext(one(body.next)) ?? '/admin');
+  }
+
+  @Get('signup')
+  signupForm(@Req() req: WebRequest, @Res() res: Response) {
+    res.type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { time_zone: 'UTC' }, {}));
+  }
+
+  @Post('signup')
+  async signup(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const errors: Errors = {};
+    const v = signupValuesOf(body, errors);
+    if (!hasErrors(errors)) {
+      try {
+        const { id } = await this.users.create({ name: v.name, email: v.email, username: v.username, timeZone: v.time_zone, password: v.password });
+        await this.sessions.signIn(req, res, id);
+        res.redirect(303, '/admin/availability?welcome=1');
+        return;
+      } catch (error) {
+        const refused = expectDomainError(error, 'invalid', 'conflict');
+        placeProblems(refused, placedBy(SIGNUP_FORM_FIELDS), errors);
+        if (refused.code === 'conflict') for (const field of Object.keys(TAKEN)) if (errors[field]) errors[field] = TAKEN[field]!;
+      }
+    }
+    res.status(400).type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors));
+  }
+
+  @Post('logout')
+  async logout(@Req() req: WebRequest, @Res() res: Response) {
+    await this.sessions.signOut(req, res);
+    res.redirect(303, '/admin/login');
+  }
+
+  private signupPage(csrf: string, values: Record<string, string>, errors: Errors) {
+    return this.views.render('admin/signup', {
+      title: 'Create your account', csrf, values, errors,
+      errorSummary: hasErrors(errors) ? errors.form ?? 'Please correct the highlighted fields.' : null,
+      zones: allTimeZones().map((z) => ({ value: z, selected: z === values.time_zone })),
+    });
+  }
+}
+
+/** Where to go after logging in: only back into the admin, never to another site. */
+function safeNext(next: string | undefined): string | undefined {
+  return next && next.startsWith('/admin') && !next.startsWith('//') ? next : undefined;
+}
