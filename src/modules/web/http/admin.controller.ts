@@ -9,7 +9,7 @@ import { singleLineProblem } from '../../../shared/validation/text.js';
 import { SchedulesService, type OverrideInput, type RuleInput } from '../../availability/application/schedules.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
-import { IntegrationsService } from '../../calendar/application/integrations.service.js';
+import { BookingDestinations } from '../../calendar/application/booking-destinations.service.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
 import { passwordProblem } from '../../identity/domain/password-policy.js';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
@@ -77,7 +77,7 @@ export class AdminController {
     private readonly queries: BookingQueries,
     private readonly apiKeyService: ApiKeysService,
     private readonly pages: AdminPages,
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: BookingDestinations,
     private readonly teams: TeamsService,
   ) {}
 
