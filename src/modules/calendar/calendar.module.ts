@@ -9,6 +9,7 @@ import { CalendarEventWriter } from './application/calendar-event-writer.service
 import { CalendarExportFeeds } from './application/calendar-export.service.js';
 import { CalendarPoller } from './application/calendar-poller.service.js';
 import { CalendarPush } from './application/calendar-push.service.js';
+import { CalendarReadApplier } from './application/calendar-read-applier.service.js';
 import { CalendarSources } from './application/calendar-sources.service.js';
 import { CalendarSyncService } from './application/calendar-sync.service.js';
 import { HostCalendarChanges } from './application/host-calendar-changes.service.js';
@@ -75,6 +76,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     CalendarCredentials,
     OAuthStateService,
     HostCalendarChanges,
+    CalendarReadApplier,
     CalendarSyncService,
     CalendarPush,
     CalendarEventWriter,

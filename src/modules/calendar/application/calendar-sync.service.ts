@@ -2,18 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { compareWithWrittenEvents, type HostChange } from '../domain/host-changes.js';
-import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
+import type { HostChange } from '../domain/host-changes.js';
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
 import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
 import { CalendarLocks } from '../infrastructure/calendar-locks.js';
-import { CalendarTransactions } from '../infrastructure/calendar-transactions.js';
-import { EventsCacheRepository } from '../infrastructure/events-cache.repository.js';
-import type { CalendarSource, CalendarSyncState, RemoteChanges, SyncWindow } from '../infrastructure/provider-adapter.js';
+import type { CalendarSource, CalendarSyncState, SyncWindow } from '../infrastructure/provider-adapter.js';
 import { RateLimitedError } from '../infrastructure/provider-http.js';
 import { ConnectionBrokenError } from './calendar-credentials.service.js';
+import { CalendarReadApplier } from './calendar-read-applier.service.js';
 import { CalendarSources } from './calendar-sources.service.js';
 import { HostCalendarChanges } from './host-calendar-changes.service.js';
 
@@ -36,9 +34,7 @@ export class CalendarSyncService {
   constructor(
     private readonly integrations: CalendarIntegrationRepository,
     private readonly selections: CalendarSelectionRepository,
-    private readonly links: CalendarEventLinkRepository,
-    private readonly cache: EventsCacheRepository,
-    private readonly transactions: CalendarTransactions,
+    private readonly reads: CalendarReadApplier,
     private readonly locks: CalendarLocks,
     private readonly sources: CalendarSources,
     private readonly users: UsersService,
@@ -76,7 +72,7 @@ export class CalendarSyncService {
           await this.selections.markRead(selection.id, now);
           continue;
         }
-        const result = await this.apply(integration, selection, read.changes, read.state);
+        const result = await this.reads.apply(integration, selection, read.changes, read.state, this.clock.now());
         changed ||= result.changed;
         hostChanges.push(...result.hostChanges);
       }
@@ -96,30 +92,6 @@ export class CalendarSyncService {
       if (changed) await this.versions.bump([integration.userId]);
       for (const change of hostChanges) await this.hostChanges.apply(change, integration);
     }
-  }
-
-  /** Writes one calendar's changes to the cache and notes what the host did to events we wrote. */
-  private async apply(
-    integration: CalendarIntegrationEntity,
-    selection: CalendarSelectionEntity,
-    changes: RemoteChanges,
-    state: Partial<CalendarSyncState>,
-  ): Promise<{ changed: boolean; hostChanges: HostChange[] }> {
-    const now = this.clock.now();
-    let hostChanges: HostChange[] = [];
-    await this.transactions.run(async (tx) => {
-      const written = await this.links.listLiveInCalendar(tx, integration.id, selection.calendarId);
-      const compared = compareWithWrittenEvents(written, changes);
-      hostChanges = compared.hostChanges;
-      if (selection.isBusySource) {
-        if (changes.reset) await this.cache.replaceCalendar(tx, integration.id, integration.userId, selection.calendarId, compared.foreign);
-        else await this.cache.replaceKeys(tx, integration.id, integration.userId, selection.calendarId, changes.touchedKeys, compared.foreign);
-      } else if (changes.reset) {
-        await this.cache.deleteCalendar(tx, integration.id, selection.calendarId);
-      }
-      await this.selections.saveSyncState(tx, selection.id, state, now, changes.reset);
-    });
-    return { changed: selection.isBusySource && (changes.reset || changes.touchedKeys.length > 0), hostChanges };
   }
 }
 
