@@ -3,7 +3,6 @@ import { AvailabilityVersions } from '../../../shared/cache/availability-version
 import { Clock } from '../../../shared/clock/clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import type { HostChange } from '../domain/host-changes.js';
-import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
 import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
