@@ -42,7 +42,8 @@ export class CaldavConnect {
       throw invalid(`connecting to the CalDAV server failed: ${(error as Error).message}`);
     }
     if (discovery.calendars.length === 0) throw invalid('connecting to the CalDAV server failed: the account has no calendars that hold events');
-    const store = () => this.transactions.run(async (tx) => {
+    // Two connects of the same account at once: the loser of the unique index finds the winner's row and updates it.
+    const integration = await this.transactions.runAgainIfRaced(async (tx) => {
       const existing = await this.integrations.lockCaldavAccount(tx, userId, discovery.principalUrl);
       const saved = await this.integrations.store(tx, existing, {
         userId, provider: 'caldav', serverUrl: url.toString(), username: input.username, externalAccountId: discovery.principalUrl,
@@ -51,11 +52,6 @@ export class CaldavConnect {
       });
       await this.selections.upsertListed(tx, saved, discovery.calendars);
       return saved;
-    });
-    // Two connects of the same account at once: the loser of the unique index finds the winner's row and updates it.
-    const integration = await store().catch((error) => {
-      if ((error as { code?: string }).code === '23505') return store();
-      throw error;
     });
     await this.firstSync.run(integration);
     return this.connections.get(userId, integration.id);
