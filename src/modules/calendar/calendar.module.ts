@@ -9,19 +9,37 @@ import { CalendarEventWriter } from './application/calendar-event-writer.service
 import { CalendarExportFeeds } from './application/calendar-export.service.js';
 import { CalendarPoller } from './application/calendar-poller.service.js';
 import { CalendarPush } from './application/calendar-push.service.js';
+import { CalendarReadApplier } from './application/calendar-read-applier.service.js';
 import { CalendarSources } from './application/calendar-sources.service.js';
 import { CalendarSyncService } from './application/calendar-sync.service.js';
 import { HostCalendarChanges } from './application/host-calendar-changes.service.js';
-import { IntegrationsService } from './application/integrations.service.js';
 import { OAuthStateService } from './application/oauth-state.service.js';
+import { BookingCalendarEvents } from './application/booking-calendar-events.service.js';
+import { BookingDestinations } from './application/booking-destinations.service.js';
+import { CaldavConnect } from './application/caldav-connect.service.js';
+import { CalendarChoices } from './application/calendar-choices.service.js';
+import { CalendarConnections } from './application/calendar-connections.service.js';
+import { ConnectionFirstSync } from './application/connection-first-sync.service.js';
+import { IcsConnect } from './application/ics-connect.service.js';
+import { OAuthConnect } from './application/oauth-connect.service.js';
 import { CalendarExportController } from './http/calendar-export.controller.js';
+import { IntegrationConnectController } from './http/integration-connect.controller.js';
+import { IntegrationWebhooksController } from './http/integration-webhooks.controller.js';
 import { IntegrationsController } from './http/integrations.controller.js';
 import { CaldavAdapter } from './infrastructure/caldav.adapter.js';
 import { CalendarEventLinkEntity } from './infrastructure/calendar-event-link.entity.js';
+import { CalendarEventLinkRepository } from './infrastructure/calendar-event-link.repository.js';
 import { CalendarIntegrationEntity } from './infrastructure/calendar-integration.entity.js';
+import { CalendarIntegrationRepository } from './infrastructure/calendar-integration.repository.js';
+import { CalendarLocks } from './infrastructure/calendar-locks.js';
 import { CalendarPushChannelEntity } from './infrastructure/calendar-push-channel.entity.js';
+import { CalendarPushChannelRepository } from './infrastructure/calendar-push-channel.repository.js';
 import { CalendarSelectionEntity } from './infrastructure/calendar-selection.entity.js';
+import { CalendarSelectionRepository } from './infrastructure/calendar-selection.repository.js';
+import { CalendarTransactions } from './infrastructure/calendar-transactions.js';
+import { DestinationOverrideRepository } from './infrastructure/destination-override.repository.js';
 import { EventsCacheRepository } from './infrastructure/events-cache.repository.js';
+import { ExportFeedRepository } from './infrastructure/export-feed.repository.js';
 import { GoogleCalendarAdapter } from './infrastructure/google-calendar.adapter.js';
 import { IcsFeedAdapter } from './infrastructure/ics-feed.adapter.js';
 import { MicrosoftGraphAdapter } from './infrastructure/microsoft-graph.adapter.js';
@@ -36,8 +54,18 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     IdentityModule,
     BookingModule,
   ],
-  controllers: [CalendarExportController, IntegrationsController], // export first: its paths are not connection ids
+  // Export first: its paths are not connection ids; connection ids last for the same reason.
+  controllers: [CalendarExportController, IntegrationWebhooksController, IntegrationConnectController, IntegrationsController],
   providers: [
+    CalendarIntegrationRepository,
+    CalendarSelectionRepository,
+    CalendarEventLinkRepository,
+    CalendarPushChannelRepository,
+    DestinationOverrideRepository,
+    ExportFeedRepository,
+    EventsCacheRepository,
+    CalendarTransactions,
+    CalendarLocks,
     SecretCipher,
     GoogleCalendarAdapter,
     MicrosoftGraphAdapter,
@@ -45,17 +73,25 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     CaldavAdapter,
     CalendarSources,
     CalendarExportFeeds,
-    EventsCacheRepository,
     CalendarCredentials,
     OAuthStateService,
     HostCalendarChanges,
+    CalendarReadApplier,
     CalendarSyncService,
     CalendarPush,
     CalendarEventWriter,
-    IntegrationsService,
+    ConnectionFirstSync,
+    OAuthConnect,
+    IcsConnect,
+    CaldavConnect,
+    CalendarConnections,
+    CalendarChoices,
+    BookingDestinations,
+    BookingCalendarEvents,
     CalendarPoller,
   ],
-  exports: [CalendarSyncService, IntegrationsService, CalendarExportFeeds], // IntegrationsService: the admin pages (web module)
+  // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed.
+  exports: [CalendarSyncService, OAuthConnect, IcsConnect, CaldavConnect, CalendarConnections, CalendarChoices, BookingDestinations, CalendarExportFeeds],
 })
 export class CalendarModule implements OnModuleInit {
   constructor(

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
-import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
+import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
+import { type CalendarTx, CalendarTransactions } from '../infrastructure/calendar-transactions.js';
 import { GoogleCalendarAdapter } from '../infrastructure/google-calendar.adapter.js';
 import { MicrosoftGraphAdapter } from '../infrastructure/microsoft-graph.adapter.js';
 import type { OAuthCalendarAdapter, TokenSet } from '../infrastructure/provider-adapter.js';
@@ -28,8 +27,8 @@ export class CalendarCredentials {
   private readonly logger = new Logger('CalendarCredentials');
 
   constructor(
-    @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
-    private readonly dataSource: DataSource,
+    private readonly integrations: CalendarIntegrationRepository,
+    private readonly transactions: CalendarTransactions,
     private readonly cipher: SecretCipher,
     private readonly clock: Clock,
     private readonly google: GoogleCalendarAdapter,
@@ -55,23 +54,21 @@ export class CalendarCredentials {
   }
 
   async password(integrationId: string): Promise<string | null> {
-    const row = await this.integrations.createQueryBuilder('i').addSelect('i.passwordEnc').where('i.id = :id', { id: integrationId }).getOne();
-    return row?.passwordEnc ? this.cipher.decrypt(row.passwordEnc) : null;
+    const passwordEnc = await this.integrations.findEncryptedPassword(integrationId);
+    return passwordEnc ? this.cipher.decrypt(passwordEnc) : null;
   }
 
   /** A valid access token for an OAuth connection, refreshed first when it is about to expire. */
   async accessToken(integrationId: string): Promise<string> {
     const now = this.clock.now();
-    const current = await this.withSecrets(integrationId);
+    const current = await this.integrations.findWithTokens(integrationId);
     if (!current) throw new ConnectionBrokenError('the connection no longer exists');
     if (current.status === 'broken') throw new ConnectionBrokenError(current.lastError ?? 'the connection is broken: reconnect it');
     if (current.accessTokenEnc && current.tokenExpiresAt && current.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
       return this.cipher.decrypt(current.accessTokenEnc);
     }
-    const result = await this.dataSource.transaction(async (m): Promise<{ token: string } | { broken: string }> => {
-      const locked = await m.getRepository(CalendarIntegrationEntity).createQueryBuilder('i')
-        .addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc'])
-        .where('i.id = :id', { id: integrationId }).setLock('pessimistic_write').getOne();
+    const result = await this.transactions.run(async (tx): Promise<{ token: string } | { broken: string }> => {
+      const locked = await this.integrations.lockWithTokens(tx, integrationId);
       if (!locked) return { broken: 'the connection no longer exists' };
       // Another replica may have refreshed while we waited for the lock.
       if (locked.accessTokenEnc && locked.tokenExpiresAt && locked.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
@@ -79,17 +76,17 @@ export class CalendarCredentials {
       }
       const adapter = this.oauthAdapter(locked.provider);
       if (!locked.refreshTokenEnc) {
-        return { broken: await this.markBroken(m, locked.id, `${adapter.label} did not grant offline access (no refresh token): reconnect this calendar`) };
+        return { broken: await this.markBroken(tx, locked.id, `${adapter.label} did not grant offline access (no refresh token): reconnect this calendar`) };
       }
       let tokens: TokenSet;
       try {
         tokens = await adapter.refresh(this.cipher.decrypt(locked.refreshTokenEnc), now);
       } catch (error) {
         // Committed with the transaction (not rolled back by a throw): the host must see why.
-        if (error instanceof InvalidGrantError) return { broken: await this.markBroken(m, locked.id, error.message) };
+        if (error instanceof InvalidGrantError) return { broken: await this.markBroken(tx, locked.id, error.message) };
         throw error;
       }
-      await m.update(CalendarIntegrationEntity, { id: locked.id }, this.encryptTokens(tokens, locked.refreshTokenEnc));
+      await this.integrations.saveTokens(tx, locked.id, this.encryptTokens(tokens, locked.refreshTokenEnc));
       this.logger.log(`refreshed ${locked.provider} access token for connection ${locked.id}`);
       return { token: tokens.accessToken };
     });
@@ -99,16 +96,12 @@ export class CalendarCredentials {
 
   /** Marks a connection broken (credentials refused for good); returns the message for the caller to raise. */
   breakConnection(id: string, message: string): Promise<string> {
-    return this.markBroken(this.dataSource.manager, id, message);
+    return this.markBroken(undefined, id, message);
   }
 
-  private withSecrets(id: string) {
-    return this.integrations.createQueryBuilder('i').addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc']).where('i.id = :id', { id }).getOne();
-  }
-
-  private async markBroken(m: EntityManager, id: string, message: string): Promise<string> {
+  private async markBroken(tx: CalendarTx | undefined, id: string, message: string): Promise<string> {
     this.logger.warn(`calendar connection ${id} is broken: ${message}`);
-    await m.update(CalendarIntegrationEntity, { id }, { status: 'broken', lastError: message, lastErrorAt: this.clock.now() });
+    await this.integrations.markBroken(id, message, this.clock.now(), tx);
     return message;
   }
 }

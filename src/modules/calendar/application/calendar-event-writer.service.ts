@@ -1,17 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import type { OutboxEvent } from '../../../shared/outbox/outbox-relay.js';
 import { type BookingEventPayload, BookingDirectory } from '../../booking/application/booking-directory.js';
 import { describeBooking } from '../domain/booking-event.js';
-import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
-import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
-import { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
+import { MAX_WRITE_ATTEMPTS, nextWriteRetry } from '../domain/write-retry.js';
+import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
+import { CalendarEventLinkRepository, type WrittenEvent } from '../infrastructure/calendar-event-link.repository.js';
+import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
+import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
+import { CalendarLocks } from '../infrastructure/calendar-locks.js';
+import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
+import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
+import { DestinationOverrideRepository } from '../infrastructure/destination-override.repository.js';
 import { CalendarSources } from './calendar-sources.service.js';
 
 const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
-const MAX_ATTEMPTS = 12;
 
 interface Destination {
   integration: CalendarIntegrationEntity;
@@ -29,10 +32,11 @@ export class CalendarEventWriter {
   private readonly logger = new Logger('CalendarEventWriter');
 
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(CalendarEventLinkEntity) private readonly links: Repository<CalendarEventLinkEntity>,
-    @InjectRepository(CalendarSelectionEntity) private readonly selections: Repository<CalendarSelectionEntity>,
-    @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
+    private readonly links: CalendarEventLinkRepository,
+    private readonly selections: CalendarSelectionRepository,
+    private readonly integrations: CalendarIntegrationRepository,
+    private readonly overrides: DestinationOverrideRepository,
+    private readonly locks: CalendarLocks,
     private readonly sources: CalendarSources,
     private readonly directory: BookingDirectory,
     private readonly clock: Clock,
@@ -43,20 +47,17 @@ export class CalendarEventWriter {
     if (!BOOKING_EVENTS.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     for (const hostId of payload.host_user_ids ?? []) {
-      await this.withHostLock(hostId, () => this.writeForHost(event.eventType, payload, hostId));
+      await this.locks.whileWritingFor(hostId, () => this.writeForHost(event.eventType, payload, hostId));
     }
   }
 
   /** Retries links whose last attempt failed and whose backoff has passed. */
   async retryDue(): Promise<number> {
-    const due = await this.links.find({
-      where: { status: In(['pending', 'failed']), nextRetryAt: LessThanOrEqual(this.clock.now()) },
-      take: 50,
-    });
+    const due = await this.links.listDueForRetry(this.clock.now());
     for (const link of due) {
-      if (!link.pendingEvent || link.attempts >= MAX_ATTEMPTS) continue;
+      if (!link.pendingEvent || link.attempts >= MAX_WRITE_ATTEMPTS) continue;
       const payload = link.pendingEvent.payload as BookingEventPayload;
-      await this.withHostLock(link.userId, () => this.writeForHost(link.pendingEvent!.type, payload, link.userId));
+      await this.locks.whileWritingFor(link.userId, () => this.writeForHost(link.pendingEvent!.type, payload, link.userId));
     }
     return due.length;
   }
@@ -64,18 +65,18 @@ export class CalendarEventWriter {
   private async writeForHost(type: string, payload: BookingEventPayload, hostId: string): Promise<void> {
     const view = await this.directory.getView(payload.booking_id);
     const previousId = type === 'booking.rescheduled' && payload.previous?.booking_id !== payload.booking_id ? payload.previous?.booking_id : undefined;
-    const previousLink = previousId ? await this.links.findOneBy({ bookingId: previousId, userId: hostId }) : null;
-    let link = await this.links.findOneBy({ bookingId: payload.booking_id, userId: hostId });
+    const previousLink = previousId ? await this.links.findOfBookingHost(previousId, hostId) : null;
+    let link = await this.links.findOfBookingHost(payload.booking_id, hostId);
     // Decided by the booking's state now, not by the event type: a late or repeated event cannot resurrect a
     // cancelled meeting, and a group invitee leaving (booking.cancelled on a confirmed booking) just updates it.
     const live = view !== null && (view.status === 'confirmed' || view.status === 'pending');
     if (!live) {
       if (!link?.externalEventId || link.status === 'deleted') {
-        if (link && link.status !== 'deleted') await this.links.update({ id: link.id }, { status: 'deleted', pendingEvent: null, nextRetryAt: null, lastError: null });
+        if (link && link.status !== 'deleted') await this.links.markDeleted(link.id);
         return;
       }
       await this.attempt(link, type, payload, async () => {
-        const integration = await this.integrations.findOneBy({ id: link!.integrationId! });
+        const integration = await this.integrations.findById(link!.integrationId!);
         if (!integration) return { status: 'deleted' as const }; // the connection was removed with its events
         const source = await this.sources.open(integration);
         await source.deleteEvent(link!.calendarId!, link!.externalEventId!);
@@ -92,13 +93,12 @@ export class CalendarEventWriter {
       return; // delivered twice: the event is already there
     }
     if (!link) {
-      link = await this.links.save(this.links.create({
+      link = await this.links.createPending({
         bookingId: payload.booking_id, userId: hostId, integrationId: destination.integration.id,
         calendarId: destination.selection.calendarId,
         // A rescheduled booking keeps the event of the booking it replaces: the host sees it move, not a new one.
         externalEventId: previousLink?.integrationId === destination.integration.id ? previousLink.externalEventId : null,
-        status: 'pending', attempts: 0,
-      }));
+      });
     }
     const current = link;
     await this.attempt(current, type, payload, async () => {
@@ -109,7 +109,7 @@ export class CalendarEventWriter {
         integrationId: destination.integration.id, calendarId: destination.selection.calendarId };
     });
     if (previousLink && previousLink.status !== 'superseded') {
-      await this.links.update({ id: previousLink.id }, { status: 'superseded', pendingEvent: null, nextRetryAt: null });
+      await this.links.markSuperseded(previousLink.id);
     }
   }
 
@@ -117,54 +117,33 @@ export class CalendarEventWriter {
     link: CalendarEventLinkEntity,
     type: string,
     payload: BookingEventPayload,
-    work: () => Promise<Partial<CalendarEventLinkEntity> & { status: 'synced' | 'deleted' }>,
+    work: () => Promise<WrittenEvent>,
   ): Promise<void> {
     const attempts = link.attempts + 1;
     try {
       const result = await work();
-      await this.links.update({ id: link.id }, { ...result, attempts: 0, lastError: null, nextRetryAt: null, pendingEvent: null });
+      await this.links.recordWritten(link.id, result);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const backoffMs = Math.min(6 * 3600_000, 60_000 * 2 ** Math.min(attempts - 1, 10));
       this.logger.warn(`writing booking ${payload.booking_id} to the calendar of host ${link.userId} failed (attempt ${attempts}): ${message}`);
-      await this.links.update({ id: link.id }, {
-        status: 'failed', attempts, lastError: message, pendingEvent: { type, payload },
-        nextRetryAt: attempts >= MAX_ATTEMPTS ? null : new Date(this.clock.now().getTime() + backoffMs),
+      await this.links.recordWriteFailure(link.id, {
+        attempts, lastError: message, pendingEvent: { type, payload }, nextRetryAt: nextWriteRetry(attempts, this.clock.now()),
       });
     }
   }
 
   /** The meeting type's override for this host, else the host's default destination; null when there is none. */
   private async destinationFor(hostId: string, meetingTypeId: string, existing: CalendarEventLinkEntity | null): Promise<Destination | null> {
-    const [override] = await this.dataSource.query(
-      `SELECT selection_id FROM calendar_destination_overrides WHERE meeting_type_id = $1 AND user_id = $2`,
-      [meetingTypeId, hostId],
-    );
-    let selection = override ? await this.selections.findOneBy({ id: override.selection_id }) : null;
+    const overrideId = await this.overrides.findSelectionId(meetingTypeId, hostId);
+    let selection = overrideId ? await this.selections.findById(overrideId) : null;
     // An event already written stays in its calendar when it moves.
     if (!selection && existing?.integrationId && existing.calendarId && existing.externalEventId) {
-      selection = await this.selections.findOneBy({ integrationId: existing.integrationId, calendarId: existing.calendarId });
+      selection = await this.selections.findCalendar(existing.integrationId, existing.calendarId);
     }
-    selection ??= await this.selections.findOneBy({ userId: hostId, isDestination: true });
+    selection ??= await this.selections.findDefaultDestination(hostId);
     if (!selection) return null;
-    const integration = await this.integrations.findOneBy({ id: selection.integrationId });
+    const integration = await this.integrations.findById(selection.integrationId);
     if (!integration || !this.sources.canWrite(integration.provider)) return null;
     return { integration, selection };
-  }
-
-  private async withHostLock(hostId: string, work: () => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const key = `kairos:calendar-write:${hostId}`;
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [key]);
-      try {
-        await work();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [key]);
-      }
-    } finally {
-      await runner.release();
-    }
   }
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
@@ -9,6 +8,7 @@ import { BookingQueries } from '../../booking/application/booking-queries.servic
 import { UsersService } from '../../identity/application/users.service.js';
 import { type IcsEventContent, renderIcsCalendar } from '../../notify/application/ics.service.js';
 import { describeBooking } from '../domain/booking-event.js';
+import { ExportFeedRepository } from '../infrastructure/export-feed.repository.js';
 
 /** The feed lists bookings from this far back (so a meeting just held stays visible for a while)… */
 export const EXPORT_PAST_DAYS = 30;
@@ -42,7 +42,7 @@ export interface RenderedFeed {
 @Injectable()
 export class CalendarExportFeeds {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly feeds: ExportFeedRepository,
     private readonly cipher: SecretCipher,
     private readonly bookings: BookingQueries,
     private readonly users: UsersService,
@@ -55,11 +55,7 @@ export class CalendarExportFeeds {
     const existing = await this.current(userId);
     if (existing) return existing;
     const token = newSecret(TOKEN_PREFIX, 32);
-    await this.dataSource.query(
-      `INSERT INTO calendar_export_feeds (user_id, token_hash, token_enc, created_at, rotated_at) VALUES ($1, $2, $3, $4, $4)
-       ON CONFLICT (user_id) DO NOTHING`,
-      [userId, sha256(token), this.cipher.encrypt(token), this.clock.now()],
-    );
+    await this.feeds.createIfAbsent(userId, sha256(token), this.cipher.encrypt(token), this.clock.now());
     return (await this.current(userId))!; // ours, or the one a concurrent request created first
   }
 
@@ -67,20 +63,16 @@ export class CalendarExportFeeds {
   async rotate(userId: string): Promise<ExportFeedLink> {
     const token = newSecret(TOKEN_PREFIX, 32);
     const now = this.clock.now();
-    await this.dataSource.query(
-      `INSERT INTO calendar_export_feeds (user_id, token_hash, token_enc, created_at, rotated_at) VALUES ($1, $2, $3, $4, $4)
-       ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, token_enc = EXCLUDED.token_enc, rotated_at = EXCLUDED.rotated_at`,
-      [userId, sha256(token), this.cipher.encrypt(token), now],
-    );
+    await this.feeds.replaceToken(userId, sha256(token), this.cipher.encrypt(token), now);
     return { url: this.urlOf(token), rotatedAt: now };
   }
 
   /** The feed behind a token, or null for a token that is not (or no longer) a feed's. */
   async render(token: string): Promise<RenderedFeed | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
-    const [row] = await this.dataSource.query(`SELECT user_id FROM calendar_export_feeds WHERE token_hash = $1`, [sha256(token)]);
-    if (!row) return null;
-    const host = await this.users.getById(row.user_id);
+    const hostId = await this.feeds.findHostByTokenHash(sha256(token));
+    if (!hostId) return null;
+    const host = await this.users.getById(hostId);
     const now = this.clock.now();
     const { rows } = await this.bookings.listForHost(host.id, {
       from: new Date(now.getTime() - EXPORT_PAST_DAYS * 86_400_000),
@@ -113,8 +105,8 @@ export class CalendarExportFeeds {
   }
 
   private async current(userId: string): Promise<ExportFeedLink | null> {
-    const [row] = await this.dataSource.query(`SELECT token_enc, rotated_at FROM calendar_export_feeds WHERE user_id = $1`, [userId]);
-    return row ? { url: this.urlOf(this.cipher.decrypt(row.token_enc)), rotatedAt: new Date(row.rotated_at) } : null;
+    const stored = await this.feeds.findOfHost(userId);
+    return stored ? { url: this.urlOf(this.cipher.decrypt(stored.tokenEnc)), rotatedAt: stored.rotatedAt } : null;
   }
 
   private urlOf(token: string): string {

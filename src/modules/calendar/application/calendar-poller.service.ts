@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { PeriodicJobs } from '../../../shared/scheduling/periodic-jobs.js';
+import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
 import { CalendarEventWriter } from './calendar-event-writer.service.js';
 import { CalendarPush } from './calendar-push.service.js';
 import { CalendarSyncService } from './calendar-sync.service.js';
@@ -17,7 +17,7 @@ import { HostCalendarChanges } from './host-calendar-changes.service.js';
 @Injectable()
 export class CalendarPoller implements OnApplicationBootstrap {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly integrations: CalendarIntegrationRepository,
     private readonly sync: CalendarSyncService,
     private readonly writer: CalendarEventWriter,
     private readonly push: CalendarPush,
@@ -35,16 +35,9 @@ export class CalendarPoller implements OnApplicationBootstrap {
 
   async tick(): Promise<{ synced: number }> {
     const now = this.clock.now();
-    const due: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM calendar_integrations
-        WHERE status = 'active' AND is_active
-          AND (next_sync_at IS NULL OR next_sync_at <= $1)
-          AND (last_synced_at IS NULL OR last_synced_at <= $2)
-        ORDER BY last_synced_at NULLS FIRST LIMIT 200`,
-      [now, new Date(now.getTime() - this.config.calendarPollIntervalSeconds * 1000)],
-    );
+    const due = await this.integrations.findDueForPolling(now, new Date(now.getTime() - this.config.calendarPollIntervalSeconds * 1000));
     let synced = 0;
-    for (const { id } of due) {
+    for (const id of due) {
       const outcome = await this.sync.syncIntegration(id);
       if (outcome.status === 'synced') synced++;
     }

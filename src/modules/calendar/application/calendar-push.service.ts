@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { LessThan, Repository } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { safeEqual, sha256 } from '../../../shared/security/tokens.js';
-import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
-import { CalendarPushChannelEntity } from '../infrastructure/calendar-push-channel.entity.js';
-import { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
+import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
+import type { CalendarPushChannelEntity } from '../infrastructure/calendar-push-channel.entity.js';
+import { CalendarPushChannelRepository } from '../infrastructure/calendar-push-channel.repository.js';
+import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
 import { CalendarCredentials } from './calendar-credentials.service.js';
 
 const RENEW_BEFORE_MS = 24 * 3600_000;
@@ -24,9 +23,9 @@ export class CalendarPush {
   onNotify: (integrationId: string) => Promise<unknown> = async () => undefined;
 
   constructor(
-    @InjectRepository(CalendarPushChannelEntity) private readonly channels: Repository<CalendarPushChannelEntity>,
-    @InjectRepository(CalendarSelectionEntity) private readonly selections: Repository<CalendarSelectionEntity>,
-    @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
+    private readonly channels: CalendarPushChannelRepository,
+    private readonly selections: CalendarSelectionRepository,
+    private readonly integrations: CalendarIntegrationRepository,
     private readonly credentials: CalendarCredentials,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -35,12 +34,12 @@ export class CalendarPush {
   /** Registers (or renews) a channel for every synced calendar of an OAuth connection. */
   async ensureChannels(integrationId: string): Promise<void> {
     if (!this.config.calendarPushEnabled) return;
-    const integration = await this.integrations.findOneBy({ id: integrationId });
+    const integration = await this.integrations.findById(integrationId);
     if (!integration || integration.status !== 'active' || (integration.provider !== 'google' && integration.provider !== 'microsoft')) return;
     const adapter = this.credentials.oauthAdapter(integration.provider);
     const now = this.clock.now();
-    const selections = (await this.selections.findBy({ integrationId })).filter((s) => s.isBusySource || s.isDestination);
-    const existing = await this.channels.findBy({ integrationId });
+    const selections = (await this.selections.listOfConnection(integrationId)).filter((s) => s.isBusySource || s.isDestination);
+    const existing = await this.channels.listOfConnection(integrationId);
     const token = await this.credentials.accessToken(integrationId);
     for (const selection of selections) {
       const current = existing.filter((c) => c.selectionId === selection.id);
@@ -48,10 +47,10 @@ export class CalendarPush {
       const secret = randomBytes(24).toString('base64url');
       const address = `${this.config.publicUrl}/api/integrations/${integration.provider}/webhook`;
       const registration = await adapter.watch(token, selection.calendarId, address, secret, now);
-      await this.channels.save(this.channels.create({
+      await this.channels.add({
         integrationId, selectionId: selection.id, provider: integration.provider, channelId: registration.channelId,
         resourceId: registration.resourceId, secretHash: sha256(secret), expiresAt: registration.expiresAt,
-      }));
+      });
       for (const old of current) await this.stop(integration.provider, token, old);
     }
     // Channels of calendars no longer synced.
@@ -59,26 +58,26 @@ export class CalendarPush {
   }
 
   async stopChannels(integrationId: string): Promise<void> {
-    const integration = await this.integrations.findOneBy({ id: integrationId });
-    const channels = await this.channels.findBy({ integrationId });
+    const integration = await this.integrations.findById(integrationId);
+    const channels = await this.channels.listOfConnection(integrationId);
     if (!integration || channels.length === 0) return;
     const token = await this.credentials.accessToken(integrationId).catch(() => null);
     for (const c of channels) {
       if (token) await this.stop(integration.provider, token, c);
-      else await this.channels.delete({ id: c.id });
+      else await this.channels.delete(c.id);
     }
   }
 
   private async stop(provider: string, token: string, channel: CalendarPushChannelEntity) {
     await this.credentials.oauthAdapter(provider).stopWatch(token, channel.channelId, channel.resourceId)
       .catch((error) => this.logger.warn(`stopping push channel ${channel.id} failed: ${(error as Error).message}`));
-    await this.channels.delete({ id: channel.id });
+    await this.channels.delete(channel.id);
   }
 
   /** Channels that expire within a day are replaced (called by the poller). */
   async renewDue(): Promise<void> {
     if (!this.config.calendarPushEnabled) return;
-    const due = await this.channels.findBy({ expiresAt: LessThan(new Date(this.clock.now().getTime() + RENEW_BEFORE_MS)) });
+    const due = await this.channels.listExpiringBefore(new Date(this.clock.now().getTime() + RENEW_BEFORE_MS));
     for (const integrationId of new Set(due.map((c) => c.integrationId))) {
       await this.ensureChannels(integrationId).catch((error) => this.logger.warn(`renewing push for ${integrationId} failed: ${(error as Error).message}`));
     }
@@ -104,7 +103,7 @@ export class CalendarPush {
   }
 
   private async verified(provider: string, channelId: string, secret: string | undefined) {
-    const channel = await this.channels.findOneBy({ provider, channelId });
+    const channel = await this.channels.findByChannelId(provider, channelId);
     if (!channel || !secret || !safeEqual(sha256(secret), channel.secretHash)) return null;
     return channel;
   }

@@ -1,19 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import type { Occurrence } from '../domain/occurrence.js';
-import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
-import { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
-import { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
-import { EventsCacheRepository } from '../infrastructure/events-cache.repository.js';
-import type { CalendarSource, CalendarSyncState, RemoteChanges, SyncWindow } from '../infrastructure/provider-adapter.js';
+import type { HostChange } from '../domain/host-changes.js';
+import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
+import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
+import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
+import { CalendarLocks } from '../infrastructure/calendar-locks.js';
+import type { CalendarSource, CalendarSyncState, SyncWindow } from '../infrastructure/provider-adapter.js';
 import { RateLimitedError } from '../infrastructure/provider-http.js';
 import { ConnectionBrokenError } from './calendar-credentials.service.js';
+import { CalendarReadApplier } from './calendar-read-applier.service.js';
 import { CalendarSources } from './calendar-sources.service.js';
-import { HostCalendarChanges, type HostChange } from './host-calendar-changes.service.js';
+import { HostCalendarChanges } from './host-calendar-changes.service.js';
 
 /** How far ahead busy time is cached (recurring series are expanded over this horizon). */
 export const SYNC_HORIZON_DAYS = 90;
@@ -32,10 +31,10 @@ export class CalendarSyncService {
   private readonly logger = new Logger('CalendarSync');
 
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(CalendarIntegrationEntity) private readonly integrations: Repository<CalendarIntegrationEntity>,
-    @InjectRepository(CalendarSelectionEntity) private readonly selections: Repository<CalendarSelectionEntity>,
-    private readonly cache: EventsCacheRepository,
+    private readonly integrations: CalendarIntegrationRepository,
+    private readonly selections: CalendarSelectionRepository,
+    private readonly reads: CalendarReadApplier,
+    private readonly locks: CalendarLocks,
     private readonly sources: CalendarSources,
     private readonly users: UsersService,
     private readonly versions: AvailabilityVersions,
@@ -45,12 +44,12 @@ export class CalendarSyncService {
 
   /** Syncs one connection. `wait`: wait for another replica's run instead of skipping (on-demand sync). */
   async syncIntegration(integrationId: string, options: { wait?: boolean; full?: boolean } = {}): Promise<SyncOutcome> {
-    const outcome = await this.withLock(integrationId, options.wait ?? false, () => this.run(integrationId, options.full ?? false));
+    const outcome = await this.locks.whileSyncing(integrationId, options.wait ?? false, () => this.run(integrationId, options.full ?? false));
     return outcome ?? { status: 'busy' };
   }
 
   private async run(integrationId: string, forceFull: boolean): Promise<SyncOutcome> {
-    const integration = await this.integrations.findOneBy({ id: integrationId });
+    const integration = await this.integrations.findById(integrationId);
     if (!integration) return { status: 'failed', error: 'connection not found' };
     if (integration.status === 'broken') return { status: 'broken', error: integration.lastError ?? undefined };
     const now = this.clock.now();
@@ -60,7 +59,7 @@ export class CalendarSyncService {
       from: new Date(now.getTime() - 24 * 3600_000),
       to: new Date(now.getTime() + SYNC_HORIZON_DAYS * 24 * 3600_000),
     };
-    const selections = (await this.selections.findBy({ integrationId })).filter((s) => s.isBusySource || s.isDestination);
+    const selections = (await this.selections.listOfConnection(integrationId)).filter((s) => s.isBusySource || s.isDestination);
     let changed = false;
     const hostChanges: HostChange[] = [];
     try {
@@ -69,95 +68,28 @@ export class CalendarSyncService {
         const full = forceFull || !selection.fullSyncedAt || now.getTime() - selection.fullSyncedAt.getTime() > FULL_RESYNC_AFTER_MS;
         const read = await source!.readCalendar({ calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) }, window, full);
         if (!read) {
-          await this.selections.update({ id: selection.id }, { lastSyncedAt: now });
+          await this.selections.markRead(selection.id, now);
           continue;
         }
-        const result = await this.apply(integration, selection, read.changes, read.state);
+        const result = await this.reads.apply(integration, selection, read.changes, read.state, this.clock.now());
         changed ||= result.changed;
         hostChanges.push(...result.hostChanges);
       }
-      await this.integrations.update({ id: integration.id }, { lastSyncedAt: now, lastError: null, lastErrorAt: null, nextSyncAt: null });
+      await this.integrations.recordSynced(integration.id, now);
       return { status: 'synced', changed };
     } catch (error) {
       if (error instanceof ConnectionBrokenError) return { status: 'broken', error: error.message };
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof RateLimitedError) {
-        await this.integrations.update({ id: integration.id }, {
-          lastError: message, lastErrorAt: now, nextSyncAt: new Date(now.getTime() + error.retryAfterMs),
-        });
+        await this.integrations.recordRateLimited(integration.id, message, now, new Date(now.getTime() + error.retryAfterMs));
         return { status: 'rate_limited', error: message };
       }
       this.logger.warn(`sync of calendar connection ${integration.id} (${integration.provider}) failed: ${message}`);
-      await this.integrations.update({ id: integration.id }, { lastError: message, lastErrorAt: now });
+      await this.integrations.recordSyncFailure(integration.id, message, now);
       return { status: 'failed', error: message };
     } finally {
       if (changed) await this.versions.bump([integration.userId]);
       for (const change of hostChanges) await this.hostChanges.apply(change, integration);
-    }
-  }
-
-  /** Writes one calendar's changes to the cache and notes what the host did to events we wrote. */
-  private async apply(
-    integration: CalendarIntegrationEntity,
-    selection: CalendarSelectionEntity,
-    changes: RemoteChanges,
-    state: Partial<CalendarSyncState>,
-  ): Promise<{ changed: boolean; hostChanges: HostChange[] }> {
-    const now = this.clock.now();
-    const hostChanges: HostChange[] = [];
-    await this.dataSource.transaction(async (m) => {
-      const links = await m.getRepository(CalendarEventLinkEntity).findBy({
-        integrationId: integration.id, calendarId: selection.calendarId, status: In(['synced', 'host_moved']),
-      });
-      const byEventId = new Map(links.filter((l) => l.externalEventId).map((l) => [l.externalEventId!, l]));
-      const touched = new Set(changes.touchedKeys);
-      const occurrencesByKey = new Map<string, Occurrence[]>();
-      for (const o of changes.occurrences) occurrencesByKey.set(o.externalEventId, [...(occurrencesByKey.get(o.externalEventId) ?? []), o]);
-      for (const [eventId, link] of byEventId) {
-        if (!changes.reset && !touched.has(eventId)) continue;
-        const seen = occurrencesByKey.get(eventId);
-        if (!seen || seen.length === 0) hostChanges.push({ kind: 'deleted', linkId: link.id });
-        else if (link.eventStart && link.eventEnd
-          && (seen[0].start.getTime() !== link.eventStart.getTime() || seen[0].end.getTime() !== link.eventEnd.getTime())) {
-          hostChanges.push({ kind: 'moved', linkId: link.id, start: seen[0].start, end: seen[0].end });
-        }
-      }
-      // Our own events are already busy as bookings; caching them too would only go stale on reschedule.
-      const foreign = changes.occurrences.filter((o) => !byEventId.has(o.externalEventId) && !o.bookingId);
-      if (selection.isBusySource) {
-        if (changes.reset) await this.cache.replaceCalendar(m, integration.id, integration.userId, selection.calendarId, foreign);
-        else await this.cache.replaceKeys(m, integration.id, integration.userId, selection.calendarId, changes.touchedKeys, foreign);
-      } else if (changes.reset) {
-        await this.cache.deleteCalendar(m, integration.id, selection.calendarId);
-      }
-      await m.update(CalendarSelectionEntity, { id: selection.id }, {
-        ...state,
-        lastSyncedAt: now,
-        ...(changes.reset ? { fullSyncedAt: now } : {}),
-      });
-    });
-    return { changed: selection.isBusySource && (changes.reset || changes.touchedKeys.length > 0), hostChanges };
-  }
-
-  private async withLock<T>(integrationId: string, wait: boolean, work: () => Promise<T>): Promise<T | null> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const key = `kairos:calendar-sync:${integrationId}`;
-    try {
-      const deadline = Date.now() + (wait ? 60_000 : 0);
-      for (;;) {
-        const [row] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [key]);
-        if (row.locked) break;
-        if (Date.now() >= deadline) return null;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      try {
-        return await work();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [key]);
-      }
-    } finally {
-      await runner.release();
     }
   }
 }

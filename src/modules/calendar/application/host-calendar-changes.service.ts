@@ -1,14 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
-import { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
+import type { HostChange } from '../domain/host-changes.js';
+import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
+import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
-
-export type HostChange =
-  | { kind: 'deleted'; linkId: string }
-  | { kind: 'moved'; linkId: string; start: Date; end: Date };
 
 /**
  * Two-way sync: the host deleted or moved the event we wrote. Deletion cancels the booking (through the booking
@@ -20,44 +16,41 @@ export class HostCalendarChanges {
   private readonly logger = new Logger('HostCalendarChanges');
 
   constructor(
-    @InjectRepository(CalendarEventLinkEntity) private readonly links: Repository<CalendarEventLinkEntity>,
+    private readonly links: CalendarEventLinkRepository,
     private readonly bookings: BookingCommands,
   ) {}
 
   async apply(change: HostChange, integration: CalendarIntegrationEntity): Promise<void> {
-    const link = await this.links.findOneBy({ id: change.linkId });
+    const link = await this.links.findById(change.linkId);
     if (!link) return;
     if (change.kind === 'moved') {
-      await this.links.update({ id: link.id }, { status: 'host_moved', hostAction: 'flagged',
-        lastError: `the host moved the event to ${change.start.toISOString()}–${change.end.toISOString()} in their calendar` });
+      await this.links.flagHostChange(link.id, 'host_moved',
+        `the host moved the event to ${change.start.toISOString()}–${change.end.toISOString()} in their calendar`);
       return;
     }
     if (!integration.cancelBookingOnDelete) {
-      await this.links.update({ id: link.id }, { status: 'host_deleted', hostAction: 'flagged',
-        lastError: 'the host deleted the event from their calendar; the booking is still confirmed' });
+      await this.links.flagHostChange(link.id, 'host_deleted', 'the host deleted the event from their calendar; the booking is still confirmed');
       return;
     }
-    await this.links.update({ id: link.id }, { status: 'host_deleted', hostAction: 'cancel_requested', lastError: null });
+    await this.links.requestCancellation(link.id);
     await this.cancelBooking(link);
   }
 
   /** Cancellations that failed earlier (called by the poller). */
   async retryPendingCancellations(): Promise<void> {
-    for (const link of await this.links.find({ where: { hostAction: 'cancel_requested' }, take: 50 })) await this.cancelBooking(link);
+    for (const link of await this.links.listPendingCancellations()) await this.cancelBooking(link);
   }
 
   private async cancelBooking(link: CalendarEventLinkEntity): Promise<void> {
     try {
       await this.bookings.cancelByHostCalendar(link.bookingId, 'The host removed this meeting from their calendar');
-      await this.links.update({ id: link.id }, { hostAction: 'cancelled' });
+      await this.links.markCancelled(link.id);
     } catch (error) {
       // A refusal (e.g. the booking was rescheduled meanwhile) is flagged for the host; anything else stays
       // cancel_requested and the poller retries.
       const refused = error instanceof DomainError;
       this.logger.warn(`could not cancel booking ${link.bookingId} after the host deleted its event: ${(error as Error).message}`);
-      await this.links.update({ id: link.id }, {
-        lastError: `cancelling the booking failed: ${(error as Error).message}`, ...(refused ? { hostAction: 'flagged' as const } : {}),
-      });
+      await this.links.recordCancellationFailure(link.id, `cancelling the booking failed: ${(error as Error).message}`, refused);
     }
   }
 }

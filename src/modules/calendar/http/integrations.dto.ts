@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
+import type { CalendarConnectionView, CalendarView } from '../application/calendar-views.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
-import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
-import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 
 export class IntegrationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -23,7 +22,7 @@ export class IntegrationDto {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toIntegration(i: CalendarIntegrationEntity): IntegrationDto {
+export function toIntegration(i: CalendarConnectionView): IntegrationDto {
   let server: string | null = null;
   if (i.serverUrl) {
     try {
@@ -51,7 +50,7 @@ export class CalendarDto {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) last_synced_at: string | null;
 }
 
-export const toCalendar = (s: CalendarSelectionEntity): CalendarDto => ({
+export const toCalendar = (s: CalendarView): CalendarDto => ({
   calendar_id: s.calendarId, name: s.name, time_zone: s.timeZone, is_primary: s.isPrimary, read_only: s.readOnly,
   is_busy_source: s.isBusySource, is_destination: s.isDestination, last_synced_at: iso(s.lastSyncedAt),
 });

@@ -3,7 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
 import { CalendarExportFeeds } from '../../calendar/application/calendar-export.service.js';
-import { IntegrationsService, type CalendarChoice, type OAuthProvider } from '../../calendar/application/integrations.service.js';
+import { CaldavConnect } from '../../calendar/application/caldav-connect.service.js';
+import { CalendarChoices } from '../../calendar/application/calendar-choices.service.js';
+import { CalendarConnections } from '../../calendar/application/calendar-connections.service.js';
+import type { CalendarChoice, CalendarConnectionView, CalendarView, OAuthProvider } from '../../calendar/application/calendar-views.js';
+import { IcsConnect } from '../../calendar/application/ics-connect.service.js';
+import { OAuthConnect } from '../../calendar/application/oauth-connect.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
@@ -42,7 +47,11 @@ export class AdminCalendarsController {
   constructor(
     private readonly pages: AdminPages,
     private readonly views: WebViews,
-    private readonly integrations: IntegrationsService,
+    private readonly connections: CalendarConnections,
+    private readonly choices: CalendarChoices,
+    private readonly oauth: OAuthConnect,
+    private readonly ics: IcsConnect,
+    private readonly caldav: CaldavConnect,
     private readonly exportFeeds: CalendarExportFeeds,
     private readonly clock: Clock,
   ) {}
@@ -59,7 +68,7 @@ export class AdminCalendarsController {
     @Query('connected') connected?: string, @Query('error') error?: string, @Query('removed') removed?: string, @Query('feed') feed?: string) {
     let notice: string | null = null;
     if (one(connected) && UUID.test(one(connected))) {
-      const found = (await this.integrations.list(caller.id)).find((i) => i.id === one(connected));
+      const found = (await this.connections.list(caller.id)).find((i) => i.id === one(connected));
       if (found) notice = `Connected ${connectionLabel(found)}. Choose which of its calendars count below.`;
     }
     if (one(removed)) notice = 'The connection was removed; its events no longer block your availability.';
@@ -74,7 +83,7 @@ export class AdminCalendarsController {
       return;
     }
     try {
-      res.redirect(303, this.integrations.authorizationUrl(caller.id, provider as OAuthProvider, '/admin/calendars'));
+      res.redirect(303, this.oauth.authorizationUrl(caller.id, provider as OAuthProvider, '/admin/calendars'));
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
       res.status(422).type('html').send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
@@ -89,7 +98,7 @@ export class AdminCalendarsController {
     else if (url.length > 2048) errors.ics_url = 'That address is too long (2048 characters at most).';
     if (!hasErrors(errors)) {
       try {
-        const integration = await this.integrations.connectIcs(caller.id, url);
+        const integration = await this.ics.connectIcs(caller.id, url);
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
@@ -110,7 +119,7 @@ export class AdminCalendarsController {
     if (!password || password.length > 1024) errors.caldav_password = 'Enter an app password for this account.';
     if (!hasErrors(errors)) {
       try {
-        const integration = await this.integrations.connectCaldav(caller.id, { serverUrl: v.caldav_server, username: v.caldav_username, password });
+        const integration = await this.caldav.connectCaldav(caller.id, { serverUrl: v.caldav_server, username: v.caldav_username, password });
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
@@ -140,14 +149,14 @@ export class AdminCalendarsController {
 
   @Post('calendars/:id')
   async saveChoices(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
-    const integration = await this.integrations.get(caller.id, id);
-    const calendars = await this.integrations.calendars(caller.id, id);
+    const integration = await this.connections.get(caller.id, id);
+    const calendars = await this.choices.calendars(caller.id, id);
     const busy = new Set(many(body.busy));
     const destination = one(body.destination);
     const errors: Errors = {};
     const known = new Set(calendars.map((c) => c.calendarId));
     if ([...busy].some((b) => !known.has(b))) errors.busy = 'Choose among the calendars listed.';
-    const writable = this.integrations.canReceiveBookings(integration.provider);
+    const writable = this.choices.canReceiveBookings(integration.provider);
     if (destination && !writable) errors.destination = 'Bookings cannot be written to this kind of calendar.';
     else if (destination && !known.has(destination)) errors.destination = 'Choose one of the calendars listed, or none.';
     else if (destination && calendars.find((c) => c.calendarId === destination)!.readOnly) errors.destination = 'That calendar is read-only; choose one you can write to.';
@@ -158,8 +167,8 @@ export class AdminCalendarsController {
         ...(writable && !c.readOnly ? { is_destination: c.calendarId === destination } : {}),
       }));
       try {
-        await this.integrations.chooseCalendars(caller.id, id, choices);
-        if (writable) await this.integrations.updateSettings(caller.id, id, { cancel_booking_on_delete: one(body.cancel_on_delete) === '1' });
+        await this.choices.chooseCalendars(caller.id, id, choices);
+        if (writable) await this.connections.updateSettings(caller.id, id, { cancel_booking_on_delete: one(body.cancel_on_delete) === '1' });
         res.redirect(303, `/admin/calendars/${id}?saved=1`);
         return;
       } catch (error) {
@@ -174,7 +183,7 @@ export class AdminCalendarsController {
   async syncNow(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
     let status: string;
     try {
-      status = (await this.integrations.syncNow(caller.id, id)).outcome.status;
+      status = (await this.connections.syncNow(caller.id, id)).outcome.status;
     } catch (error) {
       expectDomainError(error, 'conflict'); // a broken connection: reconnect first
       status = 'broken';
@@ -184,7 +193,7 @@ export class AdminCalendarsController {
 
   @Post('calendars/:id/disconnect')
   async disconnect(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
-    await this.integrations.remove(caller.id, id);
+    await this.connections.remove(caller.id, id);
     res.redirect(303, '/admin/calendars?removed=1');
   }
 
@@ -192,7 +201,7 @@ export class AdminCalendarsController {
 
   private async listPage(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null, feedReset = false) {
     const ctx = await this.pages.context(caller, req, res, 'Calendars', 'calendars');
-    const connections = await this.integrations.list(caller.id);
+    const connections = await this.connections.list(caller.id);
     const feed = await this.exportFeeds.feedUrl(caller.id); // created on the first visit, as GET /api/integrations/export does
     return this.views.render('admin/calendars', {
       ...ctx,
@@ -205,13 +214,13 @@ export class AdminCalendarsController {
   }
 
   private async detailPage(caller: AuthenticatedUser, req: WebRequest, res: Response, id: string, body: Form | null, errors: Errors, summary: string | null, notice: string | null) {
-    const integration = await this.integrations.get(caller.id, id);
-    const calendars = await this.integrations.calendars(caller.id, id);
+    const integration = await this.connections.get(caller.id, id);
+    const calendars = await this.choices.calendars(caller.id, id);
     const ctx = await this.pages.context(caller, req, res, `${providerLabel(integration.provider)} connection`, 'calendars');
     const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
     const destination = body ? one(body.destination) : calendars.find((c) => c.isDestination)?.calendarId ?? '';
-    const writable = this.integrations.canReceiveBookings(integration.provider);
-    const row = (c: CalendarChoiceView, i: number) => ({
+    const writable = this.choices.canReceiveBookings(integration.provider);
+    const row = (c: CalendarView, i: number) => ({
       i, value: c.calendarId, name: c.name || c.calendarId, primary: c.isPrimary, readOnly: c.readOnly,
       busy: busy.has(c.calendarId), destination: destination === c.calendarId,
       lastSynced: c.isBusySource && c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, ctx.me.zone) : null,
@@ -231,7 +240,7 @@ export class AdminCalendarsController {
   }
 
   /** What a host needs to judge a connection at a glance. */
-  private health(i: ConnectionView, zone: string) {
+  private health(i: CalendarConnectionView, zone: string) {
     const now = this.clock.now();
     const rateLimited = i.nextSyncAt !== null && i.nextSyncAt > now;
     const state = i.status === 'broken' ? 'Needs reconnecting' : rateLimited ? 'Paused (provider rate limit)' : i.lastError ? 'Last sync failed' : 'Healthy';

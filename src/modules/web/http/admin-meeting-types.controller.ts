@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { SchedulesService } from '../../availability/application/schedules.service.js';
-import { IntegrationsService } from '../../calendar/application/integrations.service.js';
+import { BookingDestinations } from '../../calendar/application/booking-destinations.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
@@ -36,7 +36,7 @@ export class AdminMeetingTypesController {
     private readonly users: UsersService,
     private readonly meetingTypes: MeetingTypesService,
     private readonly schedules: SchedulesService,
-    private readonly integrations: IntegrationsService,
+    private readonly integrations: BookingDestinations,
     private readonly teams: TeamsService,
   ) {}
 

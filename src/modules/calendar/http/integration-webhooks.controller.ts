@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { notFound } from '../../../shared/http/domain-error.js';
+import { Public } from '../../identity/http/auth.decorators.js';
+import { CalendarPush } from '../application/calendar-push.service.js';
+
+/** Provider push notifications (Google watch channels, Graph subscriptions): each only triggers a sync. */
+@Controller('api/integrations')
+export class IntegrationWebhooksController {
+  constructor(
+    private readonly push: CalendarPush,
+  ) {}
+
+  @Public()
+  @Post('google/webhook')
+  @HttpCode(200)
+  @ApiExcludeEndpoint()
+  async googleWebhook(
+    @Headers('x-goog-channel-id') channelId: string | undefined,
+    @Headers('x-goog-channel-token') token: string | undefined,
+    @Headers('x-goog-resource-state') state: string | undefined,
+  ) {
+    if (!(await this.push.googleNotification(channelId, token, state))) throw notFound('channel');
+    return { ok: true };
+  }
+
+  @Public()
+  @Post('microsoft/webhook')
+  @ApiExcludeEndpoint()
+  async graphWebhook(@Query('validationToken') validationToken: string | undefined, @Body() body: unknown, @Res() res: Response) {
+    // Subscription handshake: echo the token as text/plain within 10 s.
+    if (typeof validationToken === 'string') {
+      res.status(200).type('text/plain').send(validationToken);
+      return;
+    }
+    const items = Array.isArray((body as { value?: unknown })?.value) ? (body as { value: Array<Record<string, string>> }).value : [];
+    await this.push.graphNotifications(items);
+    res.status(202).end();
+  }
+}
