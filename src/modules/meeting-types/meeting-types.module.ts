@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AvailabilityModule } from '../availability/availability.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { MeetingTypesService } from './application/meeting-types.service.js';
@@ -9,7 +9,7 @@ import { MeetingTypeHostEntity } from './infrastructure/meeting-type-host.entity
 import { MeetingTypeEntity } from './infrastructure/meeting-type.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MeetingTypeEntity, MeetingTypeHostEntity]), IdentityModule, TeamsModule, AvailabilityModule],
+  imports: [TypeOrmModule.forFeature([MeetingTypeEntity, MeetingTypeHostEntity]), IdentityModule, TeamsModule, SchedulesModule],
   controllers: [MeetingTypesController],
   providers: [MeetingTypesService],
   exports: [MeetingTypesService],

@@ -6,7 +6,7 @@ import { AvailabilityVersions } from '../../../shared/cache/availability-version
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
-import { SchedulesService } from '../../availability/application/schedules.service.js';
+import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
 import type { MeetingTypeHost, MeetingTypeSnapshot } from '../domain/meeting-type.js';

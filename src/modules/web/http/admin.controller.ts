@@ -6,7 +6,7 @@ import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
-import { SchedulesService, type OverrideInput, type RuleInput } from '../../availability/application/schedules.service.js';
+import { SchedulesService, type OverrideInput, type RuleInput } from '../../schedules/application/schedules.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { IntegrationsService } from '../../calendar/application/integrations.service.js';
