@@ -7,11 +7,12 @@ import { MeetingTypesService } from './application/meeting-types.service.js';
 import { MeetingTypesController } from './http/meeting-types.controller.js';
 import { MeetingTypeHostEntity } from './infrastructure/meeting-type-host.entity.js';
 import { MeetingTypeEntity } from './infrastructure/meeting-type.entity.js';
+import { MeetingTypesRepository } from './infrastructure/meeting-types.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MeetingTypeEntity, MeetingTypeHostEntity]), IdentityModule, TeamsModule, SchedulesModule],
   controllers: [MeetingTypesController],
-  providers: [MeetingTypesService],
+  providers: [MeetingTypesService, MeetingTypesRepository],
   exports: [MeetingTypesService],
 })
 export class MeetingTypesModule {}

@@ -28,7 +28,7 @@ import { allTimeZones, formatRange, isRealDate } from '../domain/web-time.js';
 import {
   LOCATION_TYPES, type TeamChoice, checkTeamFields, nameHosts, parseLocation, parseReminderRows, reminderRows, routeTypeProblems, teamHostView,
 } from './meeting-type-form.js';
-import { many, sentence, waitLabel } from './admin-forms.js';
+import { fieldErrorsOf, many, sentence, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -407,7 +407,7 @@ export class AdminController {
         return;
       } catch (error) {
         if (!(error instanceof DomainError) || error.code !== 'invalid') throw error;
-        const list = (error.details?.errors ?? []) as { field: string; messages: string[] }[];
+        const list = fieldErrorsOf(error);
         for (const e of list) {
           const rule = /^rules\.(\d+)/.exec(e.field);
           const ov = /^overrides\.(\d+)(\.date)?/.exec(e.field);
