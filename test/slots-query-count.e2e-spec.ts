@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 // adds one fails a test instead of a benchmark.
 describe('slots read path: SQL statements per request', () => {
   let t: TestApp;
-  let statements: { mock: { calls: unknown[] }; mockClear(): void; mockRestore(): void };
+  let statements: { mock: { calls: unknown[][] }; mockClear(): void; mockRestore(): void };
   beforeAll(async () => {
     t = await startTestApp({ now: '2027-03-01T12:00:00Z' });
     const pool = (t.app.get(DataSource).driver as unknown as { master: { Client: { prototype: { query: () => unknown } } } }).master;

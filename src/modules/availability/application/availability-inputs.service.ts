@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/application/meeting-types.service.js';
 import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule } from '../domain/build-host-inputs.js';
 import type { HostAvailability, SlotQuery } from '../domain/slot-engine.types.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';

@@ -13,6 +13,8 @@ import {
 } from '../domain/meeting-type-rules.js';
 import { MeetingTypesRepository, type StoredMeetingType } from '../infrastructure/meeting-types.repository.js';
 
+export type { MeetingTypeSnapshot } from '../domain/meeting-type.js';
+
 export interface MeetingTypeView {
   snapshot: MeetingTypeSnapshot;
   ownerUsername: string;
