@@ -123,7 +123,7 @@ export class MeetingTypesService implements OnModuleInit {
         const outsiders = await this.teams.nonMembers(value.teamId, value.hostIds);
         if (outsiders.length > 0) {
           problems.push({
-            field: 'host_ids', code: 'not_team_members', message: `must all be members of team_id; not members: ${outsiders.join(', ')}`,
+            field: 'host_ids', code: 'not_team_members', message: `must be members of team_id; not members: ${outsiders.join(', ')}`,
           });
         }
       }
