@@ -9,7 +9,7 @@ import { DeliveryQueueModule } from './modules/notify/jobs/delivery-queue.module
 import { NotifyModule } from './modules/notify/notify.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
 import { OutboxModule } from './shared/outbox/outbox.module.js';
-import { AvailabilityModule } from './modules/availability/availability.module.js';
+import { SchedulesModule } from './modules/schedules/schedules.module.js';
 import { MeetingTypesModule } from './modules/meeting-types/meeting-types.module.js';
 import { TeamsModule } from './modules/teams/teams.module.js';
 import { WebModule } from './modules/web/web.module.js';
@@ -49,7 +49,7 @@ export class AppModule {
         HealthModule,
         IdentityModule,
         TeamsModule,
-        AvailabilityModule,
+        SchedulesModule,
         MeetingTypesModule,
         SlotsModule,
         BookingModule,

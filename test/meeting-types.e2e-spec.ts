@@ -174,7 +174,8 @@ describe('meeting types (e2e)', () => {
     const other = await createHost(t);
     const theirs = await t.http().post('/api/schedules').set(other.auth).send({ name: 'Theirs', rules: [] }).expect(201);
     const res = await create(host, { ...valid, schedule_id: theirs.body.id }).expect(400);
-    expect(res.body.message).toBe(`schedule_id ${theirs.body.id} is not one of your schedules`);
+    expect(res.body.message).toBe(`schedule_id: ${theirs.body.id} is not one of your schedules`);
+    expect(res.body.errors).toEqual([{ field: 'schedule_id', codes: ['not_yours'], messages: [`${theirs.body.id} is not one of your schedules`] }]);
   });
 
   it('keeps slugs unique per owner (409), not across owners', async () => {
@@ -288,7 +289,8 @@ describe('meeting types (e2e)', () => {
 
       // Carol was never invited.
       const outsider = await create(owner, body).expect(400);
-      expect(outsider.body.message).toBe(`host_ids must be members of team_id; not members: ${carol.id}`);
+      expect(outsider.body.message).toBe(`host_ids: must be members of team_id; not members: ${carol.id}`);
+      expect(outsider.body.errors).toEqual([expect.objectContaining({ field: 'host_ids', codes: ['not_team_members'] })]);
 
       // Invited but not yet accepted: still not a member.
       const inv = await t.http().post(`/api/teams/${teamId}/invitations`).set(owner.auth).send({ email: carol.email }).expect(201);
@@ -316,7 +318,8 @@ describe('meeting types (e2e)', () => {
       const stranger = await createHost(t);
       const teamId = await teamWith(admin, [bob]);
       const res = await create(stranger, { name: 'X', duration_minutes: 30, kind: 'collective', team_id: teamId, host_ids: [bob.id] }).expect(400);
-      expect(res.body.message).toBe(`team_id ${teamId}: you are not a member of this team`);
+      expect(res.body.message).toBe('team_id: you are not a member of this team');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'team_id', codes: ['not_a_member'] })]);
     });
 
     it('changes between kinds: team fields follow the kind', async () => {

@@ -418,7 +418,7 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
       [[{ offset_minutes: 60, channel: 'sms', recipients: ['invitee', 'host'] }], /reminders\.0\.recipients: SMS reminders go to invitees only/],
       [[{ offset_minutes: 60, channel: 'email', recipients: ['boss'] }], /reminder recipients must be invitee and\/or host/],
       [[{ offset_minutes: 60, channel: 'email', recipients: [] }], /reminder recipients must name at least one of invitee, host/],
-      [[{ offset_minutes: 60, channel: 'email', recipients: ['host', 'host'] }], /reminders\.0\.recipients must not repeat a recipient/],
+      [[{ offset_minutes: 60, channel: 'email', recipients: ['host', 'host'] }], /reminders\.0\.recipients: must not repeat a recipient/],
     ] as const) {
       const res = await t.http().post('/api/meeting-types').set(owner.auth).send({ name: 'Bad', duration_minutes: 30, reminders }).expect(400);
       expect(res.body).toMatchObject({ status_code: 400, error: 'Bad Request', message: expect.stringMatching(message) });

@@ -1,4 +1,4 @@
-import { SchedulesService } from '../src/modules/availability/application/schedules.service.js';
+import { SchedulesService } from '../src/modules/schedules/application/schedules.service.js';
 import { AvailabilityVersions } from '../src/shared/cache/availability-versions.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

@@ -1,18 +1,19 @@
 import { Module } from '@nestjs/common';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
-import { AvailabilityModule } from './availability.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { AvailabilityInputsService } from './application/availability-inputs.service.js';
 import { SlotsService } from './application/slots.service.js';
 import { SlotsController } from './http/slots.controller.js';
+import { BusyTimesRepository } from './infrastructure/busy-times.repository.js';
 
 /**
- * Slot computation over stored data. Separate from AvailabilityModule (schedules) because it reads meeting types,
- * which themselves depend on schedules.
+ * Availability: the slot engine over stored data. It sits above meeting types and schedules and reads both through
+ * their modules' exports (schedules <- meeting-types <- availability; nothing points back).
  */
 @Module({
-  imports: [AvailabilityModule, MeetingTypesModule],
+  imports: [SchedulesModule, MeetingTypesModule],
   controllers: [SlotsController],
-  providers: [AvailabilityInputsService, SlotsService],
+  providers: [AvailabilityInputsService, SlotsService, BusyTimesRepository],
   exports: [AvailabilityInputsService, SlotsService],
 })
 export class SlotsModule {}

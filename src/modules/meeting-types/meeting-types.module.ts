@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AvailabilityModule } from '../availability/availability.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { MeetingTypesService } from './application/meeting-types.service.js';
 import { MeetingTypesController } from './http/meeting-types.controller.js';
 import { MeetingTypeHostEntity } from './infrastructure/meeting-type-host.entity.js';
 import { MeetingTypeEntity } from './infrastructure/meeting-type.entity.js';
+import { MeetingTypesRepository } from './infrastructure/meeting-types.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MeetingTypeEntity, MeetingTypeHostEntity]), IdentityModule, TeamsModule, AvailabilityModule],
+  imports: [TypeOrmModule.forFeature([MeetingTypeEntity, MeetingTypeHostEntity]), IdentityModule, TeamsModule, SchedulesModule],
   controllers: [MeetingTypesController],
-  providers: [MeetingTypesService],
+  providers: [MeetingTypesService, MeetingTypesRepository],
   exports: [MeetingTypesService],
 })
 export class MeetingTypesModule {}

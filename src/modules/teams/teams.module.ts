@@ -6,11 +6,12 @@ import { TeamsController } from './http/teams.controller.js';
 import { TeamInvitationEntity } from './infrastructure/team-invitation.entity.js';
 import { TeamMemberEntity } from './infrastructure/team-member.entity.js';
 import { TeamEntity } from './infrastructure/team.entity.js';
+import { TeamsRepository } from './infrastructure/teams.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([TeamEntity, TeamMemberEntity, TeamInvitationEntity]), IdentityModule],
   controllers: [TeamsController],
-  providers: [TeamsService],
+  providers: [TeamsService, TeamsRepository],
   exports: [TeamsService],
 })
 export class TeamsModule {}

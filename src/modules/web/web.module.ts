@@ -1,6 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { SlotsModule } from '../availability/slots.module.js';
-import { AvailabilityModule } from '../availability/availability.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { BookingModule } from '../booking/booking.module.js';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
@@ -40,7 +40,7 @@ const ADMIN_CONTROLLERS = [
  * `/:username` routes are catch-alls, and the controllers below are listed so fixed paths are matched first.
  */
 @Module({
-  imports: [IdentityModule, AvailabilityModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule, CalendarModule, PrivacyModule, TeamsModule],
+  imports: [IdentityModule, SchedulesModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule, CalendarModule, PrivacyModule, TeamsModule],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, PublicPagesController],
   providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
 })

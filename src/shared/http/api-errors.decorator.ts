@@ -4,13 +4,15 @@ import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 export class FieldErrorDto {
   @ApiProperty({ example: 'time_zone' }) field: string;
   @ApiProperty({ type: [String] }) messages: string[];
+  @ApiPropertyOptional({ type: [String], example: ['overlaps'], description: 'stable codes, one per message, from domain validators' })
+  codes?: string[];
 }
 
 export class ErrorResponseDto {
   @ApiProperty({ type: 'integer', example: 400 }) status_code: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
   @ApiProperty({ example: 'time_zone must be an IANA time zone such as "Europe/London"' }) message: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: '400 from validation: one entry per invalid field' })
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: '400 from validation (409 for a taken value): one entry per invalid field' })
   errors?: FieldErrorDto[];
   @ApiPropertyOptional({ type: 'integer', description: '429: the same as the Retry-After header' }) retry_after_seconds?: number;
 }

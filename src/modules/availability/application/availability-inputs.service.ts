@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import type { MeetingTypeSnapshot } from '../../meeting-types/application/meeting-types.service.js';
 import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule } from '../domain/build-host-inputs.js';
 import type { HostAvailability, SlotQuery } from '../domain/slot-engine.types.js';
-import { AvailabilityReads } from '../infrastructure/availability-reads.repository.js';
-import { SchedulesService } from './schedules.service.js';
+import { SchedulesService } from '../../schedules/application/schedules.service.js';
+import { BusyTimesRepository } from '../infrastructure/busy-times.repository.js';
 
 export type HostSchedules = Map<string, HostSchedule>;
 
@@ -22,7 +22,7 @@ export interface EngineInput {
 export class AvailabilityInputsService {
   constructor(
     private readonly schedules: SchedulesService,
-    private readonly reads: AvailabilityReads,
+    private readonly busyTimes: BusyTimesRepository,
   ) {}
 
   async load(
@@ -40,11 +40,11 @@ export class AvailabilityInputsService {
       meetingTypeId: type.id,
     };
     const { manager } = options;
-    const loadHours = async () => options.schedules ?? this.reads.hostHours(hostIds, type.scheduleId, manager);
+    const loadHours = async () => options.schedules ?? this.schedules.availabilityFor(hostIds, type.scheduleId, manager);
     // On the pool the two reads run side by side; one connection (a transaction, a replica session) takes them in turn.
     const [hours, busy] = manager
-      ? [await loadHours(), await this.reads.busy(busyQuery, manager)]
-      : await Promise.all([loadHours(), this.reads.busy(busyQuery)]);
+      ? [await loadHours(), await this.busyTimes.busy(busyQuery, manager)]
+      : await Promise.all([loadHours(), this.busyTimes.busy(busyQuery)]);
     return buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude);
   }
 

@@ -5,10 +5,9 @@ import { AvailabilityVersions } from '../../../shared/cache/availability-version
 import { CacheStore } from '../../../shared/cache/cache-store.js';
 import { ReadReplica } from '../../../shared/database/read-replica.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { invalid, invalidFields, notFound } from '../../../shared/http/domain-error.js';
 import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js';
-import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { type MeetingTypeSnapshot, MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { computeSlots } from '../domain/compute-slots.js';
 import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
 import { addDays, dayNumberOf, wallTimeToInstant, zonedIso } from '../domain/wall-clock.js';
@@ -72,10 +71,12 @@ export class SlotsService {
   async find(request: SlotsRequest): Promise<SlotsResult> {
     const endDate = request.endDate ?? request.date;
     const outOfRange = slotDateRangeProblem(request.date, endDate, this.clock.now());
-    if (outOfRange) throw invalid(outOfRange.message, { errors: [{ field: outOfRange.field, messages: [outOfRange.message] }] });
+    if (outOfRange) throw invalidFields([{ ...outOfRange, code: 'out_of_range' }]);
     const days = dayNumberOf(endDate) - dayNumberOf(request.date) + 1;
-    if (days < 1) throw invalid('end_date must not be before date');
-    if (days > MAX_RANGE_DAYS) throw invalid(`the range may span at most ${MAX_RANGE_DAYS} days`);
+    if (days < 1) throw invalidFields([{ field: 'end_date', code: 'before_date', message: 'end_date must not be before date' }]);
+    if (days > MAX_RANGE_DAYS) {
+      throw invalidFields([{ field: 'end_date', code: 'range_too_long', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
+    }
     if (!request.meetingTypeId && !(request.username && request.slug)) {
       throw invalid('give meeting_type_id, or username and slug');
     }

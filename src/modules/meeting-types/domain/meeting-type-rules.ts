@@ -1,4 +1,6 @@
 // Pure rules for a meeting type's fields: defaults, slugs, question ids and the checks that span several fields.
+// Problems name the API's JSON fields (snake_case, dotted paths into arrays) with a stable code.
+import type { Problem } from '../../../shared/http/domain-error.js';
 import { multiLineProblem, singleLineProblem } from '../../../shared/validation/text.js';
 import type { BookingQuestion, MeetingKind, MeetingTypeSnapshot, QuestionType, ReminderRecipient, ReminderSetting } from './meeting-type.js';
 
@@ -6,6 +8,9 @@ export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
 export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX_LENGTH = 100;
+
+/** Priority and weight of a host nobody ranked (every host today: the columns are for round-robin tuning). */
+export const DEFAULT_HOST = { priority: 0, weight: 100 } as const;
 
 export const REMINDER_RECIPIENTS: readonly ReminderRecipient[] = ['invitee', 'host'];
 
@@ -44,11 +49,11 @@ function slugPart(text: string, maxLength: number): string {
 }
 
 /** Gives every question a stable id (from its label when missing, made unique) and checks ids and options. */
-export function normalizeQuestions(questions: QuestionInput[], problems: string[]): BookingQuestion[] {
+export function normalizeQuestions(questions: QuestionInput[], problems: Problem[]): BookingQuestion[] {
   const given = new Set<string>();
   questions.forEach((q, i) => {
     if (q.id === undefined) return;
-    if (given.has(q.id)) problems.push(`questions.${i}.id: "${q.id}" is used by another question; question ids must be unique`);
+    if (given.has(q.id)) problems.push({ field: `questions.${i}.id`, code: 'duplicate', message: `"${q.id}" is used by another question; question ids must be unique` });
     given.add(q.id);
   });
   const used = new Set(given);
@@ -56,16 +61,21 @@ export function normalizeQuestions(questions: QuestionInput[], problems: string[
     const isChoice = CHOICE_TYPES.includes(q.type);
     const options = q.options ?? [];
     if (isChoice && options.length === 0) {
-      problems.push(`questions.${i}.options: a ${q.type} question needs at least one option`);
+      problems.push({ field: `questions.${i}.options`, code: 'required', message: `a ${q.type} question needs at least one option` });
     }
     if (!isChoice && q.options !== undefined) {
-      problems.push(`questions.${i}.options: only single_choice and multi_choice questions take options`);
+      problems.push({ field: `questions.${i}.options`, code: 'not_applicable', message: 'only single_choice and multi_choice questions take options' });
     }
-    if (new Set(options).size !== options.length) problems.push(`questions.${i}.options: options must be unique`);
+    if (new Set(options).size !== options.length) {
+      problems.push({ field: `questions.${i}.options`, code: 'duplicate', message: 'options must be unique' });
+    }
     const labelProblem = singleLineProblem(q.label);
-    if (labelProblem) problems.push(`questions.${i}.label: label ${labelProblem}`);
+    if (labelProblem) problems.push({ field: `questions.${i}.label`, code: textCode(labelProblem), message: `label ${labelProblem}` });
     const badOption = options.find((o) => singleLineProblem(o));
-    if (badOption !== undefined) problems.push(`questions.${i}.options: each option ${singleLineProblem(badOption)}`);
+    if (badOption !== undefined) {
+      const optionProblem = singleLineProblem(badOption)!;
+      problems.push({ field: `questions.${i}.options`, code: textCode(optionProblem), message: `each option ${optionProblem}` });
+    }
     let id = q.id;
     if (id === undefined) {
       const base = slugPart(q.label, 56) || 'question';
@@ -86,8 +96,8 @@ export function resolveMeetingType(
   current: MeetingTypeFields | null,
   changes: MeetingTypeChanges,
   policy: LocationPolicy = { allowHttp: false },
-): { value: MeetingTypeFields; problems: string[] } {
-  const problems: string[] = [];
+): { value: MeetingTypeFields; problems: Problem[] } {
+  const problems: Problem[] = [];
   const pick = <K extends keyof MeetingTypeFields>(key: K, fallback: MeetingTypeFields[K]): MeetingTypeFields[K] => {
     const sent = changes[key as keyof MeetingTypeChanges];
     if (sent !== undefined) return sent as MeetingTypeFields[K];
@@ -95,16 +105,20 @@ export function resolveMeetingType(
   };
 
   const name = (pick('name', '') ?? '').trim();
-  if (!name) problems.push('name is required');
+  if (!name) problems.push({ field: 'name', code: 'required', message: 'name is required' });
   const nameProblem = singleLineProblem(name);
-  if (nameProblem) problems.push(`name ${nameProblem}`);
+  if (nameProblem) problems.push({ field: 'name', code: textCode(nameProblem), message: `name ${nameProblem}` });
   if (typeof changes.description === 'string') {
     const descriptionProblem = multiLineProblem(changes.description);
-    if (descriptionProblem) problems.push(`description ${descriptionProblem}`);
+    if (descriptionProblem) {
+      problems.push({ field: 'description', code: textCode(descriptionProblem), message: `description ${descriptionProblem}` });
+    }
   }
   if (changes.location) problems.push(...locationProblems(changes.location, policy));
   const durationMinutes = pick('durationMinutes', 0);
-  if (durationMinutes === null || !durationMinutes) problems.push('duration_minutes is required (5-720)');
+  if (durationMinutes === null || !durationMinutes) {
+    problems.push({ field: 'duration_minutes', code: 'required', message: 'duration_minutes is required (5-720)' });
+  }
 
   let slug = changes.slug ?? current?.slug ?? slugify(name);
   if (changes.slug === null) slug = slugify(name);
@@ -122,19 +136,35 @@ export function resolveMeetingType(
   const isGroup = kind === 'group';
   const isTeam = TEAM_KINDS.includes(kind);
   const seats = keepUnlessSent('seats', isGroup, null);
-  if (seats.sentWhenInapplicable) problems.push('seats applies only to group meeting types');
-  if (isGroup && seats.value === null) problems.push('seats is required for group meeting types (2-1000 invitees per slot)');
+  if (seats.sentWhenInapplicable) {
+    problems.push({ field: 'seats', code: 'not_applicable', message: 'seats applies only to group meeting types' });
+  }
+  if (isGroup && seats.value === null) {
+    problems.push({ field: 'seats', code: 'required', message: 'seats is required for group meeting types (2-1000 invitees per slot)' });
+  }
   const teamId = keepUnlessSent('teamId', isTeam, null);
-  if (teamId.sentWhenInapplicable) problems.push('team_id applies only to round_robin and collective meeting types');
-  if (isTeam && teamId.value === null) problems.push(`team_id is required for ${kind} meeting types`);
+  if (teamId.sentWhenInapplicable) {
+    problems.push({ field: 'team_id', code: 'not_applicable', message: 'team_id applies only to round_robin and collective meeting types' });
+  }
+  if (isTeam && teamId.value === null) {
+    problems.push({ field: 'team_id', code: 'required', message: `team_id is required for ${kind} meeting types` });
+  }
   const hostIds = keepUnlessSent('hostIds', isTeam, []);
   if (hostIds.sentWhenInapplicable) {
-    problems.push('host_ids applies only to round_robin and collective meeting types (the owner hosts the others)');
+    problems.push({
+      field: 'host_ids',
+      code: 'not_applicable',
+      message: 'host_ids applies only to round_robin and collective meeting types (the owner hosts the others)',
+    });
   }
   if (isTeam && hostIds.value.length === 0) {
-    problems.push(`host_ids is required for ${kind} meeting types: name at least one member of team_id`);
+    problems.push({
+      field: 'host_ids', code: 'required', message: `host_ids is required for ${kind} meeting types: name at least one member of team_id`,
+    });
   }
-  if (new Set(hostIds.value).size !== hostIds.value.length) problems.push('host_ids must not repeat a host');
+  if (new Set(hostIds.value).size !== hostIds.value.length) {
+    problems.push({ field: 'host_ids', code: 'duplicate', message: 'host_ids must not repeat a host' });
+  }
 
   const questions =
     changes.questions !== undefined
@@ -147,7 +177,9 @@ export function resolveMeetingType(
       ? normalizeReminders(changes.reminders ?? DEFAULT_REMINDERS, problems)
       : (current?.reminders ?? DEFAULT_REMINDERS);
   const reminderKeys = new Set(reminders.map((r) => `${r.channel}:${r.offset_minutes}`));
-  if (reminderKeys.size !== reminders.length) problems.push('reminders must not repeat the same offset_minutes and channel');
+  if (reminderKeys.size !== reminders.length) {
+    problems.push({ field: 'reminders', code: 'duplicate', message: 'reminders must not repeat the same offset_minutes and channel' });
+  }
 
   const value: MeetingTypeFields = {
     name,
@@ -178,18 +210,27 @@ export function resolveMeetingType(
  * Checks each reminder's recipients and puts them in a fixed order. A reminder sent without recipients stays without
  * them (it means the invitee only), so types stored before host reminders read back exactly as they were written.
  */
-export function normalizeReminders(reminders: ReminderSetting[], problems: string[]): ReminderSetting[] {
+export function normalizeReminders(reminders: ReminderSetting[], problems: Problem[]): ReminderSetting[] {
   return reminders.map((r, i) => {
     if (r.recipients === undefined) return { offset_minutes: r.offset_minutes, channel: r.channel };
     const recipients = r.recipients;
+    const field = `reminders.${i}.recipients`;
     const unknown = recipients.filter((x) => !REMINDER_RECIPIENTS.includes(x));
     if (recipients.length === 0) {
-      problems.push(`reminders.${i}.recipients: name at least one of invitee, host (leave it out for the invitee only)`);
+      problems.push({ field, code: 'required', message: 'name at least one of invitee, host (leave it out for the invitee only)' });
     }
-    if (unknown.length) problems.push(`reminders.${i}.recipients: unknown recipient ${unknown.join(', ')}; use invitee and/or host`);
-    if (new Set(recipients).size !== recipients.length) problems.push(`reminders.${i}.recipients must not repeat a recipient`);
+    if (unknown.length) {
+      problems.push({ field, code: 'unknown_recipient', message: `unknown recipient ${unknown.join(', ')}; use invitee and/or host` });
+    }
+    if (new Set(recipients).size !== recipients.length) {
+      problems.push({ field, code: 'duplicate', message: 'must not repeat a recipient' });
+    }
     if (r.channel === 'sms' && recipients.includes('host')) {
-      problems.push(`reminders.${i}.recipients: SMS reminders go to invitees only; hosts get reminders by email (add an email reminder for the host)`);
+      problems.push({
+        field,
+        code: 'sms_to_host',
+        message: 'SMS reminders go to invitees only; hosts get reminders by email (add an email reminder for the host)',
+      });
     }
     return { offset_minutes: r.offset_minutes, channel: r.channel, recipients: REMINDER_RECIPIENTS.filter((x) => recipients.includes(x)) };
   });
@@ -207,11 +248,11 @@ export const LINK_LOCATION_TYPES: readonly string[] = ['video'];
  * A location's value is one line; a video location's value is a link the invitee clicks in emails and pages, so it
  * must be an absolute https:// URL (http:// only where configured): never javascript:, data: or a relative path.
  */
-export function locationProblems(location: Record<string, unknown>, policy: LocationPolicy): string[] {
+export function locationProblems(location: Record<string, unknown>, policy: LocationPolicy): Problem[] {
   const value = location.value;
   if (typeof value !== 'string' || value === '') return [];
   const lineProblem = singleLineProblem(value);
-  if (lineProblem) return [`location.value ${lineProblem}`];
+  if (lineProblem) return [{ field: 'location.value', code: textCode(lineProblem), message: `location.value ${lineProblem}` }];
   if (!LINK_LOCATION_TYPES.includes(String(location.type))) return [];
   const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
   let url: URL | null = null;
@@ -221,11 +262,20 @@ export function locationProblems(location: Record<string, unknown>, policy: Loca
     url = null;
   }
   if (!url || !schemes.includes(url.protocol) || !url.hostname) {
-    return [`location.value must be a meeting link starting with ${policy.allowHttp ? 'https:// (or http://)' : 'https://'}`];
+    return [{
+      field: 'location.value',
+      code: 'not_a_meeting_link',
+      message: `location.value must be a meeting link starting with ${policy.allowHttp ? 'https:// (or http://)' : 'https://'}`,
+    }];
   }
   return [];
 }
 
 function appliesTo(key: 'seats' | 'teamId' | 'hostIds', kind: MeetingKind): boolean {
   return key === 'seats' ? kind === 'group' : TEAM_KINDS.includes(kind);
+}
+
+/** The code for a text problem from shared/validation/text. */
+function textCode(problem: string): string {
+  return problem.includes('bidirectional') ? 'bidi_control' : 'control_characters';
 }

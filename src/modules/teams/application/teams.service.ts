@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { DomainError, conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { TeamInvitationEntity } from '../infrastructure/team-invitation.entity.js';
-import { TeamMemberEntity, type TeamRole } from '../infrastructure/team-member.entity.js';
-import { TeamEntity } from '../infrastructure/team.entity.js';
+import {
+  type InvitationRecord, type MembershipRecord, type TeamRecord, type TeamRole, TeamsRepository,
+} from '../infrastructure/teams.repository.js';
+
+export type { InvitationRecord, TeamRecord, TeamRole } from '../infrastructure/teams.repository.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const INVITATION_PREFIX = 'inv_';
@@ -22,47 +23,52 @@ export interface TeamMemberView {
 }
 
 export interface TeamView {
-  team: TeamEntity;
+  team: TeamRecord;
   /** The caller's role in the team. */
   role: TeamRole;
   members?: TeamMemberView[];
 }
-
-/** Teams for round robin and collective meeting types: members are users who accepted an invitation. */
 
 /** An invitation as its link's opener sees it before accepting. */
 export type InvitationPreview =
   | { state: 'open'; teamName: string }
   | { state: 'unknown' | 'other-user' | 'used' | 'expired' };
 
+/**
+ * What else ends when a member leaves a team, run inside the removal's transaction (on `manager`). Contexts that
+ * build on teams (meeting types' hosts) register one, so teams never depend on them.
+ */
+export type MemberLeavingHandler = (teamId: string, userId: string, manager: EntityManager) => Promise<void>;
+
+/** Teams for round robin and collective meeting types: members are users who accepted an invitation. */
 @Injectable()
 export class TeamsService {
+  private readonly leavingHandlers: MemberLeavingHandler[] = [];
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
-    @InjectRepository(TeamMemberEntity) private readonly members: Repository<TeamMemberEntity>,
-    @InjectRepository(TeamInvitationEntity) private readonly invitations: Repository<TeamInvitationEntity>,
+    private readonly teams: TeamsRepository,
     private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly versions: AvailabilityVersions,
   ) {}
 
+  /** Registers work that must happen atomically with a member's removal (call from onModuleInit). */
+  onMemberLeaving(handler: MemberLeavingHandler): void {
+    this.leavingHandlers.push(handler);
+  }
+
   async create(callerId: string, name: string): Promise<TeamView> {
     const trimmed = name.trim();
     if (!trimmed) throw invalid('name must not be empty');
-    const team = await this.dataSource.transaction(async (m) => {
-      const saved = await m.save(m.create(TeamEntity, { name: trimmed, createdBy: callerId }));
-      await m.insert(TeamMemberEntity, { teamId: saved.id, userId: callerId, role: 'admin', joinedAt: this.clock.now() });
-      return saved;
-    });
+    const team = await this.teams.createWithAdmin(trimmed, callerId, this.clock.now());
     return this.getForMember(callerId, team.id);
   }
 
   /** The caller's teams, with the caller's role, oldest first. */
   async listForUser(userId: string): Promise<TeamView[]> {
-    const memberships = await this.members.find({ where: { userId } });
+    const memberships = await this.teams.membershipsOf(userId);
     if (memberships.length === 0) return [];
-    const teams = await this.teams.find({ where: { id: In(memberships.map((m) => m.teamId)) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const teams = await this.teams.findTeams(memberships.map((m) => m.teamId));
     const roles = new Map(memberships.map((m) => [m.teamId, m.role]));
     return teams.map((team) => ({ team, role: roles.get(team.id)! }));
   }
@@ -70,9 +76,9 @@ export class TeamsService {
   /** A team with its members; 404 for anyone who is not a member. */
   async getForMember(callerId: string, teamId: string): Promise<TeamView> {
     const membership = await this.requireMembership(callerId, teamId);
-    const team = await this.teams.findOneBy({ id: teamId });
+    const team = await this.teams.findTeam(teamId);
     if (!team) throw notFound('team');
-    const rows = await this.members.find({ where: { teamId }, order: { joinedAt: 'ASC', role: 'ASC', userId: 'ASC' } });
+    const rows = await this.teams.membersOf(teamId);
     const users = new Map((await this.users.findByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
     const members = rows.map((r) => ({
       userId: r.userId,
@@ -85,7 +91,7 @@ export class TeamsService {
   }
 
   /** Invites an email address (admins only). The token is returned once and stored as SHA-256. */
-  async invite(callerId: string, teamId: string, email: string): Promise<{ invitation: TeamInvitationEntity; token: string }> {
+  async invite(callerId: string, teamId: string, email: string): Promise<{ invitation: InvitationRecord; token: string }> {
     const membership = await this.requireMembership(callerId, teamId);
     if (membership.role !== 'admin') throw new DomainError('forbidden', 'only team admins can invite members');
     const normalized = email.trim().toLowerCase();
@@ -94,17 +100,13 @@ export class TeamsService {
       throw conflict(`${normalized} is already a member of this team`);
     }
     const token = newSecret(INVITATION_PREFIX, 32);
-    const invitation = await this.invitations.save(
-      this.invitations.create({
-        teamId,
-        email: normalized,
-        tokenHash: sha256(token),
-        invitedBy: callerId,
-        acceptedBy: null,
-        acceptedAt: null,
-        expiresAt: new Date(this.clock.now().getTime() + INVITATION_TTL_MS),
-      }),
-    );
+    const invitation = await this.teams.insertInvitation({
+      teamId,
+      email: normalized,
+      tokenHash: sha256(token),
+      invitedBy: callerId,
+      expiresAt: new Date(this.clock.now().getTime() + INVITATION_TTL_MS),
+    });
     return { invitation, token };
   }
 
@@ -113,19 +115,19 @@ export class TeamsService {
    * given only to the invited user. accept() makes the same checks and stays the authority.
    */
   async previewInvitation(callerId: string, token: string): Promise<InvitationPreview> {
-    const invitation = token ? await this.invitations.findOneBy({ tokenHash: sha256(token) }) : null;
+    const invitation = token ? await this.teams.findInvitationByTokenHash(sha256(token)) : null;
     const state = await this.invitationState(invitation, callerId);
     if (state !== 'open') return { state };
-    const team = await this.teams.findOneBy({ id: invitation!.teamId });
+    const team = await this.teams.findTeam(invitation!.teamId);
     return team ? { state: 'open', teamName: team.name } : { state: 'unknown' };
   }
 
   /**
-   * Accepts an invitation as the authenticated caller, whose email must be the invited one. Single use: the
-   * invitation is claimed with a conditional update, so two concurrent accepts cannot both succeed.
+   * Accepts an invitation as the authenticated caller, whose email must be the invited one. Single use: two
+   * concurrent accepts cannot both succeed.
    */
   async accept(callerId: string, token: string): Promise<TeamView> {
-    const found = await this.invitations.findOneBy({ tokenHash: sha256(token) });
+    const found = await this.teams.findInvitationByTokenHash(sha256(token));
     switch (await this.invitationState(found, callerId)) {
       case 'unknown': throw notFound('invitation');
       case 'other-user': throw new DomainError('forbidden', 'this invitation was sent to a different email address; sign in as the invited user to accept it');
@@ -134,27 +136,13 @@ export class TeamsService {
       case 'open': break;
     }
     const invitation = found!;
-    const now = this.clock.now();
-    await this.dataSource.transaction(async (m) => {
-      const claimed = await m
-        .createQueryBuilder()
-        .update(TeamInvitationEntity)
-        .set({ acceptedAt: now, acceptedBy: callerId })
-        .where('id = :id AND accepted_at IS NULL', { id: invitation.id })
-        .execute();
-      if (!claimed.affected) throw new DomainError('gone', 'this invitation has already been used');
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(TeamMemberEntity)
-        .values({ teamId: invitation.teamId, userId: callerId, role: 'member', joinedAt: now })
-        .orIgnore()
-        .execute();
-    });
+    if (!(await this.teams.claimInvitation(invitation, callerId, this.clock.now()))) {
+      throw new DomainError('gone', 'this invitation has already been used');
+    }
     return this.getForMember(callerId, invitation.teamId);
   }
 
-  private async invitationState(invitation: TeamInvitationEntity | null, callerId: string): Promise<InvitationPreview['state']> {
+  private async invitationState(invitation: InvitationRecord | null, callerId: string): Promise<InvitationPreview['state']> {
     if (!invitation) return 'unknown';
     const caller = await this.users.getById(callerId);
     if (caller.email.trim().toLowerCase() !== invitation.email.toLowerCase()) return 'other-user';
@@ -173,52 +161,41 @@ export class TeamsService {
     if (membership.role !== 'admin' && callerId !== userId) {
       throw new DomainError('forbidden', 'only team admins can remove other members');
     }
-    await this.dataSource.transaction(async (m) => {
-      // Lock the team's member rows so two admins cannot remove each other at once.
-      const rows = await m
-        .createQueryBuilder(TeamMemberEntity, 'tm')
-        .setLock('pessimistic_write')
-        .where('tm.team_id = :teamId', { teamId })
-        .getMany();
+    await this.teams.inTransaction(async (tx) => {
+      const rows = await tx.lockMembers(teamId);
       const target = rows.find((r) => r.userId === userId);
       if (!target) throw notFound('team member');
       if (target.role === 'admin' && rows.filter((r) => r.role === 'admin').length === 1) {
         throw invalid('a team needs at least one admin: make another member an admin before removing the last one');
       }
-      await m.delete(TeamMemberEntity, { teamId, userId });
+      await tx.deleteMember(teamId, userId);
       // Hosts of team meeting types are members who agreed: someone who left is offered and assigned no more.
-      await m.query(
-        `DELETE FROM meeting_type_hosts h USING meeting_types t
-          WHERE h.meeting_type_id = t.id AND t.team_id = $1 AND h.user_id = $2`,
-        [teamId, userId],
-      );
+      for (const handler of this.leavingHandlers) await handler(teamId, userId, tx.manager);
     });
     await this.versions.bump([userId]);
   }
 
   async isMember(teamId: string, userId: string): Promise<boolean> {
-    return (await this.members.countBy({ teamId, userId })) > 0;
+    return this.teams.isMember(teamId, userId);
   }
 
   /** True when every user is a member of the team (one query). */
   async areMembers(teamId: string, userIds: string[]): Promise<boolean> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return true;
-    const count = await this.members.countBy({ teamId, userId: In(unique) });
-    return count === unique.length;
+    return (await this.teams.countMembersAmong(teamId, unique)) === unique.length;
   }
 
   /** Which of the users are not members of the team (one query), to name them in error messages. */
   async nonMembers(teamId: string, userIds: string[]): Promise<string[]> {
     const unique = [...new Set(userIds)];
     if (unique.length === 0) return [];
-    const found = await this.members.find({ select: { userId: true }, where: { teamId, userId: In(unique) } });
-    const members = new Set(found.map((f) => f.userId));
+    const members = new Set(await this.teams.membersAmong(teamId, unique));
     return unique.filter((id) => !members.has(id));
   }
 
-  private async requireMembership(userId: string, teamId: string): Promise<TeamMemberEntity> {
-    const membership = await this.members.findOneBy({ teamId, userId });
+  private async requireMembership(userId: string, teamId: string): Promise<MembershipRecord> {
+    const membership = await this.teams.findMembership(teamId, userId);
     if (!membership) throw notFound('team');
     return membership;
   }

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import type { TeamMemberView, TeamView } from '../application/teams.service.js';
-import type { TeamInvitationEntity } from '../infrastructure/team-invitation.entity.js';
+import type { InvitationRecord, TeamMemberView, TeamView } from '../application/teams.service.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 export class CreateTeamDto {
@@ -55,6 +54,6 @@ export const toTeam = ({ team, role, members }: TeamView): TeamDto => ({
   ...(members ? { members: members.map(toMember) } : {}),
 });
 
-export const toInvitation = (i: TeamInvitationEntity, token: string): InvitationDto => ({
+export const toInvitation = (i: InvitationRecord, token: string): InvitationDto => ({
   id: i.id, team_id: i.teamId, email: i.email, token, expires_at: i.expiresAt.toISOString(),
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SchedulesService } from '../../availability/application/schedules.service.js';
+import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
 import { AdminPages } from '../application/admin-pages.js';

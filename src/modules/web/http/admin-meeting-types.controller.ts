@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { SchedulesService } from '../../availability/application/schedules.service.js';
+import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { BookingDestinations } from '../../calendar/application/booking-destinations.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';

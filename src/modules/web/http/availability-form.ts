@@ -1,6 +1,6 @@
 // The availability form: a text box of hours per weekday and rows of date overrides, the default schedule's hours
 // request built from them, and where the schedule rules' problems are shown.
-import type { HoursInput, IntervalInput } from '../../availability/application/schedules.service.js';
+import type { HoursInput, IntervalInput } from '../../schedules/application/schedules.service.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { type Errors, type Form, type FormFields, type PlaceField, one, placedBy, rowCount } from './admin-forms.js';
 

@@ -4,15 +4,16 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { SchedulesService } from './application/schedules.service.js';
 import { RulesController } from './http/rules.controller.js';
 import { SchedulesController } from './http/schedules.controller.js';
-import { AvailabilityReads } from './infrastructure/availability-reads.repository.js';
 import { AvailabilityOverrideEntity } from './infrastructure/availability-override.entity.js';
 import { AvailabilityRuleEntity } from './infrastructure/availability-rule.entity.js';
 import { ScheduleEntity } from './infrastructure/schedule.entity.js';
+import { SchedulesRepository } from './infrastructure/schedules.repository.js';
 
+/** Hosts' weekly hours and date overrides. Meeting types and the slot engine read them through SchedulesService. */
 @Module({
   imports: [TypeOrmModule.forFeature([ScheduleEntity, AvailabilityRuleEntity, AvailabilityOverrideEntity]), IdentityModule],
   controllers: [RulesController, SchedulesController],
-  providers: [SchedulesService, AvailabilityReads],
-  exports: [SchedulesService, AvailabilityReads],
+  providers: [SchedulesService, SchedulesRepository],
+  exports: [SchedulesService],
 })
-export class AvailabilityModule {}
+export class SchedulesModule {}

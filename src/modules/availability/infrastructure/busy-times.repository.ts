@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BusyEntry, HostSchedule } from '../domain/build-host-inputs.js';
-import { minuteOfDay } from '../domain/wall-clock.js';
+import type { BusyEntry } from '../domain/build-host-inputs.js';
 
 export interface BusyQuery {
   hostIds: string[];
@@ -12,24 +11,6 @@ export interface BusyQuery {
   /** The meeting type being offered: its own bookings get invitee counts. */
   meetingTypeId: string;
 }
-
-/**
- * Each host's hours: the explicitly chosen schedule ($scheduleParam) when it is theirs, else their default, else no
- * hours at all in their profile zone. One row per host; rule times come out as minutes of the day.
- */
-const hostHoursSql = (hostsParam: string, scheduleParam: string) => `
-  SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
-     COALESCE((SELECT json_agg(json_build_object(
-                'd', r.day_of_week,
-                's', (extract(epoch FROM r.start_time) / 60)::int,
-                'e', (extract(epoch FROM r.end_time) / 60)::int) ORDER BY r.day_of_week, r.start_time)
-               FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
-     COALESCE((SELECT json_agg(json_build_object('date', to_char(o.date, 'YYYY-MM-DD'), 'intervals', o.intervals) ORDER BY o.date)
-               FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
-    FROM users u
-    LEFT JOIN schedules s ON s.user_id = u.id AND (s.is_default OR s.id = ${scheduleParam}::uuid)
-   WHERE u.id = ANY(${hostsParam}::uuid[])
-   ORDER BY u.id, (s.id = ${scheduleParam}::uuid) DESC NULLS LAST`;
 
 /**
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
@@ -59,13 +40,6 @@ const BUSY_SQL = `
    WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
      AND c.start_time < $3 AND c.end_time > $2`;
 
-interface HostHoursRow {
-  user_id: string;
-  time_zone: string;
-  rules: { d: number; s: number; e: number }[];
-  overrides: { date: string; intervals: { start_time: string; end_time: string }[] }[];
-}
-
 interface BusyRow {
   user_id: string;
   start_ms: number;
@@ -80,42 +54,22 @@ interface BusyRow {
 }
 
 /**
- * The slot engine's inputs as stored: hosts' hours and what keeps them busy. Every method runs on the given manager
- * (the booking re-check's serializable transaction, or a read-replica connection), else on the primary pool.
+ * What keeps hosts busy, as the slot engine reads it: live bookings and holds, and connected calendars' busy events.
+ * Runs on the given manager (the booking re-check's serializable transaction, or a read-replica connection), else on
+ * the primary pool.
  */
 @Injectable()
-export class AvailabilityReads {
+export class BusyTimesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async hostHours(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostSchedule>> {
-    if (hostIds.length === 0) return new Map();
-    const rows: HostHoursRow[] = await this.runner(manager).query(hostHoursSql('$1', '$2'), [[...new Set(hostIds)], scheduleId]);
-    return toHostHours(rows);
-  }
-
   async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyEntry[]> {
-    const rows: BusyRow[] = await this.runner(manager).query(BUSY_SQL, busyParams(query));
+    const rows: BusyRow[] = await (manager ?? this.dataSource.manager).query(BUSY_SQL, busyParams(query));
     return rows.map(toBusyEntry);
-  }
-
-  private runner(manager?: EntityManager): Pick<EntityManager, 'query'> {
-    return manager ?? this.dataSource.manager;
   }
 }
 
 function busyParams(query: BusyQuery): unknown[] {
   return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.meetingTypeId];
-}
-
-function toHostHours(rows: HostHoursRow[]): Map<string, HostSchedule> {
-  return new Map(rows.map((row) => [row.user_id, {
-    timeZone: row.time_zone,
-    rules: row.rules.map((r) => ({ dayOfWeek: r.d, startMinute: r.s, endMinute: r.e })),
-    overrides: row.overrides.map((o) => ({
-      date: o.date,
-      intervals: o.intervals.map((i) => ({ startMinute: minuteOfDay(i.start_time), endMinute: minuteOfDay(i.end_time) })),
-    })),
-  }]));
 }
 
 function toBusyEntry(r: BusyRow): BusyEntry {

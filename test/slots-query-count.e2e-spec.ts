@@ -1,0 +1,56 @@
+import { jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { createHost } from './support/factories.js';
+import { createMeetingType, createTeam, setWeeklyHours } from './support/scheduling.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+// The slots read path is benchmarked (docs/performance.md): its SQL round trips are counted here so a refactor that
+// adds one fails a test instead of a benchmark.
+describe('slots read path: SQL statements per request', () => {
+  let t: TestApp;
+  let statements: { mock: { calls: unknown[][] }; mockClear(): void; mockRestore(): void };
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2027-03-01T12:00:00Z' });
+    const pool = (t.app.get(DataSource).driver as unknown as { master: { Client: { prototype: { query: () => unknown } } } }).master;
+    statements = jest.spyOn(pool.Client.prototype, 'query') as never;
+  });
+  afterAll(async () => {
+    statements.mockRestore();
+    await t.close();
+  });
+
+  /** What each statement of the request reads, in order; background work (outbox relay, locks) is left out. */
+  const statementsOf = async (query: Record<string, string>): Promise<string[]> => {
+    statements.mockClear();
+    await t.http().get('/api/availability/slots').query(query).expect(200);
+    return statements.mock.calls
+      .map((c) => String(typeof c[0] === 'string' ? c[0] : (c[0] as { text?: string }).text))
+      .filter((sql) => !/outbox|advisory/.test(sql))
+      .map((sql) => {
+        if (/availability_cache_epoch/.test(sql)) return 'cache epoch';
+        if (/FROM users u\s+LEFT JOIN schedules/.test(sql)) return 'host hours';
+        if (/FROM booking_hosts/.test(sql)) return 'busy';
+        return /FROM "(\w+)"/.exec(sql)?.[1] ?? sql.slice(0, 60);
+      });
+  };
+
+  it('one-on-one and team types, by id and by address, cold and warm', async () => {
+    const host = await createHost(t);
+    const member = await createHost(t);
+    await setWeeklyHours(t, host, 'UTC');
+    await setWeeklyHours(t, member, 'UTC');
+    const single = await createMeetingType(t, host, { slug: 'single' });
+    const team = await createTeam(t, host, [member]);
+    const collective = await createMeetingType(t, host, { slug: 'team', kind: 'collective', team_id: team.id, host_ids: [host.id, member.id] });
+    await statementsOf({ meeting_type_id: single.id, date: '2027-03-02', timezone: 'UTC' }); // pool connections warmed
+
+    const singleById = ['meeting_types', 'cache epoch', 'host hours', 'busy'];
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(singleById);
+    expect(await statementsOf({ username: host.username, slug: 'single', date: '2027-03-04', timezone: 'UTC' })).toEqual(['users', ...singleById]);
+    const teamById = ['meeting_types', 'meeting_type_hosts', 'cache epoch', 'host hours', 'busy'];
+    expect(await statementsOf({ meeting_type_id: collective.id, date: '2027-03-05', timezone: 'UTC' })).toEqual(teamById);
+    expect(await statementsOf({ username: host.username, slug: 'team', date: '2027-03-08', timezone: 'UTC' })).toEqual(['users', ...teamById]);
+    // Warm: the entry and the host versions come from Redis; only the epoch that guards against missed bumps is read.
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(['cache epoch']);
+  });
+});
