@@ -4,7 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { AccountMails } from '../notify/application/account-mails.js';
-import { NotifyModule } from '../notify/notify.module.js';
+import { MailModule } from '../notify/mail.module.js';
 import { ApiKeysService } from './application/api-keys.service.js';
 import { AuthService } from './application/auth.service.js';
 import { PasswordResetMailer, PasswordResetService } from './application/password-reset.service.js';
@@ -21,7 +21,7 @@ import { UserEntity } from './infrastructure/user.entity.js';
   imports: [
     TypeOrmModule.forFeature([UserEntity, ApiKeyEntity]),
     JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret }) }),
-    NotifyModule, // its exported AccountMails sends the password-reset mails (identity's PasswordResetMailer port)
+    MailModule, // notify's AccountMails sends the password-reset mails (identity's PasswordResetMailer port)
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [

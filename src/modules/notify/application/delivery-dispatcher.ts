@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
@@ -55,7 +54,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
     private readonly config: AppConfig,
     private readonly store: DeliveryStore,
     private readonly worker_: DeliveryWorker,
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {}
 
@@ -177,10 +175,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
 
   /** Lists due rows while holding the sweep lock, so N replicas do not all scan (the lock is released before work). */
   private async dueUnderLock(): Promise<Array<{ id: string; dueAt: Date }> | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [...SWEEP_LOCK]);
-      if (!lock.locked) return null;
-      return this.store.findDue(this.clock.now(), SWEEP_BATCH, manager);
-    });
+    return this.store.findDueUnderLock(SWEEP_LOCK, this.clock.now(), SWEEP_BATCH);
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import type { DeliveryStatus, NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
-import { BookingViews } from './booking-views.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 
 /** The host's view of deliveries: what was sent, what is pending, what failed and why. */
@@ -11,15 +11,15 @@ import { DeliveryDispatcher } from './delivery-dispatcher.js';
 export class NotificationsService {
   constructor(
     private readonly store: DeliveryStore,
-    private readonly views: BookingViews,
+    private readonly bookings: BookingDirectory,
     private readonly dispatcher: DeliveryDispatcher,
     private readonly clock: Clock,
   ) {}
 
   async list(userId: string, filter: { bookingId?: string; status?: DeliveryStatus; kind?: string; limit?: number }) {
-    if (filter.bookingId && this.views.available) {
+    if (filter.bookingId) {
       // Only the booking's hosts and its meeting type's owner may look; others get the same 404 as a missing booking.
-      const view = await this.views.get(filter.bookingId);
+      const view = await this.bookings.getView(filter.bookingId);
       const owners = view ? [...view.hosts.map((h) => h.id), view.meetingType.ownerId] : [];
       if (!owners.includes(userId)) throw notFound('booking');
     }
