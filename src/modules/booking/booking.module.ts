@@ -11,6 +11,7 @@ import { SlotCheck } from './application/slot-check.js';
 import { SlotHolds } from './application/slot-holds.service.js';
 import { BookingsController } from './http/bookings.controller.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
+import { BookingTransactions } from './infrastructure/booking-transactions.js';
 import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
 
 /**
@@ -22,6 +23,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
   controllers: [BookingsController],
   providers: [
     BookingRepository,
+    BookingTransactions,
     SlotHoldRepository,
     BookingCommands,
     BookingQueries,

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
-import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { sha256 } from '../../../shared/security/tokens.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
@@ -12,7 +9,8 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { validateAnswers } from '../domain/answers.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
-import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
+import { BookingRepository, type BookingRow, type InviteeRow, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
+import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { afterCommit } from './after-commit.js';
 import { BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
@@ -52,7 +50,7 @@ const IDEMPOTENCY_SCOPE = 'booking.create';
 @Injectable()
 export class BookingCommands {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: BookingTransactions,
     private readonly bookings: BookingRepository,
     private readonly meetingTypes: MeetingTypesService,
     private readonly check: SlotCheck,
@@ -79,8 +77,7 @@ export class BookingCommands {
 
     let result: BookingResult | null;
     try {
-      result = await runSerializable<BookingResult | null>(
-        this.dataSource,
+      result = await this.transactions.serializable<BookingResult | null>(
         async (manager) => {
           // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
           if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
@@ -123,7 +120,7 @@ export class BookingCommands {
       );
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
-      if (input.idempotencyKey && sqlState(error) === PG_UNIQUE_VIOLATION && constraintName(error) === 'idempotency_keys_pkey') {
+      if (input.idempotencyKey && isIdempotencyKeyTaken(error)) {
         const replay = await this.replay(input.idempotencyKey, requestHash);
         if (replay) return replay;
       }
@@ -148,8 +145,7 @@ export class BookingCommands {
     const schedules = await this.check.loadSchedules(type);
     const affected = new Set<string>();
 
-    const result = await runSerializable(
-      this.dataSource,
+    const result = await this.transactions.serializable(
       async (manager) => {
         const now = this.clock.now();
         const booking = await this.bookings.findBooking(bookingId, manager, true);
@@ -200,7 +196,7 @@ export class BookingCommands {
   }
 
   async cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
-    const result = await runSerializable(this.dataSource, async (manager) => {
+    const result = await this.transactions.serializable(async (manager) => {
       const booking = await this.bookings.findBooking(bookingId, manager, true);
       if (!booking) throw notFound('booking');
       const hostIds = await this.bookings.findHostIds(booking.id, manager);
@@ -289,17 +285,10 @@ export class BookingCommands {
       ? [...ranked.filter((r) => preferred.includes(r.userId)).map((r) => ({ ...r, reason: { ...r.reason, rule: 'kept_on_reschedule' } })), ...ranked.filter((r) => !preferred.includes(r.userId))]
       : ranked;
     for (const choice of order) {
-      await manager.query('SAVEPOINT round_robin_pick');
-      try {
-        const booking = await this.bookings.insertBooking(manager, {
-          ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
-        });
-        await manager.query('RELEASE SAVEPOINT round_robin_pick');
-        return { booking, hostIds: [choice.userId] };
-      } catch (error) {
-        if (sqlState(error) !== PG_EXCLUSION_VIOLATION) throw error;
-        await manager.query('ROLLBACK TO SAVEPOINT round_robin_pick');
-      }
+      const booking = await this.bookings.insertBookingUnlessHostTaken(manager, {
+        ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
+      });
+      if (booking) return { booking, hostIds: [choice.userId] };
     }
     throw conflict('Every host of this meeting type was just booked at that time. Please pick another time.');
   }

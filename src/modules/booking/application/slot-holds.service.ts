@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { clientKeyOf, holdExpiry, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
+import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
 import { SlotCheck } from './slot-check.js';
 import { afterCommit } from './after-commit.js';
@@ -51,7 +50,7 @@ const liveHolds = (r: LiveHoldsRow): LiveHolds => ({ count: r.count, firstExpiry
 @Injectable()
 export class SlotHolds {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: BookingTransactions,
     private readonly holds: SlotHoldRepository,
     private readonly meetingTypes: MeetingTypesService,
     private readonly check: SlotCheck,
@@ -75,8 +74,7 @@ export class SlotHolds {
     const schedules = await this.check.loadSchedules(type);
     const limits = this.limits;
     const locks = [`hold-client:${clientKey}`, ...(email ? [`hold-email:${email}`] : [])];
-    const result = await runSerializable(
-      this.dataSource,
+    const result = await this.transactions.serializable(
       async (manager) => {
         const now = this.clock.now();
         const candidates = type.hosts.map((h) => h.userId);
@@ -119,8 +117,7 @@ export class SlotHolds {
     if (!found) throw notFound('hold');
     const type = await this.meetingTypes.findSnapshot(found.meeting_type_id);
     if (!type) throw notFound('hold');
-    return runSerializable(
-      this.dataSource,
+    return this.transactions.serializable(
       async (manager) => {
         const now = this.clock.now();
         const hold = await this.holds.findHoldByTokenHash(sha256(token), manager, true);
@@ -149,7 +146,7 @@ export class SlotHolds {
     const hold = await this.holds.findHoldByTokenHash(sha256(token));
     if (!hold) throw notFound('hold');
     const hostIds = await this.holds.findHoldHostIds(hold.id);
-    await this.dataSource.transaction((manager) => this.holds.endHold(manager, hold.id, this.clock.now()));
+    await this.transactions.transaction((manager) => this.holds.endHold(manager, hold.id, this.clock.now()));
     await afterCommit('slot cache version bump', () => this.versions.bump(hostIds));
   }
 
