@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { WEBHOOK_EVENTS } from '../domain/plan-deliveries.js';
-import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
+import type { DeliveryRecord } from '../application/notifications.service.js';
 import type { WebhookSubscription } from '../application/webhooks.service.js';
 
 /** `GET /api/bookings/:id/ics`: a host signs in; an invitee passes the management token. */
@@ -83,7 +83,7 @@ export class NotificationDto {
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
 
-export const toNotification = (d: NotificationDeliveryEntity): NotificationDto => ({
+export const toNotification = (d: DeliveryRecord): NotificationDto => ({
   id: d.id,
   booking_id: d.bookingId,
   kind: d.kind,
