@@ -8,6 +8,7 @@ import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { validateAnswers } from '../domain/answers.js';
+import { cancelledBySide, hostsToBook, movesOneGroupSeat, planCancellation, rescheduleRefusal, roundRobinOrder } from '../domain/booking-policy.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository, type BookingRow, type InviteeRow, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
@@ -150,13 +151,12 @@ export class BookingCommands {
         const now = this.clock.now();
         const booking = await this.bookings.findBooking(bookingId, manager, true);
         if (!booking) throw notFound('booking');
-        if (booking.status !== 'confirmed' && booking.status !== 'pending') {
-          throw conflict(`this booking is ${booking.status} and cannot be rescheduled`);
-        }
+        const refusal = rescheduleRefusal(booking.status);
+        if (refusal) throw conflict(refusal);
         const oldHosts = await this.bookings.findHostIds(booking.id, manager);
         oldHosts.forEach((h) => affected.add(h));
         const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
-        const movingOneGroupSeat = type.kind === 'group' && actor.kind === 'invitee' && invitees.length > 1;
+        const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
 
         if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
         await this.holds.endExpired(manager, type.hosts.map((h) => h.userId), now);
@@ -202,30 +202,29 @@ export class BookingCommands {
       const hostIds = await this.bookings.findHostIds(booking.id, manager);
       const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
       const own = actor.kind === 'invitee' ? actor.invitee : null;
-      if (booking.status === 'cancelled' || (own && own.status === 'cancelled')) {
-        return { booking, invitee: own, hostIds, replayed: true }; // cancelling twice changes nothing
-      }
-      if (booking.status === 'rescheduled') throw conflict('this booking was rescheduled; manage the new booking instead');
+      const plan = planCancellation({ status: booking.status, actor: actor.kind, ownSeat: own, activeInvitees: invitees.length });
+      if (plan.action === 'already_cancelled') return { booking, invitee: own, hostIds, replayed: true };
+      if (plan.action === 'refuse') throw conflict(plan.message);
 
-      // An invitee leaving a group meeting frees a seat; the meeting goes on for the others.
-      if (own && invitees.length > 1) {
-        await this.bookings.cancelInvitee(manager, own.id);
+      if (plan.action === 'leave_group') {
+        const { seat } = plan;
+        await this.bookings.cancelInvitee(manager, seat.id);
         const sequence = await this.bookings.bumpSequence(manager, booking.id);
         await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
           booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
           start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-          invitee_id: own.id, reason, cancelled_by: 'invitee', sequence,
+          invitee_id: seat.id, reason, cancelled_by: 'invitee', sequence,
         });
-        return { booking: { ...booking, ical_sequence: sequence }, invitee: { ...own, status: 'cancelled' as const }, hostIds, replayed: false };
+        return { booking: { ...booking, ical_sequence: sequence }, invitee: { ...seat, status: 'cancelled' as const }, hostIds, replayed: false };
       }
       await this.bookings.releaseHosts(manager, booking.id);
-      const by = actor.kind === 'invitee' ? 'invitee' : actor.kind === 'calendar' ? 'calendar' : 'host';
+      const by = plan.cancelledBy;
       const cancelled = await this.bookings.markCancelled(manager, booking.id, reason, by);
       for (const i of invitees) await this.bookings.cancelInvitee(manager, i.id);
       await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
         booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
         start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-        invitee_id: own?.id ?? null, reason, cancelled_by: by === 'invitee' ? 'invitee' : 'host', sequence: cancelled.ical_sequence,
+        invitee_id: own?.id ?? null, reason, cancelled_by: cancelledBySide(by), sequence: cancelled.ical_sequence,
       });
       return { booking: cancelled, invitee: own ? { ...own, status: 'cancelled' as const } : null, hostIds, replayed: false };
     });
@@ -262,13 +261,12 @@ export class BookingCommands {
       icalUid: extra.icalUid, icalSequence: extra.icalSequence, rescheduledFromId: extra.rescheduledFromId ?? null,
     };
     if (type.kind !== 'round_robin') {
-      const hostIds = type.kind === 'collective' ? type.hosts.map((h) => h.userId) : [type.ownerId];
+      const hostIds = hostsToBook(type.kind, type.ownerId, type.hosts.map((h) => h.userId));
       const booking = await this.bookings.insertBooking(manager, { ...base, organizerId: hostIds[0] ?? type.ownerId, hostIds, assignmentReason: null });
       return { booking, hostIds };
     }
     // Round robin: keep the current host on reschedule when free; else the ranked order. A host taken by a
     // concurrent request fails the constraint inside a savepoint, and the next one is tried.
-    const preferred = (extra.preferredHostIds ?? []).filter((id) => slot.hostIds.includes(id));
     const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const stats = await this.bookings.roundRobinStats(manager, type.id, slot.hostIds, periodStart);
     const settings = new Map(type.hosts.map((h) => [h.userId, h]));
@@ -281,10 +279,7 @@ export class BookingCommands {
         lastBookedAt: stats.get(userId)?.last ?? null,
       })),
     );
-    const order = preferred.length
-      ? [...ranked.filter((r) => preferred.includes(r.userId)).map((r) => ({ ...r, reason: { ...r.reason, rule: 'kept_on_reschedule' } })), ...ranked.filter((r) => !preferred.includes(r.userId))]
-      : ranked;
-    for (const choice of order) {
+    for (const choice of roundRobinOrder(ranked, extra.preferredHostIds ?? [])) {
       const booking = await this.bookings.insertBookingUnlessHostTaken(manager, {
         ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
       });

@@ -4,6 +4,7 @@ import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
 import type { Actor } from './booking-commands.service.js';
+import { mayManage } from '../domain/booking-policy.js';
 import { BookingDirectory, type BookingView } from './booking-directory.js';
 import { ManagementTokens } from './management-tokens.js';
 
@@ -49,7 +50,7 @@ export class BookingQueries extends BookingDirectory {
     if (caller.userId) {
       const hostIds = await this.bookings.findHostIds(booking.id);
       const type = await this.meetingTypes.findSnapshot(booking.meeting_type_id);
-      if (hostIds.includes(caller.userId) || type?.ownerId === caller.userId) {
+      if (mayManage(caller.userId, hostIds, type?.ownerId)) {
         return { booking, actor: { kind: 'host', userId: caller.userId } };
       }
     }

@@ -7,6 +7,7 @@ import { conflict, DomainError, invalid, notFound } from '../../../shared/http/d
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { hostsToHold } from '../domain/booking-policy.js';
 import { clientKeyOf, holdExpiry, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
@@ -90,7 +91,9 @@ export class SlotHolds {
         const load = await this.holds.countLiveHolds(manager, {
           clientKey, email, meetingTypeId: type.id, hostIds: [...new Set([...slot.hostIds, type.ownerId])],
         }, now);
-        const hostIds = this.hostsToHold(type, slot.hostIds, load.hosts);
+        const hostIds = hostsToHold({
+          kind: type.kind, ownerId: type.ownerId, free: slot.hostIds, liveHoldsOf: (id) => load.hosts.get(id)?.count ?? 0, perHost: limits.perHost,
+        });
         const refusal = refuseHold({
           client: liveHolds(load.client),
           email: email ? liveHolds(load.email) : null,
@@ -186,12 +189,5 @@ export class SlotHolds {
 
   private maxExpiry(createdAt: Date): Date {
     return new Date(createdAt.getTime() + this.limits.maxLifetimeSeconds * 1000);
-  }
-
-  /** Collective: every host; one on one: the owner; round robin: the first free host still under its hold cap. */
-  private hostsToHold(type: MeetingTypeSnapshot, free: string[], held: Map<string, LiveHoldsRow>): string[] {
-    if (type.kind === 'collective') return free;
-    if (type.kind !== 'round_robin') return [type.ownerId];
-    return [free.find((id) => (held.get(id)?.count ?? 0) < this.limits.perHost) ?? free[0]];
   }
 }

@@ -4,7 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import type { BookingEventPayload, BookingEventType } from '../application/booking-directory.js';
 
-export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rescheduled';
+import type { BookingStatus } from '../domain/booking-policy.js';
+
+export type { BookingStatus } from '../domain/booking-policy.js';
 
 export interface BookingRow {
   id: string;
