@@ -5,6 +5,7 @@ import { BookingModule } from '../booking/booking.module.js';
 import { BookingEventsConsumer } from './application/booking-events.consumer.js';
 import { BookingInvitations } from './application/booking-invitations.js';
 import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
+import { DeliveryMetrics } from './application/delivery-metrics.js';
 import { DeliveryWorker } from './application/delivery-worker.js';
 import { IcsService } from './application/ics.service.js';
 import { NotificationsService } from './application/notifications.service.js';
@@ -34,7 +35,7 @@ import { MailModule } from './mail.module.js';
   ],
   controllers: [WebhooksController, NotificationsController, BookingCalendarController],
   providers: [
-    BookingEventsConsumer, BookingInvitations, DeliveryDispatcher, DeliveryWorker, DeliveryStore, WebhookSubscriptionRepository,
+    BookingEventsConsumer, BookingInvitations, DeliveryDispatcher, DeliveryMetrics, DeliveryWorker, DeliveryStore, WebhookSubscriptionRepository,
     IcsService, NotificationsService, WebhooksService, WebhookSender, SecretCipher,
     { provide: SmsProvider, useClass: TwilioSmsProvider },
   ],

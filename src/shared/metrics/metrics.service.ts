@@ -68,23 +68,6 @@ export class MetricsService {
 
     const db = this.dataSource;
     new Gauge({
-      name: 'kairos_notification_deliveries',
-      help: 'Notification/webhook deliveries by state: pending (queued), due (pending and past due: the backlog), failed',
-      labelNames: ['state'],
-      registers,
-      async collect() {
-        const [row] = await db.query(
-          `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-                  count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due,
-                  count(*) FILTER (WHERE status = 'failed')::int AS failed
-             FROM notification_deliveries WHERE status IN ('pending', 'failed')`,
-        ).catch(() => [null]);
-        this.reset();
-        if (!row) return;
-        for (const state of ['pending', 'due', 'failed'] as const) this.set({ state }, Number(row[state]));
-      },
-    });
-    new Gauge({
       name: 'kairos_outbox_lag_seconds',
       help: 'Age of the oldest outbox event a consumer has not processed yet (0 when caught up)',
       labelNames: ['consumer'],

@@ -146,6 +146,17 @@ export class DeliveryStore {
     return rows.length > 0;
   }
 
+  /** The backlog for /metrics: pending rows, those of them past due (by the database's clock), failed rows. */
+  async countByState(): Promise<{ pending: number; due: number; failed: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+              count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM notification_deliveries WHERE status IN ('pending', 'failed')`,
+    );
+    return { pending: Number(row.pending), due: Number(row.due), failed: Number(row.failed) };
+  }
+
   /** Pending webhook rows of a deleted subscription are withdrawn. */
   async cancelForWebhook(subscriptionId: string, now: Date): Promise<void> {
     await this.dataSource.query(
