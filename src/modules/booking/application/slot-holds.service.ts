@@ -8,7 +8,7 @@ import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { hostsToHold } from '../domain/booking-policy.js';
-import { clientKeyOf, holdExpiry, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
+import { clientKeyOf, holdExpiry, holdUnusable, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
 import { SlotCheck } from './slot-check.js';
@@ -164,16 +164,15 @@ export class SlotHolds {
   /** The hold a booking converts: the same type, start and (when the hold names one) email; 410 once it has ended. */
   async usable(token: string, type: MeetingTypeSnapshot, start: Date, email: string): Promise<HoldRow> {
     const hold = await this.holds.findHoldByTokenHash(sha256(token));
-    if (!hold || hold.meeting_type_id !== type.id) throw new HoldUnusableError('not_found', 'hold not found');
-    if (new Date(hold.start_time).getTime() !== start.getTime()) {
-      throw new HoldUnusableError('invalid', 'hold_token was issued for another start_time');
-    }
-    if (hold.holder_email && hold.holder_email !== email.trim().toLowerCase()) {
-      throw new HoldUnusableError('invalid', 'hold_token was issued for another invitee_email');
-    }
-    if (new Date(hold.expires_at).getTime() <= this.clock.now().getTime()) {
-      throw new HoldUnusableError('gone', 'the hold has expired; pick the time again');
-    }
+    const unusable = holdUnusable(
+      hold && {
+        meetingTypeId: hold.meeting_type_id, start: new Date(hold.start_time).getTime(), holderEmail: hold.holder_email,
+        expiresAt: new Date(hold.expires_at).getTime(),
+      },
+      { meetingTypeId: type.id, start: start.getTime(), email },
+      this.clock.now().getTime(),
+    );
+    if (unusable || !hold) throw new HoldUnusableError(unusable?.code ?? 'not_found', unusable?.message ?? 'hold not found');
     return hold;
   }
 
