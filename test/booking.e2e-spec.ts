@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { BookingRepository } from '../src/modules/booking/infrastructure/booking.repository.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -293,6 +295,34 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     const paged = await t.http().get('/api/bookings').query({ limit: 1, offset: 1 }).set(host.auth).expect(200);
     expect(paged.body.data[0].start_time).toBe(TUE_9AM_NY);
     await t.http().get('/api/bookings').query({ status: 'weird' }).set(host.auth).expect(400);
+  });
+
+  it('a page of bookings reads its hosts and invitees in one query each, whatever its length', async () => {
+    const { host, typeId } = await hostWithType();
+    for (const [i, start] of [TUE_9AM_NY, TUE_930_NY, TUE_10AM_NY].entries()) await book(typeId, start, `page${i}`).expect(201);
+    const repo = t.app.get(BookingRepository);
+    // Per-booking reads (what a page must not do) and batch reads; the notify and calendar consumers, working in the
+    // background on these bookings' events, read through the batch methods one booking at a time.
+    const spies = {
+      perBookingHosts: jest.spyOn(repo, 'findHostIds'), perBookingInvitees: jest.spyOn(repo, 'findInvitees'),
+      hosts: jest.spyOn(repo, 'findHostIdsOf'), invitees: jest.spyOn(repo, 'findInviteesOf'),
+    };
+    try {
+      const page = await t.http().get('/api/bookings').set(host.auth).expect(200);
+      expect(page.body.data).toHaveLength(3);
+      expect(page.body.data.map((b: { invitee_name: string }) => b.invitee_name).sort()).toEqual(
+        [0, 1, 2].map((i) => invitee(`page${i}`).invitee_name).sort(),
+      );
+      expect(page.body.data.every((b: { host_user_ids: string[] }) => b.host_user_ids.join() === host.id)).toBe(true);
+      const pageIds = page.body.data.map((b: { id: string }) => b.id).sort();
+      const forThePage = (calls: unknown[][]) => calls.filter(([ids]) => JSON.stringify([...(ids as string[])].sort()) === JSON.stringify(pageIds));
+      expect(spies.perBookingHosts).not.toHaveBeenCalled();
+      expect(spies.perBookingInvitees).not.toHaveBeenCalled();
+      expect(forThePage(spies.hosts.mock.calls)).toHaveLength(1);
+      expect(forThePage(spies.invitees.mock.calls)).toHaveLength(1);
+    } finally {
+      for (const spy of Object.values(spies)) spy.mockRestore();
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { AccountMails } from '../notify/application/account-mails.js';
-import { NotifyModule } from '../notify/notify.module.js';
+import { MailModule } from '../notify/mail.module.js';
 import { hkdfSync } from 'node:crypto';
 import { OutboundHttp } from '../../shared/outbound/outbound-http.js';
 import { ApiKeysService } from './application/api-keys.service.js';
@@ -27,7 +27,7 @@ import { UsersRepository } from './infrastructure/users.repository.js';
   imports: [
     TypeOrmModule.forFeature([UserEntity, ApiKeyEntity]),
     JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret }) }),
-    NotifyModule, // its exported AccountMails sends the password-reset mails (identity's PasswordResetMailer port)
+    MailModule, // notify's AccountMails sends the password-reset mails (identity's PasswordResetMailer port)
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { BookingMetrics } from '../../modules/booking/application/booking-metrics.js';
 import { SlotCacheCounter } from './slot-cache-counter.js';
 
 /** Seconds; fine-grained below 200 ms, the spec's availability latency target. */
@@ -10,8 +8,9 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1, 2.5, 
 
 /**
  * Prometheus metrics of one app instance, in its own registry (two in-process instances in a test must not
- * collide). Counters that other modules already keep (BookingMetrics, SlotCacheCounter) and database state
- * (queue depth, outbox lag, pool) are read at scrape time by collect callbacks, so no hot path pays for them.
+ * collide). Counters that modules already keep (SlotCacheCounter here; a context's own through `register`) and
+ * database state (queue depth, outbox lag, pool) are read at scrape time by collect callbacks, so no hot path pays
+ * for them. Nothing here knows a context: contexts register their metrics (booking: BookingMetrics).
  */
 @Injectable()
 export class MetricsService {
@@ -21,7 +20,6 @@ export class MetricsService {
   readonly calendarApiDuration: Histogram<'provider' | 'operation'>;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
     private readonly dataSource: DataSource,
     slotCacheCounter: SlotCacheCounter,
   ) {
@@ -55,29 +53,6 @@ export class MetricsService {
       registers,
     });
 
-    const bookingMetrics = () => this.optional(BookingMetrics);
-    new Counter({
-      name: 'kairos_booking_outcomes_total',
-      help: 'Booking attempts by outcome: created, conflict (409: the time was taken), error',
-      labelNames: ['outcome'],
-      registers,
-      collect() {
-        const m = bookingMetrics();
-        this.reset();
-        if (!m) return;
-        for (const [outcome, n] of Object.entries(m.outcomes)) this.inc({ outcome }, n);
-      },
-    });
-    new Counter({
-      name: 'kairos_booking_serialization_retries_total',
-      help: 'Serializable booking transactions retried after 40001/40P01/23P01',
-      registers,
-      collect() {
-        const m = bookingMetrics();
-        this.reset();
-        if (m) this.inc(m.retries);
-      },
-    });
     const slotCache = slotCacheCounter;
     new Counter({
       name: 'kairos_slot_cache_requests_total',
@@ -92,23 +67,6 @@ export class MetricsService {
     });
 
     const db = this.dataSource;
-    new Gauge({
-      name: 'kairos_notification_deliveries',
-      help: 'Notification/webhook deliveries by state: pending (queued), due (pending and past due: the backlog), failed',
-      labelNames: ['state'],
-      registers,
-      async collect() {
-        const [row] = await db.query(
-          `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-                  count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due,
-                  count(*) FILTER (WHERE status = 'failed')::int AS failed
-             FROM notification_deliveries WHERE status IN ('pending', 'failed')`,
-        ).catch(() => [null]);
-        this.reset();
-        if (!row) return;
-        for (const state of ['pending', 'due', 'failed'] as const) this.set({ state }, Number(row[state]));
-      },
-    });
     new Gauge({
       name: 'kairos_outbox_lag_seconds',
       help: 'Age of the oldest outbox event a consumer has not processed yet (0 when caught up)',
@@ -155,11 +113,11 @@ export class MetricsService {
     this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
   }
 
-  private optional<T>(token: new (...args: never[]) => T): T | null {
-    try {
-      return this.moduleRef.get(token, { strict: false });
-    } catch {
-      return null;
-    }
+  /**
+   * For contexts: adds a metric they define (typically with a collect callback over counts they keep) to this
+   * instance's registry. Create it with `registers: []`, so it lands in no global registry.
+   */
+  register(metric: Metric): void {
+    this.registry.registerMetric(metric);
   }
 }

@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
-import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { sha256 } from '../../../shared/security/tokens.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { validateAnswers } from '../domain/answers.js';
+import { cancelledBySide, hostsToBook, movesOneGroupSeat, planCancellation, rescheduleRefusal, roundRobinOrder } from '../domain/booking-policy.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
-import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
+import { BookingRepository, type BookingRow, type InviteeRow, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
+import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { afterCommit } from './after-commit.js';
 import { BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
@@ -52,7 +51,7 @@ const IDEMPOTENCY_SCOPE = 'booking.create';
 @Injectable()
 export class BookingCommands {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: BookingTransactions,
     private readonly bookings: BookingRepository,
     private readonly meetingTypes: MeetingTypesService,
     private readonly check: SlotCheck,
@@ -79,8 +78,7 @@ export class BookingCommands {
 
     let result: BookingResult | null;
     try {
-      result = await runSerializable<BookingResult | null>(
-        this.dataSource,
+      result = await this.transactions.serializable<BookingResult | null>(
         async (manager) => {
           // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
           if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
@@ -123,7 +121,7 @@ export class BookingCommands {
       );
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
-      if (input.idempotencyKey && sqlState(error) === PG_UNIQUE_VIOLATION && constraintName(error) === 'idempotency_keys_pkey') {
+      if (input.idempotencyKey && isIdempotencyKeyTaken(error)) {
         const replay = await this.replay(input.idempotencyKey, requestHash);
         if (replay) return replay;
       }
@@ -148,19 +146,17 @@ export class BookingCommands {
     const schedules = await this.check.loadSchedules(type);
     const affected = new Set<string>();
 
-    const result = await runSerializable(
-      this.dataSource,
+    const result = await this.transactions.serializable(
       async (manager) => {
         const now = this.clock.now();
         const booking = await this.bookings.findBooking(bookingId, manager, true);
         if (!booking) throw notFound('booking');
-        if (booking.status !== 'confirmed' && booking.status !== 'pending') {
-          throw conflict(`this booking is ${booking.status} and cannot be rescheduled`);
-        }
+        const refusal = rescheduleRefusal(booking.status);
+        if (refusal) throw conflict(refusal);
         const oldHosts = await this.bookings.findHostIds(booking.id, manager);
         oldHosts.forEach((h) => affected.add(h));
         const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
-        const movingOneGroupSeat = type.kind === 'group' && actor.kind === 'invitee' && invitees.length > 1;
+        const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
 
         if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
         await this.holds.endExpired(manager, type.hosts.map((h) => h.userId), now);
@@ -200,36 +196,35 @@ export class BookingCommands {
   }
 
   async cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
-    const result = await runSerializable(this.dataSource, async (manager) => {
+    const result = await this.transactions.serializable(async (manager) => {
       const booking = await this.bookings.findBooking(bookingId, manager, true);
       if (!booking) throw notFound('booking');
       const hostIds = await this.bookings.findHostIds(booking.id, manager);
       const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
       const own = actor.kind === 'invitee' ? actor.invitee : null;
-      if (booking.status === 'cancelled' || (own && own.status === 'cancelled')) {
-        return { booking, invitee: own, hostIds, replayed: true }; // cancelling twice changes nothing
-      }
-      if (booking.status === 'rescheduled') throw conflict('this booking was rescheduled; manage the new booking instead');
+      const plan = planCancellation({ status: booking.status, actor: actor.kind, ownSeat: own, activeInvitees: invitees.length });
+      if (plan.action === 'already_cancelled') return { booking, invitee: own, hostIds, replayed: true };
+      if (plan.action === 'refuse') throw conflict(plan.message);
 
-      // An invitee leaving a group meeting frees a seat; the meeting goes on for the others.
-      if (own && invitees.length > 1) {
-        await this.bookings.cancelInvitee(manager, own.id);
+      if (plan.action === 'leave_group') {
+        const { seat } = plan;
+        await this.bookings.cancelInvitee(manager, seat.id);
         const sequence = await this.bookings.bumpSequence(manager, booking.id);
         await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
           booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
           start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-          invitee_id: own.id, reason, cancelled_by: 'invitee', sequence,
+          invitee_id: seat.id, reason, cancelled_by: 'invitee', sequence,
         });
-        return { booking: { ...booking, ical_sequence: sequence }, invitee: { ...own, status: 'cancelled' as const }, hostIds, replayed: false };
+        return { booking: { ...booking, ical_sequence: sequence }, invitee: { ...seat, status: 'cancelled' as const }, hostIds, replayed: false };
       }
       await this.bookings.releaseHosts(manager, booking.id);
-      const by = actor.kind === 'invitee' ? 'invitee' : actor.kind === 'calendar' ? 'calendar' : 'host';
+      const by = plan.cancelledBy;
       const cancelled = await this.bookings.markCancelled(manager, booking.id, reason, by);
       for (const i of invitees) await this.bookings.cancelInvitee(manager, i.id);
       await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
         booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
         start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-        invitee_id: own?.id ?? null, reason, cancelled_by: by === 'invitee' ? 'invitee' : 'host', sequence: cancelled.ical_sequence,
+        invitee_id: own?.id ?? null, reason, cancelled_by: cancelledBySide(by), sequence: cancelled.ical_sequence,
       });
       return { booking: cancelled, invitee: own ? { ...own, status: 'cancelled' as const } : null, hostIds, replayed: false };
     });
@@ -266,13 +261,12 @@ export class BookingCommands {
       icalUid: extra.icalUid, icalSequence: extra.icalSequence, rescheduledFromId: extra.rescheduledFromId ?? null,
     };
     if (type.kind !== 'round_robin') {
-      const hostIds = type.kind === 'collective' ? type.hosts.map((h) => h.userId) : [type.ownerId];
+      const hostIds = hostsToBook(type.kind, type.ownerId, type.hosts.map((h) => h.userId));
       const booking = await this.bookings.insertBooking(manager, { ...base, organizerId: hostIds[0] ?? type.ownerId, hostIds, assignmentReason: null });
       return { booking, hostIds };
     }
     // Round robin: keep the current host on reschedule when free; else the ranked order. A host taken by a
     // concurrent request fails the constraint inside a savepoint, and the next one is tried.
-    const preferred = (extra.preferredHostIds ?? []).filter((id) => slot.hostIds.includes(id));
     const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const stats = await this.bookings.roundRobinStats(manager, type.id, slot.hostIds, periodStart);
     const settings = new Map(type.hosts.map((h) => [h.userId, h]));
@@ -285,21 +279,11 @@ export class BookingCommands {
         lastBookedAt: stats.get(userId)?.last ?? null,
       })),
     );
-    const order = preferred.length
-      ? [...ranked.filter((r) => preferred.includes(r.userId)).map((r) => ({ ...r, reason: { ...r.reason, rule: 'kept_on_reschedule' } })), ...ranked.filter((r) => !preferred.includes(r.userId))]
-      : ranked;
-    for (const choice of order) {
-      await manager.query('SAVEPOINT round_robin_pick');
-      try {
-        const booking = await this.bookings.insertBooking(manager, {
-          ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
-        });
-        await manager.query('RELEASE SAVEPOINT round_robin_pick');
-        return { booking, hostIds: [choice.userId] };
-      } catch (error) {
-        if (sqlState(error) !== PG_EXCLUSION_VIOLATION) throw error;
-        await manager.query('ROLLBACK TO SAVEPOINT round_robin_pick');
-      }
+    for (const choice of roundRobinOrder(ranked, extra.preferredHostIds ?? [])) {
+      const booking = await this.bookings.insertBookingUnlessHostTaken(manager, {
+        ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
+      });
+      if (booking) return { booking, hostIds: [choice.userId] };
     }
     throw conflict('Every host of this meeting type was just booked at that time. Please pick another time.');
   }

@@ -4,8 +4,17 @@ import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
 import type { Actor } from './booking-commands.service.js';
+import { mayManage } from '../domain/booking-policy.js';
 import { BookingDirectory, type BookingView } from './booking-directory.js';
 import { ManagementTokens } from './management-tokens.js';
+
+type ListFilter = { status?: string; from?: Date; to?: Date; limit: number; offset: number };
+
+export interface BookingWithPeople {
+  booking: BookingRow;
+  hostIds: string[];
+  invitees: InviteeRow[];
+}
 
 export interface Caller {
   userId?: string;
@@ -41,7 +50,7 @@ export class BookingQueries extends BookingDirectory {
     if (caller.userId) {
       const hostIds = await this.bookings.findHostIds(booking.id);
       const type = await this.meetingTypes.findSnapshot(booking.meeting_type_id);
-      if (hostIds.includes(caller.userId) || type?.ownerId === caller.userId) {
+      if (mayManage(caller.userId, hostIds, type?.ownerId)) {
         return { booking, actor: { kind: 'host', userId: caller.userId } };
       }
     }
@@ -77,8 +86,19 @@ export class BookingQueries extends BookingDirectory {
     return this.bookings.findHostIds(bookingId);
   }
 
-  listForHost(hostId: string, filter: { status?: string; from?: Date; to?: Date; limit: number; offset: number }) {
+  listForHost(hostId: string, filter: ListFilter) {
     return this.bookings.listForHost(hostId, filter);
+  }
+
+  /** A page of a host's bookings with each one's hosts and invitees: three reads whatever the page size. */
+  async pageForHost(hostId: string, filter: ListFilter): Promise<{ entries: BookingWithPeople[]; total: number }> {
+    const { rows, total } = await this.bookings.listForHost(hostId, filter);
+    const ids = rows.map((b) => b.id);
+    const [hostIdsOf, inviteesOf] = await Promise.all([this.bookings.findHostIdsOf(ids), this.bookings.findInviteesOf(ids)]);
+    const entries = rows.map((booking) => ({
+      booking, hostIds: hostIdsOf.get(booking.id) ?? [], invitees: inviteesOf.get(booking.id) ?? [],
+    }));
+    return { entries, total };
   }
 
   async getView(bookingId: string): Promise<BookingView | null> {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { PG_EXCLUSION_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import { conflict } from '../../../shared/http/domain-error.js';
 import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
 import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { isHostTaken } from '../infrastructure/booking.repository.js';
 import { BookingMetrics } from './booking-metrics.js';
 
 /** What bookings and holds share inside their transactions: the slot re-check and the per-host retry policy. */
@@ -25,7 +25,7 @@ export class SlotCheck {
     return {
       serializeOn: [...type.hosts.map((h) => `host:${h.userId}`), ...extraLocks],
       attempts: 12,
-      retryOn: (error: unknown) => sqlState(error) === PG_EXCLUSION_VIOLATION,
+      retryOn: isHostTaken,
       onRetry: () => this.metrics.retried(),
     };
   }

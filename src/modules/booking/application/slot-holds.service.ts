@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { runSerializable } from '../../../shared/database/run-serializable.js';
 import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
-import { clientKeyOf, holdExpiry, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
+import { hostsToHold } from '../domain/booking-policy.js';
+import { clientKeyOf, holdExpiry, holdUnusable, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
+import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
 import { SlotCheck } from './slot-check.js';
 import { afterCommit } from './after-commit.js';
@@ -51,7 +51,7 @@ const liveHolds = (r: LiveHoldsRow): LiveHolds => ({ count: r.count, firstExpiry
 @Injectable()
 export class SlotHolds {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: BookingTransactions,
     private readonly holds: SlotHoldRepository,
     private readonly meetingTypes: MeetingTypesService,
     private readonly check: SlotCheck,
@@ -75,8 +75,7 @@ export class SlotHolds {
     const schedules = await this.check.loadSchedules(type);
     const limits = this.limits;
     const locks = [`hold-client:${clientKey}`, ...(email ? [`hold-email:${email}`] : [])];
-    const result = await runSerializable(
-      this.dataSource,
+    const result = await this.transactions.serializable(
       async (manager) => {
         const now = this.clock.now();
         const candidates = type.hosts.map((h) => h.userId);
@@ -92,7 +91,9 @@ export class SlotHolds {
         const load = await this.holds.countLiveHolds(manager, {
           clientKey, email, meetingTypeId: type.id, hostIds: [...new Set([...slot.hostIds, type.ownerId])],
         }, now);
-        const hostIds = this.hostsToHold(type, slot.hostIds, load.hosts);
+        const hostIds = hostsToHold({
+          kind: type.kind, ownerId: type.ownerId, free: slot.hostIds, liveHoldsOf: (id) => load.hosts.get(id)?.count ?? 0, perHost: limits.perHost,
+        });
         const refusal = refuseHold({
           client: liveHolds(load.client),
           email: email ? liveHolds(load.email) : null,
@@ -119,8 +120,7 @@ export class SlotHolds {
     if (!found) throw notFound('hold');
     const type = await this.meetingTypes.findSnapshot(found.meeting_type_id);
     if (!type) throw notFound('hold');
-    return runSerializable(
-      this.dataSource,
+    return this.transactions.serializable(
       async (manager) => {
         const now = this.clock.now();
         const hold = await this.holds.findHoldByTokenHash(sha256(token), manager, true);
@@ -149,7 +149,7 @@ export class SlotHolds {
     const hold = await this.holds.findHoldByTokenHash(sha256(token));
     if (!hold) throw notFound('hold');
     const hostIds = await this.holds.findHoldHostIds(hold.id);
-    await this.dataSource.transaction((manager) => this.holds.endHold(manager, hold.id, this.clock.now()));
+    await this.transactions.transaction((manager) => this.holds.endHold(manager, hold.id, this.clock.now()));
     await afterCommit('slot cache version bump', () => this.versions.bump(hostIds));
   }
 
@@ -164,16 +164,15 @@ export class SlotHolds {
   /** The hold a booking converts: the same type, start and (when the hold names one) email; 410 once it has ended. */
   async usable(token: string, type: MeetingTypeSnapshot, start: Date, email: string): Promise<HoldRow> {
     const hold = await this.holds.findHoldByTokenHash(sha256(token));
-    if (!hold || hold.meeting_type_id !== type.id) throw new HoldUnusableError('not_found', 'hold not found');
-    if (new Date(hold.start_time).getTime() !== start.getTime()) {
-      throw new HoldUnusableError('invalid', 'hold_token was issued for another start_time');
-    }
-    if (hold.holder_email && hold.holder_email !== email.trim().toLowerCase()) {
-      throw new HoldUnusableError('invalid', 'hold_token was issued for another invitee_email');
-    }
-    if (new Date(hold.expires_at).getTime() <= this.clock.now().getTime()) {
-      throw new HoldUnusableError('gone', 'the hold has expired; pick the time again');
-    }
+    const unusable = holdUnusable(
+      hold && {
+        meetingTypeId: hold.meeting_type_id, start: new Date(hold.start_time).getTime(), holderEmail: hold.holder_email,
+        expiresAt: new Date(hold.expires_at).getTime(),
+      },
+      { meetingTypeId: type.id, start: start.getTime(), email },
+      this.clock.now().getTime(),
+    );
+    if (unusable || !hold) throw new HoldUnusableError(unusable?.code ?? 'not_found', unusable?.message ?? 'hold not found');
     return hold;
   }
 
@@ -189,12 +188,5 @@ export class SlotHolds {
 
   private maxExpiry(createdAt: Date): Date {
     return new Date(createdAt.getTime() + this.limits.maxLifetimeSeconds * 1000);
-  }
-
-  /** Collective: every host; one on one: the owner; round robin: the first free host still under its hold cap. */
-  private hostsToHold(type: MeetingTypeSnapshot, free: string[], held: Map<string, LiveHoldsRow>): string[] {
-    if (type.kind === 'collective') return free;
-    if (type.kind !== 'round_robin') return [type.ownerId];
-    return [free.find((id) => (held.get(id)?.count ?? 0) < this.limits.perHost) ?? free[0]];
   }
 }

@@ -1,4 +1,4 @@
-import { clientKeyOf, holdExpiry, type HoldLimits, type HoldLoad, type LiveHolds, refuseHold, refuseRehold } from './hold-policy.js';
+import { clientKeyOf, holdExpiry, type HoldLimits, holdUnusable, type HoldLoad, type LiveHolds, refuseHold, refuseRehold } from './hold-policy.js';
 
 const limits: HoldLimits = {
   ttlSeconds: 300, maxLifetimeSeconds: 900, reholdCooldownSeconds: 900, perClient: 3, perEmail: 2, perHost: 4, perMeetingType: 5,
@@ -61,5 +61,21 @@ describe('clientKeyOf', () => {
     [undefined, 'unknown'],
   ])('%s → %s', (address, key) => {
     expect(clientKeyOf(address)).toBe(key);
+  });
+});
+
+describe('holdUnusable', () => {
+  const hold = { meetingTypeId: 'mt', start: NOW + 60 * min, holderEmail: 'ann@example.com', expiresAt: NOW + 5 * min };
+  const booking = { meetingTypeId: 'mt', start: NOW + 60 * min, email: ' Ann@Example.com ' };
+  it.each([
+    ['a live hold of this type, time and email', hold, booking, null],
+    ['a hold naming no email, any invitee', { ...hold, holderEmail: null }, { ...booking, email: 'bob@example.com' }, null],
+    ['an unknown token', null, booking, 'not_found'],
+    ['another meeting type\'s hold', { ...hold, meetingTypeId: 'other' }, booking, 'not_found'],
+    ['another start', hold, { ...booking, start: NOW + 90 * min }, 'invalid'],
+    ['another invitee email', hold, { ...booking, email: 'bob@example.com' }, 'invalid'],
+    ['an ended hold', { ...hold, expiresAt: NOW }, booking, 'gone'],
+  ])('%s → %s', (_case, h, b, code) => {
+    expect(holdUnusable(h, b, NOW)?.code ?? null).toBe(code);
   });
 });

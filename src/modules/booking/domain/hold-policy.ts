@@ -81,6 +81,30 @@ export function refuseRehold(lastEnd: number | null, limits: HoldLimits, now: nu
     message: 'You held this time a moment ago; it cannot be held again yet. You can still book it if it is free.' };
 }
 
+/** Why a booking cannot use a hold: unknown to this meeting type (404), for another time or email (400), ended (410). */
+export interface HoldUnusable {
+  code: 'not_found' | 'invalid' | 'gone';
+  message: string;
+}
+
+/**
+ * The hold a booking converts must be this meeting type's, at this start, for this email when it names one, and
+ * live. Times are ms since epoch; `email` as the invitee typed it.
+ */
+export function holdUnusable(
+  hold: { meetingTypeId: string; start: number; holderEmail: string | null; expiresAt: number } | null,
+  booking: { meetingTypeId: string; start: number; email: string },
+  now: number,
+): HoldUnusable | null {
+  if (!hold || hold.meetingTypeId !== booking.meetingTypeId) return { code: 'not_found', message: 'hold not found' };
+  if (hold.start !== booking.start) return { code: 'invalid', message: 'hold_token was issued for another start_time' };
+  if (hold.holderEmail && hold.holderEmail !== booking.email.trim().toLowerCase()) {
+    return { code: 'invalid', message: 'hold_token was issued for another invitee_email' };
+  }
+  if (hold.expiresAt <= now) return { code: 'gone', message: 'the hold has expired; pick the time again' };
+  return null;
+}
+
 /**
  * The address a client's holds count against. IPv4-mapped IPv6 is the IPv4 address; other IPv6 addresses count per
  * /64, the block one subscriber usually gets (a per-address cap on IPv6 would cap nothing).

@@ -173,12 +173,10 @@ export class BookingsController {
   private async list(hostId: string, q: ListBookingsQueryDto): Promise<BookingListDto> {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
-    const { rows, total } = await this.queries.listForHost(hostId, {
+    const { entries, total } = await this.queries.pageForHost(hostId, {
       status: q.status, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit, offset,
     });
-    const data = await Promise.all(
-      rows.map(async (b) => presentBooking(b, await this.queries.hostIdsOf(b.id), await this.queries.inviteesOf(b.id), { kind: 'host' })),
-    );
+    const data = entries.map((e) => presentBooking(e.booking, e.hostIds, e.invitees, { kind: 'host' }));
     return { data, total, limit, offset };
   }
 

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import type { BookingEventPayload, BookingEventType } from '../application/booking-directory.js';
 
-export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rescheduled';
+import type { BookingStatus } from '../domain/booking-policy.js';
+
+export type { BookingStatus } from '../domain/booking-policy.js';
 
 export interface BookingRow {
   id: string;
@@ -65,6 +68,13 @@ const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, 
   b.ical_sequence, b.created_at, b.updated_at`;
 const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, status, created_at';
 
+/** A write lost the race for a host's time: the exclusion constraint on live booking_hosts rows fired (23P01). */
+export const isHostTaken = (error: unknown): boolean => sqlState(error) === PG_EXCLUSION_VIOLATION;
+
+/** Two creates with one Idempotency-Key raced and this one lost the key's primary key (23505). */
+export const isIdempotencyKeyTaken = (error: unknown): boolean =>
+  sqlState(error) === PG_UNIQUE_VIOLATION && constraintName(error) === 'idempotency_keys_pkey';
+
 /** All booking SQL, with intent-named methods. Methods taking a manager run inside the caller's transaction. */
 @Injectable()
 export class BookingRepository {
@@ -90,6 +100,23 @@ export class BookingRepository {
       [row.id, b.hostIds, b.start, b.end],
     );
     return row as BookingRow;
+  }
+
+  /**
+   * insertBooking inside a savepoint: null when one of its hosts was just taken (the exclusion constraint fired), the
+   * transaction still usable for the next candidate (round robin tries its hosts in order). Other errors propagate.
+   */
+  async insertBookingUnlessHostTaken(manager: EntityManager, b: NewBooking): Promise<BookingRow | null> {
+    await manager.query('SAVEPOINT round_robin_pick');
+    try {
+      const booking = await this.insertBooking(manager, b);
+      await manager.query('RELEASE SAVEPOINT round_robin_pick');
+      return booking;
+    } catch (error) {
+      if (!isHostTaken(error)) throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT round_robin_pick');
+      return null;
+    }
   }
 
   async insertInvitee(manager: EntityManager, i: NewInvitee, tokenHashFor: (inviteeId: string) => string): Promise<InviteeRow> {

@@ -2,11 +2,10 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
-import type { BookingEventPayload, BookingEventType } from '../../booking/application/booking-directory.js';
+import { type BookingEventPayload, type BookingEventType, BookingDirectory } from '../../booking/application/booking-directory.js';
 import { planDeliveries } from '../domain/plan-deliveries.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { SmsProvider } from '../infrastructure/sms-provider.js';
-import { BookingViews } from './booking-views.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -23,7 +22,7 @@ export class BookingEventsConsumer implements OnModuleInit {
 
   constructor(
     private readonly relay: OutboxRelay,
-    private readonly views: BookingViews,
+    private readonly bookings: BookingDirectory,
     private readonly store: DeliveryStore,
     private readonly webhooks: WebhooksService,
     private readonly dispatcher: DeliveryDispatcher,
@@ -39,7 +38,7 @@ export class BookingEventsConsumer implements OnModuleInit {
   async handle(event: OutboxEvent): Promise<void> {
     if (!BOOKING_EVENTS.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
-    const view = await this.views.get(payload.booking_id ?? event.bookingId);
+    const view = await this.bookings.getView(payload.booking_id ?? event.bookingId);
     if (!view) {
       this.logger.warn(`booking ${payload.booking_id} of outbox event ${event.id} no longer exists; nothing to send`);
       return;
@@ -50,7 +49,7 @@ export class BookingEventsConsumer implements OnModuleInit {
     // if its hosts' reminders go too.
     const previousId = payload.previous?.booking_id;
     const previousView = event.eventType === 'booking.rescheduled' && payload.invitee_id && previousId && previousId !== view.id
-      ? await this.views.get(previousId)
+      ? await this.bookings.getView(previousId)
       : undefined;
     const plan = planDeliveries({
       eventType: event.eventType as BookingEventType,

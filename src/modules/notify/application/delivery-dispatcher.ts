@@ -1,5 +1,4 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { PeriodicJobs } from '../../../shared/scheduling/periodic-jobs.js';
@@ -27,7 +26,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap {
     private readonly store: DeliveryStore,
     private readonly worker: DeliveryWorker,
     private readonly queue: DeliveryQueue,
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly jobs: PeriodicJobs,
   ) {}
@@ -60,10 +58,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap {
 
   /** Lists due rows while holding the sweep lock, so N replicas do not all scan (the lock is released before work). */
   private async dueUnderLock(): Promise<Array<{ id: string; dueAt: Date }> | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [...SWEEP_LOCK]);
-      if (!lock.locked) return null;
-      return this.store.findDue(this.clock.now(), SWEEP_BATCH, manager);
-    });
+    return this.store.findDueUnderLock(SWEEP_LOCK, this.clock.now(), SWEEP_BATCH);
   }
 }

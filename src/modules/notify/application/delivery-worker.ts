@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { isDatabaseUnavailable } from '../../../shared/database/pg-errors.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
-import type { BookingView, BookingViewPerson } from '../../booking/application/booking-directory.js';
+import { BookingDirectory, type BookingView, type BookingViewPerson } from '../../booking/application/booking-directory.js';
 import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
@@ -13,9 +11,8 @@ import { MailTransport } from '../infrastructure/mail-transport.js';
 import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
 import { SmsProvider } from '../infrastructure/sms-provider.js';
 import { WebhookSender } from '../infrastructure/webhook-sender.js';
-import { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
+import { WebhookSubscriptionRepository } from '../infrastructure/webhook-subscription.repository.js';
 import { type EmailContext, renderEmail, renderSmsReminder } from '../templates/email-templates.js';
-import { BookingViews } from './booking-views.js';
 import { googleCalendarLink, hostBookingUrl, IcsService, outlookCalendarLink } from './ics.service.js';
 
 /** How long one attempt may hold a row before another worker may take it over (worker killed mid-job). */
@@ -41,7 +38,7 @@ export class DeliveryWorker {
 
   constructor(
     private readonly store: DeliveryStore,
-    private readonly views: BookingViews,
+    private readonly bookings: BookingDirectory,
     private readonly mail: MailTransport,
     private readonly sms: SmsProvider,
     private readonly webhookSender: WebhookSender,
@@ -49,7 +46,7 @@ export class DeliveryWorker {
     private readonly cipher: SecretCipher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    @InjectRepository(WebhookSubscriptionEntity) private readonly subscriptions: Repository<WebhookSubscriptionEntity>,
+    private readonly subscriptions: WebhookSubscriptionRepository,
   ) {}
 
   async process(id: string): Promise<ProcessOutcome> {
@@ -97,7 +94,7 @@ export class DeliveryWorker {
 
   private async deliver(row: NotificationDeliveryEntity): Promise<void> {
     if (row.channel === 'webhook') return this.deliverWebhook(row);
-    const view = row.bookingId ? await this.views.get(row.bookingId) : null;
+    const view = row.bookingId ? await this.bookings.getView(row.bookingId) : null;
     if (!view) throw new Withdrawn('the booking no longer exists');
     const ctx = this.context(row, view);
     if (row.kind === 'reminder' && !reminderStillApplies(row, view)) throw new Withdrawn('withdrawn: the booking changed');
@@ -166,8 +163,7 @@ export class DeliveryWorker {
   }
 
   private async deliverWebhook(row: NotificationDeliveryEntity): Promise<void> {
-    const sub = await this.subscriptions.createQueryBuilder('w').addSelect('w.secretEnc')
-      .where('w.id = :id', { id: row.recipientId }).getOne();
+    const sub = row.recipientId ? await this.subscriptions.findWithSecret(row.recipientId) : null;
     if (!sub) throw new Withdrawn('webhook deleted');
     if (sub.disabledAt) throw new Withdrawn('webhook disabled');
     const body = JSON.stringify(row.payload.body ?? {});

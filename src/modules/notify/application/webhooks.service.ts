@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
@@ -8,7 +6,9 @@ import { WEBHOOK_EVENTS, type WebhookTarget } from '../domain/plan-deliveries.js
 import { newWebhookSecret } from '../domain/webhook-signature.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { UnsafeWebhookTargetError, WebhookSender } from '../infrastructure/webhook-sender.js';
-import { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
+import { type WebhookSubscription, WebhookSubscriptionRepository } from '../infrastructure/webhook-subscription.repository.js';
+
+export type { WebhookSubscription } from '../infrastructure/webhook-subscription.repository.js';
 
 const MAX_PER_USER = 25;
 
@@ -16,14 +16,14 @@ const MAX_PER_USER = 25;
 @Injectable()
 export class WebhooksService {
   constructor(
-    @InjectRepository(WebhookSubscriptionEntity) private readonly repo: Repository<WebhookSubscriptionEntity>,
+    private readonly subscriptions: WebhookSubscriptionRepository,
     private readonly cipher: SecretCipher,
     private readonly sender: WebhookSender,
     private readonly store: DeliveryStore,
     private readonly clock: Clock,
   ) {}
 
-  async create(userId: string, url: string, events: string[]): Promise<{ webhook: WebhookSubscriptionEntity; secret: string }> {
+  async create(userId: string, url: string, events: string[]): Promise<{ webhook: WebhookSubscription; secret: string }> {
     const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
     if (unknown.length) throw invalid(`events must be a subset of ${WEBHOOK_EVENTS.join(', ')} (unknown: ${unknown.join(', ')})`);
     try {
@@ -32,43 +32,43 @@ export class WebhooksService {
       if (e instanceof UnsafeWebhookTargetError) throw invalid(e.message);
       throw e;
     }
-    if ((await this.repo.countBy({ userId })) >= MAX_PER_USER) throw invalid(`at most ${MAX_PER_USER} webhooks per user`);
+    if ((await this.subscriptions.countOfUser(userId)) >= MAX_PER_USER) throw invalid(`at most ${MAX_PER_USER} webhooks per user`);
     const secret = newWebhookSecret();
-    const saved = await this.repo.save(this.repo.create({
+    const saved = await this.subscriptions.insert({
       userId, url, events: [...new Set(events)], secretEnc: this.cipher.encrypt(secret),
-    }));
+    });
     return { webhook: saved, secret };
   }
 
-  list(userId: string): Promise<WebhookSubscriptionEntity[]> {
-    return this.repo.find({ where: { userId }, order: { createdAt: 'DESC' } });
+  list(userId: string): Promise<WebhookSubscription[]> {
+    return this.subscriptions.listOfUser(userId);
   }
 
-  async get(userId: string, id: string): Promise<WebhookSubscriptionEntity> {
-    const hook = await this.repo.findOneBy({ id, userId });
+  async get(userId: string, id: string): Promise<WebhookSubscription> {
+    const hook = await this.subscriptions.findOfUser(userId, id);
     if (!hook) throw notFound('webhook');
     return hook;
   }
 
-  async remove(userId: string, id: string): Promise<WebhookSubscriptionEntity> {
+  async remove(userId: string, id: string): Promise<WebhookSubscription> {
     const hook = await this.get(userId, id);
-    await this.repo.delete({ id, userId });
+    await this.subscriptions.deleteOfUser(userId, id);
     await this.store.cancelForWebhook(id, this.clock.now());
     return hook;
   }
 
   /** Pauses or resumes a webhook; a paused one keeps its secret and URL but receives nothing. */
-  async setEnabled(userId: string, id: string, enabled: boolean): Promise<WebhookSubscriptionEntity> {
+  async setEnabled(userId: string, id: string, enabled: boolean): Promise<WebhookSubscription> {
     const hook = await this.get(userId, id);
     if (enabled === (hook.disabledAt === null)) return hook;
     hook.disabledAt = enabled ? null : this.clock.now();
-    await this.repo.update({ id, userId }, { disabledAt: hook.disabledAt });
+    await this.subscriptions.setDisabledAt(userId, id, hook.disabledAt);
     return hook;
   }
 
   async targetsFor(userIds: string[]): Promise<WebhookTarget[]> {
     if (userIds.length === 0) return [];
-    const hooks = await this.repo.findBy({ userId: In(userIds), disabledAt: IsNull() });
+    const hooks = await this.subscriptions.findEnabledOf(userIds);
     return hooks.map((h) => ({ id: h.id, userId: h.userId, events: h.events }));
   }
 }

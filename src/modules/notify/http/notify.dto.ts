@@ -2,8 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { WEBHOOK_EVENTS } from '../domain/plan-deliveries.js';
-import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
-import type { WebhookSubscriptionEntity } from '../infrastructure/webhook-subscription.entity.js';
+import type { DeliveryRecord } from '../application/notifications.service.js';
+import type { WebhookSubscription } from '../application/webhooks.service.js';
+
+/** `GET /api/bookings/:id/ics`: a host signs in; an invitee passes the management token. */
+export class BookingIcsQueryDto {
+  @ApiPropertyOptional({ description: "the invitee's management token" }) @IsOptional() @IsString() @MaxLength(200)
+  token?: string;
+}
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/kairos' })
@@ -33,7 +39,7 @@ export class CreatedWebhookDto extends WebhookDto {
   secret: string;
 }
 
-export const toWebhook = (w: WebhookSubscriptionEntity): WebhookDto => ({
+export const toWebhook = (w: WebhookSubscription): WebhookDto => ({
   id: w.id, url: w.url, events: w.events, enabled: w.disabledAt === null, created_at: w.createdAt.toISOString(),
 });
 
@@ -77,7 +83,7 @@ export class NotificationDto {
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
 
-export const toNotification = (d: NotificationDeliveryEntity): NotificationDto => ({
+export const toNotification = (d: DeliveryRecord): NotificationDto => ({
   id: d.id,
   booking_id: d.bookingId,
   kind: d.kind,

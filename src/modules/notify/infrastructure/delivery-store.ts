@@ -96,6 +96,19 @@ export class DeliveryStore {
     );
   }
 
+  /**
+   * The due rows, listed while holding a transaction-scoped advisory lock (the sweep's: N replicas do not all scan);
+   * null when another replica holds it. The lock ends with the transaction, before any row is worked on.
+   */
+  findDueUnderLock(lock: readonly [number, number], now: Date, limit: number): Promise<Array<{ id: string; dueAt: Date }> | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [held] = await manager.query(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [...lock]);
+      if (!held.locked) return null;
+      // The transaction's own connection: a second pooled connection could deadlock the pool.
+      return this.findDue(now, limit, manager);
+    });
+  }
+
   /** Ids of rows that are due and not sent, oldest first (for the sweep). */
   /** Pass the caller's manager when inside a transaction: a second pooled connection could deadlock the pool. */
   async findDue(now: Date, limit: number, manager?: EntityManager): Promise<Array<{ id: string; dueAt: Date }>> {
@@ -131,6 +144,17 @@ export class DeliveryStore {
       [id, now],
     );
     return rows.length > 0;
+  }
+
+  /** The backlog for /metrics: pending rows, those of them past due (by the database's clock), failed rows. */
+  async countByState(): Promise<{ pending: number; due: number; failed: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+              count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM notification_deliveries WHERE status IN ('pending', 'failed')`,
+    );
+    return { pending: Number(row.pending), due: Number(row.due), failed: Number(row.failed) };
   }
 
   /** Pending webhook rows of a deleted subscription are withdrawn. */

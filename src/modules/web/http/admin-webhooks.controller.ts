@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
-import { NotificationsService } from '../../notify/application/notifications.service.js';
+import { type DeliveryRecord, NotificationsService } from '../../notify/application/notifications.service.js';
 import { WebhooksService } from '../../notify/application/webhooks.service.js';
 import { WEBHOOK_EVENTS } from '../../notify/domain/plan-deliveries.js';
 import { AdminPages } from '../application/admin-pages.js';
@@ -21,7 +21,7 @@ const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies 
 const DELIVERIES_PER_WEBHOOK = 10;
 
 /** What a host reads from a delivery row: delivered, failed (and why), still retrying, pending or withdrawn. */
-function deliveryState(d: { status: string; attempts: number }): { label: string; tone: 'ok' | 'warn' | 'error' | '' } {
+function deliveryState(d: DeliveryRecord): { label: string; tone: 'ok' | 'warn' | 'error' | '' } {
   if (d.status === 'sent') return { label: 'delivered', tone: 'ok' };
   if (d.status === 'failed') return { label: 'failed', tone: 'error' };
   if (d.status === 'cancelled') return { label: 'withdrawn', tone: '' };

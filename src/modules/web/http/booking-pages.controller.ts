@@ -7,7 +7,7 @@ import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/ti
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import type { BookingView } from '../../booking/application/booking-directory.js';
-import { BookingInvitations } from '../../booking/application/booking-invitations.js';
+import { BookingInvitations } from '../../notify/application/booking-invitations.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { Public } from '../../identity/http/auth.decorators.js';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../../shared/http/domain-error.js';
-import { IcsService } from '../../notify/application/ics.service.js';
-import type { Actor } from './booking-commands.service.js';
-import type { BookingView } from './booking-directory.js';
-import { BookingQueries } from './booking-queries.service.js';
+import { BookingDirectory, type BookingView } from '../../booking/application/booking-directory.js';
+import { IcsService } from './ics.service.js';
+
+/** Who downloads: a host (signed in), or an invitee authorized by their management token. */
+export type IcsViewer = { kind: 'host'; userId: string } | { kind: 'invitee'; invitee: { id: string } };
 
 /**
  * The booking as an .ics download, the one path for the API and the invitee's pages. A host sees every active
@@ -12,12 +13,12 @@ import { BookingQueries } from './booking-queries.service.js';
 @Injectable()
 export class BookingInvitations {
   constructor(
-    private readonly queries: BookingQueries,
+    private readonly bookings: BookingDirectory,
     private readonly ics: IcsService,
   ) {}
 
-  async icsFor(bookingId: string, actor: Actor): Promise<string> {
-    const view = await this.queries.getView(bookingId);
+  async icsFor(bookingId: string, actor: IcsViewer): Promise<string> {
+    const view = await this.bookings.getView(bookingId);
     if (!view) throw notFound('booking');
     if (actor.kind !== 'invitee') return this.forHost(view, actor.userId);
     const own = view.invitees.find((i) => i.id === actor.invitee.id);
@@ -31,7 +32,7 @@ export class BookingInvitations {
    * now (same UID, higher SEQUENCE), or a CANCEL for a host it no longer involves (round robin moved it to another).
    */
   private async forHost(view: BookingView, userId: string): Promise<string> {
-    const current = await this.queries.currentOf(view);
+    const current = await this.bookings.currentOf(view);
     if (current.status === 'rescheduled') return this.ics.render(view, 'CANCEL');
     const involved = current.hosts.some((h) => h.id === userId) || current.meetingType.ownerId === userId;
     if (!involved) return this.ics.render(view, 'CANCEL', { sequence: current.sequence });

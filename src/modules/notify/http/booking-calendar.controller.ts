@@ -4,10 +4,11 @@ import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { BookingInvitations } from '../application/booking-invitations.js';
-import { BookingQueries } from '../application/booking-queries.service.js';
-import { TokenQueryDto } from './booking.dto.js';
+import { BookingIcsQueryDto } from './notify.dto.js';
 
+/** The booking as an invitation file: notify renders it (the same .ics its mails attach), booking authorizes. */
 @ApiTags('bookings')
 @Controller('api/bookings')
 export class BookingCalendarController {
@@ -26,7 +27,7 @@ export class BookingCalendarController {
   @ApiErrors(400, 401, 404)
   async download(
     @Param('id', uuidParam('id')) id: string,
-    @Query() q: TokenQueryDto,
+    @Query() q: BookingIcsQueryDto,
     @Res() res: Response,
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<void> {
