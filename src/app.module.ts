@@ -26,6 +26,7 @@ import { OutboundModule } from './shared/outbound/outbound.module.js';
 import { QueueModule } from './shared/queue/queue.module.js';
 import { RedisModule } from './shared/redis/redis.module.js';
 import { SchedulingModule } from './shared/scheduling/scheduling.module.js';
+import { MailModule } from './shared/mail/mail.module.js';
 
 /** The whole app. `overrides` replace environment variables (tests, tools). */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         LoggingModule,
         ClockModule,
         OutboundModule,
+        MailModule,
         DatabaseModule,
         RedisModule,
         CacheModule,

@@ -3,8 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app-config.js';
-import { AccountMails } from '../notify/application/account-mails.js';
-import { MailModule } from '../notify/mail.module.js';
+import { AccountMails } from './infrastructure/account-mails.js';
+
 import { hkdfSync } from 'node:crypto';
 import { OutboundHttp } from '../../shared/outbound/outbound-http.js';
 import { ApiKeysService } from './application/api-keys.service.js';
@@ -27,11 +27,10 @@ import { UsersRepository } from './infrastructure/users.repository.js';
   imports: [
     TypeOrmModule.forFeature([UserEntity, ApiKeyEntity]),
     JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret }) }),
-    MailModule, // notify's AccountMails sends the password-reset mails (identity's PasswordResetMailer port)
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [
-    UsersService, AuthService, ApiKeysService, UsersRepository, ApiKeysRepository, CredentialsRepository, UserSessions, PasswordResetService,
+    AccountMails, UsersService, AuthService, ApiKeysService, UsersRepository, ApiKeysRepository, CredentialsRepository, UserSessions, PasswordResetService,
     { provide: PasswordResetMailer, useExisting: AccountMails },
     GoogleSignIn,
     {

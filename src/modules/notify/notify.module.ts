@@ -19,7 +19,7 @@ import { SmsProvider, TwilioSmsProvider } from './infrastructure/sms-provider.js
 import { WebhookSender } from './infrastructure/webhook-sender.js';
 import { WebhookSubscriptionEntity } from './infrastructure/webhook-subscription.entity.js';
 import { WebhookSubscriptionRepository } from './infrastructure/webhook-subscription.repository.js';
-import { MailModule } from './mail.module.js';
+
 
 /**
  * Notify: booking events (via the outbox relay) → delivery rows → the DeliveryQueue port (BullMQ or in
@@ -32,7 +32,6 @@ import { MailModule } from './mail.module.js';
   imports: [
     TypeOrmModule.forFeature([NotificationDeliveryEntity, WebhookSubscriptionEntity]),
     BookingModule,
-    MailModule,
   ],
   controllers: [WebhooksController, NotificationsController, BookingCalendarController],
   providers: [

@@ -7,7 +7,7 @@ import { BookingDirectory, type BookingView, type BookingViewPerson } from '../.
 import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
-import { MailTransport } from '../infrastructure/mail-transport.js';
+import { MailTransport } from '../../../shared/mail/mail-transport.js';
 import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
 import { SmsProvider } from '../infrastructure/sms-provider.js';
 import { WebhookSender } from '../infrastructure/webhook-sender.js';

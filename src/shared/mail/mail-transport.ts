@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { AppConfig } from '../../../config/app-config.js';
+import { AppConfig } from '../../config/app-config.js';
 
 export interface OutgoingMail {
   /** The delivery id: becomes the Message-ID, so a duplicate (should one ever happen) is recognisable. */

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { MailTransport } from '../infrastructure/mail-transport.js';
+import { MailTransport } from '../../../shared/mail/mail-transport.js';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
- * Account mails (password reset) over the notify module's transport, for the identity context. Not a booking
+ * Account mails (password reset) over the shared mail transport. Not a booking
  * delivery: no outbox row, no retries; a lost reset mail is requested again. Sending never throws to the caller and
  * logs no link (the link is a credential).
  */
