@@ -203,22 +203,22 @@ export default defineConfig(
     rules: { 'no-console': 'off' },
   },
   {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
     // Tests: type-aware linting is slow and its strictness (unsafe `any` from supertest bodies, non-null assertions
     // on fixtures) buys little; the recommended rules still catch dead code and mistakes.
-    files: ['src/**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts', 'scripts/**/*.ts'],
+    files: ['src/**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts'],
     extends: [tseslint.configs.disableTypeChecked],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Fake provider servers and response bodies are untyped JSON; a test says what it expects of them.
       '@typescript-eslint/no-explicit-any': 'off',
       'no-console': 'off',
-    },
-  },
-  {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts', 'scripts/**/*.ts'],
-    extends: [js.configs.recommended, tseslint.configs.recommended],
-    rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   prettier,
