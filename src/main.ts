@@ -9,7 +9,6 @@ async function main() {
   await app.listen(config.port);
   const address = app.getHttpServer().address();
   config.listeningOn(typeof address === 'object' && address ? address.port : config.port);
-  // eslint-disable-next-line no-console
   console.log(readyLine(config, Date.now() - started));
 }
 

@@ -18,7 +18,6 @@ const onServerPostgres = USE_EMBEDDED_DB ? it.skip : it;
 
 // Monday 1 March 2027, 12:00 UTC. Hosts work 09:00-17:00 in New York (EST = UTC-5 until 14 March).
 const NOW = '2027-03-01T12:00:00Z';
-const HOUR = 3_600_000;
 
 interface Row { id: string; kind: string; channel: string; status: string; recipient: string; recipient_role: string; due_at: Date; attempts: number; revision: number; booking_id: string; last_error: string | null }
 

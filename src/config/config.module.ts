@@ -17,7 +17,7 @@ export class AppConfigModule {
         NestConfigModule.forRoot({
           cache: true,
           envFilePath: overrides.NODE_ENV === 'test' ? [] : ['.env'],
-          validate: (raw) => ({ ...validateEnv({ ...raw, ...overrides }) }),
+          validate: (raw) => validateEnv({ ...raw, ...overrides }),
         }),
       ],
       providers: [

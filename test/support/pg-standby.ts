@@ -28,7 +28,7 @@ export interface StandbyPair {
 
 /** The PostgreSQL server binaries, or why they cannot be used here (the test is skipped with that reason). */
 export function postgresBinaries(): { bin: string } | { missing: string } {
-  let bin = '';
+  let bin: string;
   try {
     bin = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
   } catch {
@@ -58,7 +58,7 @@ export function pgWorkDir(bin: string, prefix: string): { dir: string; asRoot: b
 }
 
 export async function startStandbyPair(bin: string): Promise<StandbyPair> {
-  const { dir, run, asRoot } = pgWorkDir(bin, 'kairos-standby-');
+  const { dir, run } = pgWorkDir(bin, 'kairos-standby-');
   const [primaryPort, standbyPort] = [await freePort(), await freePort()];
   const serverOptions = (port: number) =>
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=80`;

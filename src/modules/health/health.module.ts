@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController } from './health.controller.js';
+import { HealthController } from './http/health.controller.js';
 
 @Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
 export class HealthModule {}

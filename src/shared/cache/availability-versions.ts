@@ -58,8 +58,8 @@ export class AvailabilityVersions {
   }
 
   private async readEpoch(): Promise<string> {
-    const [row] = await this.dataSource.query(`SELECT epoch::text AS epoch FROM availability_cache_epoch WHERE id = 1`);
-    return (row as { epoch: string } | undefined)?.epoch ?? '0';
+    const rows = await this.dataSource.query<{ epoch: string }[]>(`SELECT epoch::text AS epoch FROM availability_cache_epoch WHERE id = 1`);
+    return rows.at(0)?.epoch ?? '0';
   }
 
   private async stepEpoch(): Promise<boolean> {

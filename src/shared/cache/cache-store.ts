@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 /** The backing store (Redis) did not answer in time or is unreachable. */
 export class CacheUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`cache unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(`cache unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'CacheUnavailableError';
   }
 }

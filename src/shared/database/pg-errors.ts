@@ -45,7 +45,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
     // TypeORM releases a query runner whose connection failed; the next statement on it reports that instead.
     if (RELEASED_RUNNER_ERRORS.has(String((e as { name?: unknown }).name))) return true;
-    e = (e.driverError ?? e.cause ?? null) as typeof e;
+    e = e.driverError ?? e.cause ?? null;
   }
   return false;
 }

@@ -43,12 +43,12 @@ export class ReadReplica {
     return this.onReplica(async (runner, primaryLsn) => {
       if (!runner) return { value: await work(undefined), upToDate: true };
       const deadline = Date.now() + CATCH_UP_WAIT_MS;
-      let upToDate = false;
+      let upToDate: boolean;
       for (;;) {
         const [row] = (await runner.query(
           'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) AS replayed', [primaryLsn],
         )) as { replayed: boolean }[];
-        upToDate = row!.replayed;
+        upToDate = row.replayed;
         if (upToDate || Date.now() >= deadline) break;
         await new Promise((r) => setTimeout(r, CATCH_UP_POLL_MS));
       }
@@ -60,7 +60,7 @@ export class ReadReplica {
     if (!this.enabled) return work(undefined);
     // Insert (not flush) position: it covers commits made with synchronous_commit = off too.
     const primaryLsn = fence
-      ? ((await this.dataSource.query('SELECT pg_current_wal_insert_lsn()::text AS lsn')) as { lsn: string }[])[0]!.lsn
+      ? (await this.dataSource.query<{ lsn: string }[]>('SELECT pg_current_wal_insert_lsn()::text AS lsn'))[0].lsn
       : undefined;
     const runner = this.dataSource.createQueryRunner('slave');
     try {

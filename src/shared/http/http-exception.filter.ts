@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { SerializationRetriesExhaustedError } from '../database/run-serializable.js';
@@ -22,7 +22,8 @@ export interface ErrorBody {
 export function toErrorBody(exception: unknown): ErrorBody {
   // body-parser errors carry a status and a type.
   // (Nest wraps them in an HttpException whose cause is the original error.)
-  const parserError = ((exception as { cause?: unknown })?.cause ?? exception) as { type?: string; status?: number; message?: string };
+  type ParserError = { type?: string; status?: number; message?: string } | null | undefined;
+  const parserError = ((exception as { cause?: unknown } | null | undefined)?.cause ?? exception) as ParserError;
   if (parserError?.type === 'entity.parse.failed') return body(400, `Malformed JSON in request body: ${parserError.message}`);
   if (parserError?.type === 'entity.too.large') return body(413, 'Request body is larger than 1 MB');
   if (exception instanceof DomainError) {
@@ -34,11 +35,11 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const response = exception.getResponse();
     if (typeof response === 'string') return body(status, response);
     const r = response as { message?: unknown; errors?: unknown };
-    const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+    const message = Array.isArray(r.message) ? r.message.join('; ') : typeof r.message === 'string' ? r.message : exception.message;
     return body(status, message, r.errors !== undefined ? { errors: r.errors } : undefined);
   }
   if (parserError?.type && typeof parserError.status === 'number' && parserError.status < 500) {
-    return body(parserError.status, String((exception as Error).message));
+    return body(parserError.status, (exception as Error).message);
   }
   if (exception instanceof SerializationRetriesExhaustedError) {
     return body(409, 'That time is no longer available: another booking took it. Please pick another time.');
@@ -69,14 +70,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const response = host.switchToHttp().getResponse<Response>();
     const errorBody = toErrorBody(exception);
-    if (errorBody.status_code === HttpStatus.SERVICE_UNAVAILABLE) {
+    if (errorBody.status_code === 503) {
       this.logger.warn(`503: ${exception instanceof Error ? exception.message : String(exception)}`);
-    } else if (errorBody.status_code >= HttpStatus.INTERNAL_SERVER_ERROR) {
+    } else if (errorBody.status_code >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     if (response.headersSent) return;
     if (typeof errorBody.retry_after_seconds === 'number') response.setHeader('Retry-After', String(errorBody.retry_after_seconds));
-    if (errorBody.status_code === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) {
+    if (errorBody.status_code === 503 && !response.getHeader('Retry-After')) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     response.status(errorBody.status_code).json(errorBody);

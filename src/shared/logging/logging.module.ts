@@ -47,7 +47,7 @@ export const LoggingModule = LoggerModule.forRootAsync({
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ status_code: res.statusCode }),
-        err: (err: Error) => maskErrorEmails(stdSerializers.err(err) as unknown as Record<string, unknown>),
+        err: (err: Error) => maskErrorEmails(stdSerializers.err(err)),
       },
       autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
     },

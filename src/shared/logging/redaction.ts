@@ -54,7 +54,7 @@ type Serialized = Record<string, unknown>;
 /** pino's `err` serializer output with email addresses masked in the message and stack. */
 export function maskErrorEmails(serialized: Serialized): Serialized {
   const out: Serialized = { ...serialized };
-  for (const key of ['message', 'stack']) if (typeof out[key] === 'string') out[key] = maskEmails(out[key] as string);
+  for (const key of ['message', 'stack']) if (typeof out[key] === 'string') out[key] = maskEmails(out[key]);
   return out;
 }
 

@@ -31,7 +31,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       });
     });
     this.server = server;
-    this.logger.log(`metrics served on http://${host}:${this.address()!.port}/metrics`);
+    this.logger.log(`metrics served on http://${host}:${this.address()?.port ?? port}/metrics`);
   }
 
   /** Where the listener is bound (METRICS_PORT=0 picks a free port), or null without one. */
@@ -51,11 +51,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      return sendError(res, 404, `Cannot ${req.method} ${path}`);
+      sendError(res, 404, `Cannot ${req.method} ${path}`);
+      return;
     }
     if (metricsAccess(this.config.metrics.token, req.headers.authorization, 'metrics-port') !== 'granted') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-      return sendError(res, 401, 'GET /metrics needs the METRICS_TOKEN as a bearer token');
+      sendError(res, 401, 'GET /metrics needs the METRICS_TOKEN as a bearer token');
+      return;
     }
     try {
       const text = await this.metrics.registry.metrics();

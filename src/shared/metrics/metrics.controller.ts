@@ -2,7 +2,7 @@ import { Controller, Get, Header, NotFoundException, Req, Res, UnauthorizedExcep
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
-import { Public } from '../../modules/identity/http/auth.decorators.js';
+import { Public } from '../http/authentication.js';
 import { metricsAccess } from './metrics-access.js';
 import { MetricsService } from './metrics.service.js';
 

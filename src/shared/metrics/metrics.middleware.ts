@@ -14,7 +14,7 @@ export class MetricsMiddleware implements NestMiddleware {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const pattern = (req.route as { path?: unknown } | undefined)?.path;
-      const route = typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : 'unmatched';
+      const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.observeRequest(req.method, route, res.statusCode, seconds);
     });

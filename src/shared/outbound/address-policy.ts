@@ -115,7 +115,7 @@ function v6ToBytes(address: string): Uint8Array {
   const [head, rest] = text.split('::') as [string, string | undefined];
   const headGroups = head ? head.split(':') : [];
   const restGroups = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const fill = rest === undefined ? [] : Array(8 - headGroups.length - restGroups.length).fill('0');
+  const fill = rest === undefined ? [] : new Array<string>(8 - headGroups.length - restGroups.length).fill('0');
   const groups = [...headGroups, ...fill, ...restGroups];
   const bytes = new Uint8Array(16);
   groups.forEach((g, i) => {

@@ -142,9 +142,9 @@ export class OutboundHttp {
 
   /** A `fetch` for libraries that take one (tsdav): the same policy, the allow-list and limits given here. */
   fetch(defaults: Pick<OutboundRequest, 'allow' | 'maxBytes' | 'timeoutMs'>): typeof fetch {
-    return (async (input: string | URL | Request, init: RequestInit = {}) => {
+    return async (input: string | URL | Request, init: RequestInit = {}) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? init.body : String(init.body);
+      const body = textBody(init.body);
       const headers: Record<string, string> = {};
       new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
       const res = await this.request(url, {
@@ -155,7 +155,7 @@ export class OutboundHttp {
         for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) answered.append(name, v);
       }
       return new Response(NULL_BODY_STATUSES.has(res.status) ? null : res.body, { status: res.status, headers: answered });
-    }) as typeof fetch;
+    };
   }
 
   private async resolveTarget(url: URL, allow: readonly string[]): Promise<ResolvedAddress[]> {
@@ -267,4 +267,12 @@ function asOutboundError(error: unknown): OutboundError {
     return new OutboundError('tls', undefined, detail);
   }
   return new OutboundError('connection_failed', undefined, detail);
+}
+
+/** The libraries handed our `fetch` send text (tsdav: XML); any other body would go out as "[object …]", so refuse it. */
+function textBody(body: RequestInit['body']): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  throw new TypeError('outbound fetch sends text bodies only');
 }

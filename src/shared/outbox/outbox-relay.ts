@@ -14,6 +14,15 @@ export interface OutboxEvent<P = Record<string, unknown>> {
 
 export type OutboxHandler = (event: OutboxEvent) => Promise<void>;
 
+interface OutboxRow {
+  id: string;
+  event_type: string;
+  booking_id: string | null;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+  txid: string;
+}
+
 const BATCH_SIZE = 100;
 /** First key of the two-key advisory locks taken by the relay (the second is hashtext(consumer)). */
 const LOCK_CLASS = 0x6f7862; // "oxb"
@@ -105,7 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   private async hasPending(consumer: string): Promise<boolean> {
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM outbox_events e, outbox_consumer_offsets o
         WHERE o.consumer = $1 AND (e.txid, e.id) > (o.last_txid, o.last_event_id) LIMIT 1`,
       [consumer],
@@ -127,7 +136,8 @@ export class OutboxRelay implements OnApplicationBootstrap {
    * (or, on the embedded single-session database, deadlock) every other query.
    */
   private async pollConsumerLocked(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
-    const handler = this.handlers.get(consumer)!;
+    const handler = this.handlers.get(consumer);
+    if (!handler) throw new Error(`outbox consumer ${consumer} has no handler`);
     await this.dataSource.query(
       `INSERT INTO outbox_consumer_offsets (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING`,
       [consumer],
@@ -141,23 +151,22 @@ export class OutboxRelay implements OnApplicationBootstrap {
       const lockSql = wait
         ? `SELECT pg_advisory_lock($1, hashtext($2)) IS NULL AS locked`
         : `SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked`;
-      const [lock] = await runner.query(lockSql, [LOCK_CLASS, consumer]);
+      const [lock] = (await runner.query(lockSql, [LOCK_CLASS, consumer])) as { locked: boolean | null }[];
       locked = wait || lock.locked === true;
       if (!locked) return { processed: 0, failed: null };
-      const [cursor] = await runner.query(
+      const [cursor] = (await runner.query(
         `SELECT last_txid::text AS txid, last_event_id::text AS id FROM outbox_consumer_offsets WHERE consumer = $1`,
         [consumer],
-      );
-      const rows: Array<{ id: string; event_type: string; booking_id: string | null; payload: Record<string, unknown>; occurred_at: Date; txid: string }> =
-        await runner.query(
-          `SELECT id::text AS id, event_type, booking_id, payload, occurred_at, txid::text AS txid
-             FROM outbox_events
-            WHERE (txid, id) > ($1::xid8, $2::bigint)
-              AND txid < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY txid, id
-            LIMIT ${BATCH_SIZE}`,
-          [cursor.txid, cursor.id],
-        );
+      )) as { txid: string; id: string }[];
+      const rows = (await runner.query(
+        `SELECT id::text AS id, event_type, booking_id, payload, occurred_at, txid::text AS txid
+           FROM outbox_events
+          WHERE (txid, id) > ($1::xid8, $2::bigint)
+            AND txid < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY txid, id
+          LIMIT ${BATCH_SIZE}`,
+        [cursor.txid, cursor.id],
+      )) as OutboxRow[];
       for (const row of rows) {
         try {
           await handler({

@@ -27,7 +27,10 @@ export class QueueModule {
       imports: [
         BullModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ connection: bullConnection(config.redisUrl!), prefix: config.redisPrefix }),
+          useFactory: (config: AppConfig) => {
+            if (!config.redisUrl) throw new Error('QueueModule.forRoot(true) needs REDIS_URL');
+            return { connection: bullConnection(config.redisUrl), prefix: config.redisPrefix };
+          },
         }),
       ],
     };

@@ -79,7 +79,7 @@ describe('PeriodicJob', () => {
     const job = new PeriodicJob('t', async () => {
       runs++;
       if (runs === 1) throw new Error('database away');
-      if (runs === 2) throw 'not an Error'; // eslint-disable-line @typescript-eslint/only-throw-error
+      if (runs === 2) throw 'not an Error';
     }, (error) => errors.push(error.message));
     await expect(job.tick()).resolves.toBeUndefined();
     await expect(job.tick()).resolves.toBeUndefined();

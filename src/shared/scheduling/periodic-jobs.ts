@@ -72,11 +72,11 @@ export class PeriodicJobs implements BeforeApplicationShutdown {
     await runner.connect();
     let locked = false;
     try {
-      const [row] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [...key]);
-      locked = row.locked === true;
+      const [row] = (await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [...key])) as { locked: boolean }[];
+      locked = row.locked;
       if (locked) await run();
     } finally {
-      if (locked) await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [...key]).catch((error: Error) => this.logger.warn(`advisory unlock failed: ${error.message}`));
+      if (locked) await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [...key]).catch((error: unknown) => this.logger.warn(`advisory unlock failed: ${(error as Error).message}`));
       await runner.release();
     }
   }

@@ -41,7 +41,8 @@ export class SecretCipher {
 
   encrypt(plaintext: string): string {
     if (!this.currentId) throw new Error(this.missingKeyError ?? 'no encryption key');
-    const key = this.keys.get(this.currentId)!;
+    const key = this.keys.get(this.currentId);
+    if (!key) throw new Error(`encryption key ${this.currentId} is not loaded`);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(`v1.${this.currentId}`));
@@ -51,8 +52,9 @@ export class SecretCipher {
   }
 
   decrypt(ciphertext: string): string {
-    const [version, keyId, iv, tag, data] = ciphertext.split('.');
-    if (version !== 'v1' || !keyId || iv === undefined || tag === undefined || data === undefined) {
+    const parts = ciphertext.split('.');
+    const [version, keyId, iv, tag, data] = parts;
+    if (version !== 'v1' || !keyId || parts.length < 5) {
       throw new Error('not a v1 ciphertext');
     }
     const key = this.keys.get(keyId);

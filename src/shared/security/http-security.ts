@@ -62,7 +62,7 @@ const PRIVATE_PATHS = /^\/(admin|booking|api\/auth)(\/|$)/i;
  * decides for itself; nothing that matches here sets its own.
  */
 export function noStoreWhereSecret(req: Request, res: Response, next: NextFunction): void {
-  const url = req.originalUrl ?? req.url;
+  const url = req.originalUrl;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.authorization !== undefined

@@ -28,7 +28,7 @@ export function isSecretParamName(raw: string): boolean {
 
 /** Whether a query string (with or without its leading `?`) carries a secret parameter. */
 export function queryHasSecret(query: string): boolean {
-  return query.replace(/^\?/, '').split('&').some((pair) => pair !== '' && isSecretParamName(pair.split('=', 1)[0]!));
+  return query.replace(/^\?/, '').split('&').some((pair) => pair !== '' && isSecretParamName(pair.split('=', 1)[0]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import type { AuthenticatedRequest } from '../../modules/identity/http/auth.decorators.js';
+import type { AuthenticatedRequest } from '../http/authentication.js';
 
 export const THROTTLER_STORAGE = Symbol('THROTTLER_STORAGE');
 export const RATE_LIMITS = Symbol('RATE_LIMITS');

@@ -65,10 +65,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       INCREMENT, 2, `${base}:hits`, `${base}:block`, Math.max(1, Math.ceil(ttl)), limit, Math.max(1, Math.ceil(blockDuration)),
     )) as [number, number, number, number];
     return {
-      totalHits: Number(hits),
-      timeToExpire: Math.ceil(Number(ttlMs) / 1000),
-      isBlocked: Number(blocked) === 1,
-      timeToBlockExpire: Math.ceil(Number(blockMs) / 1000),
+      totalHits: hits,
+      timeToExpire: Math.ceil(ttlMs / 1000),
+      isBlocked: blocked === 1,
+      timeToBlockExpire: Math.ceil(blockMs / 1000),
     };
   }
 

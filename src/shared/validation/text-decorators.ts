@@ -12,8 +12,8 @@ function textDecorator(name: string, problem: (v: string) => string | null, opti
         // Non-strings are left to @IsString, so a wrong type gets one clear message.
         validate: (value: unknown) => (typeof value === 'string' ? problem(value) === null : true),
         defaultMessage: (args) => {
-          const value = args?.value;
-          const bad = Array.isArray(value) ? value.find((v) => typeof v === 'string' && problem(v)) : value;
+          const value: unknown = args?.value;
+          const bad: unknown = Array.isArray(value) ? value.find((v) => typeof v === 'string' && problem(v)) : value;
           return `${args?.property} ${typeof bad === 'string' ? problem(bad) : 'is invalid'}`;
         },
       },

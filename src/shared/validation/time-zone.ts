@@ -7,7 +7,7 @@ export { canonicalTimeZone, isIanaTimeZone };
 /** Validates an IANA zone and stores its canonical spelling (the transform runs before validation). */
 export function IsTimeZone(options?: ValidationOptions) {
   return (object: object, propertyName: string) => {
-    Transform(({ value }) => canonicalTimeZone(value) ?? value)(object, propertyName);
+    Transform(({ value }: { value: unknown }) => canonicalTimeZone(value) ?? value)(object, propertyName);
     registerDecorator({
       name: 'isTimeZone',
       target: object.constructor,

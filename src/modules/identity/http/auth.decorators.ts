@@ -1,33 +1,11 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiExtension } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { DomainError } from '../../../shared/http/domain-error.js';
-import { PUBLIC_OPERATION_EXTENSION } from '../../../shared/http/openapi-document.js';
-
-export const IS_PUBLIC = 'kairos:isPublic';
-
-/**
- * Marks a route as open to anonymous callers. A valid token, if sent, still identifies the caller. The OpenAPI
- * document says `security: []` for it (see finishOpenApiDocument), from this one mark.
- */
-export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION_EXTENSION, true));
-
-export interface AuthenticatedUser {
-  id: string;
-  via: 'jwt' | 'api_key' | 'session';
-}
-
-export type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
-
-/** The authenticated host (undefined on a public route called anonymously). */
-export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthenticatedUser | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().user,
-);
-
-/**
- * Sensitive account changes (password, deletion, minting API keys) need the password holder: an access token or an
- * admin session, not an API key (a key is for automation, and a leaked one must not take the account over).
- */
-export function refuseApiKey(caller: AuthenticatedUser, action: string): void {
-  if (caller.via === 'api_key') throw new DomainError('forbidden', `an API key cannot ${action}: log in with your password and use the access token`);
-}
+// The caller contract (Public, CurrentUser, AuthenticatedUser, refuseApiKey) moved to shared/http/authentication.ts,
+// because shared code (metrics, throttling) must not import a context. This re-export keeps existing imports
+// working until they point there; delete it once nothing imports it.
+export {
+  type AuthenticatedRequest,
+  type AuthenticatedUser,
+  CurrentUser,
+  IS_PUBLIC,
+  Public,
+  refuseApiKey,
+} from '../../../shared/http/authentication.js';

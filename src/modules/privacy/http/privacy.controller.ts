@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { UsersService, wrongCurrentPassword } from '../../identity/application/users.service.js';
-import { type AuthenticatedUser, CurrentUser, refuseApiKey } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, refuseApiKey } from '../../../shared/http/authentication.js';
 import { PrivacyService } from '../application/privacy.service.js';
 import { DeleteAccountDto, EraseInviteeDto, EraseInviteeResultDto } from './privacy.dto.js';
 

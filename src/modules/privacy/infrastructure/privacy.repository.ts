@@ -4,6 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 /** The redaction marker that replaces erased personal data. */
 export const ERASED = '[erased]';
 
+/** Rows as PostgreSQL returns them: the export passes them through as they are. */
+type Rows = Record<string, unknown>[];
+
 /**
  * Data-subject requests read and erase across every context's tables, deliberately in one place: an export or an
  * erasure must see all of a person's data in one transaction, and each context adding a table adds it here (the
@@ -22,10 +25,11 @@ export class PrivacyRepository {
 
   async exportFor(userId: string): Promise<Record<string, unknown> | null> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      const [user] = await m.query(
+      const users = await m.query<Rows>(
         `SELECT id, email, name, username, time_zone, created_at, updated_at FROM users WHERE id = $1`, [userId]);
+      const user = users.at(0);
       if (!user) return null;
-      const q = (sql: string) => m.query(sql, [userId]);
+      const q = (sql: string) => m.query<Rows>(sql, [userId]);
       const [apiKeys, teams, schedules, meetingTypes, integrations, selections, webhooks, bookings, audit] = await Promise.all([
         q(`SELECT id, name, prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 ORDER BY created_at`),
         q(`SELECT t.id, t.name, tm.role, tm.joined_at FROM team_members tm JOIN teams t ON t.id = tm.team_id
@@ -41,7 +45,7 @@ export class PrivacyRepository {
         q(`SELECT id, provider, account_email, calendar_id, is_active, created_at, updated_at
              FROM calendar_integrations WHERE user_id = $1 ORDER BY created_at`),
         q(`SELECT id, integration_id, calendar_id, name, time_zone, is_primary, is_busy_source, is_destination
-             FROM calendar_selections WHERE user_id = $1`).catch(() => []),
+             FROM calendar_selections WHERE user_id = $1`).catch((): Rows => []),
         q(`SELECT id, url, events, created_at FROM webhook_subscriptions WHERE user_id = $1 ORDER BY created_at`),
         q(`SELECT b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
                   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.created_at, b.updated_at,
@@ -63,8 +67,8 @@ export class PrivacyRepository {
    * about those bookings or addressed to the user go too. Returns the ids of hosts whose availability changed.
    */
   async deleteAccount(m: EntityManager, userId: string): Promise<{ bookings: number }> {
-    const bookingIds: string[] = (await m.query(`SELECT id FROM (${PrivacyRepository.HOST_BOOKINGS}) x`, [userId]))
-      .map((r: { id: string }) => r.id);
+    const bookings = await m.query<{ id: string }[]>(`SELECT id FROM (${PrivacyRepository.HOST_BOOKINGS}) x`, [userId]);
+    const bookingIds = bookings.map((r) => r.id);
     await m.query(
       `DELETE FROM notification_deliveries WHERE booking_id = ANY($2::uuid[]) OR recipient_id = $1`, [userId, bookingIds]);
     await m.query(`DELETE FROM users WHERE id = $1`, [userId]);

@@ -1,8 +1,15 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { type OptionalRedis, REDIS } from '../../shared/redis/redis.module.js';
-import { Public } from '../identity/http/auth.decorators.js';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthIndicatorFunction,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import { Public } from '../../../shared/http/authentication.js';
+import { type OptionalRedis, REDIS } from '../../../shared/redis/redis.module.js';
 
 /** Terminus's report: `status`, and per check `info` / `error` / `details` (documented loosely: checks vary). */
 const HEALTH_SCHEMA: SchemaObject = {
@@ -35,23 +42,25 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Not ready: the failing check is under `error`', schema: HEALTH_SCHEMA })
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: 503 only when PostgreSQL does not answer. Redis (when configured) is reported as "degraded" '
-      + '(200) when it does not: slots are then computed uncached, rate limits counted per process, deliveries wait in PostgreSQL.',
+    summary:
+      'Readiness: 503 only when PostgreSQL does not answer. Redis (when configured) is reported as "degraded" ' +
+      '(200) when it does not: slots are then computed uncached, rate limits counted per process, deliveries wait in PostgreSQL.',
   })
   ready() {
-    const checks: Array<() => unknown> = [() => this.db.pingCheck('database', { timeout: 2000 })];
-    if (this.redis) checks.push(() => this.redisCheck());
-    return this.health.check(checks as Parameters<HealthCheckService['check']>[0]);
+    const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database').withTimeout(2000)];
+    const redis = this.redis;
+    if (redis) checks.push(() => this.redisCheck(redis));
+    return this.health.check(checks);
   }
 
   /**
    * Redis is a cache and a queue, not the source of truth: without it the instance still answers correctly, so it is
    * reported as degraded and the instance stays in the load balancer (a Redis outage must not empty the fleet).
    */
-  private async redisCheck() {
+  private async redisCheck(redis: Redis) {
     const indicator = this.indicators.check('redis');
     try {
-      await this.redis!.ping();
+      await redis.ping();
       return indicator.up();
     } catch (error) {
       return indicator.degraded({
