@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
-import { Public } from '../../identity/http/auth.decorators.js';
+import { Public } from '../../../shared/http/authentication.js';
 import { SlotsService } from '../application/slots.service.js';
 import { zonedIso } from '../domain/wall-clock.js';
 import { SlotsQueryDto, SlotsResponseDto } from './slots.dto.js';

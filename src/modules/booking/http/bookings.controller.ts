@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { BookingCommands, type BookingResult } from '../application/booking-commands.service.js';
 import { BookingQueries } from '../application/booking-queries.service.js';
 import { ManagementTokens } from '../application/management-tokens.js';

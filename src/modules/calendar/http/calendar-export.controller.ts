@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags
 import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { notFound } from '../../../shared/http/domain-error.js';
-import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { CalendarExportFeeds, type ExportFeedLink } from '../application/calendar-export.service.js';
 import { ExportFeedDto } from './integrations.dto.js';
 

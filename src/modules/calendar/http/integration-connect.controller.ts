@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
-import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { CaldavConnect } from '../application/caldav-connect.service.js';
 import type { OAuthProvider } from '../application/calendar-views.js';
 import { IcsConnect } from '../application/ics-connect.service.js';

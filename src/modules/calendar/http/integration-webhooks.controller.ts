@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Query, Res } from '@nestjs/c
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { notFound } from '../../../shared/http/domain-error.js';
-import { Public } from '../../identity/http/auth.decorators.js';
+import { Public } from '../../../shared/http/authentication.js';
 import { CalendarPush } from '../application/calendar-push.service.js';
 
 /** Provider push notifications (Google watch channels, Graph subscriptions): each only triggers a sync. */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import { invalid } from '../../../shared/http/domain-error.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { BookingCalendarEvents } from '../application/booking-calendar-events.service.js';
 import { BookingDestinations } from '../application/booking-destinations.service.js';
 import { CalendarChoices } from '../application/calendar-choices.service.js';

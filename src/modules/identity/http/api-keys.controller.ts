@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { ApiKeysService } from '../application/api-keys.service.js';
-import { type AuthenticatedUser, CurrentUser, refuseApiKey } from './auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, refuseApiKey } from '../../../shared/http/authentication.js';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKey } from './identity.dto.js';
 
 @ApiTags('identity')

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { CredentialLimiter } from '../../../shared/throttling/credential-limiter.js';
 import { API_KEY_PREFIX, ApiKeysService } from '../application/api-keys.service.js';
 import { AuthService } from '../application/auth.service.js';
-import { type AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
+import { type AuthenticatedRequest, IS_PUBLIC } from '../../../shared/http/authentication.js';
 
 /**
  * Global guard: every route needs a host's Bearer token (access token from login or a personal API key) unless it

@@ -9,7 +9,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { AuthService } from '../application/auth.service.js';
 import { PasswordResetService } from '../application/password-reset.service.js';
 import { UsersService, wrongCurrentPassword } from '../application/users.service.js';
-import { type AuthenticatedUser, CurrentUser, Public, refuseApiKey } from './auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, Public, refuseApiKey } from '../../../shared/http/authentication.js';
 import {
   AccessTokenDto, ChangePasswordDto, CreateUserDto, LoginDto, PasswordResetAcceptedDto, PasswordResetConfirmDto,
   PasswordResetRequestDto, PublicUserDto, UpdateUserDto, UserDto, toPublicUser, toUser,

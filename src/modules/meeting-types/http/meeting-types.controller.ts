@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { AppConfig } from '../../../config/app-config.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { MeetingTypesService } from '../application/meeting-types.service.js';
 import {
   CreateMeetingTypeDto, ListMeetingTypesQueryDto, MeetingTypeDto, UpdateMeetingTypeDto, toChanges, toMeetingType,

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { type AuthenticatedUser, CurrentUser, Public } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { BookingInvitations } from '../application/booking-invitations.js';
 import { BookingIcsQueryDto } from './notify.dto.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { DEFAULT_SCHEDULE_NAME, type ScheduleView, SchedulesService } from '../application/schedules.service.js';
 import { SetRulesDto, WeeklyHoursDto, toHoursInput, toSchedule } from './schedule.dto.js';
 

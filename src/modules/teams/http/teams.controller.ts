@@ -4,7 +4,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { TeamsService } from '../application/teams.service.js';
 import { CreateInvitationDto, CreateTeamDto, InvitationDto, TeamDto, toInvitation, toTeam } from './team.dto.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { UsersService } from '../../identity/application/users.service.js';
-import type { AuthenticatedUser } from '../../identity/http/auth.decorators.js';
+import type { AuthenticatedUser } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from './web-session.js';
 import type { PageContext } from './web-views.js';
 

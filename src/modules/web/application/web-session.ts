@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config.js';
 import { SESSION_DAYS, UserSessions } from '../../identity/application/user-sessions.service.js';
-import type { AuthenticatedRequest } from '../../identity/http/auth.decorators.js';
+import type { AuthenticatedRequest } from '../../../shared/http/authentication.js';
 
 export const SESSION_COOKIE = 'kairos_session';
 export const CSRF_COOKIE = 'kairos_csrf';

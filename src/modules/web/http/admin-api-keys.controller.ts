@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { uuidParam } from '../../../shared/http/params.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';

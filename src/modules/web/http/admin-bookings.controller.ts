@@ -6,7 +6,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';

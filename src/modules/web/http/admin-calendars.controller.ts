@@ -9,7 +9,7 @@ import { CalendarConnections } from '../../calendar/application/calendar-connect
 import type { CalendarChoice, CalendarConnectionView, CalendarView, OAuthProvider } from '../../calendar/application/calendar-views.js';
 import { IcsConnect } from '../../calendar/application/ics-connect.service.js';
 import { OAuthConnect } from '../../calendar/application/oauth-connect.service.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { GoogleSignIn, type GoogleSignInRefusal } from '../../identity/application/google-sign-in.service.js';
-import { Public } from '../../identity/http/auth.decorators.js';
+import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 

@@ -6,7 +6,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { BookingDestinations } from '../../calendar/application/booking-destinations.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { DEFAULT_REMINDERS } from '../../meeting-types/domain/meeting-type-rules.js';

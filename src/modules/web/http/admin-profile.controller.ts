@@ -8,7 +8,7 @@ import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { USERNAME_PATTERN } from '../../identity/domain/username.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { PrivacyService } from '../../privacy/application/privacy.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { AppConfig } from '../../../config/app-config.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { type InvitationPreview, TeamsService } from '../../teams/application/teams.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { uuidParam } from '../../../shared/http/params.js';
-import { type AuthenticatedUser, CurrentUser } from '../../identity/http/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { type DeliveryRecord, NotificationsService } from '../../notify/application/notifications.service.js';
 import { WebhooksService } from '../../notify/application/webhooks.service.js';
 import { WEBHOOK_EVENTS } from '../../notify/domain/plan-deliveries.js';

@@ -10,7 +10,7 @@ import type { BookingView } from '../../booking/application/booking-directory.js
 import { BookingInvitations } from '../../notify/application/booking-invitations.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { Public } from '../../identity/http/auth.decorators.js';
+import { Public } from '../../../shared/http/authentication.js';
 import { googleCalendarLink, outlookCalendarLink } from '../../notify/application/ics.service.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';

@@ -8,7 +8,7 @@ import { BookingCommands } from '../../booking/application/booking-commands.serv
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
 import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/application/slot-holds.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { Public } from '../../identity/http/auth.decorators.js';
+import { Public } from '../../../shared/http/authentication.js';
 import { isReservedUsername } from '../../identity/domain/username.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Public } from '../../identity/http/auth.decorators.js';
+import { Public } from '../../../shared/http/authentication.js';
 import { projectRoot } from '../application/web-views.js';
 
 const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
