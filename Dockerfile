@@ -3,7 +3,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY .swcrc ./
+COPY scripts/build.js ./scripts/
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
