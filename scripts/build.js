@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const SOURCE_DIRS = ['src', 'migrations', 'bench'];
-/** What else changes the output: the compiler settings and the installed compiler. */
-const SOURCE_FILES = ['.swcrc', 'package.json', 'scripts/build.js'];
+/** What else changes the output: the compiler settings, the installed compiler and this script. */
+const SOURCE_FILES = ['.swcrc', 'package.json', 'package-lock.json', 'scripts/build.js'];
 /** Written after a successful build with the time the build started, so an edit made during a build still counts. */
 const STAMP = join(DIST, '.build-stamp');
 
