@@ -1,12 +1,9 @@
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
-}];
+import { readFileSync } from 'node:fs';
+
+// Tests compile with the build's own SWC settings (.swcrc), source maps inline; `swcrc: false` stops @swc/core from
+// merging .swcrc a second time.
+const swcrc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
+const swc = ['@swc/jest', { ...swcrc, $schema: undefined, swcrc: false, sourceMaps: 'inline' }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },

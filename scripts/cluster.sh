@@ -64,10 +64,7 @@ ensure_database() {
 }
 
 ensure_build() {
-  if [ ! -f "$ROOT/dist/src/main.js" ] || [ -n "$(find "$ROOT/src" "$ROOT/migrations" -name '*.ts' -newer "$ROOT/dist/src/main.js" -print -quit)" ]; then
-    log "building (tsc)"
-    (cd "$ROOT" && npx tsc -p tsconfig.build.json) || log "tsc reported errors (emitted anyway)"
-  fi
+  (cd "$ROOT" && node scripts/build.js --if-stale >&2) || { log "build failed"; exit 1; }
 }
 
 start_replica() {

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { TEST_ADMIN_DATABASE_URL, TEST_REDIS_URL, USE_EMBEDDED_DB } from './support/test-env.js';
 import { freePorts } from './support/free-port.js';
+import { describeRequiring } from './support/requires.js';
 
 /**
  * The replica set for real: scripts/cluster.sh starts two `node dist/src/main.js` processes and nginx (deploy/nginx.conf)
@@ -17,8 +18,9 @@ import { freePorts } from './support/free-port.js';
  */
 const NGINX = '/usr/sbin/nginx';
 const CLUSTER_SH = join(process.cwd(), 'scripts/cluster.sh');
-const describeCluster = existsSync(NGINX) && !USE_EMBEDDED_DB ? describe : describe.skip;
-if (!existsSync(NGINX)) console.warn(`cluster tests skipped: ${NGINX} is absent (apt-get install nginx-light)`);
+const describeCluster = USE_EMBEDDED_DB
+  ? describe.skip
+  : describeRequiring(existsSync(NGINX) ? null : `${NGINX} is absent (apt-get install nginx-light)`);
 
 const run = randomBytes(4).toString('hex');
 const DB = `kairos_c_${run}`;

@@ -11,6 +11,7 @@ import { TestSmtpServer } from './support/mail.js';
 import { postgresBinaries } from './support/pg-standby.js';
 import { type PgInstance, startPgInstance } from './support/pg-instance.js';
 import { RedisProcess } from './support/redis-process.js';
+import { describeRequiring } from './support/requires.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { USE_EMBEDDED_DB } from './support/test-env.js';
@@ -127,9 +128,8 @@ function expectConfirmationsOnce(smtp: TestSmtpServer, host: TestHost, outcomes:
 }
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer) console.warn('Redis fault tests skipped: redis-server not found');
 
-(hasRedisServer ? describe : describe.skip)('faults: Redis stopped, killed and restarted under traffic (a redis-server of the test\'s own)', () => {
+describeRequiring(hasRedisServer ? null : 'redis-server not found')('faults: Redis stopped, killed and restarted under traffic (a redis-server of the test\'s own)', () => {
   let redis: RedisProcess;
   let smtp: TestSmtpServer;
   let t: TestApp;
@@ -400,8 +400,7 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
 });
 
 const binaries = postgresBinaries();
-const describePg = USE_EMBEDDED_DB || 'missing' in binaries ? describe.skip : describe;
-if ('missing' in binaries) console.warn(`PostgreSQL restart fault tests skipped: ${binaries.missing}`);
+const describePg = USE_EMBEDDED_DB ? describe.skip : describeRequiring('missing' in binaries ? binaries.missing : null);
 
 describePg('faults: PostgreSQL stopped and started again under traffic (a server of the test\'s own)', () => {
   let pgServer: PgInstance;

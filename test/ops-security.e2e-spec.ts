@@ -348,7 +348,7 @@ describe('operations: secrets never reach the logs (e2e)', () => {
   const http = () => request(base);
 
   beforeAll(async () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: process.cwd(), stdio: 'ignore' });
+    execFileSync(process.execPath, ['scripts/build.js', '--out-dir', outDir], { cwd: process.cwd(), stdio: 'ignore' });
     database = await createTestDatabase();
     const port = 3900 + Math.floor(Math.random() * 90);
     base = `http://127.0.0.1:${port}`;

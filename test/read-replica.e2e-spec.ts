@@ -3,6 +3,7 @@ import pg from 'pg';
 import { READ_APPLICATION_NAME } from '../src/shared/database/database-options.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { postgresBinaries, startStandbyPair, type StandbyPair } from './support/pg-standby.js';
+import { describeRequiring } from './support/requires.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -37,8 +38,7 @@ async function cacheCounts(t: TestApp): Promise<{ hit: number; miss: number }> {
 }
 
 const binaries = postgresBinaries();
-const describeStandby = USE_EMBEDDED_DB || 'missing' in binaries ? describe.skip : describe;
-if ('missing' in binaries) console.warn(`read-replica streaming-standby tests skipped: ${binaries.missing}`);
+const describeStandby = USE_EMBEDDED_DB ? describe.skip : describeRequiring('missing' in binaries ? binaries.missing : null);
 
 describeStandby('read replica: a real streaming standby (pg_basebackup -R) as DATABASE_READ_URL', () => {
   let pair: StandbyPair;

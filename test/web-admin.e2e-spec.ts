@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
-import { launchBrowser, seriousViolations } from './support/browser.js';
+import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { RadicaleServer } from './support/radicale.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
@@ -14,7 +14,6 @@ import { freePort } from './support/free-port.js';
 
 // Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; Tokyo is UTC+9 all year.
 const NOW = '2027-03-01T12:00:00Z';
-const SHOTS = 'docs/screenshots';
 const PASSWORD = 'correct-horse-battery';
 
 
@@ -74,7 +73,6 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
   let typeId: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     smtp = await new TestSmtpServer().start();
     google = await new FakeGoogleCalendar().start();
     google.now = () => t.clock!.now().getTime();
@@ -190,7 +188,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     ]));
     expect((await t.http().get(`/api/integrations/${listed.id}`).set(ada.auth)).body.cancel_booking_on_delete).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/admin-calendar-settings.png`, fullPage: true });
+    await documentScreenshot(page, 'admin-calendar-settings');
 
     // Microsoft is not configured on this server: said beside the buttons, nothing connected.
     await page.goto('/admin/calendars');
@@ -225,7 +223,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await expect(page.textContent('main')).resolves.not.toContain('secret-token'); // feed paths often carry secrets
     expect(await tuesdaySlots()).not.toContain('2027-03-02T10:00:00Z'); // the dentist blocks 10:00
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/admin-calendars.png`, fullPage: true });
+    await documentScreenshot(page, 'admin-calendars');
 
     // Another host's connection is not found for Ada.
     const graces = await t.http().post('/api/integrations/ics').set(grace.auth).send({ url: ics.url('/grace.ics') }).expect(201);
@@ -611,7 +609,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await expect(failed.textContent()).resolves.toContain('delivery failed (HTTP 5xx)');
     expect(receiver.requests).toEqual(['POST /kairos-hook']);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/admin-webhooks.png`, fullPage: true });
+    await documentScreenshot(page, 'admin-webhooks');
 
     // Retry is offered on the failed row.
     await failed.locator('button:has-text("Retry")').click();
@@ -666,7 +664,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     expect(await page.getAttribute('#username', 'aria-describedby')).toBe('username-hint username-error');
     await expect(page.textContent('#error-summary')).resolves.toContain('correct the highlighted fields');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/admin-profile.png`, fullPage: true });
+    await documentScreenshot(page, 'admin-profile');
     await page.fill('#username', 'admin');
     await page.click('button:has-text("Save profile")');
     await seeText('#username-error', 'reserved');

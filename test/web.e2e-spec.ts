@@ -1,13 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations } from './support/browser.js';
+import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { TestSmtpServer } from './support/mail.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Monday 1 March 2027, 12:00 UTC (London is on GMT until 28 March; Tokyo is UTC+9 all year).
 const NOW = '2027-03-01T12:00:00Z';
-const SHOTS = 'docs/screenshots';
 
 describe('web pages in a real browser (headless Chromium)', () => {
   let t: TestApp;
@@ -25,7 +23,6 @@ describe('web pages in a real browser (headless Chromium)', () => {
   const hostEmail = 'ada@example.com';
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     smtp = await new TestSmtpServer().start();
     t = await startTestApp({ now: NOW, env: { SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '50', NOTIFY_SWEEP_INTERVAL_MS: '100' } });
     await t.app.listen(0, '127.0.0.1');
@@ -78,7 +75,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(await hostPage.inputValue('#day_2')).toBe('09:00-12:00, 13:00-17:00');
     expect(await hostPage.inputValue('#ov_date_1')).toBe('2027-03-04');
     expect(await seriousViolations(hostPage)).toEqual([]);
-    await hostPage.screenshot({ path: `${SHOTS}/admin-availability.png`, fullPage: true });
+    await documentScreenshot(hostPage, 'admin-availability');
 
     await hostPage.goto('/admin/meeting-types/new');
     await hostPage.fill('#name', 'Intro call');
@@ -90,7 +87,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await hostPage.selectOption('#q_type_0', 'long_text');
     await hostPage.check('input[name=q_required_0]');
     expect(await seriousViolations(hostPage)).toEqual([]);
-    await hostPage.screenshot({ path: `${SHOTS}/admin-meeting-type.png`, fullPage: true });
+    await documentScreenshot(hostPage, 'admin-meeting-type');
     await hostPage.click('text=Save meeting type');
     await hostPage.waitForURL(/\/admin\/meeting-types\?saved=1/);
     await expect(hostPage.textContent('.type-list')).resolves.toContain('Intro call');
@@ -148,7 +145,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('a.day.selected[data-date="2027-03-02"]');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/booking-calendar.png`, fullPage: true });
+    await documentScreenshot(page, 'booking-calendar');
 
     await page.click('.slot >> text=18:00');
     await page.waitForURL(/\/book\?/);
@@ -159,7 +156,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(await page.getAttribute('#email', 'aria-describedby')).toBe('email-error');
     expect(await page.locator('[role=alert]').count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/booking-form-errors.png`, fullPage: true });
+    await documentScreenshot(page, 'booking-form-errors');
 
     await page.fill('#name', 'Grace Hopper');
     await page.fill('#email', 'grace@example.com');
@@ -178,13 +175,13 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(ics.headers()['content-type']).toContain('text/calendar');
     expect(await ics.text()).toContain('DTSTART;TZID=Europe/London:20270302T090000');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/booking-confirmed.png`, fullPage: true });
+    await documentScreenshot(page, 'booking-confirmed');
 
     // The host sees it on the dashboard, and the confirmation mail reached the SMTP server.
     await hostPage.goto('/admin');
     await expect(hostPage.textContent('#upcoming')).resolves.toContain('Grace Hopper <grace@example.com>');
     await expect(hostPage.textContent('#upcoming')).resolves.toContain('Tuesday, 2 March 2027, 09:00 – 09:30');
-    await hostPage.screenshot({ path: `${SHOTS}/admin-dashboard.png`, fullPage: true });
+    await documentScreenshot(hostPage, 'admin-dashboard');
     const deadline = Date.now() + 15_000;
     while (smtp.to('grace@example.com').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(smtp.to('grace@example.com').length).toBeGreaterThan(0);
@@ -214,7 +211,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(fresh).toContain('18:30');
     expect(fresh).not.toContain('19:00'); // 10:00 UTC is gone
     expect(fresh).not.toContain('18:00'); // and so is Grace's
-    await loser.screenshot({ path: `${SHOTS}/booking-taken.png`, fullPage: true });
+    await documentScreenshot(loser, 'booking-taken');
     await other.close();
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -19,6 +19,18 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
       await browser.close();
     },
   };
+}
+
+const SCREENSHOTS = 'docs/screenshots';
+
+/**
+ * A picture for the README (docs/screenshots/<name>.png, tracked), taken only when asked with UPDATE_SCREENSHOTS=1,
+ * so an ordinary test run leaves the tree clean.
+ */
+export async function documentScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
 
 const axeSource = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');

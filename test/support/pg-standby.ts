@@ -26,7 +26,7 @@ export interface StandbyPair {
   stop(): Promise<void>;
 }
 
-/** The PostgreSQL server binaries, or why they cannot be used here (the test is skipped with that reason). */
+/** The PostgreSQL server binaries, or why they cannot be used here (the suite is skipped with that reason, or fails in CI: support/requires.ts). */
 export function postgresBinaries(): { bin: string } | { missing: string } {
   let bin: string;
   try {
