@@ -145,6 +145,5 @@ export class GoogleSignIn {
 }
 
 function fieldOf(error: DomainError): string | null {
-  const errors = error.details?.errors as { field?: string }[] | undefined;
-  return errors?.[0]?.field ?? null;
+  return error.problems[0]?.field ?? null;
 }
