@@ -12,6 +12,14 @@ export interface HostAccount {
   readonly updatedAt: Date;
 }
 
+/** What a host may change on their profile; fields left out stay as they are. */
+export interface ProfileChanges {
+  name?: string;
+  email?: string;
+  username?: string;
+  timeZone?: string;
+}
+
 /** A personal API key, without its hash. */
 export interface ApiKeyView {
   readonly id: string;

@@ -9,8 +9,8 @@ import { CredentialLimiter } from '../../../shared/throttling/credential-limiter
 import { newAccountProblems, passwordProblems, profileChangeProblems } from '../domain/account-rules.js';
 import type { PasswordContext } from '../domain/password-policy.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
-import { type ProfileChanges, UsersRepository } from '../infrastructure/users.repository.js';
-import { type HostAccount, toHostAccount } from './identity-views.js';
+import { UsersRepository } from '../infrastructure/users.repository.js';
+import { type HostAccount, type ProfileChanges, toHostAccount } from './identity-views.js';
 
 export interface NewUser {
   email: string;
