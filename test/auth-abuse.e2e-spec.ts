@@ -369,6 +369,19 @@ describe('item 5: weak passwords are refused', () => {
     const form = await new AdminBrowser().post('/admin/signup', { name: 'Weak', email: 'weak-form@example.com', username: 'weak-form', time_zone: 'UTC', password: 'qwertyuiop' });
     expect(form.status).toBe(400);
     expect(form.text).toMatch(/id="password-error"[^>]*>[^<]*too common/);
+
+    // Every mistake comes back at once: a reserved username and a weak password beside the other fields' problems.
+    const all = await new AdminBrowser().post('/admin/signup', { name: '', email: 'nope', username: 'admin', time_zone: 'UTC', password: 'qwertyuiop' });
+    expect(all.status).toBe(400);
+    expect(all.text).toMatch(/id="name-error"[^>]*>[^<]*must not be empty/);
+    expect(all.text).toMatch(/id="email-error"[^>]*>[^<]*valid email address/);
+    expect(all.text).toMatch(/id="username-error"[^>]*>[^<]*reserved/);
+    expect(all.text).toMatch(/id="password-error"[^>]*>[^<]*too common/);
+    const api = await t.http().post('/api/users').send({ email: 'all-wrong@example.com', name: 'All', username: 'admin', time_zone: 'UTC', password: 'qwertyuiop' }).expect(400);
+    expect(api.body.errors).toEqual([
+      { field: 'username', messages: ['username "admin" is reserved; choose another'], codes: ['reserved'] },
+      { field: 'password', messages: [expect.stringMatching(/too common/)], codes: ['too_common'] },
+    ]);
   });
 });
 
@@ -396,7 +409,7 @@ describe('item 5: password reset by email', () => {
     expect(page.headers['cache-control']).toBe('no-store');
     // A weak password is refused without spending the link.
     const weak = await t.http().post('/api/auth/password-reset/confirm').send({ token, new_password: 'password1' }).expect(400);
-    expect(weak.body.errors).toEqual([{ field: 'new_password', messages: [expect.stringMatching(/too common/)] }]);
+    expect(weak.body.errors).toEqual([{ field: 'new_password', messages: [expect.stringMatching(/too common/)], codes: ['too_common'] }]);
     await t.http().post('/api/auth/password-reset/confirm').send({ token, new_password: NEW_PASSWORD }).expect(204);
 
     await t.http().get('/api/users/me').set(bearer(oldToken)).expect(401);

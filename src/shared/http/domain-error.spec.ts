@@ -23,4 +23,9 @@ describe('domain problems', () => {
     );
     expect(body.errors).toEqual(problemsAsFieldErrors(problems));
   });
+
+  it('does not repeat a field its message already names', () => {
+    const problems = [{ field: 'username', code: 'reserved', message: 'username "admin" is reserved; choose another' }];
+    expect(invalidFields(problems).message).toBe('username "admin" is reserved; choose another');
+  });
 });

@@ -36,9 +36,13 @@ export const notFound = (what: string) => new DomainError('not_found', `${what} 
 export const invalid = (message: string, details?: Record<string, unknown>) => new DomainError('invalid', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('conflict', message, details);
 
-/** A 400 for one or more field problems; the message lists them all. */
+/**
+ * A 400 for one or more field problems; the message lists them all, each prefixed with its field unless it already
+ * starts with it ("username must be …"), as the validation pipe does.
+ */
 export function invalidFields(problems: readonly Problem[]): DomainError {
-  return new DomainError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), undefined, problems);
+  const named = (p: Problem) => (p.message.startsWith(`${p.field} `) ? p.message : `${p.field}: ${p.message}`);
+  return new DomainError('invalid', problems.map(named).join('; '), undefined, problems);
 }
 
 /** Field errors in the shape the validation pipe already answers with: `[{field, messages, codes}]`, one entry per field. */

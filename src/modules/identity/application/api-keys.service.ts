@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
-import { notFound } from '../../../shared/http/domain-error.js';
+import { invalidFields, notFound } from '../../../shared/http/domain-error.js';
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
-import type { ApiKeyEntity } from '../infrastructure/api-key.entity.js';
+import { apiKeyNameProblems } from '../domain/account-rules.js';
 import { ApiKeysRepository } from '../infrastructure/api-keys.repository.js';
+import { type ApiKeyView, toApiKeyView } from './identity-views.js';
 
 export const API_KEY_PREFIX = 'kai_';
 
@@ -15,24 +16,27 @@ export class ApiKeysService {
     private readonly clock: Clock,
   ) {}
 
-  async create(userId: string, name: string): Promise<{ key: ApiKeyEntity; secret: string }> {
+  /** A new key named `name` (one line, up to 100 characters: a 400 naming `name` otherwise). */
+  async create(userId: string, name: string): Promise<{ key: ApiKeyView; secret: string }> {
+    const problems = apiKeyNameProblems(name);
+    if (problems.length > 0) throw invalidFields(problems);
     const secret = newSecret(API_KEY_PREFIX, 32);
     const key = await this.keys.insert({ userId, name, prefix: secret.slice(0, 12), keyHash: sha256(secret) });
-    return { key, secret };
+    return { key: toApiKeyView(key), secret };
   }
 
-  list(userId: string): Promise<ApiKeyEntity[]> {
-    return this.keys.listOfUser(userId);
+  async list(userId: string): Promise<ApiKeyView[]> {
+    return (await this.keys.listOfUser(userId)).map(toApiKeyView);
   }
 
-  async revoke(userId: string, id: string): Promise<ApiKeyEntity> {
+  async revoke(userId: string, id: string): Promise<ApiKeyView> {
     const key = await this.keys.findOfUser(userId, id);
     if (!key) throw notFound('API key');
     if (!key.revokedAt) {
       key.revokedAt = this.clock.now();
       await this.keys.markRevoked(key.id, key.revokedAt);
     }
-    return key;
+    return toApiKeyView(key);
   }
 
   /** The owner of a live key, or null. */

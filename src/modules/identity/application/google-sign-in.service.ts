@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { DomainError, invalid } from '../../../shared/http/domain-error.js';
 import { CredentialLimiter, retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
+import { nameProblems } from '../domain/account-rules.js';
 import { usernameCandidates } from '../domain/username.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
 import { type GoogleIdentity, GoogleOAuthStrategy } from '../infrastructure/google-oauth.strategy.js';
@@ -101,7 +102,8 @@ export class GoogleSignIn {
    * Google, or sets one through "Forgot password?".
    */
   private async signUp(identity: GoogleIdentity & { email: string }, address: string | null): Promise<GoogleSignInResult> {
-    const name = identity.name ?? identity.email.split('@')[0]!;
+    // A Google profile name the account rules refuse (a line break, 256+ characters) is replaced by the email's local part.
+    const name = identity.name && nameProblems(identity.name.trim()).length === 0 ? identity.name : identity.email.split('@')[0]!;
     const candidates = [...usernameCandidates(identity.email), `${usernameCandidates(identity.email)[0]}-${randomBytes(3).toString('hex')}`];
     for (const username of candidates) {
       if (await this.users.findByUsername(username)) continue;
@@ -145,6 +147,5 @@ export class GoogleSignIn {
 }
 
 function fieldOf(error: DomainError): string | null {
-  const errors = error.details?.errors as { field?: string }[] | undefined;
-  return errors?.[0]?.field ?? null;
+  return error.problems[0]?.field ?? null;
 }

@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { invalid } from '../../../shared/http/domain-error.js';
+import { invalidFields } from '../../../shared/http/domain-error.js';
 import { sha256 } from '../../../shared/security/tokens.js';
 import { CredentialLimiter } from '../../../shared/throttling/credential-limiter.js';
+import { emailProblems } from '../domain/account-rules.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
 import { UsersService, assertAcceptablePassword } from './users.service.js';
 
@@ -13,7 +14,10 @@ export abstract class PasswordResetMailer {
   abstract sendPasswordReset(to: { email: string; name: string }, link: string, validMinutes: number): Promise<void>;
 }
 
-const INVALID_TOKEN = 'this password reset link is invalid, was already used or has expired; ask for a new one';
+/** A link that cannot be used (unknown, used or expired): a problem on `token`. */
+const invalidToken = () => invalidFields([{
+  field: 'token', code: 'invalid_or_expired', message: 'this password reset link is invalid, was already used or has expired; ask for a new one',
+}]);
 
 /**
  * Password reset by email. The answer to a request never says whether the account exists (same status, same body,
@@ -34,7 +38,10 @@ export class PasswordResetService {
     private readonly clock: Clock,
   ) {}
 
+  /** A malformed address is a 400 on `email` (nothing counted, nothing sent). */
   async request(email: string, address?: string | null): Promise<void> {
+    const problems = emailProblems(email.trim());
+    if (problems.length > 0) throw invalidFields(problems);
     const subject = { account: email, address };
     await this.limiter.assertOpen(subject);
     await this.limiter.recordFailure(subject);
@@ -64,12 +71,12 @@ export class PasswordResetService {
     const now = this.clock.now();
     // Check the password first (without consuming the token), so a weak choice can be corrected with the same link.
     const owner = await this.credentials.userOfPasswordReset(tokenHash, now);
-    if (!owner) throw invalid(INVALID_TOKEN, { errors: [{ field: 'token', messages: [INVALID_TOKEN] }] });
+    if (!owner) throw invalidToken();
     const user = await this.users.getById(owner);
     assertAcceptablePassword(newPassword, { email: user.email, username: user.username }, 'new_password');
     await this.credentials.transaction(async (m) => {
       const userId = await this.credentials.consumePasswordReset(m, tokenHash, now);
-      if (userId !== owner) throw invalid(INVALID_TOKEN, { errors: [{ field: 'token', messages: [INVALID_TOKEN] }] });
+      if (userId !== owner) throw invalidToken();
       await this.users.setPassword(userId, newPassword, m);
     });
   }

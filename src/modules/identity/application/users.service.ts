@@ -3,13 +3,14 @@ import * as argon2 from 'argon2';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
-import { DomainError, conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { DomainError, type Problem, invalidFields, notFound } from '../../../shared/http/domain-error.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone-name.js';
 import { CredentialLimiter } from '../../../shared/throttling/credential-limiter.js';
-import { type PasswordContext, passwordProblem } from '../domain/password-policy.js';
-import { isReservedUsername } from '../domain/username.js';
+import { newAccountProblems, passwordProblems, profileChangeProblems } from '../domain/account-rules.js';
+import type { PasswordContext } from '../domain/password-policy.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
-import type { UserEntity } from '../infrastructure/user.entity.js';
-import { type ProfileChanges, UsersRepository } from '../infrastructure/users.repository.js';
+import { UsersRepository } from '../infrastructure/users.repository.js';
+import { type HostAccount, type ProfileChanges, toHostAccount } from './identity-views.js';
 
 export interface NewUser {
   email: string;
@@ -19,15 +20,23 @@ export interface NewUser {
   username: string;
 }
 
-/** Refuses a weak new password as a 400 naming `field` (`password` at sign-up, `new_password` on a change). */
+/** Refuses a weak new password as a 400 naming `field` (`new_password` on a change or a reset). */
 export function assertAcceptablePassword(password: string, context: PasswordContext, field = 'password'): void {
-  const problem = passwordProblem(password, context);
-  if (problem) throw invalid(problem.replace(/^password/, field), { errors: [{ field, messages: [problem.replace(/^password/, field)] }] });
+  const problems = passwordProblems(password, context, field);
+  if (problems.length > 0) throw invalidFields(problems);
 }
 
 /** The current password was wrong (a 403: the caller's token is fine, the proof is not). */
 export const wrongCurrentPassword = (field: string) =>
-  new DomainError('forbidden', `${field} is incorrect`, { errors: [{ field, messages: [`${field} is incorrect`] }] });
+  new DomainError('forbidden', `${field} is incorrect`, undefined, [{ field, code: 'incorrect', message: `${field} is incorrect` }]);
+
+/** A unique violation on the users table, as a conflict naming the taken field (`username` or `email`). */
+function takenField(error: unknown): DomainError | null {
+  if (sqlState(error) !== PG_UNIQUE_VIOLATION) return null;
+  const field = constraintName(error) === 'users_username_key' ? 'username' : 'email';
+  const taken: Problem = { field, code: 'taken', message: `${field} is taken` };
+  return new DomainError('conflict', `a user with this ${field} already exists`, undefined, [taken]);
+}
 
 @Injectable()
 export class UsersService {
@@ -38,73 +47,81 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
-  async create(input: NewUser): Promise<UserEntity> {
-    const username = input.username.toLowerCase();
-    if (isReservedUsername(username)) throw invalid(`username "${username}" is reserved; choose another`);
-    assertAcceptablePassword(input.password, { email: input.email, username });
-    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+  /**
+   * A new account. Every field is checked in one go (name, email, username, zone, password), so a form learns all
+   * its mistakes at once: a 400 with a problem per field. A taken email or username is a 409 naming the field.
+   */
+  async create(input: NewUser): Promise<HostAccount> {
+    const account = {
+      name: input.name.trim(), email: input.email.trim(), username: input.username.trim().toLowerCase(),
+      timeZone: canonicalTimeZone(input.timeZone) ?? input.timeZone, password: input.password,
+    };
+    const problems = newAccountProblems(account);
+    if (problems.length > 0) throw invalidFields(problems);
+    const passwordHash = await argon2.hash(account.password, { type: argon2.argon2id });
     try {
-      const id = await this.users.insert({ email: input.email.trim(), name: input.name.trim(), username, timeZone: input.timeZone, passwordHash });
+      const id = await this.users.insert({ email: account.email, name: account.name, username: account.username, timeZone: account.timeZone, passwordHash });
       return this.getById(id);
     } catch (error) {
-      if (sqlState(error) === PG_UNIQUE_VIOLATION) {
-        const field = constraintName(error) === 'users_username_key' ? 'username' : 'email';
-        throw conflict(`a user with this ${field} already exists`, { errors: [{ field, messages: [`${field} is taken`] }] });
-      }
-      throw error;
+      throw takenField(error) ?? error;
     }
   }
 
-  async getById(id: string): Promise<UserEntity> {
+  async getById(id: string): Promise<HostAccount> {
     const user = await this.users.findById(id);
     if (!user) throw notFound('user');
-    return user;
+    return toHostAccount(user);
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findById(id);
+  async findById(id: string): Promise<HostAccount | null> {
+    const user = await this.users.findById(id);
+    return user && toHostAccount(user);
   }
 
   /** `manager`: read on the read replica (the slots endpoint) instead of the primary. */
-  findByUsername(username: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return this.users.findByUsername(username, manager);
+  async findByUsername(username: string, manager?: EntityManager): Promise<HostAccount | null> {
+    const user = await this.users.findByUsername(username, manager);
+    return user && toHostAccount(user);
   }
 
-  findByIds(ids: string[], manager?: EntityManager): Promise<UserEntity[]> {
-    return this.users.findByIds(ids, manager);
+  async findByIds(ids: string[], manager?: EntityManager): Promise<HostAccount[]> {
+    return (await this.users.findByIds(ids, manager)).map(toHostAccount);
   }
 
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findByEmail(email);
+  async findByEmail(email: string): Promise<HostAccount | null> {
+    const user = await this.users.findByEmail(email);
+    return user && toHostAccount(user);
   }
 
   /**
    * Checks a password; returns the user or null. Runs argon2 even for unknown emails so timing reveals nothing.
    * Counted by the credential limiter per email and per client `address`: once blocked, this throws a 429.
    */
-  async verifyPassword(email: string, password: string, address?: string | null): Promise<UserEntity | null> {
+  async verifyPassword(email: string, password: string, address?: string | null): Promise<HostAccount | null> {
     const subject = { account: email, address };
     await this.limiter.assertOpen(subject);
     const user = await this.users.findWithPasswordHashByEmail(email);
     const hash = user?.passwordHash ?? DUMMY_HASH;
     const ok = await argon2.verify(hash, password).catch(() => false);
-    if (user && ok) return user;
+    if (user && ok) return toHostAccount(user);
     await this.limiter.recordFailure(subject);
     return null;
   }
 
   /**
-   * Profile changes. A username or email someone else holds is a conflict naming the field. A new email address
-   * revokes every access token and admin session (it is the login name, and where reset links go).
+   * Profile changes, every field given checked in one go (a 400 with a problem per field). A username or email
+   * someone else holds is a conflict naming the field. A new email address revokes every access token and admin
+   * session (it is the login name, and where reset links go).
    */
-  async update(id: string, changes: ProfileChanges): Promise<UserEntity> {
-    const patch = { ...changes };
+  async update(id: string, changes: ProfileChanges): Promise<HostAccount> {
+    const patch: ProfileChanges = {};
+    if (changes.name !== undefined) patch.name = changes.name.trim();
+    if (changes.email !== undefined) patch.email = changes.email.trim();
+    if (changes.username !== undefined) patch.username = changes.username.trim().toLowerCase();
+    if (changes.timeZone !== undefined) patch.timeZone = canonicalTimeZone(changes.timeZone) ?? changes.timeZone;
+    const problems = profileChangeProblems(patch);
+    if (problems.length > 0) throw invalidFields(problems);
     const before = patch.email !== undefined ? await this.getById(id) : null;
-    if (patch.username !== undefined) {
-      patch.username = patch.username.toLowerCase();
-      if (isReservedUsername(patch.username)) throw invalid(`username "${patch.username}" is reserved; choose another`);
-    }
-    if (patch.email !== undefined) patch.email = patch.email.trim();
     const emailChanged = before !== null && patch.email !== undefined && patch.email.toLowerCase() !== before.email.toLowerCase();
     try {
       await this.credentials.transaction(async (m) => {
@@ -112,11 +129,7 @@ export class UsersService {
         if (emailChanged) await this.credentials.revokeEverything(id, this.clock.now(), m);
       });
     } catch (error) {
-      if (sqlState(error) === PG_UNIQUE_VIOLATION) {
-        const field = constraintName(error) === 'users_username_key' ? 'username' : 'email';
-        throw conflict(`a user with this ${field} already exists`, { errors: [{ field, messages: [`${field} is taken`] }] });
-      }
-      throw error;
+      throw takenField(error) ?? error;
     }
     return this.getById(id);
   }

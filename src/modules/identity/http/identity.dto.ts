@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { USERNAME_PATTERN } from '../domain/username.js';
-import type { UserEntity } from '../infrastructure/user.entity.js';
-import type { ApiKeyEntity } from '../infrastructure/api-key.entity.js';
+import type { ApiKeyView, HostAccount } from '../application/identity-views.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 export class CreateUserDto {
@@ -109,16 +108,16 @@ export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'the secret key; shown only once' }) key: string;
 }
 
-export const toPublicUser = (u: UserEntity): PublicUserDto => ({ id: u.id, name: u.name, username: u.username, time_zone: u.timeZone });
+export const toPublicUser = (u: HostAccount): PublicUserDto => ({ id: u.id, name: u.name, username: u.username, time_zone: u.timeZone });
 
-export const toUser = (u: UserEntity): UserDto => ({
+export const toUser = (u: HostAccount): UserDto => ({
   ...toPublicUser(u),
   email: u.email,
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
 });
 
-export const toApiKey = (k: ApiKeyEntity): ApiKeyDto => ({
+export const toApiKey = (k: ApiKeyView): ApiKeyDto => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,

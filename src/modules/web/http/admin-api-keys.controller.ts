@@ -2,18 +2,16 @@ import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { uuidParam } from '../../../shared/http/params.js';
-import { singleLineProblem } from '../../../shared/validation/text.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { type Errors, type Form, type FormFields, hasErrors, one } from './admin-forms.js';
+import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, one, placeProblems, placedBy } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 /** The API key form's one field → the key's field. */
 export const API_KEY_FORM_FIELDS = { name: 'name' } as const satisfies FormFields;
-const NAME_MAX = 100; // as the API allows
 
 /** The host's API keys: create one (its secret shown once) and revoke. */
 @ApiExcludeController()
@@ -33,15 +31,15 @@ export class AdminApiKeysController {
 
   @Post()
   async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
-    const name = one(body[API_KEY_FORM_FIELDS.name]);
-    // The key service stores any name (only the API's request class checks it), so the form checks it here.
-    const problem = !name || name.length > NAME_MAX ? `Give the key a name (up to ${NAME_MAX} characters).`
-      : singleLineProblem(name) ? `The name ${singleLineProblem(name)}.` : null;
-    if (problem) {
-      res.status(400).type('html').send(await this.page(caller, req, res, null, { name: problem }));
+    let secret: string;
+    try {
+      ({ secret } = await this.keys.create(caller.id, one(body[API_KEY_FORM_FIELDS.name])));
+    } catch (error) {
+      const errors: Errors = {};
+      placeProblems(expectDomainError(error, 'invalid'), placedBy(API_KEY_FORM_FIELDS), errors, { words: { name: 'the name' }, otherwise: 'name' });
+      res.status(400).type('html').send(await this.page(caller, req, res, null, errors));
       return;
     }
-    const { secret } = await this.keys.create(caller.id, name);
     res.type('html').send(await this.page(caller, req, res, secret, {}));
   }
 

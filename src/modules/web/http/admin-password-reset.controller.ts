@@ -6,9 +6,11 @@ import { PasswordResetService } from '../../identity/application/password-reset.
 import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { EMAIL, type Errors, type Form, type FormFields, expectDomainError, one, placeProblems, placedBy, waitLabel } from './admin-forms.js';
+import { type Errors, type Form, type FormFields, expectDomainError, one, placeProblems, placedBy, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
+/** The "Forgot password?" form's one field → the reset request's field. */
+const REQUEST_FORM_FIELDS = { email: 'email' } as const satisfies FormFields;
 /** The new-password form's fields → the password reset's fields. */
 const RESET_FORM_FIELDS = { token: 'token', new_password: 'new_password' } as const satisfies FormFields;
 
@@ -36,17 +38,18 @@ export class AdminPasswordResetController {
     const email = one(body.email);
     const render = (status: number, extra: Record<string, unknown>) =>
       res.status(status).type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: { email }, errors: {}, ...extra }));
-    if (!EMAIL.test(email) || email.length > 255) {
-      render(400, { errors: { email: 'Please enter a valid email address.' }, errorSummary: 'Please correct the highlighted field.' });
-      return;
-    }
     try {
       await this.passwordResets.request(email, req.ip);
     } catch (error) {
       const wait = retryAfterOf(error);
-      if (wait === null) throw error;
-      res.setHeader('Retry-After', String(wait));
-      render(429, { errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).` });
+      if (wait !== null) {
+        res.setHeader('Retry-After', String(wait));
+        render(429, { errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).` });
+        return;
+      }
+      const errors: Errors = {};
+      placeProblems(expectDomainError(error, 'invalid'), placedBy(REQUEST_FORM_FIELDS), errors, { otherwise: 'email' });
+      render(400, { errors, errorSummary: 'Please correct the highlighted field.' });
       return;
     }
     render(200, { sent: true, values: {} });

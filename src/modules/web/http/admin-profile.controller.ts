@@ -1,26 +1,18 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { DomainError } from '../../../shared/http/domain-error.js';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
-import { passwordProblem } from '../../identity/domain/password-policy.js';
-import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
-import { singleLineProblem } from '../../../shared/validation/text.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { USERNAME_PATTERN } from '../../identity/domain/username.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { PrivacyService } from '../../privacy/application/privacy.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { EMAIL, type Errors, type Form, type FormFields, expectDomainError, hasErrors, placeProblems, placedBy, one, sentence, waitLabel } from './admin-forms.js';
-import { TAKEN } from './account-form.js';
+import { type Errors, type Form, expectDomainError, hasErrors, one, waitLabel } from './admin-forms.js';
+import { PROFILE_FORM_FIELDS, placeAccountProblems } from './account-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
-const USERNAME_RULE = 'Use 2-40 lowercase letters, digits or "-", not starting or ending with "-".';
-/** The profile forms' fields → the account's fields (as the users API names them). */
-const PROFILE_FORM_FIELDS = { name: 'name', username: 'username', time_zone: 'time_zone', email: 'email' } as const satisfies FormFields;
 
 /** The host's own account: profile, email, password, and the GDPR export and erasure. */
 @ApiExcludeController()
@@ -45,21 +37,15 @@ export class AdminProfileController {
 
   @Post()
   async saveProfile(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
-    const v = { name: one(body.name), username: one(body.username).toLowerCase(), time_zone: canonicalTimeZone(one(body.time_zone)) ?? one(body.time_zone) };
+    const v = { name: one(body.name), username: one(body.username), time_zone: one(body.time_zone) };
     const errors: Errors = {};
-    if (!v.name) errors.name = 'Please enter your name.';
-    else if (v.name.length > 200) errors.name = 'Keep your name under 200 characters.';
-    else if (singleLineProblem(v.name)) errors.name = `Your name ${singleLineProblem(v.name)}.`;
-    if (!USERNAME_PATTERN.test(v.username)) errors.username = USERNAME_RULE;
-    if (!canonicalTimeZone(v.time_zone)) errors.time_zone = 'Please choose a time zone.';
-    if (!hasErrors(errors)) {
-      try {
-        await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone });
-        res.redirect(303, '/admin/profile?saved=profile');
-        return;
-      } catch (error) {
-        this.fieldErrors(expectDomainError(error, 'invalid', 'conflict'), errors, 'username');
-      }
+    try {
+      // Identity checks the name, username and zone together: every mistake comes back at once.
+      await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone });
+      res.redirect(303, '/admin/profile?saved=profile');
+      return;
+    } catch (error) {
+      placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), PROFILE_FORM_FIELDS, errors, 'username');
     }
     res.status(400).type('html').send(await this.page(caller, req, res, v, errors, 'Please correct the highlighted fields in your profile.', null));
   }
@@ -68,7 +54,6 @@ export class AdminProfileController {
   async changeEmail(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const email = one(body.email);
     const errors: Errors = {};
-    if (!EMAIL.test(email) || email.length > 320) errors.email = 'Please enter a valid email address.';
     if (!one(body.password)) errors.email_password = 'Enter your current password to change your email.';
     else if (!(await this.passwordOk(caller, req, res, one(body.password), errors, 'email_password'))) errors.email_password ??= 'That is not your current password.';
     if (!hasErrors(errors)) {
@@ -79,7 +64,7 @@ export class AdminProfileController {
         res.redirect(303, '/admin/profile?saved=email');
         return;
       } catch (error) {
-        this.fieldErrors(expectDomainError(error, 'invalid', 'conflict'), errors, 'email');
+        placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), PROFILE_FORM_FIELDS, errors, 'email');
       }
     }
     if (res.statusCode !== 429) res.status(400);
@@ -91,11 +76,9 @@ export class AdminProfileController {
     const current = one(body.current_password);
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
+    // Only the form knows these two: the current password's box left empty, and the confirmation.
     if (!current) errors.current_password = 'Enter your current password.';
-    const me = await this.users.getById(caller.id);
-    const weak = passwordProblem(next, { email: me.email, username: me.username });
-    if (weak) errors.new_password = sentence(weak.replace(/^password/, 'the new password'));
-    else if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
+    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
     if (!hasErrors(errors)) {
       try {
         if (await this.users.changePassword(caller.id, current, next, req.ip)) {
@@ -107,10 +90,13 @@ export class AdminProfileController {
         errors.current_password = 'That is not your current password.';
       } catch (error) {
         const wait = retryAfterOf(error);
-        if (wait === null) throw error;
-        res.setHeader('Retry-After', String(wait));
-        errors.current_password = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
-        res.status(429);
+        if (wait !== null) {
+          res.setHeader('Retry-After', String(wait));
+          errors.current_password = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
+          res.status(429);
+        } else {
+          placeAccountProblems(expectDomainError(error, 'invalid'), PROFILE_FORM_FIELDS, errors, 'new_password');
+        }
       }
     }
     if (res.statusCode !== 429) res.status(400);
@@ -160,12 +146,6 @@ export class AdminProfileController {
       errors[field] = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
       return false;
     }
-  }
-
-  /** A conflict names the taken field; other refusals are shown beside their field, or beside `fallback`. */
-  private fieldErrors(error: DomainError, errors: Errors, fallback: string) {
-    placeProblems(error, placedBy(PROFILE_FORM_FIELDS), errors, { otherwise: fallback });
-    if (error.code === 'conflict') for (const field of Object.keys(TAKEN)) if (errors[field]) errors[field] = TAKEN[field]!;
   }
 
   private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null) {

@@ -7,8 +7,8 @@ import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { SIGNUP_FORM_FIELDS, TAKEN, signupValuesOf } from './account-form.js';
-import { type Errors, type Form, expectDomainError, hasErrors, one, placeProblems, placedBy, waitLabel } from './admin-forms.js';
+import { SIGNUP_FORM_FIELDS, placeAccountProblems, signupValuesOf } from './account-form.js';
+import { type Errors, type Form, expectDomainError, hasErrors, one, waitLabel } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { googleSignInProblem } from './admin-google-sign-in.controller.js';
 
@@ -66,19 +66,16 @@ export class AdminSessionController {
 
   @Post('signup')
   async signup(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+    const v = signupValuesOf(body);
     const errors: Errors = {};
-    const v = signupValuesOf(body, errors);
-    if (!hasErrors(errors)) {
-      try {
-        const { id } = await this.users.create({ name: v.name, email: v.email, username: v.username, timeZone: v.time_zone, password: v.password });
-        await this.sessions.signIn(req, res, id);
-        res.redirect(303, '/admin/availability?welcome=1');
-        return;
-      } catch (error) {
-        const refused = expectDomainError(error, 'invalid', 'conflict');
-        placeProblems(refused, placedBy(SIGNUP_FORM_FIELDS), errors);
-        if (refused.code === 'conflict') for (const field of Object.keys(TAKEN)) if (errors[field]) errors[field] = TAKEN[field]!;
-      }
+    try {
+      // Identity checks every field in this one call, so every mistake comes back at once.
+      const { id } = await this.users.create({ name: v.name, email: v.email, username: v.username, timeZone: v.time_zone, password: v.password });
+      await this.sessions.signIn(req, res, id);
+      res.redirect(303, '/admin/availability?welcome=1');
+      return;
+    } catch (error) {
+      placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), SIGNUP_FORM_FIELDS, errors);
     }
     res.status(400).type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors));
   }
