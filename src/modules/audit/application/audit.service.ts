@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
-import type { BookingEventPayload } from '../../booking/application/booking-directory.js';
+import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { auditEntryFromBookingEvent, type NewAuditEntry } from '../domain/audit-entry.js';
 import { type AuditRow, AuditLogRepository } from '../infrastructure/audit-log.repository.js';

@@ -5,7 +5,8 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
 import type { Actor } from './booking-commands.service.js';
 import { mayManage } from '../domain/booking-policy.js';
-import { BookingDirectory, type BookingView } from './booking-directory.js';
+import type { BookingView } from '../domain/booking-views.js';
+import { BookingDirectory } from './booking-directory.js';
 import { ManagementTokens } from './management-tokens.js';
 
 type ListFilter = { status?: string; from?: Date; to?: Date; limit: number; offset: number };

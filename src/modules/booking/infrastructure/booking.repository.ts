@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
-import type { BookingEventPayload, BookingEventType } from '../application/booking-directory.js';
+import type { BookingEventPayload, BookingEventType } from '../domain/booking-views.js';
 
 import type { BookingStatus } from '../domain/booking-policy.js';
 
