@@ -1,10 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
-import type { BookingEventPayload } from '../../booking/application/booking-directory.js';
+import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { auditEntryFromBookingEvent, type NewAuditEntry } from '../domain/audit-entry.js';
-import { type AuditRow, AuditLogRepository } from '../infrastructure/audit-log.repository.js';
+import { AuditLogRepository } from '../infrastructure/audit-log.repository.js';
+import type { AuditRecord } from './audit-records.js';
 
 export const AUDIT_CONSUMER = 'audit';
 const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
@@ -32,7 +33,7 @@ export class AuditService implements OnModuleInit {
   }
 
   /** A booking's trail for one of its hosts (404 for anyone else), or the host's recent entries. */
-  async list(userId: string, query: { bookingId?: string; limit: number; beforeId?: string }): Promise<AuditRow[]> {
+  async list(userId: string, query: { bookingId?: string; limit: number; beforeId?: string }): Promise<AuditRecord[]> {
     if (query.bookingId) {
       await this.bookings.authorize(query.bookingId, { userId });
       return this.log.findForBooking(query.bookingId, query.limit);

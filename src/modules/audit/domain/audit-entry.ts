@@ -1,4 +1,4 @@
-import type { BookingEventPayload } from '../../booking/application/booking-directory.js';
+import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
 
 export type AuditActorType = 'host' | 'invitee' | 'system' | 'calendar';
 

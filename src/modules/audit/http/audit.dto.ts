@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumberString, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import type { AuditRow } from '../infrastructure/audit-log.repository.js';
+import type { AuditRecord } from '../application/audit-records.js';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Only this booking (and the booking it replaced)', format: 'uuid' })
@@ -33,7 +33,7 @@ export class AuditListDto {
   @ApiProperty({ type: [AuditEntryDto] }) entries: AuditEntryDto[];
 }
 
-export const toAuditEntry = (r: AuditRow): AuditEntryDto => ({
+export const toAuditEntry = (r: AuditRecord): AuditEntryDto => ({
   id: r.id,
   occurred_at: new Date(r.occurred_at).toISOString(),
   recorded_at: new Date(r.recorded_at).toISOString(),

@@ -1,17 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { AuditRecord } from '../application/audit-records.js';
 import type { NewAuditEntry } from '../domain/audit-entry.js';
-
-export interface AuditRow {
-  id: string;
-  occurred_at: Date;
-  recorded_at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  booking_id: string | null;
-  details: Record<string, unknown>;
-}
 
 /** audit_log is append-only (a trigger rejects UPDATE/DELETE/TRUNCATE): this repository only inserts and reads. */
 @Injectable()
@@ -29,8 +19,8 @@ export class AuditLogRepository {
   }
 
   /** Entries about one booking (and the booking it replaced or that replaced it), oldest first. */
-  findForBooking(bookingId: string, limit: number): Promise<AuditRow[]> {
-    return this.dataSource.query(
+  findForBooking(bookingId: string, limit: number): Promise<AuditRecord[]> {
+    return this.dataSource.query<AuditRecord[]>(
       `SELECT id::text, occurred_at, recorded_at, actor_type, actor_id, action, booking_id, details FROM audit_log
         WHERE booking_id = $1 OR details->>'previous_booking_id' = $1::text
         ORDER BY id LIMIT $2`,
@@ -39,8 +29,8 @@ export class AuditLogRepository {
   }
 
   /** The newest entries that concern a host, newest first. */
-  findForUser(userId: string, limit: number, beforeId: string | null): Promise<AuditRow[]> {
-    return this.dataSource.query(
+  findForUser(userId: string, limit: number, beforeId: string | null): Promise<AuditRecord[]> {
+    return this.dataSource.query<AuditRecord[]>(
       `SELECT id::text, occurred_at, recorded_at, actor_type, actor_id, action, booking_id, details FROM audit_log
         WHERE subject_user_ids @> ARRAY[$1]::uuid[] AND ($3::bigint IS NULL OR id < $3::bigint)
         ORDER BY id DESC LIMIT $2`,

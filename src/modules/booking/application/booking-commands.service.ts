@@ -10,7 +10,8 @@ import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-typ
 import { validateAnswers } from '../domain/answers.js';
 import { cancelledBySide, hostsToBook, movesOneGroupSeat, planCancellation, rescheduleRefusal, roundRobinOrder } from '../domain/booking-policy.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
-import { BookingRepository, type BookingRow, type InviteeRow, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
+import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
+import type { BookingRecord, InviteeRecord } from './booking-records.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { afterCommit } from './after-commit.js';
 import { BookingMetrics } from './booking-metrics.js';
@@ -31,14 +32,14 @@ export interface CreateBookingInput {
 }
 
 export interface BookingResult {
-  booking: BookingRow;
-  invitee: InviteeRow | null;
+  booking: BookingRecord;
+  invitee: InviteeRecord | null;
   hostIds: string[];
   replayed: boolean;
 }
 
 /** Who acts on an existing booking: one of its hosts, or an invitee holding a management token. */
-export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invitee: InviteeRow };
+export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invitee: InviteeRecord };
 
 const IDEMPOTENCY_SCOPE = 'booking.create';
 
@@ -91,7 +92,7 @@ export class BookingCommands {
           // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
           if (hold) await this.holds.convert(manager, hold.id);
 
-          let booking: BookingRow;
+          let booking: BookingRecord;
           let hostIds: string[];
           const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, input.start) : null;
           if (group) {
@@ -129,7 +130,8 @@ export class BookingCommands {
       throw error;
     }
     if (!result) {
-      const replay = await this.replay(input.idempotencyKey!, requestHash);
+      // Only a retry that found the winner's Idempotency-Key row returns no result.
+      const replay = input.idempotencyKey ? await this.replay(input.idempotencyKey, requestHash) : null;
       if (!replay) throw conflict('the booking for this Idempotency-Key is no longer available');
       return replay;
     }
@@ -165,7 +167,7 @@ export class BookingCommands {
         });
 
         const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
-        let target: BookingRow;
+        let target: BookingRecord;
         let hostIds: string[];
         if (group && group.id !== booking.id) {
           target = group;
@@ -255,7 +257,7 @@ export class BookingCommands {
     timeZone: string,
     now: Date,
     extra: { icalUid?: string; icalSequence?: number; rescheduledFromId?: string; preferredHostIds?: string[] } = {},
-  ): Promise<{ booking: BookingRow; hostIds: string[] }> {
+  ): Promise<{ booking: BookingRecord; hostIds: string[] }> {
     const base = {
       meetingTypeId: type.id, start, end, timeZone, location: type.location,
       icalUid: extra.icalUid, icalSequence: extra.icalSequence, rescheduledFromId: extra.rescheduledFromId ?? null,
@@ -281,7 +283,7 @@ export class BookingCommands {
     );
     for (const choice of roundRobinOrder(ranked, extra.preferredHostIds ?? [])) {
       const booking = await this.bookings.insertBookingUnlessHostTaken(manager, {
-        ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason as Record<string, unknown>,
+        ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason,
       });
       if (booking) return { booking, hostIds: [choice.userId] };
     }

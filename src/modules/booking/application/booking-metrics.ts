@@ -12,7 +12,9 @@ export class BookingMetrics {
   retries = 0;
 
   constructor(metrics: MetricsService) {
-    const counts = this;
+    // collect() runs with the Counter as `this`; these arrows read this object's counts at scrape time.
+    const outcomes = () => this.outcomes;
+    const retries = () => this.retries;
     metrics.register(new Counter({
       name: 'kairos_booking_outcomes_total',
       help: 'Booking attempts by outcome: created, conflict (409: the time was taken), error',
@@ -20,7 +22,7 @@ export class BookingMetrics {
       registers: [],
       collect() {
         this.reset();
-        for (const [outcome, n] of Object.entries(counts.outcomes)) this.inc({ outcome }, n);
+        for (const [outcome, n] of Object.entries(outcomes())) this.inc({ outcome }, n);
       },
     }));
     metrics.register(new Counter({
@@ -29,7 +31,7 @@ export class BookingMetrics {
       registers: [],
       collect() {
         this.reset();
-        this.inc(counts.retries);
+        this.inc(retries());
       },
     }));
   }

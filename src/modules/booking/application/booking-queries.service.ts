@@ -2,18 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { BookingRepository, type BookingRow, type InviteeRow } from '../infrastructure/booking.repository.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
+import type { BookingRecord, InviteeRecord } from './booking-records.js';
 import type { Actor } from './booking-commands.service.js';
 import { mayManage } from '../domain/booking-policy.js';
-import { BookingDirectory, type BookingView } from './booking-directory.js';
+import type { BookingView } from '../domain/booking-views.js';
+import { BookingDirectory } from './booking-directory.js';
 import { ManagementTokens } from './management-tokens.js';
 
 type ListFilter = { status?: string; from?: Date; to?: Date; limit: number; offset: number };
 
 export interface BookingWithPeople {
-  booking: BookingRow;
+  booking: BookingRecord;
   hostIds: string[];
-  invitees: InviteeRow[];
+  invitees: InviteeRecord[];
 }
 
 export interface Caller {
@@ -37,7 +39,7 @@ export class BookingQueries extends BookingDirectory {
    * Who may act on a booking: one of its hosts or the meeting type's owner, or the invitee whose token it is.
    * Everyone else sees 404 (no hint that the booking exists); nobody at all gets 401.
    */
-  async authorize(bookingId: string, caller: Caller): Promise<{ booking: BookingRow; actor: Actor }> {
+  async authorize(bookingId: string, caller: Caller): Promise<{ booking: BookingRecord; actor: Actor }> {
     if (!caller.userId && !caller.token) {
       throw new DomainError('unauthorized', 'sign in as the host, or pass the management token as ?token=');
     }
@@ -78,7 +80,7 @@ export class BookingQueries extends BookingDirectory {
     return current;
   }
 
-  inviteesOf(bookingId: string): Promise<InviteeRow[]> {
+  inviteesOf(bookingId: string): Promise<InviteeRecord[]> {
     return this.bookings.findInvitees(bookingId);
   }
 

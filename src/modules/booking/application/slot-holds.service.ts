@@ -98,7 +98,8 @@ export class SlotHolds {
           client: liveHolds(load.client),
           email: email ? liveHolds(load.email) : null,
           meetingType: liveHolds(load.meetingType),
-          hosts: new Map(hostIds.map((id) => [id, liveHolds(load.hosts.get(id)!)])),
+          // countLiveHolds answers for every host asked for (these among them); none counted is none held.
+          hosts: new Map(hostIds.map((id) => [id, liveHolds(load.hosts.get(id) ?? { count: 0, firstExpiry: null })])),
         }, limits, now.getTime());
         if (refusal) throw new HoldRefusedError(refusal);
         const expiresAt = new Date(holdExpiry(now.getTime(), now.getTime(), limits));

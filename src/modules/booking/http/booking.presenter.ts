@@ -1,22 +1,23 @@
-import type { BookingRow, InviteeRow } from '../infrastructure/booking.repository.js';
+import type { BookingRecord, InviteeRecord } from '../application/booking-records.js';
 import type { BookingDto, InviteeDto } from './booking.dto.js';
 import { toApiInstant as iso } from '../../../shared/time/instant.js';
 
 
-const invitee = (i: InviteeRow): InviteeDto => ({
+const invitee = (i: InviteeRecord): InviteeDto => ({
   id: i.id, name: i.name, email: i.email, time_zone: i.time_zone, status: i.status, answers: i.answers,
 });
 
 /** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */
 export function presentBooking(
-  b: BookingRow,
+  b: BookingRecord,
   hostIds: string[],
-  invitees: InviteeRow[],
+  invitees: InviteeRecord[],
   viewer: { kind: 'host' } | { kind: 'invitee'; inviteeId: string },
   links?: { token: string; cancelUrl: string; rescheduleUrl: string },
 ): BookingDto {
   const visible = viewer.kind === 'host' ? invitees : invitees.filter((i) => i.id === viewer.inviteeId);
-  const primary = viewer.kind === 'invitee' ? visible[0] : invitees.find((i) => i.status === 'active') ?? invitees[0];
+  // No invitee to show (none left active, or none passed): the booking's own time zone stands in.
+  const primary = viewer.kind === 'invitee' ? visible.at(0) : invitees.find((i) => i.status === 'active') ?? invitees.at(0);
   return {
     id: b.id,
     status: b.status,

@@ -103,7 +103,7 @@ export class BookingsController {
   async cancel(
     @Param('id', uuidParam('id')) id: string,
     @Query() q: TokenQueryDto,
-    @Body() dto: CancelBookingDto,
+    @Body() dto?: CancelBookingDto, // the body is optional
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });

@@ -2,43 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
-import type { BookingEventPayload, BookingEventType } from '../application/booking-directory.js';
-
-import type { BookingStatus } from '../domain/booking-policy.js';
-
-export type { BookingStatus } from '../domain/booking-policy.js';
-
-export interface BookingRow {
-  id: string;
-  meeting_type_id: string;
-  host_user_id: string;
-  start_time: Date;
-  end_time: Date;
-  time_zone: string;
-  status: BookingStatus;
-  location: Record<string, unknown> | null;
-  cancellation_reason: string | null;
-  cancelled_by: string | null;
-  rescheduled_from_id: string | null;
-  rescheduled_to_id: string | null;
-  assignment_reason: Record<string, unknown> | null;
-  ical_uid: string;
-  ical_sequence: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface InviteeRow {
-  id: string;
-  booking_id: string;
-  name: string;
-  email: string;
-  time_zone: string;
-  phone: string | null;
-  answers: Record<string, unknown>;
-  status: 'active' | 'cancelled';
-  created_at: Date;
-}
+import type { BookingRecord, InviteeRecord } from '../application/booking-records.js';
+import type { BookingEventPayload, BookingEventType } from '../domain/booking-views.js';
 
 export interface NewBooking {
   meetingTypeId: string;
@@ -84,8 +49,8 @@ export class BookingRepository {
     return manager ?? this.dataSource.manager;
   }
 
-  async insertBooking(manager: EntityManager, b: NewBooking): Promise<BookingRow> {
-    const [row] = await manager.query(
+  async insertBooking(manager: EntityManager, b: NewBooking): Promise<BookingRecord> {
+    const [row] = await manager.query<[BookingRecord]>(
       `INSERT INTO bookings (meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
                              assignment_reason, ical_uid, ical_sequence, rescheduled_from_id)
        VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10)
@@ -99,14 +64,14 @@ export class BookingRepository {
        SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
       [row.id, b.hostIds, b.start, b.end],
     );
-    return row as BookingRow;
+    return row;
   }
 
   /**
    * insertBooking inside a savepoint: null when one of its hosts was just taken (the exclusion constraint fired), the
    * transaction still usable for the next candidate (round robin tries its hosts in order). Other errors propagate.
    */
-  async insertBookingUnlessHostTaken(manager: EntityManager, b: NewBooking): Promise<BookingRow | null> {
+  async insertBookingUnlessHostTaken(manager: EntityManager, b: NewBooking): Promise<BookingRecord | null> {
     await manager.query('SAVEPOINT round_robin_pick');
     try {
       const booking = await this.insertBooking(manager, b);
@@ -119,14 +84,14 @@ export class BookingRepository {
     }
   }
 
-  async insertInvitee(manager: EntityManager, i: NewInvitee, tokenHashFor: (inviteeId: string) => string): Promise<InviteeRow> {
-    const [{ id }] = await manager.query(`SELECT gen_random_uuid() AS id`);
-    const [row] = await manager.query(
+  async insertInvitee(manager: EntityManager, i: NewInvitee, tokenHashFor: (inviteeId: string) => string): Promise<InviteeRecord> {
+    const [{ id }] = await manager.query<[{ id: string }]>(`SELECT gen_random_uuid() AS id`);
+    const [row] = await manager.query<[InviteeRecord]>(
       `INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
       [id, i.bookingId, i.name, i.email, i.timeZone, i.phone, JSON.stringify(i.answers), tokenHashFor(id)],
     );
-    return row as InviteeRow;
+    return row;
   }
 
   async insertOutboxEvent(manager: EntityManager, type: BookingEventType, payload: BookingEventPayload): Promise<void> {
@@ -136,49 +101,51 @@ export class BookingRepository {
   }
 
   /** The live group booking of a meeting type at an exact start, locked so seat counting is exact. */
-  async findLiveGroupBookingAt(manager: EntityManager, meetingTypeId: string, start: Date): Promise<BookingRow | null> {
-    const rows = await manager.query(
+  async findLiveGroupBookingAt(manager: EntityManager, meetingTypeId: string, start: Date): Promise<BookingRecord | null> {
+    const rows = await manager.query<BookingRecord[]>(
       `SELECT ${BOOKING_COLUMNS} FROM bookings b
         WHERE b.meeting_type_id = $1 AND b.start_time = $2 AND b.status = 'confirmed'
         FOR UPDATE`,
       [meetingTypeId, start],
     );
-    return (rows[0] as BookingRow | undefined) ?? null;
+    return rows.at(0) ?? null;
   }
 
   async countActiveInvitees(manager: EntityManager, bookingId: string): Promise<number> {
-    const [r] = await manager.query(
+    const [r] = await manager.query<[{ n: number }]>(
       `SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1 AND status = 'active'`, [bookingId],
     );
-    return r.n as number;
+    return r.n;
   }
 
-  async findBooking(id: string, manager?: EntityManager, lock = false): Promise<BookingRow | null> {
-    const rows = await this.m(manager).query(
+  async findBooking(id: string, manager?: EntityManager, lock = false): Promise<BookingRecord | null> {
+    const rows = await this.m(manager).query<BookingRecord[]>(
       `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id],
     );
-    return (rows[0] as BookingRow | undefined) ?? null;
+    return rows.at(0) ?? null;
   }
 
   async findHostIds(bookingId: string, manager?: EntityManager): Promise<string[]> {
-    return (await this.findHostIdsOf([bookingId], manager)).get(bookingId)!;
+    // findHostIdsOf has an entry for every id asked for.
+    return (await this.findHostIdsOf([bookingId], manager)).get(bookingId) ?? [];
   }
 
-  async findInvitees(bookingId: string, manager?: EntityManager): Promise<InviteeRow[]> {
-    return (await this.findInviteesOf([bookingId], manager)).get(bookingId)!;
+  async findInvitees(bookingId: string, manager?: EntityManager): Promise<InviteeRecord[]> {
+    // findInviteesOf has an entry for every id asked for.
+    return (await this.findInviteesOf([bookingId], manager)).get(bookingId) ?? [];
   }
 
   /** Several bookings in one query (views of many bookings: the export feed). */
-  async findBookings(ids: string[], manager?: EntityManager): Promise<BookingRow[]> {
+  async findBookings(ids: string[], manager?: EntityManager): Promise<BookingRecord[]> {
     if (ids.length === 0) return [];
-    return this.m(manager).query(`SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = ANY($1::uuid[])`, [ids]);
+    return this.m(manager).query<BookingRecord[]>(`SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = ANY($1::uuid[])`, [ids]);
   }
 
   /** Host ids per booking, each list sorted, for several bookings in one query. */
   async findHostIdsOf(bookingIds: string[], manager?: EntityManager): Promise<Map<string, string[]>> {
     const byBooking = new Map<string, string[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
-    const rows: { booking_id: string; user_id: string }[] = await this.m(manager).query(
+    const rows = await this.m(manager).query<{ booking_id: string; user_id: string }[]>(
       `SELECT booking_id, user_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[]) ORDER BY booking_id, user_id`, [bookingIds],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r.user_id);
@@ -186,22 +153,22 @@ export class BookingRepository {
   }
 
   /** Invitees per booking (oldest first) for several bookings in one query. */
-  async findInviteesOf(bookingIds: string[], manager?: EntityManager): Promise<Map<string, InviteeRow[]>> {
-    const byBooking = new Map<string, InviteeRow[]>(bookingIds.map((id) => [id, []]));
+  async findInviteesOf(bookingIds: string[], manager?: EntityManager): Promise<Map<string, InviteeRecord[]>> {
+    const byBooking = new Map<string, InviteeRecord[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
-    const rows: InviteeRow[] = await this.m(manager).query(
+    const rows = await this.m(manager).query<InviteeRecord[]>(
       `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[]) ORDER BY created_at, id`, [bookingIds],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r);
     return byBooking;
   }
 
-  async findInviteeByTokenHash(tokenHash: string, manager?: EntityManager): Promise<InviteeRow | null> {
-    const rows = await this.m(manager).query(
+  async findInviteeByTokenHash(tokenHash: string, manager?: EntityManager): Promise<InviteeRecord | null> {
+    const rows = await this.m(manager).query<InviteeRecord[]>(
       `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE management_token_hash = $1`,
       [tokenHash],
     );
-    return (rows[0] as InviteeRow | undefined) ?? null;
+    return rows.at(0) ?? null;
   }
 
   /** Frees the booking's time: its host rows stop counting for the exclusion constraint and availability. */
@@ -209,14 +176,15 @@ export class BookingRepository {
     await manager.query(`UPDATE booking_hosts SET is_live = false WHERE booking_id = $1`, [bookingId]);
   }
 
-  async markCancelled(manager: EntityManager, bookingId: string, reason: string | null, by: 'host' | 'invitee' | 'calendar'): Promise<BookingRow> {
-    const [rows] = await manager.query(
+  async markCancelled(manager: EntityManager, bookingId: string, reason: string | null, by: 'host' | 'invitee' | 'calendar'): Promise<BookingRecord> {
+    // An UPDATE through the pg driver resolves to [rows, affected count].
+    const [rows] = await manager.query<[BookingRecord[], number]>(
       `UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, cancelled_by = $3,
               ical_sequence = ical_sequence + 1, updated_at = now()
         WHERE id = $1 RETURNING *`,
       [bookingId, reason, by],
     );
-    return rows[0] as BookingRow;
+    return rows[0];
   }
 
   async markRescheduled(manager: EntityManager, bookingId: string, successorId: string): Promise<void> {
@@ -235,11 +203,11 @@ export class BookingRepository {
   }
 
   async bumpSequence(manager: EntityManager, bookingId: string): Promise<number> {
-    const [rows] = await manager.query(
+    const [rows] = await manager.query<[{ ical_sequence: number }[], number]>(
       `UPDATE bookings SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE id = $1 RETURNING ical_sequence`,
       [bookingId],
     );
-    return rows[0].ical_sequence as number;
+    return rows[0].ical_sequence;
   }
 
   /** Round-robin statistics for candidate hosts: live bookings of the type since `periodStart`, and the latest one. */
@@ -249,7 +217,7 @@ export class BookingRepository {
     hostIds: string[],
     periodStart: Date,
   ): Promise<Map<string, { count: number; last: number | null }>> {
-    const rows: { user_id: string; n: number; last: Date | null }[] = await manager.query(
+    const rows = await manager.query<{ user_id: string; n: number; last: Date | null }[]>(
       `SELECT bh.user_id,
               count(*) FILTER (WHERE b.start_time >= $3)::int AS n,
               max(b.created_at) AS last
@@ -264,15 +232,15 @@ export class BookingRepository {
   async listForHost(
     hostId: string,
     filter: { status?: string; from?: Date; to?: Date; limit: number; offset: number },
-  ): Promise<{ rows: BookingRow[]; total: number }> {
+  ): Promise<{ rows: BookingRecord[]; total: number }> {
     const where = [`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = b.id AND bh.user_id = $1)`];
     const params: unknown[] = [hostId];
     if (filter.status) { params.push(filter.status); where.push(`b.status = $${params.length}`); }
     if (filter.from) { params.push(filter.from); where.push(`b.end_time > $${params.length}`); }
     if (filter.to) { params.push(filter.to); where.push(`b.start_time < $${params.length}`); }
     const whereSql = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM bookings b WHERE ${whereSql}`, params);
-    const rows = await this.dataSource.query(
+    const [{ total }] = await this.dataSource.query<[{ total: number }]>(`SELECT count(*)::int AS total FROM bookings b WHERE ${whereSql}`, params);
+    const rows = await this.dataSource.query<BookingRecord[]>(
       `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${whereSql}
         ORDER BY b.start_time DESC, b.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, filter.limit, filter.offset],
@@ -283,10 +251,10 @@ export class BookingRepository {
   // --- idempotency ---------------------------------------------------------------------------------------------
 
   async findIdempotent(scope: string, key: string, manager?: EntityManager): Promise<{ request_hash: string; status_code: number; response: unknown } | null> {
-    const rows = await this.m(manager).query(
+    const rows = await this.m(manager).query<{ request_hash: string; status_code: number; response: unknown }[]>(
       `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key],
     );
-    return rows[0] ?? null;
+    return rows.at(0) ?? null;
   }
 
   async saveIdempotent(manager: EntityManager, scope: string, key: string, requestHash: string, statusCode: number, response: unknown): Promise<void> {

@@ -30,6 +30,16 @@ export interface LiveHoldsRow {
   firstExpiry: Date | null;
 }
 
+/** countLiveHolds' single aggregate row: a count and the earliest expiry per client, email and meeting type. */
+interface LiveHoldCounts {
+  client_n: number;
+  client_first: Date | null;
+  email_n: number;
+  email_first: Date | null;
+  type_n: number;
+  type_first: Date | null;
+}
+
 const HOLD_COLUMNS = 'id, meeting_type_id, start_time, end_time, expires_at, created_at, client_key, holder_email';
 
 /**
@@ -45,7 +55,7 @@ export class SlotHoldRepository {
   }
 
   async insertHold(manager: EntityManager, h: NewHold): Promise<string> {
-    const [{ id }] = await manager.query(
+    const [{ id }] = await manager.query<[{ id: string }]>(
       `INSERT INTO slot_holds (meeting_type_id, start_time, end_time, token_hash, expires_at, created_at, client_key, holder_email)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [h.meetingTypeId, h.start, h.end, h.tokenHash, h.expiresAt, h.createdAt, h.clientKey, h.holderEmail],
@@ -54,18 +64,18 @@ export class SlotHoldRepository {
       `INSERT INTO booking_hosts (hold_id, user_id, blocked) SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
       [id, h.hostIds, h.start, h.end],
     );
-    return id as string;
+    return id;
   }
 
   async findHoldByTokenHash(tokenHash: string, manager?: EntityManager, lock = false): Promise<HoldRow | null> {
-    const rows = await this.m(manager).query(
+    const rows = await this.m(manager).query<HoldRow[]>(
       `SELECT ${HOLD_COLUMNS} FROM slot_holds WHERE token_hash = $1 ${lock ? 'FOR UPDATE' : ''}`, [tokenHash],
     );
-    return rows[0] ?? null;
+    return rows.at(0) ?? null;
   }
 
   async findHoldHostIds(holdId: string, manager?: EntityManager): Promise<string[]> {
-    const rows: { user_id: string }[] = await this.m(manager).query(
+    const rows = await this.m(manager).query<{ user_id: string }[]>(
       `SELECT user_id FROM booking_hosts WHERE hold_id = $1 ORDER BY user_id`, [holdId],
     );
     return rows.map((r) => r.user_id);
@@ -109,7 +119,8 @@ export class SlotHoldRepository {
     by: { clientKey: string; email: string | null; meetingTypeId: string; hostIds: string[] },
     now: Date,
   ): Promise<{ client: LiveHoldsRow; email: LiveHoldsRow; meetingType: LiveHoldsRow; hosts: Map<string, LiveHoldsRow> }> {
-    const [r] = await manager.query(
+    // Aggregates without GROUP BY: always exactly one row.
+    const [r] = await manager.query<[LiveHoldCounts]>(
       `SELECT count(*) FILTER (WHERE client_key = $1)::int AS client_n, min(expires_at) FILTER (WHERE client_key = $1) AS client_first,
               count(*) FILTER (WHERE holder_email = $2)::int AS email_n, min(expires_at) FILTER (WHERE holder_email = $2) AS email_first,
               count(*) FILTER (WHERE meeting_type_id = $3)::int AS type_n, min(expires_at) FILTER (WHERE meeting_type_id = $3) AS type_first
@@ -117,7 +128,7 @@ export class SlotHoldRepository {
         WHERE expires_at > $4 AND (client_key = $1 OR holder_email = $2 OR meeting_type_id = $3)`,
       [by.clientKey, by.email, by.meetingTypeId, now],
     );
-    const hostRows: { user_id: string; n: number; first: Date }[] = await manager.query(
+    const hostRows = await manager.query<{ user_id: string; n: number; first: Date }[]>(
       `SELECT bh.user_id, count(*)::int AS n, min(h.expires_at) AS first
          FROM booking_hosts bh JOIN slot_holds h ON h.id = bh.hold_id
         WHERE bh.user_id = ANY($1::uuid[]) AND bh.is_live AND h.expires_at > $2
@@ -142,7 +153,7 @@ export class SlotHoldRepository {
     now: Date,
     since: Date,
   ): Promise<Date | null> {
-    const [r] = await manager.query(
+    const [r] = await manager.query<[{ last_end: Date | null }]>(
       `SELECT max(h.expires_at) AS last_end FROM slot_holds h
         WHERE (h.client_key = $1 OR h.holder_email = $2) AND h.expires_at <= $6 AND h.expires_at > $7
           AND h.start_time < $5 AND h.end_time > $4

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
 import type { OutboxEvent } from '../../../shared/outbox/outbox-relay.js';
-import { type BookingEventPayload, BookingDirectory } from '../../booking/application/booking-directory.js';
+import { BookingDirectory } from '../../booking/application/booking-directory.js';
+import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
 import { describeBooking } from '../domain/booking-event.js';
 import { MAX_WRITE_ATTEMPTS, nextWriteRetry } from '../domain/write-retry.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';

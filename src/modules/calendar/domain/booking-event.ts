@@ -1,4 +1,4 @@
-import type { BookingView } from '../../booking/application/booking-directory.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 import type { OutgoingEvent } from '../infrastructure/provider-adapter.js';
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../../shared/http/domain-error.js';
-import { BookingDirectory, type BookingView } from '../../booking/application/booking-directory.js';
+import { BookingDirectory } from '../../booking/application/booking-directory.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 import { IcsService } from './ics.service.js';
 
 /** Who downloads: a host (signed in), or an invitee authorized by their management token. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { AppConfig } from '../../../config/app-config.js';
-import type { BookingView } from '../../booking/application/booking-directory.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 import { localParts } from '../domain/format-time.js';
 import { buildVTimezone } from '../domain/vtimezone.js';
 

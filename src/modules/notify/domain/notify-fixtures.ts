@@ -1,4 +1,4 @@
-import type { BookingView } from '../../booking/application/booking-directory.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 
 /** A BookingView for unit tests of pure code (a host in New York, an invitee in Berlin). */
 export function sampleView(overrides: Partial<BookingView> = {}): BookingView {

@@ -1,4 +1,4 @@
-import type { BookingView } from '../../booking/application/booking-directory.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 import { sampleView } from './notify-fixtures.js';
 import { planDeliveries } from './plan-deliveries.js';
 

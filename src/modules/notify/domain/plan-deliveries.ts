@@ -1,4 +1,4 @@
-import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/application/booking-directory.js';
+import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/domain/booking-views.js';
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { deliveryId } from './delivery-id.js';
 import { smsAddress } from './sms-address.js';

@@ -6,7 +6,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
-import type { BookingView } from '../../booking/application/booking-directory.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 import { BookingInvitations } from '../../notify/application/booking-invitations.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';

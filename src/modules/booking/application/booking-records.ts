@@ -1,0 +1,35 @@
+import type { BookingStatus } from '../domain/booking-policy.js';
+
+/** A booking as the application hands it to its controllers (the `bookings` columns it reads). */
+export interface BookingRecord {
+  id: string;
+  meeting_type_id: string;
+  host_user_id: string;
+  start_time: Date;
+  end_time: Date;
+  time_zone: string;
+  status: BookingStatus;
+  location: Record<string, unknown> | null;
+  cancellation_reason: string | null;
+  cancelled_by: string | null;
+  rescheduled_from_id: string | null;
+  rescheduled_to_id: string | null;
+  assignment_reason: Record<string, unknown> | null;
+  ical_uid: string;
+  ical_sequence: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** One invitee of a booking (the `booking_invitees` columns the application reads). */
+export interface InviteeRecord {
+  id: string;
+  booking_id: string;
+  name: string;
+  email: string;
+  time_zone: string;
+  phone: string | null;
+  answers: Record<string, unknown>;
+  status: 'active' | 'cancelled';
+  created_at: Date;
+}
