@@ -30,7 +30,7 @@ export class MailTransport implements OnApplicationShutdown {
     this.transport = config.smtpUrl
       ? nodemailer.createTransport({
           url: config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
-        } as Parameters<typeof nodemailer.createTransport>[0])
+        })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 

@@ -39,7 +39,7 @@ export class BookingEventsConsumer implements OnModuleInit {
   async handle(event: OutboxEvent): Promise<void> {
     if (!BOOKING_EVENTS.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
-    const view = await this.bookings.getView(payload.booking_id ?? event.bookingId);
+    const view = await this.bookings.getView(payload.booking_id);
     if (!view) {
       this.logger.warn(`booking ${payload.booking_id} of outbox event ${event.id} no longer exists; nothing to send`);
       return;

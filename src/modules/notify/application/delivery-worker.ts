@@ -109,7 +109,7 @@ export class DeliveryWorker {
       method,
       content: this.ics.render(view, method, {
         start: ctx.start, end: ctx.end, sequence: row.payload.sequence,
-        inviteeIds: row.recipientRole === 'invitee' ? [row.recipientId!] : this.aboutInvitees(row, view),
+        inviteeIds: this.aboutInvitees(row, view),
         stamp: row.createdAt, // when this change happened, i.e. when this version of the object was created
         url: ctx.links.manage,
       }),
@@ -117,7 +117,9 @@ export class DeliveryWorker {
     await this.mail.send({ id: row.id, to: row.recipient, ...email, ics });
   }
 
+  /** The invitees an invitation names: an invitee's own copy names only them; a host's, who the event is about. */
   private aboutInvitees(row: NotificationDeliveryEntity, view: BookingView): string[] {
+    if (row.recipientRole === 'invitee') return row.recipientId ? [row.recipientId] : [];
     if (row.payload.invitee_id) return [row.payload.invitee_id];
     return view.invitees.filter((i) => row.kind === 'cancellation' || i.status === 'active').map((i) => i.id);
   }
@@ -127,15 +129,16 @@ export class DeliveryWorker {
     const start = new Date(p.start_time);
     const end = new Date(p.end_time);
     const attending = view.invitees.filter((i) => i.status === 'active');
+    // `.at(0)`, not `[0]`: these lists may be empty (nobody attending any more), and the fallbacks below expect that.
     const about = view.invitees.find((i) => i.id === (row.recipientRole === 'invitee' ? row.recipientId : p.invitee_id))
-      ?? attending[0] ?? view.invitees[0];
+      ?? attending.at(0) ?? view.invitees.at(0);
     // A host's reminder is about everyone attending (a group meeting: several invitees, no single one's answers).
     const severalAttending = row.kind === 'reminder' && row.recipientRole === 'host' && attending.length > 1;
     const host: BookingViewPerson | undefined = view.hosts.find((h) => h.id === row.recipientId);
-    const recipient = row.recipientRole === 'invitee' ? about : host ?? view.hosts[0];
+    const recipient = row.recipientRole === 'invitee' ? about : host ?? view.hosts.at(0);
     const otherZones = row.recipientRole === 'invitee'
       ? view.hosts.map((h) => h.timeZone)
-      : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active')).filter(Boolean).map((i) => i!.timeZone);
+      : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active')).filter((i) => i !== undefined).map((i) => i.timeZone);
     const isInvitee = row.recipientRole === 'invitee';
     return {
       kind: row.kind as EmailContext['kind'],

@@ -91,7 +91,7 @@ export interface IcsCalendarOptions {
 
 /** An RFC 5545 VCALENDAR with the given events. */
 export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalendarOptions = {}): string {
-  const around = options.zoneAround ?? events[0]?.start ?? new Date(0);
+  const around = options.zoneAround ?? events.at(0)?.start ?? new Date(0);
   const cal = ical({
     prodId: { company: 'Kairos', product: 'Kairos Scheduling', language: 'EN' },
     method: options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : options.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : null,
@@ -138,7 +138,7 @@ export class IcsService {
   render(view: BookingView, method: IcsMethod, options: IcsOptions = {}): string {
     const start = options.start ?? view.startTime;
     const end = options.end ?? view.endTime;
-    const organizer = view.hosts[0];
+    const organizer = view.hosts.at(0); // `.at` admits what `[0]` hides: a booking without hosts (handled below)
     // A CANCEL names who it is about (RFC 5546 §3.2.5), so a cancelled booking lists its (cancelled) invitees.
     const invitees = view.invitees.filter((i) =>
       options.inviteeIds ? options.inviteeIds.includes(i.id) : method === 'CANCEL' || i.status === 'active');

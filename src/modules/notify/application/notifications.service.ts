@@ -64,6 +64,8 @@ export class NotificationsService {
       throw invalid(`only failed deliveries (or delivered webhooks) can be redelivered; this one is ${row.status}`);
     }
     await this.dispatcher.enqueue([{ id, dueAt: now }]);
-    return toRecord((await this.store.findVisible(userId, id))!);
+    const reopened = await this.store.findVisible(userId, id);
+    if (!reopened) throw notFound('notification'); // deleted with its booking in the meantime
+    return toRecord(reopened);
   }
 }

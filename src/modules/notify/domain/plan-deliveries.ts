@@ -137,7 +137,7 @@ export function planDeliveries(input: PlanInput): Plan {
 
   let hostRemindersPlanned = false;
   if (eventType !== 'booking.cancelled') {
-    for (const reminder of view.meetingType.reminders ?? []) {
+    for (const reminder of view.meetingType.reminders) {
       const dueAt = new Date(start.getTime() - reminder.offset_minutes * 60_000);
       if (dueAt.getTime() <= now.getTime()) continue; // its moment has passed: never sent
       const channel = reminder.channel === 'sms' ? 'sms' : 'email';
@@ -146,9 +146,13 @@ export function planDeliveries(input: PlanInput): Plan {
       const recipients = recipientsOf(reminder);
       if (recipients.includes('invitee')) {
         for (const invitee of invitees) {
-          if (channel === 'sms' && (!input.smsEnabled || !invitee.phone)) continue;
+          let recipient = invitee.email;
+          if (channel === 'sms') {
+            if (!input.smsEnabled || !invitee.phone) continue;
+            recipient = smsAddress(invitee.phone);
+          }
           add({
-            kind: 'reminder', channel, recipient: channel === 'sms' ? smsAddress(invitee.phone!) : invitee.email,
+            kind: 'reminder', channel, recipient,
             recipientRole: 'invitee', recipientId: invitee.id, eventType, visibleTo, payload: reminderPayload, dueAt,
           }, kindKey, `invitee:${invitee.id}`);
         }
@@ -179,7 +183,7 @@ export function planDeliveries(input: PlanInput): Plan {
         id, bookingId, icalUid: view.icalUid, revision,
         kind: 'webhook', channel: 'webhook', recipient: hook.id, recipientRole: 'webhook', recipientId: hook.id,
         eventType: webhookEvent, visibleTo: [hook.userId],
-        payload: { ...base, body: webhookBody(webhookEvent, id, input, invitee.id) }, dueAt: now,
+        payload: { ...base, body: webhookBody(webhookEvent, id, input, invitee) }, dueAt: now,
       });
     }
   }
@@ -217,9 +221,8 @@ function takesPlace(view: BookingView | null): boolean {
 }
 
 /** The webhook JSON (Calendly-like envelope). No management tokens: links are for the invitee only. */
-function webhookBody(event: WebhookEvent, id: string, input: PlanInput, inviteeId: string): Record<string, unknown> {
+function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee: BookingView['invitees'][number]): Record<string, unknown> {
   const { payload, view, now } = input;
-  const invitee = view.invitees.find((i) => i.id === inviteeId)!;
   return {
     id,
     event,

@@ -19,7 +19,7 @@ export class CreateWebhookDto {
 
   @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['invitee.created', 'invitee.canceled'] })
   @IsArray() @ArrayNotEmpty({ message: 'events must name at least one event' }) @ArrayMaxSize(WEBHOOK_EVENTS.length)
-  @IsIn(WEBHOOK_EVENTS as unknown as string[], { each: true, message: `events must be a subset of ${WEBHOOK_EVENTS.join(', ')}` })
+  @IsIn(WEBHOOK_EVENTS, { each: true, message: `events must be a subset of ${WEBHOOK_EVENTS.join(', ')}` })
   events: string[];
 }
 
@@ -39,9 +39,14 @@ export class CreatedWebhookDto extends WebhookDto {
   secret: string;
 }
 
-export const toWebhook = (w: WebhookSubscription): WebhookDto => ({
+const webhookFields = (w: WebhookSubscription) => ({
   id: w.id, url: w.url, events: w.events, enabled: w.disabledAt === null, created_at: w.createdAt.toISOString(),
 });
+
+export const toWebhook = (w: WebhookSubscription): WebhookDto => webhookFields(w);
+
+/** The one response that shows the signing secret: the webhook just created. */
+export const toCreatedWebhook = (w: WebhookSubscription, secret: string): CreatedWebhookDto => ({ ...webhookFields(w), secret });
 
 export class ListNotificationsQuery {
   @ApiPropertyOptional({ description: 'Only this booking\'s deliveries (404 unless the caller hosts or owns it)' })

@@ -4,7 +4,7 @@ import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { WebhooksService } from '../application/webhooks.service.js';
-import { CreatedWebhookDto, CreateWebhookDto, toWebhook, WebhookDto } from './notify.dto.js';
+import { CreatedWebhookDto, CreateWebhookDto, toCreatedWebhook, toWebhook, WebhookDto } from './notify.dto.js';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -23,7 +23,7 @@ export class WebhooksController {
   @ApiErrors(400, 401)
   async create(@CurrentUser() caller: AuthenticatedUser, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     const { webhook, secret } = await this.webhooks.create(caller.id, dto.url, dto.events);
-    return { ...toWebhook(webhook), secret };
+    return toCreatedWebhook(webhook, secret);
   }
 
   @Get()

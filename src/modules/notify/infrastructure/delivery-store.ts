@@ -5,6 +5,13 @@ import type { EntityManager } from 'typeorm';
 import type { PlannedDelivery, ReminderWithdrawal } from '../domain/plan-deliveries.js';
 import { type DeliveryStatus, NotificationDeliveryEntity } from './notification-delivery.entity.js';
 
+/** Row counts by state; the ::int casts in its query make the drivers answer numbers. */
+export interface DeliveryBacklog {
+  pending: number;
+  due: number;
+  failed: number;
+}
+
 /** All I/O on notification_deliveries. Every state change is a guarded UPDATE, so racing workers cannot regress a row. */
 @Injectable()
 export class DeliveryStore {
@@ -102,7 +109,7 @@ export class DeliveryStore {
    */
   findDueUnderLock(lock: readonly [number, number], now: Date, limit: number): Promise<Array<{ id: string; dueAt: Date }> | null> {
     return this.dataSource.transaction(async (manager) => {
-      const [held] = await manager.query(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [...lock]);
+      const [held] = await manager.query<[{ locked: boolean }]>(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [...lock]);
       if (!held.locked) return null;
       // The transaction's own connection: a second pooled connection could deadlock the pool.
       return this.findDue(now, limit, manager);
@@ -112,7 +119,7 @@ export class DeliveryStore {
   /** Ids of rows that are due and not sent, oldest first (for the sweep). */
   /** Pass the caller's manager when inside a transaction: a second pooled connection could deadlock the pool. */
   async findDue(now: Date, limit: number, manager?: EntityManager): Promise<Array<{ id: string; dueAt: Date }>> {
-    const rows: Array<{ id: string; due_at: Date }> = await (manager ?? this.dataSource.manager).query(
+    const rows = await (manager ?? this.dataSource.manager).query<Array<{ id: string; due_at: Date }>>(
       `SELECT id, due_at FROM notification_deliveries
         WHERE status = 'pending' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
         ORDER BY due_at LIMIT $2`,
@@ -147,14 +154,14 @@ export class DeliveryStore {
   }
 
   /** The backlog for /metrics: pending rows, those of them past due (by the database's clock), failed rows. */
-  async countByState(): Promise<{ pending: number; due: number; failed: number }> {
-    const [row] = await this.dataSource.query(
+  async countByState(): Promise<DeliveryBacklog> {
+    const [row] = await this.dataSource.query<[DeliveryBacklog]>(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
               count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due,
               count(*) FILTER (WHERE status = 'failed')::int AS failed
          FROM notification_deliveries WHERE status IN ('pending', 'failed')`,
     );
-    return { pending: Number(row.pending), due: Number(row.due), failed: Number(row.failed) };
+    return row;
   }
 
   /** Pending webhook rows of a deleted subscription are withdrawn. */
@@ -168,7 +175,7 @@ export class DeliveryStore {
 
   /** TypeORM answers UPDATE/DELETE with [rows, affectedCount] and INSERT/SELECT with rows; this returns the rows. */
   private async returning<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const result = await this.dataSource.query(sql, params);
+    const result = await this.dataSource.query<unknown>(sql, params);
     if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
       return result[0] as T[];
     }

@@ -53,9 +53,10 @@ export class TwilioSmsProvider extends SmsProvider {
 /** Twilio's error body ({code, message, more_info, status}) in one line; other bodies shortened. Never the request. */
 function describeError(body: string): string {
   try {
-    const json = JSON.parse(body) as { code?: unknown; message?: unknown };
-    if (json && (json.code !== undefined || json.message !== undefined)) {
-      return `: ${json.code !== undefined ? `error ${String(json.code)}: ` : ''}${String(json.message ?? '').slice(0, 200)}`;
+    const json: unknown = JSON.parse(body);
+    if (typeof json === 'object' && json !== null && ('code' in json || 'message' in json)) {
+      const { code, message } = json as { code?: unknown; message?: unknown };
+      return `: ${code !== undefined ? `error ${inline(code)}: ` : ''}${inline(message ?? '').slice(0, 200)}`;
     }
   } catch {
     // not JSON
@@ -63,3 +64,6 @@ function describeError(body: string): string {
   const text = body.trim().slice(0, 200);
   return text ? `: ${text}` : '';
 }
+
+/** A JSON value as text: strings as they are, anything else (Twilio's numeric codes, an odd object) as JSON. */
+const inline = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));

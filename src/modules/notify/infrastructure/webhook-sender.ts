@@ -45,7 +45,7 @@ export class WebhookSender {
     } catch (error) {
       if (!(error instanceof OutboundError)) throw error;
       this.logger.warn(`webhook delivery to ${hostOf(url)} failed: ${error.detail ?? error.message}`);
-      throw new Error(error.kind === 'refused' ? error.message : `delivery failed (${error.message})`);
+      throw new Error(error.kind === 'refused' ? error.message : `delivery failed (${error.message})`, { cause: error });
     }
     if (status < 200 || status >= 300) {
       this.logger.warn(`webhook target ${hostOf(url)} answered ${status}`);
