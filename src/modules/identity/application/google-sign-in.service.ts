@@ -103,7 +103,7 @@ export class GoogleSignIn {
    */
   private async signUp(identity: GoogleIdentity & { email: string }, address: string | null): Promise<GoogleSignInResult> {
     // A Google profile name the account rules refuse (a line break, 256+ characters) is replaced by the email's local part.
-    const name = identity.name && nameProblems(identity.name.trim()).length === 0 ? identity.name : identity.email.split('@')[0]!;
+    const name = identity.name && nameProblems(identity.name.trim()).length === 0 ? identity.name : identity.email.split('@')[0];
     const candidates = [...usernameCandidates(identity.email), `${usernameCandidates(identity.email)[0]}-${randomBytes(3).toString('hex')}`];
     for (const username of candidates) {
       if (await this.users.findByUsername(username)) continue;

@@ -61,7 +61,7 @@ export class UsersService {
     const passwordHash = await argon2.hash(account.password, { type: argon2.argon2id });
     try {
       const id = await this.users.insert({ email: account.email, name: account.name, username: account.username, timeZone: account.timeZone, passwordHash });
-      return this.getById(id);
+      return await this.getById(id);
     } catch (error) {
       throw takenField(error) ?? error;
     }

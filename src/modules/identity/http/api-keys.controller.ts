@@ -4,7 +4,7 @@ import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { ApiKeysService } from '../application/api-keys.service.js';
 import { type AuthenticatedUser, CurrentUser, refuseApiKey } from '../../../shared/http/authentication.js';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKey } from './identity.dto.js';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKey, toCreatedApiKey } from './identity.dto.js';
 
 @ApiTags('identity')
 @ApiBearerAuth()
@@ -20,7 +20,7 @@ export class ApiKeysController {
     // A leaked key must not be able to mint its own successors (docs/adr/0006-sessions-and-api-keys.md).
     refuseApiKey(caller, 'create API keys');
     const { key, secret } = await this.apiKeys.create(caller.id, dto.name);
-    return { ...toApiKey(key), key: secret };
+    return toCreatedApiKey(key, secret);
   }
 
   @Get()

@@ -31,7 +31,7 @@ export class HostAuthGuard implements CanActivate {
       throw new UnauthorizedException('authentication required: send Authorization: Bearer <token>');
     }
     const [scheme, token] = header.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    if (scheme.toLowerCase() !== 'bearer' || !token) {
       if (isPublic) return true;
       throw new UnauthorizedException('Authorization header must be "Bearer <token>"');
     }

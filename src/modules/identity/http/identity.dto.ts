@@ -111,7 +111,10 @@ export class CreatedApiKeyDto extends ApiKeyDto {
 export const toPublicUser = (u: HostAccount): PublicUserDto => ({ id: u.id, name: u.name, username: u.username, time_zone: u.timeZone });
 
 export const toUser = (u: HostAccount): UserDto => ({
-  ...toPublicUser(u),
+  id: u.id,
+  name: u.name,
+  username: u.username,
+  time_zone: u.timeZone,
   email: u.email,
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
@@ -125,3 +128,6 @@ export const toApiKey = (k: ApiKeyView): ApiKeyDto => ({
   last_used_at: k.lastUsedAt?.toISOString() ?? null,
   revoked_at: k.revokedAt?.toISOString() ?? null,
 });
+
+/** A new key with its secret, shown only in this answer. */
+export const toCreatedApiKey = (k: ApiKeyView, secret: string): CreatedApiKeyDto => Object.assign(toApiKey(k), { key: secret });

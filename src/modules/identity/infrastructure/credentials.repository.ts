@@ -22,7 +22,7 @@ export class CredentialsRepository {
   /** The user's current generation, or null when the account no longer exists. */
   async sessionVersionOf(userId: string): Promise<number | null> {
     const rows: { v: number }[] = await this.db.query(`SELECT session_version AS v FROM users WHERE id = $1`, [userId]);
-    return rows[0] ? Number(rows[0].v) : null;
+    return rows[0] ? rows[0].v : null;
   }
 
   /** Revokes every access token and admin session issued so far: bumps the generation, marks the sessions revoked. */

@@ -85,7 +85,7 @@ export class GoogleOAuthStrategy extends PassportStrategy(Strategy, 'google') {
 
   /** The verify step: the userinfo profile as our identity. An account without an id is no identity. */
   validate(_accessToken: string, _refreshToken: string | undefined, profile: Profile): GoogleIdentity | false {
-    const json = (profile._json ?? {}) as { sub?: unknown; email?: unknown; email_verified?: unknown; name?: unknown };
+    const json = profile._json as { sub?: unknown; email?: unknown; email_verified?: unknown; name?: unknown };
     const subject = typeof json.sub === 'string' ? json.sub : profile.id;
     if (!subject) return false;
     return {
@@ -134,7 +134,11 @@ export class SignedCookieStateStore {
   store(req: Request, _meta: unknown, callback: (error: Error | null, state?: string) => void): void {
     const state = randomBytes(24).toString('base64url');
     const expires = Date.now() + STATE_TTL_MS;
-    req.res!.cookie(GOOGLE_STATE_COOKIE, `${expires}.${this.mac(state, expires)}`, {
+    if (!req.res) {
+      callback(new Error('the OAuth state needs the response to set its cookie'));
+      return;
+    }
+    req.res.cookie(GOOGLE_STATE_COOKIE, `${expires}.${this.mac(state, expires)}`, {
       httpOnly: true, sameSite: 'lax', secure: this.secure, path: GOOGLE_CALLBACK_PATH, maxAge: STATE_TTL_MS,
     });
     callback(null, state);
@@ -142,11 +146,11 @@ export class SignedCookieStateStore {
 
   verify(req: Request, state: unknown, _meta: unknown, callback: (error: Error | null, ok: boolean, info?: unknown) => void): void {
     const cookie = cookieOf(req, GOOGLE_STATE_COOKIE);
-    req.res!.clearCookie(GOOGLE_STATE_COOKIE, { path: GOOGLE_CALLBACK_PATH });
+    req.res?.clearCookie(GOOGLE_STATE_COOKIE, { path: GOOGLE_CALLBACK_PATH });
     const [expiresText, mac] = (cookie ?? '').split('.');
     const expires = Number(expiresText);
     const ok = typeof state === 'string' && state.length > 0 && Boolean(mac) && Number.isFinite(expires) && expires > Date.now()
-      && safeEqual(mac!, this.mac(state, expires));
+      && safeEqual(mac, this.mac(state, expires));
     if (ok) callback(null, true);
     else callback(null, false, { message: BAD_STATE });
   }
@@ -192,7 +196,7 @@ function outboundRequest(outbound: OutboundHttp, allow: string[]): OAuth2Request
       (res) => process.nextTick(() => res.status >= 200 && res.status < 300
         ? callback(null, res.body, { statusCode: res.status, headers: res.headers })
         : callback({ statusCode: res.status, data: res.body })),
-      (error: Error) => process.nextTick(() => callback(error)),
+      (error: unknown) => process.nextTick(() => callback(error instanceof Error ? error : new Error(String(error)))),
     );
   };
 }

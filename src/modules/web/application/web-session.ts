@@ -9,7 +9,17 @@ import type { AuthenticatedRequest } from '../../../shared/http/authentication.j
 export const SESSION_COOKIE = 'kairos_session';
 export const CSRF_COOKIE = 'kairos_csrf';
 
-export type WebRequest = AuthenticatedRequest & { signedCookies: Record<string, string | false | undefined>; csrfToken?: string };
+/** `signedCookies` as cookie-parser fills it (express types it `any`): false for a cookie whose signature fails. */
+export type WebRequest = Omit<AuthenticatedRequest, 'signedCookies'> & {
+  signedCookies: Partial<Record<string, string | false>>;
+  csrfToken?: string;
+};
+
+/** A validly signed, non-empty cookie's value, or null. signedCookies exists only where our middleware parsed cookies. */
+function signedCookie(cookies: WebRequest['signedCookies'] | undefined, name: string): string | null {
+  const value = cookies?.[name];
+  return typeof value === 'string' && value ? value : null;
+}
 
 /**
  * Admin sessions: a signed, httpOnly, SameSite=Lax cookie holding a random session secret; the session itself lives
@@ -41,8 +51,8 @@ export class WebSessions {
 
   /** The signed-in host id, or null (no cookie, or a session that expired, was logged out or revoked). */
   async userIdOf(req: WebRequest): Promise<string | null> {
-    const secret = req.signedCookies?.[SESSION_COOKIE];
-    return typeof secret === 'string' && secret ? this.userSessions.userOf(secret) : null;
+    const secret = signedCookie(req.signedCookies, SESSION_COOKIE);
+    return secret ? this.userSessions.userOf(secret) : null;
   }
 
   /** Starts a new server-side session (ending the one this browser had, if any) and rotates the CSRF token. */
@@ -61,21 +71,21 @@ export class WebSessions {
   }
 
   private async endCurrent(req: WebRequest): Promise<void> {
-    const secret = req.signedCookies?.[SESSION_COOKIE];
-    if (typeof secret === 'string' && secret) await this.userSessions.end(secret);
+    const secret = signedCookie(req.signedCookies, SESSION_COOKIE);
+    if (secret) await this.userSessions.end(secret);
   }
 
   /** The form token for this request's CSRF cookie, setting a fresh cookie when there is none. */
   csrfToken(req: WebRequest, res: Response): string {
-    const seed = req.signedCookies?.[CSRF_COOKIE];
-    if (typeof seed === 'string' && seed.length > 0) return this.tokenFor(seed);
+    const seed = signedCookie(req.signedCookies, CSRF_COOKIE);
+    if (seed) return this.tokenFor(seed);
     return this.rotateCsrf(res);
   }
 
   verifyCsrf(req: WebRequest): boolean {
-    const seed = req.signedCookies?.[CSRF_COOKIE];
+    const seed = signedCookie(req.signedCookies, CSRF_COOKIE);
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
-    if (typeof seed !== 'string' || !seed || typeof sent !== 'string') return false;
+    if (!seed || typeof sent !== 'string') return false;
     const expected = Buffer.from(this.tokenFor(seed));
     const given = Buffer.from(sent);
     return expected.length === given.length && timingSafeEqual(expected, given);
@@ -106,7 +116,10 @@ export class AdminSessionMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     this.parse(req, res, (err?: unknown) => {
-      if (err) return next(err);
+      if (err) {
+        next(err);
+        return;
+      }
       const webReq = req as WebRequest;
       if (req.method === 'POST' && !this.sessions.verifyCsrf(webReq)) {
         res.status(403).type('html').send(

@@ -17,7 +17,7 @@ export const PROFILE_FORM_FIELDS = {
 const ACCOUNT_WORDS = { name: 'your name', time_zone: 'the time zone', new_password: 'the new password' };
 
 /** A conflict names the field someone else holds; the page says it in these words. */
-export const TAKEN: Record<string, string> = { username: 'That username is taken.', email: 'An account with this email already exists.' };
+export const TAKEN = { username: 'That username is taken.', email: 'An account with this email already exists.' };
 
 export type SignupValues = Record<keyof typeof SIGNUP_FORM_FIELDS, string>;
 
@@ -34,5 +34,5 @@ export function signupValuesOf(body: Form): SignupValues {
  */
 export function placeAccountProblems(error: DomainError, fields: FormFields, errors: Errors, otherwise = 'form'): void {
   placeProblems(error, placedBy(fields), errors, { words: ACCOUNT_WORDS, otherwise });
-  if (error.code === 'conflict') for (const field of Object.keys(TAKEN)) if (errors[field]) errors[field] = TAKEN[field]!;
+  if (error.code === 'conflict') for (const [field, taken] of Object.entries(TAKEN)) if (errors[field]) errors[field] = taken;
 }

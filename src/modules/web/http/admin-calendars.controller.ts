@@ -6,7 +6,7 @@ import { CalendarExportFeeds } from '../../calendar/application/calendar-export.
 import { CaldavConnect } from '../../calendar/application/caldav-connect.service.js';
 import { CalendarChoices } from '../../calendar/application/calendar-choices.service.js';
 import { CalendarConnections } from '../../calendar/application/calendar-connections.service.js';
-import type { CalendarChoice, CalendarConnectionView, CalendarView, OAuthProvider } from '../../calendar/application/calendar-views.js';
+import type { CalendarChoice, CalendarConnectionView, CalendarView } from '../../calendar/application/calendar-views.js';
 import { IcsConnect } from '../../calendar/application/ics-connect.service.js';
 import { OAuthConnect } from '../../calendar/application/oauth-connect.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
@@ -14,7 +14,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { type CalendarChoiceView, type ConnectionView, accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
+import { accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
 import { formatDateTime } from '../domain/web-time.js';
 import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, many, one, placeProblems, placedBy, sentence } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
@@ -27,7 +27,7 @@ const CALDAV_FORM_FIELDS = { caldav_server: 'server_url', caldav_username: 'user
 const CHOICE_FORM_FIELDS = { busy: 'calendar_id', destination: 'is_destination' } as const satisfies FormFields;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const SYNC_NOTICES: Record<string, { ok: boolean; text: string }> = {
+const SYNC_NOTICES: Partial<Record<string, { ok: boolean; text: string }>> = {
   synced: { ok: true, text: 'Synced just now.' },
   busy: { ok: true, text: 'A sync of this connection is already running; its result will show here shortly.' },
   rate_limited: { ok: false, text: 'The provider asked us to slow down; the next sync waits until the time shown below.' },
@@ -83,7 +83,7 @@ export class AdminCalendarsController {
       return;
     }
     try {
-      res.redirect(303, this.oauth.authorizationUrl(caller.id, provider as OAuthProvider, '/admin/calendars'));
+      res.redirect(303, this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars'));
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
       res.status(422).type('html').send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
@@ -157,9 +157,10 @@ export class AdminCalendarsController {
     const known = new Set(calendars.map((c) => c.calendarId));
     if ([...busy].some((b) => !known.has(b))) errors.busy = 'Choose among the calendars listed.';
     const writable = this.choices.canReceiveBookings(integration.provider);
+    const chosen = destination ? calendars.find((c) => c.calendarId === destination) : undefined;
     if (destination && !writable) errors.destination = 'Bookings cannot be written to this kind of calendar.';
-    else if (destination && !known.has(destination)) errors.destination = 'Choose one of the calendars listed, or none.';
-    else if (destination && calendars.find((c) => c.calendarId === destination)!.readOnly) errors.destination = 'That calendar is read-only; choose one you can write to.';
+    else if (destination && !chosen) errors.destination = 'Choose one of the calendars listed, or none.';
+    else if (chosen?.readOnly) errors.destination = 'That calendar is read-only; choose one you can write to.';
     if (!hasErrors(errors)) {
       const choices: CalendarChoice[] = calendars.map((c) => ({
         calendar_id: c.calendarId,
@@ -242,7 +243,8 @@ export class AdminCalendarsController {
   /** What a host needs to judge a connection at a glance. */
   private health(i: CalendarConnectionView, zone: string) {
     const now = this.clock.now();
-    const rateLimited = i.nextSyncAt !== null && i.nextSyncAt > now;
+    const pausedUntil = i.nextSyncAt !== null && i.nextSyncAt > now ? i.nextSyncAt : null;
+    const rateLimited = pausedUntil !== null;
     const state = i.status === 'broken' ? 'Needs reconnecting' : rateLimited ? 'Paused (provider rate limit)' : i.lastError ? 'Last sync failed' : 'Healthy';
     const oauth = i.provider === 'google' || i.provider === 'microsoft';
     return {
@@ -259,7 +261,7 @@ export class AdminCalendarsController {
       lastErrorAt: i.lastErrorAt ? formatDateTime(i.lastErrorAt, zone) : null,
       tokenExpires: oauth && i.tokenExpiresAt ? formatDateTime(i.tokenExpiresAt, zone) : null,
       tokenExpired: oauth && i.tokenExpiresAt !== null && i.tokenExpiresAt <= now,
-      nextSync: rateLimited ? formatDateTime(i.nextSyncAt!, zone) : null,
+      nextSync: pausedUntil ? formatDateTime(pausedUntil, zone) : null,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DomainError, invalid, invalidFields } from '../../../shared/http/domain-error.js';
-import { CreateMeetingTypeDto } from '../../meeting-types/http/meeting-type.dto.js';
+import { CreateMeetingTypeDto } from '../../meeting-types/public.js';
 import { type Errors, asApiRequest, placeProblems, placedBy } from './admin-forms.js';
 
 describe('admin forms place refusals through their form-field mapping', () => {

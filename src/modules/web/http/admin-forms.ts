@@ -5,7 +5,7 @@ import { createValidationPipe } from '../../../shared/http/validation.js';
 /** An urlencoded admin form body: repeated names (checkbox groups) arrive as arrays. */
 export type Form = Record<string, string | string[] | undefined>;
 /** Field name → the message shown beside it; `form` is a message for the whole form. */
-export type Errors = Record<string, string>;
+export type Errors = Partial<Record<string, string>>;
 
 export const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
 export const many = (v: unknown): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).map((s) => String(s).trim()).filter(Boolean);
@@ -65,8 +65,8 @@ export function placeProblems(
 function fieldsNamedIn(message: string, place: PlaceField): { field: string; messages: string[] }[] {
   const found: { field: string; messages: string[] }[] = [];
   for (const piece of message.split('; ')) {
-    const field = piece.split(/[\s:]/, 1)[0]!;
-    const last = found[found.length - 1];
+    const field = piece.split(/[\s:]/, 1)[0];
+    const last = found.at(-1);
     if (place(field) === undefined && last) last.messages[0] += `; ${piece}`;
     else found.push({ field: place(field) === undefined ? 'form' : field, messages: [piece] });
   }

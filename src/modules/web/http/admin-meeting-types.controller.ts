@@ -10,7 +10,7 @@ import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authen
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { DEFAULT_REMINDERS } from '../../meeting-types/domain/meeting-type-rules.js';
-import { CreateMeetingTypeDto, toChanges } from '../../meeting-types/http/meeting-type.dto.js';
+import { CreateMeetingTypeDto, toChanges } from '../../meeting-types/public.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
@@ -119,8 +119,8 @@ export class AdminMeetingTypesController {
   }
 
   private async editor(caller: AuthenticatedUser, req: WebRequest, res: Response, t: MeetingTypeSnapshot | null, body: Form | null, errors: Errors) {
-    const val = (name: string, stored: unknown) => (body ? one(body[name]) : stored === null || stored === undefined ? '' : String(stored));
-    const storedNumbers: Record<string, unknown> = t ? {
+    const val = (name: string, stored: string | number | null | undefined) => (body ? one(body[name]) : stored === null || stored === undefined ? '' : String(stored));
+    const storedNumbers: Record<string, number | null | undefined> = t ? {
       duration_minutes: t.durationMinutes, slot_interval_minutes: t.slotIntervalMinutes, buffer_before_minutes: t.bufferBeforeMinutes,
       buffer_after_minutes: t.bufferAfterMinutes, minimum_notice_minutes: t.minimumNoticeMinutes, booking_window_days: t.bookingWindowDays,
       max_bookings_per_day: t.maxBookingsPerDay, seats: t.seats,
@@ -132,7 +132,7 @@ export class AdminMeetingTypesController {
     const storedQuestions = t?.questions ?? [];
     const rows = body ? rowCount(body, 'q_label_') : storedQuestions.length + QUESTION_ROWS_EXTRA;
     const questions = Array.from({ length: rows }, (_, i) => {
-      const q = storedQuestions[i];
+      const q = storedQuestions.at(i);
       const type = body ? one(body[`q_type_${i}`]) : q?.type ?? 'text';
       return {
         i, n: i + 1,

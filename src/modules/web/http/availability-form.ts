@@ -57,8 +57,8 @@ export function placeHoursProblem(rows: AvailabilityFormRows): PlaceField {
     const [list, index, sub] = apiField.split('.');
     const n = Number(index);
     if (list === 'rules' && Number.isInteger(n)) return rows.rules[n];
-    if (list === 'overrides' && Number.isInteger(n)) {
-      const row = rows.overrides[n];
+    if (list === 'overrides' && Number.isInteger(n) && n >= 0) {
+      const row = rows.overrides.at(n);
       return row === undefined ? undefined : `${sub === 'date' ? 'ov_date' : 'ov_hours'}_${row}`;
     }
     return single(apiField);
@@ -71,7 +71,7 @@ function parseIntervals(text: string): { intervals: IntervalInput[] } | { error:
   for (const part of text.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
     const m = INTERVAL.exec(part);
     if (!m) return { error: `“${part}” is not a time range; write it like 09:00-17:00 (24-hour clock).` };
-    intervals.push({ startTime: `${m[1]}:${m[2]}`, endTime: m[3]! });
+    intervals.push({ startTime: `${m[1]}:${m[2]}`, endTime: m[3] });
   }
   return { intervals };
 }

@@ -41,7 +41,7 @@ export class BookingPagesController {
     const { view, invitee } = await this.load(id, one(query.token));
     const tz = canonicalTimeZone(one(query.tz)) ?? invitee.timeZone;
     const h12 = one(query.h12) === '1';
-    const host = view.hosts[0];
+    const host = view.hosts.at(0);
     const token = one(query.token);
     const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`;
     const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';

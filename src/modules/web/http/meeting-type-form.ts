@@ -100,9 +100,10 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
 export function placeTypeProblem(rows: TypeFormRows): PlaceField {
   const single = placedBy(TYPE_FORM_FIELDS);
   return (apiField) => {
-    const [list, index, sub] = apiField.split('.');
+    const parts: (string | undefined)[] = apiField.split('.');
+    const [list, index, sub] = parts;
     if ((list === 'questions' || list === 'reminders') && index !== undefined && /^\d+$/.test(index)) {
-      const row = rows[list][Number(index)];
+      const row = rows[list].at(Number(index));
       const rowFields: Record<string, string> = list === 'questions' ? QUESTION_ROW_FIELDS : REMINDER_ROW_FIELDS;
       const prefix = Object.keys(rowFields).find((form) => rowFields[form] === sub);
       // A question's id is not on the page: its problems go beside the question's label.
@@ -172,7 +173,7 @@ function reminderRequests(body: Form, errors: Errors): { reminders: Record<strin
 export function reminderRows(stored: ReminderSetting[], body: Form | null, errors: Errors) {
   const count = body ? Math.max(reminderRowCount(body), 1) : Math.min(stored.length + REMINDER_ROWS_EXTRA, MAX_REMINDERS);
   return Array.from({ length: count }, (_, i) => {
-    const r = stored[i];
+    const r = stored.at(i);
     const split = r ? splitOffset(r.offset_minutes) : null;
     const unit = body ? one(body[`r_unit_${i}`]) : split?.unit ?? 'hours';
     const channel = body ? one(body[`r_channel_${i}`]) : r?.channel ?? 'email';

@@ -152,7 +152,8 @@ export class PublicPagesController {
         if (holdToken && error instanceof HoldUnusableError) return book(undefined);
         throw error;
       });
-      const token = this.tokens.tokenFor(result.invitee!.id);
+      if (!result.invitee) throw new Error('a new booking comes back with its invitee');
+      const token = this.tokens.tokenFor(result.invitee.id);
       const h12 = one(body.h12) === '1' ? '&h12=1' : '';
       res.redirect(303, `/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`);
     } catch (error) {
@@ -196,7 +197,7 @@ export class PublicPagesController {
   }
 
   private formPage(
-    host: HostView, type: MeetingTypeSnapshot, values: Form, errors: Record<string, string>, summary: string | null, hold: HoldView | null = null,
+    host: HostView, type: MeetingTypeSnapshot, values: Form, errors: Errors, summary: string | null, hold: HoldView | null = null,
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
