@@ -77,12 +77,10 @@ export class SlotsService {
     if (days > MAX_RANGE_DAYS) {
       throw invalidFields([{ field: 'end_date', code: 'range_too_long', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
     }
-    if (!request.meetingTypeId && !(request.username && request.slug)) {
-      throw invalid('give meeting_type_id, or username and slug');
-    }
+    const typeRef = typeRefOf(request);
+    if (typeRef === null) throw invalid('give meeting_type_id, or username and slug');
     const now = this.clock.now();
     const ttl = this.config.slotCacheTtlSeconds; // 0 turns the cache off (benchmarks of the cold path)
-    const typeRef = request.meetingTypeId ?? `${request.username!.toLowerCase()}/${request.slug}`;
     const key = `slots:${typeRef}:${request.timeZone}:${request.date}:${endDate}`;
 
     // Warm path: one GET for the entry and one MGET for the versions of the hosts it was computed for; no DB.
@@ -144,4 +142,11 @@ export class SlotsService {
     if (request.username && request.slug) return this.meetingTypes.findPublicSnapshot(request.username, request.slug, manager);
     return Promise.resolve(null);
   }
+}
+
+/** How the request names its meeting type in cache keys (as lookupType resolves it), or null when it names none. */
+function typeRefOf(request: SlotsRequest): string | null {
+  if (request.meetingTypeId) return request.meetingTypeId;
+  if (request.username && request.slug) return `${request.username.toLowerCase()}/${request.slug}`;
+  return null;
 }

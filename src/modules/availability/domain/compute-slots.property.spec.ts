@@ -7,7 +7,6 @@ import type { DateOverride, HostAvailability, Interval, Slot, SlotQuery, WallInt
 import { addDays, dayOfWeekOf, localDateOf, wallTimeToInstant } from './wall-clock.js';
 
 const MIN = 60_000;
-const DAY = 86_400_000;
 
 // Zones with gaps and overlaps (both hemispheres, 30-minute DST), odd offsets and both sides of the date line.
 const ZONES = [

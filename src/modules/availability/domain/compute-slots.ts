@@ -121,12 +121,13 @@ export function bookingBusyInterval(
 export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
   const sorted = intervals.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
   const out: Interval[] = [];
+  let last: Interval | undefined;
   for (const i of sorted) {
-    const last = out[out.length - 1];
     if (last !== undefined && i.start <= last.end) {
       if (i.end > last.end) last.end = i.end;
     } else {
-      out.push({ start: i.start, end: i.end });
+      last = { start: i.start, end: i.end };
+      out.push(last);
     }
   }
   return out;
@@ -136,7 +137,7 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
 
 /** Exclusive upper bound for starts of this host: range end, or the end of its rolling booking window. */
 function hostHi(host: HostAvailability, query: SlotQuery): number {
-  if (query.bookingWindowDays === null || query.bookingWindowDays === undefined) return query.rangeEnd;
+  if (query.bookingWindowDays === null) return query.rangeEnd;
   const today = localDayNumberOf(query.now, host.timeZone);
   // End of local date today + N is midnight starting today + N + 1.
   const end = wallDayToInstant(today + Math.max(0, Math.floor(query.bookingWindowDays)) + 1, 0, host.timeZone);
@@ -173,10 +174,13 @@ function hostWindows(host: HostAvailability, query: SlotQuery, ctx: Ctx, hi: num
     overrides.set(d, o.intervals.length > 1 ? [...o.intervals].sort(byStartMinute) : o.intervals);
   }
 
+  // Bookings per host-local date, counted only when the type has a daily limit.
   let perDay: Map<number, number> | null = null;
+  let dailyLimit = Infinity;
   const max = query.maxBookingsPerDay;
-  if (max !== null && max !== undefined) {
+  if (max !== null) {
     if (max <= 0) return out;
+    dailyLimit = max;
     perDay = new Map();
     for (const s of host.limitedBookingStarts ?? []) {
       const d = localDayNumberOf(s, tz);
@@ -186,7 +190,7 @@ function hostWindows(host: HostAvailability, query: SlotQuery, ctx: Ctx, hi: num
 
   let lastStart = -Infinity;
   for (let d = firstDay; d <= lastDay; d++) {
-    if (perDay !== null && (perDay.get(d) ?? 0) >= max!) continue;
+    if (perDay !== null && (perDay.get(d) ?? 0) >= dailyLimit) continue;
     const intervals = overrides?.get(d) ?? byDow[dayOfWeekOfDayNumber(d)];
     for (let i = 0; i < intervals.length; i++) {
       const iv = intervals[i];
@@ -374,8 +378,9 @@ function collective(hosts: HostAvailability[], query: SlotQuery, ctx: Ctx): Slot
     common = common === null ? win : intersectWindows(common, win, ctx.durMs);
     if (common.starts.length === 0) return [];
   }
+  if (common === null) return []; // no hosts (computeSlots returns before this)
   const cursors = hosts.map((h) => hostBusy(h, ctx, hi));
-  const starts = freeStarts(common!, cursors, ctx, hi);
+  const starts = freeStarts(common, cursors, ctx, hi);
   const hostIds = hosts.map((h) => h.hostId);
   return starts.map((s) => ({ start: s, end: s + ctx.durMs, hostIds: [...hostIds] }));
 }

@@ -26,20 +26,22 @@ const MAX_CACHED_HOURS_PER_ZONE = 200_000;
 const zones = new Map<string, ZoneState>();
 
 function zoneState(timeZone: string): ZoneState {
-  let z = zones.get(timeZone);
-  if (z === undefined) {
-    if (!isValidTimeZone(timeZone)) throw new RangeError(`Invalid time zone: ${timeZone}`);
-    z = zones.get(timeZone)!;
-  }
+  const z = zones.get(timeZone) ?? loadZone(timeZone);
+  if (z === undefined) throw new RangeError(`Invalid time zone: ${timeZone}`);
   return z;
 }
 
 /** True for IANA zone names that the runtime knows (e.g. `Asia/Kathmandu`, `UTC`); false for offsets like `+05:30`. */
 export function isValidTimeZone(timeZone: unknown): timeZone is string {
-  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
-  if (zones.has(timeZone)) return true;
+  if (typeof timeZone !== 'string') return false;
+  return zones.has(timeZone) || loadZone(timeZone) !== undefined;
+}
+
+/** Builds and remembers the zone's formatter; undefined when the name is not an IANA zone the runtime knows. */
+function loadZone(timeZone: string): ZoneState | undefined {
+  if (timeZone.length === 0 || timeZone.length > 64) return undefined;
   // Newer runtimes accept bare offsets as zones; the API speaks IANA names only.
-  if (!/^[A-Za-z]/.test(timeZone)) return false;
+  if (!/^[A-Za-z]/.test(timeZone)) return undefined;
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
@@ -54,10 +56,11 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
       era: 'short',
     });
   } catch {
-    return false;
+    return undefined;
   }
-  zones.set(timeZone, { fmt, hours: new Map() });
-  return true;
+  const state: ZoneState = { fmt, hours: new Map() };
+  zones.set(timeZone, state);
+  return state;
 }
 
 /** Offset (local - UTC, ms) read from Intl: the zone's wall fields at t, re-read as if UTC. */

@@ -40,6 +40,7 @@ const BUSY_SQL = `
    WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
      AND c.start_time < $3 AND c.end_time > $2`;
 
+/** float8 and int4 columns: both drivers (pg, PGlite) return them as numbers. */
 interface BusyRow {
   user_id: string;
   start_ms: number;
@@ -75,14 +76,14 @@ function busyParams(query: BusyQuery): unknown[] {
 function toBusyEntry(r: BusyRow): BusyEntry {
   return {
     userId: r.user_id,
-    startMs: Number(r.start_ms),
-    endMs: Number(r.end_ms),
+    startMs: r.start_ms,
+    endMs: r.end_ms,
     source: r.source,
     bookingId: r.booking_id,
     holdId: r.hold_id,
     meetingTypeId: r.meeting_type_id,
-    bufferBefore: Number(r.buffer_before),
-    bufferAfter: Number(r.buffer_after),
-    inviteeCount: Number(r.invitee_count),
+    bufferBefore: r.buffer_before,
+    bufferAfter: r.buffer_after,
+    inviteeCount: r.invitee_count,
   };
 }

@@ -74,7 +74,8 @@ export class MeetingTypesService implements OnModuleInit {
   async get(ownerId: string, id: string): Promise<MeetingTypeView> {
     const type = await this.types.findOwned(id, ownerId);
     if (!type) throw notFound('meeting type');
-    return (await this.views([type]))[0]!;
+    const [view] = await this.views([type]);
+    return view;
   }
 
   /** The owner's meeting types, oldest first, with the total for pagination. */

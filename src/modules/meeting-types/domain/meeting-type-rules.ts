@@ -27,10 +27,11 @@ export type MeetingTypeFields = Omit<MeetingTypeSnapshot, 'id' | 'ownerId' | 'ho
 
 export type QuestionInput = Omit<BookingQuestion, 'id' | 'required'> & { id?: string; required?: boolean };
 
+type FieldKey = Exclude<keyof MeetingTypeFields, 'questions'>;
+type FieldChanges = { [K in FieldKey]?: MeetingTypeFields[K] | null };
+
 /** A request's fields: undefined = not sent (keep), null = clear. */
-export type MeetingTypeChanges = {
-  [K in keyof Omit<MeetingTypeFields, 'questions'>]?: MeetingTypeFields[K] | null;
-} & { questions?: QuestionInput[] | null };
+export type MeetingTypeChanges = FieldChanges & { questions?: QuestionInput[] | null };
 
 /** "Intro Call (30 min)" -> "intro-call-30-min". */
 export function slugify(text: string): string {
@@ -71,9 +72,8 @@ export function normalizeQuestions(questions: QuestionInput[], problems: Problem
     }
     const labelProblem = singleLineProblem(q.label);
     if (labelProblem) problems.push({ field: `questions.${i}.label`, code: textCode(labelProblem), message: `label ${labelProblem}` });
-    const badOption = options.find((o) => singleLineProblem(o));
-    if (badOption !== undefined) {
-      const optionProblem = singleLineProblem(badOption)!;
+    const optionProblem = options.map((o) => singleLineProblem(o)).find((p) => p !== null);
+    if (optionProblem !== undefined) {
       problems.push({ field: `questions.${i}.options`, code: textCode(optionProblem), message: `each option ${optionProblem}` });
     }
     let id = q.id;
@@ -98,9 +98,11 @@ export function resolveMeetingType(
   policy: LocationPolicy = { allowHttp: false },
 ): { value: MeetingTypeFields; problems: Problem[] } {
   const problems: Problem[] = [];
-  const pick = <K extends keyof MeetingTypeFields>(key: K, fallback: MeetingTypeFields[K]): MeetingTypeFields[K] => {
-    const sent = changes[key as keyof MeetingTypeChanges];
-    if (sent !== undefined) return sent as MeetingTypeFields[K];
+  // null when the request clears the field: callers give the default a cleared field takes.
+  const fields: FieldChanges = changes;
+  const pick = <K extends FieldKey>(key: K, fallback: MeetingTypeFields[K]): MeetingTypeFields[K] | null => {
+    const sent: MeetingTypeFields[K] | null | undefined = fields[key];
+    if (sent !== undefined) return sent;
     return current ? current[key] : fallback;
   };
 
@@ -116,7 +118,7 @@ export function resolveMeetingType(
   }
   if (changes.location) problems.push(...locationProblems(changes.location, policy));
   const durationMinutes = pick('durationMinutes', 0);
-  if (durationMinutes === null || !durationMinutes) {
+  if (!durationMinutes) {
     problems.push({ field: 'duration_minutes', code: 'required', message: 'duration_minutes is required (5-720)' });
   }
 
@@ -126,11 +128,13 @@ export function resolveMeetingType(
   const kind = pick('kind', 'one_on_one') ?? 'one_on_one';
   const kindChanged = current !== null && current.kind !== kind;
   const keepUnlessSent = <K extends 'seats' | 'teamId' | 'hostIds'>(key: K, applies: boolean, empty: MeetingTypeFields[K]) => {
-    const sent = changes[key];
+    const sent: MeetingTypeFields[K] | null | undefined = fields[key];
     const isEmpty = sent === undefined || sent === null || (Array.isArray(sent) && sent.length === 0);
     if (!applies) return { value: empty, sentWhenInapplicable: !isEmpty };
-    if (sent !== undefined) return { value: (sent ?? empty) as MeetingTypeFields[K], sentWhenInapplicable: false };
-    return { value: kindChanged && !appliesTo(key, current!.kind) ? empty : (current?.[key] ?? empty), sentWhenInapplicable: false };
+    if (sent !== undefined) return { value: sent ?? empty, sentWhenInapplicable: false };
+    if (current === null) return { value: empty, sentWhenInapplicable: false };
+    const stillApplies = !kindChanged || appliesTo(key, current.kind);
+    return { value: stillApplies ? current[key] : empty, sentWhenInapplicable: false };
   };
 
   const isGroup = kind === 'group';
@@ -255,7 +259,7 @@ export function locationProblems(location: Record<string, unknown>, policy: Loca
   if (lineProblem) return [{ field: 'location.value', code: textCode(lineProblem), message: `location.value ${lineProblem}` }];
   if (!LINK_LOCATION_TYPES.includes(String(location.type))) return [];
   const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = new URL(value);
   } catch {

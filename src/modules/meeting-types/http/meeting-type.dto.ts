@@ -6,7 +6,7 @@ import {
 } from 'class-validator';
 import type { MeetingTypeView } from '../application/meeting-types.service.js';
 import type { MeetingKind, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
-import { type MeetingTypeChanges, REMINDER_RECIPIENTS, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
+import { type MeetingTypeChanges, type QuestionInput, REMINDER_RECIPIENTS, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
 import { IsMultiLine, IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
@@ -199,7 +199,7 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     name: dto.name,
     slug: dto.slug,
     description: dto.description,
-    location: dto.location === undefined || dto.location === null ? dto.location : { ...dto.location },
+    location: dto.location ? toLocation(dto.location) : dto.location,
     durationMinutes: dto.duration_minutes,
     kind: dto.kind,
     seats: dto.seats,
@@ -211,7 +211,7 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     minimumNoticeMinutes: dto.minimum_notice_minutes,
     bookingWindowDays: dto.booking_window_days,
     maxBookingsPerDay: dto.max_bookings_per_day,
-    questions: dto.questions && dto.questions.map((q) => ({ ...q })),
+    questions: dto.questions && dto.questions.map(toQuestionInput),
     reminders: dto.reminders && dto.reminders.map((r) => ({
       offset_minutes: r.offset_minutes, channel: r.channel, ...(r.recipients !== undefined ? { recipients: [...r.recipients] } : {}),
     })),
@@ -220,6 +220,10 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     isSecret: dto.is_secret,
   };
 }
+
+// The rules take plain data: copy the validated DTO instances field by field (the pipe's whitelist makes these all).
+const toLocation = (l: LocationDto): Record<string, unknown> => ({ type: l.type, ...(l.value !== undefined ? { value: l.value } : {}) });
+const toQuestionInput = (q: QuestionDto): QuestionInput => ({ id: q.id, label: q.label, type: q.type, required: q.required, options: q.options });
 
 export function toMeetingType(v: MeetingTypeView, publicUrl: string): MeetingTypeDto {
   const s = v.snapshot;

@@ -22,7 +22,9 @@ export class MeetingTypesRepository {
   /** The owner's meeting type (two queries: the type, its host rows). */
   async findOwned(id: string, ownerId: string): Promise<StoredMeetingType | null> {
     const type = await this.dataSource.manager.findOneBy(MeetingTypeEntity, { id, userId: ownerId });
-    return type ? (await this.withHosts([type]))[0]! : null;
+    if (!type) return null;
+    const [stored] = await this.withHosts([type]);
+    return stored;
   }
 
   /** A page of the owner's meeting types, oldest first, with the total. */
@@ -69,18 +71,19 @@ export class MeetingTypesRepository {
   saveWithHosts(ownerId: string, id: string | null, value: MeetingTypeFields): Promise<string | null> {
     const { hostIds, ...columns } = value;
     return this.dataSource.transaction(async (m) => {
-      let typeId = id;
-      if (typeId === null) {
+      let typeId: string;
+      if (id === null) {
         const saved = await m.save(m.create(MeetingTypeEntity, { ...columns, userId: ownerId }));
         typeId = saved.id;
       } else {
-        const existing = await m.findOneBy(MeetingTypeEntity, { id: typeId, userId: ownerId });
+        const existing = await m.findOneBy(MeetingTypeEntity, { id, userId: ownerId });
         if (!existing) return null;
         await m.save(Object.assign(existing, columns));
-        await m.delete(MeetingTypeHostEntity, { meetingTypeId: typeId });
+        await m.delete(MeetingTypeHostEntity, { meetingTypeId: id });
+        typeId = id;
       }
       const hosts = TEAM_KINDS.includes(value.kind) ? hostIds : [ownerId];
-      await m.insert(MeetingTypeHostEntity, hosts.map((userId) => ({ meetingTypeId: typeId!, userId, ...DEFAULT_HOST })));
+      await m.insert(MeetingTypeHostEntity, hosts.map((userId) => ({ meetingTypeId: typeId, userId, ...DEFAULT_HOST })));
       return typeId;
     });
   }
@@ -91,7 +94,7 @@ export class MeetingTypesRepository {
    */
   deleteUnbooked(id: string, ownerId: string): Promise<boolean> {
     return runSerializable(this.dataSource, async (m) => {
-      const [{ booked }] = await m.query(`SELECT EXISTS (SELECT 1 FROM bookings WHERE meeting_type_id = $1) AS booked`, [id]);
+      const [{ booked }] = await m.query<{ booked: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM bookings WHERE meeting_type_id = $1) AS booked`, [id]);
       if (booked) return false;
       await m.delete(MeetingTypeEntity, { id, userId: ownerId });
       return true;

@@ -55,7 +55,9 @@ export class SchedulesService {
   /** The host's default schedule, or null when none was ever set. */
   async getDefault(userId: string): Promise<ScheduleView | null> {
     const schedule = await this.schedules.findDefault(userId);
-    return schedule ? (await this.views([schedule]))[0]! : null;
+    if (!schedule) return null;
+    const [view] = await this.views([schedule]);
+    return view;
   }
 
   /** Replaces the default schedule's zone, rules and overrides in one transaction, creating it if missing. */
@@ -87,7 +89,8 @@ export class SchedulesService {
   async get(userId: string, id: string): Promise<ScheduleView> {
     const schedule = await this.schedules.findOwned(id, userId);
     if (!schedule) throw notFound('schedule');
-    return (await this.views([schedule]))[0]!;
+    const [view] = await this.views([schedule]);
+    return view;
   }
 
   isOwnedBy(scheduleId: string, userId: string): Promise<boolean> {
@@ -173,6 +176,7 @@ export class SchedulesService {
   private async views(schedules: ScheduleRecord[]): Promise<ScheduleView[]> {
     if (schedules.length === 0) return [];
     const hours = await this.schedules.hoursOf(schedules.map((s) => s.id));
-    return schedules.map((schedule) => ({ schedule, ...hours.get(schedule.id)! }));
+    // hoursOf has an entry for every id it was given.
+    return schedules.map((schedule) => ({ schedule, ...(hours.get(schedule.id) ?? { rules: [], overrides: [] }) }));
   }
 }

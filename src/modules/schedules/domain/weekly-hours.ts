@@ -64,8 +64,8 @@ export function weeklyHoursProblems(rules: readonly RuleInput[], overrides: read
   const checkOverlaps = (where: string, items: { field: string; i: IntervalInput }[]) => {
     const sorted = [...items].sort((a, b) => minuteOfDay(a.i.startTime) - minuteOfDay(b.i.startTime));
     for (let k = 1; k < sorted.length; k++) {
-      const prev = sorted[k - 1]!.i;
-      const cur = sorted[k]!;
+      const prev = sorted[k - 1].i;
+      const cur = sorted[k];
       if (minuteOfDay(cur.i.startTime) < minuteOfDay(prev.endTime)) {
         problems.push({
           field: cur.field,

@@ -70,7 +70,10 @@ export class TeamsService {
     if (memberships.length === 0) return [];
     const teams = await this.teams.findTeams(memberships.map((m) => m.teamId));
     const roles = new Map(memberships.map((m) => [m.teamId, m.role]));
-    return teams.map((team) => ({ team, role: roles.get(team.id)! }));
+    return teams.flatMap((team) => {
+      const role = roles.get(team.id);
+      return role ? [{ team, role }] : [];
+    });
   }
 
   /** A team with its members; 404 for anyone who is not a member. */
@@ -116,9 +119,10 @@ export class TeamsService {
    */
   async previewInvitation(callerId: string, token: string): Promise<InvitationPreview> {
     const invitation = token ? await this.teams.findInvitationByTokenHash(sha256(token)) : null;
+    if (!invitation) return { state: 'unknown' };
     const state = await this.invitationState(invitation, callerId);
     if (state !== 'open') return { state };
-    const team = await this.teams.findTeam(invitation!.teamId);
+    const team = await this.teams.findTeam(invitation.teamId);
     return team ? { state: 'open', teamName: team.name } : { state: 'unknown' };
   }
 
@@ -127,23 +131,21 @@ export class TeamsService {
    * concurrent accepts cannot both succeed.
    */
   async accept(callerId: string, token: string): Promise<TeamView> {
-    const found = await this.teams.findInvitationByTokenHash(sha256(token));
-    switch (await this.invitationState(found, callerId)) {
-      case 'unknown': throw notFound('invitation');
+    const invitation = await this.teams.findInvitationByTokenHash(sha256(token));
+    if (!invitation) throw notFound('invitation');
+    switch (await this.invitationState(invitation, callerId)) {
       case 'other-user': throw new DomainError('forbidden', 'this invitation was sent to a different email address; sign in as the invited user to accept it');
       case 'used': throw new DomainError('gone', 'this invitation has already been used');
       case 'expired': throw new DomainError('gone', 'this invitation has expired; ask a team admin for a new one');
       case 'open': break;
     }
-    const invitation = found!;
     if (!(await this.teams.claimInvitation(invitation, callerId, this.clock.now()))) {
       throw new DomainError('gone', 'this invitation has already been used');
     }
     return this.getForMember(callerId, invitation.teamId);
   }
 
-  private async invitationState(invitation: InvitationRecord | null, callerId: string): Promise<InvitationPreview['state']> {
-    if (!invitation) return 'unknown';
+  private async invitationState(invitation: InvitationRecord, callerId: string): Promise<Exclude<InvitationPreview['state'], 'unknown'>> {
     const caller = await this.users.getById(callerId);
     if (caller.email.trim().toLowerCase() !== invitation.email.toLowerCase()) return 'other-user';
     if (invitation.acceptedAt) return 'used';
