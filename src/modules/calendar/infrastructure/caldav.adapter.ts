@@ -5,7 +5,8 @@ import { OutboundError, OutboundHttp, statusClass } from '../../../shared/outbou
 import { renderIcsCalendar } from '../../notify/application/ics.service.js';
 import { icalInstant, occurrencesOf, parseVEvents } from '../domain/ical.js';
 import { isKnownZone, type Occurrence } from '../domain/occurrence.js';
-import type { CalendarRead, OutgoingEvent, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
+import type { CalendarRead, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
 import { ProviderError } from './provider-http.js';
 import { UnsafeUrlError, asUnsafeUrlError } from './safe-http.js';
 

@@ -3,9 +3,10 @@ import { AppConfig } from '../../../config/app-config.js';
 import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, type Occurrence } from '../domain/occurrence.js';
 import {
-  type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
+  type OAuthCalendarAdapter, type PushRegistration, type RemoteCalendar, type RemoteChanges,
   SyncTokenGoneError, type SyncWindow, type TokenSet,
 } from './provider-adapter.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
 import { endpointHosts, providerFetch, requestOAuthTokens, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
 
 export const GOOGLE_SCOPES = [

@@ -3,9 +3,10 @@ import { AppConfig } from '../../../config/app-config.js';
 import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, isKnownZone, type Occurrence, wallToInstant } from '../domain/occurrence.js';
 import {
-  type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
+  type OAuthCalendarAdapter, type PushRegistration, type RemoteCalendar, type RemoteChanges,
   SyncTokenGoneError, type SyncWindow, type TokenSet,
 } from './provider-adapter.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
 import { endpointHosts, providerFetch, requestOAuthTokens, type HttpResult, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
 
 export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'User.Read', 'Calendars.ReadWrite'];
