@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
-import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
+import { type CalendarEventView, toCalendarEventView } from './calendar-views.js';
 
 /** The calendar events written for a booking, shown to its hosts (status, last error, retries). */
 @Injectable()
@@ -13,9 +13,9 @@ export class BookingCalendarEvents {
   ) {}
 
   /** Only a host of the booking may look; anyone else gets the same 404 as for a booking that does not exist. */
-  async forHost(bookingId: string, userId: string): Promise<CalendarEventLinkEntity[]> {
+  async forHost(bookingId: string, userId: string): Promise<CalendarEventView[]> {
     const { actor } = await this.bookings.authorize(bookingId, { userId });
     if (actor.kind !== 'host') throw notFound('booking');
-    return this.links.listOfBookingHost(bookingId, userId);
+    return (await this.links.listOfBookingHost(bookingId, userId)).map(toCalendarEventView);
   }
 }

@@ -6,6 +6,12 @@ import { CalendarConnections } from './calendar-connections.service.js';
 import { CalendarSources } from './calendar-sources.service.js';
 import { type CalendarConnectionView, type CalendarView, toCalendarView } from './calendar-views.js';
 
+/** A calendar of one of the host's connections. */
+export interface DestinationChoice {
+  integration_id: string;
+  calendar_id: string;
+}
+
 /** Which calendar receives a host's bookings: per meeting type, overriding the host's default destination. */
 @Injectable()
 export class BookingDestinations {
@@ -33,7 +39,9 @@ export class BookingDestinations {
   }
 
   /** Per meeting type: the calendar that receives its bookings for this host (null clears the override). */
-  async setMeetingTypeDestination(userId: string, meetingTypeId: string, choice: { integration_id: string; calendar_id: string } | null): Promise<CalendarView | null> {
+  async setMeetingTypeDestination(userId: string, meetingTypeId: string, choice: DestinationChoice): Promise<CalendarView>;
+  async setMeetingTypeDestination(userId: string, meetingTypeId: string, choice: DestinationChoice | null): Promise<CalendarView | null>;
+  async setMeetingTypeDestination(userId: string, meetingTypeId: string, choice: DestinationChoice | null): Promise<CalendarView | null> {
     await this.assertMeetingTypeVisible(userId, meetingTypeId);
     if (!choice) {
       await this.overrides.clear(meetingTypeId, userId);

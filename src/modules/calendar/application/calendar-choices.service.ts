@@ -39,11 +39,14 @@ export class CalendarChoices {
     const integration = await this.connections.get(userId, id);
     const current = await this.selections.listOfConnection(id);
     const byId = new Map(current.map((s) => [s.calendarId, s]));
-    const unknown = choices.filter((c) => !byId.has(c.calendar_id)).map((c) => c.calendar_id);
-    if (unknown.length) throw invalid(`calendar_id ${JSON.stringify(unknown[0])} is not a calendar of this connection`);
-    const destinations = choices.filter((c) => c.is_destination);
+    const chosen = choices.map((choice) => {
+      const selection = byId.get(choice.calendar_id);
+      if (!selection) throw invalid(`calendar_id ${JSON.stringify(choice.calendar_id)} is not a calendar of this connection`);
+      return { choice, selection };
+    });
+    const destinations = chosen.filter((c) => c.choice.is_destination);
     if (destinations.length > 1) throw invalid('only one calendar can receive new bookings (is_destination)');
-    const dest = destinations[0] ? byId.get(destinations[0].calendar_id)! : null;
+    const dest = destinations.length ? destinations[0].selection : null;
     if (dest?.readOnly) throw invalid(`calendar ${JSON.stringify(dest.name)} is read-only and cannot receive bookings`);
     if (dest && !this.sources.canWrite(integration.provider)) {
       throw invalid(`${integration.provider} calendars are read-only and cannot receive bookings`);
@@ -51,8 +54,7 @@ export class CalendarChoices {
     const dropped: string[] = [];
     await this.transactions.run(async (tx) => {
       if (dest) await this.selections.clearDefaultDestination(tx, userId);
-      for (const choice of choices) {
-        const s = byId.get(choice.calendar_id)!;
+      for (const { choice, selection: s } of chosen) {
         const change: CalendarUseChange = {};
         if (choice.is_busy_source !== undefined) change.isBusySource = choice.is_busy_source;
         if (choice.is_destination !== undefined) change.isDestination = choice.is_destination;

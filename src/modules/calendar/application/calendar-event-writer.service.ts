@@ -47,6 +47,8 @@ export class CalendarEventWriter {
   async handle(event: Pick<OutboxEvent, 'eventType' | 'payload'>): Promise<void> {
     if (!BOOKING_EVENTS.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
+    // The payload is stored JSON, checked at run time rather than trusted to match its type.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see the line above
     for (const hostId of payload.host_user_ids ?? []) {
       await this.locks.whileWritingFor(hostId, () => this.writeForHost(event.eventType, payload, hostId));
     }
@@ -56,9 +58,10 @@ export class CalendarEventWriter {
   async retryDue(): Promise<number> {
     const due = await this.links.listDueForRetry(this.clock.now());
     for (const link of due) {
-      if (!link.pendingEvent || link.attempts >= MAX_WRITE_ATTEMPTS) continue;
-      const payload = link.pendingEvent.payload as BookingEventPayload;
-      await this.locks.whileWritingFor(link.userId, () => this.writeForHost(link.pendingEvent!.type, payload, link.userId));
+      const pending = link.pendingEvent;
+      if (!pending || link.attempts >= MAX_WRITE_ATTEMPTS) continue;
+      const payload = pending.payload as BookingEventPayload;
+      await this.locks.whileWritingFor(link.userId, () => this.writeForHost(pending.type, payload, link.userId));
     }
     return due.length;
   }
@@ -76,11 +79,13 @@ export class CalendarEventWriter {
         if (link && link.status !== 'deleted') await this.links.markDeleted(link.id);
         return;
       }
+      const { integrationId, calendarId, externalEventId } = link;
       await this.attempt(link, type, payload, async () => {
-        const integration = await this.integrations.findById(link!.integrationId!);
-        if (!integration) return { status: 'deleted' as const }; // the connection was removed with its events
+        // A written event always has its connection and calendar; without a connection it was removed with its events.
+        const integration = integrationId ? await this.integrations.findById(integrationId) : null;
+        if (!integration || !calendarId) return { status: 'deleted' as const };
         const source = await this.sources.open(integration);
-        await source.deleteEvent(link!.calendarId!, link!.externalEventId!);
+        await source.deleteEvent(calendarId, externalEventId);
         return { status: 'deleted' as const };
       });
       return;

@@ -56,7 +56,9 @@ export class CalendarExportFeeds {
     if (existing) return existing;
     const token = newSecret(TOKEN_PREFIX, 32);
     await this.feeds.createIfAbsent(userId, sha256(token), this.cipher.encrypt(token), this.clock.now());
-    return (await this.current(userId))!; // ours, or the one a concurrent request created first
+    const created = await this.current(userId); // ours, or the one a concurrent request created first
+    if (!created) throw new Error('the export feed was not stored');
+    return created;
   }
 
   /** A new URL for the host's feed; the previous one stops working at once. */

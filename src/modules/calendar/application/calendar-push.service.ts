@@ -70,7 +70,7 @@ export class CalendarPush {
 
   private async stop(provider: string, token: string, channel: CalendarPushChannelEntity) {
     await this.credentials.oauthAdapter(provider).stopWatch(token, channel.channelId, channel.resourceId)
-      .catch((error) => this.logger.warn(`stopping push channel ${channel.id} failed: ${(error as Error).message}`));
+      .catch((error: unknown) => this.logger.warn(`stopping push channel ${channel.id} failed: ${(error as Error).message}`));
     await this.channels.delete(channel.id);
   }
 
@@ -79,7 +79,7 @@ export class CalendarPush {
     if (!this.config.calendarPushEnabled) return;
     const due = await this.channels.listExpiringBefore(new Date(this.clock.now().getTime() + RENEW_BEFORE_MS));
     for (const integrationId of new Set(due.map((c) => c.integrationId))) {
-      await this.ensureChannels(integrationId).catch((error) => this.logger.warn(`renewing push for ${integrationId} failed: ${(error as Error).message}`));
+      await this.ensureChannels(integrationId).catch((error: unknown) => this.logger.warn(`renewing push for ${integrationId} failed: ${(error as Error).message}`));
     }
   }
 
@@ -109,6 +109,6 @@ export class CalendarPush {
   }
 
   private trigger(integrationId: string) {
-    this.onNotify(integrationId).catch((error) => this.logger.warn(`push-triggered sync failed: ${(error as Error).message}`));
+    this.onNotify(integrationId).catch((error: unknown) => this.logger.warn(`push-triggered sync failed: ${(error as Error).message}`));
   }
 }

@@ -121,7 +121,8 @@ export class CalendarSources {
         const state = full
           ? { etag: null, lastModified: null, contentHash: null }
           : { etag: calendar.state.etag, lastModified: calendar.state.lastModified, contentHash: calendar.state.ctag };
-        const result = await this.ics.fetch(integration.serverUrl!, state, window.hostZone, window.from, window.to);
+        if (!integration.serverUrl) throw new Error('this ICS connection has no feed URL');
+        const result = await this.ics.fetch(integration.serverUrl, state, window.hostZone, window.from, window.to);
         if (!result.changed) return null;
         return {
           changes: { reset: true, touchedKeys: [], occurrences: result.occurrences, nextSyncToken: null },

@@ -63,10 +63,12 @@ export class CalendarSyncService {
     let changed = false;
     const hostChanges: HostChange[] = [];
     try {
-      const source: CalendarSource | null = selections.length > 0 ? await this.sources.open(integration) : null;
+      // Opened once, and only when there is a calendar to read.
+      let source: CalendarSource | null = null;
       for (const selection of selections) {
         const full = forceFull || !selection.fullSyncedAt || now.getTime() - selection.fullSyncedAt.getTime() > FULL_RESYNC_AFTER_MS;
-        const read = await source!.readCalendar({ calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) }, window, full);
+        source ??= await this.sources.open(integration);
+        const read = await source.readCalendar({ calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) }, window, full);
         if (!read) {
           await this.selections.markRead(selection.id, now);
           continue;

@@ -1,4 +1,5 @@
 import type { CalendarIntegrationEntity, CalendarProvider, IntegrationStatus } from '../infrastructure/calendar-integration.entity.js';
+import type { CalendarEventLinkEntity, EventLinkStatus } from '../infrastructure/calendar-event-link.entity.js';
 import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 
 export type OAuthProvider = 'google' | 'microsoft';
@@ -42,6 +43,19 @@ export interface CalendarView {
   lastSyncedAt: Date | null;
 }
 
+/** The event written (or to write) for a booking in one host's calendar, as its hosts see it. */
+export interface CalendarEventView {
+  bookingId: string;
+  integrationId: string | null;
+  calendarId: string | null;
+  externalEventId: string | null;
+  status: EventLinkStatus;
+  hostAction: 'cancel_requested' | 'cancelled' | 'flagged' | null;
+  attempts: number;
+  lastError: string | null;
+  nextRetryAt: Date | null;
+}
+
 export const toConnectionView = (i: CalendarIntegrationEntity): CalendarConnectionView => ({
   id: i.id, userId: i.userId, provider: i.provider, accountEmail: i.accountEmail, username: i.username, serverUrl: i.serverUrl,
   status: i.status, lastSyncedAt: i.lastSyncedAt, lastError: i.lastError, lastErrorAt: i.lastErrorAt, tokenExpiresAt: i.tokenExpiresAt,
@@ -51,4 +65,9 @@ export const toConnectionView = (i: CalendarIntegrationEntity): CalendarConnecti
 export const toCalendarView = (s: CalendarSelectionEntity): CalendarView => ({
   id: s.id, integrationId: s.integrationId, calendarId: s.calendarId, name: s.name, timeZone: s.timeZone, isPrimary: s.isPrimary,
   readOnly: s.readOnly, isBusySource: s.isBusySource, isDestination: s.isDestination, lastSyncedAt: s.lastSyncedAt,
+});
+
+export const toCalendarEventView = (l: CalendarEventLinkEntity): CalendarEventView => ({
+  bookingId: l.bookingId, integrationId: l.integrationId, calendarId: l.calendarId, externalEventId: l.externalEventId,
+  status: l.status, hostAction: l.hostAction, attempts: l.attempts, lastError: l.lastError, nextRetryAt: l.nextRetryAt,
 });

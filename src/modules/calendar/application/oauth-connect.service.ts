@@ -43,7 +43,7 @@ export class OAuthConnect {
   async completeOAuth(provider: OAuthProvider, query: { code?: string; state?: string; error?: string }): Promise<CalendarConnectionView> {
     const userId = await this.states.consume(query.state, provider);
     const adapter = this.credentials.oauthAdapter(provider);
-    if (query.error) throw invalid(`${adapter.label} did not grant access: ${String(query.error).slice(0, 100)}`);
+    if (query.error) throw invalid(`${adapter.label} did not grant access: ${query.error.slice(0, 100)}`);
     if (!query.code) throw invalid('code is missing from the OAuth callback');
     const now = this.clock.now();
     let tokens;

@@ -1,5 +1,5 @@
 import type { BookingView } from '../../booking/domain/booking-views.js';
-import type { OutgoingEvent } from '../infrastructure/provider-adapter.js';
+import type { OutgoingEvent } from './outgoing-event.js';
 
 /**
  * How a booking reads in the host's own calendar (written events and the export feed alike): the meeting and who
@@ -8,7 +8,9 @@ import type { OutgoingEvent } from '../infrastructure/provider-adapter.js';
 export function describeBooking(view: BookingView, start = view.startTime, end = view.endTime): OutgoingEvent {
   const invitees = view.invitees.filter((i) => i.status === 'active');
   const names = invitees.map((i) => i.name).join(', ');
-  const location = view.location ? String((view.location as Record<string, unknown>).value ?? (view.location as Record<string, unknown>).type ?? '') || null : null;
+  // The meeting type's location: its value (address, link), else its kind; both are strings (validated on input).
+  const where = view.location?.value ?? view.location?.type;
+  const location = typeof where === 'string' ? where || null : null;
   return {
     bookingId: view.id,
     uid: view.icalUid,

@@ -30,7 +30,7 @@ export function compareWithWrittenEvents(
   written: WrittenEventRef[],
   changes: CalendarReadChanges,
 ): { hostChanges: HostChange[]; foreign: Occurrence[] } {
-  const byEventId = new Map(written.filter((l) => l.externalEventId).map((l) => [l.externalEventId!, l]));
+  const byEventId = new Map(written.flatMap((l): Array<[string, WrittenEventRef]> => (l.externalEventId ? [[l.externalEventId, l]] : [])));
   const touched = new Set(changes.touchedKeys);
   const occurrencesByKey = new Map<string, Occurrence[]>();
   for (const o of changes.occurrences) occurrencesByKey.set(o.externalEventId, [...(occurrencesByKey.get(o.externalEventId) ?? []), o]);

@@ -13,13 +13,16 @@ export interface IcalTime {
   tzid?: string;
 }
 
+/** RRULE parts by name (FREQ, INTERVAL, BYDAY…); absent parts are undefined. */
+export type RecurrenceRule = Partial<Record<string, string>>;
+
 export interface VEvent {
   uid: string;
   start: IcalTime;
   end?: IcalTime;
   durationMs?: number;
   durationDays?: number;
-  rrule?: Record<string, string>;
+  rrule?: RecurrenceRule;
   rdates: IcalTime[];
   exdates: IcalTime[];
   recurrenceId?: IcalTime;
@@ -71,7 +74,8 @@ export function parseIcalTime(value: string, params: Record<string, string>): Ic
 }
 
 function parseDuration(value: string): { ms: number; days: number } | null {
-  const m = /^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(value.trim());
+  // Groups that did not take part in the match are undefined.
+  const m: (string | undefined)[] | null = /^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(value.trim());
   if (!m) return null;
   const sign = m[1] === '-' ? -1 : 1;
   const days = (Number(m[2] ?? 0) * 7 + Number(m[3] ?? 0)) * sign;
@@ -111,7 +115,7 @@ export function parseVEvents(text: string): VEvent[] {
         break;
       }
       case 'RRULE':
-        current.rrule = Object.fromEntries(prop.value.split(';').map((kv) => kv.split('=') as [string, string]).map(([k, v]) => [k.toUpperCase(), v ?? '']));
+        current.rrule = Object.fromEntries(prop.value.split(';').map((kv) => kv.split('=') as [string, string | undefined]).map(([k, v]) => [k.toUpperCase(), v ?? '']));
         break;
       case 'RDATE':
       case 'EXDATE':
@@ -150,7 +154,7 @@ function ymd(year: number, month: number, day: number): string {
 }
 
 /** Days of one month matching BYDAY (with optional ordinals) or BYMONTHDAY, or the given default day. */
-function monthDays(year: number, month: number, rule: Record<string, string>, defaultDay: number): string[] {
+function monthDays(year: number, month: number, rule: RecurrenceRule, defaultDay: number): string[] {
   const last = daysInMonth(year, month);
   if (rule.BYDAY) {
     const out = new Set<number>();
@@ -182,7 +186,7 @@ function monthDays(year: number, month: number, rule: Record<string, string>, de
 }
 
 /** Local dates of a series' occurrences, in order, from DTSTART's date until `untilDate` (inclusive) or COUNT. */
-export function expandRuleDates(startDate: string, rule: Record<string, string>, untilDate: string, isAfterUntil: (date: string) => boolean): string[] {
+export function expandRuleDates(startDate: string, rule: RecurrenceRule, untilDate: string, isAfterUntil: (date: string) => boolean): string[] {
   const freq = rule.FREQ;
   const interval = Math.max(1, Number(rule.INTERVAL ?? 1) || 1);
   const count = rule.COUNT ? Number(rule.COUNT) : Infinity;
@@ -228,10 +232,10 @@ export function expandRuleDates(startDate: string, rule: Record<string, string>,
  * zone of their DTSTART (so DST moves them correctly); all-day events become the host's local days.
  */
 export function occurrencesOf(events: VEvent[], hostZone: string, from: Date, to: Date, keyOf: (e: VEvent) => string): Occurrence[] {
-  const overrides = new Map<string, VEvent[]>();
+  const overrides = new Map<string, Array<{ event: VEvent; recurrenceId: IcalTime }>>();
   const masters: VEvent[] = [];
   for (const e of events) {
-    if (e.recurrenceId) overrides.set(e.uid, [...(overrides.get(e.uid) ?? []), e]);
+    if (e.recurrenceId) overrides.set(e.uid, [...(overrides.get(e.uid) ?? []), { event: e, recurrenceId: e.recurrenceId }]);
     else masters.push(e);
   }
   const out: Occurrence[] = [];
@@ -265,7 +269,7 @@ export function occurrencesOf(events: VEvent[], hostZone: string, from: Date, to
     } else starts.push(e.start);
     starts.push(...e.rdates);
     const excluded = new Set(e.exdates.map((x) => (x.kind === 'date' ? x.date : icalInstant(x, hostZone).toISOString())));
-    const replaced = new Set((overrides.get(e.uid) ?? []).map((o) => (o.recurrenceId!.kind === 'date' ? o.recurrenceId!.date : icalInstant(o.recurrenceId!, hostZone).toISOString())));
+    const replaced = new Set((overrides.get(e.uid) ?? []).map(({ recurrenceId: r }) => (r.kind === 'date' ? r.date : icalInstant(r, hostZone).toISOString())));
     const seen = new Set<string>();
     for (const s of starts) {
       const id = s.kind === 'date' ? s.date : icalInstant(s, hostZone).toISOString();
@@ -277,7 +281,7 @@ export function occurrencesOf(events: VEvent[], hostZone: string, from: Date, to
     }
   }
   for (const list of overrides.values()) {
-    for (const o of list) {
+    for (const { event: o } of list) {
       const occ = single(o, o.start);
       if (occ) out.push(occ);
     }

@@ -34,7 +34,7 @@ export class IntegrationWebhooksController {
       res.status(200).type('text/plain').send(validationToken);
       return;
     }
-    const items = Array.isArray((body as { value?: unknown })?.value) ? (body as { value: Array<Record<string, string>> }).value : [];
+    const items = body && typeof body === 'object' && 'value' in body && Array.isArray(body.value) ? (body.value as Array<Record<string, string>>) : [];
     await this.push.graphNotifications(items);
     res.status(202).end();
   }

@@ -42,8 +42,7 @@ export class IntegrationsController {
     @Param('meetingTypeId', uuidParam('meetingTypeId')) meetingTypeId: string,
     @Body() dto: MeetingTypeDestinationDto,
   ): Promise<CalendarDto> {
-    const selection = await this.destinations.setMeetingTypeDestination(caller.id, meetingTypeId, dto);
-    return toCalendar(selection!);
+    return toCalendar(await this.destinations.setMeetingTypeDestination(caller.id, meetingTypeId, dto));
   }
 
   @Delete('meeting-types/:meetingTypeId/destination')

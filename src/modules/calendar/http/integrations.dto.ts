@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
-import type { CalendarConnectionView, CalendarView } from '../application/calendar-views.js';
-import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
+import type { CalendarConnectionView, CalendarEventView, CalendarView } from '../application/calendar-views.js';
 
 export class IntegrationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -124,7 +123,7 @@ export class EventLinkDto {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) next_retry_at: string | null;
 }
 
-export const toEventLink = (l: CalendarEventLinkEntity): EventLinkDto => ({
+export const toEventLink = (l: CalendarEventView): EventLinkDto => ({
   booking_id: l.bookingId, integration_id: l.integrationId, calendar_id: l.calendarId, external_event_id: l.externalEventId,
   status: l.status, host_action: l.hostAction, attempts: l.attempts, last_error: l.lastError, next_retry_at: iso(l.nextRetryAt),
 });

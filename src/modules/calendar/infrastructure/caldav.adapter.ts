@@ -5,7 +5,8 @@ import { OutboundError, OutboundHttp, statusClass } from '../../../shared/outbou
 import { renderIcsCalendar } from '../../notify/application/ics.service.js';
 import { icalInstant, occurrencesOf, parseVEvents } from '../domain/ical.js';
 import { isKnownZone, type Occurrence } from '../domain/occurrence.js';
-import type { CalendarRead, OutgoingEvent, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
+import type { CalendarRead, RemoteCalendar, SyncedCalendar, SyncWindow } from './provider-adapter.js';
 import { ProviderError } from './provider-http.js';
 import { UnsafeUrlError, asUnsafeUrlError } from './safe-http.js';
 
@@ -47,9 +48,13 @@ const MULTIGET_BATCH = 100;
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 const text = (value: unknown): string | null => {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'object' && '_cdata' in (value as object)) return String((value as { _cdata: unknown })._cdata);
-  if (typeof value === 'object' && '_text' in (value as object)) return String((value as { _text: unknown })._text);
-  return typeof value === 'object' ? null : String(value); // tsdav turns numeric text into numbers
+  if (typeof value === 'object') {
+    if ('_cdata' in value) return String(value._cdata);
+    if ('_text' in value) return String(value._text);
+    return null;
+  }
+  // tsdav turns numeric text into numbers
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
 };
 const icalStamp = (d: Date) => `${d.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 
@@ -69,17 +74,17 @@ export class CaldavAdapter {
   /** Finds the principal, its calendar home and the calendars that hold events. */
   async discover(account: CaldavAccount): Promise<CaldavDiscovery> {
     const seen: number[] = [];
-    let unsafe: UnsafeUrlError | null = null;
+    const refusals: UnsafeUrlError[] = [];
     const client = await this.client(account, (status, error) => {
       if (status) seen.push(status);
       const refused = asUnsafeUrlError(error);
-      if (refused instanceof UnsafeUrlError) unsafe ??= refused;
+      if (refused instanceof UnsafeUrlError) refusals.push(refused);
     });
     let dav;
     try {
       dav = await client.createAccount({ account: { accountType: 'caldav', serverUrl: account.serverUrl }, loadCollections: false });
     } catch (error) {
-      if (unsafe) throw unsafe;
+      if (refusals.length) throw refusals[0];
       const denied = seen.find((s) => s === 401 || s === 403);
       if (denied) throw new CaldavAuthError(denied);
       const reason = error instanceof OutboundError ? ` (${error.message})` : '';
@@ -99,9 +104,11 @@ export class CaldavAdapter {
     });
     const eventCalendars = calendars.filter((c) => !c.components?.length || c.components.includes('VEVENT'));
     const listed = eventCalendars.map((c) => this.toRemoteCalendar(c));
-    const primary = listed.find((c) => !c.readOnly) ?? listed[0];
+    const primary = listed.find((c) => !c.readOnly) ?? listed.at(0);
     if (primary) primary.primary = true;
-    return { principalUrl: dav.principalUrl!, homeUrl: dav.homeUrl!, calendars: listed };
+    // tsdav fills both when it finds the account.
+    if (!dav.principalUrl || !dav.homeUrl) throw new ProviderError(0, 'discovery', 'no CalDAV account was found at this address');
+    return { principalUrl: dav.principalUrl, homeUrl: dav.homeUrl, calendars: listed };
   }
 
   private toRemoteCalendar(c: DAVCalendar): RemoteCalendar {
@@ -183,7 +190,7 @@ export class CaldavAdapter {
   }
 
   private async ctag(client: DavClient, url: string): Promise<string | null> {
-    const [res] = await client.propfind({ url, props: { 'cs:getctag': {}, 'd:sync-token': {} }, depth: '0' });
+    const res = (await client.propfind({ url, props: { 'cs:getctag': {}, 'd:sync-token': {} }, depth: '0' })).at(0);
     if (!res?.ok) this.fail(res?.status ?? 0, 'PROPFIND getctag');
     // Without getctag, the sync-token (RFC 6578) changes on every change just the same.
     return text(res.props?.getctag) ?? text(res.props?.syncToken);
@@ -207,7 +214,7 @@ export class CaldavAdapter {
         if (gone.status === 412 && attempt < WRITE_ATTEMPTS) continue;
         stored = null;
       }
-      const moved = stored !== null && (stored.start?.getTime() !== event.start.getTime() || stored.end?.getTime() !== event.end.getTime());
+      const moved = stored !== null && (stored.start.getTime() !== event.start.getTime() || stored.end?.getTime() !== event.end.getTime());
       const sequence = Math.max(event.sequence, stored ? stored.sequence + (moved ? 1 : 0) : 0);
       const data = renderIcsCalendar([{
         uid: event.uid, sequence, start: event.start, end: event.end, zone: 'UTC', stamp: new Date(),
@@ -234,14 +241,14 @@ export class CaldavAdapter {
     if (res.status === 404 || res.status === 410) return null;
     if (!res.ok) this.fail(res.status, 'GET');
     const data = await res.text();
-    const [vevent] = parseVEvents(data);
+    const vevent = parseVEvents(data).at(0);
     const etag = res.headers.get('etag');
     if (!vevent || !etag) return null;
     return {
       etag,
       uid: vevent.uid,
       sequence: Number(/^SEQUENCE:(\d+)\r?$/m.exec(data.replace(/\r?\n[ \t]/g, ''))?.[1] ?? 0),
-      start: vevent.start ? icalInstant(vevent.start, 'UTC') : null,
+      start: icalInstant(vevent.start, 'UTC'),
       end: vevent.end ? icalInstant(vevent.end, 'UTC') : null,
     };
   }
@@ -255,7 +262,7 @@ export class CaldavAdapter {
   private assertAnswered(responses: DAVResponse[], what: string) {
     // A failed request comes back as one response without an href.
     const failed = responses.length === 1 && !responses[0].href && !responses[0].ok ? responses[0] : null;
-    if (failed) this.fail(failed.status ?? 0, what);
+    if (failed) this.fail(failed.status, what);
   }
 
   private fail(status: number, what: string): never {
@@ -294,7 +301,7 @@ export class CaldavAdapter {
         if (typeof member !== 'function') return member;
         return (...args: unknown[]) => Promise.resolve(member.apply(target, args)).catch((error: unknown) => { throw this.hostSafe(error, String(name)); });
       },
-    }) as DavClient;
+    });
   }
 
   private hostSafe(error: unknown, what: string): unknown {

@@ -80,7 +80,7 @@ export class CalendarIntegrationRepository {
   /** Inserts a connection, or updates `existing` with `fields` (a reconnect). */
   store(tx: CalendarTx, existing: CalendarIntegrationEntity | null, fields: Partial<CalendarIntegrationEntity>): Promise<CalendarIntegrationEntity> {
     const repo = this.repo(tx);
-    return repo.save(repo.create({ ...(existing ?? {}), ...fields }));
+    return repo.save(existing ? repo.merge(existing, fields) : repo.create(fields));
   }
 
   async saveTokens(tx: CalendarTx, id: string, tokens: EncryptedTokens): Promise<void> {

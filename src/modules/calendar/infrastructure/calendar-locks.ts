@@ -17,7 +17,7 @@ export class CalendarLocks {
     try {
       const deadline = Date.now() + (wait ? 60_000 : 0);
       for (;;) {
-        const [row] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [key]);
+        const [row] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [key])) as Array<{ locked: boolean }>;
         if (row.locked) break;
         if (Date.now() >= deadline) return null;
         await new Promise((r) => setTimeout(r, 100));

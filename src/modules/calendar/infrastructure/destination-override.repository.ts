@@ -8,11 +8,11 @@ export class DestinationOverrideRepository {
 
   /** The overriding calendar's selection id, or null when the host's default destination applies. */
   async findSelectionId(meetingTypeId: string, userId: string): Promise<string | null> {
-    const [override] = await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ selection_id: string }>>(
       `SELECT selection_id FROM calendar_destination_overrides WHERE meeting_type_id = $1 AND user_id = $2`,
       [meetingTypeId, userId],
     );
-    return override ? (override.selection_id as string) : null;
+    return rows.at(0)?.selection_id ?? null;
   }
 
   async set(meetingTypeId: string, userId: string, selectionId: string): Promise<void> {
@@ -32,7 +32,7 @@ export class DestinationOverrideRepository {
    * "is this user a host of" read yet (its snapshots list host rows for team kinds only).
    */
   async isMeetingTypeOfHost(meetingTypeId: string, userId: string): Promise<boolean> {
-    const [visible] = await this.dataSource.query(
+    const [visible] = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM meeting_types mt WHERE mt.id = $1
           AND (mt.user_id = $2 OR EXISTS (SELECT 1 FROM meeting_type_hosts h WHERE h.meeting_type_id = mt.id AND h.user_id = $2))`,
       [meetingTypeId, userId],

@@ -8,7 +8,8 @@ export class EventsCacheRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async replaceCalendar(m: EntityManager, integrationId: string, userId: string, calendarId: string, occurrences: Occurrence[]): Promise<number> {
-    const deleted = await m.query(
+    // A DELETE answers [rows, affected count]; the count may be missing (PGlite).
+    const deleted = await m.query<[unknown[], number | undefined]>(
       `DELETE FROM calendar_events_cache WHERE calendar_integration_id = $1 AND calendar_id = $2`,
       [integrationId, calendarId],
     );

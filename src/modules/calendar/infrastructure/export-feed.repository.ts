@@ -12,13 +12,14 @@ export class ExportFeedRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findOfHost(userId: string): Promise<StoredExportFeed | null> {
-    const [row] = await this.dataSource.query(`SELECT token_enc, rotated_at FROM calendar_export_feeds WHERE user_id = $1`, [userId]);
+    const rows = await this.dataSource.query<Array<{ token_enc: string; rotated_at: Date | string }>>(`SELECT token_enc, rotated_at FROM calendar_export_feeds WHERE user_id = $1`, [userId]);
+    const row = rows.at(0);
     return row ? { tokenEnc: row.token_enc, rotatedAt: new Date(row.rotated_at) } : null;
   }
 
   async findHostByTokenHash(tokenHash: string): Promise<string | null> {
-    const [row] = await this.dataSource.query(`SELECT user_id FROM calendar_export_feeds WHERE token_hash = $1`, [tokenHash]);
-    return row ? (row.user_id as string) : null;
+    const rows = await this.dataSource.query<Array<{ user_id: string }>>(`SELECT user_id FROM calendar_export_feeds WHERE token_hash = $1`, [tokenHash]);
+    return rows.at(0)?.user_id ?? null;
   }
 
   /** Creates the host's feed unless one exists (a concurrent request may have created it first). */

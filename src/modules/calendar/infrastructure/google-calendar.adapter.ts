@@ -3,9 +3,10 @@ import { AppConfig } from '../../../config/app-config.js';
 import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, type Occurrence } from '../domain/occurrence.js';
 import {
-  type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
+  type OAuthCalendarAdapter, type PushRegistration, type RemoteCalendar, type RemoteChanges,
   SyncTokenGoneError, type SyncWindow, type TokenSet,
 } from './provider-adapter.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
 import { endpointHosts, providerFetch, requestOAuthTokens, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
 
 export const GOOGLE_SCOPES = [
@@ -17,6 +18,37 @@ export const GOOGLE_SCOPES = [
 
 /** Our deterministic Google event id for a booking: base32hex alphabet (a-v, 0-9), so a retried insert collides. */
 export const googleEventIdFor = (bookingId: string) => `kairos${bookingId.replace(/-/g, '').toLowerCase()}`;
+
+// The parts of Google Calendar API v3 resources we read; Google may omit any optional field.
+interface GoogleCalendarListEntry {
+  id: string;
+  summary?: string;
+  summaryOverride?: string;
+  primary?: boolean;
+  accessRole?: string;
+  timeZone?: string;
+}
+
+interface GoogleEventTime {
+  date?: string;
+  dateTime?: string;
+}
+
+interface GoogleEvent {
+  id: string;
+  status?: string;
+  start?: GoogleEventTime;
+  end?: GoogleEventTime;
+  transparency?: string;
+  attendees?: { self?: boolean; responseStatus?: string }[];
+  extendedProperties?: { private?: Record<string, string | undefined> };
+}
+
+interface GooglePage<Item> {
+  items?: Item[];
+  nextPageToken?: string;
+  nextSyncToken?: string;
+}
 
 /** Google Calendar API v3 over plain HTTP (the endpoints come from configuration). */
 @Injectable()
@@ -76,7 +108,7 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
   }
 
   async account(accessToken: string) {
-    const { body } = await providerFetch(this.http, `${this.cfg.apiUrl}/calendars/primary`, { headers: this.auth(accessToken) }, this.retryPolicy);
+    const { body } = await providerFetch<{ id?: string }>(this.http, `${this.cfg.apiUrl}/calendars/primary`, { headers: this.auth(accessToken) }, this.retryPolicy);
     return { id: String(body.id), email: typeof body.id === 'string' && body.id.includes('@') ? body.id : null };
   }
 
@@ -87,13 +119,13 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       const url = new URL(`${this.cfg.apiUrl}/users/me/calendarList`);
       url.searchParams.set('maxResults', '250');
       if (pageToken) url.searchParams.set('pageToken', pageToken);
-      const { body } = await providerFetch(this.http, url.toString(), { headers: this.auth(accessToken) }, this.retryPolicy);
+      const { body } = await providerFetch<GooglePage<GoogleCalendarListEntry>>(this.http, url.toString(), { headers: this.auth(accessToken) }, this.retryPolicy);
       for (const c of body.items ?? []) {
         out.push({
           id: c.id,
           name: c.summaryOverride ?? c.summary ?? c.id,
           primary: Boolean(c.primary),
-          readOnly: !['owner', 'writer'].includes(c.accessRole),
+          readOnly: !['owner', 'writer'].includes(c.accessRole ?? ''),
           timeZone: c.timeZone ?? null,
         });
       }
@@ -112,7 +144,7 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       if (syncToken) url.searchParams.set('syncToken', syncToken);
       else url.searchParams.set('timeMin', window.from.toISOString());
       if (pageToken) url.searchParams.set('pageToken', pageToken);
-      const res = await providerFetch(this.http, url.toString(), { headers: this.auth(accessToken), accept: [410] }, this.retryPolicy);
+      const res = await providerFetch<GooglePage<GoogleEvent>>(this.http, url.toString(), { headers: this.auth(accessToken), accept: [410] }, this.retryPolicy);
       if (res.status === 410) throw new SyncTokenGoneError();
       for (const item of res.body.items ?? []) {
         changes.touchedKeys.push(item.id);
@@ -126,18 +158,19 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
   }
 
   /** Google event → busy range (null for cancelled events). */
-  private toOccurrence(item: any, hostZone: string): Occurrence | null {
+  private toOccurrence(item: GoogleEvent, hostZone: string): Occurrence | null {
     if (item.status === 'cancelled' || !item.start || !item.end) return null;
-    const declined = (item.attendees ?? []).some((a: any) => a.self && a.responseStatus === 'declined');
+    const declined = (item.attendees ?? []).some((a) => a.self && a.responseStatus === 'declined');
     const busy = item.transparency !== 'transparent' && !declined;
     const status = item.status === 'tentative' ? 'tentative' : 'confirmed';
-    const bookingId: string | undefined = item.extendedProperties?.private?.kairosBookingId;
+    const bookingId = item.extendedProperties?.private?.kairosBookingId;
     if (item.start.date) {
       const { start, end } = allDayRange(item.start.date, item.end.date ?? item.start.date, hostZone);
       return { externalEventId: item.id, start, end, allDay: true, busy, status, bookingId };
     }
-    const start = new Date(item.start.dateTime);
-    const end = new Date(item.end.dateTime);
+    // A missing dateTime makes an invalid date, like a malformed one.
+    const start = new Date(item.start.dateTime ?? NaN);
+    const end = new Date(item.end.dateTime ?? NaN);
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
     return { externalEventId: item.id, start, end, allDay: false, busy, status, bookingId };
   }
@@ -158,13 +191,13 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
     const headers = this.auth(accessToken);
     if (!existingEventId) {
       const id = googleEventIdFor(event.bookingId);
-      const res = await providerFetch(this.http, `${this.cal(calendarId)}/events?sendUpdates=none`, {
+      const res = await providerFetch<{ id?: string }>(this.http, `${this.cal(calendarId)}/events?sendUpdates=none`, {
         method: 'POST', headers, json: { id, ...this.body(event) }, accept: [409],
       }, this.retryPolicy);
       if (res.status !== 409) return res.body.id ?? id;
       existingEventId = id; // a retry after a lost answer: the event is there, make sure it is current
     }
-    const res = await providerFetch(this.http, `${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?sendUpdates=none`, {
+    const res = await providerFetch<{ id?: string }>(this.http, `${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?sendUpdates=none`, {
       method: 'PATCH', headers, json: this.body(event),
     }, this.retryPolicy);
     return res.body.id ?? existingEventId;
@@ -178,7 +211,7 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
 
   async watch(accessToken: string, calendarId: string, address: string, secret: string, now: Date): Promise<PushRegistration> {
     const channelId = crypto.randomUUID();
-    const { body } = await providerFetch(this.http, `${this.cal(calendarId)}/events/watch`, {
+    const { body } = await providerFetch<{ resourceId?: string; expiration?: string }>(this.http, `${this.cal(calendarId)}/events/watch`, {
       method: 'POST',
       headers: this.auth(accessToken),
       json: { id: channelId, type: 'web_hook', address, token: secret, params: { ttl: String(7 * 24 * 3600) } },

@@ -16,6 +16,12 @@ export interface IcsState {
 
 export type IcsResult = { changed: false } | { changed: true; occurrences: Occurrence[]; state: IcsState };
 
+/** A single-valued response header, or null when it is absent. */
+const headerOf = (headers: Record<string, string | string[] | undefined>, name: string): string | null => {
+  const value = headers[name];
+  return typeof value === 'string' ? value : null;
+};
+
 /** Read-only iCalendar feeds (webcal/https), fetched conditionally (ETag / If-Modified-Since). */
 @Injectable()
 export class IcsFeedAdapter {
@@ -28,10 +34,10 @@ export class IcsFeedAdapter {
     if (state.etag) headers['If-None-Match'] = state.etag;
     if (state.lastModified) headers['If-Modified-Since'] = state.lastModified;
     const res = await this.outbound.request(url, { headers, allow: this.config.calendarPrivateUrlAllowlist, redirect: 'follow' })
-      .catch((error) => { throw asUnsafeUrlError(error); });
+      .catch((error: unknown) => { throw asUnsafeUrlError(error); });
     if (res.status === 304) return { changed: false };
     if (res.status === 429 || res.status === 503) {
-      throw new RateLimitedError(retryAfterMs((res.headers['retry-after'] as string) ?? null) ?? 60_000);
+      throw new RateLimitedError(retryAfterMs(headerOf(res.headers, 'retry-after')) ?? 60_000);
     }
     if (res.status !== 200) {
       // The host reads this (last_error, the 400 when connecting): the status class only, the code in our logs.
@@ -41,8 +47,8 @@ export class IcsFeedAdapter {
     if (!/BEGIN:VCALENDAR/i.test(res.body)) throw new ProviderError(200, 'not_ical', 'the URL did not return an iCalendar feed');
     const contentHash = createHash('sha256').update(res.body).digest('hex');
     const next: IcsState = {
-      etag: (res.headers.etag as string) ?? null,
-      lastModified: (res.headers['last-modified'] as string) ?? null,
+      etag: headerOf(res.headers, 'etag'),
+      lastModified: headerOf(res.headers, 'last-modified'),
       contentHash,
     };
     if (contentHash === state.contentHash) return { changed: false };

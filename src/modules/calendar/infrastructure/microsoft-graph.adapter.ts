@@ -3,14 +3,45 @@ import { AppConfig } from '../../../config/app-config.js';
 import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, isKnownZone, type Occurrence, wallToInstant } from '../domain/occurrence.js';
 import {
-  type OAuthCalendarAdapter, type OutgoingEvent, type PushRegistration, type RemoteCalendar, type RemoteChanges,
+  type OAuthCalendarAdapter, type PushRegistration, type RemoteCalendar, type RemoteChanges,
   SyncTokenGoneError, type SyncWindow, type TokenSet,
 } from './provider-adapter.js';
-import { endpointHosts, providerFetch, requestOAuthTokens, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
+import { endpointHosts, providerFetch, requestOAuthTokens, type HttpResult, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
 
 export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'User.Read', 'Calendars.ReadWrite'];
 /** Our booking id on Graph events (a named string extended property in a private property set). */
 export const KAIROS_GRAPH_PROPERTY = 'String {6f0c2a8e-5a7d-4d0b-9d0e-6b7c4b1f2a10} Name kairosBookingId';
+
+// The parts of Microsoft Graph v1.0 resources we read; Graph may omit any optional field.
+interface GraphCalendar {
+  id: string;
+  name?: string;
+  isDefaultCalendar?: boolean;
+  canEdit?: boolean;
+}
+
+interface GraphDateTime {
+  dateTime?: string;
+  timeZone?: string;
+}
+
+interface GraphEvent {
+  id: string;
+  '@removed'?: unknown;
+  isCancelled?: boolean;
+  isAllDay?: boolean;
+  showAs?: string;
+  responseStatus?: { response?: string };
+  start?: GraphDateTime;
+  end?: GraphDateTime;
+}
+
+interface GraphPage<Item> {
+  value?: Item[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
 
 /** Microsoft Graph v1.0 calendars over plain HTTP (the endpoints come from configuration). */
 @Injectable()
@@ -65,7 +96,7 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
   }
 
   async account(accessToken: string) {
-    const { body } = await providerFetch(this.http, `${this.cfg.apiUrl}/me`, { headers: this.auth(accessToken) }, this.retryPolicy);
+    const { body } = await providerFetch<{ id?: string; mail?: string | null; userPrincipalName?: string | null }>(this.http, `${this.cfg.apiUrl}/me`, { headers: this.auth(accessToken) }, this.retryPolicy);
     return { id: String(body.id), email: body.mail ?? body.userPrincipalName ?? null };
   }
 
@@ -73,7 +104,7 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
     const out: RemoteCalendar[] = [];
     let next: string | undefined = `${this.cfg.apiUrl}/me/calendars?$top=100`;
     while (next) {
-      const { body }: { body: any } = await providerFetch(this.http, next, { headers: this.auth(accessToken) }, this.retryPolicy);
+      const { body }: HttpResult<GraphPage<GraphCalendar>> = await providerFetch(this.http, next, { headers: this.auth(accessToken) }, this.retryPolicy);
       for (const c of body.value ?? []) {
         out.push({ id: c.id, name: c.name ?? c.id, primary: Boolean(c.isDefaultCalendar), readOnly: c.canEdit === false, timeZone: null });
       }
@@ -93,7 +124,7 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
       next = url.toString();
     }
     while (next) {
-      const res: { status: number; body: any } = await providerFetch(this.http, next, {
+      const res: HttpResult<GraphPage<GraphEvent>> = await providerFetch(this.http, next, {
         headers: this.auth(accessToken, { Prefer: 'outlook.timezone="UTC", odata.maxpagesize=100' }),
         accept: [410],
       }, this.retryPolicy);
@@ -119,7 +150,7 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
     return Number.isNaN(d.getTime()) ? null : d;
   }
 
-  private toOccurrence(item: any, hostZone: string): Occurrence | null {
+  private toOccurrence(item: GraphEvent, hostZone: string): Occurrence | null {
     if (item.isCancelled || !item.start || !item.end) return null;
     const declined = item.responseStatus?.response === 'declined';
     const busy = item.showAs !== 'free' && !declined;
@@ -153,13 +184,13 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
   async upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string> {
     const headers = this.auth(accessToken);
     if (existingEventId) {
-      const res = await providerFetch(this.http, `${this.cfg.apiUrl}/me/events/${encodeURIComponent(existingEventId)}`, {
+      const res = await providerFetch<{ id?: string }>(this.http, `${this.cfg.apiUrl}/me/events/${encodeURIComponent(existingEventId)}`, {
         method: 'PATCH', headers, json: this.body(event), accept: [404],
       }, this.retryPolicy);
       if (res.status !== 404) return res.body.id ?? existingEventId;
     }
     // transactionId makes Graph answer a retried create with the event it already made.
-    const { body } = await providerFetch(this.http, `${this.cfg.apiUrl}/me/calendars/${encodeURIComponent(calendarId)}/events`, {
+    const { body } = await providerFetch<{ id: string }>(this.http, `${this.cfg.apiUrl}/me/calendars/${encodeURIComponent(calendarId)}/events`, {
       method: 'POST', headers, json: { ...this.body(event), transactionId: event.bookingId },
     }, this.retryPolicy);
     return body.id;
@@ -174,7 +205,7 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
   async watch(accessToken: string, calendarId: string, address: string, secret: string, now: Date): Promise<PushRegistration> {
     // Graph's limit for Outlook resources is 4230 minutes (just under 3 days).
     const expires = new Date(now.getTime() + 4200 * 60_000);
-    const { body } = await providerFetch(this.http, `${this.cfg.apiUrl}/subscriptions`, {
+    const { body } = await providerFetch<{ id: string; expirationDateTime?: string }>(this.http, `${this.cfg.apiUrl}/subscriptions`, {
       method: 'POST',
       headers: this.auth(accessToken),
       json: {

@@ -1,4 +1,5 @@
 import type { Occurrence } from '../domain/occurrence.js';
+import type { OutgoingEvent } from '../domain/outgoing-event.js';
 
 export interface TokenSet {
   accessToken: string;
@@ -27,20 +28,6 @@ export interface RemoteChanges {
   touchedKeys: string[];
   occurrences: Occurrence[];
   nextSyncToken: string | null;
-}
-
-/** What we write into the host's calendar for a booking. Nothing about other events is ever read back. */
-export interface OutgoingEvent {
-  bookingId: string;
-  /** The booking's iCalendar UID: the emailed invitation's, so a client that sees both shows one meeting. */
-  uid: string;
-  /** The booking's SEQUENCE (raised by every move). */
-  sequence: number;
-  summary: string;
-  description: string;
-  location: string | null;
-  start: Date;
-  end: Date;
 }
 
 export interface PushRegistration {

@@ -29,7 +29,7 @@ export class InvalidGrantError extends Error {
   }
 }
 
-export interface HttpResult<T = any> {
+export interface HttpResult<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
@@ -79,19 +79,35 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-function errorReason(body: any): string {
-  if (!body || typeof body !== 'object') return '';
+/** An error answer: the OAuth token endpoint's (RFC 6749 §5.2) or an API's (Google's and Graph's `error` object). */
+interface ProviderErrorBody {
+  error?: string | { errors?: { reason?: string }[]; code?: string; status?: string; message?: unknown };
+  error_description?: unknown;
+}
+
+function asErrorBody(body: unknown): ProviderErrorBody | null {
+  return body && typeof body === 'object' ? body : null;
+}
+
+function errorReason(parsed: unknown): string {
+  const body = asErrorBody(parsed);
+  if (!body) return '';
   if (typeof body.error === 'string') return body.error; // OAuth token endpoint
   return body.error?.errors?.[0]?.reason ?? body.error?.code ?? body.error?.status ?? '';
 }
 
-function errorMessage(body: any): string {
-  if (!body || typeof body !== 'object') return '';
+function errorMessage(parsed: unknown): string {
+  const body = asErrorBody(parsed);
+  if (!body) return '';
   if (typeof body.error_description === 'string') return body.error_description;
-  return typeof body.error?.message === 'string' ? body.error.message : '';
+  return typeof body.error === 'object' && typeof body.error.message === 'string' ? body.error.message : '';
 }
 
-export async function providerFetch<T = any>(
+/**
+ * `T` is the shape the caller expects the provider's JSON to have (its fields optional where the provider may omit
+ * them); the body is not validated against it.
+ */
+export async function providerFetch<T = unknown>(
   transport: ProviderTransport, url: string, options: FetchOptions = {}, policy: RetryPolicy = defaultRetryPolicy,
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
@@ -124,13 +140,13 @@ export async function providerFetch<T = any>(
     }
     const response = { ...answered, ok: answered.status >= 200 && answered.status < 300 };
     const text = answered.text;
-    let parsed: any = null;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       parsed = text;
     }
-    if (response.ok || options.accept?.includes(response.status)) return { status: response.status, headers: response.headers, body: parsed };
+    if (response.ok || options.accept?.includes(response.status)) return { status: response.status, headers: response.headers, body: parsed as T };
     const reason = errorReason(parsed);
     const rateLimited = response.status === 429 || (response.status === 403 && RATE_LIMIT_REASONS.has(reason));
     if (rateLimited || response.status === 503) {
@@ -153,6 +169,14 @@ export interface OAuthClient {
   extraForm?: Record<string, string>;
 }
 
+/** The token endpoint's answer (RFC 6749 §5.1). */
+interface TokenResponse {
+  access_token: string;
+  refresh_token?: string;
+  expires_in?: number | string;
+  scope?: string;
+}
+
 /**
  * The token endpoint (RFC 6749 §4.1.3 code exchange, §6 refresh), shared by the Google and Microsoft adapters.
  * A revoked or expired grant becomes InvalidGrantError, which marks the connection broken.
@@ -161,7 +185,7 @@ export async function requestOAuthTokens(
   transport: ProviderTransport, client: OAuthClient, form: Record<string, string>, now: Date, policy: RetryPolicy,
 ): Promise<TokenSet> {
   try {
-    const { body } = await providerFetch(transport, client.tokenUrl, {
+    const { body } = await providerFetch<TokenResponse>(transport, client.tokenUrl, {
       method: 'POST',
       form: { ...form, client_id: client.clientId, client_secret: client.clientSecret, ...client.extraForm },
     }, policy);
