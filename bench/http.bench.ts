@@ -18,13 +18,27 @@ interface Server {
 async function admin(sql: string) {
   const c = new pg.Client({ connectionString: ADMIN_DB });
   await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 async function startServer(databaseUrl: string, port: number, env: Record<string, string>): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_URL: REDIS, LOG_LEVEL: 'warn',
-      APP_SECRET: 'bench-secret-0123456789abcdef0123456789', NODE_ENV: 'production', RATE_LIMIT_ENABLED: 'false', METRICS_TOKEN, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: REDIS,
+      LOG_LEVEL: 'warn',
+      APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
+      NODE_ENV: 'production',
+      RATE_LIMIT_ENABLED: 'false',
+      METRICS_TOKEN,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -32,12 +46,18 @@ async function startServer(databaseUrl: string, port: number, env: Record<string
     try {
       const r = await fetch(`${url}/health/ready`);
       if (r.ok) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
-    stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -55,14 +75,30 @@ async function json(url: string, method: string, body?: unknown, token?: string)
 async function seed(url: string) {
   const suffix = randomBytes(3).toString('hex');
   const email = `bench-${suffix}@example.com`;
-  await json(`${url}/api/users`, 'POST', { email, name: 'Bench Host', password: 'bench-password', time_zone: 'America/New_York', username: `bench-${suffix}` });
+  await json(`${url}/api/users`, 'POST', {
+    email,
+    name: 'Bench Host',
+    password: 'bench-password',
+    time_zone: 'America/New_York',
+    username: `bench-${suffix}`,
+  });
   const { body: login } = await json(`${url}/api/auth/login`, 'POST', { email, password: 'bench-password' });
   const token = login.access_token as string;
-  await json(`${url}/api/availability/rules`, 'POST', {
-    time_zone: 'America/New_York',
-    rules: [1, 2, 3, 4, 5].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })),
-  }, token);
-  const { body: type } = await json(`${url}/api/meeting-types`, 'POST', { name: 'Bench', slug: 'bench', duration_minutes: 30, buffer_after_minutes: 10 }, token);
+  await json(
+    `${url}/api/availability/rules`,
+    'POST',
+    {
+      time_zone: 'America/New_York',
+      rules: [1, 2, 3, 4, 5].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })),
+    },
+    token,
+  );
+  const { body: type } = await json(
+    `${url}/api/meeting-types`,
+    'POST',
+    { name: 'Bench', slug: 'bench', duration_minutes: 30, buffer_after_minutes: 10 },
+    token,
+  );
   return { token, typeId: type.id as string, username: `bench-${suffix}` };
 }
 
@@ -83,7 +119,10 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 async function freeSlots(url: string, typeId: string, from: string, to: string): Promise<string[]> {
-  const { body } = await json(`${url}/api/availability/slots?meeting_type_id=${typeId}&date=${from}&end_date=${to}&timezone=America/New_York`, 'GET');
+  const { body } = await json(
+    `${url}/api/availability/slots?meeting_type_id=${typeId}&date=${from}&end_date=${to}&timezone=America/New_York`,
+    'GET',
+  );
   return body.slots.map((s: { start_time: string }) => s.start_time);
 }
 
@@ -100,7 +139,13 @@ export async function runHttpBench(): Promise<void> {
     // Some existing bookings so the busy query has work to do.
     const starts = (await freeSlots(warm.url, typeId, day(1), day(28))).filter((_, i) => i % 7 === 0).slice(0, 40);
     for (const [i, start] of starts.entries()) {
-      await json(`${warm.url}/api/bookings`, 'POST', { meeting_type_id: typeId, start_time: start, invitee_name: `B${i}`, invitee_email: `b${i}@example.com`, time_zone: 'Europe/London' });
+      await json(`${warm.url}/api/bookings`, 'POST', {
+        meeting_type_id: typeId,
+        start_time: start,
+        invitee_name: `B${i}`,
+        invitee_email: `b${i}@example.com`,
+        time_zone: 'Europe/London',
+      });
     }
     const slotsPath = `/api/availability/slots?meeting_type_id=${typeId}&date=${day(1)}&end_date=${day(14)}&timezone=Europe/London`;
     const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -111,7 +156,9 @@ export async function runHttpBench(): Promise<void> {
     console.log(`trivial GET /health/live:             ${fmt(trivial)}`);
     await run({ url: `${warm.url}${slotsPath}`, connections: 50, duration: 2 });
     const warmRes = await run({ url: `${warm.url}${slotsPath}`, connections: 50, duration });
-    console.log(`slots 14 days, warm cache:            ${fmt(warmRes)}  (ratio to trivial ${(warmRes.requests.average / trivial.requests.average).toFixed(2)})`);
+    console.log(
+      `slots 14 days, warm cache:            ${fmt(warmRes)}  (ratio to trivial ${(warmRes.requests.average / trivial.requests.average).toFixed(2)})`,
+    );
     await warm.stop();
 
     const cold = await startServer(dbUrl, 3902, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
@@ -132,13 +179,32 @@ export async function runHttpBench(): Promise<void> {
         method: 'POST' as const,
         path: '/api/bookings',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ meeting_type_id: typeId, start_time: pool[next++ % pool.length], invitee_name: 'Load', invitee_email: `load${next}@example.com`, time_zone: 'UTC' }),
+        body: JSON.stringify({
+          meeting_type_id: typeId,
+          start_time: pool[next++ % pool.length],
+          invitee_name: 'Load',
+          invitee_email: `load${next}@example.com`,
+          time_zone: 'UTC',
+        }),
       });
       const retriesAtStart = await bookingRetries(cold.url);
-      const steady = await run({ url: cold.url, connections: 10, duration: Math.min(duration, 8), overallRate: 50, requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
+      const steady = await run({
+        url: cold.url,
+        connections: 10,
+        duration: Math.min(duration, 8),
+        overallRate: 50,
+        requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
+      });
       console.log(`50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx)`);
-      const flat = await run({ url: cold.url, connections: 20, amount: Math.min(500, Math.max(1, pool.length - next - 10)), requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }] });
-      console.log(`flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps)`);
+      const flat = await run({
+        url: cold.url,
+        connections: 20,
+        amount: Math.min(500, Math.max(1, pool.length - next - 10)),
+        requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
+      });
+      console.log(
+        `flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps)`,
+      );
       console.log(`serialization retries in both runs:   ${(await bookingRetries(cold.url)) - retriesAtStart}`);
 
       // Contention: 200 bookers, 10 slots.
@@ -147,13 +213,21 @@ export async function runHttpBench(): Promise<void> {
       const t0 = performance.now();
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          json(`${cold.url}/api/bookings`, 'POST', { meeting_type_id: typeId, start_time: contested[i % contested.length], invitee_name: 'C', invitee_email: `c${i}@example.com`, time_zone: 'UTC' }),
+          json(`${cold.url}/api/bookings`, 'POST', {
+            meeting_type_id: typeId,
+            start_time: contested[i % contested.length],
+            invitee_name: 'C',
+            invitee_email: `c${i}@example.com`,
+            time_zone: 'UTC',
+          }),
         ),
       );
       const ms = performance.now() - t0;
       const created = results.filter((r) => r.status === 201).length;
       const conflicts = results.filter((r) => r.status === 409).length;
-      console.log(`contention 200 bookers / ${contested.length} slots: all taken in ${ms.toFixed(0)} ms, ${created} created, ${conflicts} x 409, ${(await bookingRetries(cold.url)) - retriesBefore} retries`);
+      console.log(
+        `contention 200 bookers / ${contested.length} slots: all taken in ${ms.toFixed(0)} ms, ${created} created, ${conflicts} x 409, ${(await bookingRetries(cold.url)) - retriesBefore} retries`,
+      );
     } finally {
       await cold.stop();
     }

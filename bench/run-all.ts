@@ -2,7 +2,9 @@
 import { runHttpBench } from './http.bench.js';
 import { runSlotEngineBench } from './slot-engine.bench.js';
 
-console.log(`Kairos benchmarks on ${process.platform}/${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `Kairos benchmarks on ${process.platform}/${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
 await runSlotEngineBench();
 if (process.env.BENCH_ENGINE_ONLY !== '1') await runHttpBench();
 process.exit(0);

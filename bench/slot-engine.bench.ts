@@ -24,8 +24,6 @@ export async function runSlotEngineBench(): Promise<void> {
     }
     samples.sort();
     const medianMicros = samples[MEASURED_CALLS >> 1];
-    console.log(
-      `slot-engine ${name}: ${medianMicros.toFixed(1)} µs/call (median of ${MEASURED_CALLS}), ${slots} slots`,
-    );
+    console.log(`slot-engine ${name}: ${medianMicros.toFixed(1)} µs/call (median of ${MEASURED_CALLS}), ${slots} slots`);
   }
 }

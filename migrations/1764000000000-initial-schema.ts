@@ -260,16 +260,29 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         expires_at timestamptz,
         UNIQUE (calendar_integration_id, calendar_id, external_event_id, start_time)
       )`);
-    await q.query(
-      `CREATE INDEX calendar_events_cache_user_time_idx ON calendar_events_cache (user_id, start_time, end_time)`,
-    );
+    await q.query(`CREATE INDEX calendar_events_cache_user_time_idx ON calendar_events_cache (user_id, start_time, end_time)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'calendar_events_cache', 'calendar_integrations', 'outbox_events', 'idempotency_keys', 'booking_hosts',
-      'slot_holds', 'booking_invitees', 'bookings', 'meeting_type_hosts', 'meeting_types', 'availability_overrides',
-      'availability_rules', 'schedules', 'team_invitations', 'team_members', 'teams', 'api_keys', 'users',
+      'calendar_events_cache',
+      'calendar_integrations',
+      'outbox_events',
+      'idempotency_keys',
+      'booking_hosts',
+      'slot_holds',
+      'booking_invitees',
+      'bookings',
+      'meeting_type_hosts',
+      'meeting_types',
+      'availability_overrides',
+      'availability_rules',
+      'schedules',
+      'team_invitations',
+      'team_members',
+      'teams',
+      'api_keys',
+      'users',
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }

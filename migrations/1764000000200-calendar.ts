@@ -98,7 +98,9 @@ export class Calendar1764000000200 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (booking_id, user_id)
       )`);
-    await q.query(`CREATE INDEX calendar_event_links_retry_idx ON calendar_event_links (next_retry_at) WHERE status IN ('pending', 'failed')`);
+    await q.query(
+      `CREATE INDEX calendar_event_links_retry_idx ON calendar_event_links (next_retry_at) WHERE status IN ('pending', 'failed')`,
+    );
     await q.query(`CREATE INDEX calendar_event_links_external_idx ON calendar_event_links (integration_id, external_event_id)`);
   }
 

@@ -10,4 +10,15 @@ import { CacheEpoch1764000002100 } from './1764000002100-cache-epoch.js';
 import { GoogleSignIn1764000003100 } from './1764000003100-google-sign-in.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
-export const migrations = [InitialSchema1764000000000, Notify1764000000100, Calendar1764000000200, Ops1764000000400, Caldav1764000000500, WebhookDisabled1764000000650, SlotHoldLimits1764000001200, Sessions1764000001300, CacheEpoch1764000002100, GoogleSignIn1764000003100];
+export const migrations = [
+  InitialSchema1764000000000,
+  Notify1764000000100,
+  Calendar1764000000200,
+  Ops1764000000400,
+  Caldav1764000000500,
+  WebhookDisabled1764000000650,
+  SlotHoldLimits1764000001200,
+  Sessions1764000001300,
+  CacheEpoch1764000002100,
+  GoogleSignIn1764000003100,
+];

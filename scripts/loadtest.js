@@ -28,16 +28,22 @@ const KILL = Number(process.env.LOADTEST_KILL_REPLICA ?? 0);
 const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'Asia/Kolkata'];
 const DAYS = 14;
 
-const cluster = (...args) => execFileSync(join(ROOT, 'scripts/cluster.sh'), args, {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, CLUSTER_FRESH: '1', LOG_LEVEL: 'warn',
-    // One client IP drives the whole load: keep rate limiting on (its Redis cost is part of the figures) but high.
-    REPLICA_ENV: 'RATE_LIMIT_MAX=1000000 RATE_LIMIT_BOOKING_MAX=1000000 RATE_LIMIT_LOGIN_MAX=100000' },
-}).toString();
+const cluster = (...args) =>
+  execFileSync(join(ROOT, 'scripts/cluster.sh'), args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      CLUSTER_FRESH: '1',
+      LOG_LEVEL: 'warn',
+      // One client IP drives the whole load: keep rate limiting on (its Redis cost is part of the figures) but high.
+      REPLICA_ENV: 'RATE_LIMIT_MAX=1000000 RATE_LIMIT_BOOKING_MAX=1000000 RATE_LIMIT_LOGIN_MAX=100000',
+    },
+  }).toString();
 
 async function api(base, method, path, body, token) {
   const res = await fetch(base + path, {
-    method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -45,7 +51,8 @@ async function api(base, method, path, body, token) {
   return text ? JSON.parse(text) : null;
 }
 
-const day = (offset) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
+const day = (offset) =>
+  new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset)).toISOString().slice(0, 10);
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
 async function seed(base) {
@@ -56,10 +63,23 @@ async function seed(base) {
     const password = 'load-test-password';
     await api(base, 'POST', '/api/users', { email, name: `Load ${i}`, password, time_zone: 'UTC', username: `load-${run}-${i}` });
     const { access_token: token } = await api(base, 'POST', '/api/auth/login', { email, password });
-    await api(base, 'POST', '/api/availability/rules', {
-      time_zone: pick(ZONES), rules: [1, 2, 3, 4, 5].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })),
-    }, token);
-    const type = await api(base, 'POST', '/api/meeting-types', { name: 'Load call', slug: 'load', duration_minutes: 30, buffer_after_minutes: 10 }, token);
+    await api(
+      base,
+      'POST',
+      '/api/availability/rules',
+      {
+        time_zone: pick(ZONES),
+        rules: [1, 2, 3, 4, 5].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })),
+      },
+      token,
+    );
+    const type = await api(
+      base,
+      'POST',
+      '/api/meeting-types',
+      { name: 'Load call', slug: 'load', duration_minutes: 30, buffer_after_minutes: 10 },
+      token,
+    );
     types.push(type.id);
   }
   return types;
@@ -79,9 +99,16 @@ async function slotPool(base, types) {
 function summarize(name, r) {
   const codes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
   return {
-    endpoint: name, requests: r.requests.total, req_per_s: Math.round((r.requests.total / r.duration) * 10) / 10,
-    p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, max_ms: r.latency.max,
-    status_codes: codes, errors: r.errors, timeouts: r.timeouts,
+    endpoint: name,
+    requests: r.requests.total,
+    req_per_s: Math.round((r.requests.total / r.duration) * 10) / 10,
+    p50_ms: r.latency.p50,
+    p90_ms: r.latency.p90,
+    p99_ms: r.latency.p99,
+    max_ms: r.latency.max,
+    status_codes: codes,
+    errors: r.errors,
+    timeouts: r.timeouts,
   };
 }
 
@@ -99,7 +126,12 @@ async function main() {
   if (started) {
     process.stderr.write(`[loadtest] starting ${REPLICAS} replicas + nginx\n`);
     cluster('start', String(REPLICAS));
-    const env = Object.fromEntries(cluster('env').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const env = Object.fromEntries(
+      cluster('env')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     base = env.LB_URL;
     databaseUrl = env.DATABASE_URL;
   }
@@ -110,59 +142,120 @@ async function main() {
     const created = [];
 
     const availability = {
-      url: base, connections: CONNECTIONS, duration: SECONDS, timeout: 10,
-      requests: [{
-        method: 'GET',
-        setupRequest: (req) => ({ ...req, path: `/api/availability/slots?meeting_type_id=${pick(types)}&date=${day(1 + Math.floor(Math.random() * DAYS))}&timezone=${encodeURIComponent(pick(ZONES))}` }),
-      }],
+      url: base,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      timeout: 10,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req) => ({
+            ...req,
+            path: `/api/availability/slots?meeting_type_id=${pick(types)}&date=${day(1 + Math.floor(Math.random() * DAYS))}&timezone=${encodeURIComponent(pick(ZONES))}`,
+          }),
+        },
+      ],
     };
     // Calibrate: the availability throughput decides the booking rate (1 booking attempt per RATIO checks).
     process.stderr.write('[loadtest] warming the slot cache (5 s), then calibrating (5 s)\n');
     await run({ ...availability, duration: 5 });
     const probe = await run({ ...availability, duration: 5 });
     const bookingRate = Math.max(1, Math.round(probe.requests.total / probe.duration / RATIO));
-    process.stderr.write(`[loadtest] availability ~${Math.round(probe.requests.total / probe.duration)} req/s -> bookings ${bookingRate} req/s; running ${SECONDS} s\n`);
+    process.stderr.write(
+      `[loadtest] availability ~${Math.round(probe.requests.total / probe.duration)} req/s -> bookings ${bookingRate} req/s; running ${SECONDS} s\n`,
+    );
 
     let n = 0;
     const booking = {
-      url: base, connections: Math.max(2, Math.min(32, bookingRate)), overallRate: bookingRate, duration: SECONDS, timeout: 10,
-      requests: [{
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const slot = pick(pool);
-          n += 1;
-          return { ...req, path: '/api/bookings', body: JSON.stringify({ meeting_type_id: slot.id, start_time: slot.start,
-            invitee_name: `Load Invitee ${n}`, invitee_email: `invitee${n}@example.com`, time_zone: 'UTC' }) };
+      url: base,
+      connections: Math.max(2, Math.min(32, bookingRate)),
+      overallRate: bookingRate,
+      duration: SECONDS,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => {
+            const slot = pick(pool);
+            n += 1;
+            return {
+              ...req,
+              path: '/api/bookings',
+              body: JSON.stringify({
+                meeting_type_id: slot.id,
+                start_time: slot.start,
+                invitee_name: `Load Invitee ${n}`,
+                invitee_email: `invitee${n}@example.com`,
+                time_zone: 'UTC',
+              }),
+            };
+          },
+          onResponse: (status, body) => {
+            if (status === 201) created.push(JSON.parse(body).id);
+          },
         },
-        onResponse: (status, body) => { if (status === 201) created.push(JSON.parse(body).id); },
-      }],
+      ],
     };
     if (KILL > 0) {
-      setTimeout(() => {
-        process.stderr.write(`[loadtest] killing replica ${KILL}\n`);
-        try { cluster('kill', String(KILL)); } catch (e) { process.stderr.write(`${e}\n`); }
-      }, (SECONDS * 1000) / 2).unref();
+      setTimeout(
+        () => {
+          process.stderr.write(`[loadtest] killing replica ${KILL}\n`);
+          try {
+            cluster('kill', String(KILL));
+          } catch (e) {
+            process.stderr.write(`${e}\n`);
+          }
+        },
+        (SECONDS * 1000) / 2,
+      ).unref();
     }
     const [a, b] = await Promise.all([run(availability), run(booking)]);
 
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
-    const [{ rows: [dbl] }, { rows: [live] }, { rows: [missing] }] = await Promise.all([
+    const [
+      {
+        rows: [dbl],
+      },
+      {
+        rows: [live],
+      },
+      {
+        rows: [missing],
+      },
+    ] = await Promise.all([
       db.query(`SELECT count(*)::int AS n FROM booking_hosts a JOIN booking_hosts b ON a.user_id = b.user_id AND a.id < b.id
                  AND a.is_live AND b.is_live AND a.blocked && b.blocked`),
       db.query(`SELECT count(*)::int AS n FROM bookings WHERE status = 'confirmed'`),
-      db.query(`SELECT count(*)::int AS n FROM unnest($1::uuid[]) AS c(id) WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.id = c.id)`, [created]),
+      db.query(`SELECT count(*)::int AS n FROM unnest($1::uuid[]) AS c(id) WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.id = c.id)`, [
+        created,
+      ]),
     ]);
     await db.end();
 
     const report = {
-      command: `LOADTEST_SECONDS=${SECONDS} npm run loadtest`, at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      replicas: REPLICAS, seconds: SECONDS, hosts: HOSTS, ratio: RATIO, killed_replica: KILL || null,
+      command: `LOADTEST_SECONDS=${SECONDS} npm run loadtest`,
+      at: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memory_gb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      replicas: REPLICAS,
+      seconds: SECONDS,
+      hosts: HOSTS,
+      ratio: RATIO,
+      killed_replica: KILL || null,
       endpoints: [summarize('GET /api/availability/slots', a), summarize('POST /api/bookings', b)],
       // Requests still in flight when the run stops may commit without their 201 being counted.
-      bookings: { created_201: created.length, confirmed_rows: live.n, created_but_missing: missing.n,
-        committed_in_flight_at_stop: live.n - created.length },
+      bookings: {
+        created_201: created.length,
+        confirmed_rows: live.n,
+        created_but_missing: missing.n,
+        committed_in_flight_at_stop: live.n - created.length,
+      },
       double_bookings: dbl.n,
     };
     const out = process.env.LOADTEST_OUT ?? join(os.tmpdir(), `kairos-loadtest-${Date.now()}.json`);
@@ -170,9 +263,13 @@ async function main() {
     console.log(JSON.stringify(report, null, 2));
     console.log('\n| endpoint | requests | req/s | p50 ms | p99 ms | status codes | errors |\n|---|---|---|---|---|---|---|');
     for (const e of report.endpoints) {
-      console.log(`| ${e.endpoint} | ${e.requests} | ${e.req_per_s} | ${e.p50_ms} | ${e.p99_ms} | ${JSON.stringify(e.status_codes)} | ${e.errors + e.timeouts} |`);
+      console.log(
+        `| ${e.endpoint} | ${e.requests} | ${e.req_per_s} | ${e.p50_ms} | ${e.p99_ms} | ${JSON.stringify(e.status_codes)} | ${e.errors + e.timeouts} |`,
+      );
     }
-    console.log(`\ndouble bookings: ${dbl.n}; bookings 201: ${created.length}, confirmed rows: ${live.n}, missing: ${missing.n}; report: ${out}`);
+    console.log(
+      `\ndouble bookings: ${dbl.n}; bookings 201: ${created.length}, confirmed rows: ${live.n}, missing: ${missing.n}; report: ${out}`,
+    );
     const inFlightMax = booking.connections;
     if (dbl.n !== 0 || missing.n !== 0 || live.n < created.length || live.n - created.length > inFlightMax) process.exitCode = 1;
   } finally {

@@ -14,7 +14,19 @@ const runs = [
   {
     name: 'identity, auth abuse, Google sign-in, booking, holds, outbound, input hygiene and notify e2e on the embedded database',
     env: { TZ: 'UTC', KAIROS_TEST_DB: 'embedded' },
-    args: ['--selectProjects', 'e2e', '--runInBand', 'test/identity.e2e-spec.ts', 'test/auth-abuse.e2e-spec.ts', 'test/google-signin.e2e-spec.ts', 'test/booking.e2e-spec.ts', 'test/holds-abuse.e2e-spec.ts', 'test/outbound-ssrf.e2e-spec.ts', 'test/input-hygiene.e2e-spec.ts', 'test/notify.e2e-spec.ts'],
+    args: [
+      '--selectProjects',
+      'e2e',
+      '--runInBand',
+      'test/identity.e2e-spec.ts',
+      'test/auth-abuse.e2e-spec.ts',
+      'test/google-signin.e2e-spec.ts',
+      'test/booking.e2e-spec.ts',
+      'test/holds-abuse.e2e-spec.ts',
+      'test/outbound-ssrf.e2e-spec.ts',
+      'test/input-hygiene.e2e-spec.ts',
+      'test/notify.e2e-spec.ts',
+    ],
   },
 ];
 
@@ -26,7 +38,15 @@ runs.forEach((run, i) => {
   console.log(`\n=== ${run.name} ===`);
   const result = spawnSync(
     process.execPath,
-    ['--experimental-vm-modules', '--no-warnings', 'node_modules/jest/bin/jest.js', ...run.args, '--json', `--outputFile=${outputFile}`, ...extra],
+    [
+      '--experimental-vm-modules',
+      '--no-warnings',
+      'node_modules/jest/bin/jest.js',
+      ...run.args,
+      '--json',
+      `--outputFile=${outputFile}`,
+      ...extra,
+    ],
     { stdio: 'inherit', env: { ...process.env, ...run.env } },
   );
   try {

@@ -59,7 +59,10 @@ export class AppModule {
         NotifyModule,
         DeliveryQueueModule.forRoot(withRedis),
         CalendarModule,
-        MetricsModule, ThrottlingModule, AuditModule, PrivacyModule, // ops (issue 8); throttling after IdentityModule's guard
+        MetricsModule,
+        ThrottlingModule,
+        AuditModule,
+        PrivacyModule, // ops (issue 8); throttling after IdentityModule's guard
         WebModule, // last: its /:username page routes are catch-alls
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -11,13 +11,25 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * FUZZ_SEED and FUZZ_RUNS explore further (the defaults keep CI deterministic and about a minute long).
  */
 type Schema = {
-  $ref?: string; type?: string; format?: string; enum?: unknown[]; example?: unknown; items?: Schema; properties?: Record<string, Schema>;
-  required?: string[]; minimum?: number; maximum?: number; allOf?: Schema[]; oneOf?: Schema[]; nullable?: boolean;
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  example?: unknown;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  nullable?: boolean;
   additionalProperties?: boolean | Schema;
 };
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema?: Schema };
 type Operation = {
-  parameters?: Parameter[]; security?: unknown[];
+  parameters?: Parameter[];
+  security?: unknown[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
 };
 type Doc = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
@@ -27,11 +39,48 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
 /** Values that broke (or could break) a layer somewhere: each is tried in every position. */
 const HOSTILE: unknown[] = [
-  '\u0000', 'a\u0000b', '\ud800', 'x\udc00', '\r\nX-Injected: 1', '\u0007\u001b[31m', '\u202eevil', '', ' ', '😀🎉',
-  'x'.repeat(5000), '__proto__', 'constructor', '9999-12-31', '9999-12-31T00:00:00Z', '0000-01-01', '+275760-09-13T00:00:00Z',
-  '2027-02-30', '1e309', '-1', 'NaN', '../../etc/passwd', '%00', '<script>alert(1)</script>', "' OR 1=1 --",
-  'america/new_york', 'Not/A_Zone', 'javascript:alert(1)', 'http://127.0.0.1:9/x',
-  0, -1, 1e308, -1e308, 2 ** 63, Number.MAX_SAFE_INTEGER + 2, 0.5, true, false, null, [], {}, [null],
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00',
+  '\r\nX-Injected: 1',
+  '\u0007\u001b[31m',
+  '\u202eevil',
+  '',
+  ' ',
+  '😀🎉',
+  'x'.repeat(5000),
+  '__proto__',
+  'constructor',
+  '9999-12-31',
+  '9999-12-31T00:00:00Z',
+  '0000-01-01',
+  '+275760-09-13T00:00:00Z',
+  '2027-02-30',
+  '1e309',
+  '-1',
+  'NaN',
+  '../../etc/passwd',
+  '%00',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  'america/new_york',
+  'Not/A_Zone',
+  'javascript:alert(1)',
+  'http://127.0.0.1:9/x',
+  0,
+  -1,
+  1e308,
+  -1e308,
+  2 ** 63,
+  Number.MAX_SAFE_INTEGER + 2,
+  0.5,
+  true,
+  false,
+  null,
+  [],
+  {},
+  [null],
   JSON.parse('{"__proto__": {"polluted": true}}'),
 ];
 
@@ -45,27 +94,49 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
     t = await startTestApp({
       now: '2027-03-01T12:00:00Z',
       env: {
-        OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', CALENDAR_POLL_INTERVAL_SECONDS: '0',
+        OUTBOX_POLL_INTERVAL_MS: '0',
+        NOTIFY_SWEEP_INTERVAL_MS: '0',
+        CALENDAR_POLL_INTERVAL_SECONDS: '0',
         // Nothing the fuzzer sends may reach a real provider: every provider endpoint is a closed local port.
-        GOOGLE_CLIENT_ID: 'fuzz', GOOGLE_CLIENT_SECRET: 'fuzz', MICROSOFT_CLIENT_ID: 'fuzz', MICROSOFT_CLIENT_SECRET: 'fuzz',
-        GOOGLE_TOKEN_URL: 'http://127.0.0.1:9/token', GOOGLE_API_URL: 'http://127.0.0.1:9/api',
-        MICROSOFT_TOKEN_URL: 'http://127.0.0.1:9/token', MICROSOFT_API_URL: 'http://127.0.0.1:9/api',
+        GOOGLE_CLIENT_ID: 'fuzz',
+        GOOGLE_CLIENT_SECRET: 'fuzz',
+        MICROSOFT_CLIENT_ID: 'fuzz',
+        MICROSOFT_CLIENT_SECRET: 'fuzz',
+        GOOGLE_TOKEN_URL: 'http://127.0.0.1:9/token',
+        GOOGLE_API_URL: 'http://127.0.0.1:9/api',
+        MICROSOFT_TOKEN_URL: 'http://127.0.0.1:9/token',
+        MICROSOFT_API_URL: 'http://127.0.0.1:9/api',
       },
     });
     host = await createHost(t);
     const member = await createHost(t);
     await setWeeklyHours(t, host, 'Europe/London');
     const type = await createMeetingType(t, host, {
-      slug: 'fuzz', questions: [{ id: 'topic', label: 'Topic', type: 'text' }, { id: 'size', label: 'Size', type: 'single_choice', options: ['S', 'M'] }],
+      slug: 'fuzz',
+      questions: [
+        { id: 'topic', label: 'Topic', type: 'text' },
+        { id: 'size', label: 'Size', type: 'single_choice', options: ['S', 'M'] },
+      ],
     });
-    const booking = await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('fuzz') }).expect(201);
+    const booking = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('fuzz') })
+      .expect(201);
     const team = await createTeam(t, host, [member]);
     const key = await t.http().post('/api/api-keys').set(host.auth).send({ name: 'fuzz' }).expect(201);
     const schedules = await t.http().get('/api/schedules').set(host.auth).expect(200);
-    const list = Array.isArray(schedules.body) ? schedules.body : schedules.body.items ?? schedules.body.schedules ?? [];
+    const list = Array.isArray(schedules.body) ? schedules.body : (schedules.body.items ?? schedules.body.schedules ?? []);
     Object.assign(ids, {
-      meetingType: type.id, booking: booking.body.id, token: booking.body.management_token, team: team.id, apiKey: key.body.id,
-      schedule: list[0]?.id ?? type.id, user: host.id, username: host.username, slug: type.slug,
+      meetingType: type.id,
+      booking: booking.body.id,
+      token: booking.body.management_token,
+      team: team.id,
+      apiKey: key.body.id,
+      schedule: list[0]?.id ?? type.id,
+      user: host.id,
+      username: host.username,
+      slug: type.slug,
     });
     doc = (await t.http().get('/api/openapi.json').expect(200)).body as Doc;
   });
@@ -81,13 +152,28 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
   /** A real id of the host's for a parameter or field name, so authenticated calls get past the ownership checks. */
   function knownValue(name: string): string[] {
     const byName: Record<string, string[]> = {
-      meeting_type_id: [ids.meetingType], meetingTypeId: [ids.meetingType], booking_id: [ids.booking], bookingId: [ids.booking],
-      team_id: [ids.team], schedule_id: [ids.schedule], token: [ids.token], username: [ids.username], slug: [ids.slug],
-      id: [ids.meetingType, ids.booking, ids.team, ids.apiKey, ids.schedule, ids.user], userId: [ids.user],
-      provider: ['google', 'microsoft', 'caldav', 'ics'], date: ['2027-03-02'], end_date: ['2027-03-05'],
-      timezone: ['Europe/London', 'Asia/Kolkata'], time_zone: ['Europe/London'], start_time: ['2027-03-02T11:00:00Z'],
-      email: ['grace@example.com'], invitee_email: ['grace@example.com'], url: ['http://127.0.0.1:9/feed.ics'],
-      server_url: ['http://127.0.0.1:9/dav'], host_ids: [ids.user],
+      meeting_type_id: [ids.meetingType],
+      meetingTypeId: [ids.meetingType],
+      booking_id: [ids.booking],
+      bookingId: [ids.booking],
+      team_id: [ids.team],
+      schedule_id: [ids.schedule],
+      token: [ids.token],
+      username: [ids.username],
+      slug: [ids.slug],
+      id: [ids.meetingType, ids.booking, ids.team, ids.apiKey, ids.schedule, ids.user],
+      userId: [ids.user],
+      provider: ['google', 'microsoft', 'caldav', 'ics'],
+      date: ['2027-03-02'],
+      end_date: ['2027-03-05'],
+      timezone: ['Europe/London', 'Asia/Kolkata'],
+      time_zone: ['Europe/London'],
+      start_time: ['2027-03-02T11:00:00Z'],
+      email: ['grace@example.com'],
+      invitee_email: ['grace@example.com'],
+      url: ['http://127.0.0.1:9/feed.ics'],
+      server_url: ['http://127.0.0.1:9/dav'],
+      host_ids: [ids.user],
     };
     return byName[name] ?? [];
   }
@@ -97,7 +183,10 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
     const s = resolve(schema);
     const known = knownValue(name);
     const fresh = FRESH[name];
-    if (known.length) return fresh ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...known) }, { weight: 3, arbitrary: fresh }) : fc.constantFrom(...known);
+    if (known.length)
+      return fresh
+        ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...known) }, { weight: 3, arbitrary: fresh })
+        : fc.constantFrom(...known);
     if (s.enum?.length) return fc.constantFrom(...s.enum);
     const options: fc.Arbitrary<unknown>[] = [];
     if (s.example !== undefined) options.push(fc.constant(s.example));
@@ -121,7 +210,9 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
       default:
         if (s.format === 'uuid') options.push(fc.uuid());
         else if (s.format === 'date-time') {
-          options.push(fc.date({ min: new Date('2026-01-01'), max: new Date('2028-12-31'), noInvalidDate: true }).map((d) => d.toISOString()));
+          options.push(
+            fc.date({ min: new Date('2026-01-01'), max: new Date('2028-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
+          );
         } else options.push(fc.stringMatching(/^[A-Za-z][A-Za-z0-9 -]{7,20}$/));
     }
     return fc.oneof(...options);
@@ -141,15 +232,32 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
   const hostile: fc.Arbitrary<unknown> = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...HOSTILE) },
     // Text PostgreSQL cannot store, in otherwise valid-looking values: the most common source of 500s.
-    { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^[a-z0-9-]{0,8}$/), fc.constantFrom('\u0000', '\ud800', '\udfff')).map(([w, bad]) => `${w}${bad}`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.stringMatching(/^[a-z0-9-]{0,8}$/), fc.constantFrom('\u0000', '\ud800', '\udfff'))
+        .map(([w, bad]) => `${w}${bad}`),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
-    { weight: 1, arbitrary: fc.oneof(fc.double(), fc.bigInt().map(String), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.double(),
+        fc.bigInt().map(String),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      ),
+    },
   );
   /** Unused values for fields that must be unique or new (so sign-ups and bookings succeed too, reaching deeper). */
   const word = fc.stringMatching(/^[a-z][a-z0-9]{3,10}$/);
   const FRESH: Record<string, fc.Arbitrary<unknown>> = {
-    username: word, slug: word, email: word.map((w) => `${w}@example.com`), invitee_email: word.map((w) => `${w}@example.com`),
-    start_time: fc.integer({ min: 0, max: 200 }).map((i) => new Date(Date.UTC(2027, 2, 2 + Math.floor(i / 16), 9 + (i % 16) / 2)).toISOString()),
+    username: word,
+    slug: word,
+    email: word.map((w) => `${w}@example.com`),
+    invitee_email: word.map((w) => `${w}@example.com`),
+    start_time: fc
+      .integer({ min: 0, max: 200 })
+      .map((i) => new Date(Date.UTC(2027, 2, 2 + Math.floor(i / 16), 9 + (i % 16) / 2)).toISOString()),
   };
   const STRAY_KEYS = ['__proto__', 'constructor', 'extra', 'a\u0000b', 'toString', '\ud800'];
 
@@ -189,7 +297,7 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
   /** A small deterministic generator from a fast-check integer (keeps shrinking and replay reproducible). */
   function lcg(seed: number): () => number {
     let x = seed >>> 0 || 1;
-    return () => ((x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+    return () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
   }
 
   type Call = { path: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
@@ -197,15 +305,23 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
   function inputFor(op: Operation, path: string): fc.Arbitrary<Call> {
     const params = op.parameters ?? [];
     const pathNames = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    const pathArb = fc.record(Object.fromEntries(pathNames.map((n) => {
-      const p = params.find((x) => x.in === 'path' && x.name === n);
-      return [n, fc.oneof({ weight: 3, arbitrary: plausible(p?.schema ?? { type: 'string' }, n, 0) }, { weight: 1, arbitrary: hostile })];
-    })));
+    const pathArb = fc.record(
+      Object.fromEntries(
+        pathNames.map((n) => {
+          const p = params.find((x) => x.in === 'path' && x.name === n);
+          return [
+            n,
+            fc.oneof({ weight: 3, arbitrary: plausible(p?.schema ?? { type: 'string' }, n, 0) }, { weight: 1, arbitrary: hostile }),
+          ];
+        }),
+      ),
+    );
     const queryParams = params.filter((p) => p.in === 'query');
-    const queryArb = fuzzed(fc.record(
-      Object.fromEntries(queryParams.map((p) => [p.name, plausible(p.schema ?? { type: 'string' }, p.name, 0)])),
-      { requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) },
-    )).map((q) => (q && typeof q === 'object' && !Array.isArray(q) ? (q as Record<string, unknown>) : { [queryParams[0]?.name ?? 'q']: q }));
+    const queryArb = fuzzed(
+      fc.record(Object.fromEntries(queryParams.map((p) => [p.name, plausible(p.schema ?? { type: 'string' }, p.name, 0)])), {
+        requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name),
+      }),
+    ).map((q) => (q && typeof q === 'object' && !Array.isArray(q) ? (q as Record<string, unknown>) : { [queryParams[0]?.name ?? 'q']: q }));
     const bodySchema = op.requestBody?.content?.['application/json']?.schema;
     const bodyArb: fc.Arbitrary<unknown> = bodySchema ? fuzzed(plausibleObject(bodySchema, 0)) : fc.option(hostile, { nil: undefined });
     return fc.record({ path: pathArb, query: queryArb, body: bodyArb });
@@ -221,7 +337,7 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
         return `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 63)).toString(16)}%${(0x80 | (c & 63)).toString(16)}`.toUpperCase();
       }
     });
-  const asText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+  const asText = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
   async function send(method: string, pathTemplate: string, input: Call, auth: boolean) {
     const path = pathTemplate.replace(/\{(\w+)\}/g, (_m, n: string) => encodePathSegment(asText(input.path[n])) || 'x');
@@ -255,7 +371,8 @@ describe('API fuzz: never a 5xx, always the error body (e2e)', () => {
 
   it('every operation, anonymous and authenticated', async () => {
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ method, path, op })));
+      Object.entries(methods).map(([method, op]) => ({ method, path, op })),
+    );
     expect(ops.length).toBeGreaterThan(40);
     const failures: string[] = [];
     const succeeded = new Set<string>(); // operations some generated input got a 2xx from: the inputs reach the handlers

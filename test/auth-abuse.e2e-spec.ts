@@ -50,7 +50,15 @@ class AdminBrowser {
     const page = await this.get(formPage);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
     if (!csrf) throw new Error(`no form on ${formPage}: ${page.status}`);
-    return this.keep(await t.http().post(path).type('form').set('Cookie', this.header()).set('X-Forwarded-For', this.ip).send({ _csrf: csrf, ...form }));
+    return this.keep(
+      await t
+        .http()
+        .post(path)
+        .type('form')
+        .set('Cookie', this.header())
+        .set('X-Forwarded-For', this.ip)
+        .send({ _csrf: csrf, ...form }),
+    );
   }
 
   async logIn(email: string, password = HOST_PASSWORD) {
@@ -99,10 +107,16 @@ beforeAll(async () => {
   t = await startTestApp({
     now: NOW,
     env: {
-      SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0',
+      SMTP_URL: smtp.url,
+      OUTBOX_POLL_INTERVAL_MS: '0',
+      NOTIFY_SWEEP_INTERVAL_MS: '0',
       // Only the credential limiter is under test: the general and per-route limits are out of reach.
-      RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '100000', RATE_LIMIT_LOGIN_MAX: '100000', RATE_LIMIT_BOOKING_MAX: '100000',
-      RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: String(ACCOUNT_MAX), RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: String(ADDRESS_MAX),
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_MAX: '100000',
+      RATE_LIMIT_LOGIN_MAX: '100000',
+      RATE_LIMIT_BOOKING_MAX: '100000',
+      RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: String(ACCOUNT_MAX),
+      RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: String(ADDRESS_MAX),
       PASSWORD_RESET_TTL_MINUTES: '60',
     },
   });
@@ -146,7 +160,11 @@ describe('item 4: sessions and tokens end with logout and credential changes', (
     await other.logIn(host.email);
     const oldCookie = mine.session()!;
 
-    const res = await mine.post('/admin/profile/password', { current_password: HOST_PASSWORD, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }, '/admin/profile');
+    const res = await mine.post(
+      '/admin/profile/password',
+      { current_password: HOST_PASSWORD, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD },
+      '/admin/profile',
+    );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/profile?saved=password');
 
@@ -162,7 +180,11 @@ describe('item 4: sessions and tokens end with logout and credential changes', (
       await t.http().post('/api/api-keys').set(auth).send({ name: 'x' }).expect(401);
     }
     await login(host.email, HOST_PASSWORD).expect(401);
-    await t.http().get('/api/users/me').set(bearer(await tokenOf(host, NEW_PASSWORD))).expect(200);
+    await t
+      .http()
+      .get('/api/users/me')
+      .set(bearer(await tokenOf(host, NEW_PASSWORD)))
+      .expect(200);
   });
 
   it('a password change (API) revokes access tokens and sessions; API keys are kept (ADR 0006); an API key cannot change it', async () => {
@@ -172,12 +194,27 @@ describe('item 4: sessions and tokens end with logout and credential changes', (
     const browser = new AdminBrowser();
     await browser.logIn(host.email);
 
-    const viaKey = await t.http().post('/api/users/me/password').set(bearer(key)).send({ current_password: HOST_PASSWORD, new_password: NEW_PASSWORD }).expect(403);
+    const viaKey = await t
+      .http()
+      .post('/api/users/me/password')
+      .set(bearer(key))
+      .send({ current_password: HOST_PASSWORD, new_password: NEW_PASSWORD })
+      .expect(403);
     expect(viaKey.body.message).toMatch(/API key cannot change the password/);
-    const wrong = await t.http().post('/api/users/me/password').set(host.auth).set('X-Forwarded-For', freshIp())
-      .send({ current_password: 'not-my-password', new_password: NEW_PASSWORD }).expect(403);
+    const wrong = await t
+      .http()
+      .post('/api/users/me/password')
+      .set(host.auth)
+      .set('X-Forwarded-For', freshIp())
+      .send({ current_password: 'not-my-password', new_password: NEW_PASSWORD })
+      .expect(403);
     expect(wrong.body).toMatchObject({ status_code: 403, message: 'current_password is incorrect' });
-    await t.http().post('/api/users/me/password').set(host.auth).send({ current_password: HOST_PASSWORD, new_password: NEW_PASSWORD }).expect(204);
+    await t
+      .http()
+      .post('/api/users/me/password')
+      .set(host.auth)
+      .send({ current_password: HOST_PASSWORD, new_password: NEW_PASSWORD })
+      .expect(204);
 
     await t.http().get('/api/users/me').set(host.auth).expect(401);
     await t.http().get('/api/users/me').set(bearer(second)).expect(401);
@@ -214,7 +251,11 @@ describe('access tokens are verified by the app itself', () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
     const secret = 'test-secret-that-is-long-enough-0123456789'; // the suite's JWT_SECRET
     // Sanity: a token made like the app's own is accepted, so the refusals below are about what was changed.
-    await t.http().get('/api/users/me').set(bearer(sign({ sub: host.id, typ: 'access', gen: 0, exp }, secret))).expect(200);
+    await t
+      .http()
+      .get('/api/users/me')
+      .set(bearer(sign({ sub: host.id, typ: 'access', gen: 0, exp }, secret)))
+      .expect(200);
     const forged = [
       sign({ sub: host.id, typ: 'access', gen: 0, exp }, 'another-secret-entirely-0123456789'),
       `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: host.id, typ: 'access', gen: 0, exp })}.`,
@@ -236,7 +277,10 @@ describe('item 6 (part): a still-valid token of a deleted account is 401 everywh
     const calls: [string, () => Promise<Response>][] = [
       ['POST /api/api-keys', () => t.http().post('/api/api-keys').set(bearer(leftover)).send({ name: 'x' })],
       ['POST /api/teams', () => t.http().post('/api/teams').set(bearer(leftover)).send({ name: 'Ghosts' })],
-      ['POST /api/meeting-types', () => t.http().post('/api/meeting-types').set(bearer(leftover)).send({ name: 'Intro', duration_minutes: 30 })],
+      [
+        'POST /api/meeting-types',
+        () => t.http().post('/api/meeting-types').set(bearer(leftover)).send({ name: 'Intro', duration_minutes: 30 }),
+      ],
       ['GET /api/meeting-types', () => t.http().get('/api/meeting-types').set(bearer(leftover))],
       ['GET /api/users/me', () => t.http().get('/api/users/me').set(bearer(leftover))],
       ['POST /api/availability/rules', () => t.http().post('/api/availability/rules').set(bearer(leftover)).send({ rules: [] })],
@@ -257,7 +301,13 @@ describe('item 7 (part): DELETE /api/users/me needs the password and refuses API
     const missing = await t.http().delete('/api/users/me').set(host.auth).expect(400);
     expect(missing.body).toMatchObject({ status_code: 400, error: 'Bad Request' });
     expect(missing.body.message).toMatch(/password/);
-    const wrong = await t.http().delete('/api/users/me').set(host.auth).set('X-Forwarded-For', freshIp()).send({ password: 'not-my-password' }).expect(403);
+    const wrong = await t
+      .http()
+      .delete('/api/users/me')
+      .set(host.auth)
+      .set('X-Forwarded-For', freshIp())
+      .send({ password: 'not-my-password' })
+      .expect(403);
     expect(wrong.body).toMatchObject({ status_code: 403, message: 'password is incorrect' });
     const viaKey = await t.http().delete('/api/users/me').set(bearer(key)).send({ password: HOST_PASSWORD }).expect(403);
     expect(viaKey.body.message).toMatch(/API key cannot delete the account/);
@@ -312,13 +362,17 @@ describe('item 5: one limiter for every credential check, per account and per ad
   it(`admin login form: one address guessing across accounts is refused after ${ADDRESS_MAX} failures`, async () => {
     const attacker = new AdminBrowser();
     for (let i = 0; i < ADDRESS_MAX; i++) {
-      expect((await attacker.post('/admin/login', { email: `victim-${i}-${attacker.ip}@example.com`, password: 'guess-one-two' })).status).toBe(401);
+      expect(
+        (await attacker.post('/admin/login', { email: `victim-${i}-${attacker.ip}@example.com`, password: 'guess-one-two' })).status,
+      ).toBe(401);
     }
     const blocked = await attacker.post('/admin/login', { email: `victim-x-${attacker.ip}@example.com`, password: 'guess-one-two' });
     expect(blocked.status).toBe(429);
     expect(blocked.headers['retry-after']).toBeDefined();
     // Another address is not affected.
-    expect((await new AdminBrowser().post('/admin/login', { email: `victim-x-${attacker.ip}@example.com`, password: 'guess-one-two' })).status).toBe(401);
+    expect(
+      (await new AdminBrowser().post('/admin/login', { email: `victim-x-${attacker.ip}@example.com`, password: 'guess-one-two' })).status,
+    ).toBe(401);
   });
 
   it('API login: per account and per address, 429 with Retry-After', async () => {
@@ -336,15 +390,33 @@ describe('item 5: one limiter for every credential check, per account and per ad
 
   it('wrong API keys and wrong current passwords count too', async () => {
     const ip = freshIp();
-    for (let i = 0; i < ADDRESS_MAX; i++) await t.http().get('/api/users/me').set('X-Forwarded-For', ip).set(bearer(`kai_guess${i}`)).expect(401);
+    for (let i = 0; i < ADDRESS_MAX; i++)
+      await t
+        .http()
+        .get('/api/users/me')
+        .set('X-Forwarded-For', ip)
+        .set(bearer(`kai_guess${i}`))
+        .expect(401);
     const keys = await t.http().get('/api/users/me').set('X-Forwarded-For', ip).set(bearer('kai_guessx')).expect(429);
     expect(keys.headers['retry-after']).toBeDefined();
 
     const host = await createHost(t);
     for (let i = 0; i < ACCOUNT_MAX; i++) {
-      await t.http().delete('/api/users/me').set(host.auth).set('X-Forwarded-For', freshIp()).send({ password: `guess-${i}-guess` }).expect(403);
+      await t
+        .http()
+        .delete('/api/users/me')
+        .set(host.auth)
+        .set('X-Forwarded-For', freshIp())
+        .send({ password: `guess-${i}-guess` })
+        .expect(403);
     }
-    const checks = await t.http().delete('/api/users/me').set(host.auth).set('X-Forwarded-For', freshIp()).send({ password: HOST_PASSWORD }).expect(429);
+    const checks = await t
+      .http()
+      .delete('/api/users/me')
+      .set(host.auth)
+      .set('X-Forwarded-For', freshIp())
+      .send({ password: HOST_PASSWORD })
+      .expect(429);
     expect(checks.headers['retry-after']).toBeDefined();
     await t.http().get('/api/users/me').set(host.auth).expect(200); // not deleted
   });
@@ -354,30 +426,59 @@ describe('item 5: weak passwords are refused', () => {
   it('a common password or one containing the email or username: 400 on sign-up, change and in the admin form', async () => {
     const body = (n: string, password: string) => ({ email: `${n}@example.com`, name: 'Weak', password, time_zone: 'UTC', username: n });
     const common = await t.http().post('/api/users').send(body('weak-one', 'password123')).expect(400);
-    expect(common.body).toMatchObject({ status_code: 400, error: 'Bad Request', errors: [{ field: 'password', messages: [expect.stringMatching(/too common/)] }] });
+    expect(common.body).toMatchObject({
+      status_code: 400,
+      error: 'Bad Request',
+      errors: [{ field: 'password', messages: [expect.stringMatching(/too common/)] }],
+    });
     const own = await t.http().post('/api/users').send(body('grace-hopper', 'grace-hopper-1906')).expect(400);
     expect(own.body.message).toMatch(/must not contain your email address or username/);
-    const email = await t.http().post('/api/users').send({ ...body('weak-two', 'x'), password: 'weak-two@example.com' }).expect(400);
+    const email = await t
+      .http()
+      .post('/api/users')
+      .send({ ...body('weak-two', 'x'), password: 'weak-two@example.com' })
+      .expect(400);
     expect(email.body.message).toMatch(/email address or username/);
     expect(await t.dataSource.query(`SELECT id FROM users WHERE username IN ('weak-one', 'grace-hopper', 'weak-two')`)).toEqual([]);
 
     const host = await createHost(t);
-    const change = await t.http().post('/api/users/me/password').set(host.auth).send({ current_password: HOST_PASSWORD, new_password: 'iloveyou' }).expect(400);
+    const change = await t
+      .http()
+      .post('/api/users/me/password')
+      .set(host.auth)
+      .send({ current_password: HOST_PASSWORD, new_password: 'iloveyou' })
+      .expect(400);
     expect(change.body).toMatchObject({ errors: [{ field: 'new_password', messages: [expect.stringMatching(/too common/)] }] });
     await t.http().get('/api/users/me').set(host.auth).expect(200); // nothing changed, nothing revoked
 
-    const form = await new AdminBrowser().post('/admin/signup', { name: 'Weak', email: 'weak-form@example.com', username: 'weak-form', time_zone: 'UTC', password: 'qwertyuiop' });
+    const form = await new AdminBrowser().post('/admin/signup', {
+      name: 'Weak',
+      email: 'weak-form@example.com',
+      username: 'weak-form',
+      time_zone: 'UTC',
+      password: 'qwertyuiop',
+    });
     expect(form.status).toBe(400);
     expect(form.text).toMatch(/id="password-error"[^>]*>[^<]*too common/);
 
     // Every mistake comes back at once: a reserved username and a weak password beside the other fields' problems.
-    const all = await new AdminBrowser().post('/admin/signup', { name: '', email: 'nope', username: 'admin', time_zone: 'UTC', password: 'qwertyuiop' });
+    const all = await new AdminBrowser().post('/admin/signup', {
+      name: '',
+      email: 'nope',
+      username: 'admin',
+      time_zone: 'UTC',
+      password: 'qwertyuiop',
+    });
     expect(all.status).toBe(400);
     expect(all.text).toMatch(/id="name-error"[^>]*>[^<]*must not be empty/);
     expect(all.text).toMatch(/id="email-error"[^>]*>[^<]*valid email address/);
     expect(all.text).toMatch(/id="username-error"[^>]*>[^<]*reserved/);
     expect(all.text).toMatch(/id="password-error"[^>]*>[^<]*too common/);
-    const api = await t.http().post('/api/users').send({ email: 'all-wrong@example.com', name: 'All', username: 'admin', time_zone: 'UTC', password: 'qwertyuiop' }).expect(400);
+    const api = await t
+      .http()
+      .post('/api/users')
+      .send({ email: 'all-wrong@example.com', name: 'All', username: 'admin', time_zone: 'UTC', password: 'qwertyuiop' })
+      .expect(400);
     expect(api.body.errors).toEqual([
       { field: 'username', messages: ['username "admin" is reserved; choose another'], codes: ['reserved'] },
       { field: 'password', messages: [expect.stringMatching(/too common/)], codes: ['too_common'] },
@@ -392,8 +493,18 @@ describe('item 5: password reset by email', () => {
     const browser = new AdminBrowser();
     await browser.logIn(host.email);
 
-    const known = await t.http().post('/api/auth/password-reset').set('X-Forwarded-For', freshIp()).send({ email: host.email.toUpperCase() }).expect(202);
-    const unknown = await t.http().post('/api/auth/password-reset').set('X-Forwarded-For', freshIp()).send({ email: `nobody-${host.username}@example.com` }).expect(202);
+    const known = await t
+      .http()
+      .post('/api/auth/password-reset')
+      .set('X-Forwarded-For', freshIp())
+      .send({ email: host.email.toUpperCase() })
+      .expect(202);
+    const unknown = await t
+      .http()
+      .post('/api/auth/password-reset')
+      .set('X-Forwarded-For', freshIp())
+      .send({ email: `nobody-${host.username}@example.com` })
+      .expect(202);
     expect(unknown.body).toEqual(known.body);
     expect(known.body).toEqual({ message: 'If an account exists for this email, a link to reset its password has been sent.' });
     await t.http().post('/api/auth/password-reset').send({ email: 'not-an-email' }).expect(400);
@@ -416,7 +527,11 @@ describe('item 5: password reset by email', () => {
     expect(await signedIn(browser)).toBe(false);
     await login(host.email, HOST_PASSWORD).expect(401);
     await login(host.email, NEW_PASSWORD).expect(200);
-    const again = await t.http().post('/api/auth/password-reset/confirm').send({ token, new_password: 'yet-another-passphrase' }).expect(400);
+    const again = await t
+      .http()
+      .post('/api/auth/password-reset/confirm')
+      .send({ token, new_password: 'yet-another-passphrase' })
+      .expect(400);
     expect(again.body).toMatchObject({ status_code: 400, message: expect.stringMatching(/invalid, was already used or has expired/) });
     await t.http().post('/api/auth/password-reset/confirm').send({ token: 'made-up', new_password: 'yet-another-passphrase' }).expect(400);
   });
@@ -447,12 +562,24 @@ describe('item 5: password reset by email', () => {
     expect(sentText(unknown.text)).toBe(sentText(known.text));
     const token = await resetTokenFor(host.email);
 
-    const differ = await browser.post('/admin/reset-password', { token, new_password: NEW_PASSWORD, confirm_password: 'something-else' }, `/admin/reset-password?token=${token}`);
+    const differ = await browser.post(
+      '/admin/reset-password',
+      { token, new_password: NEW_PASSWORD, confirm_password: 'something-else' },
+      `/admin/reset-password?token=${token}`,
+    );
     expect(differ.status).toBe(400);
-    const weak = await browser.post('/admin/reset-password', { token, new_password: '123456789', confirm_password: '123456789' }, `/admin/reset-password?token=${token}`);
+    const weak = await browser.post(
+      '/admin/reset-password',
+      { token, new_password: '123456789', confirm_password: '123456789' },
+      `/admin/reset-password?token=${token}`,
+    );
     expect(weak.status).toBe(400);
     expect(weak.text).toMatch(/id="new_password-error"[^>]*>[^<]*too common/);
-    const done = await browser.post('/admin/reset-password', { token, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }, `/admin/reset-password?token=${token}`);
+    const done = await browser.post(
+      '/admin/reset-password',
+      { token, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD },
+      `/admin/reset-password?token=${token}`,
+    );
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/admin/login?reset=1');
     await browser.logIn(host.email, NEW_PASSWORD);
@@ -462,7 +589,10 @@ describe('item 5: password reset by email', () => {
 
 describe('item 5: without Redis the credential limiter holds in memory (one instance)', () => {
   it('the block and its Retry-After come from the in-process storage', async () => {
-    const solo = await startTestApp({ redis: false, env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_MAX: '100000', RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: '1' } });
+    const solo = await startTestApp({
+      redis: false,
+      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_MAX: '100000', RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: '1' },
+    });
     try {
       await solo.http().post('/api/auth/login').send({ email: 'solo@example.com', password: 'wrong-guess' }).expect(401);
       const res = await solo.http().post('/api/auth/login').send({ email: 'solo@example.com', password: 'wrong-guess' }).expect(429);

@@ -13,14 +13,25 @@ type Op = { method: string; path: string; secured: boolean };
 
 /** Open to anonymous callers by design (sign-up, login, public profile, slots, booking, holds, probes). */
 const PUBLIC = new Set([
-  'GET /health/live', 'GET /health/ready', 'POST /api/users', 'POST /api/auth/login', 'GET /api/users/{id}',
-  'GET /api/availability/slots', 'POST /api/bookings', 'POST /api/slots/holds', 'DELETE /api/slots/holds/{token}',
+  'GET /health/live',
+  'GET /health/ready',
+  'POST /api/users',
+  'POST /api/auth/login',
+  'GET /api/users/{id}',
+  'GET /api/availability/slots',
+  'POST /api/bookings',
+  'POST /api/slots/holds',
+  'DELETE /api/slots/holds/{token}',
   'PATCH /api/slots/holds/{token}',
-  'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/password-reset',
+  'POST /api/auth/password-reset/confirm',
 ]);
 /** Invitee endpoints: open with the booking's management token, so anonymous without it is 401 or 404. */
 const TOKEN_BASED = new Set([
-  'GET /api/bookings/{id}', 'PUT /api/bookings/{id}/reschedule', 'DELETE /api/bookings/{id}', 'GET /api/bookings/{id}/ics',
+  'GET /api/bookings/{id}',
+  'PUT /api/bookings/{id}/reschedule',
+  'DELETE /api/bookings/{id}',
+  'GET /api/bookings/{id}/ics',
 ]);
 /** Browser redirect targets (OAuth callback, authenticated by its signed state): anonymous gets no 2xx, a redirect. */
 const REDIRECTS = new Set(['GET /api/integrations/{provider}/callback']);
@@ -36,32 +47,60 @@ describe('authorization matrix (e2e)', () => {
   const secretsOfA: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ now: '2027-03-01T12:00:00Z', env: { OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com' } });
+    t = await startTestApp({
+      now: '2027-03-01T12:00:00Z',
+      env: { OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com' },
+    });
     a = await createHost(t);
     b = await createHost(t);
     const member = await createHost(t);
     await setWeeklyHours(t, a, 'Europe/London');
     const type = await createMeetingType(t, a, { slug: 'authz' });
-    const booking = await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('authz') }).expect(201);
+    const booking = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('authz') })
+      .expect(201);
     const team = await createTeam(t, a, [member]);
     const key = await t.http().post('/api/api-keys').set(a.auth).send({ name: 'authz' }).expect(201);
     const schedules = await t.http().get('/api/schedules').set(a.auth).expect(200);
-    const hook = await t.http().post('/api/webhooks').set(a.auth).send({ url: 'https://hooks.example.com/k', events: ['booking.created'] });
+    const hook = await t
+      .http()
+      .post('/api/webhooks')
+      .set(a.auth)
+      .send({ url: 'https://hooks.example.com/k', events: ['booking.created'] });
     await t.app.get(OutboxRelay).drain();
     const notes = await t.http().get('/api/notifications').set(a.auth).expect(200);
     const firstId = (body: unknown) => {
-      const list = Array.isArray(body) ? body : ((body as Record<string, unknown>)?.items ?? (body as Record<string, unknown>)?.schedules ?? (body as Record<string, unknown>)?.notifications);
+      const list = Array.isArray(body)
+        ? body
+        : ((body as Record<string, unknown>)?.items ??
+          (body as Record<string, unknown>)?.schedules ??
+          (body as Record<string, unknown>)?.notifications);
       return Array.isArray(list) && list[0] ? String((list[0] as { id: string }).id) : randomUUID();
     };
     Object.assign(ids, {
-      user: a.id, meetingType: type.id, booking: booking.body.id, team: team.id, apiKey: key.body.id,
-      schedule: firstId(schedules.body), webhook: hook.status === 201 ? hook.body.id : randomUUID(), notification: firstId(notes.body),
+      user: a.id,
+      meetingType: type.id,
+      booking: booking.body.id,
+      team: team.id,
+      apiKey: key.body.id,
+      schedule: firstId(schedules.body),
+      webhook: hook.status === 201 ? hook.body.id : randomUUID(),
+      notification: firstId(notes.body),
     });
     secretsOfA.push(a.email, type.id, booking.body.id, 'inviteeauthz@example.com', key.body.id);
 
-    const doc = (await t.http().get('/api/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await t.http().get('/api/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
     ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, secured: Array.isArray(op.security) && op.security.length > 0 })));
+      Object.entries(methods).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        secured: Array.isArray(op.security) && op.security.length > 0,
+      })),
+    );
   });
   afterAll(() => t.close());
 
@@ -74,9 +113,14 @@ describe('authorization matrix (e2e)', () => {
       if (name === 'bookingId') return ids.booking;
       if (name === 'userId') return ids.user;
       const kind = [
-        [/^\/api\/users\//, 'user'], [/^\/api\/meeting-types\//, 'meetingType'], [/^\/api\/bookings\//, 'booking'],
-        [/^\/api\/teams\//, 'team'], [/^\/api\/api-keys\//, 'apiKey'], [/^\/api\/schedules\//, 'schedule'],
-        [/^\/api\/webhooks\//, 'webhook'], [/^\/api\/notifications\//, 'notification'],
+        [/^\/api\/users\//, 'user'],
+        [/^\/api\/meeting-types\//, 'meetingType'],
+        [/^\/api\/bookings\//, 'booking'],
+        [/^\/api\/teams\//, 'team'],
+        [/^\/api\/api-keys\//, 'apiKey'],
+        [/^\/api\/schedules\//, 'schedule'],
+        [/^\/api\/webhooks\//, 'webhook'],
+        [/^\/api\/notifications\//, 'notification'],
       ].find(([re]) => (re as RegExp).test(path))?.[1] as string | undefined;
       return kind ? ids[kind] : randomUUID();
     });
@@ -149,6 +193,10 @@ describe('authorization matrix (e2e)', () => {
     const booking = await t.http().get(`/api/bookings/${ids.booking}`).set(a.auth).expect(200);
     expect(booking.body).toMatchObject({ status: 'confirmed', start_time: '2027-03-02T10:00:00Z' });
     await t.http().get(`/api/teams/${ids.team}`).set(a.auth).expect(200);
-    await t.http().get('/api/users/me').set({ Authorization: `Bearer ${a.token}` }).expect(200);
+    await t
+      .http()
+      .get('/api/users/me')
+      .set({ Authorization: `Bearer ${a.token}` })
+      .expect(200);
   });
 });

@@ -23,7 +23,8 @@ describe('slots endpoint (e2e, real PostgreSQL)', () => {
     // 01:00 EST = 06:00Z; 02:00 does not exist; 03:00 EDT = 07:00Z; the window ends at 04:00 EDT = 08:00Z.
     expect(starts(spring.body)).toEqual(['2027-03-14T06:00:00Z', '2027-03-14T07:00:00Z']);
     expect(spring.body.slots.map((s: { local_start_time: string }) => s.local_start_time)).toEqual([
-      '2027-03-14T01:00:00-05:00', '2027-03-14T03:00:00-04:00',
+      '2027-03-14T01:00:00-05:00',
+      '2027-03-14T03:00:00-04:00',
     ]);
     const fall = await slots({ meeting_type_id: type.id, date: '2027-11-07', timezone: 'America/New_York' }).expect(200);
     // 01:00 EDT (first, earlier instant) = 05:00Z; then 4 hours of elapsed time to 04:00 EST = 09:00Z.
@@ -32,7 +33,12 @@ describe('slots endpoint (e2e, real PostgreSQL)', () => {
 
   it('an invitee day across the date line collects slots from two host days', async () => {
     const host = await createHost(t, { time_zone: 'Pacific/Kiritimati' });
-    await setWeeklyHours(t, host, 'Pacific/Kiritimati', [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })));
+    await setWeeklyHours(
+      t,
+      host,
+      'Pacific/Kiritimati',
+      [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '09:00', end_time: '17:00' })),
+    );
     const type = await createMeetingType(t, host, { duration_minutes: 60 });
     // Kiritimati is UTC+14 and Pago Pago UTC-11: one Pago Pago day overlaps two Kiritimati days (offset 25 hours).
     const res = await slots({ meeting_type_id: type.id, date: '2027-03-10', timezone: 'Pacific/Pago_Pago' }).expect(200);
@@ -48,12 +54,16 @@ describe('slots endpoint (e2e, real PostgreSQL)', () => {
       { date: '2027-03-03', intervals: [{ start_time: '10:00', end_time: '11:00' }] },
     ]);
     const type = await createMeetingType(t, host, { duration_minutes: 30, minimum_notice_minutes: 24 * 60, booking_window_days: 10 });
-    const week = await slots({ meeting_type_id: type.id, date: '2027-03-01', end_date: '2027-03-05', timezone: 'Europe/London' }).expect(200);
+    const week = await slots({ meeting_type_id: type.id, date: '2027-03-01', end_date: '2027-03-05', timezone: 'Europe/London' }).expect(
+      200,
+    );
     const days = new Set(starts(week.body).map((s) => s.slice(0, 10)));
     expect(days.has('2027-03-01')).toBe(false); // inside the 24h notice
     expect(days.has('2027-03-02')).toBe(false); // day off override (and notice until 12:00)
     expect(starts(week.body).filter((s) => s.startsWith('2027-03-03'))).toEqual(['2027-03-03T10:00:00Z', '2027-03-03T10:30:00Z']);
-    const far = await slots({ meeting_type_id: type.id, date: '2027-03-20', end_date: '2027-04-30', timezone: 'Europe/London' }).expect(200);
+    const far = await slots({ meeting_type_id: type.id, date: '2027-03-20', end_date: '2027-04-30', timezone: 'Europe/London' }).expect(
+      200,
+    );
     expect(far.body.slots).toHaveLength(0); // beyond the 10-day window
     await slots({ meeting_type_id: type.id, date: '2027-03-01', end_date: '2027-05-01', timezone: 'UTC' }).expect(200);
   });

@@ -25,7 +25,10 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
   }
 
   const book = (typeId: string, start: string, n: number | string, extra: Record<string, unknown> = {}) =>
-    t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(n), ...extra });
+    t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: start, ...invitee(n), ...extra });
 
   async function liveRows(hostId: string) {
     return t.dataSource.query(`SELECT * FROM booking_hosts WHERE user_id = $1 AND is_live`, [hostId]);
@@ -35,7 +38,10 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     const { host, typeId } = await hostWithType();
     const res = await book(typeId, TUE_9AM_NY, 1).expect(201);
     expect(res.body).toMatchObject({
-      status: 'confirmed', start_time: TUE_9AM_NY, end_time: TUE_930_NY, host_user_id: host.id,
+      status: 'confirmed',
+      start_time: TUE_9AM_NY,
+      end_time: TUE_930_NY,
+      host_user_id: host.id,
       management_token: expect.stringMatching(/^mgt_/),
       cancel_url: expect.stringContaining(`/booking/${res.body.id}/cancel?token=`),
       reschedule_url: expect.stringContaining(`/booking/${res.body.id}/reschedule?token=`),
@@ -52,7 +58,11 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     expect(ics.text).toMatch(/METHOD:REQUEST/);
     await t.http().get(`/api/bookings/${res.body.id}/ics`).query({ token: 'mgt_nope' }).expect(404);
     // The slot is gone from the slots endpoint at once (cache version bumped).
-    const slots = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'America/New_York' }).expect(200);
+    const slots = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'America/New_York' })
+      .expect(200);
     expect(slots.body.slots.map((s: { start_time: string }) => s.start_time)).not.toContain(TUE_9AM_NY);
   });
 
@@ -86,7 +96,10 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
       const { host, typeId } = await hostWithType();
       const results = await Promise.all(
         Array.from({ length: 60 }, (_, i) =>
-          (i % 2 ? second : t).http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: TUE_10AM_NY, ...invitee(`two${i}`) }),
+          (i % 2 ? second : t)
+            .http()
+            .post('/api/bookings')
+            .send({ meeting_type_id: typeId, start_time: TUE_10AM_NY, ...invitee(`two${i}`) }),
         ),
       );
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
@@ -106,11 +119,15 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     expect(ids.size).toBe(1); // everyone joined the one booking
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1`, [[...ids][0]]);
     expect(n).toBe(5);
-    const slots = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'America/New_York' }).expect(200);
+    const slots = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'America/New_York' })
+      .expect(200);
     expect(slots.body.slots[0]).toMatchObject({ start_time: TUE_930_NY, seats_remaining: 5 });
   });
 
-  it('group: each seat holder\'s .ics, JSON and pages show only themself and the host, never the other seat holders', async () => {
+  it("group: each seat holder's .ics, JSON and pages show only themself and the host, never the other seat holders", async () => {
     const { host, typeId } = await hostWithType({ kind: 'group', seats: 3 });
     const first = await book(typeId, TUE_9AM_NY, 'seat-a').expect(201);
     const second = await book(typeId, TUE_9AM_NY, 'seat-b').expect(201);
@@ -166,7 +183,12 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     await setWeeklyHours(t, admin, 'America/New_York');
     await setWeeklyHours(t, other, 'America/New_York');
     const team = await createTeam(t, admin, [other]);
-    const collective = await createMeetingType(t, admin, { kind: 'collective', team_id: team.id, host_ids: [admin.id, other.id], slug: 'panel' });
+    const collective = await createMeetingType(t, admin, {
+      kind: 'collective',
+      team_id: team.id,
+      host_ids: [admin.id, other.id],
+      slug: 'panel',
+    });
     const solo = await createMeetingType(t, other, { slug: 'solo' });
     await book(solo.id, TUE_9AM_NY, 'solo').expect(201); // `other` is now busy at 09:00
     await book(collective.id, TUE_9AM_NY, 'c1').expect(409);
@@ -186,20 +208,34 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     const { host, typeId } = await hostWithType();
     const created = await book(typeId, TUE_9AM_NY, 'mover').expect(201);
     const token = created.body.management_token as string;
-    const moved = await t.http().put(`/api/bookings/${created.body.id}/reschedule`).query({ token }).send({ start_time: TUE_10AM_NY }).expect(200);
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${created.body.id}/reschedule`)
+      .query({ token })
+      .send({ start_time: TUE_10AM_NY })
+      .expect(200);
     expect(moved.body).toMatchObject({ status: 'confirmed', start_time: TUE_10AM_NY, rescheduled_from_id: created.body.id });
     const old = await t.http().get(`/api/bookings/${created.body.id}`).set(host.auth).expect(200);
     expect(old.body).toMatchObject({ status: 'rescheduled', rescheduled_to_id: moved.body.id });
     // The old time is bookable again at once.
     await book(typeId, TUE_9AM_NY, 'next').expect(201);
     // The same token manages the new booking.
-    const cancelled = await t.http().delete(`/api/bookings/${moved.body.id}`).query({ token }).send({ reason: 'Conflict came up' }).expect(200);
+    const cancelled = await t
+      .http()
+      .delete(`/api/bookings/${moved.body.id}`)
+      .query({ token })
+      .send({ reason: 'Conflict came up' })
+      .expect(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancellation_reason: 'Conflict came up' });
     await book(typeId, TUE_10AM_NY, 'after-cancel').expect(201);
-    const events = await t.dataSource.query(
-      `SELECT event_type, payload FROM outbox_events WHERE booking_id = ANY($1) ORDER BY id`, [[created.body.id, moved.body.id]],
-    );
-    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+    const events = await t.dataSource.query(`SELECT event_type, payload FROM outbox_events WHERE booking_id = ANY($1) ORDER BY id`, [
+      [created.body.id, moved.body.id],
+    ]);
+    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual([
+      'booking.created',
+      'booking.rescheduled',
+      'booking.cancelled',
+    ]);
     expect(events[1].payload.previous).toMatchObject({ booking_id: created.body.id, start_time: '2027-03-02T14:00:00.000Z' });
     // Moving into a taken time is a 409 and changes nothing.
     const again = await book(typeId, '2027-03-02T16:00:00Z', 'z').expect(201);
@@ -221,7 +257,12 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     expect(await liveRows(host.id)).toHaveLength(1);
     const c = await t.http().post('/api/bookings').set('Idempotency-Key', 'k-123').send(body).expect(201);
     expect(c.headers['idempotent-replayed']).toBe('true');
-    await t.http().post('/api/bookings').set('Idempotency-Key', 'k-123').send({ ...body, invitee_name: 'Someone else' }).expect(422);
+    await t
+      .http()
+      .post('/api/bookings')
+      .set('Idempotency-Key', 'k-123')
+      .send({ ...body, invitee_name: 'Someone else' })
+      .expect(422);
   });
 
   it('strangers get 404 or 401 on every booking endpoint', async () => {
@@ -250,7 +291,11 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
       [{ meeting_type_id: typeId, start_time: TUE_9AM_NY, ...invitee(1), time_zone: 'Nowhere/City' }, 400, /time_zone/],
       [{ meeting_type_id: typeId, start_time: TUE_9AM_NY, ...invitee(1), invitee_email: 'nope' }, 400, /invitee_email/],
       [{ meeting_type_id: typeId, start_time: TUE_9AM_NY, ...invitee(1), answers: {} }, 400, /"Topic" is required/],
-      [{ meeting_type_id: typeId, start_time: TUE_9AM_NY, ...invitee(1), answers: { topic: 'x' }, extra: 1 }, 400, /extra should not exist/],
+      [
+        { meeting_type_id: typeId, start_time: TUE_9AM_NY, ...invitee(1), answers: { topic: 'x' }, extra: 1 },
+        400,
+        /extra should not exist/,
+      ],
       [{ meeting_type_id: '00000000-0000-4000-8000-000000000000', start_time: TUE_9AM_NY, ...invitee(1) }, 404, /meeting type not found/],
       [{ meeting_type_id: typeId, start_time: '2027-03-02T14:10:00Z', ...invitee(1), answers: { topic: 'x' } }, 409, /not available/],
       [{ meeting_type_id: typeId, start_time: '2027-03-01T12:30:00Z', ...invitee(1), answers: { topic: 'x' } }, 409, /not available/],
@@ -282,7 +327,7 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     }
   });
 
-  it('lists a host\'s bookings newest first with filters and pagination', async () => {
+  it("lists a host's bookings newest first with filters and pagination", async () => {
     const { host, typeId } = await hostWithType();
     await book(typeId, TUE_9AM_NY, 'l1').expect(201);
     const second = await book(typeId, TUE_10AM_NY, 'l2').expect(201);
@@ -304,8 +349,10 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
     // Per-booking reads (what a page must not do) and batch reads; the notify and calendar consumers, working in the
     // background on these bookings' events, read through the batch methods one booking at a time.
     const spies = {
-      perBookingHosts: jest.spyOn(repo, 'findHostIds'), perBookingInvitees: jest.spyOn(repo, 'findInvitees'),
-      hosts: jest.spyOn(repo, 'findHostIdsOf'), invitees: jest.spyOn(repo, 'findInviteesOf'),
+      perBookingHosts: jest.spyOn(repo, 'findHostIds'),
+      perBookingInvitees: jest.spyOn(repo, 'findInvitees'),
+      hosts: jest.spyOn(repo, 'findHostIdsOf'),
+      invitees: jest.spyOn(repo, 'findInviteesOf'),
     };
     try {
       const page = await t.http().get('/api/bookings').set(host.auth).expect(200);
@@ -315,7 +362,8 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
       );
       expect(page.body.data.every((b: { host_user_ids: string[] }) => b.host_user_ids.join() === host.id)).toBe(true);
       const pageIds = page.body.data.map((b: { id: string }) => b.id).sort();
-      const forThePage = (calls: unknown[][]) => calls.filter(([ids]) => JSON.stringify([...(ids as string[])].sort()) === JSON.stringify(pageIds));
+      const forThePage = (calls: unknown[][]) =>
+        calls.filter(([ids]) => JSON.stringify([...(ids as string[])].sort()) === JSON.stringify(pageIds));
       expect(spies.perBookingHosts).not.toHaveBeenCalled();
       expect(spies.perBookingInvitees).not.toHaveBeenCalled();
       expect(forThePage(spies.hosts.mock.calls)).toHaveLength(1);
@@ -328,12 +376,17 @@ describe('bookings (e2e, PostgreSQL or the embedded database)', () => {
 
 /** RFC 5545 content lines, unfolded (a CRLF followed by a space or tab continues the previous line). */
 function icsLines(text: string): string[] {
-  return text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/).filter(Boolean);
+  return text
+    .replace(/\r?\n[ \t]/g, '')
+    .split(/\r?\n/)
+    .filter(Boolean);
 }
 
 /** The mailto: addresses of the ATTENDEE properties (parameters such as CN may come before the value). */
 function attendeeEmails(text: string): string[] {
-  return icsLines(text).filter((l) => /^ATTENDEE[;:]/i.test(l)).map((l) => l.slice(l.search(/:mailto:/i) + 8).toLowerCase());
+  return icsLines(text)
+    .filter((l) => /^ATTENDEE[;:]/i.test(l))
+    .map((l) => l.slice(l.search(/:mailto:/i) + 8).toLowerCase());
 }
 
 function organizerEmail(text: string): string | undefined {

@@ -11,7 +11,11 @@ import { METRICS_AUTH } from './support/test-env.js';
 // Monday 1 March 2027, 12:00 UTC. London is on GMT (UTC+0) until 28 March; New York on EST (UTC-5) until 14 March.
 const NOW = '2027-03-01T12:00:00Z';
 const PASSWORDS: Record<string, string> = {
-  ada: 'ada-app-password-1', bob: 'bob:app password 2', cy: 'cy-app-password-3', dee: 'dee-app-password-4', eve: 'eve-app-password-5',
+  ada: 'ada-app-password-1',
+  bob: 'bob:app password 2',
+  cy: 'cy-app-password-3',
+  dee: 'dee-app-password-4',
+  eve: 'eve-app-password-5',
 };
 
 describe('calendar integrations: CalDAV against a real Radicale, and the ICS export feed', () => {
@@ -22,7 +26,11 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
     radicale = await new RadicaleServer({ ...PASSWORDS }).start();
     t = await startTestApp({
       now: NOW,
-      env: { OUTBOX_POLL_INTERVAL_MS: '0', ENCRYPTION_KEY: `k1:${'cd'.repeat(32)}`, CALENDAR_PRIVATE_URL_ALLOWLIST: radicale.allowlistEntry },
+      env: {
+        OUTBOX_POLL_INTERVAL_MS: '0',
+        ENCRYPTION_KEY: `k1:${'cd'.repeat(32)}`,
+        CALENDAR_PRIVATE_URL_ALLOWLIST: radicale.allowlistEntry,
+      },
     });
   });
   afterAll(async () => {
@@ -32,7 +40,11 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
 
   const drain = () => t.app.get(OutboxRelay).drain();
   const slotStarts = async (typeId: string, date: string) => {
-    const res = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date, timezone: 'Europe/London' }).expect(200);
+    const res = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: typeId, date, timezone: 'Europe/London' })
+      .expect(200);
     return res.body.slots.map((s: { start_time: string }) => s.start_time) as string[];
   };
   const sync = async (host: TestHost, id: string) => {
@@ -40,8 +52,9 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
     expect(res.body).toMatchObject({ sync_status: 'synced', sync_error: null });
   };
   const cacheKeys = async (userId: string) =>
-    (await t.dataSource.query(`SELECT external_event_id FROM calendar_events_cache WHERE user_id = $1 ORDER BY start_time`, [userId]))
-      .map((r: { external_event_id: string }) => r.external_event_id);
+    (await t.dataSource.query(`SELECT external_event_id FROM calendar_events_cache WHERE user_id = $1 ORDER BY start_time`, [userId])).map(
+      (r: { external_event_id: string }) => r.external_event_id,
+    );
   const connect = (host: TestHost, username: string, password = PASSWORDS[username]) =>
     t.http().post('/api/integrations/caldav').set(host.auth).send({ server_url: radicale.url, username, password });
   const event = (uid: string, ...lines: string[]) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20270201T000000Z', ...lines, 'END:VEVENT'];
@@ -58,14 +71,27 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
 
       // The same address policy as ICS feeds: loopback is refused unless CALENDAR_PRIVATE_URL_ALLOWLIST names it.
       for (const serverUrl of ['http://127.0.0.1:1/', 'http://10.0.0.1/', `http://localhost:${radicale.proxyPort}/`]) {
-        const res = await t.http().post('/api/integrations/caldav').set(host.auth).send({ server_url: serverUrl, username: 'ada', password: PASSWORDS.ada }).expect(400);
+        const res = await t
+          .http()
+          .post('/api/integrations/caldav')
+          .set(host.auth)
+          .send({ server_url: serverUrl, username: 'ada', password: PASSWORDS.ada })
+          .expect(400);
         expect(res.body.message).toMatch(/server_url is not allowed: refusing to connect to a private address/);
       }
-      const creds = await t.http().post('/api/integrations/caldav').set(host.auth)
-        .send({ server_url: `http://ada:pw@127.0.0.1:${radicale.proxyPort}/`, username: 'ada', password: 'pw' }).expect(400);
+      const creds = await t
+        .http()
+        .post('/api/integrations/caldav')
+        .set(host.auth)
+        .send({ server_url: `http://ada:pw@127.0.0.1:${radicale.proxyPort}/`, username: 'ada', password: 'pw' })
+        .expect(400);
       expect(creds.body.message).toMatch(/must not carry credentials/);
       await t.http().post('/api/integrations/caldav').set(host.auth).send({ server_url: radicale.url, username: 'ada' }).expect(400);
-      await t.http().post('/api/integrations/caldav').send({ server_url: radicale.url, username: 'ada', password: PASSWORDS.ada }).expect(401);
+      await t
+        .http()
+        .post('/api/integrations/caldav')
+        .send({ server_url: radicale.url, username: 'ada', password: PASSWORDS.ada })
+        .expect(401);
 
       expect((await t.http().get('/api/integrations').set(host.auth).expect(200)).body).toEqual([]);
       expect(await t.dataSource.query(`SELECT id FROM calendar_integrations WHERE user_id = $1`, [host.id])).toEqual([]);
@@ -76,7 +102,12 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       const work = await radicale.makeCalendar('bob', 'work', 'Work', 'America/New_York');
       const family = await radicale.makeCalendar('bob', 'family', 'Family');
       const res = await connect(host, 'bob').expect(201);
-      expect(res.body).toMatchObject({ provider: 'caldav', status: 'active', server: `http://127.0.0.1:${radicale.proxyPort}`, last_error: null });
+      expect(res.body).toMatchObject({
+        provider: 'caldav',
+        status: 'active',
+        server: `http://127.0.0.1:${radicale.proxyPort}`,
+        last_error: null,
+      });
       expect(JSON.stringify(res.body)).not.toContain(PASSWORDS.bob);
       const [row] = await t.dataSource.query(`SELECT * FROM calendar_integrations WHERE id = $1`, [res.body.id]);
       expect(row.password_enc).toMatch(/^v1\.k1\./);
@@ -85,17 +116,30 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
 
       const calendars = (await t.http().get(`/api/integrations/${res.body.id}/calendars`).set(host.auth).expect(200)).body;
       expect(calendars).toHaveLength(2);
-      expect(calendars).toEqual(expect.arrayContaining([
-        expect.objectContaining({ calendar_id: work, name: 'Work', time_zone: 'America/New_York', read_only: false }),
-        expect.objectContaining({ calendar_id: family, name: 'Family', time_zone: null, read_only: false }),
-      ]));
+      expect(calendars).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ calendar_id: work, name: 'Work', time_zone: 'America/New_York', read_only: false }),
+          expect.objectContaining({ calendar_id: family, name: 'Family', time_zone: null, read_only: false }),
+        ]),
+      );
       // One calendar is the default: it blocks time and receives bookings until the host chooses otherwise.
       expect(calendars.filter((c: any) => c.is_primary && c.is_busy_source && c.is_destination)).toHaveLength(1);
 
-      const chosen = await t.http().put(`/api/integrations/${res.body.id}/calendars`).set(host.auth).send({ calendars: [
-        { calendar_id: family, is_busy_source: true, is_destination: true }, { calendar_id: work, is_busy_source: true, is_destination: false },
-      ] }).expect(200);
-      expect(chosen.body.map((c: any) => [c.name, c.is_busy_source, c.is_destination]).sort()).toEqual([['Family', true, true], ['Work', true, false]]);
+      const chosen = await t
+        .http()
+        .put(`/api/integrations/${res.body.id}/calendars`)
+        .set(host.auth)
+        .send({
+          calendars: [
+            { calendar_id: family, is_busy_source: true, is_destination: true },
+            { calendar_id: work, is_busy_source: true, is_destination: false },
+          ],
+        })
+        .expect(200);
+      expect(chosen.body.map((c: any) => [c.name, c.is_busy_source, c.is_destination]).sort()).toEqual([
+        ['Family', true, true],
+        ['Work', true, false],
+      ]);
 
       // Reconnecting updates the same connection; so does a double click on a first connect.
       expect((await connect(host, 'bob').expect(201)).body.id).toBe(res.body.id);
@@ -115,15 +159,38 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       const work = await radicale.makeCalendar('ada', 'ny', 'New York desk', 'America/New_York');
       const personal = await radicale.makeCalendar('ada', 'personal', 'Personal');
       const id = (await connect(host, 'ada').expect(201)).body.id;
-      await t.http().put(`/api/integrations/${id}/calendars`).set(host.auth).send({ calendars: [
-        { calendar_id: work, is_busy_source: true }, { calendar_id: personal, is_busy_source: false, is_destination: false },
-      ] }).expect(200);
+      await t
+        .http()
+        .put(`/api/integrations/${id}/calendars`)
+        .set(host.auth)
+        .send({
+          calendars: [
+            { calendar_id: work, is_busy_source: true },
+            { calendar_id: personal, is_busy_source: false, is_destination: false },
+          ],
+        })
+        .expect(200);
 
-      await radicale.putEvent('ada', 'ny', 'meeting', event('meeting@test', 'DTSTART:20270302T100000Z', 'DTEND:20270302T110000Z', 'SUMMARY:Secret'));
+      await radicale.putEvent(
+        'ada',
+        'ny',
+        'meeting',
+        event('meeting@test', 'DTSTART:20270302T100000Z', 'DTEND:20270302T110000Z', 'SUMMARY:Secret'),
+      );
       // Floating: read in the calendar's zone (New York), 09:00 EST = 14:00 UTC.
       await radicale.putEvent('ada', 'ny', 'floating', event('floating@test', 'DTSTART:20270302T090000', 'DURATION:PT1H'));
-      await radicale.putEvent('ada', 'ny', 'free', event('free@test', 'DTSTART:20270302T120000Z', 'DTEND:20270302T130000Z', 'TRANSP:TRANSPARENT'));
-      await radicale.putEvent('ada', 'ny', 'cancelled', event('cancelled@test', 'DTSTART:20270302T150000Z', 'DTEND:20270302T160000Z', 'STATUS:CANCELLED'));
+      await radicale.putEvent(
+        'ada',
+        'ny',
+        'free',
+        event('free@test', 'DTSTART:20270302T120000Z', 'DTEND:20270302T130000Z', 'TRANSP:TRANSPARENT'),
+      );
+      await radicale.putEvent(
+        'ada',
+        'ny',
+        'cancelled',
+        event('cancelled@test', 'DTSTART:20270302T150000Z', 'DTEND:20270302T160000Z', 'STATUS:CANCELLED'),
+      );
       await radicale.putEvent('ada', 'ny', 'holiday', event('holiday@test', 'DTSTART;VALUE=DATE:20270304', 'DTEND;VALUE=DATE:20270305'));
       await radicale.putEvent('ada', 'personal', 'dentist', event('dentist@test', 'DTSTART:20270302T160000Z', 'DTEND:20270302T170000Z'));
       await sync(host, id);
@@ -133,9 +200,7 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       for (const free of ['09:30', '11:00', '12:00', '15:00', '16:00']) expect(tue).toContain(`2027-03-02T${free}:00Z`);
       expect(await slotStarts(type.id, '2027-03-04')).toEqual([]); // the all-day event (a New York day covers London's 9–17)
       expect(await slotStarts(type.id, '2027-03-05')).toContain('2027-03-05T09:00:00Z');
-      expect(await cacheKeys(host.id)).toEqual([
-        `${work}meeting.ics`, `${work}free.ics`, `${work}floating.ics`, `${work}holiday.ics`,
-      ]);
+      expect(await cacheKeys(host.id)).toEqual([`${work}meeting.ics`, `${work}free.ics`, `${work}floating.ics`, `${work}holiday.ics`]);
 
       // Nothing changed: one PROPFIND for the ctag, no REPORT.
       let mark = radicale.requests.length;
@@ -168,10 +233,19 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       const type = await createMeetingType(t, host, { duration_minutes: 30 });
       await radicale.makeCalendar('cy', 'work', 'Work');
       await radicale.putEvent('cy', 'work', 'standup', [
-        ...event('standup@test', 'DTSTART;TZID=Europe/London:20270302T110000', 'DTEND;TZID=Europe/London:20270302T113000',
-          'RRULE:FREQ=WEEKLY;COUNT=4', 'EXDATE;TZID=Europe/London:20270316T110000'),
-        ...event('standup@test', 'RECURRENCE-ID;TZID=Europe/London:20270309T110000',
-          'DTSTART;TZID=Europe/London:20270309T130000', 'DTEND;TZID=Europe/London:20270309T133000'),
+        ...event(
+          'standup@test',
+          'DTSTART;TZID=Europe/London:20270302T110000',
+          'DTEND;TZID=Europe/London:20270302T113000',
+          'RRULE:FREQ=WEEKLY;COUNT=4',
+          'EXDATE;TZID=Europe/London:20270316T110000',
+        ),
+        ...event(
+          'standup@test',
+          'RECURRENCE-ID;TZID=Europe/London:20270309T110000',
+          'DTSTART;TZID=Europe/London:20270309T130000',
+          'DTEND;TZID=Europe/London:20270309T133000',
+        ),
       ]);
       await connect(host, 'cy').expect(201); // the first sync runs on connect
 
@@ -184,18 +258,27 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       expect(await slotStarts(type.id, '2027-03-30')).toContain('2027-03-30T10:00:00Z'); // after COUNT (BST from 28 March)
     });
 
-    it('writes bookings into the destination calendar once (even when the writer runs twice), moves and deletes them; the UID is the invitation\'s, SEQUENCE rises, writes are conditional', async () => {
+    it("writes bookings into the destination calendar once (even when the writer runs twice), moves and deletes them; the UID is the invitation's, SEQUENCE rises, writes are conditional", async () => {
       const host = await createHost(t, { time_zone: 'Europe/London' });
       await setWeeklyHours(t, host, 'Europe/London');
       const type = await createMeetingType(t, host, { name: 'Demo', duration_minutes: 30 });
       const work = await radicale.makeCalendar('dee', 'work', 'Work');
       const id = (await connect(host, 'dee').expect(201)).body.id;
 
-      const booking = (await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('cd1') }).expect(201)).body;
+      const booking = (
+        await t
+          .http()
+          .post('/api/bookings')
+          .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('cd1') })
+          .expect(201)
+      ).body;
       await drain();
       const [row] = await t.dataSource.query(`SELECT event_type, payload FROM outbox_events WHERE booking_id = $1`, [booking.id]);
       const writer = t.app.get(CalendarEventWriter);
-      await Promise.all([writer.handle({ eventType: row.event_type, payload: row.payload }), writer.handle({ eventType: row.event_type, payload: row.payload })]);
+      await Promise.all([
+        writer.handle({ eventType: row.event_type, payload: row.payload }),
+        writer.handle({ eventType: row.event_type, payload: row.payload }),
+      ]);
 
       const name = `kairos-${booking.id}`;
       // The UID of the invitation mailed for this booking (GET /api/bookings/:id/ics renders the same invitation).
@@ -213,25 +296,46 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       expect(puts()[0]).toMatchObject({ ifNoneMatch: '*' });
       // Each provider call is timed: kairos_calendar_api_duration_seconds{provider, operation}.
       const metrics = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
-      expect(Number(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="upsert"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(
+        Number(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="upsert"\} (\d+)$/m.exec(metrics)?.[1]),
+      ).toBeGreaterThanOrEqual(1);
       expect(metrics).toMatch(/^kairos_calendar_api_duration_seconds_count\{provider="caldav",operation="open"\} \d+$/m);
       expect(objects.get(name)).toContain('SUMMARY:Demo with Invitee cd1');
       expect(objects.get(name)).not.toMatch(/^(METHOD|ORGANIZER|ATTENDEE)/m); // no scheduling by the server
       const links = (await t.http().get(`/api/integrations/bookings/${booking.id}/events`).set(host.auth).expect(200)).body;
-      expect(links).toEqual([expect.objectContaining({ integration_id: id, calendar_id: work, external_event_id: `${work}${name}.ics`, status: 'synced' })]);
+      expect(links).toEqual([
+        expect.objectContaining({ integration_id: id, calendar_id: work, external_event_id: `${work}${name}.ics`, status: 'synced' }),
+      ]);
 
       // Reading the calendar back does not count our own event as foreign busy time.
       await sync(host, id);
       expect(await cacheKeys(host.id)).toEqual([]);
 
       // Another client of the same calendar edits the object (new ETag, its own SEQUENCE): our next write reads it first.
-      await radicale.putEvent('dee', 'work', name, event(uid, 'SEQUENCE:5', 'DTSTART:20270302T100000Z', 'DTEND:20270302T103000Z',
-        'SUMMARY:Demo with Invitee cd1 (edited)', `X-KAIROS-BOOKING-ID:${booking.id}`));
-      const moved = (await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-02T15:00:00Z' }).expect(200)).body;
+      await radicale.putEvent(
+        'dee',
+        'work',
+        name,
+        event(
+          uid,
+          'SEQUENCE:5',
+          'DTSTART:20270302T100000Z',
+          'DTEND:20270302T103000Z',
+          'SUMMARY:Demo with Invitee cd1 (edited)',
+          `X-KAIROS-BOOKING-ID:${booking.id}`,
+        ),
+      );
+      const moved = (
+        await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-02T15:00:00Z' }).expect(200)
+      ).body;
       await drain();
       objects = await radicale.objects('dee', 'work');
       expect([...objects.keys()]).toEqual([name]); // the same object, moved
-      expect(parseVEvents(objects.get(name)!)[0]).toMatchObject({ uid, start: { date: '2027-03-02', time: '15:00:00' }, end: { time: '15:30:00' } });
+      expect(parseVEvents(objects.get(name)!)[0]).toMatchObject({
+        uid,
+        start: { date: '2027-03-02', time: '15:00:00' },
+        end: { time: '15:30:00' },
+      });
       // Above both the rescheduled invitation's (1) and what the other client had written (5): it moved.
       expect(objects.get(name)).toMatch(/^SEQUENCE:6\r$/m);
       expect(/^UID:(.+)\r$/m.exec((await t.http().get(`/api/bookings/${moved.id}/ics`).set(host.auth).expect(200)).text)![1]).toBe(uid);
@@ -240,14 +344,17 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       expect(replace.ifMatch).toMatch(/^"?.+"?$/);
       expect(replace.ifNoneMatch).toBeUndefined();
       await sync(host, id);
-      expect((await t.http().get(`/api/integrations/bookings/${moved.id}/events`).set(host.auth).expect(200)).body)
-        .toEqual([expect.objectContaining({ external_event_id: `${work}${name}.ics`, status: 'synced' })]);
+      expect((await t.http().get(`/api/integrations/bookings/${moved.id}/events`).set(host.auth).expect(200)).body).toEqual([
+        expect.objectContaining({ external_event_id: `${work}${name}.ics`, status: 'synced' }),
+      ]);
 
       // An object written before the UID was the invitation's (UID = its name): replaced by one with the right UID
       // (deleted and created anew: Radicale, like the RFC, refuses a UID change in place with 409 no-uid-conflict).
       await radicale.deleteEvent('dee', 'work', name);
       await radicale.putEvent('dee', 'work', name, event(name, 'DTSTART:20270302T150000Z', 'DTEND:20270302T153000Z', 'SUMMARY:Demo'));
-      const again = (await t.http().put(`/api/bookings/${moved.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-02T16:00:00Z' }).expect(200)).body;
+      const again = (
+        await t.http().put(`/api/bookings/${moved.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-02T16:00:00Z' }).expect(200)
+      ).body;
       await drain();
       objects = await radicale.objects('dee', 'work');
       expect([...objects.keys()]).toEqual([name]);
@@ -268,7 +375,10 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       radicale.setPassword('eve', 'eve-new-app-password');
       try {
         const res = await t.http().post(`/api/integrations/${id}/sync`).set(host.auth).expect(200);
-        expect(res.body).toMatchObject({ sync_status: 'broken', integration: { status: 'broken', last_error: expect.stringMatching(/rejected the username or password \(401\)/) } });
+        expect(res.body).toMatchObject({
+          sync_status: 'broken',
+          integration: { status: 'broken', last_error: expect.stringMatching(/rejected the username or password \(401\)/) },
+        });
         await t.http().post(`/api/integrations/${id}/sync`).set(host.auth).expect(409);
         const repaired = await connect(host, 'eve', 'eve-new-app-password').expect(201);
         expect(repaired.body).toMatchObject({ id, status: 'active', last_error: null });
@@ -282,17 +392,25 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
   describe('ICS export feed', () => {
     const feedPath = (url: string) => new URL(url).pathname;
 
-    it('lists the host\'s live bookings (not cancelled ones) with their times, and answers 304 while unchanged', async () => {
+    it("lists the host's live bookings (not cancelled ones) with their times, and answers 304 while unchanged", async () => {
       const host = await createHost(t, { time_zone: 'Europe/London', name: 'Erin Export' });
       await setWeeklyHours(t, host, 'Europe/London');
       const type = await createMeetingType(t, host, { name: 'Consult', duration_minutes: 30 });
       const book = async (start: string, n: string) =>
-        (await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: start, ...invitee(n) }).expect(201)).body;
+        (
+          await t
+            .http()
+            .post('/api/bookings')
+            .send({ meeting_type_id: type.id, start_time: start, ...invitee(n) })
+            .expect(201)
+        ).body;
       const first = await book('2027-03-02T10:00:00Z', 'ex1');
       const second = await book('2027-03-03T11:00:00Z', 'ex2');
       const dropped = await book('2027-03-04T09:00:00Z', 'ex3');
       await t.http().delete(`/api/bookings/${dropped.id}`).set(host.auth).send({ reason: 'no' }).expect(200);
-      const moved = (await t.http().put(`/api/bookings/${second.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-03T14:00:00Z' }).expect(200)).body;
+      const moved = (
+        await t.http().put(`/api/bookings/${second.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-03T14:00:00Z' }).expect(200)
+      ).body;
 
       await t.http().get('/api/integrations/export').expect(401);
       const link = (await t.http().get('/api/integrations/export').set(host.auth).expect(200)).body;
@@ -311,7 +429,9 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       // Invitee name and e-mail: the feed is the host's own.
       expect(body.replace(/\r\n[ \t]/g, '')).toContain('Invitee: Invitee ex1 <inviteeex1@example.com>');
       const events = parseVEvents(body);
-      const uids = await t.dataSource.query(`SELECT id, ical_uid FROM bookings WHERE id = ANY($1::uuid[])`, [[first.id, moved.id, dropped.id]]);
+      const uids = await t.dataSource.query(`SELECT id, ical_uid FROM bookings WHERE id = ANY($1::uuid[])`, [
+        [first.id, moved.id, dropped.id],
+      ]);
       const uidOf = (id: string) => uids.find((u: any) => u.id === id).ical_uid;
       expect(events.map((e) => e.uid).sort()).toEqual([uidOf(first.id), uidOf(moved.id)].sort());
       expect(events.some((e) => e.uid === uidOf(dropped.id))).toBe(false);
@@ -337,12 +457,16 @@ describe('calendar integrations: CalDAV against a real Radicale, and the ICS exp
       expect(changed.headers.etag).not.toBe(etag);
     });
 
-    it('rotating retires the old URL; unknown tokens and other hosts\' tokens do not reach this feed', async () => {
+    it("rotating retires the old URL; unknown tokens and other hosts' tokens do not reach this feed", async () => {
       const host = await createHost(t);
       const other = await createHost(t);
       await setWeeklyHours(t, host, 'Europe/London');
       const type = await createMeetingType(t, host, { name: 'Private call', duration_minutes: 30 });
-      await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('rot1') }).expect(201);
+      await t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee('rot1') })
+        .expect(201);
 
       const before = (await t.http().get('/api/integrations/export').set(host.auth).expect(200)).body.url;
       await t.http().get(feedPath(before)).expect(200);

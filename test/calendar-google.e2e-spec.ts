@@ -45,7 +45,11 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
 
   async function connect(host: TestHost, account = `${host.username}@gmail.test`): Promise<string> {
     google.account = account;
-    const res = await t.http().get(await consent(host)).set('Accept', 'application/json').expect(200);
+    const res = await t
+      .http()
+      .get(await consent(host))
+      .set('Accept', 'application/json')
+      .expect(200);
     return res.body.id as string;
   }
 
@@ -76,19 +80,41 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     expect(row.refresh_token_enc).toMatch(/^v1\.k1\./);
 
     const list = await t.http().get('/api/integrations').set(host.auth).expect(200);
-    expect(list.body).toEqual([expect.objectContaining({
-      id, provider: 'google', account_email: `${host.username}@gmail.test`, status: 'active', last_error: null,
-      token_expires_at: '2027-03-01T13:00:00.000Z', last_synced_at: expect.any(String),
-    })]);
+    expect(list.body).toEqual([
+      expect.objectContaining({
+        id,
+        provider: 'google',
+        account_email: `${host.username}@gmail.test`,
+        status: 'active',
+        last_error: null,
+        token_expires_at: '2027-03-01T13:00:00.000Z',
+        last_synced_at: expect.any(String),
+      }),
+    ]);
     expect(JSON.stringify(list.body)).not.toMatch(/ya29|1\/\/rt/);
 
     const calendars = await t.http().get(`/api/integrations/${id}/calendars`).set(host.auth).expect(200);
     expect(calendars.body).toEqual([
-      expect.objectContaining({ calendar_id: 'primary-cal', is_primary: true, is_busy_source: true, is_destination: true, read_only: false }),
-      expect.objectContaining({ calendar_id: 'holidays', is_primary: false, is_busy_source: false, is_destination: false, read_only: true }),
+      expect.objectContaining({
+        calendar_id: 'primary-cal',
+        is_primary: true,
+        is_busy_source: true,
+        is_destination: true,
+        read_only: false,
+      }),
+      expect.objectContaining({
+        calendar_id: 'holidays',
+        is_primary: false,
+        is_busy_source: false,
+        is_destination: false,
+        read_only: true,
+      }),
     ]);
     // A browser (no JSON Accept) is sent back to the admin page.
-    const again = await t.http().get(await consent(host)).expect(302);
+    const again = await t
+      .http()
+      .get(await consent(host))
+      .expect(302);
     expect(again.headers.location).toBe(`/admin/integrations?connected=${id}`); // same account: reconnected, not duplicated
     expect((await t.http().get('/api/integrations').set(host.auth)).body).toHaveLength(1);
   });
@@ -102,10 +128,22 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     const payload = JSON.parse(Buffer.from(data, 'base64url').toString());
     const forged = Buffer.from(JSON.stringify({ ...payload, uid: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
 
-    const tamper = (s: string) => { const u = new URL(url); u.searchParams.set('state', s); return `${u.pathname}${u.search}`; };
-    const bad1 = await t.http().get(tamper(`${forged}.${sig}`)).set('Accept', 'application/json').expect(400);
+    const tamper = (s: string) => {
+      const u = new URL(url);
+      u.searchParams.set('state', s);
+      return `${u.pathname}${u.search}`;
+    };
+    const bad1 = await t
+      .http()
+      .get(tamper(`${forged}.${sig}`))
+      .set('Accept', 'application/json')
+      .expect(400);
     expect(bad1.body).toMatchObject({ status_code: 400, message: 'OAuth state is missing or invalid' });
-    await t.http().get(tamper(`${data}.${sig.slice(0, -2)}xx`)).set('Accept', 'application/json').expect(400);
+    await t
+      .http()
+      .get(tamper(`${data}.${sig.slice(0, -2)}xx`))
+      .set('Accept', 'application/json')
+      .expect(400);
     await t.http().get(tamper('')).set('Accept', 'application/json').expect(400);
     // Used on the Microsoft callback: issued for another provider.
     const foreign = await t.http().get(`/api/integrations/microsoft/callback${url.search}`).set('Accept', 'application/json').expect(400);
@@ -116,7 +154,10 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     const replay = await t.http().get(path).set('Accept', 'application/json').expect(400);
     expect(replay.body.message).toMatch(/already used/);
     // A browser gets redirected with the message instead.
-    const browser = await t.http().get(tamper(`${forged}.${sig}`)).expect(302);
+    const browser = await t
+      .http()
+      .get(tamper(`${forged}.${sig}`))
+      .expect(302);
     expect(browser.headers.location).toMatch(/^\/admin\/integrations\?error=/);
     // Starting needs a login.
     await t.http().get('/api/integrations/google/oauth').expect(401);
@@ -128,7 +169,12 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     const id = await connect(host);
     await t.http().get(`/api/integrations/${id}`).set(other.auth).expect(404);
     await t.http().get(`/api/integrations/${id}/calendars`).set(other.auth).expect(404);
-    await t.http().put(`/api/integrations/${id}/calendars`).set(other.auth).send({ calendars: [{ calendar_id: 'primary-cal', is_busy_source: false }] }).expect(404);
+    await t
+      .http()
+      .put(`/api/integrations/${id}/calendars`)
+      .set(other.auth)
+      .send({ calendars: [{ calendar_id: 'primary-cal', is_busy_source: false }] })
+      .expect(404);
     await t.http().post(`/api/integrations/${id}/sync`).set(other.auth).expect(404);
     await t.http().delete(`/api/integrations/${id}`).set(other.auth).expect(404);
     expect((await t.http().get('/api/integrations').set(other.auth).expect(200)).body).toEqual([]);
@@ -143,12 +189,27 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     expect(await slotStarts(type.id, TUE)).toContain('2027-03-02T10:00:00Z'); // cached now, before the event exists
 
     google.putEvent('primary-cal', { id: 'busy1', start: { dateTime: '2027-03-02T10:00:00Z' }, end: { dateTime: '2027-03-02T11:00:00Z' } });
-    google.putEvent('primary-cal', { id: 'free1', start: { dateTime: '2027-03-02T12:00:00Z' }, end: { dateTime: '2027-03-02T13:00:00Z' }, transparency: 'transparent' });
     google.putEvent('primary-cal', {
-      id: 'declined1', start: { dateTime: '2027-03-02T13:00:00Z' }, end: { dateTime: '2027-03-02T14:00:00Z' },
-      attendees: [{ email: 'boss@example.com', responseStatus: 'accepted' }, { email: 'x', self: true, responseStatus: 'declined' }],
+      id: 'free1',
+      start: { dateTime: '2027-03-02T12:00:00Z' },
+      end: { dateTime: '2027-03-02T13:00:00Z' },
+      transparency: 'transparent',
     });
-    google.putEvent('primary-cal', { id: 'tentative1', status: 'tentative', start: { dateTime: '2027-03-02T15:00:00+01:00' }, end: { dateTime: '2027-03-02T15:30:00+01:00' } });
+    google.putEvent('primary-cal', {
+      id: 'declined1',
+      start: { dateTime: '2027-03-02T13:00:00Z' },
+      end: { dateTime: '2027-03-02T14:00:00Z' },
+      attendees: [
+        { email: 'boss@example.com', responseStatus: 'accepted' },
+        { email: 'x', self: true, responseStatus: 'declined' },
+      ],
+    });
+    google.putEvent('primary-cal', {
+      id: 'tentative1',
+      status: 'tentative',
+      start: { dateTime: '2027-03-02T15:00:00+01:00' },
+      end: { dateTime: '2027-03-02T15:30:00+01:00' },
+    });
     const res = await sync(host, id);
     expect(res.body).toMatchObject({ sync_status: 'synced', integration: { status: 'active', last_error: null } });
 
@@ -156,23 +217,31 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     expect(slots).not.toContain('2027-03-02T10:00:00Z');
     expect(slots).not.toContain('2027-03-02T10:30:00Z');
     expect(slots).not.toContain('2027-03-02T14:00:00Z'); // tentative counts as busy (14:00Z = 15:00+01:00)
-    expect(slots).toEqual(expect.arrayContaining(['2027-03-02T09:30:00Z', '2027-03-02T11:00:00Z', '2027-03-02T12:00:00Z', '2027-03-02T13:00:00Z']));
+    expect(slots).toEqual(
+      expect.arrayContaining(['2027-03-02T09:30:00Z', '2027-03-02T11:00:00Z', '2027-03-02T12:00:00Z', '2027-03-02T13:00:00Z']),
+    );
     const rows = await cacheRows(host.id);
     expect(rows.map((r: any) => [r.external_event_id, r.is_busy, r.status])).toEqual([
-      ['busy1', true, 'confirmed'], ['free1', false, 'confirmed'], ['declined1', false, 'confirmed'], ['tentative1', true, 'tentative'],
+      ['busy1', true, 'confirmed'],
+      ['free1', false, 'confirmed'],
+      ['declined1', false, 'confirmed'],
+      ['tentative1', true, 'tentative'],
     ]);
     // Only busy ranges are kept: no titles.
     expect(Object.keys(rows[0])).not.toContain('summary');
   });
 
-  it('stores all-day events as the host\'s local day and expands recurring series', async () => {
+  it("stores all-day events as the host's local day and expands recurring series", async () => {
     const host = await createHost(t, { time_zone: 'America/New_York' });
     await setWeeklyHours(t, host, 'America/New_York');
     const type = await createMeetingType(t, host, { duration_minutes: 30 });
     const id = await connect(host);
     google.putEvent('primary-cal', { id: 'offsite', start: { date: '2027-03-03' }, end: { date: '2027-03-04' } });
     google.putEvent('primary-cal', {
-      id: 'standup', start: { dateTime: '2027-03-02T15:00:00Z' }, end: { dateTime: '2027-03-02T15:30:00Z' }, recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+      id: 'standup',
+      start: { dateTime: '2027-03-02T15:00:00Z' },
+      end: { dateTime: '2027-03-02T15:30:00Z' },
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
     });
     await sync(host, id);
     const rows = await cacheRows(host.id);
@@ -180,7 +249,11 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     const offsite = rows.find((r: any) => r.external_event_id === 'offsite');
     expect([iso(offsite.start_time), iso(offsite.end_time)]).toEqual(['2027-03-03T05:00:00.000Z', '2027-03-04T05:00:00.000Z']);
     const standups = rows.filter((r: any) => r.external_event_id.startsWith('standup_'));
-    expect(standups.map((r: any) => iso(r.start_time))).toEqual(['2027-03-02T15:00:00.000Z', '2027-03-03T15:00:00.000Z', '2027-03-04T15:00:00.000Z']);
+    expect(standups.map((r: any) => iso(r.start_time))).toEqual([
+      '2027-03-02T15:00:00.000Z',
+      '2027-03-03T15:00:00.000Z',
+      '2027-03-04T15:00:00.000Z',
+    ]);
 
     expect(await slotStarts(type.id, '2027-03-03', 'America/New_York')).toEqual([]); // the whole New York Wednesday
     const thu = await slotStarts(type.id, '2027-03-04', 'America/New_York');
@@ -194,7 +267,11 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     await setWeeklyHours(t, host, 'Europe/London');
     const type = await createMeetingType(t, host, { duration_minutes: 30 });
     for (let h = 9; h < 14; h++) {
-      google.putEvent('primary-cal', { id: `e${h}`, start: { dateTime: `2027-03-02T${h}:00:00Z`.replace('T9', 'T09') }, end: { dateTime: `2027-03-02T${h}:30:00Z`.replace('T9', 'T09') } });
+      google.putEvent('primary-cal', {
+        id: `e${h}`,
+        start: { dateTime: `2027-03-02T${h}:00:00Z`.replace('T9', 'T09') },
+        end: { dateTime: `2027-03-02T${h}:30:00Z`.replace('T9', 'T09') },
+      });
     }
     const baseline = google.requestsTo('GET', /\/calendars\/primary-cal\/events$/).length;
     const id = await connect(host); // first (full) sync happens on connect
@@ -266,7 +343,10 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     const rateLimitedBefore = await calendarApiErrors('rate_limited');
     const limited = await sync(host, id);
     expect(await calendarApiErrors('rate_limited')).toBe(rateLimitedBefore + 1);
-    expect(limited.body).toMatchObject({ sync_status: 'rate_limited', integration: { status: 'active', next_sync_at: '2027-03-01T13:00:00.000Z' } });
+    expect(limited.body).toMatchObject({
+      sync_status: 'rate_limited',
+      integration: { status: 'active', next_sync_at: '2027-03-01T13:00:00.000Z' },
+    });
     expect(limited.body.integration.last_error).toMatch(/rate limited/);
     // The poller leaves it alone until then.
     const calls2 = google.requests.length;
@@ -279,7 +359,7 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     const id = await connect(host);
     const refreshes = google.oauth.refreshCount;
     google.oauth.expireAccessTokens(); // Google no longer accepts the old token...
-    t.clock!.advance(2 * 3600_000);    // ...because it has expired
+    t.clock!.advance(2 * 3600_000); // ...because it has expired
     try {
       const res = await sync(host, id);
       expect(res.body.sync_status).toBe('synced');
@@ -316,11 +396,31 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     google.putEvent('primary-cal', { id: 'b', start: { dateTime: '2027-03-02T10:00:00Z' }, end: { dateTime: '2027-03-02T11:00:00Z' } });
     const id = await connect(host);
     expect(await slotStarts(type.id, TUE)).not.toContain('2027-03-02T10:00:00Z');
-    const bad = await t.http().put(`/api/integrations/${id}/calendars`).set(host.auth).send({ calendars: [{ calendar_id: 'holidays', is_destination: true }] }).expect(400);
+    const bad = await t
+      .http()
+      .put(`/api/integrations/${id}/calendars`)
+      .set(host.auth)
+      .send({ calendars: [{ calendar_id: 'holidays', is_destination: true }] })
+      .expect(400);
     expect(bad.body.message).toMatch(/read-only/);
-    await t.http().put(`/api/integrations/${id}/calendars`).set(host.auth).send({ calendars: [{ calendar_id: 'nope', is_busy_source: true }] }).expect(400);
-    await t.http().put(`/api/integrations/${id}/calendars`).set(host.auth).send({ calendars: [{ calendar_id: 'primary-cal', is_busy_source: 'yes' }] }).expect(400);
-    const res = await t.http().put(`/api/integrations/${id}/calendars`).set(host.auth).send({ calendars: [{ calendar_id: 'primary-cal', is_busy_source: false }] }).expect(200);
+    await t
+      .http()
+      .put(`/api/integrations/${id}/calendars`)
+      .set(host.auth)
+      .send({ calendars: [{ calendar_id: 'nope', is_busy_source: true }] })
+      .expect(400);
+    await t
+      .http()
+      .put(`/api/integrations/${id}/calendars`)
+      .set(host.auth)
+      .send({ calendars: [{ calendar_id: 'primary-cal', is_busy_source: 'yes' }] })
+      .expect(400);
+    const res = await t
+      .http()
+      .put(`/api/integrations/${id}/calendars`)
+      .set(host.auth)
+      .send({ calendars: [{ calendar_id: 'primary-cal', is_busy_source: false }] })
+      .expect(200);
     expect(res.body[0]).toMatchObject({ calendar_id: 'primary-cal', is_busy_source: false, is_destination: true });
     expect(await cacheRows(host.id)).toHaveLength(0);
     expect(await slotStarts(type.id, TUE)).toContain('2027-03-02T10:00:00Z');
@@ -343,8 +443,15 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
 
     const drain = () => t.app.get(OutboxRelay).drain();
     const book = async (start: string, n: number | string) =>
-      (await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(n) }).expect(201)).body;
-    const links = async (bookingId: string) => (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body;
+      (
+        await t
+          .http()
+          .post('/api/bookings')
+          .send({ meeting_type_id: typeId, start_time: start, ...invitee(n) })
+          .expect(201)
+      ).body;
+    const links = async (bookingId: string) =>
+      (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body;
 
     it('creates the event once even when the job runs twice, moves it on reschedule, deletes it on cancel', async () => {
       const booking = await book('2027-03-03T10:00:00Z', 'w1');
@@ -352,16 +459,23 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
       const eventId = googleEventIdFor(booking.id);
       const event = google.event('primary-cal', eventId)!;
       expect(event).toMatchObject({
-        status: 'confirmed', summary: 'Intro call with Invitee w1',
-        start: { dateTime: '2027-03-03T10:00:00.000Z' }, end: { dateTime: '2027-03-03T10:30:00.000Z' },
+        status: 'confirmed',
+        summary: 'Intro call with Invitee w1',
+        start: { dateTime: '2027-03-03T10:00:00.000Z' },
+        end: { dateTime: '2027-03-03T10:30:00.000Z' },
         extendedProperties: { private: { kairosBookingId: booking.id } },
       });
-      expect(await links(booking.id)).toEqual([expect.objectContaining({ status: 'synced', external_event_id: eventId, last_error: null })]);
+      expect(await links(booking.id)).toEqual([
+        expect.objectContaining({ status: 'synced', external_event_id: eventId, last_error: null }),
+      ]);
 
       // The same outbox event delivered again, twice at once: still one event.
       const [row] = await t.dataSource.query(`SELECT event_type, payload FROM outbox_events WHERE booking_id = $1`, [booking.id]);
       const writer = t.app.get(CalendarEventWriter);
-      await Promise.all([writer.handle({ eventType: row.event_type, payload: row.payload }), writer.handle({ eventType: row.event_type, payload: row.payload })]);
+      await Promise.all([
+        writer.handle({ eventType: row.event_type, payload: row.payload }),
+        writer.handle({ eventType: row.event_type, payload: row.payload }),
+      ]);
       expect(google.liveEvents('primary-cal').filter((e) => e.extendedProperties?.private?.kairosBookingId === booking.id)).toHaveLength(1);
       expect(google.requestsTo('POST', /primary-cal\/events$/).filter((r) => r.body.id === eventId)).toHaveLength(1);
 
@@ -369,11 +483,20 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
       await sync(host, integrationId);
       expect((await cacheRows(host.id)).map((r: any) => r.external_event_id)).not.toContain(eventId);
 
-      const moved = await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-03T14:00:00Z' }).expect(200);
+      const moved = await t
+        .http()
+        .put(`/api/bookings/${booking.id}/reschedule`)
+        .set(host.auth)
+        .send({ start_time: '2027-03-03T14:00:00Z' })
+        .expect(200);
       await drain();
       const after = google.liveEvents('primary-cal').filter((e) => e.extendedProperties?.private?.kairosBookingId);
       expect(after).toHaveLength(1);
-      expect(after[0]).toMatchObject({ id: eventId, start: { dateTime: '2027-03-03T14:00:00.000Z' }, extendedProperties: { private: { kairosBookingId: moved.body.id } } });
+      expect(after[0]).toMatchObject({
+        id: eventId,
+        start: { dateTime: '2027-03-03T14:00:00.000Z' },
+        extendedProperties: { private: { kairosBookingId: moved.body.id } },
+      });
 
       await t.http().delete(`/api/bookings/${moved.body.id}`).set(host.auth).send({}).expect(200);
       await drain();
@@ -386,7 +509,12 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
       const booking = await book('2027-03-04T10:00:00Z', 'w2');
       await drain();
       const [failed] = await links(booking.id);
-      expect(failed).toMatchObject({ status: 'failed', attempts: 1, last_error: expect.stringMatching(/500/), next_retry_at: '2027-03-01T12:01:00.000Z' });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        last_error: expect.stringMatching(/500/),
+        next_retry_at: '2027-03-01T12:01:00.000Z',
+      });
       expect(google.event('primary-cal', googleEventIdFor(booking.id))).toBeUndefined();
       t.clock!.advance(61_000);
       try {
@@ -432,11 +560,25 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
         await setWeeklyHours(t, other, 'Europe/London');
         const otherType = await createMeetingType(t, other, { duration_minutes: 30 });
         const otherId = await connect(other);
-        await t.http().put(`/api/integrations/meeting-types/${otherType.id}/destination`).set(host.auth)
-          .send({ integration_id: otherId, calendar_id: 'work' }).expect(404); // not host's meeting type
-        await t.http().put(`/api/integrations/meeting-types/${otherType.id}/destination`).set(other.auth)
-          .send({ integration_id: otherId, calendar_id: 'work' }).expect(200);
-        const b = (await t.http().post('/api/bookings').send({ meeting_type_id: otherType.id, start_time: '2027-03-04T11:00:00Z', ...invitee('w6') }).expect(201)).body;
+        await t
+          .http()
+          .put(`/api/integrations/meeting-types/${otherType.id}/destination`)
+          .set(host.auth)
+          .send({ integration_id: otherId, calendar_id: 'work' })
+          .expect(404); // not host's meeting type
+        await t
+          .http()
+          .put(`/api/integrations/meeting-types/${otherType.id}/destination`)
+          .set(other.auth)
+          .send({ integration_id: otherId, calendar_id: 'work' })
+          .expect(200);
+        const b = (
+          await t
+            .http()
+            .post('/api/bookings')
+            .send({ meeting_type_id: otherType.id, start_time: '2027-03-04T11:00:00Z', ...invitee('w6') })
+            .expect(201)
+        ).body;
         await drain();
         expect(google.event('work', googleEventIdFor(b.id))).toMatchObject({ status: 'confirmed' });
         expect(google.event('primary-cal', googleEventIdFor(b.id))).toBeUndefined();
@@ -456,12 +598,20 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
     expect(stored[0].secret_hash).not.toBe(channel!.token);
 
     const hook = (token: string, state = 'exists') =>
-      t.http().post('/api/integrations/google/webhook')
-        .set({ 'X-Goog-Channel-ID': channel!.id, 'X-Goog-Channel-Token': token, 'X-Goog-Resource-State': state, 'X-Goog-Resource-ID': channel!.resourceId });
+      t.http().post('/api/integrations/google/webhook').set({
+        'X-Goog-Channel-ID': channel!.id,
+        'X-Goog-Channel-Token': token,
+        'X-Goog-Resource-State': state,
+        'X-Goog-Resource-ID': channel!.resourceId,
+      });
     await hook('forged').expect(404);
     await hook(channel!.token, 'sync').expect(200);
 
-    google.putEvent('primary-cal', { id: 'pushed', start: { dateTime: '2027-03-02T09:00:00Z' }, end: { dateTime: '2027-03-02T10:00:00Z' } });
+    google.putEvent('primary-cal', {
+      id: 'pushed',
+      start: { dateTime: '2027-03-02T09:00:00Z' },
+      end: { dateTime: '2027-03-02T10:00:00Z' },
+    });
     await hook(channel!.token).expect(200);
     for (let i = 0; i < 50 && (await cacheRows(host.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await cacheRows(host.id)).map((r: any) => r.external_event_id)).toEqual(['pushed']);

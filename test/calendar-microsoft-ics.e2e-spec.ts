@@ -12,7 +12,6 @@ import { freePort } from './support/free-port.js';
 const NOW = '2027-03-01T12:00:00Z';
 const utc = (iso: string) => ({ dateTime: iso.replace('Z', '.0000000'), timeZone: 'UTC' });
 
-
 /** A feed server with ETag / If-None-Match support, and a redirect to a private address. */
 class IcsServer {
   body = '';
@@ -62,7 +61,10 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
     t = await startTestApp({
       now: NOW,
       env: {
-        ...graph.env, OUTBOX_POLL_INTERVAL_MS: '0', CALENDAR_PUSH_ENABLED: 'true', PUBLIC_URL: publicUrl,
+        ...graph.env,
+        OUTBOX_POLL_INTERVAL_MS: '0',
+        CALENDAR_PUSH_ENABLED: 'true',
+        PUBLIC_URL: publicUrl,
         CALENDAR_PRIVATE_URL_ALLOWLIST: `127.0.0.1:${ics.port}`,
       },
     });
@@ -94,7 +96,9 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
     );
   const iso = (d: Date | string) => new Date(d).toISOString();
   const slotStarts = async (typeId: string, date: string, timezone = 'Europe/London') =>
-    (await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date, timezone }).expect(200)).body.slots.map((s: { start_time: string }) => s.start_time);
+    (await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date, timezone }).expect(200)).body.slots.map(
+      (s: { start_time: string }) => s.start_time,
+    );
 
   describe('Microsoft Graph', () => {
     it('connects, keeps tokens encrypted, reads busy time through delta links, and honours free/declined/cancelled/all-day', async () => {
@@ -103,22 +107,44 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
       const type = await createMeetingType(t, host, { duration_minutes: 30 });
       graph.putEvent('AAMkCal1', { id: 'busy', start: utc('2027-03-02T15:00:00Z'), end: utc('2027-03-02T16:00:00Z') });
       graph.putEvent('AAMkCal1', { id: 'free', showAs: 'free', start: utc('2027-03-02T17:00:00Z'), end: utc('2027-03-02T18:00:00Z') });
-      graph.putEvent('AAMkCal1', { id: 'declined', responseStatus: { response: 'declined' }, start: utc('2027-03-02T18:00:00Z'), end: utc('2027-03-02T19:00:00Z') });
-      graph.putEvent('AAMkCal1', { id: 'cancelled', isCancelled: true, start: utc('2027-03-02T19:00:00Z'), end: utc('2027-03-02T20:00:00Z') });
+      graph.putEvent('AAMkCal1', {
+        id: 'declined',
+        responseStatus: { response: 'declined' },
+        start: utc('2027-03-02T18:00:00Z'),
+        end: utc('2027-03-02T19:00:00Z'),
+      });
+      graph.putEvent('AAMkCal1', {
+        id: 'cancelled',
+        isCancelled: true,
+        start: utc('2027-03-02T19:00:00Z'),
+        end: utc('2027-03-02T20:00:00Z'),
+      });
       graph.putEvent('AAMkCal1', { id: 'allday', isAllDay: true, start: utc('2027-03-03T00:00:00Z'), end: utc('2027-03-04T00:00:00Z') });
-      graph.putEvent('AAMkCal1', { id: 'occ1', type: 'occurrence', seriesMasterId: 'ser', start: utc('2027-03-04T15:00:00Z'), end: utc('2027-03-04T15:30:00Z') });
+      graph.putEvent('AAMkCal1', {
+        id: 'occ1',
+        type: 'occurrence',
+        seriesMasterId: 'ser',
+        start: utc('2027-03-04T15:00:00Z'),
+        end: utc('2027-03-04T15:30:00Z'),
+      });
       const id = await connect(host);
 
       const [row] = await t.dataSource.query(`SELECT access_token_enc, refresh_token_enc FROM calendar_integrations WHERE id = $1`, [id]);
-      for (const raw of [...graph.oauth.accessTokens.keys(), ...graph.oauth.refreshTokens.keys()]) expect(JSON.stringify(row)).not.toContain(raw);
+      for (const raw of [...graph.oauth.accessTokens.keys(), ...graph.oauth.refreshTokens.keys()])
+        expect(JSON.stringify(row)).not.toContain(raw);
       const calendars = await t.http().get(`/api/integrations/${id}/calendars`).set(host.auth).expect(200);
       expect(calendars.body.map((c: any) => [c.calendar_id, c.is_busy_source, c.is_destination, c.read_only])).toEqual([
-        ['AAMkCal1', true, true, false], ['AAMkBirthdays', false, false, true],
+        ['AAMkCal1', true, true, false],
+        ['AAMkBirthdays', false, false, true],
       ]);
 
       const cached = await rows(host.id);
       expect(cached.map((r: any) => [r.id, r.is_busy, r.is_all_day])).toEqual([
-        ['busy', true, false], ['free', false, false], ['declined', false, false], ['allday', true, true], ['occ1', true, false],
+        ['busy', true, false],
+        ['free', false, false],
+        ['declined', false, false],
+        ['allday', true, true],
+        ['occ1', true, false],
       ]);
       const allday = cached.find((r: any) => r.id === 'allday');
       expect([iso(allday.start_time), iso(allday.end_time)]).toEqual(['2027-03-03T05:00:00.000Z', '2027-03-04T05:00:00.000Z']);
@@ -163,7 +189,10 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
         t.clock!.advance(2 * 3600_000);
         expect((await sync(host, id)).body.sync_status).toBe('broken');
         const status = await t.http().get(`/api/integrations/${id}`).set(host.auth).expect(200);
-        expect(status.body).toMatchObject({ status: 'broken', last_error: expect.stringMatching(/Microsoft access was revoked.*reconnect/) });
+        expect(status.body).toMatchObject({
+          status: 'broken',
+          last_error: expect.stringMatching(/Microsoft access was revoked.*reconnect/),
+        });
       } finally {
         t.clock!.set(NOW);
       }
@@ -174,17 +203,33 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
       await setWeeklyHours(t, host, 'Europe/London');
       const type = await createMeetingType(t, host, { name: 'Demo', duration_minutes: 30 });
       await connect(host);
-      const booking = (await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-03T10:00:00Z', ...invitee('ms1') }).expect(201)).body;
+      const booking = (
+        await t
+          .http()
+          .post('/api/bookings')
+          .send({ meeting_type_id: type.id, start_time: '2027-03-03T10:00:00Z', ...invitee('ms1') })
+          .expect(201)
+      ).body;
       await t.app.get(OutboxRelay).drain();
       const [row] = await t.dataSource.query(`SELECT event_type, payload FROM outbox_events WHERE booking_id = $1`, [booking.id]);
       const writer = t.app.get(CalendarEventWriter);
-      await Promise.all([writer.handle({ eventType: row.event_type, payload: row.payload }), writer.handle({ eventType: row.event_type, payload: row.payload })]);
-      const ours = () => graph.liveEvents('AAMkCal1').filter((e) => e.singleValueExtendedProperties?.some((p) => p.id === KAIROS_GRAPH_PROPERTY));
+      await Promise.all([
+        writer.handle({ eventType: row.event_type, payload: row.payload }),
+        writer.handle({ eventType: row.event_type, payload: row.payload }),
+      ]);
+      const ours = () =>
+        graph.liveEvents('AAMkCal1').filter((e) => e.singleValueExtendedProperties?.some((p) => p.id === KAIROS_GRAPH_PROPERTY));
       expect(ours()).toHaveLength(1);
-      expect(ours()[0]).toMatchObject({ subject: 'Demo with Invitee ms1', transactionId: booking.id, start: { dateTime: '2027-03-03T10:00:00.000', timeZone: 'UTC' } });
+      expect(ours()[0]).toMatchObject({
+        subject: 'Demo with Invitee ms1',
+        transactionId: booking.id,
+        start: { dateTime: '2027-03-03T10:00:00.000', timeZone: 'UTC' },
+      });
       const eventId = ours()[0].id;
 
-      const moved = (await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-03T15:00:00Z' }).expect(200)).body;
+      const moved = (
+        await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-03T15:00:00Z' }).expect(200)
+      ).body;
       await t.app.get(OutboxRelay).drain();
       expect(ours()).toEqual([expect.objectContaining({ id: eventId, start: { dateTime: '2027-03-03T15:00:00.000', timeZone: 'UTC' } })]);
       expect(graph.requestsTo('PATCH', new RegExp(`/me/events/${eventId}$`))).toHaveLength(1);
@@ -197,14 +242,23 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
     it('push: subscription created after the validationToken handshake; notifications need the clientState', async () => {
       const host = await createHost(t);
       const id = await connect(host);
-      const [channel] = await t.dataSource.query(`SELECT channel_id, secret_hash FROM calendar_push_channels WHERE integration_id = $1`, [id]);
+      const [channel] = await t.dataSource.query(`SELECT channel_id, secret_hash FROM calendar_push_channels WHERE integration_id = $1`, [
+        id,
+      ]);
       const sub = graph.subscriptions.find((s) => s.id === channel.channel_id)!;
-      expect(sub).toMatchObject({ notificationUrl: `${publicUrl}/api/integrations/microsoft/webhook`, resource: '/me/calendars/AAMkCal1/events' });
+      expect(sub).toMatchObject({
+        notificationUrl: `${publicUrl}/api/integrations/microsoft/webhook`,
+        resource: '/me/calendars/AAMkCal1/events',
+      });
       expect(channel.secret_hash).not.toBe(sub.clientState);
 
       graph.putEvent('AAMkCal1', { id: 'pushed', start: utc('2027-03-02T09:00:00Z'), end: utc('2027-03-02T10:00:00Z') });
       const notify = (clientState: string) =>
-        t.http().post('/api/integrations/microsoft/webhook').send({ value: [{ subscriptionId: sub.id, clientState, changeType: 'created', resource: 'me/events/pushed' }] }).expect(202);
+        t
+          .http()
+          .post('/api/integrations/microsoft/webhook')
+          .send({ value: [{ subscriptionId: sub.id, clientState, changeType: 'created', resource: 'me/events/pushed' }] })
+          .expect(202);
       await notify('forged');
       await new Promise((r) => setTimeout(r, 300));
       expect(await rows(host.id)).toEqual([]);
@@ -221,30 +275,69 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
       const host = await createHost(t, { time_zone: 'Europe/London' });
       await setWeeklyHours(t, host, 'Europe/London');
       const type = await createMeetingType(t, host, { duration_minutes: 30 });
-      ics.body = feed([
-        'BEGIN:VEVENT', 'UID:ny@test', 'DTSTART;TZID=America/New_York:20270302T050000', 'DTEND;TZID=America/New_York:20270302T060000', 'SUMMARY:Secret', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:floating@test', 'DTSTART:20270302T140000', 'DURATION:PT1H', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:free@test', 'DTSTART:20270302T120000Z', 'DTEND:20270302T130000Z', 'TRANSP:TRANSPARENT', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:gone@test', 'DTSTART:20270302T160000Z', 'DTEND:20270302T170000Z', 'STATUS:CANCELLED', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:holiday@test', 'DTSTART;VALUE=DATE:20270305', 'DTEND;VALUE=DATE:20270306', 'END:VEVENT',
-        // Weekly on Tuesday and Thursday at 09:00 London, four times, minus Thursday 4 March, with the 9 March one moved to 11:00.
-        'BEGIN:VEVENT', 'UID:weekly@test', 'DTSTART;TZID=Europe/London:20270302T090000', 'DTEND;TZID=Europe/London:20270302T093000',
-        'RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4', 'EXDATE;TZID=Europe/London:20270304T090000', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:weekly@test', 'RECURRENCE-ID;TZID=Europe/London:20270309T090000',
-        'DTSTART;TZID=Europe/London:20270309T110000', 'DTEND;TZID=Europe/London:20270309T113000', 'END:VEVENT',
-      ].join('\r\n'));
+      ics.body = feed(
+        [
+          'BEGIN:VEVENT',
+          'UID:ny@test',
+          'DTSTART;TZID=America/New_York:20270302T050000',
+          'DTEND;TZID=America/New_York:20270302T060000',
+          'SUMMARY:Secret',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:floating@test',
+          'DTSTART:20270302T140000',
+          'DURATION:PT1H',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:free@test',
+          'DTSTART:20270302T120000Z',
+          'DTEND:20270302T130000Z',
+          'TRANSP:TRANSPARENT',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:gone@test',
+          'DTSTART:20270302T160000Z',
+          'DTEND:20270302T170000Z',
+          'STATUS:CANCELLED',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:holiday@test',
+          'DTSTART;VALUE=DATE:20270305',
+          'DTEND;VALUE=DATE:20270306',
+          'END:VEVENT',
+          // Weekly on Tuesday and Thursday at 09:00 London, four times, minus Thursday 4 March, with the 9 March one moved to 11:00.
+          'BEGIN:VEVENT',
+          'UID:weekly@test',
+          'DTSTART;TZID=Europe/London:20270302T090000',
+          'DTEND;TZID=Europe/London:20270302T093000',
+          'RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4',
+          'EXDATE;TZID=Europe/London:20270304T090000',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:weekly@test',
+          'RECURRENCE-ID;TZID=Europe/London:20270309T090000',
+          'DTSTART;TZID=Europe/London:20270309T110000',
+          'DTEND;TZID=Europe/London:20270309T113000',
+          'END:VEVENT',
+        ].join('\r\n'),
+      );
       ics.etag = '"v1"';
-      const res = await t.http().post('/api/integrations/ics').set(host.auth).send({ url: `http://127.0.0.1:${ics.port}/feed.ics?key=secret-feed-token` }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/integrations/ics')
+        .set(host.auth)
+        .send({ url: `http://127.0.0.1:${ics.port}/feed.ics?key=secret-feed-token` })
+        .expect(201);
       expect(res.body).toMatchObject({ provider: 'ics', status: 'active', server: `http://127.0.0.1:${ics.port}` });
       expect(JSON.stringify(res.body)).not.toContain('secret-feed-token');
       const cached = await rows(host.id);
       expect(cached.map((r: any) => [r.id, iso(r.start_time), iso(r.end_time), r.is_busy, r.is_all_day])).toEqual([
         ['weekly@test', '2027-03-02T09:00:00.000Z', '2027-03-02T09:30:00.000Z', true, false],
-        ['ny@test', '2027-03-02T10:00:00.000Z', '2027-03-02T11:00:00.000Z', true, false],   // 05:00 New York = 10:00 UTC
+        ['ny@test', '2027-03-02T10:00:00.000Z', '2027-03-02T11:00:00.000Z', true, false], // 05:00 New York = 10:00 UTC
         ['free@test', '2027-03-02T12:00:00.000Z', '2027-03-02T13:00:00.000Z', false, false],
         ['floating@test', '2027-03-02T14:00:00.000Z', '2027-03-02T15:00:00.000Z', true, false], // floating: host's zone
         ['holiday@test', '2027-03-05T00:00:00.000Z', '2027-03-06T00:00:00.000Z', true, true],
-        ['weekly@test', '2027-03-09T11:00:00.000Z', '2027-03-09T11:30:00.000Z', true, false],  // moved occurrence
+        ['weekly@test', '2027-03-09T11:00:00.000Z', '2027-03-09T11:30:00.000Z', true, false], // moved occurrence
         ['weekly@test', '2027-03-11T09:00:00.000Z', '2027-03-11T09:30:00.000Z', true, false],
       ]);
       const tue = await slotStarts(type.id, '2027-03-02');
@@ -270,15 +363,24 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
     it('refuses feeds at private addresses, non-http schemes and non-iCalendar answers', async () => {
       const host = await createHost(t);
       for (const url of [
-        'http://10.0.0.1/feed.ics', 'http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:1/feed.ics',
-        `http://localhost:${ics.port}/feed.ics`, 'http://[::1]/feed.ics', `http://127.0.0.1:${ics.port}/redirect.ics`,
+        'http://10.0.0.1/feed.ics',
+        'http://169.254.169.254/latest/meta-data',
+        'http://127.0.0.1:1/feed.ics',
+        `http://localhost:${ics.port}/feed.ics`,
+        'http://[::1]/feed.ics',
+        `http://127.0.0.1:${ics.port}/redirect.ics`,
       ]) {
         const res = await t.http().post('/api/integrations/ics').set(host.auth).send({ url }).expect(400);
         expect(res.body.message).toMatch(/not allowed: refusing to connect to a private address/);
       }
       const ftp = await t.http().post('/api/integrations/ics').set(host.auth).send({ url: 'ftp://example.com/feed.ics' }).expect(400);
       expect(ftp.body.message).toMatch(/http\(s\) URL/);
-      const html = await t.http().post('/api/integrations/ics').set(host.auth).send({ url: `http://127.0.0.1:${ics.port}/not-ical` }).expect(400);
+      const html = await t
+        .http()
+        .post('/api/integrations/ics')
+        .set(host.auth)
+        .send({ url: `http://127.0.0.1:${ics.port}/not-ical` })
+        .expect(400);
       expect(html.body.message).toMatch(/did not return an iCalendar feed/);
       await t.http().post('/api/integrations/ics').set(host.auth).send({}).expect(400);
       expect((await t.http().get('/api/integrations').set(host.auth)).body).toEqual([]);

@@ -30,7 +30,10 @@ const METRICS_TOKEN = randomBytes(24).toString('hex');
 const REPLICA_ENV = [
   // Everything through nginx comes from 127.0.0.1: keep the general and booking limits out of the way, and test
   // sharing on the login limit with client addresses of the test's own (X-Forwarded-For, trusted from loopback).
-  'RATE_LIMIT_ENABLED=true', 'RATE_LIMIT_MAX=1000000', 'RATE_LIMIT_BOOKING_MAX=1000000', `RATE_LIMIT_LOGIN_MAX=${LOGIN_LIMIT}`,
+  'RATE_LIMIT_ENABLED=true',
+  'RATE_LIMIT_MAX=1000000',
+  'RATE_LIMIT_BOOKING_MAX=1000000',
+  `RATE_LIMIT_LOGIN_MAX=${LOGIN_LIMIT}`,
   'RATE_LIMIT_WINDOW_SECONDS=300',
 ].join(' ');
 
@@ -53,7 +56,11 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   });
   const text = await res.text();
   let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* an nginx error page */ }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* an nginx error page */
+  }
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -67,12 +74,14 @@ async function ok(reply: Promise<Reply>, status: number): Promise<Reply> {
 async function inParallel<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]!, i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -95,15 +104,31 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
   async function hostWithType(label: string): Promise<{ typeId: string; hostId: string }> {
     const email = `cluster-${run}-${label}@example.com`;
     const password = 'correct-horse-battery';
-    const user = await ok(call(lb, 'POST', '/api/users', { email, name: `Host ${label}`, password, time_zone: 'UTC', username: `c-${run}-${label}` }), 201);
+    const user = await ok(
+      call(lb, 'POST', '/api/users', { email, name: `Host ${label}`, password, time_zone: 'UTC', username: `c-${run}-${label}` }),
+      201,
+    );
     const login = await ok(call(lb, 'POST', '/api/auth/login', { email, password }), 200);
     const auth = { authorization: `Bearer ${login.body.access_token}` };
     const allDay = [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '24:00' }));
     const rules = await call(lb, 'POST', '/api/availability/rules', { time_zone: 'UTC', rules: allDay }, auth);
     if (rules.status >= 300) throw new Error(`rules: ${rules.status} ${JSON.stringify(rules.body)}`);
-    const type = await ok(call(lb, 'POST', '/api/meeting-types', {
-      name: 'Cluster call', slug: `call-${label}`, duration_minutes: 30, minimum_notice_minutes: 0, booking_window_days: 30,
-    }, auth), 201);
+    const type = await ok(
+      call(
+        lb,
+        'POST',
+        '/api/meeting-types',
+        {
+          name: 'Cluster call',
+          slug: `call-${label}`,
+          duration_minutes: 30,
+          minimum_notice_minutes: 0,
+          booking_window_days: 30,
+        },
+        auth,
+      ),
+      201,
+    );
     return { typeId: type.body.id, hostId: user.body.id };
   }
 
@@ -113,7 +138,11 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
   }
 
   const booking = (typeId: string, start: string, n: string) => ({
-    meeting_type_id: typeId, start_time: start, invitee_name: `Invitee ${n}`, invitee_email: `invitee-${n}@example.com`, time_zone: 'UTC',
+    meeting_type_id: typeId,
+    start_time: start,
+    invitee_name: `Invitee ${n}`,
+    invitee_email: `invitee-${n}@example.com`,
+    time_zone: 'UTC',
   });
 
   /** Booking outcomes counted by one replica (its own /metrics). */
@@ -126,7 +155,8 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     const { rows } = await db.query(
       `SELECT count(*)::int AS n FROM booking_hosts a JOIN booking_hosts b
          ON a.user_id = b.user_id AND a.ctid < b.ctid AND a.blocked && b.blocked
-        WHERE a.user_id = $1 AND a.is_live AND b.is_live`, [hostId],
+        WHERE a.user_id = $1 AND a.is_live AND b.is_live`,
+      [hostId],
     );
     return rows[0].n;
   }
@@ -137,8 +167,18 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     const admin = new URL(TEST_ADMIN_DATABASE_URL);
     admin.pathname = '/postgres';
     env = {
-      ...process.env, CLUSTER_DIR: dir, CLUSTER_DB: DB, CLUSTER_FRESH: '1', PG_ADMIN_URL: admin.toString(), REDIS_URL: TEST_REDIS_URL,
-      BASE_PORT: String(ports.base), LB_PORT: String(ports.lb), REPLICA_ENV, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', METRICS_TOKEN,
+      ...process.env,
+      CLUSTER_DIR: dir,
+      CLUSTER_DB: DB,
+      CLUSTER_FRESH: '1',
+      PG_ADMIN_URL: admin.toString(),
+      REDIS_URL: TEST_REDIS_URL,
+      BASE_PORT: String(ports.base),
+      LB_PORT: String(ports.lb),
+      REPLICA_ENV,
+      LOG_LEVEL: 'warn',
+      DATABASE_POOL_SIZE: '20',
+      METRICS_TOKEN,
     };
     lb = `http://127.0.0.1:${ports.lb}`;
     replicas = [`http://127.0.0.1:${ports.base}`, `http://127.0.0.1:${ports.base + 1}`];
@@ -153,7 +193,11 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
   afterAll(async () => {
     await db?.end();
     if (started) {
-      try { cluster('stop'); } catch { /* report the test failures, not this */ }
+      try {
+        cluster('stop');
+      } catch {
+        /* report the test failures, not this */
+      }
       const admin = new pg.Client({ connectionString: env.PG_ADMIN_URL });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -175,7 +219,9 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     const [start] = await slotStarts(typeId, day(3));
     const before = await Promise.all(replicas.map(outcomes));
     const began = Date.now();
-    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => call(lb, 'POST', '/api/bookings', booking(typeId, start!, `race-${i}`))));
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => call(lb, 'POST', '/api/bookings', booking(typeId, start!, `race-${i}`))),
+    );
     const elapsed = Date.now() - began;
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -187,7 +233,9 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     expect(after[0]! - before[0]!).toBeGreaterThan(0);
     expect(after[1]! - before[1]!).toBeGreaterThan(0);
     expect(after[0]! - before[0]! + after[1]! - before[1]!).toBe(100);
-    console.info(`[cluster] booking race: 100 requests answered in ${elapsed} ms; replica 1 answered ${after[0]! - before[0]!}, replica 2 ${after[1]! - before[1]!}`);
+    console.info(
+      `[cluster] booking race: 100 requests answered in ${elapsed} ms; replica 1 answered ${after[0]! - before[0]!}, replica 2 ${after[1]! - before[1]!}`,
+    );
   }, 120_000);
 
   it('/metrics: nginx never serves it, each replica only with METRICS_TOKEN', async () => {
@@ -197,14 +245,17 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     expect(viaLb.body).toEqual({ status_code: 404, error: 'Not Found', message: 'Cannot GET /metrics' });
     for (const replica of replicas) {
       expect((await call(replica, 'GET', '/metrics')).status).toBe(401);
-      expect((await ok(call(replica, 'GET', '/metrics', undefined, bearer), 200)).body).toMatch(/^# TYPE kairos_booking_outcomes_total counter$/m);
+      expect((await ok(call(replica, 'GET', '/metrics', undefined, bearer), 200)).body).toMatch(
+        /^# TYPE kairos_booking_outcomes_total counter$/m,
+      );
     }
   });
 
   it('the login rate limit is shared through Redis: the 6th attempt in the window gets 429 on either replica', async () => {
     // A client address of this test's own; the replicas trust X-Forwarded-For from loopback, as they do from nginx.
     const client = { 'x-forwarded-for': `198.51.100.${1 + Math.floor(Math.random() * 250)}` };
-    const attempt = (k: number) => call(replicas[k % 2]!, 'POST', '/api/auth/login', { email: `nobody-${run}@example.com`, password: 'wrong-password' }, client);
+    const attempt = (k: number) =>
+      call(replicas[k % 2]!, 'POST', '/api/auth/login', { email: `nobody-${run}@example.com`, password: 'wrong-password' }, client);
     for (let k = 0; k < LOGIN_LIMIT; k++) {
       // Alternating replicas: neither sees more than 3 of the 5, so a per-process counter would never refuse.
       expect((await attempt(k)).status).toBe(401);
@@ -216,7 +267,17 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
       expect(refused.body).toMatchObject({ status_code: 429 });
     }
     // Another client address is not affected.
-    expect((await call(replicas[0]!, 'POST', '/api/auth/login', { email: `nobody-${run}@example.com`, password: 'x' }, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
+    expect(
+      (
+        await call(
+          replicas[0]!,
+          'POST',
+          '/api/auth/login',
+          { email: `nobody-${run}@example.com`, password: 'x' },
+          { 'x-forwarded-for': '203.0.113.9' },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('SIGKILL of a replica during a burst: reads fail over, no booking is lost or duplicated, unknown outcomes resolve by Idempotency-Key', async () => {
@@ -224,8 +285,14 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
     const slots = (await slotStarts(typeId, day(4))).slice(0, 30);
     expect(slots).toHaveLength(30);
     // Three attempts per slot, each its own invitee and Idempotency-Key, interleaved with availability reads.
-    const attempts = slots.flatMap((start, s) => [0, 1, 2].map((a) => ({ key: randomUUID(), body: booking(typeId, start, `f-${s}-${a}`) })));
-    const reads = Array.from({ length: 240 }, (_, i) => `/api/availability/slots?meeting_type_id=${typeId}&date=${day(4 + (i % 5))}&timezone=${['UTC', 'Asia/Tokyo', 'America/New_York'][i % 3]}`);
+    const attempts = slots.flatMap((start, s) =>
+      [0, 1, 2].map((a) => ({ key: randomUUID(), body: booking(typeId, start, `f-${s}-${a}`) })),
+    );
+    const reads = Array.from(
+      { length: 240 },
+      (_, i) =>
+        `/api/availability/slots?meeting_type_id=${typeId}&date=${day(4 + (i % 5))}&timezone=${['UTC', 'Asia/Tokyo', 'America/New_York'][i % 3]}`,
+    );
 
     let completedPosts = 0;
     let killed = false;
@@ -234,7 +301,10 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
       const check = setInterval(() => {
         if (completedPosts < attempts.length / 3) return;
         clearInterval(check);
-        promisify(execFile)(CLUSTER_SH, ['kill', '2'], { env }).then(() => { killed = true; resolve(); }, reject);
+        promisify(execFile)(CLUSTER_SH, ['kill', '2'], { env }).then(() => {
+          killed = true;
+          resolve();
+        }, reject);
       }, 5);
     });
     const post = async (a: (typeof attempts)[number]): Promise<number> => {
@@ -281,15 +351,18 @@ describeCluster('cluster: two replicas behind nginx (scripts/cluster.sh)', () =>
 
     // Each slot ended with exactly one booking, each is one the client was told about, and none overlap.
     const { rows } = await db.query(
-      `SELECT id, start_time FROM bookings WHERE meeting_type_id = $1 AND status = 'confirmed' ORDER BY start_time`, [typeId],
+      `SELECT id, start_time FROM bookings WHERE meeting_type_id = $1 AND status = 'confirmed' ORDER BY start_time`,
+      [typeId],
     );
     expect(rows).toHaveLength(slots.length);
     expect(new Set(rows.map((r: { id: string }) => r.id))).toEqual(new Set(ids.values()));
     expect(ids.size).toBe(slots.length);
     expect(await overlappingLiveRows(hostId)).toBe(0);
-    console.info(`[cluster] fail-over burst: ${postStatuses.filter((s) => s === 201).length} × 201, ${postStatuses.filter((s) => s === 409).length} × 409, ` +
-      `${unknown.length} unknown (${unknown.map(({ s }) => s).join(', ') || 'none'}) settled by retry as ${unknown.map(({ i }) => final[i]).join(', ') || '-'}; ` +
-      `${getStatuses.length} GETs all 200; ` +
-      `${postsAfterKill} POSTs completed after the kill`);
+    console.info(
+      `[cluster] fail-over burst: ${postStatuses.filter((s) => s === 201).length} × 201, ${postStatuses.filter((s) => s === 409).length} × 409, ` +
+        `${unknown.length} unknown (${unknown.map(({ s }) => s).join(', ') || 'none'}) settled by retry as ${unknown.map(({ i }) => final[i]).join(', ') || '-'}; ` +
+        `${getStatuses.length} GETs all 200; ` +
+        `${postsAfterKill} POSTs completed after the kill`,
+    );
   }, 180_000);
 });

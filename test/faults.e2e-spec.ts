@@ -27,19 +27,33 @@ import { USE_EMBEDDED_DB } from './support/test-env.js';
 const NOW = '2027-03-01T08:00:00Z'; // Monday; London is on UTC in March
 const RECOVERY_CAP_MS = 60_000;
 
-interface Outcome { status: number; body: Record<string, unknown>; retryAfter?: string; key?: string; start?: string }
+interface Outcome {
+  status: number;
+  body: Record<string, unknown>;
+  retryAfter?: string;
+  key?: string;
+  start?: string;
+}
 
 /**
  * Runs tasks with a few in flight at once; `before[i]` runs before task i starts (tasks already started keep
  * running), which is how a fault lands in the middle of the traffic.
  */
-async function traffic(tasks: Array<() => Promise<Outcome>>, before: Record<number, () => Promise<void>> = {}, concurrency = 3): Promise<Outcome[]> {
+async function traffic(
+  tasks: Array<() => Promise<Outcome>>,
+  before: Record<number, () => Promise<void>> = {},
+  concurrency = 3,
+): Promise<Outcome[]> {
   const results: Outcome[] = new Array(tasks.length);
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < tasks.length; i++) {
     if (before[i]) await before[i]();
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    const p: Promise<void> = tasks[i]().then((r) => { results[i] = r; }).finally(() => inFlight.delete(p));
+    const p: Promise<void> = tasks[i]()
+      .then((r) => {
+        results[i] = r;
+      })
+      .finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
   await Promise.all(inFlight);
@@ -56,7 +70,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-const tally = (outcomes: Outcome[]) => outcomes.reduce<Record<number, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
+const tally = (outcomes: Outcome[]) =>
+  outcomes.reduce<Record<number, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
 const observed: string[] = [];
 
 afterAll(() => {
@@ -73,7 +88,10 @@ async function hostWithType(t: TestApp): Promise<{ host: TestHost; typeId: strin
 
 function client(t: TestApp, typeId: string) {
   const book = async (start: string, who: string, key: string = randomUUID()): Promise<Outcome> => {
-    const res = await t.http().post('/api/bookings').set('Idempotency-Key', key)
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .set('Idempotency-Key', key)
       .send({ meeting_type_id: typeId, start_time: start, ...invitee(who) });
     return { status: res.status, body: res.body, retryAfter: res.headers['retry-after'], key, start };
   };
@@ -97,14 +115,18 @@ function client(t: TestApp, typeId: string) {
 
 const startsOf = (o: Outcome) => (o.body.slots as Array<{ start_time: string }>).map((s) => new Date(s.start_time).getTime());
 const halfHours = (date: string, count: number, from = 9) =>
-  Array.from({ length: count }, (_, i) => new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10), from, 30 * i)).toISOString());
+  Array.from({ length: count }, (_, i) =>
+    new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10), from, 30 * i)).toISOString(),
+  );
 
 /** Every 201 is a row, every row a 201 (or the replay of one), one booking per Idempotency-Key. */
 async function expectNoBookingLostOrDuplicated(t: TestApp, typeId: string, outcomes: Outcome[]) {
   const created = outcomes.filter((o) => o.status === 201);
   const ids = new Set(created.map((o) => o.body.id as string));
   const rows: Array<{ id: string }> = await t.dataSource.query(
-    `SELECT id FROM bookings WHERE meeting_type_id = $1 AND status IN ('confirmed', 'pending')`, [typeId]);
+    `SELECT id FROM bookings WHERE meeting_type_id = $1 AND status IN ('confirmed', 'pending')`,
+    [typeId],
+  );
   expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
   // Replays of one key answer with the same booking; no key made two.
   const byKey = new Map<string, Set<string>>();
@@ -118,7 +140,9 @@ async function expectNoBookingLostOrDuplicated(t: TestApp, typeId: string, outco
 /** Each committed booking's two confirmations (invitee and host) went out exactly once. */
 function expectConfirmationsOnce(smtp: TestSmtpServer, host: TestHost, outcomes: Outcome[]) {
   const ids = [...new Set(outcomes.filter((o) => o.status === 201).map((o) => o.body.id as string))];
-  const who = new Map(outcomes.filter((o) => o.status === 201).map((o) => [o.body.id as string, o.body.invitee_email as string | undefined]));
+  const who = new Map(
+    outcomes.filter((o) => o.status === 201).map((o) => [o.body.id as string, o.body.invitee_email as string | undefined]),
+  );
   const toHost = smtp.to(host.email).filter((m) => m.subject.startsWith('New booking:'));
   expect(toHost).toHaveLength(ids.length);
   for (const id of ids) {
@@ -129,168 +153,194 @@ function expectConfirmationsOnce(smtp: TestSmtpServer, host: TestHost, outcomes:
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 
-describeRequiring(hasRedisServer ? null : 'redis-server not found')('faults: Redis stopped, killed and restarted under traffic (a redis-server of the test\'s own)', () => {
-  let redis: RedisProcess;
-  let smtp: TestSmtpServer;
-  let t: TestApp;
+describeRequiring(hasRedisServer ? null : 'redis-server not found')(
+  "faults: Redis stopped, killed and restarted under traffic (a redis-server of the test's own)",
+  () => {
+    let redis: RedisProcess;
+    let smtp: TestSmtpServer;
+    let t: TestApp;
 
-  beforeAll(async () => {
-    // Persistent, so a restart brings back what Redis held before (cache entries, versions) but not what it missed.
-    redis = await new RedisProcess({ persist: true }).start();
-    smtp = await new TestSmtpServer().start();
-    t = await startTestApp({
-      now: NOW,
-      env: {
-        REDIS_URL: redis.url,
-        SMTP_URL: smtp.url,
-        OUTBOX_POLL_INTERVAL_MS: '50',
-        NOTIFY_SWEEP_INTERVAL_MS: '100',
-        // Rate limiting on (high limits): its Redis storage must fail open, not 500.
-        RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '100000', RATE_LIMIT_BOOKING_MAX: '100000',
-        // Generous on a shared CI machine; still far below ioredis' default of waiting indefinitely.
-        REDIS_COMMAND_TIMEOUT_MS: '200',
-      },
+    beforeAll(async () => {
+      // Persistent, so a restart brings back what Redis held before (cache entries, versions) but not what it missed.
+      redis = await new RedisProcess({ persist: true }).start();
+      smtp = await new TestSmtpServer().start();
+      t = await startTestApp({
+        now: NOW,
+        env: {
+          REDIS_URL: redis.url,
+          SMTP_URL: smtp.url,
+          OUTBOX_POLL_INTERVAL_MS: '50',
+          NOTIFY_SWEEP_INTERVAL_MS: '100',
+          // Rate limiting on (high limits): its Redis storage must fail open, not 500.
+          RATE_LIMIT_ENABLED: 'true',
+          RATE_LIMIT_MAX: '100000',
+          RATE_LIMIT_BOOKING_MAX: '100000',
+          // Generous on a shared CI machine; still far below ioredis' default of waiting indefinitely.
+          REDIS_COMMAND_TIMEOUT_MS: '200',
+        },
+      });
     });
-  });
-  afterAll(async () => {
-    if (redis) await redis.start().catch(() => undefined); // its keys are deleted by close()
-    await t?.close();
-    await smtp?.close();
-    await redis?.destroy();
-  });
-
-  it('Redis down: readiness 200 degraded, slots uncached from PostgreSQL, bookings 201, nothing stale after it returns', async () => {
-    const { host, typeId } = await hostWithType(t);
-    const c = client(t, typeId);
-    const DAY = '2027-03-02';
-    const day = halfHours(DAY, 16);
-
-    // Warm the cache while Redis is up.
-    expect((await c.slots(DAY)).status).toBe(200);
-    expect(await c.cached(DAY)).toBe(true);
-    const warm = await c.slots(DAY);
-    expect(startsOf(warm)).toEqual(day.map((s) => new Date(s).getTime()));
-    const ready = await c.ready();
-    expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', details: { redis: { status: 'up' } } });
-
-    await redis.stop('SIGTERM');
-
-    const degraded = await c.ready();
-    expect(degraded.status).toBe(200);
-    expect(degraded.body).toMatchObject({ status: 'degraded', details: { database: { status: 'up' }, redis: { status: 'degraded' } } });
-    expect(await c.cached(DAY)).toBe(false);
-
-    // Traffic with Redis down: 6 times, each asked for twice (one 201, one 409), and slot reads in between.
-    const wanted = day.slice(0, 6);
-    const tasks = wanted.flatMap((start, i) => [() => c.book(start, `r${i}a`), () => c.slots(DAY), () => c.book(start, `r${i}b`)]);
-    const outcomes = await traffic(tasks);
-    const bookings = outcomes.filter((o) => o.key);
-    observed.push(`redis stopped: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}, readiness ${degraded.status} ${degraded.body.status}`);
-    for (const o of outcomes) expect([200, 201, 409]).toContain(o.status);
-    expect(bookings.filter((o) => o.status === 201)).toHaveLength(wanted.length);
-    const booked = new Set(wanted.map((s) => new Date(s).getTime()));
-    expect(startsOf(await c.slots(DAY)).filter((s) => booked.has(s))).toEqual([]);
-
-    // Redis comes back from its disk, holding the entry cached before the bookings and the versions it had then:
-    // the bumps it missed were recorded in PostgreSQL, so that entry is never served.
-    await redis.start();
-    const back = await until('readiness reports Redis up', async () => {
-      const r = await c.ready();
-      return r.status === 200 && (r.body.details as { redis: { status: string } }).redis.status === 'up' ? r : null;
+    afterAll(async () => {
+      if (redis) await redis.start().catch(() => undefined); // its keys are deleted by close()
+      await t?.close();
+      await smtp?.close();
+      await redis?.destroy();
     });
-    observed.push(`redis restarted: readiness back to 'ok' after ${back.waitedMs} ms of polling`);
-    const after = await c.slots(DAY);
-    expect(after.status).toBe(200);
-    expect(startsOf(after).filter((s) => booked.has(s))).toEqual([]);
-    expect(startsOf(after)).toHaveLength(16 - wanted.length);
-    // And the cache is used again.
-    expect(await c.cached(DAY)).toBe(true);
 
-    await expectNoBookingLostOrDuplicated(t, typeId, bookings);
-    const settled = Date.now();
-    await settleDeliveries(t, RECOVERY_CAP_MS);
-    observed.push(`redis restarted: deliveries queued while it was down all sent ${Date.now() - settled} ms after settling began`);
-    expectConfirmationsOnce(smtp, host, bookings);
-  });
+    it('Redis down: readiness 200 degraded, slots uncached from PostgreSQL, bookings 201, nothing stale after it returns', async () => {
+      const { host, typeId } = await hostWithType(t);
+      const c = client(t, typeId);
+      const DAY = '2027-03-02';
+      const day = halfHours(DAY, 16);
 
-  it('Redis hung (SIGSTOP): every command times out in REDIS_COMMAND_TIMEOUT_MS, the service answers without it', async () => {
-    const { host, typeId } = await hostWithType(t);
-    const c = client(t, typeId);
-    const DAY = '2027-03-08';
-    expect((await c.slots(DAY)).status).toBe(200);
-    expect(await c.cached(DAY)).toBe(true);
+      // Warm the cache while Redis is up.
+      expect((await c.slots(DAY)).status).toBe(200);
+      expect(await c.cached(DAY)).toBe(true);
+      const warm = await c.slots(DAY);
+      expect(startsOf(warm)).toEqual(day.map((s) => new Date(s).getTime()));
+      const ready = await c.ready();
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({ status: 'ok', details: { redis: { status: 'up' } } });
 
-    redis.pause();
-    let outcomes: Outcome[];
-    let hung: Outcome;
-    try {
-      hung = await c.ready();
-      outcomes = await traffic(halfHours(DAY, 4).flatMap((start, i) => [() => c.book(start, `h${i}`), () => c.slots(DAY)]));
-    } finally {
-      redis.resume();
-    }
-    const bookings = outcomes.filter((o) => o.key);
-    observed.push(`redis hung: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}, readiness ${hung.status} ${hung.body.status}`);
-    expect(hung.status).toBe(200);
-    expect(hung.body).toMatchObject({ status: 'degraded', details: { redis: { status: 'degraded' } } });
-    for (const o of outcomes) expect([200, 201]).toContain(o.status);
-    expect(bookings.every((o) => o.status === 201)).toBe(true);
+      await redis.stop('SIGTERM');
 
-    await until('readiness reports Redis up', async () => ((await c.ready()).body.details as { redis: { status: string } }).redis.status === 'up');
-    const booked = new Set(bookings.map((o) => new Date(o.start!).getTime()));
-    expect(startsOf(await c.slots(DAY)).filter((s) => booked.has(s))).toEqual([]);
-    await expectNoBookingLostOrDuplicated(t, typeId, bookings);
-    await settleDeliveries(t, RECOVERY_CAP_MS);
-    expectConfirmationsOnce(smtp, host, bookings);
-  });
+      const degraded = await c.ready();
+      expect(degraded.status).toBe(200);
+      expect(degraded.body).toMatchObject({ status: 'degraded', details: { database: { status: 'up' }, redis: { status: 'degraded' } } });
+      expect(await c.cached(DAY)).toBe(false);
 
-  it('Redis killed mid-traffic and restarted: no 500, no booking lost or duplicated, notifications sent once', async () => {
-    const { host, typeId } = await hostWithType(t);
-    const c = client(t, typeId);
-    const DAY = '2027-03-03';
-    const day = halfHours(DAY, 16);
-    const tasks = day.flatMap((start, i) => [() => c.book(start, `k${i}`), () => c.slots(DAY)]);
-    const outcomes = await traffic(tasks, {
-      8: () => redis.stop('SIGKILL'), // a crash, with requests in flight
-      20: () => redis.start().then(() => undefined),
+      // Traffic with Redis down: 6 times, each asked for twice (one 201, one 409), and slot reads in between.
+      const wanted = day.slice(0, 6);
+      const tasks = wanted.flatMap((start, i) => [() => c.book(start, `r${i}a`), () => c.slots(DAY), () => c.book(start, `r${i}b`)]);
+      const outcomes = await traffic(tasks);
+      const bookings = outcomes.filter((o) => o.key);
+      observed.push(
+        `redis stopped: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}, readiness ${degraded.status} ${degraded.body.status}`,
+      );
+      for (const o of outcomes) expect([200, 201, 409]).toContain(o.status);
+      expect(bookings.filter((o) => o.status === 201)).toHaveLength(wanted.length);
+      const booked = new Set(wanted.map((s) => new Date(s).getTime()));
+      expect(startsOf(await c.slots(DAY)).filter((s) => booked.has(s))).toEqual([]);
+
+      // Redis comes back from its disk, holding the entry cached before the bookings and the versions it had then:
+      // the bumps it missed were recorded in PostgreSQL, so that entry is never served.
+      await redis.start();
+      const back = await until('readiness reports Redis up', async () => {
+        const r = await c.ready();
+        return r.status === 200 && (r.body.details as { redis: { status: string } }).redis.status === 'up' ? r : null;
+      });
+      observed.push(`redis restarted: readiness back to 'ok' after ${back.waitedMs} ms of polling`);
+      const after = await c.slots(DAY);
+      expect(after.status).toBe(200);
+      expect(startsOf(after).filter((s) => booked.has(s))).toEqual([]);
+      expect(startsOf(after)).toHaveLength(16 - wanted.length);
+      // And the cache is used again.
+      expect(await c.cached(DAY)).toBe(true);
+
+      await expectNoBookingLostOrDuplicated(t, typeId, bookings);
+      const settled = Date.now();
+      await settleDeliveries(t, RECOVERY_CAP_MS);
+      observed.push(`redis restarted: deliveries queued while it was down all sent ${Date.now() - settled} ms after settling began`);
+      expectConfirmationsOnce(smtp, host, bookings);
     });
-    const bookings = outcomes.filter((o) => o.key);
-    observed.push(`redis killed mid-traffic: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}`);
-    for (const o of outcomes) expect([200, 201]).toContain(o.status);
-    await expectNoBookingLostOrDuplicated(t, typeId, bookings);
-    await until('readiness reports Redis up', async () => ((await c.ready()).body.details as { redis: { status: string } }).redis.status === 'up');
-    expect(startsOf(await c.slots(DAY))).toEqual([]);
-    await settleDeliveries(t, RECOVERY_CAP_MS);
-    expectConfirmationsOnce(smtp, host, bookings);
-  });
 
-  it('SMTP refusing: bookings 201, confirmations pending with backoff and visible to the host, sent once when it accepts again', async () => {
-    const { host, typeId } = await hostWithType(t);
-    const c = client(t, typeId);
-    smtp.refuse = true;
-    const refusedBefore = smtp.refused;
-    const outcomes = await traffic(halfHours('2027-03-04', 3).map((start, i) => () => c.book(start, `m${i}`)));
-    for (const o of outcomes) expect(o.status).toBe(201);
-    await until('the first attempts were refused', async () => smtp.refused - refusedBefore >= 6);
-    const ids = outcomes.map((o) => o.body.id as string);
-    const pending = await until('refused confirmations are pending with a retry scheduled', async () => {
-      const rows: Array<{ status: string; attempts: number; due_at: Date }> = await t.dataSource.query(
-        `SELECT status, attempts, due_at FROM notification_deliveries WHERE booking_id = ANY($1) AND kind = 'confirmation'`, [ids]);
-      return rows.length === 6 && rows.every((r) => r.status === 'pending' && r.attempts >= 1 && r.due_at.getTime() > t.clock!.now().getTime()) ? rows : null;
+    it('Redis hung (SIGSTOP): every command times out in REDIS_COMMAND_TIMEOUT_MS, the service answers without it', async () => {
+      const { host, typeId } = await hostWithType(t);
+      const c = client(t, typeId);
+      const DAY = '2027-03-08';
+      expect((await c.slots(DAY)).status).toBe(200);
+      expect(await c.cached(DAY)).toBe(true);
+
+      redis.pause();
+      let outcomes: Outcome[];
+      let hung: Outcome;
+      try {
+        hung = await c.ready();
+        outcomes = await traffic(halfHours(DAY, 4).flatMap((start, i) => [() => c.book(start, `h${i}`), () => c.slots(DAY)]));
+      } finally {
+        redis.resume();
+      }
+      const bookings = outcomes.filter((o) => o.key);
+      observed.push(
+        `redis hung: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}, readiness ${hung.status} ${hung.body.status}`,
+      );
+      expect(hung.status).toBe(200);
+      expect(hung.body).toMatchObject({ status: 'degraded', details: { redis: { status: 'degraded' } } });
+      for (const o of outcomes) expect([200, 201]).toContain(o.status);
+      expect(bookings.every((o) => o.status === 201)).toBe(true);
+
+      await until(
+        'readiness reports Redis up',
+        async () => ((await c.ready()).body.details as { redis: { status: string } }).redis.status === 'up',
+      );
+      const booked = new Set(bookings.map((o) => new Date(o.start!).getTime()));
+      expect(startsOf(await c.slots(DAY)).filter((s) => booked.has(s))).toEqual([]);
+      await expectNoBookingLostOrDuplicated(t, typeId, bookings);
+      await settleDeliveries(t, RECOVERY_CAP_MS);
+      expectConfirmationsOnce(smtp, host, bookings);
     });
-    expect(pending.value).toHaveLength(6);
-    const listed = await t.http().get('/api/notifications').query({ booking_id: ids[0] }).set(host.auth).expect(200);
-    expect(listed.body.filter((n: { kind: string; status: string }) => n.kind === 'confirmation').map((n: { status: string }) => n.status)).toEqual(['pending', 'pending']);
 
-    smtp.refuse = false;
-    t.clock!.advance(60 * 60_000); // past the backoff
-    await t.app.get(DeliveryDispatcher).sweep();
-    await settleDeliveries(t, RECOVERY_CAP_MS);
-    observed.push(`smtp refusing: bookings ${JSON.stringify(tally(outcomes))}; confirmations pending (attempts >= 1), sent once after recovery`);
-    expectConfirmationsOnce(smtp, host, outcomes);
-  });
-});
+    it('Redis killed mid-traffic and restarted: no 500, no booking lost or duplicated, notifications sent once', async () => {
+      const { host, typeId } = await hostWithType(t);
+      const c = client(t, typeId);
+      const DAY = '2027-03-03';
+      const day = halfHours(DAY, 16);
+      const tasks = day.flatMap((start, i) => [() => c.book(start, `k${i}`), () => c.slots(DAY)]);
+      const outcomes = await traffic(tasks, {
+        8: () => redis.stop('SIGKILL'), // a crash, with requests in flight
+        20: () => redis.start().then(() => undefined),
+      });
+      const bookings = outcomes.filter((o) => o.key);
+      observed.push(
+        `redis killed mid-traffic: bookings ${JSON.stringify(tally(bookings))}, slot reads ${JSON.stringify(tally(outcomes.filter((o) => !o.key)))}`,
+      );
+      for (const o of outcomes) expect([200, 201]).toContain(o.status);
+      await expectNoBookingLostOrDuplicated(t, typeId, bookings);
+      await until(
+        'readiness reports Redis up',
+        async () => ((await c.ready()).body.details as { redis: { status: string } }).redis.status === 'up',
+      );
+      expect(startsOf(await c.slots(DAY))).toEqual([]);
+      await settleDeliveries(t, RECOVERY_CAP_MS);
+      expectConfirmationsOnce(smtp, host, bookings);
+    });
+
+    it('SMTP refusing: bookings 201, confirmations pending with backoff and visible to the host, sent once when it accepts again', async () => {
+      const { host, typeId } = await hostWithType(t);
+      const c = client(t, typeId);
+      smtp.refuse = true;
+      const refusedBefore = smtp.refused;
+      const outcomes = await traffic(halfHours('2027-03-04', 3).map((start, i) => () => c.book(start, `m${i}`)));
+      for (const o of outcomes) expect(o.status).toBe(201);
+      await until('the first attempts were refused', async () => smtp.refused - refusedBefore >= 6);
+      const ids = outcomes.map((o) => o.body.id as string);
+      const pending = await until('refused confirmations are pending with a retry scheduled', async () => {
+        const rows: Array<{ status: string; attempts: number; due_at: Date }> = await t.dataSource.query(
+          `SELECT status, attempts, due_at FROM notification_deliveries WHERE booking_id = ANY($1) AND kind = 'confirmation'`,
+          [ids],
+        );
+        return rows.length === 6 &&
+          rows.every((r) => r.status === 'pending' && r.attempts >= 1 && r.due_at.getTime() > t.clock!.now().getTime())
+          ? rows
+          : null;
+      });
+      expect(pending.value).toHaveLength(6);
+      const listed = await t.http().get('/api/notifications').query({ booking_id: ids[0] }).set(host.auth).expect(200);
+      expect(
+        listed.body.filter((n: { kind: string; status: string }) => n.kind === 'confirmation').map((n: { status: string }) => n.status),
+      ).toEqual(['pending', 'pending']);
+
+      smtp.refuse = false;
+      t.clock!.advance(60 * 60_000); // past the backoff
+      await t.app.get(DeliveryDispatcher).sweep();
+      await settleDeliveries(t, RECOVERY_CAP_MS);
+      observed.push(
+        `smtp refusing: bookings ${JSON.stringify(tally(outcomes))}; confirmations pending (attempts >= 1), sent once after recovery`,
+      );
+      expectConfirmationsOnce(smtp, host, outcomes);
+    });
+  },
+);
 
 describe('faults: a calendar provider that answers 500 (a local fake Google)', () => {
   let google: FakeGoogleCalendar;
@@ -303,7 +353,14 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
     smtp = await new TestSmtpServer().start();
     t = await startTestApp({
       now: NOW,
-      env: { ...google.env, LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent', SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '50', NOTIFY_SWEEP_INTERVAL_MS: '100', ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}` },
+      env: {
+        ...google.env,
+        LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent',
+        SMTP_URL: smtp.url,
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        NOTIFY_SWEEP_INTERVAL_MS: '100',
+        ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}`,
+      },
     });
   });
   afterAll(async () => {
@@ -327,7 +384,10 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
     const DAY = '2027-03-09';
     const insert = (r: { method: string; path: string }) => r.method === 'POST' && /\/calendars\/[^/]+\/events$/.test(r.path);
     const links = async (bookingId: string) =>
-      (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body as Array<{ status: string; last_error: string | null }>;
+      (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body as Array<{
+        status: string;
+        last_error: string | null;
+      }>;
 
     // The provider answers 500 to every event write.
     let mode: 'error' | 'ok' = 'error';
@@ -353,7 +413,9 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
       const all = [...(await links(failing.body.id as string)), ...(await links(second.body.id as string))];
       return all.length === 2 && all.every((l) => l.status === 'failed' && l.last_error) ? all : null;
     });
-    observed.push(`calendar provider 500: bookings ${JSON.stringify(tally(bookings))}, slots meanwhile ${slotsMeanwhile.status}; confirmations sent ${waited} ms after the second booking; links ${visible.value.map((l) => `${l.status}: ${l.last_error}`).join(' | ')}`);
+    observed.push(
+      `calendar provider 500: bookings ${JSON.stringify(tally(bookings))}, slots meanwhile ${slotsMeanwhile.status}; confirmations sent ${waited} ms after the second booking; links ${visible.value.map((l) => `${l.status}: ${l.last_error}`).join(' | ')}`,
+    );
 
     // The provider recovers; after the backoff the writes land, once each.
     mode = 'ok';
@@ -376,7 +438,9 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
       if (!(req.method === 'POST' && /\/calendars\/[^/]+\/events$/.test(req.path))) return false;
       const request = { closed: false };
       held.push(request);
-      res.on('close', () => { request.closed = true; });
+      res.on('close', () => {
+        request.closed = true;
+      });
       return true; // never answered: the writer waits for its client timeout
     };
     google.interceptors.push(hang);
@@ -389,10 +453,13 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
       expect(second.status).toBe(201);
       const email = second.body.invitee_email as string;
       const mail = await until('the second confirmation while the provider hangs', async () =>
-        smtp.to(email).find((m) => m.subject.startsWith('Confirmed:')));
+        smtp.to(email).find((m) => m.subject.startsWith('Confirmed:')),
+      );
       expect(held[0].closed).toBe(false); // the first write was still waiting when the mail went out
       expect(smtp.to(host.email).filter((m) => m.subject.startsWith('New booking:'))).toHaveLength(2);
-      observed.push(`calendar provider hanging: bookings 201, the next booking's confirmation sent ${mail.waitedMs} ms later while the first write still waited`);
+      observed.push(
+        `calendar provider hanging: bookings 201, the next booking's confirmation sent ${mail.waitedMs} ms later while the first write still waited`,
+      );
     } finally {
       google.interceptors.splice(google.interceptors.indexOf(hang), 1);
     }
@@ -402,7 +469,7 @@ describe('faults: a calendar provider that answers 500 (a local fake Google)', (
 const binaries = postgresBinaries();
 const describePg = USE_EMBEDDED_DB ? describe.skip : describeRequiring('missing' in binaries ? binaries.missing : null);
 
-describePg('faults: PostgreSQL stopped and started again under traffic (a server of the test\'s own)', () => {
+describePg("faults: PostgreSQL stopped and started again under traffic (a server of the test's own)", () => {
   let pgServer: PgInstance;
   let smtp: TestSmtpServer;
   let t: TestApp;
@@ -413,7 +480,12 @@ describePg('faults: PostgreSQL stopped and started again under traffic (a server
     t = await startTestApp({
       now: NOW,
       database: await pgServer.createDatabase(),
-      env: { SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '50', NOTIFY_SWEEP_INTERVAL_MS: '100', LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent' },
+      env: {
+        SMTP_URL: smtp.url,
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        NOTIFY_SWEEP_INTERVAL_MS: '100',
+        LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent',
+      },
     });
   });
   afterAll(async () => {
@@ -459,7 +531,9 @@ describePg('faults: PostgreSQL stopped and started again under traffic (a server
       });
       final.set(key, retried.value);
     }
-    observed.push(`postgres stopped mid-traffic: bookings ${JSON.stringify(counts.bookings)}, slot reads ${JSON.stringify(counts.slots)}, readiness while down ${downStatus!.status}; readiness 200 again ${back.waitedMs} ms after restart finished; retries with the same key: ${JSON.stringify(tally([...final.values()]))}`);
+    observed.push(
+      `postgres stopped mid-traffic: bookings ${JSON.stringify(counts.bookings)}, slot reads ${JSON.stringify(counts.slots)}, readiness while down ${downStatus!.status}; readiness 200 again ${back.waitedMs} ms after restart finished; retries with the same key: ${JSON.stringify(tally([...final.values()]))}`,
+    );
     for (const o of final.values()) expect(o.status).toBe(201);
     await expectNoBookingLostOrDuplicated(t, typeId, [...final.values()]);
     expect(startsOf(await c.slots(DAY))).toEqual([]);

@@ -37,7 +37,11 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     const consentUrl = new URL(start.headers.location);
     expect(consentUrl.origin + consentUrl.pathname).toBe(`${fake.url}/o/oauth2/v2/auth`);
     expect(Object.fromEntries(consentUrl.searchParams)).toMatchObject({
-      client_id: fake.oauth.clientId, response_type: 'code', scope: 'openid email profile', redirect_uri: callback, state: expect.any(String),
+      client_id: fake.oauth.clientId,
+      response_type: 'code',
+      scope: 'openid email profile',
+      redirect_uri: callback,
+      state: expect.any(String),
     });
     expect(consentUrl.searchParams.has('access_type')).toBe(false); // sign-in wants no refresh token
     const back = await fetch(consentUrl, { redirect: 'manual' });
@@ -83,7 +87,9 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     // Later, from another browser, with another address at Google: the same host, no second account.
     const again = await signIn(browserAgent(), { ...identity, email: 'marie@elsewhere.test', email_verified: false });
     expect(again.headers.location).toBe('/admin');
-    expect(await t.dataSource.query(`SELECT id FROM users WHERE google_subject = $1 OR lower(email) LIKE 'marie%'`, [identity.sub])).toEqual([{ id: row.id }]);
+    expect(
+      await t.dataSource.query(`SELECT id FROM users WHERE google_subject = $1 OR lower(email) LIKE 'marie%'`, [identity.sub]),
+    ).toEqual([{ id: row.id }]);
 
     // A second Google sign-up whose email folds to the same handle gets the next one.
     await signIn(browserAgent(), { sub: '200000000000000000002', email: 'marie.curie@other.test', email_verified: true, name: 'Marie C' });
@@ -95,7 +101,11 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     const agent = browserAgent();
     const res = await signIn(agent, { sub: '300000000000000000001', email: 'GRACE@example.com', email_verified: true, name: 'G. Hopper' });
     expect(res.headers.location).toBe('/admin');
-    expect(await userRow('id', host.id)).toMatchObject({ google_subject: '300000000000000000001', name: 'Grace Hopper', email: 'grace@example.com' });
+    expect(await userRow('id', host.id)).toMatchObject({
+      google_subject: '300000000000000000001',
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+    });
     expect((await agent.get('/admin').expect(200)).text).toContain(host.username);
     await t.http().post('/api/auth/login').send({ email: host.email, password: HOST_PASSWORD }).expect(200);
 
@@ -154,7 +164,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     expect(await t.dataSource.query(`SELECT 1 FROM users WHERE google_subject = $1`, [identity.sub])).toHaveLength(1);
   });
 
-  it('keeps the strategy out of passport\'s process-wide registry', () => {
+  it("keeps the strategy out of passport's process-wide registry", () => {
     expect((passport as unknown as { _strategy(name: string): unknown })._strategy('google')).toBeUndefined();
   });
 
@@ -171,9 +181,11 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
       base = `http://127.0.0.1:${port}`;
       t2 = await startTestApp({
         env: {
-          ...google2.env, PUBLIC_URL: base,
+          ...google2.env,
+          PUBLIC_URL: base,
           // The credential limiter as in production, small enough to reach: failures per address.
-          RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: '4',
+          RATE_LIMIT_ENABLED: 'true',
+          RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: '4',
         },
       });
       await t2.app.listen(port, '127.0.0.1');
@@ -205,13 +217,23 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
       const tokensBefore = google.requestsTo('POST', /^\/token$/).length;
       // The second app (built last) talks to the second fake...
       const agent2 = request.agent(t2.app.getHttpServer());
-      const path2 = await consent(agent2, { sub: '800000000000000000001', email: 'two@example.com', email_verified: true }, google2, `${base}/admin/login/google/callback`);
+      const path2 = await consent(
+        agent2,
+        { sub: '800000000000000000001', email: 'two@example.com', email_verified: true },
+        google2,
+        `${base}/admin/login/google/callback`,
+      );
       expect((await agent2.get(path2).expect(303)).headers.location).toBe('/admin/availability?welcome=1');
       expect(google2.requestsTo('POST', /^\/token$/).at(-1)!.body.client_id).toBe('second-client-id');
       // ...and the first still to the first, with its own client (not replaced by the second app's strategy).
       const agent1 = browserAgent();
-      expect((await agent1.get(await consent(agent1, { sub: '800000000000000000002', email: 'one@example.com', email_verified: true })).expect(303)).headers.location)
-        .toBe('/admin/availability?welcome=1');
+      expect(
+        (
+          await agent1
+            .get(await consent(agent1, { sub: '800000000000000000002', email: 'one@example.com', email_verified: true }))
+            .expect(303)
+        ).headers.location,
+      ).toBe('/admin/availability?welcome=1');
       expect(google.requestsTo('POST', /^\/token$/)).toHaveLength(tokensBefore + 1);
       expect(google.requestsTo('POST', /^\/token$/).at(-1)!.body.client_id).toBe('google-client-id');
       expect(await t.dataSource.query(`SELECT 1 FROM users WHERE google_subject = '800000000000000000001'`)).toHaveLength(0);
@@ -220,7 +242,9 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     it('counts failed callbacks against the credential limiter, like wrong passwords', async () => {
       const agent = request.agent(t2.app.getHttpServer());
       for (let i = 0; i < 4; i++) {
-        expect((await agent.get('/admin/login/google/callback?code=forged&state=forged').expect(303)).headers.location).toBe('/admin/login?google=bad_state');
+        expect((await agent.get('/admin/login/google/callback?code=forged&state=forged').expect(303)).headers.location).toBe(
+          '/admin/login?google=bad_state',
+        );
       }
       const blocked = await agent.get('/admin/login/google/callback?code=forged&state=forged').expect(303);
       expect(blocked.headers.location).toBe('/admin/login?google=rate_limited');
@@ -240,7 +264,8 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     });
 
     it('shows no button and answers 404 on the routes', async () => {
-      for (const path of ['/admin/login', '/admin/signup']) expect((await off.http().get(path).expect(200)).text).not.toContain('with Google');
+      for (const path of ['/admin/login', '/admin/signup'])
+        expect((await off.http().get(path).expect(200)).text).not.toContain('with Google');
       await off.http().get('/admin/login/google').expect(404);
       await off.http().get('/admin/login/google/callback?code=x&state=y').expect(404);
     });

@@ -33,9 +33,17 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
   }
 
   const hold = (client: string, typeId: string, start: string, extra: Record<string, unknown> = {}) =>
-    t.http().post('/api/slots/holds').set('X-Forwarded-For', client).send({ meeting_type_id: typeId, start_time: start, ...extra });
+    t
+      .http()
+      .post('/api/slots/holds')
+      .set('X-Forwarded-For', client)
+      .send({ meeting_type_id: typeId, start_time: start, ...extra });
   const book = (client: string, typeId: string, start: string, n: string, extra: Record<string, unknown> = {}) =>
-    t.http().post('/api/bookings').set('X-Forwarded-For', client).send({ meeting_type_id: typeId, start_time: start, ...invitee(n), ...extra });
+    t
+      .http()
+      .post('/api/bookings')
+      .set('X-Forwarded-For', client)
+      .send({ meeting_type_id: typeId, start_time: start, ...invitee(n), ...extra });
   const storedHolds = async (typeId: string): Promise<number> =>
     (await t.dataSource.query(`SELECT count(*)::int AS n FROM slot_holds WHERE meeting_type_id = $1`, [typeId]))[0].n;
 
@@ -59,7 +67,11 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
     await book(newClient(), typeId, TUESDAY[0], 'blocked').expect(409);
     await book(newClient(), typeId, TUESDAY[5], 'someone').expect(201);
     await hold(newClient(), typeId, TUESDAY[6]).expect(201);
-    const slots = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'UTC' }).expect(200);
+    const slots = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'UTC' })
+      .expect(200);
     expect(slots.body.slots).toHaveLength(16 - 5 - 1 - 1);
 
     // An IPv6 client counts per /64: rotating the interface id does not reset the cap.
@@ -79,7 +91,7 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
     // The host's other type may take 4 more: 10 live holds on one host at most.
     for (const start of TUESDAY.slice(8, 12)) await hold(newClient(), second.id, start).expect(201);
     expectCapped(await hold(newClient(), second.id, TUESDAY[12]), 'host');
-    expect(await storedHolds(typeId) + await storedHolds(second.id)).toBe(10);
+    expect((await storedHolds(typeId)) + (await storedHolds(second.id))).toBe(10);
     // Booking needs no hold: the unheld times stay bookable.
     await book(newClient(), second.id, TUESDAY[12], 'without-hold').expect(201);
     // Once the holds expire, the caps free up.
@@ -96,7 +108,9 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
     expect(await storedHolds(typeId)).toBe(2);
     const stolen = await book(newClient(), typeId, TUESDAY[0], 'thief', { hold_token: first.body.hold_token }).expect(400);
     expect(stolen.body.message).toMatch(/another invitee_email/);
-    await book(newClient(), typeId, TUESDAY[0], 'x', { invitee_email: 'hoarder@example.com', hold_token: first.body.hold_token }).expect(201);
+    await book(newClient(), typeId, TUESDAY[0], 'x', { invitee_email: 'hoarder@example.com', hold_token: first.body.hold_token }).expect(
+      201,
+    );
   });
 
   it('a hold is short, extends only up to its lifetime cap, frees the slot when it ends, and cannot be chained by re-holding', async () => {
@@ -107,11 +121,23 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
     expect(created.body).toMatchObject({ expires_at: '2027-03-01T12:05:00.000Z', max_expires_at: '2027-03-01T12:15:00.000Z' });
 
     t.clock!.advance(4 * MIN); // 12:04
-    await t.http().patch(`/api/slots/holds/${token}`).expect(200).expect((r) => expect(r.body.expires_at).toBe('2027-03-01T12:09:00.000Z'));
+    await t
+      .http()
+      .patch(`/api/slots/holds/${token}`)
+      .expect(200)
+      .expect((r) => expect(r.body.expires_at).toBe('2027-03-01T12:09:00.000Z'));
     t.clock!.advance(4 * MIN); // 12:08
-    await t.http().patch(`/api/slots/holds/${token}`).expect(200).expect((r) => expect(r.body.expires_at).toBe('2027-03-01T12:13:00.000Z'));
+    await t
+      .http()
+      .patch(`/api/slots/holds/${token}`)
+      .expect(200)
+      .expect((r) => expect(r.body.expires_at).toBe('2027-03-01T12:13:00.000Z'));
     t.clock!.advance(4 * MIN); // 12:12: capped at 15 minutes after creation
-    await t.http().patch(`/api/slots/holds/${token}`).expect(200).expect((r) => expect(r.body.expires_at).toBe('2027-03-01T12:15:00.000Z'));
+    await t
+      .http()
+      .patch(`/api/slots/holds/${token}`)
+      .expect(200)
+      .expect((r) => expect(r.body.expires_at).toBe('2027-03-01T12:15:00.000Z'));
     t.clock!.advance(2 * MIN); // 12:14: no further
     const refused = await t.http().patch(`/api/slots/holds/${token}`).expect(409);
     expect(refused.body).toMatchObject({ status_code: 409, expires_at: '2027-03-01T12:15:00.000Z' });
@@ -119,7 +145,11 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
 
     t.clock!.advance(1 * MIN + 1); // 12:15: ended, the slot is free again
     await t.http().patch(`/api/slots/holds/${token}`).expect(410);
-    const slots = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'UTC' }).expect(200);
+    const slots = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'UTC' })
+      .expect(200);
     expect(slots.body.slots.map((s: { start_time: string }) => s.start_time)).toContain(TUESDAY[3]);
 
     // The same client cannot chain a new hold on that time for 15 minutes after its hold ended (others can).
@@ -148,16 +178,29 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
       const { typeId } = await hostWithType();
       const { typeId: otherType } = await hostWithType();
       const me = newClient();
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? second : t).http().post('/api/slots/holds').set('X-Forwarded-For', me)
-          .send({ meeting_type_id: i < 10 ? typeId : otherType, start_time: TUESDAY[i % 16] }))); // distinct times per type
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? second : t)
+            .http()
+            .post('/api/slots/holds')
+            .set('X-Forwarded-For', me)
+            .send({ meeting_type_id: i < 10 ? typeId : otherType, start_time: TUESDAY[i % 16] }),
+        ),
+      ); // distinct times per type
       expect(results.filter((r) => r.status === 201)).toHaveLength(5);
       for (const r of results.filter((r) => r.status !== 201)) expectCapped(r, 'client');
-      expect(await storedHolds(typeId) + await storedHolds(otherType)).toBe(5);
+      expect((await storedHolds(typeId)) + (await storedHolds(otherType))).toBe(5);
       // And 20 parallel clients on one meeting type: exactly its cap.
       const { typeId: busy } = await hostWithType();
-      const many = await Promise.all(TUESDAY.slice(0, 16).map((start, i) =>
-        (i % 2 ? second : t).http().post('/api/slots/holds').set('X-Forwarded-For', newClient()).send({ meeting_type_id: busy, start_time: start })));
+      const many = await Promise.all(
+        TUESDAY.slice(0, 16).map((start, i) =>
+          (i % 2 ? second : t)
+            .http()
+            .post('/api/slots/holds')
+            .set('X-Forwarded-For', newClient())
+            .send({ meeting_type_id: busy, start_time: start }),
+        ),
+      );
       expect(many.filter((r) => r.status === 201)).toHaveLength(6);
       expect(await storedHolds(busy)).toBe(6);
     } finally {
@@ -174,17 +217,30 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
     expect(await storedHolds(typeId)).toBe(0);
 
     const visitor = newClient();
-    const picked = await t.http().post(`${path}/hold`).set('X-Forwarded-For', visitor).type('form')
-      .send({ start: TUESDAY[0], tz: 'UTC' }).expect(303);
+    const picked = await t
+      .http()
+      .post(`${path}/hold`)
+      .set('X-Forwarded-For', visitor)
+      .type('form')
+      .send({ start: TUESDAY[0], tz: 'UTC' })
+      .expect(303);
     const formUrl = new URL(picked.headers.location, 'http://kairos.test');
     const holdToken = formUrl.searchParams.get('hold')!;
     expect(holdToken).toMatch(/^hld_/);
-    const form = await t.http().get(formUrl.pathname + formUrl.search).expect(200);
+    const form = await t
+      .http()
+      .get(formUrl.pathname + formUrl.search)
+      .expect(200);
     expect(form.text).toContain('reserved for you until');
     expect(form.text).toContain(`name="hold" value="${holdToken}"`);
     await book(newClient(), typeId, TUESDAY[0], 'api-racer').expect(409); // held for the page's visitor
-    const booked = await t.http().post(`${path}/book`).set('X-Forwarded-For', visitor).type('form')
-      .send({ start: TUESDAY[0], tz: 'UTC', hold: holdToken, name: 'Page Visitor', email: 'page@example.com' }).expect(303);
+    const booked = await t
+      .http()
+      .post(`${path}/book`)
+      .set('X-Forwarded-For', visitor)
+      .type('form')
+      .send({ start: TUESDAY[0], tz: 'UTC', hold: holdToken, name: 'Page Visitor', email: 'page@example.com' })
+      .expect(303);
     expect(booked.headers.location).toMatch(/booked=1/);
     expect(await storedHolds(typeId)).toBe(0); // the hold became the booking
 
@@ -199,7 +255,12 @@ describe('slot holds under abuse (e2e, PostgreSQL or the embedded database)', ()
     expect(refused.text).not.toContain('name="hold"');
     expect(await storedHolds(typeId)).toBe(5);
     // A time someone else holds: the calendar again, with the "taken" notice.
-    const taken = await t.http().post(`${path}/hold`).set('X-Forwarded-For', newClient()).type('form').send({ start: TUESDAY[2], tz: 'UTC' });
+    const taken = await t
+      .http()
+      .post(`${path}/hold`)
+      .set('X-Forwarded-For', newClient())
+      .type('form')
+      .send({ start: TUESDAY[2], tz: 'UTC' });
     expect(taken.status).toBe(409);
     expect(taken.text).toContain('That time was just taken');
   });

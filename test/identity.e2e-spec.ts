@@ -9,7 +9,11 @@ describe('identity (e2e)', () => {
   afterAll(() => t.close());
 
   const validUser = (n: string) => ({
-    email: `${n}@example.com`, name: 'Ada Lovelace', password: 'correct-horse', time_zone: 'Europe/London', username: n,
+    email: `${n}@example.com`,
+    name: 'Ada Lovelace',
+    password: 'correct-horse',
+    time_zone: 'Europe/London',
+    username: n,
   });
 
   it('creates a user and never returns the password', async () => {
@@ -35,9 +39,17 @@ describe('identity (e2e)', () => {
 
   it('rejects a duplicate email or username with 409', async () => {
     await t.http().post('/api/users').send(validUser('carol')).expect(201);
-    const sameEmail = await t.http().post('/api/users').send({ ...validUser('carol2'), email: 'CAROL@example.com' }).expect(409);
+    const sameEmail = await t
+      .http()
+      .post('/api/users')
+      .send({ ...validUser('carol2'), email: 'CAROL@example.com' })
+      .expect(409);
     expect(sameEmail.body.message).toMatch(/email/);
-    const sameName = await t.http().post('/api/users').send({ ...validUser('carol'), email: 'other@example.com' }).expect(409);
+    const sameName = await t
+      .http()
+      .post('/api/users')
+      .send({ ...validUser('carol'), email: 'other@example.com' })
+      .expect(409);
     expect(sameName.body.message).toMatch(/username/);
   });
 
@@ -97,9 +109,18 @@ describe('identity (e2e)', () => {
     const malformed = await t.http().post('/api/users').set('Content-Type', 'application/json').send('{"email":').expect(400);
     expect(malformed.body.status_code).toBe(400);
     const huge = 'x'.repeat(1024 * 1024 + 10);
-    const tooLarge = await t.http().post('/api/users').set('Content-Type', 'application/json').send(JSON.stringify({ name: huge })).expect(413);
+    const tooLarge = await t
+      .http()
+      .post('/api/users')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: huge }))
+      .expect(413);
     expect(tooLarge.body).toMatchObject({ status_code: 413, message: 'Request body is larger than 1 MB' });
-    const wrongType = await t.http().post('/api/users').send({ ...validUser('eve'), name: 42 }).expect(400);
+    const wrongType = await t
+      .http()
+      .post('/api/users')
+      .send({ ...validUser('eve'), name: 42 })
+      .expect(400);
     expect(wrongType.body.message).toMatch(/name must be a string/);
   });
 

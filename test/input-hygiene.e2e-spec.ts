@@ -34,12 +34,26 @@ describe('input hygiene (e2e)', () => {
   };
   const bookingCount = async () => (await t.http().get('/api/bookings').set(host.auth).expect(200)).body.total as number;
   const book = (start: string, extra: Record<string, unknown> = {}) =>
-    t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(start.slice(8, 13).replace(/\D/g, '')), ...extra });
+    t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: start, ...invitee(start.slice(8, 13).replace(/\D/g, '')), ...extra });
 
   describe('item 6: NUL bytes and unpaired surrogates are a 400 before any query', () => {
     it('signup with a NUL in the name, email or username: 400 with the field, and no user stored', async () => {
-      for (const [field, value] of [['name', 'Eve\u0000'], ['email', 'eve\u0000@example.com'], ['username', 'eve\u0000']]) {
-        const body = { email: 'eve@example.com', name: 'Eve', password: 'correct-horse-battery', time_zone: 'UTC', username: 'eve-nul', [field]: value };
+      for (const [field, value] of [
+        ['name', 'Eve\u0000'],
+        ['email', 'eve\u0000@example.com'],
+        ['username', 'eve\u0000'],
+      ]) {
+        const body = {
+          email: 'eve@example.com',
+          name: 'Eve',
+          password: 'correct-horse-battery',
+          time_zone: 'UTC',
+          username: 'eve-nul',
+          [field]: value,
+        };
         const res = await t.http().post('/api/users').send(body);
         expectErrorBody(res);
         expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
@@ -52,7 +66,12 @@ describe('input hygiene (e2e)', () => {
       expectErrorBody(await book('2027-03-02T09:00:00Z', { invitee_name: 'Mallory\u0000' }));
       expectErrorBody(await book('2027-03-02T09:00:00Z', { answers: { topic: 'a\u0000b' } }));
       // jsonb refuses \u0000 in keys too: the raw JSON text carries it as a client would send it.
-      const raw = JSON.stringify({ meeting_type_id: typeId, start_time: '2027-03-02T09:00:00Z', ...invitee('raw'), answers: { 'to\u0000pic': 'x' } });
+      const raw = JSON.stringify({
+        meeting_type_id: typeId,
+        start_time: '2027-03-02T09:00:00Z',
+        ...invitee('raw'),
+        answers: { 'to\u0000pic': 'x' },
+      });
       expectErrorBody(await t.http().post('/api/bookings').set('Content-Type', 'application/json').send(raw));
       expect(await bookingCount()).toBe(before);
     });
@@ -83,7 +102,10 @@ describe('input hygiene (e2e)', () => {
       const typePage = await t.http().get(`/${host.username}/${slug}?tz=%00`);
       expect(typePage.status).toBe(400);
       expect(typePage.type).toBe('text/html');
-      const form = await t.http().post(`/${host.username}/${slug}/book`).type('form')
+      const form = await t
+        .http()
+        .post(`/${host.username}/${slug}/book`)
+        .type('form')
         .send({ start: '2027-03-02T11:00:00Z', tz: 'UTC', name: 'Mal\u0000lory', email: 'm@example.com' });
       expect(form.status).toBe(400);
       expect(form.type).toBe('text/html');
@@ -118,10 +140,18 @@ describe('input hygiene (e2e)', () => {
       for (const start of ['9999-12-31T10:00:00Z', '+275760-09-13T00:00:00Z', '0001-01-01T00:00:00Z']) {
         const page = await t.http().get(`/${host.username}/${slug}/book?start=${encodeURIComponent(start)}&tz=UTC`);
         expect({ start, status: page.status < 500 }).toEqual({ start, status: true });
-        const post = await t.http().post(`/${host.username}/${slug}/book`).type('form').send({ start, tz: 'UTC', name: 'Far', email: 'far@example.com' });
+        const post = await t
+          .http()
+          .post(`/${host.username}/${slug}/book`)
+          .type('form')
+          .send({ start, tz: 'UTC', name: 'Far', email: 'far@example.com' });
         expect({ start, status: post.status < 500 }).toEqual({ start, status: true });
         const booked = await book('2027-03-05T09:00:00Z');
-        const move = await t.http().post(`/booking/${booked.body.id}/reschedule`).type('form').send({ token: booked.body.management_token, start, tz: 'UTC' });
+        const move = await t
+          .http()
+          .post(`/booking/${booked.body.id}/reschedule`)
+          .type('form')
+          .send({ token: booked.body.management_token, start, tz: 'UTC' });
         expect({ start, status: move.status < 500 }).toEqual({ start, status: true });
         await t.http().delete(`/api/bookings/${booked.body.id}?token=${booked.body.management_token}`).expect(200);
         const api = await book(start);
@@ -136,15 +166,42 @@ describe('input hygiene (e2e)', () => {
 
     it('user, API key, team, schedule and meeting type names refuse CR/LF and control characters with a field error', async () => {
       const cases: Array<[string, request.Test, string]> = [
-        ['signup name', t.http().post('/api/users').send({ email: 'crlf@example.com', name: forged, password: 'correct-horse-battery', time_zone: 'UTC', username: 'crlf' }), 'name'],
+        [
+          'signup name',
+          t
+            .http()
+            .post('/api/users')
+            .send({ email: 'crlf@example.com', name: forged, password: 'correct-horse-battery', time_zone: 'UTC', username: 'crlf' }),
+          'name',
+        ],
         ['profile name', t.http().patch('/api/users/me').set(host.auth).send({ name: 'Bell\u0007' }), 'name'],
         ['api key name', t.http().post('/api/api-keys').set(host.auth).send({ name: 'key\nname' }), 'name'],
         ['team name', t.http().post('/api/teams').set(host.auth).send({ name: 'Sales\r\n' }), 'name'],
         ['schedule name', t.http().post('/api/schedules').set(host.auth).send({ name: 'Late\rhours', rules: [] }), 'name'],
         ['meeting type name', t.http().post('/api/meeting-types').set(host.auth).send({ name: forged, duration_minutes: 30 }), 'name'],
-        ['question label', t.http().post('/api/meeting-types').set(host.auth).send({ name: 'Q', duration_minutes: 30, questions: [{ label: 'A\nB', type: 'text' }] }), 'questions.0.label'],
-        ['choice option', t.http().post('/api/meeting-types').set(host.auth).send({ name: 'Q', duration_minutes: 30, questions: [{ label: 'Size', type: 'single_choice', options: ['S', 'M\u001b'] }] }), 'questions.0.options'],
-        ['description with ESC', t.http().post('/api/meeting-types').set(host.auth).send({ name: 'D', duration_minutes: 30, description: 'x\u001b[2J' }), 'description'],
+        [
+          'question label',
+          t
+            .http()
+            .post('/api/meeting-types')
+            .set(host.auth)
+            .send({ name: 'Q', duration_minutes: 30, questions: [{ label: 'A\nB', type: 'text' }] }),
+          'questions.0.label',
+        ],
+        [
+          'choice option',
+          t
+            .http()
+            .post('/api/meeting-types')
+            .set(host.auth)
+            .send({ name: 'Q', duration_minutes: 30, questions: [{ label: 'Size', type: 'single_choice', options: ['S', 'M\u001b'] }] }),
+          'questions.0.options',
+        ],
+        [
+          'description with ESC',
+          t.http().post('/api/meeting-types').set(host.auth).send({ name: 'D', duration_minutes: 30, description: 'x\u001b[2J' }),
+          'description',
+        ],
         ['bidi override in a name', t.http().post('/api/teams').set(host.auth).send({ name: 'abc\u202Egnp.exe' }), 'name'],
         ['invitee name', book('2027-03-03T09:00:00Z', { invitee_name: forged }), 'invitee_name'],
       ];
@@ -159,15 +216,22 @@ describe('input hygiene (e2e)', () => {
     });
 
     it('descriptions are multi-line text: line breaks and tabs are kept', async () => {
-      const res = await t.http().post('/api/meeting-types').set(host.auth)
-        .send({ name: 'Workshop', duration_minutes: 60, description: 'Agenda:\r\n\t1. Intro\n\t2. Demo' }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/meeting-types')
+        .set(host.auth)
+        .send({ name: 'Workshop', duration_minutes: 60, description: 'Agenda:\r\n\t1. Intro\n\t2. Demo' })
+        .expect(201);
       expect(res.body.description).toBe('Agenda:\r\n\t1. Intro\n\t2. Demo');
     });
 
     it('cancel and reschedule reasons refuse line breaks (they are shared in emails and calendar events)', async () => {
       const booked = await book('2027-03-03T10:00:00Z').expect(201);
       const { id, management_token: token } = booked.body as { id: string; management_token: string };
-      const move = await t.http().put(`/api/bookings/${id}/reschedule?token=${token}`).send({ start_time: '2027-03-03T11:00:00Z', reason: 'a\nb' });
+      const move = await t
+        .http()
+        .put(`/api/bookings/${id}/reschedule?token=${token}`)
+        .send({ start_time: '2027-03-03T11:00:00Z', reason: 'a\nb' });
       expectErrorBody(move);
       expect(move.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
       const cancel = await t.http().delete(`/api/bookings/${id}?token=${token}`).send({ reason: forged });
@@ -175,7 +239,7 @@ describe('input hygiene (e2e)', () => {
       expect((await t.http().get(`/api/bookings/${id}?token=${token}`).expect(200)).body.status).toBe('confirmed');
     });
 
-    it('the cancel page folds the textarea\'s line breaks into one line', async () => {
+    it("the cancel page folds the textarea's line breaks into one line", async () => {
       const booked = await book('2027-03-03T13:00:00Z').expect(201);
       const { id, management_token: token } = booked.body as { id: string; management_token: string };
       await t.http().post(`/booking/${id}/cancel`).type('form').send({ token, reason: 'Sorry,\r\nsomething came up' }).expect(303);
@@ -184,7 +248,10 @@ describe('input hygiene (e2e)', () => {
     });
 
     it('the booking page refuses a control character in the name beside the field', async () => {
-      const res = await t.http().post(`/${host.username}/${slug}/book`).type('form')
+      const res = await t
+        .http()
+        .post(`/${host.username}/${slug}/book`)
+        .type('form')
         .send({ start: '2027-03-03T14:00:00Z', tz: 'UTC', name: 'Grace\u0007', email: 'grace@example.com' });
       expect(res.status).toBe(400);
       expect(res.text).toContain('Your name must be a single line without control characters.');
@@ -195,7 +262,12 @@ describe('input hygiene (e2e)', () => {
       const form = await agent.get('/admin/signup').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
       const res = await agent.post('/admin/signup').type('form').send({
-        _csrf: csrf, name: forged, email: 'form-crlf@example.com', username: 'form-crlf', time_zone: 'UTC', password: 'correct-horse-battery-staple',
+        _csrf: csrf,
+        name: forged,
+        email: 'form-crlf@example.com',
+        username: 'form-crlf',
+        time_zone: 'UTC',
+        password: 'correct-horse-battery-staple',
       });
       expect(res.status).toBe(400);
       expect(res.text).toContain('Your name must be a single line without control characters.');
@@ -204,10 +276,18 @@ describe('input hygiene (e2e)', () => {
     it('the admin API key and team forms refuse a line break in the name beside the field', async () => {
       const agent = request.agent(t.app.getHttpServer());
       const form = await agent.get('/admin/signup').expect(200);
-      await agent.post('/admin/signup').type('form').send({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)![1], name: 'Keys', email: 'keys-form@example.com', username: 'keys-form',
-        time_zone: 'UTC', password: 'correct-horse-battery-staple',
-      }).expect(303);
+      await agent
+        .post('/admin/signup')
+        .type('form')
+        .send({
+          _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)![1],
+          name: 'Keys',
+          email: 'keys-form@example.com',
+          username: 'keys-form',
+          time_zone: 'UTC',
+          password: 'correct-horse-battery-staple',
+        })
+        .expect(303);
       const keys = await agent.get('/admin/api-keys').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(keys.text)![1];
       const key = await agent.post('/admin/api-keys').type('form').send({ _csrf: csrf, name: 'ci\r\nkey' });
@@ -221,11 +301,20 @@ describe('input hygiene (e2e)', () => {
 
   describe('item 8: video locations are https links', () => {
     let n = 0;
-    const typeWith = (location: unknown) => t.http().post('/api/meeting-types').set(host.auth).send({ name: `Call ${++n}`, duration_minutes: 30, location });
+    const typeWith = (location: unknown) =>
+      t
+        .http()
+        .post('/api/meeting-types')
+        .set(host.auth)
+        .send({ name: `Call ${++n}`, duration_minutes: 30, location });
 
     it.each([
-      ['http://meet.example.com/ada'], ['javascript:alert(document.cookie)'], ['data:text/html,<script>alert(1)</script>'],
-      ['//meet.example.com/ada'], ['meet.example.com/ada'], ['https://'],
+      ['http://meet.example.com/ada'],
+      ['javascript:alert(document.cookie)'],
+      ['data:text/html,<script>alert(1)</script>'],
+      ['//meet.example.com/ada'],
+      ['meet.example.com/ada'],
+      ['https://'],
     ])('refuses the video location %s', async (value) => {
       const res = await typeWith({ type: 'video', value });
       expectErrorBody(res);
@@ -242,7 +331,10 @@ describe('input hygiene (e2e)', () => {
   describe('item 8: reserved usernames, one list checked at sign-up, profile and the admin form', () => {
     /** Every fixed first path segment the app routes (`/admin`, `/api`, `/feeds/…`, …), read from the router. */
     function topLevelSegments(): string[] {
-      const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: Array<{ route?: { path?: string } }> }; _router?: { stack: Array<{ route?: { path?: string } }> } };
+      const express = t.app.getHttpAdapter().getInstance() as {
+        router?: { stack: Array<{ route?: { path?: string } }> };
+        _router?: { stack: Array<{ route?: { path?: string } }> };
+      };
       const stack = (express.router ?? express._router)!.stack;
       const paths = stack.map((l) => l.route?.path).filter((p): p is string => typeof p === 'string');
       expect(paths.length).toBeGreaterThan(50);
@@ -258,9 +350,16 @@ describe('input hygiene (e2e)', () => {
     it.each(['feeds', 'admin', 'api', 'booking', 'health', 'metrics', 'docs', 'static', 'login', 'signup', 'join', 'Feeds'])(
       'sign-up with username %s is refused',
       async (username) => {
-        const res = await t.http().post('/api/users').send({
-          email: `${username}-r@example.com`, name: 'R', password: 'correct-horse-battery', time_zone: 'UTC', username,
-        });
+        const res = await t
+          .http()
+          .post('/api/users')
+          .send({
+            email: `${username}-r@example.com`,
+            name: 'R',
+            password: 'correct-horse-battery',
+            time_zone: 'UTC',
+            username,
+          });
         expect(res.status).toBe(400);
         expect(res.body.message).toMatch(/reserved|username must be/);
       },
@@ -270,12 +369,24 @@ describe('input hygiene (e2e)', () => {
       const agent = request.agent(t.app.getHttpServer());
       const signup = await agent.get('/admin/signup').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(signup.text)![1];
-      await agent.post('/admin/signup').type('form').send({
-        _csrf: csrf, name: 'Profile', email: 'profile-r@example.com', username: 'profile-r', time_zone: 'UTC', password: 'correct-horse-battery-staple',
-      }).expect(303);
+      await agent
+        .post('/admin/signup')
+        .type('form')
+        .send({
+          _csrf: csrf,
+          name: 'Profile',
+          email: 'profile-r@example.com',
+          username: 'profile-r',
+          time_zone: 'UTC',
+          password: 'correct-horse-battery-staple',
+        })
+        .expect(303);
       const page = await agent.get('/admin/profile').expect(200);
       const csrf2 = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-      const res = await agent.post('/admin/profile').type('form').send({ _csrf: csrf2, name: 'Profile', username: 'feeds', time_zone: 'UTC' });
+      const res = await agent
+        .post('/admin/profile')
+        .type('form')
+        .send({ _csrf: csrf2, name: 'Profile', username: 'feeds', time_zone: 'UTC' });
       expect(res.status).toBe(400);
       expect(res.text).toContain('reserved');
     });
@@ -283,11 +394,18 @@ describe('input hygiene (e2e)', () => {
 
   describe('item 8: time zones are stored in their canonical IANA spelling', () => {
     it.each([
-      ['america/new_york', 'America/New_York'], ['US/Eastern', 'America/New_York'], ['Asia/Calcutta', 'Asia/Kolkata'],
-      ['utc', 'UTC'], ['Asia/Kolkata', 'Asia/Kolkata'],
+      ['america/new_york', 'America/New_York'],
+      ['US/Eastern', 'America/New_York'],
+      ['Asia/Calcutta', 'Asia/Kolkata'],
+      ['utc', 'UTC'],
+      ['Asia/Kolkata', 'Asia/Kolkata'],
     ])('sign-up with %s stores %s', async (given, stored) => {
       const username = `tz-${given.toLowerCase().replace(/[^a-z]/g, '')}`;
-      const res = await t.http().post('/api/users').send({ email: `${username}@example.com`, name: 'Z', password: 'correct-horse-battery', time_zone: given, username }).expect(201);
+      const res = await t
+        .http()
+        .post('/api/users')
+        .send({ email: `${username}@example.com`, name: 'Z', password: 'correct-horse-battery', time_zone: given, username })
+        .expect(201);
       expect(res.body.time_zone).toBe(stored);
     });
 
@@ -298,8 +416,15 @@ describe('input hygiene (e2e)', () => {
     });
 
     it('profile, schedules, the slots query and the invitee zone of a booking are canonical too', async () => {
-      expect((await t.http().patch('/api/users/me').set(host.auth).send({ time_zone: 'europe/london' }).expect(200)).body.time_zone).toBe('Europe/London');
-      const schedule = await t.http().post('/api/schedules').set(host.auth).send({ name: 'Paris', time_zone: 'europe/paris', rules: [] }).expect(201);
+      expect((await t.http().patch('/api/users/me').set(host.auth).send({ time_zone: 'europe/london' }).expect(200)).body.time_zone).toBe(
+        'Europe/London',
+      );
+      const schedule = await t
+        .http()
+        .post('/api/schedules')
+        .set(host.auth)
+        .send({ name: 'Paris', time_zone: 'europe/paris', rules: [] })
+        .expect(201);
       expect(schedule.body.time_zone).toBe('Europe/Paris');
       const slots = await t.http().get(`/api/availability/slots?meeting_type_id=${typeId}&date=2027-03-04&timezone=asia/tokyo`).expect(200);
       expect(slots.body.time_zone).toBe('Asia/Tokyo');

@@ -48,7 +48,10 @@ describe('meeting types (e2e)', () => {
       booking_window_days: null,
       max_bookings_per_day: null,
       questions: [],
-      reminders: [{ offset_minutes: 1440, channel: 'email' }, { offset_minutes: 60, channel: 'email' }],
+      reminders: [
+        { offset_minutes: 1440, channel: 'email' },
+        { offset_minutes: 60, channel: 'email' },
+      ],
       schedule_id: null,
       is_active: true,
       is_secret: false,
@@ -60,7 +63,11 @@ describe('meeting types (e2e)', () => {
     expect(got.body).toEqual(res.body);
     const snapshot = await t.app.get(MeetingTypesService).findSnapshot(res.body.id);
     expect(snapshot).toMatchObject({
-      ownerId: host.id, kind: 'one_on_one', durationMinutes: 30, slotIntervalMinutes: null, minimumNoticeMinutes: 0,
+      ownerId: host.id,
+      kind: 'one_on_one',
+      durationMinutes: 30,
+      slotIntervalMinutes: null,
+      minimumNoticeMinutes: 0,
       hosts: [{ userId: host.id, priority: 0, weight: 100 }],
     });
   });
@@ -93,10 +100,20 @@ describe('meeting types (e2e)', () => {
       is_secret: true,
     }).expect(201);
     expect(res.body).toMatchObject({
-      slug: 'strategy', description: 'Deep dive', location: { type: 'video', value: 'https://meet.example.com/x' },
-      duration_minutes: 45, buffer_before_minutes: 10, buffer_after_minutes: 240, slot_interval_minutes: 15,
-      minimum_notice_minutes: 120, booking_window_days: 60, max_bookings_per_day: 4,
-      reminders: [{ offset_minutes: 30, channel: 'sms' }], schedule_id: schedule.body.id, is_active: false, is_secret: true,
+      slug: 'strategy',
+      description: 'Deep dive',
+      location: { type: 'video', value: 'https://meet.example.com/x' },
+      duration_minutes: 45,
+      buffer_before_minutes: 10,
+      buffer_after_minutes: 240,
+      slot_interval_minutes: 15,
+      minimum_notice_minutes: 120,
+      booking_window_days: 60,
+      max_bookings_per_day: 4,
+      reminders: [{ offset_minutes: 30, channel: 'sms' }],
+      schedule_id: schedule.body.id,
+      is_active: false,
+      is_secret: true,
     });
     expect(res.body.questions).toEqual([
       { id: 'company-name', label: 'Company name', type: 'text', required: true },
@@ -136,28 +153,72 @@ describe('meeting types (e2e)', () => {
     ['an unknown location type', { ...valid, location: { type: 'zoom' } }, /location.type must be one of: video, phone, in_person, custom/],
     ['a location string', { ...valid, location: 'Room 1' }, /location must be an object/],
     ['an unknown question type', { ...valid, questions: [{ label: 'Q', type: 'date' }] }, /question type must be one of/],
-    ['a choice question without options', { ...valid, questions: [{ label: 'Q', type: 'single_choice' }] },
-      /questions\.0\.options: a single_choice question needs at least one option/],
-    ['a text question with options', { ...valid, questions: [{ label: 'Q', type: 'text', options: ['a'] }] },
-      /only single_choice and multi_choice questions take options/],
-    ['duplicate question ids', { ...valid, questions: [{ id: 'q', label: 'A', type: 'text' }, { id: 'q', label: 'B', type: 'text' }] },
-      /question ids must be unique/],
+    [
+      'a choice question without options',
+      { ...valid, questions: [{ label: 'Q', type: 'single_choice' }] },
+      /questions\.0\.options: a single_choice question needs at least one option/,
+    ],
+    [
+      'a text question with options',
+      { ...valid, questions: [{ label: 'Q', type: 'text', options: ['a'] }] },
+      /only single_choice and multi_choice questions take options/,
+    ],
+    [
+      'duplicate question ids',
+      {
+        ...valid,
+        questions: [
+          { id: 'q', label: 'A', type: 'text' },
+          { id: 'q', label: 'B', type: 'text' },
+        ],
+      },
+      /question ids must be unique/,
+    ],
     ['duplicate options', { ...valid, questions: [{ label: 'Q', type: 'multi_choice', options: ['a', 'a'] }] }, /options must be unique/],
     ['an empty question label', { ...valid, questions: [{ label: '', type: 'text' }] }, /question label must not be empty/],
-    ['an unknown reminder channel', { ...valid, reminders: [{ offset_minutes: 60, channel: 'pigeon' }] }, /reminder channel must be email or sms/],
-    ['a zero reminder offset', { ...valid, reminders: [{ offset_minutes: 0, channel: 'email' }] }, /offset_minutes must be an integer from 1/],
-    ['duplicate reminders', { ...valid, reminders: [{ offset_minutes: 60, channel: 'email' }, { offset_minutes: 60, channel: 'email' }] },
-      /reminders must not repeat/],
+    [
+      'an unknown reminder channel',
+      { ...valid, reminders: [{ offset_minutes: 60, channel: 'pigeon' }] },
+      /reminder channel must be email or sms/,
+    ],
+    [
+      'a zero reminder offset',
+      { ...valid, reminders: [{ offset_minutes: 0, channel: 'email' }] },
+      /offset_minutes must be an integer from 1/,
+    ],
+    [
+      'duplicate reminders',
+      {
+        ...valid,
+        reminders: [
+          { offset_minutes: 60, channel: 'email' },
+          { offset_minutes: 60, channel: 'email' },
+        ],
+      },
+      /reminders must not repeat/,
+    ],
     ['a malformed schedule_id', { ...valid, schedule_id: 'abc' }, /schedule_id must be a UUID/],
     ['an unknown schedule_id', { ...valid, schedule_id: '00000000-0000-4000-8000-000000000000' }, /is not one of your schedules/],
-    ['host_ids on a one-on-one type', { ...valid, host_ids: ['00000000-0000-4000-8000-000000000000'] },
-      /host_ids applies only to round_robin and collective/],
-    ['team_id on a group type', { ...valid, kind: 'group', seats: 3, team_id: '00000000-0000-4000-8000-000000000000' },
-      /team_id applies only to round_robin and collective/],
-    ['round robin without a team', { ...valid, kind: 'round_robin', host_ids: ['00000000-0000-4000-8000-000000000000'] },
-      /team_id is required for round_robin meeting types/],
-    ['collective without hosts', { ...valid, kind: 'collective', team_id: '00000000-0000-4000-8000-000000000000' },
-      /host_ids is required for collective meeting types/],
+    [
+      'host_ids on a one-on-one type',
+      { ...valid, host_ids: ['00000000-0000-4000-8000-000000000000'] },
+      /host_ids applies only to round_robin and collective/,
+    ],
+    [
+      'team_id on a group type',
+      { ...valid, kind: 'group', seats: 3, team_id: '00000000-0000-4000-8000-000000000000' },
+      /team_id applies only to round_robin and collective/,
+    ],
+    [
+      'round robin without a team',
+      { ...valid, kind: 'round_robin', host_ids: ['00000000-0000-4000-8000-000000000000'] },
+      /team_id is required for round_robin meeting types/,
+    ],
+    [
+      'collective without hosts',
+      { ...valid, kind: 'collective', team_id: '00000000-0000-4000-8000-000000000000' },
+      /host_ids is required for collective meeting types/,
+    ],
     ['host ids that are not UUIDs', { ...valid, kind: 'collective', host_ids: ['bob'] }, /host_ids must be user ids/],
     ['an extra field', { ...valid, color: 'red' }, /property color should not exist/],
   ])('rejects %s with 400 and stores nothing', async (_name, body, message) => {
@@ -175,7 +236,9 @@ describe('meeting types (e2e)', () => {
     const theirs = await t.http().post('/api/schedules').set(other.auth).send({ name: 'Theirs', rules: [] }).expect(201);
     const res = await create(host, { ...valid, schedule_id: theirs.body.id }).expect(400);
     expect(res.body.message).toBe(`schedule_id: ${theirs.body.id} is not one of your schedules`);
-    expect(res.body.errors).toEqual([{ field: 'schedule_id', codes: ['not_yours'], messages: [`${theirs.body.id} is not one of your schedules`] }]);
+    expect(res.body.errors).toEqual([
+      { field: 'schedule_id', codes: ['not_yours'], messages: [`${theirs.body.id} is not one of your schedules`] },
+    ]);
   });
 
   it('keeps slugs unique per owner (409), not across owners', async () => {
@@ -183,7 +246,10 @@ describe('meeting types (e2e)', () => {
     const other = await createHost(t);
     const first = await create(host, { name: 'Demo', duration_minutes: 30 }).expect(201);
     const explicit = await create(host, { name: 'Another', slug: 'demo', duration_minutes: 30 }).expect(409);
-    expect(explicit.body).toMatchObject({ status_code: 409, message: 'slug "demo" is already used by another of your meeting types; choose another slug' });
+    expect(explicit.body).toMatchObject({
+      status_code: 409,
+      message: 'slug "demo" is already used by another of your meeting types; choose another slug',
+    });
     await create(host, { name: 'Demo', duration_minutes: 60 }).expect(409); // the default slug is taken too
     await create(other, { name: 'Demo', duration_minutes: 30 }).expect(201);
     const second = await create(host, { name: 'Second', duration_minutes: 30 }).expect(201);
@@ -196,7 +262,7 @@ describe('meeting types (e2e)', () => {
     expect(moved.body.booking_url).toBe(`http://kairos.test/${host.username}/product-demo`);
   });
 
-  it('lists the caller\'s types with limit/offset and X-Total-Count', async () => {
+  it("lists the caller's types with limit/offset and X-Total-Count", async () => {
     const host = await createHost(t);
     const other = await createHost(t);
     for (const n of [1, 2, 3, 4, 5]) await create(host, { name: `Type ${n}`, duration_minutes: 30 }).expect(201);
@@ -224,8 +290,13 @@ describe('meeting types (e2e)', () => {
     await update(host, id, { reminders: [], questions: [{ label: 'Why?', type: 'text' }] }).expect(200);
     const cleared = await update(host, id, { description: null, buffer_after_minutes: null, reminders: null, questions: null }).expect(200);
     expect(cleared.body).toMatchObject({
-      description: null, buffer_after_minutes: 0, questions: [],
-      reminders: [{ offset_minutes: 1440, channel: 'email' }, { offset_minutes: 60, channel: 'email' }],
+      description: null,
+      buffer_after_minutes: 0,
+      questions: [],
+      reminders: [
+        { offset_minutes: 1440, channel: 'email' },
+        { offset_minutes: 60, channel: 'email' },
+      ],
     });
     // Becoming a group needs seats; with them it works; leaving group drops the seats.
     const noSeats = await update(host, id, { kind: 'group' }).expect(400);
@@ -265,13 +336,24 @@ describe('meeting types (e2e)', () => {
     await t.http().get(`/api/meeting-types/${unbooked.body.id}`).set(host.auth).expect(404);
     expect(await t.app.get(MeetingTypesService).findSnapshot(unbooked.body.id)).toBeNull();
 
-    await t.http().post('/api/availability/rules').set(host.auth)
-      .send({ rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '24:00' })) }).expect(200);
+    await t
+      .http()
+      .post('/api/availability/rules')
+      .set(host.auth)
+      .send({ rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '24:00' })) })
+      .expect(200);
     const booked = await create(host, { name: 'Booked', duration_minutes: 30 }).expect(201);
-    await t.http().post('/api/bookings').send({
-      meeting_type_id: booked.body.id, start_time: '2027-03-02T10:00:00Z', invitee_name: 'Ivy', invitee_email: 'ivy@example.com',
-      time_zone: 'UTC',
-    }).expect(201);
+    await t
+      .http()
+      .post('/api/bookings')
+      .send({
+        meeting_type_id: booked.body.id,
+        start_time: '2027-03-02T10:00:00Z',
+        invitee_name: 'Ivy',
+        invitee_email: 'ivy@example.com',
+        time_zone: 'UTC',
+      })
+      .expect(201);
     const refused = await t.http().delete(`/api/meeting-types/${booked.body.id}`).set(host.auth).expect(409);
     expect(refused.body.message).toMatch(/has bookings and cannot be deleted; set is_active to false/);
     await update(host, booked.body.id, { is_active: false }).expect(200);
@@ -285,7 +367,13 @@ describe('meeting types (e2e)', () => {
       const bob = await createHost(t);
       const carol = await createHost(t);
       const teamId = await teamWith(owner, [bob]);
-      const body = { name: 'Sales call', duration_minutes: 30, kind: 'round_robin', team_id: teamId, host_ids: [owner.id, bob.id, carol.id] };
+      const body = {
+        name: 'Sales call',
+        duration_minutes: 30,
+        kind: 'round_robin',
+        team_id: teamId,
+        host_ids: [owner.id, bob.id, carol.id],
+      };
 
       // Carol was never invited.
       const outsider = await create(owner, body).expect(400);
@@ -317,7 +405,13 @@ describe('meeting types (e2e)', () => {
       const bob = await createHost(t);
       const stranger = await createHost(t);
       const teamId = await teamWith(admin, [bob]);
-      const res = await create(stranger, { name: 'X', duration_minutes: 30, kind: 'collective', team_id: teamId, host_ids: [bob.id] }).expect(400);
+      const res = await create(stranger, {
+        name: 'X',
+        duration_minutes: 30,
+        kind: 'collective',
+        team_id: teamId,
+        host_ids: [bob.id],
+      }).expect(400);
       expect(res.body.message).toBe('team_id: you are not a member of this team');
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'team_id', codes: ['not_a_member'] })]);
     });
@@ -326,7 +420,13 @@ describe('meeting types (e2e)', () => {
       const owner = await createHost(t);
       const bob = await createHost(t);
       const teamId = await teamWith(owner, [bob]);
-      const created = await create(owner, { name: 'Panel', duration_minutes: 60, kind: 'collective', team_id: teamId, host_ids: [owner.id, bob.id] }).expect(201);
+      const created = await create(owner, {
+        name: 'Panel',
+        duration_minutes: 60,
+        kind: 'collective',
+        team_id: teamId,
+        host_ids: [owner.id, bob.id],
+      }).expect(201);
       const id = created.body.id;
       // collective -> round_robin keeps the team and hosts.
       const rr = await update(owner, id, { kind: 'round_robin' }).expect(200);
@@ -356,7 +456,13 @@ describe('meeting types (e2e)', () => {
       const versions = t.app.get(AvailabilityVersions);
       const read = async () => (await versions.current([owner.id, bob.id])).map(Number);
       const [o0, b0] = await read();
-      const created = await create(owner, { name: 'RR', duration_minutes: 30, kind: 'round_robin', team_id: teamId, host_ids: [bob.id] }).expect(201);
+      const created = await create(owner, {
+        name: 'RR',
+        duration_minutes: 30,
+        kind: 'round_robin',
+        team_id: teamId,
+        host_ids: [bob.id],
+      }).expect(201);
       const [o1, b1] = await read();
       expect(o1).toBe(o0); // not a host
       expect(b1).toBeGreaterThan(b0!);
@@ -398,7 +504,18 @@ describe('meeting types (e2e)', () => {
     expect(Object.keys(doc.body.paths['/api/meeting-types']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.body.paths['/api/meeting-types/{id}']).sort()).toEqual(['delete', 'get', 'put']);
     const props = doc.body.components.schemas.CreateMeetingTypeDto.properties;
-    for (const field of ['name', 'slug', 'duration_minutes', 'kind', 'seats', 'host_ids', 'team_id', 'questions', 'reminders', 'schedule_id']) {
+    for (const field of [
+      'name',
+      'slug',
+      'duration_minutes',
+      'kind',
+      'seats',
+      'host_ids',
+      'team_id',
+      'questions',
+      'reminders',
+      'schedule_id',
+    ]) {
       expect(props[field]).toBeDefined();
     }
     expect(doc.body.components.schemas.CreateMeetingTypeDto.required).toEqual(expect.arrayContaining(['name', 'duration_minutes']));

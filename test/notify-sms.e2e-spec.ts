@@ -15,8 +15,15 @@ const HOST_NAME = 'Hana Host';
 const SMS_REMINDER = { reminders: [{ offset_minutes: 60, channel: 'sms' }] };
 
 interface Row {
-  id: string; kind: string; channel: string; status: string; recipient: string; recipient_role: string; due_at: Date;
-  attempts: number; last_error: string | null;
+  id: string;
+  kind: string;
+  channel: string;
+  status: string;
+  recipient: string;
+  recipient_role: string;
+  due_at: Date;
+  attempts: number;
+  last_error: string | null;
 }
 
 describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL, Redis/BullMQ, local fake Twilio)', () => {
@@ -51,7 +58,9 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     relay = t.app.get(OutboxRelay);
     dispatcher = t.app.get(DeliveryDispatcher);
     const capture = (...args: unknown[]) => {
-      logged.push(args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a))).join(' '));
+      logged.push(
+        args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a))).join(' '),
+      );
     };
     const logger: LoggerService = { log: capture, error: capture, warn: capture, debug: capture, verbose: capture, fatal: capture };
     Logger.overrideLogger(logger);
@@ -88,7 +97,10 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
   }
 
   async function book(typeId: string, start: string, n: string, extra: Record<string, unknown>) {
-    const res = await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(n, extra) });
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: start, ...invitee(n, extra) });
     if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; management_token: string };
   }
@@ -107,10 +119,15 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     expect(twilio.requestsTo(number)).toHaveLength(0);
 
     await at('2027-03-02T13:00:00Z');
-    expect(twilio.to(number)).toEqual([expect.objectContaining({
-      to: number, from: twilio.from, account_sid: twilio.accountSid, status: 'queued',
-      body: `Reminder: Intro call with ${HOST_NAME} in 1 hour, Tuesday, 2 March 2027, 15:00 (Europe/Berlin).`,
-    })]);
+    expect(twilio.to(number)).toEqual([
+      expect.objectContaining({
+        to: number,
+        from: twilio.from,
+        account_sid: twilio.accountSid,
+        status: 'queued',
+        body: `Reminder: Intro call with ${HOST_NAME} in 1 hour, Tuesday, 2 March 2027, 15:00 (Europe/Berlin).`,
+      }),
+    ]);
     const [request] = twilio.requestsTo(number);
     expect(request.path).toBe(`/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`);
     expect(request.headers['i-twilio-idempotency-token']).toBe(row.id);
@@ -173,12 +190,17 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     expect(await onlySmsRow(booking.id)).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
     expect(twilio.requestsTo(number).map((r) => r.status)).toEqual([500, 429, 201]);
     expect(twilio.to(number)).toHaveLength(1);
-    expect(twilio.to(number)[0].body).toBe(`Reminder: Intro call with ${HOST_NAME} in 1 hour, Thursday, 4 March 2027, 16:00 (Europe/Paris).`);
+    expect(twilio.to(number)[0].body).toBe(
+      `Reminder: Intro call with ${HOST_NAME} in 1 hour, Thursday, 4 March 2027, 16:00 (Europe/Paris).`,
+    );
   });
 
   it('wrong credentials: failed at once (no retry helps), visible to the host; the token is nowhere in logs, API or rows', async () => {
     const { host, typeId } = await hostWithType(SMS_REMINDER);
-    const booking = await book(typeId, '2027-03-05T15:00:00Z', 'auth', { invitee_phone: '+1 (202) 555-0143', time_zone: 'America/Chicago' });
+    const booking = await book(typeId, '2027-03-05T15:00:00Z', 'auth', {
+      invitee_phone: '+1 (202) 555-0143',
+      time_zone: 'America/Chicago',
+    });
     await settle();
     const number = '+12025550143';
     twilio.authToken = 'rotated-token-the-app-does-not-know'; // the account's token changed; the app still sends the old one
@@ -190,10 +212,17 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     expect(twilio.to(number)).toHaveLength(0);
 
     const listed = await t.http().get('/api/notifications').query({ booking_id: booking.id, kind: 'reminder' }).set(host.auth).expect(200);
-    expect(listed.body).toEqual([expect.objectContaining({
-      id: row.id, channel: 'sms', recipient: number, recipient_role: 'invitee', status: 'failed', attempts: 1,
-      last_error: 'SMS provider answered 401: error 20003: Authenticate',
-    })]);
+    expect(listed.body).toEqual([
+      expect.objectContaining({
+        id: row.id,
+        channel: 'sms',
+        recipient: number,
+        recipient_role: 'invitee',
+        status: 'failed',
+        attempts: 1,
+        last_error: 'SMS provider answered 401: error 20003: Authenticate',
+      }),
+    ]);
 
     // The app's token, and the Basic credentials built from it, appear nowhere: not in the API, the rows or the logs.
     const basic = Buffer.from(`${twilio.accountSid}:${configuredToken}`).toString('base64');
@@ -201,7 +230,11 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     const stored = JSON.stringify(await t.dataSource.query(`SELECT * FROM notification_deliveries`));
     const logs = logged.join('\n');
     expect(logs).toContain('SMS provider answered 401'); // the capture works: the failure was logged
-    for (const [where, text] of [['API', JSON.stringify(everything.body)], ['rows', stored], ['logs', logs]] as const) {
+    for (const [where, text] of [
+      ['API', JSON.stringify(everything.body)],
+      ['rows', stored],
+      ['logs', logs],
+    ] as const) {
       expect({ where, token: text.includes(configuredToken), basic: text.includes(basic) }).toEqual({ where, token: false, basic: false });
     }
 
@@ -211,7 +244,9 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     await settle();
     expect(await onlySmsRow(booking.id)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(twilio.to(number)).toHaveLength(1);
-    expect(twilio.to(number)[0].body).toBe(`Reminder: Intro call with ${HOST_NAME} in 1 hour, Friday, 5 March 2027, 09:00 (America/Chicago).`);
+    expect(twilio.to(number)[0].body).toBe(
+      `Reminder: Intro call with ${HOST_NAME} in 1 hour, Friday, 5 March 2027, 09:00 (America/Chicago).`,
+    );
   });
 
   it('a number without its country code: the provider refuses it (21211), failed at once and visible', async () => {
@@ -221,7 +256,9 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
     await at('2027-03-08T14:00:00Z');
     const row = await onlySmsRow(booking.id);
     expect(row).toMatchObject({
-      status: 'failed', attempts: 1, recipient: '0301234567',
+      status: 'failed',
+      attempts: 1,
+      recipient: '0301234567',
       last_error: "SMS provider answered 400: error 21211: The 'To' number 0301234567 is not a valid phone number.",
     });
     expect(twilio.to('0301234567')).toHaveLength(0);
@@ -230,11 +267,17 @@ describe('notify: SMS reminders through a Twilio-compatible API (e2e: PostgreSQL
   });
 
   it('an invitee without a phone gets no SMS planned; the email reminder at the same offset is unaffected', async () => {
-    const { typeId } = await hostWithType({ reminders: [{ offset_minutes: 60, channel: 'sms' }, { offset_minutes: 60, channel: 'email' }] });
+    const { typeId } = await hostWithType({
+      reminders: [
+        { offset_minutes: 60, channel: 'sms' },
+        { offset_minutes: 60, channel: 'email' },
+      ],
+    });
     const booking = await book(typeId, '2027-03-09T15:00:00Z', 'nophone', {});
     await settle();
-    const reminders: Row[] = await t.dataSource.query(
-      `SELECT * FROM notification_deliveries WHERE booking_id = $1 AND kind = 'reminder'`, [booking.id]);
+    const reminders: Row[] = await t.dataSource.query(`SELECT * FROM notification_deliveries WHERE booking_id = $1 AND kind = 'reminder'`, [
+      booking.id,
+    ]);
     expect(reminders.map((r) => [r.channel, r.recipient, r.due_at.toISOString()])).toEqual([
       ['email', 'inviteenophone@example.com', '2027-03-09T14:00:00.000Z'],
     ]);

@@ -19,7 +19,19 @@ const onServerPostgres = USE_EMBEDDED_DB ? it.skip : it;
 // Monday 1 March 2027, 12:00 UTC. Hosts work 09:00-17:00 in New York (EST = UTC-5 until 14 March).
 const NOW = '2027-03-01T12:00:00Z';
 
-interface Row { id: string; kind: string; channel: string; status: string; recipient: string; recipient_role: string; due_at: Date; attempts: number; revision: number; booking_id: string; last_error: string | null }
+interface Row {
+  id: string;
+  kind: string;
+  channel: string;
+  status: string;
+  recipient: string;
+  recipient_role: string;
+  due_at: Date;
+  attempts: number;
+  revision: number;
+  booking_id: string;
+  last_error: string | null;
+}
 
 describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
   let smtp: TestSmtpServer;
@@ -50,7 +62,9 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
   });
 
   const rows = (bookingIds: string[]): Promise<Row[]> =>
-    t.dataSource.query(`SELECT * FROM notification_deliveries WHERE booking_id = ANY($1) ORDER BY kind, recipient_role, due_at`, [bookingIds]);
+    t.dataSource.query(`SELECT * FROM notification_deliveries WHERE booking_id = ANY($1) ORDER BY kind, recipient_role, due_at`, [
+      bookingIds,
+    ]);
 
   const settle = () => settleDeliveries(t);
 
@@ -62,7 +76,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
   }
 
   async function book(typeId: string, start: string, n: string, extra: Record<string, unknown> = {}) {
-    const res = await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(n), ...extra });
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: start, ...invitee(n), ...extra });
     if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; management_token: string; start_time: string };
   }
@@ -77,7 +94,9 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     const toHost = smtp.to(host.email);
     expect(toInvitee).toHaveLength(1);
     expect(toHost).toHaveLength(1);
-    expect(toInvitee[0].subject).toBe(`Confirmed: Intro call with ${(await t.http().get(`/api/users/${host.id}`)).body.name} on Tuesday, 2 March 2027, 14:00 (Europe/London)`);
+    expect(toInvitee[0].subject).toBe(
+      `Confirmed: Intro call with ${(await t.http().get(`/api/users/${host.id}`)).body.name} on Tuesday, 2 March 2027, 14:00 (Europe/London)`,
+    );
     expect(toHost[0].subject).toBe('New booking: Intro call with Invitee c1 on Tuesday, 2 March 2027, 09:00 (America/New_York)');
     // Each recipient sees their own zone first, the other side's zone too, both named.
     expect(toInvitee[0].text).toContain('Tuesday, 2 March 2027, 14:00–14:30 (Europe/London)');
@@ -109,7 +128,8 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     // Reminders: 24 h and 1 h before, both still in the future.
     const reminders = (await rows([booking.id])).filter((r) => r.kind === 'reminder');
     expect(reminders.map((r) => [r.status, r.due_at.toISOString()]).sort()).toEqual([
-      ['pending', '2027-03-01T14:00:00.000Z'], ['pending', '2027-03-02T13:00:00.000Z'],
+      ['pending', '2027-03-01T14:00:00.000Z'],
+      ['pending', '2027-03-02T13:00:00.000Z'],
     ]);
   });
 
@@ -151,7 +171,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     const original = smtp.to('inviteer1@example.com')[0];
     const uid = icsProps(original.calendars[0].content).get('UID')![0];
 
-    const moved = await t.http().put(`/api/bookings/${booking.id}/reschedule`).query({ token: booking.management_token })
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${booking.id}/reschedule`)
+      .query({ token: booking.management_token })
       .send({ start_time: '2027-03-04T15:00:00Z' });
     expect(moved.status).toBe(200);
     const newId = moved.body.id as string;
@@ -159,7 +182,9 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
 
     const updates = smtp.to('inviteer1@example.com').filter((m) => m.subject.startsWith('Rescheduled:'));
     expect(updates).toHaveLength(1);
-    expect(updates[0].subject).toBe(`Rescheduled: Intro call with ${(await t.http().get(`/api/users/${host.id}`)).body.name} is now on Thursday, 4 March 2027, 15:00 (Europe/London)`);
+    expect(updates[0].subject).toBe(
+      `Rescheduled: Intro call with ${(await t.http().get(`/api/users/${host.id}`)).body.name} is now on Thursday, 4 March 2027, 15:00 (Europe/London)`,
+    );
     expect(updates[0].text).toContain('Wednesday, 3 March 2027, 14:00–14:30 (Europe/London)'); // was
     expect(updates[0].text).toContain('Thursday, 4 March 2027, 15:00–15:30 (Europe/London)'); // now
     const updateIcs = icsProps(updates[0].calendars[0].content);
@@ -174,7 +199,8 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     const newReminders = all.filter((r) => r.kind === 'reminder' && r.booking_id === newId);
     expect(oldReminders.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
     expect(newReminders.map((r) => [r.status, r.due_at.toISOString()]).sort()).toEqual([
-      ['pending', '2027-03-03T15:00:00.000Z'], ['pending', '2027-03-04T14:00:00.000Z'],
+      ['pending', '2027-03-03T15:00:00.000Z'],
+      ['pending', '2027-03-04T14:00:00.000Z'],
     ]);
 
     const cancelled = await t.http().delete(`/api/bookings/${newId}`).set(host.auth).send({ reason: 'Double-booked, sorry' });
@@ -218,9 +244,17 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     await settle();
     const reminders = smtp.to('inviteerem@example.com').filter((m) => m.subject.startsWith('Reminder:'));
     expect(reminders).toHaveLength(1);
-    expect(reminders[0].subject).toBe(`Reminder: Intro call with ${(await t.http().get(`/api/users/${host.id}`)).body.name} in 24 hours, Friday, 5 March 2027, 16:00 (Europe/London)`);
-    const states = (await rows([booking.id])).filter((r) => r.kind === 'reminder').map((r) => [r.due_at.toISOString(), r.status]).sort();
-    expect(states).toEqual([['2027-03-04T16:00:00.000Z', 'sent'], ['2027-03-05T15:00:00.000Z', 'pending']]);
+    expect(reminders[0].subject).toBe(
+      `Reminder: Intro call with ${(await t.http().get(`/api/users/${host.id}`)).body.name} in 24 hours, Friday, 5 March 2027, 16:00 (Europe/London)`,
+    );
+    const states = (await rows([booking.id]))
+      .filter((r) => r.kind === 'reminder')
+      .map((r) => [r.due_at.toISOString(), r.status])
+      .sort();
+    expect(states).toEqual([
+      ['2027-03-04T16:00:00.000Z', 'sent'],
+      ['2027-03-05T15:00:00.000Z', 'pending'],
+    ]);
   });
 
   it('SMTP refusing: retries with backoff, then failed and visible to the host only; recovers on redelivery', async () => {
@@ -254,7 +288,14 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     const listed = await t.http().get('/api/notifications').query({ booking_id: booking.id }).set(host.auth).expect(200);
     const failed = listed.body.filter((n: { status: string }) => n.status === 'failed');
     expect(failed).toHaveLength(2);
-    expect(failed[0]).toMatchObject({ booking_id: booking.id, kind: 'confirmation', channel: 'email', attempts: 3, max_attempts: 3, last_error: expect.any(String) });
+    expect(failed[0]).toMatchObject({
+      booking_id: booking.id,
+      kind: 'confirmation',
+      channel: 'email',
+      attempts: 3,
+      max_attempts: 3,
+      last_error: expect.any(String),
+    });
     await t.http().get('/api/notifications').query({ booking_id: booking.id }).set(other.auth).expect(404);
     await t.http().get('/api/notifications').query({ booking_id: booking.id }).expect(401);
     const bad = await t.http().get('/api/notifications').query({ booking_id: 'nope' }).set(host.auth).expect(400);
@@ -275,15 +316,34 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     const receiver = await new TestWebhookReceiver().start();
     try {
       const { host, typeId } = await hostWithType();
-      for (const url of ['http://169.254.169.254/latest', 'http://10.0.0.7/hook', 'http://localhost:8080/x', 'http://[::1]/x', 'ftp://example.com/x']) {
-        const res = await t.http().post('/api/webhooks').set(host.auth).send({ url, events: ['invitee.created'] });
+      for (const url of [
+        'http://169.254.169.254/latest',
+        'http://10.0.0.7/hook',
+        'http://localhost:8080/x',
+        'http://[::1]/x',
+        'ftp://example.com/x',
+      ]) {
+        const res = await t
+          .http()
+          .post('/api/webhooks')
+          .set(host.auth)
+          .send({ url, events: ['invitee.created'] });
         expect(res.status).toBe(400);
       }
-      const badEvents = await t.http().post('/api/webhooks').set(host.auth).send({ url: receiver.url, events: ['invitee.exploded'] }).expect(400);
+      const badEvents = await t
+        .http()
+        .post('/api/webhooks')
+        .set(host.auth)
+        .send({ url: receiver.url, events: ['invitee.exploded'] })
+        .expect(400);
       expect(badEvents.body.message).toMatch(/events must be a subset/);
 
-      const created = await t.http().post('/api/webhooks').set(host.auth)
-        .send({ url: receiver.url, events: ['invitee.created', 'invitee.canceled', 'invitee.rescheduled'] }).expect(201);
+      const created = await t
+        .http()
+        .post('/api/webhooks')
+        .set(host.auth)
+        .send({ url: receiver.url, events: ['invitee.created', 'invitee.canceled', 'invitee.rescheduled'] })
+        .expect(201);
       const secret = created.body.secret as string;
       expect(secret).toMatch(/^whsec_/);
       const listed = await t.http().get('/api/webhooks').set(host.auth).expect(200);
@@ -328,7 +388,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
       await t.http().delete(`/api/bookings/${booking.id}`).query({ token: booking.management_token }).send({ reason: 'ill' }).expect(200);
       await settle();
       expect(receiver.requests).toHaveLength(3);
-      expect(JSON.parse(receiver.requests[2].body)).toMatchObject({ event: 'invitee.canceled', payload: { cancellation: { reason: 'ill', canceled_by: 'invitee' } } });
+      expect(JSON.parse(receiver.requests[2].body)).toMatchObject({
+        event: 'invitee.canceled',
+        payload: { cancellation: { reason: 'ill', canceled_by: 'invitee' } },
+      });
       await t.http().delete(`/api/webhooks/${created.body.id}`).set(host.auth).expect(200);
       await t.http().delete(`/api/webhooks/${created.body.id}`).set(host.auth).expect(404);
       await book(typeId, '2027-03-09T16:00:00Z', 'wh2');
@@ -342,7 +405,9 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
   onServerPostgres('the relay never skips an event whose id committed after a higher one (txid horizon)', async () => {
     const seen: string[] = [];
     const probe = new OutboxRelay(t.dataSource, t.app.get(AppConfig), t.app.get(PeriodicJobs));
-    probe.register('probe-order', async (e) => { seen.push((e.payload as { n: string }).n); });
+    probe.register('probe-order', async (e) => {
+      seen.push((e.payload as { n: string }).n);
+    });
     await probe.drain();
     seen.length = 0;
     const slow = new pg.Client({ connectionString: t.database!.url });
@@ -365,7 +430,8 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
 
   onServerPostgres('two app instances on one database and one Redis: each message still goes out once', async () => {
     const twin = await startTestApp({
-      now: t.clock!.now(), database: t.database!,
+      now: t.clock!.now(),
+      database: t.database!,
       env: { SMTP_URL: smtp.url, REDIS_PREFIX: t.redisPrefix, OUTBOX_POLL_INTERVAL_MS: '20', NOTIFY_SWEEP_INTERVAL_MS: '50' },
     });
     try {
@@ -396,7 +462,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
       const host = await createHost(local, { time_zone: 'America/New_York' });
       await setWeeklyHours(local, host, 'America/New_York');
       const type = await createMeetingType(local, host, {});
-      const res = await local.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T14:00:00Z', ...invitee('local') });
+      const res = await local
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: type.id, start_time: '2027-03-02T14:00:00Z', ...invitee('local') });
       expect(res.status).toBe(201);
       const deadline = Date.now() + 15_000;
       while (smtp.to(host.email).length < 1 || smtp.to('inviteelocal@example.com').length < 1) {
@@ -414,12 +483,20 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
   it('host reminders: checked on save, sent to the host by email at their instant, replaced on reschedule, withdrawn on cancel', async () => {
     const owner = await createHost(t);
     for (const [reminders, message] of [
-      [[{ offset_minutes: 60, channel: 'sms', recipients: ['invitee', 'host'] }], /reminders\.0\.recipients: SMS reminders go to invitees only/],
+      [
+        [{ offset_minutes: 60, channel: 'sms', recipients: ['invitee', 'host'] }],
+        /reminders\.0\.recipients: SMS reminders go to invitees only/,
+      ],
       [[{ offset_minutes: 60, channel: 'email', recipients: ['boss'] }], /reminder recipients must be invitee and\/or host/],
       [[{ offset_minutes: 60, channel: 'email', recipients: [] }], /reminder recipients must name at least one of invitee, host/],
       [[{ offset_minutes: 60, channel: 'email', recipients: ['host', 'host'] }], /reminders\.0\.recipients: must not repeat a recipient/],
     ] as const) {
-      const res = await t.http().post('/api/meeting-types').set(owner.auth).send({ name: 'Bad', duration_minutes: 30, reminders }).expect(400);
+      const res = await t
+        .http()
+        .post('/api/meeting-types')
+        .set(owner.auth)
+        .send({ name: 'Bad', duration_minutes: 30, reminders })
+        .expect(400);
       expect(res.body).toMatchObject({ status_code: 400, error: 'Bad Request', message: expect.stringMatching(message) });
     }
     expect((await t.http().get('/api/meeting-types').set(owner.auth).expect(200)).body).toEqual([]); // nothing half-written
@@ -435,7 +512,10 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
       { offset_minutes: 60, channel: 'email', recipients: ['invitee', 'host'] },
     ]);
     const doc = await t.http().get('/api/openapi.json').expect(200);
-    expect(doc.body.components.schemas.ReminderDto.properties.recipients).toMatchObject({ type: 'array', items: { enum: ['invitee', 'host'] } });
+    expect(doc.body.components.schemas.ReminderDto.properties.recipients).toMatchObject({
+      type: 'array',
+      items: { enum: ['invitee', 'host'] },
+    });
 
     // Thursday 11 March 2027, 10:00 in New York (15:00Z); the invitee is in London.
     const booking = await book(typeId, '2027-03-11T15:00:00Z', 'hr');
@@ -465,12 +545,17 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(smtp.to('inviteehr@example.com').filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
 
     // The invitee moves it to Friday 10:00 New York: the old booking's pending reminders go, the new one's come.
-    const moved = await t.http().put(`/api/bookings/${booking.id}/reschedule`).query({ token: booking.management_token })
-      .send({ start_time: '2027-03-12T15:00:00Z' }).expect(200);
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${booking.id}/reschedule`)
+      .query({ token: booking.management_token })
+      .send({ start_time: '2027-03-12T15:00:00Z' })
+      .expect(200);
     const newId = moved.body.id as string;
     await settle();
     const afterMove = (await rows([booking.id, newId])).filter((r) => r.kind === 'reminder');
-    const summary = (list: Row[]) => list.map((r) => [r.booking_id === newId ? 'new' : 'old', r.recipient_role, r.status, r.due_at.toISOString()]).sort();
+    const summary = (list: Row[]) =>
+      list.map((r) => [r.booking_id === newId ? 'new' : 'old', r.recipient_role, r.status, r.due_at.toISOString()]).sort();
     expect(summary(afterMove)).toEqual([
       ['new', 'host', 'pending', '2027-03-11T15:00:00.000Z'],
       ['new', 'host', 'pending', '2027-03-12T14:00:00.000Z'],
@@ -491,8 +576,11 @@ describe('notify (e2e: PostgreSQL, Redis/BullMQ, in-process SMTP)', () => {
     expect(hostReminders()).toHaveLength(1);
     expect(smtp.to('inviteehr@example.com').filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
     const listed = await t.http().get('/api/notifications').query({ booking_id: newId, kind: 'reminder' }).set(host.auth).expect(200);
-    expect(listed.body.map((n: { recipient_role: string; status: string }) => `${n.recipient_role}:${n.status}`).sort())
-      .toEqual(['host:cancelled', 'host:cancelled', 'invitee:cancelled']);
+    expect(listed.body.map((n: { recipient_role: string; status: string }) => `${n.recipient_role}:${n.status}`).sort()).toEqual([
+      'host:cancelled',
+      'host:cancelled',
+      'invitee:cancelled',
+    ]);
   });
 });
 

@@ -43,8 +43,18 @@ describe('OpenAPI contract: real responses match the document', () => {
     await call(t.http().get('/health/ready'));
     host = await createHost(t, { time_zone: 'Europe/London' });
     member = await createHost(t, { time_zone: 'Europe/London' });
-    await call(t.http().post('/api/users').send({ email: 'x@example.com', name: 'X', password: HOST_PASSWORD, time_zone: 'Europe/London', username: 'abc-contract' }));
-    await call(t.http().post('/api/users').send({ email: host.email, name: 'Dup', password: HOST_PASSWORD, time_zone: 'Europe/London', username: 'dup-contract' }));
+    await call(
+      t
+        .http()
+        .post('/api/users')
+        .send({ email: 'x@example.com', name: 'X', password: HOST_PASSWORD, time_zone: 'Europe/London', username: 'abc-contract' }),
+    );
+    await call(
+      t
+        .http()
+        .post('/api/users')
+        .send({ email: host.email, name: 'Dup', password: HOST_PASSWORD, time_zone: 'Europe/London', username: 'dup-contract' }),
+    );
     await call(t.http().post('/api/users').send({ email: 'bad' }));
     await call(t.http().post('/api/auth/login').send({ email: host.email, password: HOST_PASSWORD }));
     await call(t.http().post('/api/auth/login').send({ email: host.email, password: 'wrong-password-1' }));
@@ -56,7 +66,13 @@ describe('OpenAPI contract: real responses match the document', () => {
     await call(t.http().get('/api/users/not-a-uuid'));
     const key = await call(t.http().post('/api/api-keys').set(host.auth).send({ name: 'ci' }));
     expect(key.status).toBe(201);
-    await call(t.http().post('/api/api-keys').set({ Authorization: `Bearer ${key.body.key ?? key.body.token}` }).send({ name: 'ci2' }));
+    await call(
+      t
+        .http()
+        .post('/api/api-keys')
+        .set({ Authorization: `Bearer ${key.body.key ?? key.body.token}` })
+        .send({ name: 'ci2' }),
+    );
     await call(t.http().get('/api/api-keys').set(host.auth));
     await call(t.http().delete(`/api/api-keys/${key.body.id}`).set(host.auth));
     await call(t.http().post('/api/auth/password-reset').send({ email: host.email }));
@@ -84,35 +100,81 @@ describe('OpenAPI contract: real responses match the document', () => {
     await call(t.http().get('/api/teams').set(host.auth));
     await call(t.http().get(`/api/teams/${team.body.id}`).set(host.auth));
 
-    const one = await call(t.http().post('/api/meeting-types').set(host.auth).send({
-      name: 'Intro', slug: 'intro', duration_minutes: 30, description: 'Hello', location: { type: 'phone', value: '+441234567890' },
-      booking_window_days: 60, max_bookings_per_day: 5, slot_interval_minutes: 30,
-      questions: [{ id: 'topic', label: 'Topic', type: 'text', required: false }],
-    }));
+    const one = await call(
+      t
+        .http()
+        .post('/api/meeting-types')
+        .set(host.auth)
+        .send({
+          name: 'Intro',
+          slug: 'intro',
+          duration_minutes: 30,
+          description: 'Hello',
+          location: { type: 'phone', value: '+441234567890' },
+          booking_window_days: 60,
+          max_bookings_per_day: 5,
+          slot_interval_minutes: 30,
+          questions: [{ id: 'topic', label: 'Topic', type: 'text', required: false }],
+        }),
+    );
     expect(one.status).toBe(201);
     await call(t.http().post('/api/meeting-types').set(host.auth).send({ name: 'Intro', slug: 'intro', duration_minutes: 30 }));
     await call(t.http().post('/api/meeting-types').set(host.auth).send({ name: 'Group', duration_minutes: 60, kind: 'group', seats: 5 }));
-    await call(t.http().post('/api/meeting-types').set(host.auth).send({
-      name: 'Round', duration_minutes: 30, kind: 'round_robin', team_id: team.body.id, host_ids: [host.id, member.id],
-    }));
-    await call(t.http().post('/api/meeting-types').set(host.auth).send({
-      name: 'Together', duration_minutes: 30, kind: 'collective', team_id: team.body.id, host_ids: [host.id, member.id],
-    }));
+    await call(
+      t
+        .http()
+        .post('/api/meeting-types')
+        .set(host.auth)
+        .send({
+          name: 'Round',
+          duration_minutes: 30,
+          kind: 'round_robin',
+          team_id: team.body.id,
+          host_ids: [host.id, member.id],
+        }),
+    );
+    await call(
+      t
+        .http()
+        .post('/api/meeting-types')
+        .set(host.auth)
+        .send({
+          name: 'Together',
+          duration_minutes: 30,
+          kind: 'collective',
+          team_id: team.body.id,
+          host_ids: [host.id, member.id],
+        }),
+    );
     await call(t.http().post('/api/meeting-types').set(host.auth).send({ name: 'Bad', duration_minutes: 1 }));
     await call(t.http().get('/api/meeting-types').set(host.auth));
     await call(t.http().get(`/api/meeting-types/${one.body.id}`).set(host.auth));
-    await call(t.http().put(`/api/meeting-types/${one.body.id}`).set(host.auth).send({
-      name: 'Intro', slug: 'intro', duration_minutes: 30, booking_window_days: null, description: null, location: null,
-    }));
+    await call(
+      t.http().put(`/api/meeting-types/${one.body.id}`).set(host.auth).send({
+        name: 'Intro',
+        slug: 'intro',
+        duration_minutes: 30,
+        booking_window_days: null,
+        description: null,
+        location: null,
+      }),
+    );
     await call(t.http().get('/api/meeting-types/00000000-0000-4000-8000-000000000000').set(host.auth));
     typeId = one.body.id;
   });
 
   it('slots, holds, booking, reschedule, cancel, lists and the invitation file', async () => {
-    const slots = await call(t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'Europe/London' }));
+    const slots = await call(
+      t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'Europe/London' }),
+    );
     expect(slots.status).toBe(200);
     await call(t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: 'tuesday', timezone: 'Europe/London' }));
-    await call(t.http().get('/api/availability/slots').query({ meeting_type_id: '00000000-0000-4000-8000-000000000000', date: '2027-03-02', timezone: 'Europe/London' }));
+    await call(
+      t
+        .http()
+        .get('/api/availability/slots')
+        .query({ meeting_type_id: '00000000-0000-4000-8000-000000000000', date: '2027-03-02', timezone: 'Europe/London' }),
+    );
 
     const hold = await call(t.http().post('/api/slots/holds').send({ meeting_type_id: typeId, start_time: '2027-03-02T11:00:00Z' }));
     expect(hold.status).toBe(201);
@@ -121,14 +183,40 @@ describe('OpenAPI contract: real responses match the document', () => {
     await call(t.http().delete(`/api/slots/holds/${hold.body.hold_token}`));
     await call(t.http().patch('/api/slots/holds/unknown-token'));
 
-    const booked = await call(t.http().post('/api/bookings').set('Idempotency-Key', 'contract-1')
-      .send({ meeting_type_id: typeId, start_time: TUE_10_UTC, ...invitee('c1', { answers: { topic: 'Pricing' } }) }));
+    const booked = await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .set('Idempotency-Key', 'contract-1')
+        .send({ meeting_type_id: typeId, start_time: TUE_10_UTC, ...invitee('c1', { answers: { topic: 'Pricing' } }) }),
+    );
     expect(booked.status).toBe(201);
-    await call(t.http().post('/api/bookings').set('Idempotency-Key', 'contract-1')
-      .send({ meeting_type_id: typeId, start_time: TUE_10_UTC, ...invitee('c-other') }));
-    await call(t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: TUE_10_UTC, ...invitee('c2') }));
-    await call(t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: 'soon', ...invitee('c3') }));
-    await call(t.http().post('/api/bookings').set('Content-Type', 'application/json').send(`{"x":"${'a'.repeat(1_100_000)}"}`));
+    await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .set('Idempotency-Key', 'contract-1')
+        .send({ meeting_type_id: typeId, start_time: TUE_10_UTC, ...invitee('c-other') }),
+    );
+    await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: TUE_10_UTC, ...invitee('c2') }),
+    );
+    await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: 'soon', ...invitee('c3') }),
+    );
+    await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .set('Content-Type', 'application/json')
+        .send(`{"x":"${'a'.repeat(1_100_000)}"}`),
+    );
     await call(t.http().post('/api/bookings').set('Content-Type', 'application/json').send('{"broken'));
 
     const token = booked.body.management_token as string;
@@ -138,10 +226,17 @@ describe('OpenAPI contract: real responses match the document', () => {
     await call(t.http().get(`/api/bookings/${booked.body.id}/ics`).query({ token }));
     await call(t.http().get(`/api/bookings/${booked.body.id}/ics`).set(host.auth));
     await call(t.http().get('/api/bookings/00000000-0000-4000-8000-000000000000/ics').set(host.auth));
-    const moved = await call(t.http().put(`/api/bookings/${booked.body.id}/reschedule`).query({ token }).send({ start_time: '2027-03-02T13:00:00Z' }));
+    const moved = await call(
+      t.http().put(`/api/bookings/${booked.body.id}/reschedule`).query({ token }).send({ start_time: '2027-03-02T13:00:00Z' }),
+    );
     expect(moved.status).toBe(200);
     await call(t.http().put(`/api/bookings/${booked.body.id}/reschedule`).query({ token }).send({ start_time: '2027-03-02T14:00:00Z' }));
-    const second = await call(t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: '2027-03-02T15:00:00Z', ...invitee('c4') }));
+    const second = await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: '2027-03-02T15:00:00Z', ...invitee('c4') }),
+    );
     await call(t.http().delete(`/api/bookings/${moved.body.id}`).set(host.auth).send({ reason: 'Travelling' }));
     await call(t.http().delete(`/api/bookings/${second.body.id}`).query({ token: second.body.management_token }));
     await call(t.http().delete(`/api/bookings/${second.body.id}`).query({ token: second.body.management_token }));
@@ -154,8 +249,20 @@ describe('OpenAPI contract: real responses match the document', () => {
   });
 
   it('webhooks, notifications, integrations, audit, export and privacy', async () => {
-    const hook = await call(t.http().post('/api/webhooks').set(host.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['invitee.created'] }));
-    await call(t.http().post('/api/webhooks').set(host.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['invitee.exploded'] }));
+    const hook = await call(
+      t
+        .http()
+        .post('/api/webhooks')
+        .set(host.auth)
+        .send({ url: 'http://127.0.0.1:9/hook', events: ['invitee.created'] }),
+    );
+    await call(
+      t
+        .http()
+        .post('/api/webhooks')
+        .set(host.auth)
+        .send({ url: 'http://127.0.0.1:9/hook', events: ['invitee.exploded'] }),
+    );
     await call(t.http().get('/api/webhooks').set(host.auth));
     if (hook.status === 201) await call(t.http().delete(`/api/webhooks/${hook.body.id}`).set(host.auth));
     const notes = await call(t.http().get('/api/notifications').set(host.auth));
@@ -179,7 +286,13 @@ describe('OpenAPI contract: real responses match the document', () => {
 
   it('429 carries Retry-After as documented', async () => {
     let last: Response | undefined;
-    for (let i = 0; i < 5; i++) last = await call(t.http().post('/api/auth/login').send({ email: member.email, password: `wrong-password-${i}` }));
+    for (let i = 0; i < 5; i++)
+      last = await call(
+        t
+          .http()
+          .post('/api/auth/login')
+          .send({ email: member.email, password: `wrong-password-${i}` }),
+      );
     expect(last!.status).toBe(429);
     expect(last!.headers['retry-after']).toBeDefined();
   });

@@ -35,10 +35,19 @@ describe('OpenAPI tooling: redocly lint and a generated typed client', () => {
   });
 
   it('redocly lint (recommended rules) reports no error', async () => {
-    const { stdout } = await run(bin('redocly'), ['lint', join(dir, 'openapi.json'), '--config', join(ROOT, 'redocly.yaml'), '--format=json'], {
-      cwd: ROOT, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' })); // exit 1 on errors: the report says which
-    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: Array<{ severity: string; ruleId: string; message: string; location: Array<{ pointer: string }> }> };
+    const { stdout } = await run(
+      bin('redocly'),
+      ['lint', join(dir, 'openapi.json'), '--config', join(ROOT, 'redocly.yaml'), '--format=json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' })); // exit 1 on errors: the report says which
+    const report = JSON.parse(stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: Array<{ severity: string; ruleId: string; message: string; location: Array<{ pointer: string }> }>;
+    };
     const errors = report.problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
     expect(errors).toEqual([]);
     expect(report.totals.errors).toBe(0);
@@ -47,20 +56,36 @@ describe('OpenAPI tooling: redocly lint and a generated typed client', () => {
   it('generates a client that compiles a full flow under tsc --strict, and the flow runs against the app', async () => {
     await run(bin('openapi-typescript'), [join(dir, 'openapi.json'), '-o', join(dir, 'schema.d.ts')], { cwd: ROOT });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: false, target: 'ES2022', module: 'NodeNext',
-        moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], skipLibCheck: true, outDir: 'dist', types: ['node'],
-      },
-      files: ['flow.ts'],
-    }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: false,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2022', 'DOM'],
+          skipLibCheck: true,
+          outDir: 'dist',
+          types: ['node'],
+        },
+        files: ['flow.ts'],
+      }),
+    );
     writeFileSync(join(dir, 'flow.ts'), FLOW);
     const compiled = await run(bin('tsc'), ['-p', join(dir, 'tsconfig.json')], { cwd: dir }).catch((error: { stdout?: string }) => error);
     expect((compiled as { stdout?: string }).stdout ?? '').toBe('');
 
     const { stdout } = await run(process.execPath, [join(dir, 'dist', 'flow.js'), baseUrl], { cwd: dir });
     expect(JSON.parse(stdout.trim())).toEqual({
-      booked: 'confirmed', cancelled: 'cancelled', reason: 'Something came up', window: null, rescheduledTo: null, slots: 16,
+      booked: 'confirmed',
+      cancelled: 'cancelled',
+      reason: 'Something came up',
+      window: null,
+      rescheduledTo: null,
+      slots: 16,
     });
   }, 240_000); // generating and type-checking take a while on a busy CI runner
 });

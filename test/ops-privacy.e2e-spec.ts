@@ -21,22 +21,30 @@ describe('privacy and audit (e2e)', () => {
   }
 
   async function book(typeId: string, start: string, who: Record<string, unknown>) {
-    const res = await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...who });
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: start, ...who });
     if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: string; management_token: string };
   }
 
   const slotStarts = async (typeId: string) =>
-    (await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'UTC' }).expect(200))
-      .body.slots.map((s: { start_time: string }) => s.start_time) as string[];
+    (
+      await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'UTC' }).expect(200)
+    ).body.slots.map((s: { start_time: string }) => s.start_time) as string[];
 
   describe('audit log', () => {
     it('records create, reschedule and cancel with who and when; only the host can read it', async () => {
       const { host, typeId } = await hostWithType();
       const other = await createHost(t);
       const b = await book(typeId, '2027-03-02T10:00:00Z', invitee('aud', { answers: {} }));
-      const moved = await t.http().put(`/api/bookings/${b.id}/reschedule`).query({ token: b.management_token })
-        .send({ start_time: '2027-03-02T11:00:00Z' }).expect(200);
+      const moved = await t
+        .http()
+        .put(`/api/bookings/${b.id}/reschedule`)
+        .query({ token: b.management_token })
+        .send({ start_time: '2027-03-02T11:00:00Z' })
+        .expect(200);
       const newId = moved.body.id as string;
       await t.http().delete(`/api/bookings/${newId}`).set(host.auth).send({ reason: 'sick' }).expect(200);
       await drain();
@@ -45,10 +53,18 @@ describe('privacy and audit (e2e)', () => {
       const actions = trail.body.entries.map((e: { action: string; actor_type: string }) => `${e.action}:${e.actor_type}`);
       expect(actions).toEqual(['booking.created:invitee', 'booking.rescheduled:invitee']);
       const newTrail = await t.http().get('/api/audit').query({ booking_id: newId }).set(host.auth).expect(200);
-      expect(newTrail.body.entries.map((e: { action: string; actor_type: string; actor_id: string }) => [e.action, e.actor_type, e.actor_id]))
-        .toEqual([['booking.rescheduled', 'invitee', expect.any(String)], ['booking.cancelled', 'host', host.id]]);
+      expect(
+        newTrail.body.entries.map((e: { action: string; actor_type: string; actor_id: string }) => [e.action, e.actor_type, e.actor_id]),
+      ).toEqual([
+        ['booking.rescheduled', 'invitee', expect.any(String)],
+        ['booking.cancelled', 'host', host.id],
+      ]);
       const resched = newTrail.body.entries[0];
-      expect(resched.details).toMatchObject({ previous_booking_id: b.id, previous_start_time: '2027-03-02T10:00:00.000Z', start_time: '2027-03-02T11:00:00.000Z' });
+      expect(resched.details).toMatchObject({
+        previous_booking_id: b.id,
+        previous_start_time: '2027-03-02T10:00:00.000Z',
+        start_time: '2027-03-02T11:00:00.000Z',
+      });
       expect(resched.occurred_at).toMatch(/Z$/);
       // No personal data in the trail.
       expect(JSON.stringify(trail.body) + JSON.stringify(newTrail.body)).not.toMatch(/inviteeaud@example.com|Invitee aud|sick/);
@@ -105,7 +121,10 @@ describe('privacy and audit (e2e)', () => {
       const { host: otherHost, typeId: otherType } = await hostWithType();
       const before = await slotStarts(typeId);
       const b1 = await book(typeId, '2027-03-02T14:00:00Z', invitee('era', { answers: {} }));
-      const b2 = await book(typeId, '2027-03-02T15:00:00Z', { ...invitee('era', { answers: {} }), invitee_email: 'INVITEEERA@example.com' });
+      const b2 = await book(typeId, '2027-03-02T15:00:00Z', {
+        ...invitee('era', { answers: {} }),
+        invitee_email: 'INVITEEERA@example.com',
+      });
       const keep = await book(typeId, '2027-03-02T16:00:00Z', invitee('keep', { answers: {} }));
       const elsewhere = await book(otherType, '2027-03-02T14:00:00Z', invitee('era', { answers: {} }));
       const taken = await slotStarts(typeId);
@@ -132,7 +151,9 @@ describe('privacy and audit (e2e)', () => {
       expect(before.length).toBeGreaterThan(taken.length);
       const [{ n }] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM booking_invitees i JOIN bookings b ON b.id = i.booking_id
-          WHERE lower(i.email) = 'inviteeera@example.com' AND b.host_user_id = $1`, [host.id]);
+          WHERE lower(i.email) = 'inviteeera@example.com' AND b.host_user_id = $1`,
+        [host.id],
+      );
       expect(n).toBe(0);
       const audit = await t.http().get('/api/audit').set(host.auth).expect(200);
       expect(audit.body.entries[0]).toMatchObject({ action: 'invitee.erased', actor_type: 'host', actor_id: host.id });

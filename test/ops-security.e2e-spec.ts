@@ -18,7 +18,13 @@ describe('operations: rate limits across instances (e2e)', () => {
   // Two app instances on one database and one Redis prefix: what two replicas behind nginx share.
   let a: TestApp;
   let b: TestApp;
-  const limits = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '8', RATE_LIMIT_LOGIN_MAX: '3', RATE_LIMIT_BOOKING_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '60' };
+  const limits = {
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_MAX: '8',
+    RATE_LIMIT_LOGIN_MAX: '3',
+    RATE_LIMIT_BOOKING_MAX: '2',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
+  };
   let redis: Redis;
 
   beforeAll(async () => {
@@ -80,9 +86,21 @@ describe('operations: rate limits across instances (e2e)', () => {
     await setWeeklyHours(a, host, 'Europe/London');
     const type = await createMeetingType(a, host, { slug: 'rl' });
     await clearLimits();
-    await a.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(1) }).expect(201);
-    await b.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(2) }).expect(409);
-    const third = await a.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T11:00:00Z', ...invitee(3) }).expect(429);
+    await a
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(1) })
+      .expect(201);
+    await b
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(2) })
+      .expect(409);
+    const third = await a
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-02T11:00:00Z', ...invitee(3) })
+      .expect(429);
     expect(third.body.message).toMatch(/POST \/api\/bookings/);
     expect(third.headers['retry-after']).toBeDefined();
     for (let i = 0; i < 12; i++) await a.http().get('/health/live').expect(200);
@@ -104,12 +122,17 @@ describe('operations: rate limits across instances (e2e)', () => {
 describe('operations: metrics, headers, caching, CORS (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ now: NOW, env: {
-      CORS_ORIGINS: 'https://app.example.com', OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0',
-      // Nothing listens there: a confirmation either waits for its first attempt or for its retry on the pinned
-      // clock, so "pending" is deterministic however fast the worker runs.
-      SMTP_URL: 'smtp://127.0.0.1:9',
-    } });
+    t = await startTestApp({
+      now: NOW,
+      env: {
+        CORS_ORIGINS: 'https://app.example.com',
+        OUTBOX_POLL_INTERVAL_MS: '0',
+        NOTIFY_SWEEP_INTERVAL_MS: '0',
+        // Nothing listens there: a confirmation either waits for its first attempt or for its retry on the pinned
+        // clock, so "pending" is deterministic however fast the worker runs.
+        SMTP_URL: 'smtp://127.0.0.1:9',
+      },
+    });
   });
   afterAll(() => t.close());
 
@@ -118,10 +141,15 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
     await setWeeklyHours(t, host, 'Europe/London');
     const type = await createMeetingType(t, host, { slug: 'metrics' });
     await t.http().get(`/api/users/${host.id}`).expect(200);
-    const slots = () => t.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date: '2027-03-02', timezone: 'UTC' }).expect(200);
+    const slots = () =>
+      t.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date: '2027-03-02', timezone: 'UTC' }).expect(200);
     await slots();
     await slots();
-    const book = (n: number) => t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(n) });
+    const book = (n: number) =>
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(n) });
     expect((await book(1)).status).toBe(201);
     expect((await book(2)).status).toBe(409);
 
@@ -130,7 +158,9 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
     const text = res.text;
     expect(text).toMatch(/kairos_http_request_duration_seconds_count\{method="GET",route="\/api\/users\/:id",status_code="200"\} 1/);
     expect(text).not.toContain(host.id); // patterns, not raw URLs
-    expect(text).toMatch(/kairos_http_request_duration_seconds_bucket\{le="0.2",method="GET",route="\/api\/availability\/slots",status_code="200"\} \d/);
+    expect(text).toMatch(
+      /kairos_http_request_duration_seconds_bucket\{le="0.2",method="GET",route="\/api\/availability\/slots",status_code="200"\} \d/,
+    );
     expect(text).toMatch(/kairos_booking_outcomes_total\{outcome="created"\} 1/);
     expect(text).toMatch(/kairos_booking_outcomes_total\{outcome="conflict"\} 1/);
     expect(text).toMatch(/kairos_slot_cache_requests_total\{result="hit"\} [1-9]/);
@@ -145,14 +175,22 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
     expect(after).toMatch(/kairos_outbox_lag_seconds\{consumer="audit"\} 0/);
     expect(after).toMatch(/kairos_notification_deliveries\{state="pending"\} [1-9]/); // confirmations queued
     t.clock!.set(new Date(Date.parse(NOW) + 3600_000));
-    await t.dataSource.query(`INSERT INTO outbox_events (event_type, payload, occurred_at) VALUES ('test.noop', '{}', now() - interval '90 seconds')`);
+    await t.dataSource.query(
+      `INSERT INTO outbox_events (event_type, payload, occurred_at) VALUES ('test.noop', '{}', now() - interval '90 seconds')`,
+    );
     const lagging = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
     const lag = Number(/kairos_outbox_lag_seconds\{consumer="audit"\} ([\d.]+)/.exec(lagging)?.[1]);
     expect(lag).toBeGreaterThanOrEqual(90);
   });
 
   it('refuses /metrics without the METRICS_TOKEN (401 JSON), serves Prometheus text with it', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${TEST_METRICS_TOKEN}x`, `Basic ${TEST_METRICS_TOKEN}`, TEST_METRICS_TOKEN]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      `Bearer ${TEST_METRICS_TOKEN}x`,
+      `Basic ${TEST_METRICS_TOKEN}`,
+      TEST_METRICS_TOKEN,
+    ]) {
       const req = t.http().get('/metrics');
       const res = await (authorization ? req.set('Authorization', authorization) : req).expect(401);
       expect(res.headers['content-type']).toMatch(/application\/json/);
@@ -172,17 +210,32 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
   });
 
   const noStore = (res: { headers: Record<string, string>; status: number }, what: string) =>
-    expect({ what, status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({ what, status: res.status, cacheControl: 'no-store' });
+    expect({ what, status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({
+      what,
+      status: res.status,
+      cacheControl: 'no-store',
+    });
 
   it('Cache-Control: no-store on every response carrying a booking management token (API and pages)', async () => {
     const host = await createHost(t);
     await setWeeklyHours(t, host, 'Europe/London');
     const type = await createMeetingType(t, host, { slug: 'no-store' });
-    const created = await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-03T10:00:00Z', ...invitee('ns') }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-03T10:00:00Z', ...invitee('ns') })
+      .expect(201);
     expect(created.body.management_token).toEqual(expect.any(String));
     noStore(created, 'POST /api/bookings');
     const { id, management_token: token } = created.body;
-    for (const path of [`/api/bookings/${id}`, `/api/bookings/${id}/ics`, `/booking/${id}`, `/booking/${id}/cancel`, `/booking/${id}/reschedule`, `/booking/${id}/ics`]) {
+    for (const path of [
+      `/api/bookings/${id}`,
+      `/api/bookings/${id}/ics`,
+      `/booking/${id}`,
+      `/booking/${id}/cancel`,
+      `/booking/${id}/reschedule`,
+      `/booking/${id}/ics`,
+    ]) {
       const res = await t.http().get(path).query({ token });
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
       noStore(res, `GET ${path}?token=`);
@@ -192,11 +245,19 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
       noStore(await t.http().get(`/api/bookings/${id}?${query}`), `GET /api/bookings/:id?${query.split('=')[0]}=`);
     }
     noStore(await t.http().get(`/booking/${id}`).query({ token: 'wrong' }), 'manage page, wrong token');
-    const moved = await t.http().put(`/api/bookings/${id}/reschedule`).query({ token }).send({ start_time: '2027-03-03T11:00:00Z' }).expect(200);
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${id}/reschedule`)
+      .query({ token })
+      .send({ start_time: '2027-03-03T11:00:00Z' })
+      .expect(200);
     noStore(moved, 'PUT reschedule');
 
     // The booking page's form redirects to the manage link (token in the Location): not stored either.
-    const booked = await t.http().post(`/${host.username}/no-store/book`).type('form')
+    const booked = await t
+      .http()
+      .post(`/${host.username}/no-store/book`)
+      .type('form')
       .send({ start: '2027-03-04T10:00:00.000Z', tz: 'Europe/London', name: 'Page Invitee', email: 'page-invitee@example.com' });
     expect(booked.status).toBe(303);
     expect(booked.headers.location).toMatch(/^\/booking\/[0-9a-f-]+\?token=/);
@@ -210,7 +271,14 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
   it('Cache-Control: no-store on auth answers carrying tokens: signup, login, API key creation, authenticated reads', async () => {
     const email = `nostore-${Date.now()}@example.com`;
     const password = 'Quiet-Lantern-Orbit-4821';
-    noStore(await t.http().post('/api/users').send({ email, name: 'No Store', password, time_zone: 'UTC', username: `nostore${Date.now()}` }).expect(201), 'signup');
+    noStore(
+      await t
+        .http()
+        .post('/api/users')
+        .send({ email, name: 'No Store', password, time_zone: 'UTC', username: `nostore${Date.now()}` })
+        .expect(201),
+      'signup',
+    );
     const login = await t.http().post('/api/auth/login').send({ email, password }).expect(200);
     expect(login.body.access_token).toEqual(expect.any(String));
     noStore(login, 'login');
@@ -226,7 +294,11 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
   it('Cache-Control: no-store on every /admin page, redirect and form answer', async () => {
     const email = `admin-nostore-${Date.now()}@example.com`;
     const password = 'Quiet-Lantern-Orbit-4821';
-    await t.http().post('/api/users').send({ email, name: 'Admin No Store', password, time_zone: 'UTC', username: `adminns${Date.now()}` }).expect(201);
+    await t
+      .http()
+      .post('/api/users')
+      .send({ email, name: 'Admin No Store', password, time_zone: 'UTC', username: `adminns${Date.now()}` })
+      .expect(201);
     const agent = request.agent(t.app.getHttpServer());
     const anonymous = await agent.get('/admin');
     expect(anonymous.status).toBeGreaterThanOrEqual(300);
@@ -235,18 +307,33 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
     const form = await agent.get('/admin/login').expect(200);
     noStore(form, 'GET /admin/login');
     const csrf = () => /name="_csrf" value="([^"]+)"/;
-    const loggedIn = await agent.post('/admin/login').type('form').send({ email, password, _csrf: csrf().exec(form.text)![1] });
+    const loggedIn = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email, password, _csrf: csrf().exec(form.text)![1] });
     expect(loggedIn.status).toBe(303);
     expect(loggedIn.headers['set-cookie']).toBeDefined();
     noStore(loggedIn, 'POST /admin/login (session cookie, redirect)');
-    for (const path of ['/admin', '/admin/meeting-types', '/admin/availability', '/admin/calendars', '/admin/teams', '/admin/webhooks', '/admin/profile', '/admin/api-keys']) {
+    for (const path of [
+      '/admin',
+      '/admin/meeting-types',
+      '/admin/availability',
+      '/admin/calendars',
+      '/admin/teams',
+      '/admin/webhooks',
+      '/admin/profile',
+      '/admin/api-keys',
+    ]) {
       const res = await agent.get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
       noStore(res, `GET ${path}`);
     }
     // The page that shows a new API key once.
     const keysPage = await agent.get('/admin/api-keys').expect(200);
-    const shown = await agent.post('/admin/api-keys').type('form').send({ name: 'page key', _csrf: csrf().exec(keysPage.text)![1] });
+    const shown = await agent
+      .post('/admin/api-keys')
+      .type('form')
+      .send({ name: 'page key', _csrf: csrf().exec(keysPage.text)![1] });
     expect(shown.status).toBe(201);
     expect(shown.text).toMatch(/kai_[\w-]{20,}/);
     noStore(shown, 'POST /admin/api-keys');
@@ -271,8 +358,12 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
   });
 
   it('allows CORS only from CORS_ORIGINS', async () => {
-    const ok = await t.http().options('/api/bookings').set('Origin', 'https://app.example.com')
-      .set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type,idempotency-key');
+    const ok = await t
+      .http()
+      .options('/api/bookings')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type,idempotency-key');
     expect(ok.status).toBeLessThan(300);
     expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(ok.headers['access-control-allow-headers']).toMatch(/Idempotency-Key/i);
@@ -323,9 +414,13 @@ function expectPrometheusText(text: string): void {
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
-    if (type) { families.add(type[1]!); continue; }
+    if (type) {
+      families.add(type[1]!);
+      continue;
+    }
     if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* /.test(line)) continue;
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( \d+)?$/.exec(line);
+    const sample =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( \d+)?$/.exec(line);
     const family = sample?.[1]?.replace(/_(bucket|sum|count|total|created)$/, '');
     if (!sample || !(families.has(sample[1]!) || families.has(family!))) bad.push(line);
     else samples += 1;
@@ -355,9 +450,18 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     child = spawn(process.execPath, [join(outDir, 'src/main.js')], {
       cwd: process.cwd(),
       env: {
-        PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', DATABASE_URL: database.url,
-        REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `kt_logs_${port}`, APP_SECRET: 'log-scan-secret-that-is-long-enough-0123456789',
-        ENCRYPTION_KEY: 'a'.repeat(64), PUBLIC_URL: base, DATA_DIR: outDir, RATE_LIMIT_ENABLED: 'false',
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: `kt_logs_${port}`,
+        APP_SECRET: 'log-scan-secret-that-is-long-enough-0123456789',
+        ENCRYPTION_KEY: 'a'.repeat(64),
+        PUBLIC_URL: base,
+        DATA_DIR: outDir,
+        RATE_LIMIT_ENABLED: 'false',
         OUTBOX_POLL_INTERVAL_MS: '100',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -365,7 +469,13 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
     for (let i = 0; i < 300; i++) {
-      if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${base}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`app did not start:\n${out}`);
@@ -383,22 +493,44 @@ describe('operations: secrets never reach the logs (e2e)', () => {
   it('logs the flow but no password, access token, API key or management token', async () => {
     const password = 'correct-horse-battery';
     const email = `logs-${Date.now()}@example.com`;
-    await http().post('/api/users').send({ email, name: 'Log Host', password, time_zone: 'Europe/London', username: `logs${Date.now()}` }).expect(201);
+    await http()
+      .post('/api/users')
+      .send({ email, name: 'Log Host', password, time_zone: 'Europe/London', username: `logs${Date.now()}` })
+      .expect(201);
     const token = (await http().post('/api/auth/login').send({ email, password }).expect(200)).body.access_token as string;
     await http().post('/api/auth/login').send({ email, password: 'wrong-password-123' }).expect(401);
     const auth = { Authorization: `Bearer ${token}` };
     const key = (await http().post('/api/api-keys').set(auth).send({ name: 'ci' }).expect(201)).body.key as string;
     await http().get('/api/users/me').set('Authorization', `Bearer ${key}`).expect(200);
     await http().get('/api/users/me').set('Authorization', `Bearer ${key}x`).expect(401);
-    await http().post('/api/availability/rules').set(auth).send({ time_zone: 'UTC', rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '23:59' })) }).expect((r) => { if (r.status >= 300) throw new Error(r.text); });
-    const type = (await http().post('/api/meeting-types').set(auth).send({ name: 'Logs', slug: 'logs', duration_minutes: 30 }).expect(201)).body;
+    await http()
+      .post('/api/availability/rules')
+      .set(auth)
+      .send({ time_zone: 'UTC', rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '23:59' })) })
+      .expect((r) => {
+        if (r.status >= 300) throw new Error(r.text);
+      });
+    const type = (await http().post('/api/meeting-types').set(auth).send({ name: 'Logs', slug: 'logs', duration_minutes: 30 }).expect(201))
+      .body;
     const start = new Date(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000);
-    const booked = await http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: start.toISOString(), ...invitee('log') }).expect(201);
+    const booked = await http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: start.toISOString(), ...invitee('log') })
+      .expect(201);
     const mgmt = booked.body.management_token as string;
     await http().get(`/api/bookings/${booked.body.id}`).query({ token: mgmt }).expect(200);
-    const moved = await http().put(`/api/bookings/${booked.body.id}/reschedule`).query({ token: mgmt })
-      .send({ start_time: new Date(start.getTime() + 3_600_000).toISOString() }).expect(200);
-    await http().delete(`/api/bookings/${moved.body.id}`).query({ token: mgmt }).send({}).expect((r) => { if (r.status >= 300) throw new Error(r.text); });
+    const moved = await http()
+      .put(`/api/bookings/${booked.body.id}/reschedule`)
+      .query({ token: mgmt })
+      .send({ start_time: new Date(start.getTime() + 3_600_000).toISOString() })
+      .expect(200);
+    await http()
+      .delete(`/api/bookings/${moved.body.id}`)
+      .query({ token: mgmt })
+      .send({})
+      .expect((r) => {
+        if (r.status >= 300) throw new Error(r.text);
+      });
     await http().get(`/api/bookings/${booked.body.id}`).query({ token: 'bogus-token-value' }).expect(404);
     await new Promise((r) => setTimeout(r, 1500)); // outbox relay and notification logs
 
@@ -406,8 +538,12 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     const lines = out.split('\n').filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(5);
     for (const [what, secret] of [
-      ['password', password], ['access token', token], ['JWT signature', token.split('.')[2]], ['API key', key],
-      ['API key secret part', key.slice(12)], ['management token', mgmt],
+      ['password', password],
+      ['access token', token],
+      ['JWT signature', token.split('.')[2]],
+      ['API key', key],
+      ['API key secret part', key.slice(12)],
+      ['management token', mgmt],
     ] as const) {
       expect({ what, found: out.includes(secret) }).toEqual({ what, found: false });
     }
@@ -416,20 +552,44 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     const marker = (what: string) => `S3cr3t${what}${randomBytes(6).toString('hex')}`;
     const password = 'Quiet-Lantern-Orbit-4821';
     const email = `shapes-${Date.now()}@example.com`;
-    await http().post('/api/users').send({ email, name: 'Shapes Host', password, time_zone: 'UTC', username: `shapes${Date.now()}` }).expect(201);
+    await http()
+      .post('/api/users')
+      .send({ email, name: 'Shapes Host', password, time_zone: 'UTC', username: `shapes${Date.now()}` })
+      .expect(201);
     const token = (await http().post('/api/auth/login').send({ email, password }).expect(200)).body.access_token as string;
     const auth = { Authorization: `Bearer ${token}` };
-    await http().post('/api/availability/rules').set(auth).send({ time_zone: 'UTC', rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '23:59' })) }).expect((r) => { if (r.status >= 300) throw new Error(r.text); });
-    const type = (await http().post('/api/meeting-types').set(auth).send({ name: 'Shapes', slug: 'shapes', duration_minutes: 30 }).expect(201)).body;
+    await http()
+      .post('/api/availability/rules')
+      .set(auth)
+      .send({ time_zone: 'UTC', rules: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day_of_week: d, start_time: '00:00', end_time: '23:59' })) })
+      .expect((r) => {
+        if (r.status >= 300) throw new Error(r.text);
+      });
+    const type = (
+      await http().post('/api/meeting-types').set(auth).send({ name: 'Shapes', slug: 'shapes', duration_minutes: 30 }).expect(201)
+    ).body;
     const inviteeEmail = `shape-invitee-${randomBytes(4).toString('hex')}@example.com`;
     const idempotencyKey = marker('Idem');
     const start = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 3_600_000) * 3_600_000);
-    const booked = await http().post('/api/bookings').set('Idempotency-Key', idempotencyKey)
-      .send({ meeting_type_id: type.id, start_time: start.toISOString(), invitee_name: 'Shape Invitee', invitee_email: inviteeEmail, time_zone: 'UTC' }).expect(201);
+    const booked = await http()
+      .post('/api/bookings')
+      .set('Idempotency-Key', idempotencyKey)
+      .send({
+        meeting_type_id: type.id,
+        start_time: start.toISOString(),
+        invitee_name: 'Shape Invitee',
+        invitee_email: inviteeEmail,
+        time_zone: 'UTC',
+      })
+      .expect(201);
     const mgmt = booked.body.management_token as string;
     const id = booked.body.id as string;
 
-    const secrets: Array<[string, string]> = [['management token', mgmt], ['Idempotency-Key', idempotencyKey], ['invitee email', inviteeEmail]];
+    const secrets: Array<[string, string]> = [
+      ['management token', mgmt],
+      ['Idempotency-Key', idempotencyKey],
+      ['invitee email', inviteeEmail],
+    ];
     const secret = (what: string) => {
       const value = marker(what.replace(/\W/g, ''));
       secrets.push([what, value]);
@@ -437,23 +597,38 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     };
     // The query shapes the parsers accept, on the API and on the pages (whatever they answer).
     for (const base of [`/api/bookings/${id}`, `/booking/${id}`, `/api/bookings/${id}/ics`]) {
-      for (const query of [`token=${mgmt}&token=${secret('repeated token')}`, `token[]=${secret('token[]')}`, `token%5B%5D=${secret('token%5B%5D')}`,
-        `TOKEN=${secret('TOKEN')}`, `tok%65n=${secret('tok%65n')}`, `h12=1&token=${secret('token after another')}`]) {
+      for (const query of [
+        `token=${mgmt}&token=${secret('repeated token')}`,
+        `token[]=${secret('token[]')}`,
+        `token%5B%5D=${secret('token%5B%5D')}`,
+        `TOKEN=${secret('TOKEN')}`,
+        `tok%65n=${secret('tok%65n')}`,
+        `h12=1&token=${secret('token after another')}`,
+      ]) {
         await http().get(`${base}?${query}`);
       }
     }
     // Tokens in paths.
     await http().get(`/feeds/${secret('feed token')}.ics`);
     await http().get(`/FEEDS/${secret('feed token, capitals')}.ics`);
-    await http().post(`/api/teams/invitations/${secret('invitation token')}/accept`).set(auth);
+    await http()
+      .post(`/api/teams/invitations/${secret('invitation token')}/accept`)
+      .set(auth);
     await http().delete(`/api/slots/holds/${secret('hold token')}`);
     await http().get(`/admin/teams/join?token=${secret('admin join token')}`);
     // Credentials in headers.
-    await http().get('/api/users/me').set('Authorization', `Bearer ${secret('bearer')}`).expect(401);
-    await http().get('/admin').set('Cookie', `kairos_session=${secret('session cookie')}`);
+    await http()
+      .get('/api/users/me')
+      .set('Authorization', `Bearer ${secret('bearer')}`)
+      .expect(401);
+    await http()
+      .get('/admin')
+      .set('Cookie', `kairos_session=${secret('session cookie')}`);
     // Emails in query strings.
     await http().get('/api/bookings').set(auth).query({ email: inviteeEmail });
-    await http().get(`/api/bookings?${encodeURIComponent(inviteeEmail)}`).set(auth);
+    await http()
+      .get(`/api/bookings?${encodeURIComponent(inviteeEmail)}`)
+      .set(auth);
     await new Promise((r) => setTimeout(r, 2000)); // the outbox relay sends the confirmation mails (logged without SMTP_URL)
 
     // The capture works: these requests were logged, with their secrets masked.

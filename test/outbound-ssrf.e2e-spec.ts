@@ -61,7 +61,10 @@ describe('outbound address policy (e2e: own DNS responder, loopback targets)', (
   }
 
   async function bookAndDeliver(typeId: string, start: string, n: string) {
-    const res = await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(n) });
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: start, ...invitee(n) });
     if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${JSON.stringify(res.body)}`);
     await settleDeliveries(t);
     return res.body as { id: string };
@@ -77,7 +80,12 @@ describe('outbound address policy (e2e: own DNS responder, loopback targets)', (
     const { host, typeId } = await hostWithType();
     const url = `http://rebind.test:${receiver.port}/hooks`;
     // The check when saving sees the public answer.
-    await t.http().post('/api/webhooks').set(host.auth).send({ url, events: ['invitee.created'] }).expect(201);
+    await t
+      .http()
+      .post('/api/webhooks')
+      .set(host.auth)
+      .send({ url, events: ['invitee.created'] })
+      .expect(201);
     expect(dns.aQueries('rebind.test')).toBe(1);
 
     // Delivery: resolved once more, now 127.0.0.1: refused before any connection. Before the fix the check and
@@ -90,19 +98,31 @@ describe('outbound address policy (e2e: own DNS responder, loopback targets)', (
 
   it('the connection goes to exactly the checked address: an allow-listed name reaches the local server with its Host header, resolved once', async () => {
     const { host, typeId } = await hostWithType();
-    await t.http().post('/api/webhooks').set(host.auth).send({ url: `http://pinned.test:${receiver.port}/hooks`, events: ['invitee.created'] }).expect(201);
+    await t
+      .http()
+      .post('/api/webhooks')
+      .set(host.auth)
+      .send({ url: `http://pinned.test:${receiver.port}/hooks`, events: ['invitee.created'] })
+      .expect(201);
     const before = receiver.requests.length;
     const booking = await bookAndDeliver(typeId, '2027-03-02T15:00:00Z', 'pn1');
     // The system resolver does not know pinned.test and the DNS server's next answer is 10.255.255.1: the request
     // arrived because the socket used the one address the check saw.
-    expect(receiver.requests.slice(before)).toEqual([expect.objectContaining({ headers: expect.objectContaining({ host: `pinned.test:${receiver.port}` }) })]);
+    expect(receiver.requests.slice(before)).toEqual([
+      expect.objectContaining({ headers: expect.objectContaining({ host: `pinned.test:${receiver.port}` }) }),
+    ]);
     expect(dns.aQueries('pinned.test')).toBe(1); // allow-listed: not resolved when saved; once for the delivery
     expect(await hostView(host, booking.id)).toEqual([expect.objectContaining({ status: 'sent', last_error: null })]);
   });
 
-  it('a target\'s answers and failures reach the host as classes only (no status code, no body, no address)', async () => {
+  it("a target's answers and failures reach the host as classes only (no status code, no body, no address)", async () => {
     const { host, typeId } = await hostWithType();
-    await t.http().post('/api/webhooks').set(host.auth).send({ url: `http://local.test:${receiver.port}/hooks`, events: ['invitee.created'] }).expect(201);
+    await t
+      .http()
+      .post('/api/webhooks')
+      .set(host.auth)
+      .send({ url: `http://local.test:${receiver.port}/hooks`, events: ['invitee.created'] })
+      .expect(201);
     receiver.statuses.push(302);
     const redirected = await bookAndDeliver(typeId, '2027-03-03T14:00:00Z', 'cl1');
     expect((await hostView(host, redirected.id))[0].last_error).toBe('delivery failed (HTTP 3xx)');
@@ -116,7 +136,12 @@ describe('outbound address policy (e2e: own DNS responder, loopback targets)', (
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const other = await hostWithType();
-    await t.http().post('/api/webhooks').set(other.host.auth).send({ url: `http://local.test:${closedPort}/hooks`, events: ['invitee.created'] }).expect(201);
+    await t
+      .http()
+      .post('/api/webhooks')
+      .set(other.host.auth)
+      .send({ url: `http://local.test:${closedPort}/hooks`, events: ['invitee.created'] })
+      .expect(201);
     const refused = await bookAndDeliver(other.typeId, '2027-03-03T16:00:00Z', 'cl3');
     const [row] = await hostView(other.host, refused.id);
     expect(row.last_error).toBe('delivery failed (connection refused)');
@@ -128,17 +153,34 @@ describe('outbound address policy (e2e: own DNS responder, loopback targets)', (
     const port = receiver.port;
     const before = receiver.requests.length;
     const targets = [
-      `http://[::7f00:1]:${port}/x`, `http://[::127.0.0.1]:${port}/x`, `http://[64:ff9b::7f00:1]:${port}/x`,
-      `http://[64:ff9b::a9fe:a9fe]/latest/meta-data`, `http://[::ffff:127.0.0.1]:${port}/x`, `http://[2002:7f00:1::]:${port}/x`,
-      `http://nat64.test:${port}/x`, `http://compat.test:${port}/x`, `http://mixed.test:${port}/x`,
+      `http://[::7f00:1]:${port}/x`,
+      `http://[::127.0.0.1]:${port}/x`,
+      `http://[64:ff9b::7f00:1]:${port}/x`,
+      `http://[64:ff9b::a9fe:a9fe]/latest/meta-data`,
+      `http://[::ffff:127.0.0.1]:${port}/x`,
+      `http://[2002:7f00:1::]:${port}/x`,
+      `http://nat64.test:${port}/x`,
+      `http://compat.test:${port}/x`,
+      `http://mixed.test:${port}/x`,
     ];
     for (const url of targets) {
-      const hook = await t.http().post('/api/webhooks').set(host.auth).send({ url, events: ['invitee.created'] });
+      const hook = await t
+        .http()
+        .post('/api/webhooks')
+        .set(host.auth)
+        .send({ url, events: ['invitee.created'] });
       expect({ url, status: hook.status }).toEqual({ url, status: 400 });
       expect(hook.body).toMatchObject({ status_code: 400, error: expect.any(String), message: expect.any(String) });
-      const feed = await t.http().post('/api/integrations/ics').set(host.auth).send({ url: `${url}/feed.ics` });
-      expect({ url, status: feed.status, message: feed.body.message })
-        .toEqual({ url, status: 400, message: expect.stringMatching(/not allowed: refusing to connect to a private address/) });
+      const feed = await t
+        .http()
+        .post('/api/integrations/ics')
+        .set(host.auth)
+        .send({ url: `${url}/feed.ics` });
+      expect({ url, status: feed.status, message: feed.body.message }).toEqual({
+        url,
+        status: 400,
+        message: expect.stringMatching(/not allowed: refusing to connect to a private address/),
+      });
       const caldav = await t.http().post('/api/integrations/caldav').set(host.auth).send({ server_url: url, username: 'u', password: 'p' });
       expect({ url, status: caldav.status }).toEqual({ url, status: 400 });
       expect(caldav.body.status_code).toBe(400);

@@ -27,10 +27,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   it('runs every N ms as a named interval; a period of 0 schedules nothing; a name is scheduled once', async () => {
     const { jobs, registry } = await replica();
     let runs = 0;
-    expect(jobs.schedule({ name: 'off', everyMs: 0, run: async () => { runs++; } })).toBeNull();
+    expect(
+      jobs.schedule({
+        name: 'off',
+        everyMs: 0,
+        run: async () => {
+          runs++;
+        },
+      }),
+    ).toBeNull();
     expect(registry.getIntervals()).toEqual([]);
 
-    jobs.schedule({ name: 'counter', everyMs: 20, run: async () => { runs++; } });
+    jobs.schedule({
+      name: 'counter',
+      everyMs: 20,
+      run: async () => {
+        runs++;
+      },
+    });
     expect(registry.getIntervals()).toEqual(['counter']);
     expect(() => jobs.schedule({ name: 'counter', everyMs: 20, run: async () => undefined })).toThrow(/already scheduled/);
     await sleep(200);
@@ -46,9 +60,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const lock: AdvisoryLockKey = [0x746573, randomInt(1, 2 ** 31 - 1)]; // "tes", random
     const runs: Array<{ replica: string; start: number; end: number }> = [];
     const [a, b] = [await replica(), await replica()];
-    for (const [name, { jobs }] of [['a', a], ['b', b]] as const) {
+    for (const [name, { jobs }] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       jobs.schedule({
-        name: 'exclusive', everyMs: 10, lock,
+        name: 'exclusive',
+        everyMs: 10,
+        lock,
         run: async () => {
           const start = Date.now();
           await sleep(40);
@@ -72,7 +91,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const events: string[] = [];
     let n = 0;
     jobs.schedule({
-      name: 'slow', everyMs: 15,
+      name: 'slow',
+      everyMs: 15,
       run: async () => {
         n++;
         if (n === 1) throw new Error('first tick fails');

@@ -23,17 +23,25 @@ async function hostWithType(t: TestApp): Promise<{ host: TestHost; typeId: strin
 }
 
 async function slotStarts(t: TestApp, typeId: string): Promise<string[]> {
-  const res = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: TUE, timezone: 'America/New_York' }).expect(200);
+  const res = await t
+    .http()
+    .get('/api/availability/slots')
+    .query({ meeting_type_id: typeId, date: TUE, timezone: 'America/New_York' })
+    .expect(200);
   return res.body.slots.map((s: { start_time: string }) => s.start_time);
 }
 
 const book = (t: TestApp, typeId: string, start: string, n: string) =>
-  t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(n) });
+  t
+    .http()
+    .post('/api/bookings')
+    .send({ meeting_type_id: typeId, start_time: start, ...invitee(n) });
 
 /** Slot cache hits and misses so far, from /metrics. */
 async function cacheCounts(t: TestApp): Promise<{ hit: number; miss: number }> {
   const text = (await t.http().get('/metrics').set(METRICS_AUTH).expect(200)).text;
-  const count = (result: string) => Number(new RegExp(`kairos_slot_cache_requests_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const count = (result: string) =>
+    Number(new RegExp(`kairos_slot_cache_requests_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss') };
 }
 
@@ -138,9 +146,10 @@ describeStandby('read replica: a real streaming standby (pg_basebackup -R) as DA
   it('slots read through the read role; bookings and other writes succeed on the primary; the role really cannot write', async () => {
     const { host, typeId } = await hostWithType(t);
     expect(await slotStarts(t, typeId)).toContain(TUE_9AM_NY);
-    const sessions = await admin.query(
-      `SELECT application_name, query FROM pg_stat_activity WHERE datname = $1 AND usename = $2`, [db.name, role],
-    );
+    const sessions = await admin.query(`SELECT application_name, query FROM pg_stat_activity WHERE datname = $1 AND usename = $2`, [
+      db.name,
+      role,
+    ]);
     expect(new Set(sessions.rows.map((r) => r.application_name))).toEqual(new Set([READ_APPLICATION_NAME]));
     expect(sessions.rows.map((r) => r.query)).toContainEqual(expect.stringContaining('FROM booking_hosts'));
 

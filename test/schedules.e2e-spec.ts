@@ -29,7 +29,13 @@ describe('availability rules and schedules (e2e)', () => {
           { day_of_week: 1, start_time: '18:00', end_time: '19:30' },
         ],
         overrides: [
-          { date: '2027-03-15', intervals: [{ start_time: '13:00', end_time: '15:00' }, { start_time: '10:00', end_time: '11:00' }] },
+          {
+            date: '2027-03-15',
+            intervals: [
+              { start_time: '13:00', end_time: '15:00' },
+              { start_time: '10:00', end_time: '11:00' },
+            ],
+          },
           { date: '2027-03-10', intervals: [] },
         ],
       }).expect(200);
@@ -45,7 +51,13 @@ describe('availability rules and schedules (e2e)', () => {
       expect(first.body.rules).toHaveLength(7);
       expect(first.body.overrides).toEqual([
         { date: '2027-03-10', intervals: [] },
-        { date: '2027-03-15', intervals: [{ start_time: '10:00', end_time: '11:00' }, { start_time: '13:00', end_time: '15:00' }] },
+        {
+          date: '2027-03-15',
+          intervals: [
+            { start_time: '10:00', end_time: '11:00' },
+            { start_time: '13:00', end_time: '15:00' },
+          ],
+        },
       ]);
       const got = await t.http().get('/api/availability/rules').set(host.auth).expect(200);
       expect(got.body).toEqual(first.body);
@@ -72,7 +84,15 @@ describe('availability rules and schedules (e2e)', () => {
           { day_of_week: 2, start_time: '12:00', end_time: '17:00' },
           { day_of_week: 2, start_time: '09:00', end_time: '12:00' },
         ],
-        overrides: [{ date: '2028-02-29', intervals: [{ start_time: '00:00', end_time: '01:00' }, { start_time: '01:00', end_time: '24:00' }] }],
+        overrides: [
+          {
+            date: '2028-02-29',
+            intervals: [
+              { start_time: '00:00', end_time: '01:00' },
+              { start_time: '01:00', end_time: '24:00' },
+            ],
+          },
+        ],
       }).expect(200);
       expect(res.body.rules).toEqual([
         { day_of_week: 2, start_time: '09:00', end_time: '12:00' },
@@ -90,10 +110,16 @@ describe('availability rules and schedules (e2e)', () => {
       ['seconds', { rules: [rule('09:00:00', '17:00')] }, /start_time must be a time HH:MM/],
       ['start after end', { rules: [rule('17:00', '09:00')] }, /rules\.0: start_time 17:00 must be before end_time 09:00/],
       ['start equal to end', { rules: [rule('09:00', '09:00')] }, /start_time 09:00 must be before end_time 09:00/],
-      ['overlap on one day', { rules: [rule('09:00', '12:00'), rule('11:00', '13:00')] },
-        /intervals overlap on Monday: 09:00-12:00 and 11:00-13:00/],
-      ['a contained interval', { rules: [rule('09:00', '17:00', 3), rule('10:00', '11:00', 3)] },
-        /intervals overlap on Wednesday: 09:00-17:00 and 10:00-11:00/],
+      [
+        'overlap on one day',
+        { rules: [rule('09:00', '12:00'), rule('11:00', '13:00')] },
+        /intervals overlap on Monday: 09:00-12:00 and 11:00-13:00/,
+      ],
+      [
+        'a contained interval',
+        { rules: [rule('09:00', '17:00', 3), rule('10:00', '11:00', 3)] },
+        /intervals overlap on Wednesday: 09:00-17:00 and 10:00-11:00/,
+      ],
       ['day_of_week 7', { rules: [rule('09:00', '17:00', 7)] }, /day_of_week must be an integer 0-6/],
       ['day_of_week -1', { rules: [rule('09:00', '17:00', -1)] }, /day_of_week must be an integer 0-6/],
       ['day_of_week as a string', { rules: [rule('09:00', '17:00', '1')] }, /day_of_week must be an integer 0-6/],
@@ -103,20 +129,51 @@ describe('availability rules and schedules (e2e)', () => {
       ['missing rules', { time_zone: 'Europe/London' }, /rules must be an array/],
       ['an extra field', { rules: [], is_admin: true }, /property is_admin should not exist/],
       ['an extra field in a rule', { rules: [{ ...rule('09:00', '10:00'), note: 'x' }] }, /property note should not exist/],
-      ['a date that does not exist', { rules: [], overrides: [{ date: '2027-02-30', intervals: [] }] },
-        /overrides\.0\.date: 2027-02-30 is not a real calendar date/],
+      [
+        'a date that does not exist',
+        { rules: [], overrides: [{ date: '2027-02-30', intervals: [] }] },
+        /overrides\.0\.date: 2027-02-30 is not a real calendar date/,
+      ],
       ['February 29 of a common year', { rules: [], overrides: [{ date: '2027-02-29', intervals: [] }] }, /not a real calendar date/],
       ['month 13', { rules: [], overrides: [{ date: '2027-13-01', intervals: [] }] }, /not a real calendar date/],
       ['a malformed date', { rules: [], overrides: [{ date: '1/3/2027', intervals: [] }] }, /date must be a date YYYY-MM-DD/],
-      ['a datetime as a date', { rules: [], overrides: [{ date: '2027-03-01T00:00:00Z', intervals: [] }] }, /date must be a date YYYY-MM-DD/],
-      ['a duplicate override date', { rules: [], overrides: [{ date: '2027-03-05', intervals: [] }, { date: '2027-03-05', intervals: [] }] },
-        /overrides\.1\.date: 2027-03-05 appears more than once/],
-      ['overlapping override intervals',
-        { rules: [], overrides: [{ date: '2027-03-05', intervals: [{ start_time: '10:00', end_time: '12:00' }, { start_time: '11:30', end_time: '13:00' }] }] },
-        /intervals overlap on 2027-03-05: 10:00-12:00 and 11:30-13:00/],
-      ['an override interval ending before it starts',
+      [
+        'a datetime as a date',
+        { rules: [], overrides: [{ date: '2027-03-01T00:00:00Z', intervals: [] }] },
+        /date must be a date YYYY-MM-DD/,
+      ],
+      [
+        'a duplicate override date',
+        {
+          rules: [],
+          overrides: [
+            { date: '2027-03-05', intervals: [] },
+            { date: '2027-03-05', intervals: [] },
+          ],
+        },
+        /overrides\.1\.date: 2027-03-05 appears more than once/,
+      ],
+      [
+        'overlapping override intervals',
+        {
+          rules: [],
+          overrides: [
+            {
+              date: '2027-03-05',
+              intervals: [
+                { start_time: '10:00', end_time: '12:00' },
+                { start_time: '11:30', end_time: '13:00' },
+              ],
+            },
+          ],
+        },
+        /intervals overlap on 2027-03-05: 10:00-12:00 and 11:30-13:00/,
+      ],
+      [
+        'an override interval ending before it starts',
         { rules: [], overrides: [{ date: '2027-03-05', intervals: [{ start_time: '12:00', end_time: '10:00' }] }] },
-        /overrides\.0\.intervals\.0: start_time 12:00 must be before end_time 10:00/],
+        /overrides\.0\.intervals\.0: start_time 12:00 must be before end_time 10:00/,
+      ],
       ['override without intervals', { rules: [], overrides: [{ date: '2027-03-05' }] }, /intervals must be an array/],
     ])('rejects %s with 400, a message, and no change', async (_name, body, message) => {
       const host = await createHost(t);
@@ -148,9 +205,7 @@ describe('availability rules and schedules (e2e)', () => {
     it('creates exactly one default schedule under concurrent first writes', async () => {
       const host = await createHost(t);
       const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          setRules(host, { rules: [{ day_of_week: 1, start_time: `0${i}:00`, end_time: '10:00' }] }),
-        ),
+        Array.from({ length: 6 }, (_, i) => setRules(host, { rules: [{ day_of_week: 1, start_time: `0${i}:00`, end_time: '10:00' }] })),
       );
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
       const schedules = await t.dataSource.query(`SELECT id FROM schedules WHERE user_id = $1`, [host.id]);
@@ -192,15 +247,23 @@ describe('availability rules and schedules (e2e)', () => {
       const hours = await t.http().get('/api/availability/rules').set(host.auth).expect(200);
       expect(hours.body.schedule_id).toBe(first.body.id);
 
-      const second = await t.http().post('/api/schedules').set(host.auth).send({
-        name: 'Evenings', time_zone: 'Europe/London', rules: [{ day_of_week: 3, start_time: '18:00', end_time: '22:00' }],
-        overrides: [{ date: '2027-04-01', intervals: [] }],
-      }).expect(201);
+      const second = await t
+        .http()
+        .post('/api/schedules')
+        .set(host.auth)
+        .send({
+          name: 'Evenings',
+          time_zone: 'Europe/London',
+          rules: [{ day_of_week: 3, start_time: '18:00', end_time: '22:00' }],
+          overrides: [{ date: '2027-04-01', intervals: [] }],
+        })
+        .expect(201);
       expect(second.body.is_default).toBe(false);
 
       const list = await t.http().get('/api/schedules').set(host.auth).expect(200);
       expect(list.body.map((s: { name: string; is_default: boolean }) => [s.name, s.is_default])).toEqual([
-        ['Weekdays', true], ['Evenings', false],
+        ['Weekdays', true],
+        ['Evenings', false],
       ]);
 
       // Making the second the default unsets the first.
@@ -212,13 +275,32 @@ describe('availability rules and schedules (e2e)', () => {
       expect((await t.http().get('/api/availability/rules').set(host.auth)).body.schedule_id).toBe(second.body.id);
 
       // PUT replaces rules when sent, and validates like POST.
-      const updated = await t.http().put(`/api/schedules/${first.body.id}`).set(host.auth).send({
-        name: 'Mornings', time_zone: 'Asia/Kolkata', rules: [{ day_of_week: 1, start_time: '06:00', end_time: '09:00' }],
-      }).expect(200);
-      expect(updated.body).toMatchObject({ name: 'Mornings', time_zone: 'Asia/Kolkata', rules: [{ day_of_week: 1, start_time: '06:00', end_time: '09:00' }] });
-      const overlapping = await t.http().put(`/api/schedules/${first.body.id}`).set(host.auth).send({
-        rules: [{ day_of_week: 1, start_time: '06:00', end_time: '09:00' }, { day_of_week: 1, start_time: '08:00', end_time: '10:00' }],
-      }).expect(400);
+      const updated = await t
+        .http()
+        .put(`/api/schedules/${first.body.id}`)
+        .set(host.auth)
+        .send({
+          name: 'Mornings',
+          time_zone: 'Asia/Kolkata',
+          rules: [{ day_of_week: 1, start_time: '06:00', end_time: '09:00' }],
+        })
+        .expect(200);
+      expect(updated.body).toMatchObject({
+        name: 'Mornings',
+        time_zone: 'Asia/Kolkata',
+        rules: [{ day_of_week: 1, start_time: '06:00', end_time: '09:00' }],
+      });
+      const overlapping = await t
+        .http()
+        .put(`/api/schedules/${first.body.id}`)
+        .set(host.auth)
+        .send({
+          rules: [
+            { day_of_week: 1, start_time: '06:00', end_time: '09:00' },
+            { day_of_week: 1, start_time: '08:00', end_time: '10:00' },
+          ],
+        })
+        .expect(400);
       expect(overlapping.body.message).toMatch(/overlap on Monday/);
       const badZone = await t.http().put(`/api/schedules/${first.body.id}`).set(host.auth).send({ time_zone: 'Nowhere/City' }).expect(400);
       expect(badZone.body.message).toMatch(/time_zone must be an IANA time zone/);
@@ -241,7 +323,12 @@ describe('availability rules and schedules (e2e)', () => {
     it('creating a schedule with is_default moves the default', async () => {
       const host = await createHost(t);
       await setRules(host, { rules: weekdays }).expect(200);
-      const created = await t.http().post('/api/schedules').set(host.auth).send({ name: 'New default', rules: [], is_default: true }).expect(201);
+      const created = await t
+        .http()
+        .post('/api/schedules')
+        .set(host.auth)
+        .send({ name: 'New default', rules: [], is_default: true })
+        .expect(201);
       expect(created.body.is_default).toBe(true);
       const defaults = await t.dataSource.query(`SELECT id FROM schedules WHERE user_id = $1 AND is_default`, [host.id]);
       expect(defaults).toEqual([{ id: created.body.id }]);
@@ -255,8 +342,12 @@ describe('availability rules and schedules (e2e)', () => {
       expect(emptyName.body.message).toMatch(/name must not be empty/);
       const badDefault = await t.http().post('/api/schedules').set(host.auth).send({ name: 'x', rules: [], is_default: 'yes' }).expect(400);
       expect(badDefault.body.message).toMatch(/is_default must be a boolean/);
-      const badDate = await t.http().post('/api/schedules').set(host.auth)
-        .send({ name: 'x', rules: [], overrides: [{ date: '2027-04-31', intervals: [] }] }).expect(400);
+      const badDate = await t
+        .http()
+        .post('/api/schedules')
+        .set(host.auth)
+        .send({ name: 'x', rules: [], overrides: [{ date: '2027-04-31', intervals: [] }] })
+        .expect(400);
       expect(badDate.body.message).toMatch(/2027-04-31 is not a real calendar date/);
       expect((await t.http().get('/api/schedules').set(host.auth)).body).toEqual([]);
     });
@@ -285,10 +376,17 @@ describe('availability rules and schedules (e2e)', () => {
       const colleague = await createHost(t, { time_zone: 'Asia/Kolkata' });
       const newcomer = await createHost(t, { time_zone: 'Pacific/Chatham' });
       await setRules(owner, { rules: weekdays, overrides: [{ date: '2027-03-29', intervals: [] }] }).expect(200);
-      const special = await t.http().post('/api/schedules').set(owner.auth).send({
-        name: 'Late', time_zone: 'America/New_York', rules: [{ day_of_week: 5, start_time: '22:30', end_time: '24:00' }],
-        overrides: [{ date: '2027-03-12', intervals: [{ start_time: '01:15', end_time: '02:45' }] }],
-      }).expect(201);
+      const special = await t
+        .http()
+        .post('/api/schedules')
+        .set(owner.auth)
+        .send({
+          name: 'Late',
+          time_zone: 'America/New_York',
+          rules: [{ day_of_week: 5, start_time: '22:30', end_time: '24:00' }],
+          overrides: [{ date: '2027-03-12', intervals: [{ start_time: '01:15', end_time: '02:45' }] }],
+        })
+        .expect(201);
       await setRules(colleague, { rules: [{ day_of_week: 0, start_time: '00:00', end_time: '01:30' }] }).expect(200);
 
       const service = t.app.get(SchedulesService);
@@ -299,7 +397,9 @@ describe('availability rules and schedules (e2e)', () => {
         overrides: [{ date: '2027-03-12', intervals: [{ startMinute: 75, endMinute: 165 }] }],
       });
       expect(chosen.get(colleague.id)).toEqual({
-        timeZone: 'Asia/Kolkata', rules: [{ dayOfWeek: 0, startMinute: 0, endMinute: 90 }], overrides: [],
+        timeZone: 'Asia/Kolkata',
+        rules: [{ dayOfWeek: 0, startMinute: 0, endMinute: 90 }],
+        overrides: [],
       });
       expect(chosen.get(newcomer.id)).toEqual({ timeZone: 'Pacific/Chatham', rules: [], overrides: [] });
 
@@ -317,7 +417,13 @@ describe('availability rules and schedules (e2e)', () => {
 
     it('is exact for dates whatever the server zone (DATE columns never pass through a local Date)', async () => {
       const host = await createHost(t);
-      await setRules(host, { rules: [], overrides: [{ date: '2027-01-01', intervals: [] }, { date: '2027-12-31', intervals: [] }] }).expect(200);
+      await setRules(host, {
+        rules: [],
+        overrides: [
+          { date: '2027-01-01', intervals: [] },
+          { date: '2027-12-31', intervals: [] },
+        ],
+      }).expect(200);
       const hours = await t.app.get(SchedulesService).availabilityFor([host.id], null);
       expect(hours.get(host.id)?.overrides.map((o) => o.date)).toEqual(['2027-01-01', '2027-12-31']);
       const api = await t.http().get('/api/availability/rules').set(host.auth).expect(200);

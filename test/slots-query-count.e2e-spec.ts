@@ -41,15 +41,26 @@ describe('slots read path: SQL statements per request', () => {
     await setWeeklyHours(t, member, 'UTC');
     const single = await createMeetingType(t, host, { slug: 'single' });
     const team = await createTeam(t, host, [member]);
-    const collective = await createMeetingType(t, host, { slug: 'team', kind: 'collective', team_id: team.id, host_ids: [host.id, member.id] });
+    const collective = await createMeetingType(t, host, {
+      slug: 'team',
+      kind: 'collective',
+      team_id: team.id,
+      host_ids: [host.id, member.id],
+    });
     await statementsOf({ meeting_type_id: single.id, date: '2027-03-02', timezone: 'UTC' }); // pool connections warmed
 
     const singleById = ['meeting_types', 'cache epoch', 'host hours', 'busy'];
     expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(singleById);
-    expect(await statementsOf({ username: host.username, slug: 'single', date: '2027-03-04', timezone: 'UTC' })).toEqual(['users', ...singleById]);
+    expect(await statementsOf({ username: host.username, slug: 'single', date: '2027-03-04', timezone: 'UTC' })).toEqual([
+      'users',
+      ...singleById,
+    ]);
     const teamById = ['meeting_types', 'meeting_type_hosts', 'cache epoch', 'host hours', 'busy'];
     expect(await statementsOf({ meeting_type_id: collective.id, date: '2027-03-05', timezone: 'UTC' })).toEqual(teamById);
-    expect(await statementsOf({ username: host.username, slug: 'team', date: '2027-03-08', timezone: 'UTC' })).toEqual(['users', ...teamById]);
+    expect(await statementsOf({ username: host.username, slug: 'team', date: '2027-03-08', timezone: 'UTC' })).toEqual([
+      'users',
+      ...teamById,
+    ]);
     // Warm: the entry and the host versions come from Redis; only the epoch that guards against missed bumps is read.
     expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(['cache epoch']);
   });

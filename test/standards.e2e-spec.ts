@@ -43,16 +43,23 @@ describe('iCalendar output read by four real parsers (ical.js, node-ical, python
       for (const name of NAMES) {
         const view = sampleView({
           hosts: [{ ...base.hosts[0], name }],
-          invitees: [{ ...base.invitees[0], name }, { ...base.invitees[0], id: '55555555-5555-4555-8555-555555555555', name: 'Plain Person', email: 'plain@example.com' }],
+          invitees: [
+            { ...base.invitees[0], name },
+            { ...base.invitees[0], id: '55555555-5555-4555-8555-555555555555', name: 'Plain Person', email: 'plain@example.com' },
+          ],
         });
         const stamp = new Date('2027-03-01T11:59:00Z');
         const text = ics.render(view, 'REQUEST', { stamp });
         expect(text.endsWith('END:VCALENDAR\r\n')).toBe(true);
         const [event] = parse(text);
         expect({ name, organizer: event.organizer }).toEqual({ name, organizer: { cn: carried(name), email: 'hana@example.com' } });
-        expect({ name, attendees: event.attendees }).toEqual({ name, attendees: [
-          { cn: carried(name), email: 'ivo@example.com' }, { cn: 'Plain Person', email: 'plain@example.com' },
-        ] });
+        expect({ name, attendees: event.attendees }).toEqual({
+          name,
+          attendees: [
+            { cn: carried(name), email: 'ivo@example.com' },
+            { cn: 'Plain Person', email: 'plain@example.com' },
+          ],
+        });
         expect(event.summary).toBe(`Intro call with ${name}`);
         expect(event.dtstamp).toBe(stamp.toISOString());
       }
@@ -77,7 +84,13 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
     receiver = await new TestWebhookReceiver().start();
     t = await startTestApp({
       now: NOW,
-      env: { SMTP_URL: smtp.url, OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', PUBLIC_URL, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+      env: {
+        SMTP_URL: smtp.url,
+        OUTBOX_POLL_INTERVAL_MS: '0',
+        NOTIFY_SWEEP_INTERVAL_MS: '0',
+        PUBLIC_URL,
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      },
     });
   });
   afterAll(async () => {
@@ -90,10 +103,19 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
     const suffix = Math.random().toString(36).slice(2, 10);
     const email = `host-${suffix}@example.com`;
     const password = 'Quiet-Lantern-Orbit-4821';
-    const created = await t.http().post('/api/users')
-      .send({ email, name, password, time_zone: 'America/New_York', username: `host${suffix}` }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/users')
+      .send({ email, name, password, time_zone: 'America/New_York', username: `host${suffix}` })
+      .expect(201);
     const login = await t.http().post('/api/auth/login').send({ email, password }).expect(200);
-    const me = { id: created.body.id as string, email, username: `host${suffix}`, token: login.body.access_token as string, auth: { Authorization: `Bearer ${login.body.access_token}` } };
+    const me = {
+      id: created.body.id as string,
+      email,
+      username: `host${suffix}`,
+      token: login.body.access_token as string,
+      auth: { Authorization: `Bearer ${login.body.access_token}` },
+    };
     await setWeeklyHours(t, me, 'America/New_York');
     // A web session for the host's admin links.
     const agent = request.agent(t.app.getHttpServer());
@@ -104,16 +126,30 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
   }
 
   const parsed = (raw: string) => simpleParser(raw, { skipImageLinks: true });
-  const calendarsOf = (mail: ParsedMail) => mail.attachments.filter((a) => /calendar|ics/i.test(a.contentType) || /\.ics$/i.test(a.filename ?? ''));
+  const calendarsOf = (mail: ParsedMail) =>
+    mail.attachments.filter((a) => /calendar|ics/i.test(a.contentType) || /\.ics$/i.test(a.filename ?? ''));
 
   it('each mail attaches one invitation with its method; DTSTAMP is when it was made; the cancellation names its attendee', async () => {
     const h = await host('Hana "Boss" Host');
     const type = await createMeetingType(t, h, { name: 'Intro: call, "quick"' });
-    const booked = await t.http().post('/api/bookings').send({
-      meeting_type_id: type.id, start_time: '2027-03-02T14:00:00Z', invitee_name: 'Ivo "Ivy" Ívarsson; 李', invitee_email: 'ivo@example.com', time_zone: 'Europe/London',
-    }).expect(201);
+    const booked = await t
+      .http()
+      .post('/api/bookings')
+      .send({
+        meeting_type_id: type.id,
+        start_time: '2027-03-02T14:00:00Z',
+        invitee_name: 'Ivo "Ivy" Ívarsson; 李',
+        invitee_email: 'ivo@example.com',
+        time_zone: 'Europe/London',
+      })
+      .expect(201);
     await settleDeliveries(t);
-    await t.http().delete(`/api/bookings/${booked.body.id}`).query({ token: booked.body.management_token }).send({ reason: 'sorry' }).expect(200);
+    await t
+      .http()
+      .delete(`/api/bookings/${booked.body.id}`)
+      .query({ token: booked.body.management_token })
+      .send({ reason: 'sorry' })
+      .expect(200);
     await settleDeliveries(t);
 
     const mails = await Promise.all(smtp.mails.filter((m) => [h.email, 'ivo@example.com'].includes(m.to)).map((m) => parsed(m.raw)));
@@ -131,7 +167,10 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
         const where = { parser, subject: mail.subject };
         expect({ ...where, dtstamp: event.dtstamp }).toEqual({ ...where, dtstamp: expect.not.stringMatching(/^2027-03-02T14:00/) });
         expect({ ...where, organizer: event.organizer?.cn }).toEqual({ ...where, organizer: "Hana 'Boss' Host" });
-        expect({ ...where, attendees: event.attendees }).toEqual({ ...where, attendees: [{ cn: "Ivo 'Ivy' Ívarsson, 李", email: 'ivo@example.com' }] });
+        expect({ ...where, attendees: event.attendees }).toEqual({
+          ...where,
+          attendees: [{ cn: "Ivo 'Ivy' Ívarsson, 李", email: 'ivo@example.com' }],
+        });
         expect({ ...where, status: event.status }).toEqual({ ...where, status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED' });
       }
     }
@@ -140,17 +179,33 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
   it('after a reschedule every link in every earlier mail leads to the booking as it is now (never a 404)', async () => {
     const h = await host('Link Host');
     const type = await createMeetingType(t, h, { name: 'Links' });
-    const booked = await t.http().post('/api/bookings').send({
-      meeting_type_id: type.id, start_time: '2027-03-03T14:00:00Z', invitee_name: 'Lia Links', invitee_email: 'lia@example.com', time_zone: 'Europe/London',
-    }).expect(201);
+    const booked = await t
+      .http()
+      .post('/api/bookings')
+      .send({
+        meeting_type_id: type.id,
+        start_time: '2027-03-03T14:00:00Z',
+        invitee_name: 'Lia Links',
+        invitee_email: 'lia@example.com',
+        time_zone: 'Europe/London',
+      })
+      .expect(201);
     await settleDeliveries(t);
-    const moved = await t.http().put(`/api/bookings/${booked.body.id}/reschedule`).query({ token: booked.body.management_token })
-      .send({ start_time: '2027-03-04T15:00:00Z' }).expect(200);
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${booked.body.id}/reschedule`)
+      .query({ token: booked.body.management_token })
+      .send({ start_time: '2027-03-04T15:00:00Z' })
+      .expect(200);
     const newId = moved.body.id as string;
     expect(newId).not.toBe(booked.body.id);
     await settleDeliveries(t);
-    const moved2 = await t.http().put(`/api/bookings/${newId}/reschedule`).query({ token: booked.body.management_token })
-      .send({ start_time: '2027-03-05T15:00:00Z' }).expect(200);
+    const moved2 = await t
+      .http()
+      .put(`/api/bookings/${newId}/reschedule`)
+      .query({ token: booked.body.management_token })
+      .send({ start_time: '2027-03-05T15:00:00Z' })
+      .expect(200);
     const currentId = moved2.body.id as string;
     await settleDeliveries(t);
 
@@ -161,7 +216,14 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
       const side = mail.to && 'text' in mail.to && mail.to.text.includes(h.email) ? 'host' : 'invitee';
       const hrefs = [...String(mail.html).matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
       const inText = [...(mail.text ?? '').matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
-      const inIcs = calendarsOf(mail).flatMap((c) => [...c.content.toString('utf8').replace(/\r\n[ \t]/g, '').matchAll(/^URL(?:;[^:]*)?:(.+)$/gm)].map((m) => m[1]));
+      const inIcs = calendarsOf(mail).flatMap((c) =>
+        [
+          ...c.content
+            .toString('utf8')
+            .replace(/\r\n[ \t]/g, '')
+            .matchAll(/^URL(?:;[^:]*)?:(.+)$/gm),
+        ].map((m) => m[1]),
+      );
       expect(inIcs).toHaveLength(1);
       for (const href of [...hrefs, ...inText, ...inIcs]) if (href.startsWith(PUBLIC_URL)) links.set(href, side);
     }
@@ -187,8 +249,11 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
         expect(res!.text).toContain(`id="booking-${currentId}"`);
         // Signed out, the host's link asks them to sign in first (not a 404).
         const anonymous = await t.http().get(link.slice(PUBLIC_URL.length));
-        expect({ link, status: anonymous.status, location: anonymous.headers.location })
-          .toEqual({ link, status: expect.any(Number), location: expect.stringMatching(/^\/admin\/login/) });
+        expect({ link, status: anonymous.status, location: anonymous.headers.location }).toEqual({
+          link,
+          status: expect.any(Number),
+          location: expect.stringMatching(/^\/admin\/login/),
+        });
       }
     }
 
@@ -206,11 +271,23 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
   it('webhook deliveries verify with the official standardwebhooks package', async () => {
     const h = await host('Hook Host');
     const type = await createMeetingType(t, h, { name: 'Hooks' });
-    const created = await t.http().post('/api/webhooks').set(h.auth)
-      .send({ url: receiver.url, events: ['invitee.created', 'invitee.canceled'] }).expect(201);
-    const booked = await t.http().post('/api/bookings').send({
-      meeting_type_id: type.id, start_time: '2027-03-08T15:00:00Z', invitee_name: 'Zoë "Z" 李', invitee_email: 'zoe@example.com', time_zone: 'Europe/London',
-    }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/webhooks')
+      .set(h.auth)
+      .send({ url: receiver.url, events: ['invitee.created', 'invitee.canceled'] })
+      .expect(201);
+    const booked = await t
+      .http()
+      .post('/api/bookings')
+      .send({
+        meeting_type_id: type.id,
+        start_time: '2027-03-08T15:00:00Z',
+        invitee_name: 'Zoë "Z" 李',
+        invitee_email: 'zoe@example.com',
+        time_zone: 'Europe/London',
+      })
+      .expect(201);
     await settleDeliveries(t);
     await t.http().delete(`/api/bookings/${booked.body.id}`).set(h.auth).send({ reason: 'no "reason"' }).expect(200);
     await settleDeliveries(t);

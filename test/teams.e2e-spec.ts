@@ -29,7 +29,9 @@ describe('teams (e2e)', () => {
       { user_id: admin.id, name: expect.any(String), username: admin.username, role: 'admin', joined_at: NOW },
     ]);
     const mine = await t.http().get('/api/teams').set(admin.auth).expect(200);
-    expect(mine.body).toEqual([{ id: team.id, name: 'Customer Success', created_by: admin.id, created_at: expect.any(String), role: 'admin' }]);
+    expect(mine.body).toEqual([
+      { id: team.id, name: 'Customer Success', created_by: admin.id, created_at: expect.any(String), role: 'admin' },
+    ]);
     expect((await t.http().get('/api/teams').set(stranger.auth).expect(200)).body).toEqual([]);
     await t.http().get(`/api/teams/${team.id}`).set(admin.auth).expect(200);
     const hidden = await t.http().get(`/api/teams/${team.id}`).set(stranger.auth).expect(404);
@@ -73,7 +75,8 @@ describe('teams (e2e)', () => {
     const joined = await accept(grace, invitation.token).expect(200);
     expect(joined.body).toMatchObject({ id: team.id, role: 'member' });
     expect(joined.body.members.map((m: { user_id: string; role: string }) => [m.user_id, m.role])).toEqual([
-      [admin.id, 'admin'], [grace.id, 'member'],
+      [admin.id, 'admin'],
+      [grace.id, 'member'],
     ]);
     await t.http().get(`/api/teams/${team.id}`).set(grace.auth).expect(200);
     expect((await t.http().get('/api/teams').set(grace.auth)).body.map((x: { id: string }) => x.id)).toEqual([team.id]);
@@ -140,7 +143,12 @@ describe('teams (e2e)', () => {
     expect(already.body.message).toMatch(/already a member/);
     const badEmail = await t.http().post(`/api/teams/${team.id}/invitations`).set(admin.auth).send({ email: 'nope' }).expect(400);
     expect(badEmail.body.message).toMatch(/email must be a valid email address/);
-    await t.http().post(`/api/teams/00000000-0000-4000-8000-000000000000/invitations`).set(admin.auth).send({ email: 'x@example.com' }).expect(404);
+    await t
+      .http()
+      .post(`/api/teams/00000000-0000-4000-8000-000000000000/invitations`)
+      .set(admin.auth)
+      .send({ email: 'x@example.com' })
+      .expect(404);
     const count = await t.dataSource.query(`SELECT count(*)::int AS n FROM team_invitations WHERE team_id = $1`, [team.id]);
     expect(count[0].n).toBe(1);
   });
@@ -166,7 +174,7 @@ describe('teams (e2e)', () => {
     await t.http().delete(`/api/teams/${team.id}/members/not-a-uuid`).set(admin.auth).expect(400);
   });
 
-  it('a removed member stops hosting the team\'s meeting types: no longer offered or assigned', async () => {
+  it("a removed member stops hosting the team's meeting types: no longer offered or assigned", async () => {
     const admin = await createHost(t, { time_zone: 'UTC' });
     const bob = await createHost(t, { time_zone: 'UTC' });
     const team = await createTeam(admin);
@@ -175,14 +183,19 @@ describe('teams (e2e)', () => {
     await setWeeklyHours(t, admin, 'UTC', [{ day_of_week: 1, start_time: '09:00', end_time: '17:00' }]);
     await setWeeklyHours(t, bob, 'UTC', [{ day_of_week: 2, start_time: '09:00', end_time: '17:00' }]);
     const type = await createMeetingType(t, admin, { kind: 'round_robin', team_id: team.id, host_ids: [admin.id, bob.id] });
-    const tuesday = () => t.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date: '2027-03-02', timezone: 'UTC' }).expect(200);
+    const tuesday = () =>
+      t.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date: '2027-03-02', timezone: 'UTC' }).expect(200);
     expect((await tuesday()).body.slots.length).toBeGreaterThan(0); // cached with Bob in it
 
     await t.http().delete(`/api/teams/${team.id}/members/${bob.id}`).set(admin.auth).expect(204);
     const after = await t.http().get(`/api/meeting-types/${type.id}`).set(admin.auth).expect(200);
     expect(JSON.stringify(after.body)).not.toContain(bob.id);
     expect((await tuesday()).body.slots).toEqual([]);
-    await t.http().post('/api/bookings').send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(1) }).expect(409);
+    await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z', ...invitee(1) })
+      .expect(409);
   });
 
   it('documents the endpoints in the OpenAPI document', async () => {

@@ -16,7 +16,6 @@ import { freePort } from './support/free-port.js';
 const NOW = '2027-03-01T12:00:00Z';
 const PASSWORD = 'correct-horse-battery';
 
-
 /** A tiny local HTTP server: an ICS feed, or a webhook endpoint that answers with `status`. */
 class LocalServer {
   body = '';
@@ -50,11 +49,23 @@ class LocalServer {
   }
 }
 
-const feed = (...events: Array<{ uid: string; start: string; end: string }>) => [
-  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Kairos tests//EN',
-  ...events.flatMap((e) => ['BEGIN:VEVENT', `UID:${e.uid}`, 'DTSTAMP:20270301T000000Z', `DTSTART:${e.start}`, `DTEND:${e.end}`, 'SUMMARY:Busy', 'END:VEVENT']),
-  'END:VCALENDAR', '',
-].join('\r\n');
+const feed = (...events: Array<{ uid: string; start: string; end: string }>) =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Kairos tests//EN',
+    ...events.flatMap((e) => [
+      'BEGIN:VEVENT',
+      `UID:${e.uid}`,
+      'DTSTAMP:20270301T000000Z',
+      `DTSTART:${e.start}`,
+      `DTEND:${e.end}`,
+      'SUMMARY:Busy',
+      'END:VEVENT',
+    ]),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
 describe('admin pages for calendars, webhooks and the profile (headless Chromium)', () => {
   let t: TestApp;
@@ -102,7 +113,13 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     typeId = (await createMeetingType(t, ada, { duration_minutes: 60 })).id;
 
     ({ browser, close: closeBrowser } = await launchBrowser());
-    context = await browser.newContext({ baseURL: base, timezoneId: 'Europe/London', locale: 'en-GB', bypassCSP: true, viewport: { width: 1100, height: 900 } });
+    context = await browser.newContext({
+      baseURL: base,
+      timezoneId: 'Europe/London',
+      locale: 'en-GB',
+      bypassCSP: true,
+      viewport: { width: 1100, height: 900 },
+    });
     context.setDefaultTimeout(20_000); // argon2 on a shared 2-core machine
     page = await context.newPage();
     await logIn('ada@example.com', PASSWORD);
@@ -130,13 +147,23 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
 
   /** Tuesday 2 March 2027 start times (UTC) open for booking Ada's one-hour type. */
   const tuesdaySlots = async () => {
-    const res = await t.http().get('/api/availability/slots').query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'Europe/London' }).expect(200);
+    const res = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: typeId, date: '2027-03-02', timezone: 'Europe/London' })
+      .expect(200);
     return res.body.slots.map((s: { start_time: string }) => s.start_time) as string[];
   };
 
   /** Books Ada's one-hour type, lets the relay handle the booking (calendar writer, notifications), and returns the calendar events written. */
   const bookAndDrain = async (start: string, name: string) => {
-    const booking = (await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: start, ...invitee(name) }).expect(201)).body;
+    const booking = (
+      await t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: start, ...invitee(name) })
+        .expect(201)
+    ).body;
     await t.app.get(OutboxRelay).drain();
     const links = (await t.http().get(`/api/integrations/bookings/${booking.id}/events`).set(ada.auth).expect(200)).body;
     return { booking, links: links as Array<{ integration_id: string; calendar_id: string; external_event_id: string; status: string }> };
@@ -144,12 +171,24 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
 
   it('the nav reaches every admin page, and the new pages refuse posts without the CSRF token', async () => {
     await page.goto('/admin');
-    for (const [label, path] of [['Calendars', '/admin/calendars'], ['Webhooks', '/admin/webhooks'], ['Profile', '/admin/profile'], ['API keys', '/admin/api-keys']]) {
+    for (const [label, path] of [
+      ['Calendars', '/admin/calendars'],
+      ['Webhooks', '/admin/webhooks'],
+      ['Profile', '/admin/profile'],
+      ['API keys', '/admin/api-keys'],
+    ]) {
       await page.click(`nav[aria-label=Admin] >> text=${label}`);
       await page.waitForURL(new RegExp(`${path}$`));
       expect(await page.getAttribute(`nav a[href="${path}"]`, 'aria-current')).toBe('page');
     }
-    for (const path of ['/admin/calendars/ics', '/admin/webhooks', '/admin/profile', '/admin/profile/delete', '/admin/calendars/connect/google', '/admin/calendars/feed/reset']) {
+    for (const path of [
+      '/admin/calendars/ics',
+      '/admin/webhooks',
+      '/admin/profile',
+      '/admin/profile/delete',
+      '/admin/calendars/connect/google',
+      '/admin/calendars/feed/reset',
+    ]) {
       const res = await page.request.post(path, { form: { url: ics.url('/x.ics'), confirm: 'ada' }, maxRedirects: 0 });
       expect(res.status()).toBe(403);
     }
@@ -182,10 +221,12 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await page.waitForURL(/\?saved=1$/);
     expect(await page.isChecked('input[name=busy][value=holidays]')).toBe(true);
     const after = (await t.http().get(`/api/integrations/${listed.id}/calendars`).set(ada.auth).expect(200)).body;
-    expect(after).toEqual(expect.arrayContaining([
-      expect.objectContaining({ calendar_id: 'holidays', is_busy_source: true, is_destination: false }),
-      expect.objectContaining({ calendar_id: 'primary-cal', is_busy_source: true, is_destination: true }),
-    ]));
+    expect(after).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ calendar_id: 'holidays', is_busy_source: true, is_destination: false }),
+        expect.objectContaining({ calendar_id: 'primary-cal', is_busy_source: true, is_destination: true }),
+      ]),
+    );
     expect((await t.http().get(`/api/integrations/${listed.id}`).set(ada.auth)).body.cancel_booking_on_delete).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await documentScreenshot(page, 'admin-calendar-settings');
@@ -226,7 +267,12 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await documentScreenshot(page, 'admin-calendars');
 
     // Another host's connection is not found for Ada.
-    const graces = await t.http().post('/api/integrations/ics').set(grace.auth).send({ url: ics.url('/grace.ics') }).expect(201);
+    const graces = await t
+      .http()
+      .post('/api/integrations/ics')
+      .set(grace.auth)
+      .send({ url: ics.url('/grace.ics') })
+      .expect(201);
     expect((await page.goto(`/admin/calendars/${graces.body.id}`))!.status()).toBe(404);
 
     // Choosing: the feed no longer blocks time, then does again. A feed cannot receive bookings.
@@ -247,7 +293,10 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     expect(await tuesdaySlots()).not.toContain('2027-03-02T10:00:00Z');
 
     // Sync now picks up a new event.
-    ics.body = feed({ uid: 'dentist', start: '20270302T100000Z', end: '20270302T110000Z' }, { uid: 'gym', start: '20270302T140000Z', end: '20270302T150000Z' });
+    ics.body = feed(
+      { uid: 'dentist', start: '20270302T100000Z', end: '20270302T110000Z' },
+      { uid: 'gym', start: '20270302T140000Z', end: '20270302T150000Z' },
+    );
     await page.click('button:has-text("Sync now")');
     await page.waitForURL(/\?sync=synced$/);
     await expect(page.textContent('[role=status]')).resolves.toContain('Synced just now.');
@@ -311,11 +360,17 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await page.waitForURL(/\?saved=1$/);
     expect(await page.isChecked(`input[name=destination][value="${work}"]`)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
-    expect((await t.http().get(`/api/integrations/${caldavId}/calendars`).set(ada.auth).expect(200)).body)
-      .toEqual([expect.objectContaining({ calendar_id: work, is_destination: true })]);
-    const [googleConnection] = (await t.http().get('/api/integrations').set(ada.auth).expect(200)).body.filter((i: { provider: string }) => i.provider === 'google');
-    expect((await t.http().get(`/api/integrations/${googleConnection.id}/calendars`).set(ada.auth).expect(200)).body
-      .every((c: { is_destination: boolean }) => !c.is_destination)).toBe(true);
+    expect((await t.http().get(`/api/integrations/${caldavId}/calendars`).set(ada.auth).expect(200)).body).toEqual([
+      expect.objectContaining({ calendar_id: work, is_destination: true }),
+    ]);
+    const [googleConnection] = (await t.http().get('/api/integrations').set(ada.auth).expect(200)).body.filter(
+      (i: { provider: string }) => i.provider === 'google',
+    );
+    expect(
+      (await t.http().get(`/api/integrations/${googleConnection.id}/calendars`).set(ada.auth).expect(200)).body.every(
+        (c: { is_destination: boolean }) => !c.is_destination,
+      ),
+    ).toBe(true);
 
     // A booking lands in Radicale.
     const { booking, links } = await bookAndDrain('2027-03-02T11:00:00Z', 'dav');
@@ -334,12 +389,20 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     const [connection] = (await t.http().get('/api/integrations').set(ada.auth).expect(200)).body;
     const calendars = (await t.http().get(`/api/integrations/${connection.id}/calendars`).set(ada.auth).expect(200)).body;
     expect(calendars.every((c: { is_destination: boolean }) => !c.is_destination)).toBe(true);
-    const [primary] = await t.dataSource.query(`SELECT id FROM calendar_selections WHERE integration_id = $1 AND calendar_id = 'primary-cal'`, [connection.id]);
+    const [primary] = await t.dataSource.query(
+      `SELECT id FROM calendar_selections WHERE integration_id = $1 AND calendar_id = 'primary-cal'`,
+      [connection.id],
+    );
 
     await page.goto(`/admin/meeting-types/${typeId}`);
-    const options = await page.locator('#destination option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    const options = await page
+      .locator('#destination option')
+      .evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
     // Writable calendars only: not Google's read-only Holidays, not Grace's feed.
-    expect(options).toEqual([['', 'My default calendar'], [primary.id, 'Ada · Google Calendar (ada@gmail.test)']]);
+    expect(options).toEqual([
+      ['', 'My default calendar'],
+      [primary.id, 'Ada · Google Calendar (ada@gmail.test)'],
+    ]);
     expect(await page.inputValue('#destination')).toBe('');
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -365,7 +428,10 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
 
     const { links } = await bookAndDrain('2027-03-02T14:00:00Z', 'typed');
     expect(links).toEqual([expect.objectContaining({ integration_id: connection.id, calendar_id: 'primary-cal', status: 'synced' })]);
-    expect(google.event('primary-cal', links[0].external_event_id)).toMatchObject({ status: 'confirmed', summary: expect.stringContaining('Invitee typed') });
+    expect(google.event('primary-cal', links[0].external_event_id)).toMatchObject({
+      status: 'confirmed',
+      summary: expect.stringContaining('Invitee typed'),
+    });
 
     // Back to the default (none): the override is gone and the next booking is written nowhere.
     await page.selectOption('#destination', '');
@@ -380,11 +446,18 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     const storedReminders = async () => (await t.http().get(`/api/meeting-types/${typeId}`).set(ada.auth).expect(200)).body.reminders;
     const before = await storedReminders();
     // The API's defaults (the editor saved above spells out their recipient, the invitee).
-    expect(before.map((r: { offset_minutes: number; channel: string }) => [r.offset_minutes, r.channel])).toEqual([[1440, 'email'], [60, 'email']]);
+    expect(before.map((r: { offset_minutes: number; channel: string }) => [r.offset_minutes, r.channel])).toEqual([
+      [1440, 'email'],
+      [60, 'email'],
+    ]);
 
     // The stored reminders fill the first rows (1440 minutes reads as 24 hours; no recipients means the invitee).
     await page.goto(`/admin/meeting-types/${typeId}`);
-    expect([await page.inputValue('#r_amount_0'), await page.inputValue('#r_unit_0'), await page.inputValue('#r_channel_0')]).toEqual(['24', 'hours', 'email']);
+    expect([await page.inputValue('#r_amount_0'), await page.inputValue('#r_unit_0'), await page.inputValue('#r_channel_0')]).toEqual([
+      '24',
+      'hours',
+      'email',
+    ]);
     expect([await page.isChecked('#r_to_0_invitee'), await page.isChecked('#r_to_0_host')]).toEqual([true, false]);
     expect([await page.inputValue('#r_amount_1'), await page.inputValue('#r_unit_1')]).toEqual(['1', 'hours']);
     expect(await page.inputValue('#r_amount_2')).toBe(''); // blank rows to add more
@@ -426,9 +499,17 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     expect(saved.location).toEqual({ type: 'video', value: 'https://meet.example.com/ada' });
 
     await page.goto(`/admin/meeting-types/${typeId}`);
-    expect([await page.inputValue('#r_amount_0'), await page.inputValue('#r_unit_0'), await page.inputValue('#r_channel_0')]).toEqual(['24', 'hours', 'email']);
+    expect([await page.inputValue('#r_amount_0'), await page.inputValue('#r_unit_0'), await page.inputValue('#r_channel_0')]).toEqual([
+      '24',
+      'hours',
+      'email',
+    ]);
     expect([await page.isChecked('#r_to_0_invitee'), await page.isChecked('#r_to_0_host')]).toEqual([true, true]);
-    expect([await page.inputValue('#r_amount_1'), await page.inputValue('#r_unit_1'), await page.inputValue('#r_channel_1')]).toEqual(['1', 'hours', 'sms']);
+    expect([await page.inputValue('#r_amount_1'), await page.inputValue('#r_unit_1'), await page.inputValue('#r_channel_1')]).toEqual([
+      '1',
+      'hours',
+      'sms',
+    ]);
     expect([await page.isChecked('#r_to_1_invitee'), await page.isChecked('#r_to_1_host')]).toEqual([true, false]);
     expect(await page.inputValue('#location_type')).toBe('video');
     expect(await seriousViolations(page)).toEqual([]);
@@ -445,13 +526,19 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     const invite = await t.http().post(`/api/teams/${design.id}/invitations`).set(ada.auth).send({ email: linus.email }).expect(201);
     await t.http().post(`/api/teams/invitations/${invite.body.token}/accept`).set(linus.auth).expect(200);
     const hostBox = (teamId: string, userId: string) => `#host-${teamId}-${userId}`;
-    const visibleHosts = () => page.locator('input[name=host_ids]:visible').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    const visibleHosts = () =>
+      page.locator('input[name=host_ids]:visible').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
 
     await page.goto('/admin/meeting-types/new');
     // Ada's teams by name, and "No team" (chosen by default); with no team chosen no hosts are offered.
     const teams = await page.locator('#team_id option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
     expect(teams[0]).toEqual(['', 'No team']);
-    expect(teams.slice(1).sort()).toEqual([[design.id, 'Design'], [sales.id, 'Sales']].sort());
+    expect(teams.slice(1).sort()).toEqual(
+      [
+        [design.id, 'Design'],
+        [sales.id, 'Sales'],
+      ].sort(),
+    );
     expect(await page.inputValue('#team_id')).toBe('');
     expect(await visibleHosts()).toEqual([]);
     expect(await page.isVisible('#hosts-no-team')).toBe(true);
@@ -484,12 +571,20 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
 
     // A forged post: Linus ticked in the Design group as a script-less browser could, and a stranger's id added to
     // the Sales group. The service's message is shown beside the hosts (known people by name) and nothing is saved.
-    await page.evaluate(({ design, linusBox, salesId, malloryId }) => {
-      (document.querySelector(`fieldset[data-team="${design}"]`) as HTMLFieldSetElement).disabled = false;
-      (document.querySelector(linusBox) as HTMLInputElement).checked = true;
-      const forged = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'host_ids', value: malloryId, checked: true });
-      document.querySelector(`fieldset[data-team="${salesId}"]`)!.append(forged);
-    }, { design: design.id, linusBox: hostBox(design.id, linus.id), salesId: sales.id, malloryId: mallory.id });
+    await page.evaluate(
+      ({ design, linusBox, salesId, malloryId }) => {
+        (document.querySelector(`fieldset[data-team="${design}"]`) as HTMLFieldSetElement).disabled = false;
+        (document.querySelector(linusBox) as HTMLInputElement).checked = true;
+        const forged = Object.assign(document.createElement('input'), {
+          type: 'checkbox',
+          name: 'host_ids',
+          value: malloryId,
+          checked: true,
+        });
+        document.querySelector(`fieldset[data-team="${salesId}"]`)!.append(forged);
+      },
+      { design: design.id, linusBox: hostBox(design.id, linus.id), salesId: sales.id, malloryId: mallory.id },
+    );
     await page.fill('#name', 'Renamed while forging');
     await page.click('button:has-text("Save meeting type")');
     await page.locator('#host_ids-error').waitFor();
@@ -532,7 +627,9 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     expect(url).toMatch(new RegExp(`^${base}/feeds/kcf_[A-Za-z0-9_-]{43}\\.ics$`));
     expect((await t.http().get('/api/integrations/export').set(ada.auth).expect(200)).body.url).toBe(url);
     expect(await page.getAttribute('#feed_url', 'readonly')).not.toBeNull();
-    await expect(page.textContent('#feed')).resolves.toMatch(/Google Calendar.*From URL.*Apple Calendar.*New Calendar Subscription.*Outlook.*Subscribe from web/s);
+    await expect(page.textContent('#feed')).resolves.toMatch(
+      /Google Calendar.*From URL.*Apple Calendar.*New Calendar Subscription.*Outlook.*Subscribe from web/s,
+    );
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.click('button:has-text("Copy link")');
@@ -547,7 +644,11 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     };
     const before = await read(url);
     expect(before).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/calendar/) });
-    const vevents = (body: string) => body.split('BEGIN:VEVENT\r\n').slice(1).map((e) => e.slice(0, e.indexOf('END:VEVENT')));
+    const vevents = (body: string) =>
+      body
+        .split('BEGIN:VEVENT\r\n')
+        .slice(1)
+        .map((e) => e.slice(0, e.indexOf('END:VEVENT')));
     expect(vevents(before.body).find((e) => e.includes(`UID:${dav.ical_uid}\r\n`))).toContain('Invitee dav');
 
     // Without JavaScript the copy button stays hidden; the address is still there to select.
@@ -597,7 +698,10 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await expect(hook.textContent()).resolves.toContain('No deliveries yet.');
 
     // A booking: the endpoint answers 500, so the delivery fails and the host sees why.
-    const booked = await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: '2027-03-03T13:00:00Z', ...invitee('wh') });
+    const booked = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: '2027-03-03T13:00:00Z', ...invitee('wh') });
     expect(booked.status).toBe(201);
     const deadline = Date.now() + 20_000;
     while ((await hook.locator('tr[data-status=failed]').count()) === 0 && Date.now() < deadline) {
@@ -636,18 +740,28 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
   });
 
   it('a paused webhook gets nothing for new bookings', async () => {
-    const created = await t.http().post('/api/webhooks').set(ada.auth).send({ url: receiver.url('/paused'), events: ['invitee.created'] }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/webhooks')
+      .set(ada.auth)
+      .send({ url: receiver.url('/paused'), events: ['invitee.created'] })
+      .expect(201);
     await page.goto('/admin/webhooks');
     await page.locator('.webhook', { hasText: '/paused' }).locator('button:has-text("Pause")').click();
     await page.waitForURL(/done=disabled/);
-    await t.http().post('/api/bookings').send({ meeting_type_id: typeId, start_time: '2027-03-04T13:00:00Z', ...invitee('paused') }).expect(201);
+    await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: typeId, start_time: '2027-03-04T13:00:00Z', ...invitee('paused') })
+      .expect(201);
     // Once the booking's own confirmation mails are planned, the relay has handled the event: no webhook row.
     const deadline = Date.now() + 15_000;
     let planned: Array<{ channel: string }> = [];
     while (planned.length === 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       planned = await t.dataSource.query(
-        `SELECT d.channel FROM notification_deliveries d JOIN bookings b ON b.id = d.booking_id WHERE b.start_time = '2027-03-04T13:00:00Z'`);
+        `SELECT d.channel FROM notification_deliveries d JOIN bookings b ON b.id = d.booking_id WHERE b.start_time = '2027-03-04T13:00:00Z'`,
+      );
     }
     expect(planned.length).toBeGreaterThan(0);
     expect(planned.filter((d) => d.channel === 'webhook')).toEqual([]);
@@ -680,7 +794,11 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await expect(page.textContent('[role=status]')).resolves.toBe('Profile saved.');
     expect(await page.inputValue('#time_zone')).toBe('Asia/Tokyo');
     expect(await page.getAttribute('nav >> text=Public page', 'href')).toBe('/ada-king');
-    expect((await t.http().get('/api/users/me').set(ada.auth)).body).toMatchObject({ name: 'Ada King', username: 'ada-king', time_zone: 'Asia/Tokyo' });
+    expect((await t.http().get('/api/users/me').set(ada.auth)).body).toMatchObject({
+      name: 'Ada King',
+      username: 'ada-king',
+      time_zone: 'Asia/Tokyo',
+    });
     await page.goto('/admin');
     await expect(page.textContent('main')).resolves.toContain('Times in Asia/Tokyo');
   });

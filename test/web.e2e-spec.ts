@@ -30,7 +30,13 @@ describe('web pages in a real browser (headless Chromium)', () => {
     ({ browser, close: closeBrowser } = await launchBrowser());
     host = await browser.newContext({ baseURL: base, timezoneId: 'Europe/London', locale: 'en-GB', bypassCSP: true });
     hostPage = await host.newPage();
-    invitee = await browser.newContext({ baseURL: base, timezoneId: 'Asia/Tokyo', locale: 'en-GB', viewport: { width: 1100, height: 900 }, bypassCSP: true });
+    invitee = await browser.newContext({
+      baseURL: base,
+      timezoneId: 'Asia/Tokyo',
+      locale: 'en-GB',
+      viewport: { width: 1100, height: 900 },
+      bypassCSP: true,
+    });
     page = await invitee.newPage();
     host.setDefaultTimeout(10_000);
     invitee.setDefaultTimeout(10_000);
@@ -123,7 +129,22 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await page.waitForSelector('a.day.selected[data-date="2027-03-02"]');
     const tuesday = await page.locator('.slot').allTextContents();
     // (00:00-01:30 are London's Monday 15:00-17:00.)
-    expect(tuesday).toEqual(['00:00', '00:30', '01:00', '01:30', '18:00', '18:30', '19:00', '19:30', '20:00', '20:30', '22:00', '22:30', '23:00', '23:30']);
+    expect(tuesday).toEqual([
+      '00:00',
+      '00:30',
+      '01:00',
+      '01:30',
+      '18:00',
+      '18:30',
+      '19:00',
+      '19:30',
+      '20:00',
+      '20:30',
+      '22:00',
+      '22:30',
+      '23:00',
+      '23:30',
+    ]);
     // Wed 3 March is off in London (override): Tokyo's 3 March keeps only Tuesday's late London hours.
     await page.click('a.day[data-date="2027-03-03"]');
     await page.waitForSelector('a.day.selected[data-date="2027-03-03"]');
@@ -171,7 +192,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(times).toContain('Tuesday, 2 March 2027, 09:00 – 09:30'); // the host's London time
     expect(await page.getAttribute('text=Google Calendar', 'href')).toContain('calendar.google.com');
     expect(await page.getAttribute('text=Outlook', 'href')).toContain('outlook.live.com');
-    const ics = await page.request.get(await page.getAttribute('text=Download .ics', 'href') as string);
+    const ics = await page.request.get((await page.getAttribute('text=Download .ics', 'href')) as string);
     expect(ics.headers()['content-type']).toContain('text/calendar');
     expect(await ics.text()).toContain('DTSTART;TZID=Europe/London:20270302T090000');
     expect(await seriousViolations(page)).toEqual([]);

@@ -14,46 +14,100 @@ export class AppConfig {
     this.appSecret = env.APP_SECRET ?? env.JWT_SECRET ?? persistedSecret(env.DATA_DIR);
   }
 
-  get jwtSecret() { return this.appSecret; }
+  get jwtSecret() {
+    return this.appSecret;
+  }
 
-  get port() { return this.env.PORT; }
-  get databaseUrl() { return this.env.DATABASE_URL; }
-  get databaseReadUrl() { return this.env.DATABASE_READ_URL; }
-  get databasePoolSize() { return this.env.DATABASE_POOL_SIZE; }
-  get dataDir() { return this.env.DATA_DIR; }
-  get redisUrl() { return this.env.REDIS_URL; }
-  get redisPrefix() { return this.env.REDIS_PREFIX; }
-  get redisCommandTimeoutMs() { return this.env.REDIS_COMMAND_TIMEOUT_MS; }
-  get jwtExpiresInSeconds() { return this.env.JWT_EXPIRES_IN_SECONDS; }
+  get port() {
+    return this.env.PORT;
+  }
+  get databaseUrl() {
+    return this.env.DATABASE_URL;
+  }
+  get databaseReadUrl() {
+    return this.env.DATABASE_READ_URL;
+  }
+  get databasePoolSize() {
+    return this.env.DATABASE_POOL_SIZE;
+  }
+  get dataDir() {
+    return this.env.DATA_DIR;
+  }
+  get redisUrl() {
+    return this.env.REDIS_URL;
+  }
+  get redisPrefix() {
+    return this.env.REDIS_PREFIX;
+  }
+  get redisCommandTimeoutMs() {
+    return this.env.REDIS_COMMAND_TIMEOUT_MS;
+  }
+  get jwtExpiresInSeconds() {
+    return this.env.JWT_EXPIRES_IN_SECONDS;
+  }
   /**
    * Base of every link Kairos sends. Unset, it is the address the app actually listens on (the port bound, which
    * differs from PORT only for PORT=0), so links in development mails open.
    */
-  get publicUrl() { return (this.env.PUBLIC_URL ?? `http://localhost:${this.boundPort ?? this.env.PORT}`).replace(/\/+$/, ''); }
+  get publicUrl() {
+    return (this.env.PUBLIC_URL ?? `http://localhost:${this.boundPort ?? this.env.PORT}`).replace(/\/+$/, '');
+  }
   private boundPort: number | null = null;
   /** main.ts: the port the HTTP server bound. */
-  listeningOn(port: number) { this.boundPort = port; }
-  get logLevel() { return this.env.LOG_LEVEL; }
-  get isProduction() { return this.env.NODE_ENV === 'production'; }
-  get slotCacheTtlSeconds() { return this.env.SLOT_CACHE_TTL_SECONDS; }
-  get outboxPollIntervalMs() { return this.env.OUTBOX_POLL_INTERVAL_MS; }
-  get notifySweepIntervalMs() { return this.env.NOTIFY_SWEEP_INTERVAL_MS; }
-  get notifyWorkerConcurrency() { return this.env.NOTIFY_WORKER_CONCURRENCY; }
-  get notifyMaxAttempts() { return this.env.NOTIFY_MAX_ATTEMPTS; }
-  get notifyRetryBaseSeconds() { return this.env.NOTIFY_RETRY_BASE_SECONDS; }
+  listeningOn(port: number) {
+    this.boundPort = port;
+  }
+  get logLevel() {
+    return this.env.LOG_LEVEL;
+  }
+  get isProduction() {
+    return this.env.NODE_ENV === 'production';
+  }
+  get slotCacheTtlSeconds() {
+    return this.env.SLOT_CACHE_TTL_SECONDS;
+  }
+  get outboxPollIntervalMs() {
+    return this.env.OUTBOX_POLL_INTERVAL_MS;
+  }
+  get notifySweepIntervalMs() {
+    return this.env.NOTIFY_SWEEP_INTERVAL_MS;
+  }
+  get notifyWorkerConcurrency() {
+    return this.env.NOTIFY_WORKER_CONCURRENCY;
+  }
+  get notifyMaxAttempts() {
+    return this.env.NOTIFY_MAX_ATTEMPTS;
+  }
+  get notifyRetryBaseSeconds() {
+    return this.env.NOTIFY_RETRY_BASE_SECONDS;
+  }
   get sms() {
     const { SMS_URL: url, SMS_ACCOUNT_SID: accountSid, SMS_AUTH_TOKEN: authToken, SMS_FROM: from } = this.env;
     return url && accountSid && authToken && from ? { url: url.replace(/\/+$/, ''), accountSid, authToken, from } : null;
   }
   get webhookAllowedHosts(): string[] {
-    return (this.env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    return (this.env.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
   }
-  get smtpUrl() { return this.env.SMTP_URL; }
-  get mailFrom() { return this.env.MAIL_FROM; }
-  get encryptionKey() { return this.env.ENCRYPTION_KEY; }
+  get smtpUrl() {
+    return this.env.SMTP_URL;
+  }
+  get mailFrom() {
+    return this.env.MAIL_FROM;
+  }
+  get encryptionKey() {
+    return this.env.ENCRYPTION_KEY;
+  }
   get google() {
-    return { clientId: this.env.GOOGLE_CLIENT_ID ?? '', clientSecret: this.env.GOOGLE_CLIENT_SECRET ?? '',
-      authUrl: this.env.GOOGLE_AUTH_URL, tokenUrl: this.env.GOOGLE_TOKEN_URL, apiUrl: this.env.GOOGLE_API_URL.replace(/\/+$/, '') };
+    return {
+      clientId: this.env.GOOGLE_CLIENT_ID ?? '',
+      clientSecret: this.env.GOOGLE_CLIENT_SECRET ?? '',
+      authUrl: this.env.GOOGLE_AUTH_URL,
+      tokenUrl: this.env.GOOGLE_TOKEN_URL,
+      apiUrl: this.env.GOOGLE_API_URL.replace(/\/+$/, ''),
+    };
   }
   /** Sign in with Google: the calendar's OAuth client and endpoints plus userinfo; null when off or unconfigured. */
   get googleSignIn() {
@@ -62,22 +116,42 @@ export class AppConfig {
     return { clientId, clientSecret, authUrl, tokenUrl, userInfoUrl: this.env.GOOGLE_USERINFO_URL };
   }
   get microsoft() {
-    return { clientId: this.env.MICROSOFT_CLIENT_ID ?? '', clientSecret: this.env.MICROSOFT_CLIENT_SECRET ?? '',
-      authUrl: this.env.MICROSOFT_AUTH_URL, tokenUrl: this.env.MICROSOFT_TOKEN_URL, apiUrl: this.env.MICROSOFT_API_URL.replace(/\/+$/, '') };
+    return {
+      clientId: this.env.MICROSOFT_CLIENT_ID ?? '',
+      clientSecret: this.env.MICROSOFT_CLIENT_SECRET ?? '',
+      authUrl: this.env.MICROSOFT_AUTH_URL,
+      tokenUrl: this.env.MICROSOFT_TOKEN_URL,
+      apiUrl: this.env.MICROSOFT_API_URL.replace(/\/+$/, ''),
+    };
   }
-  get calendarPollIntervalSeconds() { return this.env.CALENDAR_POLL_INTERVAL_SECONDS; }
-  get calendarPushEnabled() { return this.env.CALENDAR_PUSH_ENABLED === 'true'; }
+  get calendarPollIntervalSeconds() {
+    return this.env.CALENDAR_POLL_INTERVAL_SECONDS;
+  }
+  get calendarPushEnabled() {
+    return this.env.CALENDAR_PUSH_ENABLED === 'true';
+  }
   get calendarPrivateUrlAllowlist(): string[] {
-    return (this.env.CALENDAR_PRIVATE_URL_ALLOWLIST ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    return (this.env.CALENDAR_PRIVATE_URL_ALLOWLIST ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
   }
   /** DNS servers (`ip` or `ip:port`) that outbound clients ask instead of the system resolver; empty = the system's. */
   get outboundDnsServers(): string[] {
-    return (this.env.OUTBOUND_DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return (this.env.OUTBOUND_DNS_SERVERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   get rateLimit() {
     const { RATE_LIMIT_ENABLED, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_LOGIN_MAX, RATE_LIMIT_BOOKING_MAX } = this.env;
-    return { enabled: RATE_LIMIT_ENABLED === 'true', max: RATE_LIMIT_MAX, windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
-      loginMax: RATE_LIMIT_LOGIN_MAX, bookingMax: RATE_LIMIT_BOOKING_MAX };
+    return {
+      enabled: RATE_LIMIT_ENABLED === 'true',
+      max: RATE_LIMIT_MAX,
+      windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
+      loginMax: RATE_LIMIT_LOGIN_MAX,
+      bookingMax: RATE_LIMIT_BOOKING_MAX,
+    };
   }
   get metrics() {
     return { token: this.env.METRICS_TOKEN ?? null, port: this.env.METRICS_PORT ?? null, host: this.env.METRICS_HOST };
@@ -85,20 +159,35 @@ export class AppConfig {
   get holds() {
     const e = this.env;
     return {
-      ttlSeconds: e.HOLD_TTL_SECONDS, maxLifetimeSeconds: Math.max(e.HOLD_TTL_SECONDS, e.HOLD_MAX_LIFETIME_SECONDS),
-      reholdCooldownSeconds: e.HOLD_REHOLD_COOLDOWN_SECONDS, perClient: e.HOLD_MAX_PER_CLIENT, perEmail: e.HOLD_MAX_PER_EMAIL,
-      perHost: e.HOLD_MAX_PER_HOST, perMeetingType: e.HOLD_MAX_PER_MEETING_TYPE,
+      ttlSeconds: e.HOLD_TTL_SECONDS,
+      maxLifetimeSeconds: Math.max(e.HOLD_TTL_SECONDS, e.HOLD_MAX_LIFETIME_SECONDS),
+      reholdCooldownSeconds: e.HOLD_REHOLD_COOLDOWN_SECONDS,
+      perClient: e.HOLD_MAX_PER_CLIENT,
+      perEmail: e.HOLD_MAX_PER_EMAIL,
+      perHost: e.HOLD_MAX_PER_HOST,
+      perMeetingType: e.HOLD_MAX_PER_MEETING_TYPE,
     };
   }
-  get passwordResetTtlMinutes() { return this.env.PASSWORD_RESET_TTL_MINUTES; }
+  get passwordResetTtlMinutes() {
+    return this.env.PASSWORD_RESET_TTL_MINUTES;
+  }
   get credentialLimits() {
-    const { RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: accountMax, RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: addressMax, RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS: windowSeconds } = this.env;
+    const {
+      RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: accountMax,
+      RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: addressMax,
+      RATE_LIMIT_CREDENTIAL_WINDOW_SECONDS: windowSeconds,
+    } = this.env;
     return { enabled: this.env.RATE_LIMIT_ENABLED === 'true', accountMax, addressMax, windowSeconds };
   }
   /** Meeting locations of kind video may be http:// links (https:// only by default). */
-  get allowHttpLocations() { return this.env.ALLOW_HTTP_LOCATIONS === 'true'; }
+  get allowHttpLocations() {
+    return this.env.ALLOW_HTTP_LOCATIONS === 'true';
+  }
   get corsOrigins(): string[] {
-    return (this.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return (this.env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 }
 

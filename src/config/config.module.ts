@@ -42,4 +42,3 @@ export class AppConfigModule {
     return Boolean(url?.trim());
   }
 }
-

@@ -9,7 +9,13 @@ describe('.env.example', () => {
   // `NAME=value`, or `# NAME=` for a setting documented but left commented out.
   const listed = new Set([...example.matchAll(/^(?:#\s*)?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
   // Every property of EnvironmentVariables carries a class-validator decorator (at least @IsOptional).
-  const read = [...new Set(getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false).map((m) => m.propertyName))];
+  const read = [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ];
 
   it('finds the variables through their decorators', () => {
     expect(read).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'RATE_LIMIT_MAX']));

@@ -13,8 +13,9 @@ describe('validateEnv: DATABASE_READ_URL', () => {
   });
 
   it('refuses a URL that is not postgres://', () => {
-    expect(() => validateEnv({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://db-replica/kairos' }))
-      .toThrow(/DATABASE_READ_URL must be a postgres:\/\/ URL/);
+    expect(() => validateEnv({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://db-replica/kairos' })).toThrow(
+      /DATABASE_READ_URL must be a postgres:\/\/ URL/,
+    );
   });
 
   it('refuses a read URL without DATABASE_URL: the embedded database has no replica', () => {

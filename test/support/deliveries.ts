@@ -13,11 +13,15 @@ export async function settleDeliveries(t: TestApp, timeoutMs = 15_000): Promise<
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [{ n }] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`, [t.clock!.now()]);
+      `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`,
+      [t.clock!.now()],
+    );
     if (n === 0) return;
     if (Date.now() > deadline) {
       const rows = await t.dataSource.query(
-        `SELECT kind, channel, attempts, last_error, due_at FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`, [t.clock!.now()]);
+        `SELECT kind, channel, attempts, last_error, due_at FROM notification_deliveries WHERE status = 'pending' AND due_at <= $1`,
+        [t.clock!.now()],
+      );
       throw new Error(`${n} deliveries still pending: ${JSON.stringify(rows)}`);
     }
     await new Promise((r) => setTimeout(r, 50));

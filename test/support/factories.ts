@@ -13,7 +13,10 @@ export interface TestHost {
 }
 
 /** Signs up a host through the API and logs in. */
-export async function createHost(t: TestApp, overrides: Partial<{ name: string; time_zone: string; username: string; email: string }> = {}): Promise<TestHost> {
+export async function createHost(
+  t: TestApp,
+  overrides: Partial<{ name: string; time_zone: string; username: string; email: string }> = {},
+): Promise<TestHost> {
   const suffix = randomBytes(4).toString('hex');
   const body = {
     email: overrides.email ?? `host-${suffix}@example.com`,

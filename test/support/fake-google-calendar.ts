@@ -24,12 +24,20 @@ export interface FakeRequest {
 export class FakeServer {
   readonly requests: FakeRequest[] = [];
   private server!: http.Server;
-  protected routes: Array<{ method: string; pattern: RegExp; handler: (req: FakeRequest, res: http.ServerResponse, match: RegExpExecArray) => void | Promise<void> }> = [];
+  protected routes: Array<{
+    method: string;
+    pattern: RegExp;
+    handler: (req: FakeRequest, res: http.ServerResponse, match: RegExpExecArray) => void | Promise<void>;
+  }> = [];
   /** Runs before routing; returns true when it answered (rate limits, failures injected by a test). */
   interceptors: Array<(req: FakeRequest, res: http.ServerResponse) => boolean> = [];
   url = '';
 
-  route(method: string, pattern: RegExp, handler: (req: FakeRequest, res: http.ServerResponse, match: RegExpExecArray) => void | Promise<void>) {
+  route(
+    method: string,
+    pattern: RegExp,
+    handler: (req: FakeRequest, res: http.ServerResponse, match: RegExpExecArray) => void | Promise<void>,
+  ) {
     this.routes.push({ method, pattern, handler });
   }
 
@@ -42,8 +50,16 @@ export class FakeServer {
         const raw = Buffer.concat(chunks).toString('utf8');
         let body: any = raw;
         if ((req.headers['content-type'] ?? '').includes('application/json') && raw) body = JSON.parse(raw);
-        else if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(raw));
-        const fr: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, at: Date.now() };
+        else if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+          body = Object.fromEntries(new URLSearchParams(raw));
+        const fr: FakeRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          at: Date.now(),
+        };
         this.requests.push(fr);
         try {
           for (const intercept of this.interceptors) if (intercept(fr, res)) return;
@@ -77,7 +93,13 @@ export class FakeServer {
       if (left <= 0 || !match.test(req.path)) return false;
       left--;
       if (retryAfterSeconds !== null) res.setHeader('Retry-After', String(retryAfterSeconds));
-      json(res, status, { error: { code: status, message: 'Rate Limit Exceeded', errors: [{ reason: status === 403 ? 'rateLimitExceeded' : 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } });
+      json(res, status, {
+        error: {
+          code: status,
+          message: 'Rate Limit Exceeded',
+          errors: [{ reason: status === 403 ? 'rateLimitExceeded' : 'rateLimitExceeded', message: 'Rate Limit Exceeded' }],
+        },
+      });
       return true;
     });
   }
@@ -125,16 +147,21 @@ export class FakeOAuth {
   refreshCount = 0;
   accessTokenTtlSeconds = 3600;
 
-  constructor(readonly clientId: string, readonly clientSecret: string) {}
+  constructor(
+    readonly clientId: string,
+    readonly clientSecret: string,
+  ) {}
 
   /** Handles the token endpoint form; returns [status, body]. */
   token(form: Record<string, string>, extra: (account: string) => Record<string, unknown> = () => ({})): [number, unknown] {
-    if (form.client_id !== this.clientId || form.client_secret !== this.clientSecret) return [401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' }];
+    if (form.client_id !== this.clientId || form.client_secret !== this.clientSecret)
+      return [401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' }];
     let account: string;
     let refreshToken: string | undefined;
     if (form.grant_type === 'authorization_code') {
       const code = this.codes.get(form.code);
-      if (!code || code.redirectUri !== form.redirect_uri) return [400, { error: 'invalid_grant', error_description: 'Malformed auth code.' }];
+      if (!code || code.redirectUri !== form.redirect_uri)
+        return [400, { error: 'invalid_grant', error_description: 'Malformed auth code.' }];
       this.codes.delete(form.code);
       account = code.account;
       refreshToken = `1//rt-${randomBytes(12).toString('hex')}`;
@@ -147,7 +174,17 @@ export class FakeOAuth {
     } else return [400, { error: 'unsupported_grant_type' }];
     const accessToken = `ya29.at-${randomBytes(16).toString('hex')}`;
     this.accessTokens.set(accessToken, { account, valid: true });
-    return [200, { access_token: accessToken, expires_in: this.accessTokenTtlSeconds, token_type: 'Bearer', scope: 'calendar', ...(refreshToken ? { refresh_token: refreshToken } : {}), ...extra(account) }];
+    return [
+      200,
+      {
+        access_token: accessToken,
+        expires_in: this.accessTokenTtlSeconds,
+        token_type: 'Bearer',
+        scope: 'calendar',
+        ...(refreshToken ? { refresh_token: refreshToken } : {}),
+        ...extra(account),
+      },
+    ];
   }
 
   issueCode(redirectUri: string, account: string) {
@@ -269,7 +306,12 @@ export class FakeGoogleCalendar extends FakeServer {
   private instances(e: GoogleEvent): GoogleEvent[] {
     const rule = e.recurrence?.find((r) => r.startsWith('RRULE:'));
     if (!rule) return [e];
-    const parts = Object.fromEntries(rule.slice(6).split(';').map((kv) => kv.split('=')));
+    const parts = Object.fromEntries(
+      rule
+        .slice(6)
+        .split(';')
+        .map((kv) => kv.split('=')),
+    );
     const count = Number(parts.COUNT ?? 10);
     const stepDays = parts.FREQ === 'WEEKLY' ? 7 : 1;
     const out: GoogleEvent[] = [];
@@ -289,7 +331,14 @@ export class FakeGoogleCalendar extends FakeServer {
   private auth(req: FakeRequest, res: http.ServerResponse): string | null {
     const account = this.oauth.authenticate(req.headers.authorization);
     if (!account) {
-      json(res, 401, { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED', errors: [{ reason: 'authError' }] } });
+      json(res, 401, {
+        error: {
+          code: 401,
+          message: 'Request had invalid authentication credentials.',
+          status: 'UNAUTHENTICATED',
+          errors: [{ reason: 'authError' }],
+        },
+      });
       return null;
     }
     return account;
@@ -331,7 +380,14 @@ export class FakeGoogleCalendar extends FakeServer {
       if (!this.auth(req, res)) return;
       json(res, 200, {
         kind: 'calendar#calendarList',
-        items: [...this.calendars.entries()].map(([id, c]) => ({ kind: 'calendar#calendarListEntry', id, summary: c.summary, primary: c.primary || undefined, accessRole: c.accessRole, timeZone: 'Europe/London' })),
+        items: [...this.calendars.entries()].map(([id, c]) => ({
+          kind: 'calendar#calendarListEntry',
+          id,
+          summary: c.summary,
+          primary: c.primary || undefined,
+          accessRole: c.accessRole,
+          timeZone: 'Europe/London',
+        })),
       });
     });
     this.route('GET', /^\/calendar\/v3\/calendars\/([^/]+)\/events$/, (req, res, m) => {
@@ -346,7 +402,13 @@ export class FakeGoogleCalendar extends FakeServer {
       if (syncToken) {
         since = Number(/^st-(\d+)$/.exec(syncToken)?.[1] ?? NaN);
         if (!Number.isFinite(since) || since < this.oldestValidSeq) {
-          return json(res, 410, { error: { code: 410, message: 'Sync token is no longer valid, a full sync is required.', errors: [{ domain: 'calendar', reason: 'fullSyncRequired' }] } });
+          return json(res, 410, {
+            error: {
+              code: 410,
+              message: 'Sync token is no longer valid, a full sync is required.',
+              errors: [{ domain: 'calendar', reason: 'fullSyncRequired' }],
+            },
+          });
         }
       }
       const timeMin = req.query.get('timeMin') ? Date.parse(req.query.get('timeMin')!) : -Infinity;
@@ -362,7 +424,9 @@ export class FakeGoogleCalendar extends FakeServer {
       const more = offset + size < items.length;
       items = page;
       json(res, 200, {
-        kind: 'calendar#events', timeZone: 'Europe/London', items,
+        kind: 'calendar#events',
+        timeZone: 'Europe/London',
+        items,
         ...(more ? { nextPageToken: `page-${offset + size}` } : { nextSyncToken: `st-${this.seq - 1}` }),
       });
     });
@@ -370,10 +434,14 @@ export class FakeGoogleCalendar extends FakeServer {
       if (!this.auth(req, res)) return;
       const cal = this.calendars.get(decodeURIComponent(m[1]));
       if (!cal) return json(res, 404, { error: { code: 404, message: 'Not Found' } });
-      if (cal.accessRole === 'reader') return json(res, 403, { error: { code: 403, message: 'Forbidden', errors: [{ reason: 'forbidden' }] } });
+      if (cal.accessRole === 'reader')
+        return json(res, 403, { error: { code: 403, message: 'Forbidden', errors: [{ reason: 'forbidden' }] } });
       const id = req.body.id ?? randomBytes(8).toString('hex');
       if (!/^[a-v0-9]{5,1024}$/.test(id)) return json(res, 400, { error: { code: 400, message: 'Invalid resource id value.' } });
-      if (cal.events.has(id)) return json(res, 409, { error: { code: 409, message: 'The requested identifier already exists.', errors: [{ reason: 'duplicate' }] } });
+      if (cal.events.has(id))
+        return json(res, 409, {
+          error: { code: 409, message: 'The requested identifier already exists.', errors: [{ reason: 'duplicate' }] },
+        });
       this.putEvent(decodeURIComponent(m[1]), { ...req.body, id });
       json(res, 200, { kind: 'calendar#event', ...cal.events.get(id)!.event });
     });
@@ -382,7 +450,12 @@ export class FakeGoogleCalendar extends FakeServer {
       const cal = this.calendars.get(decodeURIComponent(m[1]));
       const stored = cal?.events.get(decodeURIComponent(m[2]));
       if (!stored) return json(res, 404, { error: { code: 404, message: 'Not Found' } });
-      this.putEvent(decodeURIComponent(m[1]), { ...stored.event, ...req.body, id: stored.event.id, status: req.body.status ?? 'confirmed' });
+      this.putEvent(decodeURIComponent(m[1]), {
+        ...stored.event,
+        ...req.body,
+        id: stored.event.id,
+        status: req.body.status ?? 'confirmed',
+      });
       json(res, 200, { kind: 'calendar#event', ...cal!.events.get(stored.event.id)!.event });
     });
     this.route('DELETE', /^\/calendar\/v3\/calendars\/([^/]+)\/events\/([^/]+)$/, (req, res, m) => {
@@ -397,10 +470,24 @@ export class FakeGoogleCalendar extends FakeServer {
     });
     this.route('POST', /^\/calendar\/v3\/calendars\/([^/]+)\/events\/watch$/, (req, res, m) => {
       if (!this.auth(req, res)) return;
-      if (req.body.type !== 'web_hook' || !req.body.id || !req.body.address) return json(res, 400, { error: { code: 400, message: 'bad channel' } });
+      if (req.body.type !== 'web_hook' || !req.body.id || !req.body.address)
+        return json(res, 400, { error: { code: 400, message: 'bad channel' } });
       const resourceId = `res-${randomBytes(6).toString('hex')}`;
-      this.channels.push({ id: req.body.id, token: req.body.token, address: req.body.address, calendarId: decodeURIComponent(m[1]), resourceId });
-      json(res, 200, { kind: 'api#channel', id: req.body.id, resourceId, resourceUri: `${this.url}/calendar/v3/calendars/${m[1]}/events`, token: req.body.token, expiration: String(this.now() + 7 * 86_400_000) });
+      this.channels.push({
+        id: req.body.id,
+        token: req.body.token,
+        address: req.body.address,
+        calendarId: decodeURIComponent(m[1]),
+        resourceId,
+      });
+      json(res, 200, {
+        kind: 'api#channel',
+        id: req.body.id,
+        resourceId,
+        resourceUri: `${this.url}/calendar/v3/calendars/${m[1]}/events`,
+        token: req.body.token,
+        expiration: String(this.now() + 7 * 86_400_000),
+      });
     });
     this.route('POST', /^\/calendar\/v3\/channels\/stop$/, (req, res) => {
       if (!this.auth(req, res)) return;

@@ -24,8 +24,22 @@ export interface GraphEvent {
 
 export class FakeMicrosoftGraph extends FakeServer {
   readonly oauth = new FakeOAuth('ms-client-id', 'ms-client-secret');
-  readonly calendars = new Map<string, { name: string; isDefaultCalendar: boolean; canEdit: boolean; events: Map<string, { event: GraphEvent; seq: number; deleted: boolean }> }>();
-  readonly subscriptions: Array<{ id: string; notificationUrl: string; clientState: string; resource: string; expirationDateTime: string }> = [];
+  readonly calendars = new Map<
+    string,
+    {
+      name: string;
+      isDefaultCalendar: boolean;
+      canEdit: boolean;
+      events: Map<string, { event: GraphEvent; seq: number; deleted: boolean }>;
+    }
+  >();
+  readonly subscriptions: Array<{
+    id: string;
+    notificationUrl: string;
+    clientState: string;
+    resource: string;
+    expirationDateTime: string;
+  }> = [];
   account = { id: 'ms-user-1', mail: 'ada@contoso.test' };
   pageSize = 2;
   private seq = 1;
@@ -49,7 +63,9 @@ export class FakeMicrosoftGraph extends FakeServer {
   }
 
   putEvent(calendarId: string, event: GraphEvent) {
-    this.calendars.get(calendarId)!.events.set(event.id, { event: { showAs: 'busy', isAllDay: false, isCancelled: false, ...event }, seq: this.seq++, deleted: false });
+    this.calendars
+      .get(calendarId)!
+      .events.set(event.id, { event: { showAs: 'busy', isAllDay: false, isCancelled: false, ...event }, seq: this.seq++, deleted: false });
   }
 
   deleteEvent(calendarId: string, id: string) {
@@ -70,7 +86,8 @@ export class FakeMicrosoftGraph extends FakeServer {
 
   private auth(header: string | undefined, res: import('node:http').ServerResponse) {
     const account = this.oauth.authenticate(header);
-    if (!account) json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
+    if (!account)
+      json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
     return account;
   }
 
@@ -85,7 +102,8 @@ export class FakeMicrosoftGraph extends FakeServer {
   private setup() {
     this.route('GET', /^\/common\/oauth2\/v2\.0\/authorize$/, (req, res) => {
       if (req.query.get('client_id') !== this.oauth.clientId) return json(res, 400, { error: 'invalid_client' });
-      if (!req.query.get('scope')?.split(' ').includes('offline_access')) return json(res, 400, { error: 'offline_access required by this fake' });
+      if (!req.query.get('scope')?.split(' ').includes('offline_access'))
+        return json(res, 400, { error: 'offline_access required by this fake' });
       const redirect = new URL(req.query.get('redirect_uri')!);
       redirect.searchParams.set('code', this.oauth.issueCode(req.query.get('redirect_uri')!, this.account.id));
       redirect.searchParams.set('state', req.query.get('state') ?? '');
@@ -96,7 +114,11 @@ export class FakeMicrosoftGraph extends FakeServer {
     this.route('POST', /^\/common\/oauth2\/v2\.0\/token$/, (req, res) => {
       const [status, body] = this.oauth.token(req.body);
       if (status === 400 && (body as { error: string }).error === 'invalid_grant') {
-        return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired due to inactivity.', error_codes: [700082] });
+        return json(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'AADSTS700082: The refresh token has expired due to inactivity.',
+          error_codes: [700082],
+        });
       }
       // Microsoft rotates refresh tokens: every refresh answer carries a new one.
       if (status === 200 && req.body.grant_type === 'refresh_token') {
@@ -107,11 +129,19 @@ export class FakeMicrosoftGraph extends FakeServer {
       json(res, status, body);
     });
     this.route('GET', /^\/v1\.0\/me$/, (req, res) => {
-      if (this.auth(req.headers.authorization, res)) json(res, 200, { id: this.account.id, mail: this.account.mail, userPrincipalName: this.account.mail, displayName: 'Ada' });
+      if (this.auth(req.headers.authorization, res))
+        json(res, 200, { id: this.account.id, mail: this.account.mail, userPrincipalName: this.account.mail, displayName: 'Ada' });
     });
     this.route('GET', /^\/v1\.0\/me\/calendars$/, (req, res) => {
       if (!this.auth(req.headers.authorization, res)) return;
-      json(res, 200, { value: [...this.calendars.entries()].map(([id, c]) => ({ id, name: c.name, isDefaultCalendar: c.isDefaultCalendar, canEdit: c.canEdit })) });
+      json(res, 200, {
+        value: [...this.calendars.entries()].map(([id, c]) => ({
+          id,
+          name: c.name,
+          isDefaultCalendar: c.isDefaultCalendar,
+          canEdit: c.canEdit,
+        })),
+      });
     });
     this.route('GET', /^\/v1\.0\/me\/calendars\/([^/]+)\/calendarView\/delta$/, (req, res, m) => {
       if (!this.auth(req.headers.authorization, res)) return;
@@ -121,17 +151,24 @@ export class FakeMicrosoftGraph extends FakeServer {
       const deltaToken = req.query.get('$deltatoken');
       const skip = Number(req.query.get('$skiptoken') ?? 0);
       const since = deltaToken ? Number(deltaToken.split('~')[0]) : -1;
-      if (deltaToken && since < this.oldestValidSeq) return json(res, 410, { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } });
+      if (deltaToken && since < this.oldestValidSeq)
+        return json(res, 410, { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } });
       const startDateTime = req.query.get('startDateTime') ?? deltaToken?.split('~')[1];
       const endDateTime = req.query.get('endDateTime') ?? deltaToken?.split('~')[2];
-      if (!startDateTime || !endDateTime) return json(res, 400, { error: { code: 'ErrorInvalidParameter', message: 'startDateTime and endDateTime are required' } });
+      if (!startDateTime || !endDateTime)
+        return json(res, 400, { error: { code: 'ErrorInvalidParameter', message: 'startDateTime and endDateTime are required' } });
       const [from, to] = [Date.parse(startDateTime), Date.parse(endDateTime)];
-      if (!String(req.headers.prefer ?? '').includes('outlook.timezone="UTC"')) return json(res, 400, { error: { code: 'FakeNeedsUtc', message: 'this fake answers in UTC only' } });
+      if (!String(req.headers.prefer ?? '').includes('outlook.timezone="UTC"'))
+        return json(res, 400, { error: { code: 'FakeNeedsUtc', message: 'this fake answers in UTC only' } });
       const items = [...cal.events.values()]
         .filter((s) => (deltaToken ? s.seq > since : !s.deleted))
         .filter((s) => s.deleted || (Date.parse(`${s.event.end.dateTime}Z`) > from && Date.parse(`${s.event.start.dateTime}Z`) < to))
         .sort((a, b) => a.seq - b.seq)
-        .map((s) => (s.deleted ? { '@odata.type': '#microsoft.graph.event', id: s.event.id, '@removed': { reason: 'deleted' } } : { '@odata.type': '#microsoft.graph.event', ...s.event }));
+        .map((s) =>
+          s.deleted
+            ? { '@odata.type': '#microsoft.graph.event', id: s.event.id, '@removed': { reason: 'deleted' } }
+            : { '@odata.type': '#microsoft.graph.event', ...s.event },
+        );
       const page = items.slice(skip, skip + this.pageSize);
       const base = `${this.url}/v1.0/me/calendars/${m[1]}/calendarView/delta`;
       const state = `${this.seq - 1}~${startDateTime}~${endDateTime}`;
@@ -139,7 +176,9 @@ export class FakeMicrosoftGraph extends FakeServer {
         '@odata.context': `${this.url}/v1.0/$metadata#Collection(event)`,
         value: page,
         ...(skip + this.pageSize < items.length
-          ? { '@odata.nextLink': `${base}?${new URLSearchParams({ ...(deltaToken ? { $deltatoken: deltaToken } : { startDateTime, endDateTime }), $skiptoken: String(skip + this.pageSize) })}` }
+          ? {
+              '@odata.nextLink': `${base}?${new URLSearchParams({ ...(deltaToken ? { $deltatoken: deltaToken } : { startDateTime, endDateTime }), $skiptoken: String(skip + this.pageSize) })}`,
+            }
           : { '@odata.deltaLink': `${base}?${new URLSearchParams({ $deltatoken: state })}` }),
       });
     });
@@ -160,14 +199,16 @@ export class FakeMicrosoftGraph extends FakeServer {
     this.route('PATCH', /^\/v1\.0\/me\/events\/([^/]+)$/, (req, res, m) => {
       if (!this.auth(req.headers.authorization, res)) return;
       const found = this.findEvent(decodeURIComponent(m[1]));
-      if (!found) return json(res, 404, { error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } });
+      if (!found)
+        return json(res, 404, { error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } });
       this.putEvent(found.calendarId, { ...found.stored.event, ...req.body });
       json(res, 200, this.calendars.get(found.calendarId)!.events.get(found.stored.event.id)!.event);
     });
     this.route('DELETE', /^\/v1\.0\/me\/events\/([^/]+)$/, (req, res, m) => {
       if (!this.auth(req.headers.authorization, res)) return;
       const found = this.findEvent(decodeURIComponent(m[1]));
-      if (!found) return json(res, 404, { error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } });
+      if (!found)
+        return json(res, 404, { error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } });
       this.deleteEvent(found.calendarId, found.stored.event.id);
       res.statusCode = 204;
       res.end();
@@ -177,15 +218,34 @@ export class FakeMicrosoftGraph extends FakeServer {
       // The handshake: Graph POSTs a validationToken to the notification URL and expects it echoed as text/plain.
       const token = `validation-${randomBytes(8).toString('hex')}`;
       try {
-        const check = await fetch(`${req.body.notificationUrl}?validationToken=${encodeURIComponent(token)}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+        const check = await fetch(`${req.body.notificationUrl}?validationToken=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          signal: AbortSignal.timeout(10_000),
+        });
         const echoed = await check.text();
         if (check.status !== 200 || echoed !== token || !(check.headers.get('content-type') ?? '').startsWith('text/plain')) {
-          return json(res, 400, { error: { code: 'ValidationError', message: 'Subscription validation request failed. Response must exactly match validationToken query parameter.' } });
+          return json(res, 400, {
+            error: {
+              code: 'ValidationError',
+              message: 'Subscription validation request failed. Response must exactly match validationToken query parameter.',
+            },
+          });
         }
       } catch {
-        return json(res, 400, { error: { code: 'ValidationError', message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK.' } });
+        return json(res, 400, {
+          error: {
+            code: 'ValidationError',
+            message: 'Subscription validation request failed. Notification endpoint must respond with 200 OK.',
+          },
+        });
       }
-      const sub = { id: `sub-${randomBytes(6).toString('hex')}`, notificationUrl: req.body.notificationUrl, clientState: req.body.clientState, resource: req.body.resource, expirationDateTime: req.body.expirationDateTime };
+      const sub = {
+        id: `sub-${randomBytes(6).toString('hex')}`,
+        notificationUrl: req.body.notificationUrl,
+        clientState: req.body.clientState,
+        resource: req.body.resource,
+        expirationDateTime: req.body.expirationDateTime,
+      };
       this.subscriptions.push(sub);
       json(res, 201, { ...sub, changeType: req.body.changeType });
     });

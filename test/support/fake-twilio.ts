@@ -141,17 +141,33 @@ export class FakeTwilio {
     if (!form.Body) return error(21602, 'Message body is required.');
     if (!E164.test(form.To)) return error(21211, `The 'To' number ${form.To} is not a valid phone number.`);
     if (form.From !== this.from) {
-      return error(21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`);
+      return error(
+        21606,
+        `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`,
+      );
     }
 
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const now = new Date().toUTCString().replace('GMT', '+0000');
     const message: TwilioMessage = {
-      sid, account_sid: this.accountSid, api_version: '2010-04-01', to: form.To, from: form.From, body: form.Body,
-      status: 'queued', direction: 'outbound-api',
-      num_segments: String(form.Body.length <= 160 ? 1 : Math.ceil(form.Body.length / 153)), num_media: '0',
-      error_code: null, error_message: null, price: null, price_unit: 'USD', messaging_service_sid: null,
-      date_created: now, date_updated: now, date_sent: null,
+      sid,
+      account_sid: this.accountSid,
+      api_version: '2010-04-01',
+      to: form.To,
+      from: form.From,
+      body: form.Body,
+      status: 'queued',
+      direction: 'outbound-api',
+      num_segments: String(form.Body.length <= 160 ? 1 : Math.ceil(form.Body.length / 153)),
+      num_media: '0',
+      error_code: null,
+      error_message: null,
+      price: null,
+      price_unit: 'USD',
+      messaging_service_sid: null,
+      date_created: now,
+      date_updated: now,
+      date_sent: null,
       uri: `${API}/Accounts/${this.accountSid}/Messages/${sid}.json`,
     };
     this.messages.push(message);

@@ -19,7 +19,10 @@ const mailto = (value: string) => value.replace(/^mailto:/i, '').toLowerCase();
 export function parseWithIcalJs(text: string): ParsedEvent[] {
   const root = new ICAL.Component(ICAL.parse(text));
   return root.getAllSubcomponents('vevent').map((v) => {
-    const person = (p: ICAL.Property) => ({ cn: (p.getParameter('cn') as string | undefined) ?? null, email: mailto(String(p.getFirstValue())) });
+    const person = (p: ICAL.Property) => ({
+      cn: (p.getParameter('cn') as string | undefined) ?? null,
+      email: mailto(String(p.getFirstValue())),
+    });
     const organizer = v.getFirstProperty('organizer');
     return {
       uid: String(v.getFirstPropertyValue('uid')),
@@ -37,21 +40,24 @@ export function parseWithIcalJs(text: string): ParsedEvent[] {
 export function parseWithNodeIcal(text: string): ParsedEvent[] {
   const data = nodeIcal.sync.parseICS(text);
   type Person = { params?: { CN?: string }; val: string } | string;
-  const person = (p: Person) => (typeof p === 'string' ? { cn: null, email: mailto(p) } : { cn: p.params?.CN ?? null, email: mailto(p.val) });
-  return Object.values(data).filter((c) => c?.type === 'VEVENT').map((c) => {
-    const e = c as unknown as Record<string, unknown>;
-    const attendees = e.attendee === undefined ? [] : [e.attendee].flat() as Person[];
-    const summary = e.summary as string | { val: string };
-    return {
-      uid: String(e.uid),
-      sequence: Number(e.sequence ?? 0),
-      summary: typeof summary === 'string' ? summary : summary?.val ?? '',
-      status: (e.status as string | undefined) ?? null,
-      dtstamp: new Date(e.dtstamp as Date).toISOString(),
-      organizer: e.organizer ? person(e.organizer as Person) : null,
-      attendees: attendees.map(person),
-    };
-  });
+  const person = (p: Person) =>
+    typeof p === 'string' ? { cn: null, email: mailto(p) } : { cn: p.params?.CN ?? null, email: mailto(p.val) };
+  return Object.values(data)
+    .filter((c) => c?.type === 'VEVENT')
+    .map((c) => {
+      const e = c as unknown as Record<string, unknown>;
+      const attendees = e.attendee === undefined ? [] : ([e.attendee].flat() as Person[]);
+      const summary = e.summary as string | { val: string };
+      return {
+        uid: String(e.uid),
+        sequence: Number(e.sequence ?? 0),
+        summary: typeof summary === 'string' ? summary : (summary?.val ?? ''),
+        status: (e.status as string | undefined) ?? null,
+        dtstamp: new Date(e.dtstamp as Date).toISOString(),
+        organizer: e.organizer ? person(e.organizer as Person) : null,
+        attendees: attendees.map(person),
+      };
+    });
 }
 
 /** Debian's python3-icalendar and python3-vobject (what Radicale uses), run by the system Python. */

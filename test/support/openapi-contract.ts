@@ -3,7 +3,9 @@ import addFormatsModule from 'ajv-formats';
 import type { Response } from 'supertest';
 
 // ajv-formats is CommonJS: its default export arrives as the module object under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => Ajv2020;
 
 type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -16,7 +18,14 @@ export function toJsonSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toJsonSchema);
   if (!schema || typeof schema !== 'object') return schema;
   const { nullable, example, examples, discriminator, xml, externalDocs, readOnly, writeOnly, deprecated, ...rest } = schema as Json;
-  void example; void examples; void discriminator; void xml; void externalDocs; void readOnly; void writeOnly; void deprecated;
+  void example;
+  void examples;
+  void discriminator;
+  void xml;
+  void externalDocs;
+  void readOnly;
+  void writeOnly;
+  void deprecated;
   const out: Json = {};
   for (const [key, value] of Object.entries(rest)) {
     if (key === '$ref' && typeof value === 'string') out.$ref = value.replace('#/components/schemas/', '#/$defs/');
@@ -28,7 +37,13 @@ export function toJsonSchema(schema: unknown): unknown {
   return nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
 }
 
-interface Operation { method: string; template: string; regex: RegExp; params: number; op: Json }
+interface Operation {
+  method: string;
+  template: string;
+  regex: RegExp;
+  params: number;
+  op: Json;
+}
 
 /** Validates real responses against the operation's documented response for that status. */
 export class OpenApiContract {
@@ -44,7 +59,13 @@ export class OpenApiContract {
         const op = (item as Json)[method];
         if (!op) continue;
         const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
-        this.operations.push({ method: method.toUpperCase(), template, regex: new RegExp(`^${source}$`), params: (template.match(/\{/g) ?? []).length, op });
+        this.operations.push({
+          method: method.toUpperCase(),
+          template,
+          regex: new RegExp(`^${source}$`),
+          params: (template.match(/\{/g) ?? []).length,
+          op,
+        });
       }
     }
     this.defs = Object.fromEntries(Object.entries((doc.components?.schemas ?? {}) as Json).map(([k, v]) => [k, toJsonSchema(v)]));
@@ -80,10 +101,12 @@ export class OpenApiContract {
     const where = `${req.method} ${template} → ${res.status}`;
     const responses = op.responses as Json;
     const documented = responses[String(res.status)] ?? responses[`${String(res.status)[0]}XX`] ?? responses.default;
-    if (!documented) throw new Error(`${where} is not documented (documented: ${Object.keys(responses).join(', ')}); body ${JSON.stringify(res.body)}`);
+    if (!documented)
+      throw new Error(`${where} is not documented (documented: ${Object.keys(responses).join(', ')}); body ${JSON.stringify(res.body)}`);
     this.seen.add(`${req.method} ${template} ${res.status}`);
     for (const name of Object.keys((documented.headers ?? {}) as Json)) {
-      if (name.toLowerCase() === 'retry-after' && res.headers['retry-after'] === undefined) throw new Error(`${where}: Retry-After header missing`);
+      if (name.toLowerCase() === 'retry-after' && res.headers['retry-after'] === undefined)
+        throw new Error(`${where}: Retry-After header missing`);
     }
     const content = documented.content as Json | undefined;
     const bodyText = res.text ?? '';
@@ -105,7 +128,9 @@ export class OpenApiContract {
     }
     if (!validate(res.body)) {
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
-      throw new Error(`${where}: the body does not match the documented schema:\n  ${errors}\nbody: ${JSON.stringify(res.body).slice(0, 2000)}`);
+      throw new Error(
+        `${where}: the body does not match the documented schema:\n  ${errors}\nbody: ${JSON.stringify(res.body).slice(0, 2000)}`,
+      );
     }
     return res;
   }

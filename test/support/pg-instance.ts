@@ -66,11 +66,21 @@ export async function startPgInstance(bin: string): Promise<PgInstance> {
     async createDatabase() {
       const name = `kairos_f_${randomBytes(4).toString('hex')}`;
       await query(`CREATE DATABASE ${name}`);
-      return { name, url: url(name), drop: async () => { if (running) await query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } };
+      return {
+        name,
+        url: url(name),
+        drop: async () => {
+          if (running) await query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        },
+      };
     },
     destroy() {
       if (running) {
-        try { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } catch { /* already down */ }
+        try {
+          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        } catch {
+          /* already down */
+        }
       }
       running = false;
       rmSync(dir, { recursive: true, force: true });

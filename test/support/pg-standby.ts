@@ -38,7 +38,8 @@ export function postgresBinaries(): { bin: string } | { missing: string } {
     if (!existsSync(join(bin, tool))) return { missing: `${join(bin, tool)} not found` };
   }
   // PostgreSQL refuses to run as root: the servers then run as the postgres OS user.
-  if (userInfo().uid === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return { missing: 'running as root without a postgres OS user' };
+  if (userInfo().uid === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0)
+    return { missing: 'running as root without a postgres OS user' };
   return { bin };
 }
 
@@ -49,7 +50,12 @@ export function postgresBinaries(): { bin: string } | { missing: string } {
 export function pgWorkDir(bin: string, prefix: string): { dir: string; asRoot: boolean; run: (tool: string, args: string[]) => void } {
   const asRoot = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (asRoot)
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    );
   const run = (tool: string, args: string[]) => {
     const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
     execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
@@ -67,7 +73,11 @@ export async function startStandbyPair(bin: string): Promise<StandbyPair> {
   let started: string[] = [];
   const stopAll = () => {
     for (const data of started.reverse()) {
-      try { run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']); } catch { /* already down */ }
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        /* already down */
+      }
     }
     started = [];
     rmSync(dir, { recursive: true, force: true });
@@ -76,7 +86,21 @@ export async function startStandbyPair(bin: string): Promise<StandbyPair> {
     run('initdb', ['-D', primaryDir, '-U', 'postgres', '--auth=trust', '-N']);
     run('pg_ctl', ['-D', primaryDir, '-l', join(dir, 'primary.log'), '-w', '-o', serverOptions(primaryPort), 'start']);
     started.push(primaryDir);
-    run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', standbyDir, '-R', '-X', 'stream', '-c', 'fast']);
+    run('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      standbyDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+    ]);
     run('pg_ctl', ['-D', standbyDir, '-l', join(dir, 'standby.log'), '-w', '-o', serverOptions(standbyPort), 'start']);
     started.push(standbyDir);
   } catch (error) {
@@ -120,7 +144,9 @@ export async function startStandbyPair(bin: string): Promise<StandbyPair> {
         name,
         url: url(primaryPort, name),
         readUrl: url(standbyPort, name),
-        drop: async () => { await primaryQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); },
+        drop: async () => {
+          await primaryQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        },
       };
     },
     standbyLog: () => readFileSync(join(dir, 'standby.log'), 'utf8'),
@@ -129,4 +155,3 @@ export async function startStandbyPair(bin: string): Promise<StandbyPair> {
     },
   };
 }
-

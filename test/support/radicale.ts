@@ -24,15 +24,23 @@ export interface DavAnswer {
   body: string;
 }
 
-
 function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<DavAnswer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();
@@ -74,19 +82,42 @@ export class RadicaleServer {
     const usersFile = (this.usersFile = join(this.dir, 'users'));
     this.writeUsers();
     this.radicalePort = await freePort();
-    this.child = spawn(RADICALE, [
-      '--config', '', // ignore /etc/radicale/config (TLS, remote_user auth)
-      '--server-hosts', `127.0.0.1:${this.radicalePort}`,
-      '--auth-type', 'htpasswd', '--auth-htpasswd-filename', usersFile, '--auth-htpasswd-encryption', 'plain', '--auth-delay', '0',
-      '--rights-type', 'owner_only',
-      '--storage-filesystem-folder', join(this.dir, 'collections'),
-      '--logging-level', 'warning',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    this.child.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
+    this.child = spawn(
+      RADICALE,
+      [
+        '--config',
+        '', // ignore /etc/radicale/config (TLS, remote_user auth)
+        '--server-hosts',
+        `127.0.0.1:${this.radicalePort}`,
+        '--auth-type',
+        'htpasswd',
+        '--auth-htpasswd-filename',
+        usersFile,
+        '--auth-htpasswd-encryption',
+        'plain',
+        '--auth-delay',
+        '0',
+        '--rights-type',
+        'owner_only',
+        '--storage-filesystem-folder',
+        join(this.dir, 'collections'),
+        '--logging-level',
+        'warning',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
     for (let i = 0; ; i++) {
       if (this.child.exitCode !== null) throw new Error(`radicale exited (${this.child.exitCode}): ${this.output}`);
-      const up = await send(this.radicalePort, 'OPTIONS', '/', {}).then(() => true, () => false);
+      const up = await send(this.radicalePort, 'OPTIONS', '/', {}).then(
+        () => true,
+        () => false,
+      );
       if (up) break;
       if (i > 150) throw new Error(`radicale did not start: ${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -97,17 +128,28 @@ export class RadicaleServer {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         this.requests.push({
-          method: req.method ?? '', path: req.url ?? '', depth: req.headers.depth as string | undefined, body,
-          ifMatch: req.headers['if-match'] as string | undefined, ifNoneMatch: req.headers['if-none-match'] as string | undefined,
+          method: req.method ?? '',
+          path: req.url ?? '',
+          depth: req.headers.depth as string | undefined,
+          body,
+          ifMatch: req.headers['if-match'] as string | undefined,
+          ifNoneMatch: req.headers['if-none-match'] as string | undefined,
         });
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding')) as Record<string, string>;
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding'),
+        ) as Record<string, string>;
         send(this.radicalePort, req.method ?? 'GET', req.url ?? '/', headers, chunks.length ? body : undefined).then(
           (answer) => {
-            const out = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection'));
+            const out = Object.fromEntries(
+              Object.entries(answer.headers).filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection'),
+            );
             res.writeHead(answer.status, out);
             res.end(answer.body);
           },
-          () => { res.writeHead(502); res.end(); },
+          () => {
+            res.writeHead(502);
+            res.end();
+          },
         );
       });
     });
@@ -134,7 +176,12 @@ export class RadicaleServer {
   }
 
   private writeUsers() {
-    writeFileSync(this.usersFile, Object.entries(this.users).map(([u, p]) => `${u}:${p}`).join('\n') + '\n');
+    writeFileSync(
+      this.usersFile,
+      Object.entries(this.users)
+        .map(([u, p]) => `${u}:${p}`)
+        .join('\n') + '\n',
+    );
   }
 
   /** A request straight to Radicale as `user` (not recorded). */
@@ -149,14 +196,20 @@ export class RadicaleServer {
     const zone = timeZone
       ? `<C:calendar-timezone>BEGIN:VCALENDAR&#13;\nVERSION:2.0&#13;\nPRODID:-//test//EN&#13;\nBEGIN:VTIMEZONE&#13;\nTZID:${timeZone}&#13;\nEND:VTIMEZONE&#13;\nEND:VCALENDAR&#13;\n</C:calendar-timezone>`
       : '';
-    const res = await this.request(user, 'MKCALENDAR', `/${user}/${name}/`, `<?xml version="1.0" encoding="utf-8"?>
+    const res = await this.request(
+      user,
+      'MKCALENDAR',
+      `/${user}/${name}/`,
+      `<?xml version="1.0" encoding="utf-8"?>
 <C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
   <D:set><D:prop>
     <D:displayname>${displayName}</D:displayname>
     <C:supported-calendar-component-set><C:comp name="VEVENT"/></C:supported-calendar-component-set>
     ${zone}
   </D:prop></D:set>
-</C:mkcalendar>`, { 'Content-Type': 'application/xml; charset=utf-8' });
+</C:mkcalendar>`,
+      { 'Content-Type': 'application/xml; charset=utf-8' },
+    );
     if (res.status !== 201) throw new Error(`MKCALENDAR ${name} failed: ${res.status} ${res.body}`);
     return `${this.url}${user}/${name}/`;
   }
@@ -164,7 +217,9 @@ export class RadicaleServer {
   /** PUTs one iCalendar object (VEVENT lines are wrapped in a VCALENDAR). */
   async putEvent(user: string, calendar: string, name: string, veventLines: string[]): Promise<void> {
     const body = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...veventLines, 'END:VCALENDAR', ''].join('\r\n');
-    const res = await this.request(user, 'PUT', `/${user}/${calendar}/${name}.ics`, body, { 'Content-Type': 'text/calendar; charset=utf-8' });
+    const res = await this.request(user, 'PUT', `/${user}/${calendar}/${name}.ics`, body, {
+      'Content-Type': 'text/calendar; charset=utf-8',
+    });
     if (res.status !== 201 && res.status !== 204) throw new Error(`PUT ${name} failed: ${res.status} ${res.body}`);
   }
 
@@ -175,18 +230,29 @@ export class RadicaleServer {
 
   /** The objects of a calendar: name → iCalendar text. */
   async objects(user: string, calendar: string): Promise<Map<string, string>> {
-    const res = await this.request(user, 'REPORT', `/${user}/${calendar}/`, `<?xml version="1.0" encoding="utf-8"?>
+    const res = await this.request(
+      user,
+      'REPORT',
+      `/${user}/${calendar}/`,
+      `<?xml version="1.0" encoding="utf-8"?>
 <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
   <D:prop><C:calendar-data/></D:prop>
   <C:filter><C:comp-filter name="VCALENDAR"/></C:filter>
-</C:calendar-query>`, { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' });
+</C:calendar-query>`,
+      { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' },
+    );
     if (res.status !== 207) throw new Error(`REPORT failed: ${res.status} ${res.body}`);
     const out = new Map<string, string>();
     for (const m of res.body.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)) {
       const href = /<(?:\w+:)?href>([^<]+)<\/(?:\w+:)?href>/.exec(m[1])?.[1];
       const data = /<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/.exec(m[1])?.[1];
       if (!href || data === undefined) continue;
-      const unescaped = data.replace(/&#13;/g, '\r').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      const unescaped = data
+        .replace(/&#13;/g, '\r')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
       out.set(decodeURIComponent(href.split('/').filter(Boolean).pop()!).replace(/\.ics$/, ''), unescaped);
     }
     return out;

@@ -29,14 +29,23 @@ export class RedisProcess {
     if (this.running) return this;
     if (!this.port) this.port = await freePort();
     const persistence = this.options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir],
+      {
+        stdio: 'ignore',
+      },
+    );
     const started = this.child;
     // Ready when it answers PING (bounded: a redis-server that cannot start fails the test, not hangs it).
     for (let i = 0; i < 200; i++) {
       if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}`);
-      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+      const probe = new Redis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => undefined);
       try {
         await probe.connect();

@@ -10,11 +10,12 @@ export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 export function describeRequiring(missing: string | null): (name: string, body: () => void) => void {
   if (!missing) return describe;
   if (IN_CI) {
-    return (name) => describe(name, () => {
-      it(`has what it needs (${missing})`, () => {
-        throw new Error(`${missing}: CI=true, so a suite cannot be skipped for a missing program`);
+    return (name) =>
+      describe(name, () => {
+        it(`has what it needs (${missing})`, () => {
+          throw new Error(`${missing}: CI=true, so a suite cannot be skipped for a missing program`);
+        });
       });
-    });
   }
   return (name, body) => {
     console.warn(`${name}: skipped, ${missing}`);

@@ -11,14 +11,23 @@ export async function setWeeklyHours(
   rules = WEEKDAYS_9_TO_5,
   overrides: Array<{ date: string; intervals: Array<{ start_time: string; end_time: string }> }> = [],
 ) {
-  await t.http().post('/api/availability/rules').set(host.auth).send({ time_zone: timeZone, rules, overrides }).expect((res) => {
-    if (res.status >= 300) throw new Error(`setting rules failed: ${res.status} ${JSON.stringify(res.body)}`);
-  });
+  await t
+    .http()
+    .post('/api/availability/rules')
+    .set(host.auth)
+    .send({ time_zone: timeZone, rules, overrides })
+    .expect((res) => {
+      if (res.status >= 300) throw new Error(`setting rules failed: ${res.status} ${JSON.stringify(res.body)}`);
+    });
 }
 
 /** Creates a meeting type through the API and returns its body. */
 export async function createMeetingType(t: TestApp, host: TestHost, body: Record<string, unknown>) {
-  const res = await t.http().post('/api/meeting-types').set(host.auth).send({ name: 'Intro call', duration_minutes: 30, ...body });
+  const res = await t
+    .http()
+    .post('/api/meeting-types')
+    .set(host.auth)
+    .send({ name: 'Intro call', duration_minutes: 30, ...body });
   if (res.status !== 201) throw new Error(`creating meeting type failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; slug: string } & Record<string, unknown>;
 }
@@ -28,9 +37,13 @@ export async function createTeam(t: TestApp, admin: TestHost, members: TestHost[
   const team = await t.http().post('/api/teams').set(admin.auth).send({ name: 'Sales' }).expect(201);
   for (const m of members) {
     const invite = await t.http().post(`/api/teams/${team.body.id}/invitations`).set(admin.auth).send({ email: m.email }).expect(201);
-    await t.http().post(`/api/teams/invitations/${invite.body.token}/accept`).set(m.auth).expect((res) => {
-      if (res.status >= 300) throw new Error(`accept failed: ${res.status} ${JSON.stringify(res.body)}`);
-    });
+    await t
+      .http()
+      .post(`/api/teams/invitations/${invite.body.token}/accept`)
+      .set(m.auth)
+      .expect((res) => {
+        if (res.status >= 300) throw new Error(`accept failed: ${res.status} ${JSON.stringify(res.body)}`);
+      });
   }
   return team.body as { id: string };
 }

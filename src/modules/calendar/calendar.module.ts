@@ -91,7 +91,16 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     CalendarPoller,
   ],
   // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed.
-  exports: [CalendarSyncService, OAuthConnect, IcsConnect, CaldavConnect, CalendarConnections, CalendarChoices, BookingDestinations, CalendarExportFeeds],
+  exports: [
+    CalendarSyncService,
+    OAuthConnect,
+    IcsConnect,
+    CaldavConnect,
+    CalendarConnections,
+    CalendarChoices,
+    BookingDestinations,
+    CalendarExportFeeds,
+  ],
 })
 export class CalendarModule implements OnModuleInit {
   constructor(

@@ -30,7 +30,15 @@ import { UsersRepository } from './infrastructure/users.repository.js';
   ],
   controllers: [UsersController, ApiKeysController],
   providers: [
-    AccountMails, UsersService, AuthService, ApiKeysService, UsersRepository, ApiKeysRepository, CredentialsRepository, UserSessions, PasswordResetService,
+    AccountMails,
+    UsersService,
+    AuthService,
+    ApiKeysService,
+    UsersRepository,
+    ApiKeysRepository,
+    CredentialsRepository,
+    UserSessions,
+    PasswordResetService,
     { provide: PasswordResetMailer, useExisting: AccountMails },
     GoogleSignIn,
     {
@@ -41,9 +49,15 @@ import { UsersRepository } from './infrastructure/users.repository.js';
         const google = config.googleSignIn;
         if (!google) return null;
         const stateKey = Buffer.from(hkdfSync('sha256', config.appSecret, 'kairos', 'google-signin-state', 32));
-        return new GoogleOAuthStrategy({
-          ...google, callbackUrl: () => `${config.publicUrl}${GOOGLE_CALLBACK_PATH}`, stateKey, secureCookies: config.publicUrl.startsWith('https://'),
-        }, outbound);
+        return new GoogleOAuthStrategy(
+          {
+            ...google,
+            callbackUrl: () => `${config.publicUrl}${GOOGLE_CALLBACK_PATH}`,
+            stateKey,
+            secureCookies: config.publicUrl.startsWith('https://'),
+          },
+          outbound,
+        );
       },
     },
     { provide: APP_GUARD, useClass: HostAuthGuard },

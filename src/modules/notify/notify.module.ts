@@ -20,7 +20,6 @@ import { WebhookSender } from './infrastructure/webhook-sender.js';
 import { WebhookSubscriptionEntity } from './infrastructure/webhook-subscription.entity.js';
 import { WebhookSubscriptionRepository } from './infrastructure/webhook-subscription.repository.js';
 
-
 /**
  * Notify: booking events (via the outbox relay) → delivery rows → the DeliveryQueue port (BullMQ or in
  * process, provided by DeliveryQueueModule, imported by the app) → email, SMS,
@@ -29,14 +28,21 @@ import { WebhookSubscriptionRepository } from './infrastructure/webhook-subscrip
  * for the web pages.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([NotificationDeliveryEntity, WebhookSubscriptionEntity]),
-    BookingModule,
-  ],
+  imports: [TypeOrmModule.forFeature([NotificationDeliveryEntity, WebhookSubscriptionEntity]), BookingModule],
   controllers: [WebhooksController, NotificationsController, BookingCalendarController],
   providers: [
-    BookingEventsConsumer, BookingInvitations, DeliveryDispatcher, DeliveryMetrics, DeliveryWorker, DeliveryStore, WebhookSubscriptionRepository,
-    IcsService, NotificationsService, WebhooksService, WebhookSender, SecretCipher,
+    BookingEventsConsumer,
+    BookingInvitations,
+    DeliveryDispatcher,
+    DeliveryMetrics,
+    DeliveryWorker,
+    DeliveryStore,
+    WebhookSubscriptionRepository,
+    IcsService,
+    NotificationsService,
+    WebhooksService,
+    WebhookSender,
+    SecretCipher,
     { provide: SmsProvider, useClass: TwilioSmsProvider },
   ],
   exports: [IcsService, BookingInvitations, DeliveryDispatcher, WebhooksService, NotificationsService], // webhooks/notifications: the admin's pages

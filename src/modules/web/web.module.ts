@@ -30,8 +30,16 @@ import { WebExceptionFilter } from './http/web-exception.filter.js';
 
 /** Every /admin controller, one per page: the session and CSRF middleware covers exactly these. */
 const ADMIN_CONTROLLERS = [
-  AdminSessionController, AdminBookingsController, AdminMeetingTypesController, AdminAvailabilityController, AdminApiKeysController,
-  AdminCalendarsController, AdminTeamsController, AdminWebhooksController, AdminProfileController, AdminPasswordResetController,
+  AdminSessionController,
+  AdminBookingsController,
+  AdminMeetingTypesController,
+  AdminAvailabilityController,
+  AdminApiKeysController,
+  AdminCalendarsController,
+  AdminTeamsController,
+  AdminWebhooksController,
+  AdminProfileController,
+  AdminPasswordResetController,
   AdminGoogleSignInController,
 ];
 
@@ -40,7 +48,17 @@ const ADMIN_CONTROLLERS = [
  * `/:username` routes are catch-alls, and the controllers below are listed so fixed paths are matched first.
  */
 @Module({
-  imports: [IdentityModule, SchedulesModule, MeetingTypesModule, SlotsModule, BookingModule, NotifyModule, CalendarModule, PrivacyModule, TeamsModule],
+  imports: [
+    IdentityModule,
+    SchedulesModule,
+    MeetingTypesModule,
+    SlotsModule,
+    BookingModule,
+    NotifyModule,
+    CalendarModule,
+    PrivacyModule,
+    TeamsModule,
+  ],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, PublicPagesController],
   providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
 })

@@ -20,7 +20,10 @@ export class AvailabilityVersions {
   /** A missed bump whose epoch step could not be written either (PostgreSQL also down): no entry is usable. */
   private epochStepOwed = false;
 
-  constructor(private readonly cache: CacheStore, private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly cache: CacheStore,
+    private readonly dataSource: DataSource,
+  ) {}
 
   private key(hostId: string) {
     return `avail-ver:${hostId}`;
@@ -68,7 +71,9 @@ export class AvailabilityVersions {
       this.epochStepOwed = false;
       return true;
     } catch (error) {
-      this.logger.error(`could not step the cache epoch either (${(error as Error).message}); this instance serves slots uncached until it can`);
+      this.logger.error(
+        `could not step the cache epoch either (${(error as Error).message}); this instance serves slots uncached until it can`,
+      );
       return false;
     }
   }

@@ -8,7 +8,10 @@ const unavailable = (error: unknown): never => {
 
 export class RedisCacheStore extends CacheStore {
   readonly canFail = true;
-  constructor(private readonly redis: Redis, private readonly prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
     super();
   }
   private k(key: string) {

@@ -17,7 +17,11 @@ describe('isDatabaseUnavailable: a restart or failover, not a bug', () => {
     ['statement on a manager whose runner was released', new QueryRunnerProviderAlreadyReleasedError()],
   ])('%s → 503 with the JSON error body', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
-    expect(toErrorBody(error)).toMatchObject({ status_code: 503, error: 'Service Unavailable', message: expect.stringMatching(/database/) });
+    expect(toErrorBody(error)).toMatchObject({
+      status_code: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/database/),
+    });
   });
 
   it.each([

@@ -25,9 +25,19 @@ export const isRetryableTransactionError = (error: unknown) => {
 };
 
 /** Node socket errors meaning the database server could not be reached or went away. */
-const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** node-postgres reports a dropped or timed-out connection by message only. */
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection is closed/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection is closed/i;
 
 /** TypeORM's errors for a query runner it released when its connection failed (in flight during a restart). */
 const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
@@ -39,9 +49,14 @@ const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'Quer
  * The outcome of a transaction whose COMMIT was cut off is unknown: the client retries with its Idempotency-Key.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null, depth = 0; e && depth < 4; depth++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : undefined;
-    if (code && (CONNECTION_ERRNOS.has(code) || code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08'))) return true;
+    if (code && (CONNECTION_ERRNOS.has(code) || code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08')))
+      return true;
     if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
     // TypeORM releases a query runner whose connection failed; the next statement on it reports that instead.
     if (RELEASED_RUNNER_ERRORS.has(String((e as { name?: unknown }).name))) return true;

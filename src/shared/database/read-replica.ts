@@ -45,9 +45,9 @@ export class ReadReplica {
       const deadline = Date.now() + CATCH_UP_WAIT_MS;
       let upToDate: boolean;
       for (;;) {
-        const [row] = (await runner.query(
-          'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) AS replayed', [primaryLsn],
-        )) as { replayed: boolean }[];
+        const [row] = (await runner.query('SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) AS replayed', [primaryLsn])) as {
+          replayed: boolean;
+        }[];
         upToDate = row.replayed;
         if (upToDate || Date.now() >= deadline) break;
         await new Promise((r) => setTimeout(r, CATCH_UP_POLL_MS));

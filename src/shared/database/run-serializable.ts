@@ -17,7 +17,10 @@ export interface SerializableOptions {
 }
 
 export class SerializationRetriesExhaustedError extends Error {
-  constructor(readonly attempts: number, readonly lastError: unknown) {
+  constructor(
+    readonly attempts: number,
+    readonly lastError: unknown,
+  ) {
     super(`transaction gave up after ${attempts} serialization failures`);
   }
 }

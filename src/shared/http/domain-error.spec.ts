@@ -10,7 +10,11 @@ describe('domain problems', () => {
 
   it('groups problems per field in the order fields first appear', () => {
     expect(problemsAsFieldErrors(problems)).toEqual([
-      { field: 'name', messages: ['Give the meeting type a name.', 'Keep the name under 200 characters.'], codes: ['required', 'too_long'] },
+      {
+        field: 'name',
+        messages: ['Give the meeting type a name.', 'Keep the name under 200 characters.'],
+        codes: ['required', 'too_long'],
+      },
       { field: 'duration_minutes', messages: ['Pick between 5 and 720 minutes.'], codes: ['out_of_range'] },
     ]);
   });

@@ -1,13 +1,13 @@
 /** What went wrong, independent of transport; the HTTP filter maps codes to statuses. */
 export type DomainErrorCode =
-  | 'invalid'          // 400
-  | 'unauthorized'     // 401
-  | 'forbidden'        // 403
-  | 'not_found'        // 404
-  | 'conflict'         // 409
-  | 'gone'             // 410
-  | 'unprocessable'    // 422
-  | 'rate_limited';    // 429
+  | 'invalid' // 400
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'gone' // 410
+  | 'unprocessable' // 422
+  | 'rate_limited'; // 429
 
 /**
  * One thing wrong with one input field, as a domain validator sees it. `field` is the API's field name

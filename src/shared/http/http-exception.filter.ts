@@ -7,7 +7,13 @@ import { PG_EXCLUSION_VIOLATION, isDatabaseUnavailable, sqlState } from '../data
 import { DomainError, type DomainErrorCode, problemsAsFieldErrors } from './domain-error.js';
 
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
-  invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, gone: 410, unprocessable: 422,
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  unprocessable: 422,
   rate_limited: 429,
 };
 
@@ -48,7 +54,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return body(409, 'That time is no longer available. Please pick another time.');
   }
   if (isDatabaseUnavailable(exception)) {
-    return body(503, `The database is unavailable for a moment; nothing was changed unless a retry with the same Idempotency-Key says so. Retry after ${RETRY_AFTER_SECONDS} s.`);
+    return body(
+      503,
+      `The database is unavailable for a moment; nothing was changed unless a retry with the same Idempotency-Key says so. Retry after ${RETRY_AFTER_SECONDS} s.`,
+    );
   }
   if (exception instanceof CacheUnavailableError) {
     return body(503, `A backing service is unavailable for a moment. Retry after ${RETRY_AFTER_SECONDS} s.`);

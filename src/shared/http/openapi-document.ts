@@ -82,7 +82,10 @@ function moveInputDefaultsToDescriptions(document: OpenAPIObject): void {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMA_REF_PREFIX)) {
         const name = value.slice(SCHEMA_REF_PREFIX.length);
-        if (!inputs.has(name)) { inputs.add(name); visit(schemas[name]); }
+        if (!inputs.has(name)) {
+          inputs.add(name);
+          visit(schemas[name]);
+        }
       } else visit(value);
     }
   };
@@ -104,7 +107,10 @@ function moveInputDefaultsToDescriptions(document: OpenAPIObject): void {
       const op = item[method];
       if (!op) continue;
       for (const parameter of op.parameters ?? []) undefault('schema' in parameter ? parameter.schema : undefined);
-      if (op.requestBody) { visit(op.requestBody); undefault(op.requestBody); }
+      if (op.requestBody) {
+        visit(op.requestBody);
+        undefault(op.requestBody);
+      }
     }
   }
   for (const name of inputs) undefault(schemas[name]);

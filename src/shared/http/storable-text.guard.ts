@@ -12,7 +12,11 @@ export class StorableTextGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
-    for (const [where, value] of [['path', req.params], ['query', req.query], ['body', req.body]] as const) {
+    for (const [where, value] of [
+      ['path', req.params],
+      ['query', req.query],
+      ['body', req.body],
+    ] as const) {
       const found = findUnstorableText(value);
       if (found) {
         const field = found.length > 100 ? `${found.slice(0, 100)}…` : found; // keys are the client's: never echo a long one

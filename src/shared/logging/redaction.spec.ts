@@ -23,7 +23,10 @@ describe('redactUrl', () => {
     ['/api/privacy/erase-invitee?email=ada%40example.com', '/api/privacy/erase-invitee?email=[EMAIL]'],
     ['/x?who=ada@example.com&n=2', '/x?who=[EMAIL]&n=2'],
     ['/x?ada@example.com', '/x?[EMAIL]'],
-    ['/api/availability/slots?meeting_type_id=abc&date=2027-03-02&timezone=Europe%2FLondon', '/api/availability/slots?meeting_type_id=abc&date=2027-03-02&timezone=Europe%2FLondon'],
+    [
+      '/api/availability/slots?meeting_type_id=abc&date=2027-03-02&timezone=Europe%2FLondon',
+      '/api/availability/slots?meeting_type_id=abc&date=2027-03-02&timezone=Europe%2FLondon',
+    ],
     ['/x?bad=%E0%A4%A', '/x?bad=%E0%A4%A'],
     [undefined, ''],
   ])('%s', (url, expected) => {
@@ -40,13 +43,16 @@ describe('email masking in log calls', () => {
     expect(obj).toEqual({ context: 'Mail', to: 'Ada <[EMAIL]>' });
     expect(msg).toBe('mail to %s');
     expect(arg).toBe('[EMAIL]');
-    expect(maskLogArguments(['SMTP_URL is unset: mail "Confirmed" to bob@example.com written to x.eml'])).toEqual(['SMTP_URL is unset: mail "Confirmed" to [EMAIL] written to x.eml']);
+    expect(maskLogArguments(['SMTP_URL is unset: mail "Confirmed" to bob@example.com written to x.eml'])).toEqual([
+      'SMTP_URL is unset: mail "Confirmed" to [EMAIL] written to x.eml',
+    ]);
     const untouched = { context: 'X', n: 1 };
     expect(maskLogArguments([untouched])[0]).toBe(untouched);
   });
 
   it('masks emails in a serialized error', () => {
-    expect(maskErrorEmails({ type: 'Error', message: '550 <bob@example.com> rejected', stack: 'Error: 550 <bob@example.com>\n at x' }))
-      .toEqual({ type: 'Error', message: '550 <[EMAIL]> rejected', stack: 'Error: 550 <[EMAIL]>\n at x' });
+    expect(
+      maskErrorEmails({ type: 'Error', message: '550 <bob@example.com> rejected', stack: 'Error: 550 <bob@example.com>\n at x' }),
+    ).toEqual({ type: 'Error', message: '550 <[EMAIL]> rejected', stack: 'Error: 550 <[EMAIL]>\n at x' });
   });
 });

@@ -30,13 +30,16 @@ export function redactUrl(url: string | undefined): string {
   const q = raw.indexOf('?');
   const path = redactPath(q === -1 ? raw : raw.slice(0, q));
   if (q === -1) return path;
-  const query = raw.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const name = eq === -1 ? pair : pair.slice(0, eq);
-    if (eq === -1) return decoded(name).includes('@') ? EMAIL_MASK : pair;
-    if (isSecretParamName(name)) return `${name}=${REDACTED}`;
-    return decoded(pair.slice(eq + 1)).includes('@') ? `${name}=${EMAIL_MASK}` : pair;
-  });
+  const query = raw
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq === -1 ? pair : pair.slice(0, eq);
+      if (eq === -1) return decoded(name).includes('@') ? EMAIL_MASK : pair;
+      if (isSecretParamName(name)) return `${name}=${REDACTED}`;
+      return decoded(pair.slice(eq + 1)).includes('@') ? `${name}=${EMAIL_MASK}` : pair;
+    });
   return `${path}?${query.join('&')}`;
 }
 

@@ -29,7 +29,10 @@ export class MailTransport implements OnApplicationShutdown {
     // Short timeouts: a retry is cheap, a worker stuck on a dead server is not.
     this.transport = config.smtpUrl
       ? nodemailer.createTransport({
-          url: config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
+          url: config.smtpUrl,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
         })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
@@ -47,11 +50,13 @@ export class MailTransport implements OnApplicationShutdown {
       // nodemailer's icalEvent: that adds a second copy as invite.ics without method=, which clients import apart.
       ...(mail.ics
         ? {
-            attachments: [{
-              filename: mail.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
-              content: mail.ics.content,
-              contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}`,
-            }],
+            attachments: [
+              {
+                filename: mail.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+                content: mail.ics.content,
+                contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}`,
+              },
+            ],
           }
         : {}),
     };

@@ -7,7 +7,11 @@ export type MetricsAccess = 'granted' | 'unauthorized' | 'disabled';
  * METRICS_TOKEN as a bearer token, and nobody when no token is configured. On the separate METRICS_PORT listener,
  * which binds a private address, the token is checked when one is configured and not required otherwise.
  */
-export function metricsAccess(expectedToken: string | null, authorization: string | undefined, listener: 'app' | 'metrics-port'): MetricsAccess {
+export function metricsAccess(
+  expectedToken: string | null,
+  authorization: string | undefined,
+  listener: 'app' | 'metrics-port',
+): MetricsAccess {
   if (!expectedToken) return listener === 'app' ? 'disabled' : 'granted';
   return bearerMatches(expectedToken, authorization) ? 'granted' : 'unauthorized';
 }

@@ -14,7 +14,10 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Metrics');
   private server: Server | null = null;
 
-  constructor(private readonly config: AppConfig, private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { port, host, token } = this.config.metrics;

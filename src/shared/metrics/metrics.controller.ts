@@ -15,7 +15,10 @@ import { MetricsService } from './metrics.service.js';
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')

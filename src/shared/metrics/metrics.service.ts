@@ -73,12 +73,14 @@ export class MetricsService {
       labelNames: ['consumer'],
       registers,
       async collect() {
-        const rows = await db.query<Array<{ consumer: string; lag: number | null }>>(
-          `SELECT c.consumer,
+        const rows = await db
+          .query<Array<{ consumer: string; lag: number | null }>>(
+            `SELECT c.consumer,
                   (SELECT EXTRACT(EPOCH FROM now() - e.occurred_at)::float8 FROM outbox_events e
                     WHERE (e.txid, e.id) > (c.last_txid, c.last_event_id) ORDER BY e.txid, e.id LIMIT 1) AS lag
              FROM outbox_consumer_offsets c`,
-        ).catch(() => []);
+          )
+          .catch(() => []);
         this.reset();
         for (const r of rows) this.set({ consumer: r.consumer }, Math.max(0, r.lag ?? 0));
       },

@@ -54,7 +54,7 @@ export const isPublicAddress = (address: string): boolean => classifyAddress(add
 function classifyV4(ip: number): AddressVerdict {
   for (const [net, bits, range] of V4_BLOCKS) {
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    if (((ip & mask) >>> 0) === ((v4ToInt(net) & mask) >>> 0)) return refused(range);
+    if ((ip & mask) >>> 0 === (v4ToInt(net) & mask) >>> 0) return refused(range);
   }
   return PUBLIC;
 }

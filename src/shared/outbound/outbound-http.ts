@@ -7,8 +7,17 @@ import { OutboundResolver, type ResolvedAddress } from './outbound-resolver.js';
 
 /** What went wrong, as a class a host may read; the specifics (addresses, codes) stay in `detail`, for logs only. */
 export type OutboundFailure =
-  | 'invalid_url' | 'refused' | 'dns' | 'connection_refused' | 'unreachable' | 'reset' | 'timeout' | 'tls'
-  | 'connection_failed' | 'too_large' | 'redirects';
+  | 'invalid_url'
+  | 'refused'
+  | 'dns'
+  | 'connection_refused'
+  | 'unreachable'
+  | 'reset'
+  | 'timeout'
+  | 'tls'
+  | 'connection_failed'
+  | 'too_large'
+  | 'redirects';
 
 const MESSAGES: Record<OutboundFailure, string> = {
   invalid_url: 'must be an absolute http(s) URL without credentials',
@@ -79,7 +88,11 @@ export function parseOutboundUrl(raw: string): URL {
   return url;
 }
 
-const bareHost = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const bareHost = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 const portOf = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80');
 
 /** `host:port` of a URL (default port filled in), the form of `allow` entries for configured endpoints. */
@@ -146,9 +159,15 @@ export class OutboundHttp {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const body = textBody(init.body);
       const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+      new Headers(init.headers).forEach((value, name) => {
+        headers[name] = value;
+      });
       const res = await this.request(url, {
-        ...defaults, method: init.method, headers, body, redirect: init.redirect === 'manual' ? 'manual' : 'follow',
+        ...defaults,
+        method: init.method,
+        headers,
+        body,
+        redirect: init.redirect === 'manual' ? 'manual' : 'follow',
       });
       const answered = new Headers();
       for (const [name, value] of Object.entries(res.headers)) {
@@ -261,7 +280,8 @@ function asOutboundError(error: unknown): OutboundError {
   if (code === 'ECONNREFUSED') return new OutboundError('connection_refused', undefined, detail);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new OutboundError('reset', undefined, detail);
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new OutboundError('timeout', undefined, detail);
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return new OutboundError('unreachable', undefined, detail);
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
+    return new OutboundError('unreachable', undefined, detail);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new OutboundError('dns', undefined, detail);
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) || /certificate|ssl|tls/i.test(message)) {
     return new OutboundError('tls', undefined, detail);

@@ -10,7 +10,8 @@ import { DnsServersResolver, OutboundResolver, SystemResolver } from './outbound
     {
       provide: OutboundResolver,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => (config.outboundDnsServers.length ? new DnsServersResolver(config.outboundDnsServers) : new SystemResolver()),
+      useFactory: (config: AppConfig) =>
+        config.outboundDnsServers.length ? new DnsServersResolver(config.outboundDnsServers) : new SystemResolver(),
     },
     OutboundHttp,
   ],

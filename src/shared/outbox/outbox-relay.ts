@@ -5,7 +5,7 @@ import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
 
 /** One row of `outbox_events`, as handed to consumers. */
 export interface OutboxEvent<P = Record<string, unknown>> {
-  id: string;              // bigserial, as a string
+  id: string; // bigserial, as a string
   eventType: string;
   bookingId: string | null;
   payload: P;
@@ -126,7 +126,10 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private pollConsumer(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
     const previous = this.inProcess.get(consumer) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.pollConsumerLocked(consumer, wait));
-    this.inProcess.set(consumer, next.catch(() => undefined));
+    this.inProcess.set(
+      consumer,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -138,10 +141,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private async pollConsumerLocked(consumer: string, wait: boolean): Promise<{ processed: number; failed: Error | null }> {
     const handler = this.handlers.get(consumer);
     if (!handler) throw new Error(`outbox consumer ${consumer} has no handler`);
-    await this.dataSource.query(
-      `INSERT INTO outbox_consumer_offsets (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING`,
-      [consumer],
-    );
+    await this.dataSource.query(`INSERT INTO outbox_consumer_offsets (consumer) VALUES ($1) ON CONFLICT (consumer) DO NOTHING`, [consumer]);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let processed = 0;
@@ -170,7 +170,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
       for (const row of rows) {
         try {
           await handler({
-            id: row.id, eventType: row.event_type, bookingId: row.booking_id, payload: row.payload, occurredAt: row.occurred_at,
+            id: row.id,
+            eventType: row.event_type,
+            bookingId: row.booking_id,
+            payload: row.payload,
+            occurredAt: row.occurred_at,
           });
         } catch (error) {
           failed = error instanceof Error ? error : new Error(String(error));

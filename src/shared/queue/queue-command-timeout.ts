@@ -13,7 +13,10 @@ export class QueueTimeoutError extends Error {
 export function withinQueueTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueueTimeoutError(`${what}: Redis did not answer within ${QUEUE_COMMAND_TIMEOUT_MS} ms`)), QUEUE_COMMAND_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new QueueTimeoutError(`${what}: Redis did not answer within ${QUEUE_COMMAND_TIMEOUT_MS} ms`)),
+      QUEUE_COMMAND_TIMEOUT_MS,
+    );
   });
   promise.catch(() => undefined); // a late failure of an abandoned command is not an unhandled rejection
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

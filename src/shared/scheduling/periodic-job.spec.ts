@@ -5,7 +5,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A promise the test resolves by hand, to hold a run open. */
 function gate() {
   let open!: () => void;
-  const opened = new Promise<void>((resolve) => { open = resolve; });
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { opened, open };
 }
 
@@ -15,12 +17,16 @@ describe('PeriodicJob', () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     const hold = gate();
-    const job = new PeriodicJob('t', async () => {
-      started++;
-      maxConcurrent = Math.max(maxConcurrent, ++concurrent);
-      await hold.opened;
-      concurrent--;
-    }, () => undefined);
+    const job = new PeriodicJob(
+      't',
+      async () => {
+        started++;
+        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+        await hold.opened;
+        concurrent--;
+      },
+      () => undefined,
+    );
 
     const first = job.tick();
     const second = job.tick();
@@ -39,12 +45,16 @@ describe('PeriodicJob', () => {
     let concurrent = 0;
     let maxConcurrent = 0;
     let runs = 0;
-    const job = new PeriodicJob('t', async () => {
-      runs++;
-      maxConcurrent = Math.max(maxConcurrent, ++concurrent);
-      await sleep(30);
-      concurrent--;
-    }, () => undefined);
+    const job = new PeriodicJob(
+      't',
+      async () => {
+        runs++;
+        maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+        await sleep(30);
+        concurrent--;
+      },
+      () => undefined,
+    );
     const timer = setInterval(() => void job.tick(), 5);
     await sleep(200);
     clearInterval(timer);
@@ -56,11 +66,15 @@ describe('PeriodicJob', () => {
   it('stop waits for the running tick, and no tick starts afterwards', async () => {
     const events: string[] = [];
     const hold = gate();
-    const job = new PeriodicJob('t', async () => {
-      events.push('run started');
-      await hold.opened;
-      events.push('run finished');
-    }, () => undefined);
+    const job = new PeriodicJob(
+      't',
+      async () => {
+        events.push('run started');
+        await hold.opened;
+        events.push('run finished');
+      },
+      () => undefined,
+    );
     void job.tick();
     await sleep(5);
     const stopped = job.stop().then(() => events.push('stopped'));
@@ -76,11 +90,15 @@ describe('PeriodicJob', () => {
   it('a failing run is reported and the schedule goes on', async () => {
     const errors: string[] = [];
     let runs = 0;
-    const job = new PeriodicJob('t', async () => {
-      runs++;
-      if (runs === 1) throw new Error('database away');
-      if (runs === 2) throw 'not an Error';
-    }, (error) => errors.push(error.message));
+    const job = new PeriodicJob(
+      't',
+      async () => {
+        runs++;
+        if (runs === 1) throw new Error('database away');
+        if (runs === 2) throw 'not an Error';
+      },
+      (error) => errors.push(error.message),
+    );
     await expect(job.tick()).resolves.toBeUndefined();
     await expect(job.tick()).resolves.toBeUndefined();
     await job.tick();
@@ -91,10 +109,14 @@ describe('PeriodicJob', () => {
   it('a run that throws synchronously does not leave the job stuck as busy', async () => {
     let runs = 0;
     const errors: string[] = [];
-    const job = new PeriodicJob('t', (() => {
-      runs++;
-      throw new Error('sync');
-    }) as () => Promise<void>, (error) => errors.push(error.message));
+    const job = new PeriodicJob(
+      't',
+      (() => {
+        runs++;
+        throw new Error('sync');
+      }) as () => Promise<void>,
+      (error) => errors.push(error.message),
+    );
     await job.tick();
     expect(job.busy).toBe(false);
     await job.tick();

@@ -45,7 +45,10 @@ export class PeriodicJobs implements BeforeApplicationShutdown {
     const run = lock ? () => this.underLock(lock, spec.run) : spec.run;
     const job = new PeriodicJob(spec.name, run, (error) => logger.error(`${spec.name} failed: ${error.message}`));
     this.jobs.set(spec.name, job);
-    this.registry.addInterval(spec.name, setInterval(() => void job.tick(), spec.everyMs));
+    this.registry.addInterval(
+      spec.name,
+      setInterval(() => void job.tick(), spec.everyMs),
+    );
     return job;
   }
 
@@ -76,7 +79,10 @@ export class PeriodicJobs implements BeforeApplicationShutdown {
       locked = row.locked;
       if (locked) await run();
     } finally {
-      if (locked) await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [...key]).catch((error: unknown) => this.logger.warn(`advisory unlock failed: ${(error as Error).message}`));
+      if (locked)
+        await runner
+          .query(`SELECT pg_advisory_unlock($1, $2)`, [...key])
+          .catch((error: unknown) => this.logger.warn(`advisory unlock failed: ${(error as Error).message}`));
       await runner.release();
     }
   }

@@ -19,12 +19,14 @@ export class SecretCipher {
   constructor(config: AppConfig) {
     const raw = config.encryptionKey?.trim();
     if (raw) {
-      const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const entries = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const entry of entries) {
         const sep = entry.indexOf(':');
-        const [id, material] = sep > 0 && /^[A-Za-z0-9_-]{1,16}$/.test(entry.slice(0, sep))
-          ? [entry.slice(0, sep), entry.slice(sep + 1)]
-          : [null, entry];
+        const [id, material] =
+          sep > 0 && /^[A-Za-z0-9_-]{1,16}$/.test(entry.slice(0, sep)) ? [entry.slice(0, sep), entry.slice(sep + 1)] : [null, entry];
         const key = parseKey(material);
         this.keys.set(id ?? createHash('sha256').update(key).digest('hex').slice(0, 8), key);
       }

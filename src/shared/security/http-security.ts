@@ -65,8 +65,12 @@ export function noStoreWhereSecret(req: Request, res: Response, next: NextFuncti
   const url = req.originalUrl;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.authorization !== undefined
-    || PRIVATE_PATHS.test(path) || (q !== -1 && queryHasSecret(url.slice(q + 1)))) {
+  if (
+    (req.method !== 'GET' && req.method !== 'HEAD') ||
+    req.headers.authorization !== undefined ||
+    PRIVATE_PATHS.test(path) ||
+    (q !== -1 && queryHasSecret(url.slice(q + 1)))
+  ) {
     res.setHeader('Cache-Control', 'no-store');
   }
   next();

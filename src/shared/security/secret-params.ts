@@ -28,7 +28,10 @@ export function isSecretParamName(raw: string): boolean {
 
 /** Whether a query string (with or without its leading `?`) carries a secret parameter. */
 export function queryHasSecret(query: string): boolean {
-  return query.replace(/^\?/, '').split('&').some((pair) => pair !== '' && isSecretParamName(pair.split('=', 1)[0]));
+  return query
+    .replace(/^\?/, '')
+    .split('&')
+    .some((pair) => pair !== '' && isSecretParamName(pair.split('=', 1)[0]));
 }
 
 /**
@@ -36,8 +39,4 @@ export function queryHasSecret(query: string): boolean {
  * (`/feeds/<token>.ics`), team invitations (`/api/teams/invitations/<token>/accept`) and slot holds
  * (`DELETE /api/slots/holds/<token>`). Each regex captures what precedes the secret segment.
  */
-export const SECRET_PATH_SEGMENTS: RegExp[] = [
-  /(\/feeds\/)[^/?#]+/gi,
-  /(\/invitations\/)[^/?#]+/gi,
-  /(\/slots\/holds\/)[^/?#]+/gi,
-];
+export const SECRET_PATH_SEGMENTS: RegExp[] = [/(\/feeds\/)[^/?#]+/gi, /(\/invitations\/)[^/?#]+/gi, /(\/slots\/holds\/)[^/?#]+/gi];

@@ -5,10 +5,10 @@ import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 
 describe('CredentialLimiter (memory storage, pinned clock)', () => {
   let now = 0;
-  const make = (enabled = true) => new CredentialLimiter(
-    new MemoryThrottlerStorage(() => now),
-    { credentialLimits: { enabled, accountMax: 3, addressMax: 5, windowSeconds: 60 } } as unknown as AppConfig,
-  );
+  const make = (enabled = true) =>
+    new CredentialLimiter(new MemoryThrottlerStorage(() => now), {
+      credentialLimits: { enabled, accountMax: 3, addressMax: 5, windowSeconds: 60 },
+    } as unknown as AppConfig);
   const blocked = async (limiter: CredentialLimiter, subject: { account?: string; address?: string }) => {
     try {
       await limiter.assertOpen(subject);
@@ -18,7 +18,9 @@ describe('CredentialLimiter (memory storage, pinned clock)', () => {
       return retryAfterOf(error);
     }
   };
-  beforeEach(() => { now = 1_000_000; });
+  beforeEach(() => {
+    now = 1_000_000;
+  });
 
   it('blocks an account after `accountMax` failures, case-insensitively and from any address, until the window ends', async () => {
     const limiter = make();

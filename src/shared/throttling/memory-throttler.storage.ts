@@ -28,7 +28,12 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     w.hits += 1;
     if (w.hits > limit) w.blockedUntil = now + blockDuration;
     const blocked = w.blockedUntil > now;
-    return { totalHits: w.hits, timeToExpire: secs(w.resetAt - now), isBlocked: blocked, timeToBlockExpire: blocked ? secs(w.blockedUntil - now) : 0 };
+    return {
+      totalHits: w.hits,
+      timeToExpire: secs(w.resetAt - now),
+      isBlocked: blocked,
+      timeToBlockExpire: blocked ? secs(w.blockedUntil - now) : 0,
+    };
   }
 
   /** Seconds left on the block of `key` (0 when not blocked), without counting a hit. */

@@ -59,10 +59,22 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     return record;
   }
 
-  private async incrementInRedis(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  private async incrementInRedis(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:rl:${throttlerName}:${key}`;
     const [hits, ttlMs, blocked, blockMs] = (await this.redis.eval(
-      INCREMENT, 2, `${base}:hits`, `${base}:block`, Math.max(1, Math.ceil(ttl)), limit, Math.max(1, Math.ceil(blockDuration)),
+      INCREMENT,
+      2,
+      `${base}:hits`,
+      `${base}:block`,
+      Math.max(1, Math.ceil(ttl)),
+      limit,
+      Math.max(1, Math.ceil(blockDuration)),
     )) as [number, number, number, number];
     return {
       totalHits: hits,

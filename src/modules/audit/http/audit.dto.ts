@@ -5,15 +5,21 @@ import type { AuditRecord } from '../application/audit-records.js';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Only this booking (and the booking it replaced)', format: 'uuid' })
-  @IsOptional() @IsUUID(undefined, { message: 'booking_id must be a UUID' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'booking_id must be a UUID' })
   booking_id?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Page backwards: entries with a smaller id (the last id of the previous page)' })
-  @IsOptional() @IsNumberString({ no_symbols: true }, { message: 'before_id must be an entry id' })
+  @IsOptional()
+  @IsNumberString({ no_symbols: true }, { message: 'before_id must be an entry id' })
   before_id?: string;
 }
 

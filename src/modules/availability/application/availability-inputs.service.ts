@@ -54,6 +54,10 @@ export class AvailabilityInputsService {
    * under load.
    */
   loadSchedules(type: MeetingTypeSnapshot, manager?: EntityManager): Promise<HostSchedules> {
-    return this.schedules.availabilityFor(type.hosts.map((h) => h.userId), type.scheduleId, manager);
+    return this.schedules.availabilityFor(
+      type.hosts.map((h) => h.userId),
+      type.scheduleId,
+      manager,
+    );
   }
 }

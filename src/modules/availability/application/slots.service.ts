@@ -106,7 +106,10 @@ export class SlotsService {
       };
       // A lagging replica may not hold the writes those versions count yet: its answer is served but not cached
       // (else it would outlive the lag under the new versions). The type is re-read there for the same reason.
-      const { value: [type, { hosts, query }], upToDate } = await this.replica.readUpToDate(async (m) => {
+      const {
+        value: [type, { hosts, query }],
+        upToDate,
+      } = await this.replica.readUpToDate(async (m) => {
         const current = m ? await this.resolveType(request, m) : found;
         return [current, await this.inputs.load(current, range, now, { manager: m })] as const;
       });

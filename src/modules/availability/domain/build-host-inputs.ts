@@ -77,7 +77,14 @@ export function buildEngineInput(
   const hosts: HostAvailability[] = hostIds.map((hostId) => {
     const schedule = schedules.get(hostId) ?? { timeZone: 'UTC', rules: [], overrides: [] };
     const h = perHost.get(hostId) ?? { busy: [], limited: [] }; // every host id got an entry above
-    return { hostId, timeZone: schedule.timeZone, rules: schedule.rules, overrides: schedule.overrides, busy: h.busy, limitedBookingStarts: h.limited };
+    return {
+      hostId,
+      timeZone: schedule.timeZone,
+      rules: schedule.rules,
+      overrides: schedule.overrides,
+      busy: h.busy,
+      limitedBookingStarts: h.limited,
+    };
   });
 
   const query: SlotQuery = {

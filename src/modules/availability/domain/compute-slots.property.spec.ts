@@ -23,9 +23,7 @@ const ZONES = [
   'America/Santiago',
 ];
 // Dates just before the 2027 clock changes of the zones above, plus an ordinary week.
-const BASES = [
-  '2027-01-11', '2027-03-12', '2027-03-26', '2027-04-02', '2027-09-24', '2027-10-01', '2027-10-29', '2027-11-05',
-];
+const BASES = ['2027-01-11', '2027-03-12', '2027-03-26', '2027-04-02', '2027-09-24', '2027-10-01', '2027-10-29', '2027-11-05'];
 
 const wallArb: fc.Arbitrary<WallInterval> = fc
   .tuple(fc.integer({ min: 0, max: 287 }), fc.integer({ min: 1, max: 288 }))
@@ -120,9 +118,7 @@ function naiveStarts(h: HostAvailability, q: SlotQuery): number[] {
   const tz = h.timeZone;
   const lo = Math.max(q.rangeStart, q.now + q.minimumNoticeMinutes * MIN);
   const bookingEnd =
-    q.bookingWindowDays === null
-      ? Infinity
-      : wallTimeToInstant(addDays(localDateOf(q.now, tz), q.bookingWindowDays), 1440, tz);
+    q.bookingWindowDays === null ? Infinity : wallTimeToInstant(addDays(localDateOf(q.now, tz), q.bookingWindowDays), 1440, tz);
   const found = new Set<number>();
   for (const w of windowsOf(h, q)) {
     if (q.maxBookingsPerDay !== null) {

@@ -44,49 +44,128 @@ function localDay(date: string, timeZone: string): Pick<SlotQuery, 'rangeStart' 
   return { rangeStart: wallTimeToInstant(date, 0, timeZone), rangeEnd: wallTimeToInstant(date, 1440, timeZone) };
 }
 
-const starts = (slots: { start: number }[], timeZone: string): string[] =>
-  slots.map((s) => zonedIso(s.start, timeZone));
+const starts = (slots: { start: number }[], timeZone: string): string[] => slots.map((s) => zonedIso(s.start, timeZone));
 const utc = (slots: { start: number }[]): string[] => slots.map((s) => new Date(s.start).toISOString());
 
 describe('computeSlots: clock changes and odd offsets', () => {
   // [case, zone, local date, window, duration, step, expected local starts]
   const cases: [string, string, string, string, number, number, string[]][] = [
-    ['New York spring-forward: 01:00-04:00 is 2h', 'America/New_York', '2027-03-14', '01:00-04:00', 60, 60,
-      ['2027-03-14T01:00:00-05:00', '2027-03-14T03:00:00-04:00']],
-    ['New York fall-back: 01:00-04:00 is 4h', 'America/New_York', '2027-11-07', '01:00-04:00', 60, 60,
-      ['2027-11-07T01:00:00-04:00', '2027-11-07T01:00:00-05:00', '2027-11-07T02:00:00-05:00',
-        '2027-11-07T03:00:00-05:00']],
-    ['New York: a window starting in the gap starts at its end',
-      'America/New_York', '2027-03-14', '02:30-05:00', 30, 30,
-      ['2027-03-14T03:30:00-04:00', '2027-03-14T04:00:00-04:00', '2027-03-14T04:30:00-04:00']],
-    ['New York: an ambiguous start is the earlier instant', 'America/New_York', '2027-11-07', '01:30-03:00', 30, 30,
-      ['2027-11-07T01:30:00-04:00', '2027-11-07T01:00:00-05:00', '2027-11-07T01:30:00-05:00',
-        '2027-11-07T02:00:00-05:00', '2027-11-07T02:30:00-05:00']],
-    ['London spring-forward', 'Europe/London', '2027-03-28', '00:00-03:00', 60, 60,
-      ['2027-03-28T00:00:00+00:00', '2027-03-28T02:00:00+01:00']],
-    ['London fall-back', 'Europe/London', '2027-10-31', '00:00-03:00', 60, 60,
-      ['2027-10-31T00:00:00+01:00', '2027-10-31T01:00:00+01:00', '2027-10-31T01:00:00+00:00',
-        '2027-10-31T02:00:00+00:00']],
-    ['Sydney April fall-back', 'Australia/Sydney', '2027-04-04', '01:00-04:00', 60, 60,
-      ['2027-04-04T01:00:00+11:00', '2027-04-04T02:00:00+11:00', '2027-04-04T02:00:00+10:00',
-        '2027-04-04T03:00:00+10:00']],
-    ['Sydney October spring-forward', 'Australia/Sydney', '2027-10-03', '01:00-04:00', 60, 60,
-      ['2027-10-03T01:00:00+10:00', '2027-10-03T03:00:00+11:00']],
-    ['Lord Howe: 30-minute fall-back', 'Australia/Lord_Howe', '2027-04-04', '01:00-03:00', 30, 30,
-      ['2027-04-04T01:00:00+11:00', '2027-04-04T01:30:00+11:00', '2027-04-04T01:30:00+10:30',
-        '2027-04-04T02:00:00+10:30', '2027-04-04T02:30:00+10:30']],
-    ['Lord Howe: 30-minute spring-forward', 'Australia/Lord_Howe', '2027-10-03', '01:00-03:00', 30, 30,
-      ['2027-10-03T01:00:00+10:30', '2027-10-03T01:30:00+10:30', '2027-10-03T02:30:00+11:00']],
-    ['Kolkata +05:30', 'Asia/Kolkata', '2027-01-11', '09:00-11:00', 60, 60,
-      ['2027-01-11T09:00:00+05:30', '2027-01-11T10:00:00+05:30']],
-    ['Kathmandu +05:45', 'Asia/Kathmandu', '2027-01-11', '09:00-10:00', 30, 30,
-      ['2027-01-11T09:00:00+05:45', '2027-01-11T09:30:00+05:45']],
+    [
+      'New York spring-forward: 01:00-04:00 is 2h',
+      'America/New_York',
+      '2027-03-14',
+      '01:00-04:00',
+      60,
+      60,
+      ['2027-03-14T01:00:00-05:00', '2027-03-14T03:00:00-04:00'],
+    ],
+    [
+      'New York fall-back: 01:00-04:00 is 4h',
+      'America/New_York',
+      '2027-11-07',
+      '01:00-04:00',
+      60,
+      60,
+      ['2027-11-07T01:00:00-04:00', '2027-11-07T01:00:00-05:00', '2027-11-07T02:00:00-05:00', '2027-11-07T03:00:00-05:00'],
+    ],
+    [
+      'New York: a window starting in the gap starts at its end',
+      'America/New_York',
+      '2027-03-14',
+      '02:30-05:00',
+      30,
+      30,
+      ['2027-03-14T03:30:00-04:00', '2027-03-14T04:00:00-04:00', '2027-03-14T04:30:00-04:00'],
+    ],
+    [
+      'New York: an ambiguous start is the earlier instant',
+      'America/New_York',
+      '2027-11-07',
+      '01:30-03:00',
+      30,
+      30,
+      [
+        '2027-11-07T01:30:00-04:00',
+        '2027-11-07T01:00:00-05:00',
+        '2027-11-07T01:30:00-05:00',
+        '2027-11-07T02:00:00-05:00',
+        '2027-11-07T02:30:00-05:00',
+      ],
+    ],
+    [
+      'London spring-forward',
+      'Europe/London',
+      '2027-03-28',
+      '00:00-03:00',
+      60,
+      60,
+      ['2027-03-28T00:00:00+00:00', '2027-03-28T02:00:00+01:00'],
+    ],
+    [
+      'London fall-back',
+      'Europe/London',
+      '2027-10-31',
+      '00:00-03:00',
+      60,
+      60,
+      ['2027-10-31T00:00:00+01:00', '2027-10-31T01:00:00+01:00', '2027-10-31T01:00:00+00:00', '2027-10-31T02:00:00+00:00'],
+    ],
+    [
+      'Sydney April fall-back',
+      'Australia/Sydney',
+      '2027-04-04',
+      '01:00-04:00',
+      60,
+      60,
+      ['2027-04-04T01:00:00+11:00', '2027-04-04T02:00:00+11:00', '2027-04-04T02:00:00+10:00', '2027-04-04T03:00:00+10:00'],
+    ],
+    [
+      'Sydney October spring-forward',
+      'Australia/Sydney',
+      '2027-10-03',
+      '01:00-04:00',
+      60,
+      60,
+      ['2027-10-03T01:00:00+10:00', '2027-10-03T03:00:00+11:00'],
+    ],
+    [
+      'Lord Howe: 30-minute fall-back',
+      'Australia/Lord_Howe',
+      '2027-04-04',
+      '01:00-03:00',
+      30,
+      30,
+      [
+        '2027-04-04T01:00:00+11:00',
+        '2027-04-04T01:30:00+11:00',
+        '2027-04-04T01:30:00+10:30',
+        '2027-04-04T02:00:00+10:30',
+        '2027-04-04T02:30:00+10:30',
+      ],
+    ],
+    [
+      'Lord Howe: 30-minute spring-forward',
+      'Australia/Lord_Howe',
+      '2027-10-03',
+      '01:00-03:00',
+      30,
+      30,
+      ['2027-10-03T01:00:00+10:30', '2027-10-03T01:30:00+10:30', '2027-10-03T02:30:00+11:00'],
+    ],
+    ['Kolkata +05:30', 'Asia/Kolkata', '2027-01-11', '09:00-11:00', 60, 60, ['2027-01-11T09:00:00+05:30', '2027-01-11T10:00:00+05:30']],
+    ['Kathmandu +05:45', 'Asia/Kathmandu', '2027-01-11', '09:00-10:00', 30, 30, ['2027-01-11T09:00:00+05:45', '2027-01-11T09:30:00+05:45']],
     ['Chatham +13:45 (summer)', 'Pacific/Chatham', '2027-01-11', '09:00-10:00', 60, 60, ['2027-01-11T09:00:00+13:45']],
     ['Chatham +12:45 (winter)', 'Pacific/Chatham', '2027-07-12', '09:00-10:00', 60, 60, ['2027-07-12T09:00:00+12:45']],
-    ['Chatham spring-forward (02:45 -> 03:45)', 'Pacific/Chatham', '2027-09-26', '02:00-05:00', 60, 60,
-      ['2027-09-26T02:00:00+12:45', '2027-09-26T04:00:00+13:45']],
-    ['24:00 end', 'UTC', '2027-01-11', '22:00-24:00', 60, 60,
-      ['2027-01-11T22:00:00+00:00', '2027-01-11T23:00:00+00:00']],
+    [
+      'Chatham spring-forward (02:45 -> 03:45)',
+      'Pacific/Chatham',
+      '2027-09-26',
+      '02:00-05:00',
+      60,
+      60,
+      ['2027-09-26T02:00:00+12:45', '2027-09-26T04:00:00+13:45'],
+    ],
+    ['24:00 end', 'UTC', '2027-01-11', '22:00-24:00', 60, 60, ['2027-01-11T22:00:00+00:00', '2027-01-11T23:00:00+00:00']],
   ];
 
   it.each(cases)('%s', (_name, zone, date, window, duration, step, expected) => {
@@ -142,27 +221,30 @@ describe('computeSlots: schedule rules', () => {
   });
 
   it('several intervals a day, listed in any order', () => {
-    const h = host(tz, { rules: [{ dayOfWeek: 1, ...wall('13:00-14:30') }, { dayOfWeek: 1, ...wall('09:00-10:00') }] });
-    expect(starts(computeSlots([h], query(day)), tz)).toEqual([
-      '2027-01-11T09:00:00-05:00',
-      '2027-01-11T13:00:00-05:00',
-    ]);
+    const h = host(tz, {
+      rules: [
+        { dayOfWeek: 1, ...wall('13:00-14:30') },
+        { dayOfWeek: 1, ...wall('09:00-10:00') },
+      ],
+    });
+    expect(starts(computeSlots([h], query(day)), tz)).toEqual(['2027-01-11T09:00:00-05:00', '2027-01-11T13:00:00-05:00']);
   });
 
   it('overlapping intervals do not produce duplicate starts', () => {
-    const h = host(tz, { rules: [{ dayOfWeek: 1, ...wall('09:00-11:00') }, { dayOfWeek: 1, ...wall('09:30-11:30') }] });
+    const h = host(tz, {
+      rules: [
+        { dayOfWeek: 1, ...wall('09:00-11:00') },
+        { dayOfWeek: 1, ...wall('09:30-11:30') },
+      ],
+    });
     const q = query({ ...day, durationMinutes: 30, intervalMinutes: 30 });
-    expect(starts(computeSlots([h], q), tz)).toEqual(
-      ['09:00', '09:30', '10:00', '10:30', '11:00'].map((t) => `2027-01-11T${t}:00-05:00`),
-    );
+    expect(starts(computeSlots([h], q), tz)).toEqual(['09:00', '09:30', '10:00', '10:30', '11:00'].map((t) => `2027-01-11T${t}:00-05:00`));
   });
 
   it('steps by the interval from the window start, and a slot must fit inside the window', () => {
     const h = host(tz, { rules: [{ dayOfWeek: 1, ...wall('09:10-11:00') }] });
     const q = query({ ...day, durationMinutes: 45, intervalMinutes: 20 });
-    expect(starts(computeSlots([h], q), tz)).toEqual(
-      ['09:10', '09:30', '09:50', '10:10'].map((t) => `2027-01-11T${t}:00-05:00`),
-    );
+    expect(starts(computeSlots([h], q), tz)).toEqual(['09:10', '09:30', '09:50', '10:10'].map((t) => `2027-01-11T${t}:00-05:00`));
   });
 
   it('takes slots whose start lies in the range, even if they end after it', () => {

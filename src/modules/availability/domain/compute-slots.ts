@@ -105,12 +105,7 @@ export function isSlotAvailable(hosts: HostAvailability[], query: SlotQuery, sta
  * The busy time a confirmed booking holds: the meeting plus the buffers of ITS meeting type. The slot being
  * offered adds its own buffers on top, so two buffered meetings keep both gaps. Callers build `busy` with this.
  */
-export function bookingBusyInterval(
-  start: number,
-  end: number,
-  bufferBeforeMinutes: number,
-  bufferAfterMinutes: number,
-): Interval {
+export function bookingBusyInterval(start: number, end: number, bufferBeforeMinutes: number, bufferAfterMinutes: number): Interval {
   return {
     start: start - Math.max(0, bufferBeforeMinutes) * MINUTE,
     end: end + Math.max(0, bufferAfterMinutes) * MINUTE,

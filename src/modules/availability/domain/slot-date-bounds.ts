@@ -21,7 +21,10 @@ export function slotDateBounds(now: Date): { first: string; last: string } {
  */
 export function slotDateRangeProblem(date: string, endDate: string, now: Date): { field: string; message: string } | null {
   const { first, last } = slotDateBounds(now);
-  for (const [field, value] of [['date', date], ['end_date', endDate]] as const) {
+  for (const [field, value] of [
+    ['date', date],
+    ['end_date', endDate],
+  ] as const) {
     if (value < first || value > last) {
       return { field, message: `${field} must be between ${first} and ${last} (slots exist from today up to 10 years ahead)` };
     }

@@ -40,9 +40,7 @@ describe('wallTimeToInstant', () => {
   ];
   it.each(cases)('%s %s %s -> %s (%s)', (zone, date, hhmm, expected) => {
     const [h, m] = hhmm.split(':').map(Number);
-    expect(new Date(wallTimeToInstant(date, h * 60 + m, zone)).toISOString()).toBe(
-      new Date(Z(expected)).toISOString(),
-    );
+    expect(new Date(wallTimeToInstant(date, h * 60 + m, zone)).toISOString()).toBe(new Date(Z(expected)).toISOString());
   });
 
   it('rejects bad input', () => {

@@ -7,7 +7,6 @@ import { zonedIso } from '../domain/wall-clock.js';
 import { SlotsQueryDto, SlotsResponseDto } from './slots.dto.js';
 import { toApiInstant as iso } from '../../../shared/time/instant.js';
 
-
 @ApiTags('availability')
 @Controller('api/availability')
 export class SlotsController {
@@ -26,7 +25,12 @@ export class SlotsController {
   async find(@Query() q: SlotsQueryDto): Promise<SlotsResponseDto> {
     const timeZone = q.timezone ?? 'UTC';
     const result = await this.slots.find({
-      meetingTypeId: q.meeting_type_id, username: q.username, slug: q.slug, date: q.date, endDate: q.end_date, timeZone,
+      meetingTypeId: q.meeting_type_id,
+      username: q.username,
+      slug: q.slug,
+      date: q.date,
+      endDate: q.end_date,
+      timeZone,
     });
     return {
       time_zone: timeZone,

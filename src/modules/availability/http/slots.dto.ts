@@ -5,14 +5,21 @@ import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class SlotsQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'meeting_type_id must be a UUID' })
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'meeting_type_id must be a UUID' })
   meeting_type_id?: string;
 
   @ApiPropertyOptional({ description: 'with slug: the public form used by booking pages' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   username?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   slug?: string;
 
   @ApiProperty({ example: '2027-03-14', description: 'first calendar day, in `timezone`' })
@@ -27,7 +34,8 @@ export class SlotsQueryDto {
   end_date?: string;
 
   @ApiPropertyOptional({ example: 'Europe/London', description: "the invitee's IANA zone (default UTC)" })
-  @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA time zone such as "Europe/London"' })
+  @IsOptional()
+  @IsTimeZone({ message: 'timezone must be an IANA time zone such as "Europe/London"' })
   timezone?: string;
 }
 

@@ -8,7 +8,14 @@ import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { validateAnswers } from '../domain/answers.js';
-import { cancelledBySide, hostsToBook, movesOneGroupSeat, planCancellation, rescheduleRefusal, roundRobinOrder } from '../domain/booking-policy.js';
+import {
+  cancelledBySide,
+  hostsToBook,
+  movesOneGroupSeat,
+  planCancellation,
+  rescheduleRefusal,
+  roundRobinOrder,
+} from '../domain/booking-policy.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
 import type { BookingRecord, InviteeRecord } from './booking-records.js';
@@ -79,47 +86,60 @@ export class BookingCommands {
 
     let result: BookingResult | null;
     try {
-      result = await this.transactions.serializable<BookingResult | null>(
-        async (manager) => {
-          // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
-          if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
-            return null;
-          }
-          const now = this.clock.now();
-          await this.holds.endExpired(manager, type.hosts.map((h) => h.userId), now);
-          const slot = await this.check.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
-          const end = new Date(slot.end);
-          // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
-          if (hold) await this.holds.convert(manager, hold.id);
+      result = await this.transactions.serializable<BookingResult | null>(async (manager) => {
+        // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
+        if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
+          return null;
+        }
+        const now = this.clock.now();
+        await this.holds.endExpired(
+          manager,
+          type.hosts.map((h) => h.userId),
+          now,
+        );
+        const slot = await this.check.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
+        const end = new Date(slot.end);
+        // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
+        if (hold) await this.holds.convert(manager, hold.id);
 
-          let booking: BookingRecord;
-          let hostIds: string[];
-          const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, input.start) : null;
-          if (group) {
-            booking = group; // seats left were checked by the engine (seatsRemaining > 0)
-            hostIds = await this.bookings.findHostIds(group.id, manager);
-          } else {
-            ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, now));
-          }
-          const invitee = await this.bookings.insertInvitee(
-            manager,
-            { bookingId: booking.id, name: input.inviteeName, email: input.inviteeEmail, timeZone: input.timeZone, phone: input.phone, answers: checked.answers },
-            (id) => this.tokens.hashFor(id),
-          );
-          await this.bookings.insertOutboxEvent(manager, 'booking.created', {
-            booking_id: booking.id, meeting_type_id: type.id, host_user_ids: hostIds,
-            start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-            invitee_id: invitee.id, sequence: booking.ical_sequence,
+        let booking: BookingRecord;
+        let hostIds: string[];
+        const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, input.start) : null;
+        if (group) {
+          booking = group; // seats left were checked by the engine (seatsRemaining > 0)
+          hostIds = await this.bookings.findHostIds(group.id, manager);
+        } else {
+          ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, now));
+        }
+        const invitee = await this.bookings.insertInvitee(
+          manager,
+          {
+            bookingId: booking.id,
+            name: input.inviteeName,
+            email: input.inviteeEmail,
+            timeZone: input.timeZone,
+            phone: input.phone,
+            answers: checked.answers,
+          },
+          (id) => this.tokens.hashFor(id),
+        );
+        await this.bookings.insertOutboxEvent(manager, 'booking.created', {
+          booking_id: booking.id,
+          meeting_type_id: type.id,
+          host_user_ids: hostIds,
+          start_time: booking.start_time.toISOString(),
+          end_time: booking.end_time.toISOString(),
+          invitee_id: invitee.id,
+          sequence: booking.ical_sequence,
+        });
+        if (input.idempotencyKey) {
+          await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
+            booking_id: booking.id,
+            invitee_id: invitee.id,
           });
-          if (input.idempotencyKey) {
-            await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
-              booking_id: booking.id, invitee_id: invitee.id,
-            });
-          }
-          return { booking, invitee, hostIds, replayed: false };
-        },
-        this.check.retryPolicy(type),
-      );
+        }
+        return { booking, invitee, hostIds, replayed: false };
+      }, this.check.retryPolicy(type));
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
       if (input.idempotencyKey && isIdempotencyKeyTaken(error)) {
@@ -148,51 +168,74 @@ export class BookingCommands {
     const schedules = await this.check.loadSchedules(type);
     const affected = new Set<string>();
 
-    const result = await this.transactions.serializable(
-      async (manager) => {
-        const now = this.clock.now();
-        const booking = await this.bookings.findBooking(bookingId, manager, true);
-        if (!booking) throw notFound('booking');
-        const refusal = rescheduleRefusal(booking.status);
-        if (refusal) throw conflict(refusal);
-        const oldHosts = await this.bookings.findHostIds(booking.id, manager);
-        oldHosts.forEach((h) => affected.add(h));
-        const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
-        const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
+    const result = await this.transactions.serializable(async (manager) => {
+      const now = this.clock.now();
+      const booking = await this.bookings.findBooking(bookingId, manager, true);
+      if (!booking) throw notFound('booking');
+      const refusal = rescheduleRefusal(booking.status);
+      if (refusal) throw conflict(refusal);
+      const oldHosts = await this.bookings.findHostIds(booking.id, manager);
+      oldHosts.forEach((h) => affected.add(h));
+      const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
+      const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
 
-        if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
-        await this.holds.endExpired(manager, type.hosts.map((h) => h.userId), now);
-        const slot = await this.check.freeSlot(manager, type, schedules, newStart, now, {
-          bookingIds: new Set([booking.id]),
-        });
+      if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
+      await this.holds.endExpired(
+        manager,
+        type.hosts.map((h) => h.userId),
+        now,
+      );
+      const slot = await this.check.freeSlot(manager, type, schedules, newStart, now, {
+        bookingIds: new Set([booking.id]),
+      });
 
-        const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
-        let target: BookingRecord;
-        let hostIds: string[];
-        if (group && group.id !== booking.id) {
-          target = group;
-          hostIds = await this.bookings.findHostIds(group.id, manager);
-        } else {
-          ({ booking: target, hostIds } = await this.insertForKind(manager, type, slot, newStart, new Date(slot.end), booking.time_zone, now, {
-            icalUid: booking.ical_uid, icalSequence: booking.ical_sequence + 1, rescheduledFromId: booking.id, preferredHostIds: oldHosts,
-          }));
-        }
-        hostIds.forEach((h) => affected.add(h));
-        const moving = movingOneGroupSeat && actor.kind === 'invitee' ? [actor.invitee] : invitees;
-        await this.bookings.moveInvitees(manager, moving.map((i) => i.id), target.id);
-        if (!movingOneGroupSeat) await this.bookings.markRescheduled(manager, booking.id, target.id);
+      const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
+      let target: BookingRecord;
+      let hostIds: string[];
+      if (group && group.id !== booking.id) {
+        target = group;
+        hostIds = await this.bookings.findHostIds(group.id, manager);
+      } else {
+        ({ booking: target, hostIds } = await this.insertForKind(
+          manager,
+          type,
+          slot,
+          newStart,
+          new Date(slot.end),
+          booking.time_zone,
+          now,
+          {
+            icalUid: booking.ical_uid,
+            icalSequence: booking.ical_sequence + 1,
+            rescheduledFromId: booking.id,
+            preferredHostIds: oldHosts,
+          },
+        ));
+      }
+      hostIds.forEach((h) => affected.add(h));
+      const moving = movingOneGroupSeat && actor.kind === 'invitee' ? [actor.invitee] : invitees;
+      await this.bookings.moveInvitees(
+        manager,
+        moving.map((i) => i.id),
+        target.id,
+      );
+      if (!movingOneGroupSeat) await this.bookings.markRescheduled(manager, booking.id, target.id);
 
-        await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
-          booking_id: target.id, meeting_type_id: type.id, host_user_ids: hostIds,
-          start_time: target.start_time.toISOString(), end_time: target.end_time.toISOString(),
-          previous: { booking_id: booking.id, start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString() },
-          invitee_id: actor.kind === 'invitee' ? actor.invitee.id : null, reason, sequence: target.ical_sequence,
-        });
-        const invitee = actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : (moving[0] ? { ...moving[0], booking_id: target.id } : null);
-        return { booking: target, invitee, hostIds, replayed: false };
-      },
-      this.check.retryPolicy(type),
-    );
+      await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
+        booking_id: target.id,
+        meeting_type_id: type.id,
+        host_user_ids: hostIds,
+        start_time: target.start_time.toISOString(),
+        end_time: target.end_time.toISOString(),
+        previous: { booking_id: booking.id, start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString() },
+        invitee_id: actor.kind === 'invitee' ? actor.invitee.id : null,
+        reason,
+        sequence: target.ical_sequence,
+      });
+      const invitee =
+        actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : moving[0] ? { ...moving[0], booking_id: target.id } : null;
+      return { booking: target, invitee, hostIds, replayed: false };
+    }, this.check.retryPolicy(type));
     await afterCommit('slot cache version bump', () => this.versions.bump(affected));
     return result;
   }
@@ -213,20 +256,37 @@ export class BookingCommands {
         await this.bookings.cancelInvitee(manager, seat.id);
         const sequence = await this.bookings.bumpSequence(manager, booking.id);
         await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
-          booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
-          start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-          invitee_id: seat.id, reason, cancelled_by: 'invitee', sequence,
+          booking_id: booking.id,
+          meeting_type_id: booking.meeting_type_id,
+          host_user_ids: hostIds,
+          start_time: booking.start_time.toISOString(),
+          end_time: booking.end_time.toISOString(),
+          invitee_id: seat.id,
+          reason,
+          cancelled_by: 'invitee',
+          sequence,
         });
-        return { booking: { ...booking, ical_sequence: sequence }, invitee: { ...seat, status: 'cancelled' as const }, hostIds, replayed: false };
+        return {
+          booking: { ...booking, ical_sequence: sequence },
+          invitee: { ...seat, status: 'cancelled' as const },
+          hostIds,
+          replayed: false,
+        };
       }
       await this.bookings.releaseHosts(manager, booking.id);
       const by = plan.cancelledBy;
       const cancelled = await this.bookings.markCancelled(manager, booking.id, reason, by);
       for (const i of invitees) await this.bookings.cancelInvitee(manager, i.id);
       await this.bookings.insertOutboxEvent(manager, 'booking.cancelled', {
-        booking_id: booking.id, meeting_type_id: booking.meeting_type_id, host_user_ids: hostIds,
-        start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString(),
-        invitee_id: own?.id ?? null, reason, cancelled_by: cancelledBySide(by), sequence: cancelled.ical_sequence,
+        booking_id: booking.id,
+        meeting_type_id: booking.meeting_type_id,
+        host_user_ids: hostIds,
+        start_time: booking.start_time.toISOString(),
+        end_time: booking.end_time.toISOString(),
+        invitee_id: own?.id ?? null,
+        reason,
+        cancelled_by: cancelledBySide(by),
+        sequence: cancelled.ical_sequence,
       });
       return { booking: cancelled, invitee: own ? { ...own, status: 'cancelled' as const } : null, hostIds, replayed: false };
     });
@@ -259,12 +319,27 @@ export class BookingCommands {
     extra: { icalUid?: string; icalSequence?: number; rescheduledFromId?: string; preferredHostIds?: string[] } = {},
   ): Promise<{ booking: BookingRecord; hostIds: string[] }> {
     const base = {
-      meetingTypeId: type.id, start, end, timeZone, location: type.location,
-      icalUid: extra.icalUid, icalSequence: extra.icalSequence, rescheduledFromId: extra.rescheduledFromId ?? null,
+      meetingTypeId: type.id,
+      start,
+      end,
+      timeZone,
+      location: type.location,
+      icalUid: extra.icalUid,
+      icalSequence: extra.icalSequence,
+      rescheduledFromId: extra.rescheduledFromId ?? null,
     };
     if (type.kind !== 'round_robin') {
-      const hostIds = hostsToBook(type.kind, type.ownerId, type.hosts.map((h) => h.userId));
-      const booking = await this.bookings.insertBooking(manager, { ...base, organizerId: hostIds[0] ?? type.ownerId, hostIds, assignmentReason: null });
+      const hostIds = hostsToBook(
+        type.kind,
+        type.ownerId,
+        type.hosts.map((h) => h.userId),
+      );
+      const booking = await this.bookings.insertBooking(manager, {
+        ...base,
+        organizerId: hostIds[0] ?? type.ownerId,
+        hostIds,
+        assignmentReason: null,
+      });
       return { booking, hostIds };
     }
     // Round robin: keep the current host on reschedule when free; else the ranked order. A host taken by a
@@ -283,7 +358,10 @@ export class BookingCommands {
     );
     for (const choice of roundRobinOrder(ranked, extra.preferredHostIds ?? [])) {
       const booking = await this.bookings.insertBookingUnlessHostTaken(manager, {
-        ...base, organizerId: choice.userId, hostIds: [choice.userId], assignmentReason: choice.reason,
+        ...base,
+        organizerId: choice.userId,
+        hostIds: [choice.userId],
+        assignmentReason: choice.reason,
       });
       if (booking) return { booking, hostIds: [choice.userId] };
     }

@@ -15,25 +15,29 @@ export class BookingMetrics {
     // collect() runs with the Counter as `this`; these arrows read this object's counts at scrape time.
     const outcomes = () => this.outcomes;
     const retries = () => this.retries;
-    metrics.register(new Counter({
-      name: 'kairos_booking_outcomes_total',
-      help: 'Booking attempts by outcome: created, conflict (409: the time was taken), error',
-      labelNames: ['outcome'],
-      registers: [],
-      collect() {
-        this.reset();
-        for (const [outcome, n] of Object.entries(outcomes())) this.inc({ outcome }, n);
-      },
-    }));
-    metrics.register(new Counter({
-      name: 'kairos_booking_serialization_retries_total',
-      help: 'Serializable booking transactions retried after 40001/40P01/23P01',
-      registers: [],
-      collect() {
-        this.reset();
-        this.inc(retries());
-      },
-    }));
+    metrics.register(
+      new Counter({
+        name: 'kairos_booking_outcomes_total',
+        help: 'Booking attempts by outcome: created, conflict (409: the time was taken), error',
+        labelNames: ['outcome'],
+        registers: [],
+        collect() {
+          this.reset();
+          for (const [outcome, n] of Object.entries(outcomes())) this.inc({ outcome }, n);
+        },
+      }),
+    );
+    metrics.register(
+      new Counter({
+        name: 'kairos_booking_serialization_retries_total',
+        help: 'Serializable booking transactions retried after 40001/40P01/23P01',
+        registers: [],
+        collect() {
+          this.reset();
+          this.inc(retries());
+        },
+      }),
+    );
   }
 
   outcome(kind: 'created' | 'conflict' | 'error') {

@@ -98,7 +98,9 @@ export class BookingQueries extends BookingDirectory {
     const ids = rows.map((b) => b.id);
     const [hostIdsOf, inviteesOf] = await Promise.all([this.bookings.findHostIdsOf(ids), this.bookings.findInviteesOf(ids)]);
     const entries = rows.map((booking) => ({
-      booking, hostIds: hostIdsOf.get(booking.id) ?? [], invitees: inviteesOf.get(booking.id) ?? [],
+      booking,
+      hostIds: hostIdsOf.get(booking.id) ?? [],
+      invitees: inviteesOf.get(booking.id) ?? [],
     }));
     return { entries, total };
   }
@@ -127,38 +129,48 @@ export class BookingQueries extends BookingDirectory {
       if (!booking) return [];
       const type = typeById.get(booking.meeting_type_id);
       const hostIds = hostIdsOf.get(booking.id) ?? [];
-      return [{
-        id: booking.id,
-        icalUid: booking.ical_uid,
-        sequence: booking.ical_sequence,
-        status: booking.status,
-        startTime: new Date(booking.start_time),
-        endTime: new Date(booking.end_time),
-        location: booking.location,
-        cancellationReason: booking.cancellation_reason,
-        rescheduledFromId: booking.rescheduled_from_id,
-        rescheduledToId: booking.rescheduled_to_id,
-        updatedAt: new Date(booking.updated_at),
-        meetingType: {
-          id: booking.meeting_type_id,
-          name: type?.name ?? 'Meeting',
-          slug: type?.slug ?? '',
-          durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
-          reminders: type?.reminders ?? [],
-          ownerId: type?.ownerId ?? booking.host_user_id,
+      return [
+        {
+          id: booking.id,
+          icalUid: booking.ical_uid,
+          sequence: booking.ical_sequence,
+          status: booking.status,
+          startTime: new Date(booking.start_time),
+          endTime: new Date(booking.end_time),
+          location: booking.location,
+          cancellationReason: booking.cancellation_reason,
+          rescheduledFromId: booking.rescheduled_from_id,
+          rescheduledToId: booking.rescheduled_to_id,
+          updatedAt: new Date(booking.updated_at),
+          meetingType: {
+            id: booking.meeting_type_id,
+            name: type?.name ?? 'Meeting',
+            slug: type?.slug ?? '',
+            durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
+            reminders: type?.reminders ?? [],
+            ownerId: type?.ownerId ?? booking.host_user_id,
+          },
+          hosts: hostIds
+            .map((id) => userById.get(id))
+            .filter((h) => h !== undefined)
+            .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone })),
+          invitees: (inviteesOf.get(booking.id) ?? []).map((i) => {
+            const links = this.tokens.links(booking.id, i.id);
+            return {
+              id: i.id,
+              name: i.name,
+              email: i.email,
+              timeZone: i.time_zone,
+              phone: i.phone,
+              status: i.status,
+              answers: i.answers,
+              manageUrl: links.manageUrl,
+              cancelUrl: links.cancelUrl,
+              rescheduleUrl: links.rescheduleUrl,
+            };
+          }),
         },
-        hosts: hostIds
-          .map((id) => userById.get(id))
-          .filter((h) => h !== undefined)
-          .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone })),
-        invitees: (inviteesOf.get(booking.id) ?? []).map((i) => {
-          const links = this.tokens.links(booking.id, i.id);
-          return {
-            id: i.id, name: i.name, email: i.email, timeZone: i.time_zone, phone: i.phone, status: i.status, answers: i.answers,
-            manageUrl: links.manageUrl, cancelUrl: links.cancelUrl, rescheduleUrl: links.rescheduleUrl,
-          };
-        }),
-      }];
+      ];
     });
   }
 }

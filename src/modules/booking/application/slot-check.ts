@@ -41,11 +41,13 @@ export class SlotCheck {
   ): Promise<Slot> {
     const at = start.getTime();
     const input = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
-      manager, schedules, exclude: { holdId: options.holdId ?? null, bookingIds: options.bookingIds },
+      manager,
+      schedules,
+      exclude: { holdId: options.holdId ?? null, bookingIds: options.bookingIds },
     });
     const slot = isSlotAvailable(input.hosts, input.query, at);
     if (!slot) {
-      throw conflict('That time is not available: it is taken, outside the host\'s hours, or too soon. Please pick another time.', {
+      throw conflict("That time is not available: it is taken, outside the host's hours, or too soon. Please pick another time.", {
         start_time: start.toISOString(),
       });
     }

@@ -8,7 +8,16 @@ import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { hostsToHold } from '../domain/booking-policy.js';
-import { clientKeyOf, holdExpiry, holdUnusable, type HoldLimits, type HoldRefusal, type LiveHolds, refuseHold, refuseRehold } from '../domain/hold-policy.js';
+import {
+  clientKeyOf,
+  holdExpiry,
+  holdUnusable,
+  type HoldLimits,
+  type HoldRefusal,
+  type LiveHolds,
+  refuseHold,
+  refuseRehold,
+} from '../domain/hold-policy.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
 import { SlotCheck } from './slot-check.js';
@@ -83,29 +92,58 @@ export class SlotHolds {
         const slot = await this.check.freeSlot(manager, type, schedules, request.start, now, {});
         const end = new Date(slot.end);
         const rehold = refuseRehold(
-          (await this.holds.lastEndedHoldOf(manager, { clientKey, email, hostIds: candidates, start: request.start, end }, now,
-            new Date(now.getTime() - limits.reholdCooldownSeconds * 1000)))?.getTime() ?? null,
-          limits, now.getTime(),
+          (
+            await this.holds.lastEndedHoldOf(
+              manager,
+              { clientKey, email, hostIds: candidates, start: request.start, end },
+              now,
+              new Date(now.getTime() - limits.reholdCooldownSeconds * 1000),
+            )
+          )?.getTime() ?? null,
+          limits,
+          now.getTime(),
         );
         if (rehold) throw new HoldRefusedError(rehold);
-        const load = await this.holds.countLiveHolds(manager, {
-          clientKey, email, meetingTypeId: type.id, hostIds: [...new Set([...slot.hostIds, type.ownerId])],
-        }, now);
+        const load = await this.holds.countLiveHolds(
+          manager,
+          {
+            clientKey,
+            email,
+            meetingTypeId: type.id,
+            hostIds: [...new Set([...slot.hostIds, type.ownerId])],
+          },
+          now,
+        );
         const hostIds = hostsToHold({
-          kind: type.kind, ownerId: type.ownerId, free: slot.hostIds, liveHoldsOf: (id) => load.hosts.get(id)?.count ?? 0, perHost: limits.perHost,
+          kind: type.kind,
+          ownerId: type.ownerId,
+          free: slot.hostIds,
+          liveHoldsOf: (id) => load.hosts.get(id)?.count ?? 0,
+          perHost: limits.perHost,
         });
-        const refusal = refuseHold({
-          client: liveHolds(load.client),
-          email: email ? liveHolds(load.email) : null,
-          meetingType: liveHolds(load.meetingType),
-          // countLiveHolds answers for every host asked for (these among them); none counted is none held.
-          hosts: new Map(hostIds.map((id) => [id, liveHolds(load.hosts.get(id) ?? { count: 0, firstExpiry: null })])),
-        }, limits, now.getTime());
+        const refusal = refuseHold(
+          {
+            client: liveHolds(load.client),
+            email: email ? liveHolds(load.email) : null,
+            meetingType: liveHolds(load.meetingType),
+            // countLiveHolds answers for every host asked for (these among them); none counted is none held.
+            hosts: new Map(hostIds.map((id) => [id, liveHolds(load.hosts.get(id) ?? { count: 0, firstExpiry: null })])),
+          },
+          limits,
+          now.getTime(),
+        );
         if (refusal) throw new HoldRefusedError(refusal);
         const expiresAt = new Date(holdExpiry(now.getTime(), now.getTime(), limits));
         await this.holds.insertHold(manager, {
-          meetingTypeId: type.id, hostIds, start: request.start, end, tokenHash: sha256(token), createdAt: now, expiresAt,
-          clientKey, holderEmail: email,
+          meetingTypeId: type.id,
+          hostIds,
+          start: request.start,
+          end,
+          tokenHash: sha256(token),
+          createdAt: now,
+          expiresAt,
+          clientKey,
+          holderEmail: email,
         });
         return { token, start: request.start, expiresAt, maxExpiresAt: this.maxExpiry(now), hostIds };
       },
@@ -121,28 +159,31 @@ export class SlotHolds {
     if (!found) throw notFound('hold');
     const type = await this.meetingTypes.findSnapshot(found.meeting_type_id);
     if (!type) throw notFound('hold');
-    return this.transactions.serializable(
-      async (manager) => {
-        const now = this.clock.now();
-        const hold = await this.holds.findHoldByTokenHash(sha256(token), manager, true);
-        if (!hold) throw notFound('hold');
-        const expiresAt = new Date(hold.expires_at);
-        if (expiresAt.getTime() <= now.getTime()) throw new DomainError('gone', 'the hold has ended; pick the time again');
-        const createdAt = new Date(hold.created_at);
-        const next = holdExpiry(createdAt.getTime(), now.getTime(), this.limits);
-        if (next <= expiresAt.getTime()) {
-          throw conflict(`This hold already lasts as long as a hold may (${Math.round(this.limits.maxLifetimeSeconds / 60)} minutes after it was made). Book the time now.`, {
+    return this.transactions.serializable(async (manager) => {
+      const now = this.clock.now();
+      const hold = await this.holds.findHoldByTokenHash(sha256(token), manager, true);
+      if (!hold) throw notFound('hold');
+      const expiresAt = new Date(hold.expires_at);
+      if (expiresAt.getTime() <= now.getTime()) throw new DomainError('gone', 'the hold has ended; pick the time again');
+      const createdAt = new Date(hold.created_at);
+      const next = holdExpiry(createdAt.getTime(), now.getTime(), this.limits);
+      if (next <= expiresAt.getTime()) {
+        throw conflict(
+          `This hold already lasts as long as a hold may (${Math.round(this.limits.maxLifetimeSeconds / 60)} minutes after it was made). Book the time now.`,
+          {
             expires_at: expiresAt.toISOString(),
-          });
-        }
-        await this.holds.extendHold(manager, hold.id, new Date(next));
-        return {
-          token, start: new Date(hold.start_time), expiresAt: new Date(next), maxExpiresAt: this.maxExpiry(createdAt),
-          hostIds: await this.holds.findHoldHostIds(hold.id, manager),
-        };
-      },
-      this.check.retryPolicy(type),
-    );
+          },
+        );
+      }
+      await this.holds.extendHold(manager, hold.id, new Date(next));
+      return {
+        token,
+        start: new Date(hold.start_time),
+        expiresAt: new Date(next),
+        maxExpiresAt: this.maxExpiry(createdAt),
+        hostIds: await this.holds.findHoldHostIds(hold.id, manager),
+      };
+    }, this.check.retryPolicy(type));
   }
 
   /** Frees the time at once; the hold still counts for the re-hold cooldown. */
@@ -167,7 +208,9 @@ export class SlotHolds {
     const hold = await this.holds.findHoldByTokenHash(sha256(token));
     const unusable = holdUnusable(
       hold && {
-        meetingTypeId: hold.meeting_type_id, start: new Date(hold.start_time).getTime(), holderEmail: hold.holder_email,
+        meetingTypeId: hold.meeting_type_id,
+        start: new Date(hold.start_time).getTime(),
+        holderEmail: hold.holder_email,
         expiresAt: new Date(hold.expires_at).getTime(),
       },
       { meetingTypeId: type.id, start: start.getTime(), email },

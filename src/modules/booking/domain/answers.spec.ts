@@ -11,7 +11,8 @@ const questions: BookingQuestion[] = [
 describe('validateAnswers', () => {
   it('accepts valid answers and trims text', () => {
     expect(validateAnswers(questions, { topic: ' Pricing ', size: '1-10', tools: ['a'], phone: '+44 20 7946 0958' })).toEqual({
-      ok: true, answers: { topic: 'Pricing', size: '1-10', tools: ['a'], phone: '+44 20 7946 0958' },
+      ok: true,
+      answers: { topic: 'Pricing', size: '1-10', tools: ['a'], phone: '+44 20 7946 0958' },
     });
   });
 

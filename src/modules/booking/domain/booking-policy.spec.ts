@@ -1,6 +1,14 @@
 import {
-  type ActorKind, type BookingStatus, cancelledBySide, hostsToBook, hostsToHold, mayManage, movesOneGroupSeat, planCancellation,
-  rescheduleRefusal, roundRobinOrder,
+  type ActorKind,
+  type BookingStatus,
+  cancelledBySide,
+  hostsToBook,
+  hostsToHold,
+  mayManage,
+  movesOneGroupSeat,
+  planCancellation,
+  rescheduleRefusal,
+  roundRobinOrder,
 } from './booking-policy.js';
 import type { RoundRobinChoice } from './round-robin.js';
 
@@ -33,21 +41,32 @@ describe('planCancellation', () => {
   it.each([
     ['a cancelled booking, again', 'cancelled', 'host', null, 1, { action: 'already_cancelled' }],
     ['an invitee whose seat is cancelled', 'confirmed', 'invitee', gone, 2, { action: 'already_cancelled' }],
-    ['a rescheduled booking', 'rescheduled', 'host', null, 1,
-      { action: 'refuse', message: 'this booking was rescheduled; manage the new booking instead' }],
+    [
+      'a rescheduled booking',
+      'rescheduled',
+      'host',
+      null,
+      1,
+      { action: 'refuse', message: 'this booking was rescheduled; manage the new booking instead' },
+    ],
     ['an invitee leaving a group others attend', 'confirmed', 'invitee', active, 2, { action: 'leave_group', seat: active }],
     ['the last invitee of a group', 'confirmed', 'invitee', active, 1, { action: 'cancel_booking', cancelledBy: 'invitee' }],
     ['a host, however many attend', 'confirmed', 'host', null, 3, { action: 'cancel_booking', cancelledBy: 'host' }],
-    ['the host\'s calendar', 'pending', 'calendar', null, 1, { action: 'cancel_booking', cancelledBy: 'calendar' }],
+    ["the host's calendar", 'pending', 'calendar', null, 1, { action: 'cancel_booking', cancelledBy: 'calendar' }],
   ] as Array<[string, BookingStatus, ActorKind, typeof active | typeof gone | null, number, unknown]>)(
-    '%s', (_case, status, actor, ownSeat, activeInvitees, plan) => {
+    '%s',
+    (_case, status, actor, ownSeat, activeInvitees, plan) => {
       expect(planCancellation({ status, actor, ownSeat, activeInvitees })).toEqual(plan);
     },
   );
 });
 
 describe('cancelledBySide', () => {
-  it.each([['host', 'host'], ['invitee', 'invitee'], ['calendar', 'host']] as const)('%s → %s', (by, side) => {
+  it.each([
+    ['host', 'host'],
+    ['invitee', 'invitee'],
+    ['calendar', 'host'],
+  ] as const)('%s → %s', (by, side) => {
     expect(cancelledBySide(by)).toBe(side);
   });
 });
@@ -75,13 +94,29 @@ describe('hostsToBook', () => {
 
 describe('roundRobinOrder', () => {
   const choice = (userId: string): RoundRobinChoice => ({
-    userId, reason: { rule: 'fewest_bookings_in_period', bookings_in_period: 0, candidates: 3 },
+    userId,
+    reason: { rule: 'fewest_bookings_in_period', bookings_in_period: 0, candidates: 3 },
   });
   const ranked = [choice('a'), choice('b'), choice('c')];
   it.each([
-    ['a new booking: the ranking', [], ['a', 'b', 'c'], ['fewest_bookings_in_period', 'fewest_bookings_in_period', 'fewest_bookings_in_period']],
-    ['a reschedule keeps its free host first', ['c'], ['c', 'a', 'b'], ['kept_on_reschedule', 'fewest_bookings_in_period', 'fewest_bookings_in_period']],
-    ['a previous host no longer free: the ranking', ['z'], ['a', 'b', 'c'], ['fewest_bookings_in_period', 'fewest_bookings_in_period', 'fewest_bookings_in_period']],
+    [
+      'a new booking: the ranking',
+      [],
+      ['a', 'b', 'c'],
+      ['fewest_bookings_in_period', 'fewest_bookings_in_period', 'fewest_bookings_in_period'],
+    ],
+    [
+      'a reschedule keeps its free host first',
+      ['c'],
+      ['c', 'a', 'b'],
+      ['kept_on_reschedule', 'fewest_bookings_in_period', 'fewest_bookings_in_period'],
+    ],
+    [
+      'a previous host no longer free: the ranking',
+      ['z'],
+      ['a', 'b', 'c'],
+      ['fewest_bookings_in_period', 'fewest_bookings_in_period', 'fewest_bookings_in_period'],
+    ],
   ])('%s', (_case, keep, order, rules) => {
     const result = roundRobinOrder(ranked, keep);
     expect(result.map((r) => r.userId)).toEqual(order);

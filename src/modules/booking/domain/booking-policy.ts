@@ -65,10 +65,16 @@ export function hostsToBook(kind: Exclude<MeetingKind, 'round_robin'>, ownerId: 
  * The order round robin tries its free hosts in: on a reschedule the booking's current host first when still free
  * (assignment rule `kept_on_reschedule`), then the ranking.
  */
-export function roundRobinOrder(ranked: RoundRobinChoice[], keepIfFree: string[]): Array<{ userId: string; reason: Record<string, unknown> }> {
+export function roundRobinOrder(
+  ranked: RoundRobinChoice[],
+  keepIfFree: string[],
+): Array<{ userId: string; reason: Record<string, unknown> }> {
   const kept = ranked.filter((r) => keepIfFree.includes(r.userId));
   if (kept.length === 0) return ranked;
-  return [...kept.map((r) => ({ ...r, reason: { ...r.reason, rule: 'kept_on_reschedule' } })), ...ranked.filter((r) => !keepIfFree.includes(r.userId))];
+  return [
+    ...kept.map((r) => ({ ...r, reason: { ...r.reason, rule: 'kept_on_reschedule' } })),
+    ...ranked.filter((r) => !keepIfFree.includes(r.userId)),
+  ];
 }
 
 /** Collective: every free host; one on one: the owner; round robin: the first free host still under its hold cap. */

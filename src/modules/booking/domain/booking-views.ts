@@ -8,15 +8,15 @@ export interface BookingEventPayload {
   booking_id: string;
   meeting_type_id: string;
   host_user_ids: string[];
-  start_time: string;               // ISO UTC, the booking's time after the change
+  start_time: string; // ISO UTC, the booking's time after the change
   end_time: string;
   /** booking.rescheduled: the booking that was replaced and its times. */
   previous?: { booking_id: string; start_time: string; end_time: string } | null;
   /** The invitee the event is about (the one who booked, joined, cancelled); null when the host acted on all. */
   invitee_id: string | null;
-  reason?: string | null;           // booking.cancelled
+  reason?: string | null; // booking.cancelled
   cancelled_by?: 'host' | 'invitee' | null;
-  sequence: number;                 // iCalendar SEQUENCE after the change
+  sequence: number; // iCalendar SEQUENCE after the change
 }
 
 export interface BookingViewPerson {
@@ -54,4 +54,3 @@ export interface BookingView {
   hosts: BookingViewPerson[];
   invitees: BookingViewInvitee[];
 }
-

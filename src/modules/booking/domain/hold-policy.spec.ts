@@ -1,7 +1,22 @@
-import { clientKeyOf, holdExpiry, type HoldLimits, holdUnusable, type HoldLoad, type LiveHolds, refuseHold, refuseRehold } from './hold-policy.js';
+import {
+  clientKeyOf,
+  holdExpiry,
+  type HoldLimits,
+  holdUnusable,
+  type HoldLoad,
+  type LiveHolds,
+  refuseHold,
+  refuseRehold,
+} from './hold-policy.js';
 
 const limits: HoldLimits = {
-  ttlSeconds: 300, maxLifetimeSeconds: 900, reholdCooldownSeconds: 900, perClient: 3, perEmail: 2, perHost: 4, perMeetingType: 5,
+  ttlSeconds: 300,
+  maxLifetimeSeconds: 900,
+  reholdCooldownSeconds: 900,
+  perClient: 3,
+  perEmail: 2,
+  perHost: 4,
+  perMeetingType: 5,
 };
 const NOW = Date.UTC(2027, 2, 1, 12);
 const min = 60_000;
@@ -26,7 +41,16 @@ describe('refuseHold', () => {
   it.each([
     ['client', load({ client: { count: 3, firstExpiry: NOW + 90_000 } }), 90],
     ['email', load({ email: { count: 2, firstExpiry: NOW + 1_500 } }), 2],
-    ['host', load({ hosts: new Map<string, LiveHolds>([['h1', none], ['h2', { count: 4, firstExpiry: NOW + 4 * min }]]) }), 240],
+    [
+      'host',
+      load({
+        hosts: new Map<string, LiveHolds>([
+          ['h1', none],
+          ['h2', { count: 4, firstExpiry: NOW + 4 * min }],
+        ]),
+      }),
+      240,
+    ],
     ['meeting_type', load({ meetingType: { count: 5, firstExpiry: NOW + 10 } }), 1],
   ])('refuses past the %s cap, with Retry-After when the first counted hold ends', (cap, l, retry) => {
     expect(refuseHold(l, limits, NOW)).toMatchObject({ cap, retryAfterSeconds: retry });
@@ -71,7 +95,7 @@ describe('holdUnusable', () => {
     ['a live hold of this type, time and email', hold, booking, null],
     ['a hold naming no email, any invitee', { ...hold, holderEmail: null }, { ...booking, email: 'bob@example.com' }, null],
     ['an unknown token', null, booking, 'not_found'],
-    ['another meeting type\'s hold', { ...hold, meetingTypeId: 'other' }, booking, 'not_found'],
+    ["another meeting type's hold", { ...hold, meetingTypeId: 'other' }, booking, 'not_found'],
     ['another start', hold, { ...booking, start: NOW + 90 * min }, 'invalid'],
     ['another invitee email', hold, { ...booking, email: 'bob@example.com' }, 'invalid'],
     ['an ended hold', { ...hold, expiresAt: NOW }, booking, 'gone'],

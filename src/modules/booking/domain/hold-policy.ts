@@ -49,22 +49,34 @@ export function holdExpiry(createdAt: number, now: number, limits: HoldLimits): 
 /** The first cap a new hold would break, or null. Retry-After is when the first hold counted against it ends. */
 export function refuseHold(load: HoldLoad, limits: HoldLimits, now: number): HoldRefusal | null {
   if (load.client.count >= limits.perClient) {
-    return { cap: 'client', retryAfterSeconds: secondsUntil(load.client.firstExpiry, now),
-      message: `Too many slot holds from this client: at most ${limits.perClient} at a time. Book or release one, or retry later.` };
+    return {
+      cap: 'client',
+      retryAfterSeconds: secondsUntil(load.client.firstExpiry, now),
+      message: `Too many slot holds from this client: at most ${limits.perClient} at a time. Book or release one, or retry later.`,
+    };
   }
   if (load.email && load.email.count >= limits.perEmail) {
-    return { cap: 'email', retryAfterSeconds: secondsUntil(load.email.firstExpiry, now),
-      message: `Too many slot holds for this email address: at most ${limits.perEmail} at a time. Book or release one, or retry later.` };
+    return {
+      cap: 'email',
+      retryAfterSeconds: secondsUntil(load.email.firstExpiry, now),
+      message: `Too many slot holds for this email address: at most ${limits.perEmail} at a time. Book or release one, or retry later.`,
+    };
   }
   for (const held of load.hosts.values()) {
     if (held.count >= limits.perHost) {
-      return { cap: 'host', retryAfterSeconds: secondsUntil(held.firstExpiry, now),
-        message: 'Too many of this host\'s times are held right now. Book without a hold, or retry later.' };
+      return {
+        cap: 'host',
+        retryAfterSeconds: secondsUntil(held.firstExpiry, now),
+        message: "Too many of this host's times are held right now. Book without a hold, or retry later.",
+      };
     }
   }
   if (load.meetingType.count >= limits.perMeetingType) {
-    return { cap: 'meeting_type', retryAfterSeconds: secondsUntil(load.meetingType.firstExpiry, now),
-      message: 'Too many times of this meeting type are held right now. Book without a hold, or retry later.' };
+    return {
+      cap: 'meeting_type',
+      retryAfterSeconds: secondsUntil(load.meetingType.firstExpiry, now),
+      message: 'Too many times of this meeting type are held right now. Book without a hold, or retry later.',
+    };
   }
   return null;
 }
@@ -77,8 +89,11 @@ export function refuseRehold(lastEnd: number | null, limits: HoldLimits, now: nu
   if (lastEnd === null || limits.reholdCooldownSeconds === 0) return null;
   const until = lastEnd + limits.reholdCooldownSeconds * 1000;
   if (until <= now) return null;
-  return { cap: 'rehold', retryAfterSeconds: secondsUntil(until, now),
-    message: 'You held this time a moment ago; it cannot be held again yet. You can still book it if it is free.' };
+  return {
+    cap: 'rehold',
+    retryAfterSeconds: secondsUntil(until, now),
+    message: 'You held this time a moment ago; it cannot be held again yet. You can still book it if it is free.',
+  };
 }
 
 /** Why a booking cannot use a hold: unknown to this meeting type (404), for another time or email (400), ended (410). */

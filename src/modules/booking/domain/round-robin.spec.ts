@@ -1,7 +1,12 @@
 import { rankRoundRobinHosts, type RoundRobinCandidate } from './round-robin.js';
 
 const c = (userId: string, o: Partial<RoundRobinCandidate> = {}): RoundRobinCandidate => ({
-  userId, priority: 0, weight: 100, bookingsInPeriod: 0, lastBookedAt: null, ...o,
+  userId,
+  priority: 0,
+  weight: 100,
+  bookingsInPeriod: 0,
+  lastBookedAt: null,
+  ...o,
 });
 
 describe('rankRoundRobinHosts', () => {

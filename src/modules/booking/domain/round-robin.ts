@@ -1,9 +1,9 @@
 /** Round-robin host choice. Pure and deterministic: the same candidates and stats always give the same order. */
 export interface RoundRobinCandidate {
   userId: string;
-  priority: number;           // higher first
-  weight: number;             // higher first
-  bookingsInPeriod: number;   // live bookings of this meeting type in the current period
+  priority: number; // higher first
+  weight: number; // higher first
+  bookingsInPeriod: number; // live bookings of this meeting type in the current period
   lastBookedAt: number | null; // epoch ms of the host's most recent booking of this type
 }
 

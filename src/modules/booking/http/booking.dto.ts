@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsEmail, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
 } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
@@ -10,83 +22,136 @@ const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\
 const instantMessage = (field: string) => `${field} must be an ISO 8601 instant such as 2027-03-14T14:00:00Z`;
 
 export class CreateBookingDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'meeting_type_id must be a UUID' })
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'meeting_type_id must be a UUID' })
   meeting_type_id: string;
 
   @ApiProperty({ example: '2027-03-14T14:00:00Z' })
-  @Matches(UTC_INSTANT, { message: instantMessage('start_time') }) @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
+  @Matches(UTC_INSTANT, { message: instantMessage('start_time') })
+  @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
   start_time: string;
 
-  @ApiProperty({ example: 'Grace Hopper' }) @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
+  @ApiProperty({ example: 'Grace Hopper' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @IsSingleLine()
   invitee_name: string;
 
-  @ApiProperty({ example: 'grace@example.com' }) @IsEmail({}, { message: 'invitee_email must be a valid email address' }) @MaxLength(255)
+  @ApiProperty({ example: 'grace@example.com' })
+  @IsEmail({}, { message: 'invitee_email must be a valid email address' })
+  @MaxLength(255)
   invitee_email: string;
 
-  @ApiProperty({ example: 'America/New_York', description: "the invitee's IANA zone" }) @IsTimeZone()
+  @ApiProperty({ example: 'America/New_York', description: "the invitee's IANA zone" })
+  @IsTimeZone()
   time_zone: string;
 
-  @ApiPropertyOptional({ example: '+1 202 555 0143' }) @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{6,24}$/, { message: 'invitee_phone must be a phone number' })
+  @ApiPropertyOptional({ example: '+1 202 555 0143' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ().-]{6,24}$/, { message: 'invitee_phone must be a phone number' })
   invitee_phone?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'answers to the custom questions, keyed by question id', example: { topic: 'Pricing' } })
-  @IsOptional() @IsObject({ message: 'answers must be an object keyed by question id' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'answers to the custom questions, keyed by question id',
+    example: { topic: 'Pricing' },
+  })
+  @IsOptional()
+  @IsObject({ message: 'answers must be an object keyed by question id' })
   answers?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'token from POST /api/slots/holds, converting the hold into the booking' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   hold_token?: string;
 }
 
 export class RescheduleBookingDto {
   @ApiProperty({ example: '2027-03-15T14:00:00Z' })
-  @Matches(UTC_INSTANT, { message: instantMessage('start_time') }) @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
+  @Matches(UTC_INSTANT, { message: instantMessage('start_time') })
+  @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
   start_time: string;
 
-  @ApiPropertyOptional({ description: 'one line, shared with the host' }) @IsOptional() @IsString() @MaxLength(1000) @IsSingleLine()
+  @ApiPropertyOptional({ description: 'one line, shared with the host' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @IsSingleLine()
   reason?: string;
 }
 
 export class CancelBookingDto {
-  @ApiPropertyOptional({ example: 'Something came up' }) @IsOptional() @IsString() @MaxLength(1000) @IsSingleLine()
+  @ApiPropertyOptional({ example: 'Something came up' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @IsSingleLine()
   reason?: string;
 }
 
 export class TokenQueryDto {
-  @ApiPropertyOptional({ description: "the invitee's management token" }) @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional({ description: "the invitee's management token" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   token?: string;
 }
 
 export class ListBookingsQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'confirmed', 'cancelled', 'rescheduled'] })
-  @IsOptional() @IsIn(['pending', 'confirmed', 'cancelled', 'rescheduled'], { message: 'status must be one of pending, confirmed, cancelled, rescheduled' })
+  @IsOptional()
+  @IsIn(['pending', 'confirmed', 'cancelled', 'rescheduled'], {
+    message: 'status must be one of pending, confirmed, cancelled, rescheduled',
+  })
   status?: string;
 
   @ApiPropertyOptional({ description: 'bookings ending after this instant' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: instantMessage('from') })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: instantMessage('from') })
   from?: string;
 
   @ApiPropertyOptional({ description: 'bookings starting before this instant' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: instantMessage('to') })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: instantMessage('to') })
   to?: string;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   offset?: number;
 }
 
 export class CreateHoldDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'meeting_type_id must be a UUID' })
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'meeting_type_id must be a UUID' })
   meeting_type_id: string;
 
   @ApiProperty({ example: '2027-03-14T14:00:00Z' })
-  @Matches(UTC_INSTANT, { message: instantMessage('start_time') }) @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
+  @Matches(UTC_INSTANT, { message: instantMessage('start_time') })
+  @IsISO8601({ strict: true }, { message: instantMessage('start_time') })
   start_time: string;
 
-  @ApiPropertyOptional({ example: 'grace@example.com', description: 'the invitee, when known: holds are capped per email, and booking with the hold must use it' })
-  @IsOptional() @IsEmail({}, { message: 'invitee_email must be a valid email address' }) @MaxLength(255)
+  @ApiPropertyOptional({
+    example: 'grace@example.com',
+    description: 'the invitee, when known: holds are capped per email, and booking with the hold must use it',
+  })
+  @IsOptional()
+  @IsEmail({}, { message: 'invitee_email must be a valid email address' })
+  @MaxLength(255)
   invitee_email?: string;
 }
 
@@ -115,10 +180,12 @@ export class BookingDto {
   @ApiProperty({ type: String, nullable: true }) cancellation_reason: string | null;
   @ApiProperty({ type: String, nullable: true }) rescheduled_from_id: string | null;
   @ApiProperty({ type: String, nullable: true }) rescheduled_to_id: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'round robin: why this host was chosen' }) assignment_reason: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'round robin: why this host was chosen' })
+  assignment_reason: Record<string, unknown> | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
-  @ApiPropertyOptional({ description: 'secret for the invitee to manage the booking; returned at booking time only' }) management_token?: string;
+  @ApiPropertyOptional({ description: 'secret for the invitee to manage the booking; returned at booking time only' })
+  management_token?: string;
   @ApiPropertyOptional() cancel_url?: string;
   @ApiPropertyOptional() reschedule_url?: string;
 }

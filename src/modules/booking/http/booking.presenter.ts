@@ -2,9 +2,13 @@ import type { BookingRecord, InviteeRecord } from '../application/booking-record
 import type { BookingDto, InviteeDto } from './booking.dto.js';
 import { toApiInstant as iso } from '../../../shared/time/instant.js';
 
-
 const invitee = (i: InviteeRecord): InviteeDto => ({
-  id: i.id, name: i.name, email: i.email, time_zone: i.time_zone, status: i.status, answers: i.answers,
+  id: i.id,
+  name: i.name,
+  email: i.email,
+  time_zone: i.time_zone,
+  status: i.status,
+  answers: i.answers,
 });
 
 /** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */
@@ -17,7 +21,7 @@ export function presentBooking(
 ): BookingDto {
   const visible = viewer.kind === 'host' ? invitees : invitees.filter((i) => i.id === viewer.inviteeId);
   // No invitee to show (none left active, or none passed): the booking's own time zone stands in.
-  const primary = viewer.kind === 'invitee' ? visible.at(0) : invitees.find((i) => i.status === 'active') ?? invitees.at(0);
+  const primary = viewer.kind === 'invitee' ? visible.at(0) : (invitees.find((i) => i.status === 'active') ?? invitees.at(0));
   return {
     id: b.id,
     status: b.status,

@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
@@ -12,8 +20,15 @@ import { BookingQueries } from '../application/booking-queries.service.js';
 import { ManagementTokens } from '../application/management-tokens.js';
 import { HoldRefusedError, type HoldResult, SlotHolds } from '../application/slot-holds.service.js';
 import {
-  BookingDto, BookingListDto, CancelBookingDto, CreateBookingDto, CreateHoldDto, HoldDto, ListBookingsQueryDto,
-  RescheduleBookingDto, TokenQueryDto,
+  BookingDto,
+  BookingListDto,
+  CancelBookingDto,
+  CreateBookingDto,
+  CreateHoldDto,
+  HoldDto,
+  ListBookingsQueryDto,
+  RescheduleBookingDto,
+  TokenQueryDto,
 } from './booking.dto.js';
 import { presentBooking } from './booking.presenter.js';
 
@@ -71,7 +86,12 @@ export class BookingsController {
   ): Promise<BookingDto> {
     const { booking, actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
     const [hostIds, invitees] = await Promise.all([this.queries.hostIdsOf(id), this.queries.inviteesOf(id)]);
-    return presentBooking(booking, hostIds, invitees, actor.kind === 'host' ? { kind: 'host' } : { kind: 'invitee', inviteeId: actor.invitee.id });
+    return presentBooking(
+      booking,
+      hostIds,
+      invitees,
+      actor.kind === 'host' ? { kind: 'host' } : { kind: 'invitee', inviteeId: actor.invitee.id },
+    );
   }
 
   @Public()
@@ -138,22 +158,31 @@ export class BookingsController {
   @Post('slots/holds')
   @ApiOperation({
     summary: 'Hold a slot for a few minutes (HOLD_TTL_SECONDS) while the invitee fills in the form',
-    description: 'Live holds are capped per client address, per invitee_email, per host and per meeting type; past a cap '
-      + 'the answer is 429 with Retry-After and nothing is stored. A client may not hold a time again right after its '
-      + 'hold on it ended (429); it can still book it.',
+    description:
+      'Live holds are capped per client address, per invitee_email, per host and per meeting type; past a cap ' +
+      'the answer is 429 with Retry-After and nothing is stored. A client may not hold a time again right after its ' +
+      'hold on it ended (429); it can still book it.',
   })
   @ApiCreatedResponse({ type: HoldDto })
   @ApiErrors(400, 404, 409, 429)
   async hold(@Body() dto: CreateHoldDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response): Promise<HoldDto> {
-    const hold = await withRetryAfter(res, this.holds.hold({
-      meetingTypeId: dto.meeting_type_id, start: new Date(dto.start_time), clientAddress: ip, email: dto.invitee_email ?? null,
-    }));
+    const hold = await withRetryAfter(
+      res,
+      this.holds.hold({
+        meetingTypeId: dto.meeting_type_id,
+        start: new Date(dto.start_time),
+        clientAddress: ip,
+        email: dto.invitee_email ?? null,
+      }),
+    );
     return presentHold(hold);
   }
 
   @Public()
   @Patch('slots/holds/:token')
-  @ApiOperation({ summary: 'Extend a live hold by one TTL from now, never past HOLD_MAX_LIFETIME_SECONDS after it was made (409 once there)' })
+  @ApiOperation({
+    summary: 'Extend a live hold by one TTL from now, never past HOLD_MAX_LIFETIME_SECONDS after it was made (409 once there)',
+  })
   @ApiOkResponse({ type: HoldDto })
   @ApiErrors(404, 409, 410)
   async extendHold(@Param('token') token: string): Promise<HoldDto> {
@@ -174,7 +203,11 @@ export class BookingsController {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     const { entries, total } = await this.queries.pageForHost(hostId, {
-      status: q.status, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, limit, offset,
+      status: q.status,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      limit,
+      offset,
     });
     const data = entries.map((e) => presentBooking(e.booking, e.hostIds, e.invitees, { kind: 'host' }));
     return { data, total, limit, offset };
@@ -185,7 +218,13 @@ export class BookingsController {
     const invitees = await this.queries.inviteesOf(result.booking.id).catch(() => []);
     const inviteeId = result.invitee?.id ?? '';
     const links = withLinks && result.invitee ? this.tokens.links(result.booking.id, inviteeId) : undefined;
-    return presentBooking(result.booking, result.hostIds, invitees.length ? invitees : result.invitee ? [result.invitee] : [], { kind: 'invitee', inviteeId }, links);
+    return presentBooking(
+      result.booking,
+      result.hostIds,
+      invitees.length ? invitees : result.invitee ? [result.invitee] : [],
+      { kind: 'invitee', inviteeId },
+      links,
+    );
   }
 
   private async presentForHost(result: BookingResult): Promise<BookingDto> {
@@ -195,7 +234,10 @@ export class BookingsController {
 }
 
 const presentHold = (h: HoldResult): HoldDto => ({
-  hold_token: h.token, start_time: h.start.toISOString(), expires_at: h.expiresAt.toISOString(), max_expires_at: h.maxExpiresAt.toISOString(),
+  hold_token: h.token,
+  start_time: h.start.toISOString(),
+  expires_at: h.expiresAt.toISOString(),
+  max_expires_at: h.maxExpiresAt.toISOString(),
 });
 
 /** A refused hold answers 429 with Retry-After (the error filter writes the body). */

@@ -55,8 +55,18 @@ export class BookingRepository {
                              assignment_reason, ical_uid, ical_sequence, rescheduled_from_id)
        VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10)
        RETURNING *`,
-      [b.meetingTypeId, b.organizerId, b.start, b.end, b.timeZone, b.location, b.assignmentReason, b.icalUid ?? null,
-        b.icalSequence ?? 0, b.rescheduledFromId ?? null],
+      [
+        b.meetingTypeId,
+        b.organizerId,
+        b.start,
+        b.end,
+        b.timeZone,
+        b.location,
+        b.assignmentReason,
+        b.icalUid ?? null,
+        b.icalSequence ?? 0,
+        b.rescheduledFromId ?? null,
+      ],
     );
     // One live row per host: the exclusion constraint makes any overlap fail here, whatever raced us.
     await manager.query(
@@ -96,7 +106,9 @@ export class BookingRepository {
 
   async insertOutboxEvent(manager: EntityManager, type: BookingEventType, payload: BookingEventPayload): Promise<void> {
     await manager.query(`INSERT INTO outbox_events (event_type, booking_id, payload) VALUES ($1, $2, $3)`, [
-      type, payload.booking_id, JSON.stringify(payload),
+      type,
+      payload.booking_id,
+      JSON.stringify(payload),
     ]);
   }
 
@@ -113,14 +125,16 @@ export class BookingRepository {
 
   async countActiveInvitees(manager: EntityManager, bookingId: string): Promise<number> {
     const [r] = await manager.query<[{ n: number }]>(
-      `SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1 AND status = 'active'`, [bookingId],
+      `SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1 AND status = 'active'`,
+      [bookingId],
     );
     return r.n;
   }
 
   async findBooking(id: string, manager?: EntityManager, lock = false): Promise<BookingRecord | null> {
     const rows = await this.m(manager).query<BookingRecord[]>(
-      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id],
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
     );
     return rows.at(0) ?? null;
   }
@@ -146,7 +160,8 @@ export class BookingRepository {
     const byBooking = new Map<string, string[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
     const rows = await this.m(manager).query<{ booking_id: string; user_id: string }[]>(
-      `SELECT booking_id, user_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[]) ORDER BY booking_id, user_id`, [bookingIds],
+      `SELECT booking_id, user_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[]) ORDER BY booking_id, user_id`,
+      [bookingIds],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r.user_id);
     return byBooking;
@@ -157,7 +172,8 @@ export class BookingRepository {
     const byBooking = new Map<string, InviteeRecord[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
     const rows = await this.m(manager).query<InviteeRecord[]>(
-      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[]) ORDER BY created_at, id`, [bookingIds],
+      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [bookingIds],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r);
     return byBooking;
@@ -176,7 +192,12 @@ export class BookingRepository {
     await manager.query(`UPDATE booking_hosts SET is_live = false WHERE booking_id = $1`, [bookingId]);
   }
 
-  async markCancelled(manager: EntityManager, bookingId: string, reason: string | null, by: 'host' | 'invitee' | 'calendar'): Promise<BookingRecord> {
+  async markCancelled(
+    manager: EntityManager,
+    bookingId: string,
+    reason: string | null,
+    by: 'host' | 'invitee' | 'calendar',
+  ): Promise<BookingRecord> {
     // An UPDATE through the pg driver resolves to [rows, affected count].
     const [rows] = await manager.query<[BookingRecord[], number]>(
       `UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, cancelled_by = $3,
@@ -188,10 +209,10 @@ export class BookingRepository {
   }
 
   async markRescheduled(manager: EntityManager, bookingId: string, successorId: string): Promise<void> {
-    await manager.query(
-      `UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $2, updated_at = now() WHERE id = $1`,
-      [bookingId, successorId],
-    );
+    await manager.query(`UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $2, updated_at = now() WHERE id = $1`, [
+      bookingId,
+      successorId,
+    ]);
   }
 
   async cancelInvitee(manager: EntityManager, inviteeId: string): Promise<void> {
@@ -235,11 +256,23 @@ export class BookingRepository {
   ): Promise<{ rows: BookingRecord[]; total: number }> {
     const where = [`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = b.id AND bh.user_id = $1)`];
     const params: unknown[] = [hostId];
-    if (filter.status) { params.push(filter.status); where.push(`b.status = $${params.length}`); }
-    if (filter.from) { params.push(filter.from); where.push(`b.end_time > $${params.length}`); }
-    if (filter.to) { params.push(filter.to); where.push(`b.start_time < $${params.length}`); }
+    if (filter.status) {
+      params.push(filter.status);
+      where.push(`b.status = $${params.length}`);
+    }
+    if (filter.from) {
+      params.push(filter.from);
+      where.push(`b.end_time > $${params.length}`);
+    }
+    if (filter.to) {
+      params.push(filter.to);
+      where.push(`b.start_time < $${params.length}`);
+    }
     const whereSql = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query<[{ total: number }]>(`SELECT count(*)::int AS total FROM bookings b WHERE ${whereSql}`, params);
+    const [{ total }] = await this.dataSource.query<[{ total: number }]>(
+      `SELECT count(*)::int AS total FROM bookings b WHERE ${whereSql}`,
+      params,
+    );
     const rows = await this.dataSource.query<BookingRecord[]>(
       `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${whereSql}
         ORDER BY b.start_time DESC, b.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -250,17 +283,32 @@ export class BookingRepository {
 
   // --- idempotency ---------------------------------------------------------------------------------------------
 
-  async findIdempotent(scope: string, key: string, manager?: EntityManager): Promise<{ request_hash: string; status_code: number; response: unknown } | null> {
+  async findIdempotent(
+    scope: string,
+    key: string,
+    manager?: EntityManager,
+  ): Promise<{ request_hash: string; status_code: number; response: unknown } | null> {
     const rows = await this.m(manager).query<{ request_hash: string; status_code: number; response: unknown }[]>(
-      `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key],
+      `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+      [scope, key],
     );
     return rows.at(0) ?? null;
   }
 
-  async saveIdempotent(manager: EntityManager, scope: string, key: string, requestHash: string, statusCode: number, response: unknown): Promise<void> {
-    await manager.query(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)`,
-      [scope, key, requestHash, statusCode, JSON.stringify(response)],
-    );
+  async saveIdempotent(
+    manager: EntityManager,
+    scope: string,
+    key: string,
+    requestHash: string,
+    statusCode: number,
+    response: unknown,
+  ): Promise<void> {
+    await manager.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)`, [
+      scope,
+      key,
+      requestHash,
+      statusCode,
+      JSON.stringify(response),
+    ]);
   }
 }

@@ -60,23 +60,27 @@ export class SlotHoldRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [h.meetingTypeId, h.start, h.end, h.tokenHash, h.expiresAt, h.createdAt, h.clientKey, h.holderEmail],
     );
-    await manager.query(
-      `INSERT INTO booking_hosts (hold_id, user_id, blocked) SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
-      [id, h.hostIds, h.start, h.end],
-    );
+    await manager.query(`INSERT INTO booking_hosts (hold_id, user_id, blocked) SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`, [
+      id,
+      h.hostIds,
+      h.start,
+      h.end,
+    ]);
     return id;
   }
 
   async findHoldByTokenHash(tokenHash: string, manager?: EntityManager, lock = false): Promise<HoldRow | null> {
     const rows = await this.m(manager).query<HoldRow[]>(
-      `SELECT ${HOLD_COLUMNS} FROM slot_holds WHERE token_hash = $1 ${lock ? 'FOR UPDATE' : ''}`, [tokenHash],
+      `SELECT ${HOLD_COLUMNS} FROM slot_holds WHERE token_hash = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [tokenHash],
     );
     return rows.at(0) ?? null;
   }
 
   async findHoldHostIds(holdId: string, manager?: EntityManager): Promise<string[]> {
     const rows = await this.m(manager).query<{ user_id: string }[]>(
-      `SELECT user_id FROM booking_hosts WHERE hold_id = $1 ORDER BY user_id`, [holdId],
+      `SELECT user_id FROM booking_hosts WHERE hold_id = $1 ORDER BY user_id`,
+      [holdId],
     );
     return rows.map((r) => r.user_id);
   }
@@ -139,7 +143,10 @@ export class SlotHoldRepository {
     const hosts = new Map<string, LiveHoldsRow>(by.hostIds.map((id) => [id, live(0, null)]));
     for (const h of hostRows) hosts.set(h.user_id, live(h.n, h.first));
     return {
-      client: live(r.client_n, r.client_first), email: live(r.email_n, r.email_first), meetingType: live(r.type_n, r.type_first), hosts,
+      client: live(r.client_n, r.client_first),
+      email: live(r.email_n, r.email_first),
+      meetingType: live(r.type_n, r.type_first),
+      hosts,
     };
   }
 

@@ -27,7 +27,9 @@ export class BookingDestinations {
     const integrations = (await this.connections.list(userId)).filter((i) => this.sources.canWrite(i.provider));
     if (integrations.length === 0) return [];
     const calendars = (await this.selections.listWritableOfConnections(integrations.map((i) => i.id))).map(toCalendarView);
-    return integrations.flatMap((integration) => calendars.filter((c) => c.integrationId === integration.id).map((calendar) => ({ integration, calendar })));
+    return integrations.flatMap((integration) =>
+      calendars.filter((c) => c.integrationId === integration.id).map((calendar) => ({ integration, calendar })),
+    );
   }
 
   /** The calendar this host's bookings of the meeting type go to, or null when the host's default destination applies. */
@@ -50,7 +52,8 @@ export class BookingDestinations {
     const integration = await this.connections.get(userId, choice.integration_id);
     const selection = await this.selections.findCalendar(choice.integration_id, choice.calendar_id);
     if (!selection) throw invalid('calendar_id is not a calendar of this connection');
-    if (selection.readOnly || !this.sources.canWrite(integration.provider)) throw invalid('that calendar is read-only and cannot receive bookings');
+    if (selection.readOnly || !this.sources.canWrite(integration.provider))
+      throw invalid('that calendar is read-only and cannot receive bookings');
     await this.overrides.set(meetingTypeId, userId, selection.id);
     return toCalendarView(selection);
   }

@@ -41,14 +41,24 @@ export class CaldavConnect {
       if (error instanceof UnsafeUrlError) throw invalid(`server_url is not allowed: ${error.message}`);
       throw invalid(`connecting to the CalDAV server failed: ${(error as Error).message}`);
     }
-    if (discovery.calendars.length === 0) throw invalid('connecting to the CalDAV server failed: the account has no calendars that hold events');
+    if (discovery.calendars.length === 0)
+      throw invalid('connecting to the CalDAV server failed: the account has no calendars that hold events');
     // Two connects of the same account at once: the loser of the unique index finds the winner's row and updates it.
     const integration = await this.transactions.runAgainIfRaced(async (tx) => {
       const existing = await this.integrations.lockCaldavAccount(tx, userId, discovery.principalUrl);
       const saved = await this.integrations.store(tx, existing, {
-        userId, provider: 'caldav', serverUrl: url.toString(), username: input.username, externalAccountId: discovery.principalUrl,
-        accountEmail: input.username.includes('@') ? input.username : null, passwordEnc: this.credentials.encrypt(input.password),
-        status: 'active', lastError: null, lastErrorAt: null, nextSyncAt: null, isActive: true,
+        userId,
+        provider: 'caldav',
+        serverUrl: url.toString(),
+        username: input.username,
+        externalAccountId: discovery.principalUrl,
+        accountEmail: input.username.includes('@') ? input.username : null,
+        passwordEnc: this.credentials.encrypt(input.password),
+        status: 'active',
+        lastError: null,
+        lastErrorAt: null,
+        nextSyncAt: null,
+        isActive: true,
       });
       await this.selections.upsertListed(tx, saved, discovery.calendars);
       return saved;

@@ -33,7 +33,8 @@ export class CalendarConnections {
 
   async syncNow(userId: string, id: string): Promise<{ outcome: SyncOutcome; integration: CalendarConnectionView }> {
     const integration = await this.owned(userId, id);
-    if (integration.status === 'broken') throw new DomainError('conflict', `this connection is broken: ${integration.lastError ?? 'reconnect it'}`);
+    if (integration.status === 'broken')
+      throw new DomainError('conflict', `this connection is broken: ${integration.lastError ?? 'reconnect it'}`);
     const outcome = await this.sync.syncIntegration(id, { wait: true });
     return { outcome, integration: await this.get(userId, id) };
   }

@@ -76,7 +76,13 @@ export class CalendarCredentials {
       }
       const adapter = this.oauthAdapter(locked.provider);
       if (!locked.refreshTokenEnc) {
-        return { broken: await this.markBroken(tx, locked.id, `${adapter.label} did not grant offline access (no refresh token): reconnect this calendar`) };
+        return {
+          broken: await this.markBroken(
+            tx,
+            locked.id,
+            `${adapter.label} did not grant offline access (no refresh token): reconnect this calendar`,
+          ),
+        };
       }
       let tokens: TokenSet;
       try {

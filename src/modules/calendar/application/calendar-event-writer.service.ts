@@ -68,7 +68,8 @@ export class CalendarEventWriter {
 
   private async writeForHost(type: string, payload: BookingEventPayload, hostId: string): Promise<void> {
     const view = await this.directory.getView(payload.booking_id);
-    const previousId = type === 'booking.rescheduled' && payload.previous?.booking_id !== payload.booking_id ? payload.previous?.booking_id : undefined;
+    const previousId =
+      type === 'booking.rescheduled' && payload.previous?.booking_id !== payload.booking_id ? payload.previous?.booking_id : undefined;
     const previousLink = previousId ? await this.links.findOfBookingHost(previousId, hostId) : null;
     let link = await this.links.findOfBookingHost(payload.booking_id, hostId);
     // Decided by the booking's state now, not by the event type: a late or repeated event cannot resurrect a
@@ -94,13 +95,20 @@ export class CalendarEventWriter {
     if (!destination) return; // the host has no calendar that receives bookings
     const start = new Date(payload.start_time);
     const end = new Date(payload.end_time);
-    if (link?.status === 'synced' && link.eventStart?.getTime() === start.getTime() && link.eventEnd?.getTime() === end.getTime()
-      && link.integrationId === destination.integration.id && type === 'booking.created') {
+    if (
+      link?.status === 'synced' &&
+      link.eventStart?.getTime() === start.getTime() &&
+      link.eventEnd?.getTime() === end.getTime() &&
+      link.integrationId === destination.integration.id &&
+      type === 'booking.created'
+    ) {
       return; // delivered twice: the event is already there
     }
     if (!link) {
       link = await this.links.createPending({
-        bookingId: payload.booking_id, userId: hostId, integrationId: destination.integration.id,
+        bookingId: payload.booking_id,
+        userId: hostId,
+        integrationId: destination.integration.id,
         calendarId: destination.selection.calendarId,
         // A rescheduled booking keeps the event of the booking it replaces: the host sees it move, not a new one.
         externalEventId: previousLink?.integrationId === destination.integration.id ? previousLink.externalEventId : null,
@@ -108,11 +116,22 @@ export class CalendarEventWriter {
     }
     const current = link;
     await this.attempt(current, type, payload, async () => {
-      if (destination.integration.status === 'broken') throw new Error(destination.integration.lastError ?? 'the calendar connection is broken');
+      if (destination.integration.status === 'broken')
+        throw new Error(destination.integration.lastError ?? 'the calendar connection is broken');
       const source = await this.sources.open(destination.integration);
-      const eventId = await source.upsertEvent(destination.selection.calendarId, current.externalEventId, describeBooking(view, start, end));
-      return { status: 'synced' as const, externalEventId: eventId, eventStart: start, eventEnd: end,
-        integrationId: destination.integration.id, calendarId: destination.selection.calendarId };
+      const eventId = await source.upsertEvent(
+        destination.selection.calendarId,
+        current.externalEventId,
+        describeBooking(view, start, end),
+      );
+      return {
+        status: 'synced' as const,
+        externalEventId: eventId,
+        eventStart: start,
+        eventEnd: end,
+        integrationId: destination.integration.id,
+        calendarId: destination.selection.calendarId,
+      };
     });
     if (previousLink && previousLink.status !== 'superseded') {
       await this.links.markSuperseded(previousLink.id);
@@ -131,15 +150,24 @@ export class CalendarEventWriter {
       await this.links.recordWritten(link.id, result);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`writing booking ${payload.booking_id} to the calendar of host ${link.userId} failed (attempt ${attempts}): ${message}`);
+      this.logger.warn(
+        `writing booking ${payload.booking_id} to the calendar of host ${link.userId} failed (attempt ${attempts}): ${message}`,
+      );
       await this.links.recordWriteFailure(link.id, {
-        attempts, lastError: message, pendingEvent: { type, payload }, nextRetryAt: nextWriteRetry(attempts, this.clock.now()),
+        attempts,
+        lastError: message,
+        pendingEvent: { type, payload },
+        nextRetryAt: nextWriteRetry(attempts, this.clock.now()),
       });
     }
   }
 
   /** The meeting type's override for this host, else the host's default destination; null when there is none. */
-  private async destinationFor(hostId: string, meetingTypeId: string, existing: CalendarEventLinkEntity | null): Promise<Destination | null> {
+  private async destinationFor(
+    hostId: string,
+    meetingTypeId: string,
+    existing: CalendarEventLinkEntity | null,
+  ): Promise<Destination | null> {
     const overrideId = await this.overrides.findSelectionId(meetingTypeId, hostId);
     let selection = overrideId ? await this.selections.findById(overrideId) : null;
     // An event already written stays in its calendar when it moves.

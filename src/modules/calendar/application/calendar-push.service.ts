@@ -35,7 +35,8 @@ export class CalendarPush {
   async ensureChannels(integrationId: string): Promise<void> {
     if (!this.config.calendarPushEnabled) return;
     const integration = await this.integrations.findById(integrationId);
-    if (!integration || integration.status !== 'active' || (integration.provider !== 'google' && integration.provider !== 'microsoft')) return;
+    if (!integration || integration.status !== 'active' || (integration.provider !== 'google' && integration.provider !== 'microsoft'))
+      return;
     const adapter = this.credentials.oauthAdapter(integration.provider);
     const now = this.clock.now();
     const selections = (await this.selections.listOfConnection(integrationId)).filter((s) => s.isBusySource || s.isDestination);
@@ -48,13 +49,19 @@ export class CalendarPush {
       const address = `${this.config.publicUrl}/api/integrations/${integration.provider}/webhook`;
       const registration = await adapter.watch(token, selection.calendarId, address, secret, now);
       await this.channels.add({
-        integrationId, selectionId: selection.id, provider: integration.provider, channelId: registration.channelId,
-        resourceId: registration.resourceId, secretHash: sha256(secret), expiresAt: registration.expiresAt,
+        integrationId,
+        selectionId: selection.id,
+        provider: integration.provider,
+        channelId: registration.channelId,
+        resourceId: registration.resourceId,
+        secretHash: sha256(secret),
+        expiresAt: registration.expiresAt,
       });
       for (const old of current) await this.stop(integration.provider, token, old);
     }
     // Channels of calendars no longer synced.
-    for (const c of existing.filter((c) => !selections.some((s) => s.id === c.selectionId))) await this.stop(integration.provider, token, c);
+    for (const c of existing.filter((c) => !selections.some((s) => s.id === c.selectionId)))
+      await this.stop(integration.provider, token, c);
   }
 
   async stopChannels(integrationId: string): Promise<void> {
@@ -69,7 +76,9 @@ export class CalendarPush {
   }
 
   private async stop(provider: string, token: string, channel: CalendarPushChannelEntity) {
-    await this.credentials.oauthAdapter(provider).stopWatch(token, channel.channelId, channel.resourceId)
+    await this.credentials
+      .oauthAdapter(provider)
+      .stopWatch(token, channel.channelId, channel.resourceId)
       .catch((error: unknown) => this.logger.warn(`stopping push channel ${channel.id} failed: ${(error as Error).message}`));
     await this.channels.delete(channel.id);
   }
@@ -79,7 +88,9 @@ export class CalendarPush {
     if (!this.config.calendarPushEnabled) return;
     const due = await this.channels.listExpiringBefore(new Date(this.clock.now().getTime() + RENEW_BEFORE_MS));
     for (const integrationId of new Set(due.map((c) => c.integrationId))) {
-      await this.ensureChannels(integrationId).catch((error: unknown) => this.logger.warn(`renewing push for ${integrationId} failed: ${(error as Error).message}`));
+      await this.ensureChannels(integrationId).catch((error: unknown) =>
+        this.logger.warn(`renewing push for ${integrationId} failed: ${(error as Error).message}`),
+      );
     }
   }
 

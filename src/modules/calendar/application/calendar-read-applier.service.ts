@@ -33,7 +33,8 @@ export class CalendarReadApplier {
       const compared = compareWithWrittenEvents(written, changes);
       if (selection.isBusySource) {
         if (changes.reset) await this.cache.replaceCalendar(tx, integration.id, integration.userId, selection.calendarId, compared.foreign);
-        else await this.cache.replaceKeys(tx, integration.id, integration.userId, selection.calendarId, changes.touchedKeys, compared.foreign);
+        else
+          await this.cache.replaceKeys(tx, integration.id, integration.userId, selection.calendarId, changes.touchedKeys, compared.foreign);
       } else if (changes.reset) {
         await this.cache.deleteCalendar(tx, integration.id, selection.calendarId);
       }

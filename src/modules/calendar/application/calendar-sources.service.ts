@@ -91,7 +91,9 @@ export class CalendarSources {
   private async caldavSource(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
     const password = await this.credentials.password(integration.id);
     if (!password || !integration.serverUrl || !integration.username) {
-      throw new ConnectionBrokenError(await this.credentials.breakConnection(integration.id, 'the CalDAV credentials are missing: reconnect this calendar'));
+      throw new ConnectionBrokenError(
+        await this.credentials.breakConnection(integration.id, 'the CalDAV credentials are missing: reconnect this calendar'),
+      );
     }
     const account: CaldavAccount = { serverUrl: integration.serverUrl, username: integration.username, password };
     // A refused password does not heal by retrying: the connection is marked broken, as for a revoked OAuth grant.
@@ -106,7 +108,8 @@ export class CalendarSources {
     return {
       writable: true,
       readCalendar: (calendar, window, full) => guarded(() => this.caldav.readCalendar(account, calendar, window, full)),
-      upsertEvent: (calendarId, existingEventId, event) => guarded(() => this.caldav.upsertEvent(account, calendarId, existingEventId, event)),
+      upsertEvent: (calendarId, existingEventId, event) =>
+        guarded(() => this.caldav.upsertEvent(account, calendarId, existingEventId, event)),
       deleteEvent: (_calendarId, eventId) => guarded(() => this.caldav.deleteEvent(account, eventId)),
     };
   }

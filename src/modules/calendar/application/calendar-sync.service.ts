@@ -19,7 +19,8 @@ export const SYNC_HORIZON_DAYS = 90;
 /** Incremental tokens keep a window fixed at the full sync; a daily full sync slides it forward. */
 const FULL_RESYNC_AFTER_MS = 24 * 3600_000;
 
-export type SyncOutcome = { status: 'synced'; changed: boolean } | { status: 'busy' | 'broken' | 'rate_limited' | 'failed'; error?: string };
+export type SyncOutcome =
+  { status: 'synced'; changed: boolean } | { status: 'busy' | 'broken' | 'rate_limited' | 'failed'; error?: string };
 
 /**
  * Reads busy time from connected calendars into calendar_events_cache: incrementally (Google syncToken, Graph delta
@@ -44,7 +45,9 @@ export class CalendarSyncService {
 
   /** Syncs one connection. `wait`: wait for another replica's run instead of skipping (on-demand sync). */
   async syncIntegration(integrationId: string, options: { wait?: boolean; full?: boolean } = {}): Promise<SyncOutcome> {
-    const outcome = await this.locks.whileSyncing(integrationId, options.wait ?? false, () => this.run(integrationId, options.full ?? false));
+    const outcome = await this.locks.whileSyncing(integrationId, options.wait ?? false, () =>
+      this.run(integrationId, options.full ?? false),
+    );
     return outcome ?? { status: 'busy' };
   }
 
@@ -68,7 +71,11 @@ export class CalendarSyncService {
       for (const selection of selections) {
         const full = forceFull || !selection.fullSyncedAt || now.getTime() - selection.fullSyncedAt.getTime() > FULL_RESYNC_AFTER_MS;
         source ??= await this.sources.open(integration);
-        const read = await source.readCalendar({ calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) }, window, full);
+        const read = await source.readCalendar(
+          { calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) },
+          window,
+          full,
+        );
         if (!read) {
           await this.selections.markRead(selection.id, now);
           continue;
@@ -97,5 +104,9 @@ export class CalendarSyncService {
 }
 
 const syncState = (s: CalendarSelectionEntity): CalendarSyncState => ({
-  syncToken: s.syncToken, ctag: s.ctag, etag: s.etag, lastModified: s.lastModified, objectEtags: s.objectEtags,
+  syncToken: s.syncToken,
+  ctag: s.ctag,
+  etag: s.etag,
+  lastModified: s.lastModified,
+  objectEtags: s.objectEtags,
 });

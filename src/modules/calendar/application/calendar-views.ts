@@ -57,17 +57,43 @@ export interface CalendarEventView {
 }
 
 export const toConnectionView = (i: CalendarIntegrationEntity): CalendarConnectionView => ({
-  id: i.id, userId: i.userId, provider: i.provider, accountEmail: i.accountEmail, username: i.username, serverUrl: i.serverUrl,
-  status: i.status, lastSyncedAt: i.lastSyncedAt, lastError: i.lastError, lastErrorAt: i.lastErrorAt, tokenExpiresAt: i.tokenExpiresAt,
-  nextSyncAt: i.nextSyncAt, cancelBookingOnDelete: i.cancelBookingOnDelete, createdAt: i.createdAt,
+  id: i.id,
+  userId: i.userId,
+  provider: i.provider,
+  accountEmail: i.accountEmail,
+  username: i.username,
+  serverUrl: i.serverUrl,
+  status: i.status,
+  lastSyncedAt: i.lastSyncedAt,
+  lastError: i.lastError,
+  lastErrorAt: i.lastErrorAt,
+  tokenExpiresAt: i.tokenExpiresAt,
+  nextSyncAt: i.nextSyncAt,
+  cancelBookingOnDelete: i.cancelBookingOnDelete,
+  createdAt: i.createdAt,
 });
 
 export const toCalendarView = (s: CalendarSelectionEntity): CalendarView => ({
-  id: s.id, integrationId: s.integrationId, calendarId: s.calendarId, name: s.name, timeZone: s.timeZone, isPrimary: s.isPrimary,
-  readOnly: s.readOnly, isBusySource: s.isBusySource, isDestination: s.isDestination, lastSyncedAt: s.lastSyncedAt,
+  id: s.id,
+  integrationId: s.integrationId,
+  calendarId: s.calendarId,
+  name: s.name,
+  timeZone: s.timeZone,
+  isPrimary: s.isPrimary,
+  readOnly: s.readOnly,
+  isBusySource: s.isBusySource,
+  isDestination: s.isDestination,
+  lastSyncedAt: s.lastSyncedAt,
 });
 
 export const toCalendarEventView = (l: CalendarEventLinkEntity): CalendarEventView => ({
-  bookingId: l.bookingId, integrationId: l.integrationId, calendarId: l.calendarId, externalEventId: l.externalEventId,
-  status: l.status, hostAction: l.hostAction, attempts: l.attempts, lastError: l.lastError, nextRetryAt: l.nextRetryAt,
+  bookingId: l.bookingId,
+  integrationId: l.integrationId,
+  calendarId: l.calendarId,
+  externalEventId: l.externalEventId,
+  status: l.status,
+  hostAction: l.hostAction,
+  attempts: l.attempts,
+  lastError: l.lastError,
+  nextRetryAt: l.nextRetryAt,
 });

@@ -15,7 +15,10 @@ export class ConnectionFirstSync {
 
   async run(integration: CalendarIntegrationEntity): Promise<void> {
     const outcome = await this.sync.syncIntegration(integration.id, { wait: true, full: true });
-    if (outcome.status !== 'synced') this.logger.warn(`first sync of ${integration.provider} connection ${integration.id}: ${outcome.status}`);
-    await this.push.ensureChannels(integration.id).catch((error: unknown) => this.logger.warn(`push setup failed: ${(error as Error).message}`));
+    if (outcome.status !== 'synced')
+      this.logger.warn(`first sync of ${integration.provider} connection ${integration.id}: ${outcome.status}`);
+    await this.push
+      .ensureChannels(integration.id)
+      .catch((error: unknown) => this.logger.warn(`push setup failed: ${(error as Error).message}`));
   }
 }

@@ -24,12 +24,19 @@ export class HostCalendarChanges {
     const link = await this.links.findById(change.linkId);
     if (!link) return;
     if (change.kind === 'moved') {
-      await this.links.flagHostChange(link.id, 'host_moved',
-        `the host moved the event to ${change.start.toISOString()}–${change.end.toISOString()} in their calendar`);
+      await this.links.flagHostChange(
+        link.id,
+        'host_moved',
+        `the host moved the event to ${change.start.toISOString()}–${change.end.toISOString()} in their calendar`,
+      );
       return;
     }
     if (!integration.cancelBookingOnDelete) {
-      await this.links.flagHostChange(link.id, 'host_deleted', 'the host deleted the event from their calendar; the booking is still confirmed');
+      await this.links.flagHostChange(
+        link.id,
+        'host_deleted',
+        'the host deleted the event from their calendar; the booking is still confirmed',
+      );
       return;
     }
     await this.links.requestCancellation(link.id);

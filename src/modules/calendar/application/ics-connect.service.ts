@@ -31,14 +31,25 @@ export class IcsConnect {
     const now = this.clock.now();
     try {
       // Validate before storing: reachable, not private, really iCalendar.
-      await this.ics.fetch(url.toString(), { etag: null, lastModified: null, contentHash: null }, 'UTC', now, new Date(now.getTime() + 86_400_000));
+      await this.ics.fetch(
+        url.toString(),
+        { etag: null, lastModified: null, contentHash: null },
+        'UTC',
+        now,
+        new Date(now.getTime() + 86_400_000),
+      );
     } catch (error) {
       if (error instanceof UnsafeUrlError) throw invalid(`url is not allowed: ${error.message}`);
       throw invalid(`the feed could not be read: ${(error as Error).message}`);
     }
     const integration = await this.transactions.run(async (tx) => {
       const saved = await this.integrations.store(tx, null, {
-        userId, provider: 'ics', serverUrl: url.toString(), accountEmail: null, status: 'active', isActive: true,
+        userId,
+        provider: 'ics',
+        serverUrl: url.toString(),
+        accountEmail: null,
+        status: 'active',
+        isActive: true,
       });
       await this.selections.addFeedCalendar(tx, saved, url.hostname);
       return saved;

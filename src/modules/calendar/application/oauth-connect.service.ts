@@ -34,7 +34,10 @@ export class OAuthConnect {
   authorizationUrl(userId: string, provider: OAuthProvider, returnTo?: string): string {
     const adapter = this.credentials.oauthAdapter(provider);
     if (!adapter.isConfigured()) {
-      throw new DomainError('unprocessable', `${adapter.label} calendar is not configured on this server (set ${provider.toUpperCase()}_CLIENT_ID and ${provider.toUpperCase()}_CLIENT_SECRET)`);
+      throw new DomainError(
+        'unprocessable',
+        `${adapter.label} calendar is not configured on this server (set ${provider.toUpperCase()}_CLIENT_ID and ${provider.toUpperCase()}_CLIENT_SECRET)`,
+      );
     }
     return adapter.authorizationUrl(this.states.issue(userId, provider, returnTo), this.redirectUri(provider));
   }
@@ -64,8 +67,17 @@ export class OAuthConnect {
       // A reconnect that grants no new refresh token keeps the one stored.
       const secrets = this.credentials.encryptTokens(tokens, existing?.refreshTokenEnc ?? null);
       const saved = await this.integrations.store(tx, existing, {
-        userId, provider, externalAccountId: account.id, accountEmail: account.email,
-        ...secrets, scopes: tokens.scope, status: 'active', lastError: null, lastErrorAt: null, nextSyncAt: null, isActive: true,
+        userId,
+        provider,
+        externalAccountId: account.id,
+        accountEmail: account.email,
+        ...secrets,
+        scopes: tokens.scope,
+        status: 'active',
+        lastError: null,
+        lastErrorAt: null,
+        nextSyncAt: null,
+        isActive: true,
       });
       await this.selections.upsertListed(tx, saved, calendars);
       return saved;

@@ -8,10 +8,10 @@ import { safeEqual } from '../../../shared/security/tokens.js';
 
 interface StatePayload {
   uid: string;
-  p: string;   // provider
-  n: string;   // nonce
+  p: string; // provider
+  n: string; // nonce
   exp: number; // epoch seconds
-  r?: string;  // where the browser goes back to after the callback (an /admin path), when not the default
+  r?: string; // where the browser goes back to after the callback (an /admin path), when not the default
 }
 
 const STATE_TTL_SECONDS = 600;
@@ -25,7 +25,11 @@ const STATE_TTL_SECONDS = 600;
 export class OAuthStateService {
   private readonly key: Buffer;
 
-  constructor(config: AppConfig, private readonly clock: Clock, private readonly cache: CacheStore) {
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+    private readonly cache: CacheStore,
+  ) {
     this.key = Buffer.from(hkdfSync('sha256', config.appSecret, 'kairos', 'calendar-oauth-state', 32));
   }
 
@@ -35,7 +39,9 @@ export class OAuthStateService {
 
   issue(userId: string, provider: string, returnTo?: string): string {
     const payload: StatePayload = {
-      uid: userId, p: provider, n: randomBytes(16).toString('base64url'),
+      uid: userId,
+      p: provider,
+      n: randomBytes(16).toString('base64url'),
       exp: Math.floor(this.clock.now().getTime() / 1000) + STATE_TTL_SECONDS,
       ...(returnTo && isAdminPath(returnTo) ? { r: returnTo } : {}),
     };

@@ -6,7 +6,10 @@ describe('initialCalendarUse', () => {
     { primary: true, readOnly: false, hostHasDestination: true, expected: { isBusySource: true, isDestination: false } },
     { primary: true, readOnly: true, hostHasDestination: false, expected: { isBusySource: true, isDestination: false } },
     { primary: false, readOnly: false, hostHasDestination: false, expected: { isBusySource: false, isDestination: false } },
-  ])('primary=$primary readOnly=$readOnly hostHasDestination=$hostHasDestination', ({ primary, readOnly, hostHasDestination, expected }) => {
-    expect(initialCalendarUse({ primary, readOnly }, hostHasDestination)).toEqual(expected);
-  });
+  ])(
+    'primary=$primary readOnly=$readOnly hostHasDestination=$hostHasDestination',
+    ({ primary, readOnly, hostHasDestination, expected }) => {
+      expect(initialCalendarUse({ primary, readOnly }, hostHasDestination)).toEqual(expected);
+    },
+  );
 });

@@ -1,9 +1,7 @@
 import type { Occurrence } from './occurrence.js';
 
 /** What the host did in their calendar to an event we wrote. */
-export type HostChange =
-  | { kind: 'deleted'; linkId: string }
-  | { kind: 'moved'; linkId: string; start: Date; end: Date };
+export type HostChange = { kind: 'deleted'; linkId: string } | { kind: 'moved'; linkId: string; start: Date; end: Date };
 
 /** An event we wrote, as we last wrote it. */
 export interface WrittenEventRef {
@@ -39,8 +37,11 @@ export function compareWithWrittenEvents(
     if (!changes.reset && !touched.has(eventId)) continue;
     const seen = occurrencesByKey.get(eventId);
     if (!seen || seen.length === 0) hostChanges.push({ kind: 'deleted', linkId: link.id });
-    else if (link.eventStart && link.eventEnd
-      && (seen[0].start.getTime() !== link.eventStart.getTime() || seen[0].end.getTime() !== link.eventEnd.getTime())) {
+    else if (
+      link.eventStart &&
+      link.eventEnd &&
+      (seen[0].start.getTime() !== link.eventStart.getTime() || seen[0].end.getTime() !== link.eventEnd.getTime())
+    ) {
       hostChanges.push({ kind: 'moved', linkId: link.id, start: seen[0].start, end: seen[0].end });
     }
   }

@@ -5,22 +5,45 @@ const cal = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', ...lines,
 const from = new Date('2027-01-01T00:00:00Z');
 const to = new Date('2027-12-31T00:00:00Z');
 const starts = (text: string, zone = 'UTC') =>
-  occurrencesOf(parseVEvents(text), zone, from, to, (e) => e.uid).map((o) => o.start.toISOString()).sort();
+  occurrencesOf(parseVEvents(text), zone, from, to, (e) => e.uid)
+    .map((o) => o.start.toISOString())
+    .sort();
 
 describe('iCalendar reading', () => {
   it('unfolds lines, skips alarms and keeps no titles', () => {
-    const events = parseVEvents(cal(
-      'BEGIN:VEVENT', 'UID:a@x', 'SUMMARY:Very secret', 'DTSTART:20270302T090000Z', 'DTEND:20270302T1', ' 00000Z',
-      'BEGIN:VALARM', 'TRIGGER:-PT15M', 'DTSTART:20990101T000000Z', 'END:VALARM', 'END:VEVENT',
-    ));
+    const events = parseVEvents(
+      cal(
+        'BEGIN:VEVENT',
+        'UID:a@x',
+        'SUMMARY:Very secret',
+        'DTSTART:20270302T090000Z',
+        'DTEND:20270302T1',
+        ' 00000Z',
+        'BEGIN:VALARM',
+        'TRIGGER:-PT15M',
+        'DTSTART:20990101T000000Z',
+        'END:VALARM',
+        'END:VEVENT',
+      ),
+    );
     expect(events).toHaveLength(1);
     expect(events[0].end).toEqual({ kind: 'utc', date: '2027-03-02', time: '10:00:00' });
     expect(JSON.stringify(events)).not.toContain('secret');
   });
 
   it('keeps a weekly wall time across a DST change (New York, 14 March 2027)', () => {
-    expect(starts(cal('BEGIN:VEVENT', 'UID:w', 'DTSTART;TZID=America/New_York:20270308T090000', 'DURATION:PT30M', 'RRULE:FREQ=WEEKLY;COUNT=3', 'END:VEVENT')))
-      .toEqual(['2027-03-08T14:00:00.000Z', '2027-03-15T13:00:00.000Z', '2027-03-22T13:00:00.000Z']);
+    expect(
+      starts(
+        cal(
+          'BEGIN:VEVENT',
+          'UID:w',
+          'DTSTART;TZID=America/New_York:20270308T090000',
+          'DURATION:PT30M',
+          'RRULE:FREQ=WEEKLY;COUNT=3',
+          'END:VEVENT',
+        ),
+      ),
+    ).toEqual(['2027-03-08T14:00:00.000Z', '2027-03-15T13:00:00.000Z', '2027-03-22T13:00:00.000Z']);
   });
 
   it.each([
@@ -36,12 +59,42 @@ describe('iCalendar reading', () => {
   });
 
   it('applies EXDATE and RECURRENCE-ID overrides, drops cancelled and marks transparent as free', () => {
-    const occ = occurrencesOf(parseVEvents(cal(
-      'BEGIN:VEVENT', 'UID:s', 'DTSTART:20270301T100000Z', 'DTEND:20270301T110000Z', 'RRULE:FREQ=DAILY;COUNT=4', 'EXDATE:20270302T100000Z', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:s', 'RECURRENCE-ID:20270303T100000Z', 'DTSTART:20270303T150000Z', 'DTEND:20270303T160000Z', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:s', 'RECURRENCE-ID:20270304T100000Z', 'DTSTART:20270304T100000Z', 'DTEND:20270304T110000Z', 'STATUS:CANCELLED', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:t', 'DTSTART:20270305T100000Z', 'DTEND:20270305T110000Z', 'TRANSP:TRANSPARENT', 'END:VEVENT',
-    )), 'UTC', from, to, (e) => e.uid);
+    const occ = occurrencesOf(
+      parseVEvents(
+        cal(
+          'BEGIN:VEVENT',
+          'UID:s',
+          'DTSTART:20270301T100000Z',
+          'DTEND:20270301T110000Z',
+          'RRULE:FREQ=DAILY;COUNT=4',
+          'EXDATE:20270302T100000Z',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:s',
+          'RECURRENCE-ID:20270303T100000Z',
+          'DTSTART:20270303T150000Z',
+          'DTEND:20270303T160000Z',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:s',
+          'RECURRENCE-ID:20270304T100000Z',
+          'DTSTART:20270304T100000Z',
+          'DTEND:20270304T110000Z',
+          'STATUS:CANCELLED',
+          'END:VEVENT',
+          'BEGIN:VEVENT',
+          'UID:t',
+          'DTSTART:20270305T100000Z',
+          'DTEND:20270305T110000Z',
+          'TRANSP:TRANSPARENT',
+          'END:VEVENT',
+        ),
+      ),
+      'UTC',
+      from,
+      to,
+      (e) => e.uid,
+    );
     expect(occ.map((o) => [o.externalEventId, o.start.toISOString(), o.busy])).toEqual([
       ['s', '2027-03-01T10:00:00.000Z', true],
       ['t', '2027-03-05T10:00:00.000Z', false],
@@ -49,12 +102,23 @@ describe('iCalendar reading', () => {
     ]);
   });
 
-  it('all-day events are the host\'s local days, including across DST', () => {
+  it("all-day events are the host's local days, including across DST", () => {
     expect(allDayRange('2027-03-14', '2027-03-15', 'America/New_York')).toEqual({
-      start: new Date('2027-03-14T05:00:00Z'), end: new Date('2027-03-15T04:00:00Z'),
+      start: new Date('2027-03-14T05:00:00Z'),
+      end: new Date('2027-03-15T04:00:00Z'),
     });
-    const occ = occurrencesOf(parseVEvents(cal('BEGIN:VEVENT', 'UID:d', 'DTSTART;VALUE=DATE:20270701', 'END:VEVENT')), 'Asia/Tokyo', from, to, (e) => e.uid);
-    expect([occ[0].start.toISOString(), occ[0].end.toISOString(), occ[0].allDay]).toEqual(['2027-06-30T15:00:00.000Z', '2027-07-01T15:00:00.000Z', true]);
+    const occ = occurrencesOf(
+      parseVEvents(cal('BEGIN:VEVENT', 'UID:d', 'DTSTART;VALUE=DATE:20270701', 'END:VEVENT')),
+      'Asia/Tokyo',
+      from,
+      to,
+      (e) => e.uid,
+    );
+    expect([occ[0].start.toISOString(), occ[0].end.toISOString(), occ[0].allDay]).toEqual([
+      '2027-06-30T15:00:00.000Z',
+      '2027-07-01T15:00:00.000Z',
+      true,
+    ]);
   });
 
   it('stops at COUNT even for series that started long ago, and bounds work for endless ones', () => {

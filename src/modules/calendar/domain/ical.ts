@@ -37,7 +37,12 @@ interface Property {
 }
 
 function unfold(text: string): string[] {
-  return text.replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(/\n[ \t]/g, '').split('\n').filter((l) => l.length > 0);
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/\r/g, '\n')
+    .replace(/\n[ \t]/g, '')
+    .split('\n')
+    .filter((l) => l.length > 0);
 }
 
 function parseLine(line: string): Property | null {
@@ -86,7 +91,7 @@ function parseDuration(value: string): { ms: number; days: number } | null {
 /** Every VEVENT of an iCalendar text (VCALENDAR with one or more events, as in a feed or a CalDAV object). */
 export function parseVEvents(text: string): VEvent[] {
   const events: VEvent[] = [];
-  let current: Partial<VEvent> & { rdates: IcalTime[]; exdates: IcalTime[] } | null = null;
+  let current: (Partial<VEvent> & { rdates: IcalTime[]; exdates: IcalTime[] }) | null = null;
   let depth = 0; // nested components inside a VEVENT (VALARM) are skipped
   for (const line of unfold(text)) {
     const prop = parseLine(line);
@@ -106,16 +111,30 @@ export function parseVEvents(text: string): VEvent[] {
     }
     if (!current || depth > 0) continue;
     switch (prop.name) {
-      case 'UID': current.uid = prop.value.trim(); break;
-      case 'DTSTART': current.start = parseIcalTime(prop.value, prop.params) ?? undefined; break;
-      case 'DTEND': current.end = parseIcalTime(prop.value, prop.params) ?? undefined; break;
+      case 'UID':
+        current.uid = prop.value.trim();
+        break;
+      case 'DTSTART':
+        current.start = parseIcalTime(prop.value, prop.params) ?? undefined;
+        break;
+      case 'DTEND':
+        current.end = parseIcalTime(prop.value, prop.params) ?? undefined;
+        break;
       case 'DURATION': {
         const d = parseDuration(prop.value);
-        if (d) { current.durationMs = d.ms; current.durationDays = d.days; }
+        if (d) {
+          current.durationMs = d.ms;
+          current.durationDays = d.days;
+        }
         break;
       }
       case 'RRULE':
-        current.rrule = Object.fromEntries(prop.value.split(';').map((kv) => kv.split('=') as [string, string | undefined]).map(([k, v]) => [k.toUpperCase(), v ?? '']));
+        current.rrule = Object.fromEntries(
+          prop.value
+            .split(';')
+            .map((kv) => kv.split('=') as [string, string | undefined])
+            .map(([k, v]) => [k.toUpperCase(), v ?? '']),
+        );
         break;
       case 'RDATE':
       case 'EXDATE':
@@ -124,9 +143,15 @@ export function parseVEvents(text: string): VEvent[] {
           if (t) (prop.name === 'RDATE' ? current.rdates : current.exdates).push(t);
         }
         break;
-      case 'RECURRENCE-ID': current.recurrenceId = parseIcalTime(prop.value, prop.params) ?? undefined; break;
-      case 'STATUS': current.status = prop.value.trim().toUpperCase(); break;
-      case 'TRANSP': current.transparent = prop.value.trim().toUpperCase() === 'TRANSPARENT'; break;
+      case 'RECURRENCE-ID':
+        current.recurrenceId = parseIcalTime(prop.value, prop.params) ?? undefined;
+        break;
+      case 'STATUS':
+        current.status = prop.value.trim().toUpperCase();
+        break;
+      case 'TRANSP':
+        current.transparent = prop.value.trim().toUpperCase() === 'TRANSPARENT';
+        break;
     }
   }
   return events;
@@ -173,20 +198,31 @@ function monthDays(year: number, month: number, rule: RecurrenceRule, defaultDay
     }
     let days = [...out];
     if (rule.BYMONTHDAY) {
-      const md = rule.BYMONTHDAY.split(',').map(Number).map((n) => (n < 0 ? last + n + 1 : n));
+      const md = rule.BYMONTHDAY.split(',')
+        .map(Number)
+        .map((n) => (n < 0 ? last + n + 1 : n));
       days = days.filter((d) => md.includes(d));
     }
     return days.sort((a, b) => a - b).map((d) => ymd(year, month, d));
   }
   if (rule.BYMONTHDAY) {
-    return rule.BYMONTHDAY.split(',').map(Number).map((n) => (n < 0 ? last + n + 1 : n))
-      .filter((d) => d >= 1 && d <= last).sort((a, b) => a - b).map((d) => ymd(year, month, d));
+    return rule.BYMONTHDAY.split(',')
+      .map(Number)
+      .map((n) => (n < 0 ? last + n + 1 : n))
+      .filter((d) => d >= 1 && d <= last)
+      .sort((a, b) => a - b)
+      .map((d) => ymd(year, month, d));
   }
   return defaultDay <= last ? [ymd(year, month, defaultDay)] : [];
 }
 
 /** Local dates of a series' occurrences, in order, from DTSTART's date until `untilDate` (inclusive) or COUNT. */
-export function expandRuleDates(startDate: string, rule: RecurrenceRule, untilDate: string, isAfterUntil: (date: string) => boolean): string[] {
+export function expandRuleDates(
+  startDate: string,
+  rule: RecurrenceRule,
+  untilDate: string,
+  isAfterUntil: (date: string) => boolean,
+): string[] {
   const freq = rule.FREQ;
   const interval = Math.max(1, Number(rule.INTERVAL ?? 1) || 1);
   const count = rule.COUNT ? Number(rule.COUNT) : Infinity;
@@ -210,7 +246,9 @@ export function expandRuleDates(startDate: string, rule: RecurrenceRule, untilDa
       const monday = addDays(startDate, -((dayOfWeek(startDate) + 6) % 7));
       const weekStart = addDays(monday, k * interval * 7);
       const days = rule.BYDAY
-        ? rule.BYDAY.split(',').map((s) => WEEKDAYS.indexOf(s.trim().toUpperCase().slice(-2))).filter((d) => d >= 0)
+        ? rule.BYDAY.split(',')
+            .map((s) => WEEKDAYS.indexOf(s.trim().toUpperCase().slice(-2)))
+            .filter((d) => d >= 0)
         : [dayOfWeek(startDate)];
       dates = [...new Set(days)].map((wd) => addDays(weekStart, (wd + 6) % 7)).sort();
     } else if (freq === 'MONTHLY') {
@@ -218,7 +256,11 @@ export function expandRuleDates(startDate: string, rule: RecurrenceRule, untilDa
       dates = monthDays(y0 + Math.floor(index / 12), (index % 12) + 1, rule, d0);
     } else if (freq === 'YEARLY') {
       const year = y0 + k * interval;
-      const months = rule.BYMONTH ? rule.BYMONTH.split(',').map(Number).sort((a, b) => a - b) : [m0];
+      const months = rule.BYMONTH
+        ? rule.BYMONTH.split(',')
+            .map(Number)
+            .sort((a, b) => a - b)
+        : [m0];
       dates = months.flatMap((month) => monthDays(year, month, rule.BYDAY || rule.BYMONTHDAY ? rule : {}, d0));
     } else return [startDate];
     if (!emit(dates)) break;
@@ -241,9 +283,14 @@ export function occurrencesOf(events: VEvent[], hostZone: string, from: Date, to
   const out: Occurrence[] = [];
   const single = (e: VEvent, start: IcalTime): Occurrence | null => {
     if (e.status === 'CANCELLED') return null;
-    const base = { externalEventId: keyOf(e), busy: !e.transparent, status: e.status === 'TENTATIVE' ? 'tentative' as const : 'confirmed' as const };
+    const base = {
+      externalEventId: keyOf(e),
+      busy: !e.transparent,
+      status: e.status === 'TENTATIVE' ? ('tentative' as const) : ('confirmed' as const),
+    };
     if (start.kind === 'date') {
-      const days = e.end?.kind === 'date' ? Math.round((Date.parse(e.end.date) - Date.parse(e.start.date)) / 86_400_000) : (e.durationDays ?? 1) || 1;
+      const days =
+        e.end?.kind === 'date' ? Math.round((Date.parse(e.end.date) - Date.parse(e.start.date)) / 86_400_000) : (e.durationDays ?? 1) || 1;
       const { start: s, end } = allDayRange(start.date, addDays(start.date, Math.max(1, days)), hostZone);
       return { ...base, start: s, end, allDay: true };
     }
@@ -269,12 +316,15 @@ export function occurrencesOf(events: VEvent[], hostZone: string, from: Date, to
     } else starts.push(e.start);
     starts.push(...e.rdates);
     const excluded = new Set(e.exdates.map((x) => (x.kind === 'date' ? x.date : icalInstant(x, hostZone).toISOString())));
-    const replaced = new Set((overrides.get(e.uid) ?? []).map(({ recurrenceId: r }) => (r.kind === 'date' ? r.date : icalInstant(r, hostZone).toISOString())));
+    const replaced = new Set(
+      (overrides.get(e.uid) ?? []).map(({ recurrenceId: r }) => (r.kind === 'date' ? r.date : icalInstant(r, hostZone).toISOString())),
+    );
     const seen = new Set<string>();
     for (const s of starts) {
       const id = s.kind === 'date' ? s.date : icalInstant(s, hostZone).toISOString();
       const idDate = s.kind === 'date' ? s.date : id;
-      if (seen.has(id) || excluded.has(id) || excluded.has(s.date) || replaced.has(idDate) || replaced.has(s.date) && s.kind === 'date') continue;
+      if (seen.has(id) || excluded.has(id) || excluded.has(s.date) || replaced.has(idDate) || (replaced.has(s.date) && s.kind === 'date'))
+        continue;
       seen.add(id);
       const occ = single(e, s);
       if (occ) out.push(occ);

@@ -5,7 +5,13 @@ describe('nextWriteRetry', () => {
   const minutesLater = (attempts: number) => (nextWriteRetry(attempts, now)!.getTime() - now.getTime()) / 60_000;
 
   it.each([
-    [1, 1], [2, 2], [3, 4], [6, 32], [9, 256], [10, 360], [11, 360],
+    [1, 1],
+    [2, 2],
+    [3, 4],
+    [6, 32],
+    [9, 256],
+    [10, 360],
+    [11, 360],
   ])('after attempt %i waits %i minutes (doubling, capped at six hours)', (attempts, minutes) => {
     expect(minutesLater(attempts)).toBe(minutes);
   });

@@ -12,7 +12,10 @@ const toFeedDto = (link: ExportFeedLink): ExportFeedDto => ({ url: link.url, rot
 /** If-None-Match: a list of tags (or *), weak or strong: a feed body is the same either way. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === etag);
+  return ifNoneMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === etag);
 }
 
 /**
@@ -26,7 +29,7 @@ export class CalendarExportController {
 
   @Get('api/integrations/export')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller\'s private iCalendar feed URL of their bookings (created on first call)' })
+  @ApiOperation({ summary: "The caller's private iCalendar feed URL of their bookings (created on first call)" })
   @ApiOkResponse({ type: ExportFeedDto })
   @ApiErrors(401)
   async feedUrl(@CurrentUser() caller: AuthenticatedUser): Promise<ExportFeedDto> {

@@ -32,7 +32,9 @@ export class IntegrationConnectController {
   ) {}
 
   @Get(':provider/oauth')
-  @ApiOperation({ summary: 'Start connecting Google or Microsoft 365: 302 to the provider\'s consent page (JSON with Accept: application/json)' })
+  @ApiOperation({
+    summary: "Start connecting Google or Microsoft 365: 302 to the provider's consent page (JSON with Accept: application/json)",
+  })
   @ApiParam({ name: 'provider', enum: ['google', 'microsoft'] })
   @ApiOkResponse({ type: AuthorizationUrlDto })
   @ApiErrors(401, 404, 422)
@@ -48,12 +50,7 @@ export class IntegrationConnectController {
   @ApiParam({ name: 'provider', enum: ['google', 'microsoft'] })
   @ApiOkResponse({ type: IntegrationDto })
   @ApiErrors(400, 404)
-  async callback(
-    @Param('provider') provider: string,
-    @Query() query: Record<string, string>,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
+  async callback(@Param('provider') provider: string, @Query() query: Record<string, string>, @Req() req: Request, @Res() res: Response) {
     // A flow started from the admin carries its page in the signed state; API callers keep the default.
     const back = this.states.returnTarget(typeof query.state === 'string' ? query.state : undefined) ?? '/admin/integrations';
     try {
@@ -80,10 +77,14 @@ export class IntegrationConnectController {
   }
 
   @Post('caldav')
-  @ApiOperation({ summary: 'Connect a CalDAV account (iCloud, Fastmail, Nextcloud) with an app password; its calendars are listed for choosing' })
+  @ApiOperation({
+    summary: 'Connect a CalDAV account (iCloud, Fastmail, Nextcloud) with an app password; its calendars are listed for choosing',
+  })
   @ApiCreatedResponse({ type: IntegrationDto })
   @ApiErrors(400, 401)
   async connectCaldav(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ConnectCaldavDto): Promise<IntegrationDto> {
-    return toIntegration(await this.caldav.connectCaldav(caller.id, { serverUrl: dto.server_url, username: dto.username, password: dto.password }));
+    return toIntegration(
+      await this.caldav.connectCaldav(caller.id, { serverUrl: dto.server_url, username: dto.username, password: dto.password }),
+    );
   }
 }

@@ -8,9 +8,7 @@ import { CalendarPush } from '../application/calendar-push.service.js';
 /** Provider push notifications (Google watch channels, Graph subscriptions): each only triggers a sync. */
 @Controller('api/integrations')
 export class IntegrationWebhooksController {
-  constructor(
-    private readonly push: CalendarPush,
-  ) {}
+  constructor(private readonly push: CalendarPush) {}
 
   @Public()
   @Post('google/webhook')
@@ -34,7 +32,8 @@ export class IntegrationWebhooksController {
       res.status(200).type('text/plain').send(validationToken);
       return;
     }
-    const items = body && typeof body === 'object' && 'value' in body && Array.isArray(body.value) ? (body.value as Array<Record<string, string>>) : [];
+    const items =
+      body && typeof body === 'object' && 'value' in body && Array.isArray(body.value) ? (body.value as Array<Record<string, string>>) : [];
     await this.push.graphNotifications(items);
     res.status(202).end();
   }

@@ -9,8 +9,16 @@ import { BookingDestinations } from '../application/booking-destinations.service
 import { CalendarChoices } from '../application/calendar-choices.service.js';
 import { CalendarConnections } from '../application/calendar-connections.service.js';
 import {
-  CalendarDto, ChooseCalendarsDto, EventLinkDto, IntegrationDto, MeetingTypeDestinationDto, SyncResultDto, UpdateIntegrationDto,
-  toCalendar, toEventLink, toIntegration,
+  CalendarDto,
+  ChooseCalendarsDto,
+  EventLinkDto,
+  IntegrationDto,
+  MeetingTypeDestinationDto,
+  SyncResultDto,
+  UpdateIntegrationDto,
+  toCalendar,
+  toEventLink,
+  toIntegration,
 } from './integrations.dto.js';
 
 /** The caller's connections: health, settings, calendars and their use, per-meeting-type destinations, sync, disconnect. */
@@ -26,7 +34,7 @@ export class IntegrationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The caller\'s calendar connections with their health (last sync, last error, token expiry)' })
+  @ApiOperation({ summary: "The caller's calendar connections with their health (last sync, last error, token expiry)" })
   @ApiOkResponse({ type: [IntegrationDto] })
   @ApiErrors(401)
   async list(@CurrentUser() caller: AuthenticatedUser): Promise<IntegrationDto[]> {
@@ -34,7 +42,7 @@ export class IntegrationsController {
   }
 
   @Put('meeting-types/:meetingTypeId/destination')
-  @ApiOperation({ summary: 'Per meeting type: the calendar that receives the caller\'s bookings of that type' })
+  @ApiOperation({ summary: "Per meeting type: the calendar that receives the caller's bookings of that type" })
   @ApiOkResponse({ type: CalendarDto })
   @ApiErrors(400, 401, 404)
   async setDestination(
@@ -50,15 +58,21 @@ export class IntegrationsController {
   @ApiOperation({ summary: 'Remove the per-meeting-type destination (the default destination applies again)' })
   @ApiNoContentResponse()
   @ApiErrors(400, 401, 404)
-  async clearDestination(@CurrentUser() caller: AuthenticatedUser, @Param('meetingTypeId', uuidParam('meetingTypeId')) meetingTypeId: string) {
+  async clearDestination(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('meetingTypeId', uuidParam('meetingTypeId')) meetingTypeId: string,
+  ) {
     await this.destinations.setMeetingTypeDestination(caller.id, meetingTypeId, null);
   }
 
   @Get('bookings/:bookingId/events')
-  @ApiOperation({ summary: 'The calendar events written for one of the caller\'s bookings (status, last error, retries)' })
+  @ApiOperation({ summary: "The calendar events written for one of the caller's bookings (status, last error, retries)" })
   @ApiOkResponse({ type: [EventLinkDto] })
   @ApiErrors(400, 401, 404)
-  async bookingEvents(@CurrentUser() caller: AuthenticatedUser, @Param('bookingId', uuidParam('bookingId')) bookingId: string): Promise<EventLinkDto[]> {
+  async bookingEvents(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('bookingId', uuidParam('bookingId')) bookingId: string,
+  ): Promise<EventLinkDto[]> {
     return (await this.eventsOfBookings.forHost(bookingId, caller.id)).map(toEventLink);
   }
 
@@ -74,7 +88,11 @@ export class IntegrationsController {
   @ApiOperation({ summary: 'Connection settings (what a host-side deletion does)' })
   @ApiOkResponse({ type: IntegrationDto })
   @ApiErrors(400, 401, 404)
-  async update(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateIntegrationDto): Promise<IntegrationDto> {
+  async update(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: UpdateIntegrationDto,
+  ): Promise<IntegrationDto> {
     return toIntegration(await this.connections.updateSettings(caller.id, id, dto));
   }
 
@@ -90,7 +108,11 @@ export class IntegrationsController {
   @ApiOperation({ summary: 'Choose the calendars that block availability and the one that receives new bookings' })
   @ApiOkResponse({ type: [CalendarDto] })
   @ApiErrors(400, 401, 404)
-  async choose(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Body() dto: ChooseCalendarsDto): Promise<CalendarDto[]> {
+  async choose(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: ChooseCalendarsDto,
+  ): Promise<CalendarDto[]> {
     if (dto.calendars.length === 0) throw invalid('calendars must not be empty');
     return (await this.choices.chooseCalendars(caller.id, id, dto.calendars)).map(toCalendar);
   }
@@ -102,7 +124,11 @@ export class IntegrationsController {
   @ApiErrors(400, 401, 404, 409)
   async sync(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string): Promise<SyncResultDto> {
     const { outcome, integration } = await this.connections.syncNow(caller.id, id);
-    return { sync_status: outcome.status, sync_error: 'error' in outcome ? outcome.error ?? null : null, integration: toIntegration(integration) };
+    return {
+      sync_status: outcome.status,
+      sync_error: 'error' in outcome ? (outcome.error ?? null) : null,
+      integration: toIntegration(integration),
+    };
   }
 
   @Delete(':id')
@@ -113,5 +139,4 @@ export class IntegrationsController {
   async remove(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.connections.remove(caller.id, id);
   }
-
 }

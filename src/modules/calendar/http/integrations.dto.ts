@@ -8,14 +8,28 @@ export class IntegrationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['google', 'microsoft', 'caldav', 'ics'] }) provider: string;
   @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' }) account_email: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'ICS/CalDAV: the server (path hidden: feed URLs often carry secrets)' }) server: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'ICS/CalDAV: the server (path hidden: feed URLs often carry secrets)' })
+  server: string | null;
   @ApiProperty({ enum: ['active', 'broken'], description: 'broken: the host must reconnect (see last_error)' }) status: string;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) last_synced_at: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'Google access was revoked or has expired (invalid_grant): reconnect this calendar' }) last_error: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Google access was revoked or has expired (invalid_grant): reconnect this calendar',
+  })
+  last_error: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) last_error_at: string | null;
-  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'When the access token expires (refreshed automatically before)' }) token_expires_at: string | null;
-  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set while backing off after a provider rate limit' }) next_sync_at: string | null;
-  @ApiProperty({ description: 'Cancel the booking when the host deletes its event from this calendar (else it is flagged)' }) cancel_booking_on_delete: boolean;
+  @ApiProperty({
+    format: 'date-time',
+    type: String,
+    nullable: true,
+    description: 'When the access token expires (refreshed automatically before)',
+  })
+  token_expires_at: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set while backing off after a provider rate limit' })
+  next_sync_at: string | null;
+  @ApiProperty({ description: 'Cancel the booking when the host deletes its event from this calendar (else it is flagged)' })
+  cancel_booking_on_delete: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 
@@ -31,9 +45,17 @@ export function toIntegration(i: CalendarConnectionView): IntegrationDto {
     }
   }
   return {
-    id: i.id, provider: i.provider, account_email: i.accountEmail, server, status: i.status,
-    last_synced_at: iso(i.lastSyncedAt), last_error: i.lastError, last_error_at: iso(i.lastErrorAt),
-    token_expires_at: iso(i.tokenExpiresAt), next_sync_at: iso(i.nextSyncAt), cancel_booking_on_delete: i.cancelBookingOnDelete,
+    id: i.id,
+    provider: i.provider,
+    account_email: i.accountEmail,
+    server,
+    status: i.status,
+    last_synced_at: iso(i.lastSyncedAt),
+    last_error: i.lastError,
+    last_error_at: iso(i.lastErrorAt),
+    token_expires_at: iso(i.tokenExpiresAt),
+    next_sync_at: iso(i.nextSyncAt),
+    cancel_booking_on_delete: i.cancelBookingOnDelete,
     created_at: i.createdAt.toISOString(),
   };
 }
@@ -50,8 +72,14 @@ export class CalendarDto {
 }
 
 export const toCalendar = (s: CalendarView): CalendarDto => ({
-  calendar_id: s.calendarId, name: s.name, time_zone: s.timeZone, is_primary: s.isPrimary, read_only: s.readOnly,
-  is_busy_source: s.isBusySource, is_destination: s.isDestination, last_synced_at: iso(s.lastSyncedAt),
+  calendar_id: s.calendarId,
+  name: s.name,
+  time_zone: s.timeZone,
+  is_primary: s.isPrimary,
+  read_only: s.readOnly,
+  is_busy_source: s.isBusySource,
+  is_destination: s.isDestination,
+  last_synced_at: iso(s.lastSyncedAt),
 });
 
 export class CalendarChoiceDto {
@@ -62,7 +90,10 @@ export class CalendarChoiceDto {
 
 export class ChooseCalendarsDto {
   @ApiProperty({ type: [CalendarChoiceDto] })
-  @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => CalendarChoiceDto)
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => CalendarChoiceDto)
   calendars: CalendarChoiceDto[];
 }
 
@@ -72,28 +103,45 @@ export class UpdateIntegrationDto {
 
 export class ConnectIcsDto {
   @ApiProperty({ example: 'https://calendar.example.com/feeds/abc.ics', description: 'http(s) or webcal URL of a public iCalendar feed' })
-  @IsString() @MinLength(8) @MaxLength(2048)
+  @IsString()
+  @MinLength(8)
+  @MaxLength(2048)
   url: string;
 }
 
 export class ConnectCaldavDto {
-  @ApiProperty({ example: 'https://caldav.icloud.com', description: 'The CalDAV server (its root or the account\'s principal URL); the calendars are discovered' })
-  @IsString() @MinLength(8) @MaxLength(2048)
+  @ApiProperty({
+    example: 'https://caldav.icloud.com',
+    description: "The CalDAV server (its root or the account's principal URL); the calendars are discovered",
+  })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(2048)
   server_url: string;
 
   @ApiProperty({ example: 'ada@icloud.com' })
-  @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @IsSingleLine()
   username: string;
 
   @ApiProperty({ description: 'An app-specific password (iCloud, Fastmail); stored encrypted, never returned', writeOnly: true })
-  @IsString() @MinLength(1) @MaxLength(1024)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
   password: string;
 }
 
 export class ExportFeedDto {
-  @ApiProperty({ example: 'https://kairos.example.com/feeds/kcf_….ics', description: 'Private iCalendar feed of the caller\'s bookings: subscribe to it from Google, Apple or Outlook; anyone with the URL can read it' })
+  @ApiProperty({
+    example: 'https://kairos.example.com/feeds/kcf_….ics',
+    description:
+      "Private iCalendar feed of the caller's bookings: subscribe to it from Google, Apple or Outlook; anyone with the URL can read it",
+  })
   url: string;
-  @ApiProperty({ format: 'date-time', description: 'When this URL was issued (rotating issues a new one and retires the old)' }) rotated_at: string;
+  @ApiProperty({ format: 'date-time', description: 'When this URL was issued (rotating issues a new one and retires the old)' })
+  rotated_at: string;
 }
 
 export class MeetingTypeDestinationDto {
@@ -124,6 +172,13 @@ export class EventLinkDto {
 }
 
 export const toEventLink = (l: CalendarEventView): EventLinkDto => ({
-  booking_id: l.bookingId, integration_id: l.integrationId, calendar_id: l.calendarId, external_event_id: l.externalEventId,
-  status: l.status, host_action: l.hostAction, attempts: l.attempts, last_error: l.lastError, next_retry_at: iso(l.nextRetryAt),
+  booking_id: l.bookingId,
+  integration_id: l.integrationId,
+  calendar_id: l.calendarId,
+  external_event_id: l.externalEventId,
+  status: l.status,
+  host_action: l.hostAction,
+  attempts: l.attempts,
+  last_error: l.lastError,
+  next_retry_at: iso(l.nextRetryAt),
 });

@@ -69,7 +69,10 @@ const icalStamp = (d: Date) => `${d.toISOString().slice(0, 19).replace(/[-:]/g, 
 export class CaldavAdapter {
   private readonly logger = new Logger('CalDAV');
 
-  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   /** Finds the principal, its calendar home and the calendars that hold events. */
   async discover(account: CaldavAccount): Promise<CaldavDiscovery> {
@@ -115,8 +118,11 @@ export class CaldavAdapter {
     const zone = /TZID:([^\r\n]+)/.exec(c.timezone ?? '')?.[1]?.trim();
     const privileges = c.projectedProps?.currentUserPrivilegeSet as { privilege?: unknown } | undefined;
     // No privilege set reported: assume writable (the first PUT will say otherwise).
-    const readOnly = privileges?.privilege !== undefined
-      && ![privileges.privilege].flat().some((p) => p && typeof p === 'object' && Object.keys(p).some((k) => ['write', 'writeContent', 'all', 'bind'].includes(k)));
+    const readOnly =
+      privileges?.privilege !== undefined &&
+      ![privileges.privilege]
+        .flat()
+        .some((p) => p && typeof p === 'object' && Object.keys(p).some((k) => ['write', 'writeContent', 'all', 'bind'].includes(k)));
     const url = withSlash(c.url);
     return {
       id: url,
@@ -140,7 +146,10 @@ export class CaldavAdapter {
       filters: {
         'comp-filter': {
           _attributes: { name: 'VCALENDAR' },
-          'comp-filter': { _attributes: { name: 'VEVENT' }, 'time-range': { _attributes: { start: icalStamp(window.from), end: icalStamp(window.to) } } },
+          'comp-filter': {
+            _attributes: { name: 'VEVENT' },
+            'time-range': { _attributes: { start: icalStamp(window.from), end: icalStamp(window.to) } },
+          },
         },
       },
       depth: '1',
@@ -153,7 +162,7 @@ export class CaldavAdapter {
       if (href === url) continue;
       current.set(href, text(r.props?.getetag) ?? '');
     }
-    const known = full ? {} : calendar.state.objectEtags ?? {};
+    const known = full ? {} : (calendar.state.objectEtags ?? {});
     const changed = [...current].filter(([href, etag]) => !etag || known[href] !== etag).map(([href]) => href);
     const removed = Object.keys(known).filter((href) => !current.has(href));
 
@@ -216,11 +225,21 @@ export class CaldavAdapter {
       }
       const moved = stored !== null && (stored.start.getTime() !== event.start.getTime() || stored.end?.getTime() !== event.end.getTime());
       const sequence = Math.max(event.sequence, stored ? stored.sequence + (moved ? 1 : 0) : 0);
-      const data = renderIcsCalendar([{
-        uid: event.uid, sequence, start: event.start, end: event.end, zone: 'UTC', stamp: new Date(),
-        summary: event.summary, description: event.description, location: event.location, status: 'CONFIRMED',
-        bookingId: event.bookingId,
-      }]);
+      const data = renderIcsCalendar([
+        {
+          uid: event.uid,
+          sequence,
+          start: event.start,
+          end: event.end,
+          zone: 'UTC',
+          stamp: new Date(),
+          summary: event.summary,
+          description: event.description,
+          location: event.location,
+          status: 'CONFIRMED',
+          bookingId: event.bookingId,
+        },
+      ]);
       const res = stored
         ? await client.updateObject({ url: href, data, etag: stored.etag, headers })
         : await client.createObject({ url: href, data, headers: { ...headers, 'If-None-Match': '*' } });
@@ -299,17 +318,30 @@ export class CaldavAdapter {
       get: (target, name) => {
         const member = (target as Record<string | symbol, unknown>)[name];
         if (typeof member !== 'function') return member;
-        return (...args: unknown[]) => Promise.resolve(member.apply(target, args)).catch((error: unknown) => { throw this.hostSafe(error, String(name)); });
+        return (...args: unknown[]) =>
+          Promise.resolve(member.apply(target, args)).catch((error: unknown) => {
+            throw this.hostSafe(error, String(name));
+          });
       },
     });
   }
 
   private hostSafe(error: unknown, what: string): unknown {
-    if (error instanceof ProviderError || error instanceof CaldavAuthError || error instanceof UnsafeUrlError || error instanceof OutboundError) return error;
+    if (
+      error instanceof ProviderError ||
+      error instanceof CaldavAuthError ||
+      error instanceof UnsafeUrlError ||
+      error instanceof OutboundError
+    )
+      return error;
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn(`CalDAV ${what} failed: ${message}`);
     const status = Number(/\b([1-5]\d\d)\b/.exec(message)?.[1] ?? 0);
-    return new ProviderError(status, 'caldav', `the CalDAV server's answer to ${what} could not be used${status ? ` (${statusClass(status)})` : ''}`);
+    return new ProviderError(
+      status,
+      'caldav',
+      `the CalDAV server's answer to ${what} could not be used${status ? ` (${statusClass(status)})` : ''}`,
+    );
   }
 }
 

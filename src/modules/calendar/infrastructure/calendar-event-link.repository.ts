@@ -46,7 +46,13 @@ export class CalendarEventLinkRepository {
     return this.links.find({ where: { hostAction: 'cancel_requested' }, take: limit });
   }
 
-  createPending(link: { bookingId: string; userId: string; integrationId: string; calendarId: string; externalEventId: string | null }): Promise<CalendarEventLinkEntity> {
+  createPending(link: {
+    bookingId: string;
+    userId: string;
+    integrationId: string;
+    calendarId: string;
+    externalEventId: string | null;
+  }): Promise<CalendarEventLinkEntity> {
     return this.links.save(this.links.create({ ...link, status: 'pending', attempts: 0 }));
   }
 
@@ -65,7 +71,10 @@ export class CalendarEventLinkRepository {
   }
 
   /** Keeps the event to apply, so a retry needs nothing else; `nextRetryAt` null gives up. */
-  async recordWriteFailure(id: string, failure: { attempts: number; lastError: string; pendingEvent: { type: string; payload: object }; nextRetryAt: Date | null }): Promise<void> {
+  async recordWriteFailure(
+    id: string,
+    failure: { attempts: number; lastError: string; pendingEvent: { type: string; payload: object }; nextRetryAt: Date | null },
+  ): Promise<void> {
     await this.links.update({ id }, { status: 'failed', ...failure });
   }
 

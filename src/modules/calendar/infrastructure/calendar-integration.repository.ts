@@ -49,13 +49,21 @@ export class CalendarIntegrationRepository {
 
   /** The connection with its encrypted access and refresh tokens. */
   findWithTokens(id: string): Promise<CalendarIntegrationEntity | null> {
-    return this.integrations.createQueryBuilder('i').addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc']).where('i.id = :id', { id }).getOne();
+    return this.integrations
+      .createQueryBuilder('i')
+      .addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc'])
+      .where('i.id = :id', { id })
+      .getOne();
   }
 
   /** The same, row-locked (FOR UPDATE) for a token refresh: one replica spends a refresh token at a time. */
   lockWithTokens(tx: CalendarTx, id: string): Promise<CalendarIntegrationEntity | null> {
-    return this.repo(tx).createQueryBuilder('i').addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc'])
-      .where('i.id = :id', { id }).setLock('pessimistic_write').getOne();
+    return this.repo(tx)
+      .createQueryBuilder('i')
+      .addSelect(['i.accessTokenEnc', 'i.refreshTokenEnc'])
+      .where('i.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   async findEncryptedPassword(id: string): Promise<string | null> {
@@ -65,20 +73,36 @@ export class CalendarIntegrationRepository {
 
   /** An OAuth account the host connected before (row-locked, with its refresh token), to reconnect instead of duplicating. */
   lockOAuthAccount(tx: CalendarTx, userId: string, provider: string, externalAccountId: string): Promise<CalendarIntegrationEntity | null> {
-    return this.repo(tx).createQueryBuilder('i').addSelect('i.refreshTokenEnc')
-      .where('i.user_id = :userId AND i.provider = :provider AND i.external_account_id = :account', { userId, provider, account: externalAccountId })
-      .setLock('pessimistic_write').getOne();
+    return this.repo(tx)
+      .createQueryBuilder('i')
+      .addSelect('i.refreshTokenEnc')
+      .where('i.user_id = :userId AND i.provider = :provider AND i.external_account_id = :account', {
+        userId,
+        provider,
+        account: externalAccountId,
+      })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /** A CalDAV account the host connected before (principal URLs compare case-insensitively), row-locked. */
   lockCaldavAccount(tx: CalendarTx, userId: string, principalUrl: string): Promise<CalendarIntegrationEntity | null> {
-    return this.repo(tx).createQueryBuilder('i')
-      .where(`i.user_id = :userId AND i.provider = 'caldav' AND lower(i.external_account_id) = lower(:account)`, { userId, account: principalUrl })
-      .setLock('pessimistic_write').getOne();
+    return this.repo(tx)
+      .createQueryBuilder('i')
+      .where(`i.user_id = :userId AND i.provider = 'caldav' AND lower(i.external_account_id) = lower(:account)`, {
+        userId,
+        account: principalUrl,
+      })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /** Inserts a connection, or updates `existing` with `fields` (a reconnect). */
-  store(tx: CalendarTx, existing: CalendarIntegrationEntity | null, fields: Partial<CalendarIntegrationEntity>): Promise<CalendarIntegrationEntity> {
+  store(
+    tx: CalendarTx,
+    existing: CalendarIntegrationEntity | null,
+    fields: Partial<CalendarIntegrationEntity>,
+  ): Promise<CalendarIntegrationEntity> {
     const repo = this.repo(tx);
     return repo.save(existing ? repo.merge(existing, fields) : repo.create(fields));
   }

@@ -21,7 +21,12 @@ export class CalendarPushChannelRepository {
     return this.channels.findOneBy({ provider, channelId });
   }
 
-  async add(channel: Pick<CalendarPushChannelEntity, 'integrationId' | 'selectionId' | 'provider' | 'channelId' | 'resourceId' | 'secretHash' | 'expiresAt'>): Promise<void> {
+  async add(
+    channel: Pick<
+      CalendarPushChannelEntity,
+      'integrationId' | 'selectionId' | 'provider' | 'channelId' | 'resourceId' | 'secretHash' | 'expiresAt'
+    >,
+  ): Promise<void> {
     await this.channels.save(this.channels.create(channel));
   }
 

@@ -59,23 +59,41 @@ export class CalendarSelectionRepository {
     for (const c of calendars) {
       const existing = await repo.findOneBy({ integrationId: connection.id, calendarId: c.id });
       if (existing) {
-        await repo.update({ id: existing.id }, { name: c.name.slice(0, 255), timeZone: c.timeZone, isPrimary: c.primary, readOnly: c.readOnly });
+        await repo.update(
+          { id: existing.id },
+          { name: c.name.slice(0, 255), timeZone: c.timeZone, isPrimary: c.primary, readOnly: c.readOnly },
+        );
         continue;
       }
-      await repo.save(repo.create({
-        integrationId: connection.id, userId: connection.userId, calendarId: c.id, name: c.name.slice(0, 255),
-        timeZone: c.timeZone, isPrimary: c.primary, readOnly: c.readOnly,
-        ...initialCalendarUse(c, hasDestination),
-      }));
+      await repo.save(
+        repo.create({
+          integrationId: connection.id,
+          userId: connection.userId,
+          calendarId: c.id,
+          name: c.name.slice(0, 255),
+          timeZone: c.timeZone,
+          isPrimary: c.primary,
+          readOnly: c.readOnly,
+          ...initialCalendarUse(c, hasDestination),
+        }),
+      );
     }
   }
 
   /** The single read-only calendar of an ICS feed connection; it blocks time. */
   async addFeedCalendar(tx: CalendarTx, connection: { id: string; userId: string }, name: string): Promise<void> {
     const repo = this.repo(tx);
-    await repo.save(repo.create({
-      integrationId: connection.id, userId: connection.userId, calendarId: 'feed', name, isPrimary: true, readOnly: true, isBusySource: true,
-    }));
+    await repo.save(
+      repo.create({
+        integrationId: connection.id,
+        userId: connection.userId,
+        calendarId: 'feed',
+        name,
+        isPrimary: true,
+        readOnly: true,
+        isBusySource: true,
+      }),
+    );
   }
 
   /** Read and unchanged since the last sync. */

@@ -24,7 +24,10 @@ export class DestinationOverrideRepository {
   }
 
   async clear(meetingTypeId: string, userId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM calendar_destination_overrides WHERE meeting_type_id = $1 AND user_id = $2`, [meetingTypeId, userId]);
+    await this.dataSource.query(`DELETE FROM calendar_destination_overrides WHERE meeting_type_id = $1 AND user_id = $2`, [
+      meetingTypeId,
+      userId,
+    ]);
   }
 
   /**

@@ -7,7 +7,13 @@ import type { Occurrence } from '../domain/occurrence.js';
 export class EventsCacheRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async replaceCalendar(m: EntityManager, integrationId: string, userId: string, calendarId: string, occurrences: Occurrence[]): Promise<number> {
+  async replaceCalendar(
+    m: EntityManager,
+    integrationId: string,
+    userId: string,
+    calendarId: string,
+    occurrences: Occurrence[],
+  ): Promise<number> {
     // A DELETE answers [rows, affected count]; the count may be missing (PGlite).
     const deleted = await m.query<[unknown[], number | undefined]>(
       `DELETE FROM calendar_events_cache WHERE calendar_integration_id = $1 AND calendar_id = $2`,
@@ -17,7 +23,14 @@ export class EventsCacheRepository {
     return (deleted[1] ?? 0) + occurrences.length;
   }
 
-  async replaceKeys(m: EntityManager, integrationId: string, userId: string, calendarId: string, keys: string[], occurrences: Occurrence[]): Promise<void> {
+  async replaceKeys(
+    m: EntityManager,
+    integrationId: string,
+    userId: string,
+    calendarId: string,
+    keys: string[],
+    occurrences: Occurrence[],
+  ): Promise<void> {
     if (keys.length > 0) {
       await m.query(
         `DELETE FROM calendar_events_cache
@@ -49,9 +62,15 @@ export class EventsCacheRepository {
          DO UPDATE SET end_time = EXCLUDED.end_time, is_all_day = EXCLUDED.is_all_day, is_busy = EXCLUDED.is_busy,
                        status = EXCLUDED.status, cached_at = now()`,
         [
-          integrationId, userId, calendarId,
-          chunk.map((o) => o.externalEventId), chunk.map((o) => o.start.toISOString()), chunk.map((o) => o.end.toISOString()),
-          chunk.map((o) => o.allDay), chunk.map((o) => o.busy), chunk.map((o) => o.status),
+          integrationId,
+          userId,
+          calendarId,
+          chunk.map((o) => o.externalEventId),
+          chunk.map((o) => o.start.toISOString()),
+          chunk.map((o) => o.end.toISOString()),
+          chunk.map((o) => o.allDay),
+          chunk.map((o) => o.busy),
+          chunk.map((o) => o.status),
         ],
       );
     }

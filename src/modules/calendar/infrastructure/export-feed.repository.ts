@@ -12,13 +12,19 @@ export class ExportFeedRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findOfHost(userId: string): Promise<StoredExportFeed | null> {
-    const rows = await this.dataSource.query<Array<{ token_enc: string; rotated_at: Date | string }>>(`SELECT token_enc, rotated_at FROM calendar_export_feeds WHERE user_id = $1`, [userId]);
+    const rows = await this.dataSource.query<Array<{ token_enc: string; rotated_at: Date | string }>>(
+      `SELECT token_enc, rotated_at FROM calendar_export_feeds WHERE user_id = $1`,
+      [userId],
+    );
     const row = rows.at(0);
     return row ? { tokenEnc: row.token_enc, rotatedAt: new Date(row.rotated_at) } : null;
   }
 
   async findHostByTokenHash(tokenHash: string): Promise<string | null> {
-    const rows = await this.dataSource.query<Array<{ user_id: string }>>(`SELECT user_id FROM calendar_export_feeds WHERE token_hash = $1`, [tokenHash]);
+    const rows = await this.dataSource.query<Array<{ user_id: string }>>(
+      `SELECT user_id FROM calendar_export_feeds WHERE token_hash = $1`,
+      [tokenHash],
+    );
     return rows.at(0)?.user_id ?? null;
   }
 

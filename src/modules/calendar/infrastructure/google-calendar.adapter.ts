@@ -3,11 +3,23 @@ import { AppConfig } from '../../../config/app-config.js';
 import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, type Occurrence } from '../domain/occurrence.js';
 import {
-  type OAuthCalendarAdapter, type PushRegistration, type RemoteCalendar, type RemoteChanges,
-  SyncTokenGoneError, type SyncWindow, type TokenSet,
+  type OAuthCalendarAdapter,
+  type PushRegistration,
+  type RemoteCalendar,
+  type RemoteChanges,
+  SyncTokenGoneError,
+  type SyncWindow,
+  type TokenSet,
 } from './provider-adapter.js';
 import type { OutgoingEvent } from '../domain/outgoing-event.js';
-import { endpointHosts, providerFetch, requestOAuthTokens, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
+import {
+  endpointHosts,
+  providerFetch,
+  requestOAuthTokens,
+  type ProviderTransport,
+  type RetryPolicy,
+  defaultRetryPolicy,
+} from './provider-http.js';
 
 export const GOOGLE_SCOPES = [
   'openid',
@@ -57,7 +69,10 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
   readonly label = 'Google';
   retryPolicy: RetryPolicy = defaultRetryPolicy;
 
-  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   private get cfg() {
     return this.config.google;
@@ -108,7 +123,12 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
   }
 
   async account(accessToken: string) {
-    const { body } = await providerFetch<{ id?: string }>(this.http, `${this.cfg.apiUrl}/calendars/primary`, { headers: this.auth(accessToken) }, this.retryPolicy);
+    const { body } = await providerFetch<{ id?: string }>(
+      this.http,
+      `${this.cfg.apiUrl}/calendars/primary`,
+      { headers: this.auth(accessToken) },
+      this.retryPolicy,
+    );
     return { id: String(body.id), email: typeof body.id === 'string' && body.id.includes('@') ? body.id : null };
   }
 
@@ -119,7 +139,12 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       const url = new URL(`${this.cfg.apiUrl}/users/me/calendarList`);
       url.searchParams.set('maxResults', '250');
       if (pageToken) url.searchParams.set('pageToken', pageToken);
-      const { body } = await providerFetch<GooglePage<GoogleCalendarListEntry>>(this.http, url.toString(), { headers: this.auth(accessToken) }, this.retryPolicy);
+      const { body } = await providerFetch<GooglePage<GoogleCalendarListEntry>>(
+        this.http,
+        url.toString(),
+        { headers: this.auth(accessToken) },
+        this.retryPolicy,
+      );
       for (const c of body.items ?? []) {
         out.push({
           id: c.id,
@@ -144,7 +169,12 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       if (syncToken) url.searchParams.set('syncToken', syncToken);
       else url.searchParams.set('timeMin', window.from.toISOString());
       if (pageToken) url.searchParams.set('pageToken', pageToken);
-      const res = await providerFetch<GooglePage<GoogleEvent>>(this.http, url.toString(), { headers: this.auth(accessToken), accept: [410] }, this.retryPolicy);
+      const res = await providerFetch<GooglePage<GoogleEvent>>(
+        this.http,
+        url.toString(),
+        { headers: this.auth(accessToken), accept: [410] },
+        this.retryPolicy,
+      );
       if (res.status === 410) throw new SyncTokenGoneError();
       for (const item of res.body.items ?? []) {
         changes.touchedKeys.push(item.id);
@@ -191,31 +221,58 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
     const headers = this.auth(accessToken);
     if (!existingEventId) {
       const id = googleEventIdFor(event.bookingId);
-      const res = await providerFetch<{ id?: string }>(this.http, `${this.cal(calendarId)}/events?sendUpdates=none`, {
-        method: 'POST', headers, json: { id, ...this.body(event) }, accept: [409],
-      }, this.retryPolicy);
+      const res = await providerFetch<{ id?: string }>(
+        this.http,
+        `${this.cal(calendarId)}/events?sendUpdates=none`,
+        {
+          method: 'POST',
+          headers,
+          json: { id, ...this.body(event) },
+          accept: [409],
+        },
+        this.retryPolicy,
+      );
       if (res.status !== 409) return res.body.id ?? id;
       existingEventId = id; // a retry after a lost answer: the event is there, make sure it is current
     }
-    const res = await providerFetch<{ id?: string }>(this.http, `${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?sendUpdates=none`, {
-      method: 'PATCH', headers, json: this.body(event),
-    }, this.retryPolicy);
+    const res = await providerFetch<{ id?: string }>(
+      this.http,
+      `${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?sendUpdates=none`,
+      {
+        method: 'PATCH',
+        headers,
+        json: this.body(event),
+      },
+      this.retryPolicy,
+    );
     return res.body.id ?? existingEventId;
   }
 
   async deleteEvent(accessToken: string, calendarId: string, eventId: string): Promise<void> {
-    await providerFetch(this.http, `${this.cal(calendarId)}/events/${encodeURIComponent(eventId)}?sendUpdates=none`, {
-      method: 'DELETE', headers: this.auth(accessToken), accept: [404, 410],
-    }, this.retryPolicy);
+    await providerFetch(
+      this.http,
+      `${this.cal(calendarId)}/events/${encodeURIComponent(eventId)}?sendUpdates=none`,
+      {
+        method: 'DELETE',
+        headers: this.auth(accessToken),
+        accept: [404, 410],
+      },
+      this.retryPolicy,
+    );
   }
 
   async watch(accessToken: string, calendarId: string, address: string, secret: string, now: Date): Promise<PushRegistration> {
     const channelId = crypto.randomUUID();
-    const { body } = await providerFetch<{ resourceId?: string; expiration?: string }>(this.http, `${this.cal(calendarId)}/events/watch`, {
-      method: 'POST',
-      headers: this.auth(accessToken),
-      json: { id: channelId, type: 'web_hook', address, token: secret, params: { ttl: String(7 * 24 * 3600) } },
-    }, this.retryPolicy);
+    const { body } = await providerFetch<{ resourceId?: string; expiration?: string }>(
+      this.http,
+      `${this.cal(calendarId)}/events/watch`,
+      {
+        method: 'POST',
+        headers: this.auth(accessToken),
+        json: { id: channelId, type: 'web_hook', address, token: secret, params: { ttl: String(7 * 24 * 3600) } },
+      },
+      this.retryPolicy,
+    );
     const expiration = Number(body.expiration);
     return {
       channelId,
@@ -225,8 +282,16 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
   }
 
   async stopWatch(accessToken: string, channelId: string, resourceId: string | null): Promise<void> {
-    await providerFetch(this.http, `${this.cfg.apiUrl}/channels/stop`, {
-      method: 'POST', headers: this.auth(accessToken), json: { id: channelId, resourceId }, accept: [404],
-    }, this.retryPolicy);
+    await providerFetch(
+      this.http,
+      `${this.cfg.apiUrl}/channels/stop`,
+      {
+        method: 'POST',
+        headers: this.auth(accessToken),
+        json: { id: channelId, resourceId },
+        accept: [404],
+      },
+      this.retryPolicy,
+    );
   }
 }

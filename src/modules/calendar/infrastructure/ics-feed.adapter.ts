@@ -27,14 +27,20 @@ const headerOf = (headers: Record<string, string | string[] | undefined>, name: 
 export class IcsFeedAdapter {
   private readonly logger = new Logger('IcsFeed');
 
-  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   async fetch(url: string, state: IcsState, hostZone: string, from: Date, to: Date): Promise<IcsResult> {
     const headers: Record<string, string> = { Accept: 'text/calendar, */*;q=0.5' };
     if (state.etag) headers['If-None-Match'] = state.etag;
     if (state.lastModified) headers['If-Modified-Since'] = state.lastModified;
-    const res = await this.outbound.request(url, { headers, allow: this.config.calendarPrivateUrlAllowlist, redirect: 'follow' })
-      .catch((error: unknown) => { throw asUnsafeUrlError(error); });
+    const res = await this.outbound
+      .request(url, { headers, allow: this.config.calendarPrivateUrlAllowlist, redirect: 'follow' })
+      .catch((error: unknown) => {
+        throw asUnsafeUrlError(error);
+      });
     if (res.status === 304) return { changed: false };
     if (res.status === 429 || res.status === 503) {
       throw new RateLimitedError(retryAfterMs(headerOf(res.headers, 'retry-after')) ?? 60_000);

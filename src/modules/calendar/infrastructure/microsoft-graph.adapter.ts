@@ -3,11 +3,24 @@ import { AppConfig } from '../../../config/app-config.js';
 import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, isKnownZone, type Occurrence, wallToInstant } from '../domain/occurrence.js';
 import {
-  type OAuthCalendarAdapter, type PushRegistration, type RemoteCalendar, type RemoteChanges,
-  SyncTokenGoneError, type SyncWindow, type TokenSet,
+  type OAuthCalendarAdapter,
+  type PushRegistration,
+  type RemoteCalendar,
+  type RemoteChanges,
+  SyncTokenGoneError,
+  type SyncWindow,
+  type TokenSet,
 } from './provider-adapter.js';
 import type { OutgoingEvent } from '../domain/outgoing-event.js';
-import { endpointHosts, providerFetch, requestOAuthTokens, type HttpResult, type ProviderTransport, type RetryPolicy, defaultRetryPolicy } from './provider-http.js';
+import {
+  endpointHosts,
+  providerFetch,
+  requestOAuthTokens,
+  type HttpResult,
+  type ProviderTransport,
+  type RetryPolicy,
+  defaultRetryPolicy,
+} from './provider-http.js';
 
 export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'User.Read', 'Calendars.ReadWrite'];
 /** Our booking id on Graph events (a named string extended property in a private property set). */
@@ -50,7 +63,10 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
   readonly label = 'Microsoft';
   retryPolicy: RetryPolicy = defaultRetryPolicy;
 
-  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   private get cfg() {
     return this.config.microsoft;
@@ -80,7 +96,13 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
 
   private token(form: Record<string, string>, now: Date): Promise<TokenSet> {
     const { tokenUrl, clientId, clientSecret } = this.cfg;
-    return requestOAuthTokens(this.http, { label: this.label, tokenUrl, clientId, clientSecret, extraForm: { scope: MICROSOFT_SCOPES.join(' ') } }, form, now, this.retryPolicy);
+    return requestOAuthTokens(
+      this.http,
+      { label: this.label, tokenUrl, clientId, clientSecret, extraForm: { scope: MICROSOFT_SCOPES.join(' ') } },
+      form,
+      now,
+      this.retryPolicy,
+    );
   }
 
   exchangeCode(code: string, redirectUri: string, now: Date) {
@@ -96,7 +118,12 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
   }
 
   async account(accessToken: string) {
-    const { body } = await providerFetch<{ id?: string; mail?: string | null; userPrincipalName?: string | null }>(this.http, `${this.cfg.apiUrl}/me`, { headers: this.auth(accessToken) }, this.retryPolicy);
+    const { body } = await providerFetch<{ id?: string; mail?: string | null; userPrincipalName?: string | null }>(
+      this.http,
+      `${this.cfg.apiUrl}/me`,
+      { headers: this.auth(accessToken) },
+      this.retryPolicy,
+    );
     return { id: String(body.id), email: body.mail ?? body.userPrincipalName ?? null };
   }
 
@@ -104,7 +131,12 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
     const out: RemoteCalendar[] = [];
     let next: string | undefined = `${this.cfg.apiUrl}/me/calendars?$top=100`;
     while (next) {
-      const { body }: HttpResult<GraphPage<GraphCalendar>> = await providerFetch(this.http, next, { headers: this.auth(accessToken) }, this.retryPolicy);
+      const { body }: HttpResult<GraphPage<GraphCalendar>> = await providerFetch(
+        this.http,
+        next,
+        { headers: this.auth(accessToken) },
+        this.retryPolicy,
+      );
       for (const c of body.value ?? []) {
         out.push({ id: c.id, name: c.name ?? c.id, primary: Boolean(c.isDefaultCalendar), readOnly: c.canEdit === false, timeZone: null });
       }
@@ -124,10 +156,15 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
       next = url.toString();
     }
     while (next) {
-      const res: HttpResult<GraphPage<GraphEvent>> = await providerFetch(this.http, next, {
-        headers: this.auth(accessToken, { Prefer: 'outlook.timezone="UTC", odata.maxpagesize=100' }),
-        accept: [410],
-      }, this.retryPolicy);
+      const res: HttpResult<GraphPage<GraphEvent>> = await providerFetch(
+        this.http,
+        next,
+        {
+          headers: this.auth(accessToken, { Prefer: 'outlook.timezone="UTC", odata.maxpagesize=100' }),
+          accept: [410],
+        },
+        this.retryPolicy,
+      );
       if (res.status === 410) throw new SyncTokenGoneError();
       for (const item of res.body.value ?? []) {
         changes.touchedKeys.push(item.id);
@@ -184,44 +221,78 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
   async upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string> {
     const headers = this.auth(accessToken);
     if (existingEventId) {
-      const res = await providerFetch<{ id?: string }>(this.http, `${this.cfg.apiUrl}/me/events/${encodeURIComponent(existingEventId)}`, {
-        method: 'PATCH', headers, json: this.body(event), accept: [404],
-      }, this.retryPolicy);
+      const res = await providerFetch<{ id?: string }>(
+        this.http,
+        `${this.cfg.apiUrl}/me/events/${encodeURIComponent(existingEventId)}`,
+        {
+          method: 'PATCH',
+          headers,
+          json: this.body(event),
+          accept: [404],
+        },
+        this.retryPolicy,
+      );
       if (res.status !== 404) return res.body.id ?? existingEventId;
     }
     // transactionId makes Graph answer a retried create with the event it already made.
-    const { body } = await providerFetch<{ id: string }>(this.http, `${this.cfg.apiUrl}/me/calendars/${encodeURIComponent(calendarId)}/events`, {
-      method: 'POST', headers, json: { ...this.body(event), transactionId: event.bookingId },
-    }, this.retryPolicy);
+    const { body } = await providerFetch<{ id: string }>(
+      this.http,
+      `${this.cfg.apiUrl}/me/calendars/${encodeURIComponent(calendarId)}/events`,
+      {
+        method: 'POST',
+        headers,
+        json: { ...this.body(event), transactionId: event.bookingId },
+      },
+      this.retryPolicy,
+    );
     return body.id;
   }
 
   async deleteEvent(accessToken: string, _calendarId: string, eventId: string): Promise<void> {
-    await providerFetch(this.http, `${this.cfg.apiUrl}/me/events/${encodeURIComponent(eventId)}`, {
-      method: 'DELETE', headers: this.auth(accessToken), accept: [404, 410],
-    }, this.retryPolicy);
+    await providerFetch(
+      this.http,
+      `${this.cfg.apiUrl}/me/events/${encodeURIComponent(eventId)}`,
+      {
+        method: 'DELETE',
+        headers: this.auth(accessToken),
+        accept: [404, 410],
+      },
+      this.retryPolicy,
+    );
   }
 
   async watch(accessToken: string, calendarId: string, address: string, secret: string, now: Date): Promise<PushRegistration> {
     // Graph's limit for Outlook resources is 4230 minutes (just under 3 days).
     const expires = new Date(now.getTime() + 4200 * 60_000);
-    const { body } = await providerFetch<{ id: string; expirationDateTime?: string }>(this.http, `${this.cfg.apiUrl}/subscriptions`, {
-      method: 'POST',
-      headers: this.auth(accessToken),
-      json: {
-        changeType: 'created,updated,deleted',
-        notificationUrl: address,
-        resource: `/me/calendars/${calendarId}/events`,
-        expirationDateTime: expires.toISOString(),
-        clientState: secret,
+    const { body } = await providerFetch<{ id: string; expirationDateTime?: string }>(
+      this.http,
+      `${this.cfg.apiUrl}/subscriptions`,
+      {
+        method: 'POST',
+        headers: this.auth(accessToken),
+        json: {
+          changeType: 'created,updated,deleted',
+          notificationUrl: address,
+          resource: `/me/calendars/${calendarId}/events`,
+          expirationDateTime: expires.toISOString(),
+          clientState: secret,
+        },
       },
-    }, this.retryPolicy);
+      this.retryPolicy,
+    );
     return { channelId: body.id, resourceId: null, expiresAt: body.expirationDateTime ? new Date(body.expirationDateTime) : expires };
   }
 
   async stopWatch(accessToken: string, channelId: string): Promise<void> {
-    await providerFetch(this.http, `${this.cfg.apiUrl}/subscriptions/${encodeURIComponent(channelId)}`, {
-      method: 'DELETE', headers: this.auth(accessToken), accept: [404],
-    }, this.retryPolicy);
+    await providerFetch(
+      this.http,
+      `${this.cfg.apiUrl}/subscriptions/${encodeURIComponent(channelId)}`,
+      {
+        method: 'DELETE',
+        headers: this.auth(accessToken),
+        accept: [404],
+      },
+      this.retryPolicy,
+    );
   }
 }

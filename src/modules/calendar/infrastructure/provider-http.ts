@@ -108,7 +108,10 @@ function errorMessage(parsed: unknown): string {
  * them); the body is not validated against it.
  */
 export async function providerFetch<T = unknown>(
-  transport: ProviderTransport, url: string, options: FetchOptions = {}, policy: RetryPolicy = defaultRetryPolicy,
+  transport: ProviderTransport,
+  url: string,
+  options: FetchOptions = {},
+  policy: RetryPolicy = defaultRetryPolicy,
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: string | undefined;
@@ -123,7 +126,12 @@ export async function providerFetch<T = unknown>(
     let answered: { status: number; headers: Headers; text: string };
     try {
       const res = await transport.http.request(url, {
-        method: options.method ?? 'GET', headers, body, allow: transport.allow, timeoutMs: 20_000, maxBytes: 20 * 1024 * 1024,
+        method: options.method ?? 'GET',
+        headers,
+        body,
+        allow: transport.allow,
+        timeoutMs: 20_000,
+        maxBytes: 20 * 1024 * 1024,
       });
       const responseHeaders = new Headers();
       for (const [name, value] of Object.entries(res.headers)) {
@@ -146,7 +154,8 @@ export async function providerFetch<T = unknown>(
     } catch {
       parsed = text;
     }
-    if (response.ok || options.accept?.includes(response.status)) return { status: response.status, headers: response.headers, body: parsed as T };
+    if (response.ok || options.accept?.includes(response.status))
+      return { status: response.status, headers: response.headers, body: parsed as T };
     const reason = errorReason(parsed);
     const rateLimited = response.status === 429 || (response.status === 403 && RATE_LIMIT_REASONS.has(reason));
     if (rateLimited || response.status === 503) {
@@ -156,7 +165,11 @@ export async function providerFetch<T = unknown>(
       continue;
     }
     const detail = errorMessage(parsed);
-    throw new ProviderError(response.status, reason, `${new URL(url).host} answered ${response.status}${reason ? ` ${reason}` : ''}${detail ? `: ${detail}` : ''}`);
+    throw new ProviderError(
+      response.status,
+      reason,
+      `${new URL(url).host} answered ${response.status}${reason ? ` ${reason}` : ''}${detail ? `: ${detail}` : ''}`,
+    );
   }
 }
 
@@ -182,13 +195,22 @@ interface TokenResponse {
  * A revoked or expired grant becomes InvalidGrantError, which marks the connection broken.
  */
 export async function requestOAuthTokens(
-  transport: ProviderTransport, client: OAuthClient, form: Record<string, string>, now: Date, policy: RetryPolicy,
+  transport: ProviderTransport,
+  client: OAuthClient,
+  form: Record<string, string>,
+  now: Date,
+  policy: RetryPolicy,
 ): Promise<TokenSet> {
   try {
-    const { body } = await providerFetch<TokenResponse>(transport, client.tokenUrl, {
-      method: 'POST',
-      form: { ...form, client_id: client.clientId, client_secret: client.clientSecret, ...client.extraForm },
-    }, policy);
+    const { body } = await providerFetch<TokenResponse>(
+      transport,
+      client.tokenUrl,
+      {
+        method: 'POST',
+        form: { ...form, client_id: client.clientId, client_secret: client.clientSecret, ...client.extraForm },
+      },
+      policy,
+    );
     return {
       accessToken: body.access_token,
       refreshToken: body.refresh_token ?? null,

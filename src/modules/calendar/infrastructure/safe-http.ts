@@ -13,7 +13,8 @@ export class UnsafeUrlError extends Error {
   }
 }
 
-export const REFUSED_MESSAGE = 'refusing to connect to a private address (loopback, private, link-local, NAT64 or another non-public range)';
+export const REFUSED_MESSAGE =
+  'refusing to connect to a private address (loopback, private, link-local, NAT64 or another non-public range)';
 
 export function assertSafeUrlShape(raw: string): URL {
   try {

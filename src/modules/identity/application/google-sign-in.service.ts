@@ -11,17 +11,16 @@ import { UsersService } from './users.service.js';
 
 /** Why a Google sign-in did not sign anyone in; the admin turns each into a sentence on the login page. */
 export type GoogleSignInRefusal =
-  | 'cancelled'        // the person said no on Google's consent screen
-  | 'bad_state'        // no, a forged, expired or replayed state: not started in this browser
-  | 'failed'           // Google's answer was unusable (code exchange or userinfo failed)
-  | 'no_email'         // a new account needs an email address, and Google shared none
-  | 'unverified'       // an account has this email, and Google has not verified that the person owns it
+  | 'cancelled' // the person said no on Google's consent screen
+  | 'bad_state' // no, a forged, expired or replayed state: not started in this browser
+  | 'failed' // Google's answer was unusable (code exchange or userinfo failed)
+  | 'no_email' // a new account needs an email address, and Google shared none
+  | 'unverified' // an account has this email, and Google has not verified that the person owns it
   | 'linked_elsewhere' // the account with this email is linked to another Google account
   | 'rate_limited';
 
 export type GoogleSignInResult =
-  | { kind: 'signed_in'; userId: string; created: boolean }
-  | { kind: 'refused'; reason: GoogleSignInRefusal; retryAfterSeconds?: number };
+  { kind: 'signed_in'; userId: string; created: boolean } | { kind: 'refused'; reason: GoogleSignInRefusal; retryAfterSeconds?: number };
 
 /**
  * Sign in with Google, for hosts. The Google account's `sub` is what identifies the person: a linked host is found
@@ -49,9 +48,11 @@ export class GoogleSignIn {
   /** Sends the browser to Google's consent screen, with a state bound to this browser. */
   async begin(req: Request, res: Response): Promise<void> {
     // passport reads a `code` or `error` as a callback: the start route takes neither.
-    if (req.query.code || req.query.error) throw invalid('this is where Google sign-in starts; Google answers on /admin/login/google/callback');
+    if (req.query.code || req.query.error)
+      throw invalid('this is where Google sign-in starts; Google answers on /admin/login/google/callback');
     const outcome = await this.oauth().run(req, res);
-    if (outcome.kind !== 'answered') throw new Error(`Google sign-in could not start: ${outcome.kind === 'failed' ? outcome.reason : outcome.kind}`);
+    if (outcome.kind !== 'answered')
+      throw new Error(`Google sign-in could not start: ${outcome.kind === 'failed' ? outcome.reason : outcome.kind}`);
   }
 
   /** The callback: checks the state, asks Google who this is, and finds, links or creates the host. */
@@ -66,13 +67,17 @@ export class GoogleSignIn {
     if (!req.query.code && !req.query.error) return this.refuse('bad_state', { address });
     const outcome = await this.oauth().run(req, res);
     switch (outcome.kind) {
-      case 'identity': return this.signIn(outcome.identity, address);
-      case 'cancelled': return { kind: 'refused', reason: 'cancelled' };
-      case 'bad_state': return this.refuse('bad_state', { address });
+      case 'identity':
+        return this.signIn(outcome.identity, address);
+      case 'cancelled':
+        return { kind: 'refused', reason: 'cancelled' };
+      case 'bad_state':
+        return this.refuse('bad_state', { address });
       case 'failed':
         this.logger.warn(`Google sign-in failed: ${outcome.reason}`);
         return this.refuse('failed', { address });
-      case 'answered': return this.refuse('bad_state', { address });
+      case 'answered':
+        return this.refuse('bad_state', { address });
     }
   }
 
@@ -104,12 +109,23 @@ export class GoogleSignIn {
   private async signUp(identity: GoogleIdentity & { email: string }, address: string | null): Promise<GoogleSignInResult> {
     // A Google profile name the account rules refuse (a line break, 256+ characters) is replaced by the email's local part.
     const name = identity.name && nameProblems(identity.name.trim()).length === 0 ? identity.name : identity.email.split('@')[0];
-    const candidates = [...usernameCandidates(identity.email), `${usernameCandidates(identity.email)[0]}-${randomBytes(3).toString('hex')}`];
+    const candidates = [
+      ...usernameCandidates(identity.email),
+      `${usernameCandidates(identity.email)[0]}-${randomBytes(3).toString('hex')}`,
+    ];
     for (const username of candidates) {
       if (await this.users.findByUsername(username)) continue;
       let userId: string;
       try {
-        userId = (await this.users.create({ name, email: identity.email, username, timeZone: 'UTC', password: randomBytes(32).toString('base64url') })).id;
+        userId = (
+          await this.users.create({
+            name,
+            email: identity.email,
+            username,
+            timeZone: 'UTC',
+            password: randomBytes(32).toString('base64url'),
+          })
+        ).id;
       } catch (error) {
         const field = error instanceof DomainError && error.code === 'conflict' ? fieldOf(error) : null;
         if (field === 'username') continue; // taken between the look-up and the insert

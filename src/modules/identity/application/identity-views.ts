@@ -31,9 +31,20 @@ export interface ApiKeyView {
 }
 
 export const toHostAccount = (u: UserEntity): HostAccount => ({
-  id: u.id, email: u.email, name: u.name, username: u.username, timeZone: u.timeZone, createdAt: u.createdAt, updatedAt: u.updatedAt,
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  username: u.username,
+  timeZone: u.timeZone,
+  createdAt: u.createdAt,
+  updatedAt: u.updatedAt,
 });
 
 export const toApiKeyView = (k: ApiKeyEntity): ApiKeyView => ({
-  id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt,
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+  revokedAt: k.revokedAt,
 });

@@ -15,9 +15,14 @@ export abstract class PasswordResetMailer {
 }
 
 /** A link that cannot be used (unknown, used or expired): a problem on `token`. */
-const invalidToken = () => invalidFields([{
-  field: 'token', code: 'invalid_or_expired', message: 'this password reset link is invalid, was already used or has expired; ask for a new one',
-}]);
+const invalidToken = () =>
+  invalidFields([
+    {
+      field: 'token',
+      code: 'invalid_or_expired',
+      message: 'this password reset link is invalid, was already used or has expired; ask for a new one',
+    },
+  ]);
 
 /**
  * Password reset by email. The answer to a request never says whether the account exists (same status, same body,

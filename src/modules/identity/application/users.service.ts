@@ -53,14 +53,23 @@ export class UsersService {
    */
   async create(input: NewUser): Promise<HostAccount> {
     const account = {
-      name: input.name.trim(), email: input.email.trim(), username: input.username.trim().toLowerCase(),
-      timeZone: canonicalTimeZone(input.timeZone) ?? input.timeZone, password: input.password,
+      name: input.name.trim(),
+      email: input.email.trim(),
+      username: input.username.trim().toLowerCase(),
+      timeZone: canonicalTimeZone(input.timeZone) ?? input.timeZone,
+      password: input.password,
     };
     const problems = newAccountProblems(account);
     if (problems.length > 0) throw invalidFields(problems);
     const passwordHash = await argon2.hash(account.password, { type: argon2.argon2id });
     try {
-      const id = await this.users.insert({ email: account.email, name: account.name, username: account.username, timeZone: account.timeZone, passwordHash });
+      const id = await this.users.insert({
+        email: account.email,
+        name: account.name,
+        username: account.username,
+        timeZone: account.timeZone,
+        passwordHash,
+      });
       return await this.getById(id);
     } catch (error) {
       throw takenField(error) ?? error;

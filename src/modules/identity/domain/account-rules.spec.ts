@@ -1,6 +1,13 @@
 import {
-  type AccountFields, apiKeyNameProblems, emailProblems, nameProblems, newAccountProblems, passwordProblems, profileChangeProblems,
-  timeZoneProblems, usernameProblems,
+  type AccountFields,
+  apiKeyNameProblems,
+  emailProblems,
+  nameProblems,
+  newAccountProblems,
+  passwordProblems,
+  profileChangeProblems,
+  timeZoneProblems,
+  usernameProblems,
 } from './account-rules.js';
 
 const codes = (problems: { field: string; code: string }[]) => problems.map((p) => `${p.field}:${p.code}`);
@@ -62,12 +69,30 @@ describe('account rules', () => {
 
   it.each([
     ['a complete sign-up', {}, []],
-    ['a reserved username and a weak password, together', { username: 'admin', password: 'password123' }, ['username:reserved', 'password:too_common']],
-    ['every field wrong', { name: '', email: 'nope', username: 'A', timeZone: 'Nowhere', password: 'short' },
-      ['name:required', 'email:invalid_format', 'username:invalid_format', 'time_zone:unknown_time_zone', 'password:too_short']],
-    ['a password made of the username typed', { username: 'grace-hopper', password: 'grace-hopper-1906' }, ['password:contains_account_name']],
+    [
+      'a reserved username and a weak password, together',
+      { username: 'admin', password: 'password123' },
+      ['username:reserved', 'password:too_common'],
+    ],
+    [
+      'every field wrong',
+      { name: '', email: 'nope', username: 'A', timeZone: 'Nowhere', password: 'short' },
+      ['name:required', 'email:invalid_format', 'username:invalid_format', 'time_zone:unknown_time_zone', 'password:too_short'],
+    ],
+    [
+      'a password made of the username typed',
+      { username: 'grace-hopper', password: 'grace-hopper-1906' },
+      ['password:contains_account_name'],
+    ],
   ])('sign-up: %s', (_name, changes: Partial<AccountFields>, expected) => {
-    const account = { name: 'Grace', email: 'grace@example.com', username: 'grace', timeZone: 'UTC', password: 'correct-horse-battery', ...changes };
+    const account = {
+      name: 'Grace',
+      email: 'grace@example.com',
+      username: 'grace',
+      timeZone: 'UTC',
+      password: 'correct-horse-battery',
+      ...changes,
+    };
     expect(codes(newAccountProblems(account))).toEqual(expected);
   });
 

@@ -24,20 +24,31 @@ export function nameProblems(name: string, field = 'name', max = MAX_NAME_LENGTH
 }
 
 export function emailProblems(email: string): Problem[] {
-  if (email.length > MAX_EMAIL_LENGTH) return [{ field: 'email', code: 'too_long', message: `email must be at most ${MAX_EMAIL_LENGTH} characters` }];
+  if (email.length > MAX_EMAIL_LENGTH)
+    return [{ field: 'email', code: 'too_long', message: `email must be at most ${MAX_EMAIL_LENGTH} characters` }];
   return EMAIL_FORMAT.test(email) ? [] : [{ field: 'email', code: 'invalid_format', message: 'email must be a valid email address' }];
 }
 
 /** A handle: the pattern, and not one of the reserved names (compared lowercased, as stored). */
 export function usernameProblems(username: string): Problem[] {
   if (!USERNAME_PATTERN.test(username)) {
-    return [{ field: 'username', code: 'invalid_format', message: 'username must be 2-40 lowercase letters, digits or "-", not starting or ending with "-"' }];
+    return [
+      {
+        field: 'username',
+        code: 'invalid_format',
+        message: 'username must be 2-40 lowercase letters, digits or "-", not starting or ending with "-"',
+      },
+    ];
   }
-  return isReservedUsername(username) ? [{ field: 'username', code: 'reserved', message: `username "${username}" is reserved; choose another` }] : [];
+  return isReservedUsername(username)
+    ? [{ field: 'username', code: 'reserved', message: `username "${username}" is reserved; choose another` }]
+    : [];
 }
 
 export function timeZoneProblems(timeZone: string): Problem[] {
-  return canonicalTimeZone(timeZone) ? [] : [{ field: 'time_zone', code: 'unknown_time_zone', message: 'time_zone must be an IANA time zone such as "Europe/London"' }];
+  return canonicalTimeZone(timeZone)
+    ? []
+    : [{ field: 'time_zone', code: 'unknown_time_zone', message: 'time_zone must be an IANA time zone such as "Europe/London"' }];
 }
 
 /** A new password, as `field` (`password` at sign-up, `new_password` on a change or reset). */

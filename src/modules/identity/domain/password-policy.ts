@@ -27,10 +27,13 @@ export interface PasswordRefusal {
  * are long enough, 4+ characters, to mean something).
  */
 export function passwordRefusal(password: string, context: PasswordContext = {}): PasswordRefusal | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return { code: 'too_short', message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` };
-  if (password.length > MAX_PASSWORD_LENGTH) return { code: 'too_long', message: `password must be at most ${MAX_PASSWORD_LENGTH} characters` };
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return { code: 'too_short', message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` };
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return { code: 'too_long', message: `password must be at most ${MAX_PASSWORD_LENGTH} characters` };
   const lower = password.toLowerCase();
-  if (COMMON.has(lower)) return { code: 'too_common', message: 'password is too common (it appears in lists of breached passwords); choose another' };
+  if (COMMON.has(lower))
+    return { code: 'too_common', message: 'password is too common (it appears in lists of breached passwords); choose another' };
   const email = context.email?.trim().toLowerCase() ?? '';
   const local = email.split('@')[0] ?? '';
   const username = context.username?.trim().toLowerCase() ?? '';

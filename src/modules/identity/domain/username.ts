@@ -6,17 +6,78 @@
  */
 export const RESERVED_USERNAMES = new Set([
   // top-level routes today
-  'admin', 'api', 'booking', 'feeds', 'health', 'metrics', 'static',
+  'admin',
+  'api',
+  'booking',
+  'feeds',
+  'health',
+  'metrics',
+  'static',
   // routes and files browsers, crawlers and tools ask for
-  'docs', 'assets', 'public', 'favicon.ico', 'robots.txt', 'sitemap.xml', 'well-known', '.well-known', 'openapi',
-  'openapi.json', 'security.txt', 'manifest.json', 'apple-touch-icon.png',
+  'docs',
+  'assets',
+  'public',
+  'favicon.ico',
+  'robots.txt',
+  'sitemap.xml',
+  'well-known',
+  '.well-known',
+  'openapi',
+  'openapi.json',
+  'security.txt',
+  'manifest.json',
+  'apple-touch-icon.png',
   // account and booking words a future top-level page may use
-  'login', 'logout', 'signup', 'signin', 'register', 'join', 'auth', 'oauth', 'callback', 'password', 'reset',
-  'forgot-password', 'reset-password', 'verify', 'account', 'settings', 'profile', 'me', 'new', 'dashboard',
-  'bookings', 'book', 'cancel', 'reschedule', 'teams', 'team', 'integrations', 'webhooks', 'calendar', 'calendars',
-  'availability', 'schedules', 'slots', 'feed', 'export', 'embed', 'widget',
+  'login',
+  'logout',
+  'signup',
+  'signin',
+  'register',
+  'join',
+  'auth',
+  'oauth',
+  'callback',
+  'password',
+  'reset',
+  'forgot-password',
+  'reset-password',
+  'verify',
+  'account',
+  'settings',
+  'profile',
+  'me',
+  'new',
+  'dashboard',
+  'bookings',
+  'book',
+  'cancel',
+  'reschedule',
+  'teams',
+  'team',
+  'integrations',
+  'webhooks',
+  'calendar',
+  'calendars',
+  'availability',
+  'schedules',
+  'slots',
+  'feed',
+  'export',
+  'embed',
+  'widget',
   // names that would pass for the service itself
-  'kairos', 'www', 'mail', 'support', 'help', 'about', 'status', 'terms', 'privacy', 'security', 'root', 'system',
+  'kairos',
+  'www',
+  'mail',
+  'support',
+  'help',
+  'about',
+  'status',
+  'terms',
+  'privacy',
+  'security',
+  'root',
+  'system',
 ]);
 export const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])?$/;
 
@@ -29,7 +90,13 @@ export const isReservedUsername = (username: string) => RESERVED_USERNAMES.has(u
  */
 export function usernameCandidates(email: string, count = 10): string[] {
   const local = email.split('@')[0] ?? '';
-  let base = local.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 36)
+  let base = local
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 36)
     .replace(/-+$/, '');
   if (!USERNAME_PATTERN.test(base) || isReservedUsername(base)) base = 'host';
   const out = [base];

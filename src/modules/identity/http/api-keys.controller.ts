@@ -13,7 +13,9 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a personal API key (the secret is shown once); needs an access token or an admin session, not an API key' })
+  @ApiOperation({
+    summary: 'Create a personal API key (the secret is shown once); needs an access token or an admin session, not an API key',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiErrors(400, 401, 403)
   async create(@CurrentUser() caller: AuthenticatedUser, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
@@ -24,7 +26,7 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the caller\'s API keys' })
+  @ApiOperation({ summary: "List the caller's API keys" })
   @ApiOkResponse({ type: [ApiKeyDto] })
   @ApiErrors(401)
   async list(@CurrentUser() caller: AuthenticatedUser): Promise<ApiKeyDto[]> {

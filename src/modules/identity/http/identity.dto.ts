@@ -7,15 +7,25 @@ import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(255)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(255)
   email: string;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @IsSingleLine()
   name: string;
 
-  @ApiProperty({ minLength: 8, example: 'correct horse battery staple', description: 'at least 8 characters; not a common (breached) password, not containing the email or username' })
-  @IsString() @MinLength(8, { message: 'password must be at least 8 characters' }) @MaxLength(200)
+  @ApiProperty({
+    minLength: 8,
+    example: 'correct horse battery staple',
+    description: 'at least 8 characters; not a common (breached) password, not containing the email or username',
+  })
+  @IsString()
+  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @MaxLength(200)
   password: string;
 
   @ApiProperty({ example: 'Europe/London', description: 'IANA time zone' })
@@ -23,38 +33,59 @@ export class CreateUserDto {
   time_zone: string;
 
   @ApiProperty({ example: 'ada', description: 'public handle used in booking-page URLs (lowercase letters, digits, -)' })
-  @IsString() @Matches(USERNAME_PATTERN, { message: 'username must be 2-40 lowercase letters, digits or "-", not starting or ending with "-"' })
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: 'username must be 2-40 lowercase letters, digits or "-", not starting or ending with "-"' })
   username: string;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(255) @IsSingleLine()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @IsSingleLine()
   name?: string;
 
-  @ApiPropertyOptional({ description: 'IANA time zone' }) @IsOptional() @IsTimeZone()
+  @ApiPropertyOptional({ description: 'IANA time zone' })
+  @IsOptional()
+  @IsTimeZone()
   time_zone?: string;
 }
 
 export class LoginDto {
-  @ApiProperty() @IsEmail({}, { message: 'email must be a valid email address' })
+  @ApiProperty()
+  @IsEmail({}, { message: 'email must be a valid email address' })
   email: string;
 
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   password: string;
 }
 
 export class ChangePasswordDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   current_password: string;
 
-  @ApiProperty({ minLength: 8, description: 'at least 8 characters; not a common (breached) password, not containing the email or username' })
-  @IsString() @MinLength(8, { message: 'new_password must be at least 8 characters' }) @MaxLength(200)
+  @ApiProperty({
+    minLength: 8,
+    description: 'at least 8 characters; not a common (breached) password, not containing the email or username',
+  })
+  @IsString()
+  @MinLength(8, { message: 'new_password must be at least 8 characters' })
+  @MaxLength(200)
   new_password: string;
 }
 
 export class PasswordResetRequestDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(255)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(255)
   email: string;
 }
 
@@ -63,11 +94,16 @@ export class PasswordResetAcceptedDto {
 }
 
 export class PasswordResetConfirmDto {
-  @ApiProperty({ description: 'the token from the emailed link' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ description: 'the token from the emailed link' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   token: string;
 
   @ApiProperty({ minLength: 8 })
-  @IsString() @MinLength(8, { message: 'new_password must be at least 8 characters' }) @MaxLength(200)
+  @IsString()
+  @MinLength(8, { message: 'new_password must be at least 8 characters' })
+  @MaxLength(200)
   new_password: string;
 }
 
@@ -91,7 +127,11 @@ export class UserDto extends PublicUserDto {
 }
 
 export class CreateApiKeyDto {
-  @ApiProperty({ example: 'CI integration' }) @IsString() @MinLength(1) @MaxLength(100) @IsSingleLine()
+  @ApiProperty({ example: 'CI integration' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @IsSingleLine()
   name: string;
 }
 

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -11,8 +18,18 @@ import { PasswordResetService } from '../application/password-reset.service.js';
 import { UsersService, wrongCurrentPassword } from '../application/users.service.js';
 import { type AuthenticatedUser, CurrentUser, Public, refuseApiKey } from '../../../shared/http/authentication.js';
 import {
-  AccessTokenDto, ChangePasswordDto, CreateUserDto, LoginDto, PasswordResetAcceptedDto, PasswordResetConfirmDto,
-  PasswordResetRequestDto, PublicUserDto, UpdateUserDto, UserDto, toPublicUser, toUser,
+  AccessTokenDto,
+  ChangePasswordDto,
+  CreateUserDto,
+  LoginDto,
+  PasswordResetAcceptedDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  PublicUserDto,
+  UpdateUserDto,
+  UserDto,
+  toPublicUser,
+  toUser,
 } from './identity.dto.js';
 
 const RESET_ACCEPTED = 'If an account exists for this email, a link to reset its password has been sent.';
@@ -33,7 +50,11 @@ export class UsersController {
   @ApiErrors(400, 409)
   async create(@Body() dto: CreateUserDto): Promise<UserDto> {
     const user = await this.users.create({
-      email: dto.email, name: dto.name, password: dto.password, timeZone: dto.time_zone, username: dto.username,
+      email: dto.email,
+      name: dto.name,
+      password: dto.password,
+      timeZone: dto.time_zone,
+      username: dto.username,
     });
     return toUser(user);
   }
@@ -62,7 +83,9 @@ export class UsersController {
   @Public()
   @Post('auth/password-reset/confirm')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Set a new password with the emailed token (once, before it expires); every session and access token is revoked' })
+  @ApiOperation({
+    summary: 'Set a new password with the emailed token (once, before it expires); every session and access token is revoked',
+  })
   @ApiNoContentResponse({ description: 'Password set; log in again' })
   @ApiErrors(400)
   async confirmPasswordReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
@@ -72,12 +95,15 @@ export class UsersController {
   @Post('users/me/password')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the password (access token, not an API key); every access token and admin session issued before stops working' })
+  @ApiOperation({
+    summary: 'Change the password (access token, not an API key); every access token and admin session issued before stops working',
+  })
   @ApiNoContentResponse({ description: 'Changed; log in again for a new access token' })
   @ApiErrors(400, 401, 403, 429)
   async changePassword(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ChangePasswordDto, @Req() req: Request): Promise<void> {
     refuseApiKey(caller, 'change the password');
-    if (!(await this.users.changePassword(caller.id, dto.current_password, dto.new_password, req.ip))) throw wrongCurrentPassword('current_password');
+    if (!(await this.users.changePassword(caller.id, dto.current_password, dto.new_password, req.ip)))
+      throw wrongCurrentPassword('current_password');
   }
 
   @Get('users/me')
@@ -91,7 +117,7 @@ export class UsersController {
 
   @Patch('users/me')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Update the authenticated host\'s name or time zone' })
+  @ApiOperation({ summary: "Update the authenticated host's name or time zone" })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401)
   async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateUserDto): Promise<UserDto> {
@@ -104,10 +130,7 @@ export class UsersController {
   @ApiExtraModels(PublicUserDto)
   @ApiOkResponse({ schema: { anyOf: [{ $ref: getSchemaPath(UserDto) }, { $ref: getSchemaPath(PublicUserDto) }] } })
   @ApiErrors(400, 404)
-  async get(
-    @Param('id', uuidParam('id')) id: string,
-    @CurrentUser() caller?: AuthenticatedUser,
-  ): Promise<UserDto | PublicUserDto> {
+  async get(@Param('id', uuidParam('id')) id: string, @CurrentUser() caller?: AuthenticatedUser): Promise<UserDto | PublicUserDto> {
     const user = await this.users.getById(id);
     return caller?.id === user.id ? toUser(user) : toPublicUser(user);
   }

@@ -79,8 +79,12 @@ export class CredentialsRepository {
    */
   async linkGoogleSubject(userId: string, subject: string): Promise<boolean> {
     try {
-      const rows = rowsOf<{ id: string }>(await this.db.query(
-        `UPDATE users SET google_subject = $2, updated_at = now() WHERE id = $1 AND google_subject IS NULL RETURNING id`, [userId, subject]));
+      const rows = rowsOf<{ id: string }>(
+        await this.db.query(
+          `UPDATE users SET google_subject = $2, updated_at = now() WHERE id = $1 AND google_subject IS NULL RETURNING id`,
+          [userId, subject],
+        ),
+      );
       return rows.length === 1;
     } catch (error) {
       if (sqlState(error) === PG_UNIQUE_VIOLATION) return false;
@@ -89,16 +93,20 @@ export class CredentialsRepository {
   }
 
   async insertPasswordReset(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void> {
-    await this.db.query(
-      `INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-      [userId, tokenHash, now, expiresAt],
-    );
+    await this.db.query(`INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)`, [
+      userId,
+      tokenHash,
+      now,
+      expiresAt,
+    ]);
   }
 
   /** The owner of a live (unused, unexpired) reset token; nothing is consumed. */
   async userOfPasswordReset(tokenHash: string, now: Date): Promise<string | null> {
     const rows: { user_id: string }[] = await this.db.query(
-      `SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, [tokenHash, now]);
+      `SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+      [tokenHash, now],
+    );
     return rows[0]?.user_id ?? null;
   }
 
@@ -107,10 +115,12 @@ export class CredentialsRepository {
    * retires the user's other outstanding tokens. Returns the user, or null when the token was not live.
    */
   async consumePasswordReset(m: EntityManager, tokenHash: string, now: Date): Promise<string | null> {
-    const rows = rowsOf<{ user_id: string }>(await m.query(
-      `UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`,
-      [tokenHash, now],
-    ));
+    const rows = rowsOf<{ user_id: string }>(
+      await m.query(
+        `UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`,
+        [tokenHash, now],
+      ),
+    );
     const userId = rows[0]?.user_id ?? null;
     if (userId) await m.query(`UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [userId, now]);
     return userId;

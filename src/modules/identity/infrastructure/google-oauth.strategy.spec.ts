@@ -9,8 +9,12 @@ function exchange(cookie?: string) {
   const req = {
     headers: cookie ? { cookie } : {},
     res: {
-      cookie: (name: string, value: string) => { set[name] = value; },
-      clearCookie: (name: string) => { cleared.push(name); },
+      cookie: (name: string, value: string) => {
+        set[name] = value;
+      },
+      clearCookie: (name: string) => {
+        cleared.push(name);
+      },
     },
   } as unknown as Request;
   return { req, set, cleared };
@@ -22,14 +26,18 @@ describe('SignedCookieStateStore', () => {
   function start(): { state: string; cookie: string } {
     const { req, set } = exchange();
     let state = '';
-    store.store(req, {}, (_e, s) => { state = s!; });
+    store.store(req, {}, (_e, s) => {
+      state = s!;
+    });
     return { state, cookie: `${GOOGLE_STATE_COOKIE}=${encodeURIComponent(set[GOOGLE_STATE_COOKIE]!)}` };
   }
 
   function verify(cookie: string | undefined, state: unknown): { ok: boolean; cleared: string[] } {
     const { req, cleared } = exchange(cookie);
     let ok = false;
-    store.verify(req, state, {}, (_e, accepted) => { ok = accepted; });
+    store.verify(req, state, {}, (_e, accepted) => {
+      ok = accepted;
+    });
     return { ok, cleared };
   }
 
@@ -49,7 +57,9 @@ describe('SignedCookieStateStore', () => {
     const foreign = new SignedCookieStateStore(Buffer.alloc(32, 8), false);
     const { req, set } = exchange();
     let foreignState = '';
-    foreign.store(req, {}, (_e, s) => { foreignState = s!; });
+    foreign.store(req, {}, (_e, s) => {
+      foreignState = s!;
+    });
     expect(verify(`${GOOGLE_STATE_COOKIE}=${set[GOOGLE_STATE_COOKIE]}`, foreignState).ok).toBe(false);
 
     jest.useFakeTimers({ now: Date.now() + 11 * 60_000 });

@@ -104,15 +104,17 @@ export class GoogleOAuthStrategy extends PassportStrategy(Strategy, 'google') {
   run(req: Request, res: Response): Promise<GoogleOAuthOutcome> {
     return new Promise<GoogleOAuthOutcome>((resolve) => {
       res.once('finish', () => resolve({ kind: 'answered' }));
-      const middleware = this.getPassportInstance().authenticate('google', { session: false, callbackURL: this.callbackUrl() } as passport.AuthenticateOptions, (
-        error: Error | null, user: GoogleIdentity | false, info: { message?: string } | undefined, status: number | undefined,
-      ) => {
-        if (error) resolve({ kind: 'failed', reason: error.message });
-        else if (user) resolve({ kind: 'identity', identity: user });
-        else if (status === 403 || info?.message === BAD_STATE) resolve({ kind: 'bad_state' });
-        else if (req.query.error === 'access_denied') resolve({ kind: 'cancelled' });
-        else resolve({ kind: 'failed', reason: info?.message ?? 'no identity' });
-      }) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+      const middleware = this.getPassportInstance().authenticate(
+        'google',
+        { session: false, callbackURL: this.callbackUrl() } as passport.AuthenticateOptions,
+        (error: Error | null, user: GoogleIdentity | false, info: { message?: string } | undefined, status: number | undefined) => {
+          if (error) resolve({ kind: 'failed', reason: error.message });
+          else if (user) resolve({ kind: 'identity', identity: user });
+          else if (status === 403 || info?.message === BAD_STATE) resolve({ kind: 'bad_state' });
+          else if (req.query.error === 'access_denied') resolve({ kind: 'cancelled' });
+          else resolve({ kind: 'failed', reason: info?.message ?? 'no identity' });
+        },
+      ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
       middleware(req, res, (error?: unknown) => resolve({ kind: 'failed', reason: error instanceof Error ? error.message : 'unexpected' }));
     });
   }
@@ -125,7 +127,10 @@ export class GoogleOAuthStrategy extends PassportStrategy(Strategy, 'google') {
  * cleared on the first callback). No server-side state: any replica can check it.
  */
 export class SignedCookieStateStore {
-  constructor(private readonly key: Buffer, private readonly secure: boolean) {}
+  constructor(
+    private readonly key: Buffer,
+    private readonly secure: boolean,
+  ) {}
 
   private mac(state: string, expires: number): string {
     return createHmac('sha256', this.key).update(`google-signin:${state}:${expires}`).digest('base64url');
@@ -139,7 +144,11 @@ export class SignedCookieStateStore {
       return;
     }
     req.res.cookie(GOOGLE_STATE_COOKIE, `${expires}.${this.mac(state, expires)}`, {
-      httpOnly: true, sameSite: 'lax', secure: this.secure, path: GOOGLE_CALLBACK_PATH, maxAge: STATE_TTL_MS,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure,
+      path: GOOGLE_CALLBACK_PATH,
+      maxAge: STATE_TTL_MS,
     });
     callback(null, state);
   }
@@ -149,8 +158,13 @@ export class SignedCookieStateStore {
     req.res?.clearCookie(GOOGLE_STATE_COOKIE, { path: GOOGLE_CALLBACK_PATH });
     const [expiresText, mac] = (cookie ?? '').split('.');
     const expires = Number(expiresText);
-    const ok = typeof state === 'string' && state.length > 0 && Boolean(mac) && Number.isFinite(expires) && expires > Date.now()
-      && safeEqual(mac, this.mac(state, expires));
+    const ok =
+      typeof state === 'string' &&
+      state.length > 0 &&
+      Boolean(mac) &&
+      Number.isFinite(expires) &&
+      expires > Date.now() &&
+      safeEqual(mac, this.mac(state, expires));
     if (ok) callback(null, true);
     else callback(null, false, { message: BAD_STATE });
   }
@@ -176,9 +190,19 @@ interface OAuth2Client {
   _request: OAuth2Request;
 }
 
-type OAuth2Callback = (error: { statusCode: number; data: string } | Error | null, body?: string, response?: { statusCode: number; headers: unknown }) => void;
-type OAuth2Request = (method: string, url: string, headers: Record<string, string> | undefined, body: string | Buffer | null | undefined,
-  accessToken: string | null, callback: OAuth2Callback) => void;
+type OAuth2Callback = (
+  error: { statusCode: number; data: string } | Error | null,
+  body?: string,
+  response?: { statusCode: number; headers: unknown },
+) => void;
+type OAuth2Request = (
+  method: string,
+  url: string,
+  headers: Record<string, string> | undefined,
+  body: string | Buffer | null | undefined,
+  accessToken: string | null,
+  callback: OAuth2Callback,
+) => void;
 
 /**
  * `OAuth2._request` over OutboundHttp, answering the way the `oauth` package does: 2xx is (null, body, response),
@@ -190,13 +214,23 @@ function outboundRequest(outbound: OutboundHttp, allow: string[]): OAuth2Request
     const target = new URL(url);
     if (accessToken) target.searchParams.set('access_token', accessToken); // unused: tokens go in the header
     const sent = Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !/^(host|content-length)$/i.test(name)));
-    outbound.request(target.href, {
-      method, headers: sent, body: body ? body.toString() : undefined, allow, timeoutMs: 15_000, maxBytes: 1024 * 1024,
-    }).then(
-      (res) => process.nextTick(() => res.status >= 200 && res.status < 300
-        ? callback(null, res.body, { statusCode: res.status, headers: res.headers })
-        : callback({ statusCode: res.status, data: res.body })),
-      (error: unknown) => process.nextTick(() => callback(error instanceof Error ? error : new Error(String(error)))),
-    );
+    outbound
+      .request(target.href, {
+        method,
+        headers: sent,
+        body: body ? body.toString() : undefined,
+        allow,
+        timeoutMs: 15_000,
+        maxBytes: 1024 * 1024,
+      })
+      .then(
+        (res) =>
+          process.nextTick(() =>
+            res.status >= 200 && res.status < 300
+              ? callback(null, res.body, { statusCode: res.status, headers: res.headers })
+              : callback({ statusCode: res.status, data: res.body }),
+          ),
+        (error: unknown) => process.nextTick(() => callback(error instanceof Error ? error : new Error(String(error)))),
+      );
   };
 }

@@ -8,9 +8,7 @@ import { UsersService } from '../../identity/application/users.service.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
 import type { MeetingTypeSnapshot } from '../domain/meeting-type.js';
-import {
-  type MeetingTypeChanges, type MeetingTypeFields, TEAM_KINDS, resolveMeetingType,
-} from '../domain/meeting-type-rules.js';
+import { type MeetingTypeChanges, type MeetingTypeFields, TEAM_KINDS, resolveMeetingType } from '../domain/meeting-type-rules.js';
 import { MeetingTypesRepository, type StoredMeetingType } from '../infrastructure/meeting-types.repository.js';
 
 export type { MeetingTypeSnapshot } from '../domain/meeting-type.js';
@@ -124,7 +122,9 @@ export class MeetingTypesService implements OnModuleInit {
         const outsiders = await this.teams.nonMembers(value.teamId, value.hostIds);
         if (outsiders.length > 0) {
           problems.push({
-            field: 'host_ids', code: 'not_team_members', message: `must be members of team_id; not members: ${outsiders.join(', ')}`,
+            field: 'host_ids',
+            code: 'not_team_members',
+            message: `must be members of team_id; not members: ${outsiders.join(', ')}`,
           });
         }
       }
@@ -161,7 +161,10 @@ export class MeetingTypesService implements OnModuleInit {
     const owners = await this.users.findByIds([...new Set(types.map((t) => t.snapshot.ownerId))]);
     const usernames = new Map(owners.map((u) => [u.id, u.username]));
     return types.map(({ snapshot, createdAt, updatedAt }) => ({
-      snapshot, ownerUsername: usernames.get(snapshot.ownerId) ?? '', createdAt, updatedAt,
+      snapshot,
+      ownerUsername: usernames.get(snapshot.ownerId) ?? '',
+      createdAt,
+      updatedAt,
     }));
   }
 }

@@ -1,6 +1,12 @@
 import type { Problem } from '../../../shared/http/domain-error.js';
 import {
-  DEFAULT_REMINDERS, type MeetingTypeChanges, type MeetingTypeFields, locationProblems, normalizeQuestions, resolveMeetingType, slugify,
+  DEFAULT_REMINDERS,
+  type MeetingTypeChanges,
+  type MeetingTypeFields,
+  locationProblems,
+  normalizeQuestions,
+  resolveMeetingType,
+  slugify,
 } from './meeting-type-rules.js';
 
 /** "field code" pairs: what programs (and the admin) rely on. */
@@ -47,9 +53,20 @@ describe('resolveMeetingType', () => {
     const { value, problems } = resolveMeetingType(null, { name: ' Call ', durationMinutes: 30 });
     expect(problems).toEqual([]);
     expect(value).toMatchObject({
-      name: 'Call', slug: 'call', kind: 'one_on_one', seats: null, teamId: null, hostIds: [], bufferBeforeMinutes: 0,
-      slotIntervalMinutes: null, minimumNoticeMinutes: 0, bookingWindowDays: null, maxBookingsPerDay: null,
-      reminders: DEFAULT_REMINDERS, isActive: true, isSecret: false,
+      name: 'Call',
+      slug: 'call',
+      kind: 'one_on_one',
+      seats: null,
+      teamId: null,
+      hostIds: [],
+      bufferBeforeMinutes: 0,
+      slotIntervalMinutes: null,
+      minimumNoticeMinutes: 0,
+      bookingWindowDays: null,
+      maxBookingsPerDay: null,
+      reminders: DEFAULT_REMINDERS,
+      isActive: true,
+      isSecret: false,
     });
   });
 
@@ -64,11 +81,13 @@ describe('resolveMeetingType', () => {
     const team = base({ kind: 'round_robin', teamId: 't', hostIds: ['a', 'b'] });
     expect(resolveMeetingType(team, { kind: 'collective' }).value).toMatchObject({ teamId: 't', hostIds: ['a', 'b'] });
     expect(resolveMeetingType(team, { kind: 'one_on_one' })).toMatchObject({ value: { teamId: null, hostIds: [] }, problems: [] });
-    expect(resolveMeetingType(team, { kind: 'group', seats: 3, hostIds: ['a'] }).problems).toEqual([{
-      field: 'host_ids',
-      code: 'not_applicable',
-      message: 'host_ids applies only to round_robin and collective meeting types (the owner hosts the others)',
-    }]);
+    expect(resolveMeetingType(team, { kind: 'group', seats: 3, hostIds: ['a'] }).problems).toEqual([
+      {
+        field: 'host_ids',
+        code: 'not_applicable',
+        message: 'host_ids applies only to round_robin and collective meeting types (the owner hosts the others)',
+      },
+    ]);
     const group = base({ kind: 'group', seats: 4 });
     expect(resolveMeetingType(group, { kind: 'one_on_one' }).value.seats).toBeNull();
     expect(resolveMeetingType(group, { name: 'x' }).value.seats).toBe(4);
@@ -87,7 +106,8 @@ describe('resolveMeetingType', () => {
 
   it('reminder recipients: kept in a fixed order when sent, left out when not, SMS for invitees only', () => {
     const ok = resolveMeetingType(null, {
-      name: 'Call', durationMinutes: 30,
+      name: 'Call',
+      durationMinutes: 30,
       reminders: [
         { offset_minutes: 1440, channel: 'email' },
         { offset_minutes: 60, channel: 'email', recipients: ['host', 'invitee'] },
@@ -101,7 +121,8 @@ describe('resolveMeetingType', () => {
       { offset_minutes: 30, channel: 'sms', recipients: ['invitee'] },
     ]);
     const bad = resolveMeetingType(null, {
-      name: 'Call', durationMinutes: 30,
+      name: 'Call',
+      durationMinutes: 30,
       reminders: [
         { offset_minutes: 60, channel: 'sms', recipients: ['invitee', 'host'] },
         { offset_minutes: 30, channel: 'email', recipients: [] },
@@ -114,12 +135,15 @@ describe('resolveMeetingType', () => {
         code: 'sms_to_host',
         message: 'SMS reminders go to invitees only; hosts get reminders by email (add an email reminder for the host)',
       },
-      { field: 'reminders.1.recipients', code: 'required', message: 'name at least one of invitee, host (leave it out for the invitee only)' },
+      {
+        field: 'reminders.1.recipients',
+        code: 'required',
+        message: 'name at least one of invitee, host (leave it out for the invitee only)',
+      },
       { field: 'reminders.2.recipients', code: 'duplicate', message: 'must not repeat a recipient' },
     ]);
   });
 });
-
 
 describe('locationProblems and text rules', () => {
   const strict = { allowHttp: false };
@@ -138,7 +162,9 @@ describe('locationProblems and text rules', () => {
 
   it('names and question labels are one line; descriptions may have line breaks', () => {
     const { problems } = resolveMeetingType(null, {
-      name: 'Intro\r\ncall', durationMinutes: 30, description: 'Line 1\nLine 2\tTab',
+      name: 'Intro\r\ncall',
+      durationMinutes: 30,
+      description: 'Line 1\nLine 2\tTab',
       questions: [{ label: 'Topic\n', type: 'text' }],
     });
     expect(problems).toEqual([
@@ -164,14 +190,39 @@ describe('resolveMeetingType problems, field by field', () => {
     ['a round robin without team or hosts', { kind: 'round_robin' }, ['team_id required', 'host_ids required']],
     ['hosts on a one-on-one', { hostIds: [id] }, ['host_ids not_applicable']],
     ['a repeated host', { kind: 'collective', teamId: id, hostIds: [id, id] }, ['host_ids duplicate']],
-    ['a repeated question id', { questions: [{ id: 'q', label: 'A', type: 'text' }, { id: 'q', label: 'B', type: 'text' }] }, ['questions.1.id duplicate']],
+    [
+      'a repeated question id',
+      {
+        questions: [
+          { id: 'q', label: 'A', type: 'text' },
+          { id: 'q', label: 'B', type: 'text' },
+        ],
+      },
+      ['questions.1.id duplicate'],
+    ],
     ['a choice question without options', { questions: [{ label: 'Q', type: 'single_choice' }] }, ['questions.0.options required']],
     ['options on a text question', { questions: [{ label: 'Q', type: 'text', options: ['a'] }] }, ['questions.0.options not_applicable']],
     ['repeated options', { questions: [{ label: 'Q', type: 'multi_choice', options: ['a', 'a'] }] }, ['questions.0.options duplicate']],
-    ['an option on two lines', { questions: [{ label: 'Q', type: 'multi_choice', options: ['a\nb'] }] }, ['questions.0.options control_characters']],
-    ['a repeated reminder', { reminders: [{ offset_minutes: 60, channel: 'email' }, { offset_minutes: 60, channel: 'email' }] }, ['reminders duplicate']],
-    ['an unknown recipient', { reminders: [{ offset_minutes: 60, channel: 'email', recipients: ['boss' as never] }] },
-      ['reminders.0.recipients unknown_recipient']],
+    [
+      'an option on two lines',
+      { questions: [{ label: 'Q', type: 'multi_choice', options: ['a\nb'] }] },
+      ['questions.0.options control_characters'],
+    ],
+    [
+      'a repeated reminder',
+      {
+        reminders: [
+          { offset_minutes: 60, channel: 'email' },
+          { offset_minutes: 60, channel: 'email' },
+        ],
+      },
+      ['reminders duplicate'],
+    ],
+    [
+      'an unknown recipient',
+      { reminders: [{ offset_minutes: 60, channel: 'email', recipients: ['boss' as never] }] },
+      ['reminders.0.recipients unknown_recipient'],
+    ],
   ])('%s', (_name, changes, expected) => {
     expect(fieldCodes(resolveMeetingType(null, { ...valid, ...changes }).problems)).toEqual(expected);
   });

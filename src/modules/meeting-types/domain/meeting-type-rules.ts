@@ -2,7 +2,14 @@
 // Problems name the API's JSON fields (snake_case, dotted paths into arrays) with a stable code.
 import type { Problem } from '../../../shared/http/domain-error.js';
 import { multiLineProblem, singleLineProblem } from '../../../shared/validation/text.js';
-import type { BookingQuestion, MeetingKind, MeetingTypeSnapshot, QuestionType, ReminderRecipient, ReminderSetting } from './meeting-type.js';
+import type {
+  BookingQuestion,
+  MeetingKind,
+  MeetingTypeSnapshot,
+  QuestionType,
+  ReminderRecipient,
+  ReminderSetting,
+} from './meeting-type.js';
 
 export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
 export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
@@ -54,7 +61,12 @@ export function normalizeQuestions(questions: QuestionInput[], problems: Problem
   const given = new Set<string>();
   questions.forEach((q, i) => {
     if (q.id === undefined) return;
-    if (given.has(q.id)) problems.push({ field: `questions.${i}.id`, code: 'duplicate', message: `"${q.id}" is used by another question; question ids must be unique` });
+    if (given.has(q.id))
+      problems.push({
+        field: `questions.${i}.id`,
+        code: 'duplicate',
+        message: `"${q.id}" is used by another question; question ids must be unique`,
+      });
     given.add(q.id);
   });
   const used = new Set(given);
@@ -65,7 +77,11 @@ export function normalizeQuestions(questions: QuestionInput[], problems: Problem
       problems.push({ field: `questions.${i}.options`, code: 'required', message: `a ${q.type} question needs at least one option` });
     }
     if (!isChoice && q.options !== undefined) {
-      problems.push({ field: `questions.${i}.options`, code: 'not_applicable', message: 'only single_choice and multi_choice questions take options' });
+      problems.push({
+        field: `questions.${i}.options`,
+        code: 'not_applicable',
+        message: 'only single_choice and multi_choice questions take options',
+      });
     }
     if (new Set(options).size !== options.length) {
       problems.push({ field: `questions.${i}.options`, code: 'duplicate', message: 'options must be unique' });
@@ -148,7 +164,11 @@ export function resolveMeetingType(
   }
   const teamId = keepUnlessSent('teamId', isTeam, null);
   if (teamId.sentWhenInapplicable) {
-    problems.push({ field: 'team_id', code: 'not_applicable', message: 'team_id applies only to round_robin and collective meeting types' });
+    problems.push({
+      field: 'team_id',
+      code: 'not_applicable',
+      message: 'team_id applies only to round_robin and collective meeting types',
+    });
   }
   if (isTeam && teamId.value === null) {
     problems.push({ field: 'team_id', code: 'required', message: `team_id is required for ${kind} meeting types` });
@@ -163,17 +183,16 @@ export function resolveMeetingType(
   }
   if (isTeam && hostIds.value.length === 0) {
     problems.push({
-      field: 'host_ids', code: 'required', message: `host_ids is required for ${kind} meeting types: name at least one member of team_id`,
+      field: 'host_ids',
+      code: 'required',
+      message: `host_ids is required for ${kind} meeting types: name at least one member of team_id`,
     });
   }
   if (new Set(hostIds.value).size !== hostIds.value.length) {
     problems.push({ field: 'host_ids', code: 'duplicate', message: 'host_ids must not repeat a host' });
   }
 
-  const questions =
-    changes.questions !== undefined
-      ? normalizeQuestions(changes.questions ?? [], problems)
-      : (current?.questions ?? []);
+  const questions = changes.questions !== undefined ? normalizeQuestions(changes.questions ?? [], problems) : (current?.questions ?? []);
 
   // null restores the default reminders; [] means none.
   const reminders =
@@ -266,11 +285,13 @@ export function locationProblems(location: Record<string, unknown>, policy: Loca
     url = null;
   }
   if (!url || !schemes.includes(url.protocol) || !url.hostname) {
-    return [{
-      field: 'location.value',
-      code: 'not_a_meeting_link',
-      message: `location.value must be a meeting link starting with ${policy.allowHttp ? 'https:// (or http://)' : 'https://'}`,
-    }];
+    return [
+      {
+        field: 'location.value',
+        code: 'not_a_meeting_link',
+        message: `location.value must be a meeting link starting with ${policy.allowHttp ? 'https:// (or http://)' : 'https://'}`,
+      },
+    ];
   }
   return [];
 }

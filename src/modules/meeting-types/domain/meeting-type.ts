@@ -4,17 +4,17 @@ export type MeetingKind = 'one_on_one' | 'group' | 'round_robin' | 'collective';
 export type QuestionType = 'text' | 'long_text' | 'single_choice' | 'multi_choice' | 'phone';
 
 export interface BookingQuestion {
-  id: string;            // stable key used in booking `answers`
+  id: string; // stable key used in booking `answers`
   label: string;
   type: QuestionType;
   required: boolean;
-  options?: string[];    // single/multi choice
+  options?: string[]; // single/multi choice
 }
 
 export type ReminderRecipient = 'invitee' | 'host';
 
 export interface ReminderSetting {
-  offset_minutes: number;  // before the start
+  offset_minutes: number; // before the start
   channel: 'email' | 'sms';
   /** Who gets it; absent = ['invitee'] (reminders stored before hosts could get them). Hosts: email only. */
   recipients?: ReminderRecipient[];
@@ -22,7 +22,7 @@ export interface ReminderSetting {
 
 export interface MeetingTypeHost {
   userId: string;
-  priority: number;        // higher first (round robin tie-break)
+  priority: number; // higher first (round robin tie-break)
   weight: number;
 }
 

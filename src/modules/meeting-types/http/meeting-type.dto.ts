@@ -1,12 +1,32 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
-  MinLength, ValidateNested,
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
 } from 'class-validator';
 import type { MeetingTypeView } from '../application/meeting-types.service.js';
 import type { MeetingKind, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
-import { type MeetingTypeChanges, type QuestionInput, REMINDER_RECIPIENTS, SLUG_MAX_LENGTH, SLUG_PATTERN } from '../domain/meeting-type-rules.js';
+import {
+  type MeetingTypeChanges,
+  type QuestionInput,
+  REMINDER_RECIPIENTS,
+  SLUG_MAX_LENGTH,
+  SLUG_PATTERN,
+} from '../domain/meeting-type-rules.js';
 import { IsMultiLine, IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
@@ -18,35 +38,55 @@ const int = (field: string, min: number, max: number) => {
   const message = `${field} must be an integer from ${min} to ${max}`;
   return [IsInt({ message }), Min(min, { message }), Max(max, { message })];
 };
-const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+const apply =
+  (decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    decorators.forEach((d) => d(target, key));
 
 export class LocationDto {
-  @ApiProperty({ enum: LOCATION_TYPES }) @IsIn(LOCATION_TYPES, { message: `location.type must be one of: ${LOCATION_TYPES.join(', ')}` })
+  @ApiProperty({ enum: LOCATION_TYPES })
+  @IsIn(LOCATION_TYPES, { message: `location.type must be one of: ${LOCATION_TYPES.join(', ')}` })
   type: (typeof LOCATION_TYPES)[number];
 
   @ApiPropertyOptional({ description: 'a meeting link, phone number, address or free text', example: 'https://meet.example.com/ada' })
-  @IsOptional() @IsString() @MaxLength(1000) @IsSingleLine()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @IsSingleLine()
   value?: string;
 }
 
 export class QuestionDto {
   @ApiPropertyOptional({ description: 'stable key used in booking answers; generated from the label when missing', example: 'company' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'questions id must be 1-64 lowercase letters, digits, "_" or "-"' })
   id?: string;
 
-  @ApiProperty({ example: 'Company' }) @IsString() @MinLength(1, { message: 'question label must not be empty' }) @MaxLength(500) @IsSingleLine()
+  @ApiProperty({ example: 'Company' })
+  @IsString()
+  @MinLength(1, { message: 'question label must not be empty' })
+  @MaxLength(500)
+  @IsSingleLine()
   label: string;
 
   @ApiProperty({ enum: QUESTION_TYPES })
   @IsIn(QUESTION_TYPES, { message: `question type must be one of: ${QUESTION_TYPES.join(', ')}` })
   type: QuestionType;
 
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
   required?: boolean;
 
   @ApiPropertyOptional({ type: [String], description: 'choices (single_choice and multi_choice only)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true }) @IsSingleLine({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  @IsSingleLine({ each: true })
   options?: string[];
 }
 
@@ -55,12 +95,17 @@ export class ReminderDto {
   @apply(int('offset_minutes', 1, 43_200))
   offset_minutes: number;
 
-  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS, { message: 'reminder channel must be email or sms' })
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS, { message: 'reminder channel must be email or sms' })
   channel: (typeof CHANNELS)[number];
 
   @ApiPropertyOptional({
-    enum: REMINDER_RECIPIENTS, isArray: true, default: ['invitee'], example: ['invitee', 'host'],
-    description: "who receives it: the invitee (default when absent), the booking's hosts (collective: every host; " +
+    enum: REMINDER_RECIPIENTS,
+    isArray: true,
+    default: ['invitee'],
+    example: ['invitee', 'host'],
+    description:
+      "who receives it: the invitee (default when absent), the booking's hosts (collective: every host; " +
       'round robin: the assigned host), or both. Hosts get reminders by email only, so sms reminders take invitee only.',
   })
   @IsOptional()
@@ -72,19 +117,32 @@ export class ReminderDto {
 }
 
 export class CreateMeetingTypeDto {
-  @ApiProperty({ example: 'Intro call' }) @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255) @IsSingleLine()
+  @ApiProperty({ example: 'Intro call' })
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(255)
+  @IsSingleLine()
   name: string;
 
   @ApiPropertyOptional({ example: 'intro-call', description: 'lowercase URL key, unique per owner; default: from the name' })
-  @IsOptional() @IsString() @MaxLength(SLUG_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(SLUG_MAX_LENGTH)
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single "-" between them (e.g. "intro-call")' })
   slug?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(5000) @IsMultiLine()
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  @IsMultiLine()
   description?: string | null;
 
   @ApiPropertyOptional({ type: LocationDto, nullable: true })
-  @IsOptional() @IsObject({ message: 'location must be an object {type, value?}' }) @ValidateNested() @Type(() => LocationDto)
+  @IsOptional()
+  @IsObject({ message: 'location must be an object {type, value?}' })
+  @ValidateNested()
+  @Type(() => LocationDto)
   location?: LocationDto | null;
 
   @ApiProperty({ minimum: 5, maximum: 720, example: 30 })
@@ -92,64 +150,101 @@ export class CreateMeetingTypeDto {
   duration_minutes: number;
 
   @ApiPropertyOptional({ enum: KINDS, default: 'one_on_one' })
-  @IsOptional() @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` })
+  @IsOptional()
+  @IsIn(KINDS, { message: `kind must be one of: ${KINDS.join(', ')}` })
   kind?: MeetingKind;
 
-  @ApiPropertyOptional({ type: Number, minimum: 2, maximum: 1000, nullable: true, description: 'group only (required there): invitees per slot' })
-  @IsOptional() @apply(int('seats', 2, 1000))
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 2,
+    maximum: 1000,
+    nullable: true,
+    description: 'group only (required there): invitees per slot',
+  })
+  @IsOptional()
+  @apply(int('seats', 2, 1000))
   seats?: number | null;
 
   @ApiPropertyOptional({ type: [String], description: 'round_robin and collective (required there): members of team_id' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
   @IsUUID('all', { each: true, message: 'host_ids must be user ids (UUIDs)' })
   host_ids?: string[] | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'round_robin and collective (required there)' })
-  @IsOptional() @IsUUID('all', { message: 'team_id must be a UUID' })
+  @IsOptional()
+  @IsUUID('all', { message: 'team_id must be a UUID' })
   team_id?: string | null;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 }) @IsOptional() @apply(int('buffer_before_minutes', 0, 240))
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 })
+  @IsOptional()
+  @apply(int('buffer_before_minutes', 0, 240))
   buffer_before_minutes?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 }) @IsOptional() @apply(int('buffer_after_minutes', 0, 240))
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 })
+  @IsOptional()
+  @apply(int('buffer_after_minutes', 0, 240))
   buffer_after_minutes?: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 5, maximum: 720, description: 'step between slot starts; null = the duration' })
-  @IsOptional() @apply(int('slot_interval_minutes', 5, 720))
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 5,
+    maximum: 720,
+    description: 'step between slot starts; null = the duration',
+  })
+  @IsOptional()
+  @apply(int('slot_interval_minutes', 5, 720))
   slot_interval_minutes?: number | null;
 
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 525_600 })
-  @IsOptional() @apply(int('minimum_notice_minutes', 0, 525_600))
+  @IsOptional()
+  @apply(int('minimum_notice_minutes', 0, 525_600))
   minimum_notice_minutes?: number;
 
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 3650, description: 'rolling window; null = no limit' })
-  @IsOptional() @apply(int('booking_window_days', 1, 3650))
+  @IsOptional()
+  @apply(int('booking_window_days', 1, 3650))
   booking_window_days?: number | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 1000, description: 'per host per local day; null = no limit' })
-  @IsOptional() @apply(int('max_bookings_per_day', 1, 1000))
+  @IsOptional()
+  @apply(int('max_bookings_per_day', 1, 1000))
   max_bookings_per_day?: number | null;
 
   @ApiPropertyOptional({ type: [QuestionDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => QuestionDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => QuestionDto)
   questions?: QuestionDto[];
 
   @ApiPropertyOptional({
     type: [ReminderDto],
     description: 'default: 24 h and 1 h before, by email, to the invitee; an entry may also (or only) remind the hosts',
   })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReminderDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ReminderDto)
   reminders?: ReminderDto[];
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "one of the caller's schedules; null = the default" })
-  @IsOptional() @IsUUID('all', { message: 'schedule_id must be a UUID' })
+  @IsOptional()
+  @IsUUID('all', { message: 'schedule_id must be a UUID' })
   schedule_id?: string | null;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
   is_active?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'bookable by direct link but not listed on the booking page' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_secret?: boolean;
 }
 
@@ -158,11 +253,15 @@ export class UpdateMeetingTypeDto extends PartialType(CreateMeetingTypeDto) {}
 
 export class ListMeetingTypesQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 100 })
-  @IsOptional() @Type(() => Number) @apply(int('limit', 1, 100))
+  @IsOptional()
+  @Type(() => Number)
+  @apply(int('limit', 1, 100))
   limit?: number;
 
   @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @apply(int('offset', 0, 1_000_000))
+  @IsOptional()
+  @Type(() => Number)
+  @apply(int('offset', 0, 1_000_000))
   offset?: number;
 }
 
@@ -212,9 +311,13 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     bookingWindowDays: dto.booking_window_days,
     maxBookingsPerDay: dto.max_bookings_per_day,
     questions: dto.questions && dto.questions.map(toQuestionInput),
-    reminders: dto.reminders && dto.reminders.map((r) => ({
-      offset_minutes: r.offset_minutes, channel: r.channel, ...(r.recipients !== undefined ? { recipients: [...r.recipients] } : {}),
-    })),
+    reminders:
+      dto.reminders &&
+      dto.reminders.map((r) => ({
+        offset_minutes: r.offset_minutes,
+        channel: r.channel,
+        ...(r.recipients !== undefined ? { recipients: [...r.recipients] } : {}),
+      })),
     scheduleId: dto.schedule_id,
     isActive: dto.is_active,
     isSecret: dto.is_secret,
@@ -223,7 +326,13 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
 
 // The rules take plain data: copy the validated DTO instances field by field (the pipe's whitelist makes these all).
 const toLocation = (l: LocationDto): Record<string, unknown> => ({ type: l.type, ...(l.value !== undefined ? { value: l.value } : {}) });
-const toQuestionInput = (q: QuestionDto): QuestionInput => ({ id: q.id, label: q.label, type: q.type, required: q.required, options: q.options });
+const toQuestionInput = (q: QuestionDto): QuestionInput => ({
+  id: q.id,
+  label: q.label,
+  type: q.type,
+  required: q.required,
+  options: q.options,
+});
 
 export function toMeetingType(v: MeetingTypeView, publicUrl: string): MeetingTypeDto {
   const s = v.snapshot;

@@ -1,7 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '../../../config/app-config.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
@@ -9,7 +7,12 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { MeetingTypesService } from '../application/meeting-types.service.js';
 import {
-  CreateMeetingTypeDto, ListMeetingTypesQueryDto, MeetingTypeDto, UpdateMeetingTypeDto, toChanges, toMeetingType,
+  CreateMeetingTypeDto,
+  ListMeetingTypesQueryDto,
+  MeetingTypeDto,
+  UpdateMeetingTypeDto,
+  toChanges,
+  toMeetingType,
 } from './meeting-type.dto.js';
 
 @ApiTags('meeting-types')

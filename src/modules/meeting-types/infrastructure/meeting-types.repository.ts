@@ -83,7 +83,10 @@ export class MeetingTypesRepository {
         typeId = id;
       }
       const hosts = TEAM_KINDS.includes(value.kind) ? hostIds : [ownerId];
-      await m.insert(MeetingTypeHostEntity, hosts.map((userId) => ({ meetingTypeId: typeId, userId, ...DEFAULT_HOST })));
+      await m.insert(
+        MeetingTypeHostEntity,
+        hosts.map((userId) => ({ meetingTypeId: typeId, userId, ...DEFAULT_HOST })),
+      );
       return typeId;
     });
   }
@@ -94,7 +97,10 @@ export class MeetingTypesRepository {
    */
   deleteUnbooked(id: string, ownerId: string): Promise<boolean> {
     return runSerializable(this.dataSource, async (m) => {
-      const [{ booked }] = await m.query<{ booked: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM bookings WHERE meeting_type_id = $1) AS booked`, [id]);
+      const [{ booked }] = await m.query<{ booked: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM bookings WHERE meeting_type_id = $1) AS booked`,
+        [id],
+      );
       if (booked) return false;
       await m.delete(MeetingTypeEntity, { id, userId: ownerId });
       return true;
@@ -120,7 +126,10 @@ export class MeetingTypesRepository {
     if (types.length === 0) return [];
     const hosts = await this.dataSource.manager.find(MeetingTypeHostEntity, { where: { meetingTypeId: In(types.map((t) => t.id)) } });
     return types.map((type) => ({
-      snapshot: toSnapshot(type, hosts.filter((h) => h.meetingTypeId === type.id)),
+      snapshot: toSnapshot(
+        type,
+        hosts.filter((h) => h.meetingTypeId === type.id),
+      ),
       createdAt: type.createdAt,
       updatedAt: type.updatedAt,
     }));

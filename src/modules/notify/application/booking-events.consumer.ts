@@ -49,9 +49,10 @@ export class BookingEventsConsumer implements OnModuleInit {
     // An invitee who moved may have left others behind (group): whether the old booking still takes place decides
     // if its hosts' reminders go too.
     const previousId = payload.previous?.booking_id;
-    const previousView = event.eventType === 'booking.rescheduled' && payload.invitee_id && previousId && previousId !== view.id
-      ? await this.bookings.getView(previousId)
-      : undefined;
+    const previousView =
+      event.eventType === 'booking.rescheduled' && payload.invitee_id && previousId && previousId !== view.id
+        ? await this.bookings.getView(previousId)
+        : undefined;
     const plan = planDeliveries({
       eventType: event.eventType as BookingEventType,
       payload,

@@ -63,9 +63,10 @@ export class DeliveryWorker {
         return 'cancelled';
       }
       const message = error instanceof Error ? error.message : String(error);
-      const next = error instanceof PermanentDeliveryError
-        ? { status: 'failed' as const }
-        : afterFailure(row.attempts, row.maxAttempts, at, this.config.notifyRetryBaseSeconds);
+      const next =
+        error instanceof PermanentDeliveryError
+          ? { status: 'failed' as const }
+          : afterFailure(row.attempts, row.maxAttempts, at, this.config.notifyRetryBaseSeconds);
       await this.recordOutcome(row.id, () => this.store.recordFailure(row.id, message, next, at));
       this.logger.warn(`${row.kind} ${row.channel} delivery ${row.id} attempt ${row.attempts}/${row.maxAttempts} failed: ${message}`);
       return next.status === 'failed' ? 'failed' : 'retry';
@@ -105,15 +106,20 @@ export class DeliveryWorker {
     }
     const email = renderEmail(ctx);
     const method = row.kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
-    const ics = row.kind === 'reminder' ? undefined : {
-      method,
-      content: this.ics.render(view, method, {
-        start: ctx.start, end: ctx.end, sequence: row.payload.sequence,
-        inviteeIds: this.aboutInvitees(row, view),
-        stamp: row.createdAt, // when this change happened, i.e. when this version of the object was created
-        url: ctx.links.manage,
-      }),
-    } as const;
+    const ics =
+      row.kind === 'reminder'
+        ? undefined
+        : ({
+            method,
+            content: this.ics.render(view, method, {
+              start: ctx.start,
+              end: ctx.end,
+              sequence: row.payload.sequence,
+              inviteeIds: this.aboutInvitees(row, view),
+              stamp: row.createdAt, // when this change happened, i.e. when this version of the object was created
+              url: ctx.links.manage,
+            }),
+          } as const);
     await this.mail.send({ id: row.id, to: row.recipient, ...email, ics });
   }
 
@@ -130,15 +136,20 @@ export class DeliveryWorker {
     const end = new Date(p.end_time);
     const attending = view.invitees.filter((i) => i.status === 'active');
     // `.at(0)`, not `[0]`: these lists may be empty (nobody attending any more), and the fallbacks below expect that.
-    const about = view.invitees.find((i) => i.id === (row.recipientRole === 'invitee' ? row.recipientId : p.invitee_id))
-      ?? attending.at(0) ?? view.invitees.at(0);
+    const about =
+      view.invitees.find((i) => i.id === (row.recipientRole === 'invitee' ? row.recipientId : p.invitee_id)) ??
+      attending.at(0) ??
+      view.invitees.at(0);
     // A host's reminder is about everyone attending (a group meeting: several invitees, no single one's answers).
     const severalAttending = row.kind === 'reminder' && row.recipientRole === 'host' && attending.length > 1;
     const host: BookingViewPerson | undefined = view.hosts.find((h) => h.id === row.recipientId);
-    const recipient = row.recipientRole === 'invitee' ? about : host ?? view.hosts.at(0);
-    const otherZones = row.recipientRole === 'invitee'
-      ? view.hosts.map((h) => h.timeZone)
-      : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active')).filter((i) => i !== undefined).map((i) => i.timeZone);
+    const recipient = row.recipientRole === 'invitee' ? about : (host ?? view.hosts.at(0));
+    const otherZones =
+      row.recipientRole === 'invitee'
+        ? view.hosts.map((h) => h.timeZone)
+        : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active'))
+            .filter((i) => i !== undefined)
+            .map((i) => i.timeZone);
     const isInvitee = row.recipientRole === 'invitee';
     return {
       kind: row.kind as EmailContext['kind'],
@@ -148,9 +159,10 @@ export class DeliveryWorker {
       otherZones,
       meetingName: view.meetingType.name,
       hostNames: view.hosts.map((h) => h.name),
-      inviteeName: severalAttending ? attending.map((i) => i.name).join(', ') : about?.name ?? 'the invitee',
+      inviteeName: severalAttending ? attending.map((i) => i.name).join(', ') : (about?.name ?? 'the invitee'),
       inviteeEmail: about?.email ?? '',
-      start, end,
+      start,
+      end,
       previous: p.previous ? { start: new Date(p.previous.start_time), end: new Date(p.previous.end_time) } : null,
       reason: p.reason ?? null,
       cancelledBy: p.cancelled_by ?? null,

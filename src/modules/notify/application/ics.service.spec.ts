@@ -7,7 +7,11 @@ const config = new AppConfig(validateEnv({ NODE_ENV: 'test', PUBLIC_URL: 'http:/
 const ics = new IcsService(config);
 
 /** Unfolds RFC 5545 lines and returns the property lines. */
-const lines = (text: string) => text.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+const lines = (text: string) =>
+  text
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter(Boolean);
 const prop = (text: string, name: string) => lines(text).filter((l) => l.startsWith(`${name}:`) || l.startsWith(`${name};`));
 
 describe('IcsService', () => {
@@ -30,7 +34,10 @@ describe('IcsService', () => {
   });
 
   it('keeps the UID and raises SEQUENCE on a move; CANCEL carries METHOD:CANCEL and STATUS:CANCELLED', () => {
-    const moved = ics.render(sampleView({ sequence: 1, startTime: new Date('2027-03-16T14:00:00Z'), endTime: new Date('2027-03-16T14:30:00Z') }), 'REQUEST');
+    const moved = ics.render(
+      sampleView({ sequence: 1, startTime: new Date('2027-03-16T14:00:00Z'), endTime: new Date('2027-03-16T14:30:00Z') }),
+      'REQUEST',
+    );
     expect(prop(moved, 'UID')).toEqual(['UID:b-11111111@kairos.test']);
     expect(prop(moved, 'SEQUENCE')).toEqual(['SEQUENCE:1']);
     expect(prop(moved, 'DTSTART')).toContain('DTSTART;TZID=America/New_York:20270316T100000'); // EDT now

@@ -28,9 +28,16 @@ export interface IcsOptions {
  * parsers that split parameters naively) cut the name there.
  */
 export function icalParamText(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/"/g, "'").replace(/\\/g, '/').replace(/;/g, ',').replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ').trim();
+  return (
+    value
+      .replace(/"/g, "'")
+      .replace(/\\/g, '/')
+      .replace(/;/g, ',')
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /**
@@ -117,7 +124,12 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
     if (e.bookingId) event.x('X-KAIROS-BOOKING-ID', e.bookingId);
     if (e.organizer) event.organizer({ name: icalParamText(e.organizer.name), email: e.organizer.email });
     for (const a of e.attendees ?? []) {
-      event.createAttendee({ name: icalParamText(a.name), email: a.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus[a.status] });
+      event.createAttendee({
+        name: icalParamText(a.name),
+        email: a.email,
+        role: ICalAttendeeRole.REQ,
+        status: ICalAttendeeStatus[a.status],
+      });
     }
   }
   // RFC 5545 §3.1: every content line, END:VCALENDAR included, ends with CRLF (ical-generator leaves the last bare).
@@ -141,26 +153,32 @@ export class IcsService {
     const organizer = view.hosts.at(0); // `.at` admits what `[0]` hides: a booking without hosts (handled below)
     // A CANCEL names who it is about (RFC 5546 §3.2.5), so a cancelled booking lists its (cancelled) invitees.
     const invitees = view.invitees.filter((i) =>
-      options.inviteeIds ? options.inviteeIds.includes(i.id) : method === 'CANCEL' || i.status === 'active');
-    const attendee = method === 'CANCEL' ? 'DECLINED' as const : 'ACCEPTED' as const;
-    return renderIcsCalendar([{
-      uid: view.icalUid,
-      sequence: options.sequence ?? view.sequence,
-      start,
-      end,
-      zone: organizer?.timeZone ?? 'UTC',
-      stamp: options.stamp ?? new Date(),
-      summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
-      description: `${view.meetingType.name}, booked with Kairos.`,
-      location: locationText(view.location),
-      url: options.url ?? hostBookingUrl(this.config.publicUrl, view.id),
-      status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
-      organizer: organizer ? { name: organizer.name, email: organizer.email } : null,
-      attendees: [
-        ...view.hosts.slice(1).map((h) => ({ name: h.name, email: h.email, status: 'ACCEPTED' as const })),
-        ...invitees.map((i) => ({ name: i.name, email: i.email, status: attendee })),
+      options.inviteeIds ? options.inviteeIds.includes(i.id) : method === 'CANCEL' || i.status === 'active',
+    );
+    const attendee = method === 'CANCEL' ? ('DECLINED' as const) : ('ACCEPTED' as const);
+    return renderIcsCalendar(
+      [
+        {
+          uid: view.icalUid,
+          sequence: options.sequence ?? view.sequence,
+          start,
+          end,
+          zone: organizer?.timeZone ?? 'UTC',
+          stamp: options.stamp ?? new Date(),
+          summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
+          description: `${view.meetingType.name}, booked with Kairos.`,
+          location: locationText(view.location),
+          url: options.url ?? hostBookingUrl(this.config.publicUrl, view.id),
+          status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
+          organizer: organizer ? { name: organizer.name, email: organizer.email } : null,
+          attendees: [
+            ...view.hosts.slice(1).map((h) => ({ name: h.name, email: h.email, status: 'ACCEPTED' as const })),
+            ...invitees.map((i) => ({ name: i.name, email: i.email, status: attendee })),
+          ],
+        },
       ],
-    }], { method, zoneAround: start });
+      { method, zoneAround: start },
+    );
   }
 }
 
@@ -176,7 +194,11 @@ export function locationText(location: Record<string, unknown> | null): string |
   return null;
 }
 
-const compact = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const compact = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** "Add to Google Calendar" link (times in UTC). */
 export function googleCalendarLink(view: BookingView, start = view.startTime, end = view.endTime): string {

@@ -29,9 +29,22 @@ export interface DeliveryRecord {
 }
 
 const toRecord = (d: NotificationDeliveryEntity): DeliveryRecord => ({
-  id: d.id, bookingId: d.bookingId, kind: d.kind, channel: d.channel, recipient: d.recipient, recipientRole: d.recipientRole,
-  recipientId: d.recipientId, eventType: d.eventType, revision: d.revision, status: d.status, dueAt: d.dueAt,
-  attempts: d.attempts, maxAttempts: d.maxAttempts, lastError: d.lastError, sentAt: d.sentAt, createdAt: d.createdAt,
+  id: d.id,
+  bookingId: d.bookingId,
+  kind: d.kind,
+  channel: d.channel,
+  recipient: d.recipient,
+  recipientRole: d.recipientRole,
+  recipientId: d.recipientId,
+  eventType: d.eventType,
+  revision: d.revision,
+  status: d.status,
+  dueAt: d.dueAt,
+  attempts: d.attempts,
+  maxAttempts: d.maxAttempts,
+  lastError: d.lastError,
+  sentAt: d.sentAt,
+  createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 });
 
@@ -45,7 +58,10 @@ export class NotificationsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(userId: string, filter: { bookingId?: string; status?: DeliveryStatus; kind?: string; limit?: number }): Promise<DeliveryRecord[]> {
+  async list(
+    userId: string,
+    filter: { bookingId?: string; status?: DeliveryStatus; kind?: string; limit?: number },
+  ): Promise<DeliveryRecord[]> {
     if (filter.bookingId) {
       // Only the booking's hosts and its meeting type's owner may look; others get the same 404 as a missing booking.
       const view = await this.bookings.getView(filter.bookingId);

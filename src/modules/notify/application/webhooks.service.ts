@@ -35,7 +35,10 @@ export class WebhooksService {
     if ((await this.subscriptions.countOfUser(userId)) >= MAX_PER_USER) throw invalid(`at most ${MAX_PER_USER} webhooks per user`);
     const secret = newWebhookSecret();
     const saved = await this.subscriptions.insert({
-      userId, url, events: [...new Set(events)], secretEnc: this.cipher.encrypt(secret),
+      userId,
+      url,
+      events: [...new Set(events)],
+      secretEnc: this.cipher.encrypt(secret),
     });
     return { webhook: saved, secret };
   }

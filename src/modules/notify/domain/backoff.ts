@@ -10,8 +10,12 @@ export function retryDelaySeconds(failedAttempts: number, baseSeconds: number): 
 }
 
 /** What to do after a failed attempt: try again at `retryAt`, or give up. */
-export function afterFailure(attempts: number, maxAttempts: number, now: Date, baseSeconds: number):
-  { status: 'pending'; retryAt: Date } | { status: 'failed' } {
+export function afterFailure(
+  attempts: number,
+  maxAttempts: number,
+  now: Date,
+  baseSeconds: number,
+): { status: 'pending'; retryAt: Date } | { status: 'failed' } {
   if (attempts >= maxAttempts) return { status: 'failed' };
   return { status: 'pending', retryAt: new Date(now.getTime() + retryDelaySeconds(attempts, baseSeconds) * 1000) };
 }

@@ -1,6 +1,13 @@
 /** Wall-clock parts of an instant in a zone (Intl, never the server's local zone). */
 export interface LocalParts {
-  year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: string; monthName: string;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: string;
+  monthName: string;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -8,8 +15,15 @@ function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone: zone,
+      weekday: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     });
     formatters.set(zone, f);
   }
@@ -23,9 +37,14 @@ export function localParts(instant: Date, zone: string): LocalParts {
   for (const p of formatter(zone).formatToParts(instant)) parts[p.type] = p.value;
   const monthName = parts.month;
   return {
-    year: Number(parts.year), month: MONTHS.indexOf(monthName) + 1, day: Number(parts.day),
-    hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second),
-    weekday: parts.weekday, monthName,
+    year: Number(parts.year),
+    month: MONTHS.indexOf(monthName) + 1,
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday: parts.weekday,
+    monthName,
   };
 }
 

@@ -44,11 +44,11 @@ export interface PlannedDelivery {
   icalUid: string;
   kind: DeliveryKind;
   channel: DeliveryChannel;
-  recipient: string;           // email address, phone number or webhook subscription id
+  recipient: string; // email address, phone number or webhook subscription id
   recipientRole: RecipientRole;
-  recipientId: string;         // invitee id, host user id or webhook subscription id
+  recipientId: string; // invitee id, host user id or webhook subscription id
   revision: number;
-  eventType: string;           // booking event type, or the webhook event name
+  eventType: string; // booking event type, or the webhook event name
   visibleTo: string[];
   payload: MessagePayload;
   dueAt: Date;
@@ -111,28 +111,51 @@ export function planDeliveries(input: PlanInput): Plan {
     ...(eventType === 'booking.rescheduled' ? { previous: payload.previous ?? null } : {}),
     ...(eventType === 'booking.cancelled' ? { reason: payload.reason ?? null, cancelled_by: payload.cancelled_by ?? null } : {}),
   };
-  const invitees = view.invitees.filter((i) =>
-    about ? i.id === about : eventType === 'booking.cancelled' || i.status === 'active');
+  const invitees = view.invitees.filter((i) => (about ? i.id === about : eventType === 'booking.cancelled' || i.status === 'active'));
   const deliveries: PlannedDelivery[] = [];
   const add = (d: Omit<PlannedDelivery, 'id' | 'bookingId' | 'icalUid' | 'revision'>, kindKey: string, recipientKey: string) =>
     deliveries.push({
       ...d,
       id: deliveryId({ bookingId, kind: kindKey, recipient: recipientKey, revision, about }),
-      bookingId, icalUid: view.icalUid, revision,
+      bookingId,
+      icalUid: view.icalUid,
+      revision,
     });
 
   const mailKind = MAIL_KIND_OF[eventType];
   for (const invitee of invitees) {
-    add({
-      kind: mailKind, channel: 'email', recipient: invitee.email, recipientRole: 'invitee', recipientId: invitee.id,
-      eventType, visibleTo, payload: base, dueAt: now,
-    }, mailKind, `invitee:${invitee.id}`);
+    add(
+      {
+        kind: mailKind,
+        channel: 'email',
+        recipient: invitee.email,
+        recipientRole: 'invitee',
+        recipientId: invitee.id,
+        eventType,
+        visibleTo,
+        payload: base,
+        dueAt: now,
+      },
+      mailKind,
+      `invitee:${invitee.id}`,
+    );
   }
   for (const host of view.hosts) {
-    add({
-      kind: mailKind, channel: 'email', recipient: host.email, recipientRole: 'host', recipientId: host.id,
-      eventType, visibleTo, payload: base, dueAt: now,
-    }, mailKind, `host:${host.id}`);
+    add(
+      {
+        kind: mailKind,
+        channel: 'email',
+        recipient: host.email,
+        recipientRole: 'host',
+        recipientId: host.id,
+        eventType,
+        visibleTo,
+        payload: base,
+        dueAt: now,
+      },
+      mailKind,
+      `host:${host.id}`,
+    );
   }
 
   let hostRemindersPlanned = false;
@@ -151,10 +174,21 @@ export function planDeliveries(input: PlanInput): Plan {
             if (!input.smsEnabled || !invitee.phone) continue;
             recipient = smsAddress(invitee.phone);
           }
-          add({
-            kind: 'reminder', channel, recipient,
-            recipientRole: 'invitee', recipientId: invitee.id, eventType, visibleTo, payload: reminderPayload, dueAt,
-          }, kindKey, `invitee:${invitee.id}`);
+          add(
+            {
+              kind: 'reminder',
+              channel,
+              recipient,
+              recipientRole: 'invitee',
+              recipientId: invitee.id,
+              eventType,
+              visibleTo,
+              payload: reminderPayload,
+              dueAt,
+            },
+            kindKey,
+            `invitee:${invitee.id}`,
+          );
         }
       }
       // Hosts: by email only (no host phone numbers are kept). One reminder per host and booking revision, whichever
@@ -164,9 +198,18 @@ export function planDeliveries(input: PlanInput): Plan {
           hostRemindersPlanned = true;
           deliveries.push({
             id: deliveryId({ bookingId, kind: kindKey, recipient: `host:${host.id}`, revision, about: null }),
-            bookingId, icalUid: view.icalUid, revision,
-            kind: 'reminder', channel, recipient: host.email, recipientRole: 'host', recipientId: host.id, eventType, visibleTo,
-            payload: { ...reminderPayload, invitee_id: null }, dueAt,
+            bookingId,
+            icalUid: view.icalUid,
+            revision,
+            kind: 'reminder',
+            channel,
+            recipient: host.email,
+            recipientRole: 'host',
+            recipientId: host.id,
+            eventType,
+            visibleTo,
+            payload: { ...reminderPayload, invitee_id: null },
+            dueAt,
           });
         }
       }
@@ -180,10 +223,19 @@ export function planDeliveries(input: PlanInput): Plan {
       const kindKey = `webhook:${webhookEvent}`;
       const id = deliveryId({ bookingId, kind: kindKey, recipient: `webhook:${hook.id}:${invitee.id}`, revision, about });
       deliveries.push({
-        id, bookingId, icalUid: view.icalUid, revision,
-        kind: 'webhook', channel: 'webhook', recipient: hook.id, recipientRole: 'webhook', recipientId: hook.id,
-        eventType: webhookEvent, visibleTo: [hook.userId],
-        payload: { ...base, body: webhookBody(webhookEvent, id, input, invitee) }, dueAt: now,
+        id,
+        bookingId,
+        icalUid: view.icalUid,
+        revision,
+        kind: 'webhook',
+        channel: 'webhook',
+        recipient: hook.id,
+        recipientRole: 'webhook',
+        recipientId: hook.id,
+        eventType: webhookEvent,
+        visibleTo: [hook.userId],
+        payload: { ...base, body: webhookBody(webhookEvent, id, input, invitee) },
+        dueAt: now,
       });
     }
   }

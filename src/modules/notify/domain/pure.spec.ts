@@ -11,8 +11,11 @@ describe('deliveryId', () => {
     expect(deliveryId(key)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
   it.each([
-    ['booking', { bookingId: 'b2' }], ['kind', { kind: 'reschedule' }], ['recipient', { recipient: 'host:h1' }],
-    ['revision', { revision: 1 }], ['subject invitee', { about: 'i2' }],
+    ['booking', { bookingId: 'b2' }],
+    ['kind', { kind: 'reschedule' }],
+    ['recipient', { recipient: 'host:h1' }],
+    ['revision', { revision: 1 }],
+    ['subject invitee', { about: 'i2' }],
   ])('changes with the %s', (_n, change) => {
     expect(deliveryId({ ...key, ...change })).not.toBe(deliveryId(key));
   });
@@ -40,13 +43,16 @@ describe('time formatting', () => {
     expect(formatInstant(start, 'Europe/Berlin')).toBe('Tuesday, 9 March 2027, 16:00 (Europe/Berlin)');
   });
   it('shows both dates when the meeting crosses midnight in that zone, and handles DST days', () => {
-    expect(formatRange(new Date('2027-03-09T22:45:00Z'), new Date('2027-03-09T23:15:00Z'), 'Europe/London'))
-      .toBe('Tuesday, 9 March 2027, 22:45–23:15 (Europe/London)');
-    expect(formatRange(new Date('2027-03-09T22:45:00Z'), new Date('2027-03-09T23:15:00Z'), 'Europe/Berlin'))
-      .toBe('Tuesday, 9 March 2027, 23:45 – Wednesday, 10 March 2027, 00:15 (Europe/Berlin)');
+    expect(formatRange(new Date('2027-03-09T22:45:00Z'), new Date('2027-03-09T23:15:00Z'), 'Europe/London')).toBe(
+      'Tuesday, 9 March 2027, 22:45–23:15 (Europe/London)',
+    );
+    expect(formatRange(new Date('2027-03-09T22:45:00Z'), new Date('2027-03-09T23:15:00Z'), 'Europe/Berlin')).toBe(
+      'Tuesday, 9 March 2027, 23:45 – Wednesday, 10 March 2027, 00:15 (Europe/Berlin)',
+    );
     // New York springs forward at 07:00Z on 14 March 2027: 06:30Z is 01:30 EST, 07:30Z is 03:30 EDT.
-    expect(formatRange(new Date('2027-03-14T06:30:00Z'), new Date('2027-03-14T07:30:00Z'), 'America/New_York'))
-      .toBe('Sunday, 14 March 2027, 01:30–03:30 (America/New_York)');
+    expect(formatRange(new Date('2027-03-14T06:30:00Z'), new Date('2027-03-14T07:30:00Z'), 'America/New_York')).toBe(
+      'Sunday, 14 March 2027, 01:30–03:30 (America/New_York)',
+    );
   });
   it('labels reminder lead times', () => {
     expect([60, 1440, 30, 120, 2880].map(leadTimeLabel)).toEqual(['in 1 hour', 'in 24 hours', 'in 30 minutes', 'in 2 hours', 'in 2 days']);

@@ -3,7 +3,7 @@ import { offsetMinutes } from './format-time.js';
 const DAY = 86_400_000;
 
 export interface ZoneTransition {
-  at: Date;          // the instant the new offset starts
+  at: Date; // the instant the new offset starts
   fromMinutes: number;
   toMinutes: number;
 }
@@ -22,7 +22,8 @@ export function zoneTransitions(zone: string, from: Date, to: Date): ZoneTransit
       while (hi - lo > 60_000) {
         const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
         if (mid === lo) break;
-        if (offsetMinutes(new Date(mid), zone) === offset) lo = mid; else hi = mid;
+        if (offsetMinutes(new Date(mid), zone) === offset) lo = mid;
+        else hi = mid;
       }
       out.push({ at: new Date(hi), fromMinutes: offset, toMinutes: nextOffset });
       offset = nextOffset;
@@ -33,7 +34,8 @@ export function zoneTransitions(zone: string, from: Date, to: Date): ZoneTransit
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const icalOffset = (minutes: number) => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
+const icalOffset = (minutes: number) =>
+  `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
 const icalLocal = (instant: Date, offsetMin: number) => {
   const d = new Date(instant.getTime() + offsetMin * 60_000);
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
@@ -75,14 +77,20 @@ function vtimezoneForYear(zone: string, year: number, around: Date): string {
     // The offset in force before the first transition, so the window's start is covered too.
     const first = transitions[0];
     lines.push(
-      'BEGIN:STANDARD', `DTSTART:${icalLocal(from, first.fromMinutes)}`,
-      `TZOFFSETFROM:${icalOffset(first.fromMinutes)}`, `TZOFFSETTO:${icalOffset(first.fromMinutes)}`, 'END:STANDARD',
+      'BEGIN:STANDARD',
+      `DTSTART:${icalLocal(from, first.fromMinutes)}`,
+      `TZOFFSETFROM:${icalOffset(first.fromMinutes)}`,
+      `TZOFFSETTO:${icalOffset(first.fromMinutes)}`,
+      'END:STANDARD',
     );
     for (const tr of transitions) {
       const kind = tr.toMinutes > tr.fromMinutes ? 'DAYLIGHT' : 'STANDARD';
       lines.push(
-        `BEGIN:${kind}`, `DTSTART:${icalLocal(tr.at, tr.fromMinutes)}`,
-        `TZOFFSETFROM:${icalOffset(tr.fromMinutes)}`, `TZOFFSETTO:${icalOffset(tr.toMinutes)}`, `END:${kind}`,
+        `BEGIN:${kind}`,
+        `DTSTART:${icalLocal(tr.at, tr.fromMinutes)}`,
+        `TZOFFSETFROM:${icalOffset(tr.fromMinutes)}`,
+        `TZOFFSETTO:${icalOffset(tr.toMinutes)}`,
+        `END:${kind}`,
       );
     }
   }

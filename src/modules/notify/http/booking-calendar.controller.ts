@@ -33,9 +33,7 @@ export class BookingCalendarController {
   ): Promise<void> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
     const ics = await this.invitations.icsFor(id, actor);
-    res
-      .type('text/calendar; charset=utf-8')
-      .setHeader('Content-Disposition', `attachment; filename="booking-${id}.ics"`);
+    res.type('text/calendar; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="booking-${id}.ics"`);
     res.send(ics);
   }
 }

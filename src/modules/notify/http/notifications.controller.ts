@@ -13,7 +13,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Emails, SMS and webhook deliveries of the caller\'s bookings, with status, attempts and last error' })
+  @ApiOperation({ summary: "Emails, SMS and webhook deliveries of the caller's bookings, with status, attempts and last error" })
   @ApiOkResponse({ type: [NotificationDto] })
   @ApiErrors(400, 401, 404)
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() q: ListNotificationsQuery): Promise<NotificationDto[]> {

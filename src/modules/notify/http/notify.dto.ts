@@ -1,24 +1,43 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { WEBHOOK_EVENTS } from '../domain/plan-deliveries.js';
 import type { DeliveryRecord } from '../application/notifications.service.js';
 import type { WebhookSubscription } from '../application/webhooks.service.js';
 
 /** `GET /api/bookings/:id/ics`: a host signs in; an invitee passes the management token. */
 export class BookingIcsQueryDto {
-  @ApiPropertyOptional({ description: "the invitee's management token" }) @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional({ description: "the invitee's management token" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   token?: string;
 }
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/kairos' })
-  @IsString() @MaxLength(2048)
+  @IsString()
+  @MaxLength(2048)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an absolute http(s) URL' })
   url: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['invitee.created', 'invitee.canceled'] })
-  @IsArray() @ArrayNotEmpty({ message: 'events must name at least one event' }) @ArrayMaxSize(WEBHOOK_EVENTS.length)
+  @IsArray()
+  @ArrayNotEmpty({ message: 'events must name at least one event' })
+  @ArrayMaxSize(WEBHOOK_EVENTS.length)
   @IsIn(WEBHOOK_EVENTS, { each: true, message: `events must be a subset of ${WEBHOOK_EVENTS.join(', ')}` })
   events: string[];
 }
@@ -40,7 +59,11 @@ export class CreatedWebhookDto extends WebhookDto {
 }
 
 const webhookFields = (w: WebhookSubscription) => ({
-  id: w.id, url: w.url, events: w.events, enabled: w.disabledAt === null, created_at: w.createdAt.toISOString(),
+  id: w.id,
+  url: w.url,
+  events: w.events,
+  enabled: w.disabledAt === null,
+  created_at: w.createdAt.toISOString(),
 });
 
 export const toWebhook = (w: WebhookSubscription): WebhookDto => webhookFields(w);
@@ -49,23 +72,29 @@ export const toWebhook = (w: WebhookSubscription): WebhookDto => webhookFields(w
 export const toCreatedWebhook = (w: WebhookSubscription, secret: string): CreatedWebhookDto => ({ ...webhookFields(w), secret });
 
 export class ListNotificationsQuery {
-  @ApiPropertyOptional({ description: 'Only this booking\'s deliveries (404 unless the caller hosts or owns it)' })
-  @IsOptional() @IsUUID('all', { message: 'booking_id must be a UUID' })
+  @ApiPropertyOptional({ description: "Only this booking's deliveries (404 unless the caller hosts or owns it)" })
+  @IsOptional()
+  @IsUUID('all', { message: 'booking_id must be a UUID' })
   booking_id?: string;
 
   @ApiPropertyOptional({ enum: ['pending', 'sent', 'failed', 'cancelled'] })
-  @IsOptional() @IsIn(['pending', 'sent', 'failed', 'cancelled'], { message: 'status must be pending, sent, failed or cancelled' })
+  @IsOptional()
+  @IsIn(['pending', 'sent', 'failed', 'cancelled'], { message: 'status must be pending, sent, failed or cancelled' })
   status?: 'pending' | 'sent' | 'failed' | 'cancelled';
 
   @ApiPropertyOptional({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] })
-  @IsOptional() @IsIn(['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'], {
+  @IsOptional()
+  @IsIn(['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'], {
     message: 'kind must be confirmation, reschedule, cancellation, reminder or webhook',
   })
   kind?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
-  @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(500)
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
 

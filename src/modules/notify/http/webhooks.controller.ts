@@ -15,7 +15,8 @@ export class WebhooksController {
   @Post()
   @ApiOperation({
     summary: 'Subscribe a URL to booking events (invitee.created, invitee.canceled, invitee.rescheduled)',
-    description: 'Deliveries are POSTs signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) ' +
+    description:
+      'Deliveries are POSTs signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) ' +
       'and with X-Kairos-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">. The secret is shown once. ' +
       'URLs resolving to loopback, private, link-local or metadata addresses are refused.',
   })
@@ -27,7 +28,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the caller\'s webhooks (secrets are never shown again)' })
+  @ApiOperation({ summary: "List the caller's webhooks (secrets are never shown again)" })
   @ApiOkResponse({ type: [WebhookDto] })
   @ApiErrors(401)
   async list(@CurrentUser() caller: AuthenticatedUser): Promise<WebhookDto[]> {

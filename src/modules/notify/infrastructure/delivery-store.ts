@@ -28,12 +28,27 @@ export class DeliveryStore {
     const tuples = rows.map((r) => {
       const at = values.length;
       values.push(
-        r.id, r.bookingId, r.icalUid, r.kind, r.channel, r.recipient, r.recipientRole, r.recipientId, r.revision,
-        r.eventType, outboxEventId, r.visibleTo, JSON.stringify(r.payload), r.dueAt, maxAttempts,
+        r.id,
+        r.bookingId,
+        r.icalUid,
+        r.kind,
+        r.channel,
+        r.recipient,
+        r.recipientRole,
+        r.recipientId,
+        r.revision,
+        r.eventType,
+        outboxEventId,
+        r.visibleTo,
+        JSON.stringify(r.payload),
+        r.dueAt,
+        maxAttempts,
       );
       const p = (n: number) => `$${at + n}`;
-      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ` +
-        `${p(12)}::uuid[], ${p(13)}::jsonb, ${p(14)}, ${p(15)}, $1, $1)`;
+      return (
+        `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ` +
+        `${p(12)}::uuid[], ${p(13)}::jsonb, ${p(14)}, ${p(15)}, $1, $1)`
+      );
     });
     const sql = `
       INSERT INTO notification_deliveries (id, booking_id, ical_uid, kind, channel, recipient, recipient_role, recipient_id,
@@ -94,7 +109,12 @@ export class DeliveryStore {
   }
 
   /** After a failed attempt: schedule the retry, or mark failed after the last one. */
-  async recordFailure(id: string, error: string, next: { status: 'pending'; retryAt: Date } | { status: 'failed' }, now: Date): Promise<void> {
+  async recordFailure(
+    id: string,
+    error: string,
+    next: { status: 'pending'; retryAt: Date } | { status: 'failed' },
+    now: Date,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE notification_deliveries
           SET status = $2, due_at = COALESCE($3, due_at), claimed_until = NULL, last_error = $4, updated_at = $5
@@ -129,9 +149,12 @@ export class DeliveryStore {
   }
 
   listVisibleTo(userId: string, filter: { bookingId?: string; status?: DeliveryStatus; kind?: string; limit: number }) {
-    const qb = this.repo.createQueryBuilder('d')
+    const qb = this.repo
+      .createQueryBuilder('d')
       .where(':userId = ANY(d.visible_to)', { userId })
-      .orderBy('d.created_at', 'DESC').addOrderBy('d.due_at', 'DESC').limit(filter.limit);
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.due_at', 'DESC')
+      .limit(filter.limit);
     if (filter.bookingId) qb.andWhere('d.booking_id = :bookingId', { bookingId: filter.bookingId });
     if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
     if (filter.kind) qb.andWhere('d.kind = :kind', { kind: filter.kind });

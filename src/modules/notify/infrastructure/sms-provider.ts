@@ -19,7 +19,10 @@ export abstract class SmsProvider {
  */
 @Injectable()
 export class TwilioSmsProvider extends SmsProvider {
-  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {
     super();
   }
 

@@ -16,7 +16,10 @@ export class UnsafeWebhookTargetError extends Error {}
 export class WebhookSender {
   private readonly logger = new Logger('WebhookSender');
 
-  constructor(private readonly config: AppConfig, private readonly outbound: OutboundHttp) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   /** Throws UnsafeWebhookTargetError with a message fit for a 400 (the host is checking its own URL). */
   async assertSafeTarget(rawUrl: string): Promise<void> {
@@ -27,7 +30,9 @@ export class WebhookSender {
       const host = hostOf(rawUrl);
       if (error.kind === 'invalid_url') throw new UnsafeWebhookTargetError(`url ${error.message}`);
       if (error.kind === 'dns') throw new UnsafeWebhookTargetError(`url host "${host}" does not resolve`);
-      throw new UnsafeWebhookTargetError(`url host "${host}" resolves to a private, loopback or link-local address (or another non-public range)`);
+      throw new UnsafeWebhookTargetError(
+        `url host "${host}" resolves to a private, loopback or link-local address (or another non-public range)`,
+      );
     }
   }
 

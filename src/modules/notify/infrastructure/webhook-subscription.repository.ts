@@ -14,7 +14,12 @@ export interface WebhookSubscription {
 }
 
 const toSubscription = (w: WebhookSubscriptionEntity): WebhookSubscription => ({
-  id: w.id, userId: w.userId, url: w.url, events: w.events, disabledAt: w.disabledAt, createdAt: w.createdAt,
+  id: w.id,
+  userId: w.userId,
+  url: w.url,
+  events: w.events,
+  disabledAt: w.disabledAt,
+  createdAt: w.createdAt,
 });
 
 /** All I/O on webhook_subscriptions. */

@@ -39,11 +39,16 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
     if (rows.length === 0) return;
     const now = this.clock.now().getTime();
     try {
-      await withinQueueTimeout(this.queue.addBulk(rows.map((r) => ({
-        name: DELIVER_JOB,
-        data: { id: r.id },
-        opts: { jobId: r.id, delay: Math.max(0, r.dueAt.getTime() - now), ...JOB_OPTIONS },
-      }))), 'enqueue');
+      await withinQueueTimeout(
+        this.queue.addBulk(
+          rows.map((r) => ({
+            name: DELIVER_JOB,
+            data: { id: r.id },
+            opts: { jobId: r.id, delay: Math.max(0, r.dueAt.getTime() - now), ...JOB_OPTIONS },
+          })),
+        ),
+        'enqueue',
+      );
     } catch (e) {
       this.logger.warn(`enqueue failed, the sweep will retry: ${(e as Error).message}`);
     }
@@ -53,19 +58,22 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
     const queue = this.queue;
     for (const id of ids) {
       try {
-        await withinQueueTimeout((async () => {
-          const job = await queue.getJob(id);
-          if (!job) {
-            await queue.add(DELIVER_JOB, { id }, { jobId: id, ...JOB_OPTIONS });
-            return;
-          }
-          const state = await job.getState();
-          if (state === 'delayed') await job.promote().catch(() => undefined);
-          else if (state === 'completed' || state === 'failed') {
-            await job.remove().catch(() => undefined);
-            await queue.add(DELIVER_JOB, { id }, { jobId: id, ...JOB_OPTIONS });
-          }
-        })(), `sweep ${id}`);
+        await withinQueueTimeout(
+          (async () => {
+            const job = await queue.getJob(id);
+            if (!job) {
+              await queue.add(DELIVER_JOB, { id }, { jobId: id, ...JOB_OPTIONS });
+              return;
+            }
+            const state = await job.getState();
+            if (state === 'delayed') await job.promote().catch(() => undefined);
+            else if (state === 'completed' || state === 'failed') {
+              await job.remove().catch(() => undefined);
+              await queue.add(DELIVER_JOB, { id }, { jobId: id, ...JOB_OPTIONS });
+            }
+          })(),
+          `sweep ${id}`,
+        );
       } catch (e) {
         this.logger.warn(`sweep could not enqueue ${id}: ${(e as Error).message}`);
         // Redis is away: the rows stay due in PostgreSQL and the next sweep after it returns enqueues them.

@@ -17,8 +17,9 @@ export class DeliveryProcessor extends WorkerHost implements BeforeApplicationSh
   start(deliver: DeliverOne, concurrency: number): void {
     this.deliver = deliver;
     this.worker.concurrency = concurrency;
-    this.worker.run().catch((error: unknown) =>
-      this.logger.error(`queue worker stopped: ${error instanceof Error ? error.message : String(error)}`));
+    this.worker
+      .run()
+      .catch((error: unknown) => this.logger.error(`queue worker stopped: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   async process(job: Job<DeliverJobData>): Promise<void> {

@@ -44,8 +44,8 @@ export class InProcessDeliveryQueue extends DeliveryQueue implements BeforeAppli
   }
 
   private track(p: Promise<unknown>): void {
-    const tracked = p.catch((e: unknown) =>
-      this.logger.error(`delivery failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`))
+    const tracked = p
+      .catch((e: unknown) => this.logger.error(`delivery failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }

@@ -33,7 +33,10 @@ const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** A paragraph in both forms; the HTML side escapes everything it is given. */
-interface Block { text: string; html: string }
+interface Block {
+  text: string;
+  html: string;
+}
 const para = (s: string): Block => ({ text: s, html: `<p>${esc(s)}</p>` });
 const link = (label: string, url: string | undefined): Block | null =>
   url ? { text: `${label}: ${url}`, html: `<p><a href="${esc(url)}">${esc(label)}</a></p>` } : null;
@@ -71,9 +74,13 @@ function body(ctx: EmailContext): Block[] {
   const who = withWhom(ctx);
   switch (ctx.kind) {
     case 'confirmation':
-      blocks.push(para(ctx.role === 'invitee'
-        ? `Your ${ctx.meetingName} with ${who} is confirmed.`
-        : `${ctx.inviteeName} (${ctx.inviteeEmail}) booked ${ctx.meetingName} with you.`));
+      blocks.push(
+        para(
+          ctx.role === 'invitee'
+            ? `Your ${ctx.meetingName} with ${who} is confirmed.`
+            : `${ctx.inviteeName} (${ctx.inviteeEmail}) booked ${ctx.meetingName} with you.`,
+        ),
+      );
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
       break;
     case 'reschedule':
@@ -92,7 +99,12 @@ function body(ctx: EmailContext): Block[] {
       break;
   }
   if (ctx.role === 'host' && ctx.answers && Object.keys(ctx.answers).length > 0 && ctx.kind !== 'cancellation') {
-    blocks.push(list('Answers:', Object.entries(ctx.answers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)));
+    blocks.push(
+      list(
+        'Answers:',
+        Object.entries(ctx.answers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`),
+      ),
+    );
   }
   if (ctx.kind !== 'cancellation') {
     blocks.push(link('Add to Google Calendar', ctx.links.google), link('Add to Outlook', ctx.links.outlook));

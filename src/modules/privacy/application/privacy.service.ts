@@ -24,10 +24,18 @@ export class PrivacyService {
   async deleteAccount(userId: string): Promise<void> {
     await this.repo.transaction(async (m) => {
       const { bookings } = await this.repo.deleteAccount(m, userId);
-      await this.audit.record({
-        occurredAt: this.clock.now(), actorType: 'host', actorId: userId, action: 'account.deleted', bookingId: null,
-        subjectUserIds: [userId], details: { bookings_deleted: bookings },
-      }, m);
+      await this.audit.record(
+        {
+          occurredAt: this.clock.now(),
+          actorType: 'host',
+          actorId: userId,
+          action: 'account.deleted',
+          bookingId: null,
+          subjectUserIds: [userId],
+          details: { bookings_deleted: bookings },
+        },
+        m,
+      );
     });
     // Slots of team meeting types that counted this host are stale now.
     await this.versions.bump([userId]);
@@ -37,10 +45,18 @@ export class PrivacyService {
     const result = await this.repo.transaction(async (m) => {
       const erased = await this.repo.eraseInvitee(m, hostId, email);
       if (erased.inviteeIds.length > 0) {
-        await this.audit.record({
-          occurredAt: this.clock.now(), actorType: 'host', actorId: hostId, action: 'invitee.erased', bookingId: null,
-          subjectUserIds: [hostId], details: { invitee_ids: erased.inviteeIds, booking_ids: erased.bookingIds },
-        }, m);
+        await this.audit.record(
+          {
+            occurredAt: this.clock.now(),
+            actorType: 'host',
+            actorId: hostId,
+            action: 'invitee.erased',
+            bookingId: null,
+            subjectUserIds: [hostId],
+            details: { invitee_ids: erased.inviteeIds, booking_ids: erased.bookingIds },
+          },
+          m,
+        );
       }
       return erased;
     });

@@ -28,7 +28,10 @@ export class PrivacyController {
 
   @Delete('users/me')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the account and all its data, including invitee data of its bookings (GDPR erasure); needs the current password and an access token (not an API key)' })
+  @ApiOperation({
+    summary:
+      'Delete the account and all its data, including invitee data of its bookings (GDPR erasure); needs the current password and an access token (not an API key)',
+  })
   @ApiNoContentResponse({ description: 'Deleted; the token no longer works' })
   @ApiErrors(400, 401, 403, 429)
   async deleteMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto, @Req() req: Request): Promise<void> {

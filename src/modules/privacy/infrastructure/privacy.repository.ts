@@ -25,8 +25,9 @@ export class PrivacyRepository {
 
   async exportFor(userId: string): Promise<Record<string, unknown> | null> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      const users = await m.query<Rows>(
-        `SELECT id, email, name, username, time_zone, created_at, updated_at FROM users WHERE id = $1`, [userId]);
+      const users = await m.query<Rows>(`SELECT id, email, name, username, time_zone, created_at, updated_at FROM users WHERE id = $1`, [
+        userId,
+      ]);
       const user = users.at(0);
       if (!user) return null;
       const q = (sql: string) => m.query<Rows>(sql, [userId]);
@@ -56,8 +57,18 @@ export class PrivacyRepository {
         q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log
             WHERE subject_user_ids @> ARRAY[$1]::uuid[] ORDER BY id`),
       ]);
-      return { user, api_keys: apiKeys, teams, schedules, meeting_types: meetingTypes, calendar_integrations: integrations,
-        calendar_selections: selections, webhook_subscriptions: webhooks, bookings, audit_log: audit };
+      return {
+        user,
+        api_keys: apiKeys,
+        teams,
+        schedules,
+        meeting_types: meetingTypes,
+        calendar_integrations: integrations,
+        calendar_selections: selections,
+        webhook_subscriptions: webhooks,
+        bookings,
+        audit_log: audit,
+      };
     });
   }
 
@@ -69,8 +80,7 @@ export class PrivacyRepository {
   async deleteAccount(m: EntityManager, userId: string): Promise<{ bookings: number }> {
     const bookings = await m.query<{ id: string }[]>(`SELECT id FROM (${PrivacyRepository.HOST_BOOKINGS}) x`, [userId]);
     const bookingIds = bookings.map((r) => r.id);
-    await m.query(
-      `DELETE FROM notification_deliveries WHERE booking_id = ANY($2::uuid[]) OR recipient_id = $1`, [userId, bookingIds]);
+    await m.query(`DELETE FROM notification_deliveries WHERE booking_id = ANY($2::uuid[]) OR recipient_id = $1`, [userId, bookingIds]);
     await m.query(`DELETE FROM users WHERE id = $1`, [userId]);
     return { bookings: bookingIds.length };
   }

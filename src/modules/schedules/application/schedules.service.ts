@@ -115,18 +115,22 @@ export class SchedulesService {
 
   async update(userId: string, id: string, changes: ScheduleChanges): Promise<ScheduleView> {
     if (changes.timeZone !== undefined && !isIanaTimeZone(changes.timeZone)) {
-      throw invalidFields([{ field: 'time_zone', code: 'unknown_time_zone', message: 'time_zone must be an IANA time zone such as "Europe/London"' }]);
+      throw invalidFields([
+        { field: 'time_zone', code: 'unknown_time_zone', message: 'time_zone must be an IANA time zone such as "Europe/London"' },
+      ]);
     }
     const current = await this.get(userId, id);
     const rules = changes.rules ?? current.rules;
     const overrides = changes.overrides ?? current.overrides;
     checkHours(rules, overrides);
     if (changes.isDefault === false && current.schedule.isDefault) {
-      throw invalidFields([{
-        field: 'is_default',
-        code: 'default_required',
-        message: 'a host always has one default schedule; make another schedule the default instead',
-      }]);
+      throw invalidFields([
+        {
+          field: 'is_default',
+          code: 'default_required',
+          message: 'a host always has one default schedule; make another schedule the default instead',
+        },
+      ]);
     }
     await this.schedules.write(async (tx) => {
       const schedule = await tx.findOwned(id, userId);

@@ -25,9 +25,10 @@ export class RulesController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Replace the caller's weekly hours and date overrides (the default schedule), atomically",
-    description: 'Rules are wall-clock intervals in `time_zone` (default: the user\'s zone); end may be 24:00; no two '
-      + 'intervals of one day (or one override date) may overlap. An override replaces that date\'s hours; '
-      + '`intervals: []` = unavailable that day.',
+    description:
+      "Rules are wall-clock intervals in `time_zone` (default: the user's zone); end may be 24:00; no two " +
+      "intervals of one day (or one override date) may overlap. An override replaces that date's hours; " +
+      '`intervals: []` = unavailable that day.',
   })
   @ApiOkResponse({ type: WeeklyHoursDto })
   @ApiErrors(400, 401)

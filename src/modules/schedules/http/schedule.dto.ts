@@ -1,8 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
-  ValidateIf, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import type { HoursInput, OverrideInput, RuleInput, ScheduleView } from '../application/schedules.service.js';
@@ -25,75 +36,112 @@ export class RuleDto {
   day_of_week: number;
 
   @ApiProperty({ example: '09:00', description: 'HH:MM wall-clock time in the schedule zone' })
-  @IsString() @startTime()
+  @IsString()
+  @startTime()
   start_time: string;
 
   @ApiProperty({ example: '17:00', description: 'HH:MM; "24:00" means the end of the day' })
-  @IsString() @endTime()
+  @IsString()
+  @endTime()
   end_time: string;
 }
 
 export class IntervalDto {
-  @ApiProperty({ example: '10:00' }) @IsString() @startTime()
+  @ApiProperty({ example: '10:00' })
+  @IsString()
+  @startTime()
   start_time: string;
 
-  @ApiProperty({ example: '14:00' }) @IsString() @endTime()
+  @ApiProperty({ example: '14:00' })
+  @IsString()
+  @endTime()
   end_time: string;
 }
 
 export class OverrideDto {
   @ApiProperty({ example: '2027-03-15', description: 'YYYY-MM-DD, a local date in the schedule zone' })
-  @IsString() @Matches(DATE_PATTERN, { message: 'date must be a date YYYY-MM-DD' })
+  @IsString()
+  @Matches(DATE_PATTERN, { message: 'date must be a date YYYY-MM-DD' })
   date: string;
 
   @ApiProperty({ type: [IntervalDto], description: 'the hours of that date; [] = unavailable all day' })
-  @IsArray() @ArrayMaxSize(48) @ValidateNested({ each: true }) @Type(() => IntervalDto)
+  @IsArray()
+  @ArrayMaxSize(48)
+  @ValidateNested({ each: true })
+  @Type(() => IntervalDto)
   intervals: IntervalDto[];
 }
 
 export class SetRulesDto {
   @ApiPropertyOptional({ example: 'Europe/London', description: "IANA zone; defaults to the user's" })
-  @IsOptional() @IsTimeZone()
+  @IsOptional()
+  @IsTimeZone()
   time_zone?: string;
 
   @ApiProperty({ type: [RuleDto], description: 'weekly intervals; several per day allowed, none may overlap' })
-  @IsArray() @ArrayMaxSize(336) @ValidateNested({ each: true }) @Type(() => RuleDto)
+  @IsArray()
+  @ArrayMaxSize(336)
+  @ValidateNested({ each: true })
+  @Type(() => RuleDto)
   rules: RuleDto[];
 
-  @ApiPropertyOptional({ type: [OverrideDto], description: 'date overrides; each replaces that date\'s hours' })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => OverrideDto)
+  @ApiPropertyOptional({ type: [OverrideDto], description: "date overrides; each replaces that date's hours" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
   overrides?: OverrideDto[];
 }
 
 export class CreateScheduleDto extends SetRulesDto {
   @ApiProperty({ example: 'Summer hours' })
-  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(100) @IsSingleLine()
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(100)
+  @IsSingleLine()
   name: string;
 
   @ApiPropertyOptional({ description: "make this the host's default schedule (a host's first schedule always is)" })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_default?: boolean;
 }
 
 /** PUT: every field optional; `rules`/`overrides`, when sent, replace the stored ones. */
 export class UpdateScheduleDto {
-  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined)
-  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(100) @IsSingleLine()
+  @ApiPropertyOptional()
+  @ValidateIf((_, v) => v !== undefined)
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(100)
+  @IsSingleLine()
   name?: string;
 
-  @ApiPropertyOptional({ description: 'IANA zone' }) @ValidateIf((_, v) => v !== undefined) @IsTimeZone()
+  @ApiPropertyOptional({ description: 'IANA zone' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsTimeZone()
   time_zone?: string;
 
   @ApiPropertyOptional({ type: [RuleDto] })
-  @ValidateIf((_, v) => v !== undefined) @IsArray() @ArrayMaxSize(336) @ValidateNested({ each: true }) @Type(() => RuleDto)
+  @ValidateIf((_, v) => v !== undefined)
+  @IsArray()
+  @ArrayMaxSize(336)
+  @ValidateNested({ each: true })
+  @Type(() => RuleDto)
   rules?: RuleDto[];
 
   @ApiPropertyOptional({ type: [OverrideDto] })
-  @ValidateIf((_, v) => v !== undefined) @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => OverrideDto)
+  @ValidateIf((_, v) => v !== undefined)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
   overrides?: OverrideDto[];
 
   @ApiPropertyOptional({ description: 'true makes this the default; the default cannot be unset directly' })
-  @ValidateIf((_, v) => v !== undefined) @IsBoolean()
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
   is_default?: boolean;
 }
 

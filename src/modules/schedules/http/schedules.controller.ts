@@ -1,13 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import {
-  ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { SchedulesService } from '../application/schedules.service.js';
 import {
-  CreateScheduleDto, ScheduleDto, UpdateScheduleDto, toHoursInput, toOverrideInputs, toRuleInputs, toSchedule,
+  CreateScheduleDto,
+  ScheduleDto,
+  UpdateScheduleDto,
+  toHoursInput,
+  toOverrideInputs,
+  toRuleInputs,
+  toSchedule,
 } from './schedule.dto.js';
 
 /** Named schedules: several per host, one default; a meeting type may pick one. */

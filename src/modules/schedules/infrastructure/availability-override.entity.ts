@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export interface StoredInterval {
   start_time: string; // HH:MM
-  end_time: string;   // HH:MM, may be 24:00
+  end_time: string; // HH:MM, may be 24:00
 }
 
 /** Replaces one local date's hours; no intervals = unavailable that day. */

@@ -52,7 +52,13 @@ interface HostHoursRow {
 const hhmm = (time: string) => time.slice(0, 5);
 
 const toRecord = (s: ScheduleEntity): ScheduleRecord => ({
-  id: s.id, userId: s.userId, name: s.name, timeZone: s.timeZone, isDefault: s.isDefault, createdAt: s.createdAt, updatedAt: s.updatedAt,
+  id: s.id,
+  userId: s.userId,
+  name: s.name,
+  timeZone: s.timeZone,
+  isDefault: s.isDefault,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
 });
 
 /** Schedules, their weekly rules and their date overrides. */
@@ -109,14 +115,19 @@ export class SchedulesRepository {
   async hostHours(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostHours>> {
     if (hostIds.length === 0) return new Map();
     const rows: HostHoursRow[] = await (manager ?? this.dataSource.manager).query(HOST_HOURS_SQL, [[...new Set(hostIds)], scheduleId]);
-    return new Map(rows.map((row) => [row.user_id, {
-      timeZone: row.time_zone,
-      rules: row.rules.map((r) => ({ dayOfWeek: r.d, startMinute: r.s, endMinute: r.e })),
-      overrides: row.overrides.map((o) => ({
-        date: o.date,
-        intervals: o.intervals.map((i) => ({ startMinute: minuteOfDay(i.start_time), endMinute: minuteOfDay(i.end_time) })),
-      })),
-    }]));
+    return new Map(
+      rows.map((row) => [
+        row.user_id,
+        {
+          timeZone: row.time_zone,
+          rules: row.rules.map((r) => ({ dayOfWeek: r.d, startMinute: r.s, endMinute: r.e })),
+          overrides: row.overrides.map((o) => ({
+            date: o.date,
+            intervals: o.intervals.map((i) => ({ startMinute: minuteOfDay(i.start_time), endMinute: minuteOfDay(i.end_time) })),
+          })),
+        },
+      ]),
+    );
   }
 
   /** Serializable, retried; a lost race to create the one default schedule is retried too. */

@@ -6,7 +6,11 @@ import { DomainError, conflict, invalid, notFound } from '../../../shared/http/d
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import {
-  type InvitationRecord, type MembershipRecord, type TeamRecord, type TeamRole, TeamsRepository,
+  type InvitationRecord,
+  type MembershipRecord,
+  type TeamRecord,
+  type TeamRole,
+  TeamsRepository,
 } from '../infrastructure/teams.repository.js';
 
 export type { InvitationRecord, TeamRecord, TeamRole } from '../infrastructure/teams.repository.js';
@@ -30,9 +34,7 @@ export interface TeamView {
 }
 
 /** An invitation as its link's opener sees it before accepting. */
-export type InvitationPreview =
-  | { state: 'open'; teamName: string }
-  | { state: 'unknown' | 'other-user' | 'used' | 'expired' };
+export type InvitationPreview = { state: 'open'; teamName: string } | { state: 'unknown' | 'other-user' | 'used' | 'expired' };
 
 /**
  * What else ends when a member leaves a team, run inside the removal's transaction (on `manager`). Contexts that
@@ -134,10 +136,17 @@ export class TeamsService {
     const invitation = await this.teams.findInvitationByTokenHash(sha256(token));
     if (!invitation) throw notFound('invitation');
     switch (await this.invitationState(invitation, callerId)) {
-      case 'other-user': throw new DomainError('forbidden', 'this invitation was sent to a different email address; sign in as the invited user to accept it');
-      case 'used': throw new DomainError('gone', 'this invitation has already been used');
-      case 'expired': throw new DomainError('gone', 'this invitation has expired; ask a team admin for a new one');
-      case 'open': break;
+      case 'other-user':
+        throw new DomainError(
+          'forbidden',
+          'this invitation was sent to a different email address; sign in as the invited user to accept it',
+        );
+      case 'used':
+        throw new DomainError('gone', 'this invitation has already been used');
+      case 'expired':
+        throw new DomainError('gone', 'this invitation has expired; ask a team admin for a new one');
+      case 'open':
+        break;
     }
     if (!(await this.teams.claimInvitation(invitation, callerId, this.clock.now()))) {
       throw new DomainError('gone', 'this invitation has already been used');

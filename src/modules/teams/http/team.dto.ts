@@ -5,13 +5,17 @@ import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'Sales' })
-  @IsString() @MinLength(1, { message: 'name must not be empty' }) @MaxLength(255) @IsSingleLine()
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(255)
+  @IsSingleLine()
   name: string;
 }
 
 export class CreateInvitationDto {
   @ApiProperty({ example: 'grace@example.com' })
-  @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(255)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(255)
   email: string;
 }
 
@@ -42,7 +46,11 @@ export class InvitationDto {
 }
 
 const toMember = (m: TeamMemberView): TeamMemberDto => ({
-  user_id: m.userId, name: m.name, username: m.username, role: m.role, joined_at: m.joinedAt.toISOString(),
+  user_id: m.userId,
+  name: m.name,
+  username: m.username,
+  role: m.role,
+  joined_at: m.joinedAt.toISOString(),
 });
 
 export const toTeam = ({ team, role, members }: TeamView): TeamDto => ({
@@ -55,5 +63,9 @@ export const toTeam = ({ team, role, members }: TeamView): TeamDto => ({
 });
 
 export const toInvitation = (i: InvitationRecord, token: string): InvitationDto => ({
-  id: i.id, team_id: i.teamId, email: i.email, token, expires_at: i.expiresAt.toISOString(),
+  id: i.id,
+  team_id: i.teamId,
+  email: i.email,
+  token,
+  expires_at: i.expiresAt.toISOString(),
 });

@@ -34,10 +34,21 @@ export interface InvitationRecord {
 }
 
 const toTeam = (t: TeamEntity): TeamRecord => ({ id: t.id, name: t.name, createdBy: t.createdBy, createdAt: t.createdAt });
-const toMembership = (m: TeamMemberEntity): MembershipRecord => ({ teamId: m.teamId, userId: m.userId, role: m.role, joinedAt: m.joinedAt });
+const toMembership = (m: TeamMemberEntity): MembershipRecord => ({
+  teamId: m.teamId,
+  userId: m.userId,
+  role: m.role,
+  joinedAt: m.joinedAt,
+});
 const toInvitation = (i: TeamInvitationEntity): InvitationRecord => ({
-  id: i.id, teamId: i.teamId, email: i.email, invitedBy: i.invitedBy, acceptedBy: i.acceptedBy, acceptedAt: i.acceptedAt,
-  expiresAt: i.expiresAt, createdAt: i.createdAt,
+  id: i.id,
+  teamId: i.teamId,
+  email: i.email,
+  invitedBy: i.invitedBy,
+  acceptedBy: i.acceptedBy,
+  acceptedAt: i.acceptedAt,
+  expiresAt: i.expiresAt,
+  createdAt: i.createdAt,
 });
 
 /** Teams, their members and their invitations. */
@@ -99,7 +110,13 @@ export class TeamsRepository {
     return found.map((f) => f.userId);
   }
 
-  async insertInvitation(invitation: { teamId: string; email: string; tokenHash: string; invitedBy: string; expiresAt: Date }): Promise<InvitationRecord> {
+  async insertInvitation(invitation: {
+    teamId: string;
+    email: string;
+    tokenHash: string;
+    invitedBy: string;
+    expiresAt: Date;
+  }): Promise<InvitationRecord> {
     const repo = this.m.getRepository(TeamInvitationEntity);
     const saved = await repo.save(repo.create({ ...invitation, acceptedBy: null, acceptedAt: null }));
     return toInvitation(saved);

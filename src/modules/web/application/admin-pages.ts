@@ -21,11 +21,18 @@ export class AdminPages {
     private readonly users: UsersService,
   ) {}
 
-  async context(caller: AuthenticatedUser, req: WebRequest, res: Response, title: string, section: AdminSection): Promise<AdminPageContext> {
+  async context(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    title: string,
+    section: AdminSection,
+  ): Promise<AdminPageContext> {
     const user = await this.users.getById(caller.id);
     const csrf = this.sessions.csrfToken(req, res);
     return {
-      title, csrf,
+      title,
+      csrf,
       admin: { username: user.username, csrf, section },
       me: { name: user.name, username: user.username, zone: user.timeZone },
     };

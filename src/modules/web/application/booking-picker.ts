@@ -4,8 +4,17 @@ import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { SlotsService } from '../../availability/application/slots.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import {
-  addMonths, allTimeZones, formatClock, formatDateString, formatMonth, isRealDate, lastDayOfMonth, localDate, monthGrid,
-  MONTH_PATTERN, offsetLabel,
+  addMonths,
+  allTimeZones,
+  formatClock,
+  formatDateString,
+  formatMonth,
+  isRealDate,
+  lastDayOfMonth,
+  localDate,
+  monthGrid,
+  MONTH_PATTERN,
+  offsetLabel,
 } from '../domain/web-time.js';
 
 export interface PickerQuery {
@@ -54,7 +63,12 @@ export class BookingPicker {
 
   async build(options: PickerOptions) {
     const { tz, h12, today, thisMonth, month, date: askedDate, zoneGiven } = this.normalize(options.query, options.fallbackZone);
-    const result = await this.slots.find({ meetingTypeId: options.type.id, date: `${month}-01`, endDate: lastDayOfMonth(month), timeZone: tz });
+    const result = await this.slots.find({
+      meetingTypeId: options.type.id,
+      date: `${month}-01`,
+      endDate: lastDayOfMonth(month),
+      timeZone: tz,
+    });
     const byDate = new Map<string, typeof result.slots>();
     for (const slot of result.slots) {
       const d = localDate(slot.start, tz);
@@ -72,19 +86,21 @@ export class BookingPicker {
       return `${options.path}?${q.toString()}`;
     };
 
-    const weeks = monthGrid(month).map((week) => week.map((d) => {
-      const count = byDate.get(d.date)?.length ?? 0;
-      return {
-        ...d,
-        available: d.inMonth && count > 0,
-        past: d.date < today,
-        selected: d.date === date,
-        href: href({ date: d.date }),
-        label: `${formatDateString(d.date)}${count > 0 ? `, ${count} ${count === 1 ? 'time' : 'times'} available` : ', no times available'}`,
-      };
-    }));
+    const weeks = monthGrid(month).map((week) =>
+      week.map((d) => {
+        const count = byDate.get(d.date)?.length ?? 0;
+        return {
+          ...d,
+          available: d.inMonth && count > 0,
+          past: d.date < today,
+          selected: d.date === date,
+          href: href({ date: d.date }),
+          label: `${formatDateString(d.date)}${count > 0 ? `, ${count} ${count === 1 ? 'time' : 'times'} available` : ', no times available'}`,
+        };
+      }),
+    );
 
-    const daySlots = (date ? byDate.get(date) ?? [] : []).map((s) => {
+    const daySlots = (date ? (byDate.get(date) ?? []) : []).map((s) => {
       const iso = new Date(s.start).toISOString();
       return {
         iso,

@@ -44,8 +44,12 @@ export class WebSessions {
 
   private cookieOptions(maxAgeMs?: number) {
     return {
-      httpOnly: true, sameSite: 'lax' as const, signed: true, path: '/',
-      secure: this.config.publicUrl.startsWith('https://'), ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
+      httpOnly: true,
+      sameSite: 'lax' as const,
+      signed: true,
+      path: '/',
+      secure: this.config.publicUrl.startsWith('https://'),
+      ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
     };
   }
 
@@ -122,12 +126,15 @@ export class AdminSessionMiddleware implements NestMiddleware {
       }
       const webReq = req as WebRequest;
       if (req.method === 'POST' && !this.sessions.verifyCsrf(webReq)) {
-        res.status(403).type('html').send(
-          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form expired · Kairos</title>' +
-          '<link rel="stylesheet" href="/static/kairos.css"></head><body><main id="main"><section class="card narrow">' +
-          '<h1>This form has expired</h1><p role="alert">The security token was missing or out of date. ' +
-          'Go back, reload the page and try again.</p><p><a href="/admin">Back to the admin</a></p></section></main></body></html>',
-        );
+        res
+          .status(403)
+          .type('html')
+          .send(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form expired · Kairos</title>' +
+              '<link rel="stylesheet" href="/static/kairos.css"></head><body><main id="main"><section class="card narrow">' +
+              '<h1>This form has expired</h1><p role="alert">The security token was missing or out of date. ' +
+              'Go back, reload the page and try again.</p><p><a href="/admin">Back to the admin</a></p></section></main></body></html>',
+          );
         return;
       }
       this.sessions.userIdOf(webReq).then((userId) => {

@@ -1,7 +1,10 @@
 /** What the admin pages call a calendar connection: "Google Calendar (ada@gmail.com)", "CalDAV (ada on dav.example)". */
 
 export const PROVIDER_LABELS: Record<string, string> = {
-  google: 'Google Calendar', microsoft: 'Microsoft 365', ics: 'ICS feed', caldav: 'CalDAV',
+  google: 'Google Calendar',
+  microsoft: 'Microsoft 365',
+  ics: 'ICS feed',
+  caldav: 'CalDAV',
 };
 
 export interface LabelledConnection {

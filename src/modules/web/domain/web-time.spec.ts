@@ -1,4 +1,14 @@
-import { addMonths, formatClock, formatDateTime, isRealDate, lastDayOfMonth, localDate, monthGrid, offsetLabel, parseStart } from './web-time.js';
+import {
+  addMonths,
+  formatClock,
+  formatDateTime,
+  isRealDate,
+  lastDayOfMonth,
+  localDate,
+  monthGrid,
+  offsetLabel,
+  parseStart,
+} from './web-time.js';
 
 describe('web-time', () => {
   it('gives the local date and clock of an instant in a zone', () => {
@@ -10,7 +20,7 @@ describe('web-time', () => {
     expect(formatClock(instant, 'Europe/London', true)).toBe('3:30 PM');
   });
 
-  it('formats a short date and time in the zone, not the server\'s', () => {
+  it("formats a short date and time in the zone, not the server's", () => {
     expect(formatDateTime(Date.parse('2027-03-09T23:30:00Z'), 'Asia/Tokyo')).toBe('10 Mar 2027, 08:30');
     expect(formatDateTime(Date.parse('2027-03-09T23:30:00Z'), 'America/New_York')).toBe('9 Mar 2027, 18:30');
   });

@@ -20,14 +20,18 @@ export function localDate(instant: Date | number, zone: string): string {
 /** "9:30 AM" (h12) or "09:30" in the zone. */
 export function formatClock(instant: Date | number, zone: string, h12: boolean): string {
   return new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hour: h12 ? 'numeric' : '2-digit', minute: '2-digit', hourCycle: h12 ? 'h12' : 'h23',
+    timeZone: zone,
+    hour: h12 ? 'numeric' : '2-digit',
+    minute: '2-digit',
+    hourCycle: h12 ? 'h12' : 'h23',
   }).format(new Date(instant));
 }
 
 /** "Tuesday, 9 March 2027" for an instant in a zone. */
 export function formatLongDate(instant: Date | number, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
-    .format(new Date(instant));
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+    new Date(instant),
+  );
 }
 
 /** "Tuesday, 9 March 2027" for a calendar date string. */
@@ -38,7 +42,13 @@ export function formatDateString(date: string): string {
 /** "1 Mar 2027, 14:05" for an instant in a zone (status lines in the admin: last sync, token expiry, deliveries). */
 export function formatDateTime(instant: Date | number, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone: zone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).format(new Date(instant));
 }
 
@@ -108,8 +118,10 @@ export function monthGrid(month: string): CalendarDay[][] {
 
 /** "UTC+09:00" style label of a zone's offset at an instant. */
 export function offsetLabel(instant: Date | number, zone: string): string {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
-    .formatToParts(new Date(instant)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(instant))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   return name === 'GMT' ? 'UTC+00:00' : name.replace('GMT', 'UTC');
 }
 
@@ -118,7 +130,9 @@ let zones: string[] | null = null;
 export function allTimeZones(): string[] {
   // In the spelling zones are stored in ("Asia/Kolkata", not ICU's "Asia/Calcutta"), so a host's zone is found.
   if (!zones) {
-    const names = Intl.supportedValuesOf('timeZone').map((z) => canonicalTimeZone(z) ?? z).filter((z) => z !== 'UTC');
+    const names = Intl.supportedValuesOf('timeZone')
+      .map((z) => canonicalTimeZone(z) ?? z)
+      .filter((z) => z !== 'UTC');
     zones = ['UTC', ...[...new Set(names)].sort()];
   }
   return zones;

@@ -5,12 +5,20 @@ import { type Errors, type Form, type FormFields, one, placeProblems, placedBy }
 
 /** The sign-up form's fields → the account's fields (as the users API names them). */
 export const SIGNUP_FORM_FIELDS = {
-  name: 'name', email: 'email', username: 'username', time_zone: 'time_zone', password: 'password',
+  name: 'name',
+  email: 'email',
+  username: 'username',
+  time_zone: 'time_zone',
+  password: 'password',
 } as const satisfies FormFields;
 
 /** The profile forms' fields → the account's fields (the password form's new password is the API's `new_password`). */
 export const PROFILE_FORM_FIELDS = {
-  name: 'name', username: 'username', time_zone: 'time_zone', email: 'email', new_password: 'new_password',
+  name: 'name',
+  username: 'username',
+  time_zone: 'time_zone',
+  email: 'email',
+  new_password: 'new_password',
 } as const satisfies FormFields;
 
 /** How the account forms name a field when a problem's message starts with it ("name must …" → "Your name must …"). */
@@ -24,7 +32,11 @@ export type SignupValues = Record<keyof typeof SIGNUP_FORM_FIELDS, string>;
 /** The posted sign-up fields, as typed (identity normalizes and checks them). */
 export function signupValuesOf(body: Form): SignupValues {
   return {
-    name: one(body.name), email: one(body.email), username: one(body.username), time_zone: one(body.time_zone), password: one(body.password),
+    name: one(body.name),
+    email: one(body.email),
+    username: one(body.username),
+    time_zone: one(body.time_zone),
+    password: one(body.password),
   };
 }
 

@@ -36,8 +36,14 @@ export class AdminApiKeysController {
       ({ secret } = await this.keys.create(caller.id, one(body[API_KEY_FORM_FIELDS.name])));
     } catch (error) {
       const errors: Errors = {};
-      placeProblems(expectDomainError(error, 'invalid'), placedBy(API_KEY_FORM_FIELDS), errors, { words: { name: 'the name' }, otherwise: 'name' });
-      res.status(400).type('html').send(await this.page(caller, req, res, null, errors));
+      placeProblems(expectDomainError(error, 'invalid'), placedBy(API_KEY_FORM_FIELDS), errors, {
+        words: { name: 'the name' },
+        otherwise: 'name',
+      });
+      res
+        .status(400)
+        .type('html')
+        .send(await this.page(caller, req, res, null, errors));
       return;
     }
     res.type('html').send(await this.page(caller, req, res, secret, {}));
@@ -53,7 +59,13 @@ export class AdminApiKeysController {
     const keys = await this.keys.list(caller.id);
     return this.views.render('admin/api-keys', {
       ...(await this.pages.context(caller, req, res, 'API keys', 'keys')),
-      keys: keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, revoked: Boolean(k.revokedAt), lastUsed: k.lastUsedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? 'never' })),
+      keys: keys.map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        revoked: Boolean(k.revokedAt),
+        lastUsed: k.lastUsedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? 'never',
+      })),
       secret,
       errors,
       errorSummary: hasErrors(errors) ? 'Please correct the highlighted field.' : null,

@@ -32,13 +32,21 @@ export class AdminAvailabilityController {
     const current = await this.schedules.getDefault(caller.id);
     const rules = current?.rules ?? [];
     const values: Form = { time_zone: current?.schedule.timeZone ?? me.timeZone };
-    for (const d of DAY_ORDER) values[`day_${d}`] = rules.filter((r) => r.dayOfWeek === d).map((r) => `${r.startTime}-${r.endTime}`).join(', ');
+    for (const d of DAY_ORDER)
+      values[`day_${d}`] = rules
+        .filter((r) => r.dayOfWeek === d)
+        .map((r) => `${r.startTime}-${r.endTime}`)
+        .join(', ');
     (current?.overrides ?? []).forEach((o, i) => {
       values[`ov_date_${i}`] = o.date;
       values[`ov_hours_${i}`] = o.intervals.map((x) => `${x.startTime}-${x.endTime}`).join(', ');
     });
     const rows = (current?.overrides.length ?? 0) + OVERRIDE_ROWS_EXTRA;
-    const notice = one(req.query.welcome) ? 'Welcome! Set the hours when people can book you.' : one(req.query.saved) ? 'Availability saved.' : null;
+    const notice = one(req.query.welcome)
+      ? 'Welcome! Set the hours when people can book you.'
+      : one(req.query.saved)
+        ? 'Availability saved.'
+        : null;
     res.type('html').send(await this.page(caller, req, res, values, rows, {}, notice));
   }
 
@@ -55,10 +63,21 @@ export class AdminAvailabilityController {
         placeProblems(expectDomainError(error, 'invalid'), placeHoursProblem(rows), errors);
       }
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, body, Math.max(rowCount(body, 'ov_date_'), 1), errors, null));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.page(caller, req, res, body, Math.max(rowCount(body, 'ov_date_'), 1), errors, null));
   }
 
-  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Form, overrideRows: number, errors: Errors, notice: string | null) {
+  private async page(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    values: Form,
+    overrideRows: number,
+    errors: Errors,
+    notice: string | null,
+  ) {
     const tz = one(values.time_zone);
     return this.views.render('admin/availability', {
       ...(await this.pages.context(caller, req, res, 'Availability', 'availability')),
@@ -66,10 +85,14 @@ export class AdminAvailabilityController {
       zoneError: errors.time_zone,
       days: DAY_ORDER.map((d) => ({ d, name: DAYS[d], value: one(values[`day_${d}`]), error: errors[`day_${d}`] })),
       overrides: Array.from({ length: overrideRows }, (_, i) => ({
-        i, n: i + 1, date: one(values[`ov_date_${i}`]), hours: one(values[`ov_hours_${i}`]),
-        dateError: errors[`ov_date_${i}`], hoursError: errors[`ov_hours_${i}`],
+        i,
+        n: i + 1,
+        date: one(values[`ov_date_${i}`]),
+        hours: one(values[`ov_hours_${i}`]),
+        dateError: errors[`ov_date_${i}`],
+        hoursError: errors[`ov_hours_${i}`],
       })),
-      errorSummary: hasErrors(errors) ? errors.form ?? 'Please correct the highlighted fields.' : null,
+      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
       notice,
     });
   }

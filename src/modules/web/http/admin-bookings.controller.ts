@@ -36,19 +36,27 @@ export class AdminBookingsController {
     const upcoming = await this.queries.listForHost(me.id, { status: 'confirmed', from: now, limit: 100, offset: 0 });
     const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
     const cancelled = await this.queries.listForHost(me.id, { status: 'cancelled', from: now, limit: 30, offset: 0 });
-    const describe = async (rows: { id: string }[]) => (await this.queries.getViews(rows.map((r) => r.id))).map((view) => ({
-      id: view.id, status: view.status, type: view.meetingType.name,
-      when: formatRange(view.startTime, view.endTime, me.timeZone, h12),
-      invitees: view.invitees.filter((i) => i.status === 'active' || view.status !== 'confirmed').map((i) => `${i.name} <${i.email}>`).join(', '),
-      cancellable: view.status === 'confirmed' && view.endTime > now,
-    }));
-    res.type('html').send(this.views.render('admin/dashboard', {
-      ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),
-      zone: me.timeZone,
-      upcoming: (await describe(upcoming.rows)).reverse(),
-      past: await describe([...cancelled.rows, ...past.rows]),
-      notice: one(req.query.cancelled) ? 'The booking was cancelled and the invitee will be told.' : null,
-    }));
+    const describe = async (rows: { id: string }[]) =>
+      (await this.queries.getViews(rows.map((r) => r.id))).map((view) => ({
+        id: view.id,
+        status: view.status,
+        type: view.meetingType.name,
+        when: formatRange(view.startTime, view.endTime, me.timeZone, h12),
+        invitees: view.invitees
+          .filter((i) => i.status === 'active' || view.status !== 'confirmed')
+          .map((i) => `${i.name} <${i.email}>`)
+          .join(', '),
+        cancellable: view.status === 'confirmed' && view.endTime > now,
+      }));
+    res.type('html').send(
+      this.views.render('admin/dashboard', {
+        ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),
+        zone: me.timeZone,
+        upcoming: (await describe(upcoming.rows)).reverse(),
+        past: await describe([...cancelled.rows, ...past.rows]),
+        notice: one(req.query.cancelled) ? 'The booking was cancelled and the invitee will be told.' : null,
+      }),
+    );
   }
 
   /**
@@ -65,7 +73,12 @@ export class AdminBookingsController {
   }
 
   @Post('bookings/:id/cancel')
-  async cancel(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
+  async cancel(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
     const { actor } = await this.queries.authorize(id, { userId: caller.id });
     await this.commands.cancel(id, actor, one(body.reason) || null);
     res.redirect(303, '/admin?cancelled=1');

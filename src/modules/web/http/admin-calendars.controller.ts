@@ -16,13 +16,28 @@ import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
 import { formatDateTime } from '../domain/web-time.js';
-import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, many, one, placeProblems, placedBy, sentence } from './admin-forms.js';
+import {
+  type Errors,
+  type Form,
+  type FormFields,
+  expectDomainError,
+  hasErrors,
+  many,
+  one,
+  placeProblems,
+  placedBy,
+  sentence,
+} from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 /** The feed form's field → the ICS connection's field. */
 const ICS_FORM_FIELDS = { ics_url: 'url' } as const satisfies FormFields;
 /** The CalDAV form's fields → the CalDAV connection's fields. */
-const CALDAV_FORM_FIELDS = { caldav_server: 'server_url', caldav_username: 'username', caldav_password: 'password' } as const satisfies FormFields;
+const CALDAV_FORM_FIELDS = {
+  caldav_server: 'server_url',
+  caldav_username: 'username',
+  caldav_password: 'password',
+} as const satisfies FormFields;
 /** The calendar choice form's fields → the fields of each calendar choice. */
 const CHOICE_FORM_FIELDS = { busy: 'calendar_id', destination: 'is_destination' } as const satisfies FormFields;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,8 +79,15 @@ export class AdminCalendarsController {
   }
 
   @Get('calendars')
-  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response,
-    @Query('connected') connected?: string, @Query('error') error?: string, @Query('removed') removed?: string, @Query('feed') feed?: string) {
+  async list(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() req: WebRequest,
+    @Res() res: Response,
+    @Query('connected') connected?: string,
+    @Query('error') error?: string,
+    @Query('removed') removed?: string,
+    @Query('feed') feed?: string,
+  ) {
     let notice: string | null = null;
     if (one(connected) && UUID.test(one(connected))) {
       const found = (await this.connections.list(caller.id)).find((i) => i.id === one(connected));
@@ -77,16 +99,27 @@ export class AdminCalendarsController {
   }
 
   @Post('calendars/connect/:provider')
-  async connectOAuth(@CurrentUser() caller: AuthenticatedUser, @Param('provider') provider: string, @Req() req: WebRequest, @Res() res: Response) {
+  async connectOAuth(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('provider') provider: string,
+    @Req() req: WebRequest,
+    @Res() res: Response,
+  ) {
     if (provider !== 'google' && provider !== 'microsoft') {
-      res.status(404).type('html').send(await this.listPage(caller, req, res, {}, {}, 'Unknown calendar provider.', null));
+      res
+        .status(404)
+        .type('html')
+        .send(await this.listPage(caller, req, res, {}, {}, 'Unknown calendar provider.', null));
       return;
     }
     try {
       res.redirect(303, this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars'));
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
-      res.status(422).type('html').send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
+      res
+        .status(422)
+        .type('html')
+        .send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
     }
   }
 
@@ -103,10 +136,16 @@ export class AdminCalendarsController {
         return;
       } catch (error) {
         // The feed's address is the form's one field: every refusal is shown beside it.
-        placeProblems(expectDomainError(error, 'invalid'), placedBy(ICS_FORM_FIELDS), errors, { words: { url: 'the address' }, otherwise: 'ics_url' });
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(ICS_FORM_FIELDS), errors, {
+          words: { url: 'the address' },
+          otherwise: 'ics_url',
+        });
       }
     }
-    res.status(400).type('html').send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
   }
 
   @Post('calendars/caldav')
@@ -114,21 +153,42 @@ export class AdminCalendarsController {
     const v = { caldav_server: one(body.server_url), caldav_username: one(body.username) };
     const password = typeof body.password === 'string' ? body.password : '';
     const errors: Errors = {};
-    if (!/^(https?|webcals?):\/\/\S+$/i.test(v.caldav_server) || v.caldav_server.length > 2048) errors.caldav_server = 'Enter the server address, like https://caldav.icloud.com.';
+    if (!/^(https?|webcals?):\/\/\S+$/i.test(v.caldav_server) || v.caldav_server.length > 2048)
+      errors.caldav_server = 'Enter the server address, like https://caldav.icloud.com.';
     if (!v.caldav_username || v.caldav_username.length > 255) errors.caldav_username = 'Enter the account name you sign in with.';
     if (!password || password.length > 1024) errors.caldav_password = 'Enter an app password for this account.';
     if (!hasErrors(errors)) {
       try {
-        const integration = await this.caldav.connectCaldav(caller.id, { serverUrl: v.caldav_server, username: v.caldav_username, password });
+        const integration = await this.caldav.connectCaldav(caller.id, {
+          serverUrl: v.caldav_server,
+          username: v.caldav_username,
+          password,
+        });
         res.redirect(303, `/admin/calendars?connected=${integration.id}`);
         return;
       } catch (error) {
         // Other refusals (wrong password, no calendars, server not speaking CalDAV) are about the account as a whole.
-        placeProblems(expectDomainError(error, 'invalid'), placedBy(CALDAV_FORM_FIELDS), errors, { words: { server_url: 'the server address' }, otherwise: 'caldav' });
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(CALDAV_FORM_FIELDS), errors, {
+          words: { server_url: 'the server address' },
+          otherwise: 'caldav',
+        });
       }
     }
     // The password is never sent back into the page.
-    res.status(400).type('html').send(await this.listPage(caller, req, res, v, errors, 'The CalDAV account was not connected: please correct the highlighted fields.', null));
+    res
+      .status(400)
+      .type('html')
+      .send(
+        await this.listPage(
+          caller,
+          req,
+          res,
+          v,
+          errors,
+          'The CalDAV account was not connected: please correct the highlighted fields.',
+          null,
+        ),
+      );
   }
 
   /** A new private feed URL; the old one answers 404 from now on (for a link that was shared by mistake). */
@@ -139,8 +199,14 @@ export class AdminCalendarsController {
   }
 
   @Get('calendars/:id')
-  async detail(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Res() res: Response,
-    @Query('sync') sync?: string, @Query('saved') saved?: string) {
+  async detail(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: WebRequest,
+    @Res() res: Response,
+    @Query('sync') sync?: string,
+    @Query('saved') saved?: string,
+  ) {
     const outcome = SYNC_NOTICES[one(sync)] ?? null;
     const notice = one(saved) ? 'Saved.' : outcome?.ok ? outcome.text : null;
     const summary = outcome && !outcome.ok ? outcome.text : null;
@@ -148,7 +214,13 @@ export class AdminCalendarsController {
   }
 
   @Post('calendars/:id')
-  async saveChoices(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async saveChoices(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: WebRequest,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
     const integration = await this.connections.get(caller.id, id);
     const calendars = await this.choices.calendars(caller.id, id);
     const busy = new Set(many(body.busy));
@@ -169,7 +241,8 @@ export class AdminCalendarsController {
       }));
       try {
         await this.choices.chooseCalendars(caller.id, id, choices);
-        if (writable) await this.connections.updateSettings(caller.id, id, { cancel_booking_on_delete: one(body.cancel_on_delete) === '1' });
+        if (writable)
+          await this.connections.updateSettings(caller.id, id, { cancel_booking_on_delete: one(body.cancel_on_delete) === '1' });
         res.redirect(303, `/admin/calendars/${id}?saved=1`);
         return;
       } catch (error) {
@@ -177,7 +250,10 @@ export class AdminCalendarsController {
         placeProblems(expectDomainError(error, 'invalid'), placedBy(CHOICE_FORM_FIELDS), errors, { otherwise: 'destination' });
       }
     }
-    res.status(400).type('html').send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));
   }
 
   @Post('calendars/:id/sync')
@@ -200,7 +276,16 @@ export class AdminCalendarsController {
 
   // --- view models -----------------------------------------------------------------------------------------------
 
-  private async listPage(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null, feedReset = false) {
+  private async listPage(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    values: Record<string, string>,
+    errors: Errors,
+    summary: string | null,
+    notice: string | null,
+    feedReset = false,
+  ) {
     const ctx = await this.pages.context(caller, req, res, 'Calendars', 'calendars');
     const connections = await this.connections.list(caller.id);
     const feed = await this.exportFeeds.feedUrl(caller.id); // created on the first visit, as GET /api/integrations/export does
@@ -208,22 +293,37 @@ export class AdminCalendarsController {
       ...ctx,
       connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone), href: `/admin/calendars/${i.id}` })),
       feed: { url: feed.url, since: formatDateTime(feed.rotatedAt, ctx.me.zone), reset: feedReset },
-      values, errors,
+      values,
+      errors,
       errorSummary: summary,
       notice,
     });
   }
 
-  private async detailPage(caller: AuthenticatedUser, req: WebRequest, res: Response, id: string, body: Form | null, errors: Errors, summary: string | null, notice: string | null) {
+  private async detailPage(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    id: string,
+    body: Form | null,
+    errors: Errors,
+    summary: string | null,
+    notice: string | null,
+  ) {
     const integration = await this.connections.get(caller.id, id);
     const calendars = await this.choices.calendars(caller.id, id);
     const ctx = await this.pages.context(caller, req, res, `${providerLabel(integration.provider)} connection`, 'calendars');
     const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
-    const destination = body ? one(body.destination) : calendars.find((c) => c.isDestination)?.calendarId ?? '';
+    const destination = body ? one(body.destination) : (calendars.find((c) => c.isDestination)?.calendarId ?? '');
     const writable = this.choices.canReceiveBookings(integration.provider);
     const row = (c: CalendarView, i: number) => ({
-      i, value: c.calendarId, name: c.name || c.calendarId, primary: c.isPrimary, readOnly: c.readOnly,
-      busy: busy.has(c.calendarId), destination: destination === c.calendarId,
+      i,
+      value: c.calendarId,
+      name: c.name || c.calendarId,
+      primary: c.isPrimary,
+      readOnly: c.readOnly,
+      busy: busy.has(c.calendarId),
+      destination: destination === c.calendarId,
       lastSynced: c.isBusySource && c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, ctx.me.zone) : null,
     });
     return this.views.render('admin/calendar', {
@@ -245,7 +345,14 @@ export class AdminCalendarsController {
     const now = this.clock.now();
     const pausedUntil = i.nextSyncAt !== null && i.nextSyncAt > now ? i.nextSyncAt : null;
     const rateLimited = pausedUntil !== null;
-    const state = i.status === 'broken' ? 'Needs reconnecting' : rateLimited ? 'Paused (provider rate limit)' : i.lastError ? 'Last sync failed' : 'Healthy';
+    const state =
+      i.status === 'broken'
+        ? 'Needs reconnecting'
+        : rateLimited
+          ? 'Paused (provider rate limit)'
+          : i.lastError
+            ? 'Last sync failed'
+            : 'Healthy';
     const oauth = i.provider === 'google' || i.provider === 'microsoft';
     return {
       provider: i.provider,

@@ -8,7 +8,8 @@ export type Form = Record<string, string | string[] | undefined>;
 export type Errors = Partial<Record<string, string>>;
 
 export const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
-export const many = (v: unknown): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).map((s) => String(s).trim()).filter(Boolean);
+export const many = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).map((s) => String(s).trim()).filter(Boolean);
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const hasErrors = (errors: Errors) => Object.keys(errors).length > 0;
 
@@ -45,7 +46,9 @@ export function placedBy(fields: FormFields): PlaceField {
  * `words`: how the page names an API field when a message starts with it ("new_password" → "the new password").
  */
 export function placeProblems(
-  error: DomainError, place: PlaceField, errors: Errors,
+  error: DomainError,
+  place: PlaceField,
+  errors: Errors,
   { words = {}, otherwise = 'form' }: { words?: Readonly<Record<string, string>>; otherwise?: string } = {},
 ): void {
   const fields = fieldErrorsOf(error);
@@ -76,7 +79,8 @@ function fieldsNamedIn(message: string, place: PlaceField): { field: string; mes
 /** "reminders.1.recipients: SMS …" → "SMS …"; "location.value must be …" → "value must be …" (the field is on the page). */
 function withoutFieldName(message: string, field: string): string {
   if (message.startsWith(`${field}: `)) return message.slice(field.length + 2);
-  if (field.includes('.') && message.startsWith(`${field} `)) return `${field.slice(field.lastIndexOf('.') + 1)}${message.slice(field.length)}`;
+  if (field.includes('.') && message.startsWith(`${field} `))
+    return `${field.slice(field.lastIndexOf('.') + 1)}${message.slice(field.length)}`;
   return message;
 }
 
@@ -84,7 +88,10 @@ function withoutFieldName(message: string, field: string): string {
  * Checks a request built from a form against the API's own request class, so the page has exactly the API's limits
  * and messages; a refusal comes back as a DomainError naming the API fields, placed like the domain's own.
  */
-export async function asApiRequest<T extends object>(requestClass: new () => T, request: Record<string, unknown>): Promise<T | DomainError> {
+export async function asApiRequest<T extends object>(
+  requestClass: new () => T,
+  request: Record<string, unknown>,
+): Promise<T | DomainError> {
   try {
     return (await createValidationPipe().transform(request, { type: 'body', metatype: requestClass })) as T;
   } catch (error) {

@@ -13,9 +13,11 @@ const REFUSALS: Record<GoogleSignInRefusal, string> = {
   bad_state: 'That Google sign-in was not started from this browser, or took too long. Please try again.',
   failed: 'Google sign-in did not work this time. Please try again in a moment.',
   no_email: 'Your Google account did not share an email address, so no account could be made. Please sign up with a password.',
-  unverified: 'An account with this email address exists, and Google has not verified that the address is yours, so the '
-    + 'accounts were not linked. Log in with your password instead (or verify the address with Google and try again).',
-  linked_elsewhere: 'The account with this email address is linked to a different Google account. Log in with that one, or with your password.',
+  unverified:
+    'An account with this email address exists, and Google has not verified that the address is yours, so the ' +
+    'accounts were not linked. Log in with your password instead (or verify the address with Google and try again).',
+  linked_elsewhere:
+    'The account with this email address is linked to a different Google account. Log in with that one, or with your password.',
   rate_limited: 'Too many failed attempts. Please retry later, or reset your password.',
 };
 

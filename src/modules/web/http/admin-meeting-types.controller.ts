@@ -18,8 +18,18 @@ import { WebViews } from '../application/web-views.js';
 import { connectionLabel } from '../domain/calendar-labels.js';
 import { type Errors, type Form, asApiRequest, expectDomainError, hasErrors, many, one, placeProblems, rowCount } from './admin-forms.js';
 import {
-  KINDS, LOCATION_TYPES, NUMBER_FIELDS, QUESTION_TYPES, TEAM_KINDS, type TeamChoice, checkTeamChoice, nameHosts, placeTypeProblem,
-  reminderRows, teamHostView, typeRequestOf,
+  KINDS,
+  LOCATION_TYPES,
+  NUMBER_FIELDS,
+  QUESTION_TYPES,
+  TEAM_KINDS,
+  type TeamChoice,
+  checkTeamChoice,
+  nameHosts,
+  placeTypeProblem,
+  reminderRows,
+  teamHostView,
+  typeRequestOf,
 } from './meeting-type-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
@@ -44,14 +54,21 @@ export class AdminMeetingTypesController {
   async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
     const me = await this.users.getById(caller.id);
     const { items } = await this.meetingTypes.list(caller.id, 200, 0);
-    res.type('html').send(this.views.render('admin/types', {
-      ...(await this.pages.context(caller, req, res, 'Meeting types', 'types')),
-      types: items.map(({ snapshot: t }) => ({
-        id: t.id, name: t.name, duration: t.durationMinutes, kind: KINDS.find((k) => k.value === t.kind)?.label,
-        active: t.isActive, secret: t.isSecret, publicHref: `/${me.username}/${t.slug}`,
-      })),
-      notice: one(req.query.saved) ? 'Saved.' : null,
-    }));
+    res.type('html').send(
+      this.views.render('admin/types', {
+        ...(await this.pages.context(caller, req, res, 'Meeting types', 'types')),
+        types: items.map(({ snapshot: t }) => ({
+          id: t.id,
+          name: t.name,
+          duration: t.durationMinutes,
+          kind: KINDS.find((k) => k.value === t.kind)?.label,
+          active: t.isActive,
+          secret: t.isSecret,
+          publicHref: `/${me.username}/${t.slug}`,
+        })),
+        notice: one(req.query.saved) ? 'Saved.' : null,
+      }),
+    );
   }
 
   @Get('new')
@@ -60,7 +77,12 @@ export class AdminMeetingTypesController {
   }
 
   @Get(':id')
-  async editType(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Res() res: Response) {
+  async editType(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: WebRequest,
+    @Res() res: Response,
+  ) {
     const { snapshot } = await this.meetingTypes.get(caller.id, id);
     res.type('html').send(await this.editor(caller, req, res, snapshot, null, {}));
   }
@@ -71,7 +93,13 @@ export class AdminMeetingTypesController {
   }
 
   @Post(':id')
-  async updateType(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async updateType(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: WebRequest,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
     const { snapshot } = await this.meetingTypes.get(caller.id, id);
     await this.save(caller, req, res, snapshot, body);
   }
@@ -95,7 +123,9 @@ export class AdminMeetingTypesController {
     else if (!hasErrors(errors)) {
       try {
         const changes = toChanges(checked);
-        const saved = current ? await this.meetingTypes.update(caller.id, current.id, changes) : await this.meetingTypes.create(caller.id, changes);
+        const saved = current
+          ? await this.meetingTypes.update(caller.id, current.id, changes)
+          : await this.meetingTypes.create(caller.id, changes);
         if (destinationGiven) await this.integrations.setMeetingTypeDestination(caller.id, saved.snapshot.id, destination);
         res.redirect(303, '/admin/meeting-types?saved=1');
         return;
@@ -104,7 +134,10 @@ export class AdminMeetingTypesController {
       }
     }
     if (errors.host_ids) errors.host_ids = nameHosts(errors.host_ids, teams);
-    res.status(400).type('html').send(await this.editor(caller, req, res, current, body, errors));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.editor(caller, req, res, current, body, errors));
   }
 
   /** The caller's teams, each with its members by name and email, for the team select and the host checkboxes. */
@@ -113,39 +146,58 @@ export class AdminMeetingTypesController {
     const ids = [...new Set(teams.flatMap((t) => (t.members ?? []).map((m) => m.userId)))];
     const emails = new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.email]));
     return teams.map(({ team, members }) => ({
-      id: team.id, name: team.name,
+      id: team.id,
+      name: team.name,
       members: (members ?? []).map((m) => ({ userId: m.userId, name: m.name || m.username, email: emails.get(m.userId) ?? '' })),
     }));
   }
 
-  private async editor(caller: AuthenticatedUser, req: WebRequest, res: Response, t: MeetingTypeSnapshot | null, body: Form | null, errors: Errors) {
-    const val = (name: string, stored: string | number | null | undefined) => (body ? one(body[name]) : stored === null || stored === undefined ? '' : String(stored));
-    const storedNumbers: Record<string, number | null | undefined> = t ? {
-      duration_minutes: t.durationMinutes, slot_interval_minutes: t.slotIntervalMinutes, buffer_before_minutes: t.bufferBeforeMinutes,
-      buffer_after_minutes: t.bufferAfterMinutes, minimum_notice_minutes: t.minimumNoticeMinutes, booking_window_days: t.bookingWindowDays,
-      max_bookings_per_day: t.maxBookingsPerDay, seats: t.seats,
-    } : { duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, minimum_notice_minutes: 0 };
-    const kind = body ? one(body.kind) : t?.kind ?? 'one_on_one';
+  private async editor(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    t: MeetingTypeSnapshot | null,
+    body: Form | null,
+    errors: Errors,
+  ) {
+    const val = (name: string, stored: string | number | null | undefined) =>
+      body ? one(body[name]) : stored === null || stored === undefined ? '' : String(stored);
+    const storedNumbers: Record<string, number | null | undefined> = t
+      ? {
+          duration_minutes: t.durationMinutes,
+          slot_interval_minutes: t.slotIntervalMinutes,
+          buffer_before_minutes: t.bufferBeforeMinutes,
+          buffer_after_minutes: t.bufferAfterMinutes,
+          minimum_notice_minutes: t.minimumNoticeMinutes,
+          booking_window_days: t.bookingWindowDays,
+          max_bookings_per_day: t.maxBookingsPerDay,
+          seats: t.seats,
+        }
+      : { duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, minimum_notice_minutes: 0 };
+    const kind = body ? one(body.kind) : (t?.kind ?? 'one_on_one');
     const calendars = await this.integrations.writableCalendars(caller.id);
     const storedDestination = t ? await this.integrations.meetingTypeDestination(caller.id, t.id) : null;
-    const destination = body ? one(body.destination) : storedDestination?.id ?? '';
+    const destination = body ? one(body.destination) : (storedDestination?.id ?? '');
     const storedQuestions = t?.questions ?? [];
     const rows = body ? rowCount(body, 'q_label_') : storedQuestions.length + QUESTION_ROWS_EXTRA;
     const questions = Array.from({ length: rows }, (_, i) => {
       const q = storedQuestions.at(i);
-      const type = body ? one(body[`q_type_${i}`]) : q?.type ?? 'text';
+      const type = body ? one(body[`q_type_${i}`]) : (q?.type ?? 'text');
       return {
-        i, n: i + 1,
-        id: body ? one(body[`q_id_${i}`]) : q?.id ?? '',
-        label: body ? one(body[`q_label_${i}`]) : q?.label ?? '',
-        required: body ? one(body[`q_required_${i}`]) === '1' : q?.required ?? false,
+        i,
+        n: i + 1,
+        id: body ? one(body[`q_id_${i}`]) : (q?.id ?? ''),
+        label: body ? one(body[`q_label_${i}`]) : (q?.label ?? ''),
+        required: body ? one(body[`q_required_${i}`]) === '1' : (q?.required ?? false),
         options: body ? one(body[`q_options_${i}`]) : (q?.options ?? []).join(', '),
         types: QUESTION_TYPES.map((qt) => ({ ...qt, selected: qt.value === type })),
-        labelError: errors[`q_label_${i}`], typeError: errors[`q_type_${i}`], optionsError: errors[`q_options_${i}`],
+        labelError: errors[`q_label_${i}`],
+        typeError: errors[`q_type_${i}`],
+        optionsError: errors[`q_options_${i}`],
       };
     });
     const schedules = await this.schedules.list(caller.id);
-    const scheduleId = body ? one(body.schedule_id) : t?.scheduleId ?? '';
+    const scheduleId = body ? one(body.schedule_id) : (t?.scheduleId ?? '');
     const storedLocation = t?.location ?? null;
     const locationType = body ? one(body.location_type) : typeof storedLocation?.type === 'string' ? storedLocation.type : '';
     return this.views.render('admin/type-edit', {
@@ -153,15 +205,19 @@ export class AdminMeetingTypesController {
       heading: t ? `Edit “${t.name}”` : 'New meeting type',
       action: t ? `/admin/meeting-types/${t.id}` : '/admin/meeting-types/new',
       values: {
-        name: val('name', t?.name), slug: val('slug', t?.slug), description: val('description', t?.description),
-        is_active: body ? one(body.is_active) === '1' : t?.isActive ?? true,
-        is_secret: body ? one(body.is_secret) === '1' : t?.isSecret ?? false,
+        name: val('name', t?.name),
+        slug: val('slug', t?.slug),
+        description: val('description', t?.description),
+        is_active: body ? one(body.is_active) === '1' : (t?.isActive ?? true),
+        is_secret: body ? one(body.is_secret) === '1' : (t?.isSecret ?? false),
         location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
       },
       locationTypes: LOCATION_TYPES.map((l) => ({ ...l, selected: l.value === locationType })),
       noLocation: locationType === '',
       schedules: schedules.map(({ schedule }) => ({
-        value: schedule.id, label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name, selected: schedule.id === scheduleId,
+        value: schedule.id,
+        label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name,
+        selected: schedule.id === scheduleId,
       })),
       defaultSchedule: scheduleId === '',
       // One default schedule leaves nothing to choose (unless the type already names a schedule).
@@ -169,17 +225,21 @@ export class AdminMeetingTypesController {
       reminders: reminderRows(t?.reminders ?? DEFAULT_REMINDERS, body, errors),
       kinds: KINDS.map((k) => ({ ...k, selected: k.value === kind })),
       ...teamHostView(
-        await this.teamChoices(caller.id), val('team_id', t?.teamId),
-        body ? many(body.host_ids) : t && TEAM_KINDS.includes(t.kind) ? t.hosts.map((h) => h.userId) : [], errors.host_ids,
+        await this.teamChoices(caller.id),
+        val('team_id', t?.teamId),
+        body ? many(body.host_ids) : t && TEAM_KINDS.includes(t.kind) ? t.hosts.map((h) => h.userId) : [],
+        errors.host_ids,
       ),
       numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
       questions,
       destinations: calendars.map(({ integration, calendar }) => ({
-        value: calendar.id, label: `${calendar.name || calendar.calendarId} · ${connectionLabel(integration)}`, selected: calendar.id === destination,
+        value: calendar.id,
+        label: `${calendar.name || calendar.calendarId} · ${connectionLabel(integration)}`,
+        selected: calendar.id === destination,
       })),
       defaultDestination: destination === '',
       errors,
-      errorSummary: hasErrors(errors) ? errors.form ?? 'Please correct the highlighted fields.' : null,
+      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
     });
   }
 }

@@ -28,7 +28,14 @@ export class AdminPasswordResetController {
   @Public()
   @Get('forgot-password')
   forgotForm(@Req() req: WebRequest, @Res() res: Response) {
-    res.type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: {}, errors: {} }));
+    res.type('html').send(
+      this.views.render('admin/forgot-password', {
+        title: 'Reset your password',
+        csrf: this.sessions.csrfToken(req, res),
+        values: {},
+        errors: {},
+      }),
+    );
   }
 
   /** The same page whether or not the account exists (no enumeration); only a malformed address or 429 differ. */
@@ -37,7 +44,18 @@ export class AdminPasswordResetController {
   async forgot(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const email = one(body.email);
     const render = (status: number, extra: Record<string, unknown>) =>
-      res.status(status).type('html').send(this.views.render('admin/forgot-password', { title: 'Reset your password', csrf: this.sessions.csrfToken(req, res), values: { email }, errors: {}, ...extra }));
+      res
+        .status(status)
+        .type('html')
+        .send(
+          this.views.render('admin/forgot-password', {
+            title: 'Reset your password',
+            csrf: this.sessions.csrfToken(req, res),
+            values: { email },
+            errors: {},
+            ...extra,
+          }),
+        );
     try {
       await this.passwordResets.request(email, req.ip);
     } catch (error) {
@@ -61,10 +79,18 @@ export class AdminPasswordResetController {
     const t = one(token);
     noStore(res);
     const live = t.length > 0 && t.length <= 200 && (await this.passwordResets.isLive(t));
-    res.status(live ? 200 : 400).type('html').send(this.views.render('admin/reset-password', {
-      title: 'Choose a new password', csrf: this.sessions.csrfToken(req, res), token: live ? t : null, errors: {},
-      errorSummary: live ? null : 'This link is invalid, was already used or has expired. Ask for a new one.',
-    }));
+    res
+      .status(live ? 200 : 400)
+      .type('html')
+      .send(
+        this.views.render('admin/reset-password', {
+          title: 'Choose a new password',
+          csrf: this.sessions.csrfToken(req, res),
+          token: live ? t : null,
+          errors: {},
+          errorSummary: live ? null : 'This link is invalid, was already used or has expired. Ask for a new one.',
+        }),
+      );
   }
 
   @Public()
@@ -73,7 +99,8 @@ export class AdminPasswordResetController {
     const token = one(body.token);
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
-    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
+    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : ''))
+      errors.confirm_password = 'The two new passwords differ.';
     noStore(res);
     if (Object.keys(errors).length === 0) {
       try {
@@ -83,13 +110,24 @@ export class AdminPasswordResetController {
         return;
       } catch (error) {
         // A refusal naming no field is about the link (used, expired or unknown).
-        placeProblems(expectDomainError(error, 'invalid'), placedBy(RESET_FORM_FIELDS), errors, { words: { new_password: 'the password' }, otherwise: 'token' });
+        placeProblems(expectDomainError(error, 'invalid'), placedBy(RESET_FORM_FIELDS), errors, {
+          words: { new_password: 'the password' },
+          otherwise: 'token',
+        });
       }
     }
-    res.status(400).type('html').send(this.views.render('admin/reset-password', {
-      title: 'Choose a new password', csrf: this.sessions.csrfToken(req, res), token: errors.token ? null : token, errors,
-      errorSummary: errors.token ?? 'Your password was not changed: please correct the highlighted fields.',
-    }));
+    res
+      .status(400)
+      .type('html')
+      .send(
+        this.views.render('admin/reset-password', {
+          title: 'Choose a new password',
+          csrf: this.sessions.csrfToken(req, res),
+          token: errors.token ? null : token,
+          errors,
+          errorSummary: errors.token ?? 'Your password was not changed: please correct the highlighted fields.',
+        }),
+      );
   }
 }
 

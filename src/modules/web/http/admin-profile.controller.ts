@@ -13,7 +13,6 @@ import { type Errors, type Form, expectDomainError, hasErrors, one, waitLabel } 
 import { PROFILE_FORM_FIELDS, placeAccountProblems } from './account-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
-
 /** The host's own account: profile, email, password, and the GDPR export and erasure. */
 @ApiExcludeController()
 @UseFilters(WebExceptionFilter)
@@ -30,7 +29,9 @@ export class AdminProfileController {
   @Get()
   async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('saved') saved?: string) {
     const notices: Record<string, string> = {
-      profile: 'Profile saved.', email: 'Your email address was changed; use it the next time you log in.', password: 'Your password was changed.',
+      profile: 'Profile saved.',
+      email: 'Your email address was changed; use it the next time you log in.',
+      password: 'Your password was changed.',
     };
     res.type('html').send(await this.page(caller, req, res, {}, {}, null, notices[one(saved)] ?? null));
   }
@@ -47,7 +48,10 @@ export class AdminProfileController {
     } catch (error) {
       placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), PROFILE_FORM_FIELDS, errors, 'username');
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, v, errors, 'Please correct the highlighted fields in your profile.', null));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.page(caller, req, res, v, errors, 'Please correct the highlighted fields in your profile.', null));
   }
 
   @Post('email')
@@ -55,7 +59,8 @@ export class AdminProfileController {
     const email = one(body.email);
     const errors: Errors = {};
     if (!one(body.password)) errors.email_password = 'Enter your current password to change your email.';
-    else if (!(await this.passwordOk(caller, req, res, one(body.password), errors, 'email_password'))) errors.email_password ??= 'That is not your current password.';
+    else if (!(await this.passwordOk(caller, req, res, one(body.password), errors, 'email_password')))
+      errors.email_password ??= 'That is not your current password.';
     if (!hasErrors(errors)) {
       try {
         await this.users.update(caller.id, { email });
@@ -68,7 +73,11 @@ export class AdminProfileController {
       }
     }
     if (res.statusCode !== 429) res.status(400);
-    res.type('html').send(await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null));
+    res
+      .type('html')
+      .send(
+        await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null),
+      );
   }
 
   @Post('password')
@@ -78,7 +87,8 @@ export class AdminProfileController {
     const errors: Errors = {};
     // Only the form knows these two: the current password's box left empty, and the confirmation.
     if (!current) errors.current_password = 'Enter your current password.';
-    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : '')) errors.confirm_password = 'The two new passwords differ.';
+    if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : ''))
+      errors.confirm_password = 'The two new passwords differ.';
     if (!hasErrors(errors)) {
       try {
         if (await this.users.changePassword(caller.id, current, next, req.ip)) {
@@ -100,7 +110,9 @@ export class AdminProfileController {
       }
     }
     if (res.statusCode !== 429) res.status(400);
-    res.type('html').send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
+    res
+      .type('html')
+      .send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
   }
 
   /** GDPR access and portability: everything the privacy module exports, as a file. */
@@ -123,7 +135,8 @@ export class AdminProfileController {
     if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) errors.confirm = `Type your username, ${me.username}, to confirm.`;
     const password = typeof body.password === 'string' ? body.password : '';
     if (!password) errors.delete_password = 'Enter your current password to delete your account.';
-    else if (!hasErrors(errors) && !(await this.passwordOk(caller, req, res, password, errors, 'delete_password'))) errors.delete_password ??= 'That is not your current password.';
+    else if (!hasErrors(errors) && !(await this.passwordOk(caller, req, res, password, errors, 'delete_password')))
+      errors.delete_password ??= 'That is not your current password.';
     if (hasErrors(errors)) {
       if (res.statusCode !== 429) res.status(400);
       res.type('html').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
@@ -135,7 +148,14 @@ export class AdminProfileController {
   }
 
   /** Checks the current password through the credential limiter; a 429 is shown beside `field` with Retry-After. */
-  private async passwordOk(caller: AuthenticatedUser, req: WebRequest, res: Response, password: string, errors: Errors, field: string): Promise<boolean> {
+  private async passwordOk(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    password: string,
+    errors: Errors,
+    field: string,
+  ): Promise<boolean> {
     try {
       return await this.users.checkPassword(caller.id, password, req.ip);
     } catch (error) {
@@ -148,7 +168,15 @@ export class AdminProfileController {
     }
   }
 
-  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: Record<string, string>, errors: Errors, summary: string | null, notice: string | null) {
+  private async page(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    values: Record<string, string>,
+    errors: Errors,
+    summary: string | null,
+    notice: string | null,
+  ) {
     const ctx = await this.pages.context(caller, req, res, 'Profile', 'profile');
     const user = await this.users.getById(caller.id);
     const v = { name: user.name, username: user.username, time_zone: user.timeZone, email: '', ...values };

@@ -25,12 +25,29 @@ export class AdminSessionController {
   ) {}
 
   @Get('login')
-  loginForm(@Req() req: WebRequest, @Res() res: Response, @Query('next') next?: string, @Query('deleted') deleted?: string, @Query('reset') reset?: string, @Query('google') google?: string) {
-    res.type('html').send(this.views.render('admin/login', {
-      title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(next), values: {}, errors: {},
-      errorSummary: googleSignInProblem(one(google)),
-      notice: one(deleted) ? 'Your account and its data were deleted.' : one(reset) ? 'Your password was changed. Log in with the new one.' : null,
-    }));
+  loginForm(
+    @Req() req: WebRequest,
+    @Res() res: Response,
+    @Query('next') next?: string,
+    @Query('deleted') deleted?: string,
+    @Query('reset') reset?: string,
+    @Query('google') google?: string,
+  ) {
+    res.type('html').send(
+      this.views.render('admin/login', {
+        title: 'Log in',
+        csrf: this.sessions.csrfToken(req, res),
+        next: safeNext(next),
+        values: {},
+        errors: {},
+        errorSummary: googleSignInProblem(one(google)),
+        notice: one(deleted)
+          ? 'Your account and its data were deleted.'
+          : one(reset)
+            ? 'Your password was changed. Log in with the new one.'
+            : null,
+      }),
+    );
   }
 
   @Post('login')
@@ -46,13 +63,22 @@ export class AdminSessionController {
     }
     if (!user) {
       if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
-      res.status(retryAfter !== null ? 429 : 401).type('html').send(this.views.render('admin/login', {
-        title: 'Log in', csrf: this.sessions.csrfToken(req, res), next: safeNext(one(body.next)), values: { email },
-        errors: {},
-        errorSummary: retryAfter !== null
-          ? `Too many failed attempts. Please retry later (in about ${waitLabel(retryAfter)}), or reset your password.`
-          : 'The email or password is incorrect.',
-      }));
+      res
+        .status(retryAfter !== null ? 429 : 401)
+        .type('html')
+        .send(
+          this.views.render('admin/login', {
+            title: 'Log in',
+            csrf: this.sessions.csrfToken(req, res),
+            next: safeNext(one(body.next)),
+            values: { email },
+            errors: {},
+            errorSummary:
+              retryAfter !== null
+                ? `Too many failed attempts. Please retry later (in about ${waitLabel(retryAfter)}), or reset your password.`
+                : 'The email or password is incorrect.',
+          }),
+        );
       return;
     }
     await this.sessions.signIn(req, res, user.id);
@@ -70,14 +96,23 @@ export class AdminSessionController {
     const errors: Errors = {};
     try {
       // Identity checks every field in this one call, so every mistake comes back at once.
-      const { id } = await this.users.create({ name: v.name, email: v.email, username: v.username, timeZone: v.time_zone, password: v.password });
+      const { id } = await this.users.create({
+        name: v.name,
+        email: v.email,
+        username: v.username,
+        timeZone: v.time_zone,
+        password: v.password,
+      });
       await this.sessions.signIn(req, res, id);
       res.redirect(303, '/admin/availability?welcome=1');
       return;
     } catch (error) {
       placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), SIGNUP_FORM_FIELDS, errors);
     }
-    res.status(400).type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors));
+    res
+      .status(400)
+      .type('html')
+      .send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors));
   }
 
   @Post('logout')
@@ -88,8 +123,11 @@ export class AdminSessionController {
 
   private signupPage(csrf: string, values: Record<string, string>, errors: Errors) {
     return this.views.render('admin/signup', {
-      title: 'Create your account', csrf, values, errors,
-      errorSummary: hasErrors(errors) ? errors.form ?? 'Please correct the highlighted fields.' : null,
+      title: 'Create your account',
+      csrf,
+      values,
+      errors,
+      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
       zones: allTimeZones().map((z) => ({ value: z, selected: z === values.time_zone })),
     });
   }

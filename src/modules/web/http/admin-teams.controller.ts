@@ -75,7 +75,10 @@ export class AdminTeamsController {
         errors.name = sentence(expectDomainError(error, 'invalid').message.replace(/^name /, 'the name '));
       }
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, { name, errors, errorSummary: 'Please correct the highlighted field.' }));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.page(caller, req, res, { name, errors, errorSummary: 'Please correct the highlighted field.' }));
   }
 
   @Get('join')
@@ -83,14 +86,20 @@ export class AdminTeamsController {
     const value = one(token);
     const preview = await this.teams.previewInvitation(caller.id, value);
     const status = preview.state === 'open' ? 200 : preview.state === 'unknown' ? 404 : preview.state === 'other-user' ? 403 : 410;
-    res.status(status).type('html').send(await this.joinPage(caller, req, res, value, preview));
+    res
+      .status(status)
+      .type('html')
+      .send(await this.joinPage(caller, req, res, value, preview));
   }
 
   @Post('join')
   async join(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
     const token = one(body.token);
     if (!token) {
-      res.status(404).type('html').send(await this.joinPage(caller, req, res, token, { state: 'unknown' }));
+      res
+        .status(404)
+        .type('html')
+        .send(await this.joinPage(caller, req, res, token, { state: 'unknown' }));
       return;
     }
     try {
@@ -101,50 +110,86 @@ export class AdminTeamsController {
       const preview = await this.teams.previewInvitation(caller.id, token);
       const shown: InvitationPreview = preview.state === 'open' ? { state: 'used' } : preview; // lost a race with another accept
       const status = code === 'not_found' ? 404 : code === 'forbidden' ? 403 : 410;
-      res.status(status).type('html').send(await this.joinPage(caller, req, res, token, shown));
+      res
+        .status(status)
+        .type('html')
+        .send(await this.joinPage(caller, req, res, token, shown));
       return;
     }
     res.redirect(303, '/admin/teams?done=joined');
   }
 
   @Post(':id/invitations')
-  async invite(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Param('id', uuidParam('id')) id: string, @Body() body: Form,
-    @Res() res: Response) {
+  async invite(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() req: WebRequest,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: Form,
+    @Res() res: Response,
+  ) {
     const email = one(body.email);
     let error: string | undefined;
-    if (!EMAIL.test(email) || email.length > 255) error = 'Enter the email address your colleague signs in to Kairos with, like name@example.com.';
+    if (!EMAIL.test(email) || email.length > 255)
+      error = 'Enter the email address your colleague signs in to Kairos with, like name@example.com.';
     else {
       try {
         const { invitation, token } = await this.teams.invite(caller.id, id, email);
         const link = `${this.config.publicUrl}/admin/teams/join?token=${encodeURIComponent(token)}`;
-        res.status(201).type('html').send(await this.page(caller, req, res, { invite: { teamId: id, link, sentTo: invitation.email } }));
+        res
+          .status(201)
+          .type('html')
+          .send(await this.page(caller, req, res, { invite: { teamId: id, link, sentTo: invitation.email } }));
         return;
       } catch (e) {
         error = sentence(expectDomainError(e, 'conflict', 'invalid').message);
       }
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, {
-      invite: { teamId: id, email, error }, errorSummary: 'Please correct the highlighted field.',
-    }));
+    res
+      .status(400)
+      .type('html')
+      .send(
+        await this.page(caller, req, res, {
+          invite: { teamId: id, email, error },
+          errorSummary: 'Please correct the highlighted field.',
+        }),
+      );
   }
 
   @Post(':id/members/:userId/remove')
-  async removeMember(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Param('id', uuidParam('id')) id: string,
-    @Param('userId', uuidParam('userId')) userId: string, @Res() res: Response) {
+  async removeMember(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() req: WebRequest,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+    @Res() res: Response,
+  ) {
     try {
       await this.teams.removeMember(caller.id, id, userId);
     } catch (error) {
       // The last-admin rule: nothing changed, and the page says what to do instead.
       const message = sentence(expectDomainError(error, 'invalid').message);
-      res.status(400).type('html').send(await this.page(caller, req, res, { problem: message }));
+      res
+        .status(400)
+        .type('html')
+        .send(await this.page(caller, req, res, { problem: message }));
       return;
     }
     res.redirect(303, `/admin/teams?done=${userId === caller.id ? 'left' : 'removed'}`);
   }
 
-  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, state: {
-    name?: string; errors?: Errors; errorSummary?: string; notice?: string | null; problem?: string; invite?: InviteState;
-  }) {
+  private async page(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    state: {
+      name?: string;
+      errors?: Errors;
+      errorSummary?: string;
+      notice?: string | null;
+      problem?: string;
+      invite?: InviteState;
+    },
+  ) {
     const ctx = await this.pages.context(caller, req, res, 'Teams', 'teams');
     const views = await Promise.all((await this.teams.listForUser(caller.id)).map((t) => this.teams.getForMember(caller.id, t.team.id)));
     const userIds = [...new Set(views.flatMap((v) => (v.members ?? []).map((m) => m.userId)))];
@@ -155,19 +200,28 @@ export class AdminTeamsController {
       ...ctx,
       values: { name: state.name ?? '' },
       errors,
-      errorSummary: hasErrors(errors) || invite?.error ? state.errorSummary ?? null : null,
+      errorSummary: hasErrors(errors) || invite?.error ? (state.errorSummary ?? null) : null,
       notice: state.notice ?? null,
       problem: state.problem ?? null,
       teams: views.map((v) => {
         const isAdmin = v.role === 'admin';
         const mine = invite?.teamId === v.team.id ? invite : undefined;
         return {
-          id: v.team.id, name: v.team.name, isAdmin, role: v.role,
+          id: v.team.id,
+          name: v.team.name,
+          isAdmin,
+          role: v.role,
           members: (v.members ?? []).map((m) => ({
-            userId: m.userId, name: m.name, email: emails.get(m.userId) ?? '', role: m.role, isMe: m.userId === caller.id,
+            userId: m.userId,
+            name: m.name,
+            email: emails.get(m.userId) ?? '',
+            role: m.role,
+            isMe: m.userId === caller.id,
             removable: isAdmin && m.userId !== caller.id,
           })),
-          invite: isAdmin ? { email: mine?.email ?? '', error: mine?.error ?? null, link: mine?.link ?? null, sentTo: mine?.sentTo ?? null } : null,
+          invite: isAdmin
+            ? { email: mine?.email ?? '', error: mine?.error ?? null, link: mine?.link ?? null, sentTo: mine?.sentTo ?? null }
+            : null,
         };
       }),
     });

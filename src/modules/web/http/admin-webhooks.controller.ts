@@ -10,11 +10,23 @@ import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { formatDateTime } from '../domain/web-time.js';
-import { type Errors, type Form, type FormFields, expectDomainError, hasErrors, many, one, placeProblems, placedBy } from './admin-forms.js';
+import {
+  type Errors,
+  type Form,
+  type FormFields,
+  expectDomainError,
+  hasErrors,
+  many,
+  one,
+  placeProblems,
+  placedBy,
+} from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const EVENT_LABELS: Record<string, string> = {
-  'invitee.created': 'A booking is made', 'invitee.canceled': 'A booking is cancelled', 'invitee.rescheduled': 'A booking is moved',
+  'invitee.created': 'A booking is made',
+  'invitee.canceled': 'A booking is cancelled',
+  'invitee.rescheduled': 'A booking is moved',
 };
 /** The new webhook form's fields → the webhook API's fields. */
 const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;
@@ -56,19 +68,26 @@ export class AdminWebhooksController {
     const url = one(body.url);
     const events = many(body.events);
     const errors: Errors = {};
-    if (!/^https?:\/\/\S+$/i.test(url) || url.length > 2048) errors.url = 'Enter the full address of your endpoint, starting with https://.';
+    if (!/^https?:\/\/\S+$/i.test(url) || url.length > 2048)
+      errors.url = 'Enter the full address of your endpoint, starting with https://.';
     if (events.length === 0) errors.events = 'Choose at least one event.';
     else if (events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))) errors.events = 'Choose among the events listed.';
     if (!hasErrors(errors)) {
       try {
         const { secret } = await this.webhooks.create(caller.id, url, events);
-        res.status(201).type('html').send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, null, secret));
+        res
+          .status(201)
+          .type('html')
+          .send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, null, secret));
         return;
       } catch (error) {
         placeProblems(expectDomainError(error, 'invalid'), placedBy(WEBHOOK_FORM_FIELDS), errors, { words: { url: 'the address' } });
       }
     }
-    res.status(400).type('html').send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'Please correct the highlighted fields.', null));
+    res
+      .status(400)
+      .type('html')
+      .send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'Please correct the highlighted fields.', null));
   }
 
   @Post(':id/disable')
@@ -95,8 +114,16 @@ export class AdminWebhooksController {
     res.redirect(303, '/admin/webhooks?done=redelivered');
   }
 
-  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, values: { url?: string; events: string[] }, errors: Errors,
-    summary: string | null, notice: string | null, secret: string | null = null) {
+  private async page(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: Response,
+    values: { url?: string; events: string[] },
+    errors: Errors,
+    summary: string | null,
+    notice: string | null,
+    secret: string | null = null,
+  ) {
     const ctx = await this.pages.context(caller, req, res, 'Webhooks', 'webhooks');
     const zone = ctx.me.zone;
     const hooks = await this.webhooks.list(caller.id);
@@ -107,12 +134,23 @@ export class AdminWebhooksController {
       eventChoices: WEBHOOK_EVENTS.map((e, i) => ({ i, value: e, label: EVENT_LABELS[e] ?? e, checked: values.events.includes(e) })),
       values: { url: values.url ?? '' },
       hooks: hooks.map((h) => ({
-        id: h.id, url: h.url, events: h.events.join(', '), enabled: h.disabledAt === null,
-        deliveries: deliveries.filter((d) => d.recipientId === h.id).slice(0, DELIVERIES_PER_WEBHOOK).map((d) => ({
-          id: d.id, event: d.eventType, ...deliveryState(d), attempts: d.attempts, maxAttempts: d.maxAttempts,
-          when: formatDateTime(d.sentAt ?? d.updatedAt, zone), lastError: d.status === 'sent' ? null : d.lastError,
-          redeliverable: d.status === 'failed',
-        })),
+        id: h.id,
+        url: h.url,
+        events: h.events.join(', '),
+        enabled: h.disabledAt === null,
+        deliveries: deliveries
+          .filter((d) => d.recipientId === h.id)
+          .slice(0, DELIVERIES_PER_WEBHOOK)
+          .map((d) => ({
+            id: d.id,
+            event: d.eventType,
+            ...deliveryState(d),
+            attempts: d.attempts,
+            maxAttempts: d.maxAttempts,
+            when: formatDateTime(d.sentAt ?? d.updatedAt, zone),
+            lastError: d.status === 'sent' ? null : d.lastError,
+            redeliverable: d.status === 'failed',
+          })),
       })),
       errors,
       errorSummary: hasErrors(errors) ? summary : null,

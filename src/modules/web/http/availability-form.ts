@@ -31,7 +31,11 @@ export function hoursRequestOf(body: Form, errors: Errors): { input: HoursInput;
   for (const d of DAY_ORDER) {
     const parsed = parseIntervals(one(body[`day_${d}`]));
     if ('error' in parsed) errors[`day_${d}`] = parsed.error;
-    else for (const x of parsed.intervals) { rules.push({ dayOfWeek: d, ...x }); ruleFields.push(`day_${d}`); }
+    else
+      for (const x of parsed.intervals) {
+        rules.push({ dayOfWeek: d, ...x });
+        ruleFields.push(`day_${d}`);
+      }
   }
   const overrides: HoursInput['overrides'] = [];
   const overrideRows: number[] = [];
@@ -40,7 +44,10 @@ export function hoursRequestOf(body: Form, errors: Errors): { input: HoursInput;
     const hours = one(body[`ov_hours_${i}`]);
     if (!date && !hours) continue;
     const parsed = DAY_OFF.test(hours) ? { intervals: [] } : parseIntervals(hours);
-    if ('error' in parsed) { errors[`ov_hours_${i}`] = parsed.error; continue; }
+    if ('error' in parsed) {
+      errors[`ov_hours_${i}`] = parsed.error;
+      continue;
+    }
     overrides.push({ date, intervals: parsed.intervals });
     overrideRows.push(i);
   }
@@ -68,7 +75,10 @@ export function placeHoursProblem(rows: AvailabilityFormRows): PlaceField {
 function parseIntervals(text: string): { intervals: IntervalInput[] } | { error: string } {
   if (!text) return { intervals: [] };
   const intervals: IntervalInput[] = [];
-  for (const part of text.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = INTERVAL.exec(part);
     if (!m) return { error: `“${part}” is not a time range; write it like 09:00-17:00 (24-hour clock).` };
     intervals.push({ startTime: `${m[1]}:${m[2]}`, endTime: m[3] });

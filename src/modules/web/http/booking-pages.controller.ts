@@ -45,25 +45,33 @@ export class BookingPagesController {
     const token = one(query.token);
     const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`;
     const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
-    res.type('html').send(this.views.render('manage', {
-      title: cancelled ? 'Booking cancelled' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
-      heading: cancelled ? 'This meeting is cancelled' : one(query.booked) ? 'You are booked' : one(query.moved) ? 'Your meeting was moved' : 'Your booking',
-      announce: Boolean(one(query.booked) || one(query.moved) || one(query.cancelled)),
-      cancelled,
-      view,
-      invitee,
-      host,
-      inviteeTime: formatRange(view.startTime, view.endTime, tz, h12),
-      inviteeZone: `${tz} (${offsetLabel(view.startTime, tz)})`,
-      hostTime: host ? formatRange(view.startTime, view.endTime, host.timeZone, h12) : null,
-      hostZone: host ? `${host.timeZone} (${offsetLabel(view.startTime, host.timeZone)})` : null,
-      google: googleCalendarLink(view),
-      outlook: outlookCalendarLink(view),
-      icsHref: q('/ics'),
-      cancelHref: q('/cancel'),
-      rescheduleHref: q('/reschedule'),
-      reason: view.cancellationReason,
-    }));
+    res.type('html').send(
+      this.views.render('manage', {
+        title: cancelled ? 'Booking cancelled' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
+        heading: cancelled
+          ? 'This meeting is cancelled'
+          : one(query.booked)
+            ? 'You are booked'
+            : one(query.moved)
+              ? 'Your meeting was moved'
+              : 'Your booking',
+        announce: Boolean(one(query.booked) || one(query.moved) || one(query.cancelled)),
+        cancelled,
+        view,
+        invitee,
+        host,
+        inviteeTime: formatRange(view.startTime, view.endTime, tz, h12),
+        inviteeZone: `${tz} (${offsetLabel(view.startTime, tz)})`,
+        hostTime: host ? formatRange(view.startTime, view.endTime, host.timeZone, h12) : null,
+        hostZone: host ? `${host.timeZone} (${offsetLabel(view.startTime, host.timeZone)})` : null,
+        google: googleCalendarLink(view),
+        outlook: outlookCalendarLink(view),
+        icsHref: q('/ics'),
+        cancelHref: q('/cancel'),
+        rescheduleHref: q('/reschedule'),
+        reason: view.cancellationReason,
+      }),
+    );
   }
 
   @Get(':id/ics')
@@ -88,11 +96,18 @@ export class BookingPagesController {
     const { booking, actor } = await this.authorize(id, token);
     // The reason is typed in a textarea but stored as one line (it goes into emails and calendar events).
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
-    const problem = reason.length > 1000 ? 'Please keep the reason under 1000 characters.'
-      : singleLineProblem(reason) ? `The reason ${singleLineProblem(reason)}.` : null;
+    const problem =
+      reason.length > 1000
+        ? 'Please keep the reason under 1000 characters.'
+        : singleLineProblem(reason)
+          ? `The reason ${singleLineProblem(reason)}.`
+          : null;
     if (problem) {
       const { view, invitee } = await this.load(id, token);
-      res.status(400).type('html').send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem));
+      res
+        .status(400)
+        .type('html')
+        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem));
       return;
     }
     try {
@@ -100,7 +115,10 @@ export class BookingPagesController {
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
       const { view, invitee } = await this.load(id, token);
-      res.status(409).type('html').send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message));
+      res
+        .status(409)
+        .type('html')
+        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message));
       return;
     }
     res.redirect(303, `/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`);
@@ -131,11 +149,17 @@ export class BookingPagesController {
       const { view, invitee } = await this.load(id, token);
       const query = { tz, h12: h12 ? '1' : undefined, date: isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
       if (isTakenError(error)) {
-        res.status(409).type('html').send(await this.reschedulePage(view, invitee, token, query, true, null));
+        res
+          .status(409)
+          .type('html')
+          .send(await this.reschedulePage(view, invitee, token, query, true, null));
         return;
       }
       if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'conflict' || error.code === 'not_found')) {
-        res.status(400).type('html').send(await this.reschedulePage(view, invitee, token, query, false, error.message));
+        res
+          .status(400)
+          .type('html')
+          .send(await this.reschedulePage(view, invitee, token, query, false, error.message));
         return;
       }
       throw error;
@@ -149,7 +173,8 @@ export class BookingPagesController {
       view,
       when: formatRange(view.startTime, view.endTime, tz, h12),
       zoneLabel: tz,
-      token, h12,
+      token,
+      h12,
       action: `/booking/${view.id}/cancel`,
       backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}`,
       alreadyCancelled: view.status === 'cancelled' || invitee.status === 'cancelled',
@@ -158,17 +183,28 @@ export class BookingPagesController {
   }
 
   private async reschedulePage(
-    view: BookingView, invitee: BookingView['invitees'][number], token: string, query: PickerQuery, taken: boolean, error: string | null,
+    view: BookingView,
+    invitee: BookingView['invitees'][number],
+    token: string,
+    query: PickerQuery,
+    taken: boolean,
+    error: string | null,
   ) {
     const type = await this.meetingTypes.findSnapshot(view.meetingType.id);
     if (!type || !type.isActive) throw notFound('meeting type');
     const picker = await this.picker.build({
-      type, fallbackZone: invitee.timeZone, query: { ...query, tz: query.tz || invitee.timeZone }, path: `/booking/${view.id}/reschedule`, keep: { token },
+      type,
+      fallbackZone: invitee.timeZone,
+      query: { ...query, tz: query.tz || invitee.timeZone },
+      path: `/booking/${view.id}/reschedule`,
+      keep: { token },
     });
     const h12 = picker.h12;
     return this.views.render('reschedule', {
       title: 'Reschedule booking',
-      view, picker, taken,
+      view,
+      picker,
+      taken,
       current: formatRange(view.startTime, view.endTime, picker.tz, h12),
       backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}`,
       slotForm: { action: `/booking/${view.id}/reschedule`, token },

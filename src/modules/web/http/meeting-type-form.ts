@@ -5,12 +5,25 @@ import { type Errors, type Form, type FormFields, type PlaceField, many, one, pl
 
 /** The editor's single fields → the meeting type API's fields (questions and reminders are rows, mapped below). */
 export const TYPE_FORM_FIELDS = {
-  name: 'name', slug: 'slug', description: 'description', location_type: 'location.type', location_value: 'location.value',
-  kind: 'kind', seats: 'seats', duration_minutes: 'duration_minutes', slot_interval_minutes: 'slot_interval_minutes',
-  buffer_before_minutes: 'buffer_before_minutes', buffer_after_minutes: 'buffer_after_minutes',
-  minimum_notice_minutes: 'minimum_notice_minutes', booking_window_days: 'booking_window_days',
-  max_bookings_per_day: 'max_bookings_per_day', team_id: 'team_id', host_ids: 'host_ids', schedule_id: 'schedule_id',
-  is_active: 'is_active', is_secret: 'is_secret',
+  name: 'name',
+  slug: 'slug',
+  description: 'description',
+  location_type: 'location.type',
+  location_value: 'location.value',
+  kind: 'kind',
+  seats: 'seats',
+  duration_minutes: 'duration_minutes',
+  slot_interval_minutes: 'slot_interval_minutes',
+  buffer_before_minutes: 'buffer_before_minutes',
+  buffer_after_minutes: 'buffer_after_minutes',
+  minimum_notice_minutes: 'minimum_notice_minutes',
+  booking_window_days: 'booking_window_days',
+  max_bookings_per_day: 'max_bookings_per_day',
+  team_id: 'team_id',
+  host_ids: 'host_ids',
+  schedule_id: 'schedule_id',
+  is_active: 'is_active',
+  is_secret: 'is_secret',
 } as const satisfies FormFields;
 /** Question row N's fields (`q_label_N`, …) → the fields of the API's questions[i]. */
 const QUESTION_ROW_FIELDS = { q_label: 'label', q_type: 'type', q_options: 'options', q_required: 'required', q_id: 'id' } as const;
@@ -18,13 +31,18 @@ const QUESTION_ROW_FIELDS = { q_label: 'label', q_type: 'type', q_options: 'opti
 const REMINDER_ROW_FIELDS = { r_amount: 'offset_minutes', r_channel: 'channel', r_to: 'recipients' } as const;
 
 export const KINDS: { value: MeetingKind; label: string }[] = [
-  { value: 'one_on_one', label: 'One-on-one' }, { value: 'group', label: 'Group (several invitees per time)' },
-  { value: 'round_robin', label: 'Round robin (team)' }, { value: 'collective', label: 'Collective (team)' },
+  { value: 'one_on_one', label: 'One-on-one' },
+  { value: 'group', label: 'Group (several invitees per time)' },
+  { value: 'round_robin', label: 'Round robin (team)' },
+  { value: 'collective', label: 'Collective (team)' },
 ];
 export const TEAM_KINDS: MeetingKind[] = ['round_robin', 'collective'];
 export const QUESTION_TYPES: { value: QuestionType; label: string }[] = [
-  { value: 'text', label: 'Short text' }, { value: 'long_text', label: 'Long text' }, { value: 'single_choice', label: 'One choice' },
-  { value: 'multi_choice', label: 'Several choices' }, { value: 'phone', label: 'Phone number' },
+  { value: 'text', label: 'Short text' },
+  { value: 'long_text', label: 'Long text' },
+  { value: 'single_choice', label: 'One choice' },
+  { value: 'multi_choice', label: 'Several choices' },
+  { value: 'phone', label: 'Phone number' },
 ];
 /** The number boxes; their limits are the API's. `nullable`: an empty box means "no value" rather than a mistake. */
 export const NUMBER_FIELDS: { name: keyof typeof TYPE_FORM_FIELDS; label: string; nullable: boolean; hint?: string }[] = [
@@ -80,10 +98,18 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
     const type = one(body[`q_type_${i}`]);
     const id = one(body[`q_id_${i}`]);
     questions.push({
-      label, type, required: one(body[`q_required_${i}`]) === '1',
+      label,
+      type,
+      required: one(body[`q_required_${i}`]) === '1',
       ...(id ? { id } : {}),
       ...(type === 'single_choice' || type === 'multi_choice'
-        ? { options: one(body[`q_options_${i}`]).split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ? {
+            options: one(body[`q_options_${i}`])
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
     });
     questionRows.push(i);
   }
@@ -126,14 +152,20 @@ const UNITS = [
   { value: 'days', label: 'days', minutes: 1440 },
 ] as const;
 type Unit = (typeof UNITS)[number]['value'];
-const CHANNELS = [{ value: 'email', label: 'Email' }, { value: 'sms', label: 'Text message (SMS)' }] as const;
+const CHANNELS = [
+  { value: 'email', label: 'Email' },
+  { value: 'sms', label: 'Text message (SMS)' },
+] as const;
 const RECIPIENTS: { value: ReminderRecipient; label: string }[] = [
-  { value: 'invitee', label: 'Invitee' }, { value: 'host', label: 'Host (email only)' },
+  { value: 'invitee', label: 'Invitee' },
+  { value: 'host', label: 'Host (email only)' },
 ];
 
 export const LOCATION_TYPES = [
-  { value: 'video', label: 'Video call' }, { value: 'phone', label: 'Phone' },
-  { value: 'in_person', label: 'In person' }, { value: 'custom', label: 'Something else' },
+  { value: 'video', label: 'Video call' },
+  { value: 'phone', label: 'Phone' },
+  { value: 'in_person', label: 'In person' },
+  { value: 'custom', label: 'Something else' },
 ] as const;
 
 /** 1440 reads as "24 hours" and 2880 as "2 days": days only from two days up, hours for whole hours. */
@@ -175,18 +207,22 @@ export function reminderRows(stored: ReminderSetting[], body: Form | null, error
   return Array.from({ length: count }, (_, i) => {
     const r = stored.at(i);
     const split = r ? splitOffset(r.offset_minutes) : null;
-    const unit = body ? one(body[`r_unit_${i}`]) : split?.unit ?? 'hours';
-    const channel = body ? one(body[`r_channel_${i}`]) : r?.channel ?? 'email';
+    const unit = body ? one(body[`r_unit_${i}`]) : (split?.unit ?? 'hours');
+    const channel = body ? one(body[`r_channel_${i}`]) : (r?.channel ?? 'email');
     // A stored reminder without recipients goes to the invitee; so does a new row unless changed.
-    const to = body ? many(body[`r_to_${i}`]) : r?.recipients ?? ['invitee'];
+    const to = body ? many(body[`r_to_${i}`]) : (r?.recipients ?? ['invitee']);
     const toError = errors[`r_to_${i}`];
     return {
-      i, n: i + 1,
+      i,
+      n: i + 1,
       amount: body ? one(body[`r_amount_${i}`]) : split ? String(split.amount) : '',
       units: UNITS.map((u) => ({ value: u.value, label: u.label, selected: u.value === unit })),
       channels: CHANNELS.map((c) => ({ ...c, selected: c.value === channel })),
       recipients: RECIPIENTS.map((x) => ({ ...x, checked: to.includes(x.value), invalid: Boolean(toError) })),
-      amountError: errors[`r_amount_${i}`], unitError: errors[`r_unit_${i}`], channelError: errors[`r_channel_${i}`], toError,
+      amountError: errors[`r_amount_${i}`],
+      unitError: errors[`r_unit_${i}`],
+      channelError: errors[`r_channel_${i}`],
+      toError,
     };
   });
 }
@@ -247,9 +283,15 @@ export function teamHostView(teams: TeamChoice[], teamId: string, ticked: string
     teamOptions: teams.map((t) => ({ value: t.id, label: t.name, selected: t.id === chosen?.id })),
     noTeam: !chosen,
     hostGroups: teams.map((t) => ({
-      teamId: t.id, name: t.name, chosen: t.id === chosen?.id,
+      teamId: t.id,
+      name: t.name,
+      chosen: t.id === chosen?.id,
       members: t.members.map((m) => ({
-        id: `host-${t.id}-${m.userId}`, value: m.userId, name: m.name, email: m.email, invalid: Boolean(hostsError),
+        id: `host-${t.id}-${m.userId}`,
+        value: m.userId,
+        name: m.name,
+        email: m.email,
+        invalid: Boolean(hostsError),
         checked: ticked.includes(m.userId) && (t.id === chosen?.id || !inChosen.has(m.userId)),
       })),
     })),

@@ -31,7 +31,7 @@ type Form = Record<string, string | string[] | undefined>;
 type HoldView = { token: string; expiresAt: Date } | { ended: true } | { refused: true };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
 
 /** The invitee's pages: a host's meeting types, the calendar with times, the booking form. */
 @ApiExcludeController()
@@ -53,13 +53,18 @@ export class PublicPagesController {
   async host(@Param('username') username: string, @Res() res: Response) {
     const host = await this.host_(username);
     const types = await this.meetingTypes.listPublic(host.username);
-    res.type('html').send(this.views.render('host', {
-      title: host.name,
-      host: { name: host.name, username: host.username },
-      types: types.map(({ snapshot: t }) => ({
-        name: t.name, duration: t.durationMinutes, description: t.description, href: `/${host.username}/${t.slug}`,
-      })),
-    }));
+    res.type('html').send(
+      this.views.render('host', {
+        title: host.name,
+        host: { name: host.name, username: host.username },
+        types: types.map(({ snapshot: t }) => ({
+          name: t.name,
+          duration: t.durationMinutes,
+          description: t.description,
+          href: `/${host.username}/${t.slug}`,
+        })),
+      }),
+    );
   }
 
   @Get(':username/:slug')
@@ -101,11 +106,17 @@ export class PublicPagesController {
     } catch (error) {
       if (error instanceof HoldRefusedError) {
         res.setHeader('Retry-After', String(error.refusal.retryAfterSeconds));
-        res.status(429).type('html').send(this.formPage(host, type, form, {}, null, { refused: true }));
+        res
+          .status(429)
+          .type('html')
+          .send(this.formPage(host, type, form, {}, null, { refused: true }));
         return;
       }
       if (isTakenError(error)) {
-        res.status(409).type('html').send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12 }, true));
+        res
+          .status(409)
+          .type('html')
+          .send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12 }, true));
         return;
       }
       throw error;
@@ -139,13 +150,24 @@ export class PublicPagesController {
       }
     }
     if (Object.keys(errors).length > 0) {
-      res.status(400).type('html').send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
+      res
+        .status(400)
+        .type('html')
+        .send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
       return;
     }
     const holdToken = one(body.hold) || undefined;
-    const book = (withHold: string | undefined) => this.commands.create({
-      meetingTypeId: type.id, start, inviteeName: name, inviteeEmail: email, timeZone: tz, phone: null, answers, holdToken: withHold,
-    });
+    const book = (withHold: string | undefined) =>
+      this.commands.create({
+        meetingTypeId: type.id,
+        start,
+        inviteeName: name,
+        inviteeEmail: email,
+        timeZone: tz,
+        phone: null,
+        answers,
+        holdToken: withHold,
+      });
     try {
       // A hold that ended meanwhile is no reason to refuse: the time may still be free for anyone.
       const result = await book(holdToken).catch((error: unknown) => {
@@ -159,13 +181,28 @@ export class PublicPagesController {
     } catch (error) {
       if (isTakenError(error)) {
         const query = { tz, date: localDate(start, tz), h12: one(body.h12) };
-        res.status(409).type('html').send(await this.calendarPage(host, type, query, true));
+        res
+          .status(409)
+          .type('html')
+          .send(await this.calendarPage(host, type, query, true));
         return;
       }
       if (error instanceof DomainError && error.code === 'invalid') {
         const fieldErrors: Errors = {};
         placeProblems(error, placeBookingProblem, fieldErrors);
-        res.status(400).type('html').send(this.formPage(host, type, body, fieldErrors, fieldErrors.form ?? 'Please correct the highlighted fields.', await this.holdView(type, body)));
+        res
+          .status(400)
+          .type('html')
+          .send(
+            this.formPage(
+              host,
+              type,
+              body,
+              fieldErrors,
+              fieldErrors.form ?? 'Please correct the highlighted fields.',
+              await this.holdView(type, body),
+            ),
+          );
         return;
       }
       throw error;
@@ -175,13 +212,18 @@ export class PublicPagesController {
   private async calendarPage(host: HostView, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
     const picker = await this.picker.build({
-      type, fallbackZone: host.timeZone, query, path,
+      type,
+      fallbackZone: host.timeZone,
+      query,
+      path,
       slotHref: (iso, tz, h12) => `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}) }).toString()}`,
     });
     return this.views.render('book', {
       title: `${type.name} with ${host.name}`,
       host: { name: host.name, username: host.username },
-      type, picker, taken,
+      type,
+      picker,
+      taken,
       // Picking a time holds it (group types share their slots: plain links to the form).
       slotForm: type.kind === 'group' ? null : { action: `${path}/hold` },
     });
@@ -197,7 +239,12 @@ export class PublicPagesController {
   }
 
   private formPage(
-    host: HostView, type: MeetingTypeSnapshot, values: Form, errors: Errors, summary: string | null, hold: HoldView | null = null,
+    host: HostView,
+    type: MeetingTypeSnapshot,
+    values: Form,
+    errors: Errors,
+    summary: string | null,
+    hold: HoldView | null = null,
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
@@ -210,7 +257,9 @@ export class PublicPagesController {
       type,
       action: `${path}/book`,
       backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}) }).toString()}`,
-      start: start.toISOString(), tz, h12,
+      start: start.toISOString(),
+      tz,
+      h12,
       when: formatRange(start, end, tz, h12),
       zoneLabel: `${tz} (${offsetLabel(start, tz)})`,
       values: { name: one(values.name), email: one(values.email) },

@@ -35,7 +35,11 @@ export class WebExceptionFilter implements ExceptionFilter {
     const html = this.views.render('error', {
       title: notFound ? 'Not found' : 'Something went wrong',
       heading: notFound ? 'We could not find that page' : 'Something went wrong',
-      message: notFound ? 'The link may be mistyped, or the page was removed.' : body.status_code >= 500 ? 'Please try again in a moment.' : body.message,
+      message: notFound
+        ? 'The link may be mistyped, or the page was removed.'
+        : body.status_code >= 500
+          ? 'Please try again in a moment.'
+          : body.message,
       backHref: req.path.startsWith('/admin') ? '/admin' : '/',
       backLabel: req.path.startsWith('/admin') ? 'Back to the admin' : 'Back',
     });
