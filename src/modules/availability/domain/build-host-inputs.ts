@@ -39,6 +39,8 @@ export interface Exclusions {
   /** Rows that must not count (the booking being rescheduled, the hold being converted). */
   bookingIds?: ReadonlySet<string>;
   holdId?: string | null;
+  /** Every hold (the booking re-check asks whether only holds stood in the way, to name a 409's cause). */
+  allHolds?: boolean;
 }
 
 export function buildEngineInput(
@@ -59,7 +61,7 @@ export function buildEngineInput(
     const host = perHost.get(row.userId);
     if (!host) continue;
     if (row.bookingId && exclude.bookingIds?.has(row.bookingId)) continue;
-    if (row.holdId && row.holdId === exclude.holdId) continue;
+    if (row.holdId && (exclude.allHolds || row.holdId === exclude.holdId)) continue;
     const ownType = row.meetingTypeId === type.id;
     if (ownType && row.source === 'booking') host.limited.push(row.startMs);
     // A group booking of this type is where the next invitee joins, so it counts seats, not busy time.

@@ -21,7 +21,7 @@ import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/book
 import type { BookingRecord, InviteeRecord } from './booking-records.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { afterCommit } from './after-commit.js';
-import { BookingMetrics } from './booking-metrics.js';
+import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
@@ -70,7 +70,20 @@ export class BookingCommands {
     private readonly metrics: BookingMetrics,
   ) {}
 
-  async create(input: CreateBookingInput): Promise<BookingResult> {
+  /** Each command is timed and its 409s counted by cause (kairos_booking_duration_seconds, kairos_booking_conflicts_total). */
+  create(input: CreateBookingInput): Promise<BookingResult> {
+    return this.metrics.timed('create', () => this.createBooking(input));
+  }
+
+  reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
+    return this.metrics.timed('reschedule', () => this.rescheduleBooking(bookingId, actor, newStart, reason));
+  }
+
+  cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
+    return this.metrics.timed('cancel', () => this.cancelBooking(bookingId, actor, reason));
+  }
+
+  private async createBooking(input: CreateBookingInput): Promise<BookingResult> {
     const type = await this.activeType(input.meetingTypeId);
     const checked = validateAnswers(type.questions, input.answers);
     if (!checked.ok) {
@@ -161,7 +174,7 @@ export class BookingCommands {
     return result;
   }
 
-  async reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
+  private async rescheduleBooking(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
     const current = await this.bookings.findBooking(bookingId);
     if (!current) throw notFound('booking');
     const type = await this.activeType(current.meeting_type_id);
@@ -240,7 +253,7 @@ export class BookingCommands {
     return result;
   }
 
-  async cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
+  private async cancelBooking(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
     const result = await this.transactions.serializable(async (manager) => {
       const booking = await this.bookings.findBooking(bookingId, manager, true);
       if (!booking) throw notFound('booking');
@@ -365,7 +378,10 @@ export class BookingCommands {
       });
       if (booking) return { booking, hostIds: [choice.userId] };
     }
-    throw conflict('Every host of this meeting type was just booked at that time. Please pick another time.');
+    throw new BookingConflictError(
+      'all_hosts_taken',
+      'Every host of this meeting type was just booked at that time. Please pick another time.',
+    );
   }
 
   private async replay(key: string, requestHash: string): Promise<BookingResult | null> {

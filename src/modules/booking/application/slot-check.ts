@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { conflict } from '../../../shared/http/domain-error.js';
 import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
 import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { isHostTaken } from '../infrastructure/booking.repository.js';
-import { BookingMetrics } from './booking-metrics.js';
+import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 
 /** What bookings and holds share inside their transactions: the slot re-check and the per-host retry policy. */
 @Injectable()
@@ -30,7 +29,10 @@ export class SlotCheck {
     };
   }
 
-  /** Re-checks one start inside the transaction with the slots endpoint's engine; 409 when it is not bookable. */
+  /**
+   * Re-checks one start inside the transaction with the slots endpoint's engine; 409 when it is not bookable, named
+   * `hold_conflict` when only other invitees' holds stand in the way (a second read, on the refusal path only).
+   */
   async freeSlot(
     manager: EntityManager,
     type: MeetingTypeSnapshot,
@@ -47,9 +49,19 @@ export class SlotCheck {
     });
     const slot = isSlotAvailable(input.hosts, input.query, at);
     if (!slot) {
-      throw conflict("That time is not available: it is taken, outside the host's hours, or too soon. Please pick another time.", {
-        start_time: start.toISOString(),
+      const withoutHolds = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
+        manager,
+        schedules,
+        exclude: { allHolds: true, bookingIds: options.bookingIds },
       });
+      const reason = isSlotAvailable(withoutHolds.hosts, withoutHolds.query, at) ? 'hold_conflict' : 'slot_taken';
+      throw new BookingConflictError(
+        reason,
+        "That time is not available: it is taken, outside the host's hours, or too soon. Please pick another time.",
+        {
+          start_time: start.toISOString(),
+        },
+      );
     }
     return slot;
   }

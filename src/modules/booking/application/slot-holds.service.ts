@@ -20,6 +20,7 @@ import {
 } from '../domain/hold-policy.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
+import { BookingMetrics } from './booking-metrics.js';
 import { SlotCheck } from './slot-check.js';
 import { afterCommit } from './after-commit.js';
 
@@ -67,13 +68,19 @@ export class SlotHolds {
     private readonly versions: AvailabilityVersions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: BookingMetrics,
   ) {}
 
   get limits(): HoldLimits {
     return this.config.holds;
   }
 
-  async hold(request: HoldRequest): Promise<HoldResult> {
+  /** Timed, and its 409s counted by cause, with the booking commands (operation `hold`). */
+  hold(request: HoldRequest): Promise<HoldResult> {
+    return this.metrics.timed('hold', () => this.holdSlot(request));
+  }
+
+  private async holdSlot(request: HoldRequest): Promise<HoldResult> {
     const type = await this.meetingTypes.findSnapshot(request.meetingTypeId);
     if (!type) throw notFound('meeting type');
     if (!type.isActive) throw conflict('this meeting type is not accepting bookings');

@@ -4,6 +4,13 @@ export interface QueuedDelivery {
   dueAt: Date;
 }
 
+/** Jobs in the queue by state, for the queue-depth gauge. */
+export interface QueueDepth {
+  waiting: number;
+  delayed: number;
+  active: number;
+}
+
 /** Works one delivery row (DeliveryWorker.process); duplicates are harmless, its claim lets one attempt through. */
 export type DeliverOne = (id: string) => Promise<unknown>;
 
@@ -28,4 +35,7 @@ export abstract class DeliveryQueue {
    * process, they are worked now, one after the other.
    */
   abstract redeliver(ids: string[]): Promise<void>;
+
+  /** The queue's jobs by state (Redis: BullMQ's counts; in process: deliveries running). Throws when Redis is away. */
+  abstract depth(): Promise<QueueDepth>;
 }

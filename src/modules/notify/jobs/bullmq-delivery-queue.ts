@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { QueueTimeoutError, withinQueueTimeout } from '../../../shared/queue/queue-command-timeout.js';
-import { type DeliverOne, DeliveryQueue, type QueuedDelivery } from '../application/delivery-queue.js';
+import { type DeliverOne, DeliveryQueue, type QueueDepth, type QueuedDelivery } from '../application/delivery-queue.js';
 import { DELIVER_JOB, type DeliverJobData, DELIVERY_QUEUE } from './delivery-jobs.js';
 import { DeliveryProcessor } from './delivery.processor.js';
 
@@ -52,6 +52,11 @@ export class BullMqDeliveryQueue extends DeliveryQueue {
     } catch (e) {
       this.logger.warn(`enqueue failed, the sweep will retry: ${(e as Error).message}`);
     }
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const counts = await withinQueueTimeout(this.queue.getJobCounts('waiting', 'delayed', 'active'), 'job counts');
+    return { waiting: counts.waiting, delayed: counts.delayed, active: counts.active };
   }
 
   async redeliver(ids: string[]): Promise<void> {

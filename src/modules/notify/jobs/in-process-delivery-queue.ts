@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
-import { type DeliverOne, DeliveryQueue, type QueuedDelivery } from '../application/delivery-queue.js';
+import { type DeliverOne, DeliveryQueue, type QueueDepth, type QueuedDelivery } from '../application/delivery-queue.js';
 
 /**
  * The in-process adapter (no REDIS_URL, one instance): rows due now are worked right away in the background, rows
@@ -32,6 +32,11 @@ export class InProcessDeliveryQueue extends DeliveryQueue implements BeforeAppli
     const deliver = this.deliver;
     if (!deliver) return;
     for (const id of ids) await deliver(id);
+  }
+
+  /** Rows due later wait in PostgreSQL for the sweep (kairos_notification_deliveries), not here. */
+  depth(): Promise<QueueDepth> {
+    return Promise.resolve({ waiting: 0, delayed: 0, active: this.inFlight.size });
   }
 
   /** Resolves when the background deliveries started by `enqueue` have finished. */
