@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
@@ -11,7 +13,8 @@ import { sampleView } from '../src/modules/notify/domain/notify-fixtures.js';
 import { settleDeliveries } from './support/deliveries.js';
 import { PARSERS } from './support/ical-parsers.js';
 import { TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
-import { createMeetingType, setWeeklyHours } from './support/scheduling.js';
+import { createHost } from './support/factories.js';
+import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { METRICS_AUTH } from './support/test-env.js';
 
@@ -309,12 +312,31 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
 
 describe('Prometheus exposition (e2e)', () => {
   let t: TestApp;
+  let feed: Server;
+  let feedUrl: string;
   beforeAll(async () => {
-    t = await startTestApp({ now: NOW });
+    // A one-event ICS feed, so a calendar sync (and its timing) happens against something local.
+    feed = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/calendar' });
+      res.end(
+        ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:busy@test', 'DTSTART:20270302T140000Z']
+          .concat(['DTEND:20270302T150000Z', 'END:VEVENT', 'END:VCALENDAR'])
+          .join('\r\n'),
+      );
+    });
+    await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+    const { port } = feed.address() as AddressInfo;
+    feedUrl = `http://127.0.0.1:${port}/feed.ics`;
+    t = await startTestApp({ now: NOW, env: { CALENDAR_PRIVATE_URL_ALLOWLIST: `127.0.0.1:${port}` } });
   });
   afterAll(async () => {
     await t?.close();
+    await new Promise((resolve) => feed?.close(resolve));
   });
+
+  /** The exposition's sample lines of one metric, as `name{labels} value` strings. */
+  const samples = (text: string, name: string) =>
+    text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
   it('`promtool check metrics` finds nothing to lint in a real /metrics (no gauge ends in _total), calendar latency included', async () => {
     await t.http().get('/health/live');
@@ -330,5 +352,63 @@ describe('Prometheus exposition (e2e)', () => {
     const used = new Set([...dashboard.matchAll(/\b(kairos_[a-z0-9_]+)/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')));
     const exposed = new Set([...res.text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
     expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
+  });
+
+  it('the spec metrics appear after a slots request, bookings (one 409 per cause), a calendar sync and a delivery', async () => {
+    const h = await createHost(t, { time_zone: 'America/New_York' });
+    await setWeeklyHours(t, h, 'America/New_York');
+    const type = await createMeetingType(t, h, { name: 'Metrics' });
+    await t.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date: '2027-03-03', timezone: 'UTC' }).expect(200);
+    const book = (start: string, n: number) =>
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: type.id, start_time: start, ...invitee(n) });
+    const booked = await book('2027-03-03T15:00:00Z', 1).expect(201);
+    await book('2027-03-03T15:00:00Z', 2).expect(409); // taken: the re-check refuses
+    await t.http().post('/api/slots/holds').send({ meeting_type_id: type.id, start_time: '2027-03-03T16:00:00Z' }).expect(201);
+    await book('2027-03-03T16:00:00Z', 3).expect(409); // free but for another invitee's hold
+    await t.http().delete(`/api/bookings/${booked.body.id}`).set(h.auth).send({ reason: 'metrics' }).expect(200);
+    await t.http().post('/api/integrations/ics').set(h.auth).send({ url: feedUrl }).expect(201);
+    await settleDeliveries(t);
+
+    const res = await t.http().get('/metrics').set(METRICS_AUTH).expect(200);
+    const lint = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: res.text, encoding: 'utf8' });
+    expect({ status: lint.status, problems: `${lint.stdout}${lint.stderr}`.trim() }).toEqual({ status: 0, problems: '' });
+    expect(res.text).toMatch(/^# TYPE kairos_booking_duration_seconds histogram$/m);
+    expect(samples(res.text, 'kairos_booking_duration_seconds_count')).toEqual(
+      expect.arrayContaining([
+        'kairos_booking_duration_seconds_count{operation="create",result="ok"} 1',
+        'kairos_booking_duration_seconds_count{operation="create",result="conflict"} 2',
+        'kairos_booking_duration_seconds_count{operation="cancel",result="ok"} 1',
+        'kairos_booking_duration_seconds_count{operation="hold",result="ok"} 1',
+      ]),
+    );
+    expect(samples(res.text, 'kairos_booking_conflicts_total').sort()).toEqual([
+      'kairos_booking_conflicts_total{operation="create",cause="hold_conflict"} 1',
+      'kairos_booking_conflicts_total{operation="create",cause="slot_taken"} 1',
+    ]);
+    expect(samples(res.text, 'kairos_slot_cache_requests_total').join('\n')).toMatch(/result="miss"} [1-9]/);
+    expect(samples(res.text, 'kairos_calendar_api_duration_seconds_count')).toEqual(
+      expect.arrayContaining(['kairos_calendar_api_duration_seconds_count{provider="ics",operation="read"} 1']),
+    );
+    // The test app runs with Redis: BullMQ's counts for the delivery queue, every state present (reminders and
+    // retries due later wait as delayed jobs; nothing waits or runs once deliveries are settled).
+    expect(samples(res.text, 'kairos_queue_jobs').sort()).toEqual([
+      'kairos_queue_jobs{queue="notify-deliveries",state="active"} 0',
+      expect.stringMatching(/^kairos_queue_jobs\{queue="notify-deliveries",state="delayed"\} \d+$/),
+      'kairos_queue_jobs{queue="notify-deliveries",state="waiting"} 0',
+    ]);
+
+    // The shipped alert rules are valid and query only metrics that exist.
+    const rules = spawnSync('/usr/bin/promtool', ['check', 'rules', 'deploy/alerts.yml'], { encoding: 'utf8' });
+    expect({ status: rules.status, output: `${rules.stdout}${rules.stderr}` }).toMatchObject({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
+    const alerts = readFileSync(join(process.cwd(), 'deploy/alerts.yml'), 'utf8');
+    const queried = new Set([...alerts.matchAll(/\b(kairos_[a-z0-9_]+)/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')));
+    const exposed = new Set([...res.text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
 });
