@@ -88,8 +88,12 @@ export class OnDemandSync {
       const syncedStaleAt = (c.lastSyncedAt?.getTime() ?? 0) + afterMs;
       const staleAt = c.pushUntil ? Math.max(c.pushUntil.getTime(), syncedStaleAt) : syncedStaleAt;
       const allowedAt = c.nextSyncAt?.getTime() ?? 0;
-      if (staleAt <= now && allowedAt <= now) syncs.push(this.syncOnce(c.id));
-      else next.set(c.userId, Math.min(next.get(c.userId) ?? now + afterMs, Math.max(staleAt, allowedAt, now + 1000)));
+      if (staleAt <= now && allowedAt <= now) {
+        // Each sync holds a database connection (its advisory lock) for as long as the provider takes: a bounded
+        // number at once, so hanging providers cannot drain the pool; the rest are tried on a later request.
+        if (this.running.has(c.id) || this.running.size < MAX_RUNNING) syncs.push(this.syncOnce(c.id));
+        else next.set(c.userId, Math.min(next.get(c.userId) ?? now + afterMs, now + 1000));
+      } else next.set(c.userId, Math.min(next.get(c.userId) ?? now + afterMs, Math.max(staleAt, allowedAt, now + 1000)));
     }
     for (const [id, at] of next) this.checkAgainAt.set(id, at);
     await Promise.all(syncs);
@@ -114,5 +118,8 @@ export class OnDemandSync {
     return run;
   }
 }
+
+/** On-demand syncs at once per replica. */
+const MAX_RUNNING = 4;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
