@@ -1,9 +1,14 @@
 import type http from 'node:http';
 import { OnDemandSync } from '../src/modules/calendar/application/on-demand-sync.service.js';
+import { CalendarLocks } from '../src/modules/calendar/infrastructure/calendar-locks.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { FakeGoogleCalendar, type FakeRequest, json } from './support/fake-google-calendar.js';
 import { createMeetingType, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { USE_EMBEDDED_DB } from './support/test-env.js';
+
+// Session advisory locks cannot tell two instances apart on the embedded database's one session.
+const onServerPostgres = USE_EMBEDDED_DB ? it.skip : it;
 
 // Monday 1 March 2027, 12:00 UTC; the host works 9 to 5 in London (GMT until 28 March).
 const NOW = '2027-03-01T12:00:00Z';
@@ -122,6 +127,18 @@ describe('on-demand calendar sync on the slots path (e2e against a local fake Go
     for (const slots of answers) expect(slots).not.toContain('2027-03-02T10:00:00Z');
     expect(eventLists()).toBe(lists + 1);
     expect(onDemand.started).toBe(started + 1);
+  });
+
+  onServerPostgres('a connection another replica is syncing (its advisory sync lock is held) is not synced again', async () => {
+    const { type, id } = await hostWithConnection();
+    t.clock!.advance((AFTER_SECONDS + 1) * 1000);
+    const [lists, started] = [eventLists(), onDemand.started];
+    // The lock taken on a session of its own, as another replica would hold it during its sync.
+    await t.app.get(CalendarLocks).whileSyncing(id, false, async () => {
+      expect(await slotStarts(type.id)).toContain('2027-03-02T10:00:00Z');
+    });
+    expect(onDemand.started).toBe(started + 1); // tried, found the lock taken ('busy'), asked the provider nothing
+    expect(eventLists()).toBe(lists);
   });
 
   it('a hanging provider does not hold the answer: it comes from the cache, and the late result bumps the version', async () => {
