@@ -30,6 +30,7 @@ describe('slots read path: SQL statements per request', () => {
         if (/availability_cache_epoch/.test(sql)) return 'cache epoch';
         if (/FROM users u\s+LEFT JOIN schedules/.test(sql)) return 'host hours';
         if (/FROM booking_hosts/.test(sql)) return 'busy';
+        if (/FROM calendar_integrations/.test(sql)) return 'calendar sync state';
         return /FROM "(\w+)"/.exec(sql)?.[1] ?? sql.slice(0, 60);
       });
   };
@@ -56,12 +57,29 @@ describe('slots read path: SQL statements per request', () => {
       ...singleById,
     ]);
     const teamById = ['meeting_types', 'meeting_type_hosts', 'cache epoch', 'host hours', 'busy'];
-    expect(await statementsOf({ meeting_type_id: collective.id, date: '2027-03-05', timezone: 'UTC' })).toEqual(teamById);
+    // On-demand calendar sync looks a host's connections up once per CALENDAR_ON_DEMAND_AFTER_SECONDS per replica:
+    // the first request here is the first to name the member.
+    expect(await statementsOf({ meeting_type_id: collective.id, date: '2027-03-05', timezone: 'UTC' })).toEqual([
+      'meeting_types',
+      'meeting_type_hosts',
+      'calendar sync state',
+      'cache epoch',
+      'host hours',
+      'busy',
+    ]);
+    expect(await statementsOf({ meeting_type_id: collective.id, date: '2027-03-06', timezone: 'UTC' })).toEqual(teamById);
     expect(await statementsOf({ username: host.username, slug: 'team', date: '2027-03-08', timezone: 'UTC' })).toEqual([
       'users',
       ...teamById,
     ]);
     // Warm: the entry and the host versions come from Redis; only the epoch that guards against missed bumps is read.
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(['cache epoch']);
+    // Once that period has passed, the warm path looks the host up again (once), and finds nothing to sync.
+    t.clock!.advance(121_000);
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual([
+      'calendar sync state',
+      'cache epoch',
+    ]);
     expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(['cache epoch']);
   });
 });

@@ -127,6 +127,12 @@ export class AppConfig {
   get calendarPollIntervalSeconds() {
     return this.env.CALENDAR_POLL_INTERVAL_SECONDS;
   }
+  get calendarOnDemandAfterSeconds() {
+    return this.env.CALENDAR_ON_DEMAND_AFTER_SECONDS;
+  }
+  get calendarOnDemandWaitMs() {
+    return this.env.CALENDAR_ON_DEMAND_WAIT_MS;
+  }
   get calendarPushEnabled() {
     return this.env.CALENDAR_PUSH_ENABLED === 'true';
   }

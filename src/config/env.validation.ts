@@ -318,6 +318,18 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(86400)
   CALENDAR_POLL_INTERVAL_SECONDS = 600;
+  /** A slots request syncs a host's connection last synced longer ago than this (and without a live push channel); 0 = never. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  CALENDAR_ON_DEMAND_AFTER_SECONDS = 120;
+  /** How long a slots request waits for that sync before answering from the cached busy time (the sync goes on). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  CALENDAR_ON_DEMAND_WAIT_MS = 300;
   /** Register Google watch channels / Graph subscriptions (needs a PUBLIC_URL the providers can reach over https). */
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { AvailabilityInputsService } from './application/availability-inputs.service.js';
+import { BusyTimeFreshness } from './application/busy-time-freshness.js';
 import { SlotsService } from './application/slots.service.js';
 import { SlotsController } from './http/slots.controller.js';
 import { BusyTimesRepository } from './infrastructure/busy-times.repository.js';
@@ -13,7 +14,8 @@ import { BusyTimesRepository } from './infrastructure/busy-times.repository.js';
 @Module({
   imports: [SchedulesModule, MeetingTypesModule],
   controllers: [SlotsController],
-  providers: [AvailabilityInputsService, SlotsService, BusyTimesRepository],
-  exports: [AvailabilityInputsService, SlotsService],
+  providers: [AvailabilityInputsService, SlotsService, BusyTimesRepository, BusyTimeFreshness],
+  // BusyTimeFreshness: calendar registers its on-demand sync there.
+  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness],
 })
 export class SlotsModule {}

@@ -2,6 +2,8 @@ import { Logger, Module, type OnModuleInit, Optional } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelay } from '../../shared/outbox/outbox-relay.js';
 import { SecretCipher } from '../../shared/security/encryption.js';
+import { BusyTimeFreshness } from '../availability/application/busy-time-freshness.js';
+import { SlotsModule } from '../availability/slots.module.js';
 import { BookingModule } from '../booking/booking.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { CalendarCredentials } from './application/calendar-credentials.service.js';
@@ -14,6 +16,7 @@ import { CalendarSources } from './application/calendar-sources.service.js';
 import { CalendarSyncService } from './application/calendar-sync.service.js';
 import { HostCalendarChanges } from './application/host-calendar-changes.service.js';
 import { OAuthStateService } from './application/oauth-state.service.js';
+import { OnDemandSync } from './application/on-demand-sync.service.js';
 import { BookingCalendarEvents } from './application/booking-calendar-events.service.js';
 import { BookingDestinations } from './application/booking-destinations.service.js';
 import { CaldavConnect } from './application/caldav-connect.service.js';
@@ -53,6 +56,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     TypeOrmModule.forFeature([CalendarIntegrationEntity, CalendarSelectionEntity, CalendarEventLinkEntity, CalendarPushChannelEntity]),
     IdentityModule,
     BookingModule,
+    SlotsModule,
   ],
   // Export first: its paths are not connection ids; connection ids last for the same reason.
   controllers: [CalendarExportController, IntegrationWebhooksController, IntegrationConnectController, IntegrationsController],
@@ -89,6 +93,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     BookingDestinations,
     BookingCalendarEvents,
     CalendarPoller,
+    OnDemandSync,
   ],
   // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed.
   exports: [
@@ -107,10 +112,13 @@ export class CalendarModule implements OnModuleInit {
     private readonly writer: CalendarEventWriter,
     private readonly push: CalendarPush,
     private readonly sync: CalendarSyncService,
+    private readonly onDemand: OnDemandSync,
+    private readonly freshness: BusyTimeFreshness,
     @Optional() private readonly relay?: OutboxRelay,
   ) {}
 
   onModuleInit() {
+    this.freshness.register((hostIds) => this.onDemand.refresh(hostIds));
     this.push.onNotify = (integrationId) => this.sync.syncIntegration(integrationId);
     if (this.relay) this.relay.register(CALENDAR_OUTBOX_CONSUMER, (event) => this.writer.handle(event));
     else new Logger('CalendarModule').warn('OutboxRelay is not available: bookings will not be written to calendars');

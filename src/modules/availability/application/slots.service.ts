@@ -12,6 +12,7 @@ import { computeSlots } from '../domain/compute-slots.js';
 import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
 import { addDays, dayNumberOf, wallTimeToInstant, zonedIso } from '../domain/wall-clock.js';
 import { AvailabilityInputsService } from './availability-inputs.service.js';
+import { BusyTimeFreshness } from './busy-time-freshness.js';
 
 export const MAX_RANGE_DAYS = 62;
 const QUARTER_HOUR = 15 * 60_000;
@@ -66,6 +67,7 @@ export class SlotsService {
     private readonly config: AppConfig,
     private readonly cacheCounter: SlotCacheCounter,
     private readonly replica: ReadReplica,
+    private readonly freshness: BusyTimeFreshness,
   ) {}
 
   async find(request: SlotsRequest): Promise<SlotsResult> {
@@ -89,6 +91,8 @@ export class SlotsService {
       const raw = await this.cache.tryGet(key); // Redis down or slow: a miss, computed from PostgreSQL
       const candidate = raw ? (JSON.parse(raw) as CachedSlots) : null;
       if (candidate && candidate.windowBucket === this.windowBucket(candidate.meetingType, now)) {
+        // A stale calendar connection is synced first (bounded wait); a change it finds bumps a version below.
+        await this.freshness.refresh(candidate.meetingType.hosts.map((h) => h.userId));
         const versions = await this.versions.current(candidate.meetingType.hosts.map((h) => h.userId));
         if (versions.join('.') === candidate.versions) entry = candidate;
       }
@@ -98,6 +102,8 @@ export class SlotsService {
     if (!entry) {
       // Cold path reads go to the read replica when DATABASE_READ_URL is set (the primary otherwise).
       const found = await this.replica.read((m) => this.resolveType(request, m));
+      // Before the versions: busy time a stale connection's sync brings in (bounded wait) is then part of this answer.
+      await this.freshness.refresh(found.hosts.map((h) => h.userId));
       // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.
       const versions = await this.versions.current(found.hosts.map((h) => h.userId));
       const range = {

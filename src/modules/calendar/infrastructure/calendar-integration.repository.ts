@@ -47,6 +47,28 @@ export class CalendarIntegrationRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * What on-demand sync needs of the hosts' active connections, in one statement: when each was last synced, when
+   * the provider lets us sync again (Retry-After), and until when a push channel of it stays live (null: none).
+   */
+  async findSyncStateOfHosts(userIds: string[], now: Date): Promise<ConnectionSyncState[]> {
+    const rows: Array<{ id: string; user_id: string; last_synced_at: Date | null; next_sync_at: Date | null; push_until: Date | null }> =
+      await this.integrations.query(
+        `SELECT i.id, i.user_id, i.last_synced_at, i.next_sync_at,
+                (SELECT min(c.expires_at) FROM calendar_push_channels c WHERE c.integration_id = i.id AND c.expires_at > $2) AS push_until
+           FROM calendar_integrations i
+          WHERE i.user_id = ANY($1::uuid[]) AND i.status = 'active' AND i.is_active`,
+        [userIds, now],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      lastSyncedAt: r.last_synced_at ? new Date(r.last_synced_at) : null,
+      nextSyncAt: r.next_sync_at ? new Date(r.next_sync_at) : null,
+      pushUntil: r.push_until ? new Date(r.push_until) : null,
+    }));
+  }
+
   /** The connection with its encrypted access and refresh tokens. */
   findWithTokens(id: string): Promise<CalendarIntegrationEntity | null> {
     return this.integrations
@@ -138,4 +160,13 @@ export class CalendarIntegrationRepository {
   async delete(id: string): Promise<void> {
     await this.integrations.delete({ id });
   }
+}
+
+export interface ConnectionSyncState {
+  id: string;
+  userId: string;
+  lastSyncedAt: Date | null;
+  nextSyncAt: Date | null;
+  /** The earliest expiry among the connection's live push channels; null when it has none. */
+  pushUntil: Date | null;
 }
