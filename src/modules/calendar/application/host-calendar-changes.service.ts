@@ -7,9 +7,9 @@ import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-li
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 
 /**
- * Two-way sync: the host deleted or moved the event we wrote. Deletion cancels the booking (through the booking
- * module, which notifies the invitee) when the connection says so; otherwise, and for moves, the link is flagged
- * for the host's attention (the booking keeps its time: invitees agreed to that one).
+ * Two-way sync: the host deleted or moved the event we wrote. A move reschedules the booking to the event's new time
+ * (a collision keeps the old time and is flagged). Deletion cancels the booking (through the booking module, which
+ * notifies the invitee) when the connection says so; otherwise the link is flagged for the host's attention.
  */
 @Injectable()
 export class HostCalendarChanges {
@@ -24,11 +24,7 @@ export class HostCalendarChanges {
     const link = await this.links.findById(change.linkId);
     if (!link) return;
     if (change.kind === 'moved') {
-      await this.links.flagHostChange(
-        link.id,
-        'host_moved',
-        `the host moved the event to ${change.start.toISOString()}–${change.end.toISOString()} in their calendar`,
-      );
+      await this.followMove(link, change.start, change.end);
       return;
     }
     if (!integration.cancelBookingOnDelete) {
@@ -41,6 +37,19 @@ export class HostCalendarChanges {
     }
     await this.links.requestCancellation(link.id);
     await this.cancelBooking(link);
+  }
+
+  /**
+   * The booking follows the event to its new time (through the booking module, which notifies the invitee and the
+   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move.
+   */
+  private async followMove(link: CalendarEventLinkEntity, start: Date, end: Date): Promise<void> {
+    const result = await this.bookings.rescheduleByHostCalendar(link.bookingId, start, end, link.userId);
+    if (result.outcome === 'moved' || result.outcome === 'unchanged') return;
+    const message = result.message;
+    if (link.status === 'host_moved' && link.hostAction === 'flagged' && link.lastError === message) return; // seen before
+    this.logger.warn(`booking ${link.bookingId} did not follow the host's move: ${message}`);
+    await this.links.flagHostChange(link.id, 'host_moved', message);
   }
 
   /** Cancellations that failed earlier (called by the poller). */
