@@ -176,7 +176,7 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     expect(updates.map((m) => icsProps(m.calendars[0].content).get('SEQUENCE'))).toEqual([['2']]);
   });
 
-  it('a move onto another booking keeps the old time, flags the link once, and tells nobody it moved', async () => {
+  it('a move onto another booking keeps the old time, flags the link and mails the host once, and tells nobody it moved', async () => {
     const first = await book('2027-03-08T10:00:00Z', 'f4');
     const other = await book('2027-03-08T12:00:00Z', 'f5');
     await settle();
@@ -193,6 +193,11 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
         last_error: expect.stringContaining('collides with another booking'),
       }),
     ]);
+    const toHost = smtp.to(host.email).filter((m) => m.subject.startsWith('Not moved:'));
+    expect(toHost).toHaveLength(1); // two syncs, one mail
+    expect(toHost[0].subject).toBe('Not moved: Intro call stays at 2027-03-08T10:00:00.000Z');
+    expect(toHost[0].text).toContain('collides with another booking');
+    expect(toHost[0].text).toContain(`/admin/bookings/${first.id}`);
     expect(smtp.to('inviteef4@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(0);
     expect(hooksFor([first.id])).toHaveLength(0);
   });

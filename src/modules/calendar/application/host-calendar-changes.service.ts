@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
 import { DomainError } from '../../../shared/http/domain-error.js';
+import { MailTransport } from '../../../shared/mail/mail-transport.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { HostChange } from '../domain/host-changes.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
@@ -18,6 +21,9 @@ export class HostCalendarChanges {
   constructor(
     private readonly links: CalendarEventLinkRepository,
     private readonly bookings: BookingCommands,
+    private readonly directory: BookingDirectory,
+    private readonly mail: MailTransport,
+    private readonly config: AppConfig,
   ) {}
 
   async apply(change: HostChange, integration: CalendarIntegrationEntity): Promise<void> {
@@ -50,6 +56,26 @@ export class HostCalendarChanges {
     if (link.status === 'host_moved' && link.hostAction === 'flagged' && link.lastError === message) return; // seen before
     this.logger.warn(`booking ${link.bookingId} did not follow the host's move: ${message}`);
     await this.links.flagHostChange(link.id, 'host_moved', message);
+    if (result.outcome === 'conflict') await this.tellHostOfConflict(link, result.booking.id, start, message);
+  }
+
+  /** Once per flagged move (the flag above is written first): a lost mail is logged, the admin still shows the flag. */
+  private async tellHostOfConflict(link: CalendarEventLinkEntity, bookingId: string, movedTo: Date, message: string): Promise<void> {
+    try {
+      const view = await this.directory.getView(bookingId);
+      const host = view?.hosts.find((h) => h.id === link.userId);
+      if (!view || !host) return;
+      const detail = `${this.config.publicUrl}/admin/bookings/${view.id}`;
+      await this.mail.send({
+        id: `host-move-conflict-${link.id}-${movedTo.getTime()}`,
+        to: host.email,
+        subject: `Not moved: ${view.meetingType.name} stays at ${view.startTime.toISOString()}`,
+        text: `You moved "${view.meetingType.name}" in your calendar, but ${message}.\n\nMove it back or pick a free time: ${detail}\n`,
+        html: `<p>You moved “${escapeHtml(view.meetingType.name)}” in your calendar, but ${escapeHtml(message)}.</p><p><a href="${escapeHtml(detail)}">Open the booking</a></p>`,
+      });
+    } catch (error) {
+      this.logger.warn(`could not tell the host about the conflicting move of booking ${bookingId}: ${(error as Error).message}`);
+    }
   }
 
   /** Cancellations that failed earlier (called by the poller). */
@@ -70,3 +96,6 @@ export class HostCalendarChanges {
     }
   }
 }
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
