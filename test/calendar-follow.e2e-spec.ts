@@ -1,6 +1,7 @@
 import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
 import { settleDeliveries } from './support/deliveries.js';
-import { createHost, type TestHost } from './support/factories.js';
+import request from 'supertest';
+import { createHost, HOST_PASSWORD, type TestHost } from './support/factories.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { icsProps, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
@@ -199,6 +200,18 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     expect(toHost[0].text).toContain('collides with another booking');
     expect(toHost[0].text).toContain(`/admin/bookings/${first.id}`);
     expect(smtp.to('inviteef4@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(0);
+
+    // The admin's bookings list shows the conflict on the booking.
+    const agent = request.agent(t.app.getHttpServer());
+    const form = await agent.get('/admin/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await agent.post('/admin/login').type('form').send({ email: host.email, password: HOST_PASSWORD, _csrf: csrf }).expect(303);
+    const page = (await agent.get('/admin').expect(200)).text;
+    const item = page.slice(page.indexOf(`id="booking-${first.id}"`), page.indexOf('</li>', page.indexOf(`id="booking-${first.id}"`)));
+    expect(item).toContain('Calendar conflict:');
+    expect(item).toContain('collides with another booking');
+    const otherItem = page.slice(page.indexOf(`id="booking-${other.id}"`), page.indexOf('</li>', page.indexOf(`id="booking-${other.id}"`)));
+    expect(otherItem).not.toContain('Calendar conflict');
     expect(hooksFor([first.id])).toHaveLength(0);
   });
 });

@@ -90,7 +90,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     BookingCalendarEvents,
     CalendarPoller,
   ],
-  // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed.
+  // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed, flagged bookings.
   exports: [
     CalendarSyncService,
     OAuthConnect,
@@ -100,6 +100,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     CalendarChoices,
     BookingDestinations,
     CalendarExportFeeds,
+    BookingCalendarEvents,
   ],
 })
 export class CalendarModule implements OnModuleInit {
