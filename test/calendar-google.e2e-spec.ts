@@ -534,13 +534,16 @@ describe('calendar integrations: Google (e2e against a local fake Google)', () =
       expect(await links(kept.id)).toEqual([expect.objectContaining({ status: 'host_deleted', host_action: 'flagged' })]);
       expect((await t.http().get(`/api/bookings/${kept.id}`).set(host.auth).expect(200)).body.status).toBe('confirmed');
 
-      // Moving it is noticed too.
+      // Moving it is followed.
       const movedByHost = await book('2027-03-05T13:00:00Z', 'w4');
       await drain();
       const ev = google.event('primary-cal', googleEventIdFor(movedByHost.id))!;
       google.putEvent('primary-cal', { ...ev, start: { dateTime: '2027-03-05T15:00:00Z' }, end: { dateTime: '2027-03-05T15:30:00Z' } });
       await sync(host, integrationId);
-      expect(await links(movedByHost.id)).toEqual([expect.objectContaining({ status: 'host_moved', host_action: 'flagged' })]);
+      // The booking follows the move (test/calendar-follow.e2e-spec.ts covers it in depth).
+      expect((await t.http().get(`/api/bookings/${movedByHost.id}`).set(host.auth).expect(200)).body.status).toBe('rescheduled');
+      await drain();
+      expect(await links(movedByHost.id)).toEqual([expect.objectContaining({ status: 'superseded' })]);
 
       await t.http().patch(`/api/integrations/${integrationId}`).set(host.auth).send({ cancel_booking_on_delete: true }).expect(200);
       const doomed = await book('2027-03-05T11:00:00Z', 'w5');

@@ -239,6 +239,42 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
       expect(ours()).toEqual([]);
     });
 
+    it('follows the host moving our event in Outlook: the booking is rescheduled once, however often it syncs', async () => {
+      const host = await createHost(t);
+      await setWeeklyHours(t, host, 'Europe/London');
+      const type = await createMeetingType(t, host, { name: 'Follow', duration_minutes: 30 });
+      const id = await connect(host);
+      const booking = (
+        await t
+          .http()
+          .post('/api/bookings')
+          .send({ meeting_type_id: type.id, start_time: '2027-03-04T10:00:00Z', ...invitee('msf') })
+          .expect(201)
+      ).body;
+      await t.app.get(OutboxRelay).drain();
+      const ours = graph.liveEvents('AAMkCal1').find((e) => e.transactionId === booking.id)!;
+      graph.putEvent('AAMkCal1', { ...ours, start: utc('2027-03-04T18:00:00Z'), end: utc('2027-03-04T18:45:00Z') });
+      await sync(host, id);
+      await sync(host, id);
+      await t.app.get(OutboxRelay).drain();
+      await sync(host, id);
+      const rows = await t.dataSource.query(
+        `SELECT status, start_time, end_time, ical_sequence FROM bookings WHERE ical_uid = (SELECT ical_uid FROM bookings WHERE id = $1)
+          ORDER BY ical_sequence`,
+        [booking.id],
+      );
+      expect(rows).toEqual([
+        expect.objectContaining({ status: 'rescheduled' }),
+        expect.objectContaining({
+          status: 'confirmed',
+          start_time: new Date('2027-03-04T18:00:00Z'),
+          end_time: new Date('2027-03-04T18:45:00Z'),
+          ical_sequence: 1,
+        }),
+      ]);
+      expect(graph.requestsTo('PATCH', new RegExp(`/me/events/${ours.id}$`))).toHaveLength(0); // the host's move is not written back
+    });
+
     it('push: subscription created after the validationToken handshake; notifications need the clientState', async () => {
       const host = await createHost(t);
       const id = await connect(host);

@@ -95,7 +95,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     CalendarPoller,
     OnDemandSync,
   ],
-  // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed.
+  // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed, flagged bookings.
   exports: [
     CalendarSyncService,
     OAuthConnect,
@@ -105,6 +105,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     CalendarChoices,
     BookingDestinations,
     CalendarExportFeeds,
+    BookingCalendarEvents,
   ],
 })
 export class CalendarModule implements OnModuleInit {

@@ -45,6 +45,19 @@ export interface BookingResult {
   replayed: boolean;
 }
 
+/** What following a host's move in their own calendar did to the booking. */
+export type HostCalendarMove =
+  | { outcome: 'moved'; booking: BookingRecord; hostIds: string[] }
+  /** The booking (or the one it was since moved to) is already at that time: the same move seen again. */
+  | { outcome: 'unchanged'; booking: BookingRecord }
+  /** The new time collides with another booking of a host: the booking keeps its time. */
+  | { outcome: 'conflict'; booking: BookingRecord; message: string }
+  /** Cancelled, or changed since the move was seen (`expectedSequence`): nothing to follow. */
+  | { outcome: 'refused'; message: string };
+
+/** Thrown inside the transaction to roll the release of the old time back when the new one is taken. */
+class HostMoveCollision extends Error {}
+
 /** Who acts on an existing booking: one of its hosts, or an invitee holding a management token. */
 export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invitee: InviteeRecord };
 
@@ -310,6 +323,93 @@ export class BookingCommands {
   /** For the calendar context: the host deleted our event in their own calendar. */
   cancelByHostCalendar(bookingId: string, reason: string): Promise<BookingResult> {
     return this.cancel(bookingId, { kind: 'calendar' }, reason);
+  }
+
+  /**
+   * For the calendar context: the host moved our event in their own calendar, and the booking follows (the host
+   * decided, so rules and working hours do not apply; the exclusion constraint does). A booking already rescheduled
+   * is followed to its latest successor, so the same move seen twice (two runs, two replicas) has one outcome and
+   * the last of two quick moves wins. A collision keeps the old time and answers `conflict`.
+   */
+  async rescheduleByHostCalendar(
+    bookingId: string,
+    newStart: Date,
+    newEnd: Date,
+    movedInCalendarOf: string,
+    expectedSequence?: number,
+  ): Promise<HostCalendarMove> {
+    // The booking the move applies to, as the transaction saw it (the conflict answer reports it).
+    const seen: { booking: BookingRecord | null } = { booking: null };
+    try {
+      const result = await this.transactions.serializable<HostCalendarMove>(async (manager) => {
+        let booking = await this.bookings.findBooking(bookingId, manager, true);
+        if (!booking) throw notFound('booking');
+        for (let hops = 0; booking.status === 'rescheduled' && booking.rescheduled_to_id && hops < 50; hops++) {
+          const next: BookingRecord | null = await this.bookings.findBooking(booking.rescheduled_to_id, manager, true);
+          if (!next) break;
+          booking = next;
+        }
+        seen.booking = booking;
+        if (booking.status !== 'confirmed' && booking.status !== 'pending') {
+          return { outcome: 'refused', message: `the booking is ${booking.status}` };
+        }
+        if (booking.start_time.getTime() === newStart.getTime() && booking.end_time.getTime() === newEnd.getTime()) {
+          return { outcome: 'unchanged', booking };
+        }
+        if (expectedSequence !== undefined && booking.ical_sequence > expectedSequence) {
+          return { outcome: 'refused', message: 'the booking changed after the host moved the event' };
+        }
+        const hostIds = await this.bookings.findHostIds(booking.id, manager);
+        const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
+        await this.bookings.releaseHosts(manager, booking.id);
+        const target = await this.bookings.insertBookingUnlessHostTaken(manager, {
+          meetingTypeId: booking.meeting_type_id,
+          start: newStart,
+          end: newEnd,
+          timeZone: booking.time_zone,
+          location: booking.location,
+          icalUid: booking.ical_uid,
+          icalSequence: booking.ical_sequence + 1,
+          rescheduledFromId: booking.id,
+          organizerId: booking.host_user_id,
+          hostIds,
+          assignmentReason: booking.assignment_reason,
+        });
+        if (!target) throw new HostMoveCollision();
+        await this.bookings.moveInvitees(
+          manager,
+          invitees.map((i) => i.id),
+          target.id,
+        );
+        await this.bookings.markRescheduled(manager, booking.id, target.id);
+        await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
+          booking_id: target.id,
+          meeting_type_id: booking.meeting_type_id,
+          host_user_ids: hostIds,
+          start_time: target.start_time.toISOString(),
+          end_time: target.end_time.toISOString(),
+          previous: { booking_id: booking.id, start_time: booking.start_time.toISOString(), end_time: booking.end_time.toISOString() },
+          invitee_id: null,
+          reason: 'The host moved this meeting in their calendar',
+          rescheduled_by: 'host_calendar',
+          moved_in_calendar_of: movedInCalendarOf,
+          sequence: target.ical_sequence,
+        });
+        return { outcome: 'moved', booking: target, hostIds };
+      });
+      if (result.outcome === 'moved') {
+        const moved = result;
+        await afterCommit('slot cache version bump', () => this.versions.bump(moved.hostIds));
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof HostMoveCollision) || !seen.booking) throw error;
+      return {
+        outcome: 'conflict',
+        booking: seen.booking,
+        message: `the host moved the event to ${newStart.toISOString()}–${newEnd.toISOString()}, which collides with another booking; the booking keeps its time`,
+      };
+    }
   }
 
   // -------------------------------------------------------------------------------------------------------------

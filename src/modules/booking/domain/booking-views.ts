@@ -16,6 +16,9 @@ export interface BookingEventPayload {
   invitee_id: string | null;
   reason?: string | null; // booking.cancelled
   cancelled_by?: 'host' | 'invitee' | null;
+  /** booking.rescheduled: set when the host moved the event in their own calendar (whose calendar: moved_in_calendar_of). */
+  rescheduled_by?: 'host_calendar' | null;
+  moved_in_calendar_of?: string | null;
   sequence: number; // iCalendar SEQUENCE after the change
 }
 

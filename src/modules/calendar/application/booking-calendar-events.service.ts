@@ -18,4 +18,10 @@ export class BookingCalendarEvents {
     if (actor.kind !== 'host') throw notFound('booking');
     return (await this.links.listOfBookingHost(bookingId, userId)).map(toCalendarEventView);
   }
+
+  /** Host's attention needed (a move or deletion in their calendar the booking did not follow): message by booking id. */
+  async flaggedFor(userId: string, bookingIds: string[]): Promise<Map<string, string>> {
+    const flagged = await this.links.listFlaggedOfHost(userId, bookingIds);
+    return new Map(flagged.map((l) => [l.bookingId, l.lastError ?? 'changed in your calendar']));
+  }
 }

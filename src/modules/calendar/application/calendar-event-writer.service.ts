@@ -115,6 +115,25 @@ export class CalendarEventWriter {
       });
     }
     const current = link;
+    if (
+      payload.rescheduled_by === 'host_calendar' &&
+      payload.moved_in_calendar_of === hostId &&
+      current.externalEventId &&
+      current.integrationId === destination.integration.id
+    ) {
+      // The host moved this event themselves: it is already where the booking now is. Writing it again could undo a
+      // second move the host made meanwhile; recording the times is enough (the next sync compares against them).
+      await this.links.recordWritten(current.id, {
+        status: 'synced',
+        externalEventId: current.externalEventId,
+        eventStart: start,
+        eventEnd: end,
+        integrationId: destination.integration.id,
+        calendarId: destination.selection.calendarId,
+      });
+      if (previousLink && previousLink.status !== 'superseded') await this.links.markSuperseded(previousLink.id);
+      return;
+    }
     await this.attempt(current, type, payload, async () => {
       if (destination.integration.status === 'broken')
         throw new Error(destination.integration.lastError ?? 'the calendar connection is broken');

@@ -1,15 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
 import { DomainError } from '../../../shared/http/domain-error.js';
+import { MailTransport } from '../../../shared/mail/mail-transport.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { HostChange } from '../domain/host-changes.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 
 /**
- * Two-way sync: the host deleted or moved the event we wrote. Deletion cancels the booking (through the booking
- * module, which notifies the invitee) when the connection says so; otherwise, and for moves, the link is flagged
- * for the host's attention (the booking keeps its time: invitees agreed to that one).
+ * Two-way sync: the host deleted or moved the event we wrote. A move reschedules the booking to the event's new time
+ * (a collision keeps the old time and is flagged). Deletion cancels the booking (through the booking module, which
+ * notifies the invitee) when the connection says so; otherwise the link is flagged for the host's attention.
  */
 @Injectable()
 export class HostCalendarChanges {
@@ -18,17 +21,16 @@ export class HostCalendarChanges {
   constructor(
     private readonly links: CalendarEventLinkRepository,
     private readonly bookings: BookingCommands,
+    private readonly directory: BookingDirectory,
+    private readonly mail: MailTransport,
+    private readonly config: AppConfig,
   ) {}
 
   async apply(change: HostChange, integration: CalendarIntegrationEntity): Promise<void> {
     const link = await this.links.findById(change.linkId);
     if (!link) return;
     if (change.kind === 'moved') {
-      await this.links.flagHostChange(
-        link.id,
-        'host_moved',
-        `the host moved the event to ${change.start.toISOString()}–${change.end.toISOString()} in their calendar`,
-      );
+      await this.followMove(link, change.start, change.end);
       return;
     }
     if (!integration.cancelBookingOnDelete) {
@@ -41,6 +43,39 @@ export class HostCalendarChanges {
     }
     await this.links.requestCancellation(link.id);
     await this.cancelBooking(link);
+  }
+
+  /**
+   * The booking follows the event to its new time (through the booking module, which notifies the invitee and the
+   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move.
+   */
+  private async followMove(link: CalendarEventLinkEntity, start: Date, end: Date): Promise<void> {
+    const result = await this.bookings.rescheduleByHostCalendar(link.bookingId, start, end, link.userId);
+    if (result.outcome === 'moved' || result.outcome === 'unchanged') return;
+    const message = result.message;
+    if (link.status === 'host_moved' && link.hostAction === 'flagged' && link.lastError === message) return; // seen before
+    this.logger.warn(`booking ${link.bookingId} did not follow the host's move: ${message}`);
+    await this.links.flagHostChange(link.id, 'host_moved', message);
+    if (result.outcome === 'conflict') await this.tellHostOfConflict(link, result.booking.id, start, message);
+  }
+
+  /** Once per flagged move (the flag above is written first): a lost mail is logged, the admin still shows the flag. */
+  private async tellHostOfConflict(link: CalendarEventLinkEntity, bookingId: string, movedTo: Date, message: string): Promise<void> {
+    try {
+      const view = await this.directory.getView(bookingId);
+      const host = view?.hosts.find((h) => h.id === link.userId);
+      if (!view || !host) return;
+      const detail = `${this.config.publicUrl}/admin/bookings/${view.id}`;
+      await this.mail.send({
+        id: `host-move-conflict-${link.id}-${movedTo.getTime()}`,
+        to: host.email,
+        subject: `Not moved: ${view.meetingType.name} stays at ${view.startTime.toISOString()}`,
+        text: `You moved "${view.meetingType.name}" in your calendar, but ${message}.\n\nMove it back or pick a free time: ${detail}\n`,
+        html: `<p>You moved “${escapeHtml(view.meetingType.name)}” in your calendar, but ${escapeHtml(message)}.</p><p><a href="${escapeHtml(detail)}">Open the booking</a></p>`,
+      });
+    } catch (error) {
+      this.logger.warn(`could not tell the host about the conflicting move of booking ${bookingId}: ${(error as Error).message}`);
+    }
   }
 
   /** Cancellations that failed earlier (called by the poller). */
@@ -61,3 +96,6 @@ export class HostCalendarChanges {
     }
   }
 }
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

@@ -31,6 +31,12 @@ export class CalendarEventLinkRepository {
     return this.links.findBy({ bookingId, userId });
   }
 
+  /** The host's links among these bookings flagged for their attention. */
+  listFlaggedOfHost(userId: string, bookingIds: string[]): Promise<CalendarEventLinkEntity[]> {
+    if (bookingIds.length === 0) return Promise.resolve([]);
+    return this.links.findBy({ userId, bookingId: In(bookingIds), hostAction: 'flagged' });
+  }
+
   /** Events of ours in one calendar that should still be there as written (to notice host deletions and moves). */
   listLiveInCalendar(tx: CalendarTx, integrationId: string, calendarId: string): Promise<CalendarEventLinkEntity[]> {
     return tx.getRepository(CalendarEventLinkEntity).findBy({ integrationId, calendarId, status: In(['synced', 'host_moved']) });

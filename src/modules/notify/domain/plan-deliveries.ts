@@ -294,6 +294,7 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
             old_booking_id: payload.previous?.booking_id ?? null,
             old_start_time: payload.previous?.start_time ?? null,
             old_end_time: payload.previous?.end_time ?? null,
+            ...(payload.rescheduled_by ? { rescheduled_by: payload.rescheduled_by } : {}),
           }
         : {}),
       ...(event === 'invitee.canceled'

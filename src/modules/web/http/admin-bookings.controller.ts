@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../../../shared/clock/clock.js';
 import { uuidParam } from '../../../shared/http/params.js';
+import { BookingCalendarEvents } from '../../calendar/application/booking-calendar-events.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -26,6 +27,7 @@ export class AdminBookingsController {
     private readonly queries: BookingQueries,
     private readonly commands: BookingCommands,
     private readonly clock: Clock,
+    private readonly calendarEvents: BookingCalendarEvents,
   ) {}
 
   @Get()
@@ -36,8 +38,12 @@ export class AdminBookingsController {
     const upcoming = await this.queries.listForHost(me.id, { status: 'confirmed', from: now, limit: 100, offset: 0 });
     const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
     const cancelled = await this.queries.listForHost(me.id, { status: 'cancelled', from: now, limit: 30, offset: 0 });
-    const describe = async (rows: { id: string }[]) =>
-      (await this.queries.getViews(rows.map((r) => r.id))).map((view) => ({
+    const describe = async (rows: { id: string }[]) => {
+      const flags = await this.calendarEvents.flaggedFor(
+        me.id,
+        rows.map((r) => r.id),
+      );
+      return (await this.queries.getViews(rows.map((r) => r.id))).map((view) => ({
         id: view.id,
         status: view.status,
         type: view.meetingType.name,
@@ -47,7 +53,9 @@ export class AdminBookingsController {
           .map((i) => `${i.name} <${i.email}>`)
           .join(', '),
         cancellable: view.status === 'confirmed' && view.endTime > now,
+        calendarFlag: flags.get(view.id) ?? null,
       }));
+    };
     res.type('html').send(
       this.views.render('admin/dashboard', {
         ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),

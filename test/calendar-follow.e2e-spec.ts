@@ -1,0 +1,217 @@
+import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
+import { settleDeliveries } from './support/deliveries.js';
+import request from 'supertest';
+import { createHost, HOST_PASSWORD, type TestHost } from './support/factories.js';
+import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
+import { icsProps, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
+import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+// Monday 1 March 2027, 12:00 UTC; the host works 09:00-17:00 in London (GMT = UTC).
+const NOW = '2027-03-01T12:00:00Z';
+
+interface BookingRow {
+  id: string;
+  status: string;
+  start_time: Date;
+  end_time: Date;
+  ical_sequence: number;
+}
+
+describe('two-way sync follows the host: a move in Google reschedules the booking (e2e, local fake Google)', () => {
+  let t: TestApp;
+  let google: FakeGoogleCalendar;
+  let smtp: TestSmtpServer;
+  let receiver: TestWebhookReceiver;
+  let host: TestHost;
+  let typeId: string;
+  let integrationId: string;
+
+  beforeAll(async () => {
+    google = await new FakeGoogleCalendar().start();
+    google.now = () => t.clock!.now().getTime();
+    smtp = await new TestSmtpServer().start();
+    receiver = await new TestWebhookReceiver().start();
+    t = await startTestApp({
+      now: NOW,
+      env: {
+        ...google.env,
+        SMTP_URL: smtp.url,
+        OUTBOX_POLL_INTERVAL_MS: '0',
+        NOTIFY_SWEEP_INTERVAL_MS: '0',
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+        ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}`,
+      },
+    });
+    host = await createHost(t);
+    await setWeeklyHours(t, host, 'Europe/London');
+    typeId = (await createMeetingType(t, host, { name: 'Intro call', duration_minutes: 30 })).id;
+    // OAuth: our 302 → the fake consent page → its 302 back to our callback.
+    google.account = `${host.username}@gmail.test`;
+    const start = await t.http().get('/api/integrations/google/oauth').set(host.auth).expect(302);
+    const back = await fetch(new URL(start.headers.location), { redirect: 'manual' });
+    const callback = new URL(back.headers.get('location')!);
+    integrationId = (await t.http().get(`${callback.pathname}${callback.search}`).set('Accept', 'application/json').expect(200)).body.id;
+    await t
+      .http()
+      .post('/api/webhooks')
+      .set(host.auth)
+      .send({ url: receiver.url, events: ['invitee.rescheduled'] })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    await google.stop();
+    await smtp.close();
+    await receiver.close();
+  });
+
+  const settle = () => settleDeliveries(t);
+  const sync = () => t.http().post(`/api/integrations/${integrationId}/sync`).set(host.auth).expect(200);
+  const book = async (start: string, n: string) =>
+    (
+      await t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: start, ...invitee(n) })
+        .expect(201)
+    ).body as { id: string };
+  /** Every booking row sharing the first one's iCalendar UID (the original and its reschedules), oldest first. */
+  const chain = async (bookingId: string): Promise<BookingRow[]> =>
+    t.dataSource.query(
+      `SELECT id, status, start_time, end_time, ical_sequence FROM bookings
+        WHERE ical_uid = (SELECT ical_uid FROM bookings WHERE id = $1) ORDER BY ical_sequence`,
+      [bookingId],
+    );
+  const live = async (bookingId: string) => (await chain(bookingId)).filter((b) => b.status === 'confirmed');
+  /** The host drags our event to another time in Google Calendar. */
+  const hostMoves = (bookingId: string, start: string, end: string) => {
+    const event = google.event('primary-cal', googleEventIdFor(bookingId))!;
+    google.putEvent('primary-cal', { ...event, start: { dateTime: start }, end: { dateTime: end } });
+  };
+  const links = async (bookingId: string) =>
+    (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body;
+  const hooksFor = (bookingIds: string[]) =>
+    receiver.requests
+      .map((r) => JSON.parse(r.body) as { event: string; payload: Record<string, unknown> })
+      .filter((b) => bookingIds.includes(b.payload.old_booking_id as string));
+
+  it('follows a move (even outside working hours): booking moved, invitee updated (same UID, higher SEQUENCE), webhook says host_calendar', async () => {
+    const booking = await book('2027-03-03T10:00:00Z', 'f1');
+    await settle();
+    const original = smtp.to('inviteef1@example.com')[0];
+    const uid = icsProps(original.calendars[0].content).get('UID')![0];
+
+    hostMoves(booking.id, '2027-03-03T19:00:00Z', '2027-03-03T19:30:00Z'); // after hours: the host decided
+    await sync();
+    await settle();
+
+    const [moved] = await live(booking.id);
+    expect(moved).toMatchObject({
+      start_time: new Date('2027-03-03T19:00:00Z'),
+      end_time: new Date('2027-03-03T19:30:00Z'),
+      ical_sequence: 1,
+    });
+    expect((await chain(booking.id)).map((b) => b.status)).toEqual(['rescheduled', 'confirmed']);
+
+    const updates = smtp.to('inviteef1@example.com').filter((m) => m.subject.startsWith('Rescheduled:'));
+    expect(updates).toHaveLength(1);
+    const ics = icsProps(updates[0].calendars[0].content);
+    expect(ics.get('UID')).toEqual([uid]);
+    expect(ics.get('SEQUENCE')).toEqual(['1']);
+    expect(ics.get('METHOD')).toEqual(['REQUEST']);
+
+    const hooks = hooksFor([booking.id]);
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({
+      event: 'invitee.rescheduled',
+      payload: {
+        booking_id: moved.id,
+        start_time: '2027-03-03T19:00:00.000Z',
+        old_start_time: '2027-03-03T10:00:00.000Z',
+        rescheduled_by: 'host_calendar',
+        sequence: 1,
+      },
+    });
+
+    // The event stays where the host put it, now recorded as ours at that time; syncing again changes nothing.
+    expect(google.event('primary-cal', googleEventIdFor(booking.id))).toMatchObject({ start: { dateTime: '2027-03-03T19:00:00Z' } });
+    expect(await links(moved.id)).toEqual([expect.objectContaining({ status: 'synced', host_action: null })]);
+    await sync();
+    await settle();
+    expect(await chain(booking.id)).toHaveLength(2);
+    expect(smtp.to('inviteef1@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(1);
+  });
+
+  it('the same move seen by two syncs at once has one outcome', async () => {
+    const booking = await book('2027-03-04T10:00:00Z', 'f2');
+    await settle();
+    hostMoves(booking.id, '2027-03-04T11:00:00Z', '2027-03-04T11:30:00Z');
+    await Promise.all([sync(), sync()]);
+    await sync();
+    await settle();
+    expect(await chain(booking.id)).toHaveLength(2);
+    expect((await live(booking.id))[0].start_time).toEqual(new Date('2027-03-04T11:00:00Z'));
+    expect(smtp.to('inviteef2@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(1);
+    expect(hooksFor([booking.id])).toHaveLength(1);
+  });
+
+  it('two quick moves: the last one wins, each followed once', async () => {
+    const booking = await book('2027-03-05T10:00:00Z', 'f3');
+    await settle();
+    hostMoves(booking.id, '2027-03-05T13:00:00Z', '2027-03-05T13:30:00Z');
+    await sync();
+    // Moved again before our own outbox caught up with the first move.
+    hostMoves(booking.id, '2027-03-05T14:00:00Z', '2027-03-05T15:00:00Z');
+    await sync();
+    await settle();
+    await sync();
+    await settle();
+    const rows = await chain(booking.id);
+    expect(rows.map((b) => b.status)).toEqual(['rescheduled', 'rescheduled', 'confirmed']);
+    expect(rows[2]).toMatchObject({ start_time: new Date('2027-03-05T14:00:00Z'), end_time: new Date('2027-03-05T15:00:00Z') });
+    expect(google.event('primary-cal', googleEventIdFor(booking.id))).toMatchObject({ start: { dateTime: '2027-03-05T14:00:00Z' } });
+    const updates = smtp.to('inviteef3@example.com').filter((m) => m.subject.startsWith('Rescheduled:'));
+    // Both moves were followed (SEQUENCE 2); the first one's update was already stale when it went out, so the invitee
+    // hears only of the time that holds.
+    expect(updates.map((m) => icsProps(m.calendars[0].content).get('SEQUENCE'))).toEqual([['2']]);
+  });
+
+  it('a move onto another booking keeps the old time, flags the link and mails the host once, and tells nobody it moved', async () => {
+    const first = await book('2027-03-08T10:00:00Z', 'f4');
+    const other = await book('2027-03-08T12:00:00Z', 'f5');
+    await settle();
+    hostMoves(first.id, '2027-03-08T12:15:00Z', '2027-03-08T12:45:00Z');
+    await sync();
+    await sync();
+    await settle();
+    expect(await chain(first.id)).toEqual([expect.objectContaining({ status: 'confirmed', start_time: new Date('2027-03-08T10:00:00Z') })]);
+    expect(await chain(other.id)).toEqual([expect.objectContaining({ status: 'confirmed', start_time: new Date('2027-03-08T12:00:00Z') })]);
+    expect(await links(first.id)).toEqual([
+      expect.objectContaining({
+        status: 'host_moved',
+        host_action: 'flagged',
+        last_error: expect.stringContaining('collides with another booking'),
+      }),
+    ]);
+    const toHost = smtp.to(host.email).filter((m) => m.subject.startsWith('Not moved:'));
+    expect(toHost).toHaveLength(1); // two syncs, one mail
+    expect(toHost[0].subject).toBe('Not moved: Intro call stays at 2027-03-08T10:00:00.000Z');
+    expect(toHost[0].text).toContain('collides with another booking');
+    expect(toHost[0].text).toContain(`/admin/bookings/${first.id}`);
+    expect(smtp.to('inviteef4@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(0);
+
+    // The admin's bookings list shows the conflict on the booking.
+    const agent = request.agent(t.app.getHttpServer());
+    const form = await agent.get('/admin/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await agent.post('/admin/login').type('form').send({ email: host.email, password: HOST_PASSWORD, _csrf: csrf }).expect(303);
+    const page = (await agent.get('/admin').expect(200)).text;
+    const item = page.slice(page.indexOf(`id="booking-${first.id}"`), page.indexOf('</li>', page.indexOf(`id="booking-${first.id}"`)));
+    expect(item).toContain('Calendar conflict:');
+    expect(item).toContain('collides with another booking');
+    const otherItem = page.slice(page.indexOf(`id="booking-${other.id}"`), page.indexOf('</li>', page.indexOf(`id="booking-${other.id}"`)));
+    expect(otherItem).not.toContain('Calendar conflict');
+    expect(hooksFor([first.id])).toHaveLength(0);
+  });
+});
