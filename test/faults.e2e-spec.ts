@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { CalendarEventWriter } from '../src/modules/calendar/application/calendar-event-writer.service.js';
 import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
@@ -26,6 +27,10 @@ import { USE_EMBEDDED_DB } from './support/test-env.js';
 
 const NOW = '2027-03-01T08:00:00Z'; // Monday; London is on UTC in March
 const RECOVERY_CAP_MS = 60_000;
+// Each recovery wait is bounded by the cap above, and a test may wait for several (Redis back, then its deliveries: a
+// job taken as Redis died waits for its lock to expire and a stalled check, delivery.processor.ts): jest's 60 s
+// default for a whole test would cut a slow but correct recovery short and hide which wait it was.
+jest.setTimeout(3 * RECOVERY_CAP_MS);
 
 interface Outcome {
   status: number;

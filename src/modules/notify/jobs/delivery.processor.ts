@@ -5,11 +5,18 @@ import type { DeliverOne } from '../application/delivery-queue.js';
 import { type DeliverJobData, DELIVERY_QUEUE } from './delivery-jobs.js';
 
 /**
+ * A job a worker took just as Redis died stays "active" with nobody working it until its lock expires and a stalled
+ * check moves it back; BullMQ's defaults (30 s lock, 30 s checks) made that up to 90 s. Deliveries are short, and a
+ * second attempt is harmless (the row's claim lets one through), so both are shorter here.
+ */
+const STALLED_JOB_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 } as const;
+
+/**
  * The BullMQ worker of DELIVERY_QUEUE (@nestjs/bullmq creates it and closes it on shutdown). Created without
  * autorun: it takes jobs once `start` gives it the delivery function and the configured concurrency, at
  * application bootstrap, as the hand-built worker did.
  */
-@Processor(DELIVERY_QUEUE, { autorun: false })
+@Processor(DELIVERY_QUEUE, { autorun: false, ...STALLED_JOB_OPTIONS })
 export class DeliveryProcessor extends WorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger('NotifyWorker');
   private deliver: DeliverOne | null = null;
