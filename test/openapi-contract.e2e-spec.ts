@@ -15,6 +15,7 @@ describe('OpenAPI contract: real responses match the document', () => {
   const TUE_10_UTC = '2027-03-02T10:00:00.000Z';
   let t: TestApp;
   let contract: OpenApiContract;
+  let doc: Record<string, unknown>;
   let host: TestHost;
   let member: TestHost;
   let typeId: string;
@@ -33,7 +34,7 @@ describe('OpenAPI contract: real responses match the document', () => {
         RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: '3',
       },
     });
-    const doc = (await t.http().get('/api/openapi.json').expect(200)).body;
+    doc = (await t.http().get('/api/openapi.json').expect(200)).body;
     contract = new OpenApiContract(doc);
   });
   afterAll(() => t.close());
@@ -299,6 +300,17 @@ describe('OpenAPI contract: real responses match the document', () => {
 
   it('every response matched its documented status, content type, headers and schema', () => {
     expect(contract.problems).toEqual([]);
+  });
+
+  it('declares every count, minute and limit as an integer (ajv then checks the values sent are whole)', () => {
+    const numbers: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if ((node as { type?: unknown }).type === 'number') numbers.push(path);
+      for (const [key, child] of Object.entries(node)) visit(child, `${path}/${key}`);
+    };
+    visit(doc, '#');
+    expect(numbers).toEqual([]);
   });
 
   it('covered a realistic share of the document', () => {

@@ -9,7 +9,7 @@ export class AuditQueryDto {
   @IsUUID(undefined, { message: 'booking_id must be a UUID' })
   booking_id?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer' })

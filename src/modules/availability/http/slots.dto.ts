@@ -44,13 +44,13 @@ export class SlotDto {
   @ApiProperty({ format: 'date-time', example: '2027-03-14T14:30:00Z' }) end_time: string;
   @ApiProperty({ example: '2027-03-14T10:00:00-04:00', description: 'the start in the invitee zone, with offset' })
   local_start_time: string;
-  @ApiPropertyOptional({ description: 'group meeting types: seats still free' }) seats_remaining?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'group meeting types: seats still free' }) seats_remaining?: number;
 }
 
 export class SlotsResponseDto {
   @ApiProperty() time_zone: string;
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
-  @ApiProperty() duration_minutes: number;
+  @ApiProperty({ type: 'integer' }) duration_minutes: number;
   @ApiProperty() start_date: string;
   @ApiProperty() end_date: string;
   @ApiProperty({ type: [SlotDto] }) slots: SlotDto[];

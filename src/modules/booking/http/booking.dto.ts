@@ -119,7 +119,7 @@ export class ListBookingsQueryDto {
   @IsISO8601({ strict: true }, { message: instantMessage('to') })
   to?: string;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -127,7 +127,7 @@ export class ListBookingsQueryDto {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -192,9 +192,9 @@ export class BookingDto {
 
 export class BookingListDto {
   @ApiProperty({ type: [BookingDto] }) data: BookingDto[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) limit: number;
+  @ApiProperty({ type: 'integer' }) offset: number;
 }
 
 export class HoldDto {

@@ -166,7 +166,7 @@ export class EventLinkDto {
   @ApiProperty({ type: String, nullable: true }) external_event_id: string | null;
   @ApiProperty({ enum: ['pending', 'synced', 'failed', 'deleted', 'superseded', 'host_deleted', 'host_moved'] }) status: string;
   @ApiProperty({ type: String, nullable: true, enum: ['cancel_requested', 'cancelled', 'flagged'] }) host_action: string | null;
-  @ApiProperty() attempts: number;
+  @ApiProperty({ type: 'integer' }) attempts: number;
   @ApiProperty({ type: String, nullable: true }) last_error: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) next_retry_at: string | null;
 }

@@ -110,7 +110,7 @@ export class PasswordResetConfirmDto {
 export class AccessTokenDto {
   @ApiProperty() access_token: string;
   @ApiProperty({ enum: ['Bearer'] }) token_type: 'Bearer';
-  @ApiProperty({ description: 'seconds until the token expires' }) expires_in: number;
+  @ApiProperty({ type: 'integer', description: 'seconds until the token expires' }) expires_in: number;
 }
 
 export class PublicUserDto {

@@ -91,7 +91,7 @@ export class QuestionDto {
 }
 
 export class ReminderDto {
-  @ApiProperty({ example: 1440, description: 'minutes before the start (1 to 43200 = 30 days)' })
+  @ApiProperty({ type: 'integer', example: 1440, description: 'minutes before the start (1 to 43200 = 30 days)' })
   @apply(int('offset_minutes', 1, 43_200))
   offset_minutes: number;
 
@@ -145,7 +145,7 @@ export class CreateMeetingTypeDto {
   @Type(() => LocationDto)
   location?: LocationDto | null;
 
-  @ApiProperty({ minimum: 5, maximum: 720, example: 30 })
+  @ApiProperty({ type: 'integer', minimum: 5, maximum: 720, example: 30 })
   @apply(int('duration_minutes', 5, 720))
   duration_minutes: number;
 
@@ -155,7 +155,7 @@ export class CreateMeetingTypeDto {
   kind?: MeetingKind;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     minimum: 2,
     maximum: 1000,
     nullable: true,
@@ -177,18 +177,18 @@ export class CreateMeetingTypeDto {
   @IsUUID('all', { message: 'team_id must be a UUID' })
   team_id?: string | null;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: 240 })
   @IsOptional()
   @apply(int('buffer_before_minutes', 0, 240))
   buffer_before_minutes?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: 240 })
   @IsOptional()
   @apply(int('buffer_after_minutes', 0, 240))
   buffer_after_minutes?: number;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     minimum: 5,
     maximum: 720,
@@ -198,17 +198,23 @@ export class CreateMeetingTypeDto {
   @apply(int('slot_interval_minutes', 5, 720))
   slot_interval_minutes?: number | null;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 525_600 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: 525_600 })
   @IsOptional()
   @apply(int('minimum_notice_minutes', 0, 525_600))
   minimum_notice_minutes?: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 3650, description: 'rolling window; null = no limit' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 3650, description: 'rolling window; null = no limit' })
   @IsOptional()
   @apply(int('booking_window_days', 1, 3650))
   booking_window_days?: number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 1000, description: 'per host per local day; null = no limit' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 1000,
+    description: 'per host per local day; null = no limit',
+  })
   @IsOptional()
   @apply(int('max_bookings_per_day', 1, 1000))
   max_bookings_per_day?: number | null;
@@ -252,13 +258,13 @@ export class CreateMeetingTypeDto {
 export class UpdateMeetingTypeDto extends PartialType(CreateMeetingTypeDto) {}
 
 export class ListMeetingTypesQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
   @apply(int('limit', 1, 100))
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @apply(int('offset', 0, 1_000_000))
@@ -273,16 +279,16 @@ export class MeetingTypeDto {
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ type: LocationDto, nullable: true }) location: Record<string, unknown> | null;
   @ApiProperty({ enum: KINDS }) kind: MeetingKind;
-  @ApiProperty({ nullable: true, type: Number }) seats: number | null;
-  @ApiProperty() duration_minutes: number;
+  @ApiProperty({ nullable: true, type: 'integer' }) seats: number | null;
+  @ApiProperty({ type: 'integer' }) duration_minutes: number;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) team_id: string | null;
   @ApiProperty({ type: [String], description: 'the hosts it books (the owner for one_on_one and group)' }) host_ids: string[];
-  @ApiProperty() buffer_before_minutes: number;
-  @ApiProperty() buffer_after_minutes: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'null = the duration' }) slot_interval_minutes: number | null;
-  @ApiProperty() minimum_notice_minutes: number;
-  @ApiProperty({ nullable: true, type: Number }) booking_window_days: number | null;
-  @ApiProperty({ nullable: true, type: Number }) max_bookings_per_day: number | null;
+  @ApiProperty({ type: 'integer' }) buffer_before_minutes: number;
+  @ApiProperty({ type: 'integer' }) buffer_after_minutes: number;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'null = the duration' }) slot_interval_minutes: number | null;
+  @ApiProperty({ type: 'integer' }) minimum_notice_minutes: number;
+  @ApiProperty({ nullable: true, type: 'integer' }) booking_window_days: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_bookings_per_day: number | null;
   @ApiProperty({ type: [QuestionDto] }) questions: QuestionDto[];
   @ApiProperty({ type: [ReminderDto] }) reminders: ReminderDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) schedule_id: string | null;

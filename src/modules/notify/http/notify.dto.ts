@@ -89,7 +89,7 @@ export class ListNotificationsQuery {
   })
   kind?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
   @IsInt({ message: 'limit must be an integer' })
@@ -106,11 +106,11 @@ export class NotificationDto {
   @ApiProperty({ description: 'Email address, phone number, or webhook id' }) recipient: string;
   @ApiProperty({ enum: ['invitee', 'host', 'webhook'] }) recipient_role: string;
   @ApiProperty({ description: 'Booking event type, or the webhook event name' }) event_type: string;
-  @ApiProperty({ description: 'iCalendar SEQUENCE the message describes' }) revision: number;
+  @ApiProperty({ type: 'integer', description: 'iCalendar SEQUENCE the message describes' }) revision: number;
   @ApiProperty({ enum: ['pending', 'sent', 'failed', 'cancelled'] }) status: string;
   @ApiProperty({ format: 'date-time' }) due_at: string;
-  @ApiProperty() attempts: number;
-  @ApiProperty() max_attempts: number;
+  @ApiProperty({ type: 'integer' }) attempts: number;
+  @ApiProperty({ type: 'integer' }) max_attempts: number;
   @ApiProperty({ type: String, nullable: true }) last_error: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) sent_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;

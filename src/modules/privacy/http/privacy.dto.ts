@@ -9,8 +9,8 @@ export class EraseInviteeDto {
 }
 
 export class EraseInviteeResultDto {
-  @ApiProperty({ description: 'Invitee records redacted' }) erased_invitees: number;
-  @ApiProperty({ description: 'Bookings they belonged to (kept, with their times)' }) bookings: number;
+  @ApiProperty({ type: 'integer', description: 'Invitee records redacted' }) erased_invitees: number;
+  @ApiProperty({ type: 'integer', description: 'Bookings they belonged to (kept, with their times)' }) bookings: number;
 }
 
 export class DeleteAccountDto {

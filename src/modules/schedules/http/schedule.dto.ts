@@ -29,7 +29,7 @@ const startTime = () => Matches(START_TIME_PATTERN, { message: '$property must b
 const endTime = () => Matches(END_TIME_PATTERN, { message: '$property must be a time HH:MM between 00:01 and 24:00' });
 
 export class RuleDto {
-  @ApiProperty({ minimum: 0, maximum: 6, description: '0 = Sunday .. 6 = Saturday', example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 6, description: '0 = Sunday .. 6 = Saturday', example: 1 })
   @IsInt({ message: 'day_of_week must be an integer 0-6 (0 = Sunday)' })
   @Min(0, { message: 'day_of_week must be an integer 0-6 (0 = Sunday)' })
   @Max(6, { message: 'day_of_week must be an integer 0-6 (0 = Sunday)' })
