@@ -4,13 +4,16 @@ import { migrations } from '../../../migrations/index.js';
 /** `application_name` of the read-replica pool, so its sessions are told apart in pg_stat_activity. */
 export const READ_APPLICATION_NAME = 'kairos-read';
 
-/** Options shared by the app and the TypeORM CLI. Never `synchronize`: the schema comes from reviewed migrations. */
+/**
+ * Options shared by the app and the TypeORM CLI. Never `synchronize`: the schema comes from reviewed migrations, which
+ * the app runs at start under a lock (migrate-under-lock.ts) and the CLI runs when asked.
+ */
 export function baseDataSourceOptions(url: string, poolSize: number): DataSourceOptions {
   return {
     type: 'postgres',
     url,
     migrations,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,

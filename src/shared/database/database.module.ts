@@ -1,8 +1,10 @@
 import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { baseDataSourceOptions, withReadReplica } from './database-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { migrateUnderLock } from './migrate-under-lock.js';
 import { ReadReplica } from './read-replica.js';
 
 /** Starts the embedded PostgreSQL when DATABASE_URL is unset, and stops it after the pool has closed. */
@@ -47,6 +49,17 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
         // DATABASE_READ_URL requires DATABASE_URL (env validation), so the embedded database never has a replica.
         const readUrl = urls.isEmbedded ? undefined : config.databaseReadUrl;
         return { ...(readUrl ? withReadReplica(options, readUrl) : options), autoLoadEntities: true };
+      },
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        if (!options) throw new Error('no database options');
+        const dataSource = await new DataSource(options).initialize();
+        try {
+          await migrateUnderLock(dataSource);
+        } catch (e) {
+          await dataSource.destroy(); // TypeOrmModule retries with a new data source: do not leave this pool open
+          throw e;
+        }
+        return dataSource;
       },
     }),
   ],
