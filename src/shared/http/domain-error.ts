@@ -45,6 +45,9 @@ export function invalidFields(problems: readonly Problem[]): DomainError {
   return new DomainError('invalid', problems.map(named).join('; '), undefined, problems);
 }
 
+/** A 400 for one problem with one field. */
+export const invalidField = (field: string, code: string, message: string): DomainError => invalidFields([{ field, code, message }]);
+
 /** Field errors in the shape the validation pipe already answers with: `[{field, messages, codes}]`, one entry per field. */
 export function problemsAsFieldErrors(problems: readonly Problem[]): { field: string; messages: string[]; codes: string[] }[] {
   const byField = new Map<string, { field: string; messages: string[]; codes: string[] }>();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalid } from '../../../shared/http/domain-error.js';
+import { invalid, invalidField } from '../../../shared/http/domain-error.js';
 import { CaldavAdapter, type CaldavDiscovery } from '../infrastructure/caldav.adapter.js';
 import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
 import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
@@ -32,13 +32,13 @@ export class CaldavConnect {
     try {
       url = assertSafeUrlShape(input.serverUrl);
     } catch (error) {
-      throw invalid(`server_url ${(error as Error).message}`);
+      throw invalidField('server_url', 'invalid_url', `server_url ${(error as Error).message}`);
     }
     let discovery: CaldavDiscovery;
     try {
       discovery = await this.caldav.discover({ serverUrl: url.toString(), username: input.username, password: input.password });
     } catch (error) {
-      if (error instanceof UnsafeUrlError) throw invalid(`server_url is not allowed: ${error.message}`);
+      if (error instanceof UnsafeUrlError) throw invalidField('server_url', 'not_allowed', `server_url is not allowed: ${error.message}`);
       throw invalid(`connecting to the CalDAV server failed: ${(error as Error).message}`);
     }
     if (discovery.calendars.length === 0)

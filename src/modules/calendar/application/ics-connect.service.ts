@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
-import { invalid } from '../../../shared/http/domain-error.js';
+import { invalidField } from '../../../shared/http/domain-error.js';
 import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
 import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
 import { CalendarTransactions } from '../infrastructure/calendar-transactions.js';
@@ -26,7 +26,7 @@ export class IcsConnect {
     try {
       url = assertSafeUrlShape(rawUrl);
     } catch (error) {
-      throw invalid(`url ${(error as Error).message}`);
+      throw invalidField('url', 'invalid_url', `url ${(error as Error).message}`);
     }
     const now = this.clock.now();
     try {
@@ -39,8 +39,8 @@ export class IcsConnect {
         new Date(now.getTime() + 86_400_000),
       );
     } catch (error) {
-      if (error instanceof UnsafeUrlError) throw invalid(`url is not allowed: ${error.message}`);
-      throw invalid(`the feed could not be read: ${(error as Error).message}`);
+      if (error instanceof UnsafeUrlError) throw invalidField('url', 'not_allowed', `url is not allowed: ${error.message}`);
+      throw invalidField('url', 'unreadable', `the feed could not be read: ${(error as Error).message}`);
     }
     const integration = await this.transactions.run(async (tx) => {
       const saved = await this.integrations.store(tx, null, {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { invalid } from '../../../shared/http/domain-error.js';
+import { invalidField } from '../../../shared/http/domain-error.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
@@ -113,7 +113,7 @@ export class IntegrationsController {
     @Param('id', uuidParam('id')) id: string,
     @Body() dto: ChooseCalendarsDto,
   ): Promise<CalendarDto[]> {
-    if (dto.calendars.length === 0) throw invalid('calendars must not be empty');
+    if (dto.calendars.length === 0) throw invalidField('calendars', 'empty', 'calendars must not be empty');
     return (await this.choices.chooseCalendars(caller.id, id, dto.calendars)).map(toCalendar);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
-import { invalid, notFound } from '../../../shared/http/domain-error.js';
+import { invalid, invalidField, notFound } from '../../../shared/http/domain-error.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
 import { WEBHOOK_EVENTS, type WebhookTarget } from '../domain/plan-deliveries.js';
 import { newWebhookSecret } from '../domain/webhook-signature.js';
@@ -25,11 +25,16 @@ export class WebhooksService {
 
   async create(userId: string, url: string, events: string[]): Promise<{ webhook: WebhookSubscription; secret: string }> {
     const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
-    if (unknown.length) throw invalid(`events must be a subset of ${WEBHOOK_EVENTS.join(', ')} (unknown: ${unknown.join(', ')})`);
+    if (unknown.length)
+      throw invalidField(
+        'events',
+        'unknown_event',
+        `events must be a subset of ${WEBHOOK_EVENTS.join(', ')} (unknown: ${unknown.join(', ')})`,
+      );
     try {
       await this.sender.assertSafeTarget(url);
     } catch (e) {
-      if (e instanceof UnsafeWebhookTargetError) throw invalid(e.message);
+      if (e instanceof UnsafeWebhookTargetError) throw invalidField('url', 'not_allowed', e.message);
       throw e;
     }
     if ((await this.subscriptions.countOfUser(userId)) >= MAX_PER_USER) throw invalid(`at most ${MAX_PER_USER} webhooks per user`);

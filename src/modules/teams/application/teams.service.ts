@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../shared/clock/clock.js';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
-import { DomainError, conflict, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { DomainError, conflict, invalid, invalidField, notFound } from '../../../shared/http/domain-error.js';
 import { newSecret, sha256 } from '../../../shared/security/tokens.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import {
@@ -61,7 +61,7 @@ export class TeamsService {
 
   async create(callerId: string, name: string): Promise<TeamView> {
     const trimmed = name.trim();
-    if (!trimmed) throw invalid('name must not be empty');
+    if (!trimmed) throw invalidField('name', 'empty', 'name must not be empty');
     const team = await this.teams.createWithAdmin(trimmed, callerId, this.clock.now());
     return this.getForMember(callerId, team.id);
   }
