@@ -214,4 +214,53 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     expect(otherItem).not.toContain('Calendar conflict');
     expect(hooksFor([first.id])).toHaveLength(0);
   });
+
+  describe('an event moved out of the sync window (it ends 90 days on, 30 May)', () => {
+    const gets = (bookingId: string) =>
+      google.requestsTo('GET', new RegExp(`/calendars/primary-cal/events/${googleEventIdFor(bookingId)}$`)).length;
+
+    it('reported by an incremental sync: followed however far', async () => {
+      const booking = await book('2027-03-09T10:00:00Z', 'w1');
+      await settle();
+      await sync();
+      hostMoves(booking.id, '2027-09-01T10:00:00Z', '2027-09-01T10:30:00Z');
+      await sync();
+      await settle();
+      expect((await live(booking.id))[0]).toMatchObject({ start_time: new Date('2027-09-01T10:00:00Z'), ical_sequence: 1 });
+      expect(smtp.to('inviteew1@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(1);
+    });
+
+    it('missing from a full read (timeMin..timeMax, the sync token expired): fetched with events.get, a move is a move, a deletion a deletion', async () => {
+      const booking = await book('2027-03-10T10:00:00Z', 'w2');
+      await settle();
+      await sync();
+      hostMoves(booking.id, '2027-09-02T10:00:00Z', '2027-09-02T10:30:00Z');
+      google.invalidateSyncTokens(); // 410 Gone: the next sync lists the window afresh
+      const before = gets(booking.id);
+      await sync();
+      await settle();
+      expect(gets(booking.id)).toBe(before + 1);
+      const [moved] = await live(booking.id);
+      expect(moved).toMatchObject({ start_time: new Date('2027-09-02T10:00:00Z'), end_time: new Date('2027-09-02T10:30:00Z') });
+      expect(hooksFor([booking.id])).toEqual([
+        expect.objectContaining({
+          payload: expect.objectContaining({ rescheduled_by: 'host_calendar', start_time: '2027-09-02T10:00:00.000Z' }),
+        }),
+      ]);
+      // Full reads go on not listing it: fetched, found where we recorded it, nothing happens.
+      google.invalidateSyncTokens();
+      await sync();
+      await settle();
+      expect(await chain(booking.id)).toHaveLength(2);
+      expect(await links(moved.id)).toEqual([expect.objectContaining({ status: 'synced', host_action: null })]);
+
+      // Deleted (a "cancelled" tombstone to events.get): a deletion, flagged for the host (the connection does not cancel).
+      google.deleteEvent('primary-cal', googleEventIdFor(booking.id));
+      google.invalidateSyncTokens();
+      await sync();
+      await settle();
+      expect(await live(booking.id)).toEqual([expect.objectContaining({ id: moved.id, status: 'confirmed' })]);
+      expect(await links(moved.id)).toEqual([expect.objectContaining({ status: 'host_deleted', host_action: 'flagged' })]);
+    });
+  });
 });

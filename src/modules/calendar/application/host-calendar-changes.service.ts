@@ -7,6 +7,7 @@ import { BookingDirectory } from '../../booking/application/booking-directory.js
 import type { HostChange } from '../domain/host-changes.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
+import { CalendarLocks } from '../infrastructure/calendar-locks.js';
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 
 /**
@@ -24,11 +25,21 @@ export class HostCalendarChanges {
     private readonly directory: BookingDirectory,
     private readonly mail: MailTransport,
     private readonly config: AppConfig,
+    private readonly locks: CalendarLocks,
   ) {}
 
   async apply(change: HostChange, integration: CalendarIntegrationEntity): Promise<void> {
-    const link = await this.links.findById(change.linkId);
-    if (!link) return;
+    const seen = await this.links.findById(change.linkId);
+    if (!seen) return;
+    // Under the host's calendar-write lock, and on the link as it is now: a write of ours that the read caught before
+    // the writer recorded it (new times, or the event deleted with its booking) is not taken for the host's doing.
+    await this.locks.whileWritingFor(seen.userId, async () => {
+      const link = await this.links.findById(change.linkId);
+      if (link && stillUnexplained(link, change)) await this.applyToLink(change, link, integration);
+    });
+  }
+
+  private async applyToLink(change: HostChange, link: CalendarEventLinkEntity, integration: CalendarIntegrationEntity): Promise<void> {
     if (change.kind === 'moved') {
       await this.followMove(link, change.start, change.end);
       return;
@@ -95,6 +106,13 @@ export class HostCalendarChanges {
       await this.links.recordCancellationFailure(link.id, `cancelling the booking failed: ${(error as Error).message}`, refused);
     }
   }
+}
+
+/** Whether the link still differs from what the read saw (the writer may have recorded it since). */
+function stillUnexplained(link: CalendarEventLinkEntity, change: HostChange): boolean {
+  if (link.status !== 'synced' && link.status !== 'host_moved') return false;
+  if (change.kind === 'deleted') return true;
+  return link.eventStart?.getTime() !== change.start.getTime() || link.eventEnd?.getTime() !== change.end.getTime();
 }
 
 const escapeHtml = (text: string) =>

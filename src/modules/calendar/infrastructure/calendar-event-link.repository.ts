@@ -38,8 +38,12 @@ export class CalendarEventLinkRepository {
   }
 
   /** Events of ours in one calendar that should still be there as written (to notice host deletions and moves). */
-  listLiveInCalendar(tx: CalendarTx, integrationId: string, calendarId: string): Promise<CalendarEventLinkEntity[]> {
-    return tx.getRepository(CalendarEventLinkEntity).findBy({ integrationId, calendarId, status: In(['synced', 'host_moved']) });
+  listLiveInCalendar(tx: CalendarTx | null, integrationId: string, calendarId: string): Promise<CalendarEventLinkEntity[]> {
+    return (tx ? tx.getRepository(CalendarEventLinkEntity) : this.links).findBy({
+      integrationId,
+      calendarId,
+      status: In(['synced', 'host_moved']),
+    });
   }
 
   /** Writes that are pending or failed and whose backoff has passed. */
