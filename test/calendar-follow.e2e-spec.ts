@@ -215,6 +215,35 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     expect(hooksFor([first.id])).toHaveLength(0);
   });
 
+  it('a stale follow does not overwrite a newer reschedule: the booking changed after the event was written wins', async () => {
+    const booking = await book('2027-03-11T10:00:00Z', 'f6');
+    await settle();
+    hostMoves(booking.id, '2027-03-11T11:00:00Z', '2027-03-11T11:30:00Z');
+    // Meanwhile the booking is rescheduled in Kairos, and the sync runs before the writer has written that.
+    const newer = (
+      await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-11T15:00:00Z' }).expect(200)
+    ).body;
+    await sync();
+    expect(await links(booking.id)).toEqual([
+      expect.objectContaining({
+        status: 'host_moved',
+        host_action: 'flagged',
+        last_error: 'the booking changed after the host moved the event',
+      }),
+    ]);
+    await settle();
+    await sync();
+    await settle();
+    expect((await chain(booking.id)).map((b) => [b.status, b.start_time.toISOString()])).toEqual([
+      ['rescheduled', '2027-03-11T10:00:00.000Z'],
+      ['confirmed', '2027-03-11T15:00:00.000Z'],
+    ]);
+    expect(hooksFor([booking.id]).filter((h) => h.payload.rescheduled_by === 'host_calendar')).toEqual([]);
+    // The writer then put the event where the booking is.
+    expect(google.event('primary-cal', googleEventIdFor(booking.id))).toMatchObject({ start: { dateTime: '2027-03-11T15:00:00.000Z' } });
+    expect(await links(newer.id)).toEqual([expect.objectContaining({ status: 'synced', host_action: null })]);
+  });
+
   describe('an event moved out of the sync window (it ends 90 days on, 30 May)', () => {
     const gets = (bookingId: string) =>
       google.requestsTo('GET', new RegExp(`/calendars/primary-cal/events/${googleEventIdFor(bookingId)}$`)).length;

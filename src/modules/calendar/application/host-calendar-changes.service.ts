@@ -58,11 +58,20 @@ export class HostCalendarChanges {
 
   /**
    * The booking follows the event to its new time (through the booking module, which notifies the invitee and the
-   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move.
+   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move;
+   * so does a booking changed since the event was written (expectedSequence), which the writer then writes.
    */
   private async followMove(link: CalendarEventLinkEntity, start: Date, end: Date): Promise<void> {
-    const result = await this.bookings.rescheduleByHostCalendar(link.bookingId, start, end, link.userId);
-    if (result.outcome === 'moved' || result.outcome === 'unchanged') return;
+    // The event shows the booking the link is for: a booking moved past it since (an invitee's reschedule the writer
+    // has not written yet) is newer than what the host moved, and is not overwritten (refused, flagged).
+    const expected = (await this.directory.getView(link.bookingId))?.sequence;
+    const result = await this.bookings.rescheduleByHostCalendar(link.bookingId, start, end, link.userId, expected);
+    if (result.outcome === 'moved') {
+      // The event now shows the new booking, at the host's time: a second move is judged against it at once.
+      await this.links.handOver(link, result.booking.id, start, end);
+      return;
+    }
+    if (result.outcome === 'unchanged') return;
     const message = result.message;
     if (link.status === 'host_moved' && link.hostAction === 'flagged' && link.lastError === message) return; // seen before
     this.logger.warn(`booking ${link.bookingId} did not follow the host's move: ${message}`);
