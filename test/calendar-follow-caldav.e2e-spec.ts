@@ -40,6 +40,7 @@ describe('two-way sync follows the host in a CalDAV calendar (e2e against a real
         WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
         ENCRYPTION_KEY: `k1:${'cd'.repeat(32)}`,
         CALENDAR_PRIVATE_URL_ALLOWLIST: radicale.allowlistEntry,
+        NOTIFY_HOST_MOVE_DELAY_SECONDS: '0', // the mails about a host's move go at once (their wait: calendar-follow)
       },
     });
     host = await createHost(t, { time_zone: 'Europe/London' });

@@ -1,4 +1,5 @@
 import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
+import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
 import { settleDeliveries } from './support/deliveries.js';
 import request from 'supertest';
 import { createHost, HOST_PASSWORD, type TestHost } from './support/factories.js';
@@ -9,6 +10,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Monday 1 March 2027, 12:00 UTC; the host works 09:00-17:00 in London (GMT = UTC).
 const NOW = '2027-03-01T12:00:00Z';
+const HOST_MOVE_DELAY_SECONDS = 60;
 
 interface BookingRow {
   id: string;
@@ -41,6 +43,9 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
         NOTIFY_SWEEP_INTERVAL_MS: '0',
         WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
         ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}`,
+        NOTIFY_HOST_MOVE_DELAY_SECONDS: String(HOST_MOVE_DELAY_SECONDS),
+        // The pinned clock moves on with every settle: no on-demand syncs behind the tests' own.
+        CALENDAR_ON_DEMAND_AFTER_SECONDS: '0',
       },
     });
     host = await createHost(t);
@@ -66,7 +71,13 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     await receiver.close();
   });
 
-  const settle = () => settleDeliveries(t);
+  /** Relays and sends everything, mails about a host's move included (they wait NOTIFY_HOST_MOVE_DELAY_SECONDS). */
+  const settle = async () => {
+    await settleDeliveries(t);
+    t.clock!.advance(HOST_MOVE_DELAY_SECONDS * 1000);
+    await t.app.get(DeliveryDispatcher).sweep();
+    await settleDeliveries(t);
+  };
   const sync = () => t.http().post(`/api/integrations/${integrationId}/sync`).set(host.auth).expect(200);
   const book = async (start: string, n: string) =>
     (
@@ -175,6 +186,33 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     // Both moves were followed (SEQUENCE 2); the first one's update was already stale when it went out, so the invitee
     // hears only of the time that holds.
     expect(updates.map((m) => icsProps(m.calendars[0].content).get('SEQUENCE'))).toEqual([['2']]);
+  });
+
+  it('two quick moves with our relay running between them: the invitee gets one update, for the last time', async () => {
+    const booking = await book('2027-03-05T16:00:00Z', 'f7');
+    await settle();
+    hostMoves(booking.id, '2027-03-12T13:00:00Z', '2027-03-12T13:30:00Z');
+    await sync();
+    await settleDeliveries(t); // relayed and written: the first move's mail waits
+    t.clock!.advance(20_000);
+    hostMoves(booking.id, '2027-03-12T14:00:00Z', '2027-03-12T14:30:00Z');
+    await sync();
+    await settle();
+    const rows = await chain(booking.id);
+    expect(rows.map((b) => b.status)).toEqual(['rescheduled', 'rescheduled', 'confirmed']);
+    const updates = smtp.to('inviteef7@example.com').filter((m) => m.subject.startsWith('Rescheduled:'));
+    expect(updates).toHaveLength(1);
+    expect(icsProps(updates[0].calendars[0].content).get('SEQUENCE')).toEqual(['2']);
+    const [withdrawn] = await t.dataSource.query(
+      `SELECT status, last_error FROM notification_deliveries WHERE booking_id = $1 AND kind = 'reschedule' AND recipient_role = 'invitee'`,
+      [rows[1].id],
+    );
+    expect(withdrawn).toMatchObject({ status: 'cancelled', last_error: expect.stringContaining('moved the meeting again') });
+    // Webhooks are not held: each move is an event of its own.
+    expect(hooksFor([booking.id, rows[1].id]).map((h) => h.payload.start_time)).toEqual([
+      '2027-03-12T13:00:00.000Z',
+      '2027-03-12T14:00:00.000Z',
+    ]);
   });
 
   it('a move onto another booking keeps the old time, flags the link and mails the host once, and tells nobody it moved', async () => {
