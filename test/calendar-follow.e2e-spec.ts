@@ -1,4 +1,5 @@
 import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
+import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
 import { settleDeliveries } from './support/deliveries.js';
 import request from 'supertest';
 import { createHost, HOST_PASSWORD, type TestHost } from './support/factories.js';
@@ -9,6 +10,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Monday 1 March 2027, 12:00 UTC; the host works 09:00-17:00 in London (GMT = UTC).
 const NOW = '2027-03-01T12:00:00Z';
+const HOST_MOVE_DELAY_SECONDS = 60;
 
 interface BookingRow {
   id: string;
@@ -41,6 +43,9 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
         NOTIFY_SWEEP_INTERVAL_MS: '0',
         WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
         ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}`,
+        NOTIFY_HOST_MOVE_DELAY_SECONDS: String(HOST_MOVE_DELAY_SECONDS),
+        // The pinned clock moves on with every settle: no on-demand syncs behind the tests' own.
+        CALENDAR_ON_DEMAND_AFTER_SECONDS: '0',
       },
     });
     host = await createHost(t);
@@ -66,7 +71,13 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     await receiver.close();
   });
 
-  const settle = () => settleDeliveries(t);
+  /** Relays and sends everything, mails about a host's move included (they wait NOTIFY_HOST_MOVE_DELAY_SECONDS). */
+  const settle = async () => {
+    await settleDeliveries(t);
+    t.clock!.advance(HOST_MOVE_DELAY_SECONDS * 1000);
+    await t.app.get(DeliveryDispatcher).sweep();
+    await settleDeliveries(t);
+  };
   const sync = () => t.http().post(`/api/integrations/${integrationId}/sync`).set(host.auth).expect(200);
   const book = async (start: string, n: string) =>
     (
@@ -177,6 +188,33 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     expect(updates.map((m) => icsProps(m.calendars[0].content).get('SEQUENCE'))).toEqual([['2']]);
   });
 
+  it('two quick moves with our relay running between them: the invitee gets one update, for the last time', async () => {
+    const booking = await book('2027-03-05T16:00:00Z', 'f7');
+    await settle();
+    hostMoves(booking.id, '2027-03-12T13:00:00Z', '2027-03-12T13:30:00Z');
+    await sync();
+    await settleDeliveries(t); // relayed and written: the first move's mail waits
+    t.clock!.advance(20_000);
+    hostMoves(booking.id, '2027-03-12T14:00:00Z', '2027-03-12T14:30:00Z');
+    await sync();
+    await settle();
+    const rows = await chain(booking.id);
+    expect(rows.map((b) => b.status)).toEqual(['rescheduled', 'rescheduled', 'confirmed']);
+    const updates = smtp.to('inviteef7@example.com').filter((m) => m.subject.startsWith('Rescheduled:'));
+    expect(updates).toHaveLength(1);
+    expect(icsProps(updates[0].calendars[0].content).get('SEQUENCE')).toEqual(['2']);
+    const [withdrawn] = await t.dataSource.query(
+      `SELECT status, last_error FROM notification_deliveries WHERE booking_id = $1 AND kind = 'reschedule' AND recipient_role = 'invitee'`,
+      [rows[1].id],
+    );
+    expect(withdrawn).toMatchObject({ status: 'cancelled', last_error: expect.stringContaining('moved the meeting again') });
+    // Webhooks are not held: each move is an event of its own.
+    expect(hooksFor([booking.id, rows[1].id]).map((h) => h.payload.start_time)).toEqual([
+      '2027-03-12T13:00:00.000Z',
+      '2027-03-12T14:00:00.000Z',
+    ]);
+  });
+
   it('a move onto another booking keeps the old time, flags the link and mails the host once, and tells nobody it moved', async () => {
     const first = await book('2027-03-08T10:00:00Z', 'f4');
     const other = await book('2027-03-08T12:00:00Z', 'f5');
@@ -213,5 +251,83 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     const otherItem = page.slice(page.indexOf(`id="booking-${other.id}"`), page.indexOf('</li>', page.indexOf(`id="booking-${other.id}"`)));
     expect(otherItem).not.toContain('Calendar conflict');
     expect(hooksFor([first.id])).toHaveLength(0);
+  });
+
+  it('a stale follow does not overwrite a newer reschedule: the booking changed after the event was written wins', async () => {
+    const booking = await book('2027-03-11T10:00:00Z', 'f6');
+    await settle();
+    hostMoves(booking.id, '2027-03-11T11:00:00Z', '2027-03-11T11:30:00Z');
+    // Meanwhile the booking is rescheduled in Kairos, and the sync runs before the writer has written that.
+    const newer = (
+      await t.http().put(`/api/bookings/${booking.id}/reschedule`).set(host.auth).send({ start_time: '2027-03-11T15:00:00Z' }).expect(200)
+    ).body;
+    await sync();
+    expect(await links(booking.id)).toEqual([
+      expect.objectContaining({
+        status: 'host_moved',
+        host_action: 'flagged',
+        last_error: 'the booking changed after the host moved the event',
+      }),
+    ]);
+    await settle();
+    await sync();
+    await settle();
+    expect((await chain(booking.id)).map((b) => [b.status, b.start_time.toISOString()])).toEqual([
+      ['rescheduled', '2027-03-11T10:00:00.000Z'],
+      ['confirmed', '2027-03-11T15:00:00.000Z'],
+    ]);
+    expect(hooksFor([booking.id]).filter((h) => h.payload.rescheduled_by === 'host_calendar')).toEqual([]);
+    // The writer then put the event where the booking is.
+    expect(google.event('primary-cal', googleEventIdFor(booking.id))).toMatchObject({ start: { dateTime: '2027-03-11T15:00:00.000Z' } });
+    expect(await links(newer.id)).toEqual([expect.objectContaining({ status: 'synced', host_action: null })]);
+  });
+
+  describe('an event moved out of the sync window (it ends 90 days on, 30 May)', () => {
+    const gets = (bookingId: string) =>
+      google.requestsTo('GET', new RegExp(`/calendars/primary-cal/events/${googleEventIdFor(bookingId)}$`)).length;
+
+    it('reported by an incremental sync: followed however far', async () => {
+      const booking = await book('2027-03-09T10:00:00Z', 'w1');
+      await settle();
+      await sync();
+      hostMoves(booking.id, '2027-09-01T10:00:00Z', '2027-09-01T10:30:00Z');
+      await sync();
+      await settle();
+      expect((await live(booking.id))[0]).toMatchObject({ start_time: new Date('2027-09-01T10:00:00Z'), ical_sequence: 1 });
+      expect(smtp.to('inviteew1@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(1);
+    });
+
+    it('missing from a full read (timeMin..timeMax, the sync token expired): fetched with events.get, a move is a move, a deletion a deletion', async () => {
+      const booking = await book('2027-03-10T10:00:00Z', 'w2');
+      await settle();
+      await sync();
+      hostMoves(booking.id, '2027-09-02T10:00:00Z', '2027-09-02T10:30:00Z');
+      google.invalidateSyncTokens(); // 410 Gone: the next sync lists the window afresh
+      const before = gets(booking.id);
+      await sync();
+      await settle();
+      expect(gets(booking.id)).toBe(before + 1);
+      const [moved] = await live(booking.id);
+      expect(moved).toMatchObject({ start_time: new Date('2027-09-02T10:00:00Z'), end_time: new Date('2027-09-02T10:30:00Z') });
+      expect(hooksFor([booking.id])).toEqual([
+        expect.objectContaining({
+          payload: expect.objectContaining({ rescheduled_by: 'host_calendar', start_time: '2027-09-02T10:00:00.000Z' }),
+        }),
+      ]);
+      // Full reads go on not listing it: fetched, found where we recorded it, nothing happens.
+      google.invalidateSyncTokens();
+      await sync();
+      await settle();
+      expect(await chain(booking.id)).toHaveLength(2);
+      expect(await links(moved.id)).toEqual([expect.objectContaining({ status: 'synced', host_action: null })]);
+
+      // Deleted (a "cancelled" tombstone to events.get): a deletion, flagged for the host (the connection does not cancel).
+      google.deleteEvent('primary-cal', googleEventIdFor(booking.id));
+      google.invalidateSyncTokens();
+      await sync();
+      await settle();
+      expect(await live(booking.id)).toEqual([expect.objectContaining({ id: moved.id, status: 'confirmed' })]);
+      expect(await links(moved.id)).toEqual([expect.objectContaining({ status: 'host_deleted', host_action: 'flagged' })]);
+    });
   });
 });

@@ -275,6 +275,47 @@ describe('calendar integrations: Microsoft Graph and ICS feeds (e2e against loca
       expect(graph.requestsTo('PATCH', new RegExp(`/me/events/${ours.id}$`))).toHaveLength(0); // the host's move is not written back
     });
 
+    it('an event moved out of the calendarView (reported "@removed") is fetched with GET /me/events/{id}: a move is followed, a deletion flagged', async () => {
+      const host = await createHost(t);
+      await setWeeklyHours(t, host, 'Europe/London');
+      const type = await createMeetingType(t, host, { name: 'Far', duration_minutes: 30 });
+      const id = await connect(host);
+      const booking = (
+        await t
+          .http()
+          .post('/api/bookings')
+          .send({ meeting_type_id: type.id, start_time: '2027-03-05T10:00:00Z', ...invitee('msw') })
+          .expect(201)
+      ).body;
+      await t.app.get(OutboxRelay).drain();
+      await sync(host, id);
+      const ours = graph.liveEvents('AAMkCal1').find((e) => e.transactionId === booking.id)!;
+      // 1 September: beyond the 90-day view, so the delta round reports it removed (reason "changed").
+      graph.putEvent('AAMkCal1', { ...ours, start: utc('2027-09-01T10:00:00Z'), end: utc('2027-09-01T10:30:00Z') });
+      const gets = () => graph.requestsTo('GET', new RegExp(`/me/events/${ours.id}$`)).length;
+      await sync(host, id);
+      await t.app.get(OutboxRelay).drain();
+      expect(gets()).toBe(1);
+      const chain = () =>
+        t.dataSource.query(
+          `SELECT id, status, start_time FROM bookings WHERE ical_uid = (SELECT ical_uid FROM bookings WHERE id = $1) ORDER BY ical_sequence`,
+          [booking.id],
+        );
+      const rows = await chain();
+      expect(rows.map((r: { status: string; start_time: Date }) => [r.status, iso(r.start_time)])).toEqual([
+        ['rescheduled', '2027-03-05T10:00:00.000Z'],
+        ['confirmed', '2027-09-01T10:00:00.000Z'],
+      ]);
+
+      graph.deleteEvent('AAMkCal1', ours.id);
+      await sync(host, id);
+      await t.app.get(OutboxRelay).drain();
+      expect(gets()).toBe(2); // asked again: 404, a real deletion
+      expect((await chain()).map((r: { status: string }) => r.status)).toEqual(['rescheduled', 'confirmed']);
+      const links = (await t.http().get(`/api/integrations/bookings/${rows[1].id}/events`).set(host.auth).expect(200)).body;
+      expect(links).toEqual([expect.objectContaining({ status: 'host_deleted', host_action: 'flagged' })]);
+    });
+
     it('push: subscription created after the validationToken handshake; notifications need the clientState', async () => {
       const host = await createHost(t);
       const id = await connect(host);

@@ -3,7 +3,7 @@ import { OnDemandSync } from '../src/modules/calendar/application/on-demand-sync
 import { CalendarLocks } from '../src/modules/calendar/infrastructure/calendar-locks.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { FakeGoogleCalendar, type FakeRequest, json } from './support/fake-google-calendar.js';
-import { createMeetingType, setWeeklyHours } from './support/scheduling.js';
+import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { USE_EMBEDDED_DB } from './support/test-env.js';
 
@@ -172,5 +172,64 @@ describe('on-demand calendar sync on the slots path (e2e against a local fake Go
     }
     await onDemand.idle();
     expect(await slotStarts(type.id)).not.toContain('2027-03-02T10:00:00Z');
+  });
+
+  describe("the booking's re-check uses the freshest busy time", () => {
+    const book = (typeId: string, n: string) =>
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: '2027-03-02T10:00:00Z', ...invitee(n) });
+
+    it('a busy event the host added after the slots were read is seen: 409 with a clear body, nothing stored', async () => {
+      const { type, host } = await hostWithConnection();
+      expect(await slotStarts(type.id)).toContain('2027-03-02T10:00:00Z');
+      google.putEvent('primary-cal', meeting); // added in Google after the invitee saw the slots
+      t.clock!.advance((AFTER_SECONDS + 1) * 1000);
+      const lists = eventLists();
+
+      const res = await book(type.id, 'od1').expect(409);
+      expect(res.body).toMatchObject({
+        status_code: 409,
+        error: 'Conflict',
+        message: expect.stringContaining('That time is not available'),
+        start_time: '2027-03-02T10:00:00.000Z',
+      });
+      expect(eventLists()).toBe(lists + 1);
+      expect(await t.dataSource.query(`SELECT id FROM bookings WHERE host_user_id = $1`, [host.id])).toEqual([]);
+      // The slots answer agrees (the same sync filled the cache).
+      expect(await slotStarts(type.id)).not.toContain('2027-03-02T10:00:00Z');
+    });
+
+    it('a provider that fails or hangs does not fail the booking: it is decided from the cache', async () => {
+      const { type } = await hostWithConnection();
+      google.putEvent('primary-cal', meeting); // not seen: the provider cannot be read
+      t.clock!.advance((AFTER_SECONDS + 1) * 1000);
+      const mark = google.interceptors.length;
+      google.failNext(/\/calendars\/primary-cal\/events$/, 10); // 500s, retries included
+      await book(type.id, 'od2').expect(201);
+      await onDemand.idle();
+      google.interceptors.splice(mark);
+
+      google.calendars.get('primary-cal')!.events.clear(); // the fake's one calendar serves every host: start afresh
+      const other = await hostWithConnection();
+      google.putEvent('primary-cal', meeting); // not seen either: the provider hangs
+      t.clock!.advance((AFTER_SECONDS + 1) * 1000);
+      const hung: http.ServerResponse[] = [];
+      const hang = (req: FakeRequest, res: http.ServerResponse) => {
+        if (!/\/calendars\/primary-cal\/events$/.test(req.path)) return false;
+        hung.push(res);
+        return true;
+      };
+      google.interceptors.push(hang);
+      try {
+        await book(other.type.id, 'od3').expect(201); // after the wait bound, from the cache
+        expect(hung).toHaveLength(1);
+      } finally {
+        google.interceptors.splice(google.interceptors.indexOf(hang), 1);
+        for (const res of hung) json(res, 200, { kind: 'calendar#events', items: [], nextSyncToken: 'st-0' });
+      }
+      await onDemand.idle();
+    });
   });
 });

@@ -78,6 +78,9 @@ export class AppConfig {
   get notifyMaxAttempts() {
     return this.env.NOTIFY_MAX_ATTEMPTS;
   }
+  get notifyHostMoveDelaySeconds() {
+    return this.env.NOTIFY_HOST_MOVE_DELAY_SECONDS;
+  }
   get notifyRetryBaseSeconds() {
     return this.env.NOTIFY_RETRY_BASE_SECONDS;
   }

@@ -267,6 +267,16 @@ export class EnvironmentVariables {
   @Max(86_400)
   NOTIFY_RETRY_BASE_SECONDS = 60;
 
+  /**
+   * Mails about a move the host made in their own calendar wait this long, so quick successive moves reach the
+   * invitee as one update (a superseded one is withdrawn); 0 sends at once. Webhooks are never held.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  NOTIFY_HOST_MOVE_DELAY_SECONDS = 60;
+
   /** Twilio-compatible SMS API base (e.g. https://api.twilio.com/2010-04-01); SMS reminders are off without it. */
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * references: authorization endpoint (302 back with code and state, or error=access_denied when the test's person
  * declines), OpenID userinfo (sub, email, email_verified, name of the identity a test chose), token endpoint (authorization_code and
  * refresh_token grants, invalid_grant), calendarList, calendars/primary, events.list with singleEvents, paging
- * (pageToken/nextPageToken), sync tokens (nextSyncToken, deleted events as status "cancelled", 410 on a stale
+ * (pageToken/nextPageToken, timeMin/timeMax), events.get, sync tokens (nextSyncToken, deleted events as status "cancelled", 410 on a stale
  * token), events.insert (409 on a duplicate id), events.patch, events.delete (410 when already deleted),
  * events.watch and channels.stop; 429/403 rate limits with Retry-After on demand.
  */
@@ -412,12 +412,15 @@ export class FakeGoogleCalendar extends FakeServer {
         }
       }
       const timeMin = req.query.get('timeMin') ? Date.parse(req.query.get('timeMin')!) : -Infinity;
+      // timeMax: exclusive upper bound for an event's start.
+      const timeMax = req.query.get('timeMax') ? Date.parse(req.query.get('timeMax')!) : Infinity;
       const single = req.query.get('singleEvents') === 'true';
       let items = [...cal.events.values()]
         .filter((s) => (syncToken ? s.seq > since : s.event.status !== 'cancelled'))
         .sort((a, b) => a.seq - b.seq)
         .flatMap((s) => (single ? this.instances(s.event) : [s.event]))
-        .filter((e) => e.status === 'cancelled' || Date.parse(e.end.dateTime ?? `${e.end.date}T00:00:00Z`) > timeMin);
+        .filter((e) => e.status === 'cancelled' || Date.parse(e.end.dateTime ?? `${e.end.date}T00:00:00Z`) > timeMin)
+        .filter((e) => e.status === 'cancelled' || Date.parse(e.start.dateTime ?? `${e.start.date}T00:00:00Z`) < timeMax);
       const offset = Number(req.query.get('pageToken')?.replace('page-', '') ?? 0);
       const size = Math.min(Number(req.query.get('maxResults') ?? 250), this.pageSize);
       const page = items.slice(offset, offset + size);
@@ -444,6 +447,13 @@ export class FakeGoogleCalendar extends FakeServer {
         });
       this.putEvent(decodeURIComponent(m[1]), { ...req.body, id });
       json(res, 200, { kind: 'calendar#event', ...cal.events.get(id)!.event });
+    });
+    // events.get: a deleted event still answers, as a "cancelled" tombstone.
+    this.route('GET', /^\/calendar\/v3\/calendars\/([^/]+)\/events\/([^/]+)$/, (req, res, m) => {
+      if (!this.auth(req, res)) return;
+      const stored = this.calendars.get(decodeURIComponent(m[1]))?.events.get(decodeURIComponent(m[2]));
+      if (!stored) return json(res, 404, { error: { code: 404, message: 'Not Found' } });
+      json(res, 200, { kind: 'calendar#event', ...stored.event });
     });
     this.route('PATCH', /^\/calendar\/v3\/calendars\/([^/]+)\/events\/([^/]+)$/, (req, res, m) => {
       if (!this.auth(req, res)) return;

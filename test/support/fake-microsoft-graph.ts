@@ -6,7 +6,7 @@ import { FakeOAuth, FakeServer, json } from './fake-google-calendar.js';
  * references: /authorize (302 back with code and state), /token (authorization_code and refresh_token grants;
  * invalid_grant with an AADSTS description), /me, /me/calendars, /me/calendars/{id}/calendarView/delta
  * (@odata.nextLink paging, @odata.deltaLink, "@removed" entries, 410 SyncStateNotFound on a stale link), event
- * create (transactionId de-duplication) / update / delete, and subscriptions with the validationToken handshake.
+ * get / create (transactionId de-duplication) / update / delete, and subscriptions with the validationToken handshake.
  */
 export interface GraphEvent {
   id: string;
@@ -160,13 +160,15 @@ export class FakeMicrosoftGraph extends FakeServer {
       const [from, to] = [Date.parse(startDateTime), Date.parse(endDateTime)];
       if (!String(req.headers.prefer ?? '').includes('outlook.timezone="UTC"'))
         return json(res, 400, { error: { code: 'FakeNeedsUtc', message: 'this fake answers in UTC only' } });
+      const inView = (e: GraphEvent) => Date.parse(`${e.end.dateTime}Z`) > from && Date.parse(`${e.start.dateTime}Z`) < to;
+      // A round after the first reports an event changed out of the view as removed ("changed": it still exists).
       const items = [...cal.events.values()]
         .filter((s) => (deltaToken ? s.seq > since : !s.deleted))
-        .filter((s) => s.deleted || (Date.parse(`${s.event.end.dateTime}Z`) > from && Date.parse(`${s.event.start.dateTime}Z`) < to))
+        .filter((s) => s.deleted || inView(s.event) || deltaToken)
         .sort((a, b) => a.seq - b.seq)
         .map((s) =>
-          s.deleted
-            ? { '@odata.type': '#microsoft.graph.event', id: s.event.id, '@removed': { reason: 'deleted' } }
+          s.deleted || !inView(s.event)
+            ? { '@odata.type': '#microsoft.graph.event', id: s.event.id, '@removed': { reason: s.deleted ? 'deleted' : 'changed' } }
             : { '@odata.type': '#microsoft.graph.event', ...s.event },
         );
       const page = items.slice(skip, skip + this.pageSize);
@@ -195,6 +197,15 @@ export class FakeMicrosoftGraph extends FakeServer {
       const id = `AAMkEv-${randomBytes(8).toString('hex')}`;
       this.putEvent(calendarId, { ...req.body, id });
       json(res, 201, cal.events.get(id)!.event);
+    });
+    this.route('GET', /^\/v1\.0\/me\/events\/([^/]+)$/, (req, res, m) => {
+      if (!this.auth(req.headers.authorization, res)) return;
+      const found = this.findEvent(decodeURIComponent(m[1]));
+      if (!found)
+        return json(res, 404, { error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } });
+      if (!String(req.headers.prefer ?? '').includes('outlook.timezone="UTC"'))
+        return json(res, 400, { error: { code: 'FakeNeedsUtc', message: 'this fake answers in UTC only' } });
+      json(res, 200, { '@odata.context': `${this.url}/v1.0/$metadata#users('me')/events/$entity`, ...found.stored.event });
     });
     this.route('PATCH', /^\/v1\.0\/me\/events\/([^/]+)$/, (req, res, m) => {
       if (!this.auth(req.headers.authorization, res)) return;

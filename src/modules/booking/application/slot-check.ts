@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
+import { BusyTimeFreshness } from '../../availability/application/busy-time-freshness.js';
 import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
@@ -13,10 +14,17 @@ export class SlotCheck {
   constructor(
     private readonly inputs: AvailabilityInputsService,
     private readonly metrics: BookingMetrics,
+    private readonly freshness: BusyTimeFreshness,
   ) {}
 
-  loadSchedules(type: MeetingTypeSnapshot): Promise<HostSchedules> {
-    return this.inputs.loadSchedules(type);
+  /**
+   * The hosts' schedules, for the re-check; meanwhile their cached busy time is brought up to date by the slots
+   * path's rule (a stale calendar connection is synced, within the same bounded wait; a provider that is down or
+   * slow leaves the cache as it is), so the re-check sees an event a host added since the slots were read.
+   */
+  async loadSchedules(type: MeetingTypeSnapshot): Promise<HostSchedules> {
+    const [schedules] = await Promise.all([this.inputs.loadSchedules(type), this.freshness.refresh(type.hosts.map((h) => h.userId))]);
+    return schedules;
   }
 
   /** Writes on the same hosts wait for each other (advisory locks) rather than fail each other and retry. */

@@ -76,6 +76,8 @@ export class CalendarEventWriter {
     // cancelled meeting, and a group invitee leaving (booking.cancelled on a confirmed booking) just updates it.
     const live = view !== null && (view.status === 'confirmed' || view.status === 'pending');
     if (!live) {
+      // A superseded link's event belongs to the booking that replaced this one (a host's move followed at once).
+      if (link?.status === 'superseded') return;
       if (!link?.externalEventId || link.status === 'deleted') {
         if (link && link.status !== 'deleted') await this.links.markDeleted(link.id);
         return;

@@ -10,7 +10,8 @@ import type { CalendarSyncState, RemoteChanges } from '../infrastructure/provide
 
 /**
  * Applies one calendar's read in one transaction: the busy-time cache, the calendar's new sync state, and what the
- * host did to the events we wrote there (returned, to act on after commit).
+ * host did to the events we wrote there (returned, to act on after commit). `fetched`: our events the read did not
+ * list, fetched by id before (found ones are among the changes' occurrences).
  */
 @Injectable()
 export class CalendarReadApplier {
@@ -27,10 +28,11 @@ export class CalendarReadApplier {
     changes: RemoteChanges,
     state: Partial<CalendarSyncState>,
     now: Date,
+    fetched: ReadonlySet<string>,
   ): Promise<{ changed: boolean; hostChanges: HostChange[] }> {
     const hostChanges = await this.transactions.run(async (tx) => {
       const written = await this.links.listLiveInCalendar(tx, integration.id, selection.calendarId);
-      const compared = compareWithWrittenEvents(written, changes);
+      const compared = compareWithWrittenEvents(written, changes, fetched);
       if (selection.isBusySource) {
         if (changes.reset) await this.cache.replaceCalendar(tx, integration.id, integration.userId, selection.calendarId, compared.foreign);
         else

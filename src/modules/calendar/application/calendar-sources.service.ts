@@ -38,6 +38,7 @@ export class CalendarSources {
     return {
       writable: source.writable,
       readCalendar: (calendar, window, full) => counted('read', () => source.readCalendar(calendar, window, full)),
+      fetchEvent: (calendar, eventId, window) => counted('fetch', () => source.fetchEvent(calendar, eventId, window)),
       upsertEvent: (calendarId, existingEventId, event) => counted('upsert', () => source.upsertEvent(calendarId, existingEventId, event)),
       deleteEvent: (calendarId, eventId) => counted('delete', () => source.deleteEvent(calendarId, eventId)),
     };
@@ -83,6 +84,7 @@ export class CalendarSources {
         }
         return { changes, state: { syncToken: changes.nextSyncToken } };
       },
+      fetchEvent: (calendar, eventId, window) => adapter.getEvent(token, calendar.calendarId, eventId, window.hostZone),
       upsertEvent: (calendarId, existingEventId, event) => adapter.upsertEvent(token, calendarId, existingEventId, event),
       deleteEvent: (calendarId, eventId) => adapter.deleteEvent(token, calendarId, eventId),
     };
@@ -108,6 +110,7 @@ export class CalendarSources {
     return {
       writable: true,
       readCalendar: (calendar, window, full) => guarded(() => this.caldav.readCalendar(account, calendar, window, full)),
+      fetchEvent: (calendar, eventId, window) => guarded(() => this.caldav.fetchEvent(account, eventId, calendar.timeZone, window)),
       upsertEvent: (calendarId, existingEventId, event) =>
         guarded(() => this.caldav.upsertEvent(account, calendarId, existingEventId, event)),
       deleteEvent: (_calendarId, eventId) => guarded(() => this.caldav.deleteEvent(account, eventId)),
@@ -132,6 +135,7 @@ export class CalendarSources {
           state: { etag: result.state.etag, lastModified: result.state.lastModified, ctag: result.state.contentHash },
         };
       },
+      fetchEvent: readOnly, // nothing of ours is ever written to a feed
       upsertEvent: readOnly,
       deleteEvent: readOnly,
     };

@@ -2,12 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import type { HostChange } from '../domain/host-changes.js';
+import { eventsToFetch, type HostChange, recordedInWindow, type WrittenEventRef } from '../domain/host-changes.js';
+import type { Occurrence } from '../domain/occurrence.js';
+import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
 import { CalendarIntegrationRepository } from '../infrastructure/calendar-integration.repository.js';
 import type { CalendarSelectionEntity } from '../infrastructure/calendar-selection.entity.js';
 import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
 import { CalendarLocks } from '../infrastructure/calendar-locks.js';
-import type { CalendarSource, CalendarSyncState, SyncWindow } from '../infrastructure/provider-adapter.js';
+import type { CalendarSource, CalendarSyncState, RemoteChanges, SyncWindow } from '../infrastructure/provider-adapter.js';
 import { RateLimitedError } from '../infrastructure/provider-http.js';
 import { ConnectionBrokenError } from './calendar-credentials.service.js';
 import { CalendarReadApplier } from './calendar-read-applier.service.js';
@@ -40,6 +42,7 @@ export class CalendarSyncService {
     private readonly users: UsersService,
     private readonly versions: AvailabilityVersions,
     private readonly hostChanges: HostCalendarChanges,
+    private readonly links: CalendarEventLinkRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -71,8 +74,15 @@ export class CalendarSyncService {
       for (const selection of selections) {
         const full = forceFull || !selection.fullSyncedAt || now.getTime() - selection.fullSyncedAt.getTime() > FULL_RESYNC_AFTER_MS;
         source ??= await this.sources.open(integration);
+        // Read before the calendar: a link written after this read is judged by the next sync, not this one.
+        const ours = await this.links.listLiveInCalendar(null, integration.id, selection.calendarId);
         const read = await source.readCalendar(
-          { calendarId: selection.calendarId, timeZone: selection.timeZone, state: syncState(selection) },
+          {
+            calendarId: selection.calendarId,
+            timeZone: selection.timeZone,
+            state: syncState(selection),
+            expectedKeys: recordedInWindow(ours, window),
+          },
           window,
           full,
         );
@@ -80,7 +90,8 @@ export class CalendarSyncService {
           await this.selections.markRead(selection.id, now);
           continue;
         }
-        const result = await this.reads.apply(integration, selection, read.changes, read.state, this.clock.now());
+        const { changes, fetched } = await this.withOursFetched(source, selection, ours, read.changes, window);
+        const result = await this.reads.apply(integration, selection, changes, read.state, this.clock.now(), fetched);
         changed ||= result.changed;
         hostChanges.push(...result.hostChanges);
       }
@@ -100,6 +111,27 @@ export class CalendarSyncService {
       if (changed) await this.versions.bump([integration.userId]);
       for (const change of hostChanges) await this.hostChanges.apply(change, integration);
     }
+  }
+
+  /**
+   * Our events the read covers but does not list are fetched by id and added to it: moved out of the window is a
+   * move, only a deleted or cancelled event is a deletion. A failed fetch fails the sync (nothing of it is saved,
+   * so the next run reads the same changes again) rather than take a far move for a deletion.
+   */
+  private async withOursFetched(
+    source: CalendarSource,
+    selection: CalendarSelectionEntity,
+    ours: WrittenEventRef[],
+    changes: RemoteChanges,
+    window: SyncWindow,
+  ): Promise<{ changes: RemoteChanges; fetched: Set<string> }> {
+    const ids = eventsToFetch(ours, changes, window);
+    const found: Occurrence[] = [];
+    for (const id of ids) {
+      const event = await source.fetchEvent(selection, id, window);
+      if (event) found.push(event);
+    }
+    return { changes: { ...changes, occurrences: [...changes.occurrences, ...found] }, fetched: new Set(ids) };
   }
 }
 

@@ -7,6 +7,7 @@ import { BookingDirectory } from '../../booking/application/booking-directory.js
 import type { HostChange } from '../domain/host-changes.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarEventLinkRepository } from '../infrastructure/calendar-event-link.repository.js';
+import { CalendarLocks } from '../infrastructure/calendar-locks.js';
 import type { CalendarIntegrationEntity } from '../infrastructure/calendar-integration.entity.js';
 
 /**
@@ -24,11 +25,21 @@ export class HostCalendarChanges {
     private readonly directory: BookingDirectory,
     private readonly mail: MailTransport,
     private readonly config: AppConfig,
+    private readonly locks: CalendarLocks,
   ) {}
 
   async apply(change: HostChange, integration: CalendarIntegrationEntity): Promise<void> {
-    const link = await this.links.findById(change.linkId);
-    if (!link) return;
+    const seen = await this.links.findById(change.linkId);
+    if (!seen) return;
+    // Under the host's calendar-write lock, and on the link as it is now: a write of ours that the read caught before
+    // the writer recorded it (new times, or the event deleted with its booking) is not taken for the host's doing.
+    await this.locks.whileWritingFor(seen.userId, async () => {
+      const link = await this.links.findById(change.linkId);
+      if (link && stillUnexplained(link, change)) await this.applyToLink(change, link, integration);
+    });
+  }
+
+  private async applyToLink(change: HostChange, link: CalendarEventLinkEntity, integration: CalendarIntegrationEntity): Promise<void> {
     if (change.kind === 'moved') {
       await this.followMove(link, change.start, change.end);
       return;
@@ -47,11 +58,20 @@ export class HostCalendarChanges {
 
   /**
    * The booking follows the event to its new time (through the booking module, which notifies the invitee and the
-   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move.
+   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move;
+   * so does a booking changed since the event was written (expectedSequence), which the writer then writes.
    */
   private async followMove(link: CalendarEventLinkEntity, start: Date, end: Date): Promise<void> {
-    const result = await this.bookings.rescheduleByHostCalendar(link.bookingId, start, end, link.userId);
-    if (result.outcome === 'moved' || result.outcome === 'unchanged') return;
+    // The event shows the booking the link is for: a booking moved past it since (an invitee's reschedule the writer
+    // has not written yet) is newer than what the host moved, and is not overwritten (refused, flagged).
+    const expected = (await this.directory.getView(link.bookingId))?.sequence;
+    const result = await this.bookings.rescheduleByHostCalendar(link.bookingId, start, end, link.userId, expected);
+    if (result.outcome === 'moved') {
+      // The event now shows the new booking, at the host's time: a second move is judged against it at once.
+      await this.links.handOver(link, result.booking.id, start, end);
+      return;
+    }
+    if (result.outcome === 'unchanged') return;
     const message = result.message;
     if (link.status === 'host_moved' && link.hostAction === 'flagged' && link.lastError === message) return; // seen before
     this.logger.warn(`booking ${link.bookingId} did not follow the host's move: ${message}`);
@@ -95,6 +115,13 @@ export class HostCalendarChanges {
       await this.links.recordCancellationFailure(link.id, `cancelling the booking failed: ${(error as Error).message}`, refused);
     }
   }
+}
+
+/** Whether the link still differs from what the read saw (the writer may have recorded it since). */
+function stillUnexplained(link: CalendarEventLinkEntity, change: HostChange): boolean {
+  if (link.status !== 'synced' && link.status !== 'host_moved') return false;
+  if (change.kind === 'deleted') return true;
+  return link.eventStart?.getTime() !== change.start.getTime() || link.eventEnd?.getTime() !== change.end.getTime();
 }
 
 const escapeHtml = (text: string) =>

@@ -1,4 +1,4 @@
-import { compareWithWrittenEvents, type WrittenEventRef } from './host-changes.js';
+import { compareWithWrittenEvents, eventsToFetch, type WrittenEventRef } from './host-changes.js';
 import type { Occurrence } from './occurrence.js';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 5, 1, hour));
@@ -58,5 +58,54 @@ describe('compareWithWrittenEvents', () => {
       occurrences: [occurrence('ev-x', 9, { bookingId: 'b-1' })],
     });
     expect(result).toEqual({ hostChanges: [], foreign: [] });
+  });
+
+  it('with the ids fetched, only those fetched and not found are deletions (a link written after the fetch is not)', () => {
+    const later: WrittenEventRef = { id: 'link-4', externalEventId: 'ev-later', eventStart: at(11), eventEnd: at(12) };
+    const result = compareWithWrittenEvents([ours, later], { reset: true, touchedKeys: [], occurrences: [] }, new Set(['ev-ours']));
+    expect(result.hostChanges).toEqual([{ kind: 'deleted', linkId: 'link-1' }]);
+  });
+
+  it('a far move fetched by id and added to the read is a move, not a deletion', () => {
+    const far = { ...occurrence('ev-ours', 9), start: new Date('2026-12-01T09:00:00Z'), end: new Date('2026-12-01T10:00:00Z') };
+    const result = compareWithWrittenEvents([ours], { reset: false, touchedKeys: ['ev-ours'], occurrences: [far] }, new Set(['ev-ours']));
+    expect(result.hostChanges).toEqual([{ kind: 'moved', linkId: 'link-1', start: far.start, end: far.end }]);
+    expect(result.foreign).toEqual([]);
+  });
+});
+
+describe('eventsToFetch', () => {
+  const window = { from: at(5), to: at(20) };
+  const past: WrittenEventRef = { id: 'link-3', externalEventId: 'ev-past', eventStart: at(1), eventEnd: at(2) };
+  const beyond: WrittenEventRef = { id: 'link-5', externalEventId: 'ev-beyond', eventStart: at(21), eventEnd: at(22) };
+  const unwritten: WrittenEventRef = { id: 'link-2', externalEventId: null, eventStart: null, eventEnd: null };
+  const written = [{ ...ours, eventStart: at(9), eventEnd: at(10) }, past, beyond, unwritten];
+
+  it.each([
+    [
+      'a full read that lists it',
+      { reset: true, touchedKeys: [], occurrences: [occurrence('ev-ours', 9), occurrence('ev-beyond', 21)] },
+      [],
+    ],
+    [
+      'a full read that does not list them (past ones are not asked about)',
+      { reset: true, touchedKeys: [], occurrences: [] },
+      ['ev-ours', 'ev-beyond'],
+    ],
+    ['an incremental read that touches it without an occurrence', { reset: false, touchedKeys: ['ev-ours'], occurrences: [] }, ['ev-ours']],
+    [
+      'an incremental read that touches it with one',
+      { reset: false, touchedKeys: ['ev-ours'], occurrences: [occurrence('ev-ours', 14)] },
+      [],
+    ],
+    ['an incremental read that does not touch it', { reset: false, touchedKeys: ['ev-other'], occurrences: [] }, []],
+    [
+      'a window listing without it (recorded inside the window)',
+      { reset: false, touchedKeys: [], occurrences: [], listedKeys: ['ev-other'] },
+      ['ev-ours'],
+    ],
+    ['a window listing with it', { reset: false, touchedKeys: [], occurrences: [], listedKeys: ['ev-ours'] }, []],
+  ])('%s', (_name, changes, expected) => {
+    expect(eventsToFetch(written, changes, window)).toEqual(expected);
   });
 });

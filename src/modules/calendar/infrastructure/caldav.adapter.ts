@@ -138,7 +138,11 @@ export class CaldavAdapter {
     const client = await this.client(account);
     const url = withSlash(calendar.calendarId);
     const ctag = await this.ctag(client, url);
-    if (!full && ctag !== null && ctag === calendar.state.ctag && calendar.state.objectEtags) return null;
+    const known = calendar.state.objectEtags;
+    // Radicale's ctag is a hash of the contents: an object of ours written and deleted since the last read leaves it
+    // as it was, so it only says "unchanged" when every object of ours is already known.
+    const ours = (calendar.expectedKeys ?? []).every((key) => known?.[key] !== undefined);
+    if (!full && ctag !== null && ctag === calendar.state.ctag && known && ours) return null;
 
     const listing = await client.calendarQuery({
       url,
@@ -162,9 +166,9 @@ export class CaldavAdapter {
       if (href === url) continue;
       current.set(href, text(r.props?.getetag) ?? '');
     }
-    const known = full ? {} : (calendar.state.objectEtags ?? {});
-    const changed = [...current].filter(([href, etag]) => !etag || known[href] !== etag).map(([href]) => href);
-    const removed = Object.keys(known).filter((href) => !current.has(href));
+    const before = full ? {} : (known ?? {});
+    const changed = [...current].filter(([href, etag]) => !etag || before[href] !== etag).map(([href]) => href);
+    const removed = Object.keys(before).filter((href) => !current.has(href));
 
     const zone = isKnownZone(calendar.timeZone) ? calendar.timeZone : window.hostZone;
     const occurrences: Occurrence[] = [];
@@ -186,9 +190,22 @@ export class CaldavAdapter {
       }
     }
     return {
-      changes: { reset: full, touchedKeys: [...changed, ...removed], occurrences, nextSyncToken: null },
+      changes: { reset: full, touchedKeys: [...changed, ...removed], occurrences, nextSyncToken: null, listedKeys: [...current.keys()] },
       state: { ctag, objectEtags: Object.fromEntries(current) },
     };
+  }
+
+  /**
+   * One object by URL (a GET), wherever its event now is: its first occurrence within five years of the window, or
+   * null when the object is gone (404/410) or its event cancelled. Sync asks when an object of ours left the listing.
+   */
+  async fetchEvent(account: CaldavAccount, href: string, timeZone: string | null, window: SyncWindow): Promise<Occurrence | null> {
+    const res = await this.get(account, href);
+    if (!res) return null;
+    const zone = isKnownZone(timeZone) ? timeZone : window.hostZone;
+    const years = 5 * 366 * 24 * 3600_000;
+    const wide = { ...window, from: new Date(window.from.getTime() - years), to: new Date(window.to.getTime() + years) };
+    return this.occurrences(res.data, href, zone, wide).sort((a, b) => a.start.getTime() - b.start.getTime())[0] ?? null;
   }
 
   /** One object's busy ranges, keyed by its URL (what the writer stores as the event id). */
@@ -250,6 +267,22 @@ export class CaldavAdapter {
 
   /** The object as the server holds it now (its ETag, UID, SEQUENCE and times), or null when there is none. */
   private async readObject(account: CaldavAccount, href: string) {
+    const res = await this.get(account, href);
+    if (!res) return null;
+    const { data, etag } = res;
+    const vevent = parseVEvents(data).at(0);
+    if (!vevent || !etag) return null;
+    return {
+      etag,
+      uid: vevent.uid,
+      sequence: Number(/^SEQUENCE:(\d+)\r?$/m.exec(data.replace(/\r?\n[ \t]/g, ''))?.[1] ?? 0),
+      start: icalInstant(vevent.start, 'UTC'),
+      end: vevent.end ? icalInstant(vevent.end, 'UTC') : null,
+    };
+  }
+
+  /** GET of one object: its text and ETag, or null when there is none (404/410). */
+  private async get(account: CaldavAccount, href: string): Promise<{ data: string; etag: string | null } | null> {
     const fetch = this.outbound.fetch({ allow: this.config.calendarPrivateUrlAllowlist, maxBytes: MAX_RESPONSE_BYTES });
     let res: Response;
     try {
@@ -259,17 +292,7 @@ export class CaldavAdapter {
     }
     if (res.status === 404 || res.status === 410) return null;
     if (!res.ok) this.fail(res.status, 'GET');
-    const data = await res.text();
-    const vevent = parseVEvents(data).at(0);
-    const etag = res.headers.get('etag');
-    if (!vevent || !etag) return null;
-    return {
-      etag,
-      uid: vevent.uid,
-      sequence: Number(/^SEQUENCE:(\d+)\r?$/m.exec(data.replace(/\r?\n[ \t]/g, ''))?.[1] ?? 0),
-      start: icalInstant(vevent.start, 'UTC'),
-      end: vevent.end ? icalInstant(vevent.end, 'UTC') : null,
-    };
+    return { data: await res.text(), etag: res.headers.get('etag') };
   }
 
   async deleteEvent(account: CaldavAccount, objectUrl: string): Promise<void> {

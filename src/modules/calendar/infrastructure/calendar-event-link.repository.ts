@@ -38,8 +38,12 @@ export class CalendarEventLinkRepository {
   }
 
   /** Events of ours in one calendar that should still be there as written (to notice host deletions and moves). */
-  listLiveInCalendar(tx: CalendarTx, integrationId: string, calendarId: string): Promise<CalendarEventLinkEntity[]> {
-    return tx.getRepository(CalendarEventLinkEntity).findBy({ integrationId, calendarId, status: In(['synced', 'host_moved']) });
+  listLiveInCalendar(tx: CalendarTx | null, integrationId: string, calendarId: string): Promise<CalendarEventLinkEntity[]> {
+    return (tx ? tx.getRepository(CalendarEventLinkEntity) : this.links).findBy({
+      integrationId,
+      calendarId,
+      status: In(['synced', 'host_moved']),
+    });
   }
 
   /** Writes that are pending or failed and whose backoff has passed. */
@@ -82,6 +86,33 @@ export class CalendarEventLinkRepository {
     failure: { attempts: number; lastError: string; pendingEvent: { type: string; payload: object }; nextRetryAt: Date | null },
   ): Promise<void> {
     await this.links.update({ id }, { status: 'failed', ...failure });
+  }
+
+  /**
+   * The host moved the event and the booking followed into `bookingId`: that booking's link takes the event over at
+   * the host's times, and this one is superseded (what the writer does for the move's outbox event, done at once).
+   */
+  async handOver(from: CalendarEventLinkEntity, bookingId: string, start: Date, end: Date): Promise<void> {
+    await this.links.manager.transaction(async (tx) => {
+      const repo = tx.getRepository(CalendarEventLinkEntity);
+      const event = {
+        integrationId: from.integrationId,
+        calendarId: from.calendarId,
+        externalEventId: from.externalEventId,
+        eventStart: start,
+        eventEnd: end,
+        status: 'synced' as const,
+        hostAction: null,
+        attempts: 0,
+        lastError: null,
+        nextRetryAt: null,
+        pendingEvent: null,
+      };
+      const existing = await repo.findOneBy({ bookingId, userId: from.userId });
+      if (existing) await repo.update({ id: existing.id }, event);
+      else await repo.save(repo.create({ bookingId, userId: from.userId, ...event }));
+      await repo.update({ id: from.id }, { status: 'superseded', pendingEvent: null, nextRetryAt: null });
+    });
   }
 
   /** The host moved or deleted our event and the booking stays: flagged for their attention. */

@@ -167,7 +167,11 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       url.searchParams.set('singleEvents', 'true');
       url.searchParams.set('maxResults', '250');
       if (syncToken) url.searchParams.set('syncToken', syncToken);
-      else url.searchParams.set('timeMin', window.from.toISOString());
+      else {
+        // A full read lists the window, as Graph and CalDAV do; an event of ours moved beyond it is fetched by id.
+        url.searchParams.set('timeMin', window.from.toISOString());
+        url.searchParams.set('timeMax', window.to.toISOString());
+      }
       if (pageToken) url.searchParams.set('pageToken', pageToken);
       const res = await providerFetch<GooglePage<GoogleEvent>>(
         this.http,
@@ -185,6 +189,18 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       if (!pageToken) changes.nextSyncToken = res.body.nextSyncToken ?? null;
     } while (pageToken);
     return changes;
+  }
+
+  /** events.get: a deleted event answers 404/410, or comes back as a "cancelled" tombstone (null either way). */
+  async getEvent(accessToken: string, calendarId: string, eventId: string, hostZone: string): Promise<Occurrence | null> {
+    const res = await providerFetch<GoogleEvent>(
+      this.http,
+      `${this.cal(calendarId)}/events/${encodeURIComponent(eventId)}`,
+      { headers: this.auth(accessToken), accept: [404, 410] },
+      this.retryPolicy,
+    );
+    if (res.status === 404 || res.status === 410) return null;
+    return this.toOccurrence(res.body, hostZone);
   }
 
   /** Google event → busy range (null for cancelled events). */

@@ -178,6 +178,18 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
     return changes;
   }
 
+  /** GET /me/events/{id}: 404 when deleted; a cancelled meeting (isCancelled) is null too. */
+  async getEvent(accessToken: string, _calendarId: string, eventId: string, hostZone: string): Promise<Occurrence | null> {
+    const res = await providerFetch<GraphEvent>(
+      this.http,
+      `${this.cfg.apiUrl}/me/events/${encodeURIComponent(eventId)}`,
+      { headers: this.auth(accessToken, { Prefer: 'outlook.timezone="UTC"' }), accept: [404] },
+      this.retryPolicy,
+    );
+    if (res.status === 404) return null;
+    return this.toOccurrence(res.body, hostZone);
+  }
+
   private instant(value: { dateTime?: string; timeZone?: string } | undefined): Date | null {
     if (!value?.dateTime) return null;
     const [date, rawTime = '00:00:00'] = value.dateTime.split('T');

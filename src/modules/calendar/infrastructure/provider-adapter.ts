@@ -28,6 +28,8 @@ export interface RemoteChanges {
   touchedKeys: string[];
   occurrences: Occurrence[];
   nextSyncToken: string | null;
+  /** CalDAV: every object in the window now (its incremental read lists them all by ETag). */
+  listedKeys?: string[];
 }
 
 export interface PushRegistration {
@@ -49,6 +51,8 @@ export interface OAuthCalendarAdapter {
   listCalendars(accessToken: string): Promise<RemoteCalendar[]>;
   /** Throws SyncTokenGoneError when the token is no longer valid (the caller then does a full sync). */
   syncCalendar(accessToken: string, calendarId: string, syncToken: string | null, window: SyncWindow): Promise<RemoteChanges>;
+  /** One event by id (Google events.get, Graph /me/events/{id}) as a busy range; null when deleted or cancelled. */
+  getEvent(accessToken: string, calendarId: string, eventId: string, hostZone: string): Promise<Occurrence | null>;
   /** Creates (or, if it already exists, updates) the event; returns its provider id. */
   upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string>;
   /** Deletes the event; an already-deleted event is fine. */
@@ -76,6 +80,8 @@ export interface SyncedCalendar {
   /** The calendar's own zone (floating times are read in it); null: the host's. */
   timeZone: string | null;
   state: CalendarSyncState;
+  /** Keys of our events that should be in the window: a read may not skip listing while its state lacks one. */
+  expectedKeys?: string[];
 }
 
 export interface CalendarRead {
@@ -92,6 +98,11 @@ export interface CalendarSource {
   readonly writable: boolean;
   /** `full`: read everything (and reset the cache); otherwise only what changed. Null: nothing changed at all. */
   readCalendar(calendar: SyncedCalendar, window: SyncWindow, full: boolean): Promise<CalendarRead | null>;
+  /**
+   * One event by id, wherever it now is (outside the window too): its first occurrence, or null when it is deleted
+   * or cancelled. How sync tells an event of ours the host moved far away from one they deleted.
+   */
+  fetchEvent(calendar: Pick<SyncedCalendar, 'calendarId' | 'timeZone'>, eventId: string, window: SyncWindow): Promise<Occurrence | null>;
   /** Creates (or, if it already exists, updates) the booking's event; returns its id (the one deleteEvent takes). */
   upsertEvent(calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string>;
   /** Deletes the event; an already-deleted event is fine. */

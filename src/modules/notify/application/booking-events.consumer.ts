@@ -61,6 +61,7 @@ export class BookingEventsConsumer implements OnModuleInit {
       now,
       smsEnabled: this.sms.enabled,
       previousView,
+      hostMoveDelayMs: this.config.notifyHostMoveDelaySeconds * 1000,
     });
     // Withdraw first: a replayed older event can then not resurrect anything (its rows exist already anyway).
     for (const w of plan.withdraw) await this.store.withdrawReminders(w, now);

@@ -100,6 +100,9 @@ export class DeliveryWorker {
     if (!view) throw new Withdrawn('the booking no longer exists');
     const ctx = this.context(row, view);
     if (row.kind === 'reminder' && !reminderStillApplies(row, view)) throw new Withdrawn('withdrawn: the booking changed');
+    if (row.kind === 'reschedule' && row.payload.rescheduled_by === 'host_calendar' && view.status === 'rescheduled') {
+      throw new Withdrawn('withdrawn: the host moved the meeting again; the update for its latest time goes out instead');
+    }
     if (row.channel === 'sms') {
       if (!this.sms.enabled) throw new Withdrawn('SMS is not configured');
       return this.sms.send(row.recipient, renderSmsReminder(ctx), row.id);

@@ -71,6 +71,30 @@ describe('planDeliveries', () => {
     ]);
   });
 
+  it('rescheduled by the host in their calendar: the mails wait (quick moves make one update), webhooks do not', () => {
+    const moved = {
+      ...payload,
+      booking_id: 'new-id',
+      sequence: 1,
+      previous: { booking_id: 'old-id', start_time: 'x', end_time: 'y' },
+      rescheduled_by: 'host_calendar' as const,
+    };
+    const plan = planDeliveries({
+      eventType: 'booking.rescheduled',
+      payload: moved,
+      view: sampleView({ sequence: 1 }),
+      webhooks: [{ ...hook, events: ['invitee.rescheduled'] }],
+      now: NOW,
+      smsEnabled: false,
+      hostMoveDelayMs: 60_000,
+    });
+    const mails = plan.deliveries.filter((d) => d.kind === 'reschedule');
+    expect(mails).toHaveLength(2);
+    for (const m of mails)
+      expect(m).toMatchObject({ dueAt: new Date(NOW.getTime() + 60_000), payload: { rescheduled_by: 'host_calendar' } });
+    expect(plan.deliveries.filter((d) => d.kind === 'webhook').map((d) => d.dueAt)).toEqual([NOW]);
+  });
+
   it('cancelled: cancellation mails, no reminders, all reminders withdrawn; webhook only if subscribed', () => {
     const plan = planDeliveries({
       eventType: 'booking.cancelled',

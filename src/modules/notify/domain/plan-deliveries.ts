@@ -34,6 +34,8 @@ export interface MessagePayload {
   reason?: string | null;
   cancelled_by?: 'host' | 'invitee' | null;
   offset_minutes?: number;
+  /** Set for a move the host made in their own calendar (its mails wait, and a superseded one is withdrawn). */
+  rescheduled_by?: 'host_calendar';
   /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
   body?: Record<string, unknown>;
 }
@@ -84,6 +86,8 @@ export interface PlanInput {
    * withdrawn unless it still takes place (a group meeting the others still attend).
    */
   previousView?: BookingView | null;
+  /** How long mails about a host's move in their own calendar wait (quick successive moves: one update). */
+  hostMoveDelayMs?: number;
 }
 
 export interface Plan {
@@ -110,7 +114,12 @@ export function planDeliveries(input: PlanInput): Plan {
     invitee_id: about,
     ...(eventType === 'booking.rescheduled' ? { previous: payload.previous ?? null } : {}),
     ...(eventType === 'booking.cancelled' ? { reason: payload.reason ?? null, cancelled_by: payload.cancelled_by ?? null } : {}),
+    ...(eventType === 'booking.rescheduled' && payload.rescheduled_by === 'host_calendar'
+      ? { rescheduled_by: 'host_calendar' as const }
+      : {}),
   };
+  // A host dragging the event around makes several moves in a row: the mails wait, and only the last one is sent.
+  const mailDue = base.rescheduled_by ? new Date(now.getTime() + (input.hostMoveDelayMs ?? 0)) : now;
   const invitees = view.invitees.filter((i) => (about ? i.id === about : eventType === 'booking.cancelled' || i.status === 'active'));
   const deliveries: PlannedDelivery[] = [];
   const add = (d: Omit<PlannedDelivery, 'id' | 'bookingId' | 'icalUid' | 'revision'>, kindKey: string, recipientKey: string) =>
@@ -134,7 +143,7 @@ export function planDeliveries(input: PlanInput): Plan {
         eventType,
         visibleTo,
         payload: base,
-        dueAt: now,
+        dueAt: mailDue,
       },
       mailKind,
       `invitee:${invitee.id}`,
@@ -151,7 +160,7 @@ export function planDeliveries(input: PlanInput): Plan {
         eventType,
         visibleTo,
         payload: base,
-        dueAt: now,
+        dueAt: mailDue,
       },
       mailKind,
       `host:${host.id}`,
