@@ -106,9 +106,10 @@ export class PartitionedBookings1764000005000 implements MigrationInterface {
       CREATE TABLE booking_keys (
         id uuid PRIMARY KEY,
         start_time timestamptz NOT NULL,
+        meeting_type_id uuid NOT NULL,
         archived boolean NOT NULL DEFAULT false
       )`);
-    await q.query(`INSERT INTO booking_keys (id, start_time) SELECT id, start_time FROM bookings`);
+    await q.query(`INSERT INTO booking_keys (id, start_time, meeting_type_id) SELECT id, start_time, meeting_type_id FROM bookings`);
     for (const [table, column] of [
       ['booking_hosts', 'booking_id'],
       ['booking_invitees', 'booking_id'],
@@ -170,7 +171,8 @@ export class PartitionedBookings1764000005000 implements MigrationInterface {
       BEGIN
         IF current_setting('kairos.moving_rows', true) = 'on' THEN RETURN NULL; END IF;
         IF TG_OP = 'INSERT' THEN
-          INSERT INTO booking_keys (id, start_time, archived) VALUES (NEW.id, NEW.start_time, TG_TABLE_NAME = 'bookings_archive');
+          INSERT INTO booking_keys (id, start_time, meeting_type_id, archived)
+          VALUES (NEW.id, NEW.start_time, NEW.meeting_type_id, TG_TABLE_NAME = 'bookings_archive');
         ELSE
           DELETE FROM booking_keys WHERE id = OLD.id;
         END IF;
@@ -179,8 +181,8 @@ export class PartitionedBookings1764000005000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION booking_keys_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.id <> OLD.id OR NEW.start_time <> OLD.start_time THEN
-          RAISE EXCEPTION 'a booking''s id and start_time are fixed: a reschedule inserts a new booking'
+        IF NEW.id <> OLD.id OR NEW.start_time <> OLD.start_time OR NEW.meeting_type_id <> OLD.meeting_type_id THEN
+          RAISE EXCEPTION 'a booking''s id, start_time and meeting_type_id are fixed: a reschedule inserts a new booking'
             USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
@@ -265,8 +267,12 @@ export class PartitionedBookings1764000005000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    // Back to plain tables, archived rows included.
+    // Back to plain tables, archived rows included. Archived bookings get their host rows back, not live: they ended
+    // long ago and occupy nothing.
     await q.query(`SELECT set_config('kairos.moving_rows', 'on', true)`);
+    await q.query(`
+      INSERT INTO booking_hosts (booking_id, user_id, blocked, is_live)
+      SELECT a.id, h.user_id, tstzrange(a.start_time, a.end_time, '[)'), false FROM bookings_archive a, unnest(a.host_ids) AS h(user_id)`);
     await q.query(`ALTER SEQUENCE outbox_events_id_seq OWNED BY NONE`);
     const cols = async (table: string) =>
       (

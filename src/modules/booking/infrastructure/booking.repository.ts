@@ -159,11 +159,15 @@ export class BookingRepository {
   /** Several bookings in one query (views of many bookings: the export feed). */
   async findBookings(ids: string[], manager?: EntityManager): Promise<BookingRecord[]> {
     if (ids.length === 0) return [];
-    // Through the keys: each id's partition is known, so each lookup probes one partition.
+    // The starts first: given as values, they let the planner keep only those months' partitions (a join on the key
+    // table would probe every partition's index per row).
+    const keys = await this.m(manager).query<{ start_time: Date }[]>(`SELECT start_time FROM booking_keys WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    if (keys.length === 0) return [];
     return this.m(manager).query<BookingRecord[]>(
-      `SELECT ${BOOKING_COLUMNS} FROM booking_keys k JOIN bookings b ON b.id = k.id AND b.start_time = k.start_time
-        WHERE k.id = ANY($1::uuid[])`,
-      [ids],
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = ANY($1::uuid[]) AND b.start_time = ANY($2::timestamptz[])`,
+      [ids, keys.map((k) => k.start_time)],
     );
   }
 
