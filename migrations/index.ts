@@ -8,6 +8,7 @@ import { SlotHoldLimits1764000001200 } from './1764000001200-slot-hold-limits.js
 import { Sessions1764000001300 } from './1764000001300-sessions.js';
 import { CacheEpoch1764000002100 } from './1764000002100-cache-epoch.js';
 import { GoogleSignIn1764000003100 } from './1764000003100-google-sign-in.js';
+import { PartitionedBookings1764000005000 } from './1764000005000-partitioned-bookings.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Sessions1764000001300,
   CacheEpoch1764000002100,
   GoogleSignIn1764000003100,
+  PartitionedBookings1764000005000,
 ];

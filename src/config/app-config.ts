@@ -72,6 +72,18 @@ export class AppConfig {
   get notifySweepIntervalMs() {
     return this.env.NOTIFY_SWEEP_INTERVAL_MS;
   }
+  get partitionMonthsAhead() {
+    return this.env.PARTITION_MONTHS_AHEAD;
+  }
+  get partitionIntervalMs() {
+    return this.env.PARTITION_INTERVAL_MS;
+  }
+  get archiveAfterDays() {
+    return this.env.ARCHIVE_AFTER_DAYS;
+  }
+  get archiveIntervalMs() {
+    return this.env.ARCHIVE_INTERVAL_MS;
+  }
   get notifyWorkerConcurrency() {
     return this.env.NOTIFY_WORKER_CONCURRENCY;
   }

@@ -246,6 +246,35 @@ export class EnvironmentVariables {
   @Max(600_000)
   NOTIFY_SWEEP_INTERVAL_MS = 5000;
 
+  // Bookings at scale (ADR 0014): monthly partitions created ahead, old bookings archived.
+  /** Month partitions kept ready beyond the current month (bookings, invitees, deliveries, outbox events). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  PARTITION_MONTHS_AHEAD = 12;
+
+  /** How often partitions are created ahead and rows in a DEFAULT partition split out (ms); 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  PARTITION_INTERVAL_MS = 3_600_000;
+
+  /** Bookings that ended more than this many days ago move to the archive tables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  ARCHIVE_AFTER_DAYS = 365;
+
+  /** How often the archive job runs (ms); 0 disables (tests run it by hand). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  ARCHIVE_INTERVAL_MS = 3_600_000;
+
   /** Deliveries one instance's BullMQ worker sends at once (with REDIS_URL). */
   @Transform(toInt)
   @IsInt()

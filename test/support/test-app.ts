@@ -61,6 +61,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     RATE_LIMIT_ENABLED: 'false', // suites that fire bursts from one IP; test/ops-*.e2e-spec.ts turns it on
     PUBLIC_URL: 'http://kairos.test',
     METRICS_TOKEN: TEST_METRICS_TOKEN, // /metrics is never public; send METRICS_AUTH
+    ARCHIVE_INTERVAL_MS: '0', // test/bookings-partitions.e2e-spec.ts runs the archive by hand, with the pinned clock
+    PARTITION_INTERVAL_MS: '0',
     ...options.env,
   };
   const clock = options.now ? new FixedClock(new Date(options.now)) : null;

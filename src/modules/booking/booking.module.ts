@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { SlotsModule } from '../availability/slots.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { BookingArchive } from './application/booking-archive.service.js';
 import { BookingCommands } from './application/booking-commands.service.js';
+import { BookingHistory, BookingHistoryReader } from './application/booking-history.js';
 import { BookingDirectory } from './application/booking-directory.js';
 import { BookingMetrics } from './application/booking-metrics.js';
 import { BookingQueries } from './application/booking-queries.service.js';
@@ -10,6 +12,7 @@ import { ManagementTokens } from './application/management-tokens.js';
 import { SlotCheck } from './application/slot-check.js';
 import { SlotHolds } from './application/slot-holds.service.js';
 import { BookingsController } from './http/bookings.controller.js';
+import { BookingArchiveRepository } from './infrastructure/booking-archive.repository.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { BookingTransactions } from './infrastructure/booking-transactions.js';
 import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
@@ -32,7 +35,10 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     SlotHolds,
     ManagementTokens,
     { provide: BookingDirectory, useExisting: BookingQueries },
+    BookingArchiveRepository,
+    BookingArchive,
+    { provide: BookingHistory, useClass: BookingHistoryReader },
   ],
-  exports: [BookingCommands, BookingQueries, SlotHolds, BookingDirectory, ManagementTokens],
+  exports: [BookingCommands, BookingQueries, SlotHolds, BookingDirectory, ManagementTokens, BookingHistory, BookingArchive],
 })
 export class BookingModule {}

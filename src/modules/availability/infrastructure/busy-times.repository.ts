@@ -27,9 +27,9 @@ const BUSY_SQL = `
               THEN (SELECT count(*)::int FROM booking_invitees bi WHERE bi.booking_id = bh.booking_id AND bi.status = 'active')
               ELSE 0 END AS invitee_count
     FROM booking_hosts bh
-    LEFT JOIN bookings b ON b.id = bh.booking_id
+    LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
     LEFT JOIN slot_holds h ON h.id = bh.hold_id
-    JOIN meeting_types mt ON mt.id = COALESCE(b.meeting_type_id, h.meeting_type_id)
+    JOIN meeting_types mt ON mt.id = COALESCE(bk.meeting_type_id, h.meeting_type_id)
    WHERE bh.user_id = ANY($1::uuid[]) AND bh.is_live
      AND bh.blocked && tstzrange($2, $3, '[)')
      AND (h.id IS NULL OR h.expires_at > $4)

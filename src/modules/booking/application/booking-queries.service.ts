@@ -10,7 +10,7 @@ import type { BookingView } from '../domain/booking-views.js';
 import { BookingDirectory } from './booking-directory.js';
 import { ManagementTokens } from './management-tokens.js';
 
-type ListFilter = { status?: string; from?: Date; to?: Date; limit: number; offset: number };
+type ListFilter = { status?: string; from?: Date; to?: Date; limit: number; offset: number; includeArchived?: boolean };
 
 export interface BookingWithPeople {
   booking: BookingRecord;

@@ -19,6 +19,8 @@ export interface BookingRecord {
   ical_sequence: number;
   created_at: Date;
   updated_at: Date;
+  /** Set by history reads: the booking lives in the archive (ended more than ARCHIVE_AFTER_DAYS ago; ADR 0014). */
+  archived?: boolean;
 }
 
 /** One invitee of a booking (the `booking_invitees` columns the application reads). */

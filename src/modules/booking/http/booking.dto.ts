@@ -119,6 +119,17 @@ export class ListBookingsQueryDto {
   @IsISO8601({ strict: true }, { message: instantMessage('to') })
   to?: string;
 
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'true',
+    description:
+      'bookings that ended more than ARCHIVE_AFTER_DAYS ago live in the archive; they are listed like the others (each with ' +
+      '`archived: true`) unless this is false',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'include_archived must be true or false' })
+  include_archived?: 'true' | 'false';
+
   @ApiPropertyOptional({ type: 'integer', default: 50, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
@@ -176,6 +187,8 @@ export class BookingDto {
   @ApiPropertyOptional() invitee_name?: string;
   @ApiPropertyOptional() invitee_email?: string;
   @ApiProperty({ type: [InviteeDto], description: 'hosts see every invitee; an invitee sees only themself' }) invitees: InviteeDto[];
+  @ApiPropertyOptional({ description: 'in lists: the booking ended more than ARCHIVE_AFTER_DAYS ago and is read from the archive' })
+  archived?: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) location: Record<string, unknown> | null;
   @ApiProperty({ type: String, nullable: true }) cancellation_reason: string | null;
   @ApiProperty({ type: String, nullable: true }) rescheduled_from_id: string | null;

@@ -41,6 +41,7 @@ export function presentBooking(
     assignment_reason: viewer.kind === 'host' ? b.assignment_reason : null,
     created_at: iso(b.created_at),
     updated_at: iso(b.updated_at),
+    ...(b.archived === undefined ? {} : { archived: b.archived }),
     ...(links ? { management_token: links.token, cancel_url: links.cancelUrl, reschedule_url: links.rescheduleUrl } : {}),
   };
 }

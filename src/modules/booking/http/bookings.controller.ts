@@ -208,6 +208,7 @@ export class BookingsController {
       to: q.to ? new Date(q.to) : undefined,
       limit,
       offset,
+      includeArchived: q.include_archived !== 'false',
     });
     const data = entries.map((e) => presentBooking(e.booking, e.hostIds, e.invitees, { kind: 'host' }));
     return { data, total, limit, offset };

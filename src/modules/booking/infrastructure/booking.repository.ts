@@ -33,6 +33,13 @@ const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, 
   b.ical_sequence, b.created_at, b.updated_at`;
 const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, status, created_at';
 
+/**
+ * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition. Read the
+ * start from booking_keys first (a sub-select the executor turns into run-time pruning: one partition probed).
+ */
+const BY_ID = (alias: string, param = '$1') =>
+  `${alias}.id = ${param} AND ${alias}.start_time = (SELECT k.start_time FROM booking_keys k WHERE k.id = ${param})`;
+
 /** A write lost the race for a host's time: the exclusion constraint on live booking_hosts rows fired (23P01). */
 export const isHostTaken = (error: unknown): boolean => sqlState(error) === PG_EXCLUSION_VIOLATION;
 
@@ -133,7 +140,7 @@ export class BookingRepository {
 
   async findBooking(id: string, manager?: EntityManager, lock = false): Promise<BookingRecord | null> {
     const rows = await this.m(manager).query<BookingRecord[]>(
-      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${BY_ID('b')} ${lock ? 'FOR UPDATE OF b' : ''}`,
       [id],
     );
     return rows.at(0) ?? null;
@@ -152,7 +159,16 @@ export class BookingRepository {
   /** Several bookings in one query (views of many bookings: the export feed). */
   async findBookings(ids: string[], manager?: EntityManager): Promise<BookingRecord[]> {
     if (ids.length === 0) return [];
-    return this.m(manager).query<BookingRecord[]>(`SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = ANY($1::uuid[])`, [ids]);
+    // The starts first: given as values, they let the planner keep only those months' partitions (a join on the key
+    // table would probe every partition's index per row).
+    const keys = await this.m(manager).query<{ start_time: Date }[]>(`SELECT start_time FROM booking_keys WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    if (keys.length === 0) return [];
+    return this.m(manager).query<BookingRecord[]>(
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE b.id = ANY($1::uuid[]) AND b.start_time = ANY($2::timestamptz[])`,
+      [ids, keys.map((k) => k.start_time)],
+    );
   }
 
   /** Host ids per booking, each list sorted, for several bookings in one query. */
@@ -160,7 +176,11 @@ export class BookingRepository {
     const byBooking = new Map<string, string[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
     const rows = await this.m(manager).query<{ booking_id: string; user_id: string }[]>(
-      `SELECT booking_id, user_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[]) ORDER BY booking_id, user_id`,
+      // Archived bookings keep their hosts in bookings_archive.host_ids (their booking_hosts rows are gone).
+      `SELECT booking_id, user_id FROM (
+         SELECT booking_id, user_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[])
+         UNION ALL SELECT a.id, unnest(a.host_ids) FROM bookings_archive a WHERE a.id = ANY($1::uuid[])) x
+        ORDER BY booking_id, user_id`,
       [bookingIds],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r.user_id);
@@ -172,7 +192,10 @@ export class BookingRepository {
     const byBooking = new Map<string, InviteeRecord[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
     const rows = await this.m(manager).query<InviteeRecord[]>(
-      `SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      `SELECT ${INVITEE_COLUMNS} FROM (
+         SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[])
+         UNION ALL SELECT ${INVITEE_COLUMNS} FROM booking_invitees_archive WHERE booking_id = ANY($1::uuid[])) x
+        ORDER BY created_at, id`,
       [bookingIds],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r);
@@ -202,17 +225,17 @@ export class BookingRepository {
     const [rows] = await manager.query<[BookingRecord[], number]>(
       `UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, cancelled_by = $3,
               ical_sequence = ical_sequence + 1, updated_at = now()
-        WHERE id = $1 RETURNING *`,
+        WHERE ${BY_ID('bookings')} RETURNING *`,
       [bookingId, reason, by],
     );
     return rows[0];
   }
 
   async markRescheduled(manager: EntityManager, bookingId: string, successorId: string): Promise<void> {
-    await manager.query(`UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $2, updated_at = now() WHERE id = $1`, [
-      bookingId,
-      successorId,
-    ]);
+    await manager.query(
+      `UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $2, updated_at = now() WHERE ${BY_ID('bookings')}`,
+      [bookingId, successorId],
+    );
   }
 
   async cancelInvitee(manager: EntityManager, inviteeId: string): Promise<void> {
@@ -225,7 +248,7 @@ export class BookingRepository {
 
   async bumpSequence(manager: EntityManager, bookingId: string): Promise<number> {
     const [rows] = await manager.query<[{ ical_sequence: number }[], number]>(
-      `UPDATE bookings SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE id = $1 RETURNING ical_sequence`,
+      `UPDATE bookings SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE ${BY_ID('bookings')} RETURNING ical_sequence`,
       [bookingId],
     );
     return rows[0].ical_sequence;
@@ -250,11 +273,15 @@ export class BookingRepository {
     return new Map(rows.map((r) => [r.user_id, { count: r.n, last: r.last ? new Date(r.last).getTime() : null }]));
   }
 
+  /**
+   * A host's bookings, archived ones included (bookings_archive: the same filters; hosts from host_ids), newest
+   * first. `includeArchived: false` reads the hot table only.
+   */
   async listForHost(
     hostId: string,
-    filter: { status?: string; from?: Date; to?: Date; limit: number; offset: number },
+    filter: { status?: string; from?: Date; to?: Date; limit: number; offset: number; includeArchived?: boolean },
   ): Promise<{ rows: BookingRecord[]; total: number }> {
-    const where = [`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = b.id AND bh.user_id = $1)`];
+    const where: string[] = [];
     const params: unknown[] = [hostId];
     if (filter.status) {
       params.push(filter.status);
@@ -268,14 +295,16 @@ export class BookingRepository {
       params.push(filter.to);
       where.push(`b.start_time < $${params.length}`);
     }
-    const whereSql = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query<[{ total: number }]>(
-      `SELECT count(*)::int AS total FROM bookings b WHERE ${whereSql}`,
-      params,
-    );
+    const hot = [`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = b.id AND bh.user_id = $1)`, ...where].join(' AND ');
+    const archived = [`b.host_ids @> ARRAY[$1::uuid]`, ...where].join(' AND ');
+    const source =
+      filter.includeArchived === false
+        ? `SELECT ${BOOKING_COLUMNS}, false AS archived FROM bookings b WHERE ${hot}`
+        : `SELECT ${BOOKING_COLUMNS}, false AS archived FROM bookings b WHERE ${hot}
+           UNION ALL SELECT ${BOOKING_COLUMNS}, true AS archived FROM bookings_archive b WHERE ${archived}`;
+    const [{ total }] = await this.dataSource.query<[{ total: number }]>(`SELECT count(*)::int AS total FROM (${source}) b`, params);
     const rows = await this.dataSource.query<BookingRecord[]>(
-      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${whereSql}
-        ORDER BY b.start_time DESC, b.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `SELECT * FROM (${source}) b ORDER BY b.start_time DESC, b.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, filter.limit, filter.offset],
     );
     return { rows, total };

@@ -81,6 +81,7 @@ export class CalendarExportFeeds {
       to: new Date(now.getTime() + EXPORT_FUTURE_DAYS * 86_400_000),
       limit: MAX_FEED_BOOKINGS,
       offset: 0,
+      includeArchived: false,
     });
     const live = rows.filter((r) => r.status === 'confirmed' || r.status === 'pending');
     const views = await this.bookings.getViews(live.map((r) => r.id));

@@ -98,7 +98,9 @@ export class MeetingTypesRepository {
   deleteUnbooked(id: string, ownerId: string): Promise<boolean> {
     return runSerializable(this.dataSource, async (m) => {
       const [{ booked }] = await m.query<{ booked: boolean }[]>(
-        `SELECT EXISTS (SELECT 1 FROM bookings WHERE meeting_type_id = $1) AS booked`,
+        // Archived bookings count too: they would go with the type (ADR 0014).
+        `SELECT EXISTS (SELECT 1 FROM bookings WHERE meeting_type_id = $1)
+             OR EXISTS (SELECT 1 FROM bookings_archive WHERE meeting_type_id = $1) AS booked`,
         [id],
       );
       if (booked) return false;

@@ -12,6 +12,9 @@ export interface DeliveryBacklog {
   failed: number;
 }
 
+/** A row by id ($1): the sub-select gives its partition key, so one partition is probed (run-time pruning; ADR 0014). */
+const BY_ID = 'id = $1 AND created_at = (SELECT k.created_at FROM notification_delivery_keys k WHERE k.id = $1)';
+
 /** All I/O on notification_deliveries. Every state change is a guarded UPDATE, so racing workers cannot regress a row. */
 @Injectable()
 export class DeliveryStore {
@@ -46,15 +49,21 @@ export class DeliveryStore {
       );
       const p = (n: number) => `$${at + n}`;
       return (
-        `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ` +
-        `${p(12)}::uuid[], ${p(13)}::jsonb, ${p(14)}, ${p(15)}, $1, $1)`
+        `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::varchar, ${p(4)}::varchar, ${p(5)}::varchar, ${p(6)}::varchar, ${p(7)}::varchar, ` +
+        `${p(8)}::uuid, ${p(9)}::int, ${p(10)}::varchar, ${p(11)}::bigint, ${p(12)}::uuid[], ${p(13)}::jsonb, ${p(14)}::timestamptz, ` +
+        `${p(15)}::int, $1::timestamptz, $1::timestamptz)`
       );
     });
+    // The table is partitioned by created_at, so its primary key (id, created_at) cannot see an id written in another
+    // month: notification_delivery_keys holds every id once, and only ids new there are inserted (ADR 0014).
     const sql = `
+      WITH v (id, booking_id, ical_uid, kind, channel, recipient, recipient_role, recipient_id, revision, event_type,
+              outbox_event_id, visible_to, payload, due_at, max_attempts, created_at, updated_at) AS (
+        VALUES ${tuples.join(',\n')}),
+      k AS (INSERT INTO notification_delivery_keys (id, created_at) SELECT id, created_at FROM v ON CONFLICT (id) DO NOTHING RETURNING id)
       INSERT INTO notification_deliveries (id, booking_id, ical_uid, kind, channel, recipient, recipient_role, recipient_id,
         revision, event_type, outbox_event_id, visible_to, payload, due_at, max_attempts, created_at, updated_at)
-      VALUES ${tuples.join(',\n')}
-      ON CONFLICT (id) DO NOTHING
+      SELECT v.* FROM v JOIN k ON k.id = v.id
       RETURNING id`;
     const inserted = await this.returning<{ id: string }>(sql, values);
     const ids = new Set(inserted.map((r) => r.id));
@@ -84,7 +93,7 @@ export class DeliveryStore {
     const rows = await this.returning<{ id: string }>(
       `UPDATE notification_deliveries
           SET attempts = attempts + 1, claimed_until = $3, updated_at = $2
-        WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
+        WHERE ${BY_ID} AND status = 'pending' AND due_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
         RETURNING id`,
       [id, now, leaseUntil],
     );
@@ -95,7 +104,7 @@ export class DeliveryStore {
   async markSent(id: string, now: Date): Promise<void> {
     await this.dataSource.query(
       `UPDATE notification_deliveries SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL, updated_at = $2
-        WHERE id = $1 AND status = 'pending'`,
+        WHERE ${BY_ID} AND status = 'pending'`,
       [id, now],
     );
   }
@@ -103,7 +112,7 @@ export class DeliveryStore {
   async markCancelled(id: string, reason: string, now: Date): Promise<void> {
     await this.dataSource.query(
       `UPDATE notification_deliveries SET status = 'cancelled', claimed_until = NULL, last_error = $2, updated_at = $3
-        WHERE id = $1 AND status = 'pending'`,
+        WHERE ${BY_ID} AND status = 'pending'`,
       [id, reason, now],
     );
   }
@@ -118,7 +127,7 @@ export class DeliveryStore {
     await this.dataSource.query(
       `UPDATE notification_deliveries
           SET status = $2, due_at = COALESCE($3, due_at), claimed_until = NULL, last_error = $4, updated_at = $5
-        WHERE id = $1 AND status = 'pending'`,
+        WHERE ${BY_ID} AND status = 'pending'`,
       [id, next.status, next.status === 'pending' ? next.retryAt : null, error.slice(0, 1000), now],
     );
   }
@@ -170,7 +179,7 @@ export class DeliveryStore {
     const rows = await this.returning<{ id: string }>(
       `UPDATE notification_deliveries
           SET status = 'pending', attempts = 0, due_at = $2, claimed_until = NULL, sent_at = NULL, updated_at = $2
-        WHERE id = $1 AND (status = 'failed' OR (status = 'sent' AND kind = 'webhook')) RETURNING id`,
+        WHERE ${BY_ID} AND (status = 'failed' OR (status = 'sent' AND kind = 'webhook')) RETURNING id`,
       [id, now],
     );
     return rows.length > 0;

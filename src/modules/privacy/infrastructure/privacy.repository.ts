@@ -17,11 +17,18 @@ type Rows = Record<string, unknown>[];
 export class PrivacyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Bookings a host may see: they host it, or they own its meeting type. */
+  /** Bookings a host may see: they host it, or they own its meeting type; archived ones too (ADR 0014). */
   private static readonly HOST_BOOKINGS = `
     SELECT b.id FROM bookings b WHERE b.host_user_id = $1
     UNION SELECT bh.booking_id FROM booking_hosts bh WHERE bh.user_id = $1 AND bh.booking_id IS NOT NULL
-    UNION SELECT b.id FROM bookings b JOIN meeting_types mt ON mt.id = b.meeting_type_id WHERE mt.user_id = $1`;
+    UNION SELECT b.id FROM bookings b JOIN meeting_types mt ON mt.id = b.meeting_type_id WHERE mt.user_id = $1
+    UNION SELECT a.id FROM bookings_archive a WHERE a.host_user_id = $1 OR a.host_ids @> ARRAY[$1::uuid]
+    UNION SELECT a.id FROM bookings_archive a JOIN meeting_types mt ON mt.id = a.meeting_type_id WHERE mt.user_id = $1`;
+
+  /** bookings_archive's columns that bookings has too, in bookings' order. */
+  private static readonly ARCHIVE_COLUMNS = `id, meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
+    cancellation_reason, cancelled_by, rescheduled_from_id, rescheduled_to_id, assignment_reason, ical_uid, ical_sequence, created_at,
+    updated_at`;
 
   async exportFor(userId: string): Promise<Record<string, unknown> | null> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
@@ -48,12 +55,17 @@ export class PrivacyRepository {
         q(`SELECT id, integration_id, calendar_id, name, time_zone, is_primary, is_busy_source, is_destination
              FROM calendar_selections WHERE user_id = $1`).catch((): Rows => []),
         q(`SELECT id, url, events, created_at FROM webhook_subscriptions WHERE user_id = $1 ORDER BY created_at`),
+        // Hot and archived bookings alike (each archived one says so), with their invitees from either table.
         q(`SELECT b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
                   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.created_at, b.updated_at,
+                  b.archived,
                   COALESCE((SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'email', i.email, 'phone', i.phone,
                      'time_zone', i.time_zone, 'answers', i.answers, 'status', i.status, 'created_at', i.created_at) ORDER BY i.created_at)
-                     FROM booking_invitees i WHERE i.booking_id = b.id), '[]') AS invitees
-             FROM bookings b WHERE b.id IN (${PrivacyRepository.HOST_BOOKINGS}) ORDER BY b.start_time`),
+                     FROM (SELECT * FROM booking_invitees UNION ALL SELECT * FROM booking_invitees_archive) i
+                    WHERE i.booking_id = b.id), '[]') AS invitees
+             FROM (SELECT *, false AS archived FROM bookings
+                   UNION ALL SELECT ${PrivacyRepository.ARCHIVE_COLUMNS}, true FROM bookings_archive) b
+            WHERE b.id IN (${PrivacyRepository.HOST_BOOKINGS}) ORDER BY b.start_time`),
         q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log
             WHERE subject_user_ids @> ARRAY[$1]::uuid[] ORDER BY id`),
       ]);
@@ -81,6 +93,12 @@ export class PrivacyRepository {
     const bookings = await m.query<{ id: string }[]>(`SELECT id FROM (${PrivacyRepository.HOST_BOOKINGS}) x`, [userId]);
     const bookingIds = bookings.map((r) => r.id);
     await m.query(`DELETE FROM notification_deliveries WHERE booking_id = ANY($2::uuid[]) OR recipient_id = $1`, [userId, bookingIds]);
+    await m.query(`DELETE FROM notification_deliveries_archive WHERE booking_id = ANY($2::uuid[]) OR recipient_id = $1`, [
+      userId,
+      bookingIds,
+    ]);
+    // Archived bookings the user organised go with the account (foreign keys); on others they co-hosted, their id goes.
+    await m.query(`UPDATE bookings_archive SET host_ids = array_remove(host_ids, $1) WHERE $1 = ANY(host_ids)`, [userId]);
     await m.query(`DELETE FROM users WHERE id = $1`, [userId]);
     return { bookings: bookingIds.length };
   }
@@ -91,28 +109,36 @@ export class PrivacyRepository {
    * are redacted and pending ones cancelled. Returns the erased invitee rows' ids.
    */
   async eraseInvitee(m: EntityManager, hostId: string, email: string): Promise<{ inviteeIds: string[]; bookingIds: string[] }> {
-    const result: unknown = await m.query(
-      `UPDATE booking_invitees SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb
-        WHERE lower(email) = lower($2) AND booking_id IN (${PrivacyRepository.HOST_BOOKINGS})
-        RETURNING id, booking_id`,
-      [hostId, email, ERASED],
-    );
-    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
-    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ id: string; booking_id: string }>;
+    // Hot and archived invitees alike; TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+    const rows: Array<{ id: string; booking_id: string }> = [];
+    for (const table of ['booking_invitees', 'booking_invitees_archive']) {
+      const result: unknown = await m.query(
+        `UPDATE ${table} SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb
+          WHERE lower(email) = lower($2) AND booking_id IN (${PrivacyRepository.HOST_BOOKINGS})
+          RETURNING id, booking_id`,
+        [hostId, email, ERASED],
+      );
+      rows.push(...((Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ id: string; booking_id: string }>));
+    }
     const bookingIds = [...new Set(rows.map((r) => r.booking_id))];
     if (bookingIds.length === 0) return { inviteeIds: [], bookingIds };
     // A reason typed by the invitee may name them.
-    await m.query(
-      `UPDATE bookings SET cancellation_reason = $2 WHERE id = ANY($1::uuid[]) AND cancelled_by = 'invitee' AND cancellation_reason IS NOT NULL`,
-      [bookingIds, ERASED],
-    );
-    await m.query(
-      `UPDATE notification_deliveries
-          SET recipient = $3, payload = '{}'::jsonb,
-              status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END, updated_at = now()
-        WHERE booking_id = ANY($1::uuid[]) AND lower(recipient) = lower($2)`,
-      [bookingIds, email, ERASED],
-    );
+    for (const table of ['bookings', 'bookings_archive']) {
+      await m.query(
+        `UPDATE ${table} SET cancellation_reason = $2
+          WHERE id = ANY($1::uuid[]) AND cancelled_by = 'invitee' AND cancellation_reason IS NOT NULL`,
+        [bookingIds, ERASED],
+      );
+    }
+    for (const table of ['notification_deliveries', 'notification_deliveries_archive']) {
+      await m.query(
+        `UPDATE ${table}
+            SET recipient = $3, payload = '{}'::jsonb,
+                status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END, updated_at = now()
+          WHERE booking_id = ANY($1::uuid[]) AND lower(recipient) = lower($2)`,
+        [bookingIds, email, ERASED],
+      );
+    }
     return { inviteeIds: rows.map((r) => r.id), bookingIds };
   }
 
