@@ -18,6 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -214,7 +215,7 @@ const COUNTED = ['bookings', 'booking_invitees', 'booking_hosts', 'notification_
 const cols = (table: string) => WRITES[table].join(', ');
 
 /** Fails clearly when the schema moved under the generator (say a partitioning migration added a required column). */
-async function checkColumns(db: pg.Client): Promise<void> {
+export async function checkColumns(db: pg.Client): Promise<void> {
   const problems: string[] = [];
   for (const [table, written] of Object.entries(WRITES)) {
     const { rows } = await db.query<{ column_name: string; required: boolean }>(
@@ -233,7 +234,7 @@ async function checkColumns(db: pg.Client): Promise<void> {
   }
 }
 
-async function seedHosts(db: pg.Client, salt: string): Promise<void> {
+export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
   const t0 = performance.now();
   const id = (tag: string, expr: string) => uuidOf(`'${salt}:${tag}:' || ${expr}`);
   await db.query('BEGIN');
@@ -340,11 +341,16 @@ async function generateChunk(db: pg.Client, salt: string, s: Stream, origin: Dat
     `INSERT INTO bookings (${cols('bookings')})
      SELECT id, type_id, host_id, start_time, end_time, ($1::text[])[1 + i % 8], status, '{"type":"video"}'::jsonb,
             CASE WHEN m = 3 THEN 'Host unavailable' END, CASE m WHEN 0 THEN 'invitee' WHEN 3 THEN 'host' END,
-            from_id, to_id, CASE WHEN tk = 'rr' THEN '{"strategy":"round_robin"}'::jsonb END, ical_uid,
+            from_id, NULL::uuid, CASE WHEN tk = 'rr' THEN '{"strategy":"round_robin"}'::jsonb END, ical_uid,
             CASE WHEN from_id IS NOT NULL THEN 1 ELSE 0 END, created_at,
             CASE WHEN status = 'confirmed' THEN created_at ELSE LEAST(created_at + interval '1 day', now()) END
-       FROM g`,
+       FROM g ORDER BY i`,
     [ZONES],
+  );
+  // The old side of a reschedule points at the new one afterwards, as the app does: inserted together, the two foreign
+  // keys would form a cycle that a key table filled by row triggers (the partitioned shape) cannot check in one statement.
+  await db.query(
+    `UPDATE bookings b SET rescheduled_to_id = g.to_id FROM g WHERE g.to_id IS NOT NULL AND b.id = g.id AND b.start_time = g.start_time`,
   );
   await db.query(
     `INSERT INTO booking_invitees (${cols('booking_invitees')})
@@ -408,7 +414,7 @@ async function markOutboxRelayed(db: pg.Client): Promise<void> {
   );
 }
 
-class Generator {
+export class Generator {
   private done = { p: 0, f: 0 };
   readonly pastOrigin: Date;
   readonly futureOrigin: Date;
@@ -434,6 +440,10 @@ class Generator {
         WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class WHERE relname = ANY($1) AND relnamespace = 'public'::regnamespace)`,
       [Object.keys(WRITES)],
     );
+    // Monthly partitions (the partitioned shape): create the past months up front, so history does not pile up in the
+    // DEFAULT partition.
+    const [{ fn }] = (await this.db.query<{ fn: string | null }>(`SELECT to_regproc('kairos_ensure_partitions')::text AS fn`)).rows;
+    if (fn) await this.db.query(`SELECT kairos_ensure_partitions($1, 4)`, [this.pastOrigin]);
     if (process.env.HISTORY_FK_CHECKS === '1') console.log('foreign-key checks on while generating (HISTORY_FK_CHECKS=1)');
     else if (rows.length) console.log(`foreign-key checks stay on: the tables have triggers (${rows.map((r) => r.name).join(', ')})`);
     else await this.db.query(`SET session_replication_role = replica`);
@@ -621,7 +631,7 @@ const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const fmtFigures = (f: Figures) =>
   `p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms, p99 ${ms(f.p99)} ms, ${f.rate.toFixed(1)}/s achieved, ${f.ok} ok, ${f.failed} failed, load ${f.load.toFixed(1)}`;
 
-async function counts(db: pg.Client): Promise<Record<string, number>> {
+export async function counts(db: pg.Client): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of COUNTED) out[t] = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
   return out;
@@ -780,10 +790,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+// Run when executed; imported (a check of the generator against another schema), only the exports are used.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
