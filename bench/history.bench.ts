@@ -33,6 +33,8 @@ const BOOKING_RATE = Number(process.env.HISTORY_BOOKING_RATE ?? 10);
 /** Leaves the database (and app stopped) for a look with psql afterwards; prints its name. */
 const KEEP_DB = process.env.HISTORY_KEEP_DB === '1';
 const PORT = Number(process.env.HISTORY_PORT ?? 3911);
+/** The app's /metrics needs a bearer token; the bench reads the serialization-retry counter from it. */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef01234';
 /** Hosts 0..TEAMS*10-1 form teams of ten, each with a round-robin and a collective type. */
 const TEAMS = Math.min(100, Math.floor(HOSTS / 20));
 /** Share of bookings that lie ahead (the rest is history over the past three years). */
@@ -121,6 +123,7 @@ async function startApp(databaseUrl: string, redisPrefix: string): Promise<App> 
       APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
       NODE_ENV: 'production',
       RATE_LIMIT_ENABLED: 'false',
+      METRICS_TOKEN,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -463,6 +466,7 @@ export class Generator {
       }
     }
     const t0 = performance.now();
+    const before = this.done.p + this.done.f;
     for (const s of [PAST, FUTURE]) {
       const origin = s === PAST ? this.pastOrigin : this.futureOrigin;
       while (this.done[s.stream] < targets[s.stream]) {
@@ -474,7 +478,7 @@ export class Generator {
         const total = this.done.p + this.done.f;
         console.log(
           `  ${s.stream === 'p' ? 'past  ' : 'future'} bookings ${lo}..${hi - 1}: ${((performance.now() - c0) / 1000).toFixed(1)} s ` +
-            `(${total} of ${size}, ${Math.round(total / ((performance.now() - t0) / 1000 || 1))} bookings/s so far)`,
+            `(${total} of ${size}, ${Math.round((total - before) / ((performance.now() - t0) / 1000 || 1))} bookings/s in this step)`,
         );
       }
     }
@@ -493,11 +497,14 @@ interface Req {
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
+  /** Latencies are also reported per tag (one-on-one and round-robin bookings). */
+  tag?: string;
 }
 
 async function openLoop(base: string, rate: number, seconds: number, next: (n: number) => Req): Promise<Figures> {
   const total = Math.max(1, Math.round(rate * seconds));
   const latencies: number[] = [];
+  const tagged = new Map<string, number[]>();
   let ok = 0;
   let failed = 0;
   const statuses = new Map<string, number>();
@@ -519,6 +526,7 @@ async function openLoop(base: string, rate: number, seconds: number, next: (n: n
           const text = await res.text();
           if (!res.ok && !statuses.has(String(res.status))) console.log(`    first ${res.status}: ${text.slice(0, 200)}`);
           latencies.push(performance.now() - sent);
+          if (r.tag) tagged.set(r.tag, [...(tagged.get(r.tag) ?? []), performance.now() - sent]);
           if (res.ok) ok++;
           else {
             failed++;
@@ -536,9 +544,19 @@ async function openLoop(base: string, rate: number, seconds: number, next: (n: n
   const elapsed = (performance.now() - t0) / 1000;
   const load = os.loadavg()[0];
   if (statuses.size) console.log(`    failures: ${[...statuses].map(([k, v]) => `${v} x ${k}`).join(', ')}`);
+  const pct = (list: number[], p: number) => list[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)] ?? NaN;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
-  return { p50: pct(50), p95: pct(95), p99: pct(99), ok, failed, rate: ok / elapsed, load };
+  for (const [tag, list] of tagged) {
+    list.sort((a, b) => a - b);
+    console.log(`    ${tag}: ${list.length} requests, p50 ${ms(pct(list, 50))} ms, p99 ${ms(pct(list, 99))} ms`);
+  }
+  return { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), ok, failed, rate: ok / elapsed, load };
+}
+
+/** The app's count of retried serializable booking transactions (Prometheus text at /metrics). */
+async function bookingRetries(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return Number(/^kairos_booking_serialization_retries_total (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -599,21 +617,40 @@ async function measure(app: App, db: pg.Client, tag: string): Promise<Pick<SizeR
     }
     return out;
   };
+  // Few slots per host, taken host after host: the app serializes one host's bookings (advisory lock), and a pool
+  // drawn from a handful of hosts would measure that queue instead of the booking.
+  const interleave = (list: { type: string; start: string }[]) => {
+    const rank = new Map<string, number>();
+    return list
+      .map((slot) => {
+        const r = rank.get(slot.type) ?? 0;
+        rank.set(slot.type, r + 1);
+        return { slot, r };
+      })
+      .sort((a, b) => a.r - b.r)
+      .map((x) => x.slot);
+  };
   const rrCount = teams.length ? Math.floor(need / 5) : 0;
-  const rrPool = await collect(
-    teams.map((t) => t.rr),
-    rrCount,
-    Math.ceil(rrCount / Math.max(1, teams.length)) + 1,
+  const rrPool = interleave(
+    await collect(
+      teams.map((t) => t.rr),
+      rrCount,
+      2,
+    ),
   );
-  const onePool = await collect(
-    hosts.filter((x) => x.team === null).map((x) => x.t30),
-    need - rrPool.length,
-    80,
+  const onePool = interleave(
+    await collect(
+      hosts.filter((x) => x.team === null).map((x) => x.t30),
+      need - rrPool.length,
+      3,
+    ),
   );
   const pool = onePool.flatMap((slot, j) => (j % 4 === 0 && rrPool[j / 4] ? [rrPool[j / 4], slot] : [slot]));
   if (pool.length < need) console.log(`    only ${pool.length} free slots for ${need} bookings`);
+  const retriesBefore = await bookingRetries(app.url);
   const booking = await openLoop(app.url, BOOKING_RATE, SECONDS, (n) => ({
     method: 'POST',
+    tag: rrPool.includes(pool[n % pool.length]) ? 'round robin' : 'one-on-one',
     path: '/api/bookings',
     body: {
       meeting_type_id: pool[n % pool.length].type,
@@ -623,7 +660,7 @@ async function measure(app: App, db: pg.Client, tag: string): Promise<Pick<SizeR
       time_zone: 'UTC',
     },
   }));
-  console.log(`    bookings    ${fmtFigures(booking)}`);
+  console.log(`    bookings    ${fmtFigures(booking)}; serialization retries ${(await bookingRetries(app.url)) - retriesBefore}`);
   return { trivial, cold, warm, booking };
 }
 
@@ -765,12 +802,18 @@ async function main(): Promise<void> {
     const generator = new Generator(db, salt, new Date());
     await generator.prepare();
     const results: SizeResult[] = [];
+    let rowsBefore = 0;
     for (const size of sizes) {
       console.log(`\n== ${size} bookings`);
       const generationSeconds = await generator.reach(size);
       const rows = await counts(db);
       const dbBytes = Number((await db.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0].b);
-      console.log(`  rows: ${COUNTED.map((t) => `${t} ${rows[t]}`).join(', ')}; database ${(dbBytes / 2 ** 30).toFixed(2)} GB`);
+      const allRows = COUNTED.reduce((sum, t) => sum + rows[t], 0);
+      console.log(
+        `  rows: ${COUNTED.map((t) => `${t} ${rows[t]}`).join(', ')}; database ${(dbBytes / 2 ** 30).toFixed(2)} GB; ` +
+          `generated in ${generationSeconds.toFixed(0)} s with VACUUM ANALYZE: ${Math.round((allRows - rowsBefore) / (generationSeconds || 1))} rows/s`,
+      );
+      rowsBefore = allRows;
       const measured: Pick<SizeResult, 'trivial' | 'cold' | 'warm' | 'booking'>[] = [];
       for (const [i, url] of [baseUrl, dbUrl].entries()) {
         console.log(i === 0 ? '  baseline (no history):' : `  history (${size} bookings):`);
