@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 
 const ADMIN_DB = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,37 +26,49 @@ async function admin(sql: string) {
   }
 }
 
-function spawnServer(script: string, port: number, readyPath: string, env: Record<string, string>): Promise<Server> {
+/** A port nothing listens on now (other benchmarks may run on this machine at the same time). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function spawnServer(script: string, readyPath: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  return (async () => {
-    for (let i = 0; i < 100; i++) {
-      try {
-        const r = await fetch(`${url}${readyPath}`);
-        if (r.ok) break;
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 200));
+  const server: Server = {
+    url: `http://127.0.0.1:${port}`,
+    // Idempotent: stopping a server that already exited resolves at once (a second wait used to hang forever, so
+    // the DROP DATABASE after it never ran).
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${server.url}${readyPath}`)).ok) return server;
+    } catch {
+      /* not up yet */
     }
-    return {
-      url,
-      // Idempotent: stopping a server that already exited resolves at once (a second wait used to hang forever,
-      // so the DROP DATABASE after it never ran).
-      stop: () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        return exited;
-      },
-    };
-  })();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await server.stop();
+  throw new Error(`${script} was not ready after 20 s`);
 }
 
-function startServer(databaseUrl: string, port: number, env: Record<string, string>): Promise<Server> {
-  return spawnServer('dist/src/main.js', port, '/health/ready', {
+function startServer(databaseUrl: string, env: Record<string, string>): Promise<Server> {
+  return spawnServer('dist/src/main.js', '/health/ready', {
     DATABASE_URL: databaseUrl,
     REDIS_URL: REDIS,
     LOG_LEVEL: 'warn',
@@ -167,8 +180,9 @@ export async function runHttpBench(): Promise<void> {
   await admin(`CREATE DATABASE ${dbName}`);
   const dbUrl = ADMIN_DB.replace(/\/[^/]*$/, `/${dbName}`);
   const prefix = `kb_${randomBytes(3).toString('hex')}`;
-  const warm = await startServer(dbUrl, 3901, { REDIS_PREFIX: prefix });
+  let warm: Server | undefined;
   try {
+    warm = await startServer(dbUrl, { REDIS_PREFIX: prefix });
     const { typeId } = await seed(warm.url);
     const today = new Date();
     const day = (n: number) => new Date(today.getTime() + n * 86_400_000).toISOString().slice(0, 10);
@@ -199,7 +213,7 @@ export async function runHttpBench(): Promise<void> {
         console.log('\n@nestjs/platform-fastify is not installed: no bare Fastify row');
         continue;
       }
-      const server = await spawnServer('dist/bench/bare-app.js', 3911, '/json', {
+      const server = await spawnServer('dist/bench/bare-app.js', '/json', {
         BARE_ADAPTER: adapter,
         BARE_BODY_BYTES: String(bodyBytes),
       });
@@ -217,7 +231,7 @@ export async function runHttpBench(): Promise<void> {
     rows.push({ name: 'Kairos slots, warm (cache hit), PG + Redis', result: await measure(`${warm.url}${slotsPath}`) });
     await warm.stop();
 
-    const cold = await startServer(dbUrl, 3902, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
+    const cold = await startServer(dbUrl, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
     try {
       rows.push({ name: 'Kairos slots, cold (cache off), PG + Redis', result: await measure(`${cold.url}${slotsPath}`) });
       const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections, duration, overallRate: 1000 });
@@ -288,7 +302,7 @@ export async function runHttpBench(): Promise<void> {
       await cold.stop();
     }
   } finally {
-    await warm.stop().catch(() => undefined);
+    await warm?.stop().catch(() => undefined);
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
 }
