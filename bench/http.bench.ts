@@ -1,8 +1,9 @@
 // HTTP benchmarks against the real app in a child process (real PostgreSQL + Redis on this machine):
-// slots endpoint warm and cold beside a trivial endpoint, and booking creation (steady, flat out, contention).
+// slots endpoint warm and cold against bare Nest on the same body size, and booking creation (steady, flat out, contention).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 
 const ADMIN_DB = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,40 +26,68 @@ async function admin(sql: string) {
   }
 }
 
-async function startServer(databaseUrl: string, port: number, env: Record<string, string>): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: REDIS,
-      LOG_LEVEL: 'warn',
-      APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
-      NODE_ENV: 'production',
-      RATE_LIMIT_ENABLED: 'false',
-      METRICS_TOKEN,
-      ...env,
-    },
+/** A port nothing listens on now (other benchmarks may run on this machine at the same time). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function spawnServer(script: string, readyPath: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const server: Server = {
+    url: `http://127.0.0.1:${port}`,
+    // Idempotent: stopping a server that already exited resolves at once (a second wait used to hang forever, so
+    // the DROP DATABASE after it never ran).
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
   for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
     try {
-      const r = await fetch(`${url}/health/ready`);
-      if (r.ok) break;
+      if ((await fetch(`${server.url}${readyPath}`)).ok) return server;
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  await server.stop();
+  throw new Error(`${script} was not ready after 20 s`);
+}
+
+function startServer(databaseUrl: string, env: Record<string, string>): Promise<Server> {
+  return spawnServer('dist/src/main.js', '/health/ready', {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: REDIS,
+    LOG_LEVEL: 'warn',
+    APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
+    NODE_ENV: 'production',
+    RATE_LIMIT_ENABLED: 'false',
+    METRICS_TOKEN,
+    ...env,
+  });
+}
+
+/** True when @nestjs/platform-fastify is installed (it is not a dependency of Kairos). */
+function fastifyInstalled(): boolean {
+  try {
+    import.meta.resolve('@nestjs/platform-fastify');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function json(url: string, method: string, body?: unknown, token?: string) {
@@ -112,6 +141,26 @@ function fmt(r: autocannon.Result) {
   return `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}`;
 }
 
+function printTable(
+  rows: { name: string; result: autocannon.Result }[],
+  base: { name: string; result: autocannon.Result } | undefined,
+  duration: number,
+  connections: number,
+) {
+  console.log(
+    `\nHTTP (one server process at a time, ${duration}s each after a 2s warm-up, ${connections} connections; autocannon in this process)`,
+  );
+  const ratio = (r: autocannon.Result) => (base ? (r.requests.average / base.result.requests.average).toFixed(3) : 'n/a');
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`| ${'what'.padEnd(width)} | req/s | p50 ms | p99 ms | errors | vs bare Express |`);
+  console.log(`|${'-'.repeat(width + 2)}|------:|-------:|-------:|-------:|----------------:|`);
+  for (const { name, result: r } of rows) {
+    console.log(
+      `| ${name.padEnd(width)} | ${r.requests.average.toFixed(0).padStart(5)} | ${String(r.latency.p50).padStart(6)} | ${String(r.latency.p99).padStart(6)} | ${String(r.errors + r.non2xx).padStart(6)} | ${ratio(r).padStart(15)} |`,
+    );
+  }
+}
+
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
@@ -131,8 +180,9 @@ export async function runHttpBench(): Promise<void> {
   await admin(`CREATE DATABASE ${dbName}`);
   const dbUrl = ADMIN_DB.replace(/\/[^/]*$/, `/${dbName}`);
   const prefix = `kb_${randomBytes(3).toString('hex')}`;
-  const warm = await startServer(dbUrl, 3901, { REDIS_PREFIX: prefix });
+  let warm: Server | undefined;
   try {
+    warm = await startServer(dbUrl, { REDIS_PREFIX: prefix });
     const { typeId } = await seed(warm.url);
     const today = new Date();
     const day = (n: number) => new Date(today.getTime() + n * 86_400_000).toISOString().slice(0, 10);
@@ -149,24 +199,44 @@ export async function runHttpBench(): Promise<void> {
     }
     const slotsPath = `/api/availability/slots?meeting_type_id=${typeId}&date=${day(1)}&end_date=${day(14)}&timezone=Europe/London`;
     const duration = Number(process.env.BENCH_SECONDS ?? 10);
+    const connections = 50;
+    const bodyBytes = Buffer.byteLength(await (await fetch(`${warm.url}${slotsPath}`)).text());
+    const measure = async (url: string) => {
+      await run({ url, connections, duration: 2 }); // warm-up: JIT, connection pools, cache entry
+      return run({ url, connections, duration });
+    };
 
-    console.log(`\nHTTP (one app process, ${duration}s each, 50 connections; autocannon in this process)`);
-    await run({ url: `${warm.url}/health/live`, connections: 50, duration: 2 }); // warm-up
-    const trivial = await run({ url: `${warm.url}/health/live`, connections: 50, duration });
-    console.log(`trivial GET /health/live:             ${fmt(trivial)}`);
-    await run({ url: `${warm.url}${slotsPath}`, connections: 50, duration: 2 });
-    const warmRes = await run({ url: `${warm.url}${slotsPath}`, connections: 50, duration });
-    console.log(
-      `slots 14 days, warm cache:            ${fmt(warmRes)}  (ratio to trivial ${(warmRes.requests.average / trivial.requests.average).toFixed(2)})`,
-    );
+    // The yardsticks: bare Nest on each adapter answering a JSON body of the warm slots answer's size.
+    const bare: { name: string; result: autocannon.Result }[] = [];
+    for (const adapter of ['express', 'fastify'] as const) {
+      if (adapter === 'fastify' && !fastifyInstalled()) {
+        console.log('\n@nestjs/platform-fastify is not installed: no bare Fastify row');
+        continue;
+      }
+      const server = await spawnServer('dist/bench/bare-app.js', '/json', {
+        BARE_ADAPTER: adapter,
+        BARE_BODY_BYTES: String(bodyBytes),
+      });
+      try {
+        bare.push({
+          name: `bare Nest + ${adapter === 'express' ? 'Express' : 'Fastify'}, ${bodyBytes} B JSON`,
+          result: await measure(`${server.url}/json`),
+        });
+      } finally {
+        await server.stop();
+      }
+    }
+    const rows: { name: string; result: autocannon.Result }[] = [...bare];
+    rows.push({ name: 'Kairos GET /health/live', result: await measure(`${warm.url}/health/live`) });
+    rows.push({ name: 'Kairos slots, warm (cache hit), PG + Redis', result: await measure(`${warm.url}${slotsPath}`) });
     await warm.stop();
 
-    const cold = await startServer(dbUrl, 3902, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
+    const cold = await startServer(dbUrl, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
     try {
-      const coldMax = await run({ url: `${cold.url}${slotsPath}`, connections: 50, duration });
-      console.log(`slots 14 days, cold (no cache):       ${fmt(coldMax)}`);
-      const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections: 50, duration, overallRate: 1000 });
-      console.log(`slots 14 days, cold at 1000 req/s:    ${fmt(coldRate)}`);
+      rows.push({ name: 'Kairos slots, cold (cache off), PG + Redis', result: await measure(`${cold.url}${slotsPath}`) });
+      const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections, duration, overallRate: 1000 });
+      rows.push({ name: 'Kairos slots, cold, 1,000 req/s offered', result: coldRate });
+      printTable(rows, bare[0], duration, connections);
 
       console.log('\nBooking creation (distinct free slots)');
       // Every other slot: with the 10-minute buffer, neighbouring 30-minute slots exclude each other.
@@ -232,7 +302,7 @@ export async function runHttpBench(): Promise<void> {
       await cold.stop();
     }
   } finally {
-    await warm.stop().catch(() => undefined);
+    await warm?.stop().catch(() => undefined);
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
 }

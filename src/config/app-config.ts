@@ -66,6 +66,9 @@ export class AppConfig {
   get slotCacheTtlSeconds() {
     return this.env.SLOT_CACHE_TTL_SECONDS;
   }
+  get slotCacheEpochLeaseMs() {
+    return this.env.SLOT_CACHE_EPOCH_LEASE_MS;
+  }
   get outboxPollIntervalMs() {
     return this.env.OUTBOX_POLL_INTERVAL_MS;
   }

@@ -168,6 +168,13 @@ export class EnvironmentVariables {
   @Max(3600)
   SLOT_CACHE_TTL_SECONDS = 300;
 
+  /** How long a replica reuses the slot-cache epoch it read from PostgreSQL (0 = read it on every lookup). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SLOT_CACHE_EPOCH_LEASE_MS = 250;
+
   // Prometheus metrics (never public): see SECURITY.md.
   /** Bearer token Prometheus sends to GET /metrics; unset = /metrics answers 404 on PORT. */
   @IsOptional()

@@ -1,7 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
 import { CacheStore } from './cache-store.js';
+
+/** Timers may fire a little early and clocks run at slightly different rates: the stepping writer waits this extra. */
+const LEASE_MARGIN_MS = 50;
 
 /**
  * A version number per host that every change to that host's availability bumps (booking, cancellation, rule
@@ -13,16 +17,27 @@ import { CacheStore } from './cache-store.js';
  * every version list read from a store that can fail: entries cached before the missed bump never match again, on
  * any replica, once Redis is back (docs/adr/0007-redis-degradation.md). Neither method ever throws: a version list
  * that cannot be read is a fresh random token, which matches no entry, so the caller computes uncached.
+ *
+ * The epoch is leased, so a cache hit touches no PostgreSQL: a replica reuses the epoch it read for
+ * SLOT_CACHE_EPOCH_LEASE_MS (counted from before the read), and the writer that steps it waits that long (plus a
+ * margin) before it returns. So once a missed bump's request has answered, no replica still holds the old epoch:
+ * the same guarantee as reading the row on every lookup. A Redis flush or restart needs nothing more (entries and
+ * versions come back together or not at all; the epoch lives in PostgreSQL).
  */
 @Injectable()
 export class AvailabilityVersions {
   private readonly logger = new Logger('AvailabilityVersions');
   /** A missed bump whose epoch step could not be written either (PostgreSQL also down): no entry is usable. */
   private epochStepOwed = false;
+  /** The epoch last read and when (performance.now()) that read was sent; valid for the lease from then. */
+  private leased: { epoch: string; sentAt: number } | null = null;
+  /** The epoch read under way (concurrent lookups share it). */
+  private reading: Promise<string> | null = null;
 
   constructor(
     private readonly cache: CacheStore,
     private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
   ) {}
 
   private key(hostId: string) {
@@ -60,15 +75,42 @@ export class AvailabilityVersions {
     return [`unavailable-${randomUUID()}`];
   }
 
+  /** The leased epoch while its lease runs (renewed in the background past half of it), else a fresh read. */
   private async readEpoch(): Promise<string> {
-    const rows = await this.dataSource.query<{ epoch: string }[]>(`SELECT epoch::text AS epoch FROM availability_cache_epoch WHERE id = 1`);
-    return rows.at(0)?.epoch ?? '0';
+    const lease = this.config.slotCacheEpochLeaseMs;
+    const held = this.leased;
+    const age = held ? performance.now() - held.sentAt : Infinity;
+    if (held && age < lease) {
+      if (age > lease / 2) this.loadEpoch().catch(() => undefined);
+      return held.epoch;
+    }
+    return this.loadEpoch();
+  }
+
+  private loadEpoch(): Promise<string> {
+    if (this.reading) return this.reading;
+    const sentAt = performance.now();
+    this.reading = this.dataSource
+      .query<{ epoch: string }[]>(`SELECT epoch::text AS epoch FROM availability_cache_epoch WHERE id = 1`)
+      .then((rows) => {
+        const epoch = rows.at(0)?.epoch ?? '0';
+        this.leased = { epoch, sentAt };
+        return epoch;
+      })
+      .finally(() => {
+        this.reading = null;
+      });
+    return this.reading;
   }
 
   private async stepEpoch(): Promise<boolean> {
     try {
       await this.dataSource.query(`UPDATE availability_cache_epoch SET epoch = epoch + 1 WHERE id = 1`);
       this.epochStepOwed = false;
+      this.leased = null;
+      // Every replica's lease on the old epoch ends within this wait (leases count from before their read).
+      const lease = this.config.slotCacheEpochLeaseMs;
+      if (lease > 0) await new Promise((resolve) => setTimeout(resolve, lease + LEASE_MARGIN_MS));
       return true;
     } catch (error) {
       this.logger.error(

@@ -12,6 +12,7 @@ import { computeSlots } from '../domain/compute-slots.js';
 import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
 import { addDays, dayNumberOf, wallTimeToInstant, zonedIso } from '../domain/wall-clock.js';
 import { AvailabilityInputsService } from './availability-inputs.service.js';
+import { cutAtNotice, renderSlots } from './rendered-slots.js';
 import { BusyTimeFreshness } from './busy-time-freshness.js';
 
 export const MAX_RANGE_DAYS = 62;
@@ -40,6 +41,24 @@ interface CachedSlots {
   versions: string;
   windowBucket: string;
   slots: SlotView[];
+}
+
+/** The first line of a cached rendered answer: what a hit needs to check it and cut it, without the slots. */
+interface RenderedHeader {
+  versions: string;
+  windowBucket: string;
+  /** The type has a booking window, so the entry is only good within its quarter hour. */
+  windowed: boolean;
+  hostIds: string[];
+  noticeMinutes: number;
+  tag: string;
+  starts: number[];
+  offsets: number[];
+}
+
+interface RenderedEntry {
+  head: RenderedHeader;
+  body: string;
 }
 
 export interface SlotsResult {
@@ -71,17 +90,7 @@ export class SlotsService {
   ) {}
 
   async find(request: SlotsRequest): Promise<SlotsResult> {
-    const endDate = request.endDate ?? request.date;
-    const outOfRange = slotDateRangeProblem(request.date, endDate, this.clock.now());
-    if (outOfRange) throw invalidFields([{ ...outOfRange, code: 'out_of_range' }]);
-    const days = dayNumberOf(endDate) - dayNumberOf(request.date) + 1;
-    if (days < 1) throw invalidFields([{ field: 'end_date', code: 'before_date', message: 'end_date must not be before date' }]);
-    if (days > MAX_RANGE_DAYS) {
-      throw invalidFields([{ field: 'end_date', code: 'range_too_long', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
-    }
-    const typeRef = typeRefOf(request);
-    if (typeRef === null) throw invalid('give meeting_type_id, or username and slug');
-    const now = this.clock.now();
+    const { endDate, typeRef, now } = this.checked(request);
     const ttl = this.config.slotCacheTtlSeconds; // 0 turns the cache off (benchmarks of the cold path)
     const key = `slots:${typeRef}:${request.timeZone}:${request.date}:${endDate}`;
 
@@ -92,37 +101,21 @@ export class SlotsService {
       const candidate = raw ? (JSON.parse(raw) as CachedSlots) : null;
       if (candidate && candidate.windowBucket === this.windowBucket(candidate.meetingType, now)) {
         // A stale calendar connection is synced first (bounded wait); a change it finds bumps a version below.
-        await this.freshness.refresh(candidate.meetingType.hosts.map((h) => h.userId));
-        const versions = await this.versions.current(candidate.meetingType.hosts.map((h) => h.userId));
-        if (versions.join('.') === candidate.versions) entry = candidate;
+        if (
+          await this.stillCurrent(
+            candidate.meetingType.hosts.map((h) => h.userId),
+            candidate.versions,
+          )
+        )
+          entry = candidate;
       }
     }
     const cached = entry !== null;
     if (ttl > 0) this.cacheCounter.record(cached);
     if (!entry) {
-      // Cold path reads go to the read replica when DATABASE_READ_URL is set (the primary otherwise).
-      const found = await this.replica.read((m) => this.resolveType(request, m));
-      // Before the versions: busy time a stale connection's sync brings in (bounded wait) is then part of this answer.
-      await this.freshness.refresh(found.hosts.map((h) => h.userId));
-      // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.
-      const versions = await this.versions.current(found.hosts.map((h) => h.userId));
-      const range = {
-        start: wallTimeToInstant(request.date, 0, request.timeZone),
-        end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
-      };
-      // A lagging replica may not hold the writes those versions count yet: its answer is served but not cached
-      // (else it would outlive the lag under the new versions). The type is re-read there for the same reason.
-      const {
-        value: [type, { hosts, query }],
-        upToDate,
-      } = await this.replica.readUpToDate(async (m) => {
-        const current = m ? await this.resolveType(request, m) : found;
-        return [current, await this.inputs.load(current, range, now, { manager: m })] as const;
-      });
-      const slots: SlotView[] = computeSlots(hosts, query).map((s) => ({ ...s, localStart: zonedIso(s.start, request.timeZone) }));
-      entry = { meetingType: type, versions: versions.join('.'), windowBucket: this.windowBucket(type, now), slots };
-      const sameHosts = type.hosts.map((h) => h.userId).join() === found.hosts.map((h) => h.userId).join();
-      if (ttl > 0 && upToDate && sameHosts) await this.cache.trySet(key, JSON.stringify(entry), ttl);
+      const computed = await this.compute(request, endDate, now);
+      entry = computed.entry;
+      if (ttl > 0 && computed.cacheable) await this.cache.trySet(key, JSON.stringify(entry), ttl);
     }
     const type = entry.meetingType;
     if (!type.isActive) throw notFound('meeting type');
@@ -133,9 +126,118 @@ export class SlotsService {
     return { meetingType: type, timeZone: request.timeZone, startDate: request.date, endDate, slots, cached };
   }
 
+  /**
+   * The API's answer as bytes: the rendered JSON body, cached with its boundary index (rendered-slots.ts) under the
+   * same versions as `find`, so a hit costs one GET, one MGET and two string slices; never a parse of the slots.
+   */
+  async findRendered(request: SlotsRequest): Promise<{ body: string; etag: string; cached: boolean }> {
+    const { endDate, typeRef, now } = this.checked(request);
+    const ttl = this.config.slotCacheTtlSeconds;
+    const key = `slots-body:${typeRef}:${request.timeZone}:${request.date}:${endDate}`;
+
+    let entry: RenderedEntry | null = null;
+    if (ttl > 0) {
+      const raw = await this.cache.tryGet(key);
+      // Stored as one line of JSON (the small header: versions, hosts, notice, boundary index) and then the body.
+      const split = raw ? raw.indexOf('\n') : -1;
+      if (raw && split > 0) {
+        const head = JSON.parse(raw.slice(0, split)) as RenderedHeader;
+        const bucket = head.windowed ? this.bucketAt(now) : '';
+        if (head.windowBucket === bucket && (await this.stillCurrent(head.hostIds, head.versions))) {
+          entry = { head, body: raw.slice(split + 1) };
+        }
+      }
+    }
+    const cached = entry !== null;
+    if (ttl > 0) this.cacheCounter.record(cached);
+    if (!entry) {
+      const { entry: computed, cacheable } = await this.compute(request, endDate, now);
+      const type = computed.meetingType;
+      const rendered = renderSlots({
+        timeZone: request.timeZone,
+        meetingTypeId: type.id,
+        durationMinutes: type.durationMinutes,
+        startDate: request.date,
+        endDate,
+        slots: computed.slots,
+      });
+      const head: RenderedHeader = {
+        versions: computed.versions,
+        windowBucket: computed.windowBucket,
+        windowed: type.bookingWindowDays !== null,
+        hostIds: type.hosts.map((h) => h.userId),
+        noticeMinutes: type.minimumNoticeMinutes,
+        tag: rendered.tag,
+        starts: rendered.starts,
+        offsets: rendered.offsets,
+      };
+      entry = { head, body: rendered.body };
+      if (ttl > 0 && cacheable) await this.cache.trySet(key, `${JSON.stringify(head)}\n${rendered.body}`, ttl);
+    }
+    const { head, body } = entry;
+    const cut = cutAtNotice(
+      { body, starts: head.starts, offsets: head.offsets, tag: head.tag },
+      now.getTime() + head.noticeMinutes * 60_000,
+    );
+    return { ...cut, cached };
+  }
+
+  /** The request's checks (before any I/O): range, dates, a meeting type named. */
+  private checked(request: SlotsRequest) {
+    const endDate = request.endDate ?? request.date;
+    const outOfRange = slotDateRangeProblem(request.date, endDate, this.clock.now());
+    if (outOfRange) throw invalidFields([{ ...outOfRange, code: 'out_of_range' }]);
+    const days = dayNumberOf(endDate) - dayNumberOf(request.date) + 1;
+    if (days < 1) throw invalidFields([{ field: 'end_date', code: 'before_date', message: 'end_date must not be before date' }]);
+    if (days > MAX_RANGE_DAYS) {
+      throw invalidFields([{ field: 'end_date', code: 'range_too_long', message: `the range may span at most ${MAX_RANGE_DAYS} days` }]);
+    }
+    const typeRef = typeRefOf(request);
+    if (typeRef === null) throw invalid('give meeting_type_id, or username and slug');
+    return { endDate, typeRef, now: this.clock.now() };
+  }
+
+  /** Whether an entry computed at `versions` for these hosts may still be served (after an on-demand sync). */
+  private async stillCurrent(hostIds: string[], versions: string): Promise<boolean> {
+    // A stale calendar connection is synced first (bounded wait); a change it finds bumps a version below.
+    await this.freshness.refresh(hostIds);
+    return (await this.versions.current(hostIds)).join('.') === versions;
+  }
+
+  /** The cold path: slots from PostgreSQL, and whether they may be cached under the versions read before them. */
+  private async compute(request: SlotsRequest, endDate: string, now: Date): Promise<{ entry: CachedSlots; cacheable: boolean }> {
+    // Cold path reads go to the read replica when DATABASE_READ_URL is set (the primary otherwise).
+    const found = await this.replica.read((m) => this.resolveType(request, m));
+    // Before the versions: busy time a stale connection's sync brings in (bounded wait) is then part of this answer.
+    await this.freshness.refresh(found.hosts.map((h) => h.userId));
+    // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.
+    const versions = await this.versions.current(found.hosts.map((h) => h.userId));
+    const range = {
+      start: wallTimeToInstant(request.date, 0, request.timeZone),
+      end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
+    };
+    // A lagging replica may not hold the writes those versions count yet: its answer is served but not cached
+    // (else it would outlive the lag under the new versions). The type is re-read there for the same reason.
+    const {
+      value: [type, { hosts, query }],
+      upToDate,
+    } = await this.replica.readUpToDate(async (m) => {
+      const current = m ? await this.resolveType(request, m) : found;
+      return [current, await this.inputs.load(current, range, now, { manager: m })] as const;
+    });
+    const slots: SlotView[] = computeSlots(hosts, query).map((s) => ({ ...s, localStart: zonedIso(s.start, request.timeZone) }));
+    const entry = { meetingType: type, versions: versions.join('.'), windowBucket: this.windowBucket(type, now), slots };
+    const sameHosts = type.hosts.map((h) => h.userId).join() === found.hosts.map((h) => h.userId).join();
+    return { entry, cacheable: upToDate && sameHosts };
+  }
+
   /** The booking window moves at host-local midnights, which always fall on a UTC quarter hour. */
   private windowBucket(type: MeetingTypeSnapshot, now: Date): string {
-    return type.bookingWindowDays === null ? '' : String(Math.floor(now.getTime() / QUARTER_HOUR));
+    return type.bookingWindowDays === null ? '' : this.bucketAt(now);
+  }
+
+  private bucketAt(now: Date): string {
+    return String(Math.floor(now.getTime() / QUARTER_HOUR));
   }
 
   private async resolveType(request: SlotsRequest, manager?: EntityManager): Promise<MeetingTypeSnapshot> {

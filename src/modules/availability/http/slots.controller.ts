@@ -1,11 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { Public } from '../../../shared/http/authentication.js';
 import { SlotsService } from '../application/slots.service.js';
-import { zonedIso } from '../domain/wall-clock.js';
 import { SlotsQueryDto, SlotsResponseDto } from './slots.dto.js';
-import { toApiInstant as iso } from '../../../shared/time/instant.js';
 
 @ApiTags('availability')
 @Controller('api/availability')
@@ -22,28 +21,19 @@ export class SlotsController {
   })
   @ApiOkResponse({ type: SlotsResponseDto })
   @ApiErrors(400, 404)
-  async find(@Query() q: SlotsQueryDto): Promise<SlotsResponseDto> {
-    const timeZone = q.timezone ?? 'UTC';
-    const result = await this.slots.find({
+  async find(@Query() q: SlotsQueryDto, @Res() res: Response): Promise<void> {
+    const { body, etag } = await this.slots.findRendered({
       meetingTypeId: q.meeting_type_id,
       username: q.username,
       slug: q.slug,
       date: q.date,
       endDate: q.end_date,
-      timeZone,
+      timeZone: q.timezone ?? 'UTC',
     });
-    return {
-      time_zone: timeZone,
-      meeting_type_id: result.meetingType.id,
-      duration_minutes: result.meetingType.durationMinutes,
-      start_date: result.startDate,
-      end_date: result.endDate,
-      slots: result.slots.map((s) => ({
-        start_time: iso(s.start),
-        end_time: iso(s.end),
-        local_start_time: s.localStart ?? zonedIso(s.start, timeZone),
-        ...(s.seatsRemaining !== undefined ? { seats_remaining: s.seatsRemaining } : {}),
-      })),
-    };
+    // The body is already JSON (SlotsResponseDto's shape, rendered once and cached as bytes). Express answers
+    // If-None-Match with 304 itself when the ETag matches (res.send checks req.fresh).
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('ETag', etag);
+    res.send(body);
   }
 }
