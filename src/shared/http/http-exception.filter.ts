@@ -48,7 +48,15 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return body(parserError.status, (exception as Error).message);
   }
   if (exception instanceof SerializationRetriesExhaustedError) {
-    return body(409, 'That time is no longer available: another booking took it. Please pick another time.');
+    // Only the exclusion constraint proves another booking holds the time; serialization failures on every attempt
+    // say the decision could not be made under contention, and the answer must not claim more.
+    if (sqlState(exception.lastError) === PG_EXCLUSION_VIOLATION) {
+      return body(409, 'That time is no longer available: another booking took it. Please pick another time.');
+    }
+    return body(
+      409,
+      'That time could not be confirmed: many bookings for it were being made at once, and nothing was booked. Please try again.',
+    );
   }
   if (sqlState(exception) === PG_EXCLUSION_VIOLATION) {
     return body(409, 'That time is no longer available. Please pick another time.');
