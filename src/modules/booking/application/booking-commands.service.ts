@@ -458,7 +458,10 @@ export class BookingCommands {
     // Round robin: keep the current host on reschedule when free; else the ranked order. A host taken by a
     // concurrent request fails the constraint inside a savepoint, and the next one is tried.
     const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const stats = await this.bookings.roundRobinStats(manager, type.id, slot.hostIds, periodStart);
+    // "Least recently booked" (the tie-breaker) looks back over this period and the one before: a host whose latest
+    // booking starts earlier counts as not booked recently, which keeps the read to recent months.
+    const lookBackFrom = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const stats = await this.bookings.roundRobinStats(manager, type.id, slot.hostIds, periodStart, lookBackFrom);
     const settings = new Map(type.hosts.map((h) => [h.userId, h]));
     const ranked = rankRoundRobinHosts(
       slot.hostIds.map((userId) => ({
