@@ -3,20 +3,12 @@ import { settleDeliveries } from './support/deliveries.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { icsProps, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
 import { RadicaleServer } from './support/radicale.js';
-import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
+import { createMeetingType, invitee, setWeeklyHours, rescheduleChain } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Monday 1 March 2027, 12:00 UTC; the host works 09:00-17:00 in London (GMT = UTC). The sync window ends 90 days on.
 const NOW = '2027-03-01T12:00:00Z';
 const PASSWORD = 'fay-app-password';
-
-interface BookingRow {
-  id: string;
-  status: string;
-  start_time: Date;
-  end_time: Date;
-  ical_sequence: number;
-}
 
 describe('two-way sync follows the host in a CalDAV calendar (e2e against a real Radicale)', () => {
   let t: TestApp;
@@ -82,12 +74,7 @@ describe('two-way sync follows the host in a CalDAV calendar (e2e against a real
         .send({ meeting_type_id: typeId, start_time: start, ...invitee(n) })
         .expect(201)
     ).body as { id: string };
-  const chain = async (bookingId: string): Promise<BookingRow[]> =>
-    t.dataSource.query(
-      `SELECT id, status, start_time, end_time, ical_sequence FROM bookings
-        WHERE ical_uid = (SELECT ical_uid FROM bookings WHERE id = $1) ORDER BY ical_sequence`,
-      [bookingId],
-    );
+  const chain = (bookingId: string) => rescheduleChain(t, bookingId);
   const live = async (bookingId: string) => (await chain(bookingId)).filter((b) => b.status === 'confirmed' || b.status === 'cancelled');
   const objectName = (bookingId: string) => `kairos-${bookingId}`;
   /** Our object as the server holds it now. */

@@ -5,20 +5,12 @@ import request from 'supertest';
 import { createHost, HOST_PASSWORD, type TestHost } from './support/factories.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { icsProps, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
-import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
+import { createMeetingType, invitee, setWeeklyHours, rescheduleChain } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 // Monday 1 March 2027, 12:00 UTC; the host works 09:00-17:00 in London (GMT = UTC).
 const NOW = '2027-03-01T12:00:00Z';
 const HOST_MOVE_DELAY_SECONDS = 60;
-
-interface BookingRow {
-  id: string;
-  status: string;
-  start_time: Date;
-  end_time: Date;
-  ical_sequence: number;
-}
 
 describe('two-way sync follows the host: a move in Google reschedules the booking (e2e, local fake Google)', () => {
   let t: TestApp;
@@ -87,13 +79,7 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
         .send({ meeting_type_id: typeId, start_time: start, ...invitee(n) })
         .expect(201)
     ).body as { id: string };
-  /** Every booking row sharing the first one's iCalendar UID (the original and its reschedules), oldest first. */
-  const chain = async (bookingId: string): Promise<BookingRow[]> =>
-    t.dataSource.query(
-      `SELECT id, status, start_time, end_time, ical_sequence FROM bookings
-        WHERE ical_uid = (SELECT ical_uid FROM bookings WHERE id = $1) ORDER BY ical_sequence`,
-      [bookingId],
-    );
+  const chain = (bookingId: string) => rescheduleChain(t, bookingId);
   const live = async (bookingId: string) => (await chain(bookingId)).filter((b) => b.status === 'confirmed');
   /** The host drags our event to another time in Google Calendar. */
   const hostMoves = (bookingId: string, start: string, end: string) => {

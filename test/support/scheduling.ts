@@ -54,3 +54,21 @@ export const invitee = (n: number | string, extra: Record<string, unknown> = {})
   time_zone: 'Europe/London',
   ...extra,
 });
+
+/** A booking row as reschedules chain them: the original and its successors share one iCalendar UID. */
+export interface ChainedBooking {
+  id: string;
+  status: string;
+  start_time: Date;
+  end_time: Date;
+  ical_sequence: number;
+}
+
+/** Every booking row sharing `bookingId`'s iCalendar UID (the original and its reschedules), oldest first. */
+export function rescheduleChain(t: TestApp, bookingId: string): Promise<ChainedBooking[]> {
+  return t.dataSource.query(
+    `SELECT id, status, start_time, end_time, ical_sequence FROM bookings
+      WHERE ical_uid = (SELECT ical_uid FROM bookings WHERE id = $1) ORDER BY ical_sequence`,
+    [bookingId],
+  );
+}
