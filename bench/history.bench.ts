@@ -15,6 +15,9 @@
 // by construction, while the exclusion constraint and unique indexes still check every row),
 // HISTORY_ADMIN_DB (postgres://postgres@127.0.0.1:5432/postgres), HISTORY_REDIS_URL (redis://127.0.0.1:6379),
 // HISTORY_PORT (3911).
+// Long runs in two steps (10M takes about an hour to generate; measure it with the code as it is later):
+//   HISTORY_MEASURE=0 npm run bench:history -- --sizes 10000000     generate only, keep both databases, print the run id
+//   HISTORY_RUN=<id> npm run bench:history                          measure a kept pair at the size it holds (kept)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -31,7 +34,10 @@ const COLD_RATE = Number(process.env.HISTORY_COLD_RATE ?? 10);
 const WARM_RATE = Number(process.env.HISTORY_WARM_RATE ?? 25);
 const BOOKING_RATE = Number(process.env.HISTORY_BOOKING_RATE ?? 10);
 /** Leaves the database (and app stopped) for a look with psql afterwards; prints its name. */
-const KEEP_DB = process.env.HISTORY_KEEP_DB === '1';
+const MEASURE = process.env.HISTORY_MEASURE !== '0';
+const REUSE_RUN = process.env.HISTORY_RUN;
+if (REUSE_RUN !== undefined && !/^[0-9a-f]{8}$/.test(REUSE_RUN)) throw new Error(`HISTORY_RUN: expected a run id such as 1a2b3c4d`);
+const KEEP_DB = process.env.HISTORY_KEEP_DB === '1' || !MEASURE || REUSE_RUN !== undefined;
 const PORT = Number(process.env.HISTORY_PORT ?? 3911);
 /** The app's /metrics needs a bearer token; the bench reads the serialization-retry counter from it. */
 const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef01234';
@@ -724,8 +730,8 @@ function printTable(results: SizeResult[]): void {
 // ---------------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const sizes = parseSizes();
-  const run = randomBytes(4).toString('hex');
+  const sizes = REUSE_RUN ? [] : parseSizes();
+  const run = REUSE_RUN ?? randomBytes(4).toString('hex');
   // The history database grows; the baseline keeps the same hosts and no history. Both are measured back to back at
   // every size, so the ratio between them holds even when other work on the machine changes the absolute figures.
   const names = [`kairos_history_${run}`, `kairos_history_${run}_base`];
@@ -778,34 +784,45 @@ async function main(): Promise<void> {
       `Node ${process.version}; sizes ${sizes.join(', ')}; ${HOSTS} hosts; ${SECONDS} s per phase at ${COLD_RATE}/${WARM_RATE}/${BOOKING_RATE} per s`,
   );
   try {
-    const admin = new pg.Client({ connectionString: ADMIN_DB });
-    await admin.connect();
-    try {
-      for (const n of names) await admin.query(`CREATE DATABASE ${n}`);
-      const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
-      console.log(`databases ${names.join(', ')} on PostgreSQL ${rows[0].server_version}`);
-    } finally {
-      await admin.end();
-    }
     const salt = run;
     const [db, baseDb] = [dbUrl, baseUrl].map((connectionString) => new pg.Client({ connectionString }));
-    for (const [i, url] of [dbUrl, baseUrl].entries()) {
-      // The first start runs the migrations.
-      prefixes.push(`khist_${run}_migrate${i}`);
-      await (await startApp(url, prefixes.at(-1)!)).stop();
-      const c = i === 0 ? db : baseDb;
-      await c.connect();
-      clients.push(c);
-      await checkColumns(c);
-      await seedHosts(c, salt); // same salt: the same ids in both
+    if (REUSE_RUN) {
+      // A kept pair: the app migrates it again at its first start (a no-op unless the code has new migrations).
+      for (const c of [db, baseDb]) {
+        await c.connect();
+        clients.push(c);
+      }
+      console.log(`reusing databases ${names.join(', ')}`);
+    } else {
+      const admin = new pg.Client({ connectionString: ADMIN_DB });
+      await admin.connect();
+      try {
+        for (const n of names) await admin.query(`CREATE DATABASE ${n}`);
+        const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
+        console.log(`databases ${names.join(', ')} on PostgreSQL ${rows[0].server_version}`);
+      } finally {
+        await admin.end();
+      }
+      for (const [i, url] of [dbUrl, baseUrl].entries()) {
+        // The first start runs the migrations.
+        prefixes.push(`khist_${run}_migrate${i}`);
+        await (await startApp(url, prefixes.at(-1)!)).stop();
+        const c = i === 0 ? db : baseDb;
+        await c.connect();
+        clients.push(c);
+        await checkColumns(c);
+        await seedHosts(c, salt); // same salt: the same ids in both
+      }
     }
     const generator = new Generator(db, salt, new Date());
-    await generator.prepare();
+    if (!REUSE_RUN) await generator.prepare();
     const results: SizeResult[] = [];
     let rowsBefore = 0;
-    for (const size of sizes) {
+    // Reusing: one measurement at the size the kept database holds.
+    const steps = REUSE_RUN ? [Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bookings')).rows[0].n)] : sizes;
+    for (const size of steps) {
       console.log(`\n== ${size} bookings`);
-      const generationSeconds = await generator.reach(size);
+      const generationSeconds = REUSE_RUN ? 0 : await generator.reach(size);
       const rows = await counts(db);
       const dbBytes = Number((await db.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0].b);
       const allRows = COUNTED.reduce((sum, t) => sum + rows[t], 0);
@@ -814,20 +831,22 @@ async function main(): Promise<void> {
           `generated in ${generationSeconds.toFixed(0)} s with VACUUM ANALYZE: ${Math.round((allRows - rowsBefore) / (generationSeconds || 1))} rows/s`,
       );
       rowsBefore = allRows;
+      if (!MEASURE) continue;
       const measured: Pick<SizeResult, 'trivial' | 'cold' | 'warm' | 'booking'>[] = [];
       for (const [i, url] of [baseUrl, dbUrl].entries()) {
         console.log(i === 0 ? '  baseline (no history):' : `  history (${size} bookings):`);
-        prefixes.push(`khist_${run}_${size}_${i}`);
+        prefixes.push(`khist_${run}_${size}_${i}_${Date.now()}`);
         const app = await startApp(url, prefixes.at(-1)!);
         try {
-          measured.push(await measure(app, db, `${size}-${i}`));
+          measured.push(await measure(app, db, `${size}-${i}-${Date.now()}`));
         } finally {
           await app.stop();
         }
       }
       results.push({ size, rows, dbBytes, generationSeconds, ...measured[1], baseline: measured[0] });
     }
-    printTable(results);
+    if (!MEASURE) console.log(`\ngenerated and kept: measure with HISTORY_RUN=${run} npm run bench:history`);
+    if (results.length) printTable(results);
   } finally {
     await cleanup();
   }
