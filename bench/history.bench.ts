@@ -18,6 +18,8 @@
 // Long runs in two steps (10M takes about an hour to generate; measure it with the code as it is later):
 //   HISTORY_MEASURE=0 npm run bench:history -- --sizes 10000000     generate only, keep both databases, print the run id
 //   HISTORY_RUN=<id> npm run bench:history                          measure a kept pair at the size it holds (kept)
+//   HISTORY_RUN=<id> HISTORY_DONE_PAST=.. HISTORY_DONE_FUTURE=.. ... -- --sizes N   grow a kept pair further (same week)
+// HISTORY_WORKERS (2): sessions generating chunks side by side, when triggers are skipped (see Generator.prepare).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -29,6 +31,7 @@ const ADMIN_DB = process.env.HISTORY_ADMIN_DB ?? 'postgres://postgres@127.0.0.1:
 const REDIS = process.env.HISTORY_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOSTS = Number(process.env.HISTORY_HOSTS ?? 2000);
 const CHUNK = Number(process.env.HISTORY_CHUNK ?? 500_000);
+const WORKERS = Math.max(1, Number(process.env.HISTORY_WORKERS ?? 2));
 const SECONDS = Number(process.env.HISTORY_SECONDS ?? 20);
 const COLD_RATE = Number(process.env.HISTORY_COLD_RATE ?? 10);
 const WARM_RATE = Number(process.env.HISTORY_WARM_RATE ?? 25);
@@ -243,10 +246,9 @@ export async function checkColumns(db: pg.Client): Promise<void> {
   }
 }
 
-export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
-  const t0 = performance.now();
+/** The session's map of host index to ids (temporary tables, so every generating connection builds its own). */
+async function benchTables(db: pg.Client, salt: string): Promise<void> {
   const id = (tag: string, expr: string) => uuidOf(`'${salt}:${tag}:' || ${expr}`);
-  await db.query('BEGIN');
   await db.query(
     `CREATE TEMP TABLE bench_hosts AS
      SELECT h AS idx, ${id('u', 'h')} AS user_id, ${id('s', 'h')} AS schedule_id,
@@ -266,6 +268,12 @@ export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
     [TEAMS],
   );
   await db.query(`CREATE UNIQUE INDEX ON bench_teams (idx)`);
+}
+
+export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
+  const t0 = performance.now();
+  await db.query('BEGIN');
+  await benchTables(db, salt);
   await db.query(
     `INSERT INTO users (${cols('users')})
      SELECT user_id, 'host' || idx || '@bench.example.com', 'Host ' || idx, 'host' || idx, zone, 'bench: no login' FROM bench_hosts`,
@@ -314,7 +322,19 @@ function mondayOf(d: Date): Date {
  * host, same iCalendar UID), 5-6 a group type with three seats on hosts that have one, 7-8 the team's round robin, 9 a
  * past collective meeting of the whole team. Ids are md5 of (run salt, stream, i), so pairs can point at each other.
  */
-async function generateChunk(db: pg.Client, salt: string, s: Stream, origin: Date, lo: number, hi: number): Promise<number> {
+/**
+ * One chunk in one transaction. `fillKeys`: the session skips triggers (session_replication_role = replica), so the
+ * rows the key triggers would write (booking_keys, notification_delivery_keys) are written here, set-based.
+ */
+async function generateChunk(
+  db: pg.Client,
+  salt: string,
+  s: Stream,
+  origin: Date,
+  lo: number,
+  hi: number,
+  fillKeys: boolean,
+): Promise<number> {
   const cells = s.weeks * CELLS_PER_WEEK;
   const idOf = (expr: string) => uuidOf(`'${salt}:${s.stream}:' || (${expr})`);
   await db.query('BEGIN');
@@ -356,6 +376,7 @@ async function generateChunk(db: pg.Client, salt: string, s: Stream, origin: Dat
        FROM g ORDER BY i`,
     [ZONES],
   );
+  if (fillKeys) await db.query(`INSERT INTO booking_keys (id, start_time, meeting_type_id) SELECT id, start_time, type_id FROM g`);
   // The old side of a reschedule points at the new one afterwards, as the app does: inserted together, the two foreign
   // keys would form a cycle that a key table filled by row triggers (the partitioned shape) cannot check in one statement.
   await db.query(
@@ -378,8 +399,7 @@ async function generateChunk(db: pg.Client, salt: string, s: Stream, origin: Dat
        FROM g JOIN bench_hosts h ON h.team = g.team WHERE g.tk = 'coll'`,
   );
   // Confirmation for every booking; then a reminder (past confirmed), a cancellation or a reschedule notice. All sent.
-  await db.query(
-    `INSERT INTO notification_deliveries (${cols('notification_deliveries')})
+  const deliveries = `INSERT INTO notification_deliveries (${cols('notification_deliveries')})
      SELECT gen_random_uuid(), g.id, g.ical_uid, d.kind, 'email', 'guest' || (g.i % 700000) || '-1@example.com', 'invitee', NULL::uuid,
             d.rev, d.event_type, NULL::bigint, ARRAY[g.host_id], jsonb_build_object('subject', d.kind, 'start_time', g.start_time),
             'sent', d.due, 1, 8, d.due + interval '2 seconds', d.due, d.due + interval '2 seconds'
@@ -390,7 +410,11 @@ async function generateChunk(db: pg.Client, salt: string, s: Stream, origin: Dat
                CASE g.status WHEN 'cancelled' THEN 'booking.cancelled' WHEN 'rescheduled' THEN 'booking.rescheduled' ELSE 'booking.created' END,
                CASE WHEN g.status = 'confirmed' THEN g.start_time - interval '1 day' ELSE LEAST(g.created_at + interval '1 day', now()) END)
             ) d(kind, rev, event_type, due)
-      WHERE d.kind <> 'reminder' OR g.start_time < now()`,
+      WHERE d.kind <> 'reminder' OR g.start_time < now()`;
+  await db.query(
+    fillKeys
+      ? `WITH ins AS (${deliveries} RETURNING id, created_at) INSERT INTO notification_delivery_keys (id, created_at) SELECT id, created_at FROM ins`
+      : deliveries,
   );
   await db.query(
     `INSERT INTO outbox_events (${cols('outbox_events')})
@@ -423,27 +447,44 @@ async function markOutboxRelayed(db: pg.Client): Promise<void> {
   );
 }
 
+/** Triggers the generator may skip by writing their rows itself: the key tables of the partitioned shape. */
+const KEY_TRIGGERS = new Set([
+  'bookings.bookings_keys',
+  'bookings.bookings_keys_fixed',
+  'notification_deliveries.notification_deliveries_keys',
+  'notification_deliveries.notification_deliveries_created_fixed',
+]);
+
 export class Generator {
   private done = { p: 0, f: 0 };
   readonly pastOrigin: Date;
   readonly futureOrigin: Date;
+  /** Sessions that generate chunks side by side (the first is `db`); more than one only when triggers are skipped. */
+  private sessions: pg.Client[] = [];
+  private fillKeys = false;
 
   constructor(
     private readonly db: pg.Client,
     private readonly salt: string,
     now: Date,
+    private readonly databaseUrl?: string,
   ) {
     this.futureOrigin = mondayOf(new Date(now.getTime() + 7 * 86_400_000));
     this.pastOrigin = new Date(mondayOf(now).getTime() - (PAST.weeks + 1) * 7 * 86_400_000);
   }
 
+  /** Continues a kept run (HISTORY_RUN): how many past and future bookings it already holds (printed as it grew). */
+  resumeFrom(done: { p: number; f: number }): void {
+    this.done = { ...done };
+  }
+
   /**
    * Foreign-key checks are row triggers and dominate bulk inserts; session_replication_role = replica skips them (and
-   * every other trigger, so only when the tables we write have none of their own). Constraints and indexes still apply.
+   * every other trigger). Allowed when the tables we write have no triggers, or only the key triggers of the
+   * partitioned shape, whose rows the generator then writes itself; constraints and indexes still apply. Rows are
+   * consistent by construction (checked after generation). HISTORY_FK_CHECKS=1 keeps every trigger on (one session).
    */
   async prepare(): Promise<void> {
-    await this.db.query(`SET work_mem = '256MB'`);
-    await this.db.query(`SET synchronous_commit = off`);
     const { rows } = await this.db.query<{ name: string }>(
       `SELECT tgrelid::regclass || '.' || tgname AS name FROM pg_trigger
         WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class WHERE relname = ANY($1) AND relnamespace = 'public'::regnamespace)`,
@@ -453,9 +494,31 @@ export class Generator {
     // DEFAULT partition.
     const [{ fn }] = (await this.db.query<{ fn: string | null }>(`SELECT to_regproc('kairos_ensure_partitions')::text AS fn`)).rows;
     if (fn) await this.db.query(`SELECT kairos_ensure_partitions($1, 4)`, [this.pastOrigin]);
+    const unknown = rows.map((r) => r.name).filter((n) => !KEY_TRIGGERS.has(n));
+    const replica = process.env.HISTORY_FK_CHECKS !== '1' && unknown.length === 0;
+    this.fillKeys = replica && rows.length > 0;
     if (process.env.HISTORY_FK_CHECKS === '1') console.log('foreign-key checks on while generating (HISTORY_FK_CHECKS=1)');
-    else if (rows.length) console.log(`foreign-key checks stay on: the tables have triggers (${rows.map((r) => r.name).join(', ')})`);
-    else await this.db.query(`SET session_replication_role = replica`);
+    else if (!replica) console.log(`foreign-key checks stay on: the tables have triggers (${unknown.join(', ')})`);
+    else if (this.fillKeys) console.log('triggers skipped while generating; booking_keys and notification_delivery_keys written set-based');
+    const workers = replica && this.databaseUrl ? WORKERS : 1;
+    this.sessions = [this.db];
+    for (let i = 1; i < workers; i++) {
+      const c = new pg.Client({ connectionString: this.databaseUrl });
+      await c.connect();
+      await benchTables(c, this.salt);
+      this.sessions.push(c);
+    }
+    for (const c of this.sessions) {
+      await c.query(`SET work_mem = '256MB'`);
+      await c.query(`SET synchronous_commit = off`);
+      if (replica) await c.query(`SET session_replication_role = replica`);
+    }
+    if (workers > 1) console.log(`${workers} sessions generate chunks side by side (HISTORY_WORKERS)`);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.sessions.slice(1)) await c.end().catch(() => undefined);
+    this.sessions = [this.db];
   }
 
   /** Brings the total to `size` bookings; returns seconds spent (generation and VACUUM ANALYZE). */
@@ -473,27 +536,53 @@ export class Generator {
     }
     const t0 = performance.now();
     const before = this.done.p + this.done.f;
+    // Chunks are independent when triggers are skipped (a reschedule's two rows are in one chunk or point back at a
+    // committed one by id only), so each session takes the next chunk as it finishes one.
+    const chunks: { s: Stream; lo: number; hi: number }[] = [];
     for (const s of [PAST, FUTURE]) {
-      const origin = s === PAST ? this.pastOrigin : this.futureOrigin;
-      while (this.done[s.stream] < targets[s.stream]) {
-        const lo = this.done[s.stream];
-        const hi = Math.min(targets[s.stream], lo + CHUNK);
+      for (let lo = this.done[s.stream]; lo < targets[s.stream]; lo += CHUNK)
+        chunks.push({ s, lo, hi: Math.min(targets[s.stream], lo + CHUNK) });
+    }
+    let generated = 0;
+    const work = async (session: pg.Client) => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        const { s, lo, hi } = chunk;
         const c0 = performance.now();
-        await generateChunk(this.db, this.salt, s, origin, lo, hi);
-        this.done[s.stream] = hi;
-        const total = this.done.p + this.done.f;
+        await generateChunk(session, this.salt, s, s === PAST ? this.pastOrigin : this.futureOrigin, lo, hi, this.fillKeys);
+        generated += hi - lo;
         console.log(
           `  ${s.stream === 'p' ? 'past  ' : 'future'} bookings ${lo}..${hi - 1}: ${((performance.now() - c0) / 1000).toFixed(1)} s ` +
-            `(${total} of ${size}, ${Math.round((total - before) / ((performance.now() - t0) / 1000 || 1))} bookings/s in this step)`,
+            `(${before + generated} of ${size}, ${Math.round(generated / ((performance.now() - t0) / 1000 || 1))} bookings/s in this step)`,
         );
       }
-    }
+    };
+    await Promise.all(this.sessions.map(work));
+    this.done = { p: Math.max(this.done.p, targets.p), f: Math.max(this.done.f, targets.f) };
     if (size > 0) await markOutboxRelayed(this.db);
+    if (this.fillKeys) await checkKeys(this.db);
     const v0 = performance.now();
     await this.db.query('VACUUM ANALYZE');
     console.log(`  VACUUM ANALYZE: ${((performance.now() - v0) / 1000).toFixed(1)} s`);
     return (performance.now() - t0) / 1000;
   }
+}
+
+/** With triggers skipped, what they would have kept: every booking and delivery has its key, every reference a target. */
+async function checkKeys(db: pg.Client): Promise<void> {
+  const { rows } = await db.query<{ problem: string; n: string }>(
+    `SELECT 'bookings without a key' AS problem, count(*) AS n FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM booking_keys k WHERE k.id = b.id)
+     UNION ALL SELECT 'keys without a booking', count(*) FROM booking_keys k
+       WHERE NOT k.archived AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.id = k.id AND b.start_time = k.start_time)
+     UNION ALL SELECT 'deliveries without a key', (SELECT count(*) FROM notification_deliveries) - (SELECT count(*) FROM notification_delivery_keys)
+     UNION ALL SELECT 'dangling booking references', count(*) FROM (
+       SELECT booking_id FROM booking_invitees UNION ALL SELECT booking_id FROM booking_hosts
+       UNION ALL SELECT rescheduled_from_id FROM bookings WHERE rescheduled_from_id IS NOT NULL
+       UNION ALL SELECT rescheduled_to_id FROM bookings WHERE rescheduled_to_id IS NOT NULL) r(id)
+       WHERE NOT EXISTS (SELECT 1 FROM booking_keys k WHERE k.id = r.id)`,
+  );
+  const bad = rows.filter((r) => Number(r.n) !== 0);
+  if (bad.length) throw new Error(`generated rows inconsistent: ${bad.map((r) => `${r.problem}: ${r.n}`).join(', ')}`);
+  console.log('  keys and references checked: consistent');
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -730,7 +819,10 @@ function printTable(results: SizeResult[]): void {
 // ---------------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const sizes = REUSE_RUN ? [] : parseSizes();
+  // A kept run grows further when sizes are given (HISTORY_DONE_PAST/FUTURE say where it stopped), else is measured.
+  const sizesGiven = process.argv.includes('--sizes') || process.env.HISTORY_SIZES !== undefined;
+  const sizes = REUSE_RUN && !sizesGiven ? [] : parseSizes();
+  const generating = sizes.length > 0;
   const run = REUSE_RUN ?? randomBytes(4).toString('hex');
   // The history database grows; the baseline keeps the same hosts and no history. Both are measured back to back at
   // every size, so the ratio between them holds even when other work on the machine changes the absolute figures.
@@ -792,6 +884,7 @@ async function main(): Promise<void> {
         await c.connect();
         clients.push(c);
       }
+      await benchTables(db, salt); // the session's host map (temporary tables), which generation and measurement read
       console.log(`reusing databases ${names.join(', ')}`);
     } else {
       const admin = new pg.Client({ connectionString: ADMIN_DB });
@@ -814,15 +907,24 @@ async function main(): Promise<void> {
         await seedHosts(c, salt); // same salt: the same ids in both
       }
     }
-    const generator = new Generator(db, salt, new Date());
-    if (!REUSE_RUN) await generator.prepare();
+    const generator = new Generator(db, salt, new Date(), dbUrl);
+    if (REUSE_RUN && generating) {
+      const done = { p: Number(process.env.HISTORY_DONE_PAST), f: Number(process.env.HISTORY_DONE_FUTURE) };
+      if (!Number.isInteger(done.p) || !Number.isInteger(done.f)) {
+        throw new Error(
+          'growing a kept run: set HISTORY_DONE_PAST and HISTORY_DONE_FUTURE (the last past and future "of" counts it printed)',
+        );
+      }
+      generator.resumeFrom(done);
+    }
+    if (generating) await generator.prepare();
     const results: SizeResult[] = [];
     let rowsBefore = 0;
     // Reusing: one measurement at the size the kept database holds.
-    const steps = REUSE_RUN ? [Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bookings')).rows[0].n)] : sizes;
+    const steps = generating ? sizes : [Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bookings')).rows[0].n)];
     for (const size of steps) {
       console.log(`\n== ${size} bookings`);
-      const generationSeconds = REUSE_RUN ? 0 : await generator.reach(size);
+      const generationSeconds = generating ? await generator.reach(size) : 0;
       const rows = await counts(db);
       const dbBytes = Number((await db.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0].b);
       const allRows = COUNTED.reduce((sum, t) => sum + rows[t], 0);
@@ -846,6 +948,7 @@ async function main(): Promise<void> {
       results.push({ size, rows, dbBytes, generationSeconds, ...measured[1], baseline: measured[0] });
     }
     if (!MEASURE) console.log(`\ngenerated and kept: measure with HISTORY_RUN=${run} npm run bench:history`);
+    await generator.close();
     if (results.length) printTable(results);
   } finally {
     await cleanup();
