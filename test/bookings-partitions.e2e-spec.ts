@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { PartitionedBookings1764000005000 } from '../migrations/1764000005000-partitioned-bookings.js';
 import { migrations } from '../migrations/index.js';
 import { BookingArchive } from '../src/modules/booking/application/booking-archive.service.js';
 import { BookingHistory } from '../src/modules/booking/application/booking-history.js';
@@ -14,6 +15,17 @@ import { USE_EMBEDDED_DB } from './support/test-env.js';
 const NOW = '2027-03-01T12:00:00Z';
 const DAY = 86_400_000;
 const TABLES = ['bookings', 'booking_invitees', 'notification_deliveries', 'outbox_events'];
+/** Where the partitioning migration stands in the list: later migrations run after it and are undone before it. */
+const PARTITIONING = migrations.indexOf(PartitionedBookings1764000005000);
+
+/** Undoes the latest migrations up to and including `name`. */
+async function undoThrough(dataSource: DataSource, name: string): Promise<void> {
+  for (;;) {
+    const [last] = await dataSource.query<{ name: string }[]>(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+    await dataSource.undoLastMigration();
+    if (last.name === name) return;
+  }
+}
 
 /** Bookings at scale (ADR 0014): monthly partitions, the DEFAULT safety net, the archive and the conversion. */
 describe('partitioned bookings and the archive (e2e, PostgreSQL or the embedded database)', () => {
@@ -272,12 +284,40 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
         ((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
       const before = { invitees: await count('booking_invitees'), deliveries: await count('notification_deliveries') };
 
+      // host_move_conflict deliveries (migration 1764000007000), hot and archived: down removes them and the kind.
+      const conflictRow = (table: string) =>
+        t.dataSource.query(
+          `INSERT INTO ${table} (id, booking_id, kind, channel, recipient, recipient_role, revision, event_type, visible_to,
+             payload, due_at, max_attempts, created_at)
+           VALUES (gen_random_uuid(), $1, 'host_move_conflict', 'email', 'h@example.com', 'host', 0,
+             'calendar.host_move_conflict', '{}', '{}', now(), 3, '2027-03-01T12:00:00Z')`,
+          [ids[1]],
+        );
+      await conflictRow('notification_deliveries');
+      await conflictRow('notification_deliveries_archive');
+      const conflicts = async () =>
+        (
+          await t.dataSource.query<{ n: number }[]>(
+            `SELECT (SELECT count(*) FROM notification_deliveries WHERE kind = 'host_move_conflict')
+                  + (SELECT count(*) FROM notification_deliveries_archive WHERE kind = 'host_move_conflict')::int AS n`,
+          )
+        )[0].n;
+      expect(Number(await conflicts())).toBe(2);
       await t.dataSource.undoLastMigration();
+      expect(Number(await conflicts())).toBe(0);
+      for (const table of ['notification_deliveries', 'notification_deliveries_archive']) {
+        await expect(conflictRow(table)).rejects.toThrow(/notification_deliveries_kind_check|value too long/);
+      }
+
+      await undoThrough(t.dataSource, PartitionedBookings1764000005000.name);
       expect(await count('bookings')).toBe(2);
       expect(await t.dataSource.query(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'r' }]);
       await t.dataSource.runMigrations();
       expect(await t.dataSource.query(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'p' }]);
       // Down put the archived booking back among the hot ones; up kept every row and link.
+      await conflictRow('notification_deliveries');
+      await conflictRow('notification_deliveries_archive');
+      expect(Number(await conflicts())).toBe(2);
       expect(await count('bookings')).toBe(2);
       expect(await count('booking_keys')).toBe(2);
       expect(await count('booking_invitees')).toBe(before.invitees + 1);
@@ -298,7 +338,7 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
     const db = await createTestDatabase();
     const open = (list: typeof migrations) =>
       new DataSource({ type: 'postgres', url: db.url, migrations: list, migrationsTransactionMode: 'each' }).initialize();
-    const before = await open(migrations.slice(0, -1));
+    const before = await open(migrations.slice(0, PARTITIONING));
     let ids: Record<string, string>;
     try {
       await before.runMigrations();
@@ -377,7 +417,7 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
         expect([table, n]).toEqual([table, 0]);
       }
       // Down and up again.
-      await after.undoLastMigration();
+      await undoThrough(after, PartitionedBookings1764000005000.name);
       expect(await rows(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'r' }]);
       await after.runMigrations();
       expect(await rows(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'p' }]);

@@ -226,6 +226,13 @@ describe('two-way sync follows the host in a CalDAV calendar (e2e against a real
       }),
     ]);
     expect(smtp.to(host.email).filter((m) => m.subject.startsWith('Not moved:'))).toHaveLength(1);
+    // Sent as a delivery row of its own kind, like every other mail (retries: calendar-follow).
+    expect(
+      await t.dataSource.query(
+        `SELECT status, recipient_role FROM notification_deliveries WHERE booking_id = $1 AND kind = 'host_move_conflict'`,
+        [first.id],
+      ),
+    ).toEqual([{ status: 'sent', recipient_role: 'host' }]);
     expect(rescheduleMails('cf5')).toHaveLength(0);
     expect(hooksFor([first.id])).toHaveLength(0);
   });

@@ -11,6 +11,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 // Monday 1 March 2027, 12:00 UTC; the host works 09:00-17:00 in London (GMT = UTC).
 const NOW = '2027-03-01T12:00:00Z';
 const HOST_MOVE_DELAY_SECONDS = 60;
+/** Starting an app (migrations; PGlite on KAIROS_TEST_DB=embedded) on a busy 2-core machine can take over a minute. */
+const START_TIMEOUT = 180_000;
 
 describe('two-way sync follows the host: a move in Google reschedules the booking (e2e, local fake Google)', () => {
   let t: TestApp;
@@ -55,12 +57,12 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
       .set(host.auth)
       .send({ url: receiver.url, events: ['invitee.rescheduled'] })
       .expect(201);
-  });
+  }, START_TIMEOUT);
   afterAll(async () => {
-    await t.close();
-    await google.stop();
-    await smtp.close();
-    await receiver.close();
+    await t?.close();
+    await google?.stop();
+    await smtp?.close();
+    await receiver?.close();
   });
 
   /** Relays and sends everything, mails about a host's move included (they wait NOTIFY_HOST_MOVE_DELAY_SECONDS). */
@@ -88,6 +90,15 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
   };
   const links = async (bookingId: string) =>
     (await t.http().get(`/api/integrations/bookings/${bookingId}/events`).set(host.auth).expect(200)).body;
+  /** The host's mails about a move of this booking that it could not follow. */
+  const conflictMails = (bookingId: string) =>
+    smtp.to(host.email).filter((m) => m.subject.startsWith('Not moved:') && m.text.includes(`/admin/bookings/${bookingId}`));
+  const conflictRows = (bookingId: string) =>
+    t.dataSource.query<Array<{ id: string; status: string; attempts: number; last_error: string | null }>>(
+      `SELECT id, status, attempts, last_error, recipient, recipient_role, channel FROM notification_deliveries
+        WHERE booking_id = $1 AND kind = 'host_move_conflict'`,
+      [bookingId],
+    );
   const hooksFor = (bookingIds: string[]) =>
     receiver.requests
       .map((r) => JSON.parse(r.body) as { event: string; payload: Record<string, unknown> })
@@ -201,7 +212,7 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     ]);
   });
 
-  it('a move onto another booking keeps the old time, flags the link and mails the host once, and tells nobody it moved', async () => {
+  it('a move onto another booking keeps the old time, flags the link and mails the host once (a delivery row), and tells nobody it moved', async () => {
     const first = await book('2027-03-08T10:00:00Z', 'f4');
     const other = await book('2027-03-08T12:00:00Z', 'f5');
     await settle();
@@ -218,11 +229,40 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
         last_error: expect.stringContaining('collides with another booking'),
       }),
     ]);
-    const toHost = smtp.to(host.email).filter((m) => m.subject.startsWith('Not moved:'));
-    expect(toHost).toHaveLength(1); // two syncs, one mail
-    expect(toHost[0].subject).toBe('Not moved: Intro call stays at 2027-03-08T10:00:00.000Z');
-    expect(toHost[0].text).toContain('collides with another booking');
-    expect(toHost[0].text).toContain(`/admin/bookings/${first.id}`);
+    expect(conflictMails(first.id)).toHaveLength(1); // two syncs, one mail
+    const [mail] = conflictMails(first.id);
+    // In the host's zone, like the other host mails; what holds, where they moved it, why, and where to act.
+    expect(mail.subject).toBe('Not moved: Intro call with Invitee f4 stays on Monday, 8 March 2027, 10:00 (Europe/London)');
+    const text = mail.text.replace(/\r\n/g, '\n');
+    expect(text).toContain('It stays at:\n  - Monday, 8 March 2027, 10:00–10:30 (Europe/London)');
+    expect(text).toContain('You moved it to:\n  - Monday, 8 March 2027, 12:15–12:45 (Europe/London)');
+    expect(text).toContain('Why: the host moved the event to 2027-03-08T12:15:00.000Z–2027-03-08T12:45:00.000Z, which collides');
+    expect(mail.html).toContain(`/admin/bookings/${first.id}"`);
+    expect(mail.calendars).toEqual([]); // a notice to the host, not a change of the meeting
+    // A delivery row like every other mail: sent once, visible in the host's notification list.
+    const rows = await conflictRows(first.id);
+    expect(rows).toEqual([
+      expect.objectContaining({ status: 'sent', attempts: 1, recipient: host.email, recipient_role: 'host', channel: 'email' }),
+    ]);
+    const listed = await t.http().get(`/api/notifications?booking_id=${first.id}&kind=host_move_conflict`).set(host.auth).expect(200);
+    expect(listed.body).toEqual([expect.objectContaining({ id: rows[0].id, status: 'sent' })]);
+
+    // The same move seen again as if the flag were not written yet (another replica's sync raced this one): a second
+    // notice, the same delivery id, still one mail.
+    await t.dataSource.query(
+      `UPDATE calendar_event_links SET status = 'synced', host_action = NULL, last_error = NULL WHERE booking_id = $1`,
+      [first.id],
+    );
+    google.invalidateSyncTokens(); // a full read lists the moved event again
+    await sync();
+    await settle();
+    const [{ n: notices }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE event_type = 'calendar.host_move_conflict' AND booking_id = $1`,
+      [first.id],
+    );
+    expect(notices).toBe(2);
+    expect(await conflictRows(first.id)).toEqual([expect.objectContaining({ id: rows[0].id, status: 'sent' })]);
+    expect(conflictMails(first.id)).toHaveLength(1);
     expect(smtp.to('inviteef4@example.com').filter((m) => m.subject.startsWith('Rescheduled:'))).toHaveLength(0);
 
     // The admin's bookings list shows the conflict on the booking.
@@ -237,6 +277,29 @@ describe('two-way sync follows the host: a move in Google reschedules the bookin
     const otherItem = page.slice(page.indexOf(`id="booking-${other.id}"`), page.indexOf('</li>', page.indexOf(`id="booking-${other.id}"`)));
     expect(otherItem).not.toContain('Calendar conflict');
     expect(hooksFor([first.id])).toHaveLength(0);
+  });
+
+  it("the host's mail about a refused move survives SMTP being down: retried with backoff, then sent once", async () => {
+    const first = await book('2027-03-15T10:00:00Z', 'r1');
+    await book('2027-03-15T12:00:00Z', 'r2');
+    await settle();
+    smtp.refuse = true;
+    try {
+      hostMoves(first.id, '2027-03-15T12:15:00Z', '2027-03-15T12:45:00Z');
+      await sync();
+      await settleDeliveries(t);
+      expect(smtp.refused).toBeGreaterThan(0);
+      expect(await conflictRows(first.id)).toEqual([
+        expect.objectContaining({ status: 'pending', attempts: 1, last_error: expect.stringContaining('temporarily unavailable') }),
+      ]);
+      expect(conflictMails(first.id)).toHaveLength(0);
+    } finally {
+      smtp.refuse = false;
+    }
+    await sync(); // seen again meanwhile: nothing new
+    await settle(); // the retry is due a minute later (NOTIFY_RETRY_BASE_SECONDS)
+    expect(await conflictRows(first.id)).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })]);
+    expect(conflictMails(first.id)).toHaveLength(1);
   });
 
   it('a stale follow does not overwrite a newer reschedule: the booking changed after the event was written wins', async () => {

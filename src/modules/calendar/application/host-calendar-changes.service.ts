@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../../config/app-config.js';
 import { DomainError } from '../../../shared/http/domain-error.js';
-import { MailTransport } from '../../../shared/mail/mail-transport.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { HostChange } from '../domain/host-changes.js';
@@ -23,8 +21,6 @@ export class HostCalendarChanges {
     private readonly links: CalendarEventLinkRepository,
     private readonly bookings: BookingCommands,
     private readonly directory: BookingDirectory,
-    private readonly mail: MailTransport,
-    private readonly config: AppConfig,
     private readonly locks: CalendarLocks,
   ) {}
 
@@ -58,8 +54,9 @@ export class HostCalendarChanges {
 
   /**
    * The booking follows the event to its new time (through the booking module, which notifies the invitee and the
-   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move;
-   * so does a booking changed since the event was written (expectedSequence), which the writer then writes.
+   * webhooks). A collision with another booking keeps the old time and flags the link for the host, once per move,
+   * and the host is mailed (a notify delivery, through the outbox); a booking changed since the event was written
+   * (expectedSequence) is flagged too, and the writer then writes it.
    */
   private async followMove(link: CalendarEventLinkEntity, start: Date, end: Date): Promise<void> {
     // The event shows the booking the link is for: a booking moved past it since (an invitee's reschedule the writer
@@ -75,27 +72,21 @@ export class HostCalendarChanges {
     const message = result.message;
     if (link.status === 'host_moved' && link.hostAction === 'flagged' && link.lastError === message) return; // seen before
     this.logger.warn(`booking ${link.bookingId} did not follow the host's move: ${message}`);
-    await this.links.flagHostChange(link.id, 'host_moved', message);
-    if (result.outcome === 'conflict') await this.tellHostOfConflict(link, result.booking.id, start, message);
-  }
-
-  /** Once per flagged move (the flag above is written first): a lost mail is logged, the admin still shows the flag. */
-  private async tellHostOfConflict(link: CalendarEventLinkEntity, bookingId: string, movedTo: Date, message: string): Promise<void> {
-    try {
-      const view = await this.directory.getView(bookingId);
-      const host = view?.hosts.find((h) => h.id === link.userId);
-      if (!view || !host) return;
-      const detail = `${this.config.publicUrl}/admin/bookings/${view.id}`;
-      await this.mail.send({
-        id: `host-move-conflict-${link.id}-${movedTo.getTime()}`,
-        to: host.email,
-        subject: `Not moved: ${view.meetingType.name} stays at ${view.startTime.toISOString()}`,
-        text: `You moved "${view.meetingType.name}" in your calendar, but ${message}.\n\nMove it back or pick a free time: ${detail}\n`,
-        html: `<p>You moved “${escapeHtml(view.meetingType.name)}” in your calendar, but ${escapeHtml(message)}.</p><p><a href="${escapeHtml(detail)}">Open the booking</a></p>`,
-      });
-    } catch (error) {
-      this.logger.warn(`could not tell the host about the conflicting move of booking ${bookingId}: ${(error as Error).message}`);
+    if (result.outcome !== 'conflict') {
+      await this.links.flagHostChange(link.id, 'host_moved', message);
+      return;
     }
+    // The flag and the host's mail in one transaction: the mail is a delivery row notify sends, retries and tracks;
+    // its id is per (link, moved-to time), so the same move seen again is still one mail.
+    await this.links.flagHostMoveConflict(link.id, {
+      booking_id: result.booking.id,
+      link_id: link.id,
+      host_id: link.userId,
+      start_time: result.booking.start_time.toISOString(),
+      end_time: result.booking.end_time.toISOString(),
+      moved_to: { start_time: start.toISOString(), end_time: end.toISOString() },
+      message,
+    });
   }
 
   /** Cancellations that failed earlier (called by the poller). */
@@ -123,6 +114,3 @@ function stillUnexplained(link: CalendarEventLinkEntity, change: HostChange): bo
   if (change.kind === 'deleted') return true;
   return link.eventStart?.getTime() !== change.start.getTime() || link.eventEnd?.getTime() !== change.end.getTime();
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

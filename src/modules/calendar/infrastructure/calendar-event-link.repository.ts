@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThanOrEqual, Repository } from 'typeorm';
+import { appendOutboxEvent } from '../../../shared/outbox/outbox-events.js';
+import { HOST_MOVE_CONFLICT_EVENT, type HostMoveConflictPayload } from '../../notify/domain/host-notices.js';
 import { CalendarEventLinkEntity } from './calendar-event-link.entity.js';
 import type { CalendarTx } from './calendar-transactions.js';
 
@@ -118,6 +120,19 @@ export class CalendarEventLinkRepository {
   /** The host moved or deleted our event and the booking stays: flagged for their attention. */
   async flagHostChange(id: string, status: 'host_moved' | 'host_deleted', message: string): Promise<void> {
     await this.links.update({ id }, { status, hostAction: 'flagged', lastError: message });
+  }
+
+  /**
+   * The host moved our event onto a time the booking cannot take: the link is flagged and, in the same transaction,
+   * the notice for the host's mail is written to the outbox (notify turns it into a tracked, retried delivery).
+   */
+  async flagHostMoveConflict(id: string, notice: HostMoveConflictPayload): Promise<void> {
+    await this.links.manager.transaction(async (tx) => {
+      await tx
+        .getRepository(CalendarEventLinkEntity)
+        .update({ id }, { status: 'host_moved', hostAction: 'flagged', lastError: notice.message });
+      await appendOutboxEvent(tx, { type: HOST_MOVE_CONFLICT_EVENT, bookingId: notice.booking_id, payload: notice });
+    });
   }
 
   /** The host deleted our event and the connection cancels the booking for it. */

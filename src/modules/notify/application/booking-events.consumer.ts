@@ -4,7 +4,8 @@ import { Clock } from '../../../shared/clock/clock.js';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { BookingEventPayload, BookingEventType } from '../../booking/domain/booking-views.js';
-import { planDeliveries } from '../domain/plan-deliveries.js';
+import { HOST_MOVE_CONFLICT_EVENT, type HostMoveConflictPayload, planHostMoveConflict } from '../domain/host-notices.js';
+import { planDeliveries, type PlannedDelivery } from '../domain/plan-deliveries.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { SmsProvider } from '../infrastructure/sms-provider.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
@@ -16,6 +17,7 @@ export const NOTIFY_CONSUMER = 'notify';
 /**
  * Outbox consumer "notify": turns each booking event into delivery rows (deterministic ids, so a replay inserts
  * nothing), withdraws superseded reminders, and hands the new rows to the dispatcher. Idempotent by construction.
+ * Also the calendar's notices for the host (a move in their calendar that the booking could not follow).
  */
 @Injectable()
 export class BookingEventsConsumer implements OnModuleInit {
@@ -37,6 +39,7 @@ export class BookingEventsConsumer implements OnModuleInit {
   }
 
   async handle(event: OutboxEvent): Promise<void> {
+    if (event.eventType === HOST_MOVE_CONFLICT_EVENT) return this.handleHostMoveConflict(event);
     if (!BOOKING_EVENTS.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     const view = await this.bookings.getView(payload.booking_id);
@@ -65,7 +68,23 @@ export class BookingEventsConsumer implements OnModuleInit {
     });
     // Withdraw first: a replayed older event can then not resurrect anything (its rows exist already anyway).
     for (const w of plan.withdraw) await this.store.withdrawReminders(w, now);
-    const inserted = await this.store.insertNew(plan.deliveries, event.id, this.config.notifyMaxAttempts, now);
+    await this.insertAndEnqueue(plan.deliveries, event.id, now);
+  }
+
+  private async handleHostMoveConflict(event: OutboxEvent): Promise<void> {
+    const payload = event.payload as unknown as HostMoveConflictPayload;
+    const view = await this.bookings.getView(payload.booking_id);
+    const now = this.clock.now();
+    const planned = view ? planHostMoveConflict(payload, view, now) : null;
+    if (!planned) {
+      this.logger.warn(`the host of outbox event ${event.id} no longer hosts booking ${payload.booking_id}; nothing to send`);
+      return;
+    }
+    await this.insertAndEnqueue([planned], event.id, now);
+  }
+
+  private async insertAndEnqueue(deliveries: PlannedDelivery[], eventId: string, now: Date): Promise<void> {
+    const inserted = await this.store.insertNew(deliveries, eventId, this.config.notifyMaxAttempts, now);
     await this.dispatcher.enqueue(inserted.map((d) => ({ id: d.id, dueAt: d.dueAt })));
   }
 }

@@ -103,6 +103,11 @@ export class DeliveryWorker {
     if (row.kind === 'reschedule' && row.payload.rescheduled_by === 'host_calendar' && view.status === 'rescheduled') {
       throw new Withdrawn('withdrawn: the host moved the meeting again; the update for its latest time goes out instead');
     }
+    if (row.kind === 'host_move_conflict') {
+      if (!stillAt(row, view)) throw new Withdrawn('withdrawn: the booking changed after the host moved its event');
+      // A notice to the host, not a change of the meeting: no invitation attached.
+      return this.mail.send({ id: row.id, to: row.recipient, ...renderEmail(ctx) });
+    }
     if (row.channel === 'sms') {
       if (!this.sms.enabled) throw new Withdrawn('SMS is not configured');
       return this.sms.send(row.recipient, renderSmsReminder(ctx), row.id);
@@ -167,7 +172,8 @@ export class DeliveryWorker {
       start,
       end,
       previous: p.previous ? { start: new Date(p.previous.start_time), end: new Date(p.previous.end_time) } : null,
-      reason: p.reason ?? null,
+      movedTo: p.host_move ? { start: new Date(p.host_move.start_time), end: new Date(p.host_move.end_time) } : null,
+      reason: p.reason ?? p.host_move?.message ?? null,
       cancelledBy: p.cancelled_by ?? null,
       offsetMinutes: p.offset_minutes,
       answers: isInvitee || severalAttending ? undefined : about?.answers,
@@ -190,6 +196,12 @@ export class DeliveryWorker {
     const headers = signWebhook(this.cipher.decrypt(sub.secretEnc), row.id, timestamp, body);
     await this.webhookSender.post(sub.url, body, headers);
   }
+}
+
+/** The host's notice says where the booking stays: true only while it is still there, live. */
+function stillAt(row: NotificationDeliveryEntity, view: BookingView): boolean {
+  const live = view.status === 'confirmed' || view.status === 'pending';
+  return live && view.startTime.getTime() === new Date(row.payload.start_time).getTime();
 }
 
 /** A reminder goes out only for the booking as it was planned for: still confirmed, same start, its recipient still in it. */

@@ -17,8 +17,19 @@ export interface DeliveryKey {
  * so replaying an outbox event or re-running the relay produces the same id and inserts nothing new.
  */
 export function deliveryId(key: DeliveryKey): string {
-  const material = [key.bookingId, key.kind, key.recipient, String(key.revision), key.about ?? '*'].join('\u001f');
-  const hex = createHash('sha256').update(material).digest('hex').slice(0, 32).split('');
+  return uuidFrom([key.bookingId, key.kind, key.recipient, String(key.revision), key.about ?? '*']);
+}
+
+/**
+ * The host's mail about one refused move of one event: the same link moved to the same time is one mail, however
+ * many syncs (or replicas) see it. No booking revision in it, so a move seen again later is still the same mail.
+ */
+export function hostMoveConflictDeliveryId(key: { linkId: string; movedToStart: Date; movedToEnd: Date }): string {
+  return uuidFrom(['host_move_conflict', key.linkId, key.movedToStart.toISOString(), key.movedToEnd.toISOString()]);
+}
+
+function uuidFrom(parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 32).split('');
   hex[12] = '8';
   hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   const h = hex.join('');

@@ -3,7 +3,9 @@ import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js
 import { deliveryId } from './delivery-id.js';
 import { smsAddress } from './sms-address.js';
 
-export type DeliveryKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'webhook';
+/** What a delivery row is for; the migrations' CHECK on notification_deliveries.kind lists the same. */
+export const DELIVERY_KINDS = ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook', 'host_move_conflict'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
 export type RecipientRole = 'invitee' | 'host' | 'webhook';
 
@@ -25,7 +27,8 @@ const MAIL_KIND_OF: Record<BookingEventType, DeliveryKind> = {
 
 /** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
 export interface MessagePayload {
-  event_type: BookingEventType;
+  /** The booking event, or the calendar's notice of a host's refused move (domain/host-notices.ts). */
+  event_type: BookingEventType | 'calendar.host_move_conflict';
   start_time: string;
   end_time: string;
   sequence: number;
@@ -36,6 +39,8 @@ export interface MessagePayload {
   offset_minutes?: number;
   /** Set for a move the host made in their own calendar (its mails wait, and a superseded one is withdrawn). */
   rescheduled_by?: 'host_calendar';
+  /** A host's move in their calendar that the booking did not follow: where to, and why not. */
+  host_move?: { link_id: string; start_time: string; end_time: string; message: string };
   /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
   body?: Record<string, unknown>;
 }

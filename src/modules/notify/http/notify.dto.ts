@@ -14,7 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { WEBHOOK_EVENTS } from '../domain/plan-deliveries.js';
+import { DELIVERY_KINDS, WEBHOOK_EVENTS } from '../domain/plan-deliveries.js';
 import type { DeliveryRecord } from '../application/notifications.service.js';
 import type { WebhookSubscription } from '../application/webhooks.service.js';
 
@@ -82,11 +82,9 @@ export class ListNotificationsQuery {
   @IsIn(['pending', 'sent', 'failed', 'cancelled'], { message: 'status must be pending, sent, failed or cancelled' })
   status?: 'pending' | 'sent' | 'failed' | 'cancelled';
 
-  @ApiPropertyOptional({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] })
+  @ApiPropertyOptional({ enum: DELIVERY_KINDS })
   @IsOptional()
-  @IsIn(['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'], {
-    message: 'kind must be confirmation, reschedule, cancellation, reminder or webhook',
-  })
+  @IsIn(DELIVERY_KINDS, { message: `kind must be one of: ${DELIVERY_KINDS.join(', ')}` })
   kind?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
@@ -101,7 +99,8 @@ export class ListNotificationsQuery {
 export class NotificationDto {
   @ApiProperty() id: string;
   @ApiProperty({ type: String, nullable: true }) booking_id: string | null;
-  @ApiProperty({ enum: ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook'] }) kind: string;
+  @ApiProperty({ enum: DELIVERY_KINDS, description: 'host_move_conflict: to a host whose calendar move the booking could not follow' })
+  kind: string;
   @ApiProperty({ enum: ['email', 'sms', 'webhook'] }) channel: string;
   @ApiProperty({ description: 'Email address, phone number, or webhook id' }) recipient: string;
   @ApiProperty({ enum: ['invitee', 'host', 'webhook'] }) recipient_role: string;

@@ -1,6 +1,6 @@
 import { formatInstant, formatRange, leadTimeLabel } from '../domain/format-time.js';
 
-export type EmailKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder';
+export type EmailKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'host_move_conflict';
 
 export interface EmailContext {
   kind: EmailKind;
@@ -16,6 +16,8 @@ export interface EmailContext {
   start: Date;
   end: Date;
   previous?: { start: Date; end: Date } | null;
+  /** host_move_conflict: where the host moved the event (start/end: where the booking stays). */
+  movedTo?: { start: Date; end: Date } | null;
   reason?: string | null;
   cancelledBy?: 'host' | 'invitee' | null;
   offsetMinutes?: number;
@@ -66,10 +68,13 @@ function subject(ctx: EmailContext): string {
       return `Cancelled: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`;
     case 'reminder':
       return `Reminder: ${ctx.meetingName} with ${withWhom(ctx)} ${leadTimeLabel(ctx.offsetMinutes ?? 0)}, ${when}`;
+    case 'host_move_conflict':
+      return `Not moved: ${ctx.meetingName} with ${withWhom(ctx)} stays on ${when}`;
   }
 }
 
 function body(ctx: EmailContext): Block[] {
+  if (ctx.kind === 'host_move_conflict') return hostMoveConflictBody(ctx);
   const blocks: Array<Block | null> = [para(`Hello ${ctx.recipientName},`)];
   const who = withWhom(ctx);
   switch (ctx.kind) {
@@ -111,6 +116,20 @@ function body(ctx: EmailContext): Block[] {
     blocks.push(link('Reschedule', ctx.links.reschedule), link('Cancel', ctx.links.cancel));
   }
   blocks.push(link('Manage this booking', ctx.links.manage));
+  return blocks.filter((b): b is Block => b !== null);
+}
+
+/** To the host: their calendar shows the meeting where the booking is not. What holds, what they did, why, what to do. */
+function hostMoveConflictBody(ctx: EmailContext): Block[] {
+  const blocks: Array<Block | null> = [
+    para(`Hello ${ctx.recipientName},`),
+    para(`You moved ${ctx.meetingName} with ${withWhom(ctx)} in your calendar, but the booking could not follow: it keeps its time.`),
+    list('It stays at:', whenLines(ctx, ctx.start, ctx.end)),
+    ctx.movedTo ? list('You moved it to:', whenLines(ctx, ctx.movedTo.start, ctx.movedTo.end)) : null,
+    para(`Why: ${ctx.reason?.trim() ? ctx.reason.trim() : 'the new time is not free'}`),
+    para('Move the event back in your calendar, or reschedule the booking to a free time.'),
+    link('Open the booking', ctx.links.manage),
+  ];
   return blocks.filter((b): b is Block => b !== null);
 }
 
