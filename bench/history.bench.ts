@@ -243,10 +243,12 @@ export async function checkColumns(db: pg.Client): Promise<void> {
   }
 }
 
-export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
-  const t0 = performance.now();
+/**
+ * The session's temp tables naming the seeded hosts and teams (ids derived from the run's salt): the seed and the
+ * measurement read them; a reused run (HISTORY_RUN) recreates them on its new session.
+ */
+async function hostTables(db: pg.Client, salt: string): Promise<void> {
   const id = (tag: string, expr: string) => uuidOf(`'${salt}:${tag}:' || ${expr}`);
-  await db.query('BEGIN');
   await db.query(
     `CREATE TEMP TABLE bench_hosts AS
      SELECT h AS idx, ${id('u', 'h')} AS user_id, ${id('s', 'h')} AS schedule_id,
@@ -266,6 +268,12 @@ export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
     [TEAMS],
   );
   await db.query(`CREATE UNIQUE INDEX ON bench_teams (idx)`);
+}
+
+export async function seedHosts(db: pg.Client, salt: string): Promise<void> {
+  const t0 = performance.now();
+  await db.query('BEGIN');
+  await hostTables(db, salt);
   await db.query(
     `INSERT INTO users (${cols('users')})
      SELECT user_id, 'host' || idx || '@bench.example.com', 'Host ' || idx, 'host' || idx, zone, 'bench: no login' FROM bench_hosts`,
@@ -791,6 +799,7 @@ async function main(): Promise<void> {
       for (const c of [db, baseDb]) {
         await c.connect();
         clients.push(c);
+        await hostTables(c, salt);
       }
       console.log(`reusing databases ${names.join(', ')}`);
     } else {
