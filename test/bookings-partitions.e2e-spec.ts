@@ -15,6 +15,15 @@ const NOW = '2027-03-01T12:00:00Z';
 const DAY = 86_400_000;
 const TABLES = ['bookings', 'booking_invitees', 'notification_deliveries', 'outbox_events'];
 
+/** Undoes the migrations from the last one back to (and including) `name`. */
+async function undoThrough(dataSource: DataSource, name: string): Promise<void> {
+  for (;;) {
+    const [last] = (await dataSource.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as { name: string }[];
+    await dataSource.undoLastMigration();
+    if (last.name === name) return;
+  }
+}
+
 /** Bookings at scale (ADR 0014): monthly partitions, the DEFAULT safety net, the archive and the conversion. */
 describe('partitioned bookings and the archive (e2e, PostgreSQL or the embedded database)', () => {
   let t: TestApp;
@@ -116,6 +125,29 @@ describe('partitioned bookings and the archive (e2e, PostgreSQL or the embedded 
     const { typeId } = await hostWithType();
     const b = await book(typeId, '2027-03-04T10:00:00Z', 'fixed');
     await expect(q(`UPDATE bookings SET start_time = start_time + interval '1 hour' WHERE id = $1`, [b.id])).rejects.toThrow(/fixed/);
+  });
+
+  it("invitees are read by booking from the key's invitees_from on, which follows older rows attached (1764000006000)", async () => {
+    const { host, typeId } = await hostWithType();
+    const b = await book(typeId, '2027-03-05T10:00:00Z', 'bound');
+    const [{ fresh }] = await q<{ fresh: boolean }>(`SELECT invitees_from IS NOT NULL AS fresh FROM booking_keys WHERE id = $1`, [b.id]);
+    expect(fresh).toBe(true);
+    // A row older than its booking's key (a tool's write; a reschedule moves rows created for an earlier booking):
+    // moved into another month's partition, it lowers the bound, so reads that skip older months still find it.
+    await q(`UPDATE booking_invitees SET created_at = '2026-12-01T00:00:00Z' WHERE booking_id = $1`, [b.id]);
+    expect((await t.http().get(`/api/bookings/${b.id}`).set(host.auth).expect(200)).body.invitees).toHaveLength(1);
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${b.id}/reschedule`)
+      .set(host.auth)
+      .send({ start_time: '2027-03-05T13:00:00Z' })
+      .expect(200);
+    expect(moved.body.id).not.toBe(b.id);
+    expect((await t.http().get(`/api/bookings/${moved.body.id}`).set(host.auth).expect(200)).body.invitees).toHaveLength(1);
+    // The invariant, over every row: no invitee is older than its booking's bound.
+    expect(
+      await q(`SELECT i.id FROM booking_invitees i JOIN booking_keys k ON k.id = i.booking_id WHERE i.created_at < k.invitees_from`),
+    ).toEqual([]);
   });
 
   describe('the archive', () => {
@@ -272,7 +304,8 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
         ((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
       const before = { invitees: await count('booking_invitees'), deliveries: await count('notification_deliveries') };
 
-      await t.dataSource.undoLastMigration();
+      // The migrations after the partitioning first (1764000006000: invitees_from), then the partitioning itself.
+      await undoThrough(t.dataSource, 'PartitionedBookings1764000005000');
       expect(await count('bookings')).toBe(2);
       expect(await t.dataSource.query(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'r' }]);
       await t.dataSource.runMigrations();
@@ -298,7 +331,12 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
     const db = await createTestDatabase();
     const open = (list: typeof migrations) =>
       new DataSource({ type: 'postgres', url: db.url, migrations: list, migrationsTransactionMode: 'each' }).initialize();
-    const before = await open(migrations.slice(0, -1));
+    const before = await open(
+      migrations.slice(
+        0,
+        migrations.findIndex((m) => m.name === 'PartitionedBookings1764000005000'),
+      ),
+    );
     let ids: Record<string, string>;
     try {
       await before.runMigrations();
@@ -377,7 +415,7 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
         expect([table, n]).toEqual([table, 0]);
       }
       // Down and up again.
-      await after.undoLastMigration();
+      await undoThrough(after, 'PartitionedBookings1764000005000');
       expect(await rows(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'r' }]);
       await after.runMigrations();
       expect(await rows(`SELECT relkind::text FROM pg_class WHERE relname = 'bookings'`)).toEqual([{ relkind: 'p' }]);
