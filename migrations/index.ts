@@ -9,6 +9,7 @@ import { Sessions1764000001300 } from './1764000001300-sessions.js';
 import { CacheEpoch1764000002100 } from './1764000002100-cache-epoch.js';
 import { GoogleSignIn1764000003100 } from './1764000003100-google-sign-in.js';
 import { PartitionedBookings1764000005000 } from './1764000005000-partitioned-bookings.js';
+import { InviteesFrom1764000006000 } from './1764000006000-invitees-from.js';
 import { HostMoveConflictDelivery1764000007000 } from './1764000007000-host-move-conflict-delivery.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
@@ -24,5 +25,6 @@ export const migrations = [
   CacheEpoch1764000002100,
   GoogleSignIn1764000003100,
   PartitionedBookings1764000005000,
+  InviteesFrom1764000006000,
   HostMoveConflictDelivery1764000007000,
 ];

@@ -14,8 +14,8 @@ export interface BusyQuery {
 
 /**
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
- * with their type's buffers; invitee counts for bookings of type $5, for group seats) and busy events of connected
- * calendars. Instants come out as whole epoch milliseconds.
+ * with their type's buffers) and busy events of connected calendars. Instants come out as whole epoch milliseconds.
+ * Bookings of type $5 carry their key's `invitees_from`: their invitee counts (group seats) are read next, pruned by it.
  */
 const BUSY_SQL = `
   SELECT bh.user_id, floor(extract(epoch FROM lower(bh.blocked)) * 1000)::float8 AS start_ms,
@@ -23,9 +23,7 @@ const BUSY_SQL = `
          CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
          bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
          mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
-         CASE WHEN mt.id = $5 AND bh.booking_id IS NOT NULL
-              THEN (SELECT count(*)::int FROM booking_invitees bi WHERE bi.booking_id = bh.booking_id AND bi.status = 'active')
-              ELSE 0 END AS invitee_count
+         mt.id = $5 AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from
     FROM booking_hosts bh
     LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
     LEFT JOIN slot_holds h ON h.id = bh.hold_id
@@ -35,7 +33,7 @@ const BUSY_SQL = `
      AND (h.id IS NULL OR h.expires_at > $4)
   UNION ALL
   SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
-         'calendar', NULL, NULL, NULL, 0, 0, 0
+         'calendar', NULL, NULL, NULL, 0, 0, false, NULL
     FROM calendar_events_cache c
    WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
      AND c.start_time < $3 AND c.end_time > $2`;
@@ -51,8 +49,19 @@ interface BusyRow {
   meeting_type_id: string | null;
   buffer_before: number;
   buffer_after: number;
-  invitee_count: number;
+  counts_invitees: boolean;
+  invitees_from: Date | null;
 }
+
+/**
+ * Active invitees of bookings $1, whose rows were all created from $2 on (booking_invitees is partitioned by
+ * created_at: as a value, $2 lets the planner keep only those months; a correlated sub-select per booking planned
+ * and probed every month partition, ADR 0014).
+ */
+const INVITEE_COUNTS_SQL = `
+  SELECT booking_id, count(*)::int AS n FROM booking_invitees
+   WHERE booking_id = ANY($1::uuid[]) AND status = 'active' AND created_at >= $2
+   GROUP BY booking_id`;
 
 /**
  * What keeps hosts busy, as the slot engine reads it: live bookings and holds, and connected calendars' busy events.
@@ -64,8 +73,21 @@ export class BusyTimesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyEntry[]> {
-    const rows: BusyRow[] = await (manager ?? this.dataSource.manager).query(BUSY_SQL, busyParams(query));
-    return rows.map(toBusyEntry);
+    const m = manager ?? this.dataSource.manager;
+    const rows: BusyRow[] = await m.query(BUSY_SQL, busyParams(query));
+    const counted = rows.filter((r) => r.counts_invitees);
+    const counts = new Map<string, number>();
+    if (counted.length > 0) {
+      // A key that does not know its bound (a booking from before migration 1764000006000) means every month.
+      const from = counted.some((r) => r.invitees_from === null)
+        ? '-infinity'
+        : // minus 1 ms: a Date drops the microseconds, and the bound must not exceed any row's created_at
+          new Date(Math.min(...counted.map((r) => new Date(r.invitees_from as Date).getTime())) - 1);
+      const ids = [...new Set(counted.map((r) => r.booking_id))];
+      const countRows: { booking_id: string; n: number }[] = await m.query(INVITEE_COUNTS_SQL, [ids, from]);
+      for (const c of countRows) counts.set(c.booking_id, c.n);
+    }
+    return rows.map((r) => toBusyEntry(r, r.counts_invitees ? (counts.get(r.booking_id as string) ?? 0) : 0));
   }
 }
 
@@ -73,7 +95,7 @@ function busyParams(query: BusyQuery): unknown[] {
   return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.meetingTypeId];
 }
 
-function toBusyEntry(r: BusyRow): BusyEntry {
+function toBusyEntry(r: BusyRow, inviteeCount: number): BusyEntry {
   return {
     userId: r.user_id,
     startMs: r.start_ms,
@@ -84,6 +106,6 @@ function toBusyEntry(r: BusyRow): BusyEntry {
     meetingTypeId: r.meeting_type_id,
     bufferBefore: r.buffer_before,
     bufferAfter: r.buffer_after,
-    inviteeCount: r.invitee_count,
+    inviteeCount,
   };
 }

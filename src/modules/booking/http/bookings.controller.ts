@@ -215,8 +215,10 @@ export class BookingsController {
   }
 
   private async presentForInvitee(result: BookingResult, withLinks = true): Promise<BookingDto> {
-    // Runs after COMMIT: if the re-read fails (database gone a moment later) the answer is still the committed one.
-    const invitees = await this.queries.inviteesOf(result.booking.id).catch(() => []);
+    // The invitee sees only their own row, which the command returns: no re-read then (a read of invitees by booking
+    // is the one read of booking_invitees left on this path). Otherwise it runs after COMMIT: if the re-read fails
+    // (database gone a moment later) the answer is still the committed one.
+    const invitees = result.invitee ? [result.invitee] : await this.queries.inviteesOf(result.booking.id).catch(() => []);
     const inviteeId = result.invitee?.id ?? '';
     const links = withLinks && result.invitee ? this.tokens.links(result.booking.id, inviteeId) : undefined;
     return presentBooking(

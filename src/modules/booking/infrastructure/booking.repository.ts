@@ -34,11 +34,12 @@ const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, 
 const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, status, created_at';
 
 /**
- * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition. Read the
- * start from booking_keys first (a sub-select the executor turns into run-time pruning: one partition probed).
+ * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition, and one that
+ * finds the start with a sub-select is pruned only at run time, after the planner has planned every partition (at
+ * 1M bookings over 40 months that planning cost more than the statement). So the start is read from booking_keys
+ * first and passed as a value: the planner keeps one partition. A booking's start never changes (ADR 0014).
  */
-const BY_ID = (alias: string, param = '$1') =>
-  `${alias}.id = ${param} AND ${alias}.start_time = (SELECT k.start_time FROM booking_keys k WHERE k.id = ${param})`;
+const BY_ID_AND_START = (alias: string) => `${alias}.id = $1 AND ${alias}.start_time = $2`;
 
 /** A write lost the race for a host's time: the exclusion constraint on live booking_hosts rows fired (23P01). */
 export const isHostTaken = (error: unknown): boolean => sqlState(error) === PG_EXCLUSION_VIOLATION;
@@ -131,19 +132,34 @@ export class BookingRepository {
   }
 
   async countActiveInvitees(manager: EntityManager, bookingId: string): Promise<number> {
+    const from = await this.inviteesFrom([bookingId], manager);
     const [r] = await manager.query<[{ n: number }]>(
-      `SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1 AND status = 'active'`,
-      [bookingId],
+      `SELECT count(*)::int AS n FROM booking_invitees WHERE booking_id = $1 AND status = 'active' AND created_at >= $2`,
+      [bookingId, from],
     );
     return r.n;
   }
 
   async findBooking(id: string, manager?: EntityManager, lock = false): Promise<BookingRecord | null> {
+    const start = await this.startOf(id, manager);
+    if (!start) return null;
     const rows = await this.m(manager).query<BookingRecord[]>(
-      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${BY_ID('b')} ${lock ? 'FOR UPDATE OF b' : ''}`,
-      [id],
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${BY_ID_AND_START('b')} ${lock ? 'FOR UPDATE OF b' : ''}`,
+      [id, start],
     );
     return rows.at(0) ?? null;
+  }
+
+  /**
+   * The booking's start (its partition key) from booking_keys; null when there is no such booking. As text, so a
+   * microsecond value written by SQL comes back exact (a JS Date keeps milliseconds).
+   */
+  private async startOf(id: string, manager?: EntityManager): Promise<string | null> {
+    const rows = await this.m(manager).query<{ start_time: string }[]>(
+      `SELECT start_time::text AS start_time FROM booking_keys WHERE id = $1`,
+      [id],
+    );
+    return rows.at(0)?.start_time ?? null;
   }
 
   async findHostIds(bookingId: string, manager?: EntityManager): Promise<string[]> {
@@ -191,15 +207,30 @@ export class BookingRepository {
   async findInviteesOf(bookingIds: string[], manager?: EntityManager): Promise<Map<string, InviteeRecord[]>> {
     const byBooking = new Map<string, InviteeRecord[]>(bookingIds.map((id) => [id, []]));
     if (bookingIds.length === 0) return byBooking;
+    const from = await this.inviteesFrom(bookingIds, manager);
     const rows = await this.m(manager).query<InviteeRecord[]>(
       `SELECT ${INVITEE_COLUMNS} FROM (
-         SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[])
+         SELECT ${INVITEE_COLUMNS} FROM booking_invitees WHERE booking_id = ANY($1::uuid[]) AND created_at >= $2
          UNION ALL SELECT ${INVITEE_COLUMNS} FROM booking_invitees_archive WHERE booking_id = ANY($1::uuid[])) x
         ORDER BY created_at, id`,
-      [bookingIds],
+      [bookingIds, from],
     );
     for (const r of rows) byBooking.get(r.booking_id)?.push(r);
     return byBooking;
+  }
+
+  /**
+   * The earliest created_at any invitee row of these bookings can have (booking_keys.invitees_from, kept by a trigger;
+   * migration 1764000006000), as a value: `created_at >= $n` lets the planner keep only the month partitions from
+   * there on instead of every month. -infinity (no bound) when a key does not know it (old bookings) or is missing.
+   */
+  private async inviteesFrom(bookingIds: string[], manager?: EntityManager): Promise<string> {
+    const [r] = await this.m(manager).query<[{ since: string | null }]>(
+      `SELECT CASE WHEN bool_and(invitees_from IS NOT NULL) THEN min(invitees_from)::text END AS since
+         FROM booking_keys WHERE id = ANY($1::uuid[])`,
+      [bookingIds],
+    );
+    return r.since ?? '-infinity';
   }
 
   async findInviteeByTokenHash(tokenHash: string, manager?: EntityManager): Promise<InviteeRecord | null> {
@@ -223,18 +254,18 @@ export class BookingRepository {
   ): Promise<BookingRecord> {
     // An UPDATE through the pg driver resolves to [rows, affected count].
     const [rows] = await manager.query<[BookingRecord[], number]>(
-      `UPDATE bookings SET status = 'cancelled', cancellation_reason = $2, cancelled_by = $3,
+      `UPDATE bookings SET status = 'cancelled', cancellation_reason = $3, cancelled_by = $4,
               ical_sequence = ical_sequence + 1, updated_at = now()
-        WHERE ${BY_ID('bookings')} RETURNING *`,
-      [bookingId, reason, by],
+        WHERE ${BY_ID_AND_START('bookings')} RETURNING *`,
+      [bookingId, await this.startOf(bookingId, manager), reason, by],
     );
     return rows[0];
   }
 
   async markRescheduled(manager: EntityManager, bookingId: string, successorId: string): Promise<void> {
     await manager.query(
-      `UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $2, updated_at = now() WHERE ${BY_ID('bookings')}`,
-      [bookingId, successorId],
+      `UPDATE bookings SET status = 'rescheduled', rescheduled_to_id = $3, updated_at = now() WHERE ${BY_ID_AND_START('bookings')}`,
+      [bookingId, await this.startOf(bookingId, manager), successorId],
     );
   }
 
@@ -248,8 +279,8 @@ export class BookingRepository {
 
   async bumpSequence(manager: EntityManager, bookingId: string): Promise<number> {
     const [rows] = await manager.query<[{ ical_sequence: number }[], number]>(
-      `UPDATE bookings SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE ${BY_ID('bookings')} RETURNING ical_sequence`,
-      [bookingId],
+      `UPDATE bookings SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE ${BY_ID_AND_START('bookings')} RETURNING ical_sequence`,
+      [bookingId, await this.startOf(bookingId, manager)],
     );
     return rows[0].ical_sequence;
   }

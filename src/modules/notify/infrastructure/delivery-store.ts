@@ -12,8 +12,12 @@ export interface DeliveryBacklog {
   failed: number;
 }
 
-/** A row by id ($1): the sub-select gives its partition key, so one partition is probed (run-time pruning; ADR 0014). */
-const BY_ID = 'id = $1 AND created_at = (SELECT k.created_at FROM notification_delivery_keys k WHERE k.id = $1)';
+/**
+ * A row by id ($1) and its partition key ($2, read from notification_delivery_keys first): as a value, the key lets
+ * the planner keep one partition. (A sub-select for it pruned only at run time, after planning every month
+ * partition, which cost more than the update itself on a long history; ADR 0014.)
+ */
+const BY_ID = 'id = $1 AND created_at = $2';
 
 /** All I/O on notification_deliveries. Every state change is a guarded UPDATE, so racing workers cannot regress a row. */
 @Injectable()
@@ -90,30 +94,44 @@ export class DeliveryStore {
    * Null when it is sent, cancelled, failed, not yet due, or another worker holds it.
    */
   async claim(id: string, now: Date, leaseUntil: Date): Promise<NotificationDeliveryEntity | null> {
+    const createdAt = await this.createdAtOf(id);
+    if (!createdAt) return null;
     const rows = await this.returning<{ id: string }>(
       `UPDATE notification_deliveries
-          SET attempts = attempts + 1, claimed_until = $3, updated_at = $2
-        WHERE ${BY_ID} AND status = 'pending' AND due_at <= $2 AND (claimed_until IS NULL OR claimed_until <= $2)
+          SET attempts = attempts + 1, claimed_until = $4, updated_at = $3
+        WHERE ${BY_ID} AND status = 'pending' AND due_at <= $3 AND (claimed_until IS NULL OR claimed_until <= $3)
         RETURNING id`,
-      [id, now, leaseUntil],
+      [id, createdAt, now, leaseUntil],
     );
     if (rows.length === 0) return null;
-    return this.repo.findOneByOrFail({ id });
+    return this.repo.findOneByOrFail({ id, createdAt: createdAt as unknown as Date });
+  }
+
+  /**
+   * The row's partition key from the key table (ADR 0014); null when there is no such delivery. As text, so a
+   * microsecond value written by SQL comes back exact (a JS Date keeps milliseconds).
+   */
+  private async createdAtOf(id: string): Promise<string | null> {
+    const rows = await this.dataSource.query<{ created_at: string }[]>(
+      `SELECT created_at::text AS created_at FROM notification_delivery_keys WHERE id = $1`,
+      [id],
+    );
+    return rows.at(0)?.created_at ?? null;
   }
 
   async markSent(id: string, now: Date): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL, updated_at = $2
+      `UPDATE notification_deliveries SET status = 'sent', sent_at = $3, claimed_until = NULL, last_error = NULL, updated_at = $3
         WHERE ${BY_ID} AND status = 'pending'`,
-      [id, now],
+      [id, await this.createdAtOf(id), now],
     );
   }
 
   async markCancelled(id: string, reason: string, now: Date): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'cancelled', claimed_until = NULL, last_error = $2, updated_at = $3
+      `UPDATE notification_deliveries SET status = 'cancelled', claimed_until = NULL, last_error = $3, updated_at = $4
         WHERE ${BY_ID} AND status = 'pending'`,
-      [id, reason, now],
+      [id, await this.createdAtOf(id), reason, now],
     );
   }
 
@@ -126,9 +144,9 @@ export class DeliveryStore {
   ): Promise<void> {
     await this.dataSource.query(
       `UPDATE notification_deliveries
-          SET status = $2, due_at = COALESCE($3, due_at), claimed_until = NULL, last_error = $4, updated_at = $5
+          SET status = $3, due_at = COALESCE($4, due_at), claimed_until = NULL, last_error = $5, updated_at = $6
         WHERE ${BY_ID} AND status = 'pending'`,
-      [id, next.status, next.status === 'pending' ? next.retryAt : null, error.slice(0, 1000), now],
+      [id, await this.createdAtOf(id), next.status, next.status === 'pending' ? next.retryAt : null, error.slice(0, 1000), now],
     );
   }
 
@@ -178,9 +196,9 @@ export class DeliveryStore {
   async reopen(id: string, now: Date): Promise<boolean> {
     const rows = await this.returning<{ id: string }>(
       `UPDATE notification_deliveries
-          SET status = 'pending', attempts = 0, due_at = $2, claimed_until = NULL, sent_at = NULL, updated_at = $2
+          SET status = 'pending', attempts = 0, due_at = $3, claimed_until = NULL, sent_at = NULL, updated_at = $3
         WHERE ${BY_ID} AND (status = 'failed' OR (status = 'sent' AND kind = 'webhook')) RETURNING id`,
-      [id, now],
+      [id, await this.createdAtOf(id), now],
     );
     return rows.length > 0;
   }
