@@ -2,13 +2,14 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { registerAdminSessions } from './modules/web/application/web-session.js';
 import { finishOpenApiDocument } from './shared/http/openapi-document.js';
 import { createValidationPipe } from './shared/http/validation.js';
-import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
+import { HttpExceptionFilter, toErrorBody } from './shared/http/http-exception.filter.js';
 import { StorableTextGuard } from './shared/http/storable-text.guard.js';
 import { registerRequestMetrics } from './shared/metrics/metrics.hook.js';
 import { applyHttpSecurity } from './shared/security/http-security.js';
@@ -26,6 +27,11 @@ export function createAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT,
     trustProxy: 'loopback',
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // The router refuses a URL it cannot decode before any hook or Nest's error handling runs: answer in our shape.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      void reply.code(body.status_code).type('application/json; charset=utf-8').send(body);
+    },
   });
 }
 
