@@ -54,7 +54,7 @@ async function spawnServer(script: string, readyPath: string, env: Record<string
       return exited;
     },
   };
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before it was ready`);
     try {
       if ((await fetch(`${server.url}${readyPath}`)).ok) return server;
@@ -64,7 +64,7 @@ async function spawnServer(script: string, readyPath: string, env: Record<string
     await new Promise((r) => setTimeout(r, 200));
   }
   await server.stop();
-  throw new Error(`${script} was not ready after 20 s`);
+  throw new Error(`${script} was not ready after 60 s`);
 }
 
 function startServer(databaseUrl: string, env: Record<string, string>): Promise<Server> {
