@@ -1,9 +1,10 @@
-// The yardstick for `npm run bench`: a bare Nest app on one adapter (BARE_ADAPTER=express|fastify) with one route,
+// The yardstick for `npm run bench`: a bare Nest app on one adapter (BARE_ADAPTER=fastify|express) with one route,
 // GET /json, answering a slots-shaped JSON body of BARE_BODY_BYTES bytes (the size of Kairos' warm slots answer).
 // Nothing else: no middleware, no pipes, no logging, so the ratio of Kairos to it is what Kairos adds.
 import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 /** An object shaped like a slots answer whose JSON is exactly `bytes` long (bytes >= 120). */
 function bareBody(bytes: number): unknown {
@@ -33,14 +34,12 @@ class BareController {
 class BareModule {}
 
 const port = Number(process.env.PORT ?? 3911);
-if (process.env.BARE_ADAPTER === 'fastify') {
-  // Resolved at run time: @nestjs/platform-fastify is not a dependency; the bench only runs this when it is installed.
-  const name = '@nestjs/platform-fastify';
-  const { FastifyAdapter } = (await import(name)) as { FastifyAdapter: new () => never };
-  const app = await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false });
-  await app.listen(port, '127.0.0.1');
-} else {
+if (process.env.BARE_ADAPTER === 'express') {
+  // Resolved at run time: @nestjs/platform-express is only a dev dependency, kept for this yardstick.
   const app = await NestFactory.create(BareModule, { logger: false });
   await app.listen(port, '127.0.0.1');
+} else {
+  const app = await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false });
+  await app.listen(port, '127.0.0.1');
 }
-console.log(`bare ${process.env.BARE_ADAPTER ?? 'express'} listening on ${port}`);
+console.log(`bare ${process.env.BARE_ADAPTER ?? 'fastify'} listening on ${port}`);

@@ -1,27 +1,46 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
+import { registerAdminSessions } from './modules/web/application/web-session.js';
 import { finishOpenApiDocument } from './shared/http/openapi-document.js';
 import { createValidationPipe } from './shared/http/validation.js';
-import { HttpExceptionFilter } from './shared/http/http-exception.filter.js';
+import { HttpExceptionFilter, toErrorBody } from './shared/http/http-exception.filter.js';
 import { StorableTextGuard } from './shared/http/storable-text.guard.js';
+import { registerRequestMetrics } from './shared/metrics/metrics.hook.js';
 import { applyHttpSecurity } from './shared/security/http-security.js';
 
-export const BODY_LIMIT = '1mb';
+/** 1 MiB for JSON and urlencoded form bodies (what Express's `limit: '1mb'` meant); larger is a 413. */
+export const BODY_LIMIT = 1024 * 1024;
 
-/** Everything main.ts and the e2e tests share: parsers, pipes, filters, OpenAPI. */
-export function configureApp(app: NestExpressApplication): void {
+/**
+ * The Fastify adapter, configured like the Express app it replaced (ADR 0015): `trust proxy` loopback (nginx sets
+ * X-Forwarded-For, which rate limiting keys on), case-insensitive paths that ignore a trailing slash, and route
+ * parameters as long as a client sends (validation answers a bad one with 400, not the router with 414).
+ */
+export function createAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: 'loopback',
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // The router refuses a URL it cannot decode before any hook or Nest's error handling runs: answer in our shape.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      void reply.code(body.status_code).type('application/json; charset=utf-8').send(body);
+    },
+  });
+}
+
+/** Everything main.ts and the e2e tests share: security, sessions, pipes, filters, metrics, OpenAPI. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  applyHttpSecurity(app); // helmet (CSP) and CORS from CORS_ORIGINS
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  await applyHttpSecurity(app); // helmet (CSP), no-store where a credential is involved, CORS from CORS_ORIGINS
+  await registerAdminSessions(app); // /admin: signed session cookie, CSRF on every form post
+  registerRequestMetrics(app);
   app.useGlobalGuards(new StorableTextGuard()); // NUL / lone surrogates: 400 before any handler reaches the database
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
@@ -46,11 +65,8 @@ export function setupOpenApi(app: INestApplication): void {
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
 }
 
-export async function createApp(overrides: Record<string, string | undefined> = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(overrides), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
-  configureApp(app);
+export async function createApp(overrides: Record<string, string | undefined> = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(overrides), createAdapter(), { bufferLogs: true });
+  await configureApp(app);
   return app;
 }

@@ -6,7 +6,13 @@ async function main() {
   const started = Date.now();
   const app = await createApp();
   const config = app.get(AppConfig);
-  await app.listen(config.port);
+  // Every interface, as Express did (Fastify alone would listen on localhost only): '::' takes IPv4 too where the
+  // host has IPv6, else 0.0.0.0.
+  await app.listen(config.port, '::').catch(async (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
+    await app.listen(config.port, '0.0.0.0');
+  });
   const address = app.getHttpServer().address();
   config.listeningOn(typeof address === 'object' && address ? address.port : config.port);
   console.log(readyLine(config, Date.now() - started));

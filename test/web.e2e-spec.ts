@@ -111,7 +111,14 @@ describe('web pages in a real browser (headless Chromium)', () => {
     // The session cookie is httpOnly, SameSite=Lax and signed.
     const cookie = (await host.cookies()).find((c) => c.name === 'kairos_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
-    expect(decodeURIComponent(cookie.value)).toMatch(/^s:/);
+    expect(decodeURIComponent(cookie.value)).toMatch(/^[\w-]+\.[\w/+]{43}$/); // <secret>.<HMAC-SHA256> (@fastify/cookie)
+    // A tampered signature is no session: the admin asks to log in.
+    const [secret] = decodeURIComponent(cookie.value).split('.');
+    const tampered = await hostPage.request.get('/admin', {
+      headers: { cookie: `kairos_session=${encodeURIComponent(`${secret}.${'A'.repeat(43)}`)}` },
+      maxRedirects: 0,
+    });
+    expect(tampered.status()).toBe(303);
     // And the API never honours it: the cookie alone is no Bearer token.
     const api = await hostPage.request.get('/api/meeting-types');
     expect(api.status()).toBe(401);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type NestExpressApplication } from '@nestjs/platform-express';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/bootstrap.js';
+import { configureApp, createAdapter } from '../../src/bootstrap.js';
 import { DatabaseUrlProvider } from '../../src/shared/database/database.module.js';
 import { Clock, FixedClock } from '../../src/shared/clock/clock.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -26,7 +26,7 @@ export interface TestAppOptions {
 }
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: () => ReturnType<typeof request>;
   clock: FixedClock | null;
   database: TestDatabase | null;
@@ -69,9 +69,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(env)] });
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
-  configureApp(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { bufferLogs: true });
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready(); // Fastify answers only once its plugins have loaded
   if (USE_EMBEDDED_DB && !database) {
     const url = await app.get(DatabaseUrlProvider).resolve();
     database = { url, name: 'embedded', dataDir, drop: async () => undefined };

@@ -1,4 +1,4 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SlotsModule } from '../availability/slots.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { BookingModule } from '../booking/booking.module.js';
@@ -10,7 +10,7 @@ import { PrivacyModule } from '../privacy/privacy.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { AdminPages } from './application/admin-pages.js';
 import { BookingPicker } from './application/booking-picker.js';
-import { WebSessions, AdminSessionMiddleware } from './application/web-session.js';
+import { WebSessions } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
 import { AdminApiKeysController } from './http/admin-api-keys.controller.js';
 import { AdminAvailabilityController } from './http/admin-availability.controller.js';
@@ -28,7 +28,7 @@ import { PublicPagesController } from './http/public-pages.controller.js';
 import { StaticController } from './http/static.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
 
-/** Every /admin controller, one per page: the session and CSRF middleware covers exactly these. */
+/** Every /admin controller, one per page: the session and CSRF hook (registerAdminSessions) covers their paths. */
 const ADMIN_CONTROLLERS = [
   AdminSessionController,
   AdminBookingsController,
@@ -62,8 +62,4 @@ const ADMIN_CONTROLLERS = [
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, PublicPagesController],
   providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
 })
-export class WebModule implements NestModule {
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(AdminSessionMiddleware).forRoutes(...ADMIN_CONTROLLERS);
-  }
-}
+export class WebModule {}

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error.js';
 import { PUBLIC_OPERATION_EXTENSION } from './openapi-document.js';
 
@@ -21,7 +21,7 @@ export interface AuthenticatedUser {
   via: 'jwt' | 'api_key' | 'session';
 }
 
-export type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
+export type AuthenticatedRequest = FastifyRequest & { user?: AuthenticatedUser };
 
 /** The authenticated host (undefined on a public route called anonymously). */
 export const CurrentUser = createParamDecorator(

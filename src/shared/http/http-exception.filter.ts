@@ -1,10 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { SerializationRetriesExhaustedError } from '../database/run-serializable.js';
 import { CacheUnavailableError } from '../cache/cache-store.js';
 import { PG_EXCLUSION_VIOLATION, isDatabaseUnavailable, sqlState } from '../database/pg-errors.js';
 import { DomainError, type DomainErrorCode, problemsAsFieldErrors } from './domain-error.js';
+import { replySent } from './request.js';
 
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   invalid: 400,
@@ -26,12 +27,8 @@ export interface ErrorBody {
 
 /** Turns anything thrown into `{status_code, error, message}`; client mistakes never become a 500. */
 export function toErrorBody(exception: unknown): ErrorBody {
-  // body-parser errors carry a status and a type.
-  // (Nest wraps them in an HttpException whose cause is the original error.)
-  type ParserError = { type?: string; status?: number; message?: string } | null | undefined;
-  const parserError = ((exception as { cause?: unknown } | null | undefined)?.cause ?? exception) as ParserError;
-  if (parserError?.type === 'entity.parse.failed') return body(400, `Malformed JSON in request body: ${parserError.message}`);
-  if (parserError?.type === 'entity.too.large') return body(413, 'Request body is larger than 1 MB');
+  const fastifyError = fastifyClientError(exception);
+  if (fastifyError) return fastifyError;
   if (exception instanceof DomainError) {
     const fieldErrors = exception.problems.length > 0 ? { errors: problemsAsFieldErrors(exception.problems) } : undefined;
     return body(STATUS_BY_CODE[exception.code], exception.message, { ...exception.details, ...fieldErrors });
@@ -43,9 +40,6 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const r = response as { message?: unknown; errors?: unknown };
     const message = Array.isArray(r.message) ? r.message.join('; ') : typeof r.message === 'string' ? r.message : exception.message;
     return body(status, message, r.errors !== undefined ? { errors: r.errors } : undefined);
-  }
-  if (parserError?.type && typeof parserError.status === 'number' && parserError.status < 500) {
-    return body(parserError.status, (exception as Error).message);
   }
   if (exception instanceof SerializationRetriesExhaustedError) {
     // Only the exclusion constraint proves another booking holds the time; serialization failures on every attempt
@@ -73,6 +67,32 @@ export function toErrorBody(exception: unknown): ErrorBody {
   return body(500, 'Internal server error');
 }
 
+/**
+ * Fastify's own refusals, raised before any handler runs (body parsing, routing): a 4xx `statusCode` and an
+ * `FST_*` code, or the JSON parser's SyntaxError with statusCode 400. Answered in our shape with our wording.
+ */
+function fastifyClientError(thrown: unknown): ErrorBody | null {
+  // The Nest adapter wraps them in an HttpException whose cause is Fastify's error.
+  const exception = thrown instanceof HttpException && thrown.cause instanceof Error ? thrown.cause : thrown;
+  if (!(exception instanceof Error)) return null;
+  const { statusCode, code } = exception as Error & { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
+  if (exception instanceof SyntaxError) return body(400, `Malformed JSON in request body: ${exception.message}`);
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return null;
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return body(413, 'Request body is larger than 1 MB');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return body(400, 'Malformed JSON in request body: the body is empty (send {} for no fields)');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return body(415, 'Unsupported Content-Type: send JSON (application/json) or a form (application/x-www-form-urlencoded)');
+    case 'FST_ERR_BAD_URL':
+      return body(400, 'Malformed URL: the path is not valid percent-encoded UTF-8');
+    default:
+      return body(statusCode, exception.message);
+  }
+}
+
 /** What a 503 asks the client to wait: a database restart or failover takes a few seconds. */
 export const RETRY_AFTER_SECONDS = 3;
 
@@ -85,18 +105,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost) {
-    const response = host.switchToHttp().getResponse<Response>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     const errorBody = toErrorBody(exception);
     if (errorBody.status_code === 503) {
       this.logger.warn(`503: ${exception instanceof Error ? exception.message : String(exception)}`);
     } else if (errorBody.status_code >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
-    if (response.headersSent) return;
-    if (typeof errorBody.retry_after_seconds === 'number') response.setHeader('Retry-After', String(errorBody.retry_after_seconds));
+    if (replySent(response)) return;
+    if (typeof errorBody.retry_after_seconds === 'number') response.header('Retry-After', String(errorBody.retry_after_seconds));
     if (errorBody.status_code === 503 && !response.getHeader('Retry-After')) {
-      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      response.header('Retry-After', String(RETRY_AFTER_SECONDS));
     }
-    response.status(errorBody.status_code).json(errorBody);
+    response.status(errorBody.status_code).type('application/json; charset=utf-8').send(errorBody);
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { findUnstorableText } from '../validation/text.js';
 
 /**
@@ -11,7 +11,7 @@ import { findUnstorableText } from '../validation/text.js';
 export class StorableTextGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     for (const [where, value] of [
       ['path', req.params],
       ['query', req.query],

@@ -1,10 +1,11 @@
 import { Controller, Get, Header, NotFoundException, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { Public } from '../http/authentication.js';
 import { metricsAccess } from './metrics-access.js';
 import { MetricsService } from './metrics.service.js';
+import { pathOf } from '../http/request.js';
 
 /**
  * Prometheus scrape endpoint on the app's port. Not public: it answers only to `Authorization: Bearer
@@ -22,14 +23,14 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async scrape(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async scrape(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     const access = metricsAccess(this.config.metrics.token, req.headers.authorization, 'app');
-    if (access === 'disabled') throw new NotFoundException(`Cannot GET ${req.path}`);
+    if (access === 'disabled') throw new NotFoundException(`Cannot GET ${pathOf(req)}`);
     if (access === 'unauthorized') {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.header('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new UnauthorizedException('GET /metrics needs the METRICS_TOKEN as a bearer token');
     }
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
+    res.header('Content-Type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
 }

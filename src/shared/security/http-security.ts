@@ -1,6 +1,6 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
+import helmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { queryHasSecret } from './secret-params.js';
 
@@ -11,31 +11,29 @@ import { queryHasSecret } from './secret-params.js';
  * CORS: only the origins listed in CORS_ORIGINS (none by default: the API is used server to server and by our own
  * same-origin pages); Authorization is a header, not a cookie, so credentials are not allowed cross-origin.
  */
-export function applyHttpSecurity(app: NestExpressApplication): void {
+export async function applyHttpSecurity(app: NestFastifyApplication): Promise<void> {
   const config = app.get(AppConfig);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          frameAncestors: ["'none'"],
-          ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
-        },
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
       },
-      // HSTS only where TLS terminates in front of us in production; on plain-http dev it would pin localhost.
-      strictTransportSecurity: config.isProduction ? { maxAge: 15_552_000, includeSubDomains: true } : false,
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
-  app.use(noStoreWhereSecret);
+    },
+    // HSTS only where TLS terminates in front of us in production; on plain-http dev it would pin localhost.
+    strictTransportSecurity: config.isProduction ? { maxAge: 15_552_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  app.getHttpAdapter().getInstance().addHook('onRequest', noStoreWhereSecret);
   const origins = config.corsOrigins;
   app.enableCors({
     origin: origins.length > 0 ? origins : false,
@@ -58,11 +56,11 @@ const PRIVATE_PATHS = /^\/(admin|booking|api\/auth)(\/|$)/i;
  * - any request with an Authorization header (per-account data);
  * - /admin (and its redirects), the invitee's /booking pages and .ics, /api/auth;
  * - any URL with a secret query parameter (`?token=` in any spelling: GET /api/bookings/:id?token=, the .ics).
- * Set before routing, so a handler that deliberately allows caching (the static files, the private feed) still
+ * Set in an onRequest hook, before any handler, so a handler that deliberately allows caching (the static files, the private feed) still
  * decides for itself; nothing that matches here sets its own.
  */
-export function noStoreWhereSecret(req: Request, res: Response, next: NextFunction): void {
-  const url = req.originalUrl;
+export function noStoreWhereSecret(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const url = req.url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   if (
@@ -71,7 +69,7 @@ export function noStoreWhereSecret(req: Request, res: Response, next: NextFuncti
     PRIVATE_PATHS.test(path) ||
     (q !== -1 && queryHasSecret(url.slice(q + 1)))
   ) {
-    res.setHeader('Cache-Control', 'no-store');
+    reply.header('Cache-Control', 'no-store');
   }
-  next();
+  done();
 }

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../http/request.js';
 import type { AuthenticatedRequest } from '../http/authentication.js';
 
 export const THROTTLER_STORAGE = Symbol('THROTTLER_STORAGE');
@@ -24,8 +25,8 @@ export interface RateLimits {
 const UNLIMITED = /^\/(health|metrics)(\/|$)/;
 
 /** `METHOD /route/pattern` of the matched route (the pattern, so ids do not create separate buckets). */
-export function routeOf(req: Request): string {
-  return `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+export function routeOf(req: FastifyRequest): string {
+  return `${req.method} ${req.routeOptions.url ?? pathOf(req)}`;
 }
 
 /**
@@ -34,7 +35,7 @@ export function routeOf(req: Request): string {
  * that nginx sets).
  */
 export function trackerOf(req: AuthenticatedRequest): string {
-  return req.user ? `user:${req.user.id}` : `ip:${req.ip ?? 'unknown'}`;
+  return req.user ? `user:${req.user.id}` : `ip:${req.ip}`;
 }
 
 /**
@@ -53,8 +54,8 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.config.enabled || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (UNLIMITED.test(req.path)) return true;
-    const res = context.switchToHttp().getResponse<Response>();
+    if (UNLIMITED.test(pathOf(req))) return true;
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     const route = routeOf(req);
     const tracker = trackerOf(req);
     for (const rule of this.config.limits) {
@@ -62,12 +63,12 @@ export class RateLimitGuard implements CanActivate {
       const blockMs = rule.blockMs ?? rule.ttlMs;
       const r = await this.storage.increment(tracker, rule.ttlMs, rule.limit, blockMs, rule.name);
       const suffix = rule.applies ? `-${rule.name}` : '';
-      res.setHeader(`X-RateLimit-Limit${suffix}`, String(rule.limit));
-      res.setHeader(`X-RateLimit-Remaining${suffix}`, String(Math.max(0, rule.limit - r.totalHits)));
-      res.setHeader(`X-RateLimit-Reset${suffix}`, String(r.timeToExpire));
+      res.header(`X-RateLimit-Limit${suffix}`, String(rule.limit));
+      res.header(`X-RateLimit-Remaining${suffix}`, String(Math.max(0, rule.limit - r.totalHits)));
+      res.header(`X-RateLimit-Reset${suffix}`, String(r.timeToExpire));
       if (r.isBlocked) {
         const seconds = Math.max(1, r.timeToBlockExpire);
-        res.setHeader('Retry-After', String(seconds));
+        res.header('Retry-After', String(seconds));
         throw new HttpException(
           `Too many requests: the limit is ${rule.limit} per ${Math.round(rule.ttlMs / 1000)} s${rule.applies ? ` for ${route}` : ''}. Retry after ${seconds} s.`,
           HttpStatus.TOO_MANY_REQUESTS,

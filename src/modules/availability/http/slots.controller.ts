@@ -1,8 +1,9 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { Public } from '../../../shared/http/authentication.js';
+import { noneMatchHits } from '../../../shared/http/request.js';
 import { SlotsService } from '../application/slots.service.js';
 import { SlotsQueryDto, SlotsResponseDto } from './slots.dto.js';
 
@@ -21,7 +22,11 @@ export class SlotsController {
   })
   @ApiOkResponse({ type: SlotsResponseDto })
   @ApiErrors(400, 404)
-  async find(@Query() q: SlotsQueryDto, @Res() res: Response): Promise<void> {
+  async find(
+    @Query() q: SlotsQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     const { body, etag } = await this.slots.findRendered({
       meetingTypeId: q.meeting_type_id,
       username: q.username,
@@ -30,10 +35,15 @@ export class SlotsController {
       endDate: q.end_date,
       timeZone: q.timezone ?? 'UTC',
     });
-    // The body is already JSON (SlotsResponseDto's shape, rendered once and cached as bytes). Express answers
-    // If-None-Match with 304 itself when the ETag matches (res.send checks req.fresh).
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('ETag', etag);
+    // The body is already JSON (SlotsResponseDto's shape, rendered once and cached as bytes): sent as it is, with
+    // the Content-Type set so Fastify does not serialize it again. Fastify adds no ETag and answers no conditional
+    // request itself, so the strong tag and the 304 are ours.
+    res.header('ETag', etag);
+    if (noneMatchHits(ifNoneMatch, etag)) {
+      res.status(304).send();
+      return;
+    }
+    res.header('Content-Type', 'application/json; charset=utf-8');
     res.send(body);
   }
 }

@@ -10,7 +10,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { invalid, notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
@@ -53,7 +53,7 @@ export class BookingsController {
   async create(
     @Body() dto: CreateBookingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BookingDto> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw invalid('Idempotency-Key must be 1-255 letters, digits, ".", ":", "_" or "-"');
@@ -69,7 +69,7 @@ export class BookingsController {
       holdToken: dto.hold_token,
       idempotencyKey,
     });
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return this.presentForInvitee(result);
   }
 
@@ -165,7 +165,7 @@ export class BookingsController {
   })
   @ApiCreatedResponse({ type: HoldDto })
   @ApiErrors(400, 404, 409, 429)
-  async hold(@Body() dto: CreateHoldDto, @Ip() ip: string, @Res({ passthrough: true }) res: Response): Promise<HoldDto> {
+  async hold(@Body() dto: CreateHoldDto, @Ip() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<HoldDto> {
     const hold = await withRetryAfter(
       res,
       this.holds.hold({
@@ -244,11 +244,11 @@ const presentHold = (h: HoldResult): HoldDto => ({
 });
 
 /** A refused hold answers 429 with Retry-After (the error filter writes the body). */
-export async function withRetryAfter<T>(res: Response, work: Promise<T>): Promise<T> {
+export async function withRetryAfter<T>(res: FastifyReply, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof HoldRefusedError) res.setHeader('Retry-After', String(error.refusal.retryAfterSeconds));
+    if (error instanceof HoldRefusedError) res.header('Retry-After', String(error.refusal.retryAfterSeconds));
     throw error;
   }
 }

@@ -1,22 +1,14 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { notFound } from '../../../shared/http/domain-error.js';
+import { noneMatchHits } from '../../../shared/http/request.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { CalendarExportFeeds, type ExportFeedLink } from '../application/calendar-export.service.js';
 import { ExportFeedDto } from './integrations.dto.js';
 
 const toFeedDto = (link: ExportFeedLink): ExportFeedDto => ({ url: link.url, rotated_at: link.rotatedAt.toISOString() });
-
-/** If-None-Match: a list of tags (or *), weak or strong: a feed body is the same either way. */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, ''))
-    .some((t) => t === '*' || t === etag);
-}
 
 /**
  * The host's private ICS export feed: the URL (created on first ask, rotated on demand) and the feed itself at a
@@ -50,18 +42,22 @@ export class CalendarExportController {
   @Public()
   @Get('feeds/:file')
   @ApiExcludeEndpoint()
-  async feed(@Param('file') file: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
+  async feed(
+    @Param('file') file: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
     const token = file.toLowerCase().endsWith('.ics') ? file.slice(0, -4) : null;
     const feed = token ? await this.feeds.render(token) : null;
     if (!feed) throw notFound('feed');
-    res.setHeader('ETag', feed.etag);
+    res.header('ETag', feed.etag);
     // Private: the URL is a secret, so no shared cache may keep the body.
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    if (matches(ifNoneMatch, feed.etag)) {
-      res.status(304).end();
+    res.header('Cache-Control', 'private, max-age=300');
+    if (noneMatchHits(ifNoneMatch, feed.etag)) {
+      res.status(304).send();
       return;
     }
-    res.status(200).type('text/calendar; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="kairos-bookings.ics"');
+    res.status(200).type('text/calendar; charset=utf-8').header('Content-Disposition', 'inline; filename="kairos-bookings.ics"');
     res.send(feed.body);
   }
 }

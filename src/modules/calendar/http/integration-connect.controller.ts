@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
@@ -12,7 +12,7 @@ import { OAuthConnect } from '../application/oauth-connect.service.js';
 import { OAuthStateService } from '../application/oauth-state.service.js';
 import { AuthorizationUrlDto, ConnectCaldavDto, ConnectIcsDto, IntegrationDto, toIntegration } from './integrations.dto.js';
 
-const wantsJson = (req: Request) => (req.headers.accept ?? '').includes('application/json');
+const wantsJson = (req: FastifyRequest) => (req.headers.accept ?? '').includes('application/json');
 
 function oauthProvider(value: string): OAuthProvider {
   if (value !== 'google' && value !== 'microsoft') throw notFound('integration provider');
@@ -38,10 +38,15 @@ export class IntegrationConnectController {
   @ApiParam({ name: 'provider', enum: ['google', 'microsoft'] })
   @ApiOkResponse({ type: AuthorizationUrlDto })
   @ApiErrors(401, 404, 422)
-  startOAuth(@CurrentUser() caller: AuthenticatedUser, @Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
+  startOAuth(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('provider') provider: string,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const url = this.oauth.authorizationUrl(caller.id, oauthProvider(provider));
-    if (wantsJson(req)) res.status(200).json({ authorization_url: url });
-    else res.redirect(302, url);
+    if (wantsJson(req)) res.status(200).send({ authorization_url: url });
+    else res.redirect(url, 302);
   }
 
   @Public()
@@ -50,7 +55,12 @@ export class IntegrationConnectController {
   @ApiParam({ name: 'provider', enum: ['google', 'microsoft'] })
   @ApiOkResponse({ type: IntegrationDto })
   @ApiErrors(400, 404)
-  async callback(@Param('provider') provider: string, @Query() query: Record<string, string>, @Req() req: Request, @Res() res: Response) {
+  async callback(
+    @Param('provider') provider: string,
+    @Query() query: Record<string, string>,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     // A flow started from the admin carries its page in the signed state; API callers keep the default.
     const back = this.states.returnTarget(typeof query.state === 'string' ? query.state : undefined) ?? '/admin/integrations';
     try {
@@ -59,12 +69,12 @@ export class IntegrationConnectController {
         state: typeof query.state === 'string' ? query.state : undefined,
         error: typeof query.error === 'string' ? query.error : undefined,
       });
-      if (wantsJson(req)) res.status(200).json(toIntegration(integration));
-      else res.redirect(302, `${back}?connected=${integration.id}`);
+      if (wantsJson(req)) res.status(200).send(toIntegration(integration));
+      else res.redirect(`${back}?connected=${integration.id}`, 302);
     } catch (error) {
       const body = toErrorBody(error);
-      if (wantsJson(req) || body.status_code >= 500) res.status(body.status_code).json(body);
-      else res.redirect(302, `${back}?error=${encodeURIComponent(body.message)}`);
+      if (wantsJson(req) || body.status_code >= 500) res.status(body.status_code).send(body);
+      else res.redirect(`${back}?error=${encodeURIComponent(body.message)}`, 302);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { Public } from '../../../shared/http/authentication.js';
 import { CalendarPush } from '../application/calendar-push.service.js';
@@ -26,15 +26,15 @@ export class IntegrationWebhooksController {
   @Public()
   @Post('microsoft/webhook')
   @ApiExcludeEndpoint()
-  async graphWebhook(@Query('validationToken') validationToken: string | undefined, @Body() body: unknown, @Res() res: Response) {
+  async graphWebhook(@Query('validationToken') validationToken: string | undefined, @Body() body: unknown, @Res() res: FastifyReply) {
     // Subscription handshake: echo the token as text/plain within 10 s.
     if (typeof validationToken === 'string') {
-      res.status(200).type('text/plain').send(validationToken);
+      res.status(200).type('text/plain; charset=utf-8').send(validationToken);
       return;
     }
     const items =
       body && typeof body === 'object' && 'value' in body && Array.isArray(body.value) ? (body.value as Array<Record<string, string>>) : [];
     await this.push.graphNotifications(items);
-    res.status(202).end();
+    res.status(202).send();
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { DomainError, invalid } from '../../../shared/http/domain-error.js';
+import { queryOf } from '../../../shared/http/request.js';
 import { CredentialLimiter, retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { nameProblems } from '../domain/account-rules.js';
 import { usernameCandidates } from '../domain/username.js';
@@ -46,9 +47,9 @@ export class GoogleSignIn {
   }
 
   /** Sends the browser to Google's consent screen, with a state bound to this browser. */
-  async begin(req: Request, res: Response): Promise<void> {
+  async begin(req: FastifyRequest, res: FastifyReply): Promise<void> {
     // passport reads a `code` or `error` as a callback: the start route takes neither.
-    if (req.query.code || req.query.error)
+    if (queryOf(req).code || queryOf(req).error)
       throw invalid('this is where Google sign-in starts; Google answers on /admin/login/google/callback');
     const outcome = await this.oauth().run(req, res);
     if (outcome.kind !== 'answered')
@@ -56,15 +57,15 @@ export class GoogleSignIn {
   }
 
   /** The callback: checks the state, asks Google who this is, and finds, links or creates the host. */
-  async complete(req: Request, res: Response): Promise<GoogleSignInResult> {
-    const address = req.ip ?? null;
+  async complete(req: FastifyRequest, res: FastifyReply): Promise<GoogleSignInResult> {
+    const address: string | null = req.ip;
     try {
       await this.limiter.assertOpen({ address });
     } catch (error) {
       return this.tooMany(error);
     }
     // Without a code or an error this is no callback: passport would start a new sign-in instead.
-    if (!req.query.code && !req.query.error) return this.refuse('bad_state', { address });
+    if (!queryOf(req).code && !queryOf(req).error) return this.refuse('bad_state', { address });
     const outcome = await this.oauth().run(req, res);
     switch (outcome.kind) {
       case 'identity':

@@ -10,7 +10,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AuthService } from '../application/auth.service.js';
@@ -65,7 +65,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Exchange email and password for an access token' })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiErrors(400, 401, 429)
-  login(@Body() dto: LoginDto, @Req() req: Request): Promise<AccessTokenDto> {
+  login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<AccessTokenDto> {
     return this.auth.login(dto.email, dto.password, req.ip);
   }
 
@@ -75,7 +75,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Email a one-time password reset link; the answer is the same whether or not the account exists' })
   @ApiAcceptedResponse({ type: PasswordResetAcceptedDto })
   @ApiErrors(400, 429)
-  async requestPasswordReset(@Body() dto: PasswordResetRequestDto, @Req() req: Request): Promise<PasswordResetAcceptedDto> {
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto, @Req() req: FastifyRequest): Promise<PasswordResetAcceptedDto> {
     await this.resets.request(dto.email, req.ip);
     return { message: RESET_ACCEPTED };
   }
@@ -100,7 +100,11 @@ export class UsersController {
   })
   @ApiNoContentResponse({ description: 'Changed; log in again for a new access token' })
   @ApiErrors(400, 401, 403, 429)
-  async changePassword(@CurrentUser() caller: AuthenticatedUser, @Body() dto: ChangePasswordDto, @Req() req: Request): Promise<void> {
+  async changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
     refuseApiKey(caller, 'change the password');
     if (!(await this.users.changePassword(caller.id, dto.current_password, dto.new_password, req.ip)))
       throw wrongCurrentPassword('current_password');

@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
-import type { Request } from 'express';
-import { GOOGLE_STATE_COOKIE, SignedCookieStateStore } from './google-oauth.strategy.js';
+import { GOOGLE_STATE_COOKIE, type OAuthRequest, SignedCookieStateStore } from './google-oauth.strategy.js';
 
 /** A request whose response records the cookies set and cleared, and which sends back `cookie` as its Cookie header. */
 function exchange(cookie?: string) {
@@ -16,7 +15,7 @@ function exchange(cookie?: string) {
         cleared.push(name);
       },
     },
-  } as unknown as Request;
+  } as unknown as OAuthRequest;
   return { req, set, cleared };
 }
 

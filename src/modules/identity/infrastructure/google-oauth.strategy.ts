@@ -1,5 +1,6 @@
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import passport from 'passport';
 import { type Profile, Strategy, type StrategyOptions } from 'passport-google-oauth20';
@@ -101,9 +102,28 @@ export class GoogleOAuthStrategy extends PassportStrategy(Strategy, 'google') {
    * One pass of the strategy on this request: on the start route passport answers with the redirect to Google; on
    * the callback it checks the state, exchanges the code, reads userinfo and hands back the identity (or why not).
    */
-  run(req: Request, res: Response): Promise<GoogleOAuthOutcome> {
+  run(req: FastifyRequest, reply: FastifyReply): Promise<GoogleOAuthOutcome> {
     return new Promise<GoogleOAuthOutcome>((resolve) => {
-      res.once('finish', () => resolve({ kind: 'answered' }));
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      const oauthReq: OAuthRequest = {
+        query,
+        headers: req.headers,
+        body: req.body,
+        res: {
+          cookie: (name, value, options) => void reply.setCookie(name, value, options),
+          clearCookie: (name, options) => void reply.clearCookie(name, options),
+        },
+      };
+      // Passport answers the Node way (statusCode, setHeader, end: the redirect to Google); the reply sends it, with
+      // the state cookie and the security headers already set on the reply.
+      const oauthRes = {
+        statusCode: 200,
+        setHeader: (name: string, value: string) => void reply.header(name, value),
+        end: () => {
+          void reply.code(oauthRes.statusCode).send();
+          resolve({ kind: 'answered' });
+        },
+      };
       const middleware = this.getPassportInstance().authenticate(
         'google',
         { session: false, callbackURL: this.callbackUrl() } as passport.AuthenticateOptions,
@@ -111,13 +131,30 @@ export class GoogleOAuthStrategy extends PassportStrategy(Strategy, 'google') {
           if (error) resolve({ kind: 'failed', reason: error.message });
           else if (user) resolve({ kind: 'identity', identity: user });
           else if (status === 403 || info?.message === BAD_STATE) resolve({ kind: 'bad_state' });
-          else if (req.query.error === 'access_denied') resolve({ kind: 'cancelled' });
+          else if (query.error === 'access_denied') resolve({ kind: 'cancelled' });
           else resolve({ kind: 'failed', reason: info?.message ?? 'no identity' });
         },
-      ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
-      middleware(req, res, (error?: unknown) => resolve({ kind: 'failed', reason: error instanceof Error ? error.message : 'unexpected' }));
+      ) as (req: OAuthRequest, res: typeof oauthRes, next: (error?: unknown) => void) => void;
+      middleware(oauthReq, oauthRes, (error?: unknown) =>
+        resolve({ kind: 'failed', reason: error instanceof Error ? error.message : 'unexpected' }),
+      );
     });
   }
+}
+
+/** What passport and the state store see of a request: its query and headers, and the cookies of the answer. */
+export interface OAuthRequest {
+  query: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+  res: {
+    cookie(
+      name: string,
+      value: string,
+      options: { httpOnly: boolean; sameSite: 'lax'; secure: boolean; path: string; maxAge: number },
+    ): void;
+    clearCookie(name: string, options: { path: string }): void;
+  };
 }
 
 /**
@@ -136,26 +173,22 @@ export class SignedCookieStateStore {
     return createHmac('sha256', this.key).update(`google-signin:${state}:${expires}`).digest('base64url');
   }
 
-  store(req: Request, _meta: unknown, callback: (error: Error | null, state?: string) => void): void {
+  store(req: OAuthRequest, _meta: unknown, callback: (error: Error | null, state?: string) => void): void {
     const state = randomBytes(24).toString('base64url');
     const expires = Date.now() + STATE_TTL_MS;
-    if (!req.res) {
-      callback(new Error('the OAuth state needs the response to set its cookie'));
-      return;
-    }
     req.res.cookie(GOOGLE_STATE_COOKIE, `${expires}.${this.mac(state, expires)}`, {
       httpOnly: true,
       sameSite: 'lax',
       secure: this.secure,
       path: GOOGLE_CALLBACK_PATH,
-      maxAge: STATE_TTL_MS,
+      maxAge: STATE_TTL_MS / 1000, // Max-Age, in seconds
     });
     callback(null, state);
   }
 
-  verify(req: Request, state: unknown, _meta: unknown, callback: (error: Error | null, ok: boolean, info?: unknown) => void): void {
+  verify(req: OAuthRequest, state: unknown, _meta: unknown, callback: (error: Error | null, ok: boolean, info?: unknown) => void): void {
     const cookie = cookieOf(req, GOOGLE_STATE_COOKIE);
-    req.res?.clearCookie(GOOGLE_STATE_COOKIE, { path: GOOGLE_CALLBACK_PATH });
+    req.res.clearCookie(GOOGLE_STATE_COOKIE, { path: GOOGLE_CALLBACK_PATH });
     const [expiresText, mac] = (cookie ?? '').split('.');
     const expires = Number(expiresText);
     const ok =
@@ -170,7 +203,7 @@ export class SignedCookieStateStore {
   }
 }
 
-function cookieOf(req: Request, name: string): string | null {
+function cookieOf(req: OAuthRequest, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../../config/app-config.js';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
@@ -39,10 +39,10 @@ export class MeetingTypesController {
   async list(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: ListMeetingTypesQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<MeetingTypeDto[]> {
     const { items, total } = await this.meetingTypes.list(caller.id, query.limit ?? 50, query.offset ?? 0);
-    res.setHeader('X-Total-Count', String(total));
+    res.header('X-Total-Count', String(total));
     return items.map((v) => toMeetingType(v, this.config.publicUrl));
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
@@ -28,12 +28,12 @@ export class BookingCalendarController {
   async download(
     @Param('id', uuidParam('id')) id: string,
     @Query() q: BookingIcsQueryDto,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<void> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
     const ics = await this.invitations.icsFor(id, actor);
-    res.type('text/calendar; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="booking-${id}.ics"`);
+    res.type('text/calendar; charset=utf-8').header('Content-Disposition', `attachment; filename="booking-${id}.ics"`);
     res.send(ics);
   }
 }

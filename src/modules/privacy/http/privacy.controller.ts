@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { UsersService, wrongCurrentPassword } from '../../identity/application/users.service.js';
@@ -34,7 +34,7 @@ export class PrivacyController {
   })
   @ApiNoContentResponse({ description: 'Deleted; the token no longer works' })
   @ApiErrors(400, 401, 403, 429)
-  async deleteMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto, @Req() req: Request): Promise<void> {
+  async deleteMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: DeleteAccountDto, @Req() req: FastifyRequest): Promise<void> {
     refuseApiKey(caller, 'delete the account');
     if (!(await this.users.checkPassword(caller.id, dto.password, req.ip))) throw wrongCurrentPassword('password');
     await this.privacy.deleteAccount(caller.id);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { UsersService } from '../../identity/application/users.service.js';
 import type { AuthenticatedUser } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from './web-session.js';
@@ -24,7 +24,7 @@ export class AdminPages {
   async context(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     title: string,
     section: AdminSection,
   ): Promise<AdminPageContext> {

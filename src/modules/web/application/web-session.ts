@@ -1,6 +1,7 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
-import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
+import fastifyCookie from '@fastify/cookie';
+import { Injectable } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../../../config/app-config.js';
 import { SESSION_DAYS, UserSessions } from '../../identity/application/user-sessions.service.js';
@@ -9,16 +10,14 @@ import type { AuthenticatedRequest } from '../../../shared/http/authentication.j
 export const SESSION_COOKIE = 'kairos_session';
 export const CSRF_COOKIE = 'kairos_csrf';
 
-/** `signedCookies` as cookie-parser fills it (express types it `any`): false for a cookie whose signature fails. */
-export type WebRequest = Omit<AuthenticatedRequest, 'signedCookies'> & {
-  signedCookies: Partial<Record<string, string | false>>;
-  csrfToken?: string;
-};
+export type WebRequest = AuthenticatedRequest;
 
-/** A validly signed, non-empty cookie's value, or null. signedCookies exists only where our middleware parsed cookies. */
-function signedCookie(cookies: WebRequest['signedCookies'] | undefined, name: string): string | null {
-  const value = cookies?.[name];
-  return typeof value === 'string' && value ? value : null;
+/** A validly signed, non-empty cookie's value, or null (no cookie, or one whose signature fails). */
+function signedCookie(req: WebRequest, name: string): string | null {
+  const raw = req.cookies[name];
+  if (!raw) return null;
+  const { valid, value } = req.unsignCookie(raw);
+  return valid && value ? value : null;
 }
 
 /**
@@ -49,45 +48,45 @@ export class WebSessions {
       signed: true,
       path: '/',
       secure: this.config.publicUrl.startsWith('https://'),
-      ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
+      ...(maxAgeMs ? { maxAge: Math.floor(maxAgeMs / 1000) } : {}), // @fastify/cookie counts seconds
     };
   }
 
   /** The signed-in host id, or null (no cookie, or a session that expired, was logged out or revoked). */
   async userIdOf(req: WebRequest): Promise<string | null> {
-    const secret = signedCookie(req.signedCookies, SESSION_COOKIE);
+    const secret = signedCookie(req, SESSION_COOKIE);
     return secret ? this.userSessions.userOf(secret) : null;
   }
 
   /** Starts a new server-side session (ending the one this browser had, if any) and rotates the CSRF token. */
-  async signIn(req: WebRequest, res: Response, userId: string): Promise<string> {
+  async signIn(req: WebRequest, res: FastifyReply, userId: string): Promise<string> {
     await this.endCurrent(req);
     const session = await this.userSessions.start(userId);
-    if (session) res.cookie(SESSION_COOKIE, session.secret, this.cookieOptions(SESSION_DAYS * 86_400_000));
+    if (session) res.setCookie(SESSION_COOKIE, session.secret, this.cookieOptions(SESSION_DAYS * 86_400_000));
     return this.rotateCsrf(res);
   }
 
   /** Ends this browser's session on the server (not just the cookie: a copied cookie stops working too). */
-  async signOut(req: WebRequest, res: Response): Promise<void> {
+  async signOut(req: WebRequest, res: FastifyReply): Promise<void> {
     await this.endCurrent(req);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.clearCookie(CSRF_COOKIE, { path: '/' });
   }
 
   private async endCurrent(req: WebRequest): Promise<void> {
-    const secret = signedCookie(req.signedCookies, SESSION_COOKIE);
+    const secret = signedCookie(req, SESSION_COOKIE);
     if (secret) await this.userSessions.end(secret);
   }
 
   /** The form token for this request's CSRF cookie, setting a fresh cookie when there is none. */
-  csrfToken(req: WebRequest, res: Response): string {
-    const seed = signedCookie(req.signedCookies, CSRF_COOKIE);
+  csrfToken(req: WebRequest, res: FastifyReply): string {
+    const seed = signedCookie(req, CSRF_COOKIE);
     if (seed) return this.tokenFor(seed);
     return this.rotateCsrf(res);
   }
 
   verifyCsrf(req: WebRequest): boolean {
-    const seed = signedCookie(req.signedCookies, CSRF_COOKIE);
+    const seed = signedCookie(req, CSRF_COOKIE);
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
     if (!seed || typeof sent !== 'string') return false;
     const expected = Buffer.from(this.tokenFor(seed));
@@ -95,9 +94,9 @@ export class WebSessions {
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
-  private rotateCsrf(res: Response): string {
+  private rotateCsrf(res: FastifyReply): string {
     const seed = randomBytes(18).toString('base64url');
-    res.cookie(CSRF_COOKIE, seed, this.cookieOptions());
+    res.setCookie(CSRF_COOKIE, seed, this.cookieOptions());
     return this.tokenFor(seed);
   }
 
@@ -107,40 +106,30 @@ export class WebSessions {
 }
 
 /**
- * Runs on /admin routes only (so the API never honours the cookie): parses signed cookies, refuses any POST without
- * a valid CSRF token, and sets request.user for the global HostAuthGuard when a session is present.
+ * Cookies for the whole app (@fastify/cookie, signing with the session secret), and for /admin routes only (so the
+ * API never honours the cookie) a preHandler hook, which runs once the form body is parsed and before Nest's guards:
+ * it refuses any POST without a valid CSRF token and sets request.user for the global HostAuthGuard when a session
+ * is present.
  */
-@Injectable()
-export class AdminSessionMiddleware implements NestMiddleware {
-  private readonly parse: ReturnType<typeof cookieParser>;
-
-  constructor(private readonly sessions: WebSessions) {
-    this.parse = cookieParser(sessions.cookieSecret);
-  }
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    this.parse(req, res, (err?: unknown) => {
-      if (err) {
-        next(err);
-        return;
-      }
+export async function registerAdminSessions(app: NestFastifyApplication): Promise<void> {
+  const sessions = app.get(WebSessions);
+  await app.register(fastifyCookie, { secret: sessions.cookieSecret });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.is404 || !req.routeOptions.url?.startsWith('/admin')) return;
       const webReq = req as WebRequest;
-      if (req.method === 'POST' && !this.sessions.verifyCsrf(webReq)) {
-        res
-          .status(403)
-          .type('html')
-          .send(
-            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form expired · Kairos</title>' +
-              '<link rel="stylesheet" href="/static/kairos.css"></head><body><main id="main"><section class="card narrow">' +
-              '<h1>This form has expired</h1><p role="alert">The security token was missing or out of date. ' +
-              'Go back, reload the page and try again.</p><p><a href="/admin">Back to the admin</a></p></section></main></body></html>',
-          );
-        return;
+      if (req.method === 'POST' && !sessions.verifyCsrf(webReq)) {
+        return reply.code(403).type('text/html; charset=utf-8').send(FORM_EXPIRED_PAGE);
       }
-      this.sessions.userIdOf(webReq).then((userId) => {
-        if (userId) webReq.user = { id: userId, via: 'session' };
-        next();
-      }, next);
+      const userId = await sessions.userIdOf(webReq);
+      if (userId) webReq.user = { id: userId, via: 'session' };
     });
-  }
 }
+
+const FORM_EXPIRED_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Form expired · Kairos</title>' +
+  '<link rel="stylesheet" href="/static/kairos.css"></head><body><main id="main"><section class="card narrow">' +
+  '<h1>This form has expired</h1><p role="alert">The security token was missing or out of date. ' +
+  'Go back, reload the page and try again.</p><p><a href="/admin">Back to the admin</a></p></section></main></body></html>';

@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import hbs from 'hbs';
+import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ export interface PageContext {
  */
 @Injectable()
 export class WebViews {
-  private readonly engine = hbs.create().handlebars; // a private instance: its own helpers and partials
+  private readonly engine = Handlebars.create(); // a private instance: its own helpers and partials
   private readonly templates = new Map<string, Template>();
   private readonly dir = join(projectRoot(), 'views');
 

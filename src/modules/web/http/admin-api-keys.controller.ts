@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { uuidParam } from '../../../shared/http/params.js';
 import { ApiKeysService } from '../../identity/application/api-keys.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
@@ -25,12 +25,12 @@ export class AdminApiKeysController {
   ) {}
 
   @Get()
-  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
-    res.type('html').send(await this.page(caller, req, res, null, {}));
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, null, {}));
   }
 
   @Post()
-  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     let secret: string;
     try {
       ({ secret } = await this.keys.create(caller.id, one(body[API_KEY_FORM_FIELDS.name])));
@@ -42,20 +42,20 @@ export class AdminApiKeysController {
       });
       res
         .status(400)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(await this.page(caller, req, res, null, errors));
       return;
     }
-    res.type('html').send(await this.page(caller, req, res, secret, {}));
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, secret, {}));
   }
 
   @Post(':id/revoke')
-  async revoke(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async revoke(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.keys.revoke(caller.id, id);
-    res.redirect(303, '/admin/api-keys');
+    res.redirect('/admin/api-keys', 303);
   }
 
-  private async page(caller: AuthenticatedUser, req: WebRequest, res: Response, secret: string | null, errors: Errors) {
+  private async page(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, secret: string | null, errors: Errors) {
     const keys = await this.keys.list(caller.id);
     return this.views.render('admin/api-keys', {
       ...(await this.pages.context(caller, req, res, 'API keys', 'keys')),

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
@@ -11,6 +11,7 @@ import { allTimeZones } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, one, placeProblems, rowCount } from './admin-forms.js';
 import { DAYS, DAY_ORDER, hoursRequestOf, placeHoursProblem } from './availability-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+import { queryOf } from '../../../shared/http/request.js';
 
 const OVERRIDE_ROWS_EXTRA = 2;
 
@@ -27,7 +28,7 @@ export class AdminAvailabilityController {
   ) {}
 
   @Get()
-  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
+  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
     const me = await this.users.getById(caller.id);
     const current = await this.schedules.getDefault(caller.id);
     const rules = current?.rules ?? [];
@@ -42,22 +43,22 @@ export class AdminAvailabilityController {
       values[`ov_hours_${i}`] = o.intervals.map((x) => `${x.startTime}-${x.endTime}`).join(', ');
     });
     const rows = (current?.overrides.length ?? 0) + OVERRIDE_ROWS_EXTRA;
-    const notice = one(req.query.welcome)
+    const notice = one(queryOf(req).welcome)
       ? 'Welcome! Set the hours when people can book you.'
-      : one(req.query.saved)
+      : one(queryOf(req).saved)
         ? 'Availability saved.'
         : null;
-    res.type('html').send(await this.page(caller, req, res, values, rows, {}, notice));
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, values, rows, {}, notice));
   }
 
   @Post()
-  async save(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async save(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const errors: Errors = {};
     const { input, rows } = hoursRequestOf(body, errors);
     if (!hasErrors(errors)) {
       try {
         await this.schedules.setDefaultHours(caller.id, input);
-        res.redirect(303, '/admin/availability?saved=1');
+        res.redirect('/admin/availability?saved=1', 303);
         return;
       } catch (error) {
         placeProblems(expectDomainError(error, 'invalid'), placeHoursProblem(rows), errors);
@@ -65,14 +66,14 @@ export class AdminAvailabilityController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.page(caller, req, res, body, Math.max(rowCount(body, 'ov_date_'), 1), errors, null));
   }
 
   private async page(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     values: Form,
     overrideRows: number,
     errors: Errors,

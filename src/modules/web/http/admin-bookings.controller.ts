@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { BookingCalendarEvents } from '../../calendar/application/booking-calendar-events.service.js';
@@ -14,6 +14,7 @@ import { WebViews } from '../application/web-views.js';
 import { formatRange } from '../domain/web-time.js';
 import { type Form, one } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+import { queryOf } from '../../../shared/http/request.js';
 
 /** The admin's home: the host's upcoming and past bookings, and cancelling one. */
 @ApiExcludeController()
@@ -31,7 +32,7 @@ export class AdminBookingsController {
   ) {}
 
   @Get()
-  async dashboard(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('h12') h12q?: string) {
+  async dashboard(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('h12') h12q?: string) {
     const me = await this.users.getById(caller.id);
     const now = this.clock.now();
     const h12 = h12q === '1';
@@ -56,13 +57,13 @@ export class AdminBookingsController {
         calendarFlag: flags.get(view.id) ?? null,
       }));
     };
-    res.type('html').send(
+    res.type('text/html; charset=utf-8').send(
       this.views.render('admin/dashboard', {
         ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),
         zone: me.timeZone,
         upcoming: (await describe(upcoming.rows)).reverse(),
         past: await describe([...cancelled.rows, ...past.rows]),
-        notice: one(req.query.cancelled) ? 'The booking was cancelled and the invitee will be told.' : null,
+        notice: one(queryOf(req).cancelled) ? 'The booking was cancelled and the invitee will be told.' : null,
       }),
     );
   }
@@ -72,12 +73,12 @@ export class AdminBookingsController {
    * id leads to the booking it became) in the host's list of bookings.
    */
   @Get('bookings/:id')
-  async booking(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async booking(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.queries.authorize(id, { userId: caller.id });
     const view = await this.queries.getView(id);
     const current = view ? await this.queries.currentOf(view) : null;
     const target = current?.id ?? id;
-    res.redirect(303, `/admin?booking=${target}#booking-${target}`);
+    res.redirect(`/admin?booking=${target}#booking-${target}`, 303);
   }
 
   @Post('bookings/:id/cancel')
@@ -85,10 +86,10 @@ export class AdminBookingsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: Form,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     const { actor } = await this.queries.authorize(id, { userId: caller.id });
     await this.commands.cancel(id, actor, one(body.reason) || null);
-    res.redirect(303, '/admin?cancelled=1');
+    res.redirect('/admin?cancelled=1', 303);
   }
 }

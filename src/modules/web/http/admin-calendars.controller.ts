@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
 import { CalendarExportFeeds } from '../../calendar/application/calendar-export.service.js';
 import { CaldavConnect } from '../../calendar/application/caldav-connect.service.js';
@@ -73,16 +73,16 @@ export class AdminCalendarsController {
 
   /** The REST callback's default landing page for browsers (flows not started here): same page. */
   @Get('integrations')
-  legacyLanding(@Req() req: WebRequest, @Res() res: Response) {
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    res.redirect(303, `/admin/calendars${query}`);
+  legacyLanding(@Req() req: WebRequest, @Res() res: FastifyReply) {
+    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    res.redirect(`/admin/calendars${query}`, 303);
   }
 
   @Get('calendars')
   async list(
     @CurrentUser() caller: AuthenticatedUser,
     @Req() req: WebRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('connected') connected?: string,
     @Query('error') error?: string,
     @Query('removed') removed?: string,
@@ -95,7 +95,7 @@ export class AdminCalendarsController {
     }
     if (one(removed)) notice = 'The connection was removed; its events no longer block your availability.';
     const summary = one(error) ? `Connecting failed: ${sentence(one(error).slice(0, 300))}` : null;
-    res.type('html').send(await this.listPage(caller, req, res, {}, {}, summary, notice, one(feed) === 'reset'));
+    res.type('text/html; charset=utf-8').send(await this.listPage(caller, req, res, {}, {}, summary, notice, one(feed) === 'reset'));
   }
 
   @Post('calendars/connect/:provider')
@@ -103,28 +103,28 @@ export class AdminCalendarsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('provider') provider: string,
     @Req() req: WebRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     if (provider !== 'google' && provider !== 'microsoft') {
       res
         .status(404)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(await this.listPage(caller, req, res, {}, {}, 'Unknown calendar provider.', null));
       return;
     }
     try {
-      res.redirect(303, this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars'));
+      res.redirect(this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars'), 303);
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
       res
         .status(422)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
     }
   }
 
   @Post('calendars/ics')
-  async connectIcs(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async connectIcs(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const url = one(body.url);
     const errors: Errors = {};
     if (!url) errors.ics_url = 'Enter the address of the calendar feed (https:// or webcal://).';
@@ -132,7 +132,7 @@ export class AdminCalendarsController {
     if (!hasErrors(errors)) {
       try {
         const integration = await this.ics.connectIcs(caller.id, url);
-        res.redirect(303, `/admin/calendars?connected=${integration.id}`);
+        res.redirect(`/admin/calendars?connected=${integration.id}`, 303);
         return;
       } catch (error) {
         // The feed's address is the form's one field: every refusal is shown beside it.
@@ -144,12 +144,12 @@ export class AdminCalendarsController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
   }
 
   @Post('calendars/caldav')
-  async connectCaldav(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async connectCaldav(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const v = { caldav_server: one(body.server_url), caldav_username: one(body.username) };
     const password = typeof body.password === 'string' ? body.password : '';
     const errors: Errors = {};
@@ -164,7 +164,7 @@ export class AdminCalendarsController {
           username: v.caldav_username,
           password,
         });
-        res.redirect(303, `/admin/calendars?connected=${integration.id}`);
+        res.redirect(`/admin/calendars?connected=${integration.id}`, 303);
         return;
       } catch (error) {
         // Other refusals (wrong password, no calendars, server not speaking CalDAV) are about the account as a whole.
@@ -177,7 +177,7 @@ export class AdminCalendarsController {
     // The password is never sent back into the page.
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(
         await this.listPage(
           caller,
@@ -193,9 +193,9 @@ export class AdminCalendarsController {
 
   /** A new private feed URL; the old one answers 404 from now on (for a link that was shared by mistake). */
   @Post('calendars/feed/reset')
-  async resetFeed(@CurrentUser() caller: AuthenticatedUser, @Res() res: Response) {
+  async resetFeed(@CurrentUser() caller: AuthenticatedUser, @Res() res: FastifyReply) {
     await this.exportFeeds.rotate(caller.id);
-    res.redirect(303, '/admin/calendars?feed=reset#feed');
+    res.redirect('/admin/calendars?feed=reset#feed', 303);
   }
 
   @Get('calendars/:id')
@@ -203,14 +203,14 @@ export class AdminCalendarsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Req() req: WebRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('sync') sync?: string,
     @Query('saved') saved?: string,
   ) {
     const outcome = SYNC_NOTICES[one(sync)] ?? null;
     const notice = one(saved) ? 'Saved.' : outcome?.ok ? outcome.text : null;
     const summary = outcome && !outcome.ok ? outcome.text : null;
-    res.type('html').send(await this.detailPage(caller, req, res, id, null, {}, summary, notice));
+    res.type('text/html; charset=utf-8').send(await this.detailPage(caller, req, res, id, null, {}, summary, notice));
   }
 
   @Post('calendars/:id')
@@ -219,7 +219,7 @@ export class AdminCalendarsController {
     @Param('id', uuidParam('id')) id: string,
     @Req() req: WebRequest,
     @Body() body: Form,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     const integration = await this.connections.get(caller.id, id);
     const calendars = await this.choices.calendars(caller.id, id);
@@ -243,7 +243,7 @@ export class AdminCalendarsController {
         await this.choices.chooseCalendars(caller.id, id, choices);
         if (writable)
           await this.connections.updateSettings(caller.id, id, { cancel_booking_on_delete: one(body.cancel_on_delete) === '1' });
-        res.redirect(303, `/admin/calendars/${id}?saved=1`);
+        res.redirect(`/admin/calendars/${id}?saved=1`, 303);
         return;
       } catch (error) {
         // Refusals naming no calendar are about which calendar receives bookings (one, and not a read-only one).
@@ -252,12 +252,12 @@ export class AdminCalendarsController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));
   }
 
   @Post('calendars/:id/sync')
-  async syncNow(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async syncNow(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     let status: string;
     try {
       status = (await this.connections.syncNow(caller.id, id)).outcome.status;
@@ -265,13 +265,13 @@ export class AdminCalendarsController {
       expectDomainError(error, 'conflict'); // a broken connection: reconnect first
       status = 'broken';
     }
-    res.redirect(303, `/admin/calendars/${id}?sync=${status}`);
+    res.redirect(`/admin/calendars/${id}?sync=${status}`, 303);
   }
 
   @Post('calendars/:id/disconnect')
-  async disconnect(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async disconnect(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.connections.remove(caller.id, id);
-    res.redirect(303, '/admin/calendars?removed=1');
+    res.redirect('/admin/calendars?removed=1', 303);
   }
 
   // --- view models -----------------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ export class AdminCalendarsController {
   private async listPage(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     values: Record<string, string>,
     errors: Errors,
     summary: string | null,
@@ -303,7 +303,7 @@ export class AdminCalendarsController {
   private async detailPage(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     id: string,
     body: Form | null,
     errors: Errors,

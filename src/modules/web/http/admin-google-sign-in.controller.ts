@@ -1,11 +1,12 @@
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { GoogleSignIn, type GoogleSignInRefusal } from '../../identity/application/google-sign-in.service.js';
 import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+import { replySent } from '../../../shared/http/request.js';
 
 /** What the login page says after a Google sign-in that signed no one in (`/admin/login?google=<reason>`). */
 const REFUSALS: Record<GoogleSignInRefusal, string> = {
@@ -42,23 +43,23 @@ export class AdminGoogleSignInController {
 
   @Public()
   @Get()
-  async start(@Req() req: WebRequest, @Res() res: Response) {
+  async start(@Req() req: WebRequest, @Res() res: FastifyReply) {
     if (!this.google.enabled) throw notFound('page');
     await this.google.begin(req, res);
   }
 
   @Public()
   @Get('callback')
-  async callback(@Req() req: WebRequest, @Res() res: Response) {
+  async callback(@Req() req: WebRequest, @Res() res: FastifyReply) {
     if (!this.google.enabled) throw notFound('page');
     const result = await this.google.complete(req, res);
-    if (res.headersSent) return;
+    if (replySent(res)) return;
     if (result.kind === 'refused') {
-      if (result.retryAfterSeconds) res.setHeader('Retry-After', String(result.retryAfterSeconds));
-      res.redirect(303, `/admin/login?google=${result.reason}`);
+      if (result.retryAfterSeconds) res.header('Retry-After', String(result.retryAfterSeconds));
+      res.redirect(`/admin/login?google=${result.reason}`, 303);
       return;
     }
     await this.sessions.signIn(req, res, result.userId);
-    res.redirect(303, result.created ? '/admin/availability?welcome=1' : '/admin');
+    res.redirect(result.created ? '/admin/availability?welcome=1' : '/admin', 303);
   }
 }

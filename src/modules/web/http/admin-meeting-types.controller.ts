@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
@@ -32,6 +32,7 @@ import {
   typeRequestOf,
 } from './meeting-type-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+import { queryOf } from '../../../shared/http/request.js';
 
 const QUESTION_ROWS_EXTRA = 2;
 
@@ -51,10 +52,10 @@ export class AdminMeetingTypesController {
   ) {}
 
   @Get()
-  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
     const me = await this.users.getById(caller.id);
     const { items } = await this.meetingTypes.list(caller.id, 200, 0);
-    res.type('html').send(
+    res.type('text/html; charset=utf-8').send(
       this.views.render('admin/types', {
         ...(await this.pages.context(caller, req, res, 'Meeting types', 'types')),
         types: items.map(({ snapshot: t }) => ({
@@ -66,14 +67,14 @@ export class AdminMeetingTypesController {
           secret: t.isSecret,
           publicHref: `/${me.username}/${t.slug}`,
         })),
-        notice: one(req.query.saved) ? 'Saved.' : null,
+        notice: one(queryOf(req).saved) ? 'Saved.' : null,
       }),
     );
   }
 
   @Get('new')
-  async newType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response) {
-    res.type('html').send(await this.editor(caller, req, res, null, null, {}));
+  async newType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
+    res.type('text/html; charset=utf-8').send(await this.editor(caller, req, res, null, null, {}));
   }
 
   @Get(':id')
@@ -81,14 +82,14 @@ export class AdminMeetingTypesController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Req() req: WebRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     const { snapshot } = await this.meetingTypes.get(caller.id, id);
-    res.type('html').send(await this.editor(caller, req, res, snapshot, null, {}));
+    res.type('text/html; charset=utf-8').send(await this.editor(caller, req, res, snapshot, null, {}));
   }
 
   @Post('new')
-  async createType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async createType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     await this.save(caller, req, res, null, body);
   }
 
@@ -98,13 +99,13 @@ export class AdminMeetingTypesController {
     @Param('id', uuidParam('id')) id: string,
     @Req() req: WebRequest,
     @Body() body: Form,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     const { snapshot } = await this.meetingTypes.get(caller.id, id);
     await this.save(caller, req, res, snapshot, body);
   }
 
-  private async save(caller: AuthenticatedUser, req: WebRequest, res: Response, current: MeetingTypeSnapshot | null, body: Form) {
+  private async save(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, current: MeetingTypeSnapshot | null, body: Form) {
     const errors: Errors = {};
     const { request, rows } = typeRequestOf(body, errors);
     const teams = await this.teamChoices(caller.id);
@@ -127,7 +128,7 @@ export class AdminMeetingTypesController {
           ? await this.meetingTypes.update(caller.id, current.id, changes)
           : await this.meetingTypes.create(caller.id, changes);
         if (destinationGiven) await this.integrations.setMeetingTypeDestination(caller.id, saved.snapshot.id, destination);
-        res.redirect(303, '/admin/meeting-types?saved=1');
+        res.redirect('/admin/meeting-types?saved=1', 303);
         return;
       } catch (error) {
         placeProblems(expectDomainError(error, 'invalid', 'conflict'), placeTypeProblem(rows), errors);
@@ -136,7 +137,7 @@ export class AdminMeetingTypesController {
     if (errors.host_ids) errors.host_ids = nameHosts(errors.host_ids, teams);
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.editor(caller, req, res, current, body, errors));
   }
 
@@ -155,7 +156,7 @@ export class AdminMeetingTypesController {
   private async editor(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     t: MeetingTypeSnapshot | null,
     body: Form | null,
     errors: Errors,

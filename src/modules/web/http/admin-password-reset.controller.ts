@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { PasswordResetService } from '../../identity/application/password-reset.service.js';
 import { Public } from '../../../shared/http/authentication.js';
@@ -27,8 +27,8 @@ export class AdminPasswordResetController {
 
   @Public()
   @Get('forgot-password')
-  forgotForm(@Req() req: WebRequest, @Res() res: Response) {
-    res.type('html').send(
+  forgotForm(@Req() req: WebRequest, @Res() res: FastifyReply) {
+    res.type('text/html; charset=utf-8').send(
       this.views.render('admin/forgot-password', {
         title: 'Reset your password',
         csrf: this.sessions.csrfToken(req, res),
@@ -41,12 +41,12 @@ export class AdminPasswordResetController {
   /** The same page whether or not the account exists (no enumeration); only a malformed address or 429 differ. */
   @Public()
   @Post('forgot-password')
-  async forgot(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async forgot(@Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const email = one(body.email);
     const render = (status: number, extra: Record<string, unknown>) =>
       res
         .status(status)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(
           this.views.render('admin/forgot-password', {
             title: 'Reset your password',
@@ -61,7 +61,7 @@ export class AdminPasswordResetController {
     } catch (error) {
       const wait = retryAfterOf(error);
       if (wait !== null) {
-        res.setHeader('Retry-After', String(wait));
+        res.header('Retry-After', String(wait));
         render(429, { errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).` });
         return;
       }
@@ -75,13 +75,13 @@ export class AdminPasswordResetController {
 
   @Public()
   @Get('reset-password')
-  async resetForm(@Req() req: WebRequest, @Res() res: Response, @Query('token') token?: string) {
+  async resetForm(@Req() req: WebRequest, @Res() res: FastifyReply, @Query('token') token?: string) {
     const t = one(token);
     noStore(res);
     const live = t.length > 0 && t.length <= 200 && (await this.passwordResets.isLive(t));
     res
       .status(live ? 200 : 400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/reset-password', {
           title: 'Choose a new password',
@@ -95,7 +95,7 @@ export class AdminPasswordResetController {
 
   @Public()
   @Post('reset-password')
-  async reset(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async reset(@Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const token = one(body.token);
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
@@ -106,7 +106,7 @@ export class AdminPasswordResetController {
       try {
         await this.passwordResets.confirm(token.slice(0, 200), next);
         await this.sessions.signOut(req, res);
-        res.redirect(303, '/admin/login?reset=1');
+        res.redirect('/admin/login?reset=1', 303);
         return;
       } catch (error) {
         // A refusal naming no field is about the link (used, expired or unknown).
@@ -118,7 +118,7 @@ export class AdminPasswordResetController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/reset-password', {
           title: 'Choose a new password',
@@ -132,7 +132,7 @@ export class AdminPasswordResetController {
 }
 
 /** Pages carrying a reset token: kept out of caches and Referer headers. */
-function noStore(res: Response) {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+function noStore(res: FastifyReply) {
+  res.header('Cache-Control', 'no-store');
+  res.header('Referrer-Policy', 'no-referrer');
 }

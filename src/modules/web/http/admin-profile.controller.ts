@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
@@ -27,35 +27,35 @@ export class AdminProfileController {
   ) {}
 
   @Get()
-  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('saved') saved?: string) {
+  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('saved') saved?: string) {
     const notices: Record<string, string> = {
       profile: 'Profile saved.',
       email: 'Your email address was changed; use it the next time you log in.',
       password: 'Your password was changed.',
     };
-    res.type('html').send(await this.page(caller, req, res, {}, {}, null, notices[one(saved)] ?? null));
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, {}, null, notices[one(saved)] ?? null));
   }
 
   @Post()
-  async saveProfile(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async saveProfile(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const v = { name: one(body.name), username: one(body.username), time_zone: one(body.time_zone) };
     const errors: Errors = {};
     try {
       // Identity checks the name, username and zone together: every mistake comes back at once.
       await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone });
-      res.redirect(303, '/admin/profile?saved=profile');
+      res.redirect('/admin/profile?saved=profile', 303);
       return;
     } catch (error) {
       placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), PROFILE_FORM_FIELDS, errors, 'username');
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.page(caller, req, res, v, errors, 'Please correct the highlighted fields in your profile.', null));
   }
 
   @Post('email')
-  async changeEmail(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async changeEmail(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const email = one(body.email);
     const errors: Errors = {};
     if (!one(body.password)) errors.email_password = 'Enter your current password to change your email.';
@@ -66,7 +66,7 @@ export class AdminProfileController {
         await this.users.update(caller.id, { email });
         // The change revoked every session, this one included: the person who made it stays signed in.
         await this.sessions.signIn(req, res, caller.id);
-        res.redirect(303, '/admin/profile?saved=email');
+        res.redirect('/admin/profile?saved=email', 303);
         return;
       } catch (error) {
         placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), PROFILE_FORM_FIELDS, errors, 'email');
@@ -74,14 +74,14 @@ export class AdminProfileController {
     }
     if (res.statusCode !== 429) res.status(400);
     res
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(
         await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null),
       );
   }
 
   @Post('password')
-  async changePassword(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async changePassword(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const current = one(body.current_password);
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
@@ -94,14 +94,14 @@ export class AdminProfileController {
         if (await this.users.changePassword(caller.id, current, next, req.ip)) {
           // Every session was revoked, this one included: re-issue it so the person who changed it stays signed in.
           await this.sessions.signIn(req, res, caller.id);
-          res.redirect(303, '/admin/profile?saved=password');
+          res.redirect('/admin/profile?saved=password', 303);
           return;
         }
         errors.current_password = 'That is not your current password.';
       } catch (error) {
         const wait = retryAfterOf(error);
         if (wait !== null) {
-          res.setHeader('Retry-After', String(wait));
+          res.header('Retry-After', String(wait));
           errors.current_password = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
           res.status(429);
         } else {
@@ -111,17 +111,17 @@ export class AdminProfileController {
     }
     if (res.statusCode !== 429) res.status(400);
     res
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
   }
 
   /** GDPR access and portability: everything the privacy module exports, as a file. */
   @Get('export')
-  async exportData(@CurrentUser() caller: AuthenticatedUser, @Res() res: Response) {
+  async exportData(@CurrentUser() caller: AuthenticatedUser, @Res() res: FastifyReply) {
     const data = await this.privacy.export(caller.id);
-    res.setHeader('Content-Disposition', 'attachment; filename="kairos-export.json"');
-    res.setHeader('Cache-Control', 'no-store');
-    res.type('application/json').send(JSON.stringify(data, null, 2));
+    res.header('Content-Disposition', 'attachment; filename="kairos-export.json"');
+    res.header('Cache-Control', 'no-store');
+    res.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
   }
 
   /**
@@ -129,7 +129,7 @@ export class AdminProfileController {
    * session; then the session ends with the account.
    */
   @Post('delete')
-  async deleteAccount(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async deleteAccount(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const me = await this.users.getById(caller.id);
     const errors: Errors = {};
     if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) errors.confirm = `Type your username, ${me.username}, to confirm.`;
@@ -139,19 +139,19 @@ export class AdminProfileController {
       errors.delete_password ??= 'That is not your current password.';
     if (hasErrors(errors)) {
       if (res.statusCode !== 429) res.status(400);
-      res.type('html').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
+      res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
       return;
     }
     await this.privacy.deleteAccount(caller.id);
     await this.sessions.signOut(req, res);
-    res.redirect(303, '/admin/login?deleted=1');
+    res.redirect('/admin/login?deleted=1', 303);
   }
 
   /** Checks the current password through the credential limiter; a 429 is shown beside `field` with Retry-After. */
   private async passwordOk(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     password: string,
     errors: Errors,
     field: string,
@@ -161,7 +161,7 @@ export class AdminProfileController {
     } catch (error) {
       const wait = retryAfterOf(error);
       if (wait === null) throw error;
-      res.setHeader('Retry-After', String(wait));
+      res.header('Retry-After', String(wait));
       res.status(429);
       errors[field] = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
       return false;
@@ -171,7 +171,7 @@ export class AdminProfileController {
   private async page(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     values: Record<string, string>,
     errors: Errors,
     summary: string | null,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { Public } from '../../../shared/http/authentication.js';
@@ -27,13 +27,13 @@ export class AdminSessionController {
   @Get('login')
   loginForm(
     @Req() req: WebRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('next') next?: string,
     @Query('deleted') deleted?: string,
     @Query('reset') reset?: string,
     @Query('google') google?: string,
   ) {
-    res.type('html').send(
+    res.type('text/html; charset=utf-8').send(
       this.views.render('admin/login', {
         title: 'Log in',
         csrf: this.sessions.csrfToken(req, res),
@@ -51,7 +51,7 @@ export class AdminSessionController {
   }
 
   @Post('login')
-  async login(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async login(@Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const email = one(body.email);
     let user: { id: string } | null = null;
     let retryAfter: number | null = null;
@@ -62,10 +62,10 @@ export class AdminSessionController {
       if (retryAfter === null) throw error;
     }
     if (!user) {
-      if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+      if (retryAfter !== null) res.header('Retry-After', String(retryAfter));
       res
         .status(retryAfter !== null ? 429 : 401)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(
           this.views.render('admin/login', {
             title: 'Log in',
@@ -82,16 +82,16 @@ export class AdminSessionController {
       return;
     }
     await this.sessions.signIn(req, res, user.id);
-    res.redirect(303, safeNext(one(body.next)) ?? '/admin');
+    res.redirect(safeNext(one(body.next)) ?? '/admin', 303);
   }
 
   @Get('signup')
-  signupForm(@Req() req: WebRequest, @Res() res: Response) {
-    res.type('html').send(this.signupPage(this.sessions.csrfToken(req, res), { time_zone: 'UTC' }, {}));
+  signupForm(@Req() req: WebRequest, @Res() res: FastifyReply) {
+    res.type('text/html; charset=utf-8').send(this.signupPage(this.sessions.csrfToken(req, res), { time_zone: 'UTC' }, {}));
   }
 
   @Post('signup')
-  async signup(@Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async signup(@Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const v = signupValuesOf(body);
     const errors: Errors = {};
     try {
@@ -104,21 +104,21 @@ export class AdminSessionController {
         password: v.password,
       });
       await this.sessions.signIn(req, res, id);
-      res.redirect(303, '/admin/availability?welcome=1');
+      res.redirect('/admin/availability?welcome=1', 303);
       return;
     } catch (error) {
       placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), SIGNUP_FORM_FIELDS, errors);
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors));
   }
 
   @Post('logout')
-  async logout(@Req() req: WebRequest, @Res() res: Response) {
+  async logout(@Req() req: WebRequest, @Res() res: FastifyReply) {
     await this.sessions.signOut(req, res);
-    res.redirect(303, '/admin/login');
+    res.redirect('/admin/login', 303);
   }
 
   private signupPage(csrf: string, values: Record<string, string>, errors: Errors) {

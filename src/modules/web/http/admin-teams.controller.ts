@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../../config/app-config.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -49,18 +49,18 @@ export class AdminTeamsController {
   ) {}
 
   @Get()
-  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('done') done?: string) {
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('done') done?: string) {
     const notices: Record<string, string> = {
       created: 'The team was created. Invite colleagues below.',
       removed: 'The member was removed from the team; they no longer host its meeting types.',
       left: 'You left the team.',
       joined: 'You joined the team.',
     };
-    res.type('html').send(await this.page(caller, req, res, { notice: notices[one(done)] ?? null }));
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, { notice: notices[one(done)] ?? null }));
   }
 
   @Post()
-  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const name = one(body.name);
     const errors: Errors = {};
     if (!name) errors.name = 'Enter a name for the team.';
@@ -69,7 +69,7 @@ export class AdminTeamsController {
     if (!hasErrors(errors)) {
       try {
         await this.teams.create(caller.id, name);
-        res.redirect(303, '/admin/teams?done=created');
+        res.redirect('/admin/teams?done=created', 303);
         return;
       } catch (error) {
         errors.name = sentence(expectDomainError(error, 'invalid').message.replace(/^name /, 'the name '));
@@ -77,28 +77,33 @@ export class AdminTeamsController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.page(caller, req, res, { name, errors, errorSummary: 'Please correct the highlighted field.' }));
   }
 
   @Get('join')
-  async joinForm(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('token') token?: string) {
+  async joinForm(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() req: WebRequest,
+    @Res() res: FastifyReply,
+    @Query('token') token?: string,
+  ) {
     const value = one(token);
     const preview = await this.teams.previewInvitation(caller.id, value);
     const status = preview.state === 'open' ? 200 : preview.state === 'unknown' ? 404 : preview.state === 'other-user' ? 403 : 410;
     res
       .status(status)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.joinPage(caller, req, res, value, preview));
   }
 
   @Post('join')
-  async join(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async join(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const token = one(body.token);
     if (!token) {
       res
         .status(404)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(await this.joinPage(caller, req, res, token, { state: 'unknown' }));
       return;
     }
@@ -112,11 +117,11 @@ export class AdminTeamsController {
       const status = code === 'not_found' ? 404 : code === 'forbidden' ? 403 : 410;
       res
         .status(status)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(await this.joinPage(caller, req, res, token, shown));
       return;
     }
-    res.redirect(303, '/admin/teams?done=joined');
+    res.redirect('/admin/teams?done=joined', 303);
   }
 
   @Post(':id/invitations')
@@ -125,7 +130,7 @@ export class AdminTeamsController {
     @Req() req: WebRequest,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: Form,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     const email = one(body.email);
     let error: string | undefined;
@@ -137,7 +142,7 @@ export class AdminTeamsController {
         const link = `${this.config.publicUrl}/admin/teams/join?token=${encodeURIComponent(token)}`;
         res
           .status(201)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(await this.page(caller, req, res, { invite: { teamId: id, link, sentTo: invitation.email } }));
         return;
       } catch (e) {
@@ -146,7 +151,7 @@ export class AdminTeamsController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(
         await this.page(caller, req, res, {
           invite: { teamId: id, email, error },
@@ -161,7 +166,7 @@ export class AdminTeamsController {
     @Req() req: WebRequest,
     @Param('id', uuidParam('id')) id: string,
     @Param('userId', uuidParam('userId')) userId: string,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
     try {
       await this.teams.removeMember(caller.id, id, userId);
@@ -170,17 +175,17 @@ export class AdminTeamsController {
       const message = sentence(expectDomainError(error, 'invalid').message);
       res
         .status(400)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(await this.page(caller, req, res, { problem: message }));
       return;
     }
-    res.redirect(303, `/admin/teams?done=${userId === caller.id ? 'left' : 'removed'}`);
+    res.redirect(`/admin/teams?done=${userId === caller.id ? 'left' : 'removed'}`, 303);
   }
 
   private async page(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     state: {
       name?: string;
       errors?: Errors;
@@ -227,7 +232,7 @@ export class AdminTeamsController {
     });
   }
 
-  private async joinPage(caller: AuthenticatedUser, req: WebRequest, res: Response, token: string, preview: InvitationPreview) {
+  private async joinPage(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, token: string, preview: InvitationPreview) {
     const ctx = await this.pages.context(caller, req, res, 'Join a team', 'teams');
     return this.views.render('admin/team-join', {
       ...ctx,

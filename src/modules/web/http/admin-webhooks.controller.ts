@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { type DeliveryRecord, NotificationsService } from '../../notify/application/notifications.service.js';
@@ -53,18 +53,20 @@ export class AdminWebhooksController {
   ) {}
 
   @Get()
-  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: Response, @Query('done') done?: string) {
+  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('done') done?: string) {
     const notices: Record<string, string> = {
       deleted: 'The webhook was deleted; its pending deliveries were withdrawn.',
       disabled: 'The webhook is paused: nothing is sent to it until you resume it.',
       enabled: 'The webhook is active again.',
       redelivered: 'The delivery will be tried again now.',
     };
-    res.type('html').send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, notices[one(done)] ?? null));
+    res
+      .type('text/html; charset=utf-8')
+      .send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, notices[one(done)] ?? null));
   }
 
   @Post()
-  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: Response) {
+  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const url = one(body.url);
     const events = many(body.events);
     const errors: Errors = {};
@@ -77,7 +79,7 @@ export class AdminWebhooksController {
         const { secret } = await this.webhooks.create(caller.id, url, events);
         res
           .status(201)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, null, secret));
         return;
       } catch (error) {
@@ -86,38 +88,38 @@ export class AdminWebhooksController {
     }
     res
       .status(400)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'Please correct the highlighted fields.', null));
   }
 
   @Post(':id/disable')
-  async disable(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async disable(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.webhooks.setEnabled(caller.id, id, false);
-    res.redirect(303, '/admin/webhooks?done=disabled');
+    res.redirect('/admin/webhooks?done=disabled', 303);
   }
 
   @Post(':id/enable')
-  async enable(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async enable(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.webhooks.setEnabled(caller.id, id, true);
-    res.redirect(303, '/admin/webhooks?done=enabled');
+    res.redirect('/admin/webhooks?done=enabled', 303);
   }
 
   @Post(':id/delete')
-  async remove(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async remove(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.webhooks.remove(caller.id, id);
-    res.redirect(303, '/admin/webhooks?done=deleted');
+    res.redirect('/admin/webhooks?done=deleted', 303);
   }
 
   @Post('deliveries/:id/redeliver')
-  async redeliver(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: Response) {
+  async redeliver(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
     await this.notifications.redeliver(caller.id, id);
-    res.redirect(303, '/admin/webhooks?done=redelivered');
+    res.redirect('/admin/webhooks?done=redelivered', 303);
   }
 
   private async page(
     caller: AuthenticatedUser,
     req: WebRequest,
-    res: Response,
+    res: FastifyReply,
     values: { url?: string; events: string[] },
     errors: Errors,
     summary: string | null,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/time-zone.js';
@@ -36,7 +36,7 @@ export class BookingPagesController {
   ) {}
 
   @Get(':id')
-  async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+  async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
     const tz = canonicalTimeZone(one(query.tz)) ?? invitee.timeZone;
@@ -45,7 +45,7 @@ export class BookingPagesController {
     const token = one(query.token);
     const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`;
     const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
-    res.type('html').send(
+    res.type('text/html; charset=utf-8').send(
       this.views.render('manage', {
         title: cancelled ? 'Booking cancelled' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
         heading: cancelled
@@ -75,23 +75,23 @@ export class BookingPagesController {
   }
 
   @Get(':id/ics')
-  async icsFile(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+  async icsFile(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '/ics', query, res)) return;
     const { actor } = await this.authorize(id, one(query.token));
     const ics = await this.invitations.icsFor(id, actor);
-    res.setHeader('Content-Disposition', 'attachment; filename="meeting.ics"');
+    res.header('Content-Disposition', 'attachment; filename="meeting.ics"');
     res.type('text/calendar; charset=utf-8').send(ics);
   }
 
   @Get(':id/cancel')
-  async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: Response) {
+  async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '/cancel', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    res.type('html').send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null));
+    res.type('text/html; charset=utf-8').send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null));
   }
 
   @Post(':id/cancel')
-  async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
+  async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
     // The reason is typed in a textarea but stored as one line (it goes into emails and calendar events).
@@ -106,7 +106,7 @@ export class BookingPagesController {
       const { view, invitee } = await this.load(id, token);
       res
         .status(400)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem));
       return;
     }
@@ -117,48 +117,48 @@ export class BookingPagesController {
       const { view, invitee } = await this.load(id, token);
       res
         .status(409)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message));
       return;
     }
-    res.redirect(303, `/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`);
+    res.redirect(`/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`, 303);
   }
 
   @Get(':id/reschedule')
-  async rescheduleForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form & PickerQuery, @Res() res: Response) {
+  async rescheduleForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form & PickerQuery, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '/reschedule', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    res.type('html').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null));
+    res.type('text/html; charset=utf-8').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null));
   }
 
   @Post(':id/reschedule')
-  async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: Response) {
+  async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
     const start = parseStart(one(body.start));
     const tz = one(body.tz);
     const h12 = one(body.h12) === '1';
     if (!start) {
-      res.redirect(303, `/booking/${id}/reschedule?token=${encodeURIComponent(token)}`);
+      res.redirect(`/booking/${id}/reschedule?token=${encodeURIComponent(token)}`, 303);
       return;
     }
     try {
       const result = await this.commands.reschedule(booking.id, actor, start, null);
-      res.redirect(303, `/booking/${result.booking.id}?token=${encodeURIComponent(token)}&moved=1${h12 ? '&h12=1' : ''}`);
+      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&moved=1${h12 ? '&h12=1' : ''}`, 303);
     } catch (error) {
       const { view, invitee } = await this.load(id, token);
       const query = { tz, h12: h12 ? '1' : undefined, date: isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
       if (isTakenError(error)) {
         res
           .status(409)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(await this.reschedulePage(view, invitee, token, query, true, null));
         return;
       }
       if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'conflict' || error.code === 'not_found')) {
         res
           .status(400)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(await this.reschedulePage(view, invitee, token, query, false, error.message));
         return;
       }
@@ -218,12 +218,12 @@ export class BookingPagesController {
    * token whose invitee is now in another booking is sent there (same page, same query), never to a 404. The token
    * already grants that booking, so the redirect reveals nothing it would not.
    */
-  private async redirectIfMoved(id: string, page: string, query: Form, res: Response): Promise<boolean> {
+  private async redirectIfMoved(id: string, page: string, query: Form, res: FastifyReply): Promise<boolean> {
     const current = await this.queries.currentBookingIdForToken(one(query.token));
     if (!current || current === id) return false;
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (typeof value === 'string') params.set(key, value);
-    res.redirect(302, `/booking/${current}${page}?${params.toString()}`);
+    res.redirect(`/booking/${current}${page}?${params.toString()}`, 302);
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Ip, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
@@ -50,10 +50,10 @@ export class PublicPagesController {
   ) {}
 
   @Get(':username')
-  async host(@Param('username') username: string, @Res() res: Response) {
+  async host(@Param('username') username: string, @Res() res: FastifyReply) {
     const host = await this.host_(username);
     const types = await this.meetingTypes.listPublic(host.username);
-    res.type('html').send(
+    res.type('text/html; charset=utf-8').send(
       this.views.render('host', {
         title: host.name,
         host: { name: host.name, username: host.username },
@@ -68,19 +68,19 @@ export class PublicPagesController {
   }
 
   @Get(':username/:slug')
-  async calendar(@Param('username') username: string, @Param('slug') slug: string, @Query() query: PickerQuery, @Res() res: Response) {
+  async calendar(@Param('username') username: string, @Param('slug') slug: string, @Query() query: PickerQuery, @Res() res: FastifyReply) {
     const { host, type } = await this.resolve(username, slug);
-    res.type('html').send(await this.calendarPage(host, type, query, false));
+    res.type('text/html; charset=utf-8').send(await this.calendarPage(host, type, query, false));
   }
 
   @Get(':username/:slug/book')
-  async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: Response) {
+  async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: FastifyReply) {
     const { host, type } = await this.resolve(username, slug);
     if (!parseStart(one(query.start))) {
-      res.redirect(303, `/${host.username}/${type.slug}`);
+      res.redirect(`/${host.username}/${type.slug}`, 303);
       return;
     }
-    res.type('html').send(this.formPage(host, type, query, {}, null, await this.holdView(type, query)));
+    res.type('text/html; charset=utf-8').send(this.formPage(host, type, query, {}, null, await this.holdView(type, query)));
   }
 
   /**
@@ -89,33 +89,39 @@ export class PublicPagesController {
    * crawlers hold nothing. Past a cap nothing is reserved (429), but the form still books the time if it is free.
    */
   @Post(':username/:slug/hold')
-  async hold(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Ip() ip: string, @Res() res: Response) {
+  async hold(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Body() body: Form,
+    @Ip() ip: string,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     const h12 = one(body.h12) === '1';
     const path = `/${host.username}/${type.slug}`;
     if (!start) {
-      res.redirect(303, path);
+      res.redirect(path, 303);
       return;
     }
     const form = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}) };
     try {
       const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip });
-      res.redirect(303, `${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`);
+      res.redirect(`${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`, 303);
     } catch (error) {
       if (error instanceof HoldRefusedError) {
-        res.setHeader('Retry-After', String(error.refusal.retryAfterSeconds));
+        res.header('Retry-After', String(error.refusal.retryAfterSeconds));
         res
           .status(429)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(this.formPage(host, type, form, {}, null, { refused: true }));
         return;
       }
       if (isTakenError(error)) {
         res
           .status(409)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12 }, true));
         return;
       }
@@ -124,12 +130,12 @@ export class PublicPagesController {
   }
 
   @Post(':username/:slug/book')
-  async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: Response) {
+  async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: FastifyReply) {
     const { host, type } = await this.resolve(username, slug);
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     if (!start) {
-      res.redirect(303, `/${host.username}/${type.slug}`);
+      res.redirect(`/${host.username}/${type.slug}`, 303);
       return;
     }
     const errors: Record<string, string> = {};
@@ -152,7 +158,7 @@ export class PublicPagesController {
     if (Object.keys(errors).length > 0) {
       res
         .status(400)
-        .type('html')
+        .type('text/html; charset=utf-8')
         .send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
       return;
     }
@@ -177,13 +183,13 @@ export class PublicPagesController {
       if (!result.invitee) throw new Error('a new booking comes back with its invitee');
       const token = this.tokens.tokenFor(result.invitee.id);
       const h12 = one(body.h12) === '1' ? '&h12=1' : '';
-      res.redirect(303, `/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`);
+      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`, 303);
     } catch (error) {
       if (isTakenError(error)) {
         const query = { tz, date: localDate(start, tz), h12: one(body.h12) };
         res
           .status(409)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(await this.calendarPage(host, type, query, true));
         return;
       }
@@ -192,7 +198,7 @@ export class PublicPagesController {
         placeProblems(error, placeBookingProblem, fieldErrors);
         res
           .status(400)
-          .type('html')
+          .type('text/html; charset=utf-8')
           .send(
             this.formPage(
               host,

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
+import { pathOf, replySent } from '../../../shared/http/request.js';
 import { WebViews } from '../application/web-views.js';
 
 /**
@@ -17,17 +18,18 @@ export class WebExceptionFilter implements ExceptionFilter {
   constructor(private readonly views: WebViews) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    const res = host.switchToHttp().getResponse<FastifyReply>();
+    if (replySent(res)) return;
+    const path = pathOf(req);
     const body = toErrorBody(exception);
-    if (typeof body.retry_after_seconds === 'number') res.setHeader('Retry-After', String(body.retry_after_seconds));
-    if (req.path.startsWith('/api/')) {
-      res.status(body.status_code).json(body); // an unknown API path matched a page route: keep the JSON contract
+    if (typeof body.retry_after_seconds === 'number') res.header('Retry-After', String(body.retry_after_seconds));
+    if (path.startsWith('/api/')) {
+      res.status(body.status_code).type('application/json; charset=utf-8').send(body); // an unknown API path matched a page route: keep the JSON contract
       return;
     }
-    if (body.status_code === 401 && req.path.startsWith('/admin')) {
-      res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (body.status_code === 401 && path.startsWith('/admin')) {
+      res.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`, 303);
       return;
     }
     if (body.status_code >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
@@ -40,9 +42,9 @@ export class WebExceptionFilter implements ExceptionFilter {
         : body.status_code >= 500
           ? 'Please try again in a moment.'
           : body.message,
-      backHref: req.path.startsWith('/admin') ? '/admin' : '/',
-      backLabel: req.path.startsWith('/admin') ? 'Back to the admin' : 'Back',
+      backHref: path.startsWith('/admin') ? '/admin' : '/',
+      backLabel: path.startsWith('/admin') ? 'Back to the admin' : 'Back',
     });
-    res.status(body.status_code).type('html').send(html);
+    res.status(body.status_code).type('text/html; charset=utf-8').send(html);
   }
 }
