@@ -53,7 +53,7 @@ describe('slots answered as cached bytes (e2e, real PostgreSQL + Redis)', () => 
       slots: result.slots.map((s) => ({
         start_time: iso(s.start),
         end_time: iso(s.end),
-        local_start_time: s.localStart ?? zonedIso(s.start, request.timeZone),
+        local_start_time: zonedIso(s.start, request.timeZone),
         ...(s.seatsRemaining !== undefined ? { seats_remaining: s.seatsRemaining } : {}),
       })),
     });

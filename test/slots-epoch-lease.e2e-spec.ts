@@ -63,4 +63,20 @@ describe('slot cache epoch lease across replicas (e2e, real PostgreSQL + Redis)'
     // And the reader caches again under the new epoch.
     expect((await reader.app.get(SlotsService).findRendered(request)).cached).toBe(true);
   });
+
+  it('the same holds for the meeting type snapshot a replica reuses on the cold path', async () => {
+    const host = await createHost(reader, { time_zone: 'UTC' });
+    await setWeeklyHours(reader, host, 'UTC');
+    const type = await createMeetingType(reader, host, {});
+    const durationOn = async (date: string) =>
+      (await reader.http().get('/api/availability/slots').query({ meeting_type_id: type.id, date, timezone: 'UTC' }).expect(200)).body
+        .duration_minutes as number;
+    // Three cold requests: the second verifies the reader's snapshot of the type, the third reuses it.
+    for (const date of ['2027-03-03', '2027-03-04', '2027-03-05']) expect(await durationOn(date)).toBe(30);
+
+    // The writer's Redis is still down (above): the type's version bump steps the epoch instead.
+    await writer.http().put(`/api/meeting-types/${type.id}`).set(host.auth).send({ duration_minutes: 45 }).expect(200);
+    expect(await durationOn('2027-03-08')).toBe(45);
+    expect(await durationOn('2027-03-05')).toBe(45);
+  });
 });

@@ -74,11 +74,25 @@ describe('slots read path: SQL statements per request', () => {
       'users',
       ...teamById,
     ]);
+    // From the third cold request for a type on, its snapshot is reused while its versions stand (read with the
+    // hosts' versions in one MGET): the second read it after its versions, which verified it.
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-09', timezone: 'UTC' })).toEqual(['host hours', 'busy']);
+    expect(await statementsOf({ meeting_type_id: collective.id, date: '2027-03-09', timezone: 'UTC' })).toEqual(['host hours', 'busy']);
+    // By address: keyed apart from the id; the second request verifies, the third reuses.
+    const byAddress = (date: string) => statementsOf({ username: host.username, slug: 'team', date, timezone: 'UTC' });
+    expect(await byAddress('2027-03-09')).toEqual(['users', ...teamById]);
+    expect(await byAddress('2027-03-10')).toEqual(['host hours', 'busy']);
+    // A write to the type bumps its version: the next request reads it again, and shows the change.
+    await t.http().put(`/api/meeting-types/${single.id}`).set(host.auth).send({ duration_minutes: 45 }).expect(200);
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-10', timezone: 'UTC' })).toEqual(singleById);
+    const after = await t.http().get('/api/availability/slots').query({ meeting_type_id: single.id, date: '2027-03-10', timezone: 'UTC' });
+    expect(after.body.duration_minutes).toBe(45);
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-11', timezone: 'UTC' })).toEqual(['host hours', 'busy']);
     // Warm: the entry and the host versions come from Redis, the epoch from the lease: no SQL at all.
-    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual([]);
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-11', timezone: 'UTC' })).toEqual([]);
     // Once that period has passed, the warm path looks the host up again (once), and finds nothing to sync.
     t.clock!.advance(121_000);
-    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual(['calendar sync state']);
-    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-03', timezone: 'UTC' })).toEqual([]);
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-11', timezone: 'UTC' })).toEqual(['calendar sync state']);
+    expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-11', timezone: 'UTC' })).toEqual([]);
   });
 });

@@ -6,6 +6,9 @@ import { CacheStore } from './cache-store.js';
 
 /** Timers may fire a little early and clocks run at slightly different rates: the stepping writer waits this extra. */
 const LEASE_MARGIN_MS = 50;
+/** Names the store's current contents (see currentForType); when it expires, a new one costs one round of misses. */
+const INCARNATION_KEY = 'avail-incarnation';
+const INCARNATION_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * A version number per host that every change to that host's availability bumps (booking, cancellation, rule
@@ -44,11 +47,18 @@ export class AvailabilityVersions {
     return `avail-ver:${hostId}`;
   }
 
-  /** Never throws: it runs after COMMIT, when the change is already decided. */
-  async bump(hostIds: Iterable<string>): Promise<void> {
-    const ids = [...new Set(hostIds)];
-    if (ids.length === 0) return;
-    const results = await Promise.allSettled(ids.map((id) => this.cache.increment(this.key(id))));
+  private typeKey(typeId: string) {
+    return `type-ver:${typeId}`;
+  }
+
+  /**
+   * Never throws: it runs after COMMIT, when the change is already decided. `typeIds`: meeting types whose own
+   * settings changed (their snapshots are reused by the slots path while their version stands).
+   */
+  async bump(hostIds: Iterable<string>, typeIds: Iterable<string> = []): Promise<void> {
+    const keys = [...[...new Set(hostIds)].map((id) => this.key(id)), ...[...new Set(typeIds)].map((id) => this.typeKey(id))];
+    if (keys.length === 0) return;
+    const results = await Promise.allSettled(keys.map((key) => this.cache.increment(key)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (!failed) return;
     this.logger.warn(`version bump not written to the cache (${(failed.reason as Error).message}); stepping the epoch in PostgreSQL`);
@@ -61,13 +71,39 @@ export class AvailabilityVersions {
    * PostgreSQL epoch when the store can fail. A token that matches nothing when they cannot be read.
    */
   async current(hostIds: string[]): Promise<string[]> {
+    return (await this.read(hostIds.map((id) => this.key(id))))?.map((v) => v ?? '0') ?? this.unusable();
+  }
+
+  /**
+   * In the same round trip: `hosts`, what current(hostIds) gives; and `type`, one token for everything a meeting type
+   * snapshot depends on (the type's own version, its owner's and its hosts', the epoch): every write that changes
+   * the snapshot bumps one of them (type writes, a host leaving the team, an account or schedule deleted). `type` is
+   * null when the versions cannot be read.
+   *
+   * Snapshots are kept in process memory, which a Redis flush or restart does not clear, and versions start again
+   * from 0 after one: so the token also carries the store's incarnation, a random value that a flushed store no
+   * longer holds. The first reader to find it missing writes a new one (racing writers only cost misses).
+   */
+  async currentForType(typeId: string, ownerId: string, hostIds: string[]): Promise<{ type: string | null; hosts: string[] }> {
+    const values = await this.read([INCARNATION_KEY, this.typeKey(typeId), this.key(ownerId), ...hostIds.map((id) => this.key(id))]);
+    if (values === null) return { type: null, hosts: this.unusable() };
+    const hosts = values.slice(3).map((v) => v ?? '0');
+    if (values[0] === null) {
+      await this.cache.trySet(INCARNATION_KEY, randomUUID(), INCARNATION_TTL_SECONDS);
+      return { type: null, hosts };
+    }
+    return { type: values.map((v) => v ?? '0').join('.'), hosts };
+  }
+
+  /** The values of `keys` (null when never bumped), then the epoch when the store can fail; null when unreadable. */
+  private async read(keys: string[]): Promise<(string | null)[] | null> {
     try {
-      if (!this.cache.canFail) return (await this.cache.getMany(hostIds.map((id) => this.key(id)))).map((v) => v ?? '0');
-      if (this.epochStepOwed && !(await this.stepEpoch())) return this.unusable();
-      const [values, epoch] = await Promise.all([this.cache.getMany(hostIds.map((id) => this.key(id))), this.readEpoch()]);
-      return [...values.map((v) => v ?? '0'), `e${epoch}`];
+      if (!this.cache.canFail) return await this.cache.getMany(keys);
+      if (this.epochStepOwed && !(await this.stepEpoch())) return null;
+      const [values, epoch] = await Promise.all([this.cache.getMany(keys), this.readEpoch()]);
+      return [...values, `e${epoch}`];
     } catch {
-      return this.unusable();
+      return null;
     }
   }
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { toApiInstant as iso } from '../../../shared/time/instant.js';
-import { zonedIso } from '../domain/wall-clock.js';
+import { utcIso, zonedIso } from '../domain/wall-clock.js';
 
 /** What a slots answer says, before the notice cut (see `cutAtNotice`). */
 export interface SlotsAnswer {
@@ -9,7 +8,7 @@ export interface SlotsAnswer {
   durationMinutes: number;
   startDate: string;
   endDate: string;
-  slots: { start: number; end: number; seatsRemaining?: number; localStart?: string }[];
+  slots: { start: number; end: number; seatsRemaining?: number }[];
 }
 
 /**
@@ -35,12 +34,15 @@ export function renderSlots(answer: SlotsAnswer): RenderedSlots {
     `,"end_date":${JSON.stringify(answer.endDate)},"slots":[`;
   const starts: number[] = [];
   const offsets: number[] = [];
-  for (const [i, s] of answer.slots.entries()) {
+  // Every instant is formatted by integer arithmetic from the zone's offset table (wall-clock.ts): no Date per slot.
+  const { slots, timeZone } = answer;
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i];
     if (i > 0) body += ',';
     starts.push(s.start);
     offsets.push(body.length);
     body +=
-      `{"start_time":"${iso(s.start)}","end_time":"${iso(s.end)}","local_start_time":"${s.localStart ?? zonedIso(s.start, answer.timeZone)}"` +
+      `{"start_time":"${utcIso(s.start)}","end_time":"${utcIso(s.end)}","local_start_time":"${zonedIso(s.start, timeZone)}"` +
       (s.seatsRemaining !== undefined ? `,"seats_remaining":${JSON.stringify(s.seatsRemaining)}}` : '}');
   }
   offsets.push(body.length);

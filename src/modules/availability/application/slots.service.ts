@@ -10,13 +10,15 @@ import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js'
 import { type MeetingTypeSnapshot, MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { computeSlots } from '../domain/compute-slots.js';
 import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
-import { addDays, dayNumberOf, wallTimeToInstant, zonedIso } from '../domain/wall-clock.js';
-import { AvailabilityInputsService } from './availability-inputs.service.js';
+import { addDays, dayNumberOf, wallTimeToInstant } from '../domain/wall-clock.js';
+import { AvailabilityInputsService, type EngineInput } from './availability-inputs.service.js';
 import { cutAtNotice, renderSlots } from './rendered-slots.js';
 import { BusyTimeFreshness } from './busy-time-freshness.js';
 
 export const MAX_RANGE_DAYS = 62;
 const QUARTER_HOUR = 15 * 60_000;
+/** Meeting type snapshots kept per replica (a few hundred bytes each). */
+const MAX_TYPE_SNAPSHOTS = 10_000;
 
 export interface SlotsRequest {
   meetingTypeId?: string;
@@ -32,8 +34,6 @@ export interface SlotView {
   end: number;
   seatsRemaining?: number;
   hostIds: string[];
-  /** The start as local ISO with offset in the requested zone (formatted once, cached with the slot). */
-  localStart?: string;
 }
 
 interface CachedSlots {
@@ -54,6 +54,15 @@ interface RenderedHeader {
   tag: string;
   starts: number[];
   offsets: number[];
+}
+
+/**
+ * A meeting type snapshot this replica read, and the token (AvailabilityVersions.currentForType) read before it;
+ * null while unverified, i.e. read before its token was.
+ */
+interface KnownType {
+  type: MeetingTypeSnapshot;
+  versions: string | null;
 }
 
 interface RenderedEntry {
@@ -77,6 +86,13 @@ export interface SlotsResult {
  */
 @Injectable()
 export class SlotsService {
+  /**
+   * By how requests name the type (typeRefOf): reused while its token stands, so the cold path reads no meeting
+   * type on most requests. Every write that changes a snapshot bumps a version in its token; the epoch in it covers
+   * a bump Redis missed, as for the slots cache.
+   */
+  private readonly typeSnapshots = new BoundedMap<string, KnownType>(MAX_TYPE_SNAPSHOTS);
+
   constructor(
     private readonly meetingTypes: MeetingTypesService,
     private readonly inputs: AvailabilityInputsService,
@@ -206,29 +222,57 @@ export class SlotsService {
 
   /** The cold path: slots from PostgreSQL, and whether they may be cached under the versions read before them. */
   private async compute(request: SlotsRequest, endDate: string, now: Date): Promise<{ entry: CachedSlots; cacheable: boolean }> {
-    // Cold path reads go to the read replica when DATABASE_READ_URL is set (the primary otherwise).
-    const found = await this.replica.read((m) => this.resolveType(request, m));
-    // Before the versions: busy time a stale connection's sync brings in (bounded wait) is then part of this answer.
-    await this.freshness.refresh(found.hosts.map((h) => h.userId));
-    // Versions are read BEFORE the inputs, so a concurrent change can only make this entry look stale, never fresh.
-    const versions = await this.versions.current(found.hosts.map((h) => h.userId));
     const range = {
       start: wallTimeToInstant(request.date, 0, request.timeZone),
       end: wallTimeToInstant(addDays(endDate, 1), 0, request.timeZone),
     };
+    const ref = typeRefOf(request) ?? '';
+    // A snapshot this replica read before: its token and its hosts' versions in one round trip, before any SQL.
+    const known = this.typeSnapshots.get(ref);
+    let versions = known ? await this.versionsFor(known.type) : null;
+    if (known && versions?.type != null && versions.type === known.versions) {
+      const type = known.type;
+      // A lagging replica's answer is served but not cached (else it would outlive the lag under the new versions).
+      const { value, upToDate } = await this.replica.readUpToDate((m) => this.inputs.load(type, range, now, { manager: m }));
+      return { entry: this.entryOf(type, versions.hosts, value, now), cacheable: upToDate };
+    }
+
+    // Cold path reads go to the read replica when DATABASE_READ_URL is set (the primary otherwise).
+    const found = await this.replica.read((m) => this.resolveType(request, m));
+    // The versions read for the snapshot above still do when it names the same type, owner and hosts (the common
+    // case: one of them was bumped); else they are read now. Either way BEFORE the inputs, so a concurrent change
+    // can only make this entry look stale, never fresh. On-demand calendar sync comes first (versionsFor).
+    const readBeforeFound = versions !== null && known !== undefined && sameDependencies(known.type, found);
+    if (!readBeforeFound || versions === null) versions = await this.versionsFor(found);
+    const { type: token, hosts: hostVersions } = versions;
     // A lagging replica may not hold the writes those versions count yet: its answer is served but not cached
     // (else it would outlive the lag under the new versions). The type is re-read there for the same reason.
     const {
-      value: [type, { hosts, query }],
+      value: [type, inputs, reread],
       upToDate,
     } = await this.replica.readUpToDate(async (m) => {
       const current = m ? await this.resolveType(request, m) : found;
-      return [current, await this.inputs.load(current, range, now, { manager: m })] as const;
+      return [current, await this.inputs.load(current, range, now, { manager: m }), m !== undefined] as const;
     });
-    const slots: SlotView[] = computeSlots(hosts, query).map((s) => ({ ...s, localStart: zonedIso(s.start, request.timeZone) }));
-    const entry = { meetingType: type, versions: versions.join('.'), windowBucket: this.windowBucket(type, now), slots };
-    const sameHosts = type.hosts.map((h) => h.userId).join() === found.hosts.map((h) => h.userId).join();
-    return { entry, cacheable: upToDate && sameHosts };
+    const sameHosts = sameDependencies(type, found);
+    // The snapshot may be reused while its token stands only if it was read (up to date) after the token was: else
+    // it is kept unverified, and the next request reads the token first and the type after it.
+    const verified = token !== null && upToDate && sameHosts && (reread || readBeforeFound);
+    this.typeSnapshots.set(ref, { type, versions: verified ? token : null });
+    return { entry: this.entryOf(type, hostVersions, inputs, now), cacheable: upToDate && sameHosts };
+  }
+
+  /** On-demand calendar sync for the type's hosts (bounded wait), then its versions and theirs (one round trip). */
+  private async versionsFor(type: MeetingTypeSnapshot) {
+    const hostIds = type.hosts.map((h) => h.userId);
+    // Before the versions: busy time a stale connection's sync brings in is then part of this answer.
+    await this.freshness.refresh(hostIds);
+    return this.versions.currentForType(type.id, type.ownerId, hostIds);
+  }
+
+  private entryOf(type: MeetingTypeSnapshot, hostVersions: string[], inputs: EngineInput, now: Date): CachedSlots {
+    const slots: SlotView[] = computeSlots(inputs.hosts, inputs.query);
+    return { meetingType: type, versions: hostVersions.join('.'), windowBucket: this.windowBucket(type, now), slots };
   }
 
   /** The booking window moves at host-local midnights, which always fall on a UTC quarter hour. */
@@ -253,6 +297,27 @@ export class SlotsService {
     if (request.username && request.slug) return this.meetingTypes.findPublicSnapshot(request.username, request.slug, manager);
     return Promise.resolve(null);
   }
+}
+
+/** A Map that forgets its oldest entry when full. */
+class BoundedMap<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly max: number) {}
+
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as K);
+    this.entries.set(key, value);
+  }
+}
+
+/** Whether two snapshots of a type depend on the same versions (currentForType): same type, owner and hosts. */
+function sameDependencies(a: MeetingTypeSnapshot, b: MeetingTypeSnapshot): boolean {
+  return a.id === b.id && a.ownerId === b.ownerId && a.hosts.map((h) => h.userId).join() === b.hosts.map((h) => h.userId).join();
 }
 
 /** How the request names its meeting type in cache keys (as lookupType resolves it), or null when it names none. */

@@ -169,10 +169,46 @@ function pad4(n: number): string {
   return String(n).padStart(4, '0');
 }
 
+/** "00".."99": times and offsets are written from these, without a Date per instant. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => pad2(i));
+
+// Slots of one answer fall on a few dozen days: their date texts are reused, within a bound.
+const MAX_CACHED_DATES = 4096;
+const dateTexts = new Map<number, string>();
+
 /** Days since 1970-01-01 -> 'YYYY-MM-DD'. */
 export function dateOfDayNumber(dayNumber: number): string {
-  const d = new Date(dayNumber * DAY);
-  return `${pad4(d.getUTCFullYear())}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  let text = dateTexts.get(dayNumber);
+  if (text === undefined) {
+    const d = new Date(dayNumber * DAY);
+    text = `${pad4(d.getUTCFullYear())}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+    if (dateTexts.size >= MAX_CACHED_DATES) dateTexts.clear();
+    dateTexts.set(dayNumber, text);
+  }
+  return text;
+}
+
+/** 'YYYY-MM-DDTHH:MM:SS' of a whole second counted from 1970-01-01T00:00:00 (UTC, or a local wall clock). */
+function dateTimeOfSecond(second: number): string {
+  const day = Math.floor(second / 86_400);
+  const s = second - day * 86_400;
+  const minutes = Math.floor(s / 60);
+  return `${dateOfDayNumber(day)}T${TWO_DIGITS[Math.floor(minutes / 60)]}:${TWO_DIGITS[minutes % 60]}:${TWO_DIGITS[s % 60]}`;
+}
+
+// Years the API's instants take 4 digits for (Date#toISOString writes ±YYYYYY outside them).
+const FIRST_4_DIGIT_MS = -62_167_219_200_000; // 0000-01-01T00:00:00Z
+const FIRST_5_DIGIT_MS = 253_402_300_800_000; // 10000-01-01T00:00:00Z
+
+/**
+ * An instant as the API writes it (`toApiInstant`: ISO 8601 in UTC with `Z`, milliseconds only when not zero), by
+ * integer arithmetic: the slots answer writes two per slot.
+ */
+export function utcIso(instantMs: number): string {
+  if (instantMs % SECOND !== 0 || instantMs < FIRST_4_DIGIT_MS || instantMs >= FIRST_5_DIGIT_MS) {
+    return new Date(instantMs).toISOString().replace('.000Z', 'Z');
+  }
+  return `${dateTimeOfSecond(instantMs / SECOND)}Z`;
 }
 
 /** 0 = Sunday .. 6 = Saturday, for a day number (1970-01-01 was a Thursday). */
@@ -239,14 +275,9 @@ export function zonedIso(instantMs: number, timeZone: string): string {
   // Pre-1900 LMT offsets have seconds, which ±HH:MM cannot carry: round the offset and shift the wall time with
   // it, so the string still names the same instant.
   const offMin = Math.round(offsetAt(instantMs, timeZone) / MINUTE);
-  const d = new Date(Math.floor(instantMs / SECOND) * SECOND + offMin * MINUTE);
-  const sign = offMin < 0 ? '-' : '+';
   const abs = Math.abs(offMin);
-  return (
-    `${pad4(d.getUTCFullYear())}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}` +
-    `T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}` +
-    `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
-  );
+  const offset = `${offMin < 0 ? '-' : '+'}${TWO_DIGITS[Math.floor(abs / 60)]}:${TWO_DIGITS[abs % 60]}`;
+  return dateTimeOfSecond(Math.floor(instantMs / SECOND) + offMin * 60) + offset;
 }
 
 /** "HH:MM" (or "HH:MM:SS" from a TIME column) -> minutes of the day; "24:00" ends a day (1440). */

@@ -55,7 +55,8 @@ export class MeetingTypesService implements OnModuleInit {
     const { value, problems } = resolveMeetingType(toFields(before.snapshot), changes, this.locationPolicy);
     await this.checkReferences(ownerId, value, problems);
     await this.persist(ownerId, id, value);
-    await this.versions.bump([...before.snapshot.hosts.map((h) => h.userId), ...this.hostIdsOf(ownerId, value)]);
+    // The type's own version too: the slots path reuses its snapshot while that stands.
+    await this.versions.bump([...before.snapshot.hosts.map((h) => h.userId), ...this.hostIdsOf(ownerId, value)], [id]);
     return this.get(ownerId, id);
   }
 
@@ -65,7 +66,10 @@ export class MeetingTypesService implements OnModuleInit {
     if (!(await this.types.deleteUnbooked(id, ownerId))) {
       throw conflict('this meeting type has bookings and cannot be deleted; set is_active to false to stop new bookings');
     }
-    await this.versions.bump(before.snapshot.hosts.map((h) => h.userId));
+    await this.versions.bump(
+      before.snapshot.hosts.map((h) => h.userId),
+      [id],
+    );
   }
 
   /** The owner's meeting type; 404 for anyone else. */
