@@ -333,7 +333,7 @@ async function generateChunk(
   origin: Date,
   lo: number,
   hi: number,
-  fillKeys: boolean,
+  fillKeys: KeyFilling,
 ): Promise<number> {
   const cells = s.weeks * CELLS_PER_WEEK;
   const idOf = (expr: string) => uuidOf(`'${salt}:${s.stream}:' || (${expr})`);
@@ -376,7 +376,14 @@ async function generateChunk(
        FROM g ORDER BY i`,
     [ZONES],
   );
-  if (fillKeys) await db.query(`INSERT INTO booking_keys (id, start_time, meeting_type_id) SELECT id, start_time, type_id FROM g`);
+  // invitees_from (migration 1764000006000): the invitees below are created with the booking.
+  if (fillKeys === 'with-invitees-from') {
+    await db.query(
+      `INSERT INTO booking_keys (id, start_time, meeting_type_id, invitees_from) SELECT id, start_time, type_id, created_at FROM g`,
+    );
+  } else if (fillKeys) {
+    await db.query(`INSERT INTO booking_keys (id, start_time, meeting_type_id) SELECT id, start_time, type_id FROM g`);
+  }
   // The old side of a reschedule points at the new one afterwards, as the app does: inserted together, the two foreign
   // keys would form a cycle that a key table filled by row triggers (the partitioned shape) cannot check in one statement.
   await db.query(
@@ -453,7 +460,11 @@ const KEY_TRIGGERS = new Set([
   'bookings.bookings_keys_fixed',
   'notification_deliveries.notification_deliveries_keys',
   'notification_deliveries.notification_deliveries_created_fixed',
+  'booking_invitees.booking_invitees_from',
 ]);
+
+/** Whether the generator writes the key rows the skipped triggers would (and booking_keys.invitees_from with them). */
+type KeyFilling = false | 'keys' | 'with-invitees-from';
 
 export class Generator {
   private done = { p: 0, f: 0 };
@@ -461,7 +472,7 @@ export class Generator {
   readonly futureOrigin: Date;
   /** Sessions that generate chunks side by side (the first is `db`); more than one only when triggers are skipped. */
   private sessions: pg.Client[] = [];
-  private fillKeys = false;
+  private fillKeys: KeyFilling = false;
 
   constructor(
     private readonly db: pg.Client,
@@ -496,7 +507,12 @@ export class Generator {
     if (fn) await this.db.query(`SELECT kairos_ensure_partitions($1, 4)`, [this.pastOrigin]);
     const unknown = rows.map((r) => r.name).filter((n) => !KEY_TRIGGERS.has(n));
     const replica = process.env.HISTORY_FK_CHECKS !== '1' && unknown.length === 0;
-    this.fillKeys = replica && rows.length > 0;
+    const [{ bounded }] = (
+      await this.db.query<{ bounded: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'booking_keys' AND column_name = 'invitees_from') AS bounded`,
+      )
+    ).rows;
+    this.fillKeys = replica && rows.length > 0 ? (bounded ? 'with-invitees-from' : 'keys') : false;
     if (process.env.HISTORY_FK_CHECKS === '1') console.log('foreign-key checks on while generating (HISTORY_FK_CHECKS=1)');
     else if (!replica) console.log(`foreign-key checks stay on: the tables have triggers (${unknown.join(', ')})`);
     else if (this.fillKeys) console.log('triggers skipped while generating; booking_keys and notification_delivery_keys written set-based');
