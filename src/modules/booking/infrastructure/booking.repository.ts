@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
+import { appendOutboxEvent } from '../../../shared/outbox/outbox-events.js';
 import type { BookingRecord, InviteeRecord } from '../application/booking-records.js';
 import type { BookingEventPayload, BookingEventType } from '../domain/booking-views.js';
 
@@ -113,11 +114,7 @@ export class BookingRepository {
   }
 
   async insertOutboxEvent(manager: EntityManager, type: BookingEventType, payload: BookingEventPayload): Promise<void> {
-    await manager.query(`INSERT INTO outbox_events (event_type, booking_id, payload) VALUES ($1, $2, $3)`, [
-      type,
-      payload.booking_id,
-      JSON.stringify(payload),
-    ]);
+    await appendOutboxEvent(manager, { type, bookingId: payload.booking_id, payload });
   }
 
   /** The live group booking of a meeting type at an exact start, locked so seat counting is exact. */
