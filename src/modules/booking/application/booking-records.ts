@@ -35,3 +35,6 @@ export interface InviteeRecord {
   status: 'active' | 'cancelled';
   created_at: Date;
 }
+
+/** Round-robin fairness figures per host: live bookings of the type this period, and when the latest was made. */
+export type RoundRobinStats = Map<string, { count: number; last: number | null }>;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import { appendOutboxEvent } from '../../../shared/outbox/outbox-events.js';
-import type { BookingRecord, InviteeRecord } from '../application/booking-records.js';
+import type { BookingRecord, RoundRobinStats, InviteeRecord } from '../application/booking-records.js';
 import type { BookingEventPayload, BookingEventType } from '../domain/booking-views.js';
 
 export interface NewBooking {
@@ -282,19 +282,14 @@ export class BookingRepository {
     return rows[0].ical_sequence;
   }
 
-  /** Round-robin statistics for candidate hosts: live bookings of the type since `periodStart`, and the latest one. */
-  async roundRobinStats(
-    manager: EntityManager,
-    meetingTypeId: string,
-    hostIds: string[],
-    periodStart: Date,
-    lookBackFrom: Date,
-  ): Promise<Map<string, { count: number; last: number | null }>> {
-    // Only bookings starting from `lookBackFrom`: the read runs inside the serializable booking transaction, and
-    // reading a type's whole history there (every month partition) cost 80 ms at 1M bookings and took enough
-    // predicate locks to make concurrent bookings retry (bench:history). The bound is on the partition key, so
-    // only recent months are read.
-    const rows = await manager.query<{ user_id: string; n: number; last: Date | null }[]>(
+  /**
+   * Round-robin statistics for candidate hosts: live bookings of the type since `periodStart`, and the latest one.
+   * Read outside the booking transaction (BookingCommands.roundRobinFairness says why), and only bookings starting
+   * from `lookBackFrom`: the bound is on the partition key, so only recent months are read (the whole history cost
+   * 80 ms at 1M bookings).
+   */
+  async roundRobinStats(meetingTypeId: string, hostIds: string[], periodStart: Date, lookBackFrom: Date): Promise<RoundRobinStats> {
+    const rows = await this.dataSource.query<{ user_id: string; n: number; last: Date | null }[]>(
       `SELECT bh.user_id,
               count(*) FILTER (WHERE b.start_time >= $3)::int AS n,
               max(b.created_at) AS last
