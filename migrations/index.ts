@@ -11,6 +11,7 @@ import { GoogleSignIn1764000003100 } from './1764000003100-google-sign-in.js';
 import { PartitionedBookings1764000005000 } from './1764000005000-partitioned-bookings.js';
 import { InviteesFrom1764000006000 } from './1764000006000-invitees-from.js';
 import { HostMoveConflictDelivery1764000007000 } from './1764000007000-host-move-conflict-delivery.js';
+import { DeliveryBacklogIndex1764000008000 } from './1764000008000-delivery-backlog-index.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   PartitionedBookings1764000005000,
   InviteesFrom1764000006000,
   HostMoveConflictDelivery1764000007000,
+  DeliveryBacklogIndex1764000008000,
 ];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PartitionedBookings1764000005000 } from '../migrations/1764000005000-partitioned-bookings.js';
+import { HostMoveConflictDelivery1764000007000 } from '../migrations/1764000007000-host-move-conflict-delivery.js';
 import { migrations } from '../migrations/index.js';
 import { BookingArchive } from '../src/modules/booking/application/booking-archive.service.js';
 import { BookingHistory } from '../src/modules/booking/application/booking-history.js';
@@ -326,7 +327,7 @@ describe('the migration, down and up again on a database in use (PostgreSQL or t
           )
         )[0].n;
       expect(Number(await conflicts())).toBe(2);
-      await t.dataSource.undoLastMigration();
+      await undoThrough(t.dataSource, HostMoveConflictDelivery1764000007000.name);
       expect(Number(await conflicts())).toBe(0);
       for (const table of ['notification_deliveries', 'notification_deliveries_archive']) {
         await expect(conflictRow(table)).rejects.toThrow(/notification_deliveries_kind_check|value too long/);
