@@ -78,7 +78,7 @@ async function seed(databaseUrl) {
   try {
     await seedHosts(db, `load-${randomBytes(4).toString('hex')}`);
     const { rows } = await db.query(
-      `SELECT t.id::text, t.kind, t.team_id IS NOT NULL AS team
+      `SELECT t.id::text, t.kind, t.team_id IS NOT NULL AS team, t.user_id::text AS host
          FROM meeting_types t JOIN users u ON u.id = t.user_id
         WHERE u.email LIKE '%@bench.example.com'`,
     );
@@ -101,7 +101,9 @@ function pagePath(types, zones, n) {
 /** Distinct free slots to book, an hour apart, a few per host, spread over hosts (one host's bookings queue on its lock). */
 async function bookingPool(base, types, need) {
   const pool = [];
-  const oneOnOne = types.filter((t) => t.kind === 'one_on_one' && !t.team);
+  // One type per host: a host's 30- and 60-minute types offer the same starts, and booking both would be a 409.
+  const hosts = new Set();
+  const oneOnOne = types.filter((t) => t.kind === 'one_on_one' && !t.team && !hosts.has(t.host) && hosts.add(t.host));
   for (let i = 0; i < oneOnOne.length && pool.length < need; i += 16) {
     const batch = oneOnOne.slice(i, i + 16);
     const pages = await Promise.all(
