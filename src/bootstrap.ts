@@ -8,7 +8,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
 import { registerAdminSessions } from './modules/web/application/web-session.js';
-import { fastifyLoggingOptions, registerRequestLogging } from './shared/logging/logging.module.js';
+import { requestLogging } from './shared/logging/logging.module.js';
 import { finishOpenApiDocument } from './shared/http/openapi-document.js';
 import { createValidationPipe } from './shared/http/validation.js';
 import { HttpExceptionFilter, toErrorBody } from './shared/http/http-exception.filter.js';
@@ -27,9 +27,9 @@ export const BODY_LIMIT = 1024 * 1024;
  * must have been built first: it loads `.env`.
  */
 export function createAdapter(overrides: Record<string, string | undefined> = {}): FastifyAdapter {
-  const logLevel = AppConfigModule.logLevel(overrides);
+  const logging = requestLogging(AppConfigModule.logLevel(overrides));
   const adapter = new FastifyAdapter({
-    ...fastifyLoggingOptions(logLevel),
+    ...logging.serverOptions,
     bodyLimit: BODY_LIMIT,
     trustProxy: 'loopback',
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -39,7 +39,7 @@ export function createAdapter(overrides: Record<string, string | undefined> = {}
       void reply.code(body.status_code).type('application/json; charset=utf-8').send(body);
     },
   });
-  registerRequestLogging(adapter.getInstance(), logLevel);
+  logging.register(adapter.getInstance());
   return adapter;
 }
 
