@@ -6,7 +6,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/config.module.js';
 import { registerAdminSessions } from './modules/web/application/web-session.js';
+import { requestLogging } from './shared/logging/logging.module.js';
 import { finishOpenApiDocument } from './shared/http/openapi-document.js';
 import { createValidationPipe } from './shared/http/validation.js';
 import { HttpExceptionFilter, toErrorBody } from './shared/http/http-exception.filter.js';
@@ -20,10 +22,14 @@ export const BODY_LIMIT = 1024 * 1024;
 /**
  * The Fastify adapter, configured like the Express app it replaced (ADR 0015): `trust proxy` loopback (nginx sets
  * X-Forwarded-For, which rate limiting keys on), case-insensitive paths that ignore a trailing slash, and route
- * parameters as long as a client sends (validation answers a bad one with 400, not the router with 414).
+ * parameters as long as a client sends (validation answers a bad one with 400, not the router with 414). pino is
+ * Fastify's own logger at the app's LOG_LEVEL (logging.module.ts). `overrides` are the app's (AppModule.forRoot), which
+ * must have been built first: it loads `.env`.
  */
-export function createAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+export function createAdapter(overrides: Record<string, string | undefined> = {}): FastifyAdapter {
+  const logging = requestLogging(AppConfigModule.logLevel(overrides));
+  const adapter = new FastifyAdapter({
+    ...logging.serverOptions,
     bodyLimit: BODY_LIMIT,
     trustProxy: 'loopback',
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -33,6 +39,8 @@ export function createAdapter(): FastifyAdapter {
       void reply.code(body.status_code).type('application/json; charset=utf-8').send(body);
     },
   });
+  logging.register(adapter.getInstance());
+  return adapter;
 }
 
 /** Everything main.ts and the e2e tests share: security, sessions, pipes, filters, metrics, OpenAPI. */
@@ -66,7 +74,8 @@ export function setupOpenApi(app: INestApplication): void {
 }
 
 export async function createApp(overrides: Record<string, string | undefined> = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(overrides), createAdapter(), { bufferLogs: true });
+  const module = AppModule.forRoot(overrides); // first: it loads `.env`, which createAdapter reads LOG_LEVEL from
+  const app = await NestFactory.create<NestFastifyApplication>(module, createAdapter(overrides), { bufferLogs: true });
   await configureApp(app);
   return app;
 }

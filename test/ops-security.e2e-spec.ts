@@ -639,4 +639,27 @@ describe('operations: secrets never reach the logs (e2e)', () => {
     for (const [what, value] of secrets) expect({ what, found: out.includes(value) }).toEqual({ what, found: false });
     expect(out.match(/[\w.+-]+@example\.com/g) ?? []).toEqual([]);
   });
+
+  it('one completion line per request with its id (X-Request-Id kept when sane, else a UUID), none for /health', async () => {
+    const mine = await http().get('/api/users/me').set('X-Request-Id', 'log-scan.1').expect(401);
+    expect(mine.headers['x-request-id']).toBe('log-scan.1');
+    const forged = await http().get('/api/users/me').set('X-Request-Id', 'x"} {"level":60').expect(401);
+    expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await http().get('/health/live').expect(200);
+    await new Promise((r) => setTimeout(r, 200));
+    const completed = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg?: string; reqId?: string; req?: { method: string; url: string }; res?: unknown })
+      .filter((l) => l.msg === 'request completed');
+    expect(completed.filter((l) => l.reqId === 'log-scan.1')).toEqual([
+      expect.objectContaining({
+        req: { method: 'GET', url: '/api/users/me' },
+        res: { status_code: 401 },
+        responseTime: expect.any(Number),
+      }),
+    ]);
+    expect(completed.filter((l) => l.reqId === forged.headers['x-request-id'])).toHaveLength(1);
+    expect(completed.filter((l) => l.req?.url.startsWith('/health'))).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
-import { validateEnv } from './env.validation.js';
+import { LOG_LEVELS, validateEnv } from './env.validation.js';
 
 /**
  * Global configuration on top of @nestjs/config: `.env` (if present) and process.env, validated once at start-up.
@@ -40,5 +40,15 @@ export class AppConfigModule {
   static redisConfigured(overrides: Record<string, string | undefined> = {}): boolean {
     const url = 'REDIS_URL' in overrides ? overrides.REDIS_URL : process.env.REDIS_URL;
     return Boolean(url?.trim());
+  }
+
+  /**
+   * LOG_LEVEL for an app built with these overrides, for the HTTP adapter's logger, which exists before the
+   * module does. Call after `forRoot`; a value that is not a level gives 'info' here, and forRoot's validation then
+   * refuses it with its own message.
+   */
+  static logLevel(overrides: Record<string, string | undefined> = {}): string {
+    const level = 'LOG_LEVEL' in overrides ? overrides.LOG_LEVEL : process.env.LOG_LEVEL;
+    return level && LOG_LEVELS.includes(level) ? level : 'info';
   }
 }

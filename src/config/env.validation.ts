@@ -4,6 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, valida
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /** Every environment variable the app reads. Nothing else reads process.env. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -82,7 +84,7 @@ export class EnvironmentVariables {
   PUBLIC_URL?: string;
 
   @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL: string = 'info';
 
   /** 32-byte key (base64 or 64 hex chars) for AES-256-GCM encryption of calendar secrets. */

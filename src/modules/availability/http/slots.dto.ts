@@ -1,9 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ValidatedByRoute } from '../../../shared/http/validation.js';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+/**
+ * The slots query as the OpenAPI document describes it. On the route it is validated by SlotsQueryPipe's compiled
+ * schema, not by the global ValidationPipe (the hot path of issue #16); the class-validator rules below are the
+ * reference that pipe is tested against (slots-query.pipe.spec.ts), so change both together.
+ */
+@ValidatedByRoute()
 export class SlotsQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
