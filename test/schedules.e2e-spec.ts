@@ -409,7 +409,7 @@ describe('availability rules and schedules (e2e)', () => {
         from: new Date('2027-03-12T00:00:00Z'),
         to: new Date('2027-03-13T00:00:00Z'),
         now: new Date('2027-03-01T00:00:00Z'),
-        meetingTypeId: '00000000-0000-4000-8000-000000000000',
+        groupTypeId: null,
       });
       expect(withBusy).toEqual({ hours: chosen, busy: [] });
 

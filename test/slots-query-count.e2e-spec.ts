@@ -23,6 +23,21 @@ describe('slots read path: SQL statements per request', () => {
     await t.close();
   });
 
+  /**
+   * Waits until the work a booking sets off in the background (the notify and calendar consumers of its outbox
+   * events) has stopped issuing statements, so that they are not counted as the next request's.
+   */
+  const settled = async () => {
+    for (let i = 0; i < 40; i++) {
+      statements.mockClear();
+      await new Promise((r) => setTimeout(r, 250));
+      const busy = statements.mock.calls.some(
+        (c) => !/outbox|advisory/.test(String(typeof c[0] === 'string' ? c[0] : (c[0] as { text: string }).text)),
+      );
+      if (!busy) return;
+    }
+    throw new Error('background statements did not stop');
+  };
   /** The statements' names (prepared statements) of the last request, by what they read. */
   let names = new Map<string, string | undefined>();
   /** What each statement of the request reads, in order; background work (outbox relay, locks) is left out. */
@@ -120,6 +135,7 @@ describe('slots read path: SQL statements per request', () => {
         .send({ meeting_type_id: group.id, start_time: start, ...invitee(n) })
         .expect(201);
     }
+    await settled();
     // (The host's calendar connections may be looked up here, once per period: not what this test counts.)
     const cold = (date: string) =>
       statementsOf({ meeting_type_id: group.id, date, timezone: 'UTC' }).then((list) => list.filter((s) => s !== 'calendar sync state'));
@@ -127,5 +143,15 @@ describe('slots read path: SQL statements per request', () => {
     expect(await cold('2027-03-10')).toEqual(['meeting_types', 'inputs']); // a week later: no booking near it
     const slots = await t.http().get('/api/availability/slots').query({ meeting_type_id: group.id, date: '2027-03-02', timezone: 'UTC' });
     expect(slots.body.slots[0]).toMatchObject({ start_time: start, seats_remaining: 1 });
+    // Any other kind never reads seat counts, bookings of its own in the range or not: the engine ignores them.
+    const single = await createMeetingType(t, host, { slug: 'single-seat' });
+    await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: single.id, start_time: '2027-03-02T11:00:00Z', ...invitee('s1') })
+      .expect(201);
+    await settled();
+    const singleCold = await statementsOf({ meeting_type_id: single.id, date: '2027-03-02', timezone: 'UTC' });
+    expect(singleCold.filter((s) => s !== 'calendar sync state')).toEqual(['meeting_types', 'inputs']);
   });
 });

@@ -34,7 +34,8 @@ export class AvailabilityInputsService {
       from: new Date(range.start - BUSY_MARGIN_MS),
       to: new Date(range.end + BUSY_MARGIN_MS),
       now,
-      meetingTypeId: type.id,
+      // Seats are counted for a group type only: the engine reads no count for any other kind (buildEngineInput).
+      groupTypeId: type.kind === 'group' ? type.id : null,
     };
     const { manager, schedules } = options;
     const { hours, busy } = schedules

@@ -8,8 +8,11 @@ export interface BusyQuery {
   from: Date;
   to: Date;
   now: Date;
-  /** The meeting type being offered: its own bookings get invitee counts. */
-  meetingTypeId: string;
+  /**
+   * The offered meeting type when it is a group type: its own bookings get invitee counts (seats taken). Null for
+   * every other kind, whose engine input ignores the counts, so they are not read.
+   */
+  groupTypeId: string | null;
 }
 
 /**
@@ -43,7 +46,8 @@ const hoursSql = (hosts: string, schedule: string) => `
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
  * with their type's buffers) and busy events of connected calendars, aggregated into one row:
  * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
- * - `counted`: the ids of the bookings of type $5 (whose invitee counts, i.e. group seats, are read next), or NULL;
+ * - `counted`: the ids of the bookings of group type $5 (whose invitee counts, i.e. seats, are read next), or NULL
+ *   (always when $5 is NULL);
  * - `counted_from`: the earliest `invitees_from` of their keys (ISO 8601 text, exact to the microsecond), or
  *   '-infinity' when a key does not know its bound (a booking from before migration 1764000006000).
  */
@@ -61,7 +65,7 @@ const BUSY_SQL = `
              CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
              bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
              mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
-             mt.id = $5 AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from
+             mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from
         FROM booking_hosts bh
         LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
         LEFT JOIN slot_holds h ON h.id = bh.hold_id
@@ -119,7 +123,7 @@ interface BusyRow {
 export class AvailabilityReadsRepository {
   constructor(private readonly statements: RawStatements) {}
 
-  /** Hours and busy time in one round trip; a second only for the invitee counts of a group type's own bookings. */
+  /** Hours and busy time in one round trip; a second only for a group type with bookings of its own in the range. */
   async hoursAndBusy(
     query: BusyQuery & { scheduleId: string | null },
     manager?: EntityManager,
@@ -163,5 +167,5 @@ export class AvailabilityReadsRepository {
 }
 
 function busyParams(query: BusyQuery): unknown[] {
-  return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.meetingTypeId];
+  return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.groupTypeId];
 }
