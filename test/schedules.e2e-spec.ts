@@ -1,4 +1,4 @@
-import { SchedulesService } from '../src/modules/schedules/application/schedules.service.js';
+import { AvailabilityReadsRepository } from '../src/modules/availability/infrastructure/availability-reads.repository.js';
 import { AvailabilityVersions } from '../src/shared/cache/availability-versions.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -370,7 +370,7 @@ describe('availability rules and schedules (e2e)', () => {
     });
   });
 
-  describe('SchedulesService.availabilityFor', () => {
+  describe("the slot engine's hours (AvailabilityReadsRepository.hours)", () => {
     it("gives the chosen schedule to its owner, defaults to the other hosts, and empty hours in the user's zone to hosts without one", async () => {
       const owner = await createHost(t, { time_zone: 'Europe/London' });
       const colleague = await createHost(t, { time_zone: 'Asia/Kolkata' });
@@ -389,8 +389,8 @@ describe('availability rules and schedules (e2e)', () => {
         .expect(201);
       await setRules(colleague, { rules: [{ day_of_week: 0, start_time: '00:00', end_time: '01:30' }] }).expect(200);
 
-      const service = t.app.get(SchedulesService);
-      const chosen = await service.availabilityFor([owner.id, colleague.id, newcomer.id], special.body.id);
+      const reads = t.app.get(AvailabilityReadsRepository);
+      const chosen = await reads.hours([owner.id, colleague.id, newcomer.id], special.body.id);
       expect(chosen.get(owner.id)).toEqual({
         timeZone: 'America/New_York',
         rules: [{ dayOfWeek: 5, startMinute: 1350, endMinute: 1440 }],
@@ -402,17 +402,27 @@ describe('availability rules and schedules (e2e)', () => {
         overrides: [],
       });
       expect(chosen.get(newcomer.id)).toEqual({ timeZone: 'Pacific/Chatham', rules: [], overrides: [] });
+      // The slots endpoint reads the same hours beside the busy time, in one statement.
+      const withBusy = await reads.hoursAndBusy({
+        hostIds: [owner.id, colleague.id, newcomer.id],
+        scheduleId: special.body.id,
+        from: new Date('2027-03-12T00:00:00Z'),
+        to: new Date('2027-03-13T00:00:00Z'),
+        now: new Date('2027-03-01T00:00:00Z'),
+        groupTypeId: null,
+      });
+      expect(withBusy).toEqual({ hours: chosen, busy: [] });
 
-      const defaults = await service.availabilityFor([owner.id, colleague.id], null);
+      const defaults = await reads.hours([owner.id, colleague.id], null);
       expect(defaults.get(owner.id)).toEqual({
         timeZone: 'Europe/London',
         rules: [1, 2, 3, 4, 5].map((d) => ({ dayOfWeek: d, startMinute: 540, endMinute: 1020 })),
         overrides: [{ date: '2027-03-29', intervals: [] }],
       });
       // Another host's schedule id never leaks into a host's hours.
-      const foreign = await service.availabilityFor([colleague.id], special.body.id);
+      const foreign = await reads.hours([colleague.id], special.body.id);
       expect(foreign.get(colleague.id)?.timeZone).toBe('Asia/Kolkata');
-      expect((await service.availabilityFor([], null)).size).toBe(0);
+      expect((await reads.hours([], null)).size).toBe(0);
     });
 
     it('is exact for dates whatever the server zone (DATE columns never pass through a local Date)', async () => {
@@ -424,7 +434,7 @@ describe('availability rules and schedules (e2e)', () => {
           { date: '2027-12-31', intervals: [] },
         ],
       }).expect(200);
-      const hours = await t.app.get(SchedulesService).availabilityFor([host.id], null);
+      const hours = await t.app.get(AvailabilityReadsRepository).hours([host.id], null);
       expect(hours.get(host.id)?.overrides.map((o) => o.date)).toEqual(['2027-01-01', '2027-12-31']);
       const api = await t.http().get('/api/availability/rules').set(host.auth).expect(200);
       expect(api.body.overrides.map((o: { date: string }) => o.date)).toEqual(['2027-01-01', '2027-12-31']);

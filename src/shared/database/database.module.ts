@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { baseDataSourceOptions, withReadReplica } from './database-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { migrateUnderLock } from './migrate-under-lock.js';
+import { RawStatements } from './raw-statements.js';
 import { ReadReplica } from './read-replica.js';
 
 /** Starts the embedded PostgreSQL when DATABASE_URL is unset, and stops it after the pool has closed. */
@@ -63,7 +64,7 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
       },
     }),
   ],
-  providers: [ReadReplica],
-  exports: [ReadReplica],
+  providers: [ReadReplica, RawStatements],
+  exports: [ReadReplica, RawStatements],
 })
 export class DatabaseModule {}

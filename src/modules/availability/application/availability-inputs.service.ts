@@ -3,8 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { MeetingTypeSnapshot } from '../../meeting-types/application/meeting-types.service.js';
 import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule } from '../domain/build-host-inputs.js';
 import type { HostAvailability, SlotQuery } from '../domain/slot-engine.types.js';
-import { SchedulesService } from '../../schedules/application/schedules.service.js';
-import { BusyTimesRepository } from '../infrastructure/busy-times.repository.js';
+import { AvailabilityReadsRepository } from '../infrastructure/availability-reads.repository.js';
 
 export type HostSchedules = Map<string, HostSchedule>;
 
@@ -15,15 +14,13 @@ export interface EngineInput {
 
 /**
  * Loads everything the slot engine needs for one meeting type over a range: its hosts' hours (unless the caller
- * loaded them already) and their busy time. The slots endpoint (with a read-replica manager when DATABASE_READ_URL is set) and the booking
- * re-check (with its transaction's manager, always on the primary) both come through here.
+ * loaded them already) and their busy time, in one statement. The slots endpoint (with a read-replica manager when
+ * DATABASE_READ_URL is set) and the booking re-check (with its transaction's manager, always on the primary) both
+ * come through here.
  */
 @Injectable()
 export class AvailabilityInputsService {
-  constructor(
-    private readonly schedules: SchedulesService,
-    private readonly busyTimes: BusyTimesRepository,
-  ) {}
+  constructor(private readonly reads: AvailabilityReadsRepository) {}
 
   async load(
     type: MeetingTypeSnapshot,
@@ -37,24 +34,23 @@ export class AvailabilityInputsService {
       from: new Date(range.start - BUSY_MARGIN_MS),
       to: new Date(range.end + BUSY_MARGIN_MS),
       now,
-      meetingTypeId: type.id,
+      // Seats are counted for a group type only: the engine reads no count for any other kind (buildEngineInput).
+      groupTypeId: type.kind === 'group' ? type.id : null,
     };
-    const { manager } = options;
-    const loadHours = async () => options.schedules ?? this.schedules.availabilityFor(hostIds, type.scheduleId, manager);
-    // On the pool the two reads run side by side; one connection (a transaction, a replica session) takes them in turn.
-    const [hours, busy] = manager
-      ? [await loadHours(), await this.busyTimes.busy(busyQuery, manager)]
-      : await Promise.all([loadHours(), this.busyTimes.busy(busyQuery)]);
+    const { manager, schedules } = options;
+    const { hours, busy } = schedules
+      ? { hours: schedules, busy: await this.reads.busy(busyQuery, manager) }
+      : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId }, manager);
     return buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude);
   }
 
   /**
-   * The hosts' schedules, on `manager` when given (the read replica), else the primary. A transaction should load
-   * them BEFORE it starts: a second pooled connection requested from inside a transaction can deadlock the pool
-   * under load.
+   * The hosts' hours (the type's schedule for its owner, everyone else's default, none for a host without one), on
+   * `manager` when given (the read replica), else the primary. A transaction should load them BEFORE it starts: a
+   * second pooled connection requested from inside a transaction can deadlock the pool under load.
    */
   loadSchedules(type: MeetingTypeSnapshot, manager?: EntityManager): Promise<HostSchedules> {
-    return this.schedules.availabilityFor(
+    return this.reads.hours(
       type.hosts.map((h) => h.userId),
       type.scheduleId,
       manager,

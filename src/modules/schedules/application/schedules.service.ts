@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { invalid, invalidFields, notFound } from '../../../shared/http/domain-error.js';
 import { isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { UsersService } from '../../identity/application/users.service.js';
-import { type HostHours, type OverrideInput, type RuleInput, weeklyHoursProblems } from '../domain/weekly-hours.js';
+import { type OverrideInput, type RuleInput, weeklyHoursProblems } from '../domain/weekly-hours.js';
 import { type ScheduleRecord, SchedulesRepository } from '../infrastructure/schedules.repository.js';
 
-export type { HostHours, IntervalInput, OverrideInput, RuleInput } from '../domain/weekly-hours.js';
+export type { IntervalInput, OverrideInput, RuleInput } from '../domain/weekly-hours.js';
 export type { ScheduleRecord } from '../infrastructure/schedules.repository.js';
 
 export const DEFAULT_SCHEDULE_NAME = 'Working hours';
@@ -161,15 +160,6 @@ export class SchedulesService {
       await tx.delete(id);
     });
     await this.versions.bump([userId]);
-  }
-
-  /**
-   * Each host's hours for the slot engine: `scheduleId` for the host who owns it (the meeting type's owner),
-   * everyone else's default. A host without any schedule gets no hours, in their user zone. Pass `manager` to read
-   * inside a transaction, or on the read replica (the slots endpoint).
-   */
-  availabilityFor(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostHours>> {
-    return this.schedules.hostHours(hostIds, scheduleId, manager);
   }
 
   private async zoneOrUserZone(userId: string, timeZone: string | undefined): Promise<string> {

@@ -18,16 +18,6 @@ export interface OverrideInput {
   intervals: IntervalInput[];
 }
 
-/**
- * One host's hours as the slot engine reads them: rules and override intervals in minutes of the day.
- * The availability context's engine input of the same shape.
- */
-export interface HostHours {
-  timeZone: string;
-  rules: { dayOfWeek: number; startMinute: number; endMinute: number }[];
-  overrides: { date: string; intervals: { startMinute: number; endMinute: number }[] }[];
-}
-
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const TIME = /^(\d{2}):(\d{2})$/;
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { PG_UNIQUE_VIOLATION, constraintName, sqlState } from '../../../shared/database/pg-errors.js';
 import { runSerializable } from '../../../shared/database/run-serializable.js';
-import { type HostHours, type OverrideInput, type RuleInput, minuteOfDay, sortedIntervals } from '../domain/weekly-hours.js';
+import { type OverrideInput, type RuleInput, sortedIntervals } from '../domain/weekly-hours.js';
 import { AvailabilityOverrideEntity } from './availability-override.entity.js';
 import { AvailabilityRuleEntity } from './availability-rule.entity.js';
 import { ScheduleEntity } from './schedule.entity.js';
@@ -22,31 +22,6 @@ export interface ScheduleRecord {
 export interface ScheduleHours {
   rules: RuleInput[];
   overrides: OverrideInput[];
-}
-
-/**
- * Each host's hours: the explicitly chosen schedule ($2) when it is theirs, else their default, else no hours at all
- * in their profile zone. One row per host; rule times come out as minutes of the day.
- */
-const HOST_HOURS_SQL = `
-  SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
-     COALESCE((SELECT json_agg(json_build_object(
-                'd', r.day_of_week,
-                's', (extract(epoch FROM r.start_time) / 60)::int,
-                'e', (extract(epoch FROM r.end_time) / 60)::int) ORDER BY r.day_of_week, r.start_time)
-               FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
-     COALESCE((SELECT json_agg(json_build_object('date', to_char(o.date, 'YYYY-MM-DD'), 'intervals', o.intervals) ORDER BY o.date)
-               FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
-    FROM users u
-    LEFT JOIN schedules s ON s.user_id = u.id AND (s.is_default OR s.id = $2::uuid)
-   WHERE u.id = ANY($1::uuid[])
-   ORDER BY u.id, (s.id = $2::uuid) DESC NULLS LAST`;
-
-interface HostHoursRow {
-  user_id: string;
-  time_zone: string;
-  rules: { d: number; s: number; e: number }[];
-  overrides: { date: string; intervals: { start_time: string; end_time: string }[] }[];
 }
 
 const hhmm = (time: string) => time.slice(0, 5);
@@ -105,29 +80,6 @@ export class SchedulesRepository {
       });
     }
     return hours;
-  }
-
-  /**
-   * Each host's hours for the slot engine, in one query: `scheduleId` for the host who owns it, everyone else's
-   * default, no hours in the user zone for a host without any. On `manager` when given (a transaction, the read
-   * replica), else the primary pool.
-   */
-  async hostHours(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostHours>> {
-    if (hostIds.length === 0) return new Map();
-    const rows: HostHoursRow[] = await (manager ?? this.dataSource.manager).query(HOST_HOURS_SQL, [[...new Set(hostIds)], scheduleId]);
-    return new Map(
-      rows.map((row) => [
-        row.user_id,
-        {
-          timeZone: row.time_zone,
-          rules: row.rules.map((r) => ({ dayOfWeek: r.d, startMinute: r.s, endMinute: r.e })),
-          overrides: row.overrides.map((o) => ({
-            date: o.date,
-            intervals: o.intervals.map((i) => ({ startMinute: minuteOfDay(i.start_time), endMinute: minuteOfDay(i.end_time) })),
-          })),
-        },
-      ]),
-    );
   }
 
   /** Serializable, retried; a lost race to create the one default schedule is retried too. */

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { RawStatements } from '../../../shared/database/raw-statements.js';
+import type { BusyEntry, HostSchedule } from '../domain/build-host-inputs.js';
+
+export interface BusyQuery {
+  hostIds: string[];
+  from: Date;
+  to: Date;
+  now: Date;
+  /**
+   * The offered meeting type when it is a group type: its own bookings get invitee counts (seats taken). Null for
+   * every other kind, whose engine input ignores the counts, so they are not read.
+   */
+  groupTypeId: string | null;
+}
+
+/**
+ * Each host's hours as the engine reads them (HostSchedule), as a JSON array of [user id, hours] pairs: the schedule
+ * `schedule` (a placeholder) for the host who owns it, else their default, else no hours at all in their profile
+ * zone. Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as minutes of the day, so the
+ * parsed JSON is the engine's input as it stands. NULL for no hosts.
+ */
+const hoursSql = (hosts: string, schedule: string) => `
+  SELECT json_agg(json_build_array(h.user_id, json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides)))
+    FROM (
+      SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
+         COALESCE((SELECT json_agg(json_build_object(
+                    'dayOfWeek', r.day_of_week,
+                    'startMinute', (extract(epoch FROM r.start_time) / 60)::int,
+                    'endMinute', (extract(epoch FROM r.end_time) / 60)::int) ORDER BY r.day_of_week, r.start_time)
+                   FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
+         COALESCE((SELECT json_agg(json_build_object('date', to_char(o.date, 'YYYY-MM-DD'), 'intervals',
+                    (SELECT COALESCE(json_agg(json_build_object(
+                              'startMinute', split_part(i.v->>'start_time', ':', 1)::int * 60 + split_part(i.v->>'start_time', ':', 2)::int,
+                              'endMinute', split_part(i.v->>'end_time', ':', 1)::int * 60 + split_part(i.v->>'end_time', ':', 2)::int)
+                              ORDER BY i.n), '[]')
+                       FROM jsonb_array_elements(o.intervals) WITH ORDINALITY AS i(v, n))) ORDER BY o.date)
+                   FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
+        FROM users u
+        LEFT JOIN schedules s ON s.user_id = u.id AND (s.is_default OR s.id = ${schedule}::uuid)
+       WHERE u.id = ANY(${hosts}::uuid[])
+       ORDER BY u.id, (s.id = ${schedule}::uuid) DESC NULLS LAST) h`;
+
+/**
+ * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
+ * with their type's buffers) and busy events of connected calendars, aggregated into one row:
+ * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
+ * - `counted`: the ids of the bookings of group type $5 (whose invitee counts, i.e. seats, are read next), or NULL
+ *   (always when $5 is NULL);
+ * - `counted_from`: the earliest `invitees_from` of their keys (ISO 8601 text, exact to the microsecond), or
+ *   '-infinity' when a key does not know its bound (a booking from before migration 1764000006000).
+ */
+const BUSY_SQL = `
+  SELECT COALESCE(json_agg(json_build_object(
+           'userId', b.user_id, 'startMs', b.start_ms, 'endMs', b.end_ms, 'source', b.source,
+           'bookingId', b.booking_id, 'holdId', b.hold_id, 'meetingTypeId', b.meeting_type_id,
+           'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0)), '[]') AS busy,
+         json_agg(DISTINCT b.booking_id) FILTER (WHERE b.counts_invitees) AS counted,
+         CASE WHEN bool_or(b.invitees_from IS NULL) FILTER (WHERE b.counts_invitees) THEN '-infinity'
+              ELSE to_json(min(b.invitees_from) FILTER (WHERE b.counts_invitees)) #>> '{}' END AS counted_from
+    FROM (
+      SELECT bh.user_id, floor(extract(epoch FROM lower(bh.blocked)) * 1000)::float8 AS start_ms,
+             floor(extract(epoch FROM upper(bh.blocked)) * 1000)::float8 AS end_ms,
+             CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
+             bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
+             mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
+             mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from
+        FROM booking_hosts bh
+        LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
+        LEFT JOIN slot_holds h ON h.id = bh.hold_id
+        JOIN meeting_types mt ON mt.id = COALESCE(bk.meeting_type_id, h.meeting_type_id)
+       WHERE bh.user_id = ANY($1::uuid[]) AND bh.is_live
+         AND bh.blocked && tstzrange($2, $3, '[)')
+         AND (h.id IS NULL OR h.expires_at > $4)
+      UNION ALL
+      SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
+             'calendar', NULL, NULL, NULL, 0, 0, false, NULL
+        FROM calendar_events_cache c
+       WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
+         AND c.start_time < $3 AND c.end_time > $2) b`;
+
+/**
+ * A cold slots request's whole read in one round trip: the hours ($1 hosts, $6 the type's schedule) beside the busy
+ * row above. Named: parsed once per connection, a generic plan reused (RawStatements; unnamed on the embedded database).
+ */
+const HOURS_AND_BUSY: { name: string; text: string } = {
+  name: 'kairos_hours_and_busy',
+  // Named in a leading comment too: pg_stat_activity keeps only the first 1 kB of a statement's text.
+  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.counted, b.counted_from FROM (${BUSY_SQL}) b`,
+};
+/** The booking re-check's read: its transaction loaded the hours before it began. */
+const BUSY = { name: 'kairos_busy', text: `/* kairos_busy */ ${BUSY_SQL}` };
+/** Hours alone, read before a booking's transaction. */
+const HOURS = { name: 'kairos_hours', text: `/* kairos_hours */ SELECT (${hoursSql('$1', '$2')}) AS hours` };
+
+/**
+ * Active invitees of bookings $1, whose rows were all created from $2 on (booking_invitees is partitioned by
+ * created_at: as a value, $2 lets the planner keep only those months; a correlated sub-select per booking planned
+ * and probed every month partition, ADR 0014). Unnamed on purpose: a prepared statement's generic plan would plan
+ * every partition; only a group type with bookings in the range reads it.
+ */
+const INVITEE_COUNTS = {
+  text: `
+  SELECT booking_id, count(*)::int AS n FROM booking_invitees
+   WHERE booking_id = ANY($1::uuid[]) AND status = 'active' AND created_at >= $2
+   GROUP BY booking_id`,
+};
+
+interface BusyRow {
+  busy: BusyEntry[];
+  counted: string[] | null;
+  counted_from: string | null;
+}
+
+/**
+ * The slot engine's read model (ADR 0012): the hosts' hours (from schedules' tables) and what keeps them busy (live
+ * bookings and holds, connected calendars' busy events), in one statement when the slots endpoint needs both. Runs on
+ * the given manager's connection (the booking re-check's serializable transaction, or a read-replica session), else
+ * on the primary pool.
+ */
+@Injectable()
+export class AvailabilityReadsRepository {
+  constructor(private readonly statements: RawStatements) {}
+
+  /** Hours and busy time in one round trip; a second only for a group type with bookings of its own in the range. */
+  async hoursAndBusy(
+    query: BusyQuery & { scheduleId: string | null },
+    manager?: EntityManager,
+  ): Promise<{ hours: Map<string, HostSchedule>; busy: BusyEntry[] }> {
+    const [row] = await this.statements.rows<BusyRow & { hours: [string, HostSchedule][] | null }>(
+      HOURS_AND_BUSY,
+      [...busyParams(query), query.scheduleId],
+      manager,
+    );
+    return { hours: new Map(row.hours ?? []), busy: await this.withInviteeCounts(row, manager) };
+  }
+
+  async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyEntry[]> {
+    const [row] = await this.statements.rows<BusyRow>(BUSY, busyParams(query), manager);
+    return this.withInviteeCounts(row, manager);
+  }
+
+  /** Each host's hours: `scheduleId` for the host who owns it, everyone else's default, none for a host without. */
+  async hours(hostIds: string[], scheduleId: string | null, manager?: EntityManager): Promise<Map<string, HostSchedule>> {
+    if (hostIds.length === 0) return new Map();
+    const [row] = await this.statements.rows<{ hours: [string, HostSchedule][] | null }>(
+      HOURS,
+      [[...new Set(hostIds)], scheduleId],
+      manager,
+    );
+    return new Map(row.hours ?? []);
+  }
+
+  private async withInviteeCounts(row: BusyRow, manager?: EntityManager): Promise<BusyEntry[]> {
+    const { busy, counted } = row;
+    if (counted === null) return busy;
+    const countRows = await this.statements.rows<{ booking_id: string; n: number }>(INVITEE_COUNTS, [counted, row.counted_from], manager);
+    // Only the bookings `counted` names are asked for; one of them without active invitees keeps 0.
+    const counts = new Map(countRows.map((c) => [c.booking_id, c.n]));
+    for (const entry of busy) {
+      const n = entry.bookingId === null ? undefined : counts.get(entry.bookingId);
+      if (n !== undefined) entry.inviteeCount = n;
+    }
+    return busy;
+  }
+}
+
+function busyParams(query: BusyQuery): unknown[] {
+  return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.groupTypeId];
+}
