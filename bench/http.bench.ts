@@ -1,5 +1,8 @@
 // HTTP benchmarks against the real app in a child process (real PostgreSQL + Redis on this machine):
 // slots endpoint warm and cold against bare Nest on the same body size, and booking creation (steady, flat out, contention).
+// BENCH_ROWS (comma-separated, default all) picks the rows: bare (the two yardsticks), live, warm, cold (both cold
+// rows), booking (the three booking rows); e.g. BENCH_ROWS=booking BENCH_SECONDS=5 npm run bench measures bookings
+// alone. The ratio columns need the bare rows of the same run.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +13,20 @@ const ADMIN_DB = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The app's /metrics needs a bearer token (SECURITY.md); the bench reads the retry counter from it. */
 const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef01234';
+
+const ROWS = ['bare', 'live', 'warm', 'cold', 'booking'] as const;
+type Row = (typeof ROWS)[number];
+/** The rows BENCH_ROWS asks for (every row when unset); an unknown name fails at once rather than measure nothing. */
+export function benchRows(value = process.env.BENCH_ROWS): Set<Row> {
+  if (!value) return new Set(ROWS);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(ROWS as readonly string[]).includes(n) && n !== 'engine');
+  if (unknown.length > 0) throw new Error(`BENCH_ROWS: unknown row ${unknown.join(', ')} (rows: engine, ${ROWS.join(', ')})`);
+  return new Set(names.filter((n): n is Row => (ROWS as readonly string[]).includes(n)));
+}
 
 interface Server {
   url: string;
@@ -178,6 +195,8 @@ async function freeSlots(url: string, typeId: string, from: string, to: string):
 }
 
 export async function runHttpBench(): Promise<void> {
+  const selected = benchRows();
+  if (selected.size === 0) return;
   const dbName = `kairos_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${dbName}`);
   const dbUrl = ADMIN_DB.replace(/\/[^/]*$/, `/${dbName}`);
@@ -211,7 +230,7 @@ export async function runHttpBench(): Promise<void> {
     // The yardsticks: bare Nest on each adapter answering a JSON body of the warm slots answer's size.
     const bare: { name: string; result: autocannon.Result }[] = [];
     const bareBy: BareRows = {};
-    for (const adapter of ['express', 'fastify'] as const) {
+    for (const adapter of selected.has('bare') ? (['express', 'fastify'] as const) : []) {
       if (adapter === 'express' && !expressInstalled()) {
         console.log('\n@nestjs/platform-express is not installed: no bare Express row');
         continue;
@@ -229,16 +248,21 @@ export async function runHttpBench(): Promise<void> {
       }
     }
     const rows: { name: string; result: autocannon.Result }[] = [...bare];
-    rows.push({ name: 'Kairos GET /health/live', result: await measure(`${warm.url}/health/live`) });
-    rows.push({ name: 'Kairos slots, warm (cache hit), PG + Redis', result: await measure(`${warm.url}${slotsPath}`) });
+    if (selected.has('live')) rows.push({ name: 'Kairos GET /health/live', result: await measure(`${warm.url}/health/live`) });
+    if (selected.has('warm')) {
+      rows.push({ name: 'Kairos slots, warm (cache hit), PG + Redis', result: await measure(`${warm.url}${slotsPath}`) });
+    }
     await warm.stop();
 
     const cold = await startServer(dbUrl, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
     try {
-      rows.push({ name: 'Kairos slots, cold (cache off), PG + Redis', result: await measure(`${cold.url}${slotsPath}`) });
-      const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections, duration, overallRate: 1000 });
-      rows.push({ name: 'Kairos slots, cold, 1,000 req/s offered', result: coldRate });
-      printTable(rows, bareBy, duration, connections);
+      if (selected.has('cold')) {
+        rows.push({ name: 'Kairos slots, cold (cache off), PG + Redis', result: await measure(`${cold.url}${slotsPath}`) });
+        const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections, duration, overallRate: 1000 });
+        rows.push({ name: 'Kairos slots, cold, 1,000 req/s offered', result: coldRate });
+      }
+      if (rows.length > 0) printTable(rows, bareBy, duration, connections);
+      if (!selected.has('booking')) return;
 
       console.log('\nBooking creation (distinct free slots)');
       // Every other slot: with the 10-minute buffer, neighbouring 30-minute slots exclude each other.
