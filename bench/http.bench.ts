@@ -6,6 +6,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 
@@ -30,7 +31,23 @@ export function benchRows(value = process.env.BENCH_ROWS): Set<Row> {
 
 interface Server {
   url: string;
+  /** CPU time the server process has used so far, ms (user + system, from /proc; NaN where there is none). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux architecture Node runs on). */
+const USER_HZ = 100;
+
+function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return NaN;
+  }
 }
 
 async function admin(sql: string) {
@@ -64,6 +81,7 @@ async function spawnServer(script: string, readyPath: string, env: Record<string
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const server: Server = {
     url: `http://127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(child.pid),
     // Idempotent: stopping a server that already exited resolves at once (a second wait used to hang forever, so
     // the DROP DATABASE after it never ran).
     stop: () => {
@@ -284,6 +302,14 @@ export async function runHttpBench(): Promise<void> {
         }),
       });
       const retriesAtStart = await bookingRetries(cold.url);
+      // Server CPU per request: a figure that the machine's other load changes less than throughput (the database's
+      // own CPU is not in it).
+      let cpuAt = cold.cpuMs();
+      const cpuPer = (r: autocannon.Result) => {
+        const used = cold.cpuMs() - cpuAt;
+        cpuAt = cold.cpuMs();
+        return `server CPU ${(used / Math.max(1, r.requests.total)).toFixed(2)} ms/request`;
+      };
       const steady = await run({
         url: cold.url,
         connections: 10,
@@ -291,7 +317,10 @@ export async function runHttpBench(): Promise<void> {
         overallRate: 50,
         requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
       });
-      console.log(`50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx)`);
+      console.log(
+        `50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx; ${cpuPer(steady)})`,
+      );
+      cpuAt = cold.cpuMs();
       const flat = await run({
         url: cold.url,
         connections: 20,
@@ -299,7 +328,7 @@ export async function runHttpBench(): Promise<void> {
         requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
       });
       console.log(
-        `flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps)`,
+        `flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps; ${cpuPer(flat)}; ${(flat['2xx'] / flat.duration).toFixed(1)} created/s over ${flat.duration.toFixed(2)} s)`,
       );
       console.log(`serialization retries in both runs:   ${(await bookingRetries(cold.url)) - retriesAtStart}`);
 
