@@ -2,7 +2,8 @@
 // slots endpoint warm and cold against bare Nest on the same body size, and booking creation (steady, flat out, contention).
 // BENCH_ROWS (comma-separated, default all) picks the rows: bare (the two yardsticks), live, warm, cold (both cold
 // rows), booking (the three booking rows); e.g. BENCH_ROWS=booking BENCH_SECONDS=5 npm run bench measures bookings
-// alone. The ratio columns need the bare rows of the same run.
+// alone. The ratio columns need the bare rows of the same run. BENCH_SERVER_NODE_ARGS passes Node options to the
+// server processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,7 +75,10 @@ function freePort(): Promise<number> {
 
 async function spawnServer(script: string, readyPath: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  // BENCH_SERVER_NODE_ARGS: Node options for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (Node
+  // refuses --cpu-prof in NODE_OPTIONS). A profile is written when the server exits.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -204,6 +208,21 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+/**
+ * A run of a fixed number of requests, with its time from start to the last response: autocannon notices the end only
+ * at its next one-second tick, so its duration and per-second mean round a short run to whole seconds.
+ */
+function runCounted(opts: autocannon.Options): Promise<{ result: autocannon.Result; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let last = started;
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve({ result, elapsedMs: last - started })));
+    instance.on('response', () => {
+      last = performance.now();
+    });
+  });
+}
+
 async function freeSlots(url: string, typeId: string, from: string, to: string): Promise<string[]> {
   const { body } = await json(
     `${url}/api/availability/slots?meeting_type_id=${typeId}&date=${from}&end_date=${to}&timezone=America/New_York`,
@@ -321,14 +340,14 @@ export async function runHttpBench(): Promise<void> {
         `50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx; ${cpuPer(steady)})`,
       );
       cpuAt = cold.cpuMs();
-      const flat = await run({
+      const { result: flat, elapsedMs } = await runCounted({
         url: cold.url,
         connections: 20,
         amount: Math.min(500, Math.max(1, pool.length - next - 10)),
         requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
       });
       console.log(
-        `flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps; ${cpuPer(flat)}; ${(flat['2xx'] / flat.duration).toFixed(1)} created/s over ${flat.duration.toFixed(2)} s)`,
+        `flat out:                             ${((flat['2xx'] * 1000) / elapsedMs).toFixed(1)} created/s (${flat['2xx']} in ${(elapsedMs / 1000).toFixed(2)} s to the last answer), p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms, errors ${flat.errors + flat.non2xx}  (non-2xx: slots already taken once the pool wraps; ${cpuPer(flat)})`,
       );
       console.log(`serialization retries in both runs:   ${(await bookingRetries(cold.url)) - retriesAtStart}`);
 
