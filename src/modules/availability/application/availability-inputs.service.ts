@@ -37,7 +37,7 @@ export class AvailabilityInputsService {
       from: new Date(range.start - BUSY_MARGIN_MS),
       to: new Date(range.end + BUSY_MARGIN_MS),
       now,
-      meetingTypeId: type.id,
+      seatsOfType: type.kind === 'group' ? type.id : null,
     };
     const { manager } = options;
     const loadHours = async () => options.schedules ?? this.schedules.availabilityFor(hostIds, type.scheduleId, manager);

@@ -8,14 +8,18 @@ export interface BusyQuery {
   from: Date;
   to: Date;
   now: Date;
-  /** The meeting type being offered: its own bookings get invitee counts. */
-  meetingTypeId: string;
+  /**
+   * The group meeting type being offered, whose own bookings get invitee counts (its seats); null for other kinds,
+   * which count no invitees (the engine uses the counts for group seats only): no second query then.
+   */
+  seatsOfType: string | null;
 }
 
 /**
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
  * with their type's buffers) and busy events of connected calendars. Instants come out as whole epoch milliseconds.
- * Bookings of type $5 carry their key's `invitees_from`: their invitee counts (group seats) are read next, pruned by it.
+ * Bookings of type $5 (a group type; NULL matches none) carry their key's `invitees_from`: their invitee counts (the
+ * seats taken) are read next, pruned by it.
  */
 const BUSY_SQL = `
   SELECT bh.user_id, floor(extract(epoch FROM lower(bh.blocked)) * 1000)::float8 AS start_ms,
@@ -23,7 +27,7 @@ const BUSY_SQL = `
          CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
          bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
          mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
-         mt.id = $5 AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from
+         (mt.id = $5 AND bh.booking_id IS NOT NULL) IS TRUE AS counts_invitees, bk.invitees_from
     FROM booking_hosts bh
     LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
     LEFT JOIN slot_holds h ON h.id = bh.hold_id
@@ -92,7 +96,7 @@ export class BusyTimesRepository {
 }
 
 function busyParams(query: BusyQuery): unknown[] {
-  return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.meetingTypeId];
+  return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.seatsOfType];
 }
 
 function toBusyEntry(r: BusyRow, inviteeCount: number): BusyEntry {
