@@ -138,7 +138,7 @@ export class BookingCommands {
         } else {
           ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness));
         }
-        const invitee = await this.bookings.insertInvitee(
+        const invitee = await this.bookings.insertInviteeWithEvent(
           manager,
           {
             bookingId: booking.id,
@@ -149,16 +149,19 @@ export class BookingCommands {
             answers: checked.answers,
           },
           (id) => this.tokens.hashFor(id),
+          (inviteeId) => ({
+            type: 'booking.created',
+            payload: {
+              booking_id: booking.id,
+              meeting_type_id: type.id,
+              host_user_ids: hostIds,
+              start_time: booking.start_time.toISOString(),
+              end_time: booking.end_time.toISOString(),
+              invitee_id: inviteeId,
+              sequence: booking.ical_sequence,
+            },
+          }),
         );
-        await this.bookings.insertOutboxEvent(manager, 'booking.created', {
-          booking_id: booking.id,
-          meeting_type_id: type.id,
-          host_user_ids: hostIds,
-          start_time: booking.start_time.toISOString(),
-          end_time: booking.end_time.toISOString(),
-          invitee_id: invitee.id,
-          sequence: booking.ical_sequence,
-        });
         if (input.idempotencyKey) {
           await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
             booking_id: booking.id,
