@@ -11,6 +11,8 @@ export type HostSchedules = Map<string, HostSchedule>;
 export interface EngineInput {
   hosts: HostAvailability[];
   query: SlotQuery;
+  /** Expired holds still have live rows in the range (BusyRead): a write there must end them first. */
+  expiredHoldsLive: boolean;
 }
 
 /**
@@ -45,7 +47,10 @@ export class AvailabilityInputsService {
     const [hours, busy] = manager
       ? [await loadHours(), await this.busyTimes.busy(busyQuery, manager)]
       : await Promise.all([loadHours(), this.busyTimes.busy(busyQuery)]);
-    return buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude);
+    return {
+      ...buildEngineInput(type, hostIds, hours, busy.entries, range, now.getTime(), options.exclude),
+      expiredHoldsLive: busy.expiredHoldsLive,
+    };
   }
 
   /**

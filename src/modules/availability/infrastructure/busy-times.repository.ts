@@ -16,8 +16,9 @@ export interface BusyQuery {
 }
 
 /**
- * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
- * with their type's buffers) and busy events of connected calendars. Instants come out as whole epoch milliseconds.
+ * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (with their type's buffers)
+ * and busy events of connected calendars. Instants come out as whole epoch milliseconds. Holds expired at $4 occupy
+ * nobody; their rows come back marked `expired_hold` (still live, they block a write until ended: BusyRead).
  * Bookings of type $5 (a group type; NULL matches none) carry their key's `invitees_from`: their invitee counts (the
  * seats taken) are read next, pruned by it.
  */
@@ -27,17 +28,17 @@ const BUSY_SQL = `
          CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
          bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
          mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
-         (mt.id = $5 AND bh.booking_id IS NOT NULL) IS TRUE AS counts_invitees, bk.invitees_from
+         (mt.id = $5 AND bh.booking_id IS NOT NULL) IS TRUE AS counts_invitees, bk.invitees_from,
+         (h.expires_at <= $4) IS TRUE AS expired_hold
     FROM booking_hosts bh
     LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
     LEFT JOIN slot_holds h ON h.id = bh.hold_id
     JOIN meeting_types mt ON mt.id = COALESCE(bk.meeting_type_id, h.meeting_type_id)
    WHERE bh.user_id = ANY($1::uuid[]) AND bh.is_live
      AND bh.blocked && tstzrange($2, $3, '[)')
-     AND (h.id IS NULL OR h.expires_at > $4)
   UNION ALL
   SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
-         'calendar', NULL, NULL, NULL, 0, 0, false, NULL
+         'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false
     FROM calendar_events_cache c
    WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
      AND c.start_time < $3 AND c.end_time > $2`;
@@ -55,6 +56,17 @@ interface BusyRow {
   buffer_after: number;
   counts_invitees: boolean;
   invitees_from: Date | null;
+  expired_hold: boolean;
+}
+
+/** What busy() read: the entries that occupy the hosts, and whether expired holds still have live rows in the range. */
+export interface BusyRead {
+  entries: BusyEntry[];
+  /**
+   * Host rows of holds that have expired but were not ended yet lie in the range: they occupy nobody, but the
+   * exclusion constraint cannot look at the clock, so they still refuse a booking's rows until they are ended.
+   */
+  expiredHoldsLive: boolean;
 }
 
 /**
@@ -76,9 +88,10 @@ const INVITEE_COUNTS_SQL = `
 export class BusyTimesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyEntry[]> {
+  async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyRead> {
     const m = manager ?? this.dataSource.manager;
-    const rows: BusyRow[] = await m.query(BUSY_SQL, busyParams(query));
+    const read: BusyRow[] = await m.query(BUSY_SQL, busyParams(query));
+    const rows = read.filter((r) => !r.expired_hold);
     const counted = rows.filter((r) => r.counts_invitees);
     const counts = new Map<string, number>();
     if (counted.length > 0) {
@@ -91,7 +104,10 @@ export class BusyTimesRepository {
       const countRows: { booking_id: string; n: number }[] = await m.query(INVITEE_COUNTS_SQL, [ids, from]);
       for (const c of countRows) counts.set(c.booking_id, c.n);
     }
-    return rows.map((r) => toBusyEntry(r, r.counts_invitees ? (counts.get(r.booking_id as string) ?? 0) : 0));
+    return {
+      entries: rows.map((r) => toBusyEntry(r, r.counts_invitees ? (counts.get(r.booking_id as string) ?? 0) : 0)),
+      expiredHoldsLive: rows.length < read.length,
+    };
   }
 }
 

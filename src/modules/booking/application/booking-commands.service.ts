@@ -63,6 +63,8 @@ export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invite
 
 const IDEMPOTENCY_SCOPE = 'booking.create';
 
+const hostIdsOf = (type: MeetingTypeSnapshot) => type.hosts.map((h) => h.userId);
+
 /**
  * Create, reschedule and cancel. Each runs in one SERIALIZABLE transaction that re-checks the slot with the same
  * engine as the slots endpoint and writes the booking, its host rows (under the exclusion constraint), its invitee
@@ -119,12 +121,11 @@ export class BookingCommands {
           return null;
         }
         const now = this.clock.now();
-        await this.holds.endExpired(
-          manager,
-          type.hosts.map((h) => h.userId),
-          now,
-        );
-        const slot = await this.check.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
+        const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, input.start, now, {
+          holdId: hold?.id ?? null,
+        });
+        // Only when the re-check saw some (rare): one statement fewer inside the host's lock on every other booking.
+        if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
         const end = new Date(slot.end);
         // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
         if (hold) await this.holds.convert(manager, hold.id);
@@ -211,14 +212,10 @@ export class BookingCommands {
       const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
 
       if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
-      await this.holds.endExpired(
-        manager,
-        type.hosts.map((h) => h.userId),
-        now,
-      );
-      const slot = await this.check.freeSlot(manager, type, schedules, newStart, now, {
+      const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, newStart, now, {
         bookingIds: new Set([booking.id]),
       });
+      if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
 
       const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
       let target: BookingRecord;
