@@ -3,7 +3,8 @@
 // BENCH_ROWS (comma-separated, default all) picks the rows: bare (the two yardsticks), live, warm, cold (both cold
 // rows), booking (the three booking rows); e.g. BENCH_ROWS=booking BENCH_SECONDS=5 npm run bench measures bookings
 // alone. The ratio columns need the bare rows of the same run. BENCH_SERVER_NODE_ARGS passes Node options to the
-// server processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them).
+// server processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them). The booking rows start after 2 s of
+// bookings at 50/s, not counted (BENCH_BOOKING_WARMUP=0: none, as before 2026-12-01).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -320,6 +321,17 @@ export async function runHttpBench(): Promise<void> {
           time_zone: 'UTC',
         }),
       });
+      // The same warm-up as every other row (2 s at the steady rate, not counted): without it the first bookings of a
+      // fresh server process (JIT, pool connections) made the steady row's p99. BENCH_BOOKING_WARMUP=0 leaves it out.
+      if (process.env.BENCH_BOOKING_WARMUP !== '0') {
+        await run({
+          url: cold.url,
+          connections: 10,
+          duration: 2,
+          overallRate: 50,
+          requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
+        });
+      }
       const retriesAtStart = await bookingRetries(cold.url);
       // Server CPU per request: a figure that the machine's other load changes less than throughput (the database's
       // own CPU is not in it).
