@@ -1,8 +1,14 @@
 // HTTP benchmarks against the real app in a child process (real PostgreSQL + Redis on this machine):
 // slots endpoint warm and cold against bare Nest on the same body size, and booking creation (steady, flat out, contention).
+// BENCH_ROWS (comma-separated, default all) picks the rows: bare (the two yardsticks), live, warm, cold (both cold
+// rows), booking (the three booking rows); e.g. BENCH_ROWS=booking BENCH_SECONDS=5 npm run bench measures bookings
+// alone. The ratio columns need the bare rows of the same run. BENCH_SERVER_NODE_ARGS passes Node options to the
+// server processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them). The booking rows start after 2 s of
+// bookings at 50/s, not counted (BENCH_BOOKING_WARMUP=0: none, as before 2026-12-01).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 
@@ -11,9 +17,39 @@ const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The app's /metrics needs a bearer token (SECURITY.md); the bench reads the retry counter from it. */
 const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef01234';
 
+const ROWS = ['bare', 'live', 'warm', 'cold', 'booking'] as const;
+type Row = (typeof ROWS)[number];
+/** The rows BENCH_ROWS asks for (every row when unset); an unknown name fails at once rather than measure nothing. */
+export function benchRows(value = process.env.BENCH_ROWS): Set<Row> {
+  if (!value) return new Set(ROWS);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(ROWS as readonly string[]).includes(n) && n !== 'engine');
+  if (unknown.length > 0) throw new Error(`BENCH_ROWS: unknown row ${unknown.join(', ')} (rows: engine, ${ROWS.join(', ')})`);
+  return new Set(names.filter((n): n is Row => (ROWS as readonly string[]).includes(n)));
+}
+
 interface Server {
   url: string;
+  /** CPU time the server process has used so far, ms (user + system, from /proc; NaN where there is none). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux architecture Node runs on). */
+const USER_HZ = 100;
+
+function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return NaN;
+  }
 }
 
 async function admin(sql: string) {
@@ -40,13 +76,17 @@ function freePort(): Promise<number> {
 
 async function spawnServer(script: string, readyPath: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  // BENCH_SERVER_NODE_ARGS: Node options for the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (Node
+  // refuses --cpu-prof in NODE_OPTIONS). A profile is written when the server exits.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const server: Server = {
     url: `http://127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(child.pid),
     // Idempotent: stopping a server that already exited resolves at once (a second wait used to hang forever, so
     // the DROP DATABASE after it never ran).
     stop: () => {
@@ -169,6 +209,21 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+/**
+ * A run of a fixed number of requests, with its time from start to the last response: autocannon notices the end only
+ * at its next one-second tick, so its duration and per-second mean round a short run to whole seconds.
+ */
+function runCounted(opts: autocannon.Options): Promise<{ result: autocannon.Result; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let last = started;
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve({ result, elapsedMs: last - started })));
+    instance.on('response', () => {
+      last = performance.now();
+    });
+  });
+}
+
 async function freeSlots(url: string, typeId: string, from: string, to: string): Promise<string[]> {
   const { body } = await json(
     `${url}/api/availability/slots?meeting_type_id=${typeId}&date=${from}&end_date=${to}&timezone=America/New_York`,
@@ -178,6 +233,8 @@ async function freeSlots(url: string, typeId: string, from: string, to: string):
 }
 
 export async function runHttpBench(): Promise<void> {
+  const selected = benchRows();
+  if (selected.size === 0) return;
   const dbName = `kairos_bench_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${dbName}`);
   const dbUrl = ADMIN_DB.replace(/\/[^/]*$/, `/${dbName}`);
@@ -211,7 +268,7 @@ export async function runHttpBench(): Promise<void> {
     // The yardsticks: bare Nest on each adapter answering a JSON body of the warm slots answer's size.
     const bare: { name: string; result: autocannon.Result }[] = [];
     const bareBy: BareRows = {};
-    for (const adapter of ['express', 'fastify'] as const) {
+    for (const adapter of selected.has('bare') ? (['express', 'fastify'] as const) : []) {
       if (adapter === 'express' && !expressInstalled()) {
         console.log('\n@nestjs/platform-express is not installed: no bare Express row');
         continue;
@@ -229,16 +286,21 @@ export async function runHttpBench(): Promise<void> {
       }
     }
     const rows: { name: string; result: autocannon.Result }[] = [...bare];
-    rows.push({ name: 'Kairos GET /health/live', result: await measure(`${warm.url}/health/live`) });
-    rows.push({ name: 'Kairos slots, warm (cache hit), PG + Redis', result: await measure(`${warm.url}${slotsPath}`) });
+    if (selected.has('live')) rows.push({ name: 'Kairos GET /health/live', result: await measure(`${warm.url}/health/live`) });
+    if (selected.has('warm')) {
+      rows.push({ name: 'Kairos slots, warm (cache hit), PG + Redis', result: await measure(`${warm.url}${slotsPath}`) });
+    }
     await warm.stop();
 
     const cold = await startServer(dbUrl, { REDIS_PREFIX: prefix, SLOT_CACHE_TTL_SECONDS: '0' });
     try {
-      rows.push({ name: 'Kairos slots, cold (cache off), PG + Redis', result: await measure(`${cold.url}${slotsPath}`) });
-      const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections, duration, overallRate: 1000 });
-      rows.push({ name: 'Kairos slots, cold, 1,000 req/s offered', result: coldRate });
-      printTable(rows, bareBy, duration, connections);
+      if (selected.has('cold')) {
+        rows.push({ name: 'Kairos slots, cold (cache off), PG + Redis', result: await measure(`${cold.url}${slotsPath}`) });
+        const coldRate = await run({ url: `${cold.url}${slotsPath}`, connections, duration, overallRate: 1000 });
+        rows.push({ name: 'Kairos slots, cold, 1,000 req/s offered', result: coldRate });
+      }
+      if (rows.length > 0) printTable(rows, bareBy, duration, connections);
+      if (!selected.has('booking')) return;
 
       console.log('\nBooking creation (distinct free slots)');
       // Every other slot: with the 10-minute buffer, neighbouring 30-minute slots exclude each other.
@@ -259,7 +321,26 @@ export async function runHttpBench(): Promise<void> {
           time_zone: 'UTC',
         }),
       });
+      // The same warm-up as every other row (2 s at the steady rate, not counted): without it the first bookings of a
+      // fresh server process (JIT, pool connections) made the steady row's p99. BENCH_BOOKING_WARMUP=0 leaves it out.
+      if (process.env.BENCH_BOOKING_WARMUP !== '0') {
+        await run({
+          url: cold.url,
+          connections: 10,
+          duration: 2,
+          overallRate: 50,
+          requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
+        });
+      }
       const retriesAtStart = await bookingRetries(cold.url);
+      // Server CPU per request: a figure that the machine's other load changes less than throughput (the database's
+      // own CPU is not in it).
+      let cpuAt = cold.cpuMs();
+      const cpuPer = (r: autocannon.Result) => {
+        const used = cold.cpuMs() - cpuAt;
+        cpuAt = cold.cpuMs();
+        return `server CPU ${(used / Math.max(1, r.requests.total)).toFixed(2)} ms/request`;
+      };
       const steady = await run({
         url: cold.url,
         connections: 10,
@@ -267,15 +348,18 @@ export async function runHttpBench(): Promise<void> {
         overallRate: 50,
         requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
       });
-      console.log(`50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx)`);
-      const flat = await run({
+      console.log(
+        `50 req/s (spec peak):                 ${fmt(steady)}  (${steady['2xx']} created, ${steady.non2xx} non-2xx; ${cpuPer(steady)})`,
+      );
+      cpuAt = cold.cpuMs();
+      const { result: flat, elapsedMs } = await runCounted({
         url: cold.url,
         connections: 20,
         amount: Math.min(500, Math.max(1, pool.length - next - 10)),
         requests: [{ setupRequest: (r) => ({ ...r, ...bookingRequest() }) }],
       });
       console.log(
-        `flat out:                             ${fmt(flat)}  (${flat['2xx']} created, ${flat.non2xx} non-2xx: slots already taken once the pool wraps)`,
+        `flat out:                             ${((flat['2xx'] * 1000) / elapsedMs).toFixed(1)} created/s (${flat['2xx']} in ${(elapsedMs / 1000).toFixed(2)} s to the last answer), p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms, errors ${flat.errors + flat.non2xx}  (non-2xx: slots already taken once the pool wraps; ${cpuPer(flat)})`,
       );
       console.log(`serialization retries in both runs:   ${(await bookingRetries(cold.url)) - retriesAtStart}`);
 

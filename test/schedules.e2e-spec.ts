@@ -411,7 +411,7 @@ describe('availability rules and schedules (e2e)', () => {
         now: new Date('2027-03-01T00:00:00Z'),
         groupTypeId: null,
       });
-      expect(withBusy).toEqual({ hours: chosen, busy: [] });
+      expect(withBusy).toEqual({ hours: chosen, busy: [], expiredHoldsLive: false });
 
       const defaults = await reads.hours([owner.id, colleague.id], null);
       expect(defaults.get(owner.id)).toEqual({

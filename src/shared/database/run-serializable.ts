@@ -1,5 +1,8 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import pg from 'pg';
 import { isRetryableTransactionError } from './pg-errors.js';
+
+const { escapeLiteral } = pg;
 
 export interface SerializableOptions {
   /** Attempts in all, the first included. */
@@ -39,50 +42,104 @@ export async function runSerializable<T>(
   const runner = dataSource.createQueryRunner('master');
   await runner.connect();
   try {
-    // Taken before BEGIN: a serializable snapshot is fixed at the transaction's first statement, so a lock taken
-    // inside it would wait and then still read from before the previous holder's commit.
-    for (const key of keys) await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
     let result: T;
     try {
-      result = await attemptAll(runner, work, options);
+      result = await attemptAll(runner, work, options, keys);
     } catch (error) {
       // A lost connection (database restart) took the session locks with it; unlocking would only hide the cause.
-      if (keys.length > 0 && !runner.isReleased) await unlock(runner, keys).catch(() => undefined);
+      if (keys.length > 0 && !runner.isReleased) await runner.query(unlockSql(keys)).catch(() => undefined);
       throw error;
     }
-    if (keys.length > 0) await unlock(runner, keys);
     return result;
   } finally {
     await runner.release();
   }
 }
 
-function unlock(runner: QueryRunner, keys: string[]) {
-  return runner.query('SELECT pg_advisory_unlock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [keys]);
+/**
+ * The session advisory locks on `keys`, then BEGIN, in one round trip (a simple-query message runs its statements in
+ * order). The locks are taken in a transaction block of their own, committed before the serializable one begins:
+ * a serializable snapshot is fixed at its transaction's first statement, so a lock taken inside it would wait and
+ * then still read from before the previous holder's commit; and a statement before BEGIN in the same message would
+ * otherwise join the new block, which then could not be made SERIALIZABLE.
+ */
+function lockThenBeginSql(keys: string[]): string {
+  if (keys.length === 0) return BEGIN_SERIALIZABLE;
+  const locks = keys.map((key) => `SELECT pg_advisory_lock(hashtextextended(${escapeLiteral(key)}, 0))`);
+  return ['BEGIN', ...locks, 'COMMIT', BEGIN_SERIALIZABLE].join('; ');
+}
+
+/** COMMIT, then (only once it succeeded: a failed statement ends the message) the locks are released. */
+function commitThenUnlockSql(keys: string[]): string {
+  return keys.length === 0 ? 'COMMIT' : `COMMIT; ${unlockSql(keys)}`;
+}
+
+function unlockSql(keys: string[]): string {
+  return keys.map((key) => `SELECT pg_advisory_unlock(hashtextextended(${escapeLiteral(key)}, 0))`).join('; ');
+}
+
+const BEGIN_SERIALIZABLE = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
+
+/**
+ * TypeORM's own record of the runner's transaction (PostgresQueryRunner: `isTransactionActive`, and
+ * `transactionDepth`, which makes a nested `manager.transaction()` a savepoint). BEGIN and COMMIT are sent here
+ * rather than through `startTransaction()`, which spends two round trips (START TRANSACTION, then SET TRANSACTION
+ * ISOLATION LEVEL) and cannot share one with the locks, so the record is kept in step by hand. No entity subscriber
+ * is registered, so the transaction events startTransaction() would broadcast have no listener.
+ */
+interface TransactionRecord {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+function transactionRecord(runner: QueryRunner): TransactionRecord {
+  const record = runner as unknown as TransactionRecord;
+  if (typeof record.transactionDepth !== 'number') {
+    throw new Error('this TypeORM query runner keeps no transactionDepth: runSerializable cannot track its transaction');
+  }
+  return record;
 }
 
 async function attemptAll<T>(
   runner: QueryRunner,
   work: (manager: EntityManager, attempt: number) => Promise<T>,
   options: SerializableOptions,
+  keys: string[],
 ): Promise<T> {
   const attempts = options.attempts ?? 8;
+  const record = transactionRecord(runner);
   let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  const rollback = async (cause: unknown) => {
+    // A ROLLBACK that fails means the connection is gone (the server rolls back by itself): report the cause.
     try {
-      await runner.startTransaction('SERIALIZABLE');
+      await runner.query('ROLLBACK');
+    } catch {
+      throw cause;
+    } finally {
+      record.isTransactionActive = false;
+      record.transactionDepth = 0;
+    }
+  };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    // The locks are taken with the first BEGIN and kept across attempts. A failure here is not retried (the locks may
+    // not all be held): only the work's conflicts are.
+    record.isTransactionActive = true;
+    try {
+      await runner.query(attempt === 1 ? lockThenBeginSql(keys) : BEGIN_SERIALIZABLE);
+    } catch (error) {
+      await rollback(error); // the locks' own block may be open and failed
+      throw error;
+    }
+    record.transactionDepth = 1;
+    try {
       const result = await work(runner.manager, attempt);
-      await runner.commitTransaction();
+      await runner.query(commitThenUnlockSql(keys));
+      record.isTransactionActive = false;
+      record.transactionDepth = 0;
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) {
-        // A ROLLBACK that fails means the connection is gone (the server rolls back by itself): report the cause.
-        try {
-          await runner.rollbackTransaction();
-        } catch {
-          throw error;
-        }
-      }
+      // After a failed COMMIT the transaction is already over; the ROLLBACK then only warns.
+      if (record.isTransactionActive) await rollback(error);
       const retryable = isRetryableTransactionError(error) || (options.retryOn?.(error) ?? false);
       if (!retryable) throw error;
       lastError = error;

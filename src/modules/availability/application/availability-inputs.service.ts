@@ -10,6 +10,8 @@ export type HostSchedules = Map<string, HostSchedule>;
 export interface EngineInput {
   hosts: HostAvailability[];
   query: SlotQuery;
+  /** Expired holds still have live rows in the range (BusyRead): a write there must end them first. */
+  expiredHoldsLive: boolean;
 }
 
 /**
@@ -38,10 +40,10 @@ export class AvailabilityInputsService {
       groupTypeId: type.kind === 'group' ? type.id : null,
     };
     const { manager, schedules } = options;
-    const { hours, busy } = schedules
-      ? { hours: schedules, busy: await this.reads.busy(busyQuery, manager) }
+    const { hours, busy, expiredHoldsLive } = schedules
+      ? { hours: schedules, ...(await this.reads.busy(busyQuery, manager)) }
       : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId }, manager);
-    return buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude);
+    return { ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude), expiredHoldsLive };
   }
 
   /**

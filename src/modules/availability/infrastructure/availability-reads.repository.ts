@@ -46,6 +46,8 @@ const hoursSql = (hosts: string, schedule: string) => `
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
  * with their type's buffers) and busy events of connected calendars, aggregated into one row:
  * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
+ * - `expired_holds_live`: whether holds expired at $4 still have live rows in the range: they occupy nobody, but the
+ *   exclusion constraint cannot read the clock, so they refuse a booking's rows until they are ended (BusyRead);
  * - `counted`: the ids of the bookings of group type $5 (whose invitee counts, i.e. seats, are read next), or NULL
  *   (always when $5 is NULL);
  * - `counted_from`: the earliest `invitees_from` of their keys (ISO 8601 text, exact to the microsecond), or
@@ -55,7 +57,9 @@ const BUSY_SQL = `
   SELECT COALESCE(json_agg(json_build_object(
            'userId', b.user_id, 'startMs', b.start_ms, 'endMs', b.end_ms, 'source', b.source,
            'bookingId', b.booking_id, 'holdId', b.hold_id, 'meetingTypeId', b.meeting_type_id,
-           'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0)), '[]') AS busy,
+           'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0))
+           FILTER (WHERE NOT b.expired_hold), '[]') AS busy,
+         COALESCE(bool_or(b.expired_hold), false) AS expired_holds_live,
          json_agg(DISTINCT b.booking_id) FILTER (WHERE b.counts_invitees) AS counted,
          CASE WHEN bool_or(b.invitees_from IS NULL) FILTER (WHERE b.counts_invitees) THEN '-infinity'
               ELSE to_json(min(b.invitees_from) FILTER (WHERE b.counts_invitees)) #>> '{}' END AS counted_from
@@ -65,17 +69,17 @@ const BUSY_SQL = `
              CASE WHEN bh.hold_id IS NULL THEN 'booking' ELSE 'hold' END AS source,
              bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
              mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
-             mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from
+             mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from,
+             (h.expires_at <= $4) IS TRUE AS expired_hold
         FROM booking_hosts bh
         LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
         LEFT JOIN slot_holds h ON h.id = bh.hold_id
         JOIN meeting_types mt ON mt.id = COALESCE(bk.meeting_type_id, h.meeting_type_id)
        WHERE bh.user_id = ANY($1::uuid[]) AND bh.is_live
          AND bh.blocked && tstzrange($2, $3, '[)')
-         AND (h.id IS NULL OR h.expires_at > $4)
       UNION ALL
       SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
-             'calendar', NULL, NULL, NULL, 0, 0, false, NULL
+             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false
         FROM calendar_events_cache c
        WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
          AND c.start_time < $3 AND c.end_time > $2) b`;
@@ -87,7 +91,7 @@ const BUSY_SQL = `
 const HOURS_AND_BUSY: { name: string; text: string } = {
   name: 'kairos_hours_and_busy',
   // Named in a leading comment too: pg_stat_activity keeps only the first 1 kB of a statement's text.
-  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.counted, b.counted_from FROM (${BUSY_SQL}) b`,
+  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.counted, b.counted_from FROM (${BUSY_SQL}) b`,
 };
 /** The booking re-check's read: its transaction loaded the hours before it began. */
 const BUSY = { name: 'kairos_busy', text: `/* kairos_busy */ ${BUSY_SQL}` };
@@ -107,8 +111,15 @@ const INVITEE_COUNTS = {
    GROUP BY booking_id`,
 };
 
+/** What keeps the hosts busy, and whether expired holds still have live rows in the range (a write must end them first). */
+export interface BusyRead {
+  busy: BusyEntry[];
+  expiredHoldsLive: boolean;
+}
+
 interface BusyRow {
   busy: BusyEntry[];
+  expired_holds_live: boolean;
   counted: string[] | null;
   counted_from: string | null;
 }
@@ -127,18 +138,18 @@ export class AvailabilityReadsRepository {
   async hoursAndBusy(
     query: BusyQuery & { scheduleId: string | null },
     manager?: EntityManager,
-  ): Promise<{ hours: Map<string, HostSchedule>; busy: BusyEntry[] }> {
+  ): Promise<BusyRead & { hours: Map<string, HostSchedule> }> {
     const [row] = await this.statements.rows<BusyRow & { hours: [string, HostSchedule][] | null }>(
       HOURS_AND_BUSY,
       [...busyParams(query), query.scheduleId],
       manager,
     );
-    return { hours: new Map(row.hours ?? []), busy: await this.withInviteeCounts(row, manager) };
+    return { hours: new Map(row.hours ?? []), busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live };
   }
 
-  async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyEntry[]> {
+  async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyRead> {
     const [row] = await this.statements.rows<BusyRow>(BUSY, busyParams(query), manager);
-    return this.withInviteeCounts(row, manager);
+    return { busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live };
   }
 
   /** Each host's hours: `scheduleId` for the host who owns it, everyone else's default, none for a host without. */

@@ -63,6 +63,8 @@ export type Actor = { kind: 'host'; userId: string } | { kind: 'invitee'; invite
 
 const IDEMPOTENCY_SCOPE = 'booking.create';
 
+const hostIdsOf = (type: MeetingTypeSnapshot) => type.hosts.map((h) => h.userId);
+
 /**
  * Create, reschedule and cancel. Each runs in one SERIALIZABLE transaction that re-checks the slot with the same
  * engine as the slots endpoint and writes the booking, its host rows (under the exclusion constraint), its invitee
@@ -119,12 +121,11 @@ export class BookingCommands {
           return null;
         }
         const now = this.clock.now();
-        await this.holds.endExpired(
-          manager,
-          type.hosts.map((h) => h.userId),
-          now,
-        );
-        const slot = await this.check.freeSlot(manager, type, schedules, input.start, now, { holdId: hold?.id ?? null });
+        const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, input.start, now, {
+          holdId: hold?.id ?? null,
+        });
+        // Only when the re-check saw some (rare): one statement fewer inside the host's lock on every other booking.
+        if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
         const end = new Date(slot.end);
         // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
         if (hold) await this.holds.convert(manager, hold.id);
@@ -138,7 +139,7 @@ export class BookingCommands {
         } else {
           ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness));
         }
-        const invitee = await this.bookings.insertInvitee(
+        const invitee = await this.bookings.insertInviteeWithEvent(
           manager,
           {
             bookingId: booking.id,
@@ -149,16 +150,19 @@ export class BookingCommands {
             answers: checked.answers,
           },
           (id) => this.tokens.hashFor(id),
+          (inviteeId) => ({
+            type: 'booking.created',
+            payload: {
+              booking_id: booking.id,
+              meeting_type_id: type.id,
+              host_user_ids: hostIds,
+              start_time: booking.start_time.toISOString(),
+              end_time: booking.end_time.toISOString(),
+              invitee_id: inviteeId,
+              sequence: booking.ical_sequence,
+            },
+          }),
         );
-        await this.bookings.insertOutboxEvent(manager, 'booking.created', {
-          booking_id: booking.id,
-          meeting_type_id: type.id,
-          host_user_ids: hostIds,
-          start_time: booking.start_time.toISOString(),
-          end_time: booking.end_time.toISOString(),
-          invitee_id: invitee.id,
-          sequence: booking.ical_sequence,
-        });
         if (input.idempotencyKey) {
           await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
             booking_id: booking.id,
@@ -208,14 +212,10 @@ export class BookingCommands {
       const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
 
       if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
-      await this.holds.endExpired(
-        manager,
-        type.hosts.map((h) => h.userId),
-        now,
-      );
-      const slot = await this.check.freeSlot(manager, type, schedules, newStart, now, {
+      const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, newStart, now, {
         bookingIds: new Set([booking.id]),
       });
+      if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
 
       const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, newStart) : null;
       let target: BookingRecord;

@@ -8,6 +8,16 @@ import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-typ
 import { isHostTaken } from '../infrastructure/booking.repository.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 
+/** A start the re-check found bookable. */
+export interface FreeSlot {
+  slot: Slot;
+  /**
+   * Expired holds still have live host rows near the start: they occupy nobody, but the exclusion constraint cannot
+   * look at the clock, so they must be ended (SlotHolds.endExpired) before the write.
+   */
+  expiredHoldsLive: boolean;
+}
+
 /** What bookings and holds share inside their transactions: the slot re-check and the per-host retry policy. */
 @Injectable()
 export class SlotCheck {
@@ -48,7 +58,7 @@ export class SlotCheck {
     start: Date,
     now: Date,
     options: { holdId?: string | null; bookingIds?: Set<string> },
-  ): Promise<Slot> {
+  ): Promise<FreeSlot> {
     const at = start.getTime();
     const input = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
       manager,
@@ -71,6 +81,6 @@ export class SlotCheck {
         },
       );
     }
-    return slot;
+    return { slot, expiredHoldsLive: input.expiredHoldsLive };
   }
 }

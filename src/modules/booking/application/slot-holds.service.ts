@@ -95,8 +95,9 @@ export class SlotHolds {
       async (manager) => {
         const now = this.clock.now();
         const candidates = type.hosts.map((h) => h.userId);
+        // Always here (bookings end them only when the re-check sees some): holds are where old ones are forgotten.
         await this.endExpired(manager, candidates, now);
-        const slot = await this.check.freeSlot(manager, type, schedules, request.start, now, {});
+        const { slot } = await this.check.freeSlot(manager, type, schedules, request.start, now, {});
         const end = new Date(slot.end);
         const rehold = refuseRehold(
           (
@@ -227,7 +228,10 @@ export class SlotHolds {
     return hold;
   }
 
-  /** Before a write on these hosts: expired holds stop blocking; those past the cooldown are forgotten. */
+  /**
+   * Expired holds of these hosts stop blocking; those past the cooldown are forgotten. Before a hold, always; before a
+   * booking, when its re-check saw expired holds still live (FreeSlot.expiredHoldsLive).
+   */
   endExpired(manager: EntityManager, hostIds: string[], now: Date): Promise<void> {
     return this.holds.endExpiredHolds(manager, hostIds, now, new Date(now.getTime() - this.limits.reholdCooldownSeconds * 1000));
   }

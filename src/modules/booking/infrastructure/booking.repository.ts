@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
-import { appendOutboxEvent } from '../../../shared/outbox/outbox-events.js';
+import { appendOutboxEvent, outboxEventInsertSql, outboxEventValues } from '../../../shared/outbox/outbox-events.js';
 import type { BookingRecord, RoundRobinStats, InviteeRecord } from '../application/booking-records.js';
 import type { BookingEventPayload, BookingEventType } from '../domain/booking-views.js';
 
@@ -58,12 +59,22 @@ export class BookingRepository {
     return manager ?? this.dataSource.manager;
   }
 
+  /**
+   * The booking and its host rows in one statement. One live row per host: the exclusion constraint makes any overlap
+   * fail here (23P01), whatever raced us. The host rows' foreign key names booking_keys, whose row the bookings
+   * trigger writes; both run at the statement's end, in the order the rows were written (the booking first).
+   */
   async insertBooking(manager: EntityManager, b: NewBooking): Promise<BookingRecord> {
     const [row] = await manager.query<[BookingRecord]>(
-      `INSERT INTO bookings (meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
-                             assignment_reason, ical_uid, ical_sequence, rescheduled_from_id)
-       VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10)
-       RETURNING *`,
+      `WITH b AS (
+         INSERT INTO bookings (meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
+                               assignment_reason, ical_uid, ical_sequence, rescheduled_from_id)
+         VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10)
+         RETURNING *),
+       hosts AS (
+         INSERT INTO booking_hosts (booking_id, user_id, blocked)
+         SELECT b.id, unnest($11::uuid[]), tstzrange($3, $4, '[)') FROM b)
+       SELECT * FROM b`,
       [
         b.meetingTypeId,
         b.organizerId,
@@ -75,13 +86,8 @@ export class BookingRepository {
         b.icalUid ?? null,
         b.icalSequence ?? 0,
         b.rescheduledFromId ?? null,
+        b.hostIds,
       ],
-    );
-    // One live row per host: the exclusion constraint makes any overlap fail here, whatever raced us.
-    await manager.query(
-      `INSERT INTO booking_hosts (booking_id, user_id, blocked)
-       SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`,
-      [row.id, b.hostIds, b.start, b.end],
     );
     return row;
   }
@@ -103,12 +109,35 @@ export class BookingRepository {
     }
   }
 
-  async insertInvitee(manager: EntityManager, i: NewInvitee, tokenHashFor: (inviteeId: string) => string): Promise<InviteeRecord> {
-    const [{ id }] = await manager.query<[{ id: string }]>(`SELECT gen_random_uuid() AS id`);
+  /**
+   * The invitee and the outbox event about it, in one statement. The invitee's id is made here, before the INSERT:
+   * the management token's hash is derived from it, and the event names it.
+   */
+  async insertInviteeWithEvent(
+    manager: EntityManager,
+    i: NewInvitee,
+    tokenHashFor: (inviteeId: string) => string,
+    event: (inviteeId: string) => { type: BookingEventType; payload: BookingEventPayload },
+  ): Promise<InviteeRecord> {
+    const id = randomUUID();
+    const { type, payload } = event(id);
     const [row] = await manager.query<[InviteeRecord]>(
-      `INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [id, i.bookingId, i.name, i.email, i.timeZone, i.phone, JSON.stringify(i.answers), tokenHashFor(id)],
+      `WITH i AS (
+         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *),
+       event AS (${outboxEventInsertSql(9)})
+       SELECT * FROM i`,
+      [
+        id,
+        i.bookingId,
+        i.name,
+        i.email,
+        i.timeZone,
+        i.phone,
+        JSON.stringify(i.answers),
+        tokenHashFor(id),
+        ...outboxEventValues({ type, bookingId: payload.booking_id, payload }),
+      ],
     );
     return row;
   }

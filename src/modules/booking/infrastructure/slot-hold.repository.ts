@@ -102,18 +102,20 @@ export class SlotHoldRepository {
 
   /**
    * Expired holds stop blocking: the constraint cannot look at the clock, so their host rows stop being live before
-   * a write. Their rows are kept for the re-hold cooldown and deleted once it is over (`forgetBefore`).
+   * a write. Their rows are kept for the re-hold cooldown and deleted once it is over (`forgetBefore`). One statement:
+   * the holds past the cooldown are deleted (their host rows go with them, ON DELETE CASCADE, at the statement's end)
+   * and the host rows of the other expired holds stop being live; no row is touched twice.
    */
   async endExpiredHolds(manager: EntityManager, hostIds: string[], now: Date, forgetBefore: Date): Promise<void> {
     await manager.query(
-      `UPDATE booking_hosts bh SET is_live = false FROM slot_holds h
-        WHERE h.id = bh.hold_id AND bh.is_live AND bh.user_id = ANY($1::uuid[]) AND h.expires_at <= $2`,
-      [hostIds, now],
-    );
-    await manager.query(
-      `DELETE FROM slot_holds h WHERE h.expires_at <= $2
-          AND EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.hold_id = h.id AND bh.user_id = ANY($1::uuid[]))`,
-      [hostIds, forgetBefore],
+      `WITH forgotten AS (
+         DELETE FROM slot_holds h WHERE h.expires_at <= $3
+            AND EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.hold_id = h.id AND bh.user_id = ANY($1::uuid[]))
+         RETURNING h.id)
+       UPDATE booking_hosts bh SET is_live = false FROM slot_holds h
+        WHERE h.id = bh.hold_id AND bh.is_live AND bh.user_id = ANY($1::uuid[]) AND h.expires_at <= $2
+          AND h.id NOT IN (SELECT id FROM forgotten)`,
+      [hostIds, now, forgetBefore],
     );
   }
 
