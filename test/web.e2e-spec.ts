@@ -189,6 +189,11 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await page.fill('#name', 'Grace Hopper');
     await page.fill('#email', 'grace@example.com');
     await page.fill('textarea[name="q_what-would-you-like-to-discuss"]', 'Compilers');
+    await page.fill('#guests', 'not-an-address, ada@example.com'); // one typo: said beside the field, nothing booked
+    await page.click('text=Confirm booking');
+    await expect(page.textContent('#guests-error')).resolves.toContain('not-an-address');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill('#guests', 'ada@example.com');
     await page.click('text=Confirm booking');
     await page.waitForURL(/\/booking\/[0-9a-f-]+\?token=.*booked=1/);
     manageUrl = page.url();
@@ -197,6 +202,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(times).toContain('Tuesday, 2 March 2027, 18:00 – 18:30');
     expect(times).toContain('Asia/Tokyo (UTC+09:00)');
     expect(times).toContain('Tuesday, 2 March 2027, 09:00 – 09:30'); // the host's London time
+    expect(times).toContain('ada@example.com'); // the guest
     expect(await page.getAttribute('text=Google Calendar', 'href')).toContain('calendar.google.com');
     expect(await page.getAttribute('text=Outlook', 'href')).toContain('outlook.live.com');
     const ics = await page.request.get((await page.getAttribute('text=Download .ics', 'href')) as string);
@@ -224,7 +230,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
       await p.goto(form);
       await p.fill('#name', `Racer ${i}`);
       await p.fill('#email', `racer${i}@example.com`);
-      await p.fill('textarea', 'Racing');
+      await p.fill('textarea[name="q_what-would-you-like-to-discuss"]', 'Racing');
     }
     await Promise.all(pages.map((p) => p.click('text=Confirm booking')));
     await Promise.all(pages.map((p) => p.waitForLoadState()));
@@ -289,7 +295,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await p.click('.slot >> text=20:00');
     await p.fill('#name', 'Plain Browser');
     await p.fill('#email', 'plain@example.com');
-    await p.fill('textarea', 'No scripts');
+    await p.fill('textarea[name="q_what-would-you-like-to-discuss"]', 'No scripts');
     await p.click('text=Confirm booking');
     await p.waitForURL(/booked=1/);
     await expect(p.textContent('.times')).resolves.toContain('Thursday, 4 March 2027, 20:00 – 20:30');

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { conflict, DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
+import { conflict, DomainError, invalid, invalidFields, notFound } from '../../../shared/http/domain-error.js';
 import { sha256 } from '../../../shared/security/tokens.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { validateAnswers } from '../domain/answers.js';
+import { guestsProblem, normalizeGuests } from '../domain/guests.js';
 import {
   cancelledBySide,
   hostsToBook,
@@ -34,6 +35,8 @@ export interface CreateBookingInput {
   timeZone: string;
   phone: string | null;
   answers?: Record<string, unknown>;
+  /** Guests' emails (format checked at the edge); normalised and capped here. */
+  guests?: string[];
   holdToken?: string;
   idempotencyKey?: string;
 }
@@ -104,6 +107,9 @@ export class BookingCommands {
     if (!checked.ok) {
       throw invalid(checked.problems.flatMap((p) => p.messages).join('; '), { errors: checked.problems });
     }
+    const guests = normalizeGuests(input.guests ?? [], input.inviteeEmail);
+    const guestsRefused = guestsProblem(type.kind, guests);
+    if (guestsRefused) throw invalidFields([guestsRefused]);
     const requestHash = sha256(JSON.stringify({ ...input, idempotencyKey: undefined, holdToken: undefined }));
     if (input.idempotencyKey) {
       const replay = await this.replay(input.idempotencyKey, requestHash);
@@ -148,6 +154,7 @@ export class BookingCommands {
             timeZone: input.timeZone,
             phone: input.phone,
             answers: checked.answers,
+            guests,
           },
           (id) => this.tokens.hashFor(id),
           (inviteeId) => ({

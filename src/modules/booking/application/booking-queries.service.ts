@@ -164,6 +164,7 @@ export class BookingQueries extends BookingDirectory {
               phone: i.phone,
               status: i.status,
               answers: i.answers,
+              guests: i.guests,
               manageUrl: links.manageUrl,
               cancelUrl: links.cancelUrl,
               rescheduleUrl: links.rescheduleUrl,

@@ -32,6 +32,8 @@ export interface InviteeRecord {
   time_zone: string;
   phone: string | null;
   answers: Record<string, unknown>;
+  /** Emails the invitee added: they receive the invitations too (no management links). */
+  guests: string[];
   status: 'active' | 'cancelled';
   created_at: Date;
 }

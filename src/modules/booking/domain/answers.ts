@@ -5,7 +5,8 @@ export interface AnswerProblem {
   messages: string[];
 }
 
-const PHONE = /^\+?[0-9 ().-]{6,24}$/;
+/** A phone number as the API takes it (answers to phone questions, invitee_phone): digits, an optional +, separators. */
+export const PHONE = /^\+?[0-9 ().-]{6,24}$/;
 
 /**
  * Checks booking answers against the meeting type's custom questions: required ones present, choices among the

@@ -33,6 +33,8 @@ export interface BookingViewInvitee extends BookingViewPerson {
   phone: string | null;
   status: 'active' | 'cancelled';
   answers: Record<string, unknown>;
+  /** Emails this invitee added: they get the invitation, its updates and its cancellation, never these links. */
+  guests: string[];
   /** Links with this invitee's management token (derived on demand, never stored in clear). */
   manageUrl: string;
   cancelUrl: string;

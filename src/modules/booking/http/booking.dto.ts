@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsEmail,
   IsIn,
   IsInt,
@@ -17,6 +19,7 @@ import {
 } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
+import { MAX_GUESTS } from '../domain/guests.js';
 
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const instantMessage = (field: string) => `${field} must be an ISO 8601 instant such as 2027-03-14T14:00:00Z`;
@@ -62,6 +65,19 @@ export class CreateBookingDto {
   @IsOptional()
   @IsObject({ message: 'answers must be an object keyed by question id' })
   answers?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_GUESTS,
+    example: ['ada@example.com'],
+    description: 'guests who receive the invitation and its updates too (not for group meetings)',
+  })
+  @IsOptional()
+  @IsArray({ message: 'guests must be a list of email addresses' })
+  @ArrayMaxSize(MAX_GUESTS, { message: `at most ${MAX_GUESTS} guests can be added` })
+  @IsEmail({}, { each: true, message: 'each of guests must be a valid email address' })
+  @MaxLength(255, { each: true, message: 'each of guests must be at most 255 characters' })
+  guests?: string[];
 
   @ApiPropertyOptional({ description: 'token from POST /api/slots/holds, converting the hold into the booking' })
   @IsOptional()
@@ -173,6 +189,7 @@ export class InviteeDto {
   @ApiProperty() time_zone: string;
   @ApiProperty({ enum: ['active', 'cancelled'] }) status: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) answers: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'emails the invitee added as guests' }) guests: string[];
 }
 
 export class BookingDto {

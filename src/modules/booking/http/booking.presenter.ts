@@ -9,6 +9,7 @@ const invitee = (i: InviteeRecord): InviteeDto => ({
   time_zone: i.time_zone,
   status: i.status,
   answers: i.answers,
+  guests: i.guests,
 });
 
 /** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */

@@ -65,6 +65,7 @@ export class BookingsController {
       inviteeEmail: dto.invitee_email.trim(),
       timeZone: dto.time_zone,
       phone: dto.invitee_phone ?? null,
+      guests: dto.guests,
       answers: dto.answers,
       holdToken: dto.hold_token,
       idempotencyKey,

@@ -19,6 +19,8 @@ export function describeBooking(view: BookingView, start = view.startTime, end =
     description: [
       `Booked with Kairos: ${view.meetingType.name} (${view.meetingType.durationMinutes} min).`,
       ...invitees.map((i) => `Invitee: ${i.name} <${i.email}> (${i.timeZone})`),
+      // Listed, not added as attendees: Kairos sends the guests' invitations itself (the provider would send a second).
+      ...invitees.flatMap((i) => i.guests.map((g) => `Guest of ${i.name}: ${g}`)),
     ].join('\n'),
     location,
     start,

@@ -133,7 +133,7 @@ export class DeliveryWorker {
 
   /** The invitees an invitation names: an invitee's own copy names only them; a host's, who the event is about. */
   private aboutInvitees(row: NotificationDeliveryEntity, view: BookingView): string[] {
-    if (row.recipientRole === 'invitee') return row.recipientId ? [row.recipientId] : [];
+    if (row.recipientRole === 'invitee' || row.recipientRole === 'guest') return row.recipientId ? [row.recipientId] : [];
     if (row.payload.invitee_id) return [row.payload.invitee_id];
     return view.invitees.filter((i) => row.kind === 'cancellation' || i.status === 'active').map((i) => i.id);
   }
@@ -144,25 +144,23 @@ export class DeliveryWorker {
     const end = new Date(p.end_time);
     const attending = view.invitees.filter((i) => i.status === 'active');
     // `.at(0)`, not `[0]`: these lists may be empty (nobody attending any more), and the fallbacks below expect that.
+    const forInvitee = row.recipientRole === 'invitee' || row.recipientRole === 'guest';
     const about =
-      view.invitees.find((i) => i.id === (row.recipientRole === 'invitee' ? row.recipientId : p.invitee_id)) ??
-      attending.at(0) ??
-      view.invitees.at(0);
+      view.invitees.find((i) => i.id === (forInvitee ? row.recipientId : p.invitee_id)) ?? attending.at(0) ?? view.invitees.at(0);
     // A host's reminder is about everyone attending (a group meeting: several invitees, no single one's answers).
     const severalAttending = row.kind === 'reminder' && row.recipientRole === 'host' && attending.length > 1;
     const host: BookingViewPerson | undefined = view.hosts.find((h) => h.id === row.recipientId);
-    const recipient = row.recipientRole === 'invitee' ? about : (host ?? view.hosts.at(0));
-    const otherZones =
-      row.recipientRole === 'invitee'
-        ? view.hosts.map((h) => h.timeZone)
-        : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active'))
-            .filter((i) => i !== undefined)
-            .map((i) => i.timeZone);
+    // A guest's zone is not known: their invitation shows the invitee's (and the ICS lets their calendar convert).
+    const recipient = forInvitee ? about : (host ?? view.hosts.at(0));
+    const otherZones = forInvitee
+      ? view.hosts.map((h) => h.timeZone)
+      : (p.invitee_id ? [about] : view.invitees.filter((i) => i.status === 'active')).filter((i) => i !== undefined).map((i) => i.timeZone);
     const isInvitee = row.recipientRole === 'invitee';
+    const isGuest = row.recipientRole === 'guest';
     return {
       kind: row.kind as EmailContext['kind'],
-      role: isInvitee ? 'invitee' : 'host',
-      recipientName: recipient?.name ?? row.recipient,
+      role: isInvitee ? 'invitee' : isGuest ? 'guest' : 'host',
+      recipientName: isGuest ? row.recipient : (recipient?.name ?? row.recipient),
       recipientZone: recipient?.timeZone ?? 'UTC',
       otherZones,
       meetingName: view.meetingType.name,
@@ -176,13 +174,14 @@ export class DeliveryWorker {
       reason: p.reason ?? p.host_move?.message ?? null,
       cancelledBy: p.cancelled_by ?? null,
       offsetMinutes: p.offset_minutes,
-      answers: isInvitee || severalAttending ? undefined : about?.answers,
+      answers: isInvitee || isGuest || severalAttending ? undefined : about?.answers,
+      guests: severalAttending ? undefined : about?.guests,
       links: {
         google: googleCalendarLink(view, start, end),
         outlook: outlookCalendarLink(view, start, end),
         // Management links carry the invitee's token: only ever in the invitee's own mail.
         ...(isInvitee && about ? { manage: about.manageUrl, cancel: about.cancelUrl, reschedule: about.rescheduleUrl } : {}),
-        ...(!isInvitee ? { manage: hostBookingUrl(this.config.publicUrl, view.id) } : {}),
+        ...(!isInvitee && !isGuest ? { manage: hostBookingUrl(this.config.publicUrl, view.id) } : {}),
       },
     };
   }

@@ -80,7 +80,7 @@ export interface IcsEventContent {
   url?: string | null;
   status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
   organizer?: { name: string; email: string } | null;
-  attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' }>;
+  attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' | 'NEEDSACTION' }>;
   /** X-KAIROS-BOOKING-ID: marks an object Kairos wrote into a host's calendar, so reading it back skips it. */
   bookingId?: string;
 }
@@ -174,6 +174,10 @@ export class IcsService {
           attendees: [
             ...view.hosts.slice(1).map((h) => ({ name: h.name, email: h.email, status: 'ACCEPTED' as const })),
             ...invitees.map((i) => ({ name: i.name, email: i.email, status: attendee })),
+            // An invitee's guests have not answered yet (RFC 5545 PARTSTAT=NEEDS-ACTION) until the meeting is cancelled.
+            ...invitees.flatMap((i) =>
+              i.guests.map((g) => ({ name: g, email: g, status: method === 'CANCEL' ? ('DECLINED' as const) : ('NEEDSACTION' as const) })),
+            ),
           ],
         },
       ],

@@ -35,6 +35,7 @@ export function sampleView(overrides: Partial<BookingView> = {}): BookingView {
         phone: '+4915112345678',
         status: 'active',
         answers: { topic: 'pricing' },
+        guests: [],
         manageUrl: 'http://kairos.test/b/x?token=mgt_secret',
         cancelUrl: 'http://kairos.test/b/x/cancel?token=mgt_secret',
         rescheduleUrl: 'http://kairos.test/b/x/reschedule?token=mgt_secret',

@@ -37,6 +37,33 @@ describe('planDeliveries', () => {
     expect(JSON.stringify(plan.deliveries)).not.toContain('mgt_secret'); // no management tokens at rest
   });
 
+  it("guests: the invitee's invitation, update and cancellation by email, never reminders; in the webhook as event_guests", () => {
+    const base = sampleView();
+    const view = sampleView({ invitees: [{ ...base.invitees[0], guests: ['Ada@example.com', 'linus@example.com'] }] });
+    const hooks = [{ ...hook, events: ['invitee.created', 'invitee.canceled'] }];
+    const created = planDeliveries({ eventType: 'booking.created', payload, view, webhooks: hooks, now: NOW, smsEnabled: false });
+    const toGuests = created.deliveries.filter((d) => d.recipientRole === 'guest');
+    expect(toGuests.map((d) => [d.kind, d.channel, d.recipient, d.recipientId])).toEqual([
+      ['confirmation', 'email', 'Ada@example.com', base.invitees[0].id],
+      ['confirmation', 'email', 'linus@example.com', base.invitees[0].id],
+    ]);
+    expect(new Set(created.deliveries.map((d) => d.id)).size).toBe(created.deliveries.length);
+    const webhook = created.deliveries.find((d) => d.kind === 'webhook')!;
+    expect((webhook.payload.body as { payload: { event_guests: unknown } }).payload.event_guests).toEqual([
+      { email: 'Ada@example.com' },
+      { email: 'linus@example.com' },
+    ]);
+    const cancelled = planDeliveries({
+      eventType: 'booking.cancelled',
+      payload: { ...payload, sequence: 1 },
+      view: { ...view, status: 'cancelled' },
+      webhooks: [],
+      now: NOW,
+      smsEnabled: false,
+    });
+    expect(cancelled.deliveries.filter((d) => d.recipientRole === 'guest').map((d) => d.kind)).toEqual(['cancellation', 'cancellation']);
+  });
+
   it('skips reminders whose moment has passed; SMS only with a phone and a provider', () => {
     const view = sampleView({
       meetingType: {

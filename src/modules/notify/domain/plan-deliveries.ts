@@ -7,7 +7,8 @@ import { smsAddress } from './sms-address.js';
 export const DELIVERY_KINDS = ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook', 'host_move_conflict'] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
-export type RecipientRole = 'invitee' | 'host' | 'webhook';
+/** `guest`: an email an invitee added (recipient_id is that invitee's id). */
+export type RecipientRole = 'invitee' | 'host' | 'webhook' | 'guest';
 
 /** Calendly's event names, plus invitee.rescheduled. */
 export const WEBHOOK_EVENTS = ['invitee.created', 'invitee.canceled', 'invitee.rescheduled'] as const;
@@ -153,6 +154,24 @@ export function planDeliveries(input: PlanInput): Plan {
       mailKind,
       `invitee:${invitee.id}`,
     );
+    // Their guests get the same invitation, update or cancellation (no reminders: those are the invitee's).
+    for (const guest of invitee.guests) {
+      add(
+        {
+          kind: mailKind,
+          channel: 'email',
+          recipient: guest,
+          recipientRole: 'guest',
+          recipientId: invitee.id,
+          eventType,
+          visibleTo,
+          payload: base,
+          dueAt: mailDue,
+        },
+        mailKind,
+        `guest:${invitee.id}:${guest.toLowerCase()}`,
+      );
+    }
   }
   for (const host of view.hosts) {
     add(
@@ -303,6 +322,8 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       meeting_type: { id: view.meetingType.id, name: view.meetingType.name, slug: view.meetingType.slug },
       hosts: view.hosts.map((h) => ({ id: h.id, name: h.name, email: h.email, time_zone: h.timeZone })),
       invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
+      // Calendly's name for the emails the invitee added.
+      event_guests: invitee.guests.map((email) => ({ email })),
       ...(event === 'invitee.rescheduled'
         ? {
             old_booking_id: payload.previous?.booking_id ?? null,

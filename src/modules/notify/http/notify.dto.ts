@@ -103,7 +103,7 @@ export class NotificationDto {
   kind: string;
   @ApiProperty({ enum: ['email', 'sms', 'webhook'] }) channel: string;
   @ApiProperty({ description: 'Email address, phone number, or webhook id' }) recipient: string;
-  @ApiProperty({ enum: ['invitee', 'host', 'webhook'] }) recipient_role: string;
+  @ApiProperty({ enum: ['invitee', 'host', 'webhook', 'guest'] }) recipient_role: string;
   @ApiProperty({ description: 'Booking event type, or the webhook event name' }) event_type: string;
   @ApiProperty({ type: 'integer', description: 'iCalendar SEQUENCE the message describes' }) revision: number;
   @ApiProperty({ enum: ['pending', 'sent', 'failed', 'cancelled'] }) status: string;

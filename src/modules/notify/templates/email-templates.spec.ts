@@ -36,3 +36,26 @@ describe('the host-move-conflict email', () => {
     expect(mail.html).toContain(`<a href="https://kairos.test/admin/bookings/${view.id}">Open the booking</a>`);
   });
 });
+
+describe("a guest's invitation", () => {
+  const mail = renderEmail({
+    kind: 'confirmation',
+    role: 'guest',
+    recipientName: 'ada@example.com',
+    recipientZone: 'Europe/Berlin',
+    otherZones: [host.timeZone],
+    meetingName: 'Intro call',
+    hostNames: [host.name],
+    inviteeName: 'Ines',
+    inviteeEmail: 'ines@example.com',
+    start: new Date('2027-03-09T15:00:00Z'),
+    end: new Date('2027-03-09T15:30:00Z'),
+    links: { google: 'https://calendar.google.com/x' },
+  });
+
+  it('says who invited them to what, with whom, and offers no way to manage the booking', () => {
+    expect(mail.subject).toBe(`Invitation: Intro call with ${host.name}, Ines on Tuesday, 9 March 2027, 16:00 (Europe/Berlin)`);
+    expect(mail.text).toContain(`Ines (ines@example.com) invited you to Intro call with ${host.name}.`);
+    expect(mail.text).not.toMatch(/Manage|Reschedule|Cancel/);
+  });
+});

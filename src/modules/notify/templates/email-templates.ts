@@ -4,7 +4,8 @@ export type EmailKind = 'confirmation' | 'reschedule' | 'cancellation' | 'remind
 
 export interface EmailContext {
   kind: EmailKind;
-  role: 'invitee' | 'host';
+  /** A guest is someone the invitee added: invited by them, with no way to manage the booking. */
+  role: 'invitee' | 'host' | 'guest';
   recipientName: string;
   recipientZone: string;
   /** The other side's zones (invitee's for a host, hosts' for an invitee), shown next to the recipient's own. */
@@ -23,6 +24,8 @@ export interface EmailContext {
   offsetMinutes?: number;
   links: { manage?: string; cancel?: string; reschedule?: string; google?: string; outlook?: string };
   answers?: Record<string, unknown>;
+  /** The guests the invitee added (listed for the invitee and the host). */
+  guests?: string[];
 }
 
 export interface RenderedEmail {
@@ -52,13 +55,20 @@ function whenLines(ctx: EmailContext, start: Date, end: Date): string[] {
   return [...new Set(zones)].map((z) => formatRange(start, end, z));
 }
 
-const withWhom = (ctx: EmailContext) => (ctx.role === 'invitee' ? ctx.hostNames.join(', ') : ctx.inviteeName);
+/** The other side: the hosts for an invitee, the invitee for a host, both for a guest. */
+const withWhom = (ctx: EmailContext) =>
+  ctx.role === 'invitee'
+    ? ctx.hostNames.join(', ')
+    : ctx.role === 'guest'
+      ? [...ctx.hostNames, ctx.inviteeName].join(', ')
+      : ctx.inviteeName;
 
 /** Subject lines say what happened and when, in the recipient's zone. */
 function subject(ctx: EmailContext): string {
   const when = formatInstant(ctx.start, ctx.recipientZone);
   switch (ctx.kind) {
     case 'confirmation':
+      if (ctx.role === 'guest') return `Invitation: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`;
       return ctx.role === 'invitee'
         ? `Confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
         : `New booking: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}`;
@@ -83,18 +93,24 @@ function body(ctx: EmailContext): Block[] {
         para(
           ctx.role === 'invitee'
             ? `Your ${ctx.meetingName} with ${who} is confirmed.`
-            : `${ctx.inviteeName} (${ctx.inviteeEmail}) booked ${ctx.meetingName} with you.`,
+            : ctx.role === 'guest'
+              ? `${ctx.inviteeName} (${ctx.inviteeEmail}) invited you to ${ctx.meetingName} with ${ctx.hostNames.join(', ')}.`
+              : `${ctx.inviteeName} (${ctx.inviteeEmail}) booked ${ctx.meetingName} with you.`,
         ),
       );
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
       break;
     case 'reschedule':
-      blocks.push(para(`Your ${ctx.meetingName} with ${who} has moved.`));
+      blocks.push(para(`${ctx.role === 'guest' ? 'The' : 'Your'} ${ctx.meetingName} with ${who} has moved.`));
       if (ctx.previous) blocks.push(list('Was:', whenLines(ctx, ctx.previous.start, ctx.previous.end)));
       blocks.push(list('Now:', whenLines(ctx, ctx.start, ctx.end)));
       break;
     case 'cancellation':
-      blocks.push(para(`Your ${ctx.meetingName} with ${who} has been cancelled${ctx.cancelledBy ? ` by the ${ctx.cancelledBy}` : ''}.`));
+      blocks.push(
+        para(
+          `${ctx.role === 'guest' ? 'The' : 'Your'} ${ctx.meetingName} with ${who} has been cancelled${ctx.cancelledBy ? ` by the ${ctx.cancelledBy}` : ''}.`,
+        ),
+      );
       blocks.push(list('It was planned for:', whenLines(ctx, ctx.start, ctx.end)));
       blocks.push(para(`Reason: ${ctx.reason?.trim() ? ctx.reason.trim() : 'none given'}`));
       break;
@@ -102,6 +118,9 @@ function body(ctx: EmailContext): Block[] {
       blocks.push(para(`This is a reminder: your ${ctx.meetingName} with ${who} starts ${leadTimeLabel(ctx.offsetMinutes ?? 0)}.`));
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
       break;
+  }
+  if (ctx.role !== 'guest' && ctx.guests && ctx.guests.length > 0 && ctx.kind !== 'cancellation') {
+    blocks.push(list('Guests:', ctx.guests));
   }
   if (ctx.role === 'host' && ctx.answers && Object.keys(ctx.answers).length > 0 && ctx.kind !== 'cancellation') {
     blocks.push(

@@ -60,7 +60,8 @@ export class PrivacyRepository {
                   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.created_at, b.updated_at,
                   b.archived,
                   COALESCE((SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'email', i.email, 'phone', i.phone,
-                     'time_zone', i.time_zone, 'answers', i.answers, 'status', i.status, 'created_at', i.created_at) ORDER BY i.created_at)
+                     'time_zone', i.time_zone, 'answers', i.answers, 'guests', i.guests, 'status', i.status, 'created_at', i.created_at)
+                     ORDER BY i.created_at)
                      FROM (SELECT * FROM booking_invitees UNION ALL SELECT * FROM booking_invitees_archive) i
                     WHERE i.booking_id = b.id), '[]') AS invitees
              FROM (SELECT *, false AS archived FROM bookings
@@ -104,23 +105,36 @@ export class PrivacyRepository {
   }
 
   /**
-   * Replaces an invitee's name, email, phone and answers with the redaction marker on every booking the host may
-   * see; the bookings and their host rows stay, so availability does not change. Messages addressed to the invitee
-   * are redacted and pending ones cancelled. Returns the erased invitee rows' ids.
+   * Replaces an invitee's name, email, phone and answers with the redaction marker (and drops their guest list) on
+   * every booking the host may see, and removes the address from other invitees' guest lists; the bookings and their
+   * host rows stay, so availability does not change. Messages addressed to the person are redacted and pending ones
+   * cancelled. Returns the erased invitee rows' ids.
    */
   async eraseInvitee(m: EntityManager, hostId: string, email: string): Promise<{ inviteeIds: string[]; bookingIds: string[] }> {
     // Hot and archived invitees alike; TypeORM answers an UPDATE ... RETURNING with [rows, affected].
     const rows: Array<{ id: string; booking_id: string }> = [];
     for (const table of ['booking_invitees', 'booking_invitees_archive']) {
       const result: unknown = await m.query(
-        `UPDATE ${table} SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb
+        `UPDATE ${table} SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb, guests = '{}'
           WHERE lower(email) = lower($2) AND booking_id IN (${PrivacyRepository.HOST_BOOKINGS})
           RETURNING id, booking_id`,
         [hostId, email, ERASED],
       );
       rows.push(...((Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ id: string; booking_id: string }>));
     }
-    const bookingIds = [...new Set(rows.map((r) => r.booking_id))];
+    // The person may also be someone's guest: their address leaves those guest lists (the invitee's row stays).
+    const asGuest: Array<{ booking_id: string }> = [];
+    for (const table of ['booking_invitees', 'booking_invitees_archive']) {
+      const result: unknown = await m.query(
+        `UPDATE ${table} SET guests = ARRAY(SELECT g FROM unnest(guests) g WHERE lower(g) <> lower($2))
+          WHERE EXISTS (SELECT 1 FROM unnest(guests) g WHERE lower(g) = lower($2))
+            AND booking_id IN (${PrivacyRepository.HOST_BOOKINGS})
+          RETURNING booking_id`,
+        [hostId, email],
+      );
+      asGuest.push(...((Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ booking_id: string }>));
+    }
+    const bookingIds = [...new Set([...rows, ...asGuest].map((r) => r.booking_id))];
     if (bookingIds.length === 0) return { inviteeIds: [], bookingIds };
     // A reason typed by the invitee may name them.
     for (const table of ['bookings', 'bookings_archive']) {

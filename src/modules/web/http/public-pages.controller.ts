@@ -16,7 +16,9 @@ import { BookingPicker, type PickerQuery } from '../application/booking-picker.j
 import { WebViews } from '../application/web-views.js';
 import { formatClock, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { type Errors, placeProblems } from './admin-forms.js';
-import { placeBookingProblem } from './booking-form.js';
+import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from './booking-form.js';
+import { PHONE } from '../../booking/domain/answers.js';
+import { MAX_GUESTS } from '../../booking/domain/guests.js';
 import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
 
 /** What the invitee's pages show of the host. */
@@ -146,6 +148,12 @@ export class PublicPagesController {
     else if (singleLineProblem(name)) errors.name = `Your name ${singleLineProblem(name)}.`;
     if (!email) errors.email = 'Please enter your email address.';
     else if (!EMAIL.test(email) || email.length > 255) errors.email = 'Please enter a valid email address, like name@example.com.';
+    const phone = asksForPhone(type) ? one(body.phone) : '';
+    if (phone && !PHONE.test(phone)) errors.phone = 'Please enter a phone number with its country code, like +1 202 555 0143.';
+    const guests = takesGuests(type) ? parseGuestList(one(body.guests)) : { emails: [], invalid: [] };
+    if (guests.invalid.length > 0) {
+      errors.guests = `These are not email addresses: ${guests.invalid.slice(0, 3).join(', ')}${guests.invalid.length > 3 ? ', …' : ''}.`;
+    } else if (guests.emails.length > MAX_GUESTS) errors.guests = `Please add at most ${MAX_GUESTS} guests.`;
     const answers: Record<string, unknown> = {};
     for (const q of type.questions) {
       const value = body[`q_${q.id}`];
@@ -170,7 +178,8 @@ export class PublicPagesController {
         inviteeName: name,
         inviteeEmail: email,
         timeZone: tz,
-        phone: null,
+        phone: phone || null,
+        guests: guests.emails,
         answers,
         holdToken: withHold,
       });
@@ -268,7 +277,10 @@ export class PublicPagesController {
       h12,
       when: formatRange(start, end, tz, h12),
       zoneLabel: `${tz} (${offsetLabel(start, tz)})`,
-      values: { name: one(values.name), email: one(values.email) },
+      values: { name: one(values.name), email: one(values.email), phone: one(values.phone), guests: one(values.guests) },
+      askPhone: asksForPhone(type),
+      allowGuests: takesGuests(type),
+      maxGuests: MAX_GUESTS,
       hold: hold && 'token' in hold ? { token: hold.token, until: formatClock(hold.expiresAt, tz, h12) } : null,
       holdEnded: Boolean(hold && 'ended' in hold),
       holdRefused: Boolean(hold && 'refused' in hold),
