@@ -72,7 +72,11 @@ export class TimeOffRepository {
 
   /** Deletes the host's own range; false when there is none with that id (or it is someone else's). */
   async deleteOwned(id: string, userId: string): Promise<boolean> {
-    const rows: { id: string }[] = await this.db.query(`DELETE FROM time_off WHERE id = $1 AND user_id = $2 RETURNING id`, [id, userId]);
+    // Wrapped in a SELECT: TypeORM answers a bare DELETE with [rows, count], whatever was deleted.
+    const rows: { id: string }[] = await this.db.query(
+      `WITH deleted AS (DELETE FROM time_off WHERE id = $1 AND user_id = $2 RETURNING id) SELECT id FROM deleted`,
+      [id, userId],
+    );
     return rows.length > 0;
   }
 
