@@ -18,11 +18,12 @@ export interface BusyQuery {
 /**
  * Each host's hours as the engine reads them (HostSchedule), as a JSON array of [user id, hours] pairs: the schedule
  * `schedule` (a placeholder) for the host who owns it, else their default, else no hours at all in their profile
- * zone, with the host's holiday setting (null when they follow none; the days are computed in code, holidays.ts). Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as minutes of the day, so the
+ * zone, with the host's holiday setting (left out when they follow none; the days are computed in code, holidays.ts).
+ * json_strip_nulls drops only that key: no other field of the hours is ever null. Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as minutes of the day, so the
  * parsed JSON is the engine's input as it stands. NULL for no hosts.
  */
 const hoursSql = (hosts: string, schedule: string) => `
-  SELECT json_agg(json_build_array(h.user_id, json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides, 'holidays', h.holidays)))
+  SELECT json_agg(json_build_array(h.user_id, json_strip_nulls(json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides, 'holidays', h.holidays))))
     FROM (
       SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
          COALESCE((SELECT json_agg(json_build_object(
