@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHost, type TestHost } from './support/factories.js';
+import { OpenApiContract } from './support/openapi-contract.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -302,5 +303,37 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
     } finally {
       t.clock?.set(NOW);
     }
+  });
+  it('every answer of these endpoints matches the OpenAPI document (status, headers, schema)', async () => {
+    const contract = new OpenApiContract((await t.http().get('/api/openapi.json').expect(200)).body);
+    const host = await createHost(t, { name: 'Contract Host' });
+    const mate = await createHost(t);
+    await createTeam(t, host, [mate]);
+    const type = await createMeetingType(t, host, { slug: 'contract-call' });
+    await createMeetingType(t, mate, { slug: 'contract-call' });
+    const created = await contract.check(
+      await addTimeOff(host, {
+        start_time: '2027-02-28T00:00:00Z',
+        end_time: '2027-03-02T00:00:00Z',
+        reason: 'Away',
+        redirect_to_user_id: mate.id,
+      }),
+    );
+    expect(created.status).toBe(201);
+    await contract.check(await addTimeOff(host, { start_time: '2027-03-02T00:00:00Z', end_time: '2027-03-01T00:00:00Z' }));
+    await contract.check(await t.http().get('/api/availability/time-off').set(host.auth));
+    await contract.check(await t.http().get('/api/availability/time-off').query({ limit: 0 }).set(host.auth));
+    await contract.check(await t.http().get('/api/availability/away').query({ user_id: host.id, meeting_type_id: type.id }));
+    await contract.check(await t.http().get('/api/availability/away').query({ user_id: mate.id }));
+    await contract.check(await t.http().get('/api/availability/away').query({ user_id: host.id, meeting_type_id: randomUUID() }));
+    await contract.check(await t.http().put('/api/availability/holidays').set(host.auth).send({ country: 'DE', region: 'BY' }));
+    await contract.check(await t.http().put('/api/availability/holidays').set(host.auth).send({ country: 'XX' }));
+    await contract.check(await t.http().get('/api/availability/holidays').query({ year: 2027 }).set(host.auth));
+    await contract.check(await t.http().put('/api/availability/holidays').set(host.auth).send({ country: null }));
+    await contract.check(await t.http().delete(`/api/availability/time-off/${created.body.id}`).set(host.auth));
+    await contract.check(await t.http().delete(`/api/availability/time-off/${created.body.id}`).set(host.auth));
+    await contract.check(await t.http().get('/api/availability/time-off'));
+    expect(contract.problems).toEqual([]);
+    expect(contract.seen.size).toBeGreaterThanOrEqual(12);
   });
 });
