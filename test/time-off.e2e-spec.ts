@@ -295,6 +295,12 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
     expect(profile.text).toContain('Ada Away is away until 14 Mar 2027, 20:00 (America/New_York)');
     expect(profile.text).toMatch(new RegExp(`<a href="[^"]*/${mate.username}">Sam Stand-in</a>`));
 
+    // The host's GDPR export carries their time off and holiday setting.
+    await t.http().put('/api/availability/holidays').set(host.auth).send({ country: 'GB', region: 'ENG' }).expect(200);
+    const exported = await t.http().get('/api/users/me/export').set(host.auth).expect(200);
+    expect(exported.body.time_off.map((r: { reason: string | null }) => r.reason)).toEqual(['Ski trip', null]);
+    expect(exported.body.holiday_settings).toMatchObject({ country: 'GB', region: 'ENG' });
+
     // Back on 15 March: no notice.
     t.clock?.set('2027-03-15T00:00:00Z');
     try {
