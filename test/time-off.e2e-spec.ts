@@ -235,6 +235,11 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
       expect(fieldsOf(res.body)).toContain(field);
     }
+    const countries = await t.http().get('/api/availability/holidays/countries').set(host.auth).expect(200);
+    expect(countries.body.length).toBeGreaterThan(100);
+    expect(countries.body.find((c: { code: string }) => c.code === 'DE').regions).toContainEqual({ code: 'BY', name: 'Bayern' });
+    expect(countries.body.find((c: { code: string }) => c.code === 'BY').regions).toEqual([]);
+    await t.http().get('/api/availability/holidays/countries').expect(401);
     const badYear = await t.http().get('/api/availability/holidays').query({ year: 'soon' }).set(host.auth).expect(400);
     expect(fieldsOf(badYear.body)).toContain('year');
     expect((await t.http().get('/api/availability/holidays').set(host.auth).expect(200)).body).toMatchObject({
@@ -247,11 +252,19 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
     const host = await createHost(t, { name: 'Ada Away', time_zone: 'Europe/London' });
     const mate = await createHost(t, { name: 'Sam Stand-in', time_zone: 'Europe/London' });
     await setWeeklyHours(t, host, 'Europe/London');
+    await setWeeklyHours(t, mate, 'Europe/London');
     const type = await createMeetingType(t, host, { slug: 'intro-call', duration_minutes: 30 });
     const other = await createMeetingType(t, host, { name: 'Deep dive', slug: 'deep-dive', duration_minutes: 90 });
     await createMeetingType(t, mate, { name: 'Quick chat', slug: 'quick-chat', duration_minutes: 30 });
     const mateIntro = await createMeetingType(t, mate, { slug: 'intro-call', duration_minutes: 45 });
-    await createTeam(t, host, [mate]);
+    const team = await createTeam(t, host, [mate]);
+    const shared = await createMeetingType(t, host, {
+      name: 'Either of us',
+      slug: 'either',
+      kind: 'round_robin',
+      team_id: team.id,
+      host_ids: [host.id, mate.id],
+    });
 
     const away = (query: Record<string, string>) => t.http().get('/api/availability/away').query(query);
     expect((await away({ user_id: host.id }).expect(200)).body).toEqual({ away: null });
@@ -291,6 +304,9 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
     const page = await t.http().get(`/${host.username}/intro-call`).expect(200);
     expect(page.text).toContain('Ada Away is away until 15 Mar 2027, 00:00 (Europe/London) (Ski trip).');
     expect(page.text).toMatch(new RegExp(`<a href="[^"]*/${mate.username}/intro-call">Sam Stand-in</a>`));
+    // A round robin the teammate also hosts is still bookable (with them): no notice there.
+    expect((await t.http().get(`/${host.username}/${shared.slug}`).expect(200)).text).not.toContain('is away until');
+    expect(starts(await slots(shared.id, '2027-03-03'))).toHaveLength(16);
     const profile = await t.http().get(`/${host.username}`).query({ tz: 'America/New_York' }).expect(200);
     expect(profile.text).toContain('Ada Away is away until 14 Mar 2027, 20:00 (America/New_York)');
     expect(profile.text).toMatch(new RegExp(`<a href="[^"]*/${mate.username}">Sam Stand-in</a>`));
@@ -335,6 +351,7 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
     await contract.check(await t.http().put('/api/availability/holidays').set(host.auth).send({ country: 'DE', region: 'BY' }));
     await contract.check(await t.http().put('/api/availability/holidays').set(host.auth).send({ country: 'XX' }));
     await contract.check(await t.http().get('/api/availability/holidays').query({ year: 2027 }).set(host.auth));
+    await contract.check(await t.http().get('/api/availability/holidays/countries').set(host.auth));
     await contract.check(await t.http().put('/api/availability/holidays').set(host.auth).send({ country: null }));
     await contract.check(await t.http().delete(`/api/availability/time-off/${created.body.id}`).set(host.auth));
     await contract.check(await t.http().delete(`/api/availability/time-off/${created.body.id}`).set(host.auth));

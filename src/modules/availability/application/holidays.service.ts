@@ -57,6 +57,15 @@ export class HolidaysService {
     return describe(setting);
   }
 
+  /** What a host can choose from: every country of the dataset with its regions, by code (for the admin's form). */
+  countries(): { code: string; name: string; regions: { code: string; name: string }[] }[] {
+    const pairs = (map: Record<string, string>) =>
+      Object.entries(map)
+        .map(([code, name]) => ({ code, name }))
+        .sort((a, b) => a.code.localeCompare(b.code));
+    return pairs(holidayCountries()).map((c) => ({ ...c, regions: pairs(holidayRegions(c.code)) }));
+  }
+
   async get(hostId: string): Promise<HolidaySettingView> {
     return describe(await this.store.getHolidaySetting(hostId));
   }

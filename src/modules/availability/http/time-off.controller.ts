@@ -9,6 +9,7 @@ import {
   AwayDto,
   AwayQueryDto,
   CreateTimeOffDto,
+  HolidayCountryDto,
   HolidaySettingDto,
   HolidayYearDto,
   HolidaysQueryDto,
@@ -85,6 +86,14 @@ export class HolidaysController {
   @ApiErrors(400, 401)
   async set(@CurrentUser() caller: AuthenticatedUser, @Body() dto: SetHolidaysDto): Promise<HolidaySettingDto> {
     return toHolidaySetting(await this.holidays.set(caller.id, dto.country, dto.region));
+  }
+
+  @Get('countries')
+  @ApiOperation({ summary: 'The countries and regions the holiday dataset knows (what `PUT` accepts)' })
+  @ApiOkResponse({ type: [HolidayCountryDto] })
+  @ApiErrors(401)
+  countries(): HolidayCountryDto[] {
+    return this.holidays.countries();
   }
 
   @Get()

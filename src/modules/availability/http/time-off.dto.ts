@@ -165,6 +165,18 @@ export const toHolidayYear = (v: HolidayYearView): HolidayYearDto => ({
   })),
 });
 
+export class HolidayRegionDto {
+  @ApiProperty({ example: 'BY' }) code: string;
+  @ApiProperty({ example: 'Bayern' }) name: string;
+}
+
+export class HolidayCountryDto {
+  @ApiProperty({ example: 'DE' }) code: string;
+  @ApiProperty({ example: 'Germany' }) name: string;
+  @ApiProperty({ type: [HolidayRegionDto], description: 'the values `region` takes for this country ([] when it has none)' })
+  regions: HolidayRegionDto[];
+}
+
 export class AwayQueryDto {
   @ApiProperty({ format: 'uuid', description: 'the host' })
   @IsUUID('all', { message: 'user_id must be a UUID' })

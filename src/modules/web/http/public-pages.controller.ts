@@ -241,6 +241,9 @@ export class PublicPagesController {
 
   /** "X is away until …; book with Y" while the host has time off (TimeOffService.awayOf), in the invitee's zone if known. */
   private async awayNotice(host: HostView, type: MeetingTypeSnapshot | null, tz: string | string[] | undefined) {
+    // A team type the host does not host, or a round robin with others to take it, is not held up by their absence.
+    const hosts = type?.hosts.map((h) => h.userId) ?? [host.id];
+    if (!hosts.includes(host.id) || (type?.kind === 'round_robin' && hosts.length > 1)) return null;
     const away = await this.timeOff.awayOf(host.id, type);
     if (!away) return null;
     const zone = canonicalTimeZone(one(tz)) ?? host.timeZone;
