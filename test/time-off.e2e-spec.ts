@@ -144,6 +144,7 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
       .send({ meeting_type_id: type.id, start_time: '2027-03-03T10:30:00Z', ...invitee('off-1') })
       .expect(409);
     expect(refused.body).toMatchObject({ status_code: 409 });
+    await t.http().post('/api/slots/holds').send({ meeting_type_id: type.id, start_time: '2027-03-03T11:00:00Z' }).expect(409);
     await t
       .http()
       .post('/api/bookings')
@@ -310,6 +311,12 @@ describe('time off and public holidays (e2e, PostgreSQL + Redis)', () => {
     const profile = await t.http().get(`/${host.username}`).query({ tz: 'America/New_York' }).expect(200);
     expect(profile.text).toContain('Ada Away is away until 14 Mar 2027, 20:00 (America/New_York)');
     expect(profile.text).toMatch(new RegExp(`<a href="[^"]*/${mate.username}">Sam Stand-in</a>`));
+
+    // A teammate who has left the team is no longer offered.
+    await t.http().delete(`/api/teams/${team.id}/members/${mate.id}`).set(host.auth).expect(204);
+    const left = await away({ user_id: host.id, meeting_type_id: type.id }).expect(200);
+    expect(left.body.away).toEqual({ until: '2027-03-15T00:00:00Z', reason: 'Ski trip', redirect: null });
+    expect((await t.http().get(`/${host.username}/intro-call`).expect(200)).text).not.toContain('Sam Stand-in');
 
     // The host's GDPR export carries their time off and holiday setting.
     await t.http().put('/api/availability/holidays').set(host.auth).send({ country: 'GB', region: 'ENG' }).expect(200);
