@@ -84,6 +84,12 @@ describe('holidaysInZone: whole local days, DST-correct', () => {
     expect(july4 && [iso(july4.start), iso(july4.end)]).toEqual(['2027-07-03T22:00:00Z', '2027-07-04T22:00:00Z']);
   });
 
+  it('a holiday of the Islamic calendar (dated from the evening before) covers its whole local dates', () => {
+    const eid = holidaysInZone({ country: 'AE', region: null }, 2027, 'Asia/Dubai').find((h) => h.date === '2027-03-09');
+    expect(eid).toMatchObject({ days: 3, startMinute: 0 });
+    expect(eid && [iso(eid.start), iso(eid.end)]).toEqual(['2027-03-08T20:00:00Z', '2027-03-11T20:00:00Z']);
+  });
+
   it('a holiday that begins at 14:00 is busy from 14:00 local', () => {
     const eve = holidaysInZone({ country: 'DE', region: null }, 2027, 'Europe/Berlin').find((h) => h.date === '2027-12-24');
     expect(eve && [iso(eve.start), iso(eve.end)]).toEqual(['2027-12-24T13:00:00Z', '2027-12-24T23:00:00Z']);
