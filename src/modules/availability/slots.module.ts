@@ -1,22 +1,37 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { TeamsModule } from '../teams/teams.module.js';
 import { AvailabilityInputsService } from './application/availability-inputs.service.js';
 import { BusyTimeFreshness } from './application/busy-time-freshness.js';
+import { HolidaysService } from './application/holidays.service.js';
 import { SlotsService } from './application/slots.service.js';
+import { TimeOffService } from './application/time-off.service.js';
 import { SlotsController } from './http/slots.controller.js';
+import { AwayController, HolidaysController, TimeOffController } from './http/time-off.controller.js';
 import { AvailabilityReadsRepository } from './infrastructure/availability-reads.repository.js';
+import { TimeOffRepository } from './infrastructure/time-off.repository.js';
 
 /**
  * Availability: the slot engine over stored data. It sits above meeting types and schedules (schedules <-
  * meeting-types <- availability; nothing points back): meeting types through their module's exports; hours and busy
  * time through its own read model (AvailabilityReadsRepository, ADR 0012), one statement over the schedules',
- * bookings' and calendars' tables.
+ * bookings' and calendars' tables. It owns the hosts' time off and holiday settings (busy time of its own, in that
+ * same statement); teams is read to check a time-off redirect names a teammate.
  */
 @Module({
-  imports: [MeetingTypesModule],
-  controllers: [SlotsController],
-  providers: [AvailabilityInputsService, SlotsService, AvailabilityReadsRepository, BusyTimeFreshness],
-  // BusyTimeFreshness: calendar registers its on-demand sync there.
-  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness],
+  imports: [MeetingTypesModule, TeamsModule, IdentityModule],
+  controllers: [SlotsController, TimeOffController, HolidaysController, AwayController],
+  providers: [
+    AvailabilityInputsService,
+    SlotsService,
+    AvailabilityReadsRepository,
+    BusyTimeFreshness,
+    TimeOffService,
+    HolidaysService,
+    TimeOffRepository,
+  ],
+  // BusyTimeFreshness: calendar registers its on-demand sync there. TimeOffService: the public pages' "away" notice.
+  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness, TimeOffService],
 })
 export class SlotsModule {}

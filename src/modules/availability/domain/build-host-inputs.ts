@@ -1,19 +1,23 @@
 // Turns loaded rows into engine inputs. Pure: shared by the slots endpoint and the booking re-check so both apply
 // exactly the same rules.
 import { bookingBusyInterval } from './compute-slots.js';
+import { type HolidaySetting, holidayIntervals } from './holidays.js';
 import type { DateOverride, HostAvailability, Interval, MeetingKind, SlotQuery, WeeklyRule } from './slot-engine.types.js';
 
 export interface HostSchedule {
   timeZone: string;
   rules: WeeklyRule[];
   overrides: DateOverride[];
+  /** The host's public holidays (whole days in `timeZone`, busy like time off); absent or null = none. */
+  holidays?: HolidaySetting | null;
 }
 
 export interface BusyEntry {
   userId: string;
   startMs: number;
   endMs: number;
-  source: 'booking' | 'hold' | 'calendar';
+  /** `time_off`: a range the host is away (time-off.ts); busy as it stands, like a calendar event. */
+  source: 'booking' | 'hold' | 'calendar' | 'time_off';
   bookingId: string | null;
   holdId: string | null;
   meetingTypeId: string | null;
@@ -70,7 +74,7 @@ export function buildEngineInput(
       continue;
     }
     host.busy.push(
-      row.source === 'calendar'
+      row.source === 'calendar' || row.source === 'time_off'
         ? { start: row.startMs, end: row.endMs }
         : bookingBusyInterval(row.startMs, row.endMs, row.bufferBefore, row.bufferAfter),
     );
@@ -84,7 +88,7 @@ export function buildEngineInput(
       timeZone: schedule.timeZone,
       rules: schedule.rules,
       overrides: schedule.overrides,
-      busy: h.busy,
+      busy: schedule.holidays ? [...h.busy, ...holidayIntervals(schedule.holidays, schedule.timeZone, busyRange(range))] : h.busy,
       limitedBookingStarts: h.limited,
     };
   });
@@ -109,3 +113,6 @@ export function buildEngineInput(
 
 /** How far around a range busy rows must be read: buffers, a meeting in progress, and a host-local day each side. */
 export const BUSY_MARGIN_MS = 2 * 24 * 60 * 60 * 1000;
+
+/** The span busy rows are read over (AvailabilityInputsService), which holidays are placed over too. */
+const busyRange = (range: { start: number; end: number }) => ({ start: range.start - BUSY_MARGIN_MS, end: range.end + BUSY_MARGIN_MS });

@@ -18,11 +18,12 @@ export interface BusyQuery {
 /**
  * Each host's hours as the engine reads them (HostSchedule), as a JSON array of [user id, hours] pairs: the schedule
  * `schedule` (a placeholder) for the host who owns it, else their default, else no hours at all in their profile
- * zone. Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as minutes of the day, so the
+ * zone, with the host's holiday setting (left out when they follow none; the days are computed in code, holidays.ts).
+ * json_strip_nulls drops only that key: no other field of the hours is ever null. Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as minutes of the day, so the
  * parsed JSON is the engine's input as it stands. NULL for no hosts.
  */
 const hoursSql = (hosts: string, schedule: string) => `
-  SELECT json_agg(json_build_array(h.user_id, json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides)))
+  SELECT json_agg(json_build_array(h.user_id, json_strip_nulls(json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides, 'holidays', h.holidays))))
     FROM (
       SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
          COALESCE((SELECT json_agg(json_build_object(
@@ -36,7 +37,8 @@ const hoursSql = (hosts: string, schedule: string) => `
                               'endMinute', split_part(i.v->>'end_time', ':', 1)::int * 60 + split_part(i.v->>'end_time', ':', 2)::int)
                               ORDER BY i.n), '[]')
                        FROM jsonb_array_elements(o.intervals) WITH ORDINALITY AS i(v, n))) ORDER BY o.date)
-                   FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
+                   FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides,
+         (SELECT json_build_object('country', hs.country, 'region', hs.region) FROM holiday_settings hs WHERE hs.user_id = u.id) AS holidays
         FROM users u
         LEFT JOIN schedules s ON s.user_id = u.id AND (s.is_default OR s.id = ${schedule}::uuid)
        WHERE u.id = ANY(${hosts}::uuid[])
@@ -44,7 +46,7 @@ const hoursSql = (hosts: string, schedule: string) => `
 
 /**
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
- * with their type's buffers) and busy events of connected calendars, aggregated into one row:
+ * with their type's buffers), busy events of connected calendars and the hosts' time off, aggregated into one row:
  * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
  * - `expired_holds_live`: whether holds expired at $4 still have live rows in the range: they occupy nobody, but the
  *   exclusion constraint cannot read the clock, so they refuse a booking's rows until they are ended (BusyRead);
@@ -82,7 +84,12 @@ const BUSY_SQL = `
              'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false
         FROM calendar_events_cache c
        WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
-         AND c.start_time < $3 AND c.end_time > $2) b`;
+         AND c.start_time < $3 AND c.end_time > $2
+      UNION ALL
+      SELECT t.user_id, floor(extract(epoch FROM t.start_time) * 1000)::float8, floor(extract(epoch FROM t.end_time) * 1000)::float8,
+             'time_off', NULL, NULL, NULL, 0, 0, false, NULL, false
+        FROM time_off t
+       WHERE t.user_id = ANY($1::uuid[]) AND t.start_time < $3 AND t.end_time > $2) b`;
 
 /**
  * A cold slots request's whole read in one round trip: the hours ($1 hosts, $6 the type's schedule) beside the busy

@@ -70,6 +70,11 @@ export class PrivacyRepository {
         q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log
             WHERE subject_user_ids @> ARRAY[$1]::uuid[] ORDER BY id`),
       ]);
+      // Availability's time off (its reason is the host's words) and holiday setting.
+      const [timeOff, holidays] = await Promise.all([
+        q(`SELECT id, start_time, end_time, reason, redirect_to_user_id, created_at FROM time_off WHERE user_id = $1 ORDER BY start_time`),
+        q(`SELECT country, region, updated_at FROM holiday_settings WHERE user_id = $1`),
+      ]);
       return {
         user,
         api_keys: apiKeys,
@@ -81,6 +86,8 @@ export class PrivacyRepository {
         webhook_subscriptions: webhooks,
         bookings,
         audit_log: audit,
+        time_off: timeOff,
+        holiday_settings: holidays.at(0) ?? null,
       };
     });
   }

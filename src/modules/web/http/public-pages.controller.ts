@@ -7,6 +7,7 @@ import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
 import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/application/slot-holds.service.js';
+import { TimeOffService } from '../../availability/application/time-off.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { Public } from '../../../shared/http/authentication.js';
 import { isReservedUsername } from '../../identity/domain/username.js';
@@ -14,7 +15,7 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
-import { formatClock, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { formatClock, formatDateTime, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { type Errors, placeProblems } from './admin-forms.js';
 import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from './booking-form.js';
 import { PHONE } from '../../booking/domain/answers.js';
@@ -49,16 +50,18 @@ export class PublicPagesController {
     private readonly holds: SlotHolds,
     private readonly tokens: ManagementTokens,
     private readonly views: WebViews,
+    private readonly timeOff: TimeOffService,
   ) {}
 
   @Get(':username')
-  async host(@Param('username') username: string, @Res() res: FastifyReply) {
+  async host(@Param('username') username: string, @Query('tz') tz: string | undefined, @Res() res: FastifyReply) {
     const host = await this.host_(username);
     const types = await this.meetingTypes.listPublic(host.username);
     res.type('text/html; charset=utf-8').send(
       this.views.render('host', {
         title: host.name,
         host: { name: host.name, username: host.username },
+        away: await this.awayNotice(host, null, tz),
         types: types.map(({ snapshot: t }) => ({
           name: t.name,
           duration: t.durationMinutes,
@@ -238,10 +241,27 @@ export class PublicPagesController {
       host: { name: host.name, username: host.username },
       type,
       picker,
+      away: await this.awayNotice(host, type, query.tz),
       taken,
       // Picking a time holds it (group types share their slots: plain links to the form).
       slotForm: type.kind === 'group' ? null : { action: `${path}/hold` },
     });
+  }
+
+  /** "X is away until …; book with Y" while the host has time off (TimeOffService.awayOf), in the invitee's zone if known. */
+  private async awayNotice(host: HostView, type: MeetingTypeSnapshot | null, tz: string | string[] | undefined) {
+    // A team type the host does not host, or a round robin with others to take it, is not held up by their absence.
+    const hosts = type?.hosts.map((h) => h.userId) ?? [host.id];
+    if (!hosts.includes(host.id) || (type?.kind === 'round_robin' && hosts.length > 1)) return null;
+    const away = await this.timeOff.awayOf(host.id, type);
+    if (!away) return null;
+    const zone = canonicalTimeZone(one(tz)) ?? host.timeZone;
+    return {
+      hostName: host.name,
+      until: `${formatDateTime(away.until, zone)} (${zone})`,
+      reason: away.reason,
+      redirect: away.redirect && { name: away.redirect.user.name, href: away.redirect.url },
+    };
   }
 
   /** The form's hold: live (token and until when), ended, refused by a cap, or none. */
