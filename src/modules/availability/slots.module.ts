@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { AvailabilityInputsService } from './application/availability-inputs.service.js';
 import { BusyTimeFreshness } from './application/busy-time-freshness.js';
+import { SlotExplainService } from './application/slot-explain.service.js';
 import { SlotsService } from './application/slots.service.js';
+import { ExplainController } from './http/explain.controller.js';
 import { SlotsController } from './http/slots.controller.js';
 import { AvailabilityReadsRepository } from './infrastructure/availability-reads.repository.js';
 
@@ -14,8 +16,8 @@ import { AvailabilityReadsRepository } from './infrastructure/availability-reads
  */
 @Module({
   imports: [MeetingTypesModule],
-  controllers: [SlotsController],
-  providers: [AvailabilityInputsService, SlotsService, AvailabilityReadsRepository, BusyTimeFreshness],
+  controllers: [SlotsController, ExplainController],
+  providers: [AvailabilityInputsService, SlotsService, AvailabilityReadsRepository, BusyTimeFreshness, SlotExplainService],
   // BusyTimeFreshness: calendar registers its on-demand sync there.
   exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness],
 })
