@@ -19,6 +19,7 @@ const PUBLIC = new Set([
   'POST /api/auth/login',
   'GET /api/users/{id}',
   'GET /api/availability/slots',
+  'GET /api/availability/explain',
   'POST /api/bookings',
   'POST /api/slots/holds',
   'DELETE /api/slots/holds/{token}',
