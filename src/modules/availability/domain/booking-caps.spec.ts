@@ -246,6 +246,21 @@ describe('computeSlots with caps', () => {
     expect(capBlocking(hosts, query, thursday)).toMatchObject({ hostId: 'b' });
   });
 
+  it('group: a reached cap closes new sessions only; seats in the sessions that exist can still be taken', () => {
+    const session = wallTimeToInstant('2027-03-09', 10 * 60, tz);
+    const h = hostOf('h1', tz, { caps: input([{ start: session, minutes: 60 }]) });
+    const query = q({
+      kind: 'group',
+      seats: 3,
+      seatsTaken: new Map([[session, 1]]),
+      typeCaps: caps({ maxBookingsPerWeek: 1, maxBookedMinutesPerDay: 60 }),
+    });
+    const week = computeSlots([h], { ...query, rangeEnd: Z('2027-03-15T00:00:00Z') });
+    expect(week).toEqual([{ start: session, end: session + 60 * 60_000, hostIds: ['h1'], seatsRemaining: 2 }]);
+    expect(isSlotAvailable([h], query, session)).not.toBeNull();
+    expect(capBlocking([h], query, wallTimeToInstant('2027-03-09', 11 * 60, tz))?.cap).toBe('max_bookings_per_week');
+  });
+
   it('a host cap applies to every type, through the host input', () => {
     const h = hostOf('h1', tz, { caps: input([], { hostLimits: caps({ maxBookingsPerWeek: 3 }), allBookings: held }) });
     expect(localDates(computeSlots([h], q()), tz)[0]).toBe('2027-03-15');

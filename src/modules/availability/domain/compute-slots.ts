@@ -294,19 +294,32 @@ function hostFreeStarts(host: HostAvailability, query: SlotQuery, ctx: Ctx): num
 // ---- per kind ---------------------------------------------------------------------------------------------------
 
 function singleHost(host: HostAvailability, query: SlotQuery, ctx: Ctx): Slot[] {
-  const starts = hostFreeStarts(host, query, ctx);
   const out: Slot[] = [];
   const { durMs } = ctx;
   if (query.kind === 'group') {
+    // Joining a session that exists adds no booking and no minutes, so the caps close only new sessions: starts are
+    // found without them (the type's caps include its daily limit) and filtered here.
+    const capped = capFilter(query.typeCaps ?? null, host.caps, host.timeZone, query.durationMinutes);
+    const starts =
+      capped === null
+        ? hostFreeStarts(host, query, ctx)
+        : hostFreeStarts(
+            { ...host, caps: undefined },
+            { ...query, typeCaps: null, maxBookingsPerDay: query.typeCaps ? null : query.maxBookingsPerDay },
+            ctx,
+          );
     // The caller leaves the group's own booking out of busy; seats decide whether a start is still open.
     const seats = query.seats ?? 1;
     const taken = query.seatsTaken;
     for (const s of starts) {
-      const left = seats - (taken?.get(s) ?? 0);
+      const joined = taken?.get(s) ?? 0;
+      if (capped !== null && joined === 0 && capped(localDayNumberOf(s, host.timeZone)) !== null) continue;
+      const left = seats - joined;
       if (left > 0) out.push({ start: s, end: s + durMs, hostIds: [host.hostId], seatsRemaining: left });
     }
     return out;
   }
+  const starts = hostFreeStarts(host, query, ctx);
   for (const s of starts) out.push({ start: s, end: s + durMs, hostIds: [host.hostId] });
   return out;
 }
