@@ -242,6 +242,22 @@ describe('booking limits and policies (e2e, PostgreSQL or the embedded database)
     expect(await slotDates(type.id, '2027-03-08', '2027-03-09')).toEqual(['2027-03-09']);
   });
 
+  it('group: a weekly cap of one session still lets invitees fill its seats', async () => {
+    const host = await nyHost();
+    const type = await createMeetingType(t, host, { kind: 'group', seats: 3, max_bookings_per_week: 1 });
+    const first = await book(t, type.id, '2027-03-09T14:00:00Z', 'g1').expect(201);
+    const joined = await book(t, type.id, '2027-03-09T14:00:00Z', 'g2').expect(201);
+    expect(joined.body.id).toBe(first.body.id);
+    const other = await book(t, type.id, '2027-03-10T14:00:00Z', 'g3').expect(409);
+    expect(other.body.cap).toBe('max_bookings_per_week');
+    const res = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: type.id, date: '2027-03-08', end_date: '2027-03-12' })
+      .expect(200);
+    expect(res.body.slots).toEqual([expect.objectContaining({ start_time: '2027-03-09T14:00:00Z', seats_remaining: 1 })]);
+  });
+
   it('monthly and yearly caps count calendar months and years in the host zone', async () => {
     const host = await nyHost();
     const monthly = await createMeetingType(t, host, { name: 'M', slug: 'm', duration_minutes: 30, max_bookings_per_month: 2 });
