@@ -1,4 +1,5 @@
 import { createHost, type TestHost } from './support/factories.js';
+import { OpenApiContract } from './support/openapi-contract.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -408,5 +409,31 @@ describe('booking limits and policies (e2e, PostgreSQL or the embedded database)
       .get('/api/availability/explain')
       .query({ meeting_type_id: '00000000-0000-4000-8000-000000000000', start_time: '2027-03-02T14:00:00Z' })
       .expect(404);
+  });
+
+  it('answers as the OpenAPI document says (meeting type fields, host caps, explain, the 409 naming a cap)', async () => {
+    const contract = new OpenApiContract((await t.http().get('/api/openapi.json').expect(200)).body);
+    const host = await nyHost();
+    const created = contract.strictCheck(
+      await t
+        .http()
+        .post('/api/meeting-types')
+        .set(host.auth)
+        .send({ name: 'C', duration_minutes: 30, max_bookings_per_week: 1, booking_window_type: 'business_days' }),
+    );
+    expect(created.status).toBe(201);
+    contract.strictCheck(await t.http().get('/api/availability/limits').set(host.auth));
+    contract.strictCheck(
+      await t.http().put('/api/availability/limits').set(host.auth).send({ max_bookings_per_month: 10, week_start: 'sunday' }),
+    );
+    contract.strictCheck(await t.http().put('/api/availability/limits').set(host.auth).send({ max_bookings_per_day: 0 }));
+    contract.strictCheck(await book(t, created.body.id, '2027-03-09T14:00:00Z', 'c1'));
+    const refused = contract.strictCheck(await book(t, created.body.id, '2027-03-10T14:00:00Z', 'c2'));
+    expect(refused.status).toBe(409);
+    const explain = (q: Record<string, string>) => t.http().get('/api/availability/explain').query(q);
+    const ok = contract.strictCheck(await explain({ meeting_type_id: created.body.id, start_time: '2027-03-10T14:00:00Z', timezone: NY }));
+    expect(ok.body.reasons).toEqual([expect.objectContaining({ code: 'max_bookings_per_week' })]);
+    contract.strictCheck(await explain({ meeting_type_id: created.body.id, start_time: 'nope' }));
+    contract.strictCheck(await explain({ meeting_type_id: '00000000-0000-4000-8000-000000000000', start_time: '2027-03-10T14:00:00Z' }));
   });
 });
