@@ -31,7 +31,7 @@ export function hostLimitsProblems(l: HostLimitsSettings): Problem[] {
   const problems: Problem[] = [];
   const order: [number | null, string, number | null, string][] = [
     [l.maxBookingsPerDay, 'max_bookings_per_day', l.maxBookingsPerWeek, 'max_bookings_per_week'],
-    [l.maxBookingsPerWeek ?? l.maxBookingsPerDay, 'max_bookings_per_week', l.maxBookingsPerMonth, 'max_bookings_per_month'],
+    [l.maxBookingsPerWeek, 'max_bookings_per_week', l.maxBookingsPerMonth, 'max_bookings_per_month'],
     [l.maxBookingsPerMonth, 'max_bookings_per_month', l.maxBookingsPerYear, 'max_bookings_per_year'],
     [l.maxBookedMinutesPerDay, 'max_booked_minutes_per_day', l.maxBookedMinutesPerWeek, 'max_booked_minutes_per_week'],
   ];
