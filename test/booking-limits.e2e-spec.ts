@@ -214,7 +214,9 @@ describe('booking limits and policies (e2e, PostgreSQL or the embedded database)
     await setWeeklyHours(t, host, NY, everyDay);
     const a = await createMeetingType(t, host, { name: 'A', slug: 'a', duration_minutes: 15 });
     const b = await createMeetingType(t, host, { name: 'B', slug: 'b', duration_minutes: 15 });
-    expect(await slotDates(a.id, '2027-03-08', '2027-03-14')).toHaveLength(7); // cached before the cap is set
+    // Both cached before the cap is set: the cap and every booking of either type must reach both entries.
+    expect(await slotDates(a.id, '2027-03-08', '2027-03-15')).toHaveLength(8);
+    expect(await slotDates(b.id, '2027-03-08', '2027-03-15')).toHaveLength(8);
     await t.http().put('/api/availability/limits').set(host.auth).send({ max_bookings_per_week: 3 }).expect(200);
     const results = await race(
       'host weekly cap 3 over two types',
@@ -225,8 +227,20 @@ describe('booking limits and policies (e2e, PostgreSQL or the embedded database)
     expect(results.find((r) => r.body.cap === 'max_bookings_per_week')?.body.message).toMatch(/^this host takes at most 3 bookings a week/);
     // Monday weeks: 8-14 March is full (the Sunday too); Sunday weeks: Sunday the 14th starts a new one.
     expect(await slotDates(b.id, '2027-03-08', '2027-03-15')).toEqual(['2027-03-15']);
+    expect(await slotDates(a.id, '2027-03-08', '2027-03-15')).toEqual(['2027-03-15']);
     await t.http().put('/api/availability/limits').set(host.auth).send({ week_start: 'sunday' }).expect(200);
     expect(await slotDates(b.id, '2027-03-08', '2027-03-15')).toEqual(['2027-03-14', '2027-03-15']);
+  });
+
+  it("a meeting type's cap takes effect at once on cached slots, and lifting it brings them back", async () => {
+    const host = await nyHost();
+    const type = await createMeetingType(t, host, {});
+    await book(t, type.id, '2027-03-09T14:00:00Z', 'fresh1').expect(201);
+    expect(await slotDates(type.id, '2027-03-08', '2027-03-15')).toHaveLength(6);
+    await t.http().put(`/api/meeting-types/${type.id}`).set(host.auth).send({ max_bookings_per_week: 1 }).expect(200);
+    expect(await slotDates(type.id, '2027-03-08', '2027-03-15')).toEqual(['2027-03-15']);
+    await t.http().put(`/api/meeting-types/${type.id}`).set(host.auth).send({ max_bookings_per_week: null }).expect(200);
+    expect(await slotDates(type.id, '2027-03-08', '2027-03-15')).toHaveLength(6);
   });
 
   it('a daily minute cap under a rush: 60 minutes a day of 15-minute meetings is 4 bookings', async () => {
