@@ -20,6 +20,7 @@ const PUBLIC = new Set([
   'GET /api/users/{id}',
   'GET /api/availability/slots',
   'GET /api/availability/away',
+  'GET /api/availability/explain',
   'POST /api/bookings',
   'POST /api/slots/holds',
   'DELETE /api/slots/holds/{token}',

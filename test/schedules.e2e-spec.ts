@@ -395,13 +395,17 @@ describe('availability rules and schedules (e2e)', () => {
         timeZone: 'America/New_York',
         rules: [{ dayOfWeek: 5, startMinute: 1350, endMinute: 1440 }],
         overrides: [{ date: '2027-03-12', intervals: [{ startMinute: 75, endMinute: 165 }] }],
+        holidays: null, // follows no country's holidays (PUT /api/availability/holidays)
+        limits: null, // no caps of the host's own (GET/PUT /api/availability/limits)
       });
       expect(chosen.get(colleague.id)).toEqual({
         timeZone: 'Asia/Kolkata',
         rules: [{ dayOfWeek: 0, startMinute: 0, endMinute: 90 }],
         overrides: [],
+        holidays: null,
+        limits: null,
       });
-      expect(chosen.get(newcomer.id)).toEqual({ timeZone: 'Pacific/Chatham', rules: [], overrides: [] });
+      expect(chosen.get(newcomer.id)).toEqual({ timeZone: 'Pacific/Chatham', rules: [], overrides: [], holidays: null, limits: null });
       // The slots endpoint reads the same hours beside the busy time, in one statement.
       const withBusy = await reads.hoursAndBusy({
         hostIds: [owner.id, colleague.id, newcomer.id],
@@ -411,13 +415,15 @@ describe('availability rules and schedules (e2e)', () => {
         now: new Date('2027-03-01T00:00:00Z'),
         groupTypeId: null,
       });
-      expect(withBusy).toEqual({ hours: chosen, busy: [], expiredHoldsLive: false });
+      expect(withBusy).toEqual({ hours: chosen, busy: [], expiredHoldsLive: false, capCounts: [] });
 
       const defaults = await reads.hours([owner.id, colleague.id], null);
       expect(defaults.get(owner.id)).toEqual({
         timeZone: 'Europe/London',
         rules: [1, 2, 3, 4, 5].map((d) => ({ dayOfWeek: d, startMinute: 540, endMinute: 1020 })),
         overrides: [{ date: '2027-03-29', intervals: [] }],
+        holidays: null,
+        limits: null,
       });
       // Another host's schedule id never leaks into a host's hours.
       const foreign = await reads.hours([colleague.id], special.body.id);

@@ -5,8 +5,10 @@ import { TeamsModule } from '../teams/teams.module.js';
 import { AvailabilityInputsService } from './application/availability-inputs.service.js';
 import { BusyTimeFreshness } from './application/busy-time-freshness.js';
 import { HolidaysService } from './application/holidays.service.js';
+import { SlotExplainService } from './application/slot-explain.service.js';
 import { SlotsService } from './application/slots.service.js';
 import { TimeOffService } from './application/time-off.service.js';
+import { ExplainController } from './http/explain.controller.js';
 import { SlotsController } from './http/slots.controller.js';
 import { AwayController, HolidaysController, TimeOffController } from './http/time-off.controller.js';
 import { AvailabilityReadsRepository } from './infrastructure/availability-reads.repository.js';
@@ -21,12 +23,13 @@ import { TimeOffRepository } from './infrastructure/time-off.repository.js';
  */
 @Module({
   imports: [MeetingTypesModule, TeamsModule, IdentityModule],
-  controllers: [SlotsController, TimeOffController, HolidaysController, AwayController],
+  controllers: [SlotsController, ExplainController, TimeOffController, HolidaysController, AwayController],
   providers: [
     AvailabilityInputsService,
     SlotsService,
     AvailabilityReadsRepository,
     BusyTimeFreshness,
+    SlotExplainService,
     TimeOffService,
     HolidaysService,
     TimeOffRepository,

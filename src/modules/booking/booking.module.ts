@@ -9,12 +9,14 @@ import { BookingDirectory } from './application/booking-directory.js';
 import { BookingMetrics } from './application/booking-metrics.js';
 import { BookingQueries } from './application/booking-queries.service.js';
 import { ManagementTokens } from './application/management-tokens.js';
+import { InviteePolicies } from './application/invitee-policies.service.js';
 import { SlotCheck } from './application/slot-check.js';
 import { SlotHolds } from './application/slot-holds.service.js';
 import { BookingsController } from './http/bookings.controller.js';
 import { BookingArchiveRepository } from './infrastructure/booking-archive.repository.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { BookingTransactions } from './infrastructure/booking-transactions.js';
+import { InviteeBookingsRepository } from './infrastructure/invitee-bookings.repository.js';
 import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
 
 /**
@@ -33,6 +35,8 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingMetrics,
     SlotCheck,
     SlotHolds,
+    InviteePolicies,
+    InviteeBookingsRepository,
     ManagementTokens,
     { provide: BookingDirectory, useExisting: BookingQueries },
     BookingArchiveRepository,

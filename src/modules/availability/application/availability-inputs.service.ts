@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { MeetingTypeSnapshot } from '../../meeting-types/application/meeting-types.service.js';
-import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule } from '../domain/build-host-inputs.js';
+import { capHorizon } from '../domain/booking-caps.js';
+import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule, typeCapsOf } from '../domain/build-host-inputs.js';
 import type { HostAvailability, SlotQuery } from '../domain/slot-engine.types.js';
 import { AvailabilityReadsRepository } from '../infrastructure/availability-reads.repository.js';
 
@@ -38,12 +39,14 @@ export class AvailabilityInputsService {
       now,
       // Seats are counted for a group type only: the engine reads no count for any other kind (buildEngineInput).
       groupTypeId: type.kind === 'group' ? type.id : null,
+      typeId: type.id,
+      capHorizon: capHorizon(typeCapsOf(type)),
     };
     const { manager, schedules } = options;
-    const { hours, busy, expiredHoldsLive } = schedules
+    const { hours, busy, expiredHoldsLive, capCounts } = schedules
       ? { hours: schedules, ...(await this.reads.busy(busyQuery, manager)) }
       : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId }, manager);
-    return { ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude), expiredHoldsLive };
+    return { ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude, capCounts), expiredHoldsLive };
   }
 
   /**

@@ -1,5 +1,6 @@
 // Turns loaded rows into engine inputs. Pure: shared by the slots endpoint and the booking re-check so both apply
 // exactly the same rules.
+import { type CapLimits, type CountedBooking, type WeekStart, hasCaps, weekStartDay } from './booking-caps.js';
 import { bookingBusyInterval } from './compute-slots.js';
 import { type HolidaySetting, holidayIntervals } from './holidays.js';
 import type { DateOverride, HostAvailability, Interval, MeetingKind, SlotQuery, WeeklyRule } from './slot-engine.types.js';
@@ -10,6 +11,22 @@ export interface HostSchedule {
   overrides: DateOverride[];
   /** The host's public holidays (whole days in `timeZone`, busy like time off); absent or null = none. */
   holidays?: HolidaySetting | null;
+  /** The host's caps across all their types and their week start (schedules' host settings); null = defaults. */
+  limits?: HostLimits | null;
+}
+
+export interface HostLimits extends CapLimits {
+  weekStart: WeekStart;
+}
+
+/** A live booking of a host that the period caps may count (the count read; only when some cap is set). */
+export interface CountedEntry {
+  userId: string;
+  bookingId: string;
+  /** Of the offered meeting type. */
+  own: boolean;
+  startMs: number;
+  minutes: number;
 }
 
 export interface BusyEntry {
@@ -37,6 +54,21 @@ export interface OfferedType {
   minimumNoticeMinutes: number;
   bookingWindowDays: number | null;
   maxBookingsPerDay: number | null;
+  /** Period caps and the booking window's kind (issue #17 item 3); absent = none, calendar days. */
+  limits?: Omit<CapLimits, 'maxBookingsPerDay'> & { bookingWindowType: 'calendar_days' | 'business_days' };
+}
+
+/** The type's period caps as the engine takes them (the daily cap included), or null when it has none. */
+export function typeCapsOf(type: Pick<OfferedType, 'maxBookingsPerDay' | 'limits'>): CapLimits | null {
+  const caps: CapLimits = {
+    maxBookingsPerDay: type.maxBookingsPerDay,
+    maxBookingsPerWeek: type.limits?.maxBookingsPerWeek ?? null,
+    maxBookingsPerMonth: type.limits?.maxBookingsPerMonth ?? null,
+    maxBookingsPerYear: type.limits?.maxBookingsPerYear ?? null,
+    maxBookedMinutesPerDay: type.limits?.maxBookedMinutesPerDay ?? null,
+    maxBookedMinutesPerWeek: type.limits?.maxBookedMinutesPerWeek ?? null,
+  };
+  return hasCaps(caps) ? caps : null;
 }
 
 export interface Exclusions {
@@ -55,6 +87,7 @@ export function buildEngineInput(
   range: { start: number; end: number },
   now: number,
   exclude: Exclusions = {},
+  counted: CountedEntry[] = [],
 ): { hosts: HostAvailability[]; query: SlotQuery } {
   const perHost = new Map<string, { busy: Interval[]; limited: number[] }>();
   for (const id of hostIds) perHost.set(id, { busy: [], limited: [] });
@@ -80,8 +113,9 @@ export function buildEngineInput(
     );
   }
 
+  const typeCaps = typeCapsOf(type);
   const hosts: HostAvailability[] = hostIds.map((hostId) => {
-    const schedule = schedules.get(hostId) ?? { timeZone: 'UTC', rules: [], overrides: [] };
+    const schedule: HostSchedule = schedules.get(hostId) ?? { timeZone: 'UTC', rules: [], overrides: [] };
     const h = perHost.get(hostId) ?? { busy: [], limited: [] }; // every host id got an entry above
     return {
       hostId,
@@ -90,6 +124,7 @@ export function buildEngineInput(
       overrides: schedule.overrides,
       busy: schedule.holidays ? [...h.busy, ...holidayIntervals(schedule.holidays, schedule.timeZone, busyRange(range))] : h.busy,
       limitedBookingStarts: h.limited,
+      caps: hostCapInput(hostId, schedule.limits ?? null, typeCaps !== null, counted, exclude),
     };
   });
 
@@ -104,11 +139,34 @@ export function buildEngineInput(
     minimumNoticeMinutes: type.minimumNoticeMinutes,
     bookingWindowDays: type.bookingWindowDays,
     maxBookingsPerDay: type.maxBookingsPerDay,
+    typeCaps,
+    bookingWindowType: type.limits?.bookingWindowType ?? 'calendar_days',
     kind: type.kind,
     seats: type.seats ?? undefined,
     seatsTaken: isGroup ? seatsTaken : undefined,
   };
   return { hosts, query };
+}
+
+/** One host's counted bookings (the excluded ones left out), or undefined when no cap of the type or host applies. */
+function hostCapInput(
+  hostId: string,
+  limits: HostLimits | null,
+  typeCapped: boolean,
+  counted: CountedEntry[],
+  exclude: Exclusions,
+): HostAvailability['caps'] {
+  const hostCapped = hasCaps(limits);
+  if (!typeCapped && !hostCapped) return undefined;
+  const typeBookings: CountedBooking[] = [];
+  const allBookings: CountedBooking[] = [];
+  for (const c of counted) {
+    if (c.userId !== hostId || exclude.bookingIds?.has(c.bookingId)) continue;
+    const b = { start: c.startMs, minutes: c.minutes };
+    if (c.own) typeBookings.push(b);
+    if (hostCapped) allBookings.push(b);
+  }
+  return { weekStart: weekStartDay(limits?.weekStart ?? 'monday'), hostLimits: hostCapped ? limits : null, typeBookings, allBookings };
 }
 
 /** How far around a range busy rows must be read: buffers, a meeting in progress, and a host-local day each side. */

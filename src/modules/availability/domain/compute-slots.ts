@@ -3,6 +3,7 @@
 // dates of the range (zone lookups only at window edges, memoized in wall-clock.ts), one sort+merge of the busy
 // intervals that matter, and one forward walk over candidate starts with a cursor into the merged busy list.
 
+import { businessDaysSpan, capFilter } from './booking-caps.js';
 import type { HostAvailability, Interval, Slot, SlotQuery, WallInterval } from './slot-engine.types.js';
 import { dayNumberOf, dayOfWeekOfDayNumber, localDayNumberOf, wallDayToInstant } from './wall-clock.js';
 
@@ -134,8 +135,12 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
 function hostHi(host: HostAvailability, query: SlotQuery): number {
   if (query.bookingWindowDays === null) return query.rangeEnd;
   const today = localDayNumberOf(query.now, host.timeZone);
+  const days =
+    query.bookingWindowType === 'business_days'
+      ? businessDaysSpan(today, query.bookingWindowDays)
+      : Math.max(0, Math.floor(query.bookingWindowDays));
   // End of local date today + N is midnight starting today + N + 1.
-  const end = wallDayToInstant(today + Math.max(0, Math.floor(query.bookingWindowDays)) + 1, 0, host.timeZone);
+  const end = wallDayToInstant(today + days + 1, 0, host.timeZone);
   return Math.min(query.rangeEnd, end);
 }
 
@@ -183,9 +188,19 @@ function hostWindows(host: HostAvailability, query: SlotQuery, ctx: Ctx, hi: num
     }
   }
 
+  // Dates whose day, week, month or year is full (type or host caps); null, and no work, without caps.
+  const capped = capFilter(
+    query.typeCaps ?? null,
+    host.caps,
+    tz,
+    query.durationMinutes,
+    query.kind === 'round_robin' || query.kind === 'collective',
+  );
+
   let lastStart = -Infinity;
   for (let d = firstDay; d <= lastDay; d++) {
     if (perDay !== null && (perDay.get(d) ?? 0) >= dailyLimit) continue;
+    if (capped !== null && capped(d) !== null) continue;
     const intervals = overrides?.get(d) ?? byDow[dayOfWeekOfDayNumber(d)];
     for (let i = 0; i < intervals.length; i++) {
       const iv = intervals[i];
@@ -279,19 +294,32 @@ function hostFreeStarts(host: HostAvailability, query: SlotQuery, ctx: Ctx): num
 // ---- per kind ---------------------------------------------------------------------------------------------------
 
 function singleHost(host: HostAvailability, query: SlotQuery, ctx: Ctx): Slot[] {
-  const starts = hostFreeStarts(host, query, ctx);
   const out: Slot[] = [];
   const { durMs } = ctx;
   if (query.kind === 'group') {
+    // Joining a session that exists adds no booking and no minutes, so the caps close only new sessions: starts are
+    // found without them (the type's caps include its daily limit) and filtered here.
+    const capped = capFilter(query.typeCaps ?? null, host.caps, host.timeZone, query.durationMinutes);
+    const starts =
+      capped === null
+        ? hostFreeStarts(host, query, ctx)
+        : hostFreeStarts(
+            { ...host, caps: undefined },
+            { ...query, typeCaps: null, maxBookingsPerDay: query.typeCaps ? null : query.maxBookingsPerDay },
+            ctx,
+          );
     // The caller leaves the group's own booking out of busy; seats decide whether a start is still open.
     const seats = query.seats ?? 1;
     const taken = query.seatsTaken;
     for (const s of starts) {
-      const left = seats - (taken?.get(s) ?? 0);
+      const joined = taken?.get(s) ?? 0;
+      if (capped !== null && joined === 0 && capped(localDayNumberOf(s, host.timeZone)) !== null) continue;
+      const left = seats - joined;
       if (left > 0) out.push({ start: s, end: s + durMs, hostIds: [host.hostId], seatsRemaining: left });
     }
     return out;
   }
+  const starts = hostFreeStarts(host, query, ctx);
   for (const s of starts) out.push({ start: s, end: s + durMs, hostIds: [host.hostId] });
   return out;
 }

@@ -1,5 +1,6 @@
 // Inputs and outputs of the pure slot engine (compute-slots.ts). All instants are UTC epoch milliseconds;
 // wall-clock values are minutes of a local day in the host's zone.
+import type { CapLimits, HostCapInput } from './booking-caps.js';
 
 export type MeetingKind = 'one_on_one' | 'group' | 'round_robin' | 'collective';
 
@@ -36,6 +37,8 @@ export interface HostAvailability {
   busy: Interval[];
   /** Starts of this host's live bookings that count toward max_bookings_per_day. */
   limitedBookingStarts?: number[];
+  /** Bookings the period caps count, the host's own caps and week start (booking-caps.ts); absent = nothing counted. */
+  caps?: HostCapInput;
 }
 
 export interface SlotQuery {
@@ -55,6 +58,10 @@ export interface SlotQuery {
   bookingWindowDays: number | null;
   /** Per host per host-local date, counting limitedBookingStarts. */
   maxBookingsPerDay: number | null;
+  /** The type's period caps, per host (booking-caps.ts); absent or null = none. */
+  typeCaps?: CapLimits | null;
+  /** How bookingWindowDays counts: every date (default) or Monday to Friday in the host's zone. */
+  bookingWindowType?: 'calendar_days' | 'business_days';
   kind: MeetingKind;
   /** Group only. */
   seats?: number;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RawStatements } from '../../../shared/database/raw-statements.js';
-import type { BusyEntry, HostSchedule } from '../domain/build-host-inputs.js';
+import type { BusyEntry, CountedEntry, HostSchedule } from '../domain/build-host-inputs.js';
 
 export interface BusyQuery {
   hostIds: string[];
@@ -13,17 +13,21 @@ export interface BusyQuery {
    * every other kind, whose engine input ignores the counts, so they are not read.
    */
   groupTypeId: string | null;
+  /** The offered type and the horizon of its caps (capHorizon; absent or 0 = none): what the period caps count. */
+  typeId?: string | null;
+  capHorizon?: number;
 }
 
 /**
  * Each host's hours as the engine reads them (HostSchedule), as a JSON array of [user id, hours] pairs: the schedule
  * `schedule` (a placeholder) for the host who owns it, else their default, else no hours at all in their profile
- * zone, with the host's holiday setting (left out when they follow none; the days are computed in code, holidays.ts).
- * json_strip_nulls drops only that key: no other field of the hours is ever null. Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as minutes of the day, so the
- * parsed JSON is the engine's input as it stands. NULL for no hosts.
+ * zone, with the host's holiday setting (null when they follow none; the days are computed in code, holidays.ts) and
+ * their own caps (null when unset). Rule times and override intervals ("HH:MM", "24:00" ends a day) come out as
+ * minutes of the day, so the parsed JSON is the engine's input as it stands. NULL for no hosts.
  */
 const hoursSql = (hosts: string, schedule: string) => `
-  SELECT json_agg(json_build_array(h.user_id, json_strip_nulls(json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides, 'holidays', h.holidays))))
+  SELECT json_agg(json_build_array(h.user_id, json_build_object('timeZone', h.time_zone, 'rules', h.rules, 'overrides', h.overrides,
+           'holidays', h.holidays, 'limits', h.limits)))
     FROM (
       SELECT DISTINCT ON (u.id) u.id AS user_id, COALESCE(s.time_zone, u.time_zone) AS time_zone,
          COALESCE((SELECT json_agg(json_build_object(
@@ -38,7 +42,12 @@ const hoursSql = (hosts: string, schedule: string) => `
                               ORDER BY i.n), '[]')
                        FROM jsonb_array_elements(o.intervals) WITH ORDINALITY AS i(v, n))) ORDER BY o.date)
                    FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides,
-         (SELECT json_build_object('country', hs.country, 'region', hs.region) FROM holiday_settings hs WHERE hs.user_id = u.id) AS holidays
+         (SELECT json_build_object('country', hs.country, 'region', hs.region) FROM holiday_settings hs WHERE hs.user_id = u.id) AS holidays,
+         (SELECT json_build_object('weekStart', l.week_start,
+                   'maxBookingsPerDay', l.max_bookings_per_day, 'maxBookingsPerWeek', l.max_bookings_per_week,
+                   'maxBookingsPerMonth', l.max_bookings_per_month, 'maxBookingsPerYear', l.max_bookings_per_year,
+                   'maxBookedMinutesPerDay', l.max_booked_minutes_per_day, 'maxBookedMinutesPerWeek', l.max_booked_minutes_per_week)
+            FROM host_booking_limits l WHERE l.user_id = u.id) AS limits
         FROM users u
         LEFT JOIN schedules s ON s.user_id = u.id AND (s.is_default OR s.id = ${schedule}::uuid)
        WHERE u.id = ANY(${hosts}::uuid[])
@@ -92,16 +101,52 @@ const BUSY_SQL = `
        WHERE t.user_id = ANY($1::uuid[]) AND t.start_time < $3 AND t.end_time > $2) b`;
 
 /**
+ * The live bookings the period caps count (booking-caps.ts), as a JSON array of [user id, booking id, of type
+ * `type`, start ms, minutes], or NULL. Per host, the horizon is the coarsest period of the type's caps (`horizon`,
+ * 0 none .. 4 year, from capHorizon) and of the host's own caps (host_booking_limits): nothing is read for a host
+ * when neither has a cap, only the type's bookings when the host has none. The bounds cover the periods around
+ * [$2, $3) in any zone: a week each side, or whole UTC months or years with a day each side.
+ */
+const countsSql = (type: string, horizon: string) => `
+  SELECT json_agg(json_build_array(bh.user_id, bh.booking_id, bk.meeting_type_id = ${type}::uuid,
+           floor(extract(epoch FROM lower(bh.blocked)) * 1000)::float8,
+           round(extract(epoch FROM upper(bh.blocked) - lower(bh.blocked)) / 60)::int))
+    FROM (SELECT u.id AS user_id, greatest(${horizon}::int, l.horizon) AS horizon, l.horizon > 0 AS host_capped
+            FROM unnest($1::uuid[]) u(id)
+            LEFT JOIN LATERAL (
+              SELECT CASE WHEN hl.max_bookings_per_year IS NOT NULL THEN 4
+                          WHEN hl.max_bookings_per_month IS NOT NULL THEN 3
+                          WHEN hl.max_bookings_per_week IS NOT NULL OR hl.max_booked_minutes_per_week IS NOT NULL THEN 2
+                          WHEN hl.max_bookings_per_day IS NOT NULL OR hl.max_booked_minutes_per_day IS NOT NULL THEN 1
+                          ELSE 0 END AS horizon
+                FROM host_booking_limits hl WHERE hl.user_id = u.id) l ON true) hz
+    JOIN booking_hosts bh ON bh.user_id = hz.user_id AND bh.is_live AND bh.booking_id IS NOT NULL
+    JOIN booking_keys bk ON bk.id = bh.booking_id
+   WHERE hz.horizon > 0 AND (hz.host_capped IS TRUE OR bk.meeting_type_id = ${type}::uuid)
+     AND bh.blocked && tstzrange(
+       CASE hz.horizon WHEN 1 THEN $2::timestamptz WHEN 2 THEN $2::timestamptz - interval '7 days'
+            WHEN 3 THEN (date_trunc('month', $2::timestamptz AT TIME ZONE 'UTC') - interval '1 day') AT TIME ZONE 'UTC'
+            ELSE (date_trunc('year', $2::timestamptz AT TIME ZONE 'UTC') - interval '1 day') AT TIME ZONE 'UTC' END,
+       CASE hz.horizon WHEN 1 THEN $3::timestamptz WHEN 2 THEN $3::timestamptz + interval '7 days'
+            WHEN 3 THEN (date_trunc('month', $3::timestamptz AT TIME ZONE 'UTC') + interval '1 month 1 day') AT TIME ZONE 'UTC'
+            ELSE (date_trunc('year', $3::timestamptz AT TIME ZONE 'UTC') + interval '1 year 1 day') AT TIME ZONE 'UTC' END,
+       '[)')`;
+
+/**
  * A cold slots request's whole read in one round trip: the hours ($1 hosts, $6 the type's schedule) beside the busy
  * row above. Named: parsed once per connection, a generic plan reused (RawStatements; unnamed on the embedded database).
  */
 const HOURS_AND_BUSY: { name: string; text: string } = {
   name: 'kairos_hours_and_busy',
   // Named in a leading comment too: pg_stat_activity keeps only the first 1 kB of a statement's text.
-  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.counted, b.counted_from FROM (${BUSY_SQL}) b`,
+  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.counted, b.counted_from,
+    (${countsSql('$7', '$8')}) AS cap_counts FROM (${BUSY_SQL}) b`,
 };
 /** The booking re-check's read: its transaction loaded the hours before it began. */
-const BUSY = { name: 'kairos_busy', text: `/* kairos_busy */ ${BUSY_SQL}` };
+const BUSY = {
+  name: 'kairos_busy',
+  text: `/* kairos_busy */ SELECT b.*, (${countsSql('$6', '$7')}) AS cap_counts FROM (${BUSY_SQL}) b`,
+};
 /** Hours alone, read before a booking's transaction. */
 const HOURS = { name: 'kairos_hours', text: `/* kairos_hours */ SELECT (${hoursSql('$1', '$2')}) AS hours` };
 
@@ -122,6 +167,8 @@ const INVITEE_COUNTS = {
 export interface BusyRead {
   busy: BusyEntry[];
   expiredHoldsLive: boolean;
+  /** The bookings the period caps count (empty when no cap applies). */
+  capCounts: CountedEntry[];
 }
 
 interface BusyRow {
@@ -129,6 +176,7 @@ interface BusyRow {
   expired_holds_live: boolean;
   counted: string[] | null;
   counted_from: string | null;
+  cap_counts: [string, string, boolean, number, number][] | null;
 }
 
 /**
@@ -148,15 +196,20 @@ export class AvailabilityReadsRepository {
   ): Promise<BusyRead & { hours: Map<string, HostSchedule> }> {
     const [row] = await this.statements.rows<BusyRow & { hours: [string, HostSchedule][] | null }>(
       HOURS_AND_BUSY,
-      [...busyParams(query), query.scheduleId],
+      [...busyParams(query), query.scheduleId, query.typeId ?? null, query.capHorizon ?? 0],
       manager,
     );
-    return { hours: new Map(row.hours ?? []), busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live };
+    return {
+      hours: new Map(row.hours ?? []),
+      busy: await this.withInviteeCounts(row, manager),
+      expiredHoldsLive: row.expired_holds_live,
+      capCounts: capCountsOf(row),
+    };
   }
 
   async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyRead> {
-    const [row] = await this.statements.rows<BusyRow>(BUSY, busyParams(query), manager);
-    return { busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live };
+    const [row] = await this.statements.rows<BusyRow>(BUSY, [...busyParams(query), query.typeId ?? null, query.capHorizon ?? 0], manager);
+    return { busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live, capCounts: capCountsOf(row) };
   }
 
   /** Each host's hours: `scheduleId` for the host who owns it, everyone else's default, none for a host without. */
@@ -186,4 +239,8 @@ export class AvailabilityReadsRepository {
 
 function busyParams(query: BusyQuery): unknown[] {
   return [[...new Set(query.hostIds)], query.from, query.to, query.now, query.groupTypeId];
+}
+
+function capCountsOf(row: BusyRow): CountedEntry[] {
+  return (row.cap_counts ?? []).map(([userId, bookingId, own, startMs, minutes]) => ({ userId, bookingId, own, startMs, minutes }));
 }

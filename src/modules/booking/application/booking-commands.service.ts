@@ -24,6 +24,7 @@ import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { afterCommit } from './after-commit.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
+import { InviteePolicies } from './invitee-policies.service.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
 
@@ -86,6 +87,7 @@ export class BookingCommands {
     private readonly tokens: ManagementTokens,
     private readonly clock: Clock,
     private readonly metrics: BookingMetrics,
+    private readonly policies: InviteePolicies,
   ) {}
 
   /** Each command is timed and its 409s counted by cause (kairos_booking_duration_seconds, kairos_booking_conflicts_total). */
@@ -118,6 +120,7 @@ export class BookingCommands {
     const hold = input.holdToken ? await this.holds.usable(input.holdToken, type, input.start, input.inviteeEmail) : null;
     const schedules = await this.check.loadSchedules(type);
     const fairness = await this.roundRobinFairness(type);
+    const retry = this.check.retryPolicy(type, this.policies.lockKeys(type, input.inviteeEmail));
 
     let result: BookingResult | null;
     try {
@@ -127,6 +130,7 @@ export class BookingCommands {
           return null;
         }
         const now = this.clock.now();
+        await this.policies.checkCap(manager, type, input.inviteeEmail, now);
         const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, input.start, now, {
           holdId: hold?.id ?? null,
         });
@@ -177,7 +181,7 @@ export class BookingCommands {
           });
         }
         return { booking, invitee, hostIds, replayed: false };
-      }, this.check.retryPolicy(type));
+      }, retry);
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
       if (input.idempotencyKey && isIdempotencyKeyTaken(error)) {
@@ -213,6 +217,7 @@ export class BookingCommands {
       if (!booking) throw notFound('booking');
       const refusal = rescheduleRefusal(booking.status);
       if (refusal) throw conflict(refusal);
+      if (actor.kind === 'invitee') this.policies.checkRescheduleCutoff(type, booking.start_time, now);
       const oldHosts = await this.bookings.findHostIds(booking.id, manager);
       oldHosts.forEach((h) => affected.add(h));
       const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
@@ -285,6 +290,8 @@ export class BookingCommands {
       const plan = planCancellation({ status: booking.status, actor: actor.kind, ownSeat: own, activeInvitees: invitees.length });
       if (plan.action === 'already_cancelled') return { booking, invitee: own, hostIds, replayed: true };
       if (plan.action === 'refuse') throw conflict(plan.message);
+      if (actor.kind === 'invitee')
+        await this.policies.checkCancellationCutoff(manager, booking.meeting_type_id, booking.start_time, this.clock.now());
 
       if (plan.action === 'leave_group') {
         const { seat } = plan;

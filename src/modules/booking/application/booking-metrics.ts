@@ -10,6 +10,7 @@ export type ConflictCause =
   | 'slot_taken' // the in-transaction re-check found the time taken (or no longer offered)
   | 'hold_conflict' // only another invitee's live hold stood in the way
   | 'all_hosts_taken' // round robin: every candidate host lost the race
+  | 'limit_reached' // a meeting type's or host's cap (bookings or minutes per period, per invitee) is reached
   | 'exclusion_constraint' // the database constraint refused a write the re-check allowed (the re-check missed)
   | 'retries_exhausted' // serialization failures on every attempt
   | 'other'; // a 409 about state (meeting type inactive, booking cancelled, idempotency)

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AvailabilityInputsService, type HostSchedules } from '../../availability/application/availability-inputs.service.js';
 import { BusyTimeFreshness } from '../../availability/application/busy-time-freshness.js';
 import { isSlotAvailable } from '../../availability/domain/compute-slots.js';
+import { capBlocking } from '../../availability/domain/slot-explain.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { isHostTaken } from '../infrastructure/booking.repository.js';
@@ -67,6 +68,16 @@ export class SlotCheck {
     });
     const slot = isSlotAvailable(input.hosts, input.query, at);
     if (!slot) {
+      // A reached cap closes the whole period: say which, so the invitee knows that another time there will not do.
+      const cap = capBlocking(input.hosts, input.query, at);
+      if (cap) {
+        throw new BookingConflictError('limit_reached', `${cap.message}; please pick a time in another period`, {
+          start_time: start.toISOString(),
+          cap: cap.cap,
+          limit: cap.limit,
+          ...(type.kind === 'round_robin' || type.kind === 'collective' ? { host_id: cap.hostId } : {}),
+        });
+      }
       const withoutHolds = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
         manager,
         schedules,

@@ -188,6 +188,7 @@ function toFields(s: MeetingTypeSnapshot): MeetingTypeFields {
     minimumNoticeMinutes: s.minimumNoticeMinutes,
     bookingWindowDays: s.bookingWindowDays,
     maxBookingsPerDay: s.maxBookingsPerDay,
+    limits: s.limits,
     questions: s.questions,
     reminders: s.reminders,
     scheduleId: s.scheduleId,

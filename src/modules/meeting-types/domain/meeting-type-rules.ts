@@ -10,6 +10,7 @@ import type {
   ReminderRecipient,
   ReminderSetting,
 } from './meeting-type.js';
+import { type LimitChanges, resolveLimits } from './meeting-type-limits.js';
 
 export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
 export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
@@ -34,11 +35,11 @@ export type MeetingTypeFields = Omit<MeetingTypeSnapshot, 'id' | 'ownerId' | 'ho
 
 export type QuestionInput = Omit<BookingQuestion, 'id' | 'required'> & { id?: string; required?: boolean };
 
-type FieldKey = Exclude<keyof MeetingTypeFields, 'questions'>;
+type FieldKey = Exclude<keyof MeetingTypeFields, 'questions' | 'limits'>;
 type FieldChanges = { [K in FieldKey]?: MeetingTypeFields[K] | null };
 
 /** A request's fields: undefined = not sent (keep), null = clear. */
-export type MeetingTypeChanges = FieldChanges & { questions?: QuestionInput[] | null };
+export type MeetingTypeChanges = FieldChanges & { questions?: QuestionInput[] | null; limits?: LimitChanges };
 
 /** "Intro Call (30 min)" -> "intro-call-30-min". */
 export function slugify(text: string): string {
@@ -218,6 +219,7 @@ export function resolveMeetingType(
     minimumNoticeMinutes: pick('minimumNoticeMinutes', 0) ?? 0,
     bookingWindowDays: pick('bookingWindowDays', null),
     maxBookingsPerDay: pick('maxBookingsPerDay', null),
+    limits: resolveLimits(current?.limits ?? null, changes.limits, pick('maxBookingsPerDay', null), durationMinutes ?? 0, problems),
     questions,
     reminders,
     scheduleId: pick('scheduleId', null),

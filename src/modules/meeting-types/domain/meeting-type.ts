@@ -26,6 +26,19 @@ export interface MeetingTypeHost {
   weight: number;
 }
 
+/** Period caps and invitee policies (issue #17 item 3); null = none. Rules in meeting-type-limits.ts. */
+export interface MeetingTypeLimits {
+  maxBookingsPerWeek: number | null;
+  maxBookingsPerMonth: number | null;
+  maxBookingsPerYear: number | null;
+  maxBookedMinutesPerDay: number | null;
+  maxBookedMinutesPerWeek: number | null;
+  maxActiveBookingsPerInvitee: number | null;
+  cancellationCutoffMinutes: number | null;
+  rescheduleCutoffMinutes: number | null;
+  bookingWindowType: 'calendar_days' | 'business_days';
+}
+
 export interface MeetingTypeSnapshot {
   id: string;
   ownerId: string;
@@ -44,6 +57,7 @@ export interface MeetingTypeSnapshot {
   minimumNoticeMinutes: number;
   bookingWindowDays: number | null;
   maxBookingsPerDay: number | null;
+  limits: MeetingTypeLimits;
   questions: BookingQuestion[];
   reminders: ReminderSetting[];
   isActive: boolean;

@@ -19,7 +19,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { MeetingTypeView } from '../application/meeting-types.service.js';
-import type { MeetingKind, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
+import type { MeetingKind, MeetingTypeLimits, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
+import { BOOKING_WINDOW_TYPES } from '../domain/meeting-type-limits.js';
 import {
   type MeetingTypeChanges,
   type QuestionInput,
@@ -219,6 +220,104 @@ export class CreateMeetingTypeDto {
   @apply(int('max_bookings_per_day', 1, 1000))
   max_bookings_per_day?: number | null;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 10000,
+    description: 'per host per calendar week in its zone (from its week_start); null = no limit',
+  })
+  @IsOptional()
+  @apply(int('max_bookings_per_week', 1, 10000))
+  max_bookings_per_week?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 100000,
+    description: 'per host per calendar month in its zone; null = no limit',
+  })
+  @IsOptional()
+  @apply(int('max_bookings_per_month', 1, 100000))
+  max_bookings_per_month?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 1000000,
+    description: 'per host per calendar year in its zone; null = no limit',
+  })
+  @IsOptional()
+  @apply(int('max_bookings_per_year', 1, 1000000))
+  max_bookings_per_year?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 5,
+    maximum: 1440,
+    description: 'booked minutes per host per local day (by start date); null = no limit',
+  })
+  @IsOptional()
+  @apply(int('max_booked_minutes_per_day', 5, 1440))
+  max_booked_minutes_per_day?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 5,
+    maximum: 10080,
+    description: 'booked minutes per host per calendar week; null = no limit',
+  })
+  @IsOptional()
+  @apply(int('max_booked_minutes_per_week', 5, 10080))
+  max_booked_minutes_per_week?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 1000,
+    description: 'future pending or confirmed bookings of this type per invitee email; null = no limit',
+  })
+  @IsOptional()
+  @apply(int('max_active_bookings_per_invitee', 1, 1000))
+  max_active_bookings_per_invitee?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: 525600,
+    description: 'invitees cannot cancel within this many minutes of the start (hosts can); null = any time',
+  })
+  @IsOptional()
+  @apply(int('cancellation_cutoff_minutes', 0, 525600))
+  cancellation_cutoff_minutes?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: 525600,
+    description: 'invitees cannot reschedule within this many minutes of the start (hosts can); null = any time',
+  })
+  @IsOptional()
+  @apply(int('reschedule_cutoff_minutes', 0, 525600))
+  reschedule_cutoff_minutes?: number | null;
+
+  @ApiPropertyOptional({
+    enum: BOOKING_WINDOW_TYPES,
+    default: 'calendar_days',
+    nullable: true,
+    description: 'how booking_window_days counts: every date, or Monday to Friday in the host zone',
+  })
+  @IsOptional()
+  @IsIn(BOOKING_WINDOW_TYPES, { message: `booking_window_type must be one of: ${BOOKING_WINDOW_TYPES.join(', ')}` })
+  booking_window_type?: MeetingTypeLimits['bookingWindowType'] | null;
+
   @ApiPropertyOptional({ type: [QuestionDto] })
   @IsOptional()
   @IsArray()
@@ -289,6 +388,15 @@ export class MeetingTypeDto {
   @ApiProperty({ type: 'integer' }) minimum_notice_minutes: number;
   @ApiProperty({ nullable: true, type: 'integer' }) booking_window_days: number | null;
   @ApiProperty({ nullable: true, type: 'integer' }) max_bookings_per_day: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_bookings_per_week: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_bookings_per_month: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_bookings_per_year: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_booked_minutes_per_day: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_booked_minutes_per_week: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) max_active_bookings_per_invitee: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) cancellation_cutoff_minutes: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) reschedule_cutoff_minutes: number | null;
+  @ApiProperty({ enum: BOOKING_WINDOW_TYPES }) booking_window_type: MeetingTypeLimits['bookingWindowType'];
   @ApiProperty({ type: [QuestionDto] }) questions: QuestionDto[];
   @ApiProperty({ type: [ReminderDto] }) reminders: ReminderDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) schedule_id: string | null;
@@ -316,6 +424,17 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     minimumNoticeMinutes: dto.minimum_notice_minutes,
     bookingWindowDays: dto.booking_window_days,
     maxBookingsPerDay: dto.max_bookings_per_day,
+    limits: {
+      maxBookingsPerWeek: dto.max_bookings_per_week,
+      maxBookingsPerMonth: dto.max_bookings_per_month,
+      maxBookingsPerYear: dto.max_bookings_per_year,
+      maxBookedMinutesPerDay: dto.max_booked_minutes_per_day,
+      maxBookedMinutesPerWeek: dto.max_booked_minutes_per_week,
+      maxActiveBookingsPerInvitee: dto.max_active_bookings_per_invitee,
+      cancellationCutoffMinutes: dto.cancellation_cutoff_minutes,
+      rescheduleCutoffMinutes: dto.reschedule_cutoff_minutes,
+      bookingWindowType: dto.booking_window_type,
+    },
     questions: dto.questions && dto.questions.map(toQuestionInput),
     reminders:
       dto.reminders &&
@@ -360,6 +479,15 @@ export function toMeetingType(v: MeetingTypeView, publicUrl: string): MeetingTyp
     minimum_notice_minutes: s.minimumNoticeMinutes,
     booking_window_days: s.bookingWindowDays,
     max_bookings_per_day: s.maxBookingsPerDay,
+    max_bookings_per_week: s.limits.maxBookingsPerWeek,
+    max_bookings_per_month: s.limits.maxBookingsPerMonth,
+    max_bookings_per_year: s.limits.maxBookingsPerYear,
+    max_booked_minutes_per_day: s.limits.maxBookedMinutesPerDay,
+    max_booked_minutes_per_week: s.limits.maxBookedMinutesPerWeek,
+    max_active_bookings_per_invitee: s.limits.maxActiveBookingsPerInvitee,
+    cancellation_cutoff_minutes: s.limits.cancellationCutoffMinutes,
+    reschedule_cutoff_minutes: s.limits.rescheduleCutoffMinutes,
+    booking_window_type: s.limits.bookingWindowType,
     questions: s.questions,
     reminders: s.reminders,
     schedule_id: s.scheduleId,

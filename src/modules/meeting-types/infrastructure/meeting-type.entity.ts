@@ -1,5 +1,18 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { BookingQuestion, MeetingKind, ReminderSetting } from '../domain/meeting-type.js';
+import type { BookingQuestion, MeetingKind, MeetingTypeLimits, ReminderSetting } from '../domain/meeting-type.js';
+
+/** Period caps and invitee policies (issue #17 item 3), embedded in meeting_types. */
+export class MeetingTypeLimitColumns implements MeetingTypeLimits {
+  @Column({ name: 'max_bookings_per_week', type: 'integer', nullable: true }) maxBookingsPerWeek: number | null;
+  @Column({ name: 'max_bookings_per_month', type: 'integer', nullable: true }) maxBookingsPerMonth: number | null;
+  @Column({ name: 'max_bookings_per_year', type: 'integer', nullable: true }) maxBookingsPerYear: number | null;
+  @Column({ name: 'max_booked_minutes_per_day', type: 'integer', nullable: true }) maxBookedMinutesPerDay: number | null;
+  @Column({ name: 'max_booked_minutes_per_week', type: 'integer', nullable: true }) maxBookedMinutesPerWeek: number | null;
+  @Column({ name: 'max_active_bookings_per_invitee', type: 'integer', nullable: true }) maxActiveBookingsPerInvitee: number | null;
+  @Column({ name: 'cancellation_cutoff_minutes', type: 'integer', nullable: true }) cancellationCutoffMinutes: number | null;
+  @Column({ name: 'reschedule_cutoff_minutes', type: 'integer', nullable: true }) rescheduleCutoffMinutes: number | null;
+  @Column({ name: 'booking_window_type', type: 'varchar' }) bookingWindowType: MeetingTypeLimits['bookingWindowType'];
+}
 
 @Entity('meeting_types')
 export class MeetingTypeEntity {
@@ -21,6 +34,8 @@ export class MeetingTypeEntity {
   @Column({ name: 'minimum_notice_minutes', type: 'integer' }) minimumNoticeMinutes: number;
   @Column({ name: 'booking_window_days', type: 'integer', nullable: true }) bookingWindowDays: number | null;
   @Column({ name: 'max_bookings_per_day', type: 'integer', nullable: true }) maxBookingsPerDay: number | null;
+  /** Flat columns (migration 1764000009200), one object in the snapshot. */
+  @Column(() => MeetingTypeLimitColumns, { prefix: false }) limits: MeetingTypeLimitColumns;
   @Column({ type: 'jsonb' }) questions: BookingQuestion[];
   @Column({ type: 'jsonb' }) reminders: ReminderSetting[];
   @Column({ name: 'is_active', type: 'boolean' }) isActive: boolean;

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { runSerializable } from '../../../shared/database/run-serializable.js';
-import type { MeetingTypeHost, MeetingTypeSnapshot } from '../domain/meeting-type.js';
+import type { MeetingTypeHost, MeetingTypeLimits, MeetingTypeSnapshot } from '../domain/meeting-type.js';
 import { DEFAULT_HOST, type MeetingTypeFields, TEAM_KINDS } from '../domain/meeting-type-rules.js';
 import { MeetingTypeHostEntity } from './meeting-type-host.entity.js';
-import { MeetingTypeEntity } from './meeting-type.entity.js';
+import { MeetingTypeEntity, type MeetingTypeLimitColumns } from './meeting-type.entity.js';
 
 /** A meeting type as stored: its snapshot and its timestamps. */
 export interface StoredMeetingType {
@@ -162,10 +162,26 @@ function toSnapshot(type: MeetingTypeEntity, hostRows: MeetingTypeHostEntity[]):
     minimumNoticeMinutes: type.minimumNoticeMinutes,
     bookingWindowDays: type.bookingWindowDays,
     maxBookingsPerDay: type.maxBookingsPerDay,
+    limits: limitsOf(type.limits),
     questions: type.questions,
     reminders: type.reminders,
     isActive: type.isActive,
     isSecret: type.isSecret,
     hosts,
+  };
+}
+
+/** The embedded columns as plain data (the snapshot is cached and compared as JSON). */
+function limitsOf(l: MeetingTypeLimitColumns): MeetingTypeLimits {
+  return {
+    maxBookingsPerWeek: l.maxBookingsPerWeek,
+    maxBookingsPerMonth: l.maxBookingsPerMonth,
+    maxBookingsPerYear: l.maxBookingsPerYear,
+    maxBookedMinutesPerDay: l.maxBookedMinutesPerDay,
+    maxBookedMinutesPerWeek: l.maxBookedMinutesPerWeek,
+    maxActiveBookingsPerInvitee: l.maxActiveBookingsPerInvitee,
+    cancellationCutoffMinutes: l.cancellationCutoffMinutes,
+    rescheduleCutoffMinutes: l.rescheduleCutoffMinutes,
+    bookingWindowType: l.bookingWindowType,
   };
 }
