@@ -12,6 +12,8 @@ export interface EngineInput {
   query: SlotQuery;
   /** Expired holds still have live rows in the range (BusyRead): a write there must end them first. */
   expiredHoldsLive: boolean;
+  /** Pending bookings past their deadline still have live rows in the range: a write there must end them first. */
+  expiredPendingLive: boolean;
 }
 
 /**
@@ -40,10 +42,10 @@ export class AvailabilityInputsService {
       groupTypeId: type.kind === 'group' ? type.id : null,
     };
     const { manager, schedules } = options;
-    const { hours, busy, expiredHoldsLive } = schedules
+    const { hours, busy, expiredHoldsLive, expiredPendingLive } = schedules
       ? { hours: schedules, ...(await this.reads.busy(busyQuery, manager)) }
       : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId }, manager);
-    return { ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude), expiredHoldsLive };
+    return { ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude), expiredHoldsLive, expiredPendingLive };
   }
 
   /**

@@ -48,6 +48,8 @@ const hoursSql = (hosts: string, schedule: string) => `
  * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
  * - `expired_holds_live`: whether holds expired at $4 still have live rows in the range: they occupy nobody, but the
  *   exclusion constraint cannot read the clock, so they refuse a booking's rows until they are ended (BusyRead);
+ * - `expired_pending_live`: the same for pending bookings (requires_confirmation) past their deadline
+ *   (booking_hosts.pending_until): free from that instant, ended by the booking's PendingExpiry before its write;
  * - `counted`: the ids of the bookings of group type $5 (whose invitee counts, i.e. seats, are read next), or NULL
  *   (always when $5 is NULL);
  * - `counted_from`: the earliest `invitees_from` of their keys (ISO 8601 text, exact to the microsecond), or
@@ -58,8 +60,9 @@ const BUSY_SQL = `
            'userId', b.user_id, 'startMs', b.start_ms, 'endMs', b.end_ms, 'source', b.source,
            'bookingId', b.booking_id, 'holdId', b.hold_id, 'meetingTypeId', b.meeting_type_id,
            'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0))
-           FILTER (WHERE NOT b.expired_hold), '[]') AS busy,
+           FILTER (WHERE NOT b.expired_hold AND NOT b.expired_pending), '[]') AS busy,
          COALESCE(bool_or(b.expired_hold), false) AS expired_holds_live,
+         COALESCE(bool_or(b.expired_pending), false) AS expired_pending_live,
          json_agg(DISTINCT b.booking_id) FILTER (WHERE b.counts_invitees) AS counted,
          CASE WHEN bool_or(b.invitees_from IS NULL) FILTER (WHERE b.counts_invitees) THEN '-infinity'
               ELSE to_json(min(b.invitees_from) FILTER (WHERE b.counts_invitees)) #>> '{}' END AS counted_from
@@ -70,7 +73,8 @@ const BUSY_SQL = `
              bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
              mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
              mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from,
-             (h.expires_at <= $4) IS TRUE AS expired_hold
+             (h.expires_at <= $4) IS TRUE AS expired_hold,
+             (bh.pending_until <= $4) IS TRUE AS expired_pending
         FROM booking_hosts bh
         LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
         LEFT JOIN slot_holds h ON h.id = bh.hold_id
@@ -79,7 +83,7 @@ const BUSY_SQL = `
          AND bh.blocked && tstzrange($2, $3, '[)')
       UNION ALL
       SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
-             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false
+             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false, false
         FROM calendar_events_cache c
        WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
          AND c.start_time < $3 AND c.end_time > $2) b`;
@@ -91,7 +95,7 @@ const BUSY_SQL = `
 const HOURS_AND_BUSY: { name: string; text: string } = {
   name: 'kairos_hours_and_busy',
   // Named in a leading comment too: pg_stat_activity keeps only the first 1 kB of a statement's text.
-  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.counted, b.counted_from FROM (${BUSY_SQL}) b`,
+  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.expired_pending_live, b.counted, b.counted_from FROM (${BUSY_SQL}) b`,
 };
 /** The booking re-check's read: its transaction loaded the hours before it began. */
 const BUSY = { name: 'kairos_busy', text: `/* kairos_busy */ ${BUSY_SQL}` };
@@ -115,11 +119,14 @@ const INVITEE_COUNTS = {
 export interface BusyRead {
   busy: BusyEntry[];
   expiredHoldsLive: boolean;
+  /** Pending bookings past their deadline still have live rows in the range (ended like expired holds). */
+  expiredPendingLive: boolean;
 }
 
 interface BusyRow {
   busy: BusyEntry[];
   expired_holds_live: boolean;
+  expired_pending_live: boolean;
   counted: string[] | null;
   counted_from: string | null;
 }
@@ -144,12 +151,21 @@ export class AvailabilityReadsRepository {
       [...busyParams(query), query.scheduleId],
       manager,
     );
-    return { hours: new Map(row.hours ?? []), busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live };
+    return {
+      hours: new Map(row.hours ?? []),
+      busy: await this.withInviteeCounts(row, manager),
+      expiredHoldsLive: row.expired_holds_live,
+      expiredPendingLive: row.expired_pending_live,
+    };
   }
 
   async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyRead> {
     const [row] = await this.statements.rows<BusyRow>(BUSY, busyParams(query), manager);
-    return { busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live };
+    return {
+      busy: await this.withInviteeCounts(row, manager),
+      expiredHoldsLive: row.expired_holds_live,
+      expiredPendingLive: row.expired_pending_live,
+    };
   }
 
   /** Each host's hours: `scheduleId` for the host who owns it, everyone else's default, none for a host without. */
