@@ -1,5 +1,7 @@
 import { BookingApprovals } from '../src/modules/booking/application/booking-approval.service.js';
+import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
 import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
+import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { parseWithIcalJs, parseWithNodeIcal } from './support/ical-parsers.js';
 import { type ReceivedMail, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
@@ -25,14 +27,19 @@ interface BookingBody {
 describe('approval before confirming (e2e: requires_confirmation, PostgreSQL or the embedded database)', () => {
   let smtp: TestSmtpServer;
   let hooks: TestWebhookReceiver;
+  let google: FakeGoogleCalendar;
   let t: TestApp;
 
   beforeAll(async () => {
     smtp = await new TestSmtpServer().start();
     hooks = await new TestWebhookReceiver().start();
+    google = await new FakeGoogleCalendar().start();
+    google.now = () => t.clock!.now().getTime();
     t = await startTestApp({
       now: NOW,
       env: {
+        ...google.env,
+        ENCRYPTION_KEY: `k1:${'ab'.repeat(32)}`,
         SMTP_URL: smtp.url,
         // The tests drive the relay, the deliveries and the expiry job, and move the pinned clock.
         OUTBOX_POLL_INTERVAL_MS: '0',
@@ -46,6 +53,7 @@ describe('approval before confirming (e2e: requires_confirmation, PostgreSQL or 
     await t.close();
     await smtp.close();
     await hooks.close();
+    await google.stop();
   });
   afterEach(() => t.clock!.set(NOW));
 
@@ -463,6 +471,31 @@ describe('approval before confirming (e2e: requires_confirmation, PostgreSQL or 
     expect(last.subject).toMatch(/^Cancelled: /);
     expect(last.calendars).toHaveLength(0);
     await t.http().post(`/api/bookings/${res.body.id}/confirm`).set(host.auth).expect(409);
+  });
+
+  it("the host's calendar gets the event once the request is confirmed, never for a declined one", async () => {
+    const { host, typeId } = await approvalHost();
+    // Connect Google through the fake's OAuth dance: our 302, its consent page, its 302 back to our callback.
+    google.account = `${host.username}@gmail.test`;
+    const start = await t.http().get('/api/integrations/google/oauth').set(host.auth).expect(302);
+    const back = await fetch(new URL(start.headers.location), { redirect: 'manual' });
+    const callback = new URL(back.headers.get('location')!);
+    await t.http().get(`${callback.pathname}${callback.search}`).set('Accept', 'application/json').expect(200);
+
+    const kept = await booked(typeId, TUE_9AM_NY, 'c1');
+    const refused = await booked(typeId, TUE_10AM_NY, 'c2');
+    await settle();
+    expect(google.event('primary-cal', googleEventIdFor(kept.id))).toBeUndefined();
+    expect(google.event('primary-cal', googleEventIdFor(refused.id))).toBeUndefined();
+
+    await t.http().post(`/api/bookings/${kept.id}/confirm`).set(host.auth).expect(200);
+    await t.http().post(`/api/bookings/${refused.id}/decline`).set(host.auth).send({}).expect(200);
+    await settle();
+    expect(google.event('primary-cal', googleEventIdFor(kept.id))).toMatchObject({
+      status: 'confirmed',
+      start: { dateTime: '2027-03-02T14:00:00.000Z' },
+    });
+    expect(google.event('primary-cal', googleEventIdFor(refused.id))).toBeUndefined();
   });
 
   it('20 concurrent bookers on a requires_confirmation slot: exactly one pending request, 19 answered 409', async () => {
