@@ -498,6 +498,29 @@ describe('approval before confirming (e2e: requires_confirmation, PostgreSQL or 
     expect(google.event('primary-cal', googleEventIdFor(refused.id))).toBeUndefined();
   });
 
+  it('racing answers (confirms and declines at once): one outcome, one event', async () => {
+    const { host, typeId } = await approvalHost();
+    const request = await booked(typeId, TUE_9AM_NY, 'q1');
+    const kinds = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'confirm' : 'decline'));
+    const answers = await Promise.all(
+      kinds.map((kind, i) =>
+        t
+          .http()
+          .post(`/api/bookings/${request.id}/${kind}`)
+          .set(host.auth)
+          .send(kind === 'decline' ? { reason: `r${i}` } : {}),
+      ),
+    );
+    const outcome = (await t.http().get(`/api/bookings/${request.id}`).set(host.auth).expect(200)).body.status as string;
+    expect(['confirmed', 'declined']).toContain(outcome);
+    // Every answer of the winning kind is 200 (the first changed it, the others found it so); every other one is 409.
+    expect(answers.map((res, i) => `${kinds[i]} ${res.status}`).sort()).toEqual(
+      kinds.map((kind) => `${kind} ${outcome.startsWith(kind) ? 200 : 409}`).sort(),
+    );
+    expect(await events(request.id)).toEqual(['booking.created', `booking.${outcome}`]);
+    await settle();
+  });
+
   it('20 concurrent bookers on a requires_confirmation slot: exactly one pending request, 19 answered 409', async () => {
     const { host, typeId } = await approvalHost();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => book(typeId, WED_9AM_NY, `race${i}`)));
