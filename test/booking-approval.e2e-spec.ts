@@ -2,7 +2,8 @@ import { BookingApprovals } from '../src/modules/booking/application/booking-app
 import { googleEventIdFor } from '../src/modules/calendar/infrastructure/google-calendar.adapter.js';
 import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
-import { createHost, type TestHost } from './support/factories.js';
+import request from 'supertest';
+import { createHost, HOST_PASSWORD, type TestHost } from './support/factories.js';
 import { parseWithIcalJs, parseWithNodeIcal } from './support/ical-parsers.js';
 import { type ReceivedMail, TestSmtpServer, TestWebhookReceiver } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
@@ -518,6 +519,54 @@ describe('approval before confirming (e2e: requires_confirmation, PostgreSQL or 
       kinds.map((kind) => `${kind} ${outcome.startsWith(kind) ? 200 : 409}`).sort(),
     );
     expect(await events(request.id)).toEqual(['booking.created', `booking.${outcome}`]);
+    await settle();
+  });
+
+  it('admin: requests awaiting an answer are listed with Confirm and Decline (session and CSRF, no browser)', async () => {
+    const { host, typeId } = await approvalHost();
+    const first = await booked(typeId, TUE_9AM_NY, 'a1');
+    const second = await booked(typeId, TUE_10AM_NY, 'a2');
+    const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+    const admin = request.agent(t.app.getHttpServer());
+    const login = await admin.get('/admin/login').expect(200);
+    await admin
+      .post('/admin/login')
+      .type('form')
+      .send({ email: host.email, password: HOST_PASSWORD, _csrf: csrfOf(login.text) })
+      .expect(303);
+
+    const page = await admin.get('/admin').expect(200);
+    expect(page.text).toContain('Requests awaiting your answer');
+    expect(page.text).toContain(`action="/admin/bookings/${first.id}/confirm"`);
+    expect(page.text).toContain(`action="/admin/bookings/${second.id}/decline"`);
+    expect(page.text).toMatch(/Answer by 1 Mar 2027, 09:00, or the request expires/); // 14:00Z in New York
+    const csrf = csrfOf(page.text);
+
+    // Without the form token: refused, nothing answered.
+    await admin.post(`/admin/bookings/${first.id}/confirm`).type('form').send({}).expect(403);
+    const confirmed = await admin.post(`/admin/bookings/${first.id}/confirm`).type('form').send({ _csrf: csrf }).expect(303);
+    expect(confirmed.headers.location).toBe('/admin?confirmed=1');
+    const declined = await admin
+      .post(`/admin/bookings/${second.id}/decline`)
+      .type('form')
+      .send({ _csrf: csrf, reason: 'Not this week' })
+      .expect(303);
+    expect(declined.headers.location).toBe('/admin?declined=1');
+    expect((await t.http().get(`/api/bookings/${first.id}`).set(host.auth)).body.status).toBe('confirmed');
+    expect((await t.http().get(`/api/bookings/${second.id}`).set(host.auth)).body).toMatchObject({
+      status: 'declined',
+      cancellation_reason: 'Not this week',
+    });
+    const after = await admin.get('/admin?confirmed=1').expect(200);
+    expect(after.text).toContain('The booking was confirmed; the invitee gets the invitation.');
+    expect(after.text).not.toContain('Requests awaiting your answer');
+    // Answering again from a stale page: the reason, as a page.
+    const stale = await admin.post(`/admin/bookings/${second.id}/confirm`).type('form').send({ _csrf: csrf }).expect(409);
+    expect(stale.text).toContain('this booking request was declined and cannot be confirmed');
+    // Another host's request: 404.
+    const other = await approvalHost();
+    const foreign = await booked(other.typeId, TUE_9AM_NY, 'a3');
+    await admin.post(`/admin/bookings/${foreign.id}/confirm`).type('form').send({ _csrf: csrf }).expect(404);
     await settle();
   });
 
