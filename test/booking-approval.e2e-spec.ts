@@ -560,6 +560,7 @@ describe('approval before confirming (e2e: requires_confirmation, PostgreSQL or 
     const after = await admin.get('/admin?confirmed=1').expect(200);
     expect(after.text).toContain('The booking was confirmed; the invitee gets the invitation.');
     expect(after.text).not.toContain('Requests awaiting your answer');
+    expect(after.text).toMatch(new RegExp(`id="booking-${second.id}"[^]*?<span class="badge">declined</span>`));
     // Answering again from a stale page: the reason, as a page.
     const stale = await admin.post(`/admin/bookings/${second.id}/confirm`).type('form').send({ _csrf: csrf }).expect(409);
     expect(stale.text).toContain('this booking request was declined and cannot be confirmed');

@@ -51,6 +51,9 @@ export class AdminBookingsController {
     const requests = await this.queries.listForHost(me.id, { status: 'pending', from: now, limit: 100, offset: 0 });
     const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
     const cancelled = await this.queries.listForHost(me.id, { status: 'cancelled', from: now, limit: 30, offset: 0 });
+    // Requests that will not take place (declined, or expired unanswered) are listed with the cancelled ones.
+    const declined = await this.queries.listForHost(me.id, { status: 'declined', from: now, limit: 30, offset: 0 });
+    const expired = await this.queries.listForHost(me.id, { status: 'expired', from: now, limit: 30, offset: 0 });
     const describe = async (rows: { id: string }[]) => {
       const flags = await this.calendarEvents.flaggedFor(
         me.id,
@@ -77,7 +80,7 @@ export class AdminBookingsController {
         zone: me.timeZone,
         upcoming: (await describe(upcoming.rows)).reverse(),
         requests: (await describe(requests.rows)).reverse(),
-        past: await describe([...cancelled.rows, ...past.rows]),
+        past: await describe([...cancelled.rows, ...declined.rows, ...expired.rows, ...past.rows]),
         notice: NOTICES.find(([key]) => one(queryOf(req)[key]))?.[1] ?? null,
       }),
     );
