@@ -64,6 +64,8 @@ describe('meeting types (e2e)', () => {
       schedule_id: null,
       is_active: true,
       is_secret: false,
+      requires_confirmation: false,
+      confirmation_expiry_minutes: 1440,
       booking_url: `http://kairos.test/${host.username}/intro-call-30-min`,
       created_at: expect.any(String),
       updated_at: expect.any(String),

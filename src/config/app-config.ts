@@ -87,6 +87,9 @@ export class AppConfig {
   get archiveIntervalMs() {
     return this.env.ARCHIVE_INTERVAL_MS;
   }
+  get approvalExpiryIntervalMs() {
+    return this.env.APPROVAL_EXPIRY_INTERVAL_MS;
+  }
   get notifyWorkerConcurrency() {
     return this.env.NOTIFY_WORKER_CONCURRENCY;
   }

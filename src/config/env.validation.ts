@@ -284,6 +284,13 @@ export class EnvironmentVariables {
   @Max(86_400_000)
   ARCHIVE_INTERVAL_MS = 3_600_000;
 
+  /** How often pending bookings past their deadline are marked expired (ms; requires_confirmation); 0 disables. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  APPROVAL_EXPIRY_INTERVAL_MS = 60_000;
+
   /** Deliveries one instance's BullMQ worker sends at once (with REDIS_URL). */
   @Transform(toInt)
   @IsInt()

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { SlotsModule } from '../availability/slots.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
+import { ApprovalLinks } from './application/approval-links.js';
+import { BookingApprovals } from './application/booking-approval.service.js';
 import { BookingArchive } from './application/booking-archive.service.js';
 import { BookingCommands } from './application/booking-commands.service.js';
 import { BookingHistory, BookingHistoryReader } from './application/booking-history.js';
@@ -11,8 +13,11 @@ import { BookingQueries } from './application/booking-queries.service.js';
 import { ManagementTokens } from './application/management-tokens.js';
 import { InviteePolicies } from './application/invitee-policies.service.js';
 import { SlotCheck } from './application/slot-check.js';
+import { PendingExpiry } from './application/pending-expiry.js';
 import { SlotHolds } from './application/slot-holds.service.js';
+import { BookingApprovalController } from './http/booking-approval.controller.js';
 import { BookingsController } from './http/bookings.controller.js';
+import { BookingApprovalRepository } from './infrastructure/booking-approval.repository.js';
 import { BookingArchiveRepository } from './infrastructure/booking-archive.repository.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { BookingTransactions } from './infrastructure/booking-transactions.js';
@@ -25,7 +30,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
  */
 @Module({
   imports: [IdentityModule, MeetingTypesModule, SlotsModule],
-  controllers: [BookingsController],
+  controllers: [BookingsController, BookingApprovalController],
   providers: [
     BookingRepository,
     BookingTransactions,
@@ -42,7 +47,21 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingArchiveRepository,
     BookingArchive,
     { provide: BookingHistory, useClass: BookingHistoryReader },
+    BookingApprovalRepository,
+    PendingExpiry,
+    BookingApprovals,
+    ApprovalLinks,
   ],
-  exports: [BookingCommands, BookingQueries, SlotHolds, BookingDirectory, ManagementTokens, BookingHistory, BookingArchive],
+  exports: [
+    BookingCommands,
+    BookingQueries,
+    SlotHolds,
+    BookingDirectory,
+    ManagementTokens,
+    BookingHistory,
+    BookingArchive,
+    BookingApprovals,
+    ApprovalLinks,
+  ],
 })
 export class BookingModule {}

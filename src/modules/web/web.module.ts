@@ -23,6 +23,7 @@ import { AdminProfileController } from './http/admin-profile.controller.js';
 import { AdminSessionController } from './http/admin-session.controller.js';
 import { AdminTeamsController } from './http/admin-teams.controller.js';
 import { AdminWebhooksController } from './http/admin-webhooks.controller.js';
+import { BookingApprovalPagesController } from './http/booking-approval-pages.controller.js';
 import { BookingPagesController } from './http/booking-pages.controller.js';
 import { PublicPagesController } from './http/public-pages.controller.js';
 import { StaticController } from './http/static.controller.js';
@@ -59,7 +60,7 @@ const ADMIN_CONTROLLERS = [
     PrivacyModule,
     TeamsModule,
   ],
-  controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, PublicPagesController],
+  controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, BookingApprovalPagesController, PublicPagesController],
   providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
 })
 export class WebModule {}

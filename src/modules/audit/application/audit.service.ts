@@ -8,7 +8,14 @@ import { AuditLogRepository } from '../infrastructure/audit-log.repository.js';
 import type { AuditRecord } from './audit-records.js';
 
 export const AUDIT_CONSUMER = 'audit';
-const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+const BOOKING_EVENTS = new Set([
+  'booking.created',
+  'booking.rescheduled',
+  'booking.cancelled',
+  'booking.confirmed',
+  'booking.declined',
+  'booking.expired',
+]);
 
 /** The audit trail: booking changes arrive through the outbox; privacy actions are appended directly. */
 @Injectable()

@@ -26,6 +26,8 @@ export function auditEntryFromBookingEvent(
   let actorType: AuditActorType;
   if (event.eventType === 'booking.created') actorType = 'invitee';
   else if (event.eventType === 'booking.cancelled') actorType = p.cancelled_by === 'invitee' ? 'invitee' : 'host';
+  // A request nobody answered in time: the expiry (job or the next booking that met it) acted, not a person.
+  else if (event.eventType === 'booking.expired') actorType = 'system';
   else actorType = p.invitee_id ? 'invitee' : 'host';
   const details: Record<string, unknown> = {
     meeting_type_id: p.meeting_type_id,
@@ -39,11 +41,11 @@ export function auditEntryFromBookingEvent(
     details.previous_start_time = p.previous.start_time;
     details.previous_end_time = p.previous.end_time;
   }
-  if (event.eventType === 'booking.cancelled') details.has_reason = Boolean(p.reason);
+  if (event.eventType === 'booking.cancelled' || event.eventType === 'booking.declined') details.has_reason = Boolean(p.reason);
   return {
     occurredAt: event.occurredAt,
     actorType,
-    actorId: actorType === 'invitee' ? p.invitee_id : hostActor,
+    actorId: actorType === 'invitee' ? p.invitee_id : actorType === 'system' ? null : hostActor,
     action: event.eventType,
     bookingId: p.booking_id,
     subjectUserIds: p.host_user_ids,

@@ -13,6 +13,8 @@ export interface EngineInput {
   query: SlotQuery;
   /** Expired holds still have live rows in the range (BusyRead): a write there must end them first. */
   expiredHoldsLive: boolean;
+  /** Pending bookings past their deadline still have live rows in the range: a write there must end them first. */
+  expiredPendingLive: boolean;
 }
 
 /**
@@ -43,10 +45,14 @@ export class AvailabilityInputsService {
       capHorizon: capHorizon(typeCapsOf(type)),
     };
     const { manager, schedules } = options;
-    const { hours, busy, expiredHoldsLive, capCounts } = schedules
+    const { hours, busy, expiredHoldsLive, expiredPendingLive, capCounts } = schedules
       ? { hours: schedules, ...(await this.reads.busy(busyQuery, manager)) }
       : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId }, manager);
-    return { ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude, capCounts), expiredHoldsLive };
+    return {
+      ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude, capCounts),
+      expiredHoldsLive,
+      expiredPendingLive,
+    };
   }
 
   /**

@@ -59,6 +59,8 @@ const hoursSql = (hosts: string, schedule: string) => `
  * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
  * - `expired_holds_live`: whether holds expired at $4 still have live rows in the range: they occupy nobody, but the
  *   exclusion constraint cannot read the clock, so they refuse a booking's rows until they are ended (BusyRead);
+ * - `expired_pending_live`: the same for pending bookings (requires_confirmation) past their deadline
+ *   (booking_hosts.pending_until): free from that instant, ended by the booking's PendingExpiry before its write;
  * - `counted`: the ids of the bookings of group type $5 (whose invitee counts, i.e. seats, are read next), or NULL
  *   (always when $5 is NULL);
  * - `counted_from`: the earliest `invitees_from` of their keys (ISO 8601 text, exact to the microsecond), or
@@ -69,8 +71,9 @@ const BUSY_SQL = `
            'userId', b.user_id, 'startMs', b.start_ms, 'endMs', b.end_ms, 'source', b.source,
            'bookingId', b.booking_id, 'holdId', b.hold_id, 'meetingTypeId', b.meeting_type_id,
            'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0))
-           FILTER (WHERE NOT b.expired_hold), '[]') AS busy,
+           FILTER (WHERE NOT b.expired_hold AND NOT b.expired_pending), '[]') AS busy,
          COALESCE(bool_or(b.expired_hold), false) AS expired_holds_live,
+         COALESCE(bool_or(b.expired_pending), false) AS expired_pending_live,
          json_agg(DISTINCT b.booking_id) FILTER (WHERE b.counts_invitees) AS counted,
          CASE WHEN bool_or(b.invitees_from IS NULL) FILTER (WHERE b.counts_invitees) THEN '-infinity'
               ELSE to_json(min(b.invitees_from) FILTER (WHERE b.counts_invitees)) #>> '{}' END AS counted_from
@@ -81,7 +84,8 @@ const BUSY_SQL = `
              bh.booking_id, bh.hold_id, mt.id AS meeting_type_id,
              mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
              mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from,
-             (h.expires_at <= $4) IS TRUE AS expired_hold
+             (h.expires_at <= $4) IS TRUE AS expired_hold,
+             (bh.pending_until <= $4) IS TRUE AS expired_pending
         FROM booking_hosts bh
         LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
         LEFT JOIN slot_holds h ON h.id = bh.hold_id
@@ -90,13 +94,13 @@ const BUSY_SQL = `
          AND bh.blocked && tstzrange($2, $3, '[)')
       UNION ALL
       SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
-             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false
+             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false, false
         FROM calendar_events_cache c
        WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
          AND c.start_time < $3 AND c.end_time > $2
       UNION ALL
       SELECT t.user_id, floor(extract(epoch FROM t.start_time) * 1000)::float8, floor(extract(epoch FROM t.end_time) * 1000)::float8,
-             'time_off', NULL, NULL, NULL, 0, 0, false, NULL, false
+             'time_off', NULL, NULL, NULL, 0, 0, false, NULL, false, false
         FROM time_off t
        WHERE t.user_id = ANY($1::uuid[]) AND t.start_time < $3 AND t.end_time > $2) b`;
 
@@ -139,8 +143,8 @@ const countsSql = (type: string, horizon: string) => `
 const HOURS_AND_BUSY: { name: string; text: string } = {
   name: 'kairos_hours_and_busy',
   // Named in a leading comment too: pg_stat_activity keeps only the first 1 kB of a statement's text.
-  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.counted, b.counted_from,
-    (${countsSql('$7', '$8')}) AS cap_counts FROM (${BUSY_SQL}) b`,
+  text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.expired_pending_live,
+    b.counted, b.counted_from, (${countsSql('$7', '$8')}) AS cap_counts FROM (${BUSY_SQL}) b`,
 };
 /** The booking re-check's read: its transaction loaded the hours before it began. */
 const BUSY = {
@@ -167,6 +171,8 @@ const INVITEE_COUNTS = {
 export interface BusyRead {
   busy: BusyEntry[];
   expiredHoldsLive: boolean;
+  /** Pending bookings past their deadline still have live rows in the range (ended like expired holds). */
+  expiredPendingLive: boolean;
   /** The bookings the period caps count (empty when no cap applies). */
   capCounts: CountedEntry[];
 }
@@ -174,6 +180,7 @@ export interface BusyRead {
 interface BusyRow {
   busy: BusyEntry[];
   expired_holds_live: boolean;
+  expired_pending_live: boolean;
   counted: string[] | null;
   counted_from: string | null;
   cap_counts: [string, string, boolean, number, number][] | null;
@@ -203,13 +210,19 @@ export class AvailabilityReadsRepository {
       hours: new Map(row.hours ?? []),
       busy: await this.withInviteeCounts(row, manager),
       expiredHoldsLive: row.expired_holds_live,
+      expiredPendingLive: row.expired_pending_live,
       capCounts: capCountsOf(row),
     };
   }
 
   async busy(query: BusyQuery, manager?: EntityManager): Promise<BusyRead> {
     const [row] = await this.statements.rows<BusyRow>(BUSY, [...busyParams(query), query.typeId ?? null, query.capHorizon ?? 0], manager);
-    return { busy: await this.withInviteeCounts(row, manager), expiredHoldsLive: row.expired_holds_live, capCounts: capCountsOf(row) };
+    return {
+      busy: await this.withInviteeCounts(row, manager),
+      expiredHoldsLive: row.expired_holds_live,
+      expiredPendingLive: row.expired_pending_live,
+      capCounts: capCountsOf(row),
+    };
   }
 
   /** Each host's hours: `scheduleId` for the host who owns it, everyone else's default, none for a host without. */

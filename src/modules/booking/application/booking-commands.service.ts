@@ -8,6 +8,7 @@ import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { validateAnswers } from '../domain/answers.js';
+import { confirmationDeadline, isOverdue } from '../domain/booking-approval.js';
 import { guestsProblem, normalizeGuests } from '../domain/guests.js';
 import {
   cancelledBySide,
@@ -147,7 +148,11 @@ export class BookingCommands {
           booking = group; // seats left were checked by the engine (seatsRemaining > 0)
           hostIds = await this.bookings.findHostIds(group.id, manager);
         } else {
-          ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness));
+          // requires_confirmation: the booking is created pending and holds its slot until a host answers or it expires.
+          const pendingUntil = type.requiresConfirmation ? confirmationDeadline(now, input.start, type.confirmationExpiryMinutes) : null;
+          ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness, {
+            pendingUntil,
+          }));
         }
         const invitee = await this.bookings.insertInviteeWithEvent(
           manager,
@@ -171,6 +176,7 @@ export class BookingCommands {
               end_time: booking.end_time.toISOString(),
               invitee_id: inviteeId,
               sequence: booking.ical_sequence,
+              ...(booking.status === 'pending' ? { pending: true } : {}),
             },
           }),
         );
@@ -217,6 +223,7 @@ export class BookingCommands {
       if (!booking) throw notFound('booking');
       const refusal = rescheduleRefusal(booking.status);
       if (refusal) throw conflict(refusal);
+      if (isOverdue(booking, now)) throw conflict('this booking request expired without an answer; book a new time instead');
       if (actor.kind === 'invitee') this.policies.checkRescheduleCutoff(type, booking.start_time, now);
       const oldHosts = await this.bookings.findHostIds(booking.id, manager);
       oldHosts.forEach((h) => affected.add(h));
@@ -249,6 +256,8 @@ export class BookingCommands {
             icalSequence: booking.ical_sequence + 1,
             rescheduledFromId: booking.id,
             preferredHostIds: oldHosts,
+            // A pending request stays pending at its new time, with a fresh deadline (the host is asked anew).
+            pendingUntil: booking.status === 'pending' ? confirmationDeadline(now, newStart, type.confirmationExpiryMinutes) : null,
           },
         ));
       }
@@ -271,6 +280,7 @@ export class BookingCommands {
         invitee_id: actor.kind === 'invitee' ? actor.invitee.id : null,
         reason,
         sequence: target.ical_sequence,
+        ...(target.status === 'pending' ? { pending: true } : {}),
       });
       const invitee =
         actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : moving[0] ? { ...moving[0], booking_id: target.id } : null;
@@ -329,6 +339,7 @@ export class BookingCommands {
         reason,
         cancelled_by: cancelledBySide(by),
         sequence: cancelled.ical_sequence,
+        ...(booking.status === 'pending' ? { pending: true } : {}),
       });
       return { booking: cancelled, invitee: own ? { ...own, status: 'cancelled' as const } : null, hostIds, replayed: false };
     });
@@ -467,7 +478,13 @@ export class BookingCommands {
     end: Date,
     timeZone: string,
     fairness: RoundRobinStats,
-    extra: { icalUid?: string; icalSequence?: number; rescheduledFromId?: string; preferredHostIds?: string[] } = {},
+    extra: {
+      icalUid?: string;
+      icalSequence?: number;
+      rescheduledFromId?: string;
+      preferredHostIds?: string[];
+      pendingUntil?: Date | null;
+    } = {},
   ): Promise<{ booking: BookingRecord; hostIds: string[] }> {
     const base = {
       meetingTypeId: type.id,
@@ -478,6 +495,7 @@ export class BookingCommands {
       icalUid: extra.icalUid,
       icalSequence: extra.icalSequence,
       rescheduledFromId: extra.rescheduledFromId ?? null,
+      pendingUntil: extra.pendingUntil ?? null,
     };
     if (type.kind !== 'round_robin') {
       const hostIds = hostsToBook(

@@ -135,6 +135,7 @@ export class BookingQueries extends BookingDirectory {
           icalUid: booking.ical_uid,
           sequence: booking.ical_sequence,
           status: booking.status,
+          confirmationExpiresAt: booking.confirmation_expires_at ? new Date(booking.confirmation_expires_at) : null,
           startTime: new Date(booking.start_time),
           endTime: new Date(booking.end_time),
           location: booking.location,

@@ -17,6 +17,8 @@ export interface BookingRecord {
   assignment_reason: Record<string, unknown> | null;
   ical_uid: string;
   ical_sequence: number;
+  /** While pending: when the request expires (requires_confirmation). Null otherwise. */
+  confirmation_expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
   /** Set by history reads: the booking lives in the archive (ended more than ARCHIVE_AFTER_DAYS ago; ADR 0014). */

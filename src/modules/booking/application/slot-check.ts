@@ -8,6 +8,7 @@ import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { isHostTaken } from '../infrastructure/booking.repository.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
+import { PendingExpiry } from './pending-expiry.js';
 
 /** A start the re-check found bookable. */
 export interface FreeSlot {
@@ -26,6 +27,7 @@ export class SlotCheck {
     private readonly inputs: AvailabilityInputsService,
     private readonly metrics: BookingMetrics,
     private readonly freshness: BusyTimeFreshness,
+    private readonly pending: PendingExpiry,
   ) {}
 
   /**
@@ -90,6 +92,14 @@ export class SlotCheck {
         {
           start_time: start.toISOString(),
         },
+      );
+    }
+    // Requests past their deadline were free in the read above; they end here so the write below can take their time.
+    if (input.expiredPendingLive) {
+      await this.pending.expireOverdueOfHosts(
+        manager,
+        type.hosts.map((h) => h.userId),
+        now,
       );
     }
     return { slot, expiredHoldsLive: input.expiredHoldsLive };

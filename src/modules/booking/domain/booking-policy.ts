@@ -7,7 +7,8 @@ import type { RoundRobinChoice } from './round-robin.js';
  * here, and writes what the answer says.
  */
 
-export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rescheduled';
+/** `declined` and `expired`: a pending booking the host refused, or did not answer in time (booking-approval.ts). */
+export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'rescheduled' | 'declined' | 'expired';
 
 /** Who acts: a host (API or admin), the invitee with their management token, or the host's calendar (event deleted). */
 export type ActorKind = 'host' | 'invitee' | 'calendar';
@@ -44,6 +45,9 @@ export function planCancellation<Seat extends { status: 'active' | 'cancelled' }
 }): CancellationPlan<Seat> {
   if (c.status === 'cancelled' || c.ownSeat?.status === 'cancelled') return { action: 'already_cancelled' };
   if (c.status === 'rescheduled') return { action: 'refuse', message: 'this booking was rescheduled; manage the new booking instead' };
+  if (c.status === 'declined' || c.status === 'expired') {
+    return { action: 'refuse', message: `this booking request was ${c.status}; there is nothing to cancel` };
+  }
   if (c.ownSeat && c.activeInvitees > 1) return { action: 'leave_group', seat: c.ownSeat };
   return { action: 'cancel_booking', cancelledBy: c.actor };
 }

@@ -1,7 +1,15 @@
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
+import type { BookingStatus } from './booking-policy.js';
 
 /** Outbox event types written in the booking's own transaction. */
-export type BookingEventType = 'booking.created' | 'booking.rescheduled' | 'booking.cancelled';
+export type BookingEventType =
+  | 'booking.created'
+  | 'booking.rescheduled'
+  | 'booking.cancelled'
+  // Approval (requires_confirmation; booking-approval.service.ts): a host's answer, or no answer in time.
+  | 'booking.confirmed'
+  | 'booking.declined'
+  | 'booking.expired';
 
 /** `outbox_events.payload` for booking events (booking_id is also a column). */
 export interface BookingEventPayload {
@@ -20,6 +28,11 @@ export interface BookingEventPayload {
   rescheduled_by?: 'host_calendar' | null;
   moved_in_calendar_of?: string | null;
   sequence: number; // iCalendar SEQUENCE after the change
+  /**
+   * The booking awaits (created, rescheduled) or awaited (cancelled) a host's confirmation: no invitation (.ics), no
+   * reminders and no calendar event go out for it until booking.confirmed.
+   */
+  pending?: boolean;
 }
 
 export interface BookingViewPerson {
@@ -46,7 +59,9 @@ export interface BookingView {
   id: string;
   icalUid: string;
   sequence: number;
-  status: 'pending' | 'confirmed' | 'cancelled' | 'rescheduled';
+  status: BookingStatus;
+  /** A pending booking's deadline for the host's answer (null once confirmed, and when no approval was needed). */
+  confirmationExpiresAt: Date | null;
   startTime: Date;
   endTime: Date;
   location: Record<string, unknown> | null;

@@ -21,6 +21,9 @@ import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 import { MAX_GUESTS } from '../domain/guests.js';
 
+/** Every booking status (booking-policy.ts BookingStatus), for validation and the OpenAPI enums. */
+const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'rescheduled', 'declined', 'expired'];
+
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const instantMessage = (field: string) => `${field} must be an ISO 8601 instant such as 2027-03-14T14:00:00Z`;
 
@@ -109,6 +112,15 @@ export class CancelBookingDto {
   reason?: string;
 }
 
+export class DeclineBookingDto {
+  @ApiPropertyOptional({ example: 'I am travelling that week', description: 'one line, shown to the invitee' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @IsSingleLine()
+  reason?: string;
+}
+
 export class TokenQueryDto {
   @ApiPropertyOptional({ description: "the invitee's management token" })
   @IsOptional()
@@ -118,10 +130,10 @@ export class TokenQueryDto {
 }
 
 export class ListBookingsQueryDto {
-  @ApiPropertyOptional({ enum: ['pending', 'confirmed', 'cancelled', 'rescheduled'] })
+  @ApiPropertyOptional({ enum: BOOKING_STATUSES })
   @IsOptional()
-  @IsIn(['pending', 'confirmed', 'cancelled', 'rescheduled'], {
-    message: 'status must be one of pending, confirmed, cancelled, rescheduled',
+  @IsIn(BOOKING_STATUSES, {
+    message: `status must be one of ${BOOKING_STATUSES.join(', ')}`,
   })
   status?: string;
 
@@ -194,7 +206,18 @@ export class InviteeDto {
 
 export class BookingDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['pending', 'confirmed', 'cancelled', 'rescheduled'] }) status: string;
+  @ApiProperty({
+    enum: BOOKING_STATUSES,
+    description: 'pending: waits for a host to confirm (requires_confirmation); declined / expired: a request refused or unanswered',
+  })
+  status: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'while pending: when the request expires unless a host confirms or declines it; null otherwise',
+  })
+  confirmation_expires_at: string | null;
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
   @ApiProperty({ format: 'date-time' }) start_time: string;
   @ApiProperty({ format: 'date-time' }) end_time: string;

@@ -26,6 +26,7 @@ export function presentBooking(
   return {
     id: b.id,
     status: b.status,
+    confirmation_expires_at: b.confirmation_expires_at ? iso(b.confirmation_expires_at) : null,
     meeting_type_id: b.meeting_type_id,
     start_time: iso(b.start_time),
     end_time: iso(b.end_time),

@@ -19,6 +19,8 @@ export interface NewBooking {
   icalUid?: string;
   icalSequence?: number;
   rescheduledFromId?: string | null;
+  /** requires_confirmation: the booking is `pending` until then (its host rows carry it too); null or absent: confirmed. */
+  pendingUntil?: Date | null;
 }
 
 export interface NewInvitee {
@@ -33,7 +35,7 @@ export interface NewInvitee {
 
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
-  b.ical_sequence, b.created_at, b.updated_at`;
+  b.ical_sequence, b.confirmation_expires_at, b.created_at, b.updated_at`;
 const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, status, created_at';
 
 /**
@@ -69,12 +71,13 @@ export class BookingRepository {
     const [row] = await manager.query<[BookingRecord]>(
       `WITH b AS (
          INSERT INTO bookings (meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
-                               assignment_reason, ical_uid, ical_sequence, rescheduled_from_id)
-         VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10)
+                               assignment_reason, ical_uid, ical_sequence, rescheduled_from_id, confirmation_expires_at)
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $12::timestamptz IS NULL THEN 'confirmed' ELSE 'pending' END, $6, $7,
+                 COALESCE($8, gen_random_uuid()::text || '@kairos'), $9, $10, $12)
          RETURNING *),
        hosts AS (
-         INSERT INTO booking_hosts (booking_id, user_id, blocked)
-         SELECT b.id, unnest($11::uuid[]), tstzrange($3, $4, '[)') FROM b)
+         INSERT INTO booking_hosts (booking_id, user_id, blocked, pending_until)
+         SELECT b.id, unnest($11::uuid[]), tstzrange($3, $4, '[)'), $12 FROM b)
        SELECT * FROM b`,
       [
         b.meetingTypeId,
@@ -88,6 +91,7 @@ export class BookingRepository {
         b.icalSequence ?? 0,
         b.rescheduledFromId ?? null,
         b.hostIds,
+        b.pendingUntil ?? null,
       ],
     );
     return row;

@@ -15,7 +15,15 @@ import { CalendarSelectionRepository } from '../infrastructure/calendar-selectio
 import { DestinationOverrideRepository } from '../infrastructure/destination-override.repository.js';
 import { CalendarSources } from './calendar-sources.service.js';
 
-const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+const BOOKING_EVENTS = new Set([
+  'booking.created',
+  'booking.rescheduled',
+  'booking.cancelled',
+  // Approval: the event is written once a host confirms; a declined or expired request has none to remove.
+  'booking.confirmed',
+  'booking.declined',
+  'booking.expired',
+]);
 
 interface Destination {
   integration: CalendarIntegrationEntity;
@@ -74,6 +82,9 @@ export class CalendarEventWriter {
     let link = await this.links.findOfBookingHost(payload.booking_id, hostId);
     // Decided by the booking's state now, not by the event type: a late or repeated event cannot resurrect a
     // cancelled meeting, and a group invitee leaving (booking.cancelled on a confirmed booking) just updates it.
+    // A pending booking (requires_confirmation) gets no event until it is confirmed (booking.confirmed writes it): a
+    // host's calendar shows meetings, not requests. Its slot is held by the booking itself meanwhile.
+    if (view?.status === 'pending' && !link?.externalEventId) return;
     const live = view !== null && (view.status === 'confirmed' || view.status === 'pending');
     if (!live) {
       // A superseded link's event belongs to the booking that replaced this one (a host's move followed at once).
@@ -102,7 +113,7 @@ export class CalendarEventWriter {
       link.eventStart?.getTime() === start.getTime() &&
       link.eventEnd?.getTime() === end.getTime() &&
       link.integrationId === destination.integration.id &&
-      type === 'booking.created'
+      (type === 'booking.created' || type === 'booking.confirmed')
     ) {
       return; // delivered twice: the event is already there
     }

@@ -196,5 +196,7 @@ function toFields(s: MeetingTypeSnapshot): MeetingTypeFields {
     hostIds: TEAM_KINDS.includes(s.kind) ? s.hosts.map((h) => h.userId) : [],
     isActive: s.isActive,
     isSecret: s.isSecret,
+    requiresConfirmation: s.requiresConfirmation,
+    confirmationExpiryMinutes: s.confirmationExpiryMinutes,
   };
 }

@@ -227,6 +227,12 @@ export function resolveMeetingType(
     hostIds: hostIds.value,
     isActive: pick('isActive', true) ?? true,
     isSecret: pick('isSecret', false) ?? false,
+    ...resolveApproval(
+      kind,
+      pick('requiresConfirmation', false),
+      pick('confirmationExpiryMinutes', DEFAULT_CONFIRMATION_EXPIRY_MINUTES),
+      problems,
+    ),
   };
   return { value, problems };
 }
@@ -300,6 +306,31 @@ export function locationProblems(location: Record<string, unknown>, policy: Loca
 
 function appliesTo(key: 'seats' | 'teamId' | 'hostIds', kind: MeetingKind): boolean {
   return key === 'seats' ? kind === 'group' : TEAM_KINDS.includes(kind);
+}
+
+/** A pending booking waits this long for its host unless the type says otherwise (and never past its start). */
+export const DEFAULT_CONFIRMATION_EXPIRY_MINUTES = 1440;
+export const CONFIRMATION_EXPIRY_RANGE = { min: 5, max: 43_200 } as const;
+
+/**
+ * requires_confirmation (null: back to false) and confirmation_expiry_minutes (null: back to the default, one day).
+ * A group meeting shares one booking among its invitees, so a seat cannot wait for approval on its own: refused there.
+ */
+function resolveApproval(
+  kind: MeetingKind,
+  requiresConfirmation: boolean | null,
+  expiryMinutes: number | null,
+  problems: Problem[],
+): { requiresConfirmation: boolean; confirmationExpiryMinutes: number } {
+  const requires = requiresConfirmation ?? false;
+  if (requires && kind === 'group') {
+    problems.push({
+      field: 'requires_confirmation',
+      code: 'not_applicable',
+      message: 'requires_confirmation is not available for group meeting types (invitees share one booking)',
+    });
+  }
+  return { requiresConfirmation: requires, confirmationExpiryMinutes: expiryMinutes ?? DEFAULT_CONFIRMATION_EXPIRY_MINUTES };
 }
 
 /** The code for a text problem from shared/validation/text. */

@@ -62,6 +62,10 @@ export interface MeetingTypeSnapshot {
   reminders: ReminderSetting[];
   isActive: boolean;
   isSecret: boolean;
+  /** Bookings start `pending` and hold their slot until a host confirms or declines them (issue #17 item 2). */
+  requiresConfirmation: boolean;
+  /** How long a pending booking waits for the host before it expires (never past its start). */
+  confirmationExpiryMinutes: number;
   /** The hosts whose calendars the type books: the owner for one_on_one/group, host_ids for team kinds. */
   hosts: MeetingTypeHost[];
 }

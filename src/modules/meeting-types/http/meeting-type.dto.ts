@@ -22,6 +22,8 @@ import type { MeetingTypeView } from '../application/meeting-types.service.js';
 import type { MeetingKind, MeetingTypeLimits, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
 import { BOOKING_WINDOW_TYPES } from '../domain/meeting-type-limits.js';
 import {
+  CONFIRMATION_EXPIRY_RANGE,
+  DEFAULT_CONFIRMATION_EXPIRY_MINUTES,
   type MeetingTypeChanges,
   type QuestionInput,
   REMINDER_RECIPIENTS,
@@ -351,6 +353,31 @@ export class CreateMeetingTypeDto {
   @IsOptional()
   @IsBoolean()
   is_secret?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    nullable: true,
+    description:
+      'bookings start as `pending` and hold their slot until a host confirms (POST /api/bookings/{id}/confirm) or ' +
+      'declines them, or until confirmation_expiry_minutes pass (then `expired`). Not for group types. null = false',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'requires_confirmation must be true or false' })
+  requires_confirmation?: boolean | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: CONFIRMATION_EXPIRY_RANGE.min,
+    maximum: CONFIRMATION_EXPIRY_RANGE.max,
+    default: DEFAULT_CONFIRMATION_EXPIRY_MINUTES,
+    nullable: true,
+    description:
+      'how long a pending booking waits for the host, from when it is made; it expires at its start time at the ' +
+      'latest. null = the default (1440, one day)',
+  })
+  @IsOptional()
+  @apply(int('confirmation_expiry_minutes', CONFIRMATION_EXPIRY_RANGE.min, CONFIRMATION_EXPIRY_RANGE.max))
+  confirmation_expiry_minutes?: number | null;
 }
 
 /** PUT: any subset of the fields; null resets a field to its default (or clears it). */
@@ -402,6 +429,9 @@ export class MeetingTypeDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) schedule_id: string | null;
   @ApiProperty() is_active: boolean;
   @ApiProperty() is_secret: boolean;
+  @ApiProperty({ description: 'bookings wait for a host to confirm them (status pending)' }) requires_confirmation: boolean;
+  @ApiProperty({ type: 'integer', description: 'minutes a pending booking waits before it expires (at its start at the latest)' })
+  confirmation_expiry_minutes: number;
   @ApiProperty({ example: 'https://kairos.example/ada/intro-call' }) booking_url: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
@@ -446,6 +476,8 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     scheduleId: dto.schedule_id,
     isActive: dto.is_active,
     isSecret: dto.is_secret,
+    requiresConfirmation: dto.requires_confirmation,
+    confirmationExpiryMinutes: dto.confirmation_expiry_minutes,
   };
 }
 
@@ -493,6 +525,8 @@ export function toMeetingType(v: MeetingTypeView, publicUrl: string): MeetingTyp
     schedule_id: s.scheduleId,
     is_active: s.isActive,
     is_secret: s.isSecret,
+    requires_confirmation: s.requiresConfirmation,
+    confirmation_expiry_minutes: s.confirmationExpiryMinutes,
     booking_url: `${publicUrl}/${v.ownerUsername}/${s.slug}`,
     created_at: v.createdAt.toISOString(),
     updated_at: v.updatedAt.toISOString(),

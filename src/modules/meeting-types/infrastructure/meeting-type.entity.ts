@@ -40,6 +40,8 @@ export class MeetingTypeEntity {
   @Column({ type: 'jsonb' }) reminders: ReminderSetting[];
   @Column({ name: 'is_active', type: 'boolean' }) isActive: boolean;
   @Column({ name: 'is_secret', type: 'boolean' }) isSecret: boolean;
+  @Column({ name: 'requires_confirmation', type: 'boolean' }) requiresConfirmation: boolean;
+  @Column({ name: 'confirmation_expiry_minutes', type: 'integer' }) confirmationExpiryMinutes: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

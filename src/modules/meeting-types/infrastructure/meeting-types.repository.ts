@@ -167,6 +167,8 @@ function toSnapshot(type: MeetingTypeEntity, hostRows: MeetingTypeHostEntity[]):
     reminders: type.reminders,
     isActive: type.isActive,
     isSecret: type.isSecret,
+    requiresConfirmation: type.requiresConfirmation,
+    confirmationExpiryMinutes: type.confirmationExpiryMinutes,
     hosts,
   };
 }

@@ -11,7 +11,14 @@ import { SmsProvider } from '../infrastructure/sms-provider.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { WebhooksService } from './webhooks.service.js';
 
-const BOOKING_EVENTS = new Set<string>(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+const BOOKING_EVENTS = new Set<string>([
+  'booking.created',
+  'booking.rescheduled',
+  'booking.cancelled',
+  'booking.confirmed',
+  'booking.declined',
+  'booking.expired',
+]);
 export const NOTIFY_CONSUMER = 'notify';
 
 /**

@@ -3,6 +3,7 @@ import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { isDatabaseUnavailable } from '../../../shared/database/pg-errors.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
+import { ApprovalLinks } from '../../booking/application/approval-links.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { BookingView, BookingViewPerson } from '../../booking/domain/booking-views.js';
 import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
@@ -15,6 +16,9 @@ import { WebhookSender } from '../infrastructure/webhook-sender.js';
 import { WebhookSubscriptionRepository } from '../infrastructure/webhook-subscription.repository.js';
 import { type EmailContext, renderEmail, renderSmsReminder } from '../templates/email-templates.js';
 import { googleCalendarLink, hostBookingUrl, IcsService, outlookCalendarLink } from './ics.service.js';
+
+/** Mails about a request and its outcome: none carries an invitation (.ics). */
+const APPROVAL_KINDS = new Set(['request', 'declined', 'expired']);
 
 /** How long one attempt may hold a row before another worker may take it over (worker killed mid-job). */
 const LEASE_MS = 5 * 60_000;
@@ -48,6 +52,7 @@ export class DeliveryWorker {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly subscriptions: WebhookSubscriptionRepository,
+    private readonly approvalLinks: ApprovalLinks,
   ) {}
 
   async process(id: string): Promise<ProcessOutcome> {
@@ -108,14 +113,18 @@ export class DeliveryWorker {
       // A notice to the host, not a change of the meeting: no invitation attached.
       return this.mail.send({ id: row.id, to: row.recipient, ...renderEmail(ctx) });
     }
+    if (row.kind === 'request' && row.recipientRole === 'host' && view.status !== 'pending') {
+      throw new Withdrawn('withdrawn: the request was answered, moved or cancelled before this mail went out');
+    }
     if (row.channel === 'sms') {
       if (!this.sms.enabled) throw new Withdrawn('SMS is not configured');
       return this.sms.send(row.recipient, renderSmsReminder(ctx), row.id);
     }
     const email = renderEmail(ctx);
     const method = row.kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
+    // An invitation only for a meeting that takes place: not for a request (pending), nor its answer unless confirmed.
     const ics =
-      row.kind === 'reminder'
+      row.kind === 'reminder' || APPROVAL_KINDS.has(row.kind) || row.payload.pending === true
         ? undefined
         : ({
             method,
@@ -174,6 +183,9 @@ export class DeliveryWorker {
       reason: p.reason ?? p.host_move?.message ?? null,
       cancelledBy: p.cancelled_by ?? null,
       offsetMinutes: p.offset_minutes,
+      pending: p.pending === true,
+      approved: row.eventType === 'booking.confirmed',
+      expiresAt: view.confirmationExpiresAt,
       answers: isInvitee || isGuest || severalAttending ? undefined : about?.answers,
       guests: severalAttending ? undefined : about?.guests,
       links: {
@@ -182,6 +194,23 @@ export class DeliveryWorker {
         // Management links carry the invitee's token: only ever in the invitee's own mail.
         ...(isInvitee && about ? { manage: about.manageUrl, cancel: about.cancelUrl, reschedule: about.rescheduleUrl } : {}),
         ...(!isInvitee && !isGuest ? { manage: hostBookingUrl(this.config.publicUrl, view.id) } : {}),
+        // A host's request mail: one-click answers, signed for this host and booking until the request's deadline.
+        ...(row.kind === 'request' && !isInvitee && !isGuest && host && view.confirmationExpiresAt
+          ? {
+              confirm: this.approvalLinks.url({
+                bookingId: view.id,
+                action: 'confirm',
+                hostId: host.id,
+                expiresAt: view.confirmationExpiresAt,
+              }),
+              decline: this.approvalLinks.url({
+                bookingId: view.id,
+                action: 'decline',
+                hostId: host.id,
+                expiresAt: view.confirmationExpiresAt,
+              }),
+            }
+          : {}),
       },
     };
   }

@@ -7,6 +7,7 @@ export function sampleView(overrides: Partial<BookingView> = {}): BookingView {
     icalUid: 'b-11111111@kairos.test',
     sequence: 0,
     status: 'confirmed',
+    confirmationExpiresAt: null,
     startTime: new Date('2027-03-09T15:00:00Z'),
     endTime: new Date('2027-03-09T15:30:00Z'),
     location: { type: 'video', url: 'https://meet.example.com/abc' },

@@ -4,27 +4,71 @@ import { deliveryId } from './delivery-id.js';
 import { smsAddress } from './sms-address.js';
 
 /** What a delivery row is for; the migrations' CHECK on notification_deliveries.kind lists the same. */
-export const DELIVERY_KINDS = ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook', 'host_move_conflict'] as const;
+export const DELIVERY_KINDS = [
+  'confirmation',
+  'reschedule',
+  'cancellation',
+  'reminder',
+  'webhook',
+  'host_move_conflict',
+  // Approval (requires_confirmation): a request made (to the invitee: received; to the host: confirm or decline?),
+  // declined by the host, expired unanswered.
+  'request',
+  'declined',
+  'expired',
+] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
 /** `guest`: an email an invitee added (recipient_id is that invitee's id). */
 export type RecipientRole = 'invitee' | 'host' | 'webhook' | 'guest';
 
-/** Calendly's event names, plus invitee.rescheduled. */
-export const WEBHOOK_EVENTS = ['invitee.created', 'invitee.canceled', 'invitee.rescheduled'] as const;
+/** Calendly's event names, plus invitee.rescheduled and approval's pending / confirmed / declined / expired. */
+export const WEBHOOK_EVENTS = [
+  'invitee.created',
+  'invitee.canceled',
+  'invitee.rescheduled',
+  'invitee.pending',
+  'invitee.confirmed',
+  'invitee.declined',
+  'invitee.expired',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const WEBHOOK_EVENT_OF: Record<BookingEventType, WebhookEvent> = {
   'booking.created': 'invitee.created',
   'booking.rescheduled': 'invitee.rescheduled',
   'booking.cancelled': 'invitee.canceled',
+  'booking.confirmed': 'invitee.confirmed',
+  'booking.declined': 'invitee.declined',
+  'booking.expired': 'invitee.expired',
 };
 
 const MAIL_KIND_OF: Record<BookingEventType, DeliveryKind> = {
   'booking.created': 'confirmation',
   'booking.rescheduled': 'reschedule',
   'booking.cancelled': 'cancellation',
+  'booking.confirmed': 'confirmation',
+  'booking.declined': 'declined',
+  'booking.expired': 'expired',
 };
+
+/** The mails an invitee's guests get too. */
+const GUEST_MAIL_KINDS: readonly DeliveryKind[] = ['confirmation', 'reschedule', 'cancellation'];
+
+/** Events that end a booking: no reminders planned, pending ones withdrawn. */
+const ENDING_EVENTS: readonly BookingEventType[] = ['booking.cancelled', 'booking.declined', 'booking.expired'];
+
+/**
+ * The mail each side gets for an event, or null for none. A pending booking's creation is a request: the invitee
+ * hears it was received, the host is asked to confirm or decline; a pending booking moved asks the host again. A
+ * decline is the host's own act: only the invitee is told.
+ */
+function mailKindFor(eventType: BookingEventType, pending: boolean, role: 'invitee' | 'host'): DeliveryKind | null {
+  if (eventType === 'booking.created' && pending) return 'request';
+  if (eventType === 'booking.rescheduled' && pending && role === 'host') return 'request';
+  if (eventType === 'booking.declined' && role === 'host') return null;
+  return MAIL_KIND_OF[eventType];
+}
 
 /** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
 export interface MessagePayload {
@@ -42,6 +86,8 @@ export interface MessagePayload {
   rescheduled_by?: 'host_calendar';
   /** A host's move in their calendar that the booking did not follow: where to, and why not. */
   host_move?: { link_id: string; start_time: string; end_time: string; message: string };
+  /** The booking awaits (or awaited) a host's confirmation: no invitation (.ics) goes with its mails. */
+  pending?: boolean;
   /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
   body?: Record<string, unknown>;
 }
@@ -120,6 +166,8 @@ export function planDeliveries(input: PlanInput): Plan {
     invitee_id: about,
     ...(eventType === 'booking.rescheduled' ? { previous: payload.previous ?? null } : {}),
     ...(eventType === 'booking.cancelled' ? { reason: payload.reason ?? null, cancelled_by: payload.cancelled_by ?? null } : {}),
+    ...(eventType === 'booking.declined' ? { reason: payload.reason ?? null } : {}),
+    ...(payload.pending ? { pending: true } : {}),
     ...(eventType === 'booking.rescheduled' && payload.rescheduled_by === 'host_calendar'
       ? { rescheduled_by: 'host_calendar' as const }
       : {}),
@@ -137,8 +185,10 @@ export function planDeliveries(input: PlanInput): Plan {
       revision,
     });
 
-  const mailKind = MAIL_KIND_OF[eventType];
-  for (const invitee of invitees) {
+  const pending = payload.pending === true;
+  const inviteeMailKind = mailKindFor(eventType, pending, 'invitee');
+  const hostMailKind = mailKindFor(eventType, pending, 'host');
+  for (const [invitee, mailKind] of inviteeMailKind ? invitees.map((i) => [i, inviteeMailKind] as const) : []) {
     add(
       {
         kind: mailKind,
@@ -154,8 +204,9 @@ export function planDeliveries(input: PlanInput): Plan {
       mailKind,
       `invitee:${invitee.id}`,
     );
-    // Their guests get the same invitation, update or cancellation (no reminders: those are the invitee's).
-    for (const guest of invitee.guests) {
+    // Their guests get the same invitation, update or cancellation (no reminders: those are the invitee's), once the
+    // meeting is on: a request and its answer are between the invitee and the host.
+    for (const guest of !pending && GUEST_MAIL_KINDS.includes(mailKind) ? invitee.guests : []) {
       add(
         {
           kind: mailKind,
@@ -173,7 +224,7 @@ export function planDeliveries(input: PlanInput): Plan {
       );
     }
   }
-  for (const host of view.hosts) {
+  for (const [host, mailKind] of hostMailKind ? view.hosts.map((h) => [h, hostMailKind] as const) : []) {
     add(
       {
         kind: mailKind,
@@ -192,7 +243,8 @@ export function planDeliveries(input: PlanInput): Plan {
   }
 
   let hostRemindersPlanned = false;
-  if (eventType !== 'booking.cancelled') {
+  // Reminders only for a meeting that takes place: planned once a pending booking is confirmed (booking.confirmed).
+  if (!ENDING_EVENTS.includes(eventType) && !pending) {
     for (const reminder of view.meetingType.reminders) {
       const dueAt = new Date(start.getTime() - reminder.offset_minutes * 60_000);
       if (dueAt.getTime() <= now.getTime()) continue; // its moment has passed: never sent
@@ -249,7 +301,7 @@ export function planDeliveries(input: PlanInput): Plan {
     }
   }
 
-  const webhookEvent = WEBHOOK_EVENT_OF[eventType];
+  const webhookEvent: WebhookEvent = eventType === 'booking.created' && pending ? 'invitee.pending' : WEBHOOK_EVENT_OF[eventType];
   for (const hook of input.webhooks) {
     if (!hook.events.includes(webhookEvent) || !visibleTo.includes(hook.userId)) continue;
     for (const invitee of invitees) {
@@ -285,7 +337,7 @@ export function planDeliveries(input: PlanInput): Plan {
         withdraw.push({ bookingId: previousId, belowRevision: null, inviteeId: null, hostsOnly: true });
       }
     }
-  } else if (eventType === 'booking.cancelled') {
+  } else if (ENDING_EVENTS.includes(eventType)) {
     withdraw.push({ bookingId, belowRevision: null, inviteeId: about });
     // One invitee left: the hosts' reminders go with the meeting, not with a seat of it.
     if (about && !takesPlace(view)) withdraw.push({ bookingId, belowRevision: null, inviteeId: null, hostsOnly: true });
@@ -305,6 +357,15 @@ function takesPlace(view: BookingView | null): boolean {
   return view !== null && (view.status === 'confirmed' || view.status === 'pending') && view.invitees.some((i) => i.status === 'active');
 }
 
+/** The booking's status a webhook reports; events not listed report confirmed, or pending for a pending booking. */
+const WEBHOOK_STATUS: Partial<Record<WebhookEvent, string>> = {
+  'invitee.canceled': 'cancelled',
+  'invitee.pending': 'pending',
+  'invitee.confirmed': 'confirmed',
+  'invitee.declined': 'declined',
+  'invitee.expired': 'expired',
+};
+
 /** The webhook JSON (Calendly-like envelope). No management tokens: links are for the invitee only. */
 function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee: BookingView['invitees'][number]): Record<string, unknown> {
   const { payload, view, now } = input;
@@ -316,7 +377,7 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       booking_id: payload.booking_id,
       ical_uid: view.icalUid,
       sequence: payload.sequence,
-      status: event === 'invitee.canceled' ? 'cancelled' : 'confirmed',
+      status: WEBHOOK_STATUS[event] ?? (payload.pending ? 'pending' : 'confirmed'),
       start_time: payload.start_time,
       end_time: payload.end_time,
       meeting_type: { id: view.meetingType.id, name: view.meetingType.name, slug: view.meetingType.slug },
@@ -335,6 +396,8 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       ...(event === 'invitee.canceled'
         ? { cancellation: { reason: payload.reason ?? null, canceled_by: payload.cancelled_by ?? null } }
         : {}),
+      ...(event === 'invitee.pending' ? { confirmation_expires_at: view.confirmationExpiresAt?.toISOString() ?? null } : {}),
+      ...(event === 'invitee.declined' ? { decline: { reason: payload.reason ?? null } } : {}),
     },
   };
 }

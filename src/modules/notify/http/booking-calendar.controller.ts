@@ -21,10 +21,10 @@ export class BookingCalendarController {
   @Get(':id/ics')
   @ApiOperation({ summary: 'The booking as an RFC 5545 invitation (host, or invitee with ?token=: only themself as attendee)' })
   @ApiOkResponse({
-    description: 'An iCalendar file (METHOD:REQUEST, or CANCEL once cancelled)',
+    description: 'An iCalendar file (METHOD:REQUEST, or CANCEL once cancelled, declined or expired); 409 while the booking is pending',
     content: { 'text/calendar': { schema: { type: 'string' } } },
   })
-  @ApiErrors(400, 401, 404)
+  @ApiErrors(400, 401, 404, 409)
   async download(
     @Param('id', uuidParam('id')) id: string,
     @Query() q: BookingIcsQueryDto,

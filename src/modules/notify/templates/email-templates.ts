@@ -1,6 +1,7 @@
 import { formatInstant, formatRange, leadTimeLabel } from '../domain/format-time.js';
 
-export type EmailKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'host_move_conflict';
+export type EmailKind =
+  'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'host_move_conflict' | 'request' | 'declined' | 'expired';
 
 export interface EmailContext {
   kind: EmailKind;
@@ -22,7 +23,22 @@ export interface EmailContext {
   reason?: string | null;
   cancelledBy?: 'host' | 'invitee' | null;
   offsetMinutes?: number;
-  links: { manage?: string; cancel?: string; reschedule?: string; google?: string; outlook?: string };
+  /** The booking waits for a host's confirmation (requires_confirmation). */
+  pending?: boolean;
+  /** confirmation: sent because a host confirmed a request. */
+  approved?: boolean;
+  /** A pending booking's deadline for the host's answer. */
+  expiresAt?: Date | null;
+  links: {
+    manage?: string;
+    cancel?: string;
+    reschedule?: string;
+    google?: string;
+    outlook?: string;
+    /** A host's request mail: signed one-click links (ApprovalLinks). */
+    confirm?: string;
+    decline?: string;
+  };
   answers?: Record<string, unknown>;
   /** The guests the invitee added (listed for the invitee and the host). */
   guests?: string[];
@@ -69,9 +85,19 @@ function subject(ctx: EmailContext): string {
   switch (ctx.kind) {
     case 'confirmation':
       if (ctx.role === 'guest') return `Invitation: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`;
-      return ctx.role === 'invitee'
+      return ctx.role === 'invitee' || ctx.approved
         ? `Confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
         : `New booking: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}`;
+    case 'request':
+      return ctx.role === 'invitee'
+        ? `Request received: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
+        : `Please confirm: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}`;
+    case 'declined':
+      return `Declined: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`;
+    case 'expired':
+      return ctx.role === 'invitee'
+        ? `Not confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
+        : `Expired: request from ${ctx.inviteeName} for ${ctx.meetingName} on ${when}`;
     case 'reschedule':
       return `Rescheduled: ${ctx.meetingName} with ${withWhom(ctx)} is now on ${when}`;
     case 'cancellation':
@@ -85,6 +111,7 @@ function subject(ctx: EmailContext): string {
 
 function body(ctx: EmailContext): Block[] {
   if (ctx.kind === 'host_move_conflict') return hostMoveConflictBody(ctx);
+  if (ctx.kind === 'request' || ctx.kind === 'declined' || ctx.kind === 'expired') return approvalBody(ctx);
   const blocks: Array<Block | null> = [para(`Hello ${ctx.recipientName},`)];
   const who = withWhom(ctx);
   switch (ctx.kind) {
@@ -95,7 +122,9 @@ function body(ctx: EmailContext): Block[] {
             ? `Your ${ctx.meetingName} with ${who} is confirmed.`
             : ctx.role === 'guest'
               ? `${ctx.inviteeName} (${ctx.inviteeEmail}) invited you to ${ctx.meetingName} with ${ctx.hostNames.join(', ')}.`
-              : `${ctx.inviteeName} (${ctx.inviteeEmail}) booked ${ctx.meetingName} with you.`,
+              : ctx.approved
+                ? `You confirmed ${ctx.meetingName} with ${ctx.inviteeName} (${ctx.inviteeEmail}).`
+                : `${ctx.inviteeName} (${ctx.inviteeEmail}) booked ${ctx.meetingName} with you.`,
         ),
       );
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
@@ -104,6 +133,7 @@ function body(ctx: EmailContext): Block[] {
       blocks.push(para(`${ctx.role === 'guest' ? 'The' : 'Your'} ${ctx.meetingName} with ${who} has moved.`));
       if (ctx.previous) blocks.push(list('Was:', whenLines(ctx, ctx.previous.start, ctx.previous.end)));
       blocks.push(list('Now:', whenLines(ctx, ctx.start, ctx.end)));
+      if (ctx.pending) blocks.push(para('It still waits for the host to confirm it; you will get an email when they answer.'));
       break;
     case 'cancellation':
       blocks.push(
@@ -131,10 +161,70 @@ function body(ctx: EmailContext): Block[] {
     );
   }
   if (ctx.kind !== 'cancellation') {
-    blocks.push(link('Add to Google Calendar', ctx.links.google), link('Add to Outlook', ctx.links.outlook));
+    // A request is no meeting yet: nothing to add to a calendar until it is confirmed.
+    if (!ctx.pending) blocks.push(link('Add to Google Calendar', ctx.links.google), link('Add to Outlook', ctx.links.outlook));
     blocks.push(link('Reschedule', ctx.links.reschedule), link('Cancel', ctx.links.cancel));
   }
   blocks.push(link('Manage this booking', ctx.links.manage));
+  return blocks.filter((b): b is Block => b !== null);
+}
+
+/**
+ * Approval mails (requires_confirmation): the invitee's "request received", the host's "please confirm" with its
+ * one-click links, and the outcome when it is not a confirmation (declined, expired). None carries an invitation.
+ */
+function approvalBody(ctx: EmailContext): Block[] {
+  const who = withWhom(ctx);
+  const deadline = ctx.expiresAt ? formatInstant(ctx.expiresAt, ctx.recipientZone) : null;
+  const blocks: Array<Block | null> = [para(`Hello ${ctx.recipientName},`)];
+  if (ctx.kind === 'request' && ctx.role === 'invitee') {
+    blocks.push(
+      para(`Your request for ${ctx.meetingName} with ${who} was received. The time is held for you until ${who} confirms or declines it.`),
+      list('Requested time:', whenLines(ctx, ctx.start, ctx.end)),
+      para('You will get another email when they answer. This is not a confirmation yet.'),
+      deadline ? para(`Without an answer by ${deadline}, the request expires and the time is free again.`) : null,
+      link('Reschedule', ctx.links.reschedule),
+      link('Cancel the request', ctx.links.cancel),
+      link('Manage this booking', ctx.links.manage),
+    );
+  } else if (ctx.kind === 'request') {
+    blocks.push(
+      para(
+        `${ctx.inviteeName} (${ctx.inviteeEmail}) asks to book ${ctx.meetingName} with you. The time is held for them until you answer.`,
+      ),
+      list('Requested time:', whenLines(ctx, ctx.start, ctx.end)),
+      ctx.answers && Object.keys(ctx.answers).length > 0
+        ? list(
+            'Answers:',
+            Object.entries(ctx.answers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`),
+          )
+        : null,
+      link('Confirm', ctx.links.confirm),
+      link('Decline', ctx.links.decline),
+      deadline ? para(`Without an answer by ${deadline}, the request expires and the time is free again.`) : null,
+      link('Open the booking', ctx.links.manage),
+    );
+  } else if (ctx.kind === 'declined') {
+    blocks.push(
+      para(`${who} declined your request for ${ctx.meetingName}.`),
+      list('It was requested for:', whenLines(ctx, ctx.start, ctx.end)),
+      para(`Reason: ${ctx.reason?.trim() ? ctx.reason.trim() : 'none given'}`),
+    );
+  } else if (ctx.role === 'invitee') {
+    blocks.push(
+      para(
+        `Your request for ${ctx.meetingName} with ${who} was not confirmed in time, so it has expired. You are welcome to book another time.`,
+      ),
+      list('It was requested for:', whenLines(ctx, ctx.start, ctx.end)),
+    );
+  } else {
+    blocks.push(
+      para(
+        `The request from ${ctx.inviteeName} (${ctx.inviteeEmail}) for ${ctx.meetingName} expired without an answer; the time is free again.`,
+      ),
+      list('It was requested for:', whenLines(ctx, ctx.start, ctx.end)),
+    );
+  }
   return blocks.filter((b): b is Block => b !== null);
 }
 

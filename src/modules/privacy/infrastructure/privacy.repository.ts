@@ -25,7 +25,7 @@ export class PrivacyRepository {
     UNION SELECT a.id FROM bookings_archive a WHERE a.host_user_id = $1 OR a.host_ids @> ARRAY[$1::uuid]
     UNION SELECT a.id FROM bookings_archive a JOIN meeting_types mt ON mt.id = a.meeting_type_id WHERE mt.user_id = $1`;
 
-  /** bookings_archive's columns that bookings has too, in bookings' order. */
+  /** The columns bookings and bookings_archive share, named on both sides (a column added to bookings cannot shift them). */
   private static readonly ARCHIVE_COLUMNS = `id, meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location,
     cancellation_reason, cancelled_by, rescheduled_from_id, rescheduled_to_id, assignment_reason, ical_uid, ical_sequence, created_at,
     updated_at`;
@@ -64,7 +64,7 @@ export class PrivacyRepository {
                      ORDER BY i.created_at)
                      FROM (SELECT * FROM booking_invitees UNION ALL SELECT * FROM booking_invitees_archive) i
                     WHERE i.booking_id = b.id), '[]') AS invitees
-             FROM (SELECT *, false AS archived FROM bookings
+             FROM (SELECT ${PrivacyRepository.ARCHIVE_COLUMNS}, false AS archived FROM bookings
                    UNION ALL SELECT ${PrivacyRepository.ARCHIVE_COLUMNS}, true FROM bookings_archive) b
             WHERE b.id IN (${PrivacyRepository.HOST_BOOKINGS}) ORDER BY b.start_time`),
         q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log

@@ -2,8 +2,11 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
+import { invalid } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
+import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCalendarEvents } from '../../calendar/application/booking-calendar-events.service.js';
+import { BookingApprovals } from '../../booking/application/booking-approval.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -11,12 +14,19 @@ import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authen
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatRange } from '../domain/web-time.js';
+import { formatDateTime, formatRange } from '../domain/web-time.js';
 import { type Form, one } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
-/** The admin's home: the host's upcoming and past bookings, and cancelling one. */
+/** What the dashboard says after an action (its redirect's query flag). */
+const NOTICES: Array<[string, string]> = [
+  ['cancelled', 'The booking was cancelled and the invitee will be told.'],
+  ['confirmed', 'The booking was confirmed; the invitee gets the invitation.'],
+  ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
+];
+
+/** The admin's home: requests awaiting an answer, the host's upcoming and past bookings; confirming, declining, cancelling. */
 @ApiExcludeController()
 @UseFilters(WebExceptionFilter)
 @Controller('admin')
@@ -29,6 +39,7 @@ export class AdminBookingsController {
     private readonly commands: BookingCommands,
     private readonly clock: Clock,
     private readonly calendarEvents: BookingCalendarEvents,
+    private readonly approvals: BookingApprovals,
   ) {}
 
   @Get()
@@ -37,8 +48,12 @@ export class AdminBookingsController {
     const now = this.clock.now();
     const h12 = h12q === '1';
     const upcoming = await this.queries.listForHost(me.id, { status: 'confirmed', from: now, limit: 100, offset: 0 });
+    const requests = await this.queries.listForHost(me.id, { status: 'pending', from: now, limit: 100, offset: 0 });
     const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
     const cancelled = await this.queries.listForHost(me.id, { status: 'cancelled', from: now, limit: 30, offset: 0 });
+    // Requests that will not take place (declined, or expired unanswered) are listed with the cancelled ones.
+    const declined = await this.queries.listForHost(me.id, { status: 'declined', from: now, limit: 30, offset: 0 });
+    const expired = await this.queries.listForHost(me.id, { status: 'expired', from: now, limit: 30, offset: 0 });
     const describe = async (rows: { id: string }[]) => {
       const flags = await this.calendarEvents.flaggedFor(
         me.id,
@@ -54,6 +69,8 @@ export class AdminBookingsController {
           .map((i) => `${i.name} <${i.email}>`)
           .join(', '),
         cancellable: view.status === 'confirmed' && view.endTime > now,
+        // requires_confirmation: the host's answer is due by then (the request expires).
+        expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, me.timeZone) : null,
         calendarFlag: flags.get(view.id) ?? null,
       }));
     };
@@ -62,8 +79,9 @@ export class AdminBookingsController {
         ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),
         zone: me.timeZone,
         upcoming: (await describe(upcoming.rows)).reverse(),
-        past: await describe([...cancelled.rows, ...past.rows]),
-        notice: one(queryOf(req).cancelled) ? 'The booking was cancelled and the invitee will be told.' : null,
+        requests: (await describe(requests.rows)).reverse(),
+        past: await describe([...cancelled.rows, ...declined.rows, ...expired.rows, ...past.rows]),
+        notice: NOTICES.find(([key]) => one(queryOf(req)[key]))?.[1] ?? null,
       }),
     );
   }
@@ -91,5 +109,25 @@ export class AdminBookingsController {
     const { actor } = await this.queries.authorize(id, { userId: caller.id });
     await this.commands.cancel(id, actor, one(body.reason) || null);
     res.redirect('/admin?cancelled=1', 303);
+  }
+
+  /** A request (requires_confirmation) answered from the list; a 409 (expired, answered meanwhile) renders its reason. */
+  @Post('bookings/:id/confirm')
+  async confirm(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
+    await this.approvals.confirm(id, caller.id);
+    res.redirect('/admin?confirmed=1', 303);
+  }
+
+  @Post('bookings/:id/decline')
+  async decline(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
+    const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
+    if (reason.length > 1000 || singleLineProblem(reason)) throw invalid('The reason must be one line of at most 1000 characters.');
+    await this.approvals.decline(id, caller.id, reason || null);
+    res.redirect('/admin?declined=1', 303);
   }
 }

@@ -27,6 +27,10 @@ const EVENT_LABELS: Record<string, string> = {
   'invitee.created': 'A booking is made',
   'invitee.canceled': 'A booking is cancelled',
   'invitee.rescheduled': 'A booking is moved',
+  'invitee.pending': 'A booking request awaits your confirmation',
+  'invitee.confirmed': 'A booking request is confirmed',
+  'invitee.declined': 'A booking request is declined',
+  'invitee.expired': 'A booking request expires unanswered',
 };
 /** The new webhook form's fields → the webhook API's fields. */
 const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;
