@@ -25,6 +25,7 @@ import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
+import { ofLength } from './meeting-length.js';
 
 export interface CreateBookingInput {
   meetingTypeId: string;
@@ -36,6 +37,8 @@ export interface CreateBookingInput {
   answers?: Record<string, unknown>;
   holdToken?: string;
   idempotencyKey?: string;
+  /** One of the type's duration_options; absent = its duration_minutes. */
+  durationMinutes?: number;
 }
 
 export interface BookingResult {
@@ -90,8 +93,9 @@ export class BookingCommands {
     return this.metrics.timed('create', () => this.createBooking(input));
   }
 
-  reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
-    return this.metrics.timed('reschedule', () => this.rescheduleBooking(bookingId, actor, newStart, reason));
+  /** Keeps the booking's length unless `durationMinutes` names another of the type's lengths. */
+  reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null, durationMinutes?: number): Promise<BookingResult> {
+    return this.metrics.timed('reschedule', () => this.rescheduleBooking(bookingId, actor, newStart, reason, durationMinutes));
   }
 
   cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
@@ -99,7 +103,7 @@ export class BookingCommands {
   }
 
   private async createBooking(input: CreateBookingInput): Promise<BookingResult> {
-    const type = await this.activeType(input.meetingTypeId);
+    const type = ofLength(await this.activeType(input.meetingTypeId), input.durationMinutes);
     const checked = validateAnswers(type.questions, input.answers);
     if (!checked.ok) {
       throw invalid(checked.problems.flatMap((p) => p.messages).join('; '), { errors: checked.problems });
@@ -192,10 +196,16 @@ export class BookingCommands {
     return result;
   }
 
-  private async rescheduleBooking(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
+  private async rescheduleBooking(
+    bookingId: string,
+    actor: Actor,
+    newStart: Date,
+    reason: string | null,
+    durationMinutes?: number,
+  ): Promise<BookingResult> {
     const current = await this.bookings.findBooking(bookingId);
     if (!current) throw notFound('booking');
-    const type = await this.activeType(current.meeting_type_id);
+    const type = ofLength(await this.activeType(current.meeting_type_id), durationMinutes, current);
     const schedules = await this.check.loadSchedules(type);
     const fairness = await this.roundRobinFairness(type);
     const affected = new Set<string>();

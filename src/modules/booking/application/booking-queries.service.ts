@@ -146,7 +146,8 @@ export class BookingQueries extends BookingDirectory {
             id: booking.meeting_type_id,
             name: type?.name ?? 'Meeting',
             slug: type?.slug ?? '',
-            durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
+            // The booking's own length: an invitee may have picked another of the type's duration_options.
+            durationMinutes: Math.round((+booking.end_time - +booking.start_time) / 60_000),
             reminders: type?.reminders ?? [],
             ownerId: type?.ownerId ?? booking.host_user_id,
           },

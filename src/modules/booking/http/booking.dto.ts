@@ -68,6 +68,17 @@ export class CreateBookingDto {
   @IsString()
   @MaxLength(100)
   hold_token?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "the meeting's length: one of the type's duration_options (default: its duration_minutes)",
+  })
+  @IsOptional()
+  @IsInt({ message: 'duration_minutes must be a whole number of minutes' })
+  @Min(1, { message: 'duration_minutes must be a whole number of minutes' })
+  @Max(720, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: number;
 }
 
 export class RescheduleBookingDto {
@@ -82,6 +93,17 @@ export class RescheduleBookingDto {
   @MaxLength(1000)
   @IsSingleLine()
   reason?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "another of the type's duration_options; default: the booking's own length while the type offers it",
+  })
+  @IsOptional()
+  @IsInt({ message: 'duration_minutes must be a whole number of minutes' })
+  @Min(1, { message: 'duration_minutes must be a whole number of minutes' })
+  @Max(720, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: number;
 }
 
 export class CancelBookingDto {
@@ -164,6 +186,17 @@ export class CreateHoldDto {
   @IsEmail({}, { message: 'invitee_email must be a valid email address' })
   @MaxLength(255)
   invitee_email?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "the length to hold (one of the type's duration_options; default: its duration_minutes)",
+  })
+  @IsOptional()
+  @IsInt({ message: 'duration_minutes must be a whole number of minutes' })
+  @Min(1, { message: 'duration_minutes must be a whole number of minutes' })
+  @Max(720, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: number;
 }
 
 export class InviteeDto {
@@ -181,6 +214,8 @@ export class BookingDto {
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
   @ApiProperty({ format: 'date-time' }) start_time: string;
   @ApiProperty({ format: 'date-time' }) end_time: string;
+  @ApiProperty({ type: 'integer', example: 30, description: "the meeting's length in minutes (the one the invitee picked)" })
+  duration_minutes: number;
   @ApiProperty({ description: "the invitee's zone at booking time" }) time_zone: string;
   @ApiProperty({ format: 'uuid' }) host_user_id: string;
   @ApiProperty({ type: [String] }) host_user_ids: string[];

@@ -68,6 +68,7 @@ export class BookingsController {
       answers: dto.answers,
       holdToken: dto.hold_token,
       idempotencyKey,
+      durationMinutes: dto.duration_minutes,
     });
     if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return this.presentForInvitee(result);
@@ -108,7 +109,7 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null);
+    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null, dto.duration_minutes);
     return actor.kind === 'invitee' ? this.presentForInvitee(result) : this.presentForHost(result);
   }
 
@@ -173,6 +174,7 @@ export class BookingsController {
         start: new Date(dto.start_time),
         clientAddress: ip,
         email: dto.invitee_email ?? null,
+        durationMinutes: dto.duration_minutes,
       }),
     );
     return presentHold(hold);
