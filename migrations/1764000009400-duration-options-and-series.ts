@@ -20,6 +20,7 @@ export class DurationOptionsAndSeries1764000009400 implements MigrationInterface
         meeting_type_id uuid NOT NULL REFERENCES meeting_types(id) ON DELETE CASCADE,
         frequency varchar(16) NOT NULL CHECK (frequency IN ('weekly', 'every_two_weeks', 'monthly')),
         occurrences integer NOT NULL CHECK (occurrences >= 1),
+        duration_minutes integer NOT NULL CHECK (duration_minutes > 0),
         first_start timestamptz NOT NULL,
         time_zone varchar(64) NOT NULL,
         ical_uid varchar(255) NOT NULL UNIQUE,

@@ -12,6 +12,9 @@ import { ManagementTokens } from './application/management-tokens.js';
 import { SlotCheck } from './application/slot-check.js';
 import { SlotHolds } from './application/slot-holds.service.js';
 import { BookingsController } from './http/bookings.controller.js';
+import { BookingSeries } from './application/booking-series.service.js';
+import { BookingSeriesController } from './http/booking-series.controller.js';
+import { BookingSeriesRepository } from './infrastructure/booking-series.repository.js';
 import { BookingArchiveRepository } from './infrastructure/booking-archive.repository.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { BookingTransactions } from './infrastructure/booking-transactions.js';
@@ -23,7 +26,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
  */
 @Module({
   imports: [IdentityModule, MeetingTypesModule, SlotsModule],
-  controllers: [BookingsController],
+  controllers: [BookingsController, BookingSeriesController],
   providers: [
     BookingRepository,
     BookingTransactions,
@@ -38,6 +41,8 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingArchiveRepository,
     BookingArchive,
     { provide: BookingHistory, useClass: BookingHistoryReader },
+    BookingSeriesRepository,
+    BookingSeries,
   ],
   exports: [BookingCommands, BookingQueries, SlotHolds, BookingDirectory, ManagementTokens, BookingHistory, BookingArchive],
 })

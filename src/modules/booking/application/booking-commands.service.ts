@@ -20,6 +20,7 @@ import { rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
 import type { BookingRecord, InviteeRecord, RoundRobinStats } from './booking-records.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
+import { BookingSeriesRepository } from '../infrastructure/booking-series.repository.js';
 import { afterCommit } from './after-commit.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
@@ -86,6 +87,7 @@ export class BookingCommands {
     private readonly tokens: ManagementTokens,
     private readonly clock: Clock,
     private readonly metrics: BookingMetrics,
+    private readonly seriesMembers: BookingSeriesRepository,
   ) {}
 
   /** Each command is timed and its 409s counted by cause (kairos_booking_duration_seconds, kairos_booking_conflicts_total). */
@@ -258,6 +260,8 @@ export class BookingCommands {
         target.id,
       );
       if (!movingOneGroupSeat) await this.bookings.markRescheduled(manager, booking.id, target.id);
+      // An occurrence of a recurring series stays one: the new booking takes its place (ICS: an override).
+      if (!movingOneGroupSeat) await this.seriesMembers.follow(manager, booking.id, target.id, target.start_time);
 
       await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
         booking_id: target.id,
@@ -394,6 +398,7 @@ export class BookingCommands {
           target.id,
         );
         await this.bookings.markRescheduled(manager, booking.id, target.id);
+        await this.seriesMembers.follow(manager, booking.id, target.id, target.start_time);
         await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
           booking_id: target.id,
           meeting_type_id: booking.meeting_type_id,

@@ -3,6 +3,9 @@ import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { BookingRepository } from '../infrastructure/booking.repository.js';
+import { BookingSeriesRepository, seriesFacts } from '../infrastructure/booking-series.repository.js';
+import { seriesView } from '../domain/recurrence.js';
+import type { BookingSeriesView } from '../domain/booking-views.js';
 import type { BookingRecord, InviteeRecord } from './booking-records.js';
 import type { Actor } from './booking-commands.service.js';
 import { mayManage } from '../domain/booking-policy.js';
@@ -31,6 +34,7 @@ export class BookingQueries extends BookingDirectory {
     private readonly tokens: ManagementTokens,
     private readonly users: UsersService,
     private readonly meetingTypes: MeetingTypesService,
+    private readonly seriesRows: BookingSeriesRepository,
   ) {
     super();
   }
@@ -115,10 +119,11 @@ export class BookingQueries extends BookingDirectory {
     if (bookings.length === 0) return [];
     const ids = bookings.map((b) => b.id);
     const typeIds = [...new Set(bookings.map((b) => b.meeting_type_id))];
-    const [hostIdsOf, inviteesOf, types] = await Promise.all([
+    const [hostIdsOf, inviteesOf, types, seriesOf] = await Promise.all([
       this.bookings.findHostIdsOf(ids),
       this.bookings.findInviteesOf(ids),
       Promise.all(typeIds.map((id) => this.meetingTypes.findSnapshot(id))),
+      this.seriesViewsOf(ids),
     ]);
     const typeById = new Map(types.filter((t) => t !== null).map((t) => [t.id, t]));
     const users = await this.users.findByIds([...new Set([...hostIdsOf.values()].flat())]);
@@ -151,6 +156,7 @@ export class BookingQueries extends BookingDirectory {
             reminders: type?.reminders ?? [],
             ownerId: type?.ownerId ?? booking.host_user_id,
           },
+          ...(seriesOf.has(booking.id) ? { series: seriesOf.get(booking.id) } : {}),
           hosts: hostIds
             .map((id) => userById.get(id))
             .filter((h) => h !== undefined)
@@ -173,5 +179,20 @@ export class BookingQueries extends BookingDirectory {
         },
       ];
     });
+  }
+
+  /** The recurring series of those bookings that are occurrences of one (one query when none is). */
+  private async seriesViewsOf(bookingIds: string[]): Promise<Map<string, BookingSeriesView>> {
+    const seriesIdOf = await this.seriesRows.seriesIdsOf(bookingIds);
+    const seriesIds = [...new Set(seriesIdOf.values())];
+    const rows = await this.seriesRows.findSeries(seriesIds);
+    const views = new Map<string, BookingSeriesView>();
+    for (const row of rows) views.set(row.id, seriesView(seriesFacts(row, await this.seriesRows.findMembers(row.id))));
+    const out = new Map<string, BookingSeriesView>();
+    for (const [bookingId, seriesId] of seriesIdOf) {
+      const view = views.get(seriesId);
+      if (view) out.set(bookingId, view);
+    }
+    return out;
   }
 }
