@@ -43,6 +43,8 @@ export interface MessagePayload {
   host_move?: { link_id: string; start_time: string; end_time: string; message: string };
   /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
   body?: Record<string, unknown>;
+  /** The mail speaks for a whole recurring series booked or cancelled at once (it lists the dates). */
+  series_mail?: boolean;
 }
 
 export interface PlannedDelivery {
@@ -122,6 +124,7 @@ export function planDeliveries(input: PlanInput): Plan {
     ...(eventType === 'booking.rescheduled' && payload.rescheduled_by === 'host_calendar'
       ? { rescheduled_by: 'host_calendar' as const }
       : {}),
+    ...(payload.series?.lead ? { series_mail: true } : {}),
   };
   // A host dragging the event around makes several moves in a row: the mails wait, and only the last one is sent.
   const mailDue = base.rescheduled_by ? new Date(now.getTime() + (input.hostMoveDelayMs ?? 0)) : now;
@@ -137,7 +140,10 @@ export function planDeliveries(input: PlanInput): Plan {
     });
 
   const mailKind = MAIL_KIND_OF[eventType];
-  for (const invitee of invitees) {
+  // A series booked or cancelled at once: one mail each way, the lead event's, speaking for every date (its ICS is
+  // the series'); the other occurrences' events still plan their reminders and webhooks.
+  const mails = payload.series?.lead !== false;
+  for (const invitee of mails ? invitees : []) {
     add(
       {
         kind: mailKind,
@@ -154,7 +160,7 @@ export function planDeliveries(input: PlanInput): Plan {
       `invitee:${invitee.id}`,
     );
   }
-  for (const host of view.hosts) {
+  for (const host of mails ? view.hosts : []) {
     add(
       {
         kind: mailKind,

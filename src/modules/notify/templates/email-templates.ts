@@ -22,6 +22,8 @@ export interface EmailContext {
   cancelledBy?: 'host' | 'invitee' | null;
   offsetMinutes?: number;
   links: { manage?: string; cancel?: string; reschedule?: string; google?: string; outlook?: string };
+  /** A recurring series booked or cancelled at once: the dates this mail is about (one mail for all of them). */
+  seriesDates?: Array<{ start: Date; end: Date }>;
   answers?: Record<string, unknown>;
 }
 
@@ -52,16 +54,22 @@ function whenLines(ctx: EmailContext, start: Date, end: Date): string[] {
   return [...new Set(zones)].map((z) => formatRange(start, end, z));
 }
 
+/** A series' dates, one line each, in the recipient's zone. */
+const seriesLines = (ctx: EmailContext, dates: Array<{ start: Date; end: Date }>) =>
+  dates.map((d) => formatRange(d.start, d.end, ctx.recipientZone));
+
 const withWhom = (ctx: EmailContext) => (ctx.role === 'invitee' ? ctx.hostNames.join(', ') : ctx.inviteeName);
 
 /** Subject lines say what happened and when, in the recipient's zone. */
 function subject(ctx: EmailContext): string {
   const when = formatInstant(ctx.start, ctx.recipientZone);
   switch (ctx.kind) {
-    case 'confirmation':
+    case 'confirmation': {
+      const more = ctx.seriesDates && ctx.seriesDates.length > 1 ? ` and ${ctx.seriesDates.length - 1} more dates` : '';
       return ctx.role === 'invitee'
-        ? `Confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
-        : `New booking: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}`;
+        ? `Confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}${more}`
+        : `New booking: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}${more}`;
+    }
     case 'reschedule':
       return `Rescheduled: ${ctx.meetingName} with ${withWhom(ctx)} is now on ${when}`;
     case 'cancellation':
@@ -87,6 +95,7 @@ function body(ctx: EmailContext): Block[] {
         ),
       );
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
+      if (ctx.seriesDates) blocks.push(list(`All ${ctx.seriesDates.length} dates (recurring):`, seriesLines(ctx, ctx.seriesDates)));
       break;
     case 'reschedule':
       blocks.push(para(`Your ${ctx.meetingName} with ${who} has moved.`));
@@ -95,7 +104,9 @@ function body(ctx: EmailContext): Block[] {
       break;
     case 'cancellation':
       blocks.push(para(`Your ${ctx.meetingName} with ${who} has been cancelled${ctx.cancelledBy ? ` by the ${ctx.cancelledBy}` : ''}.`));
-      blocks.push(list('It was planned for:', whenLines(ctx, ctx.start, ctx.end)));
+      if (ctx.seriesDates)
+        blocks.push(list(`Cancelled dates of the series (${ctx.seriesDates.length}):`, seriesLines(ctx, ctx.seriesDates)));
+      else blocks.push(list('It was planned for:', whenLines(ctx, ctx.start, ctx.end)));
       blocks.push(para(`Reason: ${ctx.reason?.trim() ? ctx.reason.trim() : 'none given'}`));
       break;
     case 'reminder':
