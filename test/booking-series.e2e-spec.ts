@@ -161,6 +161,20 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
     await t.http().delete(`/api/bookings/${occurrences[0].id}/series`).set(host.auth).expect(200);
   });
 
+  it('an Idempotency-Key replays the whole series; the same key with another body is a 422', async () => {
+    const { typeId } = await recurringType();
+    const send = (occurrences: number) =>
+      book(typeId, WEEKLY_9AM_NY[0], 'idem', { occurrences }).set('Idempotency-Key', `series-${typeId}`);
+    const [a, b] = await Promise.all([send(3), send(3)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body.recurring_booking_id).toBe(a.body.recurring_booking_id);
+    expect((b.body.occurrences as Occurrence[]).map((o) => o.id)).toEqual((a.body.occurrences as Occurrence[]).map((o) => o.id));
+    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']].filter(Boolean)).toEqual(['true']);
+    expect(await bookingsOf(typeId)).toHaveLength(3);
+    expect(await seriesRowsOf(typeId)).toHaveLength(1);
+    await send(2).expect(422);
+  });
+
   it('refuses occurrences a type does not allow, and recurrence on kinds that cannot repeat (400 naming the field)', async () => {
     const { host, typeId } = await recurringType({ recurrence: { frequency: 'every_two_weeks', max_occurrences: 3 } });
     for (const occurrences of [4, 0, 53, 2.5, 'two']) {

@@ -1,4 +1,4 @@
-import { occurrenceStarts, rruleOf } from './recurrence.js';
+import { occurrenceStarts, rruleOf, seriesView } from './recurrence.js';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 
@@ -59,5 +59,64 @@ describe('occurrenceStarts: the same wall-clock time in the booking zone', () =>
     expect(rruleOf('weekly', 4)).toBe('FREQ=WEEKLY;INTERVAL=1;COUNT=4');
     expect(rruleOf('every_two_weeks', 6)).toBe('FREQ=WEEKLY;INTERVAL=2;COUNT=6');
     expect(rruleOf('monthly', 3)).toBe('FREQ=MONTHLY;INTERVAL=1;COUNT=3');
+  });
+});
+
+describe('seriesView: the series as it stands', () => {
+  const at = (iso: string) => new Date(iso);
+  const facts = {
+    id: 's1',
+    icalUid: 'u@kairos',
+    frequency: 'weekly' as const,
+    count: 3,
+    timeZone: 'America/New_York',
+    durationMinutes: 30,
+    firstStart: at('2027-03-09T14:00:00Z'),
+    members: [
+      {
+        bookingId: 'b0',
+        position: 0,
+        status: 'confirmed' as const,
+        start: at('2027-03-09T14:00:00Z'),
+        end: at('2027-03-09T14:30:00Z'),
+        sequence: 0,
+      },
+      {
+        bookingId: 'b1',
+        position: 1,
+        status: 'rescheduled' as const,
+        start: at('2027-03-16T13:00:00Z'),
+        end: at('2027-03-16T13:30:00Z'),
+        sequence: 0,
+      },
+      {
+        bookingId: 'b1b',
+        position: 1,
+        status: 'confirmed' as const,
+        start: at('2027-03-17T15:00:00Z'),
+        end: at('2027-03-17T15:30:00Z'),
+        sequence: 1,
+      },
+      {
+        bookingId: 'b2',
+        position: 2,
+        status: 'cancelled' as const,
+        start: at('2027-03-23T13:00:00Z'),
+        end: at('2027-03-23T13:30:00Z'),
+        sequence: 1,
+      },
+    ],
+  };
+
+  it('takes the moved occurrence in its place, keeps where the rule put it, and sums the sequences', () => {
+    const view = seriesView(facts);
+    expect(view.occurrences.map((o) => [o.bookingId, o.status, o.start.toISOString(), o.originalStart.toISOString()])).toEqual([
+      ['b0', 'confirmed', '2027-03-09T14:00:00.000Z', '2027-03-09T14:00:00.000Z'],
+      ['b1b', 'confirmed', '2027-03-17T15:00:00.000Z', '2027-03-16T13:00:00.000Z'],
+      ['b2', 'cancelled', '2027-03-23T13:00:00.000Z', '2027-03-23T13:00:00.000Z'],
+    ]);
+    expect(view.sequence).toBe(2);
+    // Members listed in any order give the same view.
+    expect(seriesView({ ...facts, members: [...facts.members].reverse() })).toEqual(view);
   });
 });

@@ -309,6 +309,13 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       meeting_type: { id: view.meetingType.id, name: view.meetingType.name, slug: view.meetingType.slug },
       hosts: view.hosts.map((h) => ({ id: h.id, name: h.name, email: h.email, time_zone: h.timeZone })),
       invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
+      // An occurrence of a recurring series: which series, and where in it (one webhook per occurrence).
+      ...(view.series
+        ? {
+            recurring_booking_id: view.series.id,
+            occurrence: (view.series.occurrences.find((o) => o.bookingId === view.id)?.position ?? 0) + 1,
+          }
+        : {}),
       ...(event === 'invitee.rescheduled'
         ? {
             old_booking_id: payload.previous?.booking_id ?? null,
