@@ -8,6 +8,7 @@ const NOW = '2027-03-01T12:00:00Z';
 const WEEKLY_9AM_NY = ['2027-03-02T14:00:00Z', '2027-03-09T14:00:00Z', '2027-03-16T13:00:00Z', '2027-03-23T13:00:00Z'];
 
 const fieldsOf = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
+const ms = (iso: string) => iso.replace('Z', '.000Z');
 const startsOf = (occurrences: Array<{ start_time: string }>) => occurrences.map((o) => o.start_time);
 
 interface Occurrence {
@@ -159,6 +160,34 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
     expect(events.map((e) => e.lead)).toEqual([null, 'true', 'false', 'false']);
     // Again: nothing left to cancel, still 200 with the same picture.
     await t.http().delete(`/api/bookings/${occurrences[0].id}/series`).set(host.auth).expect(200);
+  });
+
+  it('a collective series books every host at every occurrence; one host busy on one date refuses the series by name', async () => {
+    const { host } = await recurringType();
+    const member = await createHost(t, { time_zone: 'America/New_York' });
+    await setWeeklyHours(t, member, 'America/New_York');
+    const team = await createTeam(t, host, [member]);
+    const collective = await createMeetingType(t, host, {
+      slug: 'collective-series',
+      kind: 'collective',
+      team_id: team.id,
+      host_ids: [host.id, member.id],
+      recurrence: { frequency: 'every_two_weeks', max_occurrences: 4 },
+    });
+    // The member's own meeting on 16 March at 09:00 New York.
+    const own = await createMeetingType(t, member, { slug: 'own' });
+    await book(own.id, WEEKLY_9AM_NY[2], 'busy').expect(201);
+    const refused = await book(collective.id, WEEKLY_9AM_NY[0], 'c1', { occurrences: 2 });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ start_time: ms(WEEKLY_9AM_NY[2]), occurrence: 2 });
+    expect(await bookingsOf(collective.id)).toHaveLength(0);
+    const res = await book(collective.id, WEEKLY_9AM_NY[1], 'c2', { occurrences: 2 }).expect(201);
+    expect(startsOf(res.body.occurrences)).toEqual([WEEKLY_9AM_NY[1], WEEKLY_9AM_NY[3]]);
+    expect([...res.body.host_user_ids].sort()).toEqual([host.id, member.id].sort());
+    const rows = await t.dataSource.query(`SELECT booking_id FROM booking_hosts WHERE booking_id = ANY($1::uuid[]) AND is_live`, [
+      (res.body.occurrences as Occurrence[]).map((o) => o.id),
+    ]);
+    expect(rows).toHaveLength(4);
   });
 
   it('an Idempotency-Key replays the whole series; the same key with another body is a 422', async () => {
