@@ -100,6 +100,8 @@ export interface IcsCalendarOptions {
   ttlSeconds?: number | null;
   /** VTIMEZONE observances cover a year before to two years after this instant (default: the first event's start). */
   zoneAround?: Date;
+  /** ...and at least up to this instant (a recurring series' last occurrence). */
+  zoneUntil?: Date;
 }
 
 /** EXDATE with the same TZID and wall-clock form as DTSTART (RFC 5545 §3.8.5.1), or none. */
@@ -120,7 +122,7 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
     prodId: { company: 'Kairos', product: 'Kairos Scheduling', language: 'EN' },
     method: options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : options.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : null,
     // name stays null: a calendar-level zone would make ical-generator format DTSTAMP in the server's zone.
-    timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, around) },
+    timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, around, options.zoneUntil) },
     name: options.name ?? null,
     ttl: options.ttlSeconds ?? null,
   });

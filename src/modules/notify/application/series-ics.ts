@@ -70,5 +70,6 @@ export function renderSeriesIcs(
       ...moved.map((o) => ({ ...base, start: o.start, end: o.end, status: 'CONFIRMED' as const, recurrenceId: o.originalStart })),
     ];
   }
-  return renderIcsCalendar(events, { method, zoneAround: series.firstStart });
+  const last = Math.max(...series.occurrences.map((o) => Math.max(o.end.getTime(), o.originalStart.getTime() + length)));
+  return renderIcsCalendar(events, { method, zoneAround: series.firstStart, zoneUntil: new Date(last) });
 }
