@@ -181,13 +181,13 @@ export class BookingQueries extends BookingDirectory {
     });
   }
 
-  /** The recurring series of those bookings that are occurrences of one (one query when none is). */
+  /** The recurring series of those bookings that are occurrences of one: one query when none is, four otherwise. */
   private async seriesViewsOf(bookingIds: string[]): Promise<Map<string, BookingSeriesView>> {
     const seriesIdOf = await this.seriesRows.seriesIdsOf(bookingIds);
     const seriesIds = [...new Set(seriesIdOf.values())];
-    const rows = await this.seriesRows.findSeries(seriesIds);
+    const [rows, membersOf] = await Promise.all([this.seriesRows.findSeries(seriesIds), this.seriesRows.findMembersOf(seriesIds)]);
     const views = new Map<string, BookingSeriesView>();
-    for (const row of rows) views.set(row.id, seriesView(seriesFacts(row, await this.seriesRows.findMembers(row.id))));
+    for (const row of rows) views.set(row.id, seriesView(seriesFacts(row, membersOf.get(row.id) ?? [])));
     const out = new Map<string, BookingSeriesView>();
     for (const [bookingId, seriesId] of seriesIdOf) {
       const view = views.get(seriesId);

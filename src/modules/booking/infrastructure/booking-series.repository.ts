@@ -97,17 +97,25 @@ export class BookingSeriesRepository {
     return this.m(manager).query<SeriesRow[]>(`SELECT ${SERIES_COLUMNS} FROM booking_series WHERE id = ANY($1::uuid[])`, [seriesIds]);
   }
 
+  /** Every booking of the series (rescheduled ones too: the chain of a moved occurrence), by position then start. */
+  async findMembers(seriesId: string, manager?: EntityManager): Promise<SeriesMemberRow[]> {
+    return (await this.findMembersOf([seriesId], manager)).get(seriesId) ?? [];
+  }
+
   /**
-   * Every booking of the series (rescheduled ones too: the chain of a moved occurrence), by position then start.
+   * The members of several series in two statements whatever their number (views of many bookings: feeds, mails).
    * The members' starts are given as values, so each booking is read from its own month partition.
    */
-  async findMembers(seriesId: string, manager?: EntityManager): Promise<SeriesMemberRow[]> {
+  async findMembersOf(seriesIds: string[], manager?: EntityManager): Promise<Map<string, SeriesMemberRow[]>> {
+    const out = new Map<string, SeriesMemberRow[]>(seriesIds.map((id) => [id, []]));
+    if (seriesIds.length === 0) return out;
     const m = this.m(manager);
-    const members = await m.query<{ booking_id: string; position: number; start_time: string }[]>(
-      `SELECT booking_id, position, start_time::text AS start_time FROM booking_series_members WHERE series_id = $1`,
-      [seriesId],
+    const members = await m.query<{ booking_id: string; series_id: string; position: number; start_time: string }[]>(
+      `SELECT booking_id, series_id, position, start_time::text AS start_time FROM booking_series_members
+        WHERE series_id = ANY($1::uuid[])`,
+      [seriesIds],
     );
-    if (members.length === 0) return [];
+    if (members.length === 0) return out;
     const rows = await m.query<Omit<SeriesMemberRow, 'position'>[]>(
       `SELECT b.id AS booking_id, b.start_time, b.end_time, b.status, b.ical_sequence, b.rescheduled_to_id
          FROM bookings b WHERE b.id = ANY($1::uuid[]) AND b.start_time = ANY($2::timestamptz[])
@@ -116,10 +124,15 @@ export class BookingSeriesRepository {
          FROM bookings_archive a WHERE a.id = ANY($1::uuid[])`,
       [members.map((r) => r.booking_id), members.map((r) => r.start_time)],
     );
-    const position = new Map(members.map((r) => [r.booking_id, r.position]));
-    return rows
-      .map((r) => ({ ...r, position: position.get(r.booking_id) ?? 0 }))
-      .sort((a, b) => a.position - b.position || new Date(a.start_time).getTime() - new Date(b.start_time).getTime());
+    const member = new Map(members.map((r) => [r.booking_id, r]));
+    for (const r of rows) {
+      const of = member.get(r.booking_id);
+      if (of) out.get(of.series_id)?.push({ ...r, position: of.position });
+    }
+    for (const list of out.values()) {
+      list.sort((a, b) => a.position - b.position || new Date(a.start_time).getTime() - new Date(b.start_time).getTime());
+    }
+    return out;
   }
 }
 
