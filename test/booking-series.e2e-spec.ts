@@ -142,6 +142,14 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
       [WEEKLY_9AM_NY[3], 'confirmed'],
     ]);
 
+    // The first occurrence's token (the link in the one confirmation mail) manages the other dates too; a token of
+    // another series or booking does not.
+    const other = await book(typeId, '2027-03-05T14:00:00Z', 'other').expect(201);
+    await t.http().get(`/api/bookings/${occurrences[3].id}`).query({ token: other.body.management_token }).expect(404);
+    const fourth = await t.http().get(`/api/bookings/${occurrences[3].id}`).query({ token: res.body.management_token }).expect(200);
+    expect(fourth.body.invitees).toHaveLength(1);
+    expect(fourth.body.start_time).toBe(WEEKLY_9AM_NY[3]);
+
     // All the rest, by the invitee with the first occurrence's token.
     const cancelled = await t
       .http()
@@ -150,8 +158,8 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
       .send({ reason: 'Project ended' })
       .expect(200);
     expect(cancelled.body.occurrences.map((o: Occurrence) => o.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
-    const live = await t.dataSource.query(`SELECT 1 FROM booking_hosts WHERE user_id = $1 AND is_live`, [host.id]);
-    expect(live).toHaveLength(0);
+    const live = await t.dataSource.query(`SELECT booking_id FROM booking_hosts WHERE user_id = $1 AND is_live`, [host.id]);
+    expect(live).toEqual([{ booking_id: other.body.id }]); // only the booking outside the series
     const events = await t.dataSource.query<Array<{ event_type: string; lead: string | null }>>(
       `SELECT event_type, payload->'series'->>'lead' AS lead FROM outbox_events
         WHERE payload->>'meeting_type_id' = $1 AND event_type = 'booking.cancelled' ORDER BY id`,

@@ -52,6 +52,10 @@ export class BookingQueries extends BookingDirectory {
     if (caller.token) {
       const invitee = await this.bookings.findInviteeByTokenHash(this.tokens.hashOf(caller.token));
       if (invitee && invitee.booking_id === booking.id) return { booking, actor: { kind: 'invitee', invitee } };
+      // A recurring series: the token of one occurrence manages every occurrence the same person booked with it
+      // (the one confirmation mail carries one link for all the dates).
+      const same = invitee ? await this.sameSeriesInvitee(invitee, booking.id) : null;
+      if (same) return { booking, actor: { kind: 'invitee', invitee: same } };
     }
     if (caller.userId) {
       const hostIds = await this.bookings.findHostIds(booking.id);
@@ -179,6 +183,15 @@ export class BookingQueries extends BookingDirectory {
         },
       ];
     });
+  }
+
+  /** The invitee row of `bookingId` that is `invitee` in another occurrence of the same series, or null. */
+  private async sameSeriesInvitee(invitee: InviteeRecord, bookingId: string): Promise<InviteeRecord | null> {
+    const series = await this.seriesRows.seriesIdsOf([invitee.booking_id, bookingId]);
+    const seriesId = series.get(bookingId);
+    if (!seriesId || series.get(invitee.booking_id) !== seriesId) return null;
+    const email = invitee.email.toLowerCase();
+    return (await this.bookings.findInvitees(bookingId)).find((i) => i.email.toLowerCase() === email) ?? null;
   }
 
   /** The recurring series of those bookings that are occurrences of one: one query when none is, four otherwise. */
