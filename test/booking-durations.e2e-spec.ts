@@ -1,4 +1,6 @@
+import type { Response } from 'supertest';
 import { createHost, type TestHost } from './support/factories.js';
+import { OpenApiContract } from './support/openapi-contract.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -14,8 +16,12 @@ const fieldsOf = (body: { errors?: Array<{ field: string }> }) => (body.errors ?
 describe('duration options: the invitee picks the length (e2e, PostgreSQL or the embedded database)', () => {
   let t: TestApp;
   let host: TestHost;
+  let contract: OpenApiContract;
+  /** Every answer checked against the OpenAPI document (status, fields, types). */
+  const checked = (res: Response) => contract.strictCheck(res);
   beforeAll(async () => {
     t = await startTestApp({ now: NOW });
+    contract = new OpenApiContract((await t.http().get('/api/openapi.json').expect(200)).body);
     host = await createHost(t, { time_zone: 'America/New_York' });
     await setWeeklyHours(t, host, 'America/New_York');
   });
@@ -37,7 +43,9 @@ describe('duration options: the invitee picks the length (e2e, PostgreSQL or the
     expect(type).toMatchObject({ duration_minutes: 30, duration_options: [15, 30, 60] });
     const plain = await createMeetingType(t, host, { slug: 'plain' });
     expect(plain.duration_options).toEqual([30]);
-    const cleared = await t.http().put(`/api/meeting-types/${type.id}`).set(host.auth).send({ duration_options: null }).expect(200);
+    const cleared = checked(
+      await t.http().put(`/api/meeting-types/${type.id}`).set(host.auth).send({ duration_options: null }).expect(200),
+    );
     expect(cleared.body.duration_options).toEqual([30]);
     await t
       .http()
@@ -73,7 +81,7 @@ describe('duration options: the invitee picks the length (e2e, PostgreSQL or the
     const byDefault = await slots(type.id).expect(200);
     expect(byDefault.body.duration_minutes).toBe(30);
     expect(byDefault.body.slots[0]).toMatchObject({ start_time: TUE_9AM_NY, end_time: '2027-03-02T14:30:00Z' });
-    const hour = await slots(type.id, { duration_minutes: '60' }).expect(200);
+    const hour = checked(await slots(type.id, { duration_minutes: '60' }).expect(200));
     expect(hour.body.duration_minutes).toBe(60);
     // 09:00..16:00 starts an hour apart; the last ends at 17:00 (the after-buffer may run past the hours).
     expect(hour.body.slots.map((s: { start_time: string; end_time: string }) => [s.start_time, s.end_time])).toEqual(
@@ -85,7 +93,7 @@ describe('duration options: the invitee picks the length (e2e, PostgreSQL or the
     expect((await slots(type.id, { duration_minutes: '15' }).expect(200)).body.slots).toHaveLength(32);
 
     for (const value of ['45', '0', 'abc', '30.5', '-30']) {
-      const res = await slots(type.id, { duration_minutes: value });
+      const res = checked(await slots(type.id, { duration_minutes: value }));
       expect(res.status).toBe(400);
       expect(fieldsOf(res.body)).toEqual(['duration_minutes']);
     }
@@ -96,7 +104,7 @@ describe('duration options: the invitee picks the length (e2e, PostgreSQL or the
 
   it('a booking stores the length picked, blocks exactly that (plus buffers), and a length not offered is a 400', async () => {
     const type = await createMeetingType(t, host, { slug: 'book-lengths', duration_options: [30, 60], buffer_after_minutes: 15 });
-    const res = await book(type.id, TUE_9AM_NY, 1, { duration_minutes: 60 }).expect(201);
+    const res = checked(await book(type.id, TUE_9AM_NY, 1, { duration_minutes: 60 }).expect(201));
     expect(res.body).toMatchObject({ start_time: TUE_9AM_NY, end_time: TUE_10AM_NY, duration_minutes: 60 });
     const [row] = await t.dataSource.query(`SELECT end_time FROM bookings WHERE id = $1`, [res.body.id]);
     expect(new Date(row.end_time).toISOString()).toBe(TUE_10AM_NY.replace('Z', '.000Z'));
@@ -111,7 +119,7 @@ describe('duration options: the invitee picks the length (e2e, PostgreSQL or the
     expect(starts).toContain(TUE_11AM_NY);
 
     for (const duration of [45, 0, 'sixty', 30.5]) {
-      const refused = await book(type.id, TUE_11AM_NY, 3, { duration_minutes: duration });
+      const refused = checked(await book(type.id, TUE_11AM_NY, 3, { duration_minutes: duration }));
       expect(refused.status).toBe(400);
       expect(fieldsOf(refused.body)).toEqual(['duration_minutes']);
     }

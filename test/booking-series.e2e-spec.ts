@@ -1,5 +1,7 @@
 import { BookingArchive } from '../src/modules/booking/application/booking-archive.service.js';
+import type { Response } from 'supertest';
 import { createHost, type TestHost } from './support/factories.js';
+import { OpenApiContract } from './support/openapi-contract.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -22,8 +24,12 @@ interface Occurrence {
 
 describe('recurring series: all or none (e2e, PostgreSQL or the embedded database)', () => {
   let t: TestApp;
+  let contract: OpenApiContract;
+  /** Every answer checked against the OpenAPI document (status, fields, types). */
+  const checked = (res: Response) => contract.strictCheck(res);
   beforeAll(async () => {
     t = await startTestApp({ now: NOW });
+    contract = new OpenApiContract((await t.http().get('/api/openapi.json').expect(200)).body);
   });
   afterAll(() => t.close());
 
@@ -46,7 +52,7 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
 
   it('books 4 weekly occurrences at the same local time across the DST change, in one answer', async () => {
     const { host, typeId } = await recurringType();
-    const res = await book(typeId, WEEKLY_9AM_NY[0], 1, { occurrences: 4 }).expect(201);
+    const res = checked(await book(typeId, WEEKLY_9AM_NY[0], 1, { occurrences: 4 }).expect(201));
     expect(res.body).toMatchObject({
       start_time: WEEKLY_9AM_NY[0],
       end_time: '2027-03-02T14:30:00Z',
@@ -65,7 +71,7 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
     const live = await t.dataSource.query(`SELECT 1 FROM booking_hosts WHERE user_id = $1 AND is_live`, [host.id]);
     expect(live).toHaveLength(4);
     // The series, for the host and for the invitee; each occurrence names it.
-    const series = await t.http().get(`/api/bookings/${occurrences[2].id}/series`).set(host.auth).expect(200);
+    const series = checked(await t.http().get(`/api/bookings/${occurrences[2].id}/series`).set(host.auth).expect(200));
     expect(series.body).toMatchObject({
       recurring_booking_id: res.body.recurring_booking_id,
       frequency: 'weekly',
@@ -73,7 +79,7 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
     });
     expect(startsOf(series.body.occurrences)).toEqual(WEEKLY_9AM_NY);
     await t.http().get(`/api/bookings/${occurrences[1].id}/series`).query({ token: occurrences[1].management_token }).expect(200);
-    const got = await t.http().get(`/api/bookings/${occurrences[3].id}`).set(host.auth).expect(200);
+    const got = checked(await t.http().get(`/api/bookings/${occurrences[3].id}`).set(host.auth).expect(200));
     expect(got.body.recurring_booking_id).toBe(res.body.recurring_booking_id);
     // The slots of those dates are gone.
     const slots = await t
@@ -87,7 +93,7 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
   it('all or none: the 3rd occurrence taken answers 409 naming it, and nothing of the series is written', async () => {
     const { typeId } = await recurringType();
     const single = await book(typeId, WEEKLY_9AM_NY[2], 'first').expect(201);
-    const refused = await book(typeId, WEEKLY_9AM_NY[0], 2, { occurrences: 4 });
+    const refused = checked(await book(typeId, WEEKLY_9AM_NY[0], 2, { occurrences: 4 }));
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ start_time: '2027-03-16T13:00:00.000Z', occurrence: 3 });
     expect(refused.body.message).toContain('2027-03-16T13:00:00.000Z');
@@ -151,12 +157,14 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
     expect(fourth.body.start_time).toBe(WEEKLY_9AM_NY[3]);
 
     // All the rest, by the invitee with the first occurrence's token.
-    const cancelled = await t
-      .http()
-      .delete(`/api/bookings/${occurrences[0].id}/series`)
-      .query({ token: res.body.management_token })
-      .send({ reason: 'Project ended' })
-      .expect(200);
+    const cancelled = checked(
+      await t
+        .http()
+        .delete(`/api/bookings/${occurrences[0].id}/series`)
+        .query({ token: res.body.management_token })
+        .send({ reason: 'Project ended' })
+        .expect(200),
+    );
     expect(cancelled.body.occurrences.map((o: Occurrence) => o.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const live = await t.dataSource.query(`SELECT booking_id FROM booking_hosts WHERE user_id = $1 AND is_live`, [host.id]);
     expect(live).toEqual([{ booking_id: other.body.id }]); // only the booking outside the series
@@ -237,7 +245,7 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
   it('refuses occurrences a type does not allow, and recurrence on kinds that cannot repeat (400 naming the field)', async () => {
     const { host, typeId } = await recurringType({ recurrence: { frequency: 'every_two_weeks', max_occurrences: 3 } });
     for (const occurrences of [4, 0, 53, 2.5, 'two']) {
-      const res = await book(typeId, WEEKLY_9AM_NY[0], 1, { occurrences });
+      const res = checked(await book(typeId, WEEKLY_9AM_NY[0], 1, { occurrences }));
       expect(res.status).toBe(400);
       expect(fieldsOf(res.body)).toEqual(['occurrences']);
     }
@@ -251,9 +259,9 @@ describe('recurring series: all or none (e2e, PostgreSQL or the embedded databas
     expect(startsOf(biweekly.body.occurrences)).toEqual([WEEKLY_9AM_NY[1], WEEKLY_9AM_NY[3]]);
     // Not a series: reads as its only occurrence; cancelling "the series" is a 400.
     const single = await book(typeId, '2027-03-04T14:00:00Z', 3).expect(201);
-    const alone = await t.http().get(`/api/bookings/${single.body.id}/series`).set(host.auth).expect(200);
+    const alone = checked(await t.http().get(`/api/bookings/${single.body.id}/series`).set(host.auth).expect(200));
     expect(alone.body).toMatchObject({ recurring_booking_id: null, frequency: null, occurrences: [{ id: single.body.id }] });
-    await t.http().delete(`/api/bookings/${single.body.id}/series`).set(host.auth).expect(400);
+    checked(await t.http().delete(`/api/bookings/${single.body.id}/series`).set(host.auth).expect(400));
     expect((await t.http().get(`/api/bookings/${single.body.id}`).set(host.auth).expect(200)).body.status).toBe('confirmed');
 
     const member = await createHost(t);
