@@ -15,6 +15,7 @@ import { DeliveryBacklogIndex1764000008000 } from './1764000008000-delivery-back
 import { BookingApproval1764000009100 } from './1764000009100-booking-approval.js';
 import { BookingLimits1764000009200 } from './1764000009200-booking-limits.js';
 import { TimeOff1764000009300 } from './1764000009300-time-off.js';
+import { DurationOptionsAndSeries1764000009400 } from './1764000009400-duration-options-and-series.js';
 import { InviteeGuests1764000009500 } from './1764000009500-invitee-guests.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
@@ -36,5 +37,6 @@ export const migrations = [
   BookingApproval1764000009100,
   BookingLimits1764000009200,
   TimeOff1764000009300,
+  DurationOptionsAndSeries1764000009400,
   InviteeGuests1764000009500,
 ];

@@ -39,6 +39,8 @@ describe('meeting types (e2e)', () => {
       kind: 'one_on_one',
       seats: null,
       duration_minutes: 30,
+      duration_options: [30], // no choice: the default alone
+      recurrence: null,
       team_id: null,
       host_ids: [host.id],
       buffer_before_minutes: 0,

@@ -18,6 +18,9 @@ import { SlotHolds } from './application/slot-holds.service.js';
 import { BookingApprovalController } from './http/booking-approval.controller.js';
 import { BookingsController } from './http/bookings.controller.js';
 import { BookingApprovalRepository } from './infrastructure/booking-approval.repository.js';
+import { BookingSeries } from './application/booking-series.service.js';
+import { BookingSeriesController } from './http/booking-series.controller.js';
+import { BookingSeriesRepository } from './infrastructure/booking-series.repository.js';
 import { BookingArchiveRepository } from './infrastructure/booking-archive.repository.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { BookingTransactions } from './infrastructure/booking-transactions.js';
@@ -30,7 +33,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
  */
 @Module({
   imports: [IdentityModule, MeetingTypesModule, SlotsModule],
-  controllers: [BookingsController, BookingApprovalController],
+  controllers: [BookingsController, BookingApprovalController, BookingSeriesController],
   providers: [
     BookingRepository,
     BookingTransactions,
@@ -51,6 +54,8 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     PendingExpiry,
     BookingApprovals,
     ApprovalLinks,
+    BookingSeriesRepository,
+    BookingSeries,
   ],
   exports: [
     BookingCommands,

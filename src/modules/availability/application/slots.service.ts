@@ -8,6 +8,7 @@ import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, invalidFields, notFound } from '../../../shared/http/domain-error.js';
 import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js';
 import { type MeetingTypeSnapshot, MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { durationProblem, withDuration } from '../../meeting-types/domain/meeting-type-options.js';
 import { computeSlots } from '../domain/compute-slots.js';
 import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
 import { addDays, dayNumberOf, wallTimeToInstant } from '../domain/wall-clock.js';
@@ -27,6 +28,8 @@ export interface SlotsRequest {
   date: string;
   endDate?: string;
   timeZone: string;
+  /** The meeting's length, one of the type's duration_options; absent = its duration_minutes. */
+  durationMinutes?: number;
 }
 
 export interface SlotView {
@@ -108,7 +111,7 @@ export class SlotsService {
   async find(request: SlotsRequest): Promise<SlotsResult> {
     const { endDate, typeRef, now } = this.checked(request);
     const ttl = this.config.slotCacheTtlSeconds; // 0 turns the cache off (benchmarks of the cold path)
-    const key = `slots:${typeRef}:${request.timeZone}:${request.date}:${endDate}`;
+    const key = `slots:${typeRef}:${request.timeZone}:${request.date}:${endDate}${durationKey(request)}`;
 
     // Warm path: one GET for the entry and one MGET for the versions of the hosts it was computed for; no DB.
     let entry: CachedSlots | null = null;
@@ -149,7 +152,7 @@ export class SlotsService {
   async findRendered(request: SlotsRequest): Promise<{ body: string; etag: string; cached: boolean }> {
     const { endDate, typeRef, now } = this.checked(request);
     const ttl = this.config.slotCacheTtlSeconds;
-    const key = `slots-body:${typeRef}:${request.timeZone}:${request.date}:${endDate}`;
+    const key = `slots-body:${typeRef}:${request.timeZone}:${request.date}:${endDate}${durationKey(request)}`;
 
     let entry: RenderedEntry | null = null;
     if (ttl > 0) {
@@ -231,7 +234,7 @@ export class SlotsService {
     const known = this.typeSnapshots.get(ref);
     let versions = known ? await this.versionsFor(known.type) : null;
     if (known && versions?.type != null && versions.type === known.versions) {
-      const type = known.type;
+      const type = ofLength(known.type, request.durationMinutes);
       // A lagging replica's answer is served but not cached (else it would outlive the lag under the new versions).
       const { value, upToDate } = await this.replica.readUpToDate((m) => this.inputs.load(type, range, now, { manager: m }));
       return { entry: this.entryOf(type, versions.hosts, value, now), cacheable: upToDate };
@@ -252,14 +255,18 @@ export class SlotsService {
       upToDate,
     } = await this.replica.readUpToDate(async (m) => {
       const current = m ? await this.resolveType(request, m) : found;
-      return [current, await this.inputs.load(current, range, now, { manager: m }), m !== undefined] as const;
+      return [
+        current,
+        await this.inputs.load(ofLength(current, request.durationMinutes), range, now, { manager: m }),
+        m !== undefined,
+      ] as const;
     });
     const sameHosts = sameDependencies(type, found);
     // The snapshot may be reused while its token stands only if it was read (up to date) after the token was: else
     // it is kept unverified, and the next request reads the token first and the type after it.
     const verified = token !== null && upToDate && sameHosts && (reread || readBeforeFound);
     this.typeSnapshots.set(ref, { type, versions: verified ? token : null });
-    return { entry: this.entryOf(type, hostVersions, inputs, now), cacheable: upToDate && sameHosts };
+    return { entry: this.entryOf(ofLength(type, request.durationMinutes), hostVersions, inputs, now), cacheable: upToDate && sameHosts };
   }
 
   /** On-demand calendar sync for the type's hosts (bounded wait), then its versions and theirs (one round trip). */
@@ -318,6 +325,22 @@ class BoundedMap<K, V> {
 /** Whether two snapshots of a type depend on the same versions (currentForType): same type, owner and hosts. */
 function sameDependencies(a: MeetingTypeSnapshot, b: MeetingTypeSnapshot): boolean {
   return a.id === b.id && a.ownerId === b.ownerId && a.hosts.map((h) => h.userId).join() === b.hosts.map((h) => h.userId).join();
+}
+
+/** The cache key's part for the meeting's length: entries of different lengths are different answers. */
+function durationKey(request: SlotsRequest): string {
+  return request.durationMinutes === undefined ? '' : `:d${request.durationMinutes}`;
+}
+
+/**
+ * The type as the engine sees it for the requested length (meeting-type-options.ts: slots end and step by it); 400
+ * naming duration_minutes when the type does not offer it. Entries keep this snapshot, so a hit answers with it too.
+ */
+function ofLength(type: MeetingTypeSnapshot, minutes: number | undefined): MeetingTypeSnapshot {
+  if (minutes === undefined) return type;
+  const problem = durationProblem(type, minutes);
+  if (problem) throw invalidFields([problem]);
+  return withDuration(type, minutes);
 }
 
 /** How the request names its meeting type in cache keys (as lookupType resolves it), or null when it names none. */

@@ -54,6 +54,11 @@ describe('SlotsQueryPipe: the compiled schema answers as the class-validator rul
     ['not a zone', { meeting_type_id: ID, date: '2027-03-01', timezone: 'Mars/Base' }],
     ['an abbreviation', { meeting_type_id: ID, date: '2027-03-01', timezone: 'EST' }],
     ['repeated zone', { meeting_type_id: ID, date: '2027-03-01', timezone: ['UTC', 'UTC'] }],
+    ['a length', { meeting_type_id: ID, date: '2027-03-01', duration_minutes: '60' }],
+    ['a length in words', { meeting_type_id: ID, date: '2027-03-01', duration_minutes: 'sixty' }],
+    ['a fractional length', { meeting_type_id: ID, date: '2027-03-01', duration_minutes: '30.5' }],
+    ['a zero length', { meeting_type_id: ID, date: '2027-03-01', duration_minutes: '0' }],
+    ['repeated length', { meeting_type_id: ID, date: '2027-03-01', duration_minutes: ['30', '60'] }],
     ['an unknown field', { meeting_type_id: ID, date: '2027-03-01', color: 'red' }],
     ['unknown fields and everything wrong', { color: 'red', size: 'L', meeting_type_id: 'x', username: ['a'], timezone: 'X' }],
   ])('%s', async (_, query) => {

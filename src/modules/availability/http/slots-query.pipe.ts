@@ -6,6 +6,8 @@ import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/ti
 import type { SlotsQueryDto } from './slots.dto.js';
 
 const DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+/** Whole minutes as the query string carries them; whether the type offers that length is the service's check. */
+const DURATION = '^[1-9][0-9]{0,3}$';
 
 /**
  * SlotsQueryDto's rules as one compiled function. The predicates are class-validator's own (isUUID, isDateString,
@@ -34,6 +36,7 @@ const validate = ajv.compile({
     date: { type: 'string', pattern: DATE, format: 'calendar-date' },
     end_date: { type: 'string', pattern: DATE, format: 'calendar-date' },
     timezone: { type: 'string', format: 'iana-time-zone' },
+    duration_minutes: { type: 'string', pattern: DURATION },
   },
 });
 
@@ -47,6 +50,7 @@ const MESSAGES: Record<Field, Partial<Record<string, string>>> = {
   date: { format: 'date must be a real calendar date', pattern: 'date must be a date in YYYY-MM-DD form' },
   end_date: { format: 'end_date must be a real calendar date', pattern: 'end_date must be a date in YYYY-MM-DD form' },
   timezone: { format: 'timezone must be an IANA time zone such as "Europe/London"' },
+  duration_minutes: { pattern: 'duration_minutes must be a whole number of minutes' },
 };
 const FIELDS = Object.keys(MESSAGES) as Field[];
 

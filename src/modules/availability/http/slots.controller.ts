@@ -35,6 +35,7 @@ export class SlotsController {
       date: q.date,
       endDate: q.end_date,
       timeZone: q.timezone ?? 'UTC',
+      durationMinutes: q.duration_minutes === undefined ? undefined : Number(q.duration_minutes),
     });
     // The body is already JSON (SlotsResponseDto's shape, rendered once and cached as bytes): sent as it is, with
     // the Content-Type set so Fastify does not serialize it again. Fastify adds no ETag and answers no conditional

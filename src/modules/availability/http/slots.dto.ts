@@ -44,6 +44,15 @@ export class SlotsQueryDto {
   @IsOptional()
   @IsTimeZone({ message: 'timezone must be an IANA time zone such as "Europe/London"' })
   timezone?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "the meeting's length: one of the type's duration_options (default: its duration_minutes)",
+  })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,3}$/, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: string;
 }
 
 export class SlotDto {

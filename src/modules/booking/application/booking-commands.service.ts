@@ -22,12 +22,14 @@ import { rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
 import type { BookingRecord, InviteeRecord, RoundRobinStats } from './booking-records.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
+import { BookingSeriesRepository } from '../infrastructure/booking-series.repository.js';
 import { afterCommit } from './after-commit.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { ManagementTokens } from './management-tokens.js';
 import { InviteePolicies } from './invitee-policies.service.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
+import { ofLength } from './meeting-length.js';
 
 export interface CreateBookingInput {
   meetingTypeId: string;
@@ -41,6 +43,8 @@ export interface CreateBookingInput {
   guests?: string[];
   holdToken?: string;
   idempotencyKey?: string;
+  /** One of the type's duration_options; absent = its duration_minutes. */
+  durationMinutes?: number;
 }
 
 export interface BookingResult {
@@ -89,6 +93,7 @@ export class BookingCommands {
     private readonly clock: Clock,
     private readonly metrics: BookingMetrics,
     private readonly policies: InviteePolicies,
+    private readonly seriesMembers: BookingSeriesRepository,
   ) {}
 
   /** Each command is timed and its 409s counted by cause (kairos_booking_duration_seconds, kairos_booking_conflicts_total). */
@@ -96,8 +101,9 @@ export class BookingCommands {
     return this.metrics.timed('create', () => this.createBooking(input));
   }
 
-  reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
-    return this.metrics.timed('reschedule', () => this.rescheduleBooking(bookingId, actor, newStart, reason));
+  /** Keeps the booking's length unless `durationMinutes` names another of the type's lengths. */
+  reschedule(bookingId: string, actor: Actor, newStart: Date, reason: string | null, durationMinutes?: number): Promise<BookingResult> {
+    return this.metrics.timed('reschedule', () => this.rescheduleBooking(bookingId, actor, newStart, reason, durationMinutes));
   }
 
   cancel(bookingId: string, actor: Actor | { kind: 'calendar' }, reason: string | null): Promise<BookingResult> {
@@ -105,7 +111,7 @@ export class BookingCommands {
   }
 
   private async createBooking(input: CreateBookingInput): Promise<BookingResult> {
-    const type = await this.activeType(input.meetingTypeId);
+    const type = ofLength(await this.activeType(input.meetingTypeId), input.durationMinutes);
     const checked = validateAnswers(type.questions, input.answers);
     if (!checked.ok) {
       throw invalid(checked.problems.flatMap((p) => p.messages).join('; '), { errors: checked.problems });
@@ -209,10 +215,16 @@ export class BookingCommands {
     return result;
   }
 
-  private async rescheduleBooking(bookingId: string, actor: Actor, newStart: Date, reason: string | null): Promise<BookingResult> {
+  private async rescheduleBooking(
+    bookingId: string,
+    actor: Actor,
+    newStart: Date,
+    reason: string | null,
+    durationMinutes?: number,
+  ): Promise<BookingResult> {
     const current = await this.bookings.findBooking(bookingId);
     if (!current) throw notFound('booking');
-    const type = await this.activeType(current.meeting_type_id);
+    const type = ofLength(await this.activeType(current.meeting_type_id), durationMinutes, current);
     const schedules = await this.check.loadSchedules(type);
     const fairness = await this.roundRobinFairness(type);
     const affected = new Set<string>();
@@ -269,6 +281,8 @@ export class BookingCommands {
         target.id,
       );
       if (!movingOneGroupSeat) await this.bookings.markRescheduled(manager, booking.id, target.id);
+      // An occurrence of a recurring series stays one: the new booking takes its place (ICS: an override).
+      if (!movingOneGroupSeat) await this.seriesMembers.follow(manager, booking.id, target.id, target.start_time);
 
       await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
         booking_id: target.id,
@@ -409,6 +423,7 @@ export class BookingCommands {
           target.id,
         );
         await this.bookings.markRescheduled(manager, booking.id, target.id);
+        await this.seriesMembers.follow(manager, booking.id, target.id, target.start_time);
         await this.bookings.insertOutboxEvent(manager, 'booking.rescheduled', {
           booking_id: target.id,
           meeting_type_id: booking.meeting_type_id,

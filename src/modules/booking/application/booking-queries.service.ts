@@ -3,6 +3,9 @@ import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { BookingRepository } from '../infrastructure/booking.repository.js';
+import { BookingSeriesRepository, seriesFacts } from '../infrastructure/booking-series.repository.js';
+import { seriesView } from '../domain/recurrence.js';
+import type { BookingSeriesView } from '../domain/booking-views.js';
 import type { BookingRecord, InviteeRecord } from './booking-records.js';
 import type { Actor } from './booking-commands.service.js';
 import { mayManage } from '../domain/booking-policy.js';
@@ -31,6 +34,7 @@ export class BookingQueries extends BookingDirectory {
     private readonly tokens: ManagementTokens,
     private readonly users: UsersService,
     private readonly meetingTypes: MeetingTypesService,
+    private readonly seriesRows: BookingSeriesRepository,
   ) {
     super();
   }
@@ -48,6 +52,10 @@ export class BookingQueries extends BookingDirectory {
     if (caller.token) {
       const invitee = await this.bookings.findInviteeByTokenHash(this.tokens.hashOf(caller.token));
       if (invitee && invitee.booking_id === booking.id) return { booking, actor: { kind: 'invitee', invitee } };
+      // A recurring series: the token of one occurrence manages every occurrence the same person booked with it
+      // (the one confirmation mail carries one link for all the dates).
+      const same = invitee ? await this.sameSeriesInvitee(invitee, booking.id) : null;
+      if (same) return { booking, actor: { kind: 'invitee', invitee: same } };
     }
     if (caller.userId) {
       const hostIds = await this.bookings.findHostIds(booking.id);
@@ -115,10 +123,11 @@ export class BookingQueries extends BookingDirectory {
     if (bookings.length === 0) return [];
     const ids = bookings.map((b) => b.id);
     const typeIds = [...new Set(bookings.map((b) => b.meeting_type_id))];
-    const [hostIdsOf, inviteesOf, types] = await Promise.all([
+    const [hostIdsOf, inviteesOf, types, seriesOf] = await Promise.all([
       this.bookings.findHostIdsOf(ids),
       this.bookings.findInviteesOf(ids),
       Promise.all(typeIds.map((id) => this.meetingTypes.findSnapshot(id))),
+      this.seriesViewsOf(ids),
     ]);
     const typeById = new Map(types.filter((t) => t !== null).map((t) => [t.id, t]));
     const users = await this.users.findByIds([...new Set([...hostIdsOf.values()].flat())]);
@@ -147,10 +156,12 @@ export class BookingQueries extends BookingDirectory {
             id: booking.meeting_type_id,
             name: type?.name ?? 'Meeting',
             slug: type?.slug ?? '',
-            durationMinutes: type?.durationMinutes ?? Math.round((+booking.end_time - +booking.start_time) / 60_000),
+            // The booking's own length: an invitee may have picked another of the type's duration_options.
+            durationMinutes: Math.round((+booking.end_time - +booking.start_time) / 60_000),
             reminders: type?.reminders ?? [],
             ownerId: type?.ownerId ?? booking.host_user_id,
           },
+          ...(seriesOf.has(booking.id) ? { series: seriesOf.get(booking.id) } : {}),
           hosts: hostIds
             .map((id) => userById.get(id))
             .filter((h) => h !== undefined)
@@ -174,5 +185,29 @@ export class BookingQueries extends BookingDirectory {
         },
       ];
     });
+  }
+
+  /** The invitee row of `bookingId` that is `invitee` in another occurrence of the same series, or null. */
+  private async sameSeriesInvitee(invitee: InviteeRecord, bookingId: string): Promise<InviteeRecord | null> {
+    const series = await this.seriesRows.seriesIdsOf([invitee.booking_id, bookingId]);
+    const seriesId = series.get(bookingId);
+    if (!seriesId || series.get(invitee.booking_id) !== seriesId) return null;
+    const email = invitee.email.toLowerCase();
+    return (await this.bookings.findInvitees(bookingId)).find((i) => i.email.toLowerCase() === email) ?? null;
+  }
+
+  /** The recurring series of those bookings that are occurrences of one: one query when none is, four otherwise. */
+  private async seriesViewsOf(bookingIds: string[]): Promise<Map<string, BookingSeriesView>> {
+    const seriesIdOf = await this.seriesRows.seriesIdsOf(bookingIds);
+    const seriesIds = [...new Set(seriesIdOf.values())];
+    const [rows, membersOf] = await Promise.all([this.seriesRows.findSeries(seriesIds), this.seriesRows.findMembersOf(seriesIds)]);
+    const views = new Map<string, BookingSeriesView>();
+    for (const row of rows) views.set(row.id, seriesView(seriesFacts(row, membersOf.get(row.id) ?? [])));
+    const out = new Map<string, BookingSeriesView>();
+    for (const [bookingId, seriesId] of seriesIdOf) {
+      const view = views.get(seriesId);
+      if (view) out.set(bookingId, view);
+    }
+    return out;
   }
 }

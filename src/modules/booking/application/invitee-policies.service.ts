@@ -26,11 +26,15 @@ export class InviteePolicies {
     return type.limits.maxActiveBookingsPerInvitee === null ? [] : [`invitee:${type.id}:${normalizeEmail(email)}`];
   }
 
-  /** 409 when the invitee already has as many upcoming bookings of the type as it allows (one read, only with a cap). */
-  async checkCap(manager: EntityManager, type: MeetingTypeSnapshot, email: string, now: Date): Promise<void> {
+  /**
+   * 409 when the invitee already has as many upcoming bookings of the type as it allows, or would pass it with the
+   * `adding` bookings asked for (a recurring series books several at once). One read, only with a cap.
+   */
+  async checkCap(manager: EntityManager, type: MeetingTypeSnapshot, email: string, now: Date, adding = 1): Promise<void> {
     const cap = type.limits.maxActiveBookingsPerInvitee;
     if (cap === null) return;
-    const refusal = inviteeCapRefusal(await this.invitees.countUpcoming(manager, type.id, normalizeEmail(email), now), cap);
+    const upcoming = await this.invitees.countUpcoming(manager, type.id, normalizeEmail(email), now);
+    const refusal = inviteeCapRefusal(upcoming + adding - 1, cap);
     if (refusal) throw new BookingConflictError('limit_reached', refusal, { cap: 'max_active_bookings_per_invitee', limit: cap });
   }
 

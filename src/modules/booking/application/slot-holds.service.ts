@@ -23,6 +23,7 @@ import { type HoldRow, type LiveHoldsRow, SlotHoldRepository } from '../infrastr
 import { BookingMetrics } from './booking-metrics.js';
 import { SlotCheck } from './slot-check.js';
 import { afterCommit } from './after-commit.js';
+import { ofLength } from './meeting-length.js';
 
 export interface HoldRequest {
   meetingTypeId: string;
@@ -31,6 +32,8 @@ export interface HoldRequest {
   clientAddress: string | undefined;
   /** The invitee's email when known; holds count against it too, and a booking with the hold must use it. */
   email?: string | null;
+  /** The meeting's length (one of the type's duration_options): the hold blocks exactly that. Absent = the default. */
+  durationMinutes?: number;
 }
 
 export interface HoldResult {
@@ -81,10 +84,11 @@ export class SlotHolds {
   }
 
   private async holdSlot(request: HoldRequest): Promise<HoldResult> {
-    const type = await this.meetingTypes.findSnapshot(request.meetingTypeId);
-    if (!type) throw notFound('meeting type');
-    if (!type.isActive) throw conflict('this meeting type is not accepting bookings');
-    if (type.kind === 'group') throw invalid('group meeting types share their slots; holds are not needed');
+    const found = await this.meetingTypes.findSnapshot(request.meetingTypeId);
+    if (!found) throw notFound('meeting type');
+    if (!found.isActive) throw conflict('this meeting type is not accepting bookings');
+    if (found.kind === 'group') throw invalid('group meeting types share their slots; holds are not needed');
+    const type = ofLength(found, request.durationMinutes);
     const clientKey = clientKeyOf(request.clientAddress);
     const email = request.email ? request.email.trim().toLowerCase() : null;
     const token = newSecret('hld_', 24);

@@ -33,6 +33,40 @@ export interface BookingEventPayload {
    * reminders and no calendar event go out for it until booking.confirmed.
    */
   pending?: boolean;
+  /**
+   * The booking belongs to a recurring series and the event is one of several written together (booking or cancelling
+   * the series): `lead` marks the one whose mails speak for the whole series; the others send none (webhooks and
+   * reminders go per occurrence). Absent for a change to one occurrence alone.
+   */
+  series?: { id: string; position: number; count: number; lead: boolean } | null;
+}
+
+/** One occurrence of a recurring series, as it is now (a moved occurrence: its latest booking). */
+export interface SeriesOccurrenceView {
+  position: number;
+  bookingId: string;
+  status: BookingEventStatus;
+  start: Date;
+  end: Date;
+  /** Where the series' rule puts it (RECURRENCE-ID, EXDATE). */
+  originalStart: Date;
+}
+
+type BookingEventStatus = 'pending' | 'confirmed' | 'cancelled' | 'rescheduled' | 'declined' | 'expired';
+
+/** A recurring series (issue #17 item 5): its rule, its shared iCalendar UID and its occurrences in order. */
+export interface BookingSeriesView {
+  id: string;
+  icalUid: string;
+  frequency: 'weekly' | 'every_two_weeks' | 'monthly';
+  count: number;
+  /** The zone the rule repeats in (DTSTART;TZID): the booking's. */
+  timeZone: string;
+  durationMinutes: number;
+  firstStart: Date;
+  /** SEQUENCE of the series' iCalendar: grows with every change to any occurrence. */
+  sequence: number;
+  occurrences: SeriesOccurrenceView[];
 }
 
 export interface BookingViewPerson {
@@ -73,4 +107,6 @@ export interface BookingView {
   meetingType: { id: string; name: string; slug: string; durationMinutes: number; reminders: ReminderSetting[]; ownerId: string };
   hosts: BookingViewPerson[];
   invitees: BookingViewInvitee[];
+  /** Set when the booking is an occurrence of a recurring series. */
+  series?: BookingSeriesView;
 }

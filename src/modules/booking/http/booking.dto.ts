@@ -87,6 +87,32 @@ export class CreateBookingDto {
   @IsString()
   @MaxLength(100)
   hold_token?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "the meeting's length: one of the type's duration_options (default: its duration_minutes)",
+  })
+  @IsOptional()
+  @IsInt({ message: 'duration_minutes must be a whole number of minutes' })
+  @Min(1, { message: 'duration_minutes must be a whole number of minutes' })
+  @Max(720, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 52,
+    default: 1,
+    description:
+      "recurring meeting types: how many occurrences to book at once (at most the type's recurrence.max_occurrences), " +
+      'all or none; the same local time in time_zone every week, two weeks or month. 409 names the first taken start.',
+  })
+  @IsOptional()
+  @IsInt({ message: 'occurrences must be a whole number from 1 to 52' })
+  @Min(1, { message: 'occurrences must be a whole number from 1 to 52' })
+  @Max(52, { message: 'occurrences must be a whole number from 1 to 52' })
+  occurrences?: number;
 }
 
 export class RescheduleBookingDto {
@@ -101,6 +127,17 @@ export class RescheduleBookingDto {
   @MaxLength(1000)
   @IsSingleLine()
   reason?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "another of the type's duration_options; default: the booking's own length while the type offers it",
+  })
+  @IsOptional()
+  @IsInt({ message: 'duration_minutes must be a whole number of minutes' })
+  @Min(1, { message: 'duration_minutes must be a whole number of minutes' })
+  @Max(720, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: number;
 }
 
 export class CancelBookingDto {
@@ -192,6 +229,35 @@ export class CreateHoldDto {
   @IsEmail({}, { message: 'invitee_email must be a valid email address' })
   @MaxLength(255)
   invitee_email?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 60,
+    description: "the length to hold (one of the type's duration_options; default: its duration_minutes)",
+  })
+  @IsOptional()
+  @IsInt({ message: 'duration_minutes must be a whole number of minutes' })
+  @Min(1, { message: 'duration_minutes must be a whole number of minutes' })
+  @Max(720, { message: 'duration_minutes must be a whole number of minutes' })
+  duration_minutes?: number;
+}
+
+export class OccurrenceDto {
+  @ApiProperty({ format: 'uuid', description: 'the booking of this occurrence (cancel or reschedule it like any booking)' }) id: string;
+  @ApiProperty({ format: 'date-time' }) start_time: string;
+  @ApiProperty({ format: 'date-time' }) end_time: string;
+  @ApiProperty({ enum: ['pending', 'confirmed', 'cancelled', 'rescheduled'] }) status: string;
+  @ApiPropertyOptional({ description: "at booking time: the invitee's management token for this occurrence" }) management_token?: string;
+  @ApiPropertyOptional() cancel_url?: string;
+  @ApiPropertyOptional() reschedule_url?: string;
+}
+
+export class SeriesDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: the booking is not part of a series' })
+  recurring_booking_id: string | null;
+  @ApiProperty({ type: String, enum: ['weekly', 'every_two_weeks', 'monthly'], nullable: true }) frequency: string | null;
+  @ApiProperty({ description: 'the zone the series repeats in (the booking time zone)' }) time_zone: string;
+  @ApiProperty({ type: [OccurrenceDto], description: 'in order; a moved occurrence shows its new time' }) occurrences: OccurrenceDto[];
 }
 
 export class InviteeDto {
@@ -221,6 +287,8 @@ export class BookingDto {
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
   @ApiProperty({ format: 'date-time' }) start_time: string;
   @ApiProperty({ format: 'date-time' }) end_time: string;
+  @ApiProperty({ type: 'integer', example: 30, description: "the meeting's length in minutes (the one the invitee picked)" })
+  duration_minutes: number;
   @ApiProperty({ description: "the invitee's zone at booking time" }) time_zone: string;
   @ApiProperty({ format: 'uuid' }) host_user_id: string;
   @ApiProperty({ type: [String] }) host_user_ids: string[];
@@ -241,6 +309,15 @@ export class BookingDto {
   management_token?: string;
   @ApiPropertyOptional() cancel_url?: string;
   @ApiPropertyOptional() reschedule_url?: string;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the recurring series this booking is an occurrence of (GET/DELETE /api/bookings/{id}/series)',
+  })
+  recurring_booking_id?: string | null;
+  @ApiPropertyOptional({ type: [OccurrenceDto], description: 'a series just booked: every occurrence, the first being this booking' })
+  occurrences?: OccurrenceDto[];
 }
 
 export class BookingListDto {

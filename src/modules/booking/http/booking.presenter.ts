@@ -1,6 +1,7 @@
 import type { BookingRecord, InviteeRecord } from '../application/booking-records.js';
 import type { BookingDto, InviteeDto } from './booking.dto.js';
 import { toApiInstant as iso } from '../../../shared/time/instant.js';
+import { lengthOf } from '../application/meeting-length.js';
 
 const invitee = (i: InviteeRecord): InviteeDto => ({
   id: i.id,
@@ -30,6 +31,7 @@ export function presentBooking(
     meeting_type_id: b.meeting_type_id,
     start_time: iso(b.start_time),
     end_time: iso(b.end_time),
+    duration_minutes: lengthOf(b),
     time_zone: primary?.time_zone ?? b.time_zone,
     host_user_id: b.host_user_id,
     host_user_ids: hostIds,

@@ -17,6 +17,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { BookingCommands, type BookingResult } from '../application/booking-commands.service.js';
 import { BookingQueries } from '../application/booking-queries.service.js';
+import { BookingSeries } from '../application/booking-series.service.js';
 import { ManagementTokens } from '../application/management-tokens.js';
 import { HoldRefusedError, type HoldResult, SlotHolds } from '../application/slot-holds.service.js';
 import {
@@ -31,6 +32,7 @@ import {
   TokenQueryDto,
 } from './booking.dto.js';
 import { presentBooking } from './booking.presenter.js';
+import { presentSeriesBooking } from './booking-series.presenter.js';
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,255}$/;
 
@@ -42,6 +44,7 @@ export class BookingsController {
     private readonly queries: BookingQueries,
     private readonly tokens: ManagementTokens,
     private readonly holds: SlotHolds,
+    private readonly series: BookingSeries,
   ) {}
 
   @Public()
@@ -58,7 +61,7 @@ export class BookingsController {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw invalid('Idempotency-Key must be 1-255 letters, digits, ".", ":", "_" or "-"');
     }
-    const result = await this.commands.create({
+    const input = {
       meetingTypeId: dto.meeting_type_id,
       start: new Date(dto.start_time),
       inviteeName: dto.invitee_name.trim(),
@@ -69,7 +72,15 @@ export class BookingsController {
       answers: dto.answers,
       holdToken: dto.hold_token,
       idempotencyKey,
-    });
+      durationMinutes: dto.duration_minutes,
+    };
+    if ((dto.occurrences ?? 1) > 1) {
+      // A recurring series: all or none (BookingSeries); the answer describes the first occurrence and lists them all.
+      const series = await this.series.create({ ...input, occurrences: dto.occurrences ?? 1 });
+      if (series.replayed) res.header('Idempotent-Replayed', 'true');
+      return presentSeriesBooking(await this.presentForInvitee(series.occurrences[0]), series, this.tokens);
+    }
+    const result = await this.commands.create(input);
     if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return this.presentForInvitee(result);
   }
@@ -86,13 +97,18 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { booking, actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const [hostIds, invitees] = await Promise.all([this.queries.hostIdsOf(id), this.queries.inviteesOf(id)]);
-    return presentBooking(
+    const [hostIds, invitees, seriesId] = await Promise.all([
+      this.queries.hostIdsOf(id),
+      this.queries.inviteesOf(id),
+      this.series.seriesIdOf(id),
+    ]);
+    const view = presentBooking(
       booking,
       hostIds,
       invitees,
       actor.kind === 'host' ? { kind: 'host' } : { kind: 'invitee', inviteeId: actor.invitee.id },
     );
+    return Object.assign(view, { recurring_booking_id: seriesId });
   }
 
   @Public()
@@ -109,7 +125,7 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null);
+    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null, dto.duration_minutes);
     return actor.kind === 'invitee' ? this.presentForInvitee(result) : this.presentForHost(result);
   }
 
@@ -174,6 +190,7 @@ export class BookingsController {
         start: new Date(dto.start_time),
         clientAddress: ip,
         email: dto.invitee_email ?? null,
+        durationMinutes: dto.duration_minutes,
       }),
     );
     return presentHold(hold);

@@ -182,6 +182,8 @@ function toFields(s: MeetingTypeSnapshot): MeetingTypeFields {
     kind: s.kind,
     seats: s.seats,
     durationMinutes: s.durationMinutes,
+    durationOptions: s.durationOptions,
+    recurrence: s.recurrence,
     bufferBeforeMinutes: s.bufferBeforeMinutes,
     bufferAfterMinutes: s.bufferAfterMinutes,
     slotIntervalMinutes: s.slotIntervalMinutes,

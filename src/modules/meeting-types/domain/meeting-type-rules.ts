@@ -11,6 +11,7 @@ import type {
   ReminderSetting,
 } from './meeting-type.js';
 import { type LimitChanges, resolveLimits } from './meeting-type-limits.js';
+import { DURATION_OPTION_KINDS, RECURRING_KINDS, normalizeDurationOptions, normalizeRecurrence } from './meeting-type-options.js';
 
 export const TEAM_KINDS: readonly MeetingKind[] = ['round_robin', 'collective'];
 export const CHOICE_TYPES: readonly QuestionType[] = ['single_choice', 'multi_choice'];
@@ -193,6 +194,23 @@ export function resolveMeetingType(
     problems.push({ field: 'host_ids', code: 'duplicate', message: 'host_ids must not repeat a host' });
   }
 
+  // Not sent: kept, unless the kind no longer offers them (then dropped, like seats). Sent: checked (options.ts).
+  const durationOptions = normalizeDurationOptions(
+    changes.durationOptions !== undefined
+      ? changes.durationOptions
+      : DURATION_OPTION_KINDS.includes(kind)
+        ? (current?.durationOptions ?? null)
+        : null,
+    durationMinutes ?? 0,
+    kind,
+    problems,
+  );
+  const recurrence = normalizeRecurrence(
+    changes.recurrence !== undefined ? changes.recurrence : RECURRING_KINDS.includes(kind) ? (current?.recurrence ?? null) : null,
+    kind,
+    problems,
+  );
+
   const questions = changes.questions !== undefined ? normalizeQuestions(changes.questions ?? [], problems) : (current?.questions ?? []);
 
   // null restores the default reminders; [] means none.
@@ -213,6 +231,8 @@ export function resolveMeetingType(
     kind,
     seats: seats.value,
     durationMinutes: durationMinutes ?? 0,
+    durationOptions,
+    recurrence,
     bufferBeforeMinutes: pick('bufferBeforeMinutes', 0) ?? 0,
     bufferAfterMinutes: pick('bufferAfterMinutes', 0) ?? 0,
     slotIntervalMinutes: pick('slotIntervalMinutes', null),
@@ -234,6 +254,15 @@ export function resolveMeetingType(
       problems,
     ),
   };
+  // A series is booked all or none and confirmed at once; a request per occurrence, each answered on its own, would
+  // break that promise. Until series requests exist, a type is one or the other.
+  if (value.recurrence && value.requiresConfirmation) {
+    problems.push({
+      field: 'recurrence',
+      code: 'not_applicable',
+      message: 'a recurring meeting type cannot require confirmation; turn one of recurrence and requires_confirmation off',
+    });
+  }
   return { value, problems };
 }
 

@@ -20,6 +20,15 @@ export interface ReminderSetting {
   recipients?: ReminderRecipient[];
 }
 
+/** How a recurring type repeats (issue #17 item 5): same local time in the booking's zone each period. */
+export type RecurrenceFrequency = 'weekly' | 'every_two_weeks' | 'monthly';
+
+export interface RecurrenceSetting {
+  frequency: RecurrenceFrequency;
+  /** The most occurrences one booking may ask for (2..52). */
+  maxOccurrences: number;
+}
+
 export interface MeetingTypeHost {
   userId: string;
   priority: number; // higher first (round robin tie-break)
@@ -51,6 +60,10 @@ export interface MeetingTypeSnapshot {
   kind: MeetingKind;
   seats: number | null;
   durationMinutes: number;
+  /** Lengths the invitee may pick, ascending, containing durationMinutes (the default); null = only the default. */
+  durationOptions: number[] | null;
+  /** Invitees may book a series of occurrences at once; null = single bookings only. */
+  recurrence: RecurrenceSetting | null;
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
   slotIntervalMinutes: number | null;

@@ -19,8 +19,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { MeetingTypeView } from '../application/meeting-types.service.js';
-import type { MeetingKind, MeetingTypeLimits, QuestionType, ReminderRecipient } from '../domain/meeting-type.js';
+import type { MeetingKind, MeetingTypeLimits, QuestionType, RecurrenceFrequency, ReminderRecipient } from '../domain/meeting-type.js';
 import { BOOKING_WINDOW_TYPES } from '../domain/meeting-type-limits.js';
+import {
+  DURATION_MAX,
+  DURATION_MIN,
+  MAX_DURATION_OPTIONS,
+  MAX_OCCURRENCES,
+  RECURRENCE_FREQUENCIES,
+  offeredDurations,
+} from '../domain/meeting-type-options.js';
 import {
   CONFIRMATION_EXPIRY_RANGE,
   DEFAULT_CONFIRMATION_EXPIRY_MINUTES,
@@ -36,6 +44,7 @@ const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'
 const QUESTION_TYPES: QuestionType[] = ['text', 'long_text', 'single_choice', 'multi_choice', 'phone'];
 const LOCATION_TYPES = ['video', 'phone', 'in_person', 'custom'] as const;
 const CHANNELS = ['email', 'sms'] as const;
+const DURATION_OPTION_MESSAGE = `each of duration_options must be an integer from ${DURATION_MIN} to ${DURATION_MAX}`;
 
 const int = (field: string, min: number, max: number) => {
   const message = `${field} must be an integer from ${min} to ${max}`;
@@ -119,6 +128,16 @@ export class ReminderDto {
   recipients?: ReminderRecipient[];
 }
 
+export class RecurrenceDto {
+  @ApiProperty({ enum: RECURRENCE_FREQUENCIES, description: 'same local time (in the booking time zone) each week, two weeks or month' })
+  @IsIn(RECURRENCE_FREQUENCIES, { message: `recurrence.frequency must be one of: ${RECURRENCE_FREQUENCIES.join(', ')}` })
+  frequency: RecurrenceFrequency;
+
+  @ApiProperty({ type: 'integer', minimum: 2, maximum: MAX_OCCURRENCES, example: 12, description: 'most occurrences one booking may take' })
+  @apply(int('recurrence.max_occurrences', 2, MAX_OCCURRENCES))
+  max_occurrences: number;
+}
+
 export class CreateMeetingTypeDto {
   @ApiProperty({ example: 'Intro call' })
   @IsString()
@@ -151,6 +170,36 @@ export class CreateMeetingTypeDto {
   @ApiProperty({ type: 'integer', minimum: 5, maximum: 720, example: 30 })
   @apply(int('duration_minutes', 5, 720))
   duration_minutes: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    nullable: true,
+    example: [15, 30, 60],
+    description:
+      `lengths the invitee may pick (${DURATION_MIN}-${DURATION_MAX} minutes each, distinct, containing duration_minutes, ` +
+      'which stays the default); null or [] = only duration_minutes. Not for group types.',
+  })
+  @IsOptional()
+  @IsArray({ message: 'duration_options must be a list of minutes' })
+  @ArrayMaxSize(MAX_DURATION_OPTIONS, { message: `duration_options may list at most ${MAX_DURATION_OPTIONS} lengths` })
+  @IsInt({ each: true, message: DURATION_OPTION_MESSAGE })
+  @Min(DURATION_MIN, { each: true, message: DURATION_OPTION_MESSAGE })
+  @Max(DURATION_MAX, { each: true, message: DURATION_OPTION_MESSAGE })
+  duration_options?: number[] | null;
+
+  @ApiPropertyOptional({
+    type: RecurrenceDto,
+    nullable: true,
+    description:
+      'one_on_one and collective only: invitees may book up to max_occurrences meetings at once (POST /api/bookings ' +
+      '`occurrences`), all or none; null = single bookings',
+  })
+  @IsOptional()
+  @IsObject({ message: 'recurrence must be an object {frequency, max_occurrences}' })
+  @ValidateNested()
+  @Type(() => RecurrenceDto)
+  recurrence?: RecurrenceDto | null;
 
   @ApiPropertyOptional({ enum: KINDS, default: 'one_on_one' })
   @IsOptional()
@@ -407,6 +456,13 @@ export class MeetingTypeDto {
   @ApiProperty({ enum: KINDS }) kind: MeetingKind;
   @ApiProperty({ nullable: true, type: 'integer' }) seats: number | null;
   @ApiProperty({ type: 'integer' }) duration_minutes: number;
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    description: 'every length an invitee may pick, ascending (the default alone when no choice)',
+  })
+  duration_options: number[];
+  @ApiProperty({ type: RecurrenceDto, nullable: true }) recurrence: RecurrenceDto | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) team_id: string | null;
   @ApiProperty({ type: [String], description: 'the hosts it books (the owner for one_on_one and group)' }) host_ids: string[];
   @ApiProperty({ type: 'integer' }) buffer_before_minutes: number;
@@ -444,6 +500,8 @@ export function toChanges(dto: UpdateMeetingTypeDto): MeetingTypeChanges {
     description: dto.description,
     location: dto.location ? toLocation(dto.location) : dto.location,
     durationMinutes: dto.duration_minutes,
+    durationOptions: dto.duration_options && [...dto.duration_options],
+    recurrence: dto.recurrence && { frequency: dto.recurrence.frequency, maxOccurrences: dto.recurrence.max_occurrences },
     kind: dto.kind,
     seats: dto.seats,
     hostIds: dto.host_ids,
@@ -503,6 +561,8 @@ export function toMeetingType(v: MeetingTypeView, publicUrl: string): MeetingTyp
     kind: s.kind,
     seats: s.seats,
     duration_minutes: s.durationMinutes,
+    duration_options: offeredDurations(s),
+    recurrence: s.recurrence && { frequency: s.recurrence.frequency, max_occurrences: s.recurrence.maxOccurrences },
     team_id: s.teamId,
     host_ids: s.hosts.map((h) => h.userId),
     buffer_before_minutes: s.bufferBeforeMinutes,

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { BookingQuestion, MeetingKind, MeetingTypeLimits, ReminderSetting } from '../domain/meeting-type.js';
+import type { BookingQuestion, MeetingKind, MeetingTypeLimits, RecurrenceSetting, ReminderSetting } from '../domain/meeting-type.js';
 
 /** Period caps and invitee policies (issue #17 item 3), embedded in meeting_types. */
 export class MeetingTypeLimitColumns implements MeetingTypeLimits {
@@ -28,6 +28,10 @@ export class MeetingTypeEntity {
   @Column({ type: 'varchar' }) kind: MeetingKind;
   @Column({ type: 'integer', nullable: true }) seats: number | null;
   @Column({ name: 'duration_minutes', type: 'integer' }) durationMinutes: number;
+  /** Ascending, containing duration_minutes; null = only that length (migration 1764000009400). */
+  @Column({ name: 'duration_options', type: 'integer', array: true, nullable: true }) durationOptions: number[] | null;
+  /** {frequency, maxOccurrences} as the snapshot holds it; null = not recurring. */
+  @Column({ type: 'jsonb', nullable: true }) recurrence: RecurrenceSetting | null;
   @Column({ name: 'buffer_before_minutes', type: 'integer' }) bufferBeforeMinutes: number;
   @Column({ name: 'buffer_after_minutes', type: 'integer' }) bufferAfterMinutes: number;
   @Column({ name: 'slot_interval_minutes', type: 'integer', nullable: true }) slotIntervalMinutes: number | null;

@@ -156,6 +156,8 @@ function toSnapshot(type: MeetingTypeEntity, hostRows: MeetingTypeHostEntity[]):
     kind: type.kind,
     seats: type.seats,
     durationMinutes: type.durationMinutes,
+    durationOptions: type.durationOptions,
+    recurrence: type.recurrence,
     bufferBeforeMinutes: type.bufferBeforeMinutes,
     bufferAfterMinutes: type.bufferAfterMinutes,
     slotIntervalMinutes: type.slotIntervalMinutes,

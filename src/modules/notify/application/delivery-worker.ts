@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from '../../../shared/database/pg-errors.js';
 import { SecretCipher } from '../../../shared/security/encryption.js';
 import { ApprovalLinks } from '../../booking/application/approval-links.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
-import type { BookingView, BookingViewPerson } from '../../booking/domain/booking-views.js';
+import type { BookingSeriesView, BookingView, BookingViewPerson } from '../../booking/domain/booking-views.js';
 import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
@@ -186,6 +186,7 @@ export class DeliveryWorker {
       pending: p.pending === true,
       approved: row.eventType === 'booking.confirmed',
       expiresAt: view.confirmationExpiresAt,
+      ...(p.series_mail && view.series ? { seriesDates: seriesDatesOf(view.series, row.kind) } : {}),
       answers: isInvitee || isGuest || severalAttending ? undefined : about?.answers,
       guests: severalAttending ? undefined : about?.guests,
       links: {
@@ -239,4 +240,12 @@ function reminderStillApplies(row: NotificationDeliveryEntity, view: BookingView
     return view.hosts.some((h) => h.id === row.recipientId) && view.invitees.some((i) => i.status === 'active');
   }
   return view.invitees.find((i) => i.id === row.recipientId)?.status === 'active';
+}
+
+/** The dates a series mail lists: those booked (a confirmation) or those cancelled (a cancellation). */
+function seriesDatesOf(series: BookingSeriesView, kind: string): Array<{ start: Date; end: Date }> {
+  const cancelled = kind === 'cancellation';
+  return series.occurrences
+    .filter((o) => (cancelled ? o.status === 'cancelled' : o.status === 'confirmed' || o.status === 'pending'))
+    .map((o) => ({ start: o.start, end: o.end }));
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '../../../config/app-config.js';
 import type { BookingView } from '../../booking/domain/booking-views.js';
 import { localParts } from '../domain/format-time.js';
 import { buildVTimezone } from '../domain/vtimezone.js';
+import { renderSeriesIcs } from './series-ics.js';
 
 export type IcsMethod = 'REQUEST' | 'CANCEL';
 
@@ -83,6 +84,11 @@ export interface IcsEventContent {
   attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' | 'NEEDSACTION' }>;
   /** X-KAIROS-BOOKING-ID: marks an object Kairos wrote into a host's calendar, so reading it back skips it. */
   bookingId?: string;
+  /** A recurring series' master: its RRULE (without "RRULE:") and the rule's starts left out (EXDATE). */
+  rrule?: string | null;
+  exdates?: Date[];
+  /** One occurrence of a series (an override or a cancelled instance): where the rule put it. */
+  recurrenceId?: Date | null;
 }
 
 export interface IcsCalendarOptions {
@@ -94,6 +100,19 @@ export interface IcsCalendarOptions {
   ttlSeconds?: number | null;
   /** VTIMEZONE observances cover a year before to two years after this instant (default: the first event's start). */
   zoneAround?: Date;
+  /** ...and at least up to this instant (a recurring series' last occurrence). */
+  zoneUntil?: Date;
+}
+
+/** EXDATE with the same TZID and wall-clock form as DTSTART (RFC 5545 §3.8.5.1), or none. */
+function exdateLines(dates: Date[], zone: string): string[] {
+  if (dates.length === 0) return [];
+  const two = (n: number) => String(n).padStart(2, '0');
+  const local = (d: Date) => {
+    const p = localParts(d, zone);
+    return `${String(p.year).padStart(4, '0')}${two(p.month)}${two(p.day)}T${two(p.hour)}${two(p.minute)}${two(p.second)}`;
+  };
+  return [`EXDATE;TZID=${zone}:${dates.map(local).join(',')}`];
 }
 
 /** An RFC 5545 VCALENDAR with the given events. */
@@ -103,7 +122,7 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
     prodId: { company: 'Kairos', product: 'Kairos Scheduling', language: 'EN' },
     method: options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : options.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : null,
     // name stays null: a calendar-level zone would make ical-generator format DTSTAMP in the server's zone.
-    timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, around) },
+    timezone: { name: null, generator: (tz: string) => buildVTimezone(tz, around, options.zoneUntil) },
     name: options.name ?? null,
     ttl: options.ttlSeconds ?? null,
   });
@@ -122,6 +141,9 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
       status: ICalEventStatus[e.status],
     });
     if (e.bookingId) event.x('X-KAIROS-BOOKING-ID', e.bookingId);
+    // As text: ical-generator would format EXDATE in the server's zone; these are the zone's wall times, like DTSTART.
+    if (e.rrule) event.repeating([`RRULE:${e.rrule}`, ...exdateLines(e.exdates ?? [], e.zone)].join('\r\n'));
+    if (e.recurrenceId) event.recurrenceId(zoned(e.recurrenceId, e.zone) as never);
     if (e.organizer) event.organizer({ name: icalParamText(e.organizer.name), email: e.organizer.email });
     for (const a of e.attendees ?? []) {
       event.createAttendee({
@@ -148,6 +170,8 @@ export class IcsService {
   constructor(private readonly config: AppConfig) {}
 
   render(view: BookingView, method: IcsMethod, options: IcsOptions = {}): string {
+    // An occurrence of a recurring series: the series' one UID with its RRULE (series-ics.ts).
+    if (view.series) return renderSeriesIcs(view, view.series, method, { ...options, publicUrl: this.config.publicUrl });
     const start = options.start ?? view.startTime;
     const end = options.end ?? view.endTime;
     const organizer = view.hosts.at(0); // `.at` admits what `[0]` hides: a booking without hosts (handled below)

@@ -90,6 +90,8 @@ export interface MessagePayload {
   pending?: boolean;
   /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
   body?: Record<string, unknown>;
+  /** The mail speaks for a whole recurring series booked or cancelled at once (it lists the dates). */
+  series_mail?: boolean;
 }
 
 export interface PlannedDelivery {
@@ -171,6 +173,7 @@ export function planDeliveries(input: PlanInput): Plan {
     ...(eventType === 'booking.rescheduled' && payload.rescheduled_by === 'host_calendar'
       ? { rescheduled_by: 'host_calendar' as const }
       : {}),
+    ...(payload.series?.lead ? { series_mail: true } : {}),
   };
   // A host dragging the event around makes several moves in a row: the mails wait, and only the last one is sent.
   const mailDue = base.rescheduled_by ? new Date(now.getTime() + (input.hostMoveDelayMs ?? 0)) : now;
@@ -188,7 +191,10 @@ export function planDeliveries(input: PlanInput): Plan {
   const pending = payload.pending === true;
   const inviteeMailKind = mailKindFor(eventType, pending, 'invitee');
   const hostMailKind = mailKindFor(eventType, pending, 'host');
-  for (const [invitee, mailKind] of inviteeMailKind ? invitees.map((i) => [i, inviteeMailKind] as const) : []) {
+  // A series booked or cancelled at once: one mail each way, the lead event's, speaking for every date (its ICS is
+  // the series'); the other occurrences' events still plan their reminders and webhooks.
+  const mails = payload.series?.lead !== false;
+  for (const [invitee, mailKind] of mails && inviteeMailKind ? invitees.map((i) => [i, inviteeMailKind] as const) : []) {
     add(
       {
         kind: mailKind,
@@ -224,7 +230,7 @@ export function planDeliveries(input: PlanInput): Plan {
       );
     }
   }
-  for (const [host, mailKind] of hostMailKind ? view.hosts.map((h) => [h, hostMailKind] as const) : []) {
+  for (const [host, mailKind] of mails && hostMailKind ? view.hosts.map((h) => [h, hostMailKind] as const) : []) {
     add(
       {
         kind: mailKind,
@@ -385,6 +391,13 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
       // Calendly's name for the emails the invitee added.
       event_guests: invitee.guests.map((email) => ({ email })),
+      // An occurrence of a recurring series: which series, and where in it (one webhook per occurrence).
+      ...(view.series
+        ? {
+            recurring_booking_id: view.series.id,
+            occurrence: (view.series.occurrences.find((o) => o.bookingId === view.id)?.position ?? 0) + 1,
+          }
+        : {}),
       ...(event === 'invitee.rescheduled'
         ? {
             old_booking_id: payload.previous?.booking_id ?? null,

@@ -46,12 +46,14 @@ const icalLocal = (instant: Date, offsetMin: number) => {
  * observance per actual transition from a year before `around` to two years after (no RRULEs, so historical rule
  * changes cannot be misrepresented). A zone without transitions in that window gets a single STANDARD observance.
  */
-export function buildVTimezone(zone: string, around: Date): string {
+export function buildVTimezone(zone: string, around: Date, until?: Date): string {
   const year = around.getUTCFullYear();
-  const key = `${zone}|${year}`;
+  // A recurring series may run past the usual two years: its observances must cover its last occurrence too.
+  const lastYear = Math.max(year + 1, until ? until.getUTCFullYear() : 0);
+  const key = `${zone}|${year}|${lastYear}`;
   let text = built.get(key);
   if (text === undefined) {
-    text = vtimezoneForYear(zone, year, around);
+    text = vtimezoneForYear(zone, year, around, lastYear);
     if (built.size >= MAX_BUILT) built.clear();
     built.set(key, text);
   }
@@ -65,9 +67,9 @@ export function buildVTimezone(zone: string, around: Date): string {
 const built = new Map<string, string>();
 const MAX_BUILT = 2_000;
 
-function vtimezoneForYear(zone: string, year: number, around: Date): string {
+function vtimezoneForYear(zone: string, year: number, around: Date, lastYear = year + 1): string {
   const from = new Date(Date.UTC(year - 1, 0, 1));
-  const to = new Date(Date.UTC(year + 2, 0, 1));
+  const to = new Date(Date.UTC(lastYear + 1, 0, 1));
   const transitions = zoneTransitions(zone, from, to);
   const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
   if (transitions.length === 0) {

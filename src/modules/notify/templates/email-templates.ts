@@ -39,6 +39,8 @@ export interface EmailContext {
     confirm?: string;
     decline?: string;
   };
+  /** A recurring series booked or cancelled at once: the dates this mail is about (one mail for all of them). */
+  seriesDates?: Array<{ start: Date; end: Date }>;
   answers?: Record<string, unknown>;
   /** The guests the invitee added (listed for the invitee and the host). */
   guests?: string[];
@@ -71,6 +73,10 @@ function whenLines(ctx: EmailContext, start: Date, end: Date): string[] {
   return [...new Set(zones)].map((z) => formatRange(start, end, z));
 }
 
+/** A series' dates, one line each, in the recipient's zone. */
+const seriesLines = (ctx: EmailContext, dates: Array<{ start: Date; end: Date }>) =>
+  dates.map((d) => formatRange(d.start, d.end, ctx.recipientZone));
+
 /** The other side: the hosts for an invitee, the invitee for a host, both for a guest. */
 const withWhom = (ctx: EmailContext) =>
   ctx.role === 'invitee'
@@ -83,11 +89,13 @@ const withWhom = (ctx: EmailContext) =>
 function subject(ctx: EmailContext): string {
   const when = formatInstant(ctx.start, ctx.recipientZone);
   switch (ctx.kind) {
-    case 'confirmation':
-      if (ctx.role === 'guest') return `Invitation: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`;
+    case 'confirmation': {
+      const more = ctx.seriesDates && ctx.seriesDates.length > 1 ? ` and ${ctx.seriesDates.length - 1} more dates` : '';
+      if (ctx.role === 'guest') return `Invitation: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}${more}`;
       return ctx.role === 'invitee' || ctx.approved
-        ? `Confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
-        : `New booking: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}`;
+        ? `Confirmed: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}${more}`
+        : `New booking: ${ctx.meetingName} with ${ctx.inviteeName} on ${when}${more}`;
+    }
     case 'request':
       return ctx.role === 'invitee'
         ? `Request received: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`
@@ -128,6 +136,7 @@ function body(ctx: EmailContext): Block[] {
         ),
       );
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
+      if (ctx.seriesDates) blocks.push(list(`All ${ctx.seriesDates.length} dates (recurring):`, seriesLines(ctx, ctx.seriesDates)));
       break;
     case 'reschedule':
       blocks.push(para(`${ctx.role === 'guest' ? 'The' : 'Your'} ${ctx.meetingName} with ${who} has moved.`));
@@ -141,7 +150,9 @@ function body(ctx: EmailContext): Block[] {
           `${ctx.role === 'guest' ? 'The' : 'Your'} ${ctx.meetingName} with ${who} has been cancelled${ctx.cancelledBy ? ` by the ${ctx.cancelledBy}` : ''}.`,
         ),
       );
-      blocks.push(list('It was planned for:', whenLines(ctx, ctx.start, ctx.end)));
+      if (ctx.seriesDates)
+        blocks.push(list(`Cancelled dates of the series (${ctx.seriesDates.length}):`, seriesLines(ctx, ctx.seriesDates)));
+      else blocks.push(list('It was planned for:', whenLines(ctx, ctx.start, ctx.end)));
       blocks.push(para(`Reason: ${ctx.reason?.trim() ? ctx.reason.trim() : 'none given'}`));
       break;
     case 'reminder':
