@@ -6,6 +6,8 @@ import { BookingArchive } from './application/booking-archive.service.js';
 import { BookingCommands } from './application/booking-commands.service.js';
 import { BookingHistory, BookingHistoryReader } from './application/booking-history.js';
 import { BookingDirectory } from './application/booking-directory.js';
+import { BookingConferences } from './application/booking-conferences.service.js';
+import { BookingConferenceRepository } from './infrastructure/booking-conference.repository.js';
 import { BookingMetrics } from './application/booking-metrics.js';
 import { BookingQueries } from './application/booking-queries.service.js';
 import { ManagementTokens } from './application/management-tokens.js';
@@ -38,7 +40,18 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingArchiveRepository,
     BookingArchive,
     { provide: BookingHistory, useClass: BookingHistoryReader },
+    BookingConferenceRepository,
+    BookingConferences,
   ],
-  exports: [BookingCommands, BookingQueries, SlotHolds, BookingDirectory, ManagementTokens, BookingHistory, BookingArchive],
+  exports: [
+    BookingCommands,
+    BookingQueries,
+    SlotHolds,
+    BookingDirectory,
+    ManagementTokens,
+    BookingHistory,
+    BookingArchive,
+    BookingConferences,
+  ],
 })
 export class BookingModule {}

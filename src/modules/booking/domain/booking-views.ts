@@ -1,4 +1,5 @@
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
+import type { Conference } from './conference.js';
 
 /** Outbox event types written in the booking's own transaction. */
 export type BookingEventType = 'booking.created' | 'booking.rescheduled' | 'booking.cancelled';
@@ -48,6 +49,8 @@ export interface BookingView {
   startTime: Date;
   endTime: Date;
   location: Record<string, unknown> | null;
+  /** The booking's own video meeting once it exists (null: none, or not made yet; ADR 0016). */
+  conference: Conference | null;
   cancellationReason: string | null;
   rescheduledFromId: string | null;
   rescheduledToId: string | null;

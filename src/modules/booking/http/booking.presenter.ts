@@ -1,6 +1,7 @@
 import type { BookingRecord, InviteeRecord } from '../application/booking-records.js';
 import type { BookingDto, InviteeDto } from './booking.dto.js';
 import { toApiInstant as iso } from '../../../shared/time/instant.js';
+import { conferenceJson } from '../domain/conference.js';
 
 const invitee = (i: InviteeRecord): InviteeDto => ({
   id: i.id,
@@ -35,6 +36,7 @@ export function presentBooking(
     invitee_email: primary?.email,
     invitees: visible.map(invitee),
     location: b.location,
+    conference: conferenceJson(b.conference ?? null),
     cancellation_reason: b.cancellation_reason,
     rescheduled_from_id: b.rescheduled_from_id,
     rescheduled_to_id: b.rescheduled_to_id,

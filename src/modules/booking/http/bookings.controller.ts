@@ -85,9 +85,13 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { booking, actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const [hostIds, invitees] = await Promise.all([this.queries.hostIdsOf(id), this.queries.inviteesOf(id)]);
+    const [hostIds, invitees, conference] = await Promise.all([
+      this.queries.hostIdsOf(id),
+      this.queries.inviteesOf(id),
+      this.queries.conferenceOf(booking),
+    ]);
     return presentBooking(
-      booking,
+      { ...booking, conference },
       hostIds,
       invitees,
       actor.kind === 'host' ? { kind: 'host' } : { kind: 'invitee', inviteeId: actor.invitee.id },

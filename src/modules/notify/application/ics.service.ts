@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { AppConfig } from '../../../config/app-config.js';
 import type { BookingView } from '../../booking/domain/booking-views.js';
+import { type Conference, conferenceProviderOf } from '../../booking/domain/conference.js';
 import { localParts } from '../domain/format-time.js';
 import { buildVTimezone } from '../domain/vtimezone.js';
 
@@ -18,6 +19,8 @@ export interface IcsOptions {
   stamp?: Date;
   /** The invitation's URL (the recipient's own page: the invitee's management link, the host's admin page). */
   url?: string;
+  /** The booking's video meeting as the message announces it (default: the view's). */
+  conference?: Conference | null;
 }
 
 /**
@@ -83,6 +86,12 @@ export interface IcsEventContent {
   attendees?: Array<{ name: string; email: string; status: 'ACCEPTED' | 'DECLINED' }>;
   /** X-KAIROS-BOOKING-ID: marks an object Kairos wrote into a host's calendar, so reading it back skips it. */
   bookingId?: string;
+  /**
+   * The booking's video meeting: its link is the LOCATION, and the property Google Calendar (X-GOOGLE-CONFERENCE) or
+   * Outlook (X-MICROSOFT-SKYPETEAMSMEETINGURL) shows as a join button. URL stays the recipient's page (one URL per
+   * event, RFC 5545).
+   */
+  conference?: Pick<Conference, 'provider' | 'joinUrl'> | null;
 }
 
 export interface IcsCalendarOptions {
@@ -117,11 +126,13 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
       stamp: e.stamp,
       summary: e.summary,
       description: e.description,
-      location: e.location,
+      location: e.conference?.joinUrl ?? e.location,
       url: e.url ?? null,
       status: ICalEventStatus[e.status],
     });
     if (e.bookingId) event.x('X-KAIROS-BOOKING-ID', e.bookingId);
+    if (e.conference?.provider === 'google_meet') event.x('X-GOOGLE-CONFERENCE', e.conference.joinUrl);
+    if (e.conference?.provider === 'microsoft_teams') event.x('X-MICROSOFT-SKYPETEAMSMEETINGURL', e.conference.joinUrl);
     if (e.organizer) event.organizer({ name: icalParamText(e.organizer.name), email: e.organizer.email });
     for (const a of e.attendees ?? []) {
       event.createAttendee({
@@ -156,6 +167,8 @@ export class IcsService {
       options.inviteeIds ? options.inviteeIds.includes(i.id) : method === 'CANCEL' || i.status === 'active',
     );
     const attendee = method === 'CANCEL' ? ('DECLINED' as const) : ('ACCEPTED' as const);
+    // A cancelled meeting's link is gone with it.
+    const conference = method === 'CANCEL' ? null : options.conference === undefined ? view.conference : options.conference;
     return renderIcsCalendar(
       [
         {
@@ -166,8 +179,11 @@ export class IcsService {
           zone: organizer?.timeZone ?? 'UTC',
           stamp: options.stamp ?? new Date(),
           summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
-          description: `${view.meetingType.name}, booked with Kairos.`,
+          description: conference
+            ? `${view.meetingType.name}, booked with Kairos.\nJoin: ${conference.joinUrl}`
+            : `${view.meetingType.name}, booked with Kairos.`,
           location: locationText(view.location),
+          conference,
           url: options.url ?? hostBookingUrl(this.config.publicUrl, view.id),
           status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
           organizer: organizer ? { name: organizer.name, email: organizer.email } : null,
@@ -188,6 +204,8 @@ export const hostBookingUrl = (publicUrl: string, bookingId: string) => `${publi
 export function locationText(location: Record<string, unknown> | null): string | null {
   if (!location) return null;
   for (const key of ['address', 'url', 'link', 'phone', 'value', 'type']) {
+    // A per-booking meeting's kind ("zoom") is no place: its link, once made, comes from the conference.
+    if (key === 'type' && conferenceProviderOf(location)) continue;
     const v = location[key];
     if (typeof v === 'string' && v.trim()) return v.trim();
   }

@@ -1,19 +1,28 @@
 import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/domain/booking-views.js';
+import { conferenceJson, conferenceProviderOf } from '../../booking/domain/conference.js';
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { deliveryId } from './delivery-id.js';
 import { smsAddress } from './sms-address.js';
 
 /** What a delivery row is for; the migrations' CHECK on notification_deliveries.kind lists the same. */
-export const DELIVERY_KINDS = ['confirmation', 'reschedule', 'cancellation', 'reminder', 'webhook', 'host_move_conflict'] as const;
+export const DELIVERY_KINDS = [
+  'confirmation',
+  'reschedule',
+  'cancellation',
+  'reminder',
+  'webhook',
+  'host_move_conflict',
+  'conference_link',
+] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
 export type RecipientRole = 'invitee' | 'host' | 'webhook';
 
-/** Calendly's event names, plus invitee.rescheduled. */
-export const WEBHOOK_EVENTS = ['invitee.created', 'invitee.canceled', 'invitee.rescheduled'] as const;
+/** Calendly's event names, plus invitee.rescheduled and invitee.conference_ready (the booking's video link now exists). */
+export const WEBHOOK_EVENTS = ['invitee.created', 'invitee.canceled', 'invitee.rescheduled', 'invitee.conference_ready'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-const WEBHOOK_EVENT_OF: Record<BookingEventType, WebhookEvent> = {
+const WEBHOOK_EVENT_OF: Record<BookingEventType, Exclude<WebhookEvent, 'invitee.conference_ready'>> = {
   'booking.created': 'invitee.created',
   'booking.rescheduled': 'invitee.rescheduled',
   'booking.cancelled': 'invitee.canceled',
@@ -27,8 +36,8 @@ const MAIL_KIND_OF: Record<BookingEventType, DeliveryKind> = {
 
 /** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
 export interface MessagePayload {
-  /** The booking event, or the calendar's notice of a host's refused move (domain/host-notices.ts). */
-  event_type: BookingEventType | 'calendar.host_move_conflict';
+  /** The booking event, the calendar's notice of a host's refused move (domain/host-notices.ts), or a link now made. */
+  event_type: BookingEventType | 'calendar.host_move_conflict' | 'booking.conference_ready';
   start_time: string;
   end_time: string;
   sequence: number;
@@ -43,6 +52,13 @@ export interface MessagePayload {
   host_move?: { link_id: string; start_time: string; end_time: string; message: string };
   /** Webhooks: the exact JSON body, fixed at planning time so every retry sends the same bytes. */
   body?: Record<string, unknown>;
+  /**
+   * The booking's video meeting as it stood when the message was planned: what the mail shows (a later link is
+   * announced by its own conference_link mail, so each recipient gets it once). `conference_pending`: the meeting type
+   * makes one per booking and it is not there yet ("the link will be sent by email").
+   */
+  conference?: { provider: string; join_url: string; meeting_id: string } | null;
+  conference_pending?: boolean;
 }
 
 export interface PlannedDelivery {
@@ -121,6 +137,9 @@ export function planDeliveries(input: PlanInput): Plan {
     ...(eventType === 'booking.cancelled' ? { reason: payload.reason ?? null, cancelled_by: payload.cancelled_by ?? null } : {}),
     ...(eventType === 'booking.rescheduled' && payload.rescheduled_by === 'host_calendar'
       ? { rescheduled_by: 'host_calendar' as const }
+      : {}),
+    ...(eventType !== 'booking.cancelled' && conferenceProviderOf(view.location)
+      ? { conference: conferenceJson(view.conference), conference_pending: view.conference === null }
       : {}),
   };
   // A host dragging the event around makes several moves in a row: the mails wait, and only the last one is sent.
@@ -301,6 +320,8 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       start_time: payload.start_time,
       end_time: payload.end_time,
       meeting_type: { id: view.meetingType.id, name: view.meetingType.name, slug: view.meetingType.slug },
+      // The video link when it exists already; otherwise invitee.conference_ready follows once it does.
+      conference: event === 'invitee.canceled' ? null : conferenceJson(view.conference),
       hosts: view.hosts.map((h) => ({ id: h.id, name: h.name, email: h.email, time_zone: h.timeZone })),
       invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
       ...(event === 'invitee.rescheduled'

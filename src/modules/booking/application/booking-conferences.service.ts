@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { Conference } from '../domain/conference.js';
+import { BookingConferenceRepository } from '../infrastructure/booking-conference.repository.js';
+
+/**
+ * The booking's video meeting, for the contexts that make it (calendar: Google Meet and Teams events; conferencing:
+ * Zoom and Jitsi) and for the booking's own reads. Exported by BookingModule; the table stays booking's (ADR 0016).
+ */
+@Injectable()
+export class BookingConferences {
+  constructor(private readonly conferences: BookingConferenceRepository) {}
+
+  /** Records the link; writes `booking.conference_ready` only when it is new or changed. */
+  record(bookingId: string, conference: Conference): Promise<boolean> {
+    return this.conferences.record(bookingId, conference);
+  }
+
+  /** The meeting was removed (cancelled booking): the booking no longer shows a link. */
+  remove(bookingId: string): Promise<void> {
+    return this.conferences.remove(bookingId);
+  }
+
+  async of(bookingId: string): Promise<Conference | null> {
+    return (await this.conferences.findOf([bookingId])).get(bookingId) ?? null;
+  }
+
+  /**
+   * Each booking's meeting; a rescheduled booking whose own record is not written yet shows its predecessor's, which
+   * it keeps (same Jitsi room, same Zoom meeting, same calendar event), so no page or mail says "link to follow" in
+   * between. Only while it takes place: a cancelled booking's meeting is removed, not inherited.
+   */
+  async ofBookings(bookings: { id: string; rescheduledFromId: string | null; status: string }[]): Promise<Map<string, Conference | null>> {
+    const inherits = (b: (typeof bookings)[number]) => (b.status === 'confirmed' || b.status === 'pending' ? b.rescheduledFromId : null);
+    const ids = [...new Set(bookings.flatMap((b) => [b.id, inherits(b) ?? b.id]))];
+    const found = await this.conferences.findOf(ids);
+    return new Map(bookings.map((b) => [b.id, found.get(b.id) ?? found.get(inherits(b) ?? b.id) ?? null]));
+  }
+}
