@@ -157,45 +157,44 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
     await save({ type: 'jitsi' }).expect(201);
   });
 
-  it('Jitsi: an unguessable room after COMMIT; the confirmation promises it, one link mail brings it; reschedule keeps it', async () => {
+  it('Jitsi: an unguessable room made with the booking (no API call), in its first mails, invitation and webhook; reschedule keeps it', async () => {
     const host = await hostWithWebhook();
     const type = await createMeetingType(t, host, { location: { type: 'jitsi' } });
     // Tuesday 2 March 2027, 10:00 London.
     const created = await book(type.id, '2027-03-02T10:00:00Z', 'j1');
-    expect(created.conference).toBeNull(); // made after COMMIT, never inside the booking transaction
-    await settle();
-
-    const booking = await getBooking(created.id, created.management_token);
-    expect(booking.conference).toEqual({
+    const room = {
       provider: 'jitsi',
       join_url: expect.stringMatching(/^https:\/\/jitsi\.example\.org\/Kairos-[0-9a-f]{32}$/),
       meeting_id: expect.stringMatching(/^Kairos-[0-9a-f]{32}$/),
-    });
-    const joinUrl = booking.conference!.join_url;
+    };
+    expect(created.conference).toEqual(room);
+    await settle();
 
-    // Exactly two mails each: the confirmation (link to follow) and the link mail; never a third on replay.
+    const booking = await getBooking(created.id, created.management_token);
+    expect(booking.conference).toEqual(created.conference);
+    const joinUrl = booking.conference!.join_url;
+    const other = await book(type.id, '2027-03-02T11:00:00Z', 'j2');
+    expect((other.conference as { join_url: string }).join_url).not.toBe(joinUrl);
+
+    // Exactly one mail each, with the link; a replay of every event sends nothing more.
     for (const to of ['inviteej1@example.com', host.email]) {
-      const mails = smtp.to(to);
-      expect(mails.map((m) => m.subject)).toEqual([
-        expect.stringMatching(/^(Confirmed|New booking):/),
-        expect.stringMatching(/^Your meeting link:/),
-      ]);
-      expect(mails[0].text).toContain('The video link will be sent by email.');
-      expect(mails[0].text).not.toContain(joinUrl);
-      expect(mails[1].text).toContain(`Join with Jitsi Meet: ${joinUrl}`);
-      expect(conferenceProps(ics(mails[1]))).toMatchObject({ location: joinUrl, google: null });
-      for (const parse of Object.values(PARSERS)) expect(parse(ics(mails[1]))[0].status).toBe('CONFIRMED');
+      const mails = smtp.to(to).filter((m) => m.subject.includes('Invitee j1') || to !== host.email);
+      expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^(Confirmed|New booking):/)]);
+      expect(mails[0].text).toContain(`Join with Jitsi Meet: ${joinUrl}`);
+      expect(mails[0].text).not.toContain('will be sent');
+      expect(conferenceProps(ics(mails[0]))).toMatchObject({ location: joinUrl, google: null });
+      expect(conferenceProps(ics(mails[0])).description).toContain(joinUrl);
+      for (const parse of Object.values(PARSERS)) expect(parse(ics(mails[0]))[0].status).toBe('CONFIRMED');
     }
     await t.dataSource.query(
       `UPDATE outbox_consumer_offsets SET last_txid = '0', last_event_id = 0 WHERE consumer IN ('notify', 'conferencing')`,
     );
     await settle();
-    expect(smtp.to('inviteej1@example.com')).toHaveLength(2);
+    expect(smtp.to('inviteej1@example.com')).toHaveLength(1);
     expect((await getBooking(created.id, created.management_token)).conference!.join_url).toBe(joinUrl);
 
     expect(hooksFor(created.id).map((h) => [h.event, h.payload.conference])).toEqual([
-      ['invitee.created', null],
-      ['invitee.conference_ready', { provider: 'jitsi', join_url: joinUrl, meeting_id: booking.conference!.meeting_id }],
+      ['invitee.created', { provider: 'jitsi', join_url: joinUrl, meeting_id: booking.conference!.meeting_id }],
     ]);
 
     // The confirmation page shows the link.
@@ -206,7 +205,7 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
     const moved = await reschedule(host, created.id, '2027-03-03T11:00:00Z');
     expect((await getBooking(moved.id, created.management_token)).conference!.join_url).toBe(joinUrl);
     await settle();
-    const update = smtp.to('inviteej1@example.com').slice(2);
+    const update = smtp.to('inviteej1@example.com').slice(1);
     expect(update.map((m) => m.subject)).toEqual([expect.stringMatching(/^Rescheduled:/)]);
     expect(update[0].text).toContain(joinUrl);
     expect(conferenceProps(ics(update[0])).location).toBe(joinUrl);

@@ -22,6 +22,7 @@ import type { BookingRecord, InviteeRecord, RoundRobinStats } from './booking-re
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { afterCommit } from './after-commit.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
+import { BookingConferences } from './booking-conferences.service.js';
 import { ManagementTokens } from './management-tokens.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
@@ -83,6 +84,7 @@ export class BookingCommands {
     private readonly tokens: ManagementTokens,
     private readonly clock: Clock,
     private readonly metrics: BookingMetrics,
+    private readonly conferences: BookingConferences,
   ) {}
 
   /** Each command is timed and its 409s counted by cause (kairos_booking_duration_seconds, kairos_booking_conflicts_total). */
@@ -138,6 +140,8 @@ export class BookingCommands {
           hostIds = await this.bookings.findHostIds(group.id, manager);
         } else {
           ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness));
+          const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
+          if (room) booking = { ...booking, conference: room };
         }
         const invitee = await this.bookings.insertInviteeWithEvent(
           manager,

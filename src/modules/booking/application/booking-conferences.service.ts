@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Conference } from '../domain/conference.js';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '../../../config/app-config.js';
+import { type Conference, conferenceProviderOf, JITSI_ROOM_BYTES, jitsiConference } from '../domain/conference.js';
 import { BookingConferenceRepository } from '../infrastructure/booking-conference.repository.js';
 
 /**
@@ -8,7 +11,21 @@ import { BookingConferenceRepository } from '../infrastructure/booking-conferenc
  */
 @Injectable()
 export class BookingConferences {
-  constructor(private readonly conferences: BookingConferenceRepository) {}
+  constructor(
+    private readonly conferences: BookingConferenceRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * A new booking's Jitsi room, inside the booking transaction: it needs no API call, so the booking's first mails,
+   * invitation and webhooks already carry the link. Other locations: nothing (and no statement).
+   */
+  async roomWithBooking(manager: EntityManager, bookingId: string, location: Record<string, unknown> | null): Promise<Conference | null> {
+    if (conferenceProviderOf(location) !== 'jitsi') return null;
+    const room = jitsiConference(this.config.jitsiBaseUrl, randomBytes(JITSI_ROOM_BYTES));
+    await this.conferences.insertWith(manager, bookingId, room);
+    return room;
+  }
 
   /** Records the link; writes `booking.conference_ready` only when it is new or changed. */
   record(bookingId: string, conference: Conference): Promise<boolean> {

@@ -55,6 +55,16 @@ export class BookingConferenceRepository {
     });
   }
 
+  /** Inside the booking's own transaction (a Jitsi room): its booking.created event already tells everyone. */
+  async insertWith(manager: EntityManager, bookingId: string, c: Conference): Promise<void> {
+    await manager.query(`INSERT INTO booking_conferences (booking_id, provider, join_url, meeting_id) VALUES ($1, $2, $3, $4)`, [
+      bookingId,
+      c.provider,
+      c.joinUrl,
+      c.meetingId,
+    ]);
+  }
+
   async remove(bookingId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM booking_conferences WHERE booking_id = $1`, [bookingId]);
   }

@@ -5,8 +5,7 @@ import type { OutboxEvent } from '../../../shared/outbox/outbox-relay.js';
 import { BookingConferences } from '../../booking/application/booking-conferences.service.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { BookingEventPayload, BookingView } from '../../booking/domain/booking-views.js';
-import { type Conference, conferenceProviderOf } from '../../booking/domain/conference.js';
-import { JITSI_ROOM_BYTES, jitsiConference } from '../domain/jitsi.js';
+import { type Conference, conferenceProviderOf, JITSI_ROOM_BYTES, jitsiConference } from '../../booking/domain/conference.js';
 import { ZoomMeetings, ZoomRefusedError } from './zoom-meetings.service.js';
 
 const BOOKING_EVENTS = new Set(['booking.created', 'booking.rescheduled', 'booking.cancelled']);
@@ -16,7 +15,8 @@ export const CONFERENCING_CONSUMER = 'conferencing';
 
 /**
  * Makes, moves and removes the booking's own meeting for jitsi and zoom locations, after COMMIT, from the outbox
- * (Google Meet and Teams meetings are made on the host's calendar event by the calendar writer). Idempotent: a
+ * (Google Meet and Teams meetings are made on the host's calendar event by the calendar writer; a new booking's
+ * Jitsi room is made with the booking itself, so here Jitsi is only the moved booking's room). Idempotent: a
  * booking that already has its meeting keeps it; a rescheduled booking takes over its predecessor's (same room,
  * same Zoom meeting, moved); a cancelled one loses it (Zoom: deleted). A transient Zoom failure throws, so the relay
  * hands the event again on its next poll (this consumer's cursor waits; notify's and calendar's do not).

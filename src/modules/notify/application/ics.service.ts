@@ -226,7 +226,7 @@ export function googleCalendarLink(view: BookingView, start = view.startTime, en
     dates: `${compact(start)}/${compact(end)}`,
     details: `${view.meetingType.name}, booked with Kairos.`,
   });
-  const where = locationText(view.location);
+  const where = view.conference?.joinUrl ?? locationText(view.location);
   if (where) params.set('location', where);
   return `https://calendar.google.com/calendar/render?${params.toString()}`;
 }
@@ -241,7 +241,7 @@ export function outlookCalendarLink(view: BookingView, start = view.startTime, e
     enddt: end.toISOString(),
     body: `${view.meetingType.name}, booked with Kairos.`,
   });
-  const where = locationText(view.location);
+  const where = view.conference?.joinUrl ?? locationText(view.location);
   if (where) params.set('location', where);
   return `https://outlook.live.com/calendar/0/deeplink/compose?${params.toString()}`;
 }

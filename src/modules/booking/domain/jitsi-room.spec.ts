@@ -1,4 +1,4 @@
-import { jitsiConference } from './jitsi.js';
+import { jitsiConference } from './conference.js';
 
 describe('jitsiConference', () => {
   it('names an unguessable room on the configured server', () => {
