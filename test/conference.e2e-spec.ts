@@ -230,6 +230,8 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
     await settle();
     expect((await getBooking(created.id, created.management_token)).conference).toBeNull();
     expect(smtp.to('inviteeg1@example.com').map((m) => m.text)).toEqual([expect.stringContaining('The video link will be sent by email.')]);
+    const pending = await t.http().get(`/booking/${created.id}`).query({ token: created.management_token, booked: '1' }).expect(200);
+    expect(pending.text).toContain('The link will be sent by email.');
 
     // Meanwhile the token was revoked early: the retry is answered 401, refreshes once and tries again.
     google.oauth.expireAccessTokens();
