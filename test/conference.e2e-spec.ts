@@ -309,9 +309,12 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
     const host = await hostWithWebhook();
     await connectMicrosoft(host);
     const type = await createMeetingType(t, host, { location: { type: 'microsoft_teams' } });
+    graph.rateLimit(/\/me\/calendars\/[^/]+\/events$/, 1, 1);
     const created = await book(type.id, '2027-03-02T15:00:00Z', 't1');
     await settle();
 
+    // Graph throttled the first create (429, Retry-After: 1): waited out, then made once.
+    expect(graph.requestsTo('POST', /\/me\/calendars\/[^/]+\/events$/)).toHaveLength(2);
     const create = graph.requestsTo('POST', /\/me\/calendars\/[^/]+\/events$/).at(-1)!;
     expect(create.body).toMatchObject({ isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness', transactionId: created.id });
     const booking = await getBooking(created.id, created.management_token);
@@ -387,6 +390,27 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
       .set(host.auth)
       .send({ name: 'Call', duration_minutes: 30, location: { type: 'zoom' } })
       .expect(400);
+  });
+
+  it('Zoom: a token past its expiry is refreshed first; a create whose answer was lost is found again, not made twice', async () => {
+    const host = await hostWithWebhook();
+    await connectZoom(host);
+    const type = await createMeetingType(t, host, { location: { type: 'zoom' } });
+    const before = zoom.liveMeetings().length;
+    zoom.loseCreateAnswers = 1;
+    // Past the access token's announced expiry: refreshed before the first call, not after a 401.
+    const refreshes = zoom.refreshCount;
+    t.clock!.advance(2 * 3600_000);
+    const created = await book(type.id, '2027-03-08T10:00:00Z', 'z2');
+    await expect(relay.drain()).rejects.toThrow(/502/);
+    await settle();
+    const made = zoom.liveMeetings().slice(before);
+    expect(made).toHaveLength(1);
+    expect(zoom.refreshCount).toBe(refreshes + 1);
+    expect((await getBooking(created.id, created.management_token)).conference).toMatchObject({
+      provider: 'zoom',
+      meeting_id: String(made[0].id),
+    });
   });
 
   it('Zoom callback: a forged state is refused (400) and counts as a failed credential check', async () => {

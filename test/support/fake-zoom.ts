@@ -39,6 +39,8 @@ export class FakeZoom extends FakeServer {
   readonly deleted: number[] = [];
   refreshCount = 0;
   accessTokenTtlSeconds = 3599;
+  /** The next `loseCreateAnswers` creations make the meeting but answer 502 (the answer lost on the way back). */
+  loseCreateAnswers = 0;
   private nextId = 85_000_000_001;
 
   constructor() {
@@ -188,6 +190,10 @@ export class FakeZoom extends FakeServer {
         created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
       this.meetings.set(id, meeting);
+      if (this.loseCreateAnswers > 0) {
+        this.loseCreateAnswers--;
+        return json(res, 502, { code: 502, message: 'Bad Gateway' });
+      }
       json(res, 201, meeting);
     });
     this.route('GET', /^\/v2\/users\/me\/meetings$/, (req, res) => {
