@@ -382,6 +382,12 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
     expect(zoom.deleted).toEqual([meeting.id]);
     expect((await getBooking(moved.id, created.management_token)).conference).toBeNull();
 
+    // The host's data export lists the connection (never its tokens) and each booking's meeting.
+    const exported = await t.http().get('/api/users/me/export').set(host.auth).expect(200);
+    expect(exported.body.conferencing_connections).toEqual([expect.objectContaining({ id: connection.id, provider: 'zoom' })]);
+    expect(JSON.stringify(exported.body)).not.toMatch(/eyJz[mr]\./);
+    expect(exported.body.bookings.find((b: { id: string }) => b.id === created.id).conference).toMatchObject({ provider: 'zoom' });
+
     // Disconnected: zoom types can no longer be saved.
     await t.http().delete('/api/conferencing/zoom').set(host.auth).expect(204);
     await t
