@@ -44,12 +44,15 @@ export class BookingConferences {
   /**
    * Each booking's meeting; a rescheduled booking whose own record is not written yet shows its predecessor's, which
    * it keeps (same Jitsi room, same Zoom meeting, same calendar event), so no page or mail says "link to follow" in
-   * between. Only while it takes place: a cancelled booking's meeting is removed, not inherited.
+   * between. Only while the booking takes place: a cancelled one shows none (even while a writer that raced the
+   * cancel has yet to see it), a rescheduled one leaves its meeting to its successor.
    */
   async ofBookings(bookings: { id: string; rescheduledFromId: string | null; status: string }[]): Promise<Map<string, Conference | null>> {
-    const inherits = (b: (typeof bookings)[number]) => (b.status === 'confirmed' || b.status === 'pending' ? b.rescheduledFromId : null);
-    const ids = [...new Set(bookings.flatMap((b) => [b.id, inherits(b) ?? b.id]))];
+    const live = bookings.filter((b) => b.status === 'confirmed' || b.status === 'pending');
+    const ids = [...new Set(live.flatMap((b) => (b.rescheduledFromId ? [b.id, b.rescheduledFromId] : [b.id])))];
     const found = await this.conferences.findOf(ids);
-    return new Map(bookings.map((b) => [b.id, found.get(b.id) ?? found.get(inherits(b) ?? b.id) ?? null]));
+    const shown = (b: (typeof bookings)[number]) =>
+      found.get(b.id) ?? (b.rescheduledFromId ? found.get(b.rescheduledFromId) : undefined) ?? null;
+    return new Map(bookings.map((b) => [b.id, live.includes(b) ? shown(b) : null]));
   }
 }
