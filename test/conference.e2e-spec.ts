@@ -105,7 +105,10 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
       conference: { provider: string; join_url: string; meeting_id: string } | null;
     };
   const reschedule = async (host: TestHost, id: string, start: string) =>
-    (await t.http().put(`/api/bookings/${id}/reschedule`).set(host.auth).send({ start_time: start }).expect(200)).body as { id: string };
+    (await t.http().put(`/api/bookings/${id}/reschedule`).set(host.auth).send({ start_time: start }).expect(200)).body as {
+      id: string;
+      conference: { join_url: string } | null;
+    };
   const hooksFor = (bookingId: string) =>
     receiver.requests
       .map((r) => JSON.parse(r.body) as { event: string; payload: { booking_id: string; conference: unknown } })
@@ -203,6 +206,7 @@ describe('a video link per booking (e2e: Jitsi, Google Meet, Teams, Zoom against
 
     // Moved: the same room, shown in the update itself (no second link mail).
     const moved = await reschedule(host, created.id, '2027-03-03T11:00:00Z');
+    expect(moved.conference!.join_url).toBe(joinUrl);
     expect((await getBooking(moved.id, created.management_token)).conference!.join_url).toBe(joinUrl);
     await settle();
     const update = smtp.to('inviteej1@example.com').slice(1);

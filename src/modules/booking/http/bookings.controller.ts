@@ -70,7 +70,8 @@ export class BookingsController {
       idempotencyKey,
     });
     if (result.replayed) res.header('Idempotent-Replayed', 'true');
-    return this.presentForInvitee(result);
+    // A new booking's link is on its record when made with it (Jitsi); a replay shows the one it has now.
+    return this.presentForInvitee(result.replayed ? await this.withConference(result) : result);
   }
 
   @Public()
@@ -112,7 +113,7 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null);
+    const result = await this.withConference(await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null));
     return actor.kind === 'invitee' ? this.presentForInvitee(result) : this.presentForHost(result);
   }
 
@@ -232,6 +233,12 @@ export class BookingsController {
       { kind: 'invitee', inviteeId },
       links,
     );
+  }
+
+  /** The booking's video link as it is now (a moved booking keeps its predecessor's); read after COMMIT. */
+  private async withConference(result: BookingResult): Promise<BookingResult> {
+    const conference = await this.queries.conferenceOf(result.booking).catch(() => null);
+    return { ...result, booking: { ...result.booking, conference } };
   }
 
   private async presentForHost(result: BookingResult): Promise<BookingDto> {
