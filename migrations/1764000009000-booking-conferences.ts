@@ -4,8 +4,8 @@ const DELIVERY_TABLES = ['notification_deliveries', 'notification_deliveries_arc
 
 /**
  * A video link per booking (issue #17; ADR 0016). `booking_conferences` is a small unpartitioned table keyed by the
- * booking id (its foreign key names booking_keys, like every reference to a booking), written after COMMIT; a
- * reschedule gets its own row with the same link. Zoom connections (`conferencing_connections`): encrypted tokens,
+ * booking id (its foreign key names booking_keys, like every reference to a booking), written after COMMIT (a Jitsi
+ * room: with the booking); a reschedule gets its own row with the same link. Zoom connections (`conferencing_connections`): encrypted tokens,
  * one per host. The delivery kind `conference_link` (the "your meeting link" mail) is added to the CHECK without
  * dropping kinds other migrations may have added meanwhile.
  */
