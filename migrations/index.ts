@@ -12,6 +12,7 @@ import { PartitionedBookings1764000005000 } from './1764000005000-partitioned-bo
 import { InviteesFrom1764000006000 } from './1764000006000-invitees-from.js';
 import { HostMoveConflictDelivery1764000007000 } from './1764000007000-host-move-conflict-delivery.js';
 import { DeliveryBacklogIndex1764000008000 } from './1764000008000-delivery-backlog-index.js';
+import { BookingConferences1764000009000 } from './1764000009000-booking-conferences.js';
 import { BookingApproval1764000009100 } from './1764000009100-booking-approval.js';
 import { BookingLimits1764000009200 } from './1764000009200-booking-limits.js';
 import { TimeOff1764000009300 } from './1764000009300-time-off.js';
@@ -34,6 +35,7 @@ export const migrations = [
   InviteesFrom1764000006000,
   HostMoveConflictDelivery1764000007000,
   DeliveryBacklogIndex1764000008000,
+  BookingConferences1764000009000,
   BookingApproval1764000009100,
   BookingLimits1764000009200,
   TimeOff1764000009300,

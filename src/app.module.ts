@@ -8,6 +8,7 @@ import { IdentityModule } from './modules/identity/identity.module.js';
 import { DeliveryQueueModule } from './modules/notify/jobs/delivery-queue.module.js';
 import { NotifyModule } from './modules/notify/notify.module.js';
 import { CalendarModule } from './modules/calendar/calendar.module.js';
+import { ConferencingModule } from './modules/conferencing/conferencing.module.js';
 import { OutboxModule } from './shared/outbox/outbox.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 import { MeetingTypesModule } from './modules/meeting-types/meeting-types.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         NotifyModule,
         DeliveryQueueModule.forRoot(withRedis),
         CalendarModule,
+        ConferencingModule,
         MetricsModule,
         ThrottlingModule,
         AuditModule,

@@ -36,7 +36,7 @@ const TOKEN_BASED = new Set([
   'GET /api/bookings/{id}/ics',
 ]);
 /** Browser redirect targets (OAuth callback, authenticated by its signed state): anonymous gets no 2xx, a redirect. */
-const REDIRECTS = new Set(['GET /api/integrations/{provider}/callback']);
+const REDIRECTS = new Set(['GET /api/integrations/{provider}/callback', 'GET /api/conferencing/zoom/callback']);
 /** Operations on the caller's own account: another host calling them acts on itself, not on A. */
 const SELF_SCOPED = new Set(['DELETE /api/users/me']);
 

@@ -163,7 +163,11 @@ describe('meeting types (e2e)', () => {
     ['negative notice', { ...valid, minimum_notice_minutes: -1 }, /minimum_notice_minutes must be an integer/],
     ['a zero booking window', { ...valid, booking_window_days: 0 }, /booking_window_days must be an integer from 1/],
     ['a zero daily limit', { ...valid, max_bookings_per_day: 0 }, /max_bookings_per_day must be an integer from 1/],
-    ['an unknown location type', { ...valid, location: { type: 'zoom' } }, /location.type must be one of: video, phone, in_person, custom/],
+    [
+      'an unknown location type',
+      { ...valid, location: { type: 'skype' } },
+      /location.type must be one of: video, phone, in_person, custom, google_meet, microsoft_teams, zoom, jitsi/,
+    ],
     ['a location string', { ...valid, location: 'Room 1' }, /location must be an object/],
     ['an unknown question type', { ...valid, questions: [{ label: 'Q', type: 'date' }] }, /question type must be one of/],
     [

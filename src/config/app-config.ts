@@ -136,6 +136,19 @@ export class AppConfig {
     if (!clientId || !clientSecret || this.env.GOOGLE_SIGNIN_ENABLED === 'false') return null;
     return { clientId, clientSecret, authUrl, tokenUrl, userInfoUrl: this.env.GOOGLE_USERINFO_URL };
   }
+  /** Jitsi rooms (jitsi locations): the base URL, without a trailing slash. */
+  get jitsiBaseUrl() {
+    return this.env.JITSI_BASE_URL.replace(/\/+$/, '');
+  }
+  get zoom() {
+    return {
+      clientId: this.env.ZOOM_CLIENT_ID ?? '',
+      clientSecret: this.env.ZOOM_CLIENT_SECRET ?? '',
+      authUrl: this.env.ZOOM_AUTH_URL,
+      tokenUrl: this.env.ZOOM_TOKEN_URL,
+      apiUrl: this.env.ZOOM_API_URL.replace(/\/+$/, ''),
+    };
+  }
   get microsoft() {
     return {
       clientId: this.env.MICROSOFT_CLIENT_ID ?? '',

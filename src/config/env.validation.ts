@@ -110,6 +110,23 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   ALLOW_HTTP_LOCATIONS: 'true' | 'false' = 'false';
 
+  /** Where jitsi locations open their per-booking room (a self-hosted Jitsi Meet, or the public one). */
+  @IsString()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  JITSI_BASE_URL = 'https://meet.jit.si';
+  /** Zoom OAuth app (Zoom meetings as a location); the endpoints are configurable for tests and other clouds. */
+  @IsOptional() @IsString() ZOOM_CLIENT_ID?: string;
+  @IsOptional() @IsString() ZOOM_CLIENT_SECRET?: string;
+  @IsString()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  ZOOM_AUTH_URL = 'https://zoom.us/oauth/authorize';
+  @IsString()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  ZOOM_TOKEN_URL = 'https://zoom.us/oauth/token';
+  @IsString()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  ZOOM_API_URL = 'https://api.zoom.us/v2';
+
   // Rate limits (shared by replicas through Redis; in memory without REDIS_URL). Windows in seconds.
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
  * refresh_token grants, invalid_grant), calendarList, calendars/primary, events.list with singleEvents, paging
  * (pageToken/nextPageToken, timeMin/timeMax), events.get, sync tokens (nextSyncToken, deleted events as status "cancelled", 410 on a stale
  * token), events.insert (409 on a duplicate id), events.patch, events.delete (410 when already deleted),
- * events.watch and channels.stop; 429/403 rate limits with Retry-After on demand.
+ * events.watch and channels.stop; 429/403 rate limits with Retry-After on demand. Google Meet: with
+ * conferenceDataVersion=1, a conferenceData.createRequest makes a Meet (hangoutLink, conferenceData.conferenceId and a
+ * video entry point); a requestId already used for the event is ignored (the Meet stays), without the version
+ * parameter conferenceData is ignored, as Google does. `meetPendingFor` answers the next creations "pending".
  */
 
 export interface FakeRequest {
@@ -254,6 +257,43 @@ export class FakeGoogleCalendar extends FakeServer {
   private seq = 1;
   /** Sync tokens issued before this sequence number answer 410 Gone. */
   private oldestValidSeq = 0;
+  /** How many Meet creations answer status "pending" first (no link yet), as Google may. */
+  meetPendingFor = 0;
+  /** Every Meet made, by conferenceId. */
+  readonly meets = new Map<string, { requestId: string; eventId: string }>();
+
+  /**
+   * events.insert/patch with conferenceDataVersion=1: a createRequest with a new requestId makes a Meet; one the
+   * event already has (same requestId) changes nothing. Without the parameter Google ignores conferenceData.
+   */
+  private withConference(req: FakeRequest, body: any, existing?: GoogleEvent): any {
+    const { conferenceData, ...rest } = body;
+    const kept = existing?.conferenceData ? { conferenceData: existing.conferenceData, hangoutLink: existing.hangoutLink } : {};
+    const request = conferenceData?.createRequest;
+    if (req.query.get('conferenceDataVersion') !== '1' || !request) return { ...rest, ...kept };
+    const current = existing?.conferenceData as any;
+    if (current?.createRequest?.requestId === request.requestId && current.createRequest.status.statusCode === 'success') {
+      return { ...rest, ...kept };
+    }
+    if (request.conferenceSolutionKey?.type !== 'hangoutsMeet') throw new Error('unsupported conference solution');
+    if (this.meetPendingFor > 0) {
+      this.meetPendingFor--;
+      return { ...rest, conferenceData: { createRequest: { ...request, status: { statusCode: 'pending' } } } };
+    }
+    const letters = (n: number) => Array.from(randomBytes(n), (b) => String.fromCharCode(97 + (b % 26))).join('');
+    const code = `${letters(3)}-${letters(4)}-${letters(3)}`;
+    this.meets.set(code, { requestId: request.requestId, eventId: body.id ?? existing?.id });
+    return {
+      ...rest,
+      hangoutLink: `https://meet.google.com/${code}`,
+      conferenceData: {
+        createRequest: { ...request, status: { statusCode: 'success' } },
+        conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+        conferenceId: code,
+        entryPoints: [{ entryPointType: 'video', uri: `https://meet.google.com/${code}`, label: `meet.google.com/${code}` }],
+      },
+    };
+  }
 
   /** The OAuth client the fake accepts (two fakes side by side tell their apps apart by it). */
   constructor(clientId = 'google-client-id', clientSecret = 'google-client-secret') {
@@ -445,7 +485,7 @@ export class FakeGoogleCalendar extends FakeServer {
         return json(res, 409, {
           error: { code: 409, message: 'The requested identifier already exists.', errors: [{ reason: 'duplicate' }] },
         });
-      this.putEvent(decodeURIComponent(m[1]), { ...req.body, id });
+      this.putEvent(decodeURIComponent(m[1]), { ...this.withConference(req, req.body), id });
       json(res, 200, { kind: 'calendar#event', ...cal.events.get(id)!.event });
     });
     // events.get: a deleted event still answers, as a "cancelled" tombstone.
@@ -462,7 +502,7 @@ export class FakeGoogleCalendar extends FakeServer {
       if (!stored) return json(res, 404, { error: { code: 404, message: 'Not Found' } });
       this.putEvent(decodeURIComponent(m[1]), {
         ...stored.event,
-        ...req.body,
+        ...this.withConference(req, req.body, stored.event),
         id: stored.event.id,
         status: req.body.status ?? 'confirmed',
       });

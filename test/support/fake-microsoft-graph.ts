@@ -7,6 +7,8 @@ import { FakeOAuth, FakeServer, json } from './fake-google-calendar.js';
  * invalid_grant with an AADSTS description), /me, /me/calendars, /me/calendars/{id}/calendarView/delta
  * (@odata.nextLink paging, @odata.deltaLink, "@removed" entries, 410 SyncStateNotFound on a stale link), event
  * get / create (transactionId de-duplication) / update / delete, and subscriptions with the validationToken handshake.
+ * Teams: an event created or updated with isOnlineMeeting true and onlineMeetingProvider teamsForBusiness gets an
+ * onlineMeeting {joinUrl, conferenceId}; later updates keep it (moving the event keeps the meeting).
  */
 export interface GraphEvent {
   id: string;
@@ -41,6 +43,19 @@ export class FakeMicrosoftGraph extends FakeServer {
     expirationDateTime: string;
   }> = [];
   account = { id: 'ms-user-1', mail: 'ada@contoso.test' };
+  /** Every Teams meeting made: joinUrl → event id. */
+  readonly teamsMeetings = new Map<string, string>();
+
+  /** isOnlineMeeting + teamsForBusiness on an event without a meeting makes one; an event that has one keeps it. */
+  private withOnlineMeeting(body: any, id: string, existing?: GraphEvent): any {
+    if (existing?.onlineMeeting) return { ...body, isOnlineMeeting: true, onlineMeeting: existing.onlineMeeting };
+    if (body.isOnlineMeeting !== true) return body;
+    if (body.onlineMeetingProvider !== 'teamsForBusiness') throw new Error('unsupported online meeting provider');
+    const thread = randomBytes(12).toString('hex');
+    const joinUrl = `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${thread}%40thread.v2/0`;
+    this.teamsMeetings.set(joinUrl, id);
+    return { ...body, onlineMeetingUrl: null, onlineMeeting: { joinUrl, conferenceId: String(parseInt(thread.slice(0, 8), 16)) } };
+  }
   pageSize = 2;
   private seq = 1;
   private oldestValidSeq = 0;
@@ -195,7 +210,7 @@ export class FakeMicrosoftGraph extends FakeServer {
         if (existing) return json(res, 201, existing.event);
       }
       const id = `AAMkEv-${randomBytes(8).toString('hex')}`;
-      this.putEvent(calendarId, { ...req.body, id });
+      this.putEvent(calendarId, { ...this.withOnlineMeeting(req.body, id), id });
       json(res, 201, cal.events.get(id)!.event);
     });
     this.route('GET', /^\/v1\.0\/me\/events\/([^/]+)$/, (req, res, m) => {
@@ -212,7 +227,10 @@ export class FakeMicrosoftGraph extends FakeServer {
       const found = this.findEvent(decodeURIComponent(m[1]));
       if (!found)
         return json(res, 404, { error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } });
-      this.putEvent(found.calendarId, { ...found.stored.event, ...req.body });
+      this.putEvent(found.calendarId, {
+        ...found.stored.event,
+        ...this.withOnlineMeeting(req.body, found.stored.event.id, found.stored.event),
+      });
       json(res, 200, this.calendars.get(found.calendarId)!.events.get(found.stored.event.id)!.event);
     });
     this.route('DELETE', /^\/v1\.0\/me\/events\/([^/]+)$/, (req, res, m) => {

@@ -8,6 +8,8 @@ import { BookingArchive } from './application/booking-archive.service.js';
 import { BookingCommands } from './application/booking-commands.service.js';
 import { BookingHistory, BookingHistoryReader } from './application/booking-history.js';
 import { BookingDirectory } from './application/booking-directory.js';
+import { BookingConferences } from './application/booking-conferences.service.js';
+import { BookingConferenceRepository } from './infrastructure/booking-conference.repository.js';
 import { BookingMetrics } from './application/booking-metrics.js';
 import { BookingQueries } from './application/booking-queries.service.js';
 import { ManagementTokens } from './application/management-tokens.js';
@@ -56,6 +58,8 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     ApprovalLinks,
     BookingSeriesRepository,
     BookingSeries,
+    BookingConferenceRepository,
+    BookingConferences,
   ],
   exports: [
     BookingCommands,
@@ -67,6 +71,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingArchive,
     BookingApprovals,
     ApprovalLinks,
+    BookingConferences,
   ],
 })
 export class BookingModule {}

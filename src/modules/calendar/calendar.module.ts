@@ -6,6 +6,7 @@ import { BusyTimeFreshness } from '../availability/application/busy-time-freshne
 import { SlotsModule } from '../availability/slots.module.js';
 import { BookingModule } from '../booking/booking.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { CalendarCredentials } from './application/calendar-credentials.service.js';
 import { CalendarEventWriter } from './application/calendar-event-writer.service.js';
 import { CalendarExportFeeds } from './application/calendar-export.service.js';
@@ -17,6 +18,8 @@ import { CalendarSyncService } from './application/calendar-sync.service.js';
 import { HostCalendarChanges } from './application/host-calendar-changes.service.js';
 import { OAuthStateService } from './application/oauth-state.service.js';
 import { OnDemandSync } from './application/on-demand-sync.service.js';
+import { MeetingCalendars } from './application/meeting-calendars.service.js';
+import { LocationRequirements } from '../meeting-types/application/location-requirements.js';
 import { BookingCalendarEvents } from './application/booking-calendar-events.service.js';
 import { BookingDestinations } from './application/booking-destinations.service.js';
 import { CaldavConnect } from './application/caldav-connect.service.js';
@@ -57,6 +60,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     IdentityModule,
     BookingModule,
     SlotsModule,
+    MeetingTypesModule,
   ],
   // Export first: its paths are not connection ids; connection ids last for the same reason.
   controllers: [CalendarExportController, IntegrationWebhooksController, IntegrationConnectController, IntegrationsController],
@@ -94,6 +98,7 @@ export const CALENDAR_OUTBOX_CONSUMER = 'calendar-writer';
     BookingCalendarEvents,
     CalendarPoller,
     OnDemandSync,
+    MeetingCalendars,
   ],
   // For the admin pages (web module): connecting, connections, calendar choices, per-type destinations, the export feed, flagged bookings.
   exports: [
@@ -115,11 +120,14 @@ export class CalendarModule implements OnModuleInit {
     private readonly sync: CalendarSyncService,
     private readonly onDemand: OnDemandSync,
     private readonly freshness: BusyTimeFreshness,
+    private readonly meetingCalendars: MeetingCalendars,
+    private readonly locationRequirements: LocationRequirements,
     @Optional() private readonly relay?: OutboxRelay,
   ) {}
 
   onModuleInit() {
     this.freshness.register((hostIds) => this.onDemand.refresh(hostIds));
+    this.locationRequirements.register(['google_meet', 'microsoft_teams'], (type, hostIds) => this.meetingCalendars.lacking(type, hostIds));
     this.push.onNotify = (integrationId) => this.sync.syncIntegration(integrationId);
     if (this.relay) this.relay.register(CALENDAR_OUTBOX_CONSUMER, (event) => this.writer.handle(event));
     else new Logger('CalendarModule').warn('OutboxRelay is not available: bookings will not be written to calendars');

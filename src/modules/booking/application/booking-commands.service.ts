@@ -25,6 +25,7 @@ import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { BookingSeriesRepository } from '../infrastructure/booking-series.repository.js';
 import { afterCommit } from './after-commit.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
+import { BookingConferences } from './booking-conferences.service.js';
 import { ManagementTokens } from './management-tokens.js';
 import { InviteePolicies } from './invitee-policies.service.js';
 import { SlotCheck } from './slot-check.js';
@@ -94,6 +95,7 @@ export class BookingCommands {
     private readonly metrics: BookingMetrics,
     private readonly policies: InviteePolicies,
     private readonly seriesMembers: BookingSeriesRepository,
+    private readonly conferences: BookingConferences,
   ) {}
 
   /** Each command is timed and its 409s counted by cause (kairos_booking_duration_seconds, kairos_booking_conflicts_total). */
@@ -159,6 +161,8 @@ export class BookingCommands {
           ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness, {
             pendingUntil,
           }));
+          const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
+          if (room) booking = { ...booking, conference: room };
         }
         const invitee = await this.bookings.insertInviteeWithEvent(
           manager,

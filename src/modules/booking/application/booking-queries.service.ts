@@ -10,7 +10,9 @@ import type { BookingRecord, InviteeRecord } from './booking-records.js';
 import type { Actor } from './booking-commands.service.js';
 import { mayManage } from '../domain/booking-policy.js';
 import type { BookingView } from '../domain/booking-views.js';
+import type { Conference } from '../domain/conference.js';
 import { BookingDirectory } from './booking-directory.js';
+import { BookingConferences } from './booking-conferences.service.js';
 import { ManagementTokens } from './management-tokens.js';
 
 type ListFilter = { status?: string; from?: Date; to?: Date; limit: number; offset: number; includeArchived?: boolean };
@@ -35,6 +37,7 @@ export class BookingQueries extends BookingDirectory {
     private readonly users: UsersService,
     private readonly meetingTypes: MeetingTypesService,
     private readonly seriesRows: BookingSeriesRepository,
+    private readonly conferences: BookingConferences,
   ) {
     super();
   }
@@ -88,6 +91,14 @@ export class BookingQueries extends BookingDirectory {
     return current;
   }
 
+  /** The booking's video meeting (its predecessor's while its own record is not written yet). */
+  async conferenceOf(booking: BookingRecord): Promise<Conference | null> {
+    const found = await this.conferences.ofBookings([
+      { id: booking.id, rescheduledFromId: booking.rescheduled_from_id, status: booking.status },
+    ]);
+    return found.get(booking.id) ?? null;
+  }
+
   inviteesOf(bookingId: string): Promise<InviteeRecord[]> {
     return this.bookings.findInvitees(bookingId);
   }
@@ -104,9 +115,13 @@ export class BookingQueries extends BookingDirectory {
   async pageForHost(hostId: string, filter: ListFilter): Promise<{ entries: BookingWithPeople[]; total: number }> {
     const { rows, total } = await this.bookings.listForHost(hostId, filter);
     const ids = rows.map((b) => b.id);
-    const [hostIdsOf, inviteesOf] = await Promise.all([this.bookings.findHostIdsOf(ids), this.bookings.findInviteesOf(ids)]);
+    const [hostIdsOf, inviteesOf, conferenceOf] = await Promise.all([
+      this.bookings.findHostIdsOf(ids),
+      this.bookings.findInviteesOf(ids),
+      this.conferences.ofBookings(rows.map((b) => ({ id: b.id, rescheduledFromId: b.rescheduled_from_id, status: b.status }))),
+    ]);
     const entries = rows.map((booking) => ({
-      booking,
+      booking: { ...booking, conference: conferenceOf.get(booking.id) ?? null },
       hostIds: hostIdsOf.get(booking.id) ?? [],
       invitees: inviteesOf.get(booking.id) ?? [],
     }));
@@ -123,11 +138,12 @@ export class BookingQueries extends BookingDirectory {
     if (bookings.length === 0) return [];
     const ids = bookings.map((b) => b.id);
     const typeIds = [...new Set(bookings.map((b) => b.meeting_type_id))];
-    const [hostIdsOf, inviteesOf, types, seriesOf] = await Promise.all([
+    const [hostIdsOf, inviteesOf, types, seriesOf, conferenceOf] = await Promise.all([
       this.bookings.findHostIdsOf(ids),
       this.bookings.findInviteesOf(ids),
       Promise.all(typeIds.map((id) => this.meetingTypes.findSnapshot(id))),
       this.seriesViewsOf(ids),
+      this.conferences.ofBookings(bookings.map((b) => ({ id: b.id, rescheduledFromId: b.rescheduled_from_id, status: b.status }))),
     ]);
     const typeById = new Map(types.filter((t) => t !== null).map((t) => [t.id, t]));
     const users = await this.users.findByIds([...new Set([...hostIdsOf.values()].flat())]);
@@ -148,6 +164,7 @@ export class BookingQueries extends BookingDirectory {
           startTime: new Date(booking.start_time),
           endTime: new Date(booking.end_time),
           location: booking.location,
+          conference: conferenceOf.get(booking.id) ?? null,
           cancellationReason: booking.cancellation_reason,
           rescheduledFromId: booking.rescheduled_from_id,
           rescheduledToId: booking.rescheduled_to_id,

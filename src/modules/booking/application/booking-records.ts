@@ -1,4 +1,5 @@
 import type { BookingStatus } from '../domain/booking-policy.js';
+import type { Conference } from '../domain/conference.js';
 
 /** A booking as the application hands it to its controllers (the `bookings` columns it reads). */
 export interface BookingRecord {
@@ -21,6 +22,8 @@ export interface BookingRecord {
   confirmation_expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** Set where the answer shows it: the booking's video meeting (ADR 0016); absent means not read (shown as null). */
+  conference?: Conference | null;
   /** Set by history reads: the booking lives in the archive (ended more than ARCHIVE_AFTER_DAYS ago; ADR 0014). */
   archived?: boolean;
 }

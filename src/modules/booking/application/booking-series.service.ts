@@ -18,6 +18,7 @@ import { afterCommit } from './after-commit.js';
 import type { Actor, BookingResult, CreateBookingInput } from './booking-commands.service.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import type { BookingRecord } from './booking-records.js';
+import { BookingConferences } from './booking-conferences.service.js';
 import { InviteePolicies } from './invitee-policies.service.js';
 import { ManagementTokens } from './management-tokens.js';
 import { ofLength } from './meeting-length.js';
@@ -54,6 +55,7 @@ export class BookingSeries {
     private readonly clock: Clock,
     private readonly metrics: BookingMetrics,
     private readonly policies: InviteePolicies,
+    private readonly conferences: BookingConferences,
   ) {}
 
   /** Timed and its 409s counted with the other commands (operation `create`). */
@@ -123,18 +125,19 @@ export class BookingSeries {
             );
             if (free.expiredHoldsLive) await this.holds.endExpired(manager, hostIds, now);
             if (i === 0 && hold) await this.holds.convert(manager, hold.id);
-            booked.push(
-              await this.bookings.insertBooking(manager, {
-                meetingTypeId: type.id,
-                organizerId: hostIds[0] ?? type.ownerId,
-                hostIds,
-                start,
-                end: new Date(free.slot.end),
-                timeZone: input.timeZone,
-                location: type.location,
-                assignmentReason: null,
-              }),
-            );
+            const booking = await this.bookings.insertBooking(manager, {
+              meetingTypeId: type.id,
+              organizerId: hostIds[0] ?? type.ownerId,
+              hostIds,
+              start,
+              end: new Date(free.slot.end),
+              timeZone: input.timeZone,
+              location: type.location,
+              assignmentReason: null,
+            });
+            // A Jitsi type: each date its own room, like a single booking (other providers make theirs after COMMIT).
+            const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
+            booked.push(room ? { ...booking, conference: room } : booking);
           }
           await this.series.insertMembers(
             manager,

@@ -1,5 +1,6 @@
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import type { BookingStatus } from './booking-policy.js';
+import type { Conference } from './conference.js';
 
 /** Outbox event types written in the booking's own transaction. */
 export type BookingEventType =
@@ -99,6 +100,8 @@ export interface BookingView {
   startTime: Date;
   endTime: Date;
   location: Record<string, unknown> | null;
+  /** The booking's own video meeting once it exists (null: none, or not made yet; ADR 0016). */
+  conference: Conference | null;
   cancellationReason: string | null;
   rescheduledFromId: string | null;
   rescheduledToId: string | null;

@@ -270,6 +270,13 @@ export class InviteeDto {
   @ApiProperty({ type: [String], description: 'emails the invitee added as guests' }) guests: string[];
 }
 
+export class ConferenceDto {
+  @ApiProperty({ enum: ['google_meet', 'microsoft_teams', 'zoom', 'jitsi'] }) provider: string;
+  @ApiProperty({ description: 'the link attendees open to join', example: 'https://meet.google.com/abc-defg-hij' })
+  join_url: string;
+  @ApiProperty({ description: "the provider's id of the meeting (event id, Zoom meeting id, Jitsi room)" }) meeting_id: string;
+}
+
 export class BookingDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
@@ -298,6 +305,12 @@ export class BookingDto {
   @ApiPropertyOptional({ description: 'in lists: the booking ended more than ARCHIVE_AFTER_DAYS ago and is read from the archive' })
   archived?: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) location: Record<string, unknown> | null;
+  @ApiProperty({
+    type: ConferenceDto,
+    nullable: true,
+    description: "the booking's own video link (google_meet, microsoft_teams, zoom, jitsi locations); null until it exists",
+  })
+  conference: ConferenceDto | null;
   @ApiProperty({ type: String, nullable: true }) cancellation_reason: string | null;
   @ApiProperty({ type: String, nullable: true }) rescheduled_from_id: string | null;
   @ApiProperty({ type: String, nullable: true }) rescheduled_to_id: string | null;

@@ -2,6 +2,7 @@ import type { BookingRecord, InviteeRecord } from '../application/booking-record
 import type { BookingDto, InviteeDto } from './booking.dto.js';
 import { toApiInstant as iso } from '../../../shared/time/instant.js';
 import { lengthOf } from '../application/meeting-length.js';
+import { conferenceJson } from '../domain/conference.js';
 
 const invitee = (i: InviteeRecord): InviteeDto => ({
   id: i.id,
@@ -39,6 +40,7 @@ export function presentBooking(
     invitee_email: primary?.email,
     invitees: visible.map(invitee),
     location: b.location,
+    conference: conferenceJson(b.conference ?? null),
     cancellation_reason: b.cancellation_reason,
     rescheduled_from_id: b.rescheduled_from_id,
     rescheduled_to_id: b.rescheduled_to_id,

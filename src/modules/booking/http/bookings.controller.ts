@@ -82,7 +82,8 @@ export class BookingsController {
     }
     const result = await this.commands.create(input);
     if (result.replayed) res.header('Idempotent-Replayed', 'true');
-    return this.presentForInvitee(result);
+    // A new booking's link is on its record when made with it (Jitsi); a replay shows the one it has now.
+    return this.presentForInvitee(result.replayed ? await this.withConference(result) : result);
   }
 
   @Public()
@@ -97,13 +98,14 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { booking, actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const [hostIds, invitees, seriesId] = await Promise.all([
+    const [hostIds, invitees, seriesId, conference] = await Promise.all([
       this.queries.hostIdsOf(id),
       this.queries.inviteesOf(id),
       this.series.seriesIdOf(id),
+      this.queries.conferenceOf(booking),
     ]);
     const view = presentBooking(
-      booking,
+      { ...booking, conference },
       hostIds,
       invitees,
       actor.kind === 'host' ? { kind: 'host' } : { kind: 'invitee', inviteeId: actor.invitee.id },
@@ -125,7 +127,9 @@ export class BookingsController {
     @CurrentUser() user?: AuthenticatedUser,
   ): Promise<BookingDto> {
     const { actor } = await this.queries.authorize(id, { userId: user?.id, token: q.token });
-    const result = await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null, dto.duration_minutes);
+    const result = await this.withConference(
+      await this.commands.reschedule(id, actor, new Date(dto.start_time), dto.reason ?? null, dto.duration_minutes),
+    );
     return actor.kind === 'invitee' ? this.presentForInvitee(result) : this.presentForHost(result);
   }
 
@@ -246,6 +250,12 @@ export class BookingsController {
       { kind: 'invitee', inviteeId },
       links,
     );
+  }
+
+  /** The booking's video link as it is now (a moved booking keeps its predecessor's); read after COMMIT. */
+  private async withConference(result: BookingResult): Promise<BookingResult> {
+    const conference = await this.queries.conferenceOf(result.booking).catch(() => null);
+    return { ...result, booking: { ...result.booking, conference } };
   }
 
   private async presentForHost(result: BookingResult): Promise<BookingDto> {

@@ -58,20 +58,34 @@ export class CalendarCredentials {
     return passwordEnc ? this.cipher.decrypt(passwordEnc) : null;
   }
 
-  /** A valid access token for an OAuth connection, refreshed first when it is about to expire. */
-  async accessToken(integrationId: string): Promise<string> {
+  /**
+   * A valid access token for an OAuth connection, refreshed first when it is about to expire, or when the provider
+   * just answered 401 to `rejected` (revoked or expired early) and no one has replaced it since.
+   */
+  async accessToken(integrationId: string, rejected?: string): Promise<string> {
     const now = this.clock.now();
     const current = await this.integrations.findWithTokens(integrationId);
     if (!current) throw new ConnectionBrokenError('the connection no longer exists');
     if (current.status === 'broken') throw new ConnectionBrokenError(current.lastError ?? 'the connection is broken: reconnect it');
-    if (current.accessTokenEnc && current.tokenExpiresAt && current.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
+    const usable = (enc: string) => rejected === undefined || this.cipher.decrypt(enc) !== rejected;
+    if (
+      current.accessTokenEnc &&
+      current.tokenExpiresAt &&
+      current.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS &&
+      usable(current.accessTokenEnc)
+    ) {
       return this.cipher.decrypt(current.accessTokenEnc);
     }
     const result = await this.transactions.run(async (tx): Promise<{ token: string } | { broken: string }> => {
       const locked = await this.integrations.lockWithTokens(tx, integrationId);
       if (!locked) return { broken: 'the connection no longer exists' };
       // Another replica may have refreshed while we waited for the lock.
-      if (locked.accessTokenEnc && locked.tokenExpiresAt && locked.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS) {
+      if (
+        locked.accessTokenEnc &&
+        locked.tokenExpiresAt &&
+        locked.tokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS &&
+        usable(locked.accessTokenEnc)
+      ) {
         return { token: this.cipher.decrypt(locked.accessTokenEnc) };
       }
       const adapter = this.oauthAdapter(locked.provider);

@@ -3,7 +3,8 @@ import { Clock } from '../../../shared/clock/clock.js';
 import type { OutboxEvent } from '../../../shared/outbox/outbox-relay.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
-import { describeBooking } from '../domain/booking-event.js';
+import { BookingConferences } from '../../booking/application/booking-conferences.service.js';
+import { describeBooking, meetingRequestFor } from '../domain/booking-event.js';
 import { MAX_WRITE_ATTEMPTS, nextWriteRetry } from '../domain/write-retry.js';
 import type { CalendarEventLinkEntity } from '../infrastructure/calendar-event-link.entity.js';
 import { CalendarEventLinkRepository, type WrittenEvent } from '../infrastructure/calendar-event-link.repository.js';
@@ -49,6 +50,7 @@ export class CalendarEventWriter {
     private readonly sources: CalendarSources,
     private readonly directory: BookingDirectory,
     private readonly clock: Clock,
+    private readonly conferences: BookingConferences,
   ) {}
 
   /** The outbox consumer. Never throws for a provider failure (recorded and retried here instead). */
@@ -147,18 +149,23 @@ export class CalendarEventWriter {
       if (previousLink && previousLink.status !== 'superseded') await this.links.markSuperseded(previousLink.id);
       return;
     }
+    const meeting = meetingRequestFor(view, payload, hostId, destination.integration.provider);
     await this.attempt(current, type, payload, async () => {
       if (destination.integration.status === 'broken')
         throw new Error(destination.integration.lastError ?? 'the calendar connection is broken');
       const source = await this.sources.open(destination.integration);
-      const eventId = await source.upsertEvent(
-        destination.selection.calendarId,
-        current.externalEventId,
-        describeBooking(view, start, end),
-      );
+      const written = await source.upsertEvent(destination.selection.calendarId, current.externalEventId, {
+        ...describeBooking(view, start, end),
+        conference: meeting,
+      });
+      if (meeting) {
+        // Google may still be making the Meet: the write is retried (same requestId) until the link is there.
+        if (!written.conference) throw new Error('the video meeting is not ready yet');
+        await this.conferences.record(payload.booking_id, { provider: meeting.provider, ...written.conference });
+      }
       return {
         status: 'synced' as const,
-        externalEventId: eventId,
+        externalEventId: written.id,
         eventStart: start,
         eventEnd: end,
         integrationId: destination.integration.id,

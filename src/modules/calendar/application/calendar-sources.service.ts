@@ -70,7 +70,17 @@ export class CalendarSources {
 
   private async oauth(integration: CalendarIntegrationEntity): Promise<CalendarSource> {
     const adapter = this.credentials.oauthAdapter(integration.provider);
-    const token = await this.credentials.accessToken(integration.id);
+    let token = await this.credentials.accessToken(integration.id);
+    // A write answered 401 (token revoked or expired early): one refresh, one more try.
+    const write = async <T>(work: (accessToken: string) => Promise<T>): Promise<T> => {
+      try {
+        return await work(token);
+      } catch (error) {
+        if (!(error instanceof ProviderError) || error.status !== 401) throw error;
+        token = await this.credentials.accessToken(integration.id, token);
+        return work(token);
+      }
+    };
     return {
       writable: true,
       readCalendar: async (calendar, window, full) => {
@@ -85,8 +95,8 @@ export class CalendarSources {
         return { changes, state: { syncToken: changes.nextSyncToken } };
       },
       fetchEvent: (calendar, eventId, window) => adapter.getEvent(token, calendar.calendarId, eventId, window.hostZone),
-      upsertEvent: (calendarId, existingEventId, event) => adapter.upsertEvent(token, calendarId, existingEventId, event),
-      deleteEvent: (calendarId, eventId) => adapter.deleteEvent(token, calendarId, eventId),
+      upsertEvent: (calendarId, existingEventId, event) => write((t) => adapter.upsertEvent(t, calendarId, existingEventId, event)),
+      deleteEvent: (calendarId, eventId) => write((t) => adapter.deleteEvent(t, calendarId, eventId)),
     };
   }
 
@@ -111,8 +121,11 @@ export class CalendarSources {
       writable: true,
       readCalendar: (calendar, window, full) => guarded(() => this.caldav.readCalendar(account, calendar, window, full)),
       fetchEvent: (calendar, eventId, window) => guarded(() => this.caldav.fetchEvent(account, eventId, calendar.timeZone, window)),
-      upsertEvent: (calendarId, existingEventId, event) =>
-        guarded(() => this.caldav.upsertEvent(account, calendarId, existingEventId, event)),
+      // CalDAV servers make no meetings: the event is written without one.
+      upsertEvent: async (calendarId, existingEventId, event) => ({
+        id: await guarded(() => this.caldav.upsertEvent(account, calendarId, existingEventId, event)),
+        conference: null,
+      }),
       deleteEvent: (_calendarId, eventId) => guarded(() => this.caldav.deleteEvent(account, eventId)),
     };
   }

@@ -11,7 +11,7 @@ import {
   type SyncWindow,
   type TokenSet,
 } from './provider-adapter.js';
-import type { OutgoingEvent } from '../domain/outgoing-event.js';
+import type { OutgoingEvent, WrittenRemoteEvent } from '../domain/outgoing-event.js';
 import {
   endpointHosts,
   providerFetch,
@@ -54,6 +54,25 @@ interface GoogleEvent {
   transparency?: string;
   attendees?: { self?: boolean; responseStatus?: string }[];
   extendedProperties?: { private?: Record<string, string | undefined> };
+}
+
+/** What an events.insert/patch answer says about the event's Meet (conferenceDataVersion=1). */
+interface GoogleConferenceAnswer {
+  id?: string;
+  hangoutLink?: string;
+  conferenceData?: {
+    conferenceId?: string;
+    entryPoints?: { entryPointType?: string; uri?: string }[];
+    createRequest?: { status?: { statusCode?: string } };
+  };
+}
+
+/** The Meet of an event as Google answers it; null while its creation is still pending (or when it failed). */
+export function googleMeetOf(event: GoogleConferenceAnswer): { joinUrl: string; meetingId: string } | null {
+  const video = event.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video')?.uri;
+  const joinUrl = event.hangoutLink ?? video;
+  if (!joinUrl) return null;
+  return { joinUrl, meetingId: event.conferenceData?.conferenceId ?? event.id ?? '' };
 }
 
 interface GooglePage<Item> {
@@ -230,16 +249,34 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       end: { dateTime: event.end.toISOString(), timeZone: 'UTC' },
       status: 'confirmed',
       extendedProperties: { private: { kairosBookingId: event.bookingId } },
+      // Google ignores a createRequest whose requestId it has seen for this event: a retry or a move keeps the Meet.
+      ...(event.conference?.provider === 'google_meet'
+        ? { conferenceData: { createRequest: { requestId: event.conference.requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } } } }
+        : {}),
     };
   }
 
-  async upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string> {
+  /** conferenceDataVersion=1 is what makes Google read (and answer) conferenceData at all. */
+  private writeQuery(event: OutgoingEvent) {
+    return `sendUpdates=none${event.conference?.provider === 'google_meet' ? '&conferenceDataVersion=1' : ''}`;
+  }
+
+  private written(body: GoogleConferenceAnswer, id: string, event: OutgoingEvent): WrittenRemoteEvent {
+    return { id: body.id ?? id, conference: event.conference?.provider === 'google_meet' ? googleMeetOf(body) : null };
+  }
+
+  async upsertEvent(
+    accessToken: string,
+    calendarId: string,
+    existingEventId: string | null,
+    event: OutgoingEvent,
+  ): Promise<WrittenRemoteEvent> {
     const headers = this.auth(accessToken);
     if (!existingEventId) {
       const id = googleEventIdFor(event.bookingId);
-      const res = await providerFetch<{ id?: string }>(
+      const res = await providerFetch<GoogleConferenceAnswer>(
         this.http,
-        `${this.cal(calendarId)}/events?sendUpdates=none`,
+        `${this.cal(calendarId)}/events?${this.writeQuery(event)}`,
         {
           method: 'POST',
           headers,
@@ -248,12 +285,12 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
         },
         this.retryPolicy,
       );
-      if (res.status !== 409) return res.body.id ?? id;
+      if (res.status !== 409) return this.written(res.body, id, event);
       existingEventId = id; // a retry after a lost answer: the event is there, make sure it is current
     }
-    const res = await providerFetch<{ id?: string }>(
+    const res = await providerFetch<GoogleConferenceAnswer>(
       this.http,
-      `${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?sendUpdates=none`,
+      `${this.cal(calendarId)}/events/${encodeURIComponent(existingEventId)}?${this.writeQuery(event)}`,
       {
         method: 'PATCH',
         headers,
@@ -261,7 +298,7 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       },
       this.retryPolicy,
     );
-    return res.body.id ?? existingEventId;
+    return this.written(res.body, existingEventId, event);
   }
 
   async deleteEvent(accessToken: string, calendarId: string, eventId: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type SyncWindow,
   type TokenSet,
 } from './provider-adapter.js';
-import type { OutgoingEvent } from '../domain/outgoing-event.js';
+import type { OutgoingEvent, WrittenRemoteEvent } from '../domain/outgoing-event.js';
 import {
   endpointHosts,
   providerFetch,
@@ -27,6 +27,12 @@ export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'User.Read
 export const KAIROS_GRAPH_PROPERTY = 'String {6f0c2a8e-5a7d-4d0b-9d0e-6b7c4b1f2a10} Name kairosBookingId';
 
 // The parts of Microsoft Graph v1.0 resources we read; Graph may omit any optional field.
+/** An event as a create or update answers it (onlineMeeting once isOnlineMeeting made one). */
+interface GraphWriteAnswer {
+  id?: string;
+  onlineMeeting?: { joinUrl?: string } | null;
+}
+
 interface GraphCalendar {
   id: string;
   name?: string;
@@ -227,13 +233,26 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
       end: { dateTime: iso(event.end), timeZone: 'UTC' },
       showAs: 'busy',
       singleValueExtendedProperties: [{ id: KAIROS_GRAPH_PROPERTY, value: event.bookingId }],
+      // The Teams meeting belongs to the event: moving the event keeps it.
+      ...(event.conference?.provider === 'microsoft_teams' ? { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' } : {}),
     };
   }
 
-  async upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string> {
+  private written(body: GraphWriteAnswer, id: string, event: OutgoingEvent): WrittenRemoteEvent {
+    const joinUrl = body.onlineMeeting?.joinUrl;
+    const conference = event.conference?.provider === 'microsoft_teams' && joinUrl ? { joinUrl, meetingId: body.id ?? id } : null;
+    return { id: body.id ?? id, conference };
+  }
+
+  async upsertEvent(
+    accessToken: string,
+    calendarId: string,
+    existingEventId: string | null,
+    event: OutgoingEvent,
+  ): Promise<WrittenRemoteEvent> {
     const headers = this.auth(accessToken);
     if (existingEventId) {
-      const res = await providerFetch<{ id?: string }>(
+      const res = await providerFetch<GraphWriteAnswer>(
         this.http,
         `${this.cfg.apiUrl}/me/events/${encodeURIComponent(existingEventId)}`,
         {
@@ -244,10 +263,10 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
         },
         this.retryPolicy,
       );
-      if (res.status !== 404) return res.body.id ?? existingEventId;
+      if (res.status !== 404) return this.written(res.body, existingEventId, event);
     }
     // transactionId makes Graph answer a retried create with the event it already made.
-    const { body } = await providerFetch<{ id: string }>(
+    const { body } = await providerFetch<GraphWriteAnswer>(
       this.http,
       `${this.cfg.apiUrl}/me/calendars/${encodeURIComponent(calendarId)}/events`,
       {
@@ -257,7 +276,7 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
       },
       this.retryPolicy,
     );
-    return body.id;
+    return this.written(body, body.id ?? '', event);
   }
 
   async deleteEvent(accessToken: string, _calendarId: string, eventId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Occurrence } from '../domain/occurrence.js';
-import type { OutgoingEvent } from '../domain/outgoing-event.js';
+import type { OutgoingEvent, WrittenRemoteEvent } from '../domain/outgoing-event.js';
 
 export interface TokenSet {
   accessToken: string;
@@ -53,8 +53,8 @@ export interface OAuthCalendarAdapter {
   syncCalendar(accessToken: string, calendarId: string, syncToken: string | null, window: SyncWindow): Promise<RemoteChanges>;
   /** One event by id (Google events.get, Graph /me/events/{id}) as a busy range; null when deleted or cancelled. */
   getEvent(accessToken: string, calendarId: string, eventId: string, hostZone: string): Promise<Occurrence | null>;
-  /** Creates (or, if it already exists, updates) the event; returns its provider id. */
-  upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string>;
+  /** Creates (or, if it already exists, updates) the event; returns its provider id and the meeting it carries. */
+  upsertEvent(accessToken: string, calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<WrittenRemoteEvent>;
   /** Deletes the event; an already-deleted event is fine. */
   deleteEvent(accessToken: string, calendarId: string, eventId: string): Promise<void>;
   watch(accessToken: string, calendarId: string, address: string, secret: string, now: Date): Promise<PushRegistration>;
@@ -104,7 +104,7 @@ export interface CalendarSource {
    */
   fetchEvent(calendar: Pick<SyncedCalendar, 'calendarId' | 'timeZone'>, eventId: string, window: SyncWindow): Promise<Occurrence | null>;
   /** Creates (or, if it already exists, updates) the booking's event; returns its id (the one deleteEvent takes). */
-  upsertEvent(calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<string>;
+  upsertEvent(calendarId: string, existingEventId: string | null, event: OutgoingEvent): Promise<WrittenRemoteEvent>;
   /** Deletes the event; an already-deleted event is fine. */
   deleteEvent(calendarId: string, eventId: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { TeamsService } from '../../teams/application/teams.service.js';
 import type { MeetingTypeSnapshot } from '../domain/meeting-type.js';
 import { type MeetingTypeChanges, type MeetingTypeFields, TEAM_KINDS, resolveMeetingType } from '../domain/meeting-type-rules.js';
 import { MeetingTypesRepository, type StoredMeetingType } from '../infrastructure/meeting-types.repository.js';
+import { LocationRequirements } from './location-requirements.js';
 
 export type { MeetingTypeSnapshot } from '../domain/meeting-type.js';
 
@@ -30,6 +31,7 @@ export class MeetingTypesService implements OnModuleInit {
     private readonly versions: AvailabilityVersions,
     private readonly schedules: SchedulesService,
     private readonly config: AppConfig,
+    private readonly locationRequirements: LocationRequirements,
   ) {}
 
   /** A member who leaves a team stops hosting its meeting types, in the same transaction as the removal. */
@@ -133,6 +135,7 @@ export class MeetingTypesService implements OnModuleInit {
         }
       }
     }
+    problems.push(...(await this.locationRequirements.problems(value.location, this.hostIdsOf(ownerId, value))));
     if (problems.length > 0) throw invalidFields(problems);
   }
 

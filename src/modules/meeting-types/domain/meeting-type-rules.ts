@@ -304,12 +304,24 @@ export interface LocationPolicy {
 /** Location kinds whose value is a link the invitee opens. */
 export const LINK_LOCATION_TYPES: readonly string[] = ['video'];
 
+/** Location kinds that make a link per booking (issue #17): a value would be ignored, so it is refused. */
+export const CONFERENCE_LOCATION_TYPES: readonly string[] = ['google_meet', 'microsoft_teams', 'zoom', 'jitsi'];
+
 /**
  * A location's value is one line; a video location's value is a link the invitee clicks in emails and pages, so it
  * must be an absolute https:// URL (http:// only where configured): never javascript:, data: or a relative path.
  */
 export function locationProblems(location: Record<string, unknown>, policy: LocationPolicy): Problem[] {
   const value = location.value;
+  if (CONFERENCE_LOCATION_TYPES.includes(String(location.type)) && value !== undefined && value !== null && value !== '') {
+    return [
+      {
+        field: 'location.value',
+        code: 'not_allowed',
+        message: `location.value must be empty for ${String(location.type)}: each booking gets its own link`,
+      },
+    ];
+  }
   if (typeof value !== 'string' || value === '') return [];
   const lineProblem = singleLineProblem(value);
   if (lineProblem) return [{ field: 'location.value', code: textCode(lineProblem), message: `location.value ${lineProblem}` }];

@@ -42,7 +42,7 @@ import { IsMultiLine, IsSingleLine } from '../../../shared/validation/text-decor
 
 const KINDS: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
 const QUESTION_TYPES: QuestionType[] = ['text', 'long_text', 'single_choice', 'multi_choice', 'phone'];
-const LOCATION_TYPES = ['video', 'phone', 'in_person', 'custom'] as const;
+const LOCATION_TYPES = ['video', 'phone', 'in_person', 'custom', 'google_meet', 'microsoft_teams', 'zoom', 'jitsi'] as const;
 const CHANNELS = ['email', 'sms'] as const;
 const DURATION_OPTION_MESSAGE = `each of duration_options must be an integer from ${DURATION_MIN} to ${DURATION_MAX}`;
 
@@ -60,7 +60,11 @@ export class LocationDto {
   @IsIn(LOCATION_TYPES, { message: `location.type must be one of: ${LOCATION_TYPES.join(', ')}` })
   type: (typeof LOCATION_TYPES)[number];
 
-  @ApiPropertyOptional({ description: 'a meeting link, phone number, address or free text', example: 'https://meet.example.com/ada' })
+  @ApiPropertyOptional({
+    description:
+      'a meeting link (video), phone number, address or free text; empty for google_meet, microsoft_teams, zoom and jitsi (a link per booking)',
+    example: 'https://meet.example.com/ada',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)

@@ -6,6 +6,8 @@ import { BookingDirectory } from '../../booking/application/booking-directory.js
 import type { BookingEventPayload, BookingEventType } from '../../booking/domain/booking-views.js';
 import { HOST_MOVE_CONFLICT_EVENT, type HostMoveConflictPayload, planHostMoveConflict } from '../domain/host-notices.js';
 import { planDeliveries, type PlannedDelivery } from '../domain/plan-deliveries.js';
+import { planConferenceLink } from '../domain/conference-notices.js';
+import { CONFERENCE_READY_EVENT, type ConferenceReadyPayload } from '../../booking/domain/conference.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { SmsProvider } from '../infrastructure/sms-provider.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
@@ -47,6 +49,7 @@ export class BookingEventsConsumer implements OnModuleInit {
 
   async handle(event: OutboxEvent): Promise<void> {
     if (event.eventType === HOST_MOVE_CONFLICT_EVENT) return this.handleHostMoveConflict(event);
+    if (event.eventType === CONFERENCE_READY_EVENT) return this.handleConferenceReady(event);
     if (!BOOKING_EVENTS.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     const view = await this.bookings.getView(payload.booking_id);
@@ -88,6 +91,23 @@ export class BookingEventsConsumer implements OnModuleInit {
       return;
     }
     await this.insertAndEnqueue([planned], event.id, now);
+  }
+
+  /** The booking's video link now exists: a link mail to whoever's mails did not show it, and webhooks. */
+  private async handleConferenceReady(event: OutboxEvent): Promise<void> {
+    const payload = event.payload as unknown as ConferenceReadyPayload;
+    const view = await this.bookings.getView(payload.booking_id);
+    if (!view) return;
+    const now = this.clock.now();
+    const ownerIds = [...new Set([...view.hosts.map((h) => h.id), view.meetingType.ownerId])];
+    const planned = planConferenceLink({
+      payload,
+      view,
+      alreadyShown: await this.store.recipientsShownConference(view.id, payload.join_url),
+      webhooks: await this.webhooks.targetsFor(ownerIds),
+      now,
+    });
+    await this.insertAndEnqueue(planned, event.id, now);
   }
 
   private async insertAndEnqueue(deliveries: PlannedDelivery[], eventId: string, now: Date): Promise<void> {

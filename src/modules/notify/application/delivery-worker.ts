@@ -7,6 +7,8 @@ import { ApprovalLinks } from '../../booking/application/approval-links.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
 import type { BookingSeriesView, BookingView, BookingViewPerson } from '../../booking/domain/booking-views.js';
 import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
+import { type Conference, isConferenceProvider } from '../../booking/domain/conference.js';
+import type { MessagePayload } from '../domain/plan-deliveries.js';
 import { signWebhook } from '../domain/webhook-signature.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { MailTransport } from '../../../shared/mail/mail-transport.js';
@@ -105,6 +107,9 @@ export class DeliveryWorker {
     if (!view) throw new Withdrawn('the booking no longer exists');
     const ctx = this.context(row, view);
     if (row.kind === 'reminder' && !reminderStillApplies(row, view)) throw new Withdrawn('withdrawn: the booking changed');
+    if (row.kind === 'conference_link' && view.status !== 'confirmed' && view.status !== 'pending') {
+      throw new Withdrawn('withdrawn: the booking no longer takes place');
+    }
     if (row.kind === 'reschedule' && row.payload.rescheduled_by === 'host_calendar' && view.status === 'rescheduled') {
       throw new Withdrawn('withdrawn: the host moved the meeting again; the update for its latest time goes out instead');
     }
@@ -122,6 +127,7 @@ export class DeliveryWorker {
     }
     const email = renderEmail(ctx);
     const method = row.kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
+    const conference = planned(row.payload.conference);
     // An invitation only for a meeting that takes place: not for a request (pending), nor its answer unless confirmed.
     const ics =
       row.kind === 'reminder' || APPROVAL_KINDS.has(row.kind) || row.payload.pending === true
@@ -135,6 +141,8 @@ export class DeliveryWorker {
               inviteeIds: this.aboutInvitees(row, view),
               stamp: row.createdAt, // when this change happened, i.e. when this version of the object was created
               url: ctx.links.manage,
+              // What this message announces (a link made later comes with its own mail and invitation).
+              ...(row.kind === 'cancellation' ? {} : { conference }),
             }),
           } as const);
     await this.mail.send({ id: row.id, to: row.recipient, ...email, ics });
@@ -181,6 +189,10 @@ export class DeliveryWorker {
       previous: p.previous ? { start: new Date(p.previous.start_time), end: new Date(p.previous.end_time) } : null,
       movedTo: p.host_move ? { start: new Date(p.host_move.start_time), end: new Date(p.host_move.end_time) } : null,
       reason: p.reason ?? p.host_move?.message ?? null,
+      // A reminder shows the link as it is at sending; other mails what they were planned with.
+      conference: row.kind === 'reminder' ? view.conference : planned(p.conference),
+      conferencePending:
+        row.kind === 'reminder' ? view.conference === null && p.conference_pending === true : p.conference_pending === true,
       cancelledBy: p.cancelled_by ?? null,
       offsetMinutes: p.offset_minutes,
       pending: p.pending === true,
@@ -225,6 +237,12 @@ export class DeliveryWorker {
     const headers = signWebhook(this.cipher.decrypt(sub.secretEnc), row.id, timestamp, body);
     await this.webhookSender.post(sub.url, body, headers);
   }
+}
+
+/** A conference as a delivery's payload recorded it (snake_case JSON) → the booking's shape. */
+function planned(c: MessagePayload['conference']): Conference | null {
+  if (!c || !isConferenceProvider(c.provider)) return null;
+  return { provider: c.provider, joinUrl: c.join_url, meetingId: c.meeting_id };
 }
 
 /** The host's notice says where the booking stays: true only while it is still there, live. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { AppConfig } from '../../../config/app-config.js';
 import type { BookingView } from '../../booking/domain/booking-views.js';
+import { type Conference, conferenceProviderOf } from '../../booking/domain/conference.js';
 import { localParts } from '../domain/format-time.js';
 import { buildVTimezone } from '../domain/vtimezone.js';
 import { renderSeriesIcs } from './series-ics.js';
@@ -19,6 +20,8 @@ export interface IcsOptions {
   stamp?: Date;
   /** The invitation's URL (the recipient's own page: the invitee's management link, the host's admin page). */
   url?: string;
+  /** The booking's video meeting as the message announces it (default: the view's). */
+  conference?: Conference | null;
 }
 
 /**
@@ -89,6 +92,12 @@ export interface IcsEventContent {
   exdates?: Date[];
   /** One occurrence of a series (an override or a cancelled instance): where the rule put it. */
   recurrenceId?: Date | null;
+  /**
+   * The booking's video meeting: its link is the LOCATION, and the property Google Calendar (X-GOOGLE-CONFERENCE) or
+   * Outlook (X-MICROSOFT-SKYPETEAMSMEETINGURL) shows as a join button. URL stays the recipient's page (one URL per
+   * event, RFC 5545).
+   */
+  conference?: Pick<Conference, 'provider' | 'joinUrl'> | null;
 }
 
 export interface IcsCalendarOptions {
@@ -136,7 +145,7 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
       stamp: e.stamp,
       summary: e.summary,
       description: e.description,
-      location: e.location,
+      location: e.conference?.joinUrl ?? e.location,
       url: e.url ?? null,
       status: ICalEventStatus[e.status],
     });
@@ -144,6 +153,8 @@ export function renderIcsCalendar(events: IcsEventContent[], options: IcsCalenda
     // As text: ical-generator would format EXDATE in the server's zone; these are the zone's wall times, like DTSTART.
     if (e.rrule) event.repeating([`RRULE:${e.rrule}`, ...exdateLines(e.exdates ?? [], e.zone)].join('\r\n'));
     if (e.recurrenceId) event.recurrenceId(zoned(e.recurrenceId, e.zone) as never);
+    if (e.conference?.provider === 'google_meet') event.x('X-GOOGLE-CONFERENCE', e.conference.joinUrl);
+    if (e.conference?.provider === 'microsoft_teams') event.x('X-MICROSOFT-SKYPETEAMSMEETINGURL', e.conference.joinUrl);
     if (e.organizer) event.organizer({ name: icalParamText(e.organizer.name), email: e.organizer.email });
     for (const a of e.attendees ?? []) {
       event.createAttendee({
@@ -180,6 +191,8 @@ export class IcsService {
       options.inviteeIds ? options.inviteeIds.includes(i.id) : method === 'CANCEL' || i.status === 'active',
     );
     const attendee = method === 'CANCEL' ? ('DECLINED' as const) : ('ACCEPTED' as const);
+    // A cancelled meeting's link is gone with it.
+    const conference = method === 'CANCEL' ? null : options.conference === undefined ? view.conference : options.conference;
     return renderIcsCalendar(
       [
         {
@@ -190,8 +203,11 @@ export class IcsService {
           zone: organizer?.timeZone ?? 'UTC',
           stamp: options.stamp ?? new Date(),
           summary: `${view.meetingType.name}${organizer ? ` with ${organizer.name}` : ''}`,
-          description: `${view.meetingType.name}, booked with Kairos.`,
+          description: conference
+            ? `${view.meetingType.name}, booked with Kairos.\nJoin: ${conference.joinUrl}`
+            : `${view.meetingType.name}, booked with Kairos.`,
           location: locationText(view.location),
+          conference,
           url: options.url ?? hostBookingUrl(this.config.publicUrl, view.id),
           status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
           organizer: organizer ? { name: organizer.name, email: organizer.email } : null,
@@ -216,6 +232,8 @@ export const hostBookingUrl = (publicUrl: string, bookingId: string) => `${publi
 export function locationText(location: Record<string, unknown> | null): string | null {
   if (!location) return null;
   for (const key of ['address', 'url', 'link', 'phone', 'value', 'type']) {
+    // A per-booking meeting's kind ("zoom") is no place: its link, once made, comes from the conference.
+    if (key === 'type' && conferenceProviderOf(location)) continue;
     const v = location[key];
     if (typeof v === 'string' && v.trim()) return v.trim();
   }
@@ -236,7 +254,7 @@ export function googleCalendarLink(view: BookingView, start = view.startTime, en
     dates: `${compact(start)}/${compact(end)}`,
     details: `${view.meetingType.name}, booked with Kairos.`,
   });
-  const where = locationText(view.location);
+  const where = view.conference?.joinUrl ?? locationText(view.location);
   if (where) params.set('location', where);
   return `https://calendar.google.com/calendar/render?${params.toString()}`;
 }
@@ -251,7 +269,7 @@ export function outlookCalendarLink(view: BookingView, start = view.startTime, e
     enddt: end.toISOString(),
     body: `${view.meetingType.name}, booked with Kairos.`,
   });
-  const where = locationText(view.location);
+  const where = view.conference?.joinUrl ?? locationText(view.location);
   if (where) params.set('location', where);
   return `https://outlook.live.com/calendar/0/deeplink/compose?${params.toString()}`;
 }

@@ -11,6 +11,7 @@ export function sampleView(overrides: Partial<BookingView> = {}): BookingView {
     startTime: new Date('2027-03-09T15:00:00Z'),
     endTime: new Date('2027-03-09T15:30:00Z'),
     location: { type: 'video', url: 'https://meet.example.com/abc' },
+    conference: null,
     cancellationReason: null,
     rescheduledFromId: null,
     rescheduledToId: null,

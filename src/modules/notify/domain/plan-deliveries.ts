@@ -1,4 +1,5 @@
 import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/domain/booking-views.js';
+import { conferenceJson, conferenceProviderOf } from '../../booking/domain/conference.js';
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { deliveryId } from './delivery-id.js';
 import { smsAddress } from './sms-address.js';
@@ -16,13 +17,18 @@ export const DELIVERY_KINDS = [
   'request',
   'declined',
   'expired',
+  // The booking's video link, made after the first mails went out.
+  'conference_link',
 ] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
 /** `guest`: an email an invitee added (recipient_id is that invitee's id). */
 export type RecipientRole = 'invitee' | 'host' | 'webhook' | 'guest';
 
-/** Calendly's event names, plus invitee.rescheduled and approval's pending / confirmed / declined / expired. */
+/**
+ * Calendly's event names, plus invitee.rescheduled, approval's pending / confirmed / declined / expired, and
+ * invitee.conference_ready (the booking's video link now exists).
+ */
 export const WEBHOOK_EVENTS = [
   'invitee.created',
   'invitee.canceled',
@@ -31,10 +37,11 @@ export const WEBHOOK_EVENTS = [
   'invitee.confirmed',
   'invitee.declined',
   'invitee.expired',
+  'invitee.conference_ready',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-const WEBHOOK_EVENT_OF: Record<BookingEventType, WebhookEvent> = {
+const WEBHOOK_EVENT_OF: Record<BookingEventType, Exclude<WebhookEvent, 'invitee.conference_ready'>> = {
   'booking.created': 'invitee.created',
   'booking.rescheduled': 'invitee.rescheduled',
   'booking.cancelled': 'invitee.canceled',
@@ -72,8 +79,8 @@ function mailKindFor(eventType: BookingEventType, pending: boolean, role: 'invit
 
 /** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
 export interface MessagePayload {
-  /** The booking event, or the calendar's notice of a host's refused move (domain/host-notices.ts). */
-  event_type: BookingEventType | 'calendar.host_move_conflict';
+  /** The booking event, the calendar's notice of a host's refused move (domain/host-notices.ts), or a link now made. */
+  event_type: BookingEventType | 'calendar.host_move_conflict' | 'booking.conference_ready';
   start_time: string;
   end_time: string;
   sequence: number;
@@ -92,6 +99,13 @@ export interface MessagePayload {
   body?: Record<string, unknown>;
   /** The mail speaks for a whole recurring series booked or cancelled at once (it lists the dates). */
   series_mail?: boolean;
+  /**
+   * The booking's video meeting as it stood when the message was planned: what the mail shows (a later link is
+   * announced by its own conference_link mail, so each recipient gets it once). `conference_pending`: the meeting type
+   * makes one per booking and it is not there yet ("the link will be sent by email").
+   */
+  conference?: { provider: string; join_url: string; meeting_id: string } | null;
+  conference_pending?: boolean;
 }
 
 export interface PlannedDelivery {
@@ -174,6 +188,9 @@ export function planDeliveries(input: PlanInput): Plan {
       ? { rescheduled_by: 'host_calendar' as const }
       : {}),
     ...(payload.series?.lead ? { series_mail: true } : {}),
+    ...(eventType !== 'booking.cancelled' && conferenceProviderOf(view.location)
+      ? { conference: conferenceJson(view.conference), conference_pending: view.conference === null }
+      : {}),
   };
   // A host dragging the event around makes several moves in a row: the mails wait, and only the last one is sent.
   const mailDue = base.rescheduled_by ? new Date(now.getTime() + (input.hostMoveDelayMs ?? 0)) : now;
@@ -387,6 +404,8 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       start_time: payload.start_time,
       end_time: payload.end_time,
       meeting_type: { id: view.meetingType.id, name: view.meetingType.name, slug: view.meetingType.slug },
+      // The video link when it exists already; otherwise invitee.conference_ready follows once it does.
+      conference: event === 'invitee.canceled' ? null : conferenceJson(view.conference),
       hosts: view.hosts.map((h) => ({ id: h.id, name: h.name, email: h.email, time_zone: h.timeZone })),
       invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
       // Calendly's name for the emails the invitee added.

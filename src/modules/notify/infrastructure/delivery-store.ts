@@ -74,6 +74,25 @@ export class DeliveryStore {
     return rows.filter((r) => ids.has(r.id));
   }
 
+  /**
+   * Who already has (or will get) a message of this booking showing this video link: a confirmation or update mail
+   * planned after the link existed, an earlier link mail, a webhook whose body carried it. As `invitee:<id>`,
+   * `host:<id>`, `webhook:<subscription id>:<invitee id>`.
+   */
+  async recipientsShownConference(bookingId: string, joinUrl: string): Promise<Set<string>> {
+    const rows = await this.dataSource.query<{ key: string }[]>(
+      `SELECT recipient_role || ':' || recipient_id AS key FROM notification_deliveries
+        WHERE booking_id = $1 AND channel = 'email' AND kind IN ('confirmation', 'reschedule', 'conference_link')
+          AND status <> 'cancelled' AND payload -> 'conference' ->> 'join_url' = $2
+       UNION
+       SELECT 'webhook:' || recipient_id || ':' || (payload -> 'body' -> 'payload' -> 'invitee' ->> 'id') FROM notification_deliveries
+        WHERE booking_id = $1 AND channel = 'webhook' AND status <> 'cancelled'
+          AND payload -> 'body' -> 'payload' -> 'conference' ->> 'join_url' = $2`,
+      [bookingId, joinUrl],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
   /** Withdraws pending reminders (reschedule, cancellation). Returns the ids withdrawn. */
   async withdrawReminders(w: ReminderWithdrawal, now: Date): Promise<string[]> {
     const rows = await this.returning<{ id: string }>(

@@ -1,7 +1,15 @@
 import { formatInstant, formatRange, leadTimeLabel } from '../domain/format-time.js';
 
 export type EmailKind =
-  'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'host_move_conflict' | 'request' | 'declined' | 'expired';
+  | 'confirmation'
+  | 'reschedule'
+  | 'cancellation'
+  | 'reminder'
+  | 'host_move_conflict'
+  | 'request'
+  | 'declined'
+  | 'expired'
+  | 'conference_link';
 
 export interface EmailContext {
   kind: EmailKind;
@@ -44,7 +52,17 @@ export interface EmailContext {
   answers?: Record<string, unknown>;
   /** The guests the invitee added (listed for the invitee and the host). */
   guests?: string[];
+  /** The booking's video meeting, when it exists; `conferencePending`: it will, and a mail will bring it. */
+  conference?: { provider: string; joinUrl: string } | null;
+  conferencePending?: boolean;
 }
+
+const PROVIDER_LABELS: Record<string, string> = {
+  google_meet: 'Google Meet',
+  microsoft_teams: 'Microsoft Teams',
+  zoom: 'Zoom',
+  jitsi: 'Jitsi Meet',
+};
 
 export interface RenderedEmail {
   subject: string;
@@ -114,7 +132,15 @@ function subject(ctx: EmailContext): string {
       return `Reminder: ${ctx.meetingName} with ${withWhom(ctx)} ${leadTimeLabel(ctx.offsetMinutes ?? 0)}, ${when}`;
     case 'host_move_conflict':
       return `Not moved: ${ctx.meetingName} with ${withWhom(ctx)} stays on ${when}`;
+    case 'conference_link':
+      return `Your meeting link: ${ctx.meetingName} with ${withWhom(ctx)} on ${when}`;
   }
+}
+
+/** Where to join: the link once it exists, else the promise of a mail that brings it. */
+function joinBlock(ctx: EmailContext): Block | null {
+  if (ctx.conference) return link(`Join with ${PROVIDER_LABELS[ctx.conference.provider] ?? 'video'}`, ctx.conference.joinUrl);
+  return ctx.conferencePending ? para('The video link will be sent by email.') : null;
 }
 
 function body(ctx: EmailContext): Block[] {
@@ -159,10 +185,15 @@ function body(ctx: EmailContext): Block[] {
       blocks.push(para(`This is a reminder: your ${ctx.meetingName} with ${who} starts ${leadTimeLabel(ctx.offsetMinutes ?? 0)}.`));
       blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
       break;
+    case 'conference_link':
+      blocks.push(para(`The video link for your ${ctx.meetingName} with ${who} is ready.`));
+      blocks.push(list('When:', whenLines(ctx, ctx.start, ctx.end)));
+      break;
   }
   if (ctx.role !== 'guest' && ctx.guests && ctx.guests.length > 0 && ctx.kind !== 'cancellation') {
     blocks.push(list('Guests:', ctx.guests));
   }
+  if (ctx.kind !== 'cancellation') blocks.push(joinBlock(ctx));
   if (ctx.role === 'host' && ctx.answers && Object.keys(ctx.answers).length > 0 && ctx.kind !== 'cancellation') {
     blocks.push(
       list(

@@ -38,38 +38,43 @@ export class PrivacyRepository {
       const user = users.at(0);
       if (!user) return null;
       const q = (sql: string) => m.query<Rows>(sql, [userId]);
-      const [apiKeys, teams, schedules, meetingTypes, integrations, selections, webhooks, bookings, audit] = await Promise.all([
-        q(`SELECT id, name, prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 ORDER BY created_at`),
-        q(`SELECT t.id, t.name, tm.role, tm.joined_at FROM team_members tm JOIN teams t ON t.id = tm.team_id
+      const [apiKeys, teams, schedules, meetingTypes, integrations, selections, webhooks, bookings, audit, conferencing] =
+        await Promise.all([
+          q(`SELECT id, name, prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 ORDER BY created_at`),
+          q(`SELECT t.id, t.name, tm.role, tm.joined_at FROM team_members tm JOIN teams t ON t.id = tm.team_id
             WHERE tm.user_id = $1 ORDER BY tm.joined_at`),
-        q(`SELECT s.id, s.name, s.time_zone, s.is_default, s.created_at,
+          q(`SELECT s.id, s.name, s.time_zone, s.is_default, s.created_at,
                   COALESCE((SELECT json_agg(json_build_object('day_of_week', r.day_of_week, 'start_time', to_char(r.start_time, 'HH24:MI'),
                      'end_time', to_char(r.end_time, 'HH24:MI')) ORDER BY r.day_of_week, r.start_time)
                      FROM availability_rules r WHERE r.schedule_id = s.id), '[]') AS rules,
                   COALESCE((SELECT json_agg(json_build_object('date', o.date, 'intervals', o.intervals) ORDER BY o.date)
                      FROM availability_overrides o WHERE o.schedule_id = s.id), '[]') AS overrides
              FROM schedules s WHERE s.user_id = $1 ORDER BY s.created_at`),
-        q(`SELECT * FROM meeting_types WHERE user_id = $1 ORDER BY created_at`),
-        q(`SELECT id, provider, account_email, calendar_id, is_active, created_at, updated_at
+          q(`SELECT * FROM meeting_types WHERE user_id = $1 ORDER BY created_at`),
+          q(`SELECT id, provider, account_email, calendar_id, is_active, created_at, updated_at
              FROM calendar_integrations WHERE user_id = $1 ORDER BY created_at`),
-        q(`SELECT id, integration_id, calendar_id, name, time_zone, is_primary, is_busy_source, is_destination
+          q(`SELECT id, integration_id, calendar_id, name, time_zone, is_primary, is_busy_source, is_destination
              FROM calendar_selections WHERE user_id = $1`).catch((): Rows => []),
-        q(`SELECT id, url, events, created_at FROM webhook_subscriptions WHERE user_id = $1 ORDER BY created_at`),
-        // Hot and archived bookings alike (each archived one says so), with their invitees from either table.
-        q(`SELECT b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
+          q(`SELECT id, url, events, created_at FROM webhook_subscriptions WHERE user_id = $1 ORDER BY created_at`),
+          // Hot and archived bookings alike (each archived one says so), with their invitees from either table.
+          q(`SELECT b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
                   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.created_at, b.updated_at,
                   b.archived,
                   COALESCE((SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'email', i.email, 'phone', i.phone,
                      'time_zone', i.time_zone, 'answers', i.answers, 'guests', i.guests, 'status', i.status, 'created_at', i.created_at)
                      ORDER BY i.created_at)
                      FROM (SELECT * FROM booking_invitees UNION ALL SELECT * FROM booking_invitees_archive) i
-                    WHERE i.booking_id = b.id), '[]') AS invitees
+                    WHERE i.booking_id = b.id), '[]') AS invitees,
+                  (SELECT json_build_object('provider', c.provider, 'join_url', c.join_url, 'meeting_id', c.meeting_id)
+                     FROM booking_conferences c WHERE c.booking_id = b.id) AS conference
              FROM (SELECT ${PrivacyRepository.ARCHIVE_COLUMNS}, false AS archived FROM bookings
                    UNION ALL SELECT ${PrivacyRepository.ARCHIVE_COLUMNS}, true FROM bookings_archive) b
             WHERE b.id IN (${PrivacyRepository.HOST_BOOKINGS}) ORDER BY b.start_time`),
-        q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log
+          q(`SELECT id::text, occurred_at, actor_type, actor_id, action, booking_id, details FROM audit_log
             WHERE subject_user_ids @> ARRAY[$1]::uuid[] ORDER BY id`),
-      ]);
+          // Zoom connections (no tokens), like calendar_integrations.
+          q(`SELECT id, provider, account_email, status, created_at FROM conferencing_connections WHERE user_id = $1 ORDER BY created_at`),
+        ]);
       // Availability's time off (its reason is the host's words) and holiday setting.
       const [timeOff, holidays] = await Promise.all([
         q(`SELECT id, start_time, end_time, reason, redirect_to_user_id, created_at FROM time_off WHERE user_id = $1 ORDER BY start_time`),
@@ -83,6 +88,7 @@ export class PrivacyRepository {
         meeting_types: meetingTypes,
         calendar_integrations: integrations,
         calendar_selections: selections,
+        conferencing_connections: conferencing,
         webhook_subscriptions: webhooks,
         bookings,
         audit_log: audit,

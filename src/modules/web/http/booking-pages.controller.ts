@@ -7,6 +7,7 @@ import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/ti
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import type { BookingView } from '../../booking/domain/booking-views.js';
+import { conferenceProviderOf } from '../../booking/domain/conference.js';
 import { BookingInvitations } from '../../notify/application/booking-invitations.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
@@ -70,6 +71,9 @@ export class BookingPagesController {
         cancelHref: q('/cancel'),
         rescheduleHref: q('/reschedule'),
         reason: view.cancellationReason,
+        // The booking's own video link (issue #17), or the promise of it while it is being made.
+        joinUrl: view.conference?.joinUrl ?? null,
+        conferencePending: !view.conference && conferenceProviderOf(view.location) !== null,
       }),
     );
   }
