@@ -227,7 +227,7 @@ describe('admin limits, time off and holidays (headless Chromium)', () => {
       { start_time: '2027-04-06T11:00:00Z', end_time: '2027-04-06T15:30:00Z', reason: null, redirect_to_user_id: null },
     ]);
     await expect(page.textContent('.time-off:first-child')).resolves.toMatch(
-      /26 Mar 2027, 00:00 – 30 Mar 2027, 00:00[\s\S]*Ski trip[\s\S]*Grace Hopper/,
+      /Friday, 26 March 2027 – Monday, 29 March 2027[\s\S]*Ski trip[\s\S]*Grace Hopper/,
     );
 
     await page.click('button[aria-label^="Delete time off 6 Apr 2027, 13:00"]');

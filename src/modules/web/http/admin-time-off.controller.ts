@@ -11,9 +11,9 @@ import { TeamsService } from '../../teams/application/teams.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateString, formatDateTime, localDate } from '../domain/web-time.js';
+import { formatDateString, localDate } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, one, placeProblems, placedBy } from './admin-forms.js';
-import { TIME_OFF_FORM_FIELDS, timeOffRequestOf } from './time-off-form.js';
+import { TIME_OFF_FORM_FIELDS, timeOffLabel, timeOffRequestOf } from './time-off-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const NOTICES: Record<string, string> = {
@@ -124,8 +124,7 @@ export class AdminTimeOffController {
       zone,
       ranges: ranges.map((r) => ({
         id: r.id,
-        from: formatDateTime(r.start, zone),
-        until: formatDateTime(r.end, zone),
+        label: timeOffLabel(r.start, r.end, zone),
         now: r.start <= this.clock.now().getTime(),
         reason: r.reason,
         redirect: r.redirectToUserId ? (names.get(r.redirectToUserId) ?? 'a former teammate') : null,

@@ -2,7 +2,7 @@
 // instants with the slot engine's zone arithmetic, never the server's zone), a reason and a teammate to send
 // invitees to. Whether the range makes sense (end after start, not over, at most a year) is the time off rules'.
 import { minuteOfDay, wallTimeToInstant } from '../../availability/domain/wall-clock.js';
-import { isRealDate } from '../domain/web-time.js';
+import { formatClock, formatDateString, formatDateTime, isRealDate, localDate } from '../domain/web-time.js';
 import { type Errors, type Form, type FormFields, one } from './admin-forms.js';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -51,4 +51,14 @@ function instantOf(date: string, time: string, emptyTime: number, which: 'start'
     ok = false;
   }
   return ok ? wallTimeToInstant(date, time ? minuteOfDay(time) : emptyTime, zone) : null;
+}
+
+/** "Friday, 26 March 2027 – Monday, 29 March 2027" for whole local days, else both ends with their times. */
+export function timeOffLabel(start: number, end: number, zone: string): string {
+  if (formatClock(start, zone, false) === '00:00' && formatClock(end, zone, false) === '00:00') {
+    const first = localDate(start, zone);
+    const last = localDate(end - 1, zone); // the end is the midnight after the last day
+    return first === last ? `${formatDateString(first)} (all day)` : `${formatDateString(first)} – ${formatDateString(last)}`;
+  }
+  return `${formatDateTime(start, zone)} – ${formatDateTime(end, zone)}`;
 }

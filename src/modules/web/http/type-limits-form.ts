@@ -26,7 +26,7 @@ const GROUPS: { legend: string; fields: { name: LimitNumber; label: string; hint
       {
         name: 'max_bookings_per_week',
         label: 'Most bookings per week',
-        hint: 'Per host, counted Monday to Sunday unless your weeks start on another day.',
+        hint: 'Per host, by calendar week (your weeks start on the day set under Limits).',
         of: 'maxBookingsPerWeek',
       },
       { name: 'max_bookings_per_month', label: 'Most bookings per month', hint: 'Per host, by calendar month.', of: 'maxBookingsPerMonth' },
@@ -61,14 +61,14 @@ const GROUPS: { legend: string; fields: { name: LimitNumber; label: string; hint
       },
       {
         name: 'cancellation_cutoff_minutes',
-        label: 'Invitees cannot cancel within (minutes of the start)',
-        hint: 'E.g. 1440 for 24 hours. You can always cancel.',
+        label: 'Cancellation cutoff (minutes)',
+        hint: 'Invitees cannot cancel this close to the start: 1440 is 24 hours. You always can.',
         of: 'cancellationCutoffMinutes',
       },
       {
         name: 'reschedule_cutoff_minutes',
-        label: 'Invitees cannot reschedule within (minutes of the start)',
-        hint: 'You can always reschedule.',
+        label: 'Reschedule cutoff (minutes)',
+        hint: 'Invitees cannot reschedule this close to the start. You always can.',
         of: 'rescheduleCutoffMinutes',
       },
     ],
@@ -77,7 +77,7 @@ const GROUPS: { legend: string; fields: { name: LimitNumber; label: string; hint
 
 const WINDOW_TYPES = [
   { value: 'calendar_days', label: 'calendar days' },
-  { value: 'business_days', label: 'business days (Monday to Friday)' },
+  { value: 'business_days', label: 'business days' },
 ] as const;
 
 /** The section's part of the API request: an empty box is null (no limit), anything else goes as typed for the API to check. */
