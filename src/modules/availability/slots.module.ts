@@ -34,7 +34,8 @@ import { TimeOffRepository } from './infrastructure/time-off.repository.js';
     HolidaysService,
     TimeOffRepository,
   ],
-  // BusyTimeFreshness: calendar registers its on-demand sync there. TimeOffService: the public pages' "away" notice.
-  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness, TimeOffService],
+  // BusyTimeFreshness: calendar registers its on-demand sync there. TimeOffService: the public pages' "away" notice;
+  // with HolidaysService, the admin's time off page.
+  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness, TimeOffService, HolidaysService],
 })
 export class SlotsModule {}

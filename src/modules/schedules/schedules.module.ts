@@ -17,6 +17,6 @@ import { SchedulesRepository } from './infrastructure/schedules.repository.js';
   imports: [TypeOrmModule.forFeature([ScheduleEntity, AvailabilityRuleEntity, AvailabilityOverrideEntity]), IdentityModule],
   controllers: [RulesController, SchedulesController, HostLimitsController],
   providers: [SchedulesService, SchedulesRepository, HostLimitsService, HostLimitsRepository],
-  exports: [SchedulesService],
+  exports: [SchedulesService, HostLimitsService],
 })
 export class SchedulesModule {}

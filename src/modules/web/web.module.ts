@@ -9,6 +9,7 @@ import { NotifyModule } from '../notify/notify.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
 import { AdminPages } from './application/admin-pages.js';
+import { BookingDaysOff } from './application/booking-days-off.js';
 import { BookingPicker } from './application/booking-picker.js';
 import { WebSessions } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
@@ -16,6 +17,8 @@ import { AdminApiKeysController } from './http/admin-api-keys.controller.js';
 import { AdminAvailabilityController } from './http/admin-availability.controller.js';
 import { AdminBookingsController } from './http/admin-bookings.controller.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
+import { AdminLimitsController } from './http/admin-limits.controller.js';
+import { AdminTimeOffController } from './http/admin-time-off.controller.js';
 import { AdminGoogleSignInController } from './http/admin-google-sign-in.controller.js';
 import { AdminPasswordResetController } from './http/admin-password-reset.controller.js';
 import { AdminMeetingTypesController } from './http/admin-meeting-types.controller.js';
@@ -35,6 +38,8 @@ const ADMIN_CONTROLLERS = [
   AdminBookingsController,
   AdminMeetingTypesController,
   AdminAvailabilityController,
+  AdminTimeOffController,
+  AdminLimitsController,
   AdminApiKeysController,
   AdminCalendarsController,
   AdminTeamsController,
@@ -61,6 +66,6 @@ const ADMIN_CONTROLLERS = [
     TeamsModule,
   ],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, BookingApprovalPagesController, PublicPagesController],
-  providers: [WebViews, WebSessions, AdminPages, BookingPicker, WebExceptionFilter],
+  providers: [WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],
 })
 export class WebModule {}

@@ -5,7 +5,8 @@ import type { AuthenticatedUser } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from './web-session.js';
 import type { PageContext } from './web-views.js';
 
-export type AdminSection = 'bookings' | 'types' | 'availability' | 'calendars' | 'teams' | 'webhooks' | 'profile' | 'keys';
+export type AdminSection =
+  'bookings' | 'types' | 'availability' | 'time-off' | 'limits' | 'calendars' | 'teams' | 'webhooks' | 'profile' | 'keys';
 
 export interface AdminPageContext extends PageContext {
   csrf: string;

@@ -16,6 +16,7 @@ import {
   MONTH_PATTERN,
   offsetLabel,
 } from '../domain/web-time.js';
+import { BookingDaysOff } from './booking-days-off.js';
 
 export interface PickerQuery {
   month?: string;
@@ -46,6 +47,7 @@ export class BookingPicker {
   constructor(
     private readonly slots: SlotsService,
     private readonly clock: Clock,
+    private readonly daysOff: BookingDaysOff,
   ) {}
 
   normalize(query: PickerQuery, fallbackZone: string) {
@@ -76,7 +78,7 @@ export class BookingPicker {
       list.push(slot);
       byDate.set(d, list);
     }
-    const date = askedDate && askedDate.startsWith(month) ? askedDate : [...byDate.keys()].sort()[0];
+    const date = askedDate && askedDate.startsWith(month) ? askedDate : [...byDate.keys()].sort().at(0);
 
     const href = (params: Record<string, string | undefined>) => {
       const q = new URLSearchParams();
@@ -86,16 +88,25 @@ export class BookingPicker {
       return `${options.path}?${q.toString()}`;
     };
 
-    const weeks = monthGrid(month).map((week) =>
+    const grid = monthGrid(month);
+    // Days without times that the hosts are away (time off, holidays) read "unavailable" rather than just empty.
+    const emptyDays = grid.flat().filter((d) => d.inMonth && d.date >= today && !byDate.has(d.date));
+    const off = await this.daysOff.of(
+      options.type,
+      emptyDays.map((d) => d.date),
+      tz,
+    );
+    const weeks = grid.map((week) =>
       week.map((d) => {
         const count = byDate.get(d.date)?.length ?? 0;
         return {
           ...d,
           available: d.inMonth && count > 0,
           past: d.date < today,
+          off: off.has(d.date),
           selected: d.date === date,
           href: href({ date: d.date }),
-          label: `${formatDateString(d.date)}${count > 0 ? `, ${count} ${count === 1 ? 'time' : 'times'} available` : ', no times available'}`,
+          label: `${formatDateString(d.date)}${count > 0 ? `, ${count} ${count === 1 ? 'time' : 'times'} available` : off.has(d.date) ? ', unavailable' : ', no times available'}`,
         };
       }),
     );
@@ -126,6 +137,8 @@ export class BookingPicker {
       dateLabel: date ? formatDateString(date) : null,
       slots: daySlots,
       hasSlots: daySlots.length > 0,
+      anyOff: off.size > 0,
+      dateOff: date !== undefined && off.has(date),
       anyInMonth: byDate.size > 0,
       h12Href: href({ date, h12: '1' }),
       h24Href: href({ date, h12: undefined }),

@@ -31,6 +31,7 @@ import {
   teamHostView,
   typeRequestOf,
 } from './meeting-type-form.js';
+import { limitsView } from './type-limits-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
@@ -232,6 +233,7 @@ export class AdminMeetingTypesController {
         errors.host_ids,
       ),
       numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
+      limits: limitsView(t?.limits ?? null, body, errors),
       questions,
       destinations: calendars.map(({ integration, calendar }) => ({
         value: calendar.id,

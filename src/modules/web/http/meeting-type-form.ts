@@ -2,6 +2,7 @@
 // questions and reminders), the request built from a post, and where the API's and the rules' problems are shown.
 import type { MeetingKind, QuestionType, ReminderRecipient, ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { type Errors, type Form, type FormFields, type PlaceField, many, one, placedBy, rowCount } from './admin-forms.js';
+import { LIMIT_FORM_FIELDS, limitsRequestOf } from './type-limits-form.js';
 
 /** The editor's single fields → the meeting type API's fields (questions and reminders are rows, mapped below). */
 export const TYPE_FORM_FIELDS = {
@@ -24,6 +25,7 @@ export const TYPE_FORM_FIELDS = {
   schedule_id: 'schedule_id',
   is_active: 'is_active',
   is_secret: 'is_secret',
+  ...LIMIT_FORM_FIELDS,
 } as const satisfies FormFields;
 /** Question row N's fields (`q_label_N`, …) → the fields of the API's questions[i]. */
 const QUESTION_ROW_FIELDS = { q_label: 'label', q_type: 'type', q_options: 'options', q_required: 'required', q_id: 'id' } as const;
@@ -114,6 +116,7 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
     questionRows.push(i);
   }
   request.questions = questions;
+  Object.assign(request, limitsRequestOf(body));
   const { reminders, rowOf } = reminderRequests(body, errors);
   request.reminders = reminders;
   return { request, rows: { questions: questionRows, reminders: rowOf } };

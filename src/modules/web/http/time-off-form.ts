@@ -1,0 +1,64 @@
+// The admin's time off form: a start and an end as a date and a time in the host's zone (wall clock, turned into
+// instants with the slot engine's zone arithmetic, never the server's zone), a reason and a teammate to send
+// invitees to. Whether the range makes sense (end after start, not over, at most a year) is the time off rules'.
+import { minuteOfDay, wallTimeToInstant } from '../../availability/domain/wall-clock.js';
+import { formatClock, formatDateString, formatDateTime, isRealDate, localDate } from '../domain/web-time.js';
+import { type Errors, type Form, type FormFields, one } from './admin-forms.js';
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** API field → where its problems are shown (the instants come from the date and time boxes). */
+export const TIME_OFF_FORM_FIELDS: FormFields = {
+  start_date: 'start_time',
+  end_date: 'end_time',
+  reason: 'reason',
+  redirect_to: 'redirect_to_user_id',
+};
+
+export interface TimeOffRequest {
+  start: Date;
+  end: Date;
+  reason: string | null;
+  redirectToUserId: string | null;
+}
+
+/**
+ * The post as a time off request in `zone`. An empty start time is the start of that day; an empty end time is the
+ * end of the end date (the next midnight), so "3 Aug to 7 Aug" with no times is five whole days off.
+ */
+export function timeOffRequestOf(body: Form, zone: string, errors: Errors): TimeOffRequest | null {
+  const start = instantOf(one(body.start_date), one(body.start_time), 0, 'start', zone, errors);
+  const end = instantOf(one(body.end_date), one(body.end_time), 1440, 'end', zone, errors);
+  if (start === null || end === null) return null;
+  return {
+    start: new Date(start),
+    end: new Date(end),
+    reason: one(body.reason) || null,
+    redirectToUserId: one(body.redirect_to) || null,
+  };
+}
+
+function instantOf(date: string, time: string, emptyTime: number, which: 'start' | 'end', zone: string, errors: Errors): number | null {
+  let ok = true;
+  if (!isRealDate(date)) {
+    errors[`${which}_date`] = date
+      ? 'Enter a real date, like 2027-08-02.'
+      : `Enter the ${which === 'start' ? 'first' : 'last'} day of your time off.`;
+    ok = false;
+  }
+  if (time && !TIME.test(time)) {
+    errors[`${which}_time`] = 'Enter a time like 09:00 (24-hour clock), or leave it empty.';
+    ok = false;
+  }
+  return ok ? wallTimeToInstant(date, time ? minuteOfDay(time) : emptyTime, zone) : null;
+}
+
+/** "Friday, 26 March 2027 – Monday, 29 March 2027" for whole local days, else both ends with their times. */
+export function timeOffLabel(start: number, end: number, zone: string): string {
+  if (formatClock(start, zone, false) === '00:00' && formatClock(end, zone, false) === '00:00') {
+    const first = localDate(start, zone);
+    const last = localDate(end - 1, zone); // the end is the midnight after the last day
+    return first === last ? `${formatDateString(first)} (all day)` : `${formatDateString(first)} – ${formatDateString(last)}`;
+  }
+  return `${formatDateTime(start, zone)} – ${formatDateTime(end, zone)}`;
+}
