@@ -2,14 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AvailabilityVersions } from '../../../shared/cache/availability-versions.js';
 import { Clock } from '../../../shared/clock/clock.js';
-import { conflict, DomainError, invalid, invalidFields, notFound } from '../../../shared/http/domain-error.js';
+import { conflict, DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { sha256 } from '../../../shared/security/tokens.js';
 import type { Slot } from '../../availability/domain/slot-engine.types.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
-import { validateAnswers } from '../domain/answers.js';
 import { confirmationDeadline, isOverdue } from '../domain/booking-approval.js';
-import { guestsProblem, normalizeGuests } from '../domain/guests.js';
 import {
   cancelledBySide,
   hostsToBook,
@@ -27,6 +25,7 @@ import { afterCommit } from './after-commit.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { BookingConferences } from './booking-conferences.service.js';
 import { ManagementTokens } from './management-tokens.js';
+import { checkInvitee, insertInviteeCreated } from './new-invitee.js';
 import { InviteePolicies } from './invitee-policies.service.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
@@ -114,13 +113,7 @@ export class BookingCommands {
 
   private async createBooking(input: CreateBookingInput): Promise<BookingResult> {
     const type = ofLength(await this.activeType(input.meetingTypeId), input.durationMinutes);
-    const checked = validateAnswers(type.questions, input.answers);
-    if (!checked.ok) {
-      throw invalid(checked.problems.flatMap((p) => p.messages).join('; '), { errors: checked.problems });
-    }
-    const guests = normalizeGuests(input.guests ?? [], input.inviteeEmail);
-    const guestsRefused = guestsProblem(type.kind, guests);
-    if (guestsRefused) throw invalidFields([guestsRefused]);
+    const checked = checkInvitee(type, input);
     const requestHash = sha256(JSON.stringify({ ...input, idempotencyKey: undefined, holdToken: undefined }));
     if (input.idempotencyKey) {
       const replay = await this.replay(input.idempotencyKey, requestHash);
@@ -164,31 +157,16 @@ export class BookingCommands {
           const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
           if (room) booking = { ...booking, conference: room };
         }
-        const invitee = await this.bookings.insertInviteeWithEvent(
+        const invitee = await insertInviteeCreated(
+          { bookings: this.bookings, tokens: this.tokens },
           manager,
+          booking,
+          hostIds,
+          input,
+          checked,
           {
-            bookingId: booking.id,
-            name: input.inviteeName,
-            email: input.inviteeEmail,
-            timeZone: input.timeZone,
-            phone: input.phone,
-            answers: checked.answers,
-            guests,
+            ...(booking.status === 'pending' ? { pending: true } : {}),
           },
-          (id) => this.tokens.hashFor(id),
-          (inviteeId) => ({
-            type: 'booking.created',
-            payload: {
-              booking_id: booking.id,
-              meeting_type_id: type.id,
-              host_user_ids: hostIds,
-              start_time: booking.start_time.toISOString(),
-              end_time: booking.end_time.toISOString(),
-              invitee_id: inviteeId,
-              sequence: booking.ical_sequence,
-              ...(booking.status === 'pending' ? { pending: true } : {}),
-            },
-          }),
         );
         if (input.idempotencyKey) {
           await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {

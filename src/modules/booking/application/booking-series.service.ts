@@ -6,8 +6,6 @@ import { sha256 } from '../../../shared/security/tokens.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { occurrencesProblem } from '../../meeting-types/domain/meeting-type-options.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
-import { validateAnswers } from '../domain/answers.js';
-import { guestsProblem, normalizeGuests } from '../domain/guests.js';
 import { cancelledBySide, hostsToBook } from '../domain/booking-policy.js';
 import type { BookingSeriesView } from '../domain/booking-views.js';
 import { occurrenceStarts, seriesView } from '../domain/recurrence.js';
@@ -21,6 +19,7 @@ import type { BookingRecord } from './booking-records.js';
 import { BookingConferences } from './booking-conferences.service.js';
 import { InviteePolicies } from './invitee-policies.service.js';
 import { ManagementTokens } from './management-tokens.js';
+import { checkInvitee, insertInviteeCreated } from './new-invitee.js';
 import { ofLength } from './meeting-length.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
@@ -72,11 +71,7 @@ export class BookingSeries {
     const recurrence = found.recurrence;
     if (!recurrence) throw invalidFields([{ field: 'occurrences', code: 'not_recurring', message: 'this meeting type is not recurring' }]);
     const type = ofLength(found, input.durationMinutes);
-    const checked = validateAnswers(type.questions, input.answers);
-    if (!checked.ok) throw invalid(checked.problems.flatMap((p) => p.messages).join('; '), { errors: checked.problems });
-    const guests = normalizeGuests(input.guests ?? [], input.inviteeEmail);
-    const guestsRefused = guestsProblem(type.kind, guests);
-    if (guestsRefused) throw invalidFields([guestsRefused]);
+    const checked = checkInvitee(type, input);
     const requestHash = sha256(JSON.stringify({ ...input, idempotencyKey: undefined, holdToken: undefined }));
     if (input.idempotencyKey) {
       const replay = await this.replay(input.idempotencyKey, requestHash);
@@ -146,32 +141,17 @@ export class BookingSeries {
           );
           const occurrences: BookingResult[] = [];
           for (const [position, booking] of booked.entries()) {
-            const invitee = await this.bookings.insertInviteeWithEvent(
+            // One confirmation for the series (the first occurrence's, listing every date); reminders per date.
+            const invitee = await insertInviteeCreated(
+              { bookings: this.bookings, tokens: this.tokens },
               manager,
+              booking,
+              hostIds,
+              input,
+              checked,
               {
-                bookingId: booking.id,
-                name: input.inviteeName,
-                email: input.inviteeEmail,
-                timeZone: input.timeZone,
-                phone: input.phone,
-                answers: checked.answers,
-                guests,
+                series: { id: series.id, position, count: booked.length, lead: position === 0 },
               },
-              (id) => this.tokens.hashFor(id),
-              (inviteeId) => ({
-                type: 'booking.created',
-                payload: {
-                  booking_id: booking.id,
-                  meeting_type_id: type.id,
-                  host_user_ids: hostIds,
-                  start_time: booking.start_time.toISOString(),
-                  end_time: booking.end_time.toISOString(),
-                  invitee_id: inviteeId,
-                  sequence: booking.ical_sequence,
-                  // One confirmation for the series (the first occurrence's, listing every date); reminders per date.
-                  series: { id: series.id, position, count: booked.length, lead: position === 0 },
-                },
-              }),
             );
             occurrences.push({ booking, invitee, hostIds, replayed: false });
           }
