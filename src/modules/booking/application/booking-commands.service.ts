@@ -17,11 +17,12 @@ import {
   roundRobinOrder,
 } from '../domain/booking-policy.js';
 import { rankRoundRobinHosts } from '../domain/round-robin.js';
-import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
 import type { BookingRecord, InviteeRecord, RoundRobinStats } from './booking-records.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { BookingSeriesRepository } from '../infrastructure/booking-series.repository.js';
 import { afterCommit } from './after-commit.js';
+import { createOnce } from './create-once.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import { BookingConferences } from './booking-conferences.service.js';
 import { ManagementTokens } from './management-tokens.js';
@@ -124,77 +125,62 @@ export class BookingCommands {
     const fairness = await this.roundRobinFairness(type);
     const retry = this.check.retryPolicy(type, this.policies.lockKeys(type, input.inviteeEmail));
 
-    let result: BookingResult | null;
-    try {
-      result = await this.transactions.serializable<BookingResult | null>(async (manager) => {
-        // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
-        if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
-          return null;
-        }
-        const now = this.clock.now();
-        await this.policies.checkCap(manager, type, input.inviteeEmail, now);
-        const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, input.start, now, {
-          holdId: hold?.id ?? null,
-        });
-        // Only when the re-check saw some (rare): one statement fewer inside the host's lock on every other booking.
-        if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
-        const end = new Date(slot.end);
-        // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
-        if (hold) await this.holds.convert(manager, hold.id);
-
-        let booking: BookingRecord;
-        let hostIds: string[];
-        const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, input.start) : null;
-        if (group) {
-          booking = group; // seats left were checked by the engine (seatsRemaining > 0)
-          hostIds = await this.bookings.findHostIds(group.id, manager);
-        } else {
-          // requires_confirmation: the booking is created pending and holds its slot until a host answers or it expires.
-          const pendingUntil = type.requiresConfirmation ? confirmationDeadline(now, input.start, type.confirmationExpiryMinutes) : null;
-          ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness, {
-            pendingUntil,
-          }));
-          const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
-          if (room) booking = { ...booking, conference: room };
-        }
-        const invitee = await insertInviteeCreated(
-          { bookings: this.bookings, tokens: this.tokens },
-          manager,
-          booking,
-          hostIds,
-          input,
-          checked,
-          {
-            ...(booking.status === 'pending' ? { pending: true } : {}),
-          },
-        );
-        if (input.idempotencyKey) {
-          await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
-            booking_id: booking.id,
-            invitee_id: invitee.id,
+    return createOnce(
+      { metrics: this.metrics, versions: this.versions },
+      { key: input.idempotencyKey, replay: () => this.replay(input.idempotencyKey ?? '', requestHash) },
+      () =>
+        this.transactions.serializable<BookingResult | null>(async (manager) => {
+          // A retry after losing a race to the same Idempotency-Key sees the winner's row here.
+          if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
+            return null;
+          }
+          const now = this.clock.now();
+          await this.policies.checkCap(manager, type, input.inviteeEmail, now);
+          const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, input.start, now, {
+            holdId: hold?.id ?? null,
           });
-        }
-        return { booking, invitee, hostIds, replayed: false };
-      }, retry);
-    } catch (error) {
-      // Two requests with one Idempotency-Key raced: the loser answers with the winner's booking.
-      if (input.idempotencyKey && isIdempotencyKeyTaken(error)) {
-        const replay = await this.replay(input.idempotencyKey, requestHash);
-        if (replay) return replay;
-      }
-      this.metrics.outcome(error instanceof DomainError && error.code === 'conflict' ? 'conflict' : 'error');
-      throw error;
-    }
-    if (!result) {
-      // Only a retry that found the winner's Idempotency-Key row returns no result.
-      const replay = input.idempotencyKey ? await this.replay(input.idempotencyKey, requestHash) : null;
-      if (!replay) throw conflict('the booking for this Idempotency-Key is no longer available');
-      return replay;
-    }
-    // Committed: from here on the answer is 201 whatever the side effects do.
-    await afterCommit('booking metrics', () => this.metrics.outcome('created'));
-    await afterCommit('slot cache version bump', () => this.versions.bump(result.hostIds));
-    return result;
+          // Only when the re-check saw some (rare): one statement fewer inside the host's lock on every other booking.
+          if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
+          const end = new Date(slot.end);
+          // The hold becomes the booking: remove it first, or its live row would collide with the booking's.
+          if (hold) await this.holds.convert(manager, hold.id);
+
+          let booking: BookingRecord;
+          let hostIds: string[];
+          const group = type.kind === 'group' ? await this.bookings.findLiveGroupBookingAt(manager, type.id, input.start) : null;
+          if (group) {
+            booking = group; // seats left were checked by the engine (seatsRemaining > 0)
+            hostIds = await this.bookings.findHostIds(group.id, manager);
+          } else {
+            // requires_confirmation: the booking is created pending and holds its slot until a host answers or it expires.
+            const pendingUntil = type.requiresConfirmation ? confirmationDeadline(now, input.start, type.confirmationExpiryMinutes) : null;
+            ({ booking, hostIds } = await this.insertForKind(manager, type, slot, input.start, end, input.timeZone, fairness, {
+              pendingUntil,
+            }));
+            const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
+            if (room) booking = { ...booking, conference: room };
+          }
+          const invitee = await insertInviteeCreated(
+            { bookings: this.bookings, tokens: this.tokens },
+            manager,
+            booking,
+            hostIds,
+            input,
+            checked,
+            {
+              ...(booking.status === 'pending' ? { pending: true } : {}),
+            },
+          );
+          if (input.idempotencyKey) {
+            await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
+              booking_id: booking.id,
+              invitee_id: invitee.id,
+            });
+          }
+          return { booking, invitee, hostIds, replayed: false };
+        }, retry),
+      (created) => created.hostIds,
+    );
   }
 
   private async rescheduleBooking(

@@ -11,8 +11,9 @@ import type { BookingSeriesView } from '../domain/booking-views.js';
 import { occurrenceStarts, seriesView } from '../domain/recurrence.js';
 import { BookingSeriesRepository, seriesFacts } from '../infrastructure/booking-series.repository.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
-import { BookingRepository, isIdempotencyKeyTaken } from '../infrastructure/booking.repository.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
 import { afterCommit } from './after-commit.js';
+import { createOnce } from './create-once.js';
 import type { Actor, BookingResult, CreateBookingInput } from './booking-commands.service.js';
 import { BookingConflictError, BookingMetrics } from './booking-metrics.js';
 import type { BookingRecord } from './booking-records.js';
@@ -87,100 +88,88 @@ export class BookingSeries {
       type.hosts.map((h) => h.userId),
     );
 
-    let result: SeriesResult | null;
-    try {
-      result = await this.transactions.serializable<SeriesResult | null>(
-        async (manager) => {
-          if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
-            return null;
-          }
-          const now = this.clock.now();
-          await this.policies.checkCap(manager, type, input.inviteeEmail, now, starts.length);
-          const series = await this.series.insertSeries(manager, {
-            meetingTypeId: type.id,
-            frequency: recurrence.frequency,
-            occurrences: starts.length,
-            durationMinutes: type.durationMinutes,
-            firstStart: starts[0],
-            timeZone: input.timeZone,
-          });
-          // Each start re-checked, then written, in order: the period caps' count then sees the series' earlier dates
-          // (a weekly series against a monthly cap). The first start refused rolls the whole transaction back: all or none.
-          const booked: BookingRecord[] = [];
-          for (const [i, start] of starts.entries()) {
-            const free = await this.freeOccurrence(
-              manager,
-              type,
-              schedules,
-              start,
-              now,
-              i,
-              starts.length,
-              i === 0 ? (hold?.id ?? null) : null,
-            );
-            if (free.expiredHoldsLive) await this.holds.endExpired(manager, hostIds, now);
-            if (i === 0 && hold) await this.holds.convert(manager, hold.id);
-            const booking = await this.bookings.insertBooking(manager, {
+    return createOnce(
+      { metrics: this.metrics, versions: this.versions },
+      { key: input.idempotencyKey, replay: () => this.replay(input.idempotencyKey ?? '', requestHash) },
+      () =>
+        this.transactions.serializable<SeriesResult | null>(
+          async (manager) => {
+            if (input.idempotencyKey && (await this.bookings.findIdempotent(IDEMPOTENCY_SCOPE, input.idempotencyKey, manager))) {
+              return null;
+            }
+            const now = this.clock.now();
+            await this.policies.checkCap(manager, type, input.inviteeEmail, now, starts.length);
+            const series = await this.series.insertSeries(manager, {
               meetingTypeId: type.id,
-              organizerId: hostIds[0] ?? type.ownerId,
-              hostIds,
-              start,
-              end: new Date(free.slot.end),
+              frequency: recurrence.frequency,
+              occurrences: starts.length,
+              durationMinutes: type.durationMinutes,
+              firstStart: starts[0],
               timeZone: input.timeZone,
-              location: type.location,
-              assignmentReason: null,
             });
-            // A Jitsi type: each date its own room, like a single booking (other providers make theirs after COMMIT).
-            const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
-            booked.push(room ? { ...booking, conference: room } : booking);
-          }
-          await this.series.insertMembers(
-            manager,
-            series.id,
-            booked.map((b, position) => ({ bookingId: b.id, position, start: b.start_time })),
-          );
-          const occurrences: BookingResult[] = [];
-          for (const [position, booking] of booked.entries()) {
-            // One confirmation for the series (the first occurrence's, listing every date); reminders per date.
-            const invitee = await insertInviteeCreated(
-              { bookings: this.bookings, tokens: this.tokens },
+            // Each start re-checked, then written, in order: the period caps' count then sees the series' earlier dates
+            // (a weekly series against a monthly cap). The first start refused rolls the whole transaction back: all or none.
+            const booked: BookingRecord[] = [];
+            for (const [i, start] of starts.entries()) {
+              const free = await this.freeOccurrence(
+                manager,
+                type,
+                schedules,
+                start,
+                now,
+                i,
+                starts.length,
+                i === 0 ? (hold?.id ?? null) : null,
+              );
+              if (free.expiredHoldsLive) await this.holds.endExpired(manager, hostIds, now);
+              if (i === 0 && hold) await this.holds.convert(manager, hold.id);
+              const booking = await this.bookings.insertBooking(manager, {
+                meetingTypeId: type.id,
+                organizerId: hostIds[0] ?? type.ownerId,
+                hostIds,
+                start,
+                end: new Date(free.slot.end),
+                timeZone: input.timeZone,
+                location: type.location,
+                assignmentReason: null,
+              });
+              // A Jitsi type: each date its own room, like a single booking (other providers make theirs after COMMIT).
+              const room = await this.conferences.roomWithBooking(manager, booking.id, type.location);
+              booked.push(room ? { ...booking, conference: room } : booking);
+            }
+            await this.series.insertMembers(
               manager,
-              booking,
-              hostIds,
-              input,
-              checked,
-              {
-                series: { id: series.id, position, count: booked.length, lead: position === 0 },
-              },
+              series.id,
+              booked.map((b, position) => ({ bookingId: b.id, position, start: b.start_time })),
             );
-            occurrences.push({ booking, invitee, hostIds, replayed: false });
-          }
-          if (input.idempotencyKey) {
-            await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
-              recurring_booking_id: series.id,
-              invitee_ids: occurrences.map((o) => o.invitee?.id),
-            });
-          }
-          return { seriesId: series.id, occurrences, replayed: false };
-        },
-        this.check.retryPolicy(type, this.policies.lockKeys(type, input.inviteeEmail)),
-      );
-    } catch (error) {
-      if (input.idempotencyKey && isIdempotencyKeyTaken(error)) {
-        const replay = await this.replay(input.idempotencyKey, requestHash);
-        if (replay) return replay;
-      }
-      this.metrics.outcome(error instanceof DomainError && error.code === 'conflict' ? 'conflict' : 'error');
-      throw error;
-    }
-    if (!result) {
-      const replay = input.idempotencyKey ? await this.replay(input.idempotencyKey, requestHash) : null;
-      if (!replay) throw conflict('the booking for this Idempotency-Key is no longer available');
-      return replay;
-    }
-    await afterCommit('booking metrics', () => this.metrics.outcome('created'));
-    await afterCommit('slot cache version bump', () => this.versions.bump(hostIds));
-    return result;
+            const occurrences: BookingResult[] = [];
+            for (const [position, booking] of booked.entries()) {
+              // One confirmation for the series (the first occurrence's, listing every date); reminders per date.
+              const invitee = await insertInviteeCreated(
+                { bookings: this.bookings, tokens: this.tokens },
+                manager,
+                booking,
+                hostIds,
+                input,
+                checked,
+                {
+                  series: { id: series.id, position, count: booked.length, lead: position === 0 },
+                },
+              );
+              occurrences.push({ booking, invitee, hostIds, replayed: false });
+            }
+            if (input.idempotencyKey) {
+              await this.bookings.saveIdempotent(manager, IDEMPOTENCY_SCOPE, input.idempotencyKey, requestHash, 201, {
+                recurring_booking_id: series.id,
+                invitee_ids: occurrences.map((o) => o.invitee?.id),
+              });
+            }
+            return { seriesId: series.id, occurrences, replayed: false };
+          },
+          this.check.retryPolicy(type, this.policies.lockKeys(type, input.inviteeEmail)),
+        ),
+      () => hostIds,
+    );
   }
 
   /** The re-check of one occurrence; its refusal names the occurrence (409 with `start_time` and `occurrence`). */
