@@ -81,6 +81,12 @@ describe('booking page features in a real browser (durations, requests, series)'
       expect(await page.locator('.lengths .length').allTextContents()).toEqual(['15 min', '30 min', '60 min']);
       expect(await page.getAttribute('.length[aria-current]', 'href')).not.toContain('duration='); // 30: the default
       expect(await page.locator('.slot').count()).toBe(16); // 09:00 .. 16:30 every 30 minutes
+      // Days swapped in by the script: the length links follow the day shown.
+      await page.click(`a.day[data-date="${later[0]}"]`);
+      await page.waitForSelector(`a.day.selected[data-date="${later[0]}"]`);
+      expect(await page.getAttribute('.lengths >> text=60 min', 'href')).toContain(`date=${later[0]}`);
+      await page.click(`a.day[data-date="${day}"]`);
+      await page.waitForSelector(`a.day.selected[data-date="${day}"]`);
 
       await page.click('.lengths >> text=60 min');
       await page.waitForURL(/duration=60/);
