@@ -22,6 +22,7 @@ async function swapPicker(href, push = true) {
     if (!next) { location.href = href; return; }
     current.replaceWith(next);
     if (push) history.pushState({ picker: true }, '', href);
+    keepLengthLinks(href);
     enhance();
     const heading = next.querySelector('#slots-label');
     const firstSlot = next.querySelector('.slot');
@@ -29,6 +30,20 @@ async function swapPicker(href, push = true) {
     else if (heading instanceof HTMLElement) { heading.tabIndex = -1; heading.focus(); }
   } catch {
     location.href = href;
+  }
+}
+
+/** The meeting-length links (outside the picker) follow the day, month, zone and clock shown in it. @param {string} href */
+function keepLengthLinks(href) {
+  const shown = new URL(href, location.href).searchParams;
+  for (const link of document.querySelectorAll('.lengths a')) {
+    if (!(link instanceof HTMLAnchorElement)) continue;
+    const url = new URL(link.href);
+    for (const key of ['date', 'month', 'tz', 'h12']) {
+      const value = shown.get(key);
+      if (value) url.searchParams.set(key, value); else url.searchParams.delete(key);
+    }
+    link.href = url.toString();
   }
 }
 

@@ -72,6 +72,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingApprovals,
     ApprovalLinks,
     BookingConferences,
+    BookingSeries,
   ],
 })
 export class BookingModule {}

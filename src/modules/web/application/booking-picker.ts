@@ -23,6 +23,8 @@ export interface PickerQuery {
   date?: string;
   tz?: string;
   h12?: string;
+  /** The meeting length picked (booking page); read by the page, not the picker. */
+  duration?: string;
 }
 
 export interface PickerOptions {
@@ -36,6 +38,8 @@ export interface PickerOptions {
   keep?: Record<string, string>;
   /** Where a slot goes: a link to the form (new bookings) or a button posting the time (reschedule). */
   slotHref?: (startIso: string, tz: string, h12: boolean) => string;
+  /** The meeting length the times are for (one of the type's duration_options); the type's default when absent. */
+  durationMinutes?: number;
 }
 
 /**
@@ -70,6 +74,7 @@ export class BookingPicker {
       date: `${month}-01`,
       endDate: lastDayOfMonth(month),
       timeZone: tz,
+      ...(options.durationMinutes !== undefined ? { durationMinutes: options.durationMinutes } : {}),
     });
     const byDate = new Map<string, typeof result.slots>();
     for (const slot of result.slots) {

@@ -11,6 +11,8 @@ export const BOOKING_FORM_FIELDS = {
   start: 'start',
   phone: 'invitee_phone',
   guests: 'guests',
+  duration: 'duration_minutes',
+  occurrences: 'occurrences',
 } as const satisfies FormFields;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -6,6 +6,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import { BookingSeries } from '../../booking/application/booking-series.service.js';
 import type { BookingView } from '../../booking/domain/booking-views.js';
 import { conferenceProviderOf } from '../../booking/domain/conference.js';
 import { BookingInvitations } from '../../notify/application/booking-invitations.js';
@@ -15,6 +16,7 @@ import { Public } from '../../../shared/http/authentication.js';
 import { googleCalendarLink, outlookCalendarLink } from '../../notify/application/ics.service.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
+import { seriesDates, statusNotice } from '../application/booking-page-features.js';
 import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
 
@@ -34,6 +36,7 @@ export class BookingPagesController {
     private readonly picker: BookingPicker,
     private readonly invitations: BookingInvitations,
     private readonly views: WebViews,
+    private readonly series: BookingSeries,
   ) {}
 
   @Get(':id')
@@ -46,16 +49,37 @@ export class BookingPagesController {
     const token = one(query.token);
     const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`;
     const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
+    // A request a host confirms (issue #17): its status, and no invitation to add until it is confirmed.
+    const notice = cancelled ? null : statusNotice(view, host?.name ?? 'The host', tz, h12);
+    const answered = view.status === 'declined' || view.status === 'expired';
+    const requestSent = view.status === 'pending' && Boolean(one(query.booked));
+    const dates = seriesDates(
+      view,
+      tz,
+      h12,
+      (bookingId) => `/booking/${bookingId}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`,
+    );
     res.type('text/html; charset=utf-8').send(
       this.views.render('manage', {
-        title: cancelled ? 'Booking cancelled' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
+        title: cancelled ? 'Booking cancelled' : requestSent ? 'Request sent' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
         heading: cancelled
           ? 'This meeting is cancelled'
-          : one(query.booked)
-            ? 'You are booked'
-            : one(query.moved)
-              ? 'Your meeting was moved'
-              : 'Your booking',
+          : answered
+            ? `Request ${view.status}`
+            : requestSent
+              ? 'Request sent'
+              : one(query.booked)
+                ? dates
+                  ? 'Your meetings are booked'
+                  : 'You are booked'
+                : one(query.moved)
+                  ? 'Your meeting was moved'
+                  : 'Your booking',
+        notice,
+        answered,
+        confirmed: view.status === 'confirmed',
+        series: dates,
+        cancelSeriesHref: `${q('/cancel')}&all=1`,
         announce: Boolean(one(query.booked) || one(query.moved) || one(query.cancelled)),
         cancelled,
         view,
@@ -91,13 +115,16 @@ export class BookingPagesController {
   async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '/cancel', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    res.type('text/html; charset=utf-8').send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null));
+    res
+      .type('text/html; charset=utf-8')
+      .send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null, one(query.all) === '1'));
   }
 
   @Post(':id/cancel')
   async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
+    const all = one(body.scope) === 'series';
     // The reason is typed in a textarea but stored as one line (it goes into emails and calendar events).
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
     const problem =
@@ -111,18 +138,20 @@ export class BookingPagesController {
       res
         .status(400)
         .type('text/html; charset=utf-8')
-        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem));
+        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem, all));
       return;
     }
     try {
-      await this.commands.cancel(booking.id, actor, reason || null);
+      // "Cancel all remaining dates" of a recurring series: one transaction (BookingSeries.cancelSeries).
+      if (all) await this.series.cancelSeries(booking.id, actor, reason || null);
+      else await this.commands.cancel(booking.id, actor, reason || null);
     } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
+      if (!(error instanceof DomainError && (error.code === 'conflict' || (all && error.code === 'invalid')))) throw error;
       const { view, invitee } = await this.load(id, token);
       res
         .status(409)
         .type('text/html; charset=utf-8')
-        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message));
+        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message, all));
       return;
     }
     res.redirect(`/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`, 303);
@@ -170,10 +199,19 @@ export class BookingPagesController {
     }
   }
 
-  private cancelPage(view: BookingView, invitee: BookingView['invitees'][number], token: string, h12: boolean, error: string | null) {
+  private cancelPage(
+    view: BookingView,
+    invitee: BookingView['invitees'][number],
+    token: string,
+    h12: boolean,
+    error: string | null,
+    all = false,
+  ) {
     const tz = invitee.timeZone;
+    const dates = all ? seriesDates(view, tz, h12, () => '') : null;
     return this.views.render('cancel', {
-      title: 'Cancel booking',
+      title: dates ? 'Cancel all remaining dates' : 'Cancel booking',
+      series: dates && { ...dates, occurrences: dates.occurrences.filter((o) => o.standing) },
       view,
       when: formatRange(view.startTime, view.endTime, tz, h12),
       zoneLabel: tz,
@@ -196,8 +234,11 @@ export class BookingPagesController {
   ) {
     const type = await this.meetingTypes.findSnapshot(view.meetingType.id);
     if (!type || !type.isActive) throw notFound('meeting type');
+    // A reschedule keeps the booking's length (one of the type's duration_options): offer times of that length.
+    const minutes = (view.endTime.getTime() - view.startTime.getTime()) / 60_000;
     const picker = await this.picker.build({
       type,
+      ...(minutes !== type.durationMinutes && type.durationOptions?.includes(minutes) ? { durationMinutes: minutes } : {}),
       fallbackZone: invitee.timeZone,
       query: { ...query, tz: query.tz || invitee.timeZone },
       path: `/booking/${view.id}/reschedule`,
@@ -225,6 +266,9 @@ export class BookingPagesController {
   private async redirectIfMoved(id: string, page: string, query: Form, res: FastifyReply): Promise<boolean> {
     const current = await this.queries.currentBookingIdForToken(one(query.token));
     if (!current || current === id) return false;
+    // Another date of the same recurring series: the token manages it too (a moved date's old id still redirects).
+    const other = await this.authorize(id, one(query.token)).catch(() => null);
+    if (other && other.booking.status !== 'rescheduled') return false;
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (typeof value === 'string') params.set(key, value);
     res.redirect(`/booking/${current}${page}?${params.toString()}`, 302);

@@ -5,6 +5,7 @@ import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
+import { BookingSeries } from '../../booking/application/booking-series.service.js';
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
 import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/application/slot-holds.service.js';
 import { TimeOffService } from '../../availability/application/time-off.service.js';
@@ -15,6 +16,14 @@ import { MeetingTypesService } from '../../meeting-types/application/meeting-typ
 import type { BookingQuestion, MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
+import {
+  durationChoices,
+  durationParam,
+  lengthLabel,
+  occurrencesOf,
+  pickedDuration,
+  repeatChoice,
+} from '../application/booking-page-features.js';
 import { formatClock, formatDateTime, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { type Errors, placeProblems } from './admin-forms.js';
 import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from './booking-form.js';
@@ -51,6 +60,7 @@ export class PublicPagesController {
     private readonly tokens: ManagementTokens,
     private readonly views: WebViews,
     private readonly timeOff: TimeOffService,
+    private readonly series: BookingSeries,
   ) {}
 
   @Get(':username')
@@ -110,9 +120,10 @@ export class PublicPagesController {
       res.redirect(path, 303);
       return;
     }
-    const form = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}) };
+    const duration = pickedDuration(type, body.duration);
+    const form: Record<string, string> = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}), ...durationParam(type, duration) };
     try {
-      const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip });
+      const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip, durationMinutes: duration });
       res.redirect(`${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`, 303);
     } catch (error) {
       if (error instanceof HoldRefusedError) {
@@ -127,7 +138,7 @@ export class PublicPagesController {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12 }, true));
+          .send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12, duration: form.duration }, true));
         return;
       }
       throw error;
@@ -157,6 +168,10 @@ export class PublicPagesController {
     if (guests.invalid.length > 0) {
       errors.guests = `These are not email addresses: ${guests.invalid.slice(0, 3).join(', ')}${guests.invalid.length > 3 ? ', …' : ''}.`;
     } else if (guests.emails.length > MAX_GUESTS) errors.guests = `Please add at most ${MAX_GUESTS} guests.`;
+    const repeats = type.recurrence && occurrencesOf(type, body.occurrences);
+    if (type.recurrence && repeats !== null && (repeats < 1 || repeats > type.recurrence.maxOccurrences)) {
+      errors.occurrences = `Please choose from 1 to ${type.recurrence.maxOccurrences} dates.`;
+    }
     const answers: Record<string, unknown> = {};
     for (const q of type.questions) {
       const value = body[`q_${q.id}`];
@@ -174,18 +189,25 @@ export class PublicPagesController {
       return;
     }
     const holdToken = one(body.hold) || undefined;
-    const book = (withHold: string | undefined) =>
-      this.commands.create({
-        meetingTypeId: type.id,
-        start,
-        inviteeName: name,
-        inviteeEmail: email,
-        timeZone: tz,
-        phone: phone || null,
-        guests: guests.emails,
-        answers,
-        holdToken: withHold,
-      });
+    const duration = pickedDuration(type, body.duration);
+    const occurrences = occurrencesOf(type, body.occurrences);
+    const input = (withHold: string | undefined) => ({
+      meetingTypeId: type.id,
+      start,
+      inviteeName: name,
+      inviteeEmail: email,
+      timeZone: tz,
+      phone: phone || null,
+      guests: guests.emails,
+      answers,
+      holdToken: withHold,
+      durationMinutes: duration,
+    });
+    // Several dates of a recurring type go through BookingSeries: all or none, the first one taken named beside the field.
+    const book = async (withHold: string | undefined) =>
+      occurrences !== 1
+        ? (await this.series.create({ ...input(withHold), occurrences })).occurrences[0]
+        : this.commands.create(input(withHold));
     try {
       // A hold that ended meanwhile is no reason to refuse: the time may still be free for anyone.
       const result = await book(holdToken).catch((error: unknown) => {
@@ -197,8 +219,17 @@ export class PublicPagesController {
       const h12 = one(body.h12) === '1' ? '&h12=1' : '';
       res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`, 303);
     } catch (error) {
+      const takenDate = takenOccurrence(error);
+      if (takenDate !== null) {
+        const message = `${formatRange(takenDate, new Date(takenDate.getTime() + duration * 60_000), tz, one(body.h12) === '1')} is already taken: choose fewer dates, or another time.`;
+        res
+          .status(409)
+          .type('text/html; charset=utf-8')
+          .send(this.formPage(host, type, body, { occurrences: message }, 'One of the dates is taken.', await this.holdView(type, body)));
+        return;
+      }
       if (isTakenError(error)) {
-        const query = { tz, date: localDate(start, tz), h12: one(body.h12) };
+        const query = { tz, date: localDate(start, tz), h12: one(body.h12), duration: one(body.duration) };
         res
           .status(409)
           .type('text/html; charset=utf-8')
@@ -229,22 +260,35 @@ export class PublicPagesController {
 
   private async calendarPage(host: HostView, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
+    const duration = pickedDuration(type, query.duration);
+    const lengthParam = durationParam(type, duration);
     const picker = await this.picker.build({
       type,
       fallbackZone: host.timeZone,
       query,
       path,
-      slotHref: (iso, tz, h12) => `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}) }).toString()}`,
+      keep: lengthParam,
+      ...(lengthParam.duration ? { durationMinutes: duration } : {}),
+      slotHref: (iso, tz, h12) =>
+        `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
     });
+    const lengthHref = (minutes: number) => {
+      const q = new URLSearchParams({ tz: picker.tz, ...(picker.date ? { date: picker.date } : { month: picker.month }) });
+      if (picker.h12) q.set('h12', '1');
+      for (const [k, v] of Object.entries(durationParam(type, minutes))) q.set(k, v);
+      return `${path}?${q.toString()}`;
+    };
     return this.views.render('book', {
       title: `${type.name} with ${host.name}`,
       host: { name: host.name, username: host.username },
       type,
       picker,
+      lengthLabel: lengthLabel(duration),
+      durations: durationChoices(type, duration, lengthHref),
       away: await this.awayNotice(host, type, query.tz),
       taken,
       // Picking a time holds it (group types share their slots: plain links to the form).
-      slotForm: type.kind === 'group' ? null : { action: `${path}/hold` },
+      slotForm: type.kind === 'group' ? null : { action: `${path}/hold`, duration: lengthParam.duration },
     });
   }
 
@@ -284,14 +328,19 @@ export class PublicPagesController {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
     const h12 = one(values.h12) === '1';
-    const end = new Date(start.getTime() + type.durationMinutes * 60_000);
+    const duration = pickedDuration(type, values.duration);
+    const end = new Date(start.getTime() + duration * 60_000);
     const path = `/${host.username}/${type.slug}`;
+    const lengthParam = durationParam(type, duration);
     return this.views.render('book-form', {
-      title: `Book ${type.name}`,
+      title: `${type.requiresConfirmation ? 'Request' : 'Book'} ${type.name}`,
       host: { name: host.name, username: host.username },
       type,
       action: `${path}/book`,
-      backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}) }).toString()}`,
+      backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+      duration: lengthParam.duration,
+      lengthLabel: lengthLabel(duration),
+      repeat: repeatChoice(type, values.occurrences),
       start: start.toISOString(),
       tz,
       h12,
@@ -334,4 +383,12 @@ export class PublicPagesController {
     if (!type) throw notFound('meeting type');
     return { host, type };
   }
+}
+
+/** The start of the occurrence a series refused (409 naming `occurrence` > 1), or null for any other error. */
+function takenOccurrence(error: unknown): Date | null {
+  if (!(error instanceof DomainError) || error.code !== 'conflict') return null;
+  const details = error.details as { start_time?: unknown; occurrence?: unknown } | undefined;
+  if (typeof details?.occurrence !== 'number' || details.occurrence < 2 || typeof details.start_time !== 'string') return null;
+  return new Date(details.start_time);
 }
