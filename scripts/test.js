@@ -12,7 +12,7 @@ const runs = [
   { name: 'unit (TZ=Pacific/Chatham)', env: { TZ: 'Pacific/Chatham' }, args: ['--selectProjects', 'unit'] },
   { name: 'e2e (PostgreSQL + Redis)', env: { TZ: 'UTC' }, args: ['--selectProjects', 'e2e', '--maxWorkers=2'] },
   {
-    name: 'identity, auth abuse, Google sign-in, booking, holds, outbound, input hygiene and notify e2e on the embedded database',
+    name: 'identity, auth abuse, Google sign-in, booking (limits, approval, series, guests), holds, time off, outbound, input hygiene and notify e2e on the embedded database',
     env: { TZ: 'UTC', KAIROS_TEST_DB: 'embedded' },
     args: [
       '--selectProjects',
@@ -22,6 +22,11 @@ const runs = [
       'test/auth-abuse.e2e-spec.ts',
       'test/google-signin.e2e-spec.ts',
       'test/booking.e2e-spec.ts',
+      'test/booking-limits.e2e-spec.ts',
+      'test/booking-approval.e2e-spec.ts',
+      'test/booking-series.e2e-spec.ts',
+      'test/booking-guests.e2e-spec.ts',
+      'test/time-off.e2e-spec.ts',
       'test/holds-abuse.e2e-spec.ts',
       'test/outbound-ssrf.e2e-spec.ts',
       'test/input-hygiene.e2e-spec.ts',
