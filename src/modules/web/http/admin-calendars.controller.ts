@@ -320,7 +320,6 @@ export class AdminCalendarsController {
         account: zoom.accountEmail ?? zoom.accountId,
         broken: zoom.status === 'broken',
         lastError: zoom.lastError,
-        since: formatDateTime(zoom.createdAt, ctx.me.zone),
       },
       connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone), href: `/admin/calendars/${i.id}` })),
       feed: { url: feed.url, since: formatDateTime(feed.rotatedAt, ctx.me.zone), reset: feedReset },
