@@ -112,7 +112,7 @@ describe('admin: video places, lengths, series, approval and Zoom (headless Chro
     await page.selectOption('#kind', 'group'); // one shared booking per start: one length
     await page.fill('#seats', '5');
     await save();
-    await expect(errorOf('duration_options')).resolves.toMatch(/does not apply to group/);
+    await expect(errorOf('duration_options')).resolves.toBe('Picking the length does not apply to group meeting types.');
     expect(await page.getAttribute('#duration_options_15', 'aria-invalid')).toBe('true');
     expect(await page.isChecked('#duration_options_60')).toBe(true); // what was ticked is kept
     expect(await seriousViolations(page)).toEqual([]);
@@ -152,13 +152,15 @@ describe('admin: video places, lengths, series, approval and Zoom (headless Chro
     await page.selectOption('#recurrence_frequency', 'weekly');
     await page.fill('#recurrence_max_occurrences', '');
     await save();
-    await expect(errorOf('recurrence_max_occurrences')).resolves.toMatch(/integer from 2 to 52/);
+    await expect(errorOf('recurrence_max_occurrences')).resolves.toBe('Must be an integer from 2 to 52.');
     expect(await page.getAttribute('#recurrence_max_occurrences', 'aria-invalid')).toBe('true');
 
     await page.fill('#recurrence_max_occurrences', '4');
     await page.check('#requires_confirmation');
     await save();
-    await expect(errorOf('requires_confirmation')).resolves.toMatch(/recurring meeting type cannot require confirmation/);
+    await expect(errorOf('requires_confirmation')).resolves.toBe(
+      'A recurring meeting type cannot require confirmation: untick this box or choose “Does not repeat”.',
+    );
     expect(await page.getAttribute('#requires_confirmation', 'aria-invalid')).toBe('true');
     expect(await seriousViolations(page)).toEqual([]);
     expect((await storedType()).recurrence).toBeNull();
@@ -187,7 +189,7 @@ describe('admin: video places, lengths, series, approval and Zoom (headless Chro
     await page.$eval('#confirmation_expiry_minutes option', (o) => ((o as HTMLOptionElement).value = '1'));
     await page.selectOption('#confirmation_expiry_minutes', '1');
     await save();
-    await expect(errorOf('confirmation_expiry_minutes')).resolves.toMatch(/integer from 5 to 43200/);
+    await expect(errorOf('confirmation_expiry_minutes')).resolves.toBe('Must be an integer from 5 to 43200.');
 
     // At phone width the editor's new sections fit, and stay accessible.
     await page.setViewportSize(PHONE);

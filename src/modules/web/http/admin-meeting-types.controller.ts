@@ -32,7 +32,7 @@ import {
   typeRequestOf,
 } from './meeting-type-form.js';
 import { limitsView } from './type-limits-form.js';
-import { optionsView } from './type-options-form.js';
+import { optionsView, tidyOptionErrors } from './type-options-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
@@ -148,6 +148,7 @@ export class AdminMeetingTypesController {
       }
     }
     if (errors.host_ids) errors.host_ids = nameHosts(errors.host_ids, teams);
+    tidyOptionErrors(errors);
     // The service names the API call that connects Zoom; the page links to its own button instead.
     if (notConnected && errors.location_type) errors.location_type = errors.location_type.replace(/ \(connect Zoom first: [^)]*\)/, '');
     res

@@ -96,3 +96,25 @@ export function optionsView(t: MeetingTypeSnapshot | null, body: Form | null, er
     expiryError: errors.confirmation_expiry_minutes,
   };
 }
+
+/**
+ * The API's messages name its fields ("Max_occurrences must be …", "Duration_options does not apply …"); beside the
+ * field they are about, the page says the same in the host's words.
+ */
+export function tidyOptionErrors(errors: Errors): void {
+  const reword = (key: string, pairs: [RegExp, string][]) => {
+    const text = errors[key];
+    if (text) errors[key] = pairs.reduce((s, [from, to]) => s.replace(from, to), text);
+  };
+  reword('duration_options', [
+    [/Each of duration_options/g, 'Each length'],
+    [/Duration_options does not apply/g, 'Picking the length does not apply'],
+    [/duration_options/g, 'the lengths'],
+  ]);
+  reword('recurrence_max_occurrences', [[/Max_occurrences must be/g, 'Must be']]);
+  reword('recurrence_frequency', [[/Frequency must be/g, 'Must be']]);
+  reword('confirmation_expiry_minutes', [[/Confirmation_expiry_minutes must be/g, 'Must be']]);
+  reword('requires_confirmation', [
+    [/; turn one of recurrence and requires_confirmation off/g, ': untick this box or choose “Does not repeat”'],
+  ]);
+}
