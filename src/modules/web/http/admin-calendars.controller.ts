@@ -316,6 +316,7 @@ export class AdminCalendarsController {
     const zoom = await this.zoom.get(caller.id);
     return this.views.render('admin/calendars', {
       ...ctx,
+      zoomAvailable: this.zoom.isConfigured(),
       zoom: zoom && {
         account: zoom.accountEmail ?? zoom.accountId,
         broken: zoom.status === 'broken',
