@@ -3,6 +3,7 @@ import { SlotsModule } from '../availability/slots.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { BookingModule } from '../booking/booking.module.js';
 import { CalendarModule } from '../calendar/calendar.module.js';
+import { ConferencingModule } from '../conferencing/conferencing.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { NotifyModule } from '../notify/notify.module.js';
@@ -62,6 +63,7 @@ const ADMIN_CONTROLLERS = [
     BookingModule,
     NotifyModule,
     CalendarModule,
+    ConferencingModule,
     PrivacyModule,
     TeamsModule,
   ],

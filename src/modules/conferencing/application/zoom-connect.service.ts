@@ -28,6 +28,11 @@ export class ZoomConnect {
     return `${this.config.publicUrl}/api/conferencing/zoom/callback`;
   }
 
+  /** Whether this server has Zoom credentials (the admin offers "Connect Zoom" only then). */
+  isConfigured(): boolean {
+    return this.zoom.isConfigured();
+  }
+
   authorizationUrl(userId: string): string {
     if (!this.zoom.isConfigured())
       throw new DomainError('unprocessable', 'Zoom is not configured on this server (ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)');

@@ -9,6 +9,7 @@ import { BookingCalendarEvents } from '../../calendar/application/booking-calend
 import { BookingApprovals } from '../../booking/application/booking-approval.service.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import type { BookingView } from '../../booking/domain/booking-views.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { AdminPages } from '../application/admin-pages.js';
@@ -25,6 +26,24 @@ const NOTICES: Array<[string, string]> = [
   ['confirmed', 'The booking was confirmed; the invitee gets the invitation.'],
   ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
 ];
+
+const FREQUENCY_WORDS = { weekly: 'weekly', every_two_weeks: 'every two weeks', monthly: 'monthly' } as const;
+const PROVIDER_NAMES = { google_meet: 'Google Meet', microsoft_teams: 'Microsoft Teams', zoom: 'Zoom', jitsi: 'Jitsi Meet' } as const;
+
+/** What a booking row adds where present: the meeting's length, guests, its video link and its place in a series. */
+function bookingDetails(view: BookingView) {
+  const guests = [...new Set(view.invitees.flatMap((i) => i.guests))];
+  const position = view.series?.occurrences.find((o) => o.bookingId === view.id)?.position;
+  return {
+    duration: `${view.meetingType.durationMinutes} min`,
+    guests: guests.length ? guests.join(', ') : null,
+    conference: view.conference && { url: view.conference.joinUrl, provider: PROVIDER_NAMES[view.conference.provider] },
+    series:
+      view.series && position !== undefined
+        ? `${position + 1} of ${view.series.count}, ${FREQUENCY_WORDS[view.series.frequency]}` // positions count from 0
+        : null,
+  };
+}
 
 /** The admin's home: requests awaiting an answer, the host's upcoming and past bookings; confirming, declining, cancelling. */
 @ApiExcludeController()
@@ -72,6 +91,7 @@ export class AdminBookingsController {
         // requires_confirmation: the host's answer is due by then (the request expires).
         expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, me.timeZone) : null,
         calendarFlag: flags.get(view.id) ?? null,
+        ...bookingDetails(view),
       }));
     };
     res.type('text/html; charset=utf-8').send(

@@ -9,6 +9,7 @@ import { CalendarConnections } from '../../calendar/application/calendar-connect
 import type { CalendarChoice, CalendarConnectionView, CalendarView } from '../../calendar/application/calendar-views.js';
 import { IcsConnect } from '../../calendar/application/ics-connect.service.js';
 import { OAuthConnect } from '../../calendar/application/oauth-connect.service.js';
+import { ZoomConnect } from '../../conferencing/application/zoom-connect.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { AdminPages } from '../application/admin-pages.js';
@@ -69,6 +70,7 @@ export class AdminCalendarsController {
     private readonly caldav: CaldavConnect,
     private readonly exportFeeds: CalendarExportFeeds,
     private readonly clock: Clock,
+    private readonly zoom: ZoomConnect,
   ) {}
 
   /** The REST callback's default landing page for browsers (flows not started here): same page. */
@@ -87,13 +89,21 @@ export class AdminCalendarsController {
     @Query('error') error?: string,
     @Query('removed') removed?: string,
     @Query('feed') feed?: string,
+    @Query('zoom_removed') zoomRemoved?: string,
   ) {
     let notice: string | null = null;
     if (one(connected) && UUID.test(one(connected))) {
       const found = (await this.connections.list(caller.id)).find((i) => i.id === one(connected));
       if (found) notice = `Connected ${connectionLabel(found)}. Choose which of its calendars count below.`;
+      // Zoom's callback lands here too, with the Zoom connection's id.
+      const zoom = found ? null : await this.zoom.get(caller.id);
+      if (zoom?.id === one(connected))
+        notice = `Connected Zoom${zoom.accountEmail ? ` (${zoom.accountEmail})` : ''}. Meeting types with Zoom as their place now get a Zoom link per booking.`;
     }
     if (one(removed)) notice = 'The connection was removed; its events no longer block your availability.';
+    if (one(zoomRemoved))
+      notice =
+        'Zoom was disconnected. Meetings already made stay in Zoom; new bookings of Zoom meeting types get no link until you connect again.';
     const summary = one(error) ? `Connecting failed: ${sentence(one(error).slice(0, 300))}` : null;
     res.type('text/html; charset=utf-8').send(await this.listPage(caller, req, res, {}, {}, summary, notice, one(feed) === 'reset'));
   }
@@ -105,7 +115,7 @@ export class AdminCalendarsController {
     @Req() req: WebRequest,
     @Res() res: FastifyReply,
   ) {
-    if (provider !== 'google' && provider !== 'microsoft') {
+    if (provider !== 'google' && provider !== 'microsoft' && provider !== 'zoom') {
       res
         .status(404)
         .type('text/html; charset=utf-8')
@@ -113,7 +123,10 @@ export class AdminCalendarsController {
       return;
     }
     try {
-      res.redirect(this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars'), 303);
+      // Zoom's flow is the conferencing context's (GET /api/conferencing/zoom/connect); its callback returns here.
+      const url =
+        provider === 'zoom' ? this.zoom.authorizationUrl(caller.id) : this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars');
+      res.redirect(url, 303);
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
       res
@@ -189,6 +202,17 @@ export class AdminCalendarsController {
           null,
         ),
       );
+  }
+
+  /** Removes the Zoom connection (already gone, e.g. in another tab: the page says so all the same). */
+  @Post('calendars/zoom/disconnect')
+  async disconnectZoom(@CurrentUser() caller: AuthenticatedUser, @Res() res: FastifyReply) {
+    try {
+      await this.zoom.disconnect(caller.id);
+    } catch (error) {
+      expectDomainError(error, 'not_found');
+    }
+    res.redirect('/admin/calendars?zoom_removed=1#video', 303);
   }
 
   /** A new private feed URL; the old one answers 404 from now on (for a link that was shared by mistake). */
@@ -289,8 +313,15 @@ export class AdminCalendarsController {
     const ctx = await this.pages.context(caller, req, res, 'Calendars', 'calendars');
     const connections = await this.connections.list(caller.id);
     const feed = await this.exportFeeds.feedUrl(caller.id); // created on the first visit, as GET /api/integrations/export does
+    const zoom = await this.zoom.get(caller.id);
     return this.views.render('admin/calendars', {
       ...ctx,
+      zoomAvailable: this.zoom.isConfigured(),
+      zoom: zoom && {
+        account: zoom.accountEmail ?? zoom.accountId,
+        broken: zoom.status === 'broken',
+        lastError: zoom.lastError,
+      },
       connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone), href: `/admin/calendars/${i.id}` })),
       feed: { url: feed.url, since: formatDateTime(feed.rotatedAt, ctx.me.zone), reset: feedReset },
       values,

@@ -55,7 +55,8 @@ export function placeProblems(
   for (const { field, messages } of fields.length ? fields : fieldsNamedIn(error.message, place)) {
     const key = place(field) ?? otherwise;
     const named = (m: string) => (words[field] && m.startsWith(`${field} `) ? `${words[field]}${m.slice(field.length)}` : m);
-    const text = messages.map((m) => sentence(named(withoutFieldName(m, field)))).join(' ');
+    // A value failing several checks of one rule (integer, minimum, maximum) gets that rule's message once.
+    const text = [...new Set(messages.map((m) => sentence(named(withoutFieldName(m, field)))))].join(' ');
     errors[key] = errors[key] ? `${errors[key]} ${text}` : text;
   }
 }

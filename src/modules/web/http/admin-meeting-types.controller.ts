@@ -32,10 +32,18 @@ import {
   typeRequestOf,
 } from './meeting-type-form.js';
 import { limitsView } from './type-limits-form.js';
+import { optionsView, tidyOptionErrors } from './type-options-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
 const QUESTION_ROWS_EXTRA = 2;
+
+/** Where a host connects the account a video location needs: calendars for Meet and Teams, the Zoom button for Zoom. */
+function connectLink(locationType: string): { href: string; label: string } | null {
+  const connect = LOCATION_TYPES.find((l) => l.value === locationType)?.connect;
+  if (!connect) return null;
+  return { href: locationType === 'zoom' ? '/admin/calendars#video' : '/admin/calendars#connect-h', label: connect };
+}
 
 /** The meeting types page and editor: the form is checked by the API's own rules and their problems shown beside it. */
 @ApiExcludeController()
@@ -121,7 +129,8 @@ export class AdminMeetingTypesController {
     }
     // The whole post is one API request: its limits and messages are the API's, shown with the form's own.
     const checked = await asApiRequest(CreateMeetingTypeDto, request);
-    if (checked instanceof DomainError) placeProblems(checked, placeTypeProblem(rows), errors);
+    let notConnected = false;
+    if (checked instanceof DomainError) placeProblems(checked, placeTypeProblem(rows, request), errors);
     else if (!hasErrors(errors)) {
       try {
         const changes = toChanges(checked);
@@ -132,14 +141,20 @@ export class AdminMeetingTypesController {
         res.redirect('/admin/meeting-types?saved=1', 303);
         return;
       } catch (error) {
-        placeProblems(expectDomainError(error, 'invalid', 'conflict'), placeTypeProblem(rows), errors);
+        const refusal = expectDomainError(error, 'invalid', 'conflict');
+        // A video location whose account is missing: the page adds a link to connect it beside the message.
+        notConnected = refusal.problems.some((p) => p.code === 'not_connected');
+        placeProblems(refusal, placeTypeProblem(rows, request), errors);
       }
     }
     if (errors.host_ids) errors.host_ids = nameHosts(errors.host_ids, teams);
+    tidyOptionErrors(errors);
+    // The service names the API call that connects Zoom; the page links to its own button instead.
+    if (notConnected && errors.location_type) errors.location_type = errors.location_type.replace(/ \(connect Zoom first: [^)]*\)/, '');
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.editor(caller, req, res, current, body, errors));
+      .send(await this.editor(caller, req, res, current, body, errors, notConnected));
   }
 
   /** The caller's teams, each with its members by name and email, for the team select and the host checkboxes. */
@@ -161,6 +176,7 @@ export class AdminMeetingTypesController {
     t: MeetingTypeSnapshot | null,
     body: Form | null,
     errors: Errors,
+    notConnected = false,
   ) {
     const val = (name: string, stored: string | number | null | undefined) =>
       body ? one(body[name]) : stored === null || stored === undefined ? '' : String(stored);
@@ -216,6 +232,8 @@ export class AdminMeetingTypesController {
       },
       locationTypes: LOCATION_TYPES.map((l) => ({ ...l, selected: l.value === locationType })),
       noLocation: locationType === '',
+      locationConnect: notConnected ? connectLink(locationType) : null,
+      options: optionsView(t, body, errors),
       schedules: schedules.map(({ schedule }) => ({
         value: schedule.id,
         label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name,

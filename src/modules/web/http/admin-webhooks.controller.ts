@@ -31,6 +31,7 @@ const EVENT_LABELS: Record<string, string> = {
   'invitee.confirmed': 'A booking request is confirmed',
   'invitee.declined': 'A booking request is declined',
   'invitee.expired': 'A booking request expires unanswered',
+  'invitee.conference_ready': 'Video link ready',
 };
 /** The new webhook form's fields → the webhook API's fields. */
 const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;

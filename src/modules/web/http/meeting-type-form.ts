@@ -3,6 +3,7 @@
 import type { MeetingKind, QuestionType, ReminderRecipient, ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { type Errors, type Form, type FormFields, type PlaceField, many, one, placedBy, rowCount } from './admin-forms.js';
 import { LIMIT_FORM_FIELDS, limitsRequestOf } from './type-limits-form.js';
+import { OPTION_FORM_FIELDS, optionsRequestOf, placeOptionProblem } from './type-options-form.js';
 
 /** The editor's single fields → the meeting type API's fields (questions and reminders are rows, mapped below). */
 export const TYPE_FORM_FIELDS = {
@@ -26,6 +27,7 @@ export const TYPE_FORM_FIELDS = {
   is_active: 'is_active',
   is_secret: 'is_secret',
   ...LIMIT_FORM_FIELDS,
+  ...OPTION_FORM_FIELDS,
 } as const satisfies FormFields;
 /** Question row N's fields (`q_label_N`, …) → the fields of the API's questions[i]. */
 const QUESTION_ROW_FIELDS = { q_label: 'label', q_type: 'type', q_options: 'options', q_required: 'required', q_id: 'id' } as const;
@@ -117,6 +119,7 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
   }
   request.questions = questions;
   Object.assign(request, limitsRequestOf(body));
+  Object.assign(request, optionsRequestOf(body));
   const { reminders, rowOf } = reminderRequests(body, errors);
   request.reminders = reminders;
   return { request, rows: { questions: questionRows, reminders: rowOf } };
@@ -126,7 +129,7 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
  * Where a problem about a meeting type API field is shown: "questions.2.options" beside the choices of the row
  * that question came from, "reminders.0.recipients" beside that row's recipients, the rest through TYPE_FORM_FIELDS.
  */
-export function placeTypeProblem(rows: TypeFormRows): PlaceField {
+export function placeTypeProblem(rows: TypeFormRows, request: Record<string, unknown> = {}): PlaceField {
   const single = placedBy(TYPE_FORM_FIELDS);
   return (apiField) => {
     const parts: (string | undefined)[] = apiField.split('.');
@@ -140,7 +143,7 @@ export function placeTypeProblem(rows: TypeFormRows): PlaceField {
       return row !== undefined && shown ? `${shown}_${row}` : list;
     }
     if (list === 'questions' || list === 'reminders') return list;
-    return single(apiField) ?? (apiField === 'location' ? 'location_type' : undefined);
+    return single(apiField) ?? placeOptionProblem(apiField, request) ?? (apiField === 'location' ? 'location_type' : undefined);
   };
 }
 
@@ -164,12 +167,17 @@ const RECIPIENTS: { value: ReminderRecipient; label: string }[] = [
   { value: 'host', label: 'Host (email only)' },
 ];
 
-export const LOCATION_TYPES = [
-  { value: 'video', label: 'Video call' },
+/** `conference`: a link is made for each booking (no detail to type); `connect`: what the host must connect first. */
+export const LOCATION_TYPES: { value: string; label: string; conference?: true; connect?: string }[] = [
+  { value: 'google_meet', label: 'Google Meet', conference: true, connect: 'Connect a Google calendar' },
+  { value: 'microsoft_teams', label: 'Microsoft Teams', conference: true, connect: 'Connect a Microsoft 365 calendar' },
+  { value: 'zoom', label: 'Zoom', conference: true, connect: 'Connect Zoom' },
+  { value: 'jitsi', label: 'Jitsi Meet', conference: true },
+  { value: 'video', label: 'Video call (a fixed link)' },
   { value: 'phone', label: 'Phone' },
   { value: 'in_person', label: 'In person' },
   { value: 'custom', label: 'Something else' },
-] as const;
+];
 
 /** 1440 reads as "24 hours" and 2880 as "2 days": days only from two days up, hours for whole hours. */
 function splitOffset(minutes: number): { amount: number; unit: Unit } {
@@ -241,6 +249,8 @@ function locationRequest(body: Form, errors: Errors): Record<string, unknown> | 
     if (value) errors.location_type = 'Choose what kind of place this is, or clear the details.';
     return null;
   }
+  // Each booking gets its own link for these: a detail left in the (hidden) box is not theirs.
+  if (LOCATION_TYPES.some((l) => l.value === type && l.conference)) return { type };
   return value ? { type, value } : { type };
 }
 
