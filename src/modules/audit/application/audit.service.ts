@@ -1,21 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
-import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
+import { BOOKING_EVENT_TYPES, type BookingEventPayload } from '../../booking/domain/booking-views.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { auditEntryFromBookingEvent, type NewAuditEntry } from '../domain/audit-entry.js';
 import { AuditLogRepository } from '../infrastructure/audit-log.repository.js';
 import type { AuditRecord } from './audit-records.js';
 
 export const AUDIT_CONSUMER = 'audit';
-const BOOKING_EVENTS = new Set([
-  'booking.created',
-  'booking.rescheduled',
-  'booking.cancelled',
-  'booking.confirmed',
-  'booking.declined',
-  'booking.expired',
-]);
 
 /** The audit trail: booking changes arrive through the outbox; privacy actions are appended directly. */
 @Injectable()
@@ -31,7 +23,7 @@ export class AuditService implements OnModuleInit {
   }
 
   async handle(event: OutboxEvent): Promise<void> {
-    if (!BOOKING_EVENTS.has(event.eventType)) return;
+    if (!BOOKING_EVENT_TYPES.has(event.eventType)) return;
     await this.log.append(auditEntryFromBookingEvent(event, event.payload as unknown as BookingEventPayload));
   }
 

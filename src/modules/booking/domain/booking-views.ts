@@ -12,6 +12,16 @@ export type BookingEventType =
   | 'booking.declined'
   | 'booking.expired';
 
+/** Every booking event type: what notify, calendar and audit consume from the outbox (each decides what each means). */
+export const BOOKING_EVENT_TYPES: ReadonlySet<string> = new Set<BookingEventType>([
+  'booking.created',
+  'booking.rescheduled',
+  'booking.cancelled',
+  'booking.confirmed',
+  'booking.declined',
+  'booking.expired',
+]);
+
 /** `outbox_events.payload` for booking events (booking_id is also a column). */
 export interface BookingEventPayload {
   booking_id: string;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
 import type { OutboxEvent } from '../../../shared/outbox/outbox-relay.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
-import type { BookingEventPayload } from '../../booking/domain/booking-views.js';
+import { BOOKING_EVENT_TYPES, type BookingEventPayload } from '../../booking/domain/booking-views.js';
 import { BookingConferences } from '../../booking/application/booking-conferences.service.js';
 import { describeBooking, meetingRequestFor } from '../domain/booking-event.js';
 import { MAX_WRITE_ATTEMPTS, nextWriteRetry } from '../domain/write-retry.js';
@@ -15,16 +15,6 @@ import type { CalendarSelectionEntity } from '../infrastructure/calendar-selecti
 import { CalendarSelectionRepository } from '../infrastructure/calendar-selection.repository.js';
 import { DestinationOverrideRepository } from '../infrastructure/destination-override.repository.js';
 import { CalendarSources } from './calendar-sources.service.js';
-
-const BOOKING_EVENTS = new Set([
-  'booking.created',
-  'booking.rescheduled',
-  'booking.cancelled',
-  // Approval: the event is written once a host confirms; a declined or expired request has none to remove.
-  'booking.confirmed',
-  'booking.declined',
-  'booking.expired',
-]);
 
 interface Destination {
   integration: CalendarIntegrationEntity;
@@ -55,7 +45,7 @@ export class CalendarEventWriter {
 
   /** The outbox consumer. Never throws for a provider failure (recorded and retried here instead). */
   async handle(event: Pick<OutboxEvent, 'eventType' | 'payload'>): Promise<void> {
-    if (!BOOKING_EVENTS.has(event.eventType)) return;
+    if (!BOOKING_EVENT_TYPES.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     // The payload is stored JSON, checked at run time rather than trusted to match its type.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see the line above

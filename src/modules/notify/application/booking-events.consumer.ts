@@ -3,7 +3,7 @@ import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
-import type { BookingEventPayload, BookingEventType } from '../../booking/domain/booking-views.js';
+import { BOOKING_EVENT_TYPES, type BookingEventPayload, type BookingEventType } from '../../booking/domain/booking-views.js';
 import { HOST_MOVE_CONFLICT_EVENT, type HostMoveConflictPayload, planHostMoveConflict } from '../domain/host-notices.js';
 import { planDeliveries, type PlannedDelivery } from '../domain/plan-deliveries.js';
 import { planConferenceLink } from '../domain/conference-notices.js';
@@ -13,14 +13,6 @@ import { SmsProvider } from '../infrastructure/sms-provider.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { WebhooksService } from './webhooks.service.js';
 
-const BOOKING_EVENTS = new Set<string>([
-  'booking.created',
-  'booking.rescheduled',
-  'booking.cancelled',
-  'booking.confirmed',
-  'booking.declined',
-  'booking.expired',
-]);
 export const NOTIFY_CONSUMER = 'notify';
 
 /**
@@ -50,7 +42,7 @@ export class BookingEventsConsumer implements OnModuleInit {
   async handle(event: OutboxEvent): Promise<void> {
     if (event.eventType === HOST_MOVE_CONFLICT_EVENT) return this.handleHostMoveConflict(event);
     if (event.eventType === CONFERENCE_READY_EVENT) return this.handleConferenceReady(event);
-    if (!BOOKING_EVENTS.has(event.eventType)) return;
+    if (!BOOKING_EVENT_TYPES.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     const view = await this.bookings.getView(payload.booking_id);
     if (!view) {
