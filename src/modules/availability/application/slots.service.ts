@@ -8,7 +8,7 @@ import { Clock } from '../../../shared/clock/clock.js';
 import { invalid, invalidFields, notFound } from '../../../shared/http/domain-error.js';
 import { SlotCacheCounter } from '../../../shared/metrics/slot-cache-counter.js';
 import { type MeetingTypeSnapshot, MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { durationProblem, withDuration } from '../../meeting-types/domain/meeting-type-options.js';
+import { ofRequestedLength as ofLength } from '../../meeting-types/domain/meeting-type-options.js';
 import { computeSlots } from '../domain/compute-slots.js';
 import { slotDateRangeProblem } from '../domain/slot-date-bounds.js';
 import { addDays, dayNumberOf, wallTimeToInstant } from '../domain/wall-clock.js';
@@ -330,17 +330,6 @@ function sameDependencies(a: MeetingTypeSnapshot, b: MeetingTypeSnapshot): boole
 /** The cache key's part for the meeting's length: entries of different lengths are different answers. */
 function durationKey(request: SlotsRequest): string {
   return request.durationMinutes === undefined ? '' : `:d${request.durationMinutes}`;
-}
-
-/**
- * The type as the engine sees it for the requested length (meeting-type-options.ts: slots end and step by it); 400
- * naming duration_minutes when the type does not offer it. Entries keep this snapshot, so a hit answers with it too.
- */
-function ofLength(type: MeetingTypeSnapshot, minutes: number | undefined): MeetingTypeSnapshot {
-  if (minutes === undefined) return type;
-  const problem = durationProblem(type, minutes);
-  if (problem) throw invalidFields([problem]);
-  return withDuration(type, minutes);
 }
 
 /** How the request names its meeting type in cache keys (as lookupType resolves it), or null when it names none. */

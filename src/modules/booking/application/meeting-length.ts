@@ -1,5 +1,4 @@
-import { invalidFields } from '../../../shared/http/domain-error.js';
-import { durationProblem, offeredDurations, withDuration } from '../../meeting-types/domain/meeting-type-options.js';
+import { offeredDurations, ofRequestedLength, withDuration } from '../../meeting-types/domain/meeting-type-options.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 
 /** A booking's length in whole minutes, from its stored start and end. */
@@ -17,11 +16,9 @@ export function ofLength(
   minutes: number | undefined,
   moving?: { start_time: Date; end_time: Date },
 ): MeetingTypeSnapshot {
-  if (minutes === undefined) {
-    const kept = moving ? lengthOf(moving) : undefined;
-    return kept !== undefined && offeredDurations(type).includes(kept) ? withDuration(type, kept) : type;
+  if (minutes === undefined && moving) {
+    const kept = lengthOf(moving);
+    return offeredDurations(type).includes(kept) ? withDuration(type, kept) : type;
   }
-  const problem = durationProblem(type, minutes);
-  if (problem) throw invalidFields([problem]);
-  return withDuration(type, minutes);
+  return ofRequestedLength(type, minutes);
 }

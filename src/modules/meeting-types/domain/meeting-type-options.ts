@@ -1,6 +1,6 @@
 // Pure rules for what an invitee may choose on a meeting type (issue #17 item 5): the meeting's length among
 // `duration_options`, and how many occurrences of a recurring type to book at once. Problems name the API's fields.
-import type { Problem } from '../../../shared/http/domain-error.js';
+import { invalidFields, type Problem } from '../../../shared/http/domain-error.js';
 import type { MeetingKind, MeetingTypeSnapshot, RecurrenceFrequency, RecurrenceSetting } from './meeting-type.js';
 
 export const DURATION_MIN = 5;
@@ -119,6 +119,17 @@ export function durationProblem(type: Pick<MeetingTypeSnapshot, 'durationMinutes
  */
 export function withDuration<T extends Pick<MeetingTypeSnapshot, 'durationMinutes'>>(type: T, minutes: number | undefined): T {
   return minutes === undefined || minutes === type.durationMinutes ? type : { ...type, durationMinutes: minutes };
+}
+
+/**
+ * The type at the length a request asks for (slots, bookings, holds): unchanged when it asks for none, else
+ * withDuration after durationProblem, whose problem is thrown as a 400 naming duration_minutes.
+ */
+export function ofRequestedLength(type: MeetingTypeSnapshot, minutes: number | undefined): MeetingTypeSnapshot {
+  if (minutes === undefined) return type;
+  const problem = durationProblem(type, minutes);
+  if (problem) throw invalidFields([problem]);
+  return withDuration(type, minutes);
 }
 
 /** How many occurrences a booking asks for is valid: 1 always; more only on a recurring type, up to its maximum. */

@@ -1,7 +1,7 @@
 // The invitee's booking form: its fields and the booking request fields they fill, for placing the booking's problems.
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import type { FormFields, PlaceField } from './admin-forms.js';
-import { placedBy } from './admin-forms.js';
+import { EMAIL, placedBy } from './admin-forms.js';
 
 /** The booking form's fields → the booking API's fields; question `q_<id>` fills `answers.<id>`. */
 export const BOOKING_FORM_FIELDS = {
@@ -14,8 +14,6 @@ export const BOOKING_FORM_FIELDS = {
   duration: 'duration_minutes',
   occurrences: 'occurrences',
 } as const satisfies FormFields;
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The guests box: addresses separated by commas, semicolons, spaces or new lines; the ones that are not addresses. */
 export function parseGuestList(text: string): { emails: string[]; invalid: string[] } {

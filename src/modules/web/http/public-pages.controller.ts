@@ -25,7 +25,7 @@ import {
   repeatChoice,
 } from '../application/booking-page-features.js';
 import { formatClock, formatDateTime, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
-import { type Errors, placeProblems } from './admin-forms.js';
+import { EMAIL, type Errors, placeProblems } from './admin-forms.js';
 import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from './booking-form.js';
 import { PHONE } from '../../booking/domain/answers.js';
 import { MAX_GUESTS } from '../../booking/domain/guests.js';
@@ -41,7 +41,6 @@ interface HostView {
 
 type Form = Record<string, string | string[] | undefined>;
 type HoldView = { token: string; expiresAt: Date } | { ended: true } | { refused: true };
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
 
