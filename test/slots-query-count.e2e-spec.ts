@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { settleDeliveries } from './support/deliveries.js';
 import { createHost } from './support/factories.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -28,6 +29,9 @@ describe('slots read path: SQL statements per request', () => {
    * events) has stopped issuing statements, so that they are not counted as the next request's.
    */
   const settled = async () => {
+    // Relayed to every consumer and sent first: a quiet window alone was too short on a loaded CI machine, where a
+    // consumer's next statement came more than 250 ms after its last.
+    await settleDeliveries(t);
     for (let i = 0; i < 40; i++) {
       statements.mockClear();
       await new Promise((r) => setTimeout(r, 250));
