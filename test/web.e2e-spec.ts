@@ -62,26 +62,33 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await hostPage.click('button[type=submit]');
     await hostPage.waitForURL(/\/admin\/availability\?welcome=1/);
 
-    // A malformed range is answered beside its field and nothing is saved.
-    for (const d of [1, 2, 3, 4, 5]) await hostPage.fill(`#day_${d}`, '09:00-17:00');
-    await hostPage.fill('#day_6', '9 to 5');
+    // Days are ticked (each starts at 09:00-17:00); a malformed time is answered beside its box and nothing is saved.
+    for (const d of [1, 2, 3, 4, 5, 6]) await hostPage.check(`#avail_${d}`);
+    await hostPage.fill('#d6_start_0', '9 to 5');
     await hostPage.click('text=Save availability');
-    await expect(hostPage.textContent('#day_6-error')).resolves.toContain('is not a time range');
-    expect(await hostPage.getAttribute('#day_6', 'aria-invalid')).toBe('true');
-    expect(await hostPage.inputValue('#day_1')).toBe('09:00-17:00'); // the other answers are kept
+    await expect(hostPage.textContent('#d6_start_0-error')).resolves.toContain('is not a time');
+    expect(await hostPage.getAttribute('#d6_start_0', 'aria-invalid')).toBe('true');
+    expect(await hostPage.inputValue('#d1_end_0')).toBe('17:00'); // the other answers are kept
 
-    await hostPage.fill('#day_6', '');
-    await hostPage.fill('#day_2', '09:00-12:00, 13:00-17:00'); // several intervals in a day
-    await hostPage.fill('#ov_date_0', '2027-03-03');
-    await hostPage.fill('#ov_hours_0', 'unavailable');
-    await hostPage.fill('#ov_date_1', '2027-03-04');
-    await hostPage.fill('#ov_hours_1', '10:00-12:00');
+    await hostPage.uncheck('#avail_6');
+    await hostPage.fill('#d2_end_0', '12:00');
+    await hostPage.click('fieldset.weekday[data-day="2"] [data-add]'); // several intervals in a day
+    await hostPage.fill('#d2_start_1', '13:00');
+    await hostPage.fill('#d2_end_1', '17:00');
     await hostPage.click('text=Save availability');
     await hostPage.waitForURL(/saved=1/);
-    expect(await hostPage.inputValue('#day_2')).toBe('09:00-12:00, 13:00-17:00');
-    expect(await hostPage.inputValue('#ov_date_1')).toBe('2027-03-04');
+    expect(await hostPage.inputValue('#d2_end_1')).toBe('17:00');
+    await hostPage.fill('#ov_date', '2027-03-03'); // a day off
+    await hostPage.click('text=Save override');
+    await hostPage.waitForURL(/override_saved=2027-03-03/);
+    await hostPage.fill('#ov_date', '2027-03-04'); // other hours
+    await hostPage.check('input[name=ov_kind][value=hours]');
+    await hostPage.fill('#ov_start_0', '10:00');
+    await hostPage.fill('#ov_end_0', '12:00');
+    await hostPage.click('text=Save override');
+    await hostPage.waitForURL(/override_saved=2027-03-04/);
+    await expect(hostPage.textContent('.override-list')).resolves.toMatch(/Thursday, 4 March 2027\s*10:00 – 12:00/);
     expect(await seriousViolations(hostPage)).toEqual([]);
-    await documentScreenshot(hostPage, 'admin-availability');
 
     await hostPage.goto('/admin/meeting-types/new');
     await hostPage.fill('#name', 'Intro call');
@@ -106,7 +113,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
     expect(forged.status()).toBe(403);
     await hostPage.goto('/admin/availability');
     expect(await hostPage.inputValue('#time_zone')).toBe('Europe/London'); // unchanged
-    expect(await hostPage.inputValue('#day_1')).toBe('09:00-17:00');
+    expect(await hostPage.inputValue('#d1_end_0')).toBe('17:00');
 
     // The session cookie is httpOnly, SameSite=Lax and signed.
     const cookie = (await host.cookies()).find((c) => c.name === 'kairos_session')!;

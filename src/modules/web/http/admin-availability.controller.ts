@@ -1,21 +1,66 @@
-import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { SchedulesService } from '../../schedules/application/schedules.service.js';
-import { UsersService } from '../../identity/application/users.service.js';
+import { Clock } from '../../../shared/clock/clock.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
+import { queryOf } from '../../../shared/http/request.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { type OverrideInput, type RuleInput, type ScheduleView, SchedulesService } from '../../schedules/application/schedules.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { allTimeZones } from '../domain/web-time.js';
-import { type Errors, type Form, expectDomainError, hasErrors, one, placeProblems, rowCount } from './admin-forms.js';
-import { DAYS, DAY_ORDER, hoursRequestOf, placeHoursProblem } from './availability-form.js';
+import {
+  MONTH_PATTERN,
+  addMonths,
+  allTimeZones,
+  formatDateString,
+  formatMonth,
+  isRealDate,
+  localDate,
+  monthGrid,
+} from '../domain/web-time.js';
+import { type Errors, type Form, expectDomainError, hasErrors, one } from './admin-forms.js';
+import {
+  DAYS,
+  DAY_ORDER,
+  DEFAULT_ROW,
+  type OverrideForm,
+  QUARTER_HOURS,
+  type WeekForm,
+  applyOverrideRowEdit,
+  applyRowEdit,
+  intervalsLabel,
+  overrideOf,
+  placeHoursProblems,
+  postedOverride,
+  postedWeek,
+  rulesOf,
+  weekFormOf,
+} from './availability-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
-import { queryOf } from '../../../shared/http/request.js';
 
-const OVERRIDE_ROWS_EXTRA = 2;
+const BASE = '/admin/availability';
+/** A new schedule's hours: Monday to Friday, 09:00-17:00 (edited right after). */
+const NEW_SCHEDULE_RULES: RuleInput[] = [1, 2, 3, 4, 5].map((d) => ({ dayOfWeek: d, startTime: '09:00', endTime: '17:00' }));
 
-/** The host's default schedule: weekly hours per weekday and date overrides. */
+interface PageState {
+  week?: WeekForm;
+  timeZone?: string;
+  override?: OverrideForm;
+  create?: { name: string; time_zone: string };
+  rename?: string;
+  errors?: Errors;
+  notice?: string | null;
+  month?: string;
+}
+
+/**
+ * The host's named schedules (GET|POST /api/schedules underneath): the list with create, rename, default and delete,
+ * and per schedule the weekly hours editor and date overrides on a month calendar. `/admin/availability` is the
+ * default schedule; `/admin/availability/schedules/:id` any of the host's schedules.
+ */
 @ApiExcludeController()
 @UseFilters(WebExceptionFilter)
 @Controller('admin/availability')
@@ -25,76 +70,411 @@ export class AdminAvailabilityController {
     private readonly views: WebViews,
     private readonly users: UsersService,
     private readonly schedules: SchedulesService,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
-  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
-    const me = await this.users.getById(caller.id);
-    const current = await this.schedules.getDefault(caller.id);
-    const rules = current?.rules ?? [];
-    const values: Form = { time_zone: current?.schedule.timeZone ?? me.timeZone };
-    for (const d of DAY_ORDER)
-      values[`day_${d}`] = rules
-        .filter((r) => r.dayOfWeek === d)
-        .map((r) => `${r.startTime}-${r.endTime}`)
-        .join(', ');
-    (current?.overrides ?? []).forEach((o, i) => {
-      values[`ov_date_${i}`] = o.date;
-      values[`ov_hours_${i}`] = o.intervals.map((x) => `${x.startTime}-${x.endTime}`).join(', ');
-    });
-    const rows = (current?.overrides.length ?? 0) + OVERRIDE_ROWS_EXTRA;
-    const notice = one(queryOf(req).welcome)
-      ? 'Welcome! Set the hours when people can book you.'
-      : one(queryOf(req).saved)
-        ? 'Availability saved.'
-        : null;
-    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, values, rows, {}, notice));
+  async showDefault(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
+    await this.show(caller, req, res, await this.schedules.getDefault(caller.id));
+  }
+
+  @Get('schedules/:id')
+  async showSchedule(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: WebRequest,
+    @Res() res: FastifyReply,
+  ) {
+    await this.show(caller, req, res, await this.schedules.get(caller.id, id));
   }
 
   @Post()
-  async save(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
-    const errors: Errors = {};
-    const { input, rows } = hoursRequestOf(body, errors);
-    if (!hasErrors(errors)) {
-      try {
-        await this.schedules.setDefaultHours(caller.id, input);
-        res.redirect('/admin/availability?saved=1', 303);
-        return;
-      } catch (error) {
-        placeProblems(expectDomainError(error, 'invalid'), placeHoursProblem(rows), errors);
-      }
-    }
-    res
-      .status(400)
-      .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, body, Math.max(rowCount(body, 'ov_date_'), 1), errors, null));
+  async saveDefaultHours(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
+    await this.saveHours(caller, req, res, body, await this.schedules.getDefault(caller.id));
   }
 
-  private async page(
+  @Post('overrides')
+  async saveDefaultOverride(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() req: WebRequest,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
+    await this.saveOverride(caller, req, res, body, await this.schedules.getDefault(caller.id));
+  }
+
+  @Post('overrides/delete')
+  async deleteDefaultOverride(@CurrentUser() caller: AuthenticatedUser, @Body() body: Form, @Res() res: FastifyReply) {
+    await this.deleteOverride(caller, res, body, await this.schedules.getDefault(caller.id));
+  }
+
+  @Post('schedules')
+  async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
+    const errors: Errors = {};
+    const name = nameOf(body.name, 'new_name', errors);
+    const timeZone = canonicalTimeZone(one(body.time_zone));
+    if (!timeZone) errors.new_time_zone = 'Please choose a time zone.';
+    if (!hasErrors(errors) && timeZone) {
+      const created = await this.schedules.create(caller.id, { name, timeZone, rules: NEW_SCHEDULE_RULES });
+      res.redirect(`${await this.baseOf(caller.id, created)}?created=1`, 303);
+      return;
+    }
+    const current = await this.schedules.getDefault(caller.id);
+    await this.send(caller, req, res, current, 400, { create: { name: one(body.name), time_zone: one(body.time_zone) }, errors });
+  }
+
+  @Post('schedules/:id')
+  async saveScheduleHours(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: WebRequest,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
+    await this.saveHours(caller, req, res, body, await this.schedules.get(caller.id, id));
+  }
+
+  @Post('schedules/:id/overrides')
+  async saveScheduleOverride(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: WebRequest,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
+    await this.saveOverride(caller, req, res, body, await this.schedules.get(caller.id, id));
+  }
+
+  @Post('schedules/:id/overrides/delete')
+  async deleteScheduleOverride(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
+    await this.deleteOverride(caller, res, body, await this.schedules.get(caller.id, id));
+  }
+
+  @Post('schedules/:id/rename')
+  async rename(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: WebRequest,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
+    const current = await this.schedules.get(caller.id, id);
+    const errors: Errors = {};
+    const name = nameOf(body.name, 'name', errors);
+    if (hasErrors(errors)) {
+      await this.send(caller, req, res, current, 400, { rename: one(body.name), errors });
+      return;
+    }
+    const renamed = await this.schedules.update(caller.id, id, { name });
+    res.redirect(`${await this.baseOf(caller.id, renamed)}?renamed=1`, 303);
+  }
+
+  @Post('schedules/:id/default')
+  async makeDefault(@CurrentUser() caller: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Res() res: FastifyReply) {
+    await this.schedules.update(caller.id, id, { isDefault: true });
+    res.redirect(`${BASE}?made_default=1`, 303);
+  }
+
+  @Post('schedules/:id/delete')
+  async remove(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: WebRequest,
+    @Res() res: FastifyReply,
+  ) {
+    const current = await this.schedules.get(caller.id, id);
+    const users = (await this.typesByScheduleId(caller.id)).get(id) ?? [];
+    const refusal = current.schedule.isDefault
+      ? `“${current.schedule.name}” is your default schedule: make another schedule the default before deleting it.`
+      : users.length
+        ? `“${current.schedule.name}” is used by ${users.map((n) => `“${n}”`).join(', ')}: choose another schedule for ${
+            users.length === 1 ? 'that meeting type' : 'those meeting types'
+          } first.`
+        : null;
+    if (refusal) {
+      await this.send(caller, req, res, current, 409, { errors: { form: refusal } });
+      return;
+    }
+    await this.schedules.remove(caller.id, id);
+    res.redirect(`${BASE}?deleted=1`, 303);
+  }
+
+  // ---- the three edits of a schedule's page ----
+
+  private async saveHours(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, body: Form, current: ScheduleView | null) {
+    const week = postedWeek(body);
+    const timeZone = canonicalTimeZone(one(body.time_zone));
+    const edit = applyRowEdit(body, week);
+    const state: PageState = { week, timeZone: timeZone ?? one(body.time_zone) };
+    if (edit) {
+      await this.send(caller, req, res, current, 200, { ...state, notice: edit });
+      return;
+    }
+    const errors: Errors = {};
+    if (!timeZone) errors.time_zone = 'Please choose a time zone.';
+    for (const d of DAY_ORDER) {
+      if (one(body[`avail_${d}`]) && !week[d].available) errors[`avail_${d}`] = `Give ${DAYS[d]} an interval or untick it.`;
+    }
+    const { rules, rows } = rulesOf(week, errors);
+    if (!hasErrors(errors) && timeZone) {
+      try {
+        const saved = await this.writeHours(caller.id, current, { timeZone, rules });
+        res.redirect(`${await this.baseOf(caller.id, saved)}?saved=1`, 303);
+        return;
+      } catch (error) {
+        placeHoursProblems(expectDomainError(error, 'invalid'), errors, rows);
+      }
+    }
+    await this.send(caller, req, res, current, 400, { ...state, errors });
+  }
+
+  private async saveOverride(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, body: Form, current: ScheduleView | null) {
+    const form = postedOverride(body);
+    const month = monthOf(form.date);
+    if (applyOverrideRowEdit(body, form)) {
+      await this.send(caller, req, res, current, 200, { override: form, month });
+      return;
+    }
+    const errors: Errors = {};
+    const zone = current?.schedule.timeZone ?? (await this.users.getById(caller.id)).timeZone;
+    if (form.date && !isRealDate(form.date) && /^\d{4}-\d{2}-\d{2}$/.test(form.date)) errors.ov_date = `${form.date} is not a real date.`;
+    const override = hasErrors(errors) ? null : overrideOf(form, errors, localDate(this.clock.now(), zone));
+    if (override) {
+      // One override per date: a date that had one gets the new hours.
+      const others = (current?.overrides ?? []).filter((o) => o.date !== override.date);
+      const overrides = [...others, override];
+      try {
+        const saved = await this.writeHours(caller.id, current, { overrides });
+        res.redirect(
+          `${await this.baseOf(caller.id, saved)}?override_saved=${override.date}&month=${override.date.slice(0, 7)}#overrides`,
+          303,
+        );
+        return;
+      } catch (error) {
+        placeHoursProblems(expectDomainError(error, 'invalid'), errors, [], overrides.length - 1);
+      }
+    }
+    await this.send(caller, req, res, current, 400, { override: form, errors, month });
+  }
+
+  private async deleteOverride(caller: AuthenticatedUser, res: FastifyReply, body: Form, current: ScheduleView | null) {
+    const date = one(body.date);
+    if (current && current.overrides.some((o) => o.date === date)) {
+      await this.writeHours(caller.id, current, { overrides: current.overrides.filter((o) => o.date !== date) });
+    }
+    res.redirect(`${await this.baseOf(caller.id, current)}?override_removed=1&month=${monthOf(date) ?? ''}#overrides`, 303);
+  }
+
+  /** A schedule's new hours or overrides; the host's first save makes their default schedule. */
+  private async writeHours(
+    userId: string,
+    current: ScheduleView | null,
+    changes: { timeZone?: string; rules?: RuleInput[]; overrides?: OverrideInput[] },
+  ): Promise<ScheduleView> {
+    if (current) return this.schedules.update(userId, current.schedule.id, changes);
+    return this.schedules.setDefaultHours(userId, {
+      timeZone: changes.timeZone,
+      rules: changes.rules ?? [],
+      overrides: changes.overrides ?? [],
+    });
+  }
+
+  private async baseOf(userId: string, view: ScheduleView | null): Promise<string> {
+    if (!view) return BASE;
+    // The default schedule lives at /admin/availability; a new schedule made the default (the host's first) too.
+    const fresh = await this.schedules.get(userId, view.schedule.id);
+    return fresh.schedule.isDefault ? BASE : `${BASE}/schedules/${view.schedule.id}`;
+  }
+
+  /** Meeting type names per schedule id they use ('' = the default schedule). */
+  private async typesByScheduleId(userId: string): Promise<Map<string, string[]>> {
+    const { items } = await this.meetingTypes.list(userId, 1000, 0);
+    const used = new Map<string, string[]>();
+    for (const { snapshot: t } of items) {
+      if (t.ownerId !== userId) continue;
+      const key = t.scheduleId ?? '';
+      used.set(key, [...(used.get(key) ?? []), t.name]);
+    }
+    return used;
+  }
+
+  // ---- the page ----
+
+  private async show(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, current: ScheduleView | null) {
+    const q = queryOf(req);
+    const notice = one(q.welcome)
+      ? 'Welcome! Set the hours when people can book you.'
+      : one(q.saved)
+        ? 'Availability saved.'
+        : one(q.created)
+          ? 'Schedule created with Monday to Friday, 09:00 – 17:00. Adjust its hours below.'
+          : one(q.renamed)
+            ? 'Schedule renamed.'
+            : one(q.made_default)
+              ? 'Default schedule changed. Meeting types without a schedule of their own now use it.'
+              : one(q.deleted)
+                ? 'Schedule deleted.'
+                : one(q.override_saved)
+                  ? `Override saved for ${formatDateString(one(q.override_saved))}.`
+                  : one(q.override_removed)
+                    ? 'Override removed.'
+                    : null;
+    const date = one(q.date);
+    const stored = current?.overrides.find((o) => o.date === date);
+    const override: OverrideForm | undefined = isRealDate(date)
+      ? stored
+        ? { date, off: stored.intervals.length === 0, rows: stored.intervals.map((x) => ({ start: x.startTime, end: x.endTime })) }
+        : { date, off: true, rows: [{ ...DEFAULT_ROW }] }
+      : undefined;
+    if (override && override.rows.length === 0) override.rows.push({ ...DEFAULT_ROW });
+    const month = MONTH_PATTERN.test(one(q.month)) ? one(q.month) : monthOf(date);
+    await this.send(caller, req, res, current, 200, { notice, override, month });
+  }
+
+  private async send(
     caller: AuthenticatedUser,
     req: WebRequest,
     res: FastifyReply,
-    values: Form,
-    overrideRows: number,
-    errors: Errors,
-    notice: string | null,
+    current: ScheduleView | null,
+    status: number,
+    state: PageState,
   ) {
-    const tz = one(values.time_zone);
-    return this.views.render('admin/availability', {
+    const me = await this.users.getById(caller.id);
+    const errors = state.errors ?? {};
+    const all = await this.schedules.list(caller.id);
+    const used = await this.typesByScheduleId(caller.id);
+    const currentId = current?.schedule.id;
+    const zone = state.timeZone ?? current?.schedule.timeZone ?? me.timeZone;
+    const scheduleZone = current?.schedule.timeZone ?? me.timeZone;
+    const base = current && !current.schedule.isDefault ? `${BASE}/schedules/${current.schedule.id}` : BASE;
+    const week = state.week ?? weekFormOf(current?.rules ?? []);
+    const today = localDate(this.clock.now(), scheduleZone);
+    const month = state.month ?? today.slice(0, 7);
+    const overrides = [...(current?.overrides ?? [])].sort((a, b) => a.date.localeCompare(b.date));
+    const byDate = new Map(overrides.map((o) => [o.date, o]));
+    const form: OverrideForm = state.override ?? { date: '', off: true, rows: [{ ...DEFAULT_ROW }] };
+    const usersOf = (s: ScheduleView) => [...(used.get(s.schedule.id) ?? []), ...(s.schedule.isDefault ? (used.get('') ?? []) : [])];
+    const zoneOptions = (selected: string) => allTimeZones().map((z) => ({ value: z, selected: z === selected }));
+    const html = this.views.render('admin/availability', {
       ...(await this.pages.context(caller, req, res, 'Availability', 'availability')),
-      zones: allTimeZones().map((z) => ({ value: z, selected: z === tz })),
-      zoneError: errors.time_zone,
-      days: DAY_ORDER.map((d) => ({ d, name: DAYS[d], value: one(values[`day_${d}`]), error: errors[`day_${d}`] })),
-      overrides: Array.from({ length: overrideRows }, (_, i) => ({
-        i,
-        n: i + 1,
-        date: one(values[`ov_date_${i}`]),
-        hours: one(values[`ov_hours_${i}`]),
-        dateError: errors[`ov_date_${i}`],
-        hoursError: errors[`ov_hours_${i}`],
+      notice: state.notice ?? null,
+      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields. Nothing was saved.') : null,
+      errors,
+      base,
+      schedules: all.map((s) => {
+        const names = usersOf(s);
+        return {
+          id: s.schedule.id,
+          name: s.schedule.name,
+          zone: s.schedule.timeZone,
+          isDefault: s.schedule.isDefault,
+          href: s.schedule.isDefault ? BASE : `${BASE}/schedules/${s.schedule.id}`,
+          current: s.schedule.id === currentId,
+          usedBy: names.length === 0 ? 'No meeting types' : names.length === 1 ? '1 meeting type' : `${names.length} meeting types`,
+          summary: summaryOf(s.rules),
+        };
+      }),
+      several: all.length > 1,
+      current: current
+        ? {
+            id: current.schedule.id,
+            name: state.rename ?? current.schedule.name,
+            title: current.schedule.name,
+            isDefault: current.schedule.isDefault,
+            usedBy: usersOf(current).join(', '),
+          }
+        : null,
+      create: state.create ?? { name: '', time_zone: me.timeZone },
+      createOpen: state.create !== undefined,
+      createZones: zoneOptions(state.create?.time_zone ?? me.timeZone),
+      zones: zoneOptions(zone),
+      quarterHours: QUARTER_HOURS,
+      days: DAY_ORDER.map((d) => ({
+        d,
+        name: DAYS[d],
+        available: week[d].available,
+        error: errors[`avail_${d}`],
+        rows: week[d].rows.map((r, k) => ({
+          d,
+          k,
+          n: k + 1,
+          name: DAYS[d],
+          start: r.start,
+          end: r.end,
+          startError: errors[`d${d}_start_${k}`],
+          endError: errors[`d${d}_end_${k}`],
+        })),
       })),
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
-      notice,
+      calendar: {
+        month,
+        monthLabel: formatMonth(month),
+        prevHref: `${base}?month=${addMonths(month, -1)}#overrides`,
+        nextHref: `${base}?month=${addMonths(month, 1)}#overrides`,
+        weeks: monthGrid(month).map((week) =>
+          week.map((day) => {
+            const o = byDate.get(day.date);
+            const past = day.date < today;
+            return {
+              ...day,
+              past,
+              selected: day.date === form.date,
+              override: o ? (o.intervals.length ? 'hours' : 'off') : null,
+              intervals: o ? o.intervals.map((x) => `${x.startTime}-${x.endTime}`).join(',') : '',
+              href: `${base}?month=${month}&date=${day.date}#override-form`,
+              label: `${formatDateString(day.date)}${o ? `: ${intervalsLabel(o.intervals)}` : ''}`,
+            };
+          }),
+        ),
+      },
+      today,
+      scheduleZone,
+      ovForm: {
+        date: form.date,
+        off: form.off,
+        rows: form.rows.map((r, k) => ({
+          k,
+          n: k + 1,
+          start: r.start,
+          end: r.end,
+          startError: errors[`ov_start_${k}`],
+          endError: errors[`ov_end_${k}`],
+        })),
+      },
+      overrides: overrides.map((o) => ({
+        date: o.date,
+        label: formatDateString(o.date),
+        hours: intervalsLabel(o.intervals),
+        off: o.intervals.length === 0,
+        past: o.date < today,
+        editHref: `${base}?month=${o.date.slice(0, 7)}&date=${o.date}#override-form`,
+      })),
     });
+    res.status(status).type('text/html; charset=utf-8').send(html);
   }
+}
+
+function nameOf(value: unknown, field: string, errors: Errors): string {
+  const name = one(value);
+  if (!name) errors[field] = 'Please give the schedule a name.';
+  else if (name.length > 100) errors[field] = 'Please keep the name to 100 characters.';
+  // eslint-disable-next-line no-control-regex
+  else if (/[\u0000-\u001f\u007f]/.test(name)) errors[field] = 'Please keep the name on one line.';
+  return name;
+}
+
+function monthOf(date: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && MONTH_PATTERN.test(date.slice(0, 7)) ? date.slice(0, 7) : undefined;
+}
+
+/** "Mon – Fri, 09:00 – 17:00" style one-liner of a schedule's week for the list. */
+function summaryOf(rules: readonly RuleInput[]): string {
+  if (rules.length === 0) return 'No weekly hours';
+  const days = DAY_ORDER.filter((d) => rules.some((r) => r.dayOfWeek === d)).map((d) => DAYS[d].slice(0, 3));
+  return days.join(', ');
 }

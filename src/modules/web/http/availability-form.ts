@@ -1,87 +1,221 @@
-// The availability form: a text box of hours per weekday and rows of date overrides, the default schedule's hours
-// request built from them, and where the schedule rules' problems are shown.
-import type { HoursInput, IntervalInput } from '../../schedules/application/schedules.service.js';
-import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
-import { type Errors, type Form, type FormFields, type PlaceField, one, placedBy, rowCount } from './admin-forms.js';
+// The availability editors' forms: weekly hours (per weekday a tick and rows of start/end times) and one date
+// override (a date, "unavailable" or rows of times). Reading the posted rows, the row edits the no-JS buttons ask for
+// (add, remove, copy to weekdays), the hours requests built from them, and where the schedule rules' problems go.
+import type { DomainError } from '../../../shared/http/domain-error.js';
+import type { IntervalInput, OverrideInput, RuleInput } from '../../schedules/application/schedules.service.js';
+import { type Errors, type Form, one, rowCount, sentence } from './admin-forms.js';
 
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-/** The week as the form lists it, Monday first; `day_N` is the box of day N (0 = Sunday). */
+/** The week as the form lists it, Monday first; day N is 0 = Sunday. */
 export const DAY_ORDER = [1, 2, 3, 4, 5, 6, 0];
-const INTERVAL = /^([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
-/** An override's hours box with one of these words (or empty) means the whole day is unavailable. */
-const DAY_OFF = /^(unavailable|off|closed|none)?$/i;
+export const WEEKDAYS = [1, 2, 3, 4, 5];
+/** A new day's first interval. */
+export const DEFAULT_ROW: Row = { start: '09:00', end: '17:00' };
 
-/** The form's single field → the hours request's field (the weekday boxes and override rows are mapped below). */
-export const AVAILABILITY_FORM_FIELDS = { time_zone: 'time_zone' } as const satisfies FormFields;
+/** One interval as typed (kept verbatim so a refused form shows what was written). */
+export interface Row {
+  start: string;
+  end: string;
+}
+export interface DayForm {
+  available: boolean;
+  rows: Row[];
+}
+/** Day number (0 = Sunday) → that day's tick and rows. */
+export type WeekForm = Record<number, DayForm>;
 
-/** Which form field each rules[i] came from (`day_N`) and which override row each overrides[i] came from. */
-export interface AvailabilityFormRows {
-  rules: string[];
-  overrides: number[];
+/** "9" "9:30" "0930" "09:30" "9.30" "9:30 pm" → "HH:MM"; "24:00" only where `endOfDay`. Null when not a time. */
+export function parseTime(text: string, endOfDay = false): string | null {
+  const m = /^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/i.exec(text.trim());
+  if (!m) return null;
+  const [, hours, mins, suffix] = m as unknown as [string, string, string | undefined, string | undefined];
+  let h = Number(hours);
+  const min = Number(mins ?? '0');
+  const half = suffix?.toLowerCase()[0];
+  if (half) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (half === 'p' ? 12 : 0);
+  }
+  if (min > 59) return null;
+  if (h === 24 && min === 0 && endOfDay) return '24:00';
+  if (h > 23) return null;
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
+}
+
+/** The interval a "+ Add interval" appends: from the last one's end, an hour long (09:00-17:00 for an empty day). */
+export function nextRow(rows: readonly Row[]): Row {
+  const last = rows.at(-1);
+  const from = last ? parseTime(last.end, true) : null;
+  if (!from) return { ...DEFAULT_ROW };
+  const [h, m] = from.split(':').map(Number);
+  const start = h * 60 + m;
+  if (start >= 24 * 60) return { start: '', end: '' };
+  const end = Math.min(start + 60, 24 * 60);
+  const clock = (n: number) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
+  return { start: clock(start), end: clock(end) };
+}
+
+/** Rows `${prefix}start_K` / `${prefix}end_K` as posted, the empty ones dropped (the rest renumbered from 0). */
+export function rowsOf(body: Form, prefix: string): Row[] {
+  const rows: Row[] = [];
+  for (let k = 0; k < rowCount(body, `${prefix}start_`); k++) {
+    const start = one(body[`${prefix}start_${k}`]);
+    const end = one(body[`${prefix}end_${k}`]);
+    if (start || end) rows.push({ start, end });
+  }
+  return rows;
+}
+
+/** The stored rules as the weekly form (a day off keeps one 09:00-17:00 row, shown once the day is ticked). */
+export function weekFormOf(rules: readonly RuleInput[]): WeekForm {
+  const week: WeekForm = {};
+  for (const d of DAY_ORDER) {
+    const rows = rules.filter((r) => r.dayOfWeek === d).map((r) => ({ start: r.startTime, end: r.endTime }));
+    week[d] = rows.length ? { available: true, rows } : { available: false, rows: [{ ...DEFAULT_ROW }] };
+  }
+  return week;
+}
+
+/** The posted weekly form: `avail_D` ticks and `d{D}_start_K` / `d{D}_end_K` rows. */
+export function postedWeek(body: Form): WeekForm {
+  const week: WeekForm = {};
+  for (const d of DAY_ORDER) {
+    const rows = rowsOf(body, `d${d}_`);
+    week[d] = { available: one(body[`avail_${d}`]) !== '' && rows.length > 0, rows: rows.length ? rows : [{ ...DEFAULT_ROW }] };
+  }
+  return week;
 }
 
 /**
- * The posted boxes as the default schedule's hours. Reading "09:00-17:00, 13:00-17:00" into intervals is the form's
- * own concern (a mistake there is refused beside the box); whether the hours make sense (a real date, start before
- * end, no overlaps) is the schedule rules'.
+ * The row edits of the no-JS buttons (the script does the same in the page): `add=D`, `remove=D_K`, `copy=D`
+ * (to Monday-Friday). Returns a status line for the page, or null when the post was no edit (a save).
  */
-export function hoursRequestOf(body: Form, errors: Errors): { input: HoursInput; rows: AvailabilityFormRows } {
-  const rules: HoursInput['rules'] = [];
-  const ruleFields: string[] = [];
-  for (const d of DAY_ORDER) {
-    const parsed = parseIntervals(one(body[`day_${d}`]));
-    if ('error' in parsed) errors[`day_${d}`] = parsed.error;
-    else
-      for (const x of parsed.intervals) {
-        rules.push({ dayOfWeek: d, ...x });
-        ruleFields.push(`day_${d}`);
-      }
+export function applyRowEdit(body: Form, week: WeekForm): string | null {
+  const add = one(body.add);
+  const remove = /^([0-6])_(\d{1,2})$/.exec(one(body.remove));
+  const copy = one(body.copy);
+  if (/^[0-6]$/.test(add)) {
+    const day = week[Number(add)];
+    if (!day.available) day.available = true;
+    else day.rows.push(nextRow(day.rows));
+    return `Added an interval on ${DAYS[Number(add)]}. Save to keep it.`;
   }
-  const overrides: HoursInput['overrides'] = [];
-  const overrideRows: number[] = [];
-  for (let i = 0; i < rowCount(body, 'ov_date_'); i++) {
-    const date = one(body[`ov_date_${i}`]);
-    const hours = one(body[`ov_hours_${i}`]);
-    if (!date && !hours) continue;
-    const parsed = DAY_OFF.test(hours) ? { intervals: [] } : parseIntervals(hours);
-    if ('error' in parsed) {
-      errors[`ov_hours_${i}`] = parsed.error;
-      continue;
-    }
-    overrides.push({ date, intervals: parsed.intervals });
-    overrideRows.push(i);
+  if (remove) {
+    const day = week[Number(remove[1])];
+    day.rows.splice(Number(remove[2]), 1);
+    if (day.rows.length === 0) week[Number(remove[1])] = { available: false, rows: [{ ...DEFAULT_ROW }] };
+    return `Removed an interval on ${DAYS[Number(remove[1])]}. Save to keep the change.`;
   }
-  // The schedule rules take the zone as given (the API checks it in its request): the form checks its select here.
-  const timeZone = canonicalTimeZone(one(body.time_zone));
-  if (!timeZone) errors.time_zone = 'Please choose a time zone.';
-  return { input: { timeZone: timeZone ?? one(body.time_zone), rules, overrides }, rows: { rules: ruleFields, overrides: overrideRows } };
+  if (/^[0-6]$/.test(copy)) {
+    const from = week[Number(copy)];
+    for (const d of WEEKDAYS) week[d] = { available: from.available, rows: from.rows.map((r) => ({ ...r })) };
+    return `Copied ${DAYS[Number(copy)]}'s hours to Monday to Friday. Save to keep them.`;
+  }
+  return null;
 }
 
-/** "rules.3…" beside the weekday box it came from; "overrides.1.date" beside that row's date, the rest beside its hours. */
-export function placeHoursProblem(rows: AvailabilityFormRows): PlaceField {
-  const single = placedBy(AVAILABILITY_FORM_FIELDS);
-  return (apiField) => {
-    const [list, index, sub] = apiField.split('.');
-    const n = Number(index);
-    if (list === 'rules' && Number.isInteger(n)) return rows.rules[n];
-    if (list === 'overrides' && Number.isInteger(n) && n >= 0) {
-      const row = rows.overrides.at(n);
-      return row === undefined ? undefined : `${sub === 'date' ? 'ov_date' : 'ov_hours'}_${row}`;
-    }
-    return single(apiField);
-  };
-}
-
-function parseIntervals(text: string): { intervals: IntervalInput[] } | { error: string } {
-  if (!text) return { intervals: [] };
+/** Reads typed rows as intervals; an unreadable time is refused beside its box (`${prefix}start_K`). */
+function intervalsOf(rows: readonly Row[], prefix: string, errors: Errors): IntervalInput[] {
   const intervals: IntervalInput[] = [];
-  for (const part of text
-    .split(/[,;]/)
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const m = INTERVAL.exec(part);
-    if (!m) return { error: `“${part}” is not a time range; write it like 09:00-17:00 (24-hour clock).` };
-    intervals.push({ startTime: `${m[1]}:${m[2]}`, endTime: m[3] });
-  }
-  return { intervals };
+  rows.forEach((row, k) => {
+    const start = parseTime(row.start);
+    const end = parseTime(row.end, true);
+    if (!start)
+      errors[`${prefix}start_${k}`] = row.start
+        ? `“${row.start}” is not a time; write it like 09:00 or 9:30.`
+        : 'Please give a start time.';
+    if (!end)
+      errors[`${prefix}end_${k}`] = row.end ? `“${row.end}” is not a time; write it like 17:00 or 24:00.` : 'Please give an end time.';
+    if (start && end) intervals.push({ startTime: start, endTime: end });
+  });
+  return intervals;
 }
+
+/** The weekly rules of a posted week, with the form row each rule came from (`d{D}_`, K) for placing problems. */
+export function rulesOf(week: WeekForm, errors: Errors): { rules: RuleInput[]; rows: string[] } {
+  const rules: RuleInput[] = [];
+  const rows: string[] = [];
+  for (const d of DAY_ORDER) {
+    const day = week[d];
+    if (!day.available) continue;
+    const before = Object.keys(errors).length;
+    const intervals = intervalsOf(day.rows, `d${d}_`, errors);
+    if (Object.keys(errors).length > before) continue;
+    intervals.forEach((x, k) => {
+      rules.push({ dayOfWeek: d, ...x });
+      rows.push(`d${d}_${k}`);
+    });
+  }
+  return { rules, rows };
+}
+
+/** The posted override form: `ov_date`, `ov_kind` (off | hours) and `ov_start_K` / `ov_end_K` rows. */
+export interface OverrideForm {
+  date: string;
+  off: boolean;
+  rows: Row[];
+}
+
+export function postedOverride(body: Form): OverrideForm {
+  const rows = rowsOf(body, 'ov_');
+  return { date: one(body.ov_date), off: one(body.ov_kind) !== 'hours', rows: rows.length ? rows : [{ ...DEFAULT_ROW }] };
+}
+
+/** `ov_add` / `ov_remove=K` (no-JS): the override form's row edits; true when the post was one. */
+export function applyOverrideRowEdit(body: Form, form: OverrideForm): boolean {
+  if (one(body.ov_add)) {
+    form.off = false;
+    form.rows.push(nextRow(form.rows));
+    return true;
+  }
+  const remove = one(body.ov_remove);
+  if (/^\d{1,2}$/.test(remove)) {
+    form.rows.splice(Number(remove), 1);
+    if (form.rows.length === 0) form.rows.push({ ...DEFAULT_ROW });
+    return true;
+  }
+  return false;
+}
+
+/** The override a posted form asks for; a missing or unreal date and unreadable times are refused beside their box. */
+export function overrideOf(form: OverrideForm, errors: Errors, today: string): OverrideInput | null {
+  if (!form.date) errors.ov_date = 'Please pick a date on the calendar or type one.';
+  else if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date)) errors.ov_date = 'Please give the date as YYYY-MM-DD.';
+  else if (form.date < today) errors.ov_date = `Please pick today (${today}) or a later date.`;
+  const intervals = form.off ? [] : intervalsOf(form.rows, 'ov_', errors);
+  return Object.keys(errors).length ? null : { date: form.date, intervals };
+}
+
+/**
+ * Puts the schedule rules' refusal (fields "rules.N", "overrides.N.date", "overrides.N.intervals.K") beside the form
+ * rows: a start not before its end beside the end box, an overlap beside the start box. `ruleRows[N]` is the row
+ * prefix and index of rules[N]; `overrideIndex` is the position of the posted override in the overrides sent.
+ */
+export function placeHoursProblems(error: DomainError, errors: Errors, ruleRows: readonly string[], overrideIndex = -1): void {
+  const put = (key: string, message: string) => {
+    errors[key] = errors[key] ? `${errors[key]} ${message}` : message;
+  };
+  for (const p of error.problems) {
+    const message = p.code === 'start_not_before_end' ? 'The end must be after the start.' : sentence(p.message);
+    const [list, index, sub, k] = p.field.split('.');
+    const n = Number(index);
+    if (list === 'rules' && ruleRows[n]) {
+      const [prefix, row] = ruleRows[n].split('_');
+      put(`${prefix}_${p.code === 'overlaps' ? 'start' : 'end'}_${row}`, message);
+    } else if (list === 'overrides' && n === overrideIndex) {
+      put(sub === 'date' ? 'ov_date' : `ov_${p.code === 'overlaps' ? 'start' : 'end'}_${k}`, message);
+    } else put('form', message);
+  }
+  if (error.problems.length === 0) put('form', sentence(error.message));
+}
+
+/** "09:00 – 12:00, 13:00 – 17:00" or "Unavailable all day". */
+export function intervalsLabel(intervals: readonly IntervalInput[]): string {
+  return intervals.length ? intervals.map((x) => `${x.startTime} – ${x.endTime}`).join(', ') : 'Unavailable all day';
+}
+
+/** The 97 quarter hours 00:00 … 24:00 offered by the time boxes. */
+export const QUARTER_HOURS: string[] = Array.from(
+  { length: 97 },
+  (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`,
+);
