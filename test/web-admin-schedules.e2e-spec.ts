@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
@@ -9,6 +10,15 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const NOW = '2027-03-01T12:00:00Z';
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+
+/** A README screenshot of one part of the page (the top of the page when `selector` is null), with UPDATE_SCREENSHOTS=1. */
+async function partScreenshot(page: Page, name: string, selector: string | null): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync('docs/screenshots', { recursive: true });
+  const path = `docs/screenshots/${name}.png`;
+  if (selector) await page.locator(selector).screenshot({ path });
+  else await page.screenshot({ path, fullPage: false });
+}
 
 interface ApiSchedule {
   id: string;
@@ -279,8 +289,9 @@ describe('admin schedules, weekly hours and date overrides (headless Chromium)',
     ]);
     await expect(page.textContent('.override-list')).resolves.toMatch(/Wednesday, 10 March 2027\s*Unavailable all day/);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.locator('#overrides').scrollIntoViewIfNeeded();
-    await documentScreenshot(page, 'admin-overrides');
+    await page.click('a.day[data-date="2027-03-12"]'); // the picture shows a date picked, with its hours
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await partScreenshot(page, 'admin-overrides', '#overrides');
     await page.setViewportSize(PHONE);
     expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize(WIDE);
@@ -347,7 +358,9 @@ describe('admin schedules, weekly hours and date overrides (headless Chromium)',
     await page.click('text=Delete schedule');
     await expect(page.textContent('#error-summary')).resolves.toMatch(/your default schedule: make another schedule the default/);
     expect(await seriousViolations(page)).toEqual([]);
-    await documentScreenshot(page, 'admin-schedules');
+    await page.click('summary:has-text("New schedule")'); // the create form, shown in the picture
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await partScreenshot(page, 'admin-schedules', null);
     await page.setViewportSize(PHONE);
     expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize(WIDE);
