@@ -6,12 +6,19 @@
 const DEFAULT = { start: '09:00', end: '17:00' };
 const WEEKDAYS = ['1', '2', '3', '4', '5'];
 
-/** "9" "9:30" "0930" → minutes of the day, or null. */
+/** "9" "9:30" "0930" "5:30 pm" → minutes of the day (24:00 = 1440), or null: the server's parseTime, for an end. */
 function minutes(text) {
-  const m = /^(\d{1,2})(?:[:.h]?(\d{2}))?$/.exec(text.trim());
+  const m = /^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/i.exec(text.trim());
   if (!m) return null;
-  const n = Number(m[1]) * 60 + Number(m[2] ?? '0');
-  return n <= 24 * 60 && Number(m[2] ?? '0') < 60 ? n : null;
+  let h = Number(m[1]);
+  const min = Number(m[2] ?? '0');
+  const half = m[3]?.toLowerCase()[0];
+  if (half) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (half === 'p' ? 12 : 0);
+  }
+  const n = h * 60 + min;
+  return min < 60 && n <= 24 * 60 ? n : null;
 }
 const clock = (n) => `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`;
 

@@ -37,6 +37,7 @@ import {
   postedOverride,
   postedWeek,
   rulesOf,
+  weekSummary,
   weekFormOf,
 } from './availability-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
@@ -377,7 +378,7 @@ export class AdminAvailabilityController {
           href: s.schedule.isDefault ? BASE : `${BASE}/schedules/${s.schedule.id}`,
           current: s.schedule.id === currentId,
           usedBy: names.length === 0 ? 'No meeting types' : names.length === 1 ? '1 meeting type' : `${names.length} meeting types`,
-          summary: summaryOf(s.rules),
+          summary: weekSummary(s.rules),
         };
       }),
       several: all.length > 1,
@@ -470,11 +471,4 @@ function nameOf(value: unknown, field: string, errors: Errors): string {
 
 function monthOf(date: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) && MONTH_PATTERN.test(date.slice(0, 7)) ? date.slice(0, 7) : undefined;
-}
-
-/** "Mon – Fri, 09:00 – 17:00" style one-liner of a schedule's week for the list. */
-function summaryOf(rules: readonly RuleInput[]): string {
-  if (rules.length === 0) return 'No weekly hours';
-  const days = DAY_ORDER.filter((d) => rules.some((r) => r.dayOfWeek === d)).map((d) => DAYS[d].slice(0, 3));
-  return days.join(', ');
 }

@@ -10,6 +10,7 @@ import {
   postedOverride,
   postedWeek,
   rulesOf,
+  weekSummary,
 } from './availability-form.js';
 
 describe('parseTime', () => {
@@ -137,5 +138,19 @@ describe('the override form', () => {
     expect(applyOverrideRowEdit({ ov_remove: '0' }, form)).toBe(true);
     expect(form.rows).toEqual([{ start: '17:00', end: '18:00' }]);
     expect(applyOverrideRowEdit({ save: '1' }, form)).toBe(false);
+  });
+});
+
+describe('weekSummary', () => {
+  const rule = (dayOfWeek: number, startTime: string, endTime: string) => ({ dayOfWeek, startTime, endTime });
+  it('names runs of days and their common hours in one line', () => {
+    expect(weekSummary([])).toBe('No weekly hours');
+    expect(weekSummary([1, 2, 3, 4, 5].map((d) => rule(d, '09:00', '17:00')))).toBe('Mon–Fri 09:00–17:00');
+    expect(weekSummary([1, 2, 4].flatMap((d) => [rule(d, '13:00', '17:30'), rule(d, '09:00', '12:00')]))).toBe(
+      'Mon, Tue, Thu 09:00–12:00, 13:00–17:30',
+    );
+    expect(weekSummary([rule(6, '10:00', '12:00'), rule(0, '10:00', '11:00'), rule(1, '09:00', '17:00')])).toBe(
+      'Mon, Sat, Sun (hours vary)',
+    );
   });
 });

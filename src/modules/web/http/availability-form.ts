@@ -219,3 +219,26 @@ export const QUARTER_HOURS: string[] = Array.from(
   { length: 97 },
   (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`,
 );
+
+/** "Mon–Fri 09:00–17:00", "Mon–Wed, Fri 09:00–12:00, 13:00–17:00" or "Mon, Tue, Sat (hours vary)": a week in one line. */
+export function weekSummary(rules: readonly RuleInput[]): string {
+  if (rules.length === 0) return 'No weekly hours';
+  const hoursOf = (d: number) =>
+    rules
+      .filter((r) => r.dayOfWeek === d)
+      .map((r) => `${r.startTime}–${r.endTime}`)
+      .sort()
+      .join(', ');
+  const days = DAY_ORDER.filter((d) => hoursOf(d) !== '');
+  // Runs of neighbouring days in the form's order (Monday first): Mon–Wed, Fri.
+  const runs: number[][] = [];
+  for (const d of days) {
+    const run = runs.at(-1);
+    if (run && DAY_ORDER.indexOf(d) === DAY_ORDER.indexOf(run[run.length - 1]) + 1) run.push(d);
+    else runs.push([d]);
+  }
+  const short = (d: number) => DAYS[d].slice(0, 3);
+  const label = runs.map((r) => (r.length > 2 ? `${short(r[0])}–${short(r[r.length - 1])}` : r.map(short).join(', '))).join(', ');
+  const same = days.every((d) => hoursOf(d) === hoursOf(days[0]));
+  return same ? `${label} ${hoursOf(days[0])}` : `${label} (hours vary)`;
+}
