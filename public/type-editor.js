@@ -25,8 +25,8 @@ function sectionNav() {
     sections.forEach((s, i) => {
       if (s && s.getBoundingClientRect().top <= line) current = i;
     });
-    // At the very bottom the last section counts, even when it is too short to reach the line.
-    if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2) current = sections.length - 1;
+    // Scrolled to the very bottom, the last section counts, even when it is too short to reach the line.
+    if (window.scrollY > 0 && window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2) current = sections.length - 1;
     links.forEach((a, i) => (i === current ? a.setAttribute('aria-current', 'true') : a.removeAttribute('aria-current')));
   };
   const schedule = () => {
