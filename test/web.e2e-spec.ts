@@ -100,7 +100,6 @@ describe('web pages in a real browser (headless Chromium)', () => {
     await hostPage.selectOption('#q_type_0', 'long_text');
     await hostPage.check('input[name=q_required_0]');
     expect(await seriousViolations(hostPage)).toEqual([]);
-    await documentScreenshot(hostPage, 'admin-meeting-type');
     await hostPage.click('text=Save meeting type');
     await hostPage.waitForURL(/\/admin\/meeting-types\?saved=1/);
     await expect(hostPage.textContent('.type-list')).resolves.toContain('Intro call');

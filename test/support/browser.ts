@@ -36,7 +36,13 @@ const SCREENSHOTS = 'docs/screenshots';
 export async function documentScreenshot(page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // The window as tall as the page while it is pictured, so sticky bars (the editor's section nav and save bar) sit
+  // where they belong instead of where the window's edge was.
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (viewport && height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  if (viewport && height > viewport.height) await page.setViewportSize(viewport);
 }
 
 const axeSource = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');

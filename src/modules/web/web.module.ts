@@ -23,6 +23,7 @@ import { AdminTimeOffController } from './http/admin-time-off.controller.js';
 import { AdminGoogleSignInController } from './http/admin-google-sign-in.controller.js';
 import { AdminPasswordResetController } from './http/admin-password-reset.controller.js';
 import { AdminMeetingTypesController } from './http/admin-meeting-types.controller.js';
+import { AdminTypeListController } from './http/admin-type-list.controller.js';
 import { AdminProfileController } from './http/admin-profile.controller.js';
 import { AdminSessionController } from './http/admin-session.controller.js';
 import { AdminTeamsController } from './http/admin-teams.controller.js';
@@ -37,6 +38,7 @@ import { WebExceptionFilter } from './http/web-exception.filter.js';
 const ADMIN_CONTROLLERS = [
   AdminSessionController,
   AdminBookingsController,
+  AdminTypeListController,
   AdminMeetingTypesController,
   AdminAvailabilityController,
   AdminTimeOffController,

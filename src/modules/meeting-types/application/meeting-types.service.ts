@@ -8,6 +8,7 @@ import { UsersService } from '../../identity/application/users.service.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
 import type { MeetingTypeSnapshot } from '../domain/meeting-type.js';
+import { copyName, copySlug } from '../domain/meeting-type-copy.js';
 import { type MeetingTypeChanges, type MeetingTypeFields, TEAM_KINDS, resolveMeetingType } from '../domain/meeting-type-rules.js';
 import { MeetingTypesRepository, type StoredMeetingType } from '../infrastructure/meeting-types.repository.js';
 import { LocationRequirements } from './location-requirements.js';
@@ -60,6 +61,28 @@ export class MeetingTypesService implements OnModuleInit {
     // The type's own version too: the slots path reuses its snapshot while that stands.
     await this.versions.bump([...before.snapshot.hosts.map((h) => h.userId), ...this.hostIdsOf(ownerId, value)], [id]);
     return this.get(ownerId, id);
+  }
+
+  /**
+   * A copy of the owner's type with every setting, question, reminder and host (with their round-robin ranks):
+   * named "<name> (copy)", at the first free "<slug>-copy[-N]", and off (not bookable) until the owner turns it on.
+   * Two copies made at once both find a slug: the loser of the unique index picks the next one.
+   */
+  async duplicate(ownerId: string, id: string): Promise<MeetingTypeView> {
+    const source = await this.get(ownerId, id);
+    const value: MeetingTypeFields = { ...toFields(source.snapshot), name: copyName(source.snapshot.name), isActive: false };
+    // The source's references may have gone stale (a team left, Zoom disconnected): the copy is checked like a new type.
+    await this.checkReferences(ownerId, value, []);
+    for (let attempt = 0; ; attempt++) {
+      value.slug = copySlug(source.snapshot.slug, await this.types.slugsStartingWith(ownerId, source.snapshot.slug.slice(0, 80)));
+      try {
+        const copyId = await this.types.saveWithHosts(ownerId, null, value, source.snapshot.hosts);
+        if (copyId === null) throw notFound('meeting type');
+        return await this.get(ownerId, copyId);
+      } catch (error) {
+        if (sqlState(error) !== PG_UNIQUE_VIOLATION || attempt >= 4) throw this.persistError(error, value);
+      }
+    }
   }
 
   /** Deletes a meeting type that was never booked; a booked type must be deactivated instead. */
@@ -145,21 +168,26 @@ export class MeetingTypesService implements OnModuleInit {
     try {
       saved = await this.types.saveWithHosts(ownerId, id, value);
     } catch (error) {
-      if (sqlState(error) === PG_UNIQUE_VIOLATION) {
-        throw new DomainError(
-          'conflict',
-          `slug "${value.slug}" is already used by another of your meeting types; choose another slug`,
-          undefined,
-          [{ field: 'slug', code: 'taken', message: 'slug is taken' }],
-        );
-      }
-      if (sqlState(error) === PG_FOREIGN_KEY_VIOLATION) {
-        throw invalid('the schedule or team named in the request was deleted meanwhile; check schedule_id and team_id');
-      }
-      throw error;
+      throw this.persistError(error, value);
     }
     if (saved === null) throw notFound('meeting type');
     return saved;
+  }
+
+  /** A database refusal of a write in the API's terms (a taken slug, a schedule or team deleted meanwhile). */
+  private persistError(error: unknown, value: MeetingTypeFields): unknown {
+    if (sqlState(error) === PG_UNIQUE_VIOLATION) {
+      return new DomainError(
+        'conflict',
+        `slug "${value.slug}" is already used by another of your meeting types; choose another slug`,
+        undefined,
+        [{ field: 'slug', code: 'taken', message: 'slug is taken' }],
+      );
+    }
+    if (sqlState(error) === PG_FOREIGN_KEY_VIOLATION) {
+      return invalid('the schedule or team named in the request was deleted meanwhile; check schedule_id and team_id');
+    }
+    return error;
   }
 
   /** Adds the owner's username (one query for all of them). */

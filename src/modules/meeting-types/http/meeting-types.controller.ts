@@ -66,6 +66,19 @@ export class MeetingTypesController {
     return toMeetingType(await this.meetingTypes.update(caller.id, id, toChanges(dto)), this.config.publicUrl);
   }
 
+  @Post(':id/duplicate')
+  @ApiOperation({
+    summary: 'Duplicate a meeting type',
+    description:
+      'A copy with every setting, question, reminder and host, named "<name> (copy)" at the first free slug of ' +
+      '"<slug>-copy", "<slug>-copy-2", …; it is inactive (is_active false) until turned on. Another host\'s type is 404.',
+  })
+  @ApiCreatedResponse({ type: MeetingTypeDto })
+  @ApiErrors(400, 401, 404, 409)
+  async duplicate(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string): Promise<MeetingTypeDto> {
+    return toMeetingType(await this.meetingTypes.duplicate(caller.id, id), this.config.publicUrl);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a meeting type that has no bookings (deactivate a booked one instead)' })

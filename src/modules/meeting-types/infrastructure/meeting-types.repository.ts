@@ -38,6 +38,15 @@ export class MeetingTypesRepository {
     return { items: await this.withHosts(types), total };
   }
 
+  /** The slugs of the owner's types that start with `prefix` (for a copy's free slug). */
+  async slugsStartingWith(ownerId: string, prefix: string): Promise<Set<string>> {
+    const rows = await this.dataSource.manager.query<{ slug: string }[]>(
+      `SELECT slug FROM meeting_types WHERE user_id = $1 AND starts_with(slug, $2)`,
+      [ownerId, prefix],
+    );
+    return new Set(rows.map((r) => r.slug));
+  }
+
   /** The owner's active, listed (not secret) meeting types, oldest first. */
   async listListed(ownerId: string): Promise<StoredMeetingType[]> {
     const types = await this.dataSource.manager.find(MeetingTypeEntity, {
@@ -68,7 +77,7 @@ export class MeetingTypesRepository {
    * Writes the type (new when id is null) and replaces its host rows, in one transaction. Null when the id is not
    * the owner's. Database errors (a taken slug, a schedule or team deleted meanwhile) are the caller's to map.
    */
-  saveWithHosts(ownerId: string, id: string | null, value: MeetingTypeFields): Promise<string | null> {
+  saveWithHosts(ownerId: string, id: string | null, value: MeetingTypeFields, ranks?: MeetingTypeHost[]): Promise<string | null> {
     const { hostIds, ...columns } = value;
     return this.dataSource.transaction(async (m) => {
       let typeId: string;
@@ -85,7 +94,11 @@ export class MeetingTypesRepository {
       const hosts = TEAM_KINDS.includes(value.kind) ? hostIds : [ownerId];
       await m.insert(
         MeetingTypeHostEntity,
-        hosts.map((userId) => ({ meetingTypeId: typeId, userId, ...DEFAULT_HOST })),
+        // A copy keeps each host's round-robin priority and weight (`ranks`); everyone else starts unranked.
+        hosts.map((userId) => {
+          const ranked = ranks?.find((h) => h.userId === userId);
+          return { meetingTypeId: typeId, userId, ...(ranked ? { priority: ranked.priority, weight: ranked.weight } : DEFAULT_HOST) };
+        }),
       );
       return typeId;
     });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AppConfig } from '../../../config/app-config.js';
 import { DomainError } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
@@ -21,7 +22,6 @@ import {
   KINDS,
   LOCATION_TYPES,
   NUMBER_FIELDS,
-  QUESTION_TYPES,
   TEAM_KINDS,
   type TeamChoice,
   checkTeamChoice,
@@ -32,11 +32,10 @@ import {
   typeRequestOf,
 } from './meeting-type-form.js';
 import { limitsView } from './type-limits-form.js';
+import { QUESTION_TEMPLATE, previewView, questionRows, sectionsView } from './type-editor-view.js';
 import { optionsView, tidyOptionErrors } from './type-options-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
-
-const QUESTION_ROWS_EXTRA = 2;
 
 /** Where a host connects the account a video location needs: calendars for Meet and Teams, the Zoom button for Zoom. */
 function connectLink(locationType: string): { href: string; label: string } | null {
@@ -58,28 +57,8 @@ export class AdminMeetingTypesController {
     private readonly schedules: SchedulesService,
     private readonly integrations: BookingDestinations,
     private readonly teams: TeamsService,
+    private readonly config: AppConfig,
   ) {}
-
-  @Get()
-  async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
-    const me = await this.users.getById(caller.id);
-    const { items } = await this.meetingTypes.list(caller.id, 200, 0);
-    res.type('text/html; charset=utf-8').send(
-      this.views.render('admin/types', {
-        ...(await this.pages.context(caller, req, res, 'Meeting types', 'types')),
-        types: items.map(({ snapshot: t }) => ({
-          id: t.id,
-          name: t.name,
-          duration: t.durationMinutes,
-          kind: KINDS.find((k) => k.value === t.kind)?.label,
-          active: t.isActive,
-          secret: t.isSecret,
-          publicHref: `/${me.username}/${t.slug}`,
-        })),
-        notice: one(queryOf(req).saved) ? 'Saved.' : null,
-      }),
-    );
-  }
 
   @Get('new')
   async newType(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
@@ -196,44 +175,52 @@ export class AdminMeetingTypesController {
     const calendars = await this.integrations.writableCalendars(caller.id);
     const storedDestination = t ? await this.integrations.meetingTypeDestination(caller.id, t.id) : null;
     const destination = body ? one(body.destination) : (storedDestination?.id ?? '');
-    const storedQuestions = t?.questions ?? [];
-    const rows = body ? rowCount(body, 'q_label_') : storedQuestions.length + QUESTION_ROWS_EXTRA;
-    const questions = Array.from({ length: rows }, (_, i) => {
-      const q = storedQuestions.at(i);
-      const type = body ? one(body[`q_type_${i}`]) : (q?.type ?? 'text');
-      return {
-        i,
-        n: i + 1,
-        id: body ? one(body[`q_id_${i}`]) : (q?.id ?? ''),
-        label: body ? one(body[`q_label_${i}`]) : (q?.label ?? ''),
-        required: body ? one(body[`q_required_${i}`]) === '1' : (q?.required ?? false),
-        options: body ? one(body[`q_options_${i}`]) : (q?.options ?? []).join(', '),
-        types: QUESTION_TYPES.map((qt) => ({ ...qt, selected: qt.value === type })),
-        labelError: errors[`q_label_${i}`],
-        typeError: errors[`q_type_${i}`],
-        optionsError: errors[`q_options_${i}`],
-      };
-    });
+    const questions = questionRows(t?.questions ?? [], body, body ? rowCount(body, 'q_label_') : 0, errors);
     const schedules = await this.schedules.list(caller.id);
     const scheduleId = body ? one(body.schedule_id) : (t?.scheduleId ?? '');
     const storedLocation = t?.location ?? null;
     const locationType = body ? one(body.location_type) : typeof storedLocation?.type === 'string' ? storedLocation.type : '';
+    const me = await this.users.getById(caller.id);
+    const options = optionsView(t, body, errors);
+    const values = {
+      name: val('name', t?.name),
+      slug: val('slug', t?.slug),
+      description: val('description', t?.description),
+      is_active: body ? one(body.is_active) === '1' : (t?.isActive ?? true),
+      is_secret: body ? one(body.is_secret) === '1' : (t?.isSecret ?? false),
+      location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
+    };
+    const numbers = NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] }));
     return this.views.render('admin/type-edit', {
       ...(await this.pages.context(caller, req, res, t ? `Edit ${t.name}` : 'New meeting type', 'types')),
+      notice:
+        t && one(queryOf(req).copied)
+          ? 'Duplicated. The copy is off until you turn it on under Advanced → Visibility or in the list.'
+          : null,
+      sections: sectionsView(errors),
+      linkBase: `${this.config.publicUrl}/${me.username}/`,
+      questionTemplate: QUESTION_TEMPLATE,
+      preview: previewView({
+        hostName: me.name || me.username,
+        name: values.name,
+        description: values.description,
+        durationMinutes: Number(numbers.find((n) => n.name === 'duration_minutes')?.value),
+        durations: options.durations,
+        locationType,
+        locationValue: values.location_value,
+        requiresConfirmation: options.requiresConfirmation,
+        active: values.is_active,
+        secret: values.is_secret,
+        questions,
+        savedHref: t?.isActive ? `/${me.username}/${t.slug}` : null,
+      }),
       heading: t ? `Edit “${t.name}”` : 'New meeting type',
       action: t ? `/admin/meeting-types/${t.id}` : '/admin/meeting-types/new',
-      values: {
-        name: val('name', t?.name),
-        slug: val('slug', t?.slug),
-        description: val('description', t?.description),
-        is_active: body ? one(body.is_active) === '1' : (t?.isActive ?? true),
-        is_secret: body ? one(body.is_secret) === '1' : (t?.isSecret ?? false),
-        location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
-      },
+      values,
       locationTypes: LOCATION_TYPES.map((l) => ({ ...l, selected: l.value === locationType })),
       noLocation: locationType === '',
       locationConnect: notConnected ? connectLink(locationType) : null,
-      options: optionsView(t, body, errors),
+      options,
       schedules: schedules.map(({ schedule }) => ({
         value: schedule.id,
         label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name,
@@ -250,7 +237,7 @@ export class AdminMeetingTypesController {
         body ? many(body.host_ids) : t && TEAM_KINDS.includes(t.kind) ? t.hosts.map((h) => h.userId) : [],
         errors.host_ids,
       ),
-      numbers: NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] })),
+      num: Object.fromEntries(numbers.map((n) => [n.name, n])),
       limits: limitsView(t?.limits ?? null, body, errors),
       questions,
       destinations: calendars.map(({ integration, calendar }) => ({

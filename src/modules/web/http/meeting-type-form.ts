@@ -41,13 +41,21 @@ export const KINDS: { value: MeetingKind; label: string }[] = [
   { value: 'collective', label: 'Collective (team)' },
 ];
 export const TEAM_KINDS: MeetingKind[] = ['round_robin', 'collective'];
-export const QUESTION_TYPES: { value: QuestionType; label: string }[] = [
+export const QUESTION_TYPES: { value: QuestionType; label: string; choice?: true }[] = [
   { value: 'text', label: 'Short text' },
   { value: 'long_text', label: 'Long text' },
-  { value: 'single_choice', label: 'One choice' },
-  { value: 'multi_choice', label: 'Several choices' },
+  { value: 'single_choice', label: 'One choice', choice: true },
+  { value: 'multi_choice', label: 'Several choices', choice: true },
   { value: 'phone', label: 'Phone number' },
 ];
+
+/** A question's choices: one per line (a choice may then hold a comma), or comma separated on one line. */
+export function splitChoices(text: string): string[] {
+  return text
+    .split(/\r?\n/.test(text) ? /\r?\n/ : ',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
 /** The number boxes; their limits are the API's. `nullable`: an empty box means "no value" rather than a mistake. */
 export const NUMBER_FIELDS: { name: keyof typeof TYPE_FORM_FIELDS; label: string; nullable: boolean; hint?: string }[] = [
   { name: 'duration_minutes', label: 'Duration (minutes)', nullable: false },
@@ -108,10 +116,7 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
       ...(id ? { id } : {}),
       ...(type === 'single_choice' || type === 'multi_choice'
         ? {
-            options: one(body[`q_options_${i}`])
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
+            options: splitChoices(one(body[`q_options_${i}`])),
           }
         : {}),
     });
