@@ -399,6 +399,40 @@ describe('admin: all bookings, details, reschedule (headless Chromium)', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('a request is confirmed or declined from its details page; the history records the answer', async () => {
+    const approval = (
+      await createMeetingType(t, ada, { name: 'Consultation', slug: 'consultation', duration_minutes: 30, requires_confirmation: true })
+    ).id;
+    const first = await book('2027-03-05T08:00:00Z', invitee('ask1'), approval); // Friday 09:00 Berlin
+    const second = await book('2027-03-05T09:00:00Z', invitee('ask2'), approval);
+    await settleDeliveries(t);
+    await page.goto('/admin/bookings?status=pending');
+    expect(await listedIds()).toEqual([first, second]);
+
+    await page.goto(`/admin/bookings/${first}`);
+    await expect(page.textContent('[data-status]')).resolves.toBe('Awaiting your answer');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.click('text=Confirm request');
+    await page.waitForURL(/confirmed=1/);
+    await expect(page.textContent('[role=status]')).resolves.toContain('The booking was confirmed');
+    await expect(page.textContent('[data-status]')).resolves.toBe('Confirmed');
+
+    await page.goto(`/admin/bookings/${second}`);
+    await page.fill('#decline-reason', 'Fully booked that day');
+    await page.click('text=Decline request');
+    await page.waitForURL(/declined=1/);
+    await settleDeliveries(t);
+    await page.reload();
+    await expect(page.textContent('[data-status]')).resolves.toBe('Declined');
+    await expect(page.textContent('[data-cancel-reason]')).resolves.toBe('Fully booked that day');
+    const history = await page.$$eval('[data-history] li', (lis) => lis.map((li) => li.textContent?.replace(/^.*? — /, '')));
+    expect(history).toEqual(['Booked by Invitee ask2 (invitee)', 'Declined by Ada Lovelace (host). Reason: “Fully booked that day”']);
+
+    await page.goto(`/admin/bookings/${first}`);
+    const confirmed = await page.$$eval('[data-history] li', (lis) => lis.map((li) => li.textContent?.replace(/^.*? — /, '')));
+    expect(confirmed).toEqual(['Booked by Invitee ask1 (invitee)', 'Confirmed by Ada Lovelace (host)']);
+  });
+
   it("another host's booking is a 404 on every page and action", async () => {
     expect((await page.goto(`/admin/bookings/${graceBooking}`))?.status()).toBe(404);
     expect((await page.goto(`/admin/bookings/${graceBooking}/reschedule`))?.status()).toBe(404);
