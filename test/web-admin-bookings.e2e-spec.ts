@@ -384,6 +384,7 @@ describe('admin: all bookings, details, reschedule (headless Chromium)', () => {
     await page.click('text=Cancel booking');
     await page.waitForLoadState();
     await expect(page.textContent('#error-summary')).resolves.toContain('one line of at most 1000 characters');
+    expect(await page.getAttribute('#cancel-reason', 'aria-invalid')).toBe('true');
     await page.fill('#cancel-reason', 'The client is ill');
     await page.click('text=Cancel booking');
     await page.waitForURL(/cancelled=1/);
@@ -418,6 +419,13 @@ describe('admin: all bookings, details, reschedule (headless Chromium)', () => {
     await expect(page.textContent('[data-status]')).resolves.toBe('Confirmed');
 
     await page.goto(`/admin/bookings/${second}`);
+    await page.$eval('#decline-reason', (el) => el.removeAttribute('maxlength'));
+    await page.fill('#decline-reason', 'y'.repeat(1001));
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('text=Decline request')]);
+    expect(refused.status()).toBe(400);
+    await page.waitForLoadState();
+    await expect(page.textContent('#error-summary')).resolves.toContain('one line of at most 1000 characters');
+    expect(await page.getAttribute('#decline-reason', 'aria-invalid')).toBe('true');
     await page.fill('#decline-reason', 'Fully booked that day');
     await page.click('text=Decline request');
     await page.waitForURL(/declined=1/);

@@ -173,7 +173,7 @@ export class AdminBookingsController {
     if (problem && fromDetails) {
       const view = await this.queries.getView(id);
       if (!view) throw notFound('booking');
-      await this.renderDetails(caller, req, res, view, body, problem, 400);
+      await this.renderDetails(caller, req, res, view, { ...body, field: 'cancel' }, problem, 400);
       return;
     }
     if (problem) throw invalid(problem);
@@ -198,10 +198,19 @@ export class AdminBookingsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: Form,
+    @Req() req: WebRequest,
     @Res() res: FastifyReply,
   ) {
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
-    if (reason.length > 1000 || singleLineProblem(reason)) throw invalid('The reason must be one line of at most 1000 characters.');
+    if (reason.length > 1000 || singleLineProblem(reason)) {
+      const problem = 'The reason must be one line of at most 1000 characters.';
+      if (one(body.return) !== 'details') throw invalid(problem);
+      await this.queries.authorize(id, { userId: caller.id });
+      const view = await this.queries.getView(id);
+      if (!view) throw notFound('booking');
+      await this.renderDetails(caller, req, res, view, { ...body, field: 'decline' }, problem, 400);
+      return;
+    }
     await this.approvals.decline(id, caller.id, reason || null);
     res.redirect(one(body.return) === 'details' ? `/admin/bookings/${id}?declined=1${backParam(body)}` : '/admin?declined=1', 303);
   }
@@ -299,6 +308,9 @@ export class AdminBookingsController {
           back,
           notice: DETAIL_NOTICES.find(([key]) => one(query[key]))?.[1] ?? null,
           errorSummary: error,
+          // The form the error is about keeps what was typed and is marked invalid.
+          cancelError: error !== null && one(query.field) === 'cancel',
+          declineError: error !== null && one(query.field) === 'decline',
           reason: error ? one(query.reason) : '',
         }),
       );
