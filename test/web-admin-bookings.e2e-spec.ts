@@ -210,6 +210,10 @@ describe('admin: all bookings, details, reschedule (headless Chromium)', () => {
     expect(await seriousViolations(page)).toEqual([]);
     expect((await page.goto('/admin/bookings?status=bogus&page=-1'))?.status()).toBe(400);
     expect((await page.goto('/admin/bookings?from=2027-01-01&to=2028-06-01'))?.status()).toBe(400);
+    // Before the archive cutoff (a year by default): said where those bookings are.
+    expect(await page.isVisible('[data-archive-note]')).toBe(false);
+    await page.goto('/admin/bookings?status=past&from=2026-02-01&to=2026-03-31');
+    await expect(page.textContent('[data-archive-note]')).resolves.toContain('ended more than 365 days ago are archived');
   });
 
   it('exports the filtered list as CSV: RFC 4180 quoting, formulas defused, times in the host zone', async () => {

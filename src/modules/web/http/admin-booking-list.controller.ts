@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { zonedIso } from '../../availability/domain/wall-clock.js';
@@ -64,6 +65,7 @@ export class AdminBookingListController {
     private readonly queries: BookingQueries,
     private readonly meetingTypes: MeetingTypesService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('bookings')
@@ -145,6 +147,8 @@ export class AdminBookingListController {
     errors: Record<string, string>,
   ) {
     const invalid = Object.keys(errors).length > 0;
+    // The list reads live bookings; those that ended before the archive cutoff are in the archive (ADR 0014).
+    const archiveCutoff = this.clock.now().getTime() - this.config.archiveAfterDays * 86_400_000;
     const found = invalid
       ? { rows: [], total: 0 }
       : await this.queries.searchForHost(caller.id, { ...filter.search, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE });
@@ -172,6 +176,8 @@ export class AdminBookingListController {
           errors,
           errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
           maxDays: MAX_RANGE_DAYS,
+          archiveDays: this.config.archiveAfterDays,
+          reachesArchive: !invalid && filter.search.startFrom.getTime() < archiveCutoff,
           rows,
           total: found.total,
           shown: rows.length ? `${first}–${first + rows.length - 1} of ${found.total}` : null,
