@@ -248,7 +248,7 @@ describe('mails read by mailparser, their invitations by four parsers, their lin
         expect({ link, path: path.split('?')[0] }).toEqual({ link, path: expect.stringContaining(currentId) });
         expect(res!.text).not.toContain('This meeting is cancelled');
       } else {
-        expect({ link, path }).toEqual({ link, path: `/admin?booking=${currentId}#booking-${currentId}` });
+        expect({ link, path }).toEqual({ link, path: `/admin/bookings/${currentId}` }); // the booking's details
         expect(res!.text).toContain(`id="booking-${currentId}"`);
         // Signed out, the host's link asks them to sign in first (not a 404).
         const anonymous = await t.http().get(link.slice(PUBLIC_URL.length));

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SlotsModule } from '../availability/slots.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { BookingModule } from '../booking/booking.module.js';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { ConferencingModule } from '../conferencing/conferencing.module.js';
@@ -9,6 +10,7 @@ import { MeetingTypesModule } from '../meeting-types/meeting-types.module.js';
 import { NotifyModule } from '../notify/notify.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { TeamsModule } from '../teams/teams.module.js';
+import { AdminBookingDetails } from './application/admin-booking-details.js';
 import { AdminPages } from './application/admin-pages.js';
 import { BookingDaysOff } from './application/booking-days-off.js';
 import { BookingPicker } from './application/booking-picker.js';
@@ -16,6 +18,7 @@ import { WebSessions } from './application/web-session.js';
 import { WebViews } from './application/web-views.js';
 import { AdminApiKeysController } from './http/admin-api-keys.controller.js';
 import { AdminAvailabilityController } from './http/admin-availability.controller.js';
+import { AdminBookingListController } from './http/admin-booking-list.controller.js';
 import { AdminBookingsController } from './http/admin-bookings.controller.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
 import { AdminLimitsController } from './http/admin-limits.controller.js';
@@ -39,6 +42,7 @@ const ADMIN_CONTROLLERS = [
   AdminSessionController,
   AdminBookingsController,
   AdminTypeListController,
+  AdminBookingListController,
   AdminMeetingTypesController,
   AdminAvailabilityController,
   AdminTimeOffController,
@@ -68,8 +72,9 @@ const ADMIN_CONTROLLERS = [
     ConferencingModule,
     PrivacyModule,
     TeamsModule,
+    AuditModule,
   ],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, BookingApprovalPagesController, PublicPagesController],
-  providers: [WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],
+  providers: [AdminBookingDetails, WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],
 })
 export class WebModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { BookingRepository } from '../infrastructure/booking.repository.js';
+import { BookingRepository, type BookingSearch } from '../infrastructure/booking.repository.js';
 import { BookingSeriesRepository, seriesFacts } from '../infrastructure/booking-series.repository.js';
 import { seriesView } from '../domain/recurrence.js';
 import type { BookingSeriesView } from '../domain/booking-views.js';
@@ -109,6 +109,11 @@ export class BookingQueries extends BookingDirectory {
 
   listForHost(hostId: string, filter: ListFilter) {
     return this.bookings.listForHost(hostId, filter);
+  }
+
+  /** The admin's bookings list: a bounded start range, statuses, invitee search; stable (start_time, id) order. */
+  searchForHost(hostId: string, filter: BookingSearch) {
+    return this.bookings.searchForHost(hostId, filter);
   }
 
   /** A page of a host's bookings with each one's hosts and invitees: three reads whatever the page size. */

@@ -33,6 +33,20 @@ export interface NewInvitee {
   guests: string[];
 }
 
+/** The admin list's filter (searchForHost): a bounded start range, always. */
+export interface BookingSearch {
+  startFrom: Date;
+  startTo: Date;
+  statuses?: string[];
+  endAfter?: Date;
+  endAtOrBefore?: Date;
+  /** A substring of an invitee's name or email (LIKE wildcards are matched literally). */
+  search?: string;
+  descending?: boolean;
+  limit: number;
+  offset: number;
+}
+
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
   b.ical_sequence, b.confirmation_expires_at, b.created_at, b.updated_at`;
@@ -369,6 +383,49 @@ export class BookingRepository {
     const [{ total }] = await this.dataSource.query<[{ total: number }]>(`SELECT count(*)::int AS total FROM (${source}) b`, params);
     const rows = await this.dataSource.query<BookingRecord[]>(
       `SELECT * FROM (${source}) b ORDER BY b.start_time DESC, b.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.limit, filter.offset],
+    );
+    return { rows, total };
+  }
+
+  /**
+   * The admin's bookings list (hot table only): bookings of the host starting in [startFrom, startTo) — always a
+   * bounded range of the partition key, so only those months are planned — with optional statuses, an end bound and
+   * a case-insensitive substring of an invitee's name or email; ordered by (start_time, id) for stable pages.
+   */
+  async searchForHost(hostId: string, filter: BookingSearch): Promise<{ rows: BookingRecord[]; total: number }> {
+    const params: unknown[] = [hostId, filter.startFrom, filter.startTo];
+    const where = [
+      `EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = b.id AND bh.user_id = $1)`,
+      `b.start_time >= $2`,
+      `b.start_time < $3`,
+    ];
+    if (filter.statuses?.length) {
+      params.push(filter.statuses);
+      where.push(`b.status = ANY($${params.length}::text[])`);
+    }
+    if (filter.endAfter) {
+      params.push(filter.endAfter);
+      where.push(`b.end_time > $${params.length}`);
+    }
+    if (filter.endAtOrBefore) {
+      params.push(filter.endAtOrBefore);
+      where.push(`b.end_time <= $${params.length}`);
+    }
+    if (filter.search) {
+      params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(
+        `EXISTS (SELECT 1 FROM booking_invitees i WHERE i.booking_id = b.id AND (i.name ILIKE $${params.length} OR i.email ILIKE $${params.length}))`,
+      );
+    }
+    const condition = where.join(' AND ');
+    const [{ total }] = await this.dataSource.query<[{ total: number }]>(
+      `SELECT count(*)::int AS total FROM bookings b WHERE ${condition}`,
+      params,
+    );
+    const order = filter.descending ? 'b.start_time DESC, b.id DESC' : 'b.start_time, b.id';
+    const rows = await this.dataSource.query<BookingRecord[]>(
+      `SELECT ${BOOKING_COLUMNS} FROM bookings b WHERE ${condition} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, filter.limit, filter.offset],
     );
     return { rows, total };

@@ -183,6 +183,8 @@ export function planDeliveries(input: PlanInput): Plan {
     ...(eventType === 'booking.rescheduled' ? { previous: payload.previous ?? null } : {}),
     ...(eventType === 'booking.cancelled' ? { reason: payload.reason ?? null, cancelled_by: payload.cancelled_by ?? null } : {}),
     ...(eventType === 'booking.declined' ? { reason: payload.reason ?? null } : {}),
+    // A host's (or invitee's) note on a move, shown in the reschedule mails; absent when none was given.
+    ...(eventType === 'booking.rescheduled' && payload.reason ? { reason: payload.reason } : {}),
     ...(payload.pending ? { pending: true } : {}),
     ...(eventType === 'booking.rescheduled' && payload.rescheduled_by === 'host_calendar'
       ? { rescheduled_by: 'host_calendar' as const }

@@ -168,6 +168,7 @@ function body(ctx: EmailContext): Block[] {
       blocks.push(para(`${ctx.role === 'guest' ? 'The' : 'Your'} ${ctx.meetingName} with ${who} has moved.`));
       if (ctx.previous) blocks.push(list('Was:', whenLines(ctx, ctx.previous.start, ctx.previous.end)));
       blocks.push(list('Now:', whenLines(ctx, ctx.start, ctx.end)));
+      if (ctx.reason?.trim()) blocks.push(para(`Reason: ${ctx.reason.trim()}`));
       if (ctx.pending) blocks.push(para('It still waits for the host to confirm it; you will get an email when they answer.'));
       break;
     case 'cancellation':

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
-import { invalid } from '../../../shared/http/domain-error.js';
+import { DomainError, invalid, notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCalendarEvents } from '../../calendar/application/booking-calendar-events.service.js';
@@ -12,12 +12,16 @@ import { BookingQueries } from '../../booking/application/booking-queries.servic
 import type { BookingView } from '../../booking/domain/booking-views.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
+import { isIanaTimeZone } from '../../../shared/validation/time-zone-name.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { AdminBookingDetails } from '../application/admin-booking-details.js';
 import { AdminPages } from '../application/admin-pages.js';
+import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateTime, formatRange } from '../domain/web-time.js';
-import { type Form, one } from './admin-forms.js';
-import { WebExceptionFilter } from './web-exception.filter.js';
+import { formatDateTime, formatRange, localDate, parseStart } from '../domain/web-time.js';
+import { type Form, one, sentence } from './admin-forms.js';
+import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
 /** What the dashboard says after an action (its redirect's query flag). */
@@ -26,6 +30,26 @@ const NOTICES: Array<[string, string]> = [
   ['confirmed', 'The booking was confirmed; the invitee gets the invitation.'],
   ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
 ];
+
+/** What the details page says after an action. */
+const DETAIL_NOTICES: Array<[string, string]> = [['moved', 'The booking was moved; the invitee gets the updated invitation.'], ...NOTICES];
+
+/** The list filter the details page was opened from (only the list's own parameters), as a query string. */
+function listQuery(back: string): string {
+  const given = new URLSearchParams(back.slice(0, 600));
+  const kept = new URLSearchParams();
+  for (const key of ['status', 'from', 'to', 'q', 'page']) {
+    const value = given.get(key);
+    if (value && value.length <= 200) kept.set(key, value);
+  }
+  return kept.toString();
+}
+
+/** `&back=…` for a redirect to the details page that keeps the way back to the list. */
+const backParam = (body: Form): string => {
+  const back = listQuery(one(body.back));
+  return back ? `&back=${encodeURIComponent(back)}` : '';
+};
 
 const FREQUENCY_WORDS = { weekly: 'weekly', every_two_weeks: 'every two weeks', monthly: 'monthly' } as const;
 const PROVIDER_NAMES = { google_meet: 'Google Meet', microsoft_teams: 'Microsoft Teams', zoom: 'Zoom', jitsi: 'Jitsi Meet' } as const;
@@ -59,6 +83,9 @@ export class AdminBookingsController {
     private readonly clock: Clock,
     private readonly calendarEvents: BookingCalendarEvents,
     private readonly approvals: BookingApprovals,
+    private readonly details: AdminBookingDetails,
+    private readonly picker: BookingPicker,
+    private readonly meetingTypes: MeetingTypesService,
   ) {}
 
   @Get()
@@ -107,16 +134,28 @@ export class AdminBookingsController {
   }
 
   /**
-   * The host's "Manage this booking" link and the invitation's URL: the booking as it is now (a rescheduled booking
-   * id leads to the booking it became) in the host's list of bookings.
+   * A booking's details (the host's "Manage this booking" link and the invitation's URL): a rescheduled booking id
+   * leads to the booking it became. Another host's booking (or none) is a 404.
    */
   @Get('bookings/:id')
-  async booking(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
+  async booking(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: WebRequest,
+    @Res() res: FastifyReply,
+    @Query() query: Form,
+  ) {
     await this.queries.authorize(id, { userId: caller.id });
     const view = await this.queries.getView(id);
-    const current = view ? await this.queries.currentOf(view) : null;
-    const target = current?.id ?? id;
-    res.redirect(`/admin?booking=${target}#booking-${target}`, 303);
+    if (!view) throw notFound('booking');
+    const current = await this.queries.currentOf(view);
+    if (current.id !== id) {
+      const keep = new URLSearchParams();
+      for (const key of ['back', 'h12']) if (one(query[key])) keep.set(key, one(query[key]));
+      res.redirect(`/admin/bookings/${current.id}${keep.size ? `?${keep.toString()}` : ''}`, 303);
+      return;
+    }
+    await this.renderDetails(caller, req, res, current, query, null, 200);
   }
 
   @Post('bookings/:id/cancel')
@@ -124,18 +163,34 @@ export class AdminBookingsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: Form,
+    @Req() req: WebRequest,
     @Res() res: FastifyReply,
   ) {
     const { actor } = await this.queries.authorize(id, { userId: caller.id });
-    await this.commands.cancel(id, actor, one(body.reason) || null);
-    res.redirect('/admin?cancelled=1', 303);
+    const fromDetails = one(body.return) === 'details';
+    const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
+    const problem = reason.length > 1000 || singleLineProblem(reason) ? 'The reason must be one line of at most 1000 characters.' : null;
+    if (problem && fromDetails) {
+      const view = await this.queries.getView(id);
+      if (!view) throw notFound('booking');
+      await this.renderDetails(caller, req, res, view, { ...body, field: 'cancel' }, problem, 400);
+      return;
+    }
+    if (problem) throw invalid(problem);
+    await this.commands.cancel(id, actor, reason || null);
+    res.redirect(fromDetails ? `/admin/bookings/${id}?cancelled=1${backParam(body)}` : '/admin?cancelled=1', 303);
   }
 
   /** A request (requires_confirmation) answered from the list; a 409 (expired, answered meanwhile) renders its reason. */
   @Post('bookings/:id/confirm')
-  async confirm(@CurrentUser() caller: AuthenticatedUser, @Param('id', uuidParam('id')) id: string, @Res() res: FastifyReply) {
+  async confirm(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: Form,
+    @Res() res: FastifyReply,
+  ) {
     await this.approvals.confirm(id, caller.id);
-    res.redirect('/admin?confirmed=1', 303);
+    res.redirect(one(body.return) === 'details' ? `/admin/bookings/${id}?confirmed=1${backParam(body)}` : '/admin?confirmed=1', 303);
   }
 
   @Post('bookings/:id/decline')
@@ -143,11 +198,170 @@ export class AdminBookingsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: Form,
+    @Req() req: WebRequest,
     @Res() res: FastifyReply,
   ) {
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
-    if (reason.length > 1000 || singleLineProblem(reason)) throw invalid('The reason must be one line of at most 1000 characters.');
+    if (reason.length > 1000 || singleLineProblem(reason)) {
+      const problem = 'The reason must be one line of at most 1000 characters.';
+      if (one(body.return) !== 'details') throw invalid(problem);
+      await this.queries.authorize(id, { userId: caller.id });
+      const view = await this.queries.getView(id);
+      if (!view) throw notFound('booking');
+      await this.renderDetails(caller, req, res, view, { ...body, field: 'decline' }, problem, 400);
+      return;
+    }
     await this.approvals.decline(id, caller.id, reason || null);
-    res.redirect('/admin?declined=1', 303);
+    res.redirect(one(body.return) === 'details' ? `/admin/bookings/${id}?declined=1${backParam(body)}` : '/admin?declined=1', 303);
+  }
+
+  /** The host picks a new time from the type's real slot list (the booking picker), with an optional reason. */
+  @Get('bookings/:id/reschedule')
+  async rescheduleForm(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: WebRequest,
+    @Res() res: FastifyReply,
+    @Query() query: Form & PickerQuery,
+  ) {
+    await this.queries.authorize(id, { userId: caller.id });
+    const view = await this.queries.getView(id);
+    if (!view) throw notFound('booking');
+    const current = await this.queries.currentOf(view);
+    if (current.id !== id) {
+      res.redirect(`/admin/bookings/${current.id}/reschedule`, 303);
+      return;
+    }
+    await this.renderReschedule(caller, req, res, view, query, { status: 200 });
+  }
+
+  /** Through the same reschedule command as the API (same checks); a time taken meanwhile is a form message (409). */
+  @Post('bookings/:id/reschedule')
+  async reschedule(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: Form,
+    @Req() req: WebRequest,
+    @Res() res: FastifyReply,
+  ) {
+    const { booking, actor } = await this.queries.authorize(id, { userId: caller.id });
+    const start = parseStart(one(body.start));
+    const tz = one(body.tz);
+    const h12 = one(body.h12) === '1';
+    const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
+    const query: PickerQuery = { tz, h12: h12 ? '1' : undefined, date: start && isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
+    const again = async (options: { status: number; taken?: boolean; error?: string; reasonError?: string }) => {
+      const view = await this.queries.getView(id);
+      if (!view) throw notFound('booking');
+      await this.renderReschedule(caller, req, res, view, query, { ...options, reason });
+    };
+    if (reason.length > 1000 || singleLineProblem(reason)) {
+      await again({ status: 400, reasonError: 'The reason must be one line of at most 1000 characters.' });
+      return;
+    }
+    if (!start) {
+      await again({ status: 400, error: 'Pick one of the times shown.' });
+      return;
+    }
+    try {
+      const result = await this.commands.reschedule(booking.id, actor, start, reason || null);
+      res.redirect(`/admin/bookings/${result.booking.id}?moved=1${h12 ? '&h12=1' : ''}`, 303);
+    } catch (error) {
+      if (isTakenError(error)) {
+        // Taken meanwhile, unless the booking itself can no longer move (cancelled, moved or answered meanwhile).
+        const fresh = await this.queries.getView(id);
+        const live = fresh !== null && (fresh.status === 'confirmed' || fresh.status === 'pending');
+        const message = error instanceof DomainError ? sentence(error.message) : 'This booking can no longer be moved.';
+        await again(live ? { status: 409, taken: true } : { status: 409, error: message });
+        return;
+      }
+      if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'unprocessable')) {
+        await again({ status: 400, error: sentence(error.message) });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async renderDetails(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: FastifyReply,
+    view: BookingView,
+    query: Form,
+    error: string | null,
+    status: number,
+  ) {
+    const me = await this.users.getById(caller.id);
+    const h12 = one(query.h12) === '1';
+    const details = await this.details.build(me.id, view, me.timeZone, h12);
+    const back = listQuery(one(query.back));
+    res
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .send(
+        this.views.render('admin/booking', {
+          ...(await this.pages.context(caller, req, res, `${details.type} · booking`, 'booking-list')),
+          booking: details,
+          zone: me.timeZone,
+          backHref: `/admin/bookings${back ? `?${back}` : ''}`,
+          back,
+          notice: DETAIL_NOTICES.find(([key]) => one(query[key]))?.[1] ?? null,
+          errorSummary: error,
+          // The form the error is about keeps what was typed and is marked invalid.
+          cancelError: error !== null && one(query.field) === 'cancel',
+          declineError: error !== null && one(query.field) === 'decline',
+          reason: error ? one(query.reason) : '',
+        }),
+      );
+  }
+
+  private async renderReschedule(
+    caller: AuthenticatedUser,
+    req: WebRequest,
+    res: FastifyReply,
+    view: BookingView,
+    query: PickerQuery,
+    state: { status: number; taken?: boolean; error?: string; reasonError?: string; reason?: string },
+  ) {
+    const me = await this.users.getById(caller.id);
+    const type = await this.meetingTypes.findSnapshot(view.meetingType.id);
+    const live = (view.status === 'confirmed' || view.status === 'pending') && view.endTime > this.clock.now();
+    const movable = live && type !== null && type.isActive;
+    const path = `/admin/bookings/${view.id}/reschedule`;
+    const minutes = view.meetingType.durationMinutes;
+    const picker =
+      live && type?.isActive
+        ? await this.picker.build({
+            type,
+            // A reschedule keeps the booking's length (one of the type's duration_options): offer times of that length.
+            ...(minutes !== type.durationMinutes && type.durationOptions?.includes(minutes) ? { durationMinutes: minutes } : {}),
+            fallbackZone: me.timeZone,
+            query: { ...query, tz: query.tz || me.timeZone },
+            path,
+          })
+        : null;
+    const context = await this.pages.context(caller, req, res, `Reschedule ${view.meetingType.name}`, 'booking-list');
+    res
+      .status(state.status)
+      .type('text/html; charset=utf-8')
+      .send(
+        this.views.render('admin/booking-reschedule', {
+          ...context,
+          view,
+          picker,
+          movable,
+          inactiveType: type?.isActive !== true,
+          current: formatRange(view.startTime, view.endTime, picker?.tz ?? me.timeZone, picker?.h12 ?? false),
+          invitees: view.invitees
+            .filter((i) => i.status === 'active')
+            .map((i) => i.name)
+            .join(', '),
+          backHref: `/admin/bookings/${view.id}`,
+          slotForm: { action: path, csrf: context.csrf, reason: { value: state.reason ?? '', error: state.reasonError ?? null } },
+          taken: state.taken === true,
+          errorSummary: state.error ?? state.reasonError ?? null,
+        }),
+      );
   }
 }
