@@ -107,10 +107,11 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
 
   it('the public page books from minute one: it lists the type, shows slots, and a booking succeeds', async () => {
     const visitor = await browser.newContext({ baseURL: base, bypassCSP: true, timezoneId: 'Europe/Paris', locale: 'en-GB' });
+    visitor.setDefaultTimeout(20_000);
     const p = await visitor.newPage();
     await p.goto('/nora');
     await p.click('text=30 minute meeting');
-    await p.waitForURL(/\/nora\/30min/);
+    await p.waitForURL(/\/nora\/30min\?.*tz=Europe%2FParis/); // the script found the browser's zone
     // Tuesday 2 March, 09:00-17:00 New York = 15:00-23:00 Paris: half-hour starts 15:00 … 22:30.
     await p.click('a.day[data-date="2027-03-02"]');
     await p.waitForSelector('a.day.selected[data-date="2027-03-02"]');
