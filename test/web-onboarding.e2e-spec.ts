@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { EmailVerificationService } from '../src/modules/identity/application/email-verification.service.js';
+import { UsersService } from '../src/modules/identity/application/users.service.js';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { freePort } from './support/free-port.js';
 import { TestSmtpServer } from './support/mail.js';
@@ -233,6 +234,15 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
     await other.close();
   });
 
+  it('a zone ICU calls by its old name (Asia/Calcutta) preselects the listed current one (Asia/Kolkata)', async () => {
+    const india = await browser.newContext({ baseURL: base, bypassCSP: true, timezoneId: 'Asia/Kolkata' });
+    const p = await india.newPage();
+    await p.goto('/admin/signup');
+    await p.waitForFunction(() => (document.getElementById('time_zone') as HTMLSelectElement).value !== 'UTC');
+    expect(await p.inputValue('#time_zone')).toBe('Asia/Kolkata');
+    await india.close();
+  });
+
   it('without JavaScript the zone stays a select (UTC unless chosen) and every welcome step is a plain form', async () => {
     const noJs = await browser.newContext({ baseURL: base, bypassCSP: true, timezoneId: 'Asia/Tokyo', javaScriptEnabled: false });
     noJs.setDefaultTimeout(20_000);
@@ -335,6 +345,17 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
       expect(row.email_verified_at).toBeNull();
     });
 
+    it('a new email address is not verified: the banner comes back until the new address is proven', async () => {
+      const { userId, token } = await freshLink();
+      await t
+        .http()
+        .get(`/admin/verify-email?token=${encodeURIComponent(token)}`)
+        .expect(200);
+      await t.app.get(UsersService).update(userId, { email: `moved-${userId.slice(0, 8)}@example.com` });
+      const [row] = await t.dataSource.query(`SELECT email_verified_at FROM users WHERE id = $1`, [userId]);
+      expect(row.email_verified_at).toBeNull();
+    });
+
     it('a link stops working when the account changed its address meanwhile', async () => {
       const { userId, token } = await freshLink();
       await t.dataSource.query(`UPDATE users SET email = 'changed-' || email WHERE id = $1`, [userId]);
@@ -344,6 +365,56 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
         .expect(400);
       const [row] = await t.dataSource.query(`SELECT email_verified_at FROM users WHERE id = $1`, [userId]);
       expect(row.email_verified_at).toBeNull();
+    });
+  });
+
+  describe('"Resend the link" is limited like "Forgot password?"', () => {
+    let limited: TestApp;
+    let limitedBase: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      limitedBase = `http://127.0.0.1:${port}`;
+      limited = await startTestApp({
+        now: NOW,
+        env: {
+          SMTP_URL: smtp.url,
+          PUBLIC_URL: limitedBase,
+          RATE_LIMIT_ENABLED: 'true',
+          RATE_LIMIT_MAX: '100000',
+          RATE_LIMIT_LOGIN_MAX: '100000',
+          RATE_LIMIT_CREDENTIAL_ACCOUNT_MAX: '3',
+          RATE_LIMIT_CREDENTIAL_ADDRESS_MAX: '100',
+        },
+      });
+      await limited.app.listen(port, '127.0.0.1');
+    });
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    it('the sign-up mail and two resends go out; the next resend is a 429 page with Retry-After', async () => {
+      const c = await browser.newContext({ baseURL: limitedBase, bypassCSP: true, timezoneId: ZONE });
+      c.setDefaultTimeout(20_000);
+      const p = await c.newPage();
+      await signUp(p, { name: 'Rita Resend', email: 'rita@example.com', username: 'rita' });
+      for (let i = 0; i < 2; i++) {
+        await p.goto('/admin');
+        await p.click('.verify-banner button:has-text("Resend the link")');
+        await p.waitForURL(/\/admin\?verify=sent$/);
+      }
+      await waitForMail('rita@example.com', 3);
+      await p.goto('/admin');
+      const [answer] = await Promise.all([
+        p.waitForResponse((r) => r.url().endsWith('/admin/verify-email/resend')),
+        p.click('.verify-banner button:has-text("Resend the link")'),
+      ]);
+      expect(answer.status()).toBe(429);
+      expect(Number(answer.headers()['retry-after'])).toBeGreaterThan(0);
+      await expect(p.textContent('#error-summary')).resolves.toContain('Too many requests');
+      await axeAtBothWidths(p);
+      expect(smtp.to('rita@example.com').filter((m) => m.subject === VERIFY)).toHaveLength(3);
+      await c.close();
     });
   });
 });
