@@ -75,6 +75,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     const dashboard = await agent.get('/admin').expect(200);
     expect(dashboard.text).toContain('marie-curie');
     const row = await userRow('google_subject', identity.sub);
+    // No ?tz= (a client without the script): UTC, changed in the welcome.
     expect(row).toMatchObject({ email: 'Marie.Curie@gmail.test', name: 'Marie Curie', username: 'marie-curie', time_zone: 'UTC' });
 
     // The code went to the fake's token endpoint and the token to userinfo, through our outbound client, the token
@@ -109,6 +110,8 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
       email: 'grace@example.com',
     });
     expect((await agent.get('/admin').expect(200)).text).toContain(host.username);
+    // Google verified the address: the account's email counts as verified (no banner).
+    expect((await t.http().get('/api/users/me').set(host.auth).expect(200)).body.email_verified).toBe(true);
     await t.http().post('/api/auth/login').send({ email: host.email, password: HOST_PASSWORD }).expect(200);
 
     // Another Google account with the same verified address cannot take the link over.

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { Clock } from '../../../shared/clock/clock.js';
 import { DomainError, invalid } from '../../../shared/http/domain-error.js';
 import { queryOf } from '../../../shared/http/request.js';
 import { CredentialLimiter, retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
@@ -39,6 +40,7 @@ export class GoogleSignIn {
     private readonly users: UsersService,
     private readonly credentials: CredentialsRepository,
     private readonly limiter: CredentialLimiter,
+    private readonly clock: Clock,
   ) {}
 
   /** Off when no Google OAuth client is configured (or GOOGLE_SIGNIN_ENABLED=false): no button, the routes 404. */
@@ -100,6 +102,7 @@ export class GoogleSignIn {
       if (!identity.emailVerified) return this.refuse('unverified', subject);
       if (!(await this.credentials.linkGoogleSubject(existing.id, identity.subject))) return this.refuse('linked_elsewhere', subject);
       this.logger.log(`linked a Google account to user ${existing.id}`);
+      await this.credentials.markEmailVerified(existing.id, this.clock.now()); // Google verified this very address
       return { kind: 'signed_in', userId: existing.id, created: false };
     }
     return this.signUp(identity as GoogleIdentity & { email: string }, address, zone);

@@ -31,6 +31,11 @@ export class CredentialsRepository {
     await this.q(m).query(`UPDATE user_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, now]);
   }
 
+  /** The address is proven (Google verified it); the first moment stays. */
+  async markEmailVerified(userId: string, now: Date): Promise<void> {
+    await this.db.query(`UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL`, [userId, now]);
+  }
+
   /** The address is no longer proven (it changed): the admin asks to verify it again. */
   async clearEmailVerified(userId: string, m?: EntityManager): Promise<void> {
     await this.q(m).query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [userId]);
