@@ -218,6 +218,12 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
     const p = await other.newPage();
     await signUp(p, { name: 'Sam Skipper', email: 'sam@example.com', username: 'sam' });
     expect((await userRow('sam')).time_zone).toBe('Asia/Tokyo');
+    // The welcome's and the banner's forms need the CSRF token like every admin form.
+    for (const path of ['/admin/welcome/done', '/admin/welcome/hours', '/admin/verify-email/resend']) {
+      const forged = await p.request.post(path, { form: { skipped: '1', days: '1', start: '09:00', end: '10:00' }, maxRedirects: 0 });
+      expect({ path, status: forged.status() }).toEqual({ path, status: 403 });
+    }
+    expect((await userRow('sam')).onboarded_at).toBeNull();
     await p.click('button:has-text("Skip")');
     await p.waitForURL(/\/admin\?welcome=skipped$/);
     expect((await userRow('sam')).onboarded_at).not.toBeNull();
