@@ -81,7 +81,19 @@ function detectZone() {
     }
   }
   for (const select of document.querySelectorAll('select[data-detect-zone]')) {
-    if (select instanceof HTMLSelectElement && zone && select.value === 'UTC' && [...select.options].some((o) => o.value === zone)) select.value = zone;
+    if (!(select instanceof HTMLSelectElement) || !zone || select.value !== 'UTC') continue;
+    // ICU may answer with a zone's old name (Asia/Calcutta); the list holds the current one (Asia/Kolkata).
+    let aliases = {};
+    try { aliases = JSON.parse(select.dataset.zoneAliases || '{}'); } catch { aliases = {}; }
+    const listed = /** @type {Record<string, string>} */ (aliases)[zone] || zone;
+    if ([...select.options].some((o) => o.value === listed)) select.value = listed;
+  }
+  // "Sign up with Google" carries the browser's zone to a new account (the server checks it).
+  for (const link of document.querySelectorAll('a[data-detect-zone-link]')) {
+    if (!(link instanceof HTMLAnchorElement) || !zone) continue;
+    const url = new URL(link.href);
+    url.searchParams.set('tz', zone);
+    link.href = url.toString();
   }
 }
 

@@ -61,7 +61,9 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
   it('offers the button on the login and sign-up pages', async () => {
     for (const path of ['/admin/login', '/admin/signup']) {
       const page = await t.http().get(path).expect(200);
-      expect(page.text).toMatch(/<a class="button secondary" href="\/admin\/login\/google">Sign (in|up) with Google<\/a>/);
+      expect(page.text).toMatch(
+        /<a class="button secondary" href="\/admin\/login\/google" data-detect-zone-link>Sign (in|up) with Google<\/a>/,
+      );
     }
   });
 
@@ -69,10 +71,11 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     const agent = browserAgent();
     const identity = { sub: '200000000000000000001', email: 'Marie.Curie@gmail.test', email_verified: true, name: 'Marie Curie' };
     const res = await signIn(agent, identity);
-    expect(res.headers.location).toBe('/admin/availability?welcome=1');
+    expect(res.headers.location).toBe('/admin/welcome');
     const dashboard = await agent.get('/admin').expect(200);
     expect(dashboard.text).toContain('marie-curie');
     const row = await userRow('google_subject', identity.sub);
+    // No ?tz= (a client without the script): UTC, changed in the welcome.
     expect(row).toMatchObject({ email: 'Marie.Curie@gmail.test', name: 'Marie Curie', username: 'marie-curie', time_zone: 'UTC' });
 
     // The code went to the fake's token endpoint and the token to userinfo, through our outbound client, the token
@@ -107,6 +110,8 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
       email: 'grace@example.com',
     });
     expect((await agent.get('/admin').expect(200)).text).toContain(host.username);
+    // Google verified the address: the account's email counts as verified (no banner).
+    expect((await t.http().get('/api/users/me').set(host.auth).expect(200)).body.email_verified).toBe(true);
     await t.http().post('/api/auth/login').send({ email: host.email, password: HOST_PASSWORD }).expect(200);
 
     // Another Google account with the same verified address cannot take the link over.
@@ -158,7 +163,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
     const b = browserAgent();
     expect((await b.get('/admin/login/google/callback').expect(303)).headers.location).toBe(refused);
     const path = await consent(b, identity);
-    expect((await b.get(path).expect(303)).headers.location).toBe('/admin/availability?welcome=1');
+    expect((await b.get(path).expect(303)).headers.location).toBe('/admin/welcome');
     expect((await b.get(path).expect(303)).headers.location).toBe(refused);
     expect((await b.get('/admin/login?google=bad_state').expect(200)).text).toContain('not started from this browser');
     expect(await t.dataSource.query(`SELECT 1 FROM users WHERE google_subject = $1`, [identity.sub])).toHaveLength(1);
@@ -199,12 +204,23 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
 
     it('a host clicks "Sign up with Google", passes the consent screen and lands in the admin', async () => {
       google2.oauth.identity = { sub: '700000000000000000001', email: 'lin@gmail.test', email_verified: true, name: 'Lin Second' };
-      const context = await browser.newContext({ baseURL: base });
+      const context = await browser.newContext({ baseURL: base, timezoneId: 'Asia/Tokyo' });
       context.setDefaultTimeout(20_000);
       const page = await context.newPage();
       await page.goto('/admin/signup');
       await page.click('a:has-text("Sign up with Google")');
-      await page.waitForURL(`${base}/admin/availability?welcome=1`);
+      await page.waitForURL(`${base}/admin/welcome/hours`);
+      // The browser's zone went along (kairos.js adds ?tz= to the link): the account, its starter hours and type.
+      expect(await page.inputValue('#time_zone')).toBe('Asia/Tokyo');
+      const [lin] = await t2.dataSource.query(
+        `SELECT id, time_zone, email_verified_at FROM users WHERE google_subject = '700000000000000000001'`,
+      );
+      expect(lin.time_zone).toBe('Asia/Tokyo');
+      expect(lin.email_verified_at).not.toBeNull(); // Google said the address is verified
+      expect(await t2.dataSource.query(`SELECT time_zone FROM schedules WHERE user_id = $1`, [lin.id])).toEqual([
+        { time_zone: 'Asia/Tokyo' },
+      ]);
+      expect(await t2.dataSource.query(`SELECT slug FROM meeting_types WHERE user_id = $1`, [lin.id])).toEqual([{ slug: '30min' }]);
       await page.goto('/admin');
       await page.locator('text=lin').first().waitFor();
       expect(new URL(page.url()).pathname).toBe('/admin');
@@ -223,7 +239,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
         google2,
         `${base}/admin/login/google/callback`,
       );
-      expect((await agent2.get(path2).expect(303)).headers.location).toBe('/admin/availability?welcome=1');
+      expect((await agent2.get(path2).expect(303)).headers.location).toBe('/admin/welcome');
       expect(google2.requestsTo('POST', /^\/token$/).at(-1)!.body.client_id).toBe('second-client-id');
       // ...and the first still to the first, with its own client (not replaced by the second app's strategy).
       const agent1 = browserAgent();
@@ -233,7 +249,7 @@ describe('Sign in with Google (e2e against a local fake Google)', () => {
             .get(await consent(agent1, { sub: '800000000000000000002', email: 'one@example.com', email_verified: true }))
             .expect(303)
         ).headers.location,
-      ).toBe('/admin/availability?welcome=1');
+      ).toBe('/admin/welcome');
       expect(google.requestsTo('POST', /^\/token$/)).toHaveLength(tokensBefore + 1);
       expect(google.requestsTo('POST', /^\/token$/).at(-1)!.body.client_id).toBe('google-client-id');
       expect(await t.dataSource.query(`SELECT 1 FROM users WHERE google_subject = '800000000000000000001'`)).toHaveLength(0);

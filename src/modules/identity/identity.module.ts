@@ -11,6 +11,7 @@ import { ApiKeysService } from './application/api-keys.service.js';
 import { GoogleSignIn } from './application/google-sign-in.service.js';
 import { AuthService } from './application/auth.service.js';
 import { PasswordResetMailer, PasswordResetService } from './application/password-reset.service.js';
+import { EmailVerificationMailer, EmailVerificationService } from './application/email-verification.service.js';
 import { UserSessions } from './application/user-sessions.service.js';
 import { UsersService } from './application/users.service.js';
 import { ApiKeysController } from './http/api-keys.controller.js';
@@ -18,7 +19,7 @@ import { HostAuthGuard } from './http/host-auth.guard.js';
 import { UsersController } from './http/users.controller.js';
 import { ApiKeyEntity } from './infrastructure/api-key.entity.js';
 import { ApiKeysRepository } from './infrastructure/api-keys.repository.js';
-import { CredentialsRepository } from './infrastructure/credentials.repository.js';
+import { CredentialsRepository, EmailVerificationsRepository } from './infrastructure/credentials.repository.js';
 import { GOOGLE_CALLBACK_PATH, GoogleOAuthStrategy } from './infrastructure/google-oauth.strategy.js';
 import { UserEntity } from './infrastructure/user.entity.js';
 import { UsersRepository } from './infrastructure/users.repository.js';
@@ -40,6 +41,9 @@ import { UsersRepository } from './infrastructure/users.repository.js';
     UserSessions,
     PasswordResetService,
     { provide: PasswordResetMailer, useExisting: AccountMails },
+    EmailVerificationsRepository,
+    EmailVerificationService,
+    { provide: EmailVerificationMailer, useExisting: AccountMails },
     GoogleSignIn,
     {
       // One strategy per app, from this app's configuration; null (sign-in off) without a Google OAuth client.
@@ -62,6 +66,6 @@ import { UsersRepository } from './infrastructure/users.repository.js';
     },
     { provide: APP_GUARD, useClass: HostAuthGuard },
   ],
-  exports: [UsersService, AuthService, ApiKeysService, UserSessions, PasswordResetService, GoogleSignIn],
+  exports: [UsersService, AuthService, ApiKeysService, UserSessions, PasswordResetService, GoogleSignIn, EmailVerificationService],
 })
 export class IdentityModule {}

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module.js';
 import { HostLimitsService } from './application/host-limits.service.js';
 import { SchedulesService } from './application/schedules.service.js';
+import { StarterHours } from './application/starter-hours.js';
 import { HostLimitsController } from './http/host-limits.controller.js';
 import { RulesController } from './http/rules.controller.js';
 import { SchedulesController } from './http/schedules.controller.js';
@@ -16,7 +17,7 @@ import { SchedulesRepository } from './infrastructure/schedules.repository.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ScheduleEntity, AvailabilityRuleEntity, AvailabilityOverrideEntity]), IdentityModule],
   controllers: [RulesController, SchedulesController, HostLimitsController],
-  providers: [SchedulesService, SchedulesRepository, HostLimitsService, HostLimitsRepository],
+  providers: [SchedulesService, SchedulesRepository, HostLimitsService, HostLimitsRepository, StarterHours],
   exports: [SchedulesService, HostLimitsService],
 })
 export class SchedulesModule {}

@@ -31,6 +31,8 @@ import { AdminProfileController } from './http/admin-profile.controller.js';
 import { AdminSessionController } from './http/admin-session.controller.js';
 import { AdminTeamsController } from './http/admin-teams.controller.js';
 import { AdminWebhooksController } from './http/admin-webhooks.controller.js';
+import { AdminWelcomeController } from './http/admin-welcome.controller.js';
+import { AdminEmailVerificationController } from './http/admin-email-verification.controller.js';
 import { BookingApprovalPagesController } from './http/booking-approval-pages.controller.js';
 import { BookingPagesController } from './http/booking-pages.controller.js';
 import { PublicPagesController } from './http/public-pages.controller.js';
@@ -54,6 +56,8 @@ const ADMIN_CONTROLLERS = [
   AdminProfileController,
   AdminPasswordResetController,
   AdminGoogleSignInController,
+  AdminWelcomeController,
+  AdminEmailVerificationController,
 ];
 
 /**

@@ -27,6 +27,9 @@ const CURRENT_IANA_NAME: Record<string, string> = {
   'Asia/Ulan_Bator': 'Asia/Ulaanbaatar',
 };
 
+/** ICU's old name → the current IANA name, for browsers (kairos.js) whose Intl answers with the old one. */
+export const ZONE_ALIASES: Readonly<Record<string, string>> = CURRENT_IANA_NAME;
+
 const canonical = new Map<string, string | null>();
 
 function resolve(value: string): string | null {

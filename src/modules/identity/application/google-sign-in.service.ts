@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { Clock } from '../../../shared/clock/clock.js';
 import { DomainError, invalid } from '../../../shared/http/domain-error.js';
 import { queryOf } from '../../../shared/http/request.js';
 import { CredentialLimiter, retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
@@ -39,6 +40,7 @@ export class GoogleSignIn {
     private readonly users: UsersService,
     private readonly credentials: CredentialsRepository,
     private readonly limiter: CredentialLimiter,
+    private readonly clock: Clock,
   ) {}
 
   /** Off when no Google OAuth client is configured (or GOOGLE_SIGNIN_ENABLED=false): no button, the routes 404. */
@@ -56,8 +58,11 @@ export class GoogleSignIn {
       throw new Error(`Google sign-in could not start: ${outcome.kind === 'failed' ? outcome.reason : outcome.kind}`);
   }
 
-  /** The callback: checks the state, asks Google who this is, and finds, links or creates the host. */
-  async complete(req: FastifyRequest, res: FastifyReply): Promise<GoogleSignInResult> {
+  /**
+   * The callback: checks the state, asks Google who this is, and finds, links or creates the host. `signUpZone`: the
+   * browser's zone (checked by the caller), for a new host; UTC without it.
+   */
+  async complete(req: FastifyRequest, res: FastifyReply, signUpZone?: string | null): Promise<GoogleSignInResult> {
     const address: string | null = req.ip;
     try {
       await this.limiter.assertOpen({ address });
@@ -69,7 +74,7 @@ export class GoogleSignIn {
     const outcome = await this.oauth().run(req, res);
     switch (outcome.kind) {
       case 'identity':
-        return this.signIn(outcome.identity, address);
+        return this.signIn(outcome.identity, address, signUpZone ?? 'UTC');
       case 'cancelled':
         return { kind: 'refused', reason: 'cancelled' };
       case 'bad_state':
@@ -82,7 +87,7 @@ export class GoogleSignIn {
     }
   }
 
-  private async signIn(identity: GoogleIdentity, address: string | null): Promise<GoogleSignInResult> {
+  private async signIn(identity: GoogleIdentity, address: string | null, zone = 'UTC'): Promise<GoogleSignInResult> {
     const linked = await this.credentials.userOfGoogleSubject(identity.subject);
     if (linked) return { kind: 'signed_in', userId: linked, created: false };
     if (!identity.email) return this.refuse('no_email', { address });
@@ -97,17 +102,19 @@ export class GoogleSignIn {
       if (!identity.emailVerified) return this.refuse('unverified', subject);
       if (!(await this.credentials.linkGoogleSubject(existing.id, identity.subject))) return this.refuse('linked_elsewhere', subject);
       this.logger.log(`linked a Google account to user ${existing.id}`);
+      await this.credentials.markEmailVerified(existing.id, this.clock.now()); // Google verified this very address
       return { kind: 'signed_in', userId: existing.id, created: false };
     }
-    return this.signUp(identity as GoogleIdentity & { email: string }, address);
+    return this.signUp(identity as GoogleIdentity & { email: string }, address, zone);
   }
 
   /**
-   * A new host: name and email from Google, the first free username from the email, UTC until they choose a zone
-   * (sign-up lands on the availability page). The password is random and never shown: the host signs in with
-   * Google, or sets one through "Forgot password?".
+   * A new host: name and email from Google, the first free username from the email, the browser's zone (UTC when
+   * the browser said none; the welcome shows it to change), the starter schedule and meeting type (UsersService
+   * signUp), the address verified when Google says so. The password is random and never shown: the host signs in
+   * with Google, or sets one through "Forgot password?".
    */
-  private async signUp(identity: GoogleIdentity & { email: string }, address: string | null): Promise<GoogleSignInResult> {
+  private async signUp(identity: GoogleIdentity & { email: string }, address: string | null, zone: string): Promise<GoogleSignInResult> {
     // A Google profile name the account rules refuse (a line break, 256+ characters) is replaced by the email's local part.
     const name = identity.name && nameProblems(identity.name.trim()).length === 0 ? identity.name : identity.email.split('@')[0];
     const candidates = [
@@ -119,19 +126,16 @@ export class GoogleSignIn {
       let userId: string;
       try {
         userId = (
-          await this.users.create({
-            name,
-            email: identity.email,
-            username,
-            timeZone: 'UTC',
-            password: randomBytes(32).toString('base64url'),
-          })
+          await this.users.signUp(
+            { name, email: identity.email, username, timeZone: zone, password: randomBytes(32).toString('base64url') },
+            { emailVerified: identity.emailVerified },
+          )
         ).id;
       } catch (error) {
         const field = error instanceof DomainError && error.code === 'conflict' ? fieldOf(error) : null;
         if (field === 'username') continue; // taken between the look-up and the insert
         // A sign-up with this email just landed: the linking rules apply to it.
-        if (field === 'email' && (await this.users.findByEmail(identity.email))) return this.signIn(identity, address);
+        if (field === 'email' && (await this.users.findByEmail(identity.email))) return this.signIn(identity, address, zone);
         throw error;
       }
       if (!(await this.credentials.linkGoogleSubject(userId, identity.subject))) {

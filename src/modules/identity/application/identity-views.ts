@@ -8,6 +8,10 @@ export interface HostAccount {
   readonly name: string;
   readonly username: string;
   readonly timeZone: string;
+  /** Whether the host proved the email address (a verification link, or Google said so). */
+  readonly emailVerified: boolean;
+  /** Whether the host is past the welcome shown after sign-up (finished or skipped). */
+  readonly onboarded: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -36,6 +40,8 @@ export const toHostAccount = (u: UserEntity): HostAccount => ({
   name: u.name,
   username: u.username,
   timeZone: u.timeZone,
+  emailVerified: u.emailVerifiedAt !== null,
+  onboarded: u.onboardedAt !== null,
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
 });

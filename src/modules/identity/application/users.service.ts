@@ -20,6 +20,17 @@ export interface NewUser {
   username: string;
 }
 
+/** How a host signed up: whether the address is already proven (Google said so) or a verification link must prove it. */
+export interface SignUp {
+  emailVerified: boolean;
+}
+
+/**
+ * Work done for a new host in the sign-up's own transaction (`m`), registered by downstream contexts (the default
+ * schedule and first meeting type): when it throws, no account is left behind.
+ */
+export type NewHostSetup = (m: EntityManager, host: { id: string; timeZone: string }) => Promise<void>;
+
 /** Refuses a weak new password as a 400 naming `field` (`new_password` on a change or a reset). */
 export function assertAcceptablePassword(password: string, context: PasswordContext, field = 'password'): void {
   const problems = passwordProblems(password, context, field);
@@ -40,6 +51,8 @@ function takenField(error: unknown): DomainError | null {
 
 @Injectable()
 export class UsersService {
+  private readonly signUpSetups: NewHostSetup[] = [];
+
   constructor(
     private readonly users: UsersRepository,
     private readonly credentials: CredentialsRepository,
@@ -52,6 +65,23 @@ export class UsersService {
    * its mistakes at once: a 400 with a problem per field. A taken email or username is a 409 naming the field.
    */
   async create(input: NewUser): Promise<HostAccount> {
+    return this.insertAccount(input, null);
+  }
+
+  /** Downstream contexts add what a new host starts with (see NewHostSetup). */
+  onSignUp(setup: NewHostSetup): void {
+    this.signUpSetups.push(setup);
+  }
+
+  /**
+   * A host signing up (the admin's form, Sign in with Google): the account as `create` makes it, plus everything
+   * registered with `onSignUp`, in one transaction; the address counts as verified when Google said so.
+   */
+  signUp(input: NewUser, how: SignUp): Promise<HostAccount> {
+    return this.insertAccount(input, how);
+  }
+
+  private async insertAccount(input: NewUser, signUp: SignUp | null): Promise<HostAccount> {
     const account = {
       name: input.name.trim(),
       email: input.email.trim(),
@@ -63,13 +93,14 @@ export class UsersService {
     if (problems.length > 0) throw invalidFields(problems);
     const passwordHash = await argon2.hash(account.password, { type: argon2.argon2id });
     try {
-      const id = await this.users.insert({
-        email: account.email,
-        name: account.name,
-        username: account.username,
-        timeZone: account.timeZone,
-        passwordHash,
-      });
+      const fields = { email: account.email, name: account.name, username: account.username, timeZone: account.timeZone, passwordHash };
+      const id = signUp
+        ? await this.credentials.transaction(async (m) => {
+            const userId = await this.users.insert({ ...fields, emailVerifiedAt: signUp.emailVerified ? this.clock.now() : null }, m);
+            for (const setup of this.signUpSetups) await setup(m, { id: userId, timeZone: account.timeZone });
+            return userId;
+          })
+        : await this.users.insert(fields);
       return await this.getById(id);
     } catch (error) {
       throw takenField(error) ?? error;
@@ -135,7 +166,10 @@ export class UsersService {
     try {
       await this.credentials.transaction(async (m) => {
         await this.users.updateProfile(id, patch, m);
-        if (emailChanged) await this.credentials.revokeEverything(id, this.clock.now(), m);
+        if (emailChanged) {
+          await this.credentials.revokeEverything(id, this.clock.now(), m);
+          await this.credentials.clearEmailVerified(id, m); // the new address is not proven yet
+        }
       });
     } catch (error) {
       throw takenField(error) ?? error;
@@ -182,6 +216,11 @@ export class UsersService {
   /** The user's token generation (carried by access tokens and sessions), or null when the account is gone. */
   sessionVersionOf(id: string): Promise<number | null> {
     return this.credentials.sessionVersionOf(id);
+  }
+
+  /** The host finished or skipped the welcome shown after sign-up: it is not shown again. */
+  async markOnboarded(id: string): Promise<void> {
+    await this.users.markOnboarded(id, this.clock.now());
   }
 
   async delete(id: string): Promise<void> {

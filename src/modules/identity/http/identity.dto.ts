@@ -122,6 +122,10 @@ export class PublicUserDto {
 
 export class UserDto extends PublicUserDto {
   @ApiProperty() email: string;
+  @ApiProperty({
+    description: 'whether the host proved the email address: a verification link sent at sign-up, or Google (Sign in with Google)',
+  })
+  email_verified: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
@@ -156,6 +160,7 @@ export const toUser = (u: HostAccount): UserDto => ({
   username: u.username,
   time_zone: u.timeZone,
   email: u.email,
+  email_verified: u.emailVerified,
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
 });

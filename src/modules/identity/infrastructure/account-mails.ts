@@ -16,6 +16,26 @@ export class AccountMails {
 
   constructor(private readonly transport: MailTransport) {}
 
+  async sendEmailVerification(to: { email: string; name: string }, link: string, validHours: number): Promise<void> {
+    const text = [
+      `Hello ${to.name},`,
+      '',
+      `Please confirm that this is your address for your Kairos account. The link below works once, for ${validHours} hours:`,
+      link,
+      '',
+      'If you did not sign up for Kairos, ignore this mail.',
+    ].join('\n');
+    const html =
+      `<p>Hello ${esc(to.name)},</p><p>Please confirm that this is your address for your Kairos account. ` +
+      `The link below works once, for ${validHours} hours:</p><p><a href="${esc(link)}">Verify my email address</a></p>` +
+      '<p>If you did not sign up for Kairos, ignore this mail.</p>';
+    try {
+      await this.transport.send({ id: randomUUID(), to: to.email, subject: 'Verify your email for Kairos', text, html });
+    } catch (error) {
+      this.logger.warn(`verification mail was not sent: ${(error as Error).message}`);
+    }
+  }
+
   async sendPasswordReset(to: { email: string; name: string }, link: string, validMinutes: number): Promise<void> {
     const text = [
       `Hello ${to.name},`,

@@ -31,6 +31,16 @@ export class CredentialsRepository {
     await this.q(m).query(`UPDATE user_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, now]);
   }
 
+  /** The address is proven (Google verified it); the first moment stays. */
+  async markEmailVerified(userId: string, now: Date): Promise<void> {
+    await this.db.query(`UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL`, [userId, now]);
+  }
+
+  /** The address is no longer proven (it changed): the admin asks to verify it again. */
+  async clearEmailVerified(userId: string, m?: EntityManager): Promise<void> {
+    await this.q(m).query(`UPDATE users SET email_verified_at = NULL WHERE id = $1`, [userId]);
+  }
+
   async setPasswordHash(userId: string, passwordHash: string, m?: EntityManager): Promise<void> {
     await this.q(m).query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
   }
@@ -124,6 +134,47 @@ export class CredentialsRepository {
     const userId = rows[0]?.user_id ?? null;
     if (userId) await m.query(`UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [userId, now]);
     return userId;
+  }
+}
+
+/** Email verification links (email_verifications), like password resets: stored hashed, expiring, used once. */
+@Injectable()
+export class EmailVerificationsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(userId: string, email: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO email_verifications (user_id, email, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [userId, email, tokenHash, now, expiresAt],
+    );
+  }
+
+  /**
+   * Uses a live link once: one UPDATE ... RETURNING takes it (two concurrent uses cannot both win), and in the same
+   * transaction the account is marked verified when it still has the address the link was sent to. Returns the user
+   * verified, or null when the link was unknown, used, expired or for an address the account no longer has.
+   */
+  consume(tokenHash: string, now: Date): Promise<string | null> {
+    return this.db.transaction(async (m) => {
+      const rows = rowsOf<{ user_id: string; email: string }>(
+        await m.query(
+          `UPDATE email_verifications SET used_at = $2
+            WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id, email`,
+          [tokenHash, now],
+        ),
+      );
+      if (!rows[0]) return null;
+      const verified = rowsOf<{ id: string }>(
+        await m.query(
+          `UPDATE users SET email_verified_at = coalesce(email_verified_at, $3)
+            WHERE id = $1 AND lower(email) = lower($2) RETURNING id`,
+          [rows[0].user_id, rows[0].email, now],
+        ),
+      );
+      if (!verified[0]) return null;
+      await m.query(`UPDATE email_verifications SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [rows[0].user_id, now]);
+      return rows[0].user_id;
+    });
   }
 }
 

@@ -12,6 +12,10 @@ export class UserEntity {
   @Column({ name: 'session_version', type: 'integer', default: 0, select: false }) sessionVersion: number;
   /** The linked Google account's `sub` (Sign in with Google), or null. */
   @Column({ name: 'google_subject', type: 'text', nullable: true, select: false }) googleSubject: string | null;
+  /** When the host finished or skipped the welcome after sign-up; null shows it. */
+  @Column({ name: 'onboarded_at', type: 'timestamptz', nullable: true }) onboardedAt: Date | null;
+  /** When the host proved the email address (a verification link, or Google); null shows the admin's banner. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true }) emailVerifiedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -18,9 +18,13 @@ export class UsersRepository {
     return manager ? manager.getRepository(UserEntity) : this.users;
   }
 
-  /** Inserts an account; returns its id. */
-  async insert(fields: Pick<UserEntity, 'email' | 'name' | 'username' | 'timeZone' | 'passwordHash'>): Promise<string> {
-    return (await this.users.save(this.users.create(fields))).id;
+  /** Inserts an account (on the caller's transaction `manager`, if any); returns its id. */
+  async insert(
+    fields: Pick<UserEntity, 'email' | 'name' | 'username' | 'timeZone' | 'passwordHash'> & Partial<Pick<UserEntity, 'emailVerifiedAt'>>,
+    manager?: EntityManager,
+  ): Promise<string> {
+    const repo = this.repo(manager);
+    return (await repo.save(repo.create(fields))).id;
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -51,6 +55,11 @@ export class UsersRepository {
 
   async updateProfile(id: string, changes: ProfileChanges, manager?: EntityManager): Promise<void> {
     await this.repo(manager).update({ id }, changes);
+  }
+
+  /** The host is past the welcome (the first time only: the moment stays). */
+  async markOnboarded(id: string, now: Date): Promise<void> {
+    await this.users.createQueryBuilder().update().set({ onboardedAt: now }).where('id = :id AND onboarded_at IS NULL', { id }).execute();
   }
 
   async delete(id: string): Promise<void> {

@@ -76,10 +76,17 @@ export class MeetingTypesRepository {
   /**
    * Writes the type (new when id is null) and replaces its host rows, in one transaction. Null when the id is not
    * the owner's. Database errors (a taken slug, a schedule or team deleted meanwhile) are the caller's to map.
+   * `manager`: the caller's transaction (a sign-up's), instead of one of its own.
    */
-  saveWithHosts(ownerId: string, id: string | null, value: MeetingTypeFields, ranks?: MeetingTypeHost[]): Promise<string | null> {
+  saveWithHosts(
+    ownerId: string,
+    id: string | null,
+    value: MeetingTypeFields,
+    ranks?: MeetingTypeHost[],
+    manager?: EntityManager,
+  ): Promise<string | null> {
     const { hostIds, ...columns } = value;
-    return this.dataSource.transaction(async (m) => {
+    const write = async (m: EntityManager) => {
       let typeId: string;
       if (id === null) {
         const saved = await m.save(m.create(MeetingTypeEntity, { ...columns, userId: ownerId }));
@@ -101,7 +108,8 @@ export class MeetingTypesRepository {
         }),
       );
       return typeId;
-    });
+    };
+    return manager ? write(manager) : this.dataSource.transaction(write);
   }
 
   /**

@@ -6,11 +6,23 @@ import { type WebRequest, WebSessions } from './web-session.js';
 import type { PageContext } from './web-views.js';
 
 export type AdminSection =
-  'bookings' | 'types' | 'availability' | 'time-off' | 'limits' | 'calendars' | 'teams' | 'webhooks' | 'profile' | 'keys' | 'booking-list';
+  | 'bookings'
+  | 'types'
+  | 'availability'
+  | 'time-off'
+  | 'limits'
+  | 'calendars'
+  | 'teams'
+  | 'webhooks'
+  | 'profile'
+  | 'keys'
+  | 'booking-list'
+  | 'welcome';
 
 export interface AdminPageContext extends PageContext {
   csrf: string;
-  admin: { username: string; csrf: string; section: AdminSection };
+  /** `unverifiedEmail`: the address still to verify, for the layout's banner (absent once verified). */
+  admin: { username: string; csrf: string; section: AdminSection; unverifiedEmail?: string };
   me: { name: string; username: string; zone: string };
 }
 
@@ -34,7 +46,7 @@ export class AdminPages {
     return {
       title,
       csrf,
-      admin: { username: user.username, csrf, section },
+      admin: { username: user.username, csrf, section, ...(user.emailVerified ? {} : { unverifiedEmail: user.email }) },
       me: { name: user.name, username: user.username, zone: user.timeZone },
     };
   }

@@ -29,6 +29,8 @@ const NOTICES: Array<[string, string]> = [
   ['cancelled', 'The booking was cancelled and the invitee will be told.'],
   ['confirmed', 'The booking was confirmed; the invitee gets the invitation.'],
   ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
+  ['welcome', 'Welcome to Kairos! Your booking page is live. Change your hours, meeting types and calendars from the menu at any time.'],
+  ['verify', 'We sent a new verification link to your email address. It works once, for 48 hours.'],
 ];
 
 /** What the details page says after an action. */

@@ -114,6 +114,7 @@ export class AdminCalendarsController {
     @Param('provider') provider: string,
     @Req() req: WebRequest,
     @Res() res: FastifyReply,
+    @Body() body?: Form,
   ) {
     if (provider !== 'google' && provider !== 'microsoft' && provider !== 'zoom') {
       res
@@ -125,7 +126,7 @@ export class AdminCalendarsController {
     try {
       // Zoom's flow is the conferencing context's (GET /api/conferencing/zoom/connect); its callback returns here.
       const url =
-        provider === 'zoom' ? this.zoom.authorizationUrl(caller.id) : this.oauth.authorizationUrl(caller.id, provider, '/admin/calendars');
+        provider === 'zoom' ? this.zoom.authorizationUrl(caller.id) : this.oauth.authorizationUrl(caller.id, provider, returnPage(body));
       res.redirect(url, 303);
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
@@ -402,4 +403,9 @@ export class AdminCalendarsController {
       nextSync: pausedUntil ? formatDateTime(pausedUntil, zone) : null,
     };
   }
+}
+
+/** Where a connection started from comes back to: the welcome's calendar step, or (by default) the calendars page. */
+function returnPage(body: Form | undefined): string {
+  return one(body?.return_to) === '/admin/welcome/calendar' ? '/admin/welcome/calendar' : '/admin/calendars';
 }

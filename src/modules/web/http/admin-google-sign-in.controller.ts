@@ -6,7 +6,12 @@ import { GoogleSignIn, type GoogleSignInRefusal } from '../../identity/applicati
 import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
-import { replySent } from '../../../shared/http/request.js';
+import { queryOf, replySent } from '../../../shared/http/request.js';
+import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+
+/** The browser's zone for a Google sign-up, from the start link's `?tz=` (added by kairos.js) to the callback. */
+const SIGNUP_ZONE_COOKIE = 'kairos_signup_tz';
+const SIGNUP_ZONE_PATH = '/admin/login/google';
 
 /** What the login page says after a Google sign-in that signed no one in (`/admin/login?google=<reason>`). */
 const REFUSALS: Record<GoogleSignInRefusal, string> = {
@@ -29,8 +34,8 @@ export function googleSignInProblem(reason: string | undefined): string | null {
 
 /**
  * "Sign in with Google" for hosts: the button on the login and sign-up pages leads here. Both routes answer 404 when
- * the server has no Google OAuth client. A new host lands on the availability page (as after sign-up), others on
- * the dashboard; a refusal goes back to the login page with a sentence.
+ * the server has no Google OAuth client. A new host lands on the welcome (as after sign-up), others on the
+ * dashboard; a refusal goes back to the login page with a sentence.
  */
 @ApiExcludeController()
 @UseFilters(WebExceptionFilter)
@@ -45,6 +50,8 @@ export class AdminGoogleSignInController {
   @Get()
   async start(@Req() req: WebRequest, @Res() res: FastifyReply) {
     if (!this.google.enabled) throw notFound('page');
+    const zone = canonicalTimeZone(queryOf(req).tz);
+    if (zone) res.setCookie(SIGNUP_ZONE_COOKIE, zone, { httpOnly: true, sameSite: 'lax', path: SIGNUP_ZONE_PATH, maxAge: 900 });
     await this.google.begin(req, res);
   }
 
@@ -52,7 +59,9 @@ export class AdminGoogleSignInController {
   @Get('callback')
   async callback(@Req() req: WebRequest, @Res() res: FastifyReply) {
     if (!this.google.enabled) throw notFound('page');
-    const result = await this.google.complete(req, res);
+    const zone = canonicalTimeZone(req.cookies[SIGNUP_ZONE_COOKIE]);
+    if (req.cookies[SIGNUP_ZONE_COOKIE] !== undefined) res.clearCookie(SIGNUP_ZONE_COOKIE, { path: SIGNUP_ZONE_PATH });
+    const result = await this.google.complete(req, res, zone);
     if (replySent(res)) return;
     if (result.kind === 'refused') {
       if (result.retryAfterSeconds) res.header('Retry-After', String(result.retryAfterSeconds));
@@ -60,6 +69,6 @@ export class AdminGoogleSignInController {
       return;
     }
     await this.sessions.signIn(req, res, result.userId);
-    res.redirect(result.created ? '/admin/availability?welcome=1' : '/admin', 303);
+    res.redirect(result.created ? '/admin/welcome' : '/admin', 303);
   }
 }

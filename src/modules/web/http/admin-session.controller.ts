@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { retryAfterOf } from '../../../shared/throttling/credential-limiter.js';
 import { UsersService } from '../../identity/application/users.service.js';
+import { EmailVerificationService } from '../../identity/application/email-verification.service.js';
+import { ZONE_ALIASES } from '../../../shared/validation/time-zone-name.js';
 import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
@@ -22,6 +24,7 @@ export class AdminSessionController {
     private readonly sessions: WebSessions,
     private readonly views: WebViews,
     private readonly users: UsersService,
+    private readonly verifications: EmailVerificationService,
   ) {}
 
   @Get('login')
@@ -87,7 +90,8 @@ export class AdminSessionController {
 
   @Get('signup')
   signupForm(@Req() req: WebRequest, @Res() res: FastifyReply) {
-    res.type('text/html; charset=utf-8').send(this.signupPage(this.sessions.csrfToken(req, res), { time_zone: 'UTC' }, {}));
+    // UTC until the script preselects the browser's zone (data-detect-zone); without it the host picks from the list.
+    res.type('text/html; charset=utf-8').send(this.signupPage(this.sessions.csrfToken(req, res), { time_zone: 'UTC' }, {}, true));
   }
 
   @Post('signup')
@@ -95,16 +99,16 @@ export class AdminSessionController {
     const v = signupValuesOf(body);
     const errors: Errors = {};
     try {
-      // Identity checks every field in this one call, so every mistake comes back at once.
-      const { id } = await this.users.create({
-        name: v.name,
-        email: v.email,
-        username: v.username,
-        timeZone: v.time_zone,
-        password: v.password,
-      });
+      // Identity checks every field in this one call, so every mistake comes back at once; the account comes with its
+      // starter hours and meeting type (one transaction), so the host's page books at once.
+      const { id } = await this.users.signUp(
+        { name: v.name, email: v.email, username: v.username, timeZone: v.time_zone, password: v.password },
+        { emailVerified: false },
+      );
       await this.sessions.signIn(req, res, id);
-      res.redirect('/admin/availability?welcome=1', 303);
+      // The account stands either way: a refused or failed mail is sent again from the admin's banner.
+      await this.verifications.send(id, req.ip).catch(() => undefined);
+      res.redirect('/admin/welcome', 303);
       return;
     } catch (error) {
       placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), SIGNUP_FORM_FIELDS, errors);
@@ -121,12 +125,14 @@ export class AdminSessionController {
     res.redirect('/admin/login', 303);
   }
 
-  private signupPage(csrf: string, values: Record<string, string>, errors: Errors) {
+  private signupPage(csrf: string, values: Record<string, string>, errors: Errors, detectZone = false) {
     return this.views.render('admin/signup', {
       title: 'Create your account',
       csrf,
       values,
       errors,
+      detectZone,
+      zoneAliases: JSON.stringify(ZONE_ALIASES),
       errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
       zones: allTimeZones().map((z) => ({ value: z, selected: z === values.time_zone })),
     });
