@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InsightsModule } from '../insights/insights.module.js';
 import { SlotsModule } from '../availability/slots.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { BookingModule } from '../booking/booking.module.js';
@@ -66,6 +67,7 @@ const ADMIN_CONTROLLERS = [
     ConferencingModule,
     PrivacyModule,
     TeamsModule,
+    InsightsModule,
   ],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, BookingApprovalPagesController, PublicPagesController],
   providers: [WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],
