@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdminInsightsController } from './http/admin-insights.controller.js';
+import { AdminNoShowController } from './http/admin-no-show.controller.js';
 import { InsightsModule } from '../insights/insights.module.js';
 import { SlotsModule } from '../availability/slots.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
@@ -49,6 +51,8 @@ const ADMIN_CONTROLLERS = [
   AdminProfileController,
   AdminPasswordResetController,
   AdminGoogleSignInController,
+  AdminInsightsController,
+  AdminNoShowController,
 ];
 
 /**

@@ -6,7 +6,7 @@ import { type WebRequest, WebSessions } from './web-session.js';
 import type { PageContext } from './web-views.js';
 
 export type AdminSection =
-  'bookings' | 'types' | 'availability' | 'time-off' | 'limits' | 'calendars' | 'teams' | 'webhooks' | 'profile' | 'keys';
+  'bookings' | 'types' | 'availability' | 'time-off' | 'limits' | 'calendars' | 'teams' | 'webhooks' | 'profile' | 'keys' | 'insights';
 
 export interface AdminPageContext extends PageContext {
   csrf: string;

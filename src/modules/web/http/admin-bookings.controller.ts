@@ -25,6 +25,8 @@ const NOTICES: Array<[string, string]> = [
   ['cancelled', 'The booking was cancelled and the invitee will be told.'],
   ['confirmed', 'The booking was confirmed; the invitee gets the invitation.'],
   ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
+  ['no_show', 'Marked as a no-show; it counts in Insights.'],
+  ['no_show_undone', 'The no-show mark was taken back.'],
 ];
 
 const FREQUENCY_WORDS = { weekly: 'weekly', every_two_weeks: 'every two weeks', monthly: 'monthly' } as const;
@@ -91,6 +93,8 @@ export class AdminBookingsController {
         // requires_confirmation: the host's answer is due by then (the request expires).
         expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, me.timeZone) : null,
         calendarFlag: flags.get(view.id) ?? null,
+        // views/partials/no-show-button.hbs: a confirmed meeting that has started can have a no-show.
+        noShow: { markable: view.status === 'confirmed' && view.startTime <= now, marked: view.invitees.some((i) => i.noShowAt) },
         ...bookingDetails(view),
       }));
     };
