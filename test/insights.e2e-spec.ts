@@ -1,3 +1,4 @@
+import { BookingArchive } from '../src/modules/booking/application/booking-archive.service.js';
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
@@ -30,7 +31,8 @@ describe('insights and no-shows (e2e, pinned clock across the Berlin DST change)
   let slug: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: NOW, env: { OUTBOX_POLL_INTERVAL_MS: '0' } });
+    // ARCHIVE_AFTER_DAYS 30: the last test archives every booking and asks again.
+    t = await startTestApp({ now: NOW, env: { OUTBOX_POLL_INTERVAL_MS: '0', ARCHIVE_AFTER_DAYS: '30' } });
     host = await createHost(t, { time_zone: BERLIN });
     other = await createHost(t, { time_zone: BERLIN });
     await setWeeklyHours(t, host, BERLIN);
@@ -248,6 +250,21 @@ describe('insights and no-shows (e2e, pinned clock across the Berlin DST change)
       await t.http().get('/api/insights').query({ team_id: ids.team }).set(other.auth).expect(404);
       const mine = await t.http().get('/api/insights').query({ team_id: ids.team }).set(host.auth).expect(200);
       expect(mine.body.round_robin).toHaveLength(1);
+    });
+
+    it('counts archived bookings and their no-shows the same', async () => {
+      t.clock!.set(LATER);
+      const before = await t.http().get('/api/insights').query({ from: '2027-03-15', to: '2027-04-04' }).set(host.auth).expect(200);
+      t.clock!.set('2027-05-15T00:00:00Z');
+      const moved = await t.app.get(BookingArchive).archive();
+      expect(moved.bookings).toBeGreaterThanOrEqual(9);
+      const [{ hot }] = await t.dataSource.query(`SELECT count(*)::int AS hot FROM bookings WHERE host_user_id = $1`, [host.id]);
+      expect(hot).toBe(0);
+      const after = await t.http().get('/api/insights').query({ from: '2027-03-15', to: '2027-04-04' }).set(host.auth).expect(200);
+      expect(after.body).toEqual(before.body);
+      // The mark moved with the invitee row.
+      const archived = await t.dataSource.query(`SELECT no_show_at FROM booking_invitees_archive WHERE booking_id = $1`, [ids.A]);
+      expect(archived).toEqual([{ no_show_at: new Date('2027-04-02T10:00:00Z') }]);
     });
   });
 });
