@@ -1,6 +1,9 @@
 import { BookingArchive } from '../src/modules/booking/application/booking-archive.service.js';
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
+import { DeliveryDispatcher } from '../src/modules/notify/application/delivery-dispatcher.js';
+import { settleDeliveries } from './support/deliveries.js';
 import { createHost, type TestHost } from './support/factories.js';
+import { TestWebhookReceiver } from './support/mail.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -24,6 +27,7 @@ interface Booking {
 
 describe('insights and no-shows (e2e, pinned clock across the Berlin DST change)', () => {
   let t: TestApp;
+  let hooks: TestWebhookReceiver;
   let host: TestHost;
   let other: TestHost;
   const ids: Record<string, string> = {};
@@ -32,7 +36,11 @@ describe('insights and no-shows (e2e, pinned clock across the Berlin DST change)
 
   beforeAll(async () => {
     // ARCHIVE_AFTER_DAYS 30: the last test archives every booking and asks again.
-    t = await startTestApp({ now: NOW, env: { OUTBOX_POLL_INTERVAL_MS: '0', ARCHIVE_AFTER_DAYS: '30' } });
+    hooks = await new TestWebhookReceiver().start();
+    t = await startTestApp({
+      now: NOW,
+      env: { OUTBOX_POLL_INTERVAL_MS: '0', NOTIFY_SWEEP_INTERVAL_MS: '0', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ARCHIVE_AFTER_DAYS: '30' },
+    });
     host = await createHost(t, { time_zone: BERLIN });
     other = await createHost(t, { time_zone: BERLIN });
     await setWeeklyHours(t, host, BERLIN);
@@ -87,6 +95,7 @@ describe('insights and no-shows (e2e, pinned clock across the Berlin DST change)
   });
   afterAll(async () => {
     await t.close();
+    await hooks.close();
   });
 
   describe('no-shows', () => {
@@ -154,6 +163,31 @@ describe('insights and no-shows (e2e, pinned clock across the Berlin DST change)
       expect(unknown.body.message).toMatch(/invitee_id/);
       await mark(ids.A, host, { invitee_id: 'x' }).expect(400);
       await mark(ids.A, host, { no_show: 'yes' }).expect(400);
+    });
+
+    it('tells webhooks subscribed to invitee.no_show and invitee.no_show_deleted', async () => {
+      t.clock!.set(LATER);
+      await t
+        .http()
+        .post('/api/webhooks')
+        .set(host.auth)
+        .send({ url: hooks.url, events: ['invitee.no_show', 'invitee.no_show_deleted'] })
+        .expect(201);
+      const g1 = (await t.http().get(`/api/bookings/${ids.G}`).set(host.auth).expect(200)).body.invitees.find(
+        (i: Booking['invitees'][number]) => i.email === 'inviteeg1@example.com',
+      ).id;
+      await mark(ids.G, host, { invitee_id: g1 }).expect(200);
+      await t.http().delete(`/api/bookings/${ids.G}/no-show`).query({ invitee_id: g1 }).set(host.auth).expect(200);
+      await t.app.get(DeliveryDispatcher).sweep();
+      await settleDeliveries(t);
+      const bodies = hooks.requests
+        .map((r) => JSON.parse(r.body) as { event: string; payload: { invitee: { id: string }; no_show: unknown } })
+        .filter((b) => b.payload.invitee.id === g1);
+      expect(bodies.map((b) => b.event).sort()).toEqual(['invitee.no_show', 'invitee.no_show_deleted']);
+      expect(bodies.find((b) => b.event === 'invitee.no_show')!.payload.no_show).toEqual({
+        marked_at: '2027-04-02T10:00:00.000Z',
+        marked_by: host.id,
+      });
     });
   });
 
