@@ -16,6 +16,7 @@ import { TeamsModule } from './modules/teams/teams.module.js';
 import { WebModule } from './modules/web/web.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { PrivacyModule } from './modules/privacy/privacy.module.js';
+import { InsightsModule } from './modules/insights/insights.module.js';
 import { MetricsModule } from './shared/metrics/metrics.module.js';
 import { ThrottlingModule } from './shared/throttling/throttling.module.js';
 import { CacheModule } from './shared/cache/cache.module.js';
@@ -65,6 +66,7 @@ export class AppModule {
         ThrottlingModule,
         AuditModule,
         PrivacyModule, // ops (issue 8); throttling after IdentityModule's guard
+        InsightsModule,
         WebModule, // last: its /:username page routes are catch-alls
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

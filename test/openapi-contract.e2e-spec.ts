@@ -285,6 +285,30 @@ describe('OpenAPI contract: real responses match the document', () => {
     await call(t.http().post('/api/privacy/erase-invitee').set(host.auth).send({ email: 'nope' }));
   });
 
+  it('no-shows and insights', async () => {
+    const booked = await call(
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: typeId, start_time: '2027-03-02T16:00:00Z', ...invitee('ns') }),
+    );
+    expect(booked.status).toBe(201);
+    await call(t.http().post(`/api/bookings/${booked.body.id}/no-show`).set(host.auth)); // 409: not started
+    t.clock!.set('2027-03-02T17:00:00Z');
+    try {
+      expect((await call(t.http().post(`/api/bookings/${booked.body.id}/no-show`).set(host.auth).send({}))).status).toBe(200);
+      await call(t.http().post(`/api/bookings/${booked.body.id}/no-show`).set(host.auth).send({ invitee_id: 'x' }));
+      await call(t.http().post(`/api/bookings/${booked.body.id}/no-show`).set(member.auth));
+      expect((await call(t.http().delete(`/api/bookings/${booked.body.id}/no-show`).set(host.auth))).status).toBe(200);
+      expect((await call(t.http().get('/api/insights').set(host.auth))).status).toBe(200);
+      await call(t.http().get('/api/insights').set(host.auth).query({ from: '2027-03-01', to: '2027-03-07' }));
+      await call(t.http().get('/api/insights').set(host.auth).query({ from: '2026-01-01', to: '2027-03-07' }));
+      await call(t.http().get('/api/insights'));
+    } finally {
+      t.clock!.set(NOW);
+    }
+  });
+
   it('429 carries Retry-After as documented', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 5; i++)
@@ -306,7 +330,9 @@ describe('OpenAPI contract: real responses match the document', () => {
     const numbers: string[] = [];
     const visit = (node: unknown, path: string): void => {
       if (typeof node !== 'object' || node === null) return;
-      if ((node as { type?: unknown }).type === 'number') numbers.push(path);
+      // A fraction (insights' rates and shares) says so: format float.
+      const { type, format } = node as { type?: unknown; format?: unknown };
+      if (type === 'number' && format !== 'float') numbers.push(path);
       for (const [key, child] of Object.entries(node)) visit(child, `${path}/${key}`);
     };
     visit(doc, '#');

@@ -18,6 +18,9 @@ import { SlotCheck } from './application/slot-check.js';
 import { PendingExpiry } from './application/pending-expiry.js';
 import { SlotHolds } from './application/slot-holds.service.js';
 import { BookingApprovalController } from './http/booking-approval.controller.js';
+import { BookingNoShowController } from './http/booking-no-show.controller.js';
+import { BookingNoShows } from './application/booking-no-show.service.js';
+import { BookingNoShowRepository } from './infrastructure/booking-no-show.repository.js';
 import { BookingsController } from './http/bookings.controller.js';
 import { BookingApprovalRepository } from './infrastructure/booking-approval.repository.js';
 import { BookingSeries } from './application/booking-series.service.js';
@@ -35,7 +38,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
  */
 @Module({
   imports: [IdentityModule, MeetingTypesModule, SlotsModule],
-  controllers: [BookingsController, BookingApprovalController, BookingSeriesController],
+  controllers: [BookingsController, BookingApprovalController, BookingSeriesController, BookingNoShowController],
   providers: [
     BookingRepository,
     BookingTransactions,
@@ -60,6 +63,8 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingSeries,
     BookingConferenceRepository,
     BookingConferences,
+    BookingNoShowRepository,
+    BookingNoShows,
   ],
   exports: [
     BookingCommands,
@@ -73,6 +78,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     ApprovalLinks,
     BookingConferences,
     BookingSeries,
+    BookingNoShows,
   ],
 })
 export class BookingModule {}

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AdminInsightsController } from './http/admin-insights.controller.js';
+import { AdminNoShowController } from './http/admin-no-show.controller.js';
+import { InsightsModule } from '../insights/insights.module.js';
 import { SlotsModule } from '../availability/slots.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { AuditModule } from '../audit/audit.module.js';
@@ -58,6 +61,8 @@ const ADMIN_CONTROLLERS = [
   AdminGoogleSignInController,
   AdminWelcomeController,
   AdminEmailVerificationController,
+  AdminInsightsController,
+  AdminNoShowController,
 ];
 
 /**
@@ -77,6 +82,7 @@ const ADMIN_CONTROLLERS = [
     PrivacyModule,
     TeamsModule,
     AuditModule,
+    InsightsModule,
   ],
   controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, BookingApprovalPagesController, PublicPagesController],
   providers: [AdminBookingDetails, WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],

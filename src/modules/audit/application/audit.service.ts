@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
-import { BOOKING_EVENT_TYPES, type BookingEventPayload } from '../../booking/domain/booking-views.js';
+import { BOOKING_EVENT_TYPES, type BookingEventPayload, NO_SHOW_EVENT_TYPES } from '../../booking/domain/booking-views.js';
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import { auditEntryFromBookingEvent, type NewAuditEntry } from '../domain/audit-entry.js';
 import { AuditLogRepository } from '../infrastructure/audit-log.repository.js';
@@ -23,7 +23,7 @@ export class AuditService implements OnModuleInit {
   }
 
   async handle(event: OutboxEvent): Promise<void> {
-    if (!BOOKING_EVENT_TYPES.has(event.eventType)) return;
+    if (!BOOKING_EVENT_TYPES.has(event.eventType) && !NO_SHOW_EVENT_TYPES.has(event.eventType)) return;
     await this.log.append(auditEntryFromBookingEvent(event, event.payload as unknown as BookingEventPayload));
   }
 

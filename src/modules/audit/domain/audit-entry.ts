@@ -28,6 +28,8 @@ export function auditEntryFromBookingEvent(
   else if (event.eventType === 'booking.cancelled') actorType = p.cancelled_by === 'invitee' ? 'invitee' : 'host';
   // A request nobody answered in time: the expiry (job or the next booking that met it) acted, not a person.
   else if (event.eventType === 'booking.expired') actorType = 'system';
+  // A no-show mark is the host's act about the invitee named (marked_by: which host).
+  else if (p.marked_by) actorType = 'host';
   else actorType = p.invitee_id ? 'invitee' : 'host';
   const details: Record<string, unknown> = {
     meeting_type_id: p.meeting_type_id,
@@ -45,7 +47,7 @@ export function auditEntryFromBookingEvent(
   return {
     occurredAt: event.occurredAt,
     actorType,
-    actorId: actorType === 'invitee' ? p.invitee_id : actorType === 'system' ? null : hostActor,
+    actorId: actorType === 'invitee' ? p.invitee_id : actorType === 'system' ? null : (p.marked_by ?? hostActor),
     action: event.eventType,
     bookingId: p.booking_id,
     subjectUserIds: p.host_user_ids,

@@ -199,6 +199,7 @@ export class BookingQueries extends BookingDirectory {
               status: i.status,
               answers: i.answers,
               guests: i.guests,
+              noShowAt: i.no_show_at ?? null,
               manageUrl: links.manageUrl,
               cancelUrl: links.cancelUrl,
               rescheduleUrl: links.rescheduleUrl,

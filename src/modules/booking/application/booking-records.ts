@@ -41,6 +41,8 @@ export interface InviteeRecord {
   guests: string[];
   status: 'active' | 'cancelled';
   created_at: Date;
+  /** When a host marked this invitee as a no-show (null: not marked). Absent where a read does not select it. */
+  no_show_at?: Date | null;
 }
 
 /** Round-robin fairness figures per host: live bookings of the type this period, and when the latest was made. */

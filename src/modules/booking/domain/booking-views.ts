@@ -22,6 +22,13 @@ export const BOOKING_EVENT_TYPES: ReadonlySet<string> = new Set<BookingEventType
   'booking.expired',
 ]);
 
+/**
+ * A host marked an invitee as a no-show, or took the mark back (issue #18). Not in BOOKING_EVENT_TYPES: nothing is
+ * mailed and no calendar changes; the audit trail records them (same payload, `marked_by` the host).
+ */
+export type NoShowEventType = 'booking.no_show_marked' | 'booking.no_show_cleared';
+export const NO_SHOW_EVENT_TYPES: ReadonlySet<string> = new Set<NoShowEventType>(['booking.no_show_marked', 'booking.no_show_cleared']);
+
 /** `outbox_events.payload` for booking events (booking_id is also a column). */
 export interface BookingEventPayload {
   booking_id: string;
@@ -39,6 +46,8 @@ export interface BookingEventPayload {
   rescheduled_by?: 'host_calendar' | null;
   moved_in_calendar_of?: string | null;
   sequence: number; // iCalendar SEQUENCE after the change
+  /** No-show events: the host who marked (or unmarked) the invitee. */
+  marked_by?: string;
   /**
    * The booking awaits (created, rescheduled) or awaited (cancelled) a host's confirmation: no invitation (.ics), no
    * reminders and no calendar event go out for it until booking.confirmed.
@@ -93,6 +102,8 @@ export interface BookingViewInvitee extends BookingViewPerson {
   answers: Record<string, unknown>;
   /** Emails this invitee added: they get the invitation, its updates and its cancellation, never these links. */
   guests: string[];
+  /** When a host marked this invitee as a no-show (null or absent: not marked). */
+  noShowAt?: Date | null;
   /** Links with this invitee's management token (derived on demand, never stored in clear). */
   manageUrl: string;
   cancelUrl: string;

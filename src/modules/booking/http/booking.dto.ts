@@ -268,6 +268,13 @@ export class InviteeDto {
   @ApiProperty({ enum: ['active', 'cancelled'] }) status: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) answers: Record<string, unknown>;
   @ApiProperty({ type: [String], description: 'emails the invitee added as guests' }) guests: string[];
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when a host marked this invitee as a no-show (POST /api/bookings/{id}/no-show); null: not marked',
+  })
+  no_show_at: string | null;
 }
 
 export class ConferenceDto {

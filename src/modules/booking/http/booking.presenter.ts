@@ -12,6 +12,7 @@ const invitee = (i: InviteeRecord): InviteeDto => ({
   status: i.status,
   answers: i.answers,
   guests: i.guests,
+  no_show_at: i.no_show_at ? iso(i.no_show_at) : null,
 });
 
 /** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */

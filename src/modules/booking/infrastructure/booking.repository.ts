@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState } from '../../../shared/database/pg-errors.js';
 import { appendOutboxEvent, outboxEventInsertSql, outboxEventValues } from '../../../shared/outbox/outbox-events.js';
 import type { BookingRecord, RoundRobinStats, InviteeRecord } from '../application/booking-records.js';
-import type { BookingEventPayload, BookingEventType } from '../domain/booking-views.js';
+import type { BookingEventPayload, BookingEventType, NoShowEventType } from '../domain/booking-views.js';
 
 export interface NewBooking {
   meetingTypeId: string;
@@ -50,7 +50,7 @@ export interface BookingSearch {
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
   b.ical_sequence, b.confirmation_expires_at, b.created_at, b.updated_at`;
-const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, status, created_at';
+const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, status, created_at, no_show_at';
 
 /**
  * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition, and one that
@@ -162,7 +162,7 @@ export class BookingRepository {
     return row;
   }
 
-  async insertOutboxEvent(manager: EntityManager, type: BookingEventType, payload: BookingEventPayload): Promise<void> {
+  async insertOutboxEvent(manager: EntityManager, type: BookingEventType | NoShowEventType, payload: BookingEventPayload): Promise<void> {
     await appendOutboxEvent(manager, { type, bookingId: payload.booking_id, payload });
   }
 

@@ -3,7 +3,14 @@ import { AppConfig } from '../../../config/app-config.js';
 import { Clock } from '../../../shared/clock/clock.js';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
 import { BookingDirectory } from '../../booking/application/booking-directory.js';
-import { BOOKING_EVENT_TYPES, type BookingEventPayload, type BookingEventType } from '../../booking/domain/booking-views.js';
+import {
+  BOOKING_EVENT_TYPES,
+  type BookingEventPayload,
+  type BookingEventType,
+  NO_SHOW_EVENT_TYPES,
+  type NoShowEventType,
+} from '../../booking/domain/booking-views.js';
+import { planNoShowWebhooks } from '../domain/no-show-notices.js';
 import { HOST_MOVE_CONFLICT_EVENT, type HostMoveConflictPayload, planHostMoveConflict } from '../domain/host-notices.js';
 import { planDeliveries, type PlannedDelivery } from '../domain/plan-deliveries.js';
 import { planConferenceLink } from '../domain/conference-notices.js';
@@ -42,6 +49,7 @@ export class BookingEventsConsumer implements OnModuleInit {
   async handle(event: OutboxEvent): Promise<void> {
     if (event.eventType === HOST_MOVE_CONFLICT_EVENT) return this.handleHostMoveConflict(event);
     if (event.eventType === CONFERENCE_READY_EVENT) return this.handleConferenceReady(event);
+    if (NO_SHOW_EVENT_TYPES.has(event.eventType)) return this.handleNoShow(event);
     if (!BOOKING_EVENT_TYPES.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     const view = await this.bookings.getView(payload.booking_id);
@@ -96,6 +104,24 @@ export class BookingEventsConsumer implements OnModuleInit {
       payload,
       view,
       alreadyShown: await this.store.recipientsShownConference(view.id, payload.join_url),
+      webhooks: await this.webhooks.targetsFor(ownerIds),
+      now,
+    });
+    await this.insertAndEnqueue(planned, event.id, now);
+  }
+
+  /** A no-show marked or taken back: webhooks only. */
+  private async handleNoShow(event: OutboxEvent): Promise<void> {
+    const payload = event.payload as unknown as BookingEventPayload;
+    const view = await this.bookings.getView(payload.booking_id);
+    if (!view) return;
+    const now = this.clock.now();
+    const ownerIds = [...new Set([...view.hosts.map((h) => h.id), view.meetingType.ownerId])];
+    const planned = planNoShowWebhooks({
+      eventType: event.eventType as NoShowEventType,
+      eventId: event.id,
+      payload,
+      view,
       webhooks: await this.webhooks.targetsFor(ownerIds),
       now,
     });

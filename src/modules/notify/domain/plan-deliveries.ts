@@ -1,4 +1,4 @@
-import type { BookingEventPayload, BookingEventType, BookingView } from '../../booking/domain/booking-views.js';
+import type { BookingEventPayload, BookingEventType, BookingView, NoShowEventType } from '../../booking/domain/booking-views.js';
 import { conferenceJson, conferenceProviderOf } from '../../booking/domain/conference.js';
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import { deliveryId } from './delivery-id.js';
@@ -38,10 +38,16 @@ export const WEBHOOK_EVENTS = [
   'invitee.declined',
   'invitee.expired',
   'invitee.conference_ready',
+  // A host marked an invitee as a no-show, or took the mark back (domain/no-show-notices.ts).
+  'invitee.no_show',
+  'invitee.no_show_deleted',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-const WEBHOOK_EVENT_OF: Record<BookingEventType, Exclude<WebhookEvent, 'invitee.conference_ready'>> = {
+const WEBHOOK_EVENT_OF: Record<
+  BookingEventType,
+  Exclude<WebhookEvent, 'invitee.conference_ready' | 'invitee.no_show' | 'invitee.no_show_deleted'>
+> = {
   'booking.created': 'invitee.created',
   'booking.rescheduled': 'invitee.rescheduled',
   'booking.cancelled': 'invitee.canceled',
@@ -80,7 +86,7 @@ function mailKindFor(eventType: BookingEventType, pending: boolean, role: 'invit
 /** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
 export interface MessagePayload {
   /** The booking event, the calendar's notice of a host's refused move (domain/host-notices.ts), or a link now made. */
-  event_type: BookingEventType | 'calendar.host_move_conflict' | 'booking.conference_ready';
+  event_type: BookingEventType | NoShowEventType | 'calendar.host_move_conflict' | 'booking.conference_ready';
   start_time: string;
   end_time: string;
   sequence: number;

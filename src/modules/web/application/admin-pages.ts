@@ -17,7 +17,8 @@ export type AdminSection =
   | 'profile'
   | 'keys'
   | 'booking-list'
-  | 'welcome';
+  | 'welcome'
+  | 'insights';
 
 export interface AdminPageContext extends PageContext {
   csrf: string;

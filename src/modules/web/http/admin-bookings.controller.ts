@@ -31,6 +31,8 @@ const NOTICES: Array<[string, string]> = [
   ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
   ['welcome', 'Welcome to Kairos! Your booking page is live. Change your hours, meeting types and calendars from the menu at any time.'],
   ['verify', 'We sent a new verification link to your email address. It works once, for 48 hours.'],
+  ['no_show', 'Marked as a no-show; it counts in Insights.'],
+  ['no_show_undone', 'The no-show mark was taken back.'],
 ];
 
 /** What the details page says after an action. */
@@ -120,6 +122,8 @@ export class AdminBookingsController {
         // requires_confirmation: the host's answer is due by then (the request expires).
         expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, me.timeZone) : null,
         calendarFlag: flags.get(view.id) ?? null,
+        // views/partials/no-show-button.hbs: a confirmed meeting that has started can have a no-show.
+        noShow: { markable: view.status === 'confirmed' && view.startTime <= now, marked: view.invitees.some((i) => i.noShowAt) },
         ...bookingDetails(view),
       }));
     };

@@ -32,6 +32,8 @@ const EVENT_LABELS: Record<string, string> = {
   'invitee.declined': 'A booking request is declined',
   'invitee.expired': 'A booking request expires unanswered',
   'invitee.conference_ready': 'Video link ready',
+  'invitee.no_show': 'An invitee is marked as a no-show',
+  'invitee.no_show_deleted': 'A no-show mark is taken back',
 };
 /** The new webhook form's fields → the webhook API's fields. */
 const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Ip, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InsightsService } from '../../insights/application/insights.service.js';
+import { isCountedView } from './page-views.js';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
@@ -60,6 +62,7 @@ export class PublicPagesController {
     private readonly views: WebViews,
     private readonly timeOff: TimeOffService,
     private readonly series: BookingSeries,
+    private readonly insights: InsightsService,
   ) {}
 
   @Get(':username')
@@ -82,8 +85,18 @@ export class PublicPagesController {
   }
 
   @Get(':username/:slug')
-  async calendar(@Param('username') username: string, @Param('slug') slug: string, @Query() query: PickerQuery, @Res() res: FastifyReply) {
+  async calendar(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Query() query: PickerQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
+    // Insights' page views (never fails the page; the slots JSON endpoint is not counted).
+    if (isCountedView(req, query as Record<string, unknown>)) {
+      await this.insights.countPageView({ meetingTypeId: type.id, hostId: host.id, hostTimeZone: host.timeZone });
+    }
     res.type('text/html; charset=utf-8').send(await this.calendarPage(host, type, query, false));
   }
 
