@@ -194,6 +194,7 @@ export class BookingQueries extends BookingDirectory {
               status: i.status,
               answers: i.answers,
               guests: i.guests,
+              utm: i.utm ?? null,
               manageUrl: links.manageUrl,
               cancelUrl: links.cancelUrl,
               rescheduleUrl: links.rescheduleUrl,

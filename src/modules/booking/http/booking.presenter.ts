@@ -12,6 +12,7 @@ const invitee = (i: InviteeRecord): InviteeDto => ({
   status: i.status,
   answers: i.answers,
   guests: i.guests,
+  utm: i.utm ?? null,
 });
 
 /** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */

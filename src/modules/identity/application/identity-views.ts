@@ -8,6 +8,8 @@ export interface HostAccount {
   readonly name: string;
   readonly username: string;
   readonly timeZone: string;
+  /** Origins allowed to frame the host's booking pages (issue #18); empty: none. */
+  readonly embedOrigins: readonly string[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -18,6 +20,8 @@ export interface ProfileChanges {
   email?: string;
   username?: string;
   timeZone?: string;
+  /** Origins allowed to frame the booking pages, as typed: checked and made canonical by UsersService.update. */
+  embedOrigins?: string[];
 }
 
 /** A personal API key, without its hash. */
@@ -36,6 +40,7 @@ export const toHostAccount = (u: UserEntity): HostAccount => ({
   name: u.name,
   username: u.username,
   timeZone: u.timeZone,
+  embedOrigins: u.embedOrigins,
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
 });

@@ -12,6 +12,8 @@ export class UserEntity {
   @Column({ name: 'session_version', type: 'integer', default: 0, select: false }) sessionVersion: number;
   /** The linked Google account's `sub` (Sign in with Google), or null. */
   @Column({ name: 'google_subject', type: 'text', nullable: true, select: false }) googleSubject: string | null;
+  /** Origins allowed to frame the host's booking pages (`?embed=1`): canonical, at most 20 (domain/embed-origins.ts). */
+  @Column({ name: 'embed_origins', type: 'text', array: true, default: () => "'{}'" }) embedOrigins: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
