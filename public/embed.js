@@ -48,6 +48,13 @@
     for (const [id, value] of Object.entries(prefill.answers || {})) {
       for (const one of [].concat(/** @type {any} */ (value))) url.searchParams.append(`answers[${id}]`, String(one));
     }
+    // The visitor's zone, so the calendar opens in it at once (the page would otherwise reload itself into it).
+    try {
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone && !url.searchParams.has('tz')) url.searchParams.set('tz', zone);
+    } catch {
+      // no Intl zone: the page detects it itself
+    }
     const page = new URLSearchParams(location.search);
     for (const key of UTM) {
       const value = (options.utm && options.utm[key]) || page.get(key);
