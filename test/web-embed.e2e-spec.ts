@@ -261,17 +261,30 @@ describe('embedding the booking pages on another site (Chromium)', () => {
       frame: await page.evaluate(() => parseFloat(document.querySelector('iframe')!.style.height)),
       content: await frame.evaluate(() => document.body.getBoundingClientRect().height),
     });
-    let size = await sizes();
-    for (let i = 0; i < 30 && Math.abs(size.frame - size.content) > 2; i++) {
-      await page.waitForTimeout(100);
-      size = await sizes();
-    }
+    const settledSize = async () => {
+      let size = await sizes();
+      for (let i = 0; i < 30 && Math.abs(size.frame - size.content) > 2; i++) {
+        await page.waitForTimeout(100);
+        size = await sizes();
+      }
+      return size;
+    };
+    const size = await settledSize();
     expect(Math.abs(size.frame - size.content)).toBeLessThanOrEqual(2);
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(size.frame); // no inner scroll bar
 
     await frame.click('a.day[data-date="2027-03-02"]');
     await frame.waitForSelector('a.day.selected[data-date="2027-03-02"]');
+    // A day with times makes the page taller: the frame follows.
+    const taller = await settledSize();
+    expect(taller.frame).toBeGreaterThan(size.frame);
+    expect(Math.abs(taller.frame - taller.content)).toBeLessThanOrEqual(2);
+    // The site's frame is drawn by its own process: a viewport as tall as the page draws all of it in the picture.
+    await page.setViewportSize({ width: 1280, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+    await page.mouse.move(5, 5); // off the day just clicked: its hover colour would hide the selection
+    await page.waitForTimeout(300);
     await documentScreenshot(page, 'embed-inline');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await frame.click('.slot >> text=10:00');
     await frame.waitForURL(/\/lin\/intro\/book\?.*embed=1/);
     // The prefill from the embed URL fills the form; utm_* of the site's own URL ride along, hidden.
