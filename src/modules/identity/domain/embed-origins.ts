@@ -13,6 +13,7 @@ export function parseEmbedOrigin(text: string): { origin: string } | { problem: 
   const raw = text.trim();
   if (raw === '') return { problem: 'must not be empty' };
   if (raw.length > MAX_EMBED_ORIGIN_LENGTH) return { problem: `must be at most ${MAX_EMBED_ORIGIN_LENGTH} characters` };
+  if (/[\s\p{Cc}]/u.test(raw)) return { problem: 'must not contain spaces or control characters' };
   if (raw.includes('*')) return { problem: 'must name one site: wildcards are not supported, list each origin' };
   if (!/^https?:\/\//i.test(raw)) return { problem: 'must start with https:// (or http://), like https://example.com' };
   let url: URL;
