@@ -119,7 +119,8 @@ export class PublicPagesController {
       type: 'kairos:date_selected',
       payload: { meeting_type: type.slug, start_time: start.toISOString(), end_time: end.toISOString(), time_zone: tz },
     };
-    res.type('text/html; charset=utf-8').send(this.formPage(res, host, type, values, {}, null, await this.holdView(type, query), [picked]));
+    const hold = await this.holdView(type, query);
+    res.type('text/html; charset=utf-8').send(this.formPage(res, host, type, values, {}, null, hold, [picked], carriedParams(query)));
   }
 
   /**
@@ -378,6 +379,8 @@ export class PublicPagesController {
     summary: string | null,
     hold: HoldView | null = null,
     events: EmbedEvent[] = [],
+    // What "Back to times" passes on: a prefill only when it came in the URL (not what was typed in a posted form).
+    backCarry: Carried = carriedParams(values, false),
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
@@ -393,7 +396,7 @@ export class PublicPagesController {
       action: `${path}/book`,
       backHref: withCarried(
         `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
-        carriedParams(values),
+        backCarry,
       ),
       // embed=1 and utm_* go on with the form (the prefill is in its fields).
       carry: hiddenInputs(carriedParams(values, false)),
