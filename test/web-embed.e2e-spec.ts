@@ -392,6 +392,10 @@ describe('embedding the booking pages on another site (Chromium)', () => {
       expect(await page.inputValue('#embed_origins')).toBe('https://sam.example\nhttps://www.sam.example');
       expect(await page.textContent('pre.snippet')).toContain('/embed.js');
       expect(await seriousViolations(page)).toEqual([]);
+      // The profile's new section alone (the whole profile is admin-profile.png, from web-admin).
+      if (width === 1280 && process.env.UPDATE_SCREENSHOTS === '1') {
+        await page.locator('section[aria-labelledby=embed-h]').screenshot({ path: 'docs/screenshots/admin-embed.png' });
+      }
       expect((await t.http().get('/api/users/me').set(sam.auth).expect(200)).body.embed_origins).toEqual([
         'https://sam.example',
         'https://www.sam.example',

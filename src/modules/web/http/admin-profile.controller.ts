@@ -127,7 +127,7 @@ export class AdminProfileController {
     const errors: Errors = {};
     try {
       await this.users.update(caller.id, { embedOrigins: lines.map((l) => l.origin) });
-      res.redirect('/admin/profile?saved=embed#embed-h', 303);
+      res.redirect('/admin/profile?saved=embed', 303);
       return;
     } catch (error) {
       errors.embed_origins = embedOriginsError(expectDomainError(error, 'invalid'), lines);
