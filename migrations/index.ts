@@ -19,6 +19,7 @@ import { TimeOff1764000009300 } from './1764000009300-time-off.js';
 import { DurationOptionsAndSeries1764000009400 } from './1764000009400-duration-options-and-series.js';
 import { InviteeGuests1764000009500 } from './1764000009500-invitee-guests.js';
 import { OnboardingAndEmailVerification1764000009600 } from './1764000009600-onboarding-and-email-verification.js';
+import { Embedding1764000009800 } from './1764000009800-embedding.js';
 import { Insights1764000009950 } from './1764000009950-insights.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
@@ -44,5 +45,6 @@ export const migrations = [
   DurationOptionsAndSeries1764000009400,
   InviteeGuests1764000009500,
   OnboardingAndEmailVerification1764000009600,
+  Embedding1764000009800,
   Insights1764000009950,
 ];

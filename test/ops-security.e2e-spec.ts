@@ -353,7 +353,7 @@ describe('operations: metrics, headers, caching, CORS (e2e)', () => {
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-frame-options']).toBe('DENY'); // nothing is framed but the ?embed=1 booking pages (ADR 0018)
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 

@@ -40,6 +40,7 @@ import { BookingApprovalPagesController } from './http/booking-approval-pages.co
 import { BookingPagesController } from './http/booking-pages.controller.js';
 import { PublicPagesController } from './http/public-pages.controller.js';
 import { StaticController } from './http/static.controller.js';
+import { EmbedScriptController } from './http/embed-script.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
 
 /** Every /admin controller, one per page: the session and CSRF hook (registerAdminSessions) covers their paths. */
@@ -84,7 +85,14 @@ const ADMIN_CONTROLLERS = [
     AuditModule,
     InsightsModule,
   ],
-  controllers: [StaticController, ...ADMIN_CONTROLLERS, BookingPagesController, BookingApprovalPagesController, PublicPagesController],
+  controllers: [
+    StaticController,
+    EmbedScriptController,
+    ...ADMIN_CONTROLLERS,
+    BookingPagesController,
+    BookingApprovalPagesController,
+    PublicPagesController,
+  ],
   providers: [AdminBookingDetails, WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],
 })
 export class WebModule {}

@@ -32,6 +32,8 @@ export async function applyHttpSecurity(app: NestFastifyApplication): Promise<vo
     // HSTS only where TLS terminates in front of us in production; on plain-http dev it would pin localhost.
     strictTransportSecurity: config.isProduction ? { maxAge: 15_552_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+    // Nothing is framed unless a page says so: the booking pages with ?embed=1 (framing.ts allowFramingBy) only.
+    xFrameOptions: { action: 'deny' },
   });
   app.getHttpAdapter().getInstance().addHook('onRequest', noStoreWhereSecret);
   const origins = config.corsOrigins;

@@ -31,6 +31,7 @@ import { InviteePolicies } from './invitee-policies.service.js';
 import { SlotCheck } from './slot-check.js';
 import { SlotHolds } from './slot-holds.service.js';
 import { ofLength } from './meeting-length.js';
+import type { Utm } from '../domain/utm.js';
 
 export interface CreateBookingInput {
   meetingTypeId: string;
@@ -42,6 +43,8 @@ export interface CreateBookingInput {
   answers?: Record<string, unknown>;
   /** Guests' emails (format checked at the edge); normalised and capped here. */
   guests?: string[];
+  /** The campaign parameters the booking came with (utm_source ... utm_content), checked at the edge. */
+  utm?: Utm | null;
   holdToken?: string;
   idempotencyKey?: string;
   /** One of the type's duration_options; absent = its duration_minutes. */

@@ -200,6 +200,7 @@ export class BookingQueries extends BookingDirectory {
               answers: i.answers,
               guests: i.guests,
               noShowAt: i.no_show_at ?? null,
+              utm: i.utm ?? null,
               manageUrl: links.manageUrl,
               cancelUrl: links.cancelUrl,
               rescheduleUrl: links.rescheduleUrl,

@@ -1,5 +1,6 @@
 import type { BookingStatus } from '../domain/booking-policy.js';
 import type { Conference } from '../domain/conference.js';
+import type { Utm } from '../domain/utm.js';
 
 /** A booking as the application hands it to its controllers (the `bookings` columns it reads). */
 export interface BookingRecord {
@@ -39,6 +40,8 @@ export interface InviteeRecord {
   answers: Record<string, unknown>;
   /** Emails the invitee added: they receive the invitations too (no management links). */
   guests: string[];
+  /** The utm_* parameters the booking came with (issue #18), or null. */
+  utm: Utm | null;
   status: 'active' | 'cancelled';
   created_at: Date;
   /** When a host marked this invitee as a no-show (null: not marked). Absent where a read does not select it. */

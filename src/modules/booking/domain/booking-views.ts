@@ -1,6 +1,7 @@
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
 import type { BookingStatus } from './booking-policy.js';
 import type { Conference } from './conference.js';
+import type { Utm } from './utm.js';
 
 /** Outbox event types written in the booking's own transaction. */
 export type BookingEventType =
@@ -104,6 +105,8 @@ export interface BookingViewInvitee extends BookingViewPerson {
   guests: string[];
   /** When a host marked this invitee as a no-show (null or absent: not marked). */
   noShowAt?: Date | null;
+  /** The utm_* parameters the booking came with (issue #18), or null. */
+  utm: Utm | null;
   /** Links with this invitee's management token (derived on demand, never stored in clear). */
   manageUrl: string;
   cancelUrl: string;

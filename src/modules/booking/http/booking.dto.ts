@@ -16,16 +16,56 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 import { MAX_GUESTS } from '../domain/guests.js';
+import { MAX_UTM_LENGTH } from '../domain/utm.js';
 
 /** Every booking status (booking-policy.ts BookingStatus), for validation and the OpenAPI enums. */
 const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'rescheduled', 'declined', 'expired'];
 
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const instantMessage = (field: string) => `${field} must be an ISO 8601 instant such as 2027-03-14T14:00:00Z`;
+
+/** utm_* campaign parameters: each optional, one line, at most 255 characters. */
+export class UtmDto {
+  @ApiPropertyOptional({ maxLength: MAX_UTM_LENGTH, example: 'newsletter' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_UTM_LENGTH)
+  @IsSingleLine()
+  utm_source?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_UTM_LENGTH, example: 'email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_UTM_LENGTH)
+  @IsSingleLine()
+  utm_medium?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_UTM_LENGTH, example: 'spring-launch' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_UTM_LENGTH)
+  @IsSingleLine()
+  utm_campaign?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_UTM_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_UTM_LENGTH)
+  @IsSingleLine()
+  utm_term?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_UTM_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_UTM_LENGTH)
+  @IsSingleLine()
+  utm_content?: string;
+}
 
 export class CreateBookingDto {
   @ApiProperty({ format: 'uuid' })
@@ -81,6 +121,16 @@ export class CreateBookingDto {
   @IsEmail({}, { each: true, message: 'each of guests must be a valid email address' })
   @MaxLength(255, { each: true, message: 'each of guests must be at most 255 characters' })
   guests?: string[];
+
+  @ApiPropertyOptional({
+    type: () => UtmDto,
+    description: "the campaign the invitee came from (the booking page passes its URL's utm_* parameters); stored and sent in webhooks",
+  })
+  @IsOptional()
+  @IsObject({ message: 'utm must be an object {utm_source?, utm_medium?, utm_campaign?, utm_term?, utm_content?}' })
+  @ValidateNested()
+  @Type(() => UtmDto)
+  utm?: UtmDto;
 
   @ApiPropertyOptional({ description: 'token from POST /api/slots/holds, converting the hold into the booking' })
   @IsOptional()
@@ -275,6 +325,7 @@ export class InviteeDto {
     description: 'when a host marked this invitee as a no-show (POST /api/bookings/{id}/no-show); null: not marked',
   })
   no_show_at: string | null;
+  @ApiProperty({ type: UtmDto, nullable: true, description: 'the utm_* parameters the booking came with, or null' }) utm: UtmDto | null;
 }
 
 export class ConferenceDto {

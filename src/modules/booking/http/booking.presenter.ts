@@ -13,6 +13,7 @@ const invitee = (i: InviteeRecord): InviteeDto => ({
   answers: i.answers,
   guests: i.guests,
   no_show_at: i.no_show_at ? iso(i.no_show_at) : null,
+  utm: i.utm ?? null,
 });
 
 /** The booking as JSON. Hosts see every invitee; an invitee only themself (group meetings stay private). */

@@ -33,6 +33,7 @@ import {
 } from './booking.dto.js';
 import { presentBooking } from './booking.presenter.js';
 import { presentSeriesBooking } from './booking-series.presenter.js';
+import { utmFrom } from '../domain/utm.js';
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,255}$/;
 
@@ -69,6 +70,7 @@ export class BookingsController {
       timeZone: dto.time_zone,
       phone: dto.invitee_phone ?? null,
       guests: dto.guests,
+      utm: dto.utm ? utmFrom(dto.utm) : null,
       answers: dto.answers,
       holdToken: dto.hold_token,
       idempotencyKey,

@@ -6,6 +6,7 @@ import { constraintName, PG_EXCLUSION_VIOLATION, PG_UNIQUE_VIOLATION, sqlState }
 import { appendOutboxEvent, outboxEventInsertSql, outboxEventValues } from '../../../shared/outbox/outbox-events.js';
 import type { BookingRecord, RoundRobinStats, InviteeRecord } from '../application/booking-records.js';
 import type { BookingEventPayload, BookingEventType, NoShowEventType } from '../domain/booking-views.js';
+import type { Utm } from '../domain/utm.js';
 
 export interface NewBooking {
   meetingTypeId: string;
@@ -31,6 +32,7 @@ export interface NewInvitee {
   phone: string | null;
   answers: Record<string, unknown>;
   guests: string[];
+  utm: Utm | null;
 }
 
 /** The admin list's filter (searchForHost): a bounded start range, always. */
@@ -50,7 +52,7 @@ export interface BookingSearch {
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
   b.ical_sequence, b.confirmation_expires_at, b.created_at, b.updated_at`;
-const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, status, created_at, no_show_at';
+const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, utm, status, created_at, no_show_at';
 
 /**
  * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition, and one that
@@ -142,9 +144,9 @@ export class BookingRepository {
     const { type, payload } = event(id);
     const [row] = await manager.query<[InviteeRecord]>(
       `WITH i AS (
-         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *),
-       event AS (${outboxEventInsertSql(10)})
+         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests, utm)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *),
+       event AS (${outboxEventInsertSql(11)})
        SELECT * FROM i`,
       [
         id,
@@ -156,6 +158,7 @@ export class BookingRepository {
         JSON.stringify(i.answers),
         tokenHashFor(id),
         i.guests,
+        i.utm === null ? null : JSON.stringify(i.utm),
         ...outboxEventValues({ type, bookingId: payload.booking_id, payload }),
       ],
     );

@@ -12,6 +12,8 @@ export interface HostAccount {
   readonly emailVerified: boolean;
   /** Whether the host is past the welcome shown after sign-up (finished or skipped). */
   readonly onboarded: boolean;
+  /** Origins allowed to frame the host's booking pages (issue #18); empty: none. */
+  readonly embedOrigins: readonly string[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -22,6 +24,8 @@ export interface ProfileChanges {
   email?: string;
   username?: string;
   timeZone?: string;
+  /** Origins allowed to frame the booking pages, as typed: checked and made canonical by UsersService.update. */
+  embedOrigins?: string[];
 }
 
 /** A personal API key, without its hash. */
@@ -42,6 +46,7 @@ export const toHostAccount = (u: UserEntity): HostAccount => ({
   timeZone: u.timeZone,
   emailVerified: u.emailVerifiedAt !== null,
   onboarded: u.onboardedAt !== null,
+  embedOrigins: u.embedOrigins,
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
 });

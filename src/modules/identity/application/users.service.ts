@@ -7,6 +7,7 @@ import { DomainError, type Problem, invalidFields, notFound } from '../../../sha
 import { canonicalTimeZone } from '../../../shared/validation/time-zone-name.js';
 import { CredentialLimiter } from '../../../shared/throttling/credential-limiter.js';
 import { newAccountProblems, passwordProblems, profileChangeProblems } from '../domain/account-rules.js';
+import { checkEmbedOrigins } from '../domain/embed-origins.js';
 import type { PasswordContext } from '../domain/password-policy.js';
 import { CredentialsRepository } from '../infrastructure/credentials.repository.js';
 import { UsersRepository } from '../infrastructure/users.repository.js';
@@ -160,6 +161,11 @@ export class UsersService {
     if (changes.username !== undefined) patch.username = changes.username.trim().toLowerCase();
     if (changes.timeZone !== undefined) patch.timeZone = canonicalTimeZone(changes.timeZone) ?? changes.timeZone;
     const problems = profileChangeProblems(patch);
+    if (changes.embedOrigins !== undefined) {
+      const embed = checkEmbedOrigins(changes.embedOrigins);
+      problems.push(...embed.problems);
+      patch.embedOrigins = embed.origins;
+    }
     if (problems.length > 0) throw invalidFields(problems);
     const before = patch.email !== undefined ? await this.getById(id) : null;
     const emailChanged = before !== null && patch.email !== undefined && patch.email.toLowerCase() !== before.email.toLowerCase();

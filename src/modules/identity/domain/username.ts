@@ -13,6 +13,8 @@ export const RESERVED_USERNAMES = new Set([
   'health',
   'metrics',
   'static',
+  'embed.js', // the embed script (issue #18)
+  'embed',
   // routes and files browsers, crawlers and tools ask for
   'docs',
   'assets',

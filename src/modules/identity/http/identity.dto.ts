@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { MAX_EMBED_ORIGINS } from '../domain/embed-origins.js';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { USERNAME_PATTERN } from '../domain/username.js';
 import type { ApiKeyView, HostAccount } from '../application/identity-views.js';
@@ -51,6 +52,20 @@ export class UpdateUserDto {
   @IsOptional()
   @IsTimeZone()
   time_zone?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_EMBED_ORIGINS,
+    example: ['https://example.com', 'https://www.example.com'],
+    description:
+      'origins (scheme, host, optional port; no path or wildcard) allowed to frame your booking pages with ?embed=1; ' +
+      '[] allows none. A wrong entry is a 400 naming it (embed_origins.<index>).',
+  })
+  @IsOptional()
+  @IsArray({ message: 'embed_origins must be a list of origins like "https://example.com"' })
+  @ArrayMaxSize(MAX_EMBED_ORIGINS, { message: `embed_origins must list at most ${MAX_EMBED_ORIGINS} origins` })
+  @IsString({ each: true, message: 'each of embed_origins must be a string like "https://example.com"' })
+  embed_origins?: string[];
 }
 
 export class LoginDto {
@@ -126,6 +141,7 @@ export class UserDto extends PublicUserDto {
     description: 'whether the host proved the email address: a verification link sent at sign-up, or Google (Sign in with Google)',
   })
   email_verified: boolean;
+  @ApiProperty({ type: [String], description: 'origins allowed to frame your booking pages (?embed=1)' }) embed_origins: string[];
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
@@ -161,6 +177,7 @@ export const toUser = (u: HostAccount): UserDto => ({
   time_zone: u.timeZone,
   email: u.email,
   email_verified: u.emailVerified,
+  embed_origins: [...u.embedOrigins],
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
 });

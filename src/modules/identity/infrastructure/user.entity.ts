@@ -16,6 +16,8 @@ export class UserEntity {
   @Column({ name: 'onboarded_at', type: 'timestamptz', nullable: true }) onboardedAt: Date | null;
   /** When the host proved the email address (a verification link, or Google); null shows the admin's banner. */
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true }) emailVerifiedAt: Date | null;
+  /** Origins allowed to frame the host's booking pages (`?embed=1`): canonical, at most 20 (domain/embed-origins.ts). */
+  @Column({ name: 'embed_origins', type: 'text', array: true, default: () => "'{}'" }) embedOrigins: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -38,6 +38,7 @@ export function sampleView(overrides: Partial<BookingView> = {}): BookingView {
         status: 'active',
         answers: { topic: 'pricing' },
         guests: [],
+        utm: null,
         manageUrl: 'http://kairos.test/b/x?token=mgt_secret',
         cancelUrl: 'http://kairos.test/b/x/cancel?token=mgt_secret',
         rescheduleUrl: 'http://kairos.test/b/x/reschedule?token=mgt_secret',

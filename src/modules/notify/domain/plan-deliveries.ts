@@ -418,6 +418,8 @@ function webhookBody(event: WebhookEvent, id: string, input: PlanInput, invitee:
       invitee: { id: invitee.id, name: invitee.name, email: invitee.email, time_zone: invitee.timeZone, answers: invitee.answers },
       // Calendly's name for the emails the invitee added.
       event_guests: invitee.guests.map((email) => ({ email })),
+      // The campaign the invitee came from (utm_* of the booking page or embed URL), or null.
+      utm: invitee.utm ?? null,
       // An occurrence of a recurring series: which series, and where in it (one webhook per occurrence).
       ...(view.series
         ? {

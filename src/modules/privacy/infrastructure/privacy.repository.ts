@@ -32,9 +32,10 @@ export class PrivacyRepository {
 
   async exportFor(userId: string): Promise<Record<string, unknown> | null> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      const users = await m.query<Rows>(`SELECT id, email, name, username, time_zone, created_at, updated_at FROM users WHERE id = $1`, [
-        userId,
-      ]);
+      const users = await m.query<Rows>(
+        `SELECT id, email, name, username, time_zone, embed_origins, created_at, updated_at FROM users WHERE id = $1`,
+        [userId],
+      );
       const user = users.at(0);
       if (!user) return null;
       const q = (sql: string) => m.query<Rows>(sql, [userId]);
@@ -61,7 +62,7 @@ export class PrivacyRepository {
                   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.created_at, b.updated_at,
                   b.archived,
                   COALESCE((SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'email', i.email, 'phone', i.phone,
-                     'time_zone', i.time_zone, 'answers', i.answers, 'guests', i.guests, 'status', i.status, 'created_at', i.created_at)
+                     'time_zone', i.time_zone, 'answers', i.answers, 'guests', i.guests, 'utm', i.utm, 'status', i.status, 'created_at', i.created_at)
                      ORDER BY i.created_at)
                      FROM (SELECT * FROM booking_invitees UNION ALL SELECT * FROM booking_invitees_archive) i
                     WHERE i.booking_id = b.id), '[]') AS invitees,
@@ -128,7 +129,7 @@ export class PrivacyRepository {
     const rows: Array<{ id: string; booking_id: string }> = [];
     for (const table of ['booking_invitees', 'booking_invitees_archive']) {
       const result: unknown = await m.query(
-        `UPDATE ${table} SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb, guests = '{}'
+        `UPDATE ${table} SET name = $3, email = $3, phone = NULL, answers = '{}'::jsonb, guests = '{}', utm = NULL
           WHERE lower(email) = lower($2) AND booking_id IN (${PrivacyRepository.HOST_BOOKINGS})
           RETURNING id, booking_id`,
         [hostId, email, ERASED],

@@ -34,8 +34,8 @@ export interface PickerOptions {
   query: PickerQuery;
   /** The page's own path, for the calendar and zone links. */
   path: string;
-  /** Extra query parameters every link keeps (e.g. the management token). */
-  keep?: Record<string, string>;
+  /** Extra query parameters every link keeps (e.g. the management token; an embedded page's prefill, several values each). */
+  keep?: Record<string, string | string[]>;
   /** Where a slot goes: a link to the form (new bookings) or a button posting the time (reschedule). */
   slotHref?: (startIso: string, tz: string, h12: boolean) => string;
   /** The meeting length the times are for (one of the type's duration_options); the type's default when absent. */
@@ -88,7 +88,8 @@ export class BookingPicker {
     const href = (params: Record<string, string | undefined>) => {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries({ ...options.keep, month, tz, h12: h12 ? '1' : undefined, ...params })) {
-        if (v !== undefined && v !== '') q.set(k, v);
+        if (Array.isArray(v)) for (const one of v as string[]) q.append(k, one);
+        else if (v !== undefined && v !== '') q.set(k, v);
       }
       return `${options.path}?${q.toString()}`;
     };
@@ -147,7 +148,7 @@ export class BookingPicker {
       anyInMonth: byDate.size > 0,
       h12Href: href({ date, h12: '1' }),
       h24Href: href({ date, h12: undefined }),
-      keep: Object.entries(options.keep ?? {}).map(([name, value]) => ({ name, value })),
+      keep: Object.entries(options.keep ?? {}).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ name, value }))),
       path: options.path,
     };
   }

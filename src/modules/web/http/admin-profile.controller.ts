@@ -12,6 +12,8 @@ import { allTimeZones } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, one, waitLabel } from './admin-forms.js';
 import { PROFILE_FORM_FIELDS, placeAccountProblems } from './account-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+import { AppConfig } from '../../../config/app-config.js';
+import { embedOriginLines, embedOriginsError } from './embed-settings-form.js';
 
 /** The host's own account: profile, email, password, and the GDPR export and erasure. */
 @ApiExcludeController()
@@ -24,6 +26,7 @@ export class AdminProfileController {
     private readonly users: UsersService,
     private readonly privacy: PrivacyService,
     private readonly sessions: WebSessions,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -32,6 +35,7 @@ export class AdminProfileController {
       profile: 'Profile saved.',
       email: 'Your email address was changed; use it the next time you log in.',
       password: 'Your password was changed.',
+      embed: 'The websites allowed to embed your booking pages were saved.',
     };
     res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, {}, null, notices[one(saved)] ?? null));
   }
@@ -115,6 +119,25 @@ export class AdminProfileController {
       .send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
   }
 
+  /** "Embed on your website" (issue #18): the origins allowed to frame the booking pages, one a line. */
+  @Post('embed')
+  async saveEmbedOrigins(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
+    const text = typeof body.embed_origins === 'string' ? body.embed_origins : '';
+    const lines = embedOriginLines(text);
+    const errors: Errors = {};
+    try {
+      await this.users.update(caller.id, { embedOrigins: lines.map((l) => l.origin) });
+      res.redirect('/admin/profile?saved=embed', 303);
+      return;
+    } catch (error) {
+      errors.embed_origins = embedOriginsError(expectDomainError(error, 'invalid'), lines);
+    }
+    res
+      .status(400)
+      .type('text/html; charset=utf-8')
+      .send(await this.page(caller, req, res, { embed_origins: text }, errors, 'The websites were not saved: please correct them.', null));
+  }
+
   /** GDPR access and portability: everything the privacy module exports, as a file. */
   @Get('export')
   async exportData(@CurrentUser() caller: AuthenticatedUser, @Res() res: FastifyReply) {
@@ -179,12 +202,22 @@ export class AdminProfileController {
   ) {
     const ctx = await this.pages.context(caller, req, res, 'Profile', 'profile');
     const user = await this.users.getById(caller.id);
-    const v = { name: user.name, username: user.username, time_zone: user.timeZone, email: '', ...values };
+    const v = {
+      name: user.name,
+      username: user.username,
+      time_zone: user.timeZone,
+      email: '',
+      embed_origins: user.embedOrigins.join('\n'),
+      ...values,
+    };
+    const base = this.config.publicUrl;
     return this.views.render('admin/profile', {
       ...ctx,
       values: v,
       currentEmail: user.email,
       zones: allTimeZones().map((z) => ({ value: z, selected: z === v.time_zone })),
+      embedSnippet: `<script src="${base}/embed.js" async></script>\n<div data-kairos-inline data-url="${base}/${user.username}"></div>`,
+      embedAllowed: user.embedOrigins.length > 0,
       errors,
       errorSummary: hasErrors(errors) ? summary : null,
       notice,

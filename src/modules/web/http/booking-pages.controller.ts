@@ -19,6 +19,9 @@ import { WebViews } from '../application/web-views.js';
 import { seriesDates, statusNotice } from '../application/booking-page-features.js';
 import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
 import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
+import { allowFramingBy } from '../../../shared/security/framing.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { type EmbedEvent, embedView, isEmbed } from '../application/embed-mode.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
@@ -37,6 +40,7 @@ export class BookingPagesController {
     private readonly invitations: BookingInvitations,
     private readonly views: WebViews,
     private readonly series: BookingSeries,
+    private readonly users: UsersService,
   ) {}
 
   @Get(':id')
@@ -57,7 +61,7 @@ export class BookingPagesController {
       view,
       tz,
       h12,
-      (bookingId) => `/booking/${bookingId}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`,
+      (bookingId) => `/booking/${bookingId}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}${isEmbed(query) ? '&embed=1' : ''}`,
     );
     res.type('text/html; charset=utf-8').send(
       this.views.render('manage', {
@@ -98,8 +102,38 @@ export class BookingPagesController {
         // The booking's own video link (issue #17), or the promise of it while it is being made.
         joinUrl: view.conference?.joinUrl ?? null,
         conferencePending: !view.conference && conferenceProviderOf(view.location) !== null,
+        embed: await this.embedding(res, view, query, one(query.booked) !== ''),
       }),
     );
+  }
+
+  /**
+   * The confirmation inside a host's site (`embed=1`, issue #18): framed by the embed origins of the booking's hosts
+   * and of the type's hosts (a round robin may give the booking to a teammate of the host whose page was embedded); a
+   * new booking tells the embedding page `kairos:booking_created` with its id and times, never the token.
+   */
+  private async embedding(res: FastifyReply, view: BookingView, query: Form, booked: boolean) {
+    if (!isEmbed(query)) return null;
+    const type = await this.meetingTypes.findSnapshot(view.meetingType.id);
+    const ids = [...new Set([...view.hosts.map((h) => h.id), ...(type?.hosts.map((h) => h.userId) ?? [])])];
+    const origins = [...new Set((await this.users.findByIds(ids)).flatMap((u) => u.embedOrigins))];
+    allowFramingBy(res, origins);
+    const events: EmbedEvent[] = [{ type: 'kairos:page_loaded', payload: { page: booked ? 'booked' : 'booking' } }];
+    if (booked) {
+      events.push({
+        type: 'kairos:booking_created',
+        payload: {
+          booking: {
+            id: view.id,
+            status: view.status,
+            start_time: view.startTime.toISOString(),
+            end_time: view.endTime.toISOString(),
+            meeting_type: view.meetingType.slug,
+          },
+        },
+      });
+    }
+    return embedView(origins, events);
   }
 
   @Get(':id/ics')

@@ -32,6 +32,18 @@ import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from '
 import { PHONE } from '../../booking/domain/answers.js';
 import { MAX_GUESTS } from '../../booking/domain/guests.js';
 import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
+import { allowFramingBy } from '../../../shared/security/framing.js';
+import { utmFrom } from '../../booking/domain/utm.js';
+import {
+  type Carried,
+  type EmbedEvent,
+  carriedParams,
+  embedView,
+  hiddenInputs,
+  isEmbed,
+  prefilledForm,
+  withCarried,
+} from '../application/embed-mode.js';
 
 /** What the invitee's pages show of the host. */
 interface HostView {
@@ -39,6 +51,8 @@ interface HostView {
   name: string;
   username: string;
   timeZone: string;
+  /** Who may frame the pages with ?embed=1 (issue #18). */
+  embedOrigins: readonly string[];
 }
 
 type Form = Record<string, string | string[] | undefined>;
@@ -66,20 +80,22 @@ export class PublicPagesController {
   ) {}
 
   @Get(':username')
-  async host(@Param('username') username: string, @Query('tz') tz: string | undefined, @Res() res: FastifyReply) {
+  async host(@Param('username') username: string, @Query() query: Form, @Res() res: FastifyReply) {
     const host = await this.host_(username);
     const types = await this.meetingTypes.listPublic(host.username);
+    const carry = carriedParams(query);
     res.type('text/html; charset=utf-8').send(
       this.views.render('host', {
         title: host.name,
         host: { name: host.name, username: host.username },
-        away: await this.awayNotice(host, null, tz),
+        away: await this.awayNotice(host, null, query.tz),
         types: types.map(({ snapshot: t }) => ({
           name: t.name,
           duration: t.durationMinutes,
           description: t.description,
-          href: `/${host.username}/${t.slug}`,
+          href: withCarried(`/${host.username}/${t.slug}`, carry),
         })),
+        embed: this.embedding(res, host, query, [{ type: 'kairos:page_loaded', payload: { page: 'host' } }]),
       }),
     );
   }
@@ -88,26 +104,36 @@ export class PublicPagesController {
   async calendar(
     @Param('username') username: string,
     @Param('slug') slug: string,
-    @Query() query: PickerQuery,
+    @Query() query: Form,
     @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ) {
     const { host, type } = await this.resolve(username, slug);
     // Insights' page views (never fails the page; the slots JSON endpoint is not counted).
-    if (isCountedView(req, query as Record<string, unknown>)) {
+    if (isCountedView(req, query)) {
       await this.insights.countPageView({ meetingTypeId: type.id, hostId: host.id, hostTimeZone: host.timeZone });
     }
-    res.type('text/html; charset=utf-8').send(await this.calendarPage(host, type, query, false));
+    res.type('text/html; charset=utf-8').send(await this.calendarPage(res, host, type, query, false, carriedParams(query)));
   }
 
   @Get(':username/:slug/book')
   async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: FastifyReply) {
     const { host, type } = await this.resolve(username, slug);
-    if (!parseStart(one(query.start))) {
-      res.redirect(`/${host.username}/${type.slug}`, 303);
+    const start = parseStart(one(query.start));
+    if (!start) {
+      res.redirect(withCarried(`/${host.username}/${type.slug}`, carriedParams(query)), 303);
       return;
     }
-    res.type('text/html; charset=utf-8').send(this.formPage(host, type, query, {}, null, await this.holdView(type, query)));
+    // A prefill (name, email, guests, answers[<question id>]) fills the fields it names.
+    const values = { ...query, ...prefilledForm(query, type.questions) };
+    const end = new Date(start.getTime() + pickedDuration(type, query.duration) * 60_000);
+    const tz = canonicalTimeZone(one(query.tz)) ?? host.timeZone;
+    const picked: EmbedEvent = {
+      type: 'kairos:date_selected',
+      payload: { meeting_type: type.slug, start_time: start.toISOString(), end_time: end.toISOString(), time_zone: tz },
+    };
+    const hold = await this.holdView(type, query);
+    res.type('text/html; charset=utf-8').send(this.formPage(res, host, type, values, {}, null, hold, [picked], carriedParams(query)));
   }
 
   /**
@@ -128,29 +154,39 @@ export class PublicPagesController {
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     const h12 = one(body.h12) === '1';
     const path = `/${host.username}/${type.slug}`;
+    const carry = carriedParams(body);
     if (!start) {
-      res.redirect(path, 303);
+      res.redirect(withCarried(path, carry), 303);
       return;
     }
     const duration = pickedDuration(type, body.duration);
     const form: Record<string, string> = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}), ...durationParam(type, duration) };
     try {
       const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip, durationMinutes: duration });
-      res.redirect(`${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`, 303);
+      res.redirect(withCarried(`${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`, carry), 303);
     } catch (error) {
       if (error instanceof HoldRefusedError) {
         res.header('Retry-After', String(error.refusal.retryAfterSeconds));
         res
           .status(429)
           .type('text/html; charset=utf-8')
-          .send(this.formPage(host, type, form, {}, null, { refused: true }));
+          .send(this.formPage(res, host, type, { ...carry, ...prefilledForm(body, type.questions), ...form }, {}, null, { refused: true }));
         return;
       }
       if (isTakenError(error)) {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12, duration: form.duration }, true));
+          .send(
+            await this.calendarPage(
+              res,
+              host,
+              type,
+              { tz, date: localDate(start, tz), h12: form.h12, duration: form.duration },
+              true,
+              carry,
+            ),
+          );
         return;
       }
       throw error;
@@ -163,7 +199,7 @@ export class PublicPagesController {
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     if (!start) {
-      res.redirect(`/${host.username}/${type.slug}`, 303);
+      res.redirect(withCarried(`/${host.username}/${type.slug}`, carriedParams(body)), 303);
       return;
     }
     const errors: Record<string, string> = {};
@@ -197,7 +233,7 @@ export class PublicPagesController {
       res
         .status(400)
         .type('text/html; charset=utf-8')
-        .send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
+        .send(this.formPage(res, host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
       return;
     }
     const holdToken = one(body.hold) || undefined;
@@ -214,6 +250,8 @@ export class PublicPagesController {
       answers,
       holdToken: withHold,
       durationMinutes: duration,
+      // The campaign of the page's URL (utm_*), carried through the calendar and the form (issue #18).
+      utm: utmFrom(body),
     });
     // Several dates of a recurring type go through BookingSeries: all or none, the first one taken named beside the field.
     const book = async (withHold: string | undefined) =>
@@ -229,7 +267,8 @@ export class PublicPagesController {
       if (!result.invitee) throw new Error('a new booking comes back with its invitee');
       const token = this.tokens.tokenFor(result.invitee.id);
       const h12 = one(body.h12) === '1' ? '&h12=1' : '';
-      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`, 303);
+      const embed = isEmbed(body) ? '&embed=1' : '';
+      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}${embed}`, 303);
     } catch (error) {
       const takenDate = takenOccurrence(error);
       if (takenDate !== null) {
@@ -237,7 +276,9 @@ export class PublicPagesController {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(this.formPage(host, type, body, { occurrences: message }, 'One of the dates is taken.', await this.holdView(type, body)));
+          .send(
+            this.formPage(res, host, type, body, { occurrences: message }, 'One of the dates is taken.', await this.holdView(type, body)),
+          );
         return;
       }
       if (isTakenError(error)) {
@@ -245,7 +286,7 @@ export class PublicPagesController {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(host, type, query, true));
+          .send(await this.calendarPage(res, host, type, query, true, carriedParams(body)));
         return;
       }
       if (error instanceof DomainError && error.code === 'invalid') {
@@ -256,6 +297,7 @@ export class PublicPagesController {
           .type('text/html; charset=utf-8')
           .send(
             this.formPage(
+              res,
               host,
               type,
               body,
@@ -270,7 +312,14 @@ export class PublicPagesController {
     }
   }
 
-  private async calendarPage(host: HostView, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
+  private async calendarPage(
+    res: FastifyReply,
+    host: HostView,
+    type: MeetingTypeSnapshot,
+    query: PickerQuery,
+    taken: boolean,
+    carry: Carried = {},
+  ): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
     const duration = pickedDuration(type, query.duration);
     const lengthParam = durationParam(type, duration);
@@ -279,16 +328,19 @@ export class PublicPagesController {
       fallbackZone: host.timeZone,
       query,
       path,
-      keep: lengthParam,
+      keep: { ...carry, ...lengthParam },
       ...(lengthParam.duration ? { durationMinutes: duration } : {}),
       slotHref: (iso, tz, h12) =>
-        `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+        withCarried(
+          `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+          carry,
+        ),
     });
     const lengthHref = (minutes: number) => {
       const q = new URLSearchParams({ tz: picker.tz, ...(picker.date ? { date: picker.date } : { month: picker.month }) });
       if (picker.h12) q.set('h12', '1');
       for (const [k, v] of Object.entries(durationParam(type, minutes))) q.set(k, v);
-      return `${path}?${q.toString()}`;
+      return withCarried(`${path}?${q.toString()}`, carry);
     };
     return this.views.render('book', {
       title: `${type.name} with ${host.name}`,
@@ -299,8 +351,10 @@ export class PublicPagesController {
       durations: durationChoices(type, duration, lengthHref),
       away: await this.awayNotice(host, type, query.tz),
       taken,
+      hostHref: withCarried(`/${host.username}`, carry),
       // Picking a time holds it (group types share their slots: plain links to the form).
-      slotForm: type.kind === 'group' ? null : { action: `${path}/hold`, duration: lengthParam.duration },
+      slotForm: type.kind === 'group' ? null : { action: `${path}/hold`, duration: lengthParam.duration, carry: hiddenInputs(carry) },
+      embed: this.embedding(res, host, carry, [{ type: 'kairos:page_loaded', payload: { page: 'calendar', meeting_type: type.slug } }]),
     });
   }
 
@@ -330,12 +384,16 @@ export class PublicPagesController {
   }
 
   private formPage(
+    res: FastifyReply,
     host: HostView,
     type: MeetingTypeSnapshot,
     values: Form,
     errors: Errors,
     summary: string | null,
     hold: HoldView | null = null,
+    events: EmbedEvent[] = [],
+    // What "Back to times" passes on: a prefill only when it came in the URL (not what was typed in a posted form).
+    backCarry: Carried = carriedParams(values, false),
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
@@ -349,7 +407,16 @@ export class PublicPagesController {
       host: { name: host.name, username: host.username },
       type,
       action: `${path}/book`,
-      backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+      backHref: withCarried(
+        `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+        backCarry,
+      ),
+      // embed=1 and utm_* go on with the form (the prefill is in its fields).
+      carry: hiddenInputs(carriedParams(values, false)),
+      embed: this.embedding(res, host, values, [
+        { type: 'kairos:page_loaded', payload: { page: 'form', meeting_type: type.slug } },
+        ...events,
+      ]),
       duration: lengthParam.duration,
       lengthLabel: lengthLabel(duration),
       repeat: repeatChoice(type, values.occurrences),
@@ -380,6 +447,16 @@ export class PublicPagesController {
         };
       }),
     });
+  }
+
+  /**
+   * An embedded page (`embed=1`): framed by the host's embed origins only (the response's frame-ancestors), and the
+   * view model of public/embed-frame.js. Null, and nothing changed, for the ordinary page.
+   */
+  private embedding(res: FastifyReply, host: HostView, query: Form, events: EmbedEvent[]) {
+    if (!isEmbed(query)) return null;
+    allowFramingBy(res, host.embedOrigins);
+    return embedView(host.embedOrigins, events);
   }
 
   private async host_(username: string): Promise<HostView> {
