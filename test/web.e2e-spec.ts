@@ -282,7 +282,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
   });
 
   it('books without JavaScript: plain links and forms, zone chosen with the picker form', async () => {
-    const plain = await browser.newContext({ baseURL: base, javaScriptEnabled: false, timezoneId: 'Asia/Tokyo' });
+    const plain = await browser.newContext({ baseURL: base, javaScriptEnabled: false, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
     plain.setDefaultTimeout(10_000);
     const p = await plain.newPage();
     await p.goto(`/${username}/intro-call`);

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Ip, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
@@ -24,7 +24,10 @@ import {
   pickedDuration,
   repeatChoice,
 } from '../application/booking-page-features.js';
-import { formatClock, formatDateTime, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { formatClockIn, formatDateTimeIn, formatRangeIn } from '../../../shared/i18n/format.js';
+import { localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { matchLocale } from '../../../shared/i18n/locales.js';
+import { clockOf, clockParam, i18nView, langParam, pageLocale, withLang, type PageLocale } from './page-locale.js';
 import { EMAIL, type Errors, placeProblems } from './admin-forms.js';
 import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from './booking-form.js';
 import { PHONE } from '../../booking/domain/answers.js';
@@ -63,38 +66,59 @@ export class PublicPagesController {
   ) {}
 
   @Get(':username')
-  async host(@Param('username') username: string, @Query('tz') tz: string | undefined, @Res() res: FastifyReply) {
+  async host(
+    @Param('username') username: string,
+    @Query('tz') tz: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const host = await this.host_(username);
     const types = await this.meetingTypes.listPublic(host.username);
+    const loc = pageLocale(req, res);
     res.type('text/html; charset=utf-8').send(
       this.views.render('host', {
         title: host.name,
+        i18n: i18nView(req, loc),
         host: { name: host.name, username: host.username },
-        away: await this.awayNotice(host, null, tz),
+        away: await this.awayNotice(host, null, tz, loc),
         types: types.map(({ snapshot: t }) => ({
           name: t.name,
           duration: t.durationMinutes,
           description: t.description,
-          href: `/${host.username}/${t.slug}`,
+          href: withLang(`/${host.username}/${t.slug}`, loc),
         })),
       }),
     );
   }
 
   @Get(':username/:slug')
-  async calendar(@Param('username') username: string, @Param('slug') slug: string, @Query() query: PickerQuery, @Res() res: FastifyReply) {
+  async calendar(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Query() query: PickerQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
-    res.type('text/html; charset=utf-8').send(await this.calendarPage(host, type, query, false));
+    const loc = pageLocale(req, res);
+    res.type('text/html; charset=utf-8').send(await this.calendarPage(host, type, query, false, loc, req));
   }
 
   @Get(':username/:slug/book')
-  async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: FastifyReply) {
+  async form(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Query() query: Form,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
     if (!parseStart(one(query.start))) {
-      res.redirect(`/${host.username}/${type.slug}`, 303);
+      res.redirect(withLang(`/${host.username}/${type.slug}`, loc), 303);
       return;
     }
-    res.type('text/html; charset=utf-8').send(this.formPage(host, type, query, {}, null, await this.holdView(type, query)));
+    res.type('text/html; charset=utf-8').send(this.formPage(host, type, query, {}, null, await this.holdView(type, query), loc, req));
   }
 
   /**
@@ -108,19 +132,27 @@ export class PublicPagesController {
     @Param('slug') slug: string,
     @Body() body: Form,
     @Ip() ip: string,
+    @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
-    const h12 = one(body.h12) === '1';
+    const h12 = clockOf(body.h12, loc);
     const path = `/${host.username}/${type.slug}`;
     if (!start) {
-      res.redirect(path, 303);
+      res.redirect(withLang(path, loc), 303);
       return;
     }
     const duration = pickedDuration(type, body.duration);
-    const form: Record<string, string> = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}), ...durationParam(type, duration) };
+    const form: Record<string, string> = {
+      start: start.toISOString(),
+      tz,
+      ...clockParam(h12, loc),
+      ...durationParam(type, duration),
+      ...langParam(loc),
+    };
     try {
       const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip, durationMinutes: duration });
       res.redirect(`${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`, 303);
@@ -130,14 +162,16 @@ export class PublicPagesController {
         res
           .status(429)
           .type('text/html; charset=utf-8')
-          .send(this.formPage(host, type, form, {}, null, { refused: true }));
+          .send(this.formPage(host, type, form, {}, null, { refused: true }, loc, req));
         return;
       }
       if (isTakenError(error)) {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12, duration: form.duration }, true));
+          .send(
+            await this.calendarPage(host, type, { tz, date: localDate(start, tz), h12: form.h12, duration: form.duration }, true, loc, req),
+          );
         return;
       }
       throw error;
@@ -145,31 +179,42 @@ export class PublicPagesController {
   }
 
   @Post(':username/:slug/book')
-  async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: FastifyReply) {
+  async submit(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
+    const { t } = loc;
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     if (!start) {
-      res.redirect(`/${host.username}/${type.slug}`, 303);
+      res.redirect(withLang(`/${host.username}/${type.slug}`, loc), 303);
       return;
     }
     const errors: Record<string, string> = {};
     const name = one(body.name);
     const email = one(body.email);
-    if (!name) errors.name = 'Please enter your name.';
-    else if (name.length > 200) errors.name = 'Please keep your name under 200 characters.';
-    else if (singleLineProblem(name)) errors.name = `Your name ${singleLineProblem(name)}.`;
-    if (!email) errors.email = 'Please enter your email address.';
-    else if (!EMAIL.test(email) || email.length > 255) errors.email = 'Please enter a valid email address, like name@example.com.';
+    if (!name) errors.name = t('form.nameMissing');
+    else if (name.length > 200) errors.name = t('form.nameTooLong');
+    else if (singleLineProblem(name)?.includes('bidirectional')) errors.name = t('form.nameBidi');
+    else if (singleLineProblem(name)) errors.name = t('form.nameControl');
+    if (!email) errors.email = t('form.emailMissing');
+    else if (!EMAIL.test(email) || email.length > 255) errors.email = t('form.emailInvalid');
     const phone = asksForPhone(type) ? one(body.phone) : '';
-    if (phone && !PHONE.test(phone)) errors.phone = 'Please enter a phone number with its country code, like +1 202 555 0143.';
+    if (phone && !PHONE.test(phone)) errors.phone = t('form.phoneInvalid');
     const guests = takesGuests(type) ? parseGuestList(one(body.guests)) : { emails: [], invalid: [] };
     if (guests.invalid.length > 0) {
-      errors.guests = `These are not email addresses: ${guests.invalid.slice(0, 3).join(', ')}${guests.invalid.length > 3 ? ', …' : ''}.`;
-    } else if (guests.emails.length > MAX_GUESTS) errors.guests = `Please add at most ${MAX_GUESTS} guests.`;
+      errors.guests = t('form.guestsInvalid', {
+        list: `${guests.invalid.slice(0, 3).join(', ')}${guests.invalid.length > 3 ? ', …' : ''}`,
+      });
+    } else if (guests.emails.length > MAX_GUESTS) errors.guests = t('form.guestsTooMany', { max: MAX_GUESTS });
     const repeats = type.recurrence && occurrencesOf(type, body.occurrences);
     if (type.recurrence && repeats !== null && (repeats < 1 || repeats > type.recurrence.maxOccurrences)) {
-      errors.occurrences = `Please choose from 1 to ${type.recurrence.maxOccurrences} dates.`;
+      errors.occurrences = t('form.occurrencesRange', { max: type.recurrence.maxOccurrences });
     }
     const answers: Record<string, unknown> = {};
     for (const q of type.questions) {
@@ -177,14 +222,14 @@ export class PublicPagesController {
       if (q.type === 'multi_choice') answers[q.id] = value === undefined ? [] : Array.isArray(value) ? value : [value];
       else if (one(value) !== '') answers[q.id] = one(value);
       if (q.required && (answers[q.id] === undefined || (Array.isArray(answers[q.id]) && (answers[q.id] as unknown[]).length === 0))) {
-        errors[`q_${q.id}`] = `Please answer “${q.label}”.`;
+        errors[`q_${q.id}`] = t('form.answerRequired', { label: q.label });
       }
     }
     if (Object.keys(errors).length > 0) {
       res
         .status(400)
         .type('text/html; charset=utf-8')
-        .send(this.formPage(host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
+        .send(this.formPage(host, type, body, errors, t('form.fixFields'), await this.holdView(type, body), loc, req));
       return;
     }
     const holdToken = one(body.hold) || undefined;
@@ -201,6 +246,8 @@ export class PublicPagesController {
       answers,
       holdToken: withHold,
       durationMinutes: duration,
+      // The page's language: the invitee's emails are written in it (issue #18).
+      locale: matchLocale(one(body.locale)) ?? loc.locale,
     });
     // Several dates of a recurring type go through BookingSeries: all or none, the first one taken named beside the field.
     const book = async (withHold: string | undefined) =>
@@ -215,16 +262,33 @@ export class PublicPagesController {
       });
       if (!result.invitee) throw new Error('a new booking comes back with its invitee');
       const token = this.tokens.tokenFor(result.invitee.id);
-      const h12 = one(body.h12) === '1' ? '&h12=1' : '';
-      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}`, 303);
+      const extra = new URLSearchParams({ ...clockParam(clockOf(body.h12, loc), loc), ...langParam(loc) }).toString();
+      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${extra ? `&${extra}` : ''}`, 303);
     } catch (error) {
       const takenDate = takenOccurrence(error);
       if (takenDate !== null) {
-        const message = `${formatRange(takenDate, new Date(takenDate.getTime() + duration * 60_000), tz, one(body.h12) === '1')} is already taken: choose fewer dates, or another time.`;
+        const when = formatRangeIn(
+          takenDate,
+          new Date(takenDate.getTime() + duration * 60_000),
+          tz,
+          clockOf(body.h12, loc),
+          loc.formatLocale,
+        );
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(this.formPage(host, type, body, { occurrences: message }, 'One of the dates is taken.', await this.holdView(type, body)));
+          .send(
+            this.formPage(
+              host,
+              type,
+              body,
+              { occurrences: t('form.dateTaken', { when }) },
+              t('form.oneDateTaken'),
+              await this.holdView(type, body),
+              loc,
+              req,
+            ),
+          );
         return;
       }
       if (isTakenError(error)) {
@@ -232,7 +296,7 @@ export class PublicPagesController {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(host, type, query, true));
+          .send(await this.calendarPage(host, type, query, true, loc, req));
         return;
       }
       if (error instanceof DomainError && error.code === 'invalid') {
@@ -247,8 +311,10 @@ export class PublicPagesController {
               type,
               body,
               fieldErrors,
-              fieldErrors.form ?? 'Please correct the highlighted fields.',
+              fieldErrors.form ?? t('form.fixFields'),
               await this.holdView(type, body),
+              loc,
+              req,
             ),
           );
         return;
@@ -257,7 +323,14 @@ export class PublicPagesController {
     }
   }
 
-  private async calendarPage(host: HostView, type: MeetingTypeSnapshot, query: PickerQuery, taken: boolean): Promise<string> {
+  private async calendarPage(
+    host: HostView,
+    type: MeetingTypeSnapshot,
+    query: PickerQuery,
+    taken: boolean,
+    loc: PageLocale,
+    req: FastifyRequest,
+  ): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
     const duration = pickedDuration(type, query.duration);
     const lengthParam = durationParam(type, duration);
@@ -267,24 +340,28 @@ export class PublicPagesController {
       query,
       path,
       keep: lengthParam,
+      locale: loc,
       ...(lengthParam.duration ? { durationMinutes: duration } : {}),
       slotHref: (iso, tz, h12) =>
-        `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+        `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12 } : {}), ...lengthParam, ...langParam(loc) }).toString()}`,
     });
     const lengthHref = (minutes: number) => {
       const q = new URLSearchParams({ tz: picker.tz, ...(picker.date ? { date: picker.date } : { month: picker.month }) });
-      if (picker.h12) q.set('h12', '1');
+      if (picker.h12Param) q.set('h12', picker.h12Param);
       for (const [k, v] of Object.entries(durationParam(type, minutes))) q.set(k, v);
+      if (loc.keepLang) q.set('lang', loc.keepLang);
       return `${path}?${q.toString()}`;
     };
     return this.views.render('book', {
-      title: `${type.name} with ${host.name}`,
+      title: loc.t('booking.pageTitle', { type: type.name, host: host.name }),
+      i18n: i18nView(req, loc),
       host: { name: host.name, username: host.username },
+      hostHref: withLang(`/${host.username}`, loc),
       type,
       picker,
-      lengthLabel: lengthLabel(duration),
-      durations: durationChoices(type, duration, lengthHref),
-      away: await this.awayNotice(host, type, query.tz),
+      lengthLabel: lengthLabel(duration, loc),
+      durations: durationChoices(type, duration, lengthHref, loc),
+      away: await this.awayNotice(host, type, query.tz, loc),
       taken,
       // Picking a time holds it (group types share their slots: plain links to the form).
       slotForm: type.kind === 'group' ? null : { action: `${path}/hold`, duration: lengthParam.duration },
@@ -292,7 +369,7 @@ export class PublicPagesController {
   }
 
   /** "X is away until …; book with Y" while the host has time off (TimeOffService.awayOf), in the invitee's zone if known. */
-  private async awayNotice(host: HostView, type: MeetingTypeSnapshot | null, tz: string | string[] | undefined) {
+  private async awayNotice(host: HostView, type: MeetingTypeSnapshot | null, tz: string | string[] | undefined, loc: PageLocale) {
     // A team type the host does not host, or a round robin with others to take it, is not held up by their absence.
     const hosts = type?.hosts.map((h) => h.userId) ?? [host.id];
     if (!hosts.includes(host.id) || (type?.kind === 'round_robin' && hosts.length > 1)) return null;
@@ -301,7 +378,7 @@ export class PublicPagesController {
     const zone = canonicalTimeZone(one(tz)) ?? host.timeZone;
     return {
       hostName: host.name,
-      until: `${formatDateTime(away.until, zone)} (${zone})`,
+      until: `${formatDateTimeIn(away.until, zone, loc.h12Default, loc.formatLocale)} (${zone})`,
       reason: away.reason,
       redirect: away.redirect && { name: away.redirect.user.name, href: away.redirect.url },
     };
@@ -322,34 +399,39 @@ export class PublicPagesController {
     values: Form,
     errors: Errors,
     summary: string | null,
-    hold: HoldView | null = null,
+    hold: HoldView | null,
+    loc: PageLocale,
+    req: FastifyRequest,
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
-    const h12 = one(values.h12) === '1';
+    const h12 = clockOf(values.h12, loc);
     const duration = pickedDuration(type, values.duration);
     const end = new Date(start.getTime() + duration * 60_000);
     const path = `/${host.username}/${type.slug}`;
     const lengthParam = durationParam(type, duration);
     return this.views.render('book-form', {
-      title: `${type.requiresConfirmation ? 'Request' : 'Book'} ${type.name}`,
+      title: loc.t(type.requiresConfirmation ? 'form.titleRequest' : 'form.titleBook', { type: type.name }),
+      i18n: i18nView(req, loc),
       host: { name: host.name, username: host.username },
       type,
       action: `${path}/book`,
-      backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+      backHref: `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...clockParam(h12, loc), ...lengthParam, ...langParam(loc) }).toString()}`,
       duration: lengthParam.duration,
-      lengthLabel: lengthLabel(duration),
-      repeat: repeatChoice(type, values.occurrences),
+      lengthLabel: lengthLabel(duration, loc),
+      repeat: repeatChoice(type, values.occurrences, loc),
       start: start.toISOString(),
       tz,
-      h12,
-      when: formatRange(start, end, tz, h12),
+      h12Param: clockParam(h12, loc).h12,
+      lang: loc.keepLang,
+      locale: loc.locale,
+      when: formatRangeIn(start, end, tz, h12, loc.formatLocale),
       zoneLabel: `${tz} (${offsetLabel(start, tz)})`,
       values: { name: one(values.name), email: one(values.email), phone: one(values.phone), guests: one(values.guests) },
       askPhone: asksForPhone(type),
       allowGuests: takesGuests(type),
       maxGuests: MAX_GUESTS,
-      hold: hold && 'token' in hold ? { token: hold.token, until: formatClock(hold.expiresAt, tz, h12) } : null,
+      hold: hold && 'token' in hold ? { token: hold.token, until: formatClockIn(hold.expiresAt, tz, h12, loc.formatLocale) } : null,
       holdEnded: Boolean(hold && 'ended' in hold),
       holdRefused: Boolean(hold && 'refused' in hold),
       errors,
