@@ -18,6 +18,7 @@ import { BookingLimits1764000009200 } from './1764000009200-booking-limits.js';
 import { TimeOff1764000009300 } from './1764000009300-time-off.js';
 import { DurationOptionsAndSeries1764000009400 } from './1764000009400-duration-options-and-series.js';
 import { InviteeGuests1764000009500 } from './1764000009500-invitee-guests.js';
+import { Locales1764000009900 } from './1764000009900-locales.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   TimeOff1764000009300,
   DurationOptionsAndSeries1764000009400,
   InviteeGuests1764000009500,
+  Locales1764000009900,
 ];

@@ -39,6 +39,8 @@ export interface InviteeRecord {
   answers: Record<string, unknown>;
   /** Emails the invitee added: they receive the invitations too (no management links). */
   guests: string[];
+  /** The language the invitee booked in: their emails are written in it (issue #18). */
+  locale: string;
   status: 'active' | 'cancelled';
   created_at: Date;
 }

@@ -48,6 +48,7 @@ export function insertInviteeCreated(
       phone: input.phone,
       answers: invitee.answers,
       guests: invitee.guests,
+      locale: input.locale ?? 'en',
     },
     (id) => deps.tokens.hashFor(id),
     (inviteeId) => ({

@@ -31,12 +31,13 @@ export interface NewInvitee {
   phone: string | null;
   answers: Record<string, unknown>;
   guests: string[];
+  locale: string;
 }
 
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
   b.ical_sequence, b.confirmation_expires_at, b.created_at, b.updated_at`;
-const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, status, created_at';
+const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, locale, status, created_at';
 
 /**
  * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition, and one that
@@ -128,9 +129,9 @@ export class BookingRepository {
     const { type, payload } = event(id);
     const [row] = await manager.query<[InviteeRecord]>(
       `WITH i AS (
-         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *),
-       event AS (${outboxEventInsertSql(10)})
+         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests, locale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *),
+       event AS (${outboxEventInsertSql(11)})
        SELECT * FROM i`,
       [
         id,
@@ -142,6 +143,7 @@ export class BookingRepository {
         JSON.stringify(i.answers),
         tokenHashFor(id),
         i.guests,
+        i.locale,
         ...outboxEventValues({ type, bookingId: payload.booking_id, payload }),
       ],
     );

@@ -8,6 +8,8 @@ export interface HostAccount {
   readonly name: string;
   readonly username: string;
   readonly timeZone: string;
+  /** The language of the host's emails and admin (issue #18). */
+  readonly locale: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -18,6 +20,7 @@ export interface ProfileChanges {
   email?: string;
   username?: string;
   timeZone?: string;
+  locale?: string;
 }
 
 /** A personal API key, without its hash. */
@@ -36,6 +39,7 @@ export const toHostAccount = (u: UserEntity): HostAccount => ({
   name: u.name,
   username: u.username,
   timeZone: u.timeZone,
+  locale: u.locale,
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
 });

@@ -128,6 +128,7 @@ export class UsersService {
     if (changes.email !== undefined) patch.email = changes.email.trim();
     if (changes.username !== undefined) patch.username = changes.username.trim().toLowerCase();
     if (changes.timeZone !== undefined) patch.timeZone = canonicalTimeZone(changes.timeZone) ?? changes.timeZone;
+    if (changes.locale !== undefined) patch.locale = changes.locale;
     const problems = profileChangeProblems(patch);
     if (problems.length > 0) throw invalidFields(problems);
     const before = patch.email !== undefined ? await this.getById(id) : null;

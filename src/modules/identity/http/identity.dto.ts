@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { USERNAME_PATTERN } from '../domain/username.js';
 import type { ApiKeyView, HostAccount } from '../application/identity-views.js';
@@ -51,6 +52,11 @@ export class UpdateUserDto {
   @IsOptional()
   @IsTimeZone()
   time_zone?: string;
+
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: "the language of the host's emails (and admin)" })
+  @IsOptional()
+  @IsIn(SUPPORTED_LOCALES, { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  locale?: string;
 }
 
 export class LoginDto {
@@ -122,6 +128,7 @@ export class PublicUserDto {
 
 export class UserDto extends PublicUserDto {
   @ApiProperty() email: string;
+  @ApiProperty({ enum: SUPPORTED_LOCALES, description: "the language of the host's emails (and admin)" }) locale: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
@@ -156,6 +163,7 @@ export const toUser = (u: HostAccount): UserDto => ({
   username: u.username,
   time_zone: u.timeZone,
   email: u.email,
+  locale: u.locale,
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
 });

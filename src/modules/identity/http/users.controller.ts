@@ -121,11 +121,11 @@ export class UsersController {
 
   @Patch('users/me')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Update the authenticated host's name or time zone" })
+  @ApiOperation({ summary: "Update the authenticated host's name, time zone or language" })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401)
   async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateUserDto): Promise<UserDto> {
-    return toUser(await this.users.update(caller.id, { name: dto.name, timeZone: dto.time_zone }));
+    return toUser(await this.users.update(caller.id, { name: dto.name, timeZone: dto.time_zone, locale: dto.locale }));
   }
 
   @Public()
