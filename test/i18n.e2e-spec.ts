@@ -115,6 +115,15 @@ describe('languages and formats (issue #18)', () => {
     expect(hostMails[0]!.text).toContain('Hallo Anke Weber,');
     expect(hostMails[0]!.text).toContain('Chloé Martin (chloe@example.com) hat Intro call bei Ihnen gebucht.');
 
+    // The links in those mails open the invitee's pages in the language they booked in (no header, no cookie).
+    const manage = await t.http().get(`/booking/${res.body.id}`).query({ token: res.body.management_token }).expect(200);
+    expect(manage.text).toContain('<html lang="fr">');
+    expect(manage.text).toContain('Votre réservation');
+    expect(manage.text).toContain('mercredi 3 mars 2027, 14:00 – 14:30');
+    // A browser asking for another language in the picker still gets it.
+    const german = await t.http().get(`/booking/${res.body.id}`).query({ token: res.body.management_token, lang: 'de' }).expect(200);
+    expect(german.text).toContain('Ihre Buchung');
+
     // Cancelling keeps each side's language.
     await t
       .http()

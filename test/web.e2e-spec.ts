@@ -222,7 +222,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
   });
 
   it('two browsers race for one slot: one confirmation, one kind "taken" message with fresh times', async () => {
-    const other = await browser.newContext({ baseURL: base, timezoneId: 'Asia/Tokyo', bypassCSP: true });
+    const other = await browser.newContext({ baseURL: base, timezoneId: 'Asia/Tokyo', locale: 'en-GB', bypassCSP: true });
     other.setDefaultTimeout(10_000);
     const pages = [await invitee.newPage(), await other.newPage()];
     const form = `/${username}/intro-call/book?start=${encodeURIComponent('2027-03-02T10:00:00.000Z')}&tz=Asia%2FTokyo`;

@@ -40,6 +40,14 @@ describe('negotiateLocale', () => {
     expect(negotiateLocale({})).toEqual({ locale: 'en', formatLocale: 'en-GB', source: 'default' });
   });
 
+  it('puts what the page knows of the person (the language they booked in) before the browser’s header', () => {
+    expect(negotiateLocale({ preferred: 'fr', acceptLanguage: 'de' })).toMatchObject({ locale: 'fr', source: 'preferred' });
+    expect(negotiateLocale({ preferred: 'fr', cookie: 'ja' })).toMatchObject({ locale: 'ja', source: 'cookie' });
+    // The same language in the header keeps the browser's regional formats.
+    expect(negotiateLocale({ preferred: 'en', acceptLanguage: 'en-US' })).toMatchObject({ locale: 'en', formatLocale: 'en-US' });
+    expect(negotiateLocale({ preferred: 'xx', acceptLanguage: 'es' })).toMatchObject({ locale: 'es', source: 'header' });
+  });
+
   it('keeps the browser’s region for dates: en-US gets a 12-hour clock, plain English 24 hours', () => {
     expect(negotiateLocale({ acceptLanguage: 'en-US,en;q=0.9' }).formatLocale).toBe('en-US');
     expect(negotiateLocale({ acceptLanguage: 'de-AT' })).toMatchObject({ locale: 'de', formatLocale: 'de-AT' });

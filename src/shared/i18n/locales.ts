@@ -71,7 +71,7 @@ export interface NegotiatedLocale {
    */
   formatLocale: string;
   /** Where the choice came from. */
-  source: 'query' | 'cookie' | 'header' | 'default';
+  source: 'query' | 'cookie' | 'preferred' | 'header' | 'default';
 }
 
 /** The default formatting tag of a catalog. */
@@ -89,19 +89,32 @@ function formatTagFor(locale: Locale, tag: string | null): string {
   return defaultFormatLocale(locale);
 }
 
-/** The request's language: `?lang=` > picker cookie > Accept-Language (q-values) > English. */
+/**
+ * The request's language: `?lang=` > picker cookie > `preferred` (what the page knows of the person, e.g. the language
+ * an invitee booked in, for their manage pages) > Accept-Language (q-values) > English. When the browser names the
+ * preferred language too, its regional formats are kept (en-US: 12-hour clock).
+ */
 export function negotiateLocale(input: {
   query?: string | null;
   cookie?: string | null;
+  preferred?: string | null;
   acceptLanguage?: string | null;
 }): NegotiatedLocale {
   const fromQuery = matchLocale(input.query);
   if (fromQuery) return { locale: fromQuery, formatLocale: defaultFormatLocale(fromQuery), source: 'query' };
   const fromCookie = matchLocale(input.cookie);
   if (fromCookie) return { locale: fromCookie, formatLocale: defaultFormatLocale(fromCookie), source: 'cookie' };
+  let fromHeader: NegotiatedLocale | null = null;
   for (const tag of parseAcceptLanguage(input.acceptLanguage)) {
     const locale = matchLocale(tag);
-    if (locale) return { locale, formatLocale: formatTagFor(locale, tag), source: 'header' };
+    if (locale) {
+      fromHeader = { locale, formatLocale: formatTagFor(locale, tag), source: 'header' };
+      break;
+    }
   }
-  return { locale: DEFAULT_LOCALE, formatLocale: defaultFormatLocale(DEFAULT_LOCALE), source: 'default' };
+  const preferred = matchLocale(input.preferred);
+  if (preferred && fromHeader?.locale !== preferred) {
+    return { locale: preferred, formatLocale: defaultFormatLocale(preferred), source: 'preferred' };
+  }
+  return fromHeader ?? { locale: DEFAULT_LOCALE, formatLocale: defaultFormatLocale(DEFAULT_LOCALE), source: 'default' };
 }

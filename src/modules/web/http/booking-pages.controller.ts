@@ -45,7 +45,7 @@ export class BookingPagesController {
   async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    const loc = pageLocale(req, res);
+    const loc = pageLocale(req, res, invitee.locale);
     const { t } = loc;
     const tz = canonicalTimeZone(one(query.tz)) ?? invitee.timeZone;
     const h12 = clockOf(query.h12, loc);
@@ -129,7 +129,7 @@ export class BookingPagesController {
   async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '/cancel', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    const loc = pageLocale(req, res);
+    const loc = pageLocale(req, res, invitee.locale);
     res
       .type('text/html; charset=utf-8')
       .send(this.cancelPage(view, invitee, one(query.token), clockOf(query.h12, loc), null, one(query.all) === '1', loc, req));
@@ -139,7 +139,7 @@ export class BookingPagesController {
   async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
-    const loc = pageLocale(req, res);
+    const loc = pageLocale(req, res, actor.kind === 'invitee' ? actor.invitee.locale : null);
     const h12 = clockOf(body.h12, loc);
     const all = one(body.scope) === 'series';
     // The reason is typed in a textarea but stored as one line (it goes into emails and calendar events).
@@ -184,7 +184,7 @@ export class BookingPagesController {
   ) {
     if (await this.redirectIfMoved(id, '/reschedule', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    const loc = pageLocale(req, res);
+    const loc = pageLocale(req, res, invitee.locale);
     res.type('text/html; charset=utf-8').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null, loc, req));
   }
 
@@ -192,7 +192,7 @@ export class BookingPagesController {
   async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
-    const loc = pageLocale(req, res);
+    const loc = pageLocale(req, res, actor.kind === 'invitee' ? actor.invitee.locale : null);
     const start = parseStart(one(body.start));
     const tz = one(body.tz);
     const h12 = clockOf(body.h12, loc);

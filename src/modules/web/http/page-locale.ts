@@ -18,8 +18,11 @@ export interface PageLocale {
 
 const first = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
 
-/** The page's language. A valid `lang` in the query or the posted form also sets the picker's cookie (a year). */
-export function pageLocale(req: FastifyRequest, res?: FastifyReply): PageLocale {
+/**
+ * The page's language. A valid `lang` in the query or the posted form also sets the picker's cookie (a year).
+ * `preferred`: what the page knows of the person (the language an invitee booked in), before Accept-Language.
+ */
+export function pageLocale(req: FastifyRequest, res?: FastifyReply, preferred?: string | null): PageLocale {
   const query = (req.query && typeof req.query === 'object' ? req.query : {}) as Record<string, unknown>;
   const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
   const asked = first(query.lang) || first(body.lang);
@@ -27,6 +30,7 @@ export function pageLocale(req: FastifyRequest, res?: FastifyReply): PageLocale 
   const negotiated = negotiateLocale({
     query: asked,
     cookie: cookies[LOCALE_COOKIE] ?? null,
+    preferred: preferred ?? null,
     acceptLanguage: first(req.headers['accept-language']),
   });
   const explicit = negotiated.source === 'query';
