@@ -20,6 +20,7 @@ import { DurationOptionsAndSeries1764000009400 } from './1764000009400-duration-
 import { InviteeGuests1764000009500 } from './1764000009500-invitee-guests.js';
 import { OnboardingAndEmailVerification1764000009600 } from './1764000009600-onboarding-and-email-verification.js';
 import { Embedding1764000009800 } from './1764000009800-embedding.js';
+import { Locales1764000009900 } from './1764000009900-locales.js';
 import { Insights1764000009950 } from './1764000009950-insights.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
@@ -46,5 +47,6 @@ export const migrations = [
   InviteeGuests1764000009500,
   OnboardingAndEmailVerification1764000009600,
   Embedding1764000009800,
+  Locales1764000009900,
   Insights1764000009950,
 ];

@@ -100,3 +100,13 @@ function detectZone() {
 window.addEventListener('popstate', () => { if (document.getElementById('picker')) swapPicker(location.href, false); });
 enhance();
 detectZone();
+
+// 4. The language picker (booking pages) applies on change, keeping what the page shows now (day, zone, clock).
+for (const select of document.querySelectorAll('select[data-lang-select]')) {
+  if (!(select instanceof HTMLSelectElement)) continue;
+  select.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('lang', select.value);
+    location.href = url.toString();
+  });
+}

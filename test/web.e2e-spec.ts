@@ -229,7 +229,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
   });
 
   it('two browsers race for one slot: one confirmation, one kind "taken" message with fresh times', async () => {
-    const other = await browser.newContext({ baseURL: base, timezoneId: 'Asia/Tokyo', bypassCSP: true });
+    const other = await browser.newContext({ baseURL: base, timezoneId: 'Asia/Tokyo', locale: 'en-GB', bypassCSP: true });
     other.setDefaultTimeout(10_000);
     const pages = [await invitee.newPage(), await other.newPage()];
     const form = `/${username}/intro-call/book?start=${encodeURIComponent('2027-03-02T10:00:00.000Z')}&tz=Asia%2FTokyo`;
@@ -289,7 +289,7 @@ describe('web pages in a real browser (headless Chromium)', () => {
   });
 
   it('books without JavaScript: plain links and forms, zone chosen with the picker form', async () => {
-    const plain = await browser.newContext({ baseURL: base, javaScriptEnabled: false, timezoneId: 'Asia/Tokyo' });
+    const plain = await browser.newContext({ baseURL: base, javaScriptEnabled: false, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
     plain.setDefaultTimeout(10_000);
     const p = await plain.newPage();
     await p.goto(`/${username}/intro-call`);

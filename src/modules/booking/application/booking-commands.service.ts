@@ -49,6 +49,8 @@ export interface CreateBookingInput {
   idempotencyKey?: string;
   /** One of the type's duration_options; absent = its duration_minutes. */
   durationMinutes?: number;
+  /** The language the invitee booked in (a supported locale, checked at the edge); their emails use it. Default en. */
+  locale?: string;
 }
 
 export interface BookingResult {

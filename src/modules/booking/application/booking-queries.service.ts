@@ -187,7 +187,7 @@ export class BookingQueries extends BookingDirectory {
           hosts: hostIds
             .map((id) => userById.get(id))
             .filter((h) => h !== undefined)
-            .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone })),
+            .map((h) => ({ id: h.id, name: h.name, email: h.email, timeZone: h.timeZone, locale: h.locale })),
           invitees: (inviteesOf.get(booking.id) ?? []).map((i) => {
             const links = this.tokens.links(booking.id, i.id);
             return {
@@ -195,6 +195,7 @@ export class BookingQueries extends BookingDirectory {
               name: i.name,
               email: i.email,
               timeZone: i.time_zone,
+              locale: i.locale,
               phone: i.phone,
               status: i.status,
               answers: i.answers,

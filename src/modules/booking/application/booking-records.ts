@@ -42,6 +42,8 @@ export interface InviteeRecord {
   guests: string[];
   /** The utm_* parameters the booking came with (issue #18), or null. */
   utm: Utm | null;
+  /** The language the invitee booked in: their emails are written in it (issue #18). */
+  locale: string;
   status: 'active' | 'cancelled';
   created_at: Date;
   /** When a host marked this invitee as a no-show (null: not marked). Absent where a read does not select it. */

@@ -49,6 +49,7 @@ export function insertInviteeCreated(
       answers: invitee.answers,
       guests: invitee.guests,
       utm: input.utm ?? null,
+      locale: input.locale ?? 'en',
     },
     (id) => deps.tokens.hashFor(id),
     (inviteeId) => ({

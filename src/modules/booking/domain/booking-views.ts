@@ -95,6 +95,8 @@ export interface BookingViewPerson {
   name: string;
   email: string;
   timeZone: string;
+  /** The language their emails are written in: the host's chosen one, the one the invitee booked in (issue #18). */
+  locale?: string;
 }
 
 export interface BookingViewInvitee extends BookingViewPerson {

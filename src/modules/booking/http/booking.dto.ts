@@ -21,6 +21,7 @@ import {
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 import { MAX_GUESTS } from '../domain/guests.js';
+import { SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
 import { MAX_UTM_LENGTH } from '../domain/utm.js';
 
 /** Every booking status (booking-policy.ts BookingStatus), for validation and the OpenAPI enums. */
@@ -163,6 +164,15 @@ export class CreateBookingDto {
   @Min(1, { message: 'occurrences must be a whole number from 1 to 52' })
   @Max(52, { message: 'occurrences must be a whole number from 1 to 52' })
   occurrences?: number;
+
+  @ApiPropertyOptional({
+    enum: SUPPORTED_LOCALES,
+    default: 'en',
+    description: "the invitee's language: their confirmation, reminders and other emails are written in it",
+  })
+  @IsOptional()
+  @IsIn(SUPPORTED_LOCALES, { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  locale?: string;
 }
 
 export class RescheduleBookingDto {
@@ -326,6 +336,7 @@ export class InviteeDto {
   })
   no_show_at: string | null;
   @ApiProperty({ type: UtmDto, nullable: true, description: 'the utm_* parameters the booking came with, or null' }) utm: UtmDto | null;
+  @ApiProperty({ enum: SUPPORTED_LOCALES, description: 'the language the invitee booked in (their emails use it)' }) locale: string;
 }
 
 export class ConferenceDto {
@@ -359,6 +370,7 @@ export class BookingDto {
   @ApiProperty({ type: [String] }) host_user_ids: string[];
   @ApiPropertyOptional() invitee_name?: string;
   @ApiPropertyOptional() invitee_email?: string;
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: "the (first) invitee's language" }) locale?: string;
   @ApiProperty({ type: [InviteeDto], description: 'hosts see every invitee; an invitee sees only themself' }) invitees: InviteeDto[];
   @ApiPropertyOptional({ description: 'in lists: the booking ended more than ARCHIVE_AFTER_DAYS ago and is read from the archive' })
   archived?: boolean;

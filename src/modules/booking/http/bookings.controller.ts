@@ -75,6 +75,7 @@ export class BookingsController {
       holdToken: dto.hold_token,
       idempotencyKey,
       durationMinutes: dto.duration_minutes,
+      locale: dto.locale,
     };
     if ((dto.occurrences ?? 1) > 1) {
       // A recurring series: all or none (BookingSeries); the answer describes the first occurrence and lists them all.

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 const BOOKING_COLUMNS = `id, meeting_type_id, host_user_id, start_time, end_time, time_zone, status, location, cancellation_reason,
   cancelled_by, rescheduled_from_id, rescheduled_to_id, assignment_reason, ical_uid, ical_sequence, confirmation_expires_at, created_at, updated_at`;
-const INVITEE_COLUMNS = `id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests, utm, status, created_at, no_show_at`;
+const INVITEE_COLUMNS = `id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests, utm, locale, status, created_at, no_show_at`;
 const DELIVERY_COLUMNS = `id, booking_id, ical_uid, kind, channel, recipient, recipient_role, recipient_id, revision, event_type,
   outbox_event_id, visible_to, payload, status, due_at, attempts, max_attempts, claimed_until, last_error, sent_at, created_at, updated_at`;
 const OUTBOX_COLUMNS = `id, event_type, booking_id, payload, occurred_at, txid`;

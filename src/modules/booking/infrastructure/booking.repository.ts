@@ -33,6 +33,7 @@ export interface NewInvitee {
   answers: Record<string, unknown>;
   guests: string[];
   utm: Utm | null;
+  locale: string;
 }
 
 /** The admin list's filter (searchForHost): a bounded start range, always. */
@@ -52,7 +53,7 @@ export interface BookingSearch {
 const BOOKING_COLUMNS = `b.id, b.meeting_type_id, b.host_user_id, b.start_time, b.end_time, b.time_zone, b.status, b.location,
   b.cancellation_reason, b.cancelled_by, b.rescheduled_from_id, b.rescheduled_to_id, b.assignment_reason, b.ical_uid,
   b.ical_sequence, b.confirmation_expires_at, b.created_at, b.updated_at`;
-const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, utm, status, created_at, no_show_at';
+const INVITEE_COLUMNS = 'id, booking_id, name, email, time_zone, phone, answers, guests, utm, locale, status, created_at, no_show_at';
 
 /**
  * bookings is partitioned by start_time month (ADR 0014): a lookup by id alone probes every partition, and one that
@@ -144,9 +145,9 @@ export class BookingRepository {
     const { type, payload } = event(id);
     const [row] = await manager.query<[InviteeRecord]>(
       `WITH i AS (
-         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests, utm)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *),
-       event AS (${outboxEventInsertSql(11)})
+         INSERT INTO booking_invitees (id, booking_id, name, email, time_zone, phone, answers, management_token_hash, guests, utm, locale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *),
+       event AS (${outboxEventInsertSql(12)})
        SELECT * FROM i`,
       [
         id,
@@ -159,6 +160,7 @@ export class BookingRepository {
         tokenHashFor(id),
         i.guests,
         i.utm === null ? null : JSON.stringify(i.utm),
+        i.locale,
         ...outboxEventValues({ type, bookingId: payload.booking_id, payload }),
       ],
     );

@@ -14,6 +14,8 @@ export interface HostAccount {
   readonly onboarded: boolean;
   /** Origins allowed to frame the host's booking pages (issue #18); empty: none. */
   readonly embedOrigins: readonly string[];
+  /** The language of the host's emails and admin (issue #18). */
+  readonly locale: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -26,6 +28,7 @@ export interface ProfileChanges {
   timeZone?: string;
   /** Origins allowed to frame the booking pages, as typed: checked and made canonical by UsersService.update. */
   embedOrigins?: string[];
+  locale?: string;
 }
 
 /** A personal API key, without its hash. */
@@ -47,6 +50,7 @@ export const toHostAccount = (u: UserEntity): HostAccount => ({
   emailVerified: u.emailVerifiedAt !== null,
   onboarded: u.onboardedAt !== null,
   embedOrigins: u.embedOrigins,
+  locale: u.locale,
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
 });

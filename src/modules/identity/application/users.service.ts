@@ -160,6 +160,7 @@ export class UsersService {
     if (changes.email !== undefined) patch.email = changes.email.trim();
     if (changes.username !== undefined) patch.username = changes.username.trim().toLowerCase();
     if (changes.timeZone !== undefined) patch.timeZone = canonicalTimeZone(changes.timeZone) ?? changes.timeZone;
+    if (changes.locale !== undefined) patch.locale = changes.locale;
     const problems = profileChangeProblems(patch);
     if (changes.embedOrigins !== undefined) {
       const embed = checkEmbedOrigins(changes.embedOrigins);

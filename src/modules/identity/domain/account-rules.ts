@@ -77,14 +77,23 @@ export function newAccountProblems(account: AccountFields): Problem[] {
 }
 
 /** Everything wrong with a profile change; fields left out are not changed, so not checked. */
-export function profileChangeProblems(changes: Partial<Omit<AccountFields, 'password'>>): Problem[] {
+export function profileChangeProblems(changes: Partial<Omit<AccountFields, 'password'>> & { locale?: string }): Problem[] {
   return [
     ...(changes.name !== undefined ? nameProblems(changes.name) : []),
     ...(changes.email !== undefined ? emailProblems(changes.email) : []),
     ...(changes.username !== undefined ? usernameProblems(changes.username) : []),
     ...(changes.timeZone !== undefined ? timeZoneProblems(changes.timeZone) : []),
+    ...(changes.locale !== undefined ? localeProblems(changes.locale) : []),
   ];
 }
+
+/** The languages a host may choose (src/shared/i18n/locales.ts SUPPORTED_LOCALES; domain code imports no shared i18n). */
+export const HOST_LOCALES = ['en', 'de', 'fr', 'es', 'pt-BR', 'ja'] as const;
+
+export const localeProblems = (locale: string): Problem[] =>
+  (HOST_LOCALES as readonly string[]).includes(locale)
+    ? []
+    : [{ field: 'locale', code: 'invalid', message: `locale must be one of ${HOST_LOCALES.join(', ')}` }];
 
 /** A personal API key's label: one line, up to 100 characters. */
 export const apiKeyNameProblems = (name: string): Problem[] => nameProblems(name, 'name', MAX_API_KEY_NAME_LENGTH);

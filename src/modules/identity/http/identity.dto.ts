@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { MAX_EMBED_ORIGINS } from '../domain/embed-origins.js';
+import { SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { USERNAME_PATTERN } from '../domain/username.js';
 import type { ApiKeyView, HostAccount } from '../application/identity-views.js';
@@ -66,6 +67,10 @@ export class UpdateUserDto {
   @ArrayMaxSize(MAX_EMBED_ORIGINS, { message: `embed_origins must list at most ${MAX_EMBED_ORIGINS} origins` })
   @IsString({ each: true, message: 'each of embed_origins must be a string like "https://example.com"' })
   embed_origins?: string[];
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: "the language of the host's emails (and admin)" })
+  @IsOptional()
+  @IsIn(SUPPORTED_LOCALES, { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  locale?: string;
 }
 
 export class LoginDto {
@@ -142,6 +147,7 @@ export class UserDto extends PublicUserDto {
   })
   email_verified: boolean;
   @ApiProperty({ type: [String], description: 'origins allowed to frame your booking pages (?embed=1)' }) embed_origins: string[];
+  @ApiProperty({ enum: SUPPORTED_LOCALES, description: "the language of the host's emails (and admin)" }) locale: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
@@ -178,6 +184,7 @@ export const toUser = (u: HostAccount): UserDto => ({
   email: u.email,
   email_verified: u.emailVerified,
   embed_origins: [...u.embedOrigins],
+  locale: u.locale,
   created_at: u.createdAt.toISOString(),
   updated_at: u.updatedAt.toISOString(),
 });

@@ -121,11 +121,13 @@ export class UsersController {
 
   @Patch('users/me')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Update the authenticated host's name, time zone or embed origins" })
+  @ApiOperation({ summary: "Update the authenticated host's name, time zone, language or embed origins" })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401)
   async updateMe(@CurrentUser() caller: AuthenticatedUser, @Body() dto: UpdateUserDto): Promise<UserDto> {
-    return toUser(await this.users.update(caller.id, { name: dto.name, timeZone: dto.time_zone, embedOrigins: dto.embed_origins }));
+    return toUser(
+      await this.users.update(caller.id, { name: dto.name, timeZone: dto.time_zone, embedOrigins: dto.embed_origins, locale: dto.locale }),
+    );
   }
 
   @Public()

@@ -7,6 +7,8 @@ export class UserEntity {
   @Column({ type: 'varchar' }) name: string;
   @Column({ type: 'varchar' }) username: string;
   @Column({ name: 'time_zone', type: 'varchar' }) timeZone: string;
+  /** The language of the host's emails (and admin): one of SUPPORTED_LOCALES, default en (issue #18). */
+  @Column({ type: 'text', default: 'en' }) locale: string;
   @Column({ name: 'password_hash', type: 'text', select: false }) passwordHash: string;
   /** Generation of every access token and admin session: bumped to revoke them all (see the migration). */
   @Column({ name: 'session_version', type: 'integer', default: 0, select: false }) sessionVersion: number;

@@ -179,6 +179,8 @@ export class DeliveryWorker {
       role: isInvitee ? 'invitee' : isGuest ? 'guest' : 'host',
       recipientName: isGuest ? row.recipient : (recipient?.name ?? row.recipient),
       recipientZone: recipient?.timeZone ?? 'UTC',
+      // The invitee's booking language (their guests get the same), a host's chosen one (issue #18).
+      locale: recipient?.locale ?? 'en',
       otherZones,
       meetingName: view.meetingType.name,
       hostNames: view.hosts.map((h) => h.name),

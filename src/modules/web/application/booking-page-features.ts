@@ -1,7 +1,15 @@
 // The invitee's pages for the meeting features of issue #17: lengths to pick, requests a host confirms, recurring series.
 import type { BookingView } from '../../booking/domain/booking-views.js';
 import type { MeetingTypeSnapshot, RecurrenceFrequency } from '../../meeting-types/domain/meeting-type.js';
-import { formatClock, formatLongDate, formatRange } from '../domain/web-time.js';
+import { formatClockIn, formatLongDateIn, formatRangeIn } from '../../../shared/i18n/format.js';
+import { translatorFor } from '../../../shared/i18n/i18n.js';
+
+/** The page's language for these labels: the catalog and the formatting tag (English, en-GB forms, when absent). */
+export interface LabelLocale {
+  locale: string;
+  formatLocale: string;
+}
+const ENGLISH: LabelLocale = { locale: 'en', formatLocale: 'en-GB' };
 
 type Lengths = Pick<MeetingTypeSnapshot, 'durationMinutes' | 'durationOptions'>;
 
@@ -16,30 +24,32 @@ export const durationParam = (type: Lengths, minutes: number): Record<string, st
   minutes === type.durationMinutes ? {} : { duration: String(minutes) };
 
 /** "15 min · 30 min · 60 min" links for a type with several lengths (null: only one). */
-export function durationChoices(type: Lengths, picked: number, hrefOf: (minutes: number) => string) {
+export function durationChoices(type: Lengths, picked: number, hrefOf: (minutes: number) => string, loc: LabelLocale = ENGLISH) {
   if (!type.durationOptions || type.durationOptions.length < 2) return null;
   return type.durationOptions.map((minutes) => ({
     minutes,
-    label: lengthLabel(minutes),
+    label: lengthLabel(minutes, loc),
     href: hrefOf(minutes),
     current: minutes === picked,
   }));
 }
 
-export const lengthLabel = (minutes: number): string => `${minutes} min`;
+export const lengthLabel = (minutes: number, loc: LabelLocale = ENGLISH): string =>
+  translatorFor(loc.locale)('common.minutes', { minutes });
 
-const REPEATS: Record<RecurrenceFrequency, string> = { weekly: 'weekly', every_two_weeks: 'every two weeks', monthly: 'monthly' };
+const frequencyLabel = (frequency: RecurrenceFrequency, loc: LabelLocale): string => translatorFor(loc.locale)(`frequency.${frequency}`);
 
 /** The form's "Repeat weekly: N occurrences" select (1 = just the date picked, Calendly's default), or null. */
-export function repeatChoice(type: Pick<MeetingTypeSnapshot, 'recurrence'>, raw: unknown) {
+export function repeatChoice(type: Pick<MeetingTypeSnapshot, 'recurrence'>, raw: unknown, loc: LabelLocale = ENGLISH) {
   if (!type.recurrence) return null;
+  const t = translatorFor(loc.locale);
   const max = type.recurrence.maxOccurrences;
   const chosen = occurrencesOf(type, raw);
   return {
-    label: `Repeat ${REPEATS[type.recurrence.frequency]}`,
+    label: t('form.repeat', { frequency: type.recurrence.frequency }),
     options: Array.from({ length: max }, (_, i) => ({
       value: i + 1,
-      label: i === 0 ? '1 (just this date)' : `${i + 1} occurrences`,
+      label: i === 0 ? t('form.justThisDate') : t('form.occurrences', { count: i + 1 }),
       selected: i + 1 === chosen,
     })),
   };
@@ -52,48 +62,53 @@ export function occurrencesOf(type: Pick<MeetingTypeSnapshot, 'recurrence'>, raw
 }
 
 /** How a booking that is not simply confirmed reads on the manage page (null for confirmed and cancelled). */
-export function statusNotice(view: BookingView, hostName: string, tz: string, h12: boolean) {
+export function statusNotice(view: BookingView, hostName: string, tz: string, h12: boolean, loc: LabelLocale = ENGLISH) {
+  const t = translatorFor(loc.locale);
+  const host = hostName;
   switch (view.status) {
     case 'pending':
       return {
-        status: 'Pending',
-        text: `${hostName} will confirm or decline this request${
-          view.confirmationExpiresAt
-            ? `; the time is held for you until ${formatLongDate(view.confirmationExpiresAt, tz)}, ${formatClock(view.confirmationExpiresAt, tz, h12)}`
-            : ''
-        }.`,
+        status: t('manage.noticePending'),
+        text: view.confirmationExpiresAt
+          ? t('manage.noticePendingUntil', {
+              host,
+              until: `${formatLongDateIn(view.confirmationExpiresAt, tz, loc.formatLocale)}, ${formatClockIn(view.confirmationExpiresAt, tz, h12, loc.formatLocale)}`,
+            })
+          : t('manage.noticePendingText', { host }),
       };
     case 'declined':
       return {
-        status: 'Declined',
-        text: `${hostName} declined this request${view.cancellationReason ? `: ${view.cancellationReason}` : ''}.`,
+        status: t('manage.noticeDeclined'),
+        text: view.cancellationReason
+          ? t('manage.noticeDeclinedReason', { host, reason: view.cancellationReason })
+          : t('manage.noticeDeclinedText', { host }),
       };
     case 'expired':
-      return { status: 'Expired', text: `${hostName} did not answer this request in time; the time is free again.` };
+      return { status: t('manage.noticeExpired'), text: t('manage.noticeExpiredText', { host }) };
     default:
       return null;
   }
 }
 
-const OCCURRENCE_STATUS: Record<string, string> = {
-  pending: 'pending',
-  confirmed: 'confirmed',
-  cancelled: 'cancelled',
-  rescheduled: 'moved',
-  declined: 'declined',
-  expired: 'expired',
-};
+const OCCURRENCE_STATUSES = new Set(['pending', 'confirmed', 'cancelled', 'rescheduled', 'declined', 'expired']);
 
 /** The series' dates for the manage page: each a link to its own page (the same token manages them all). */
-export function seriesDates(view: BookingView, tz: string, h12: boolean, hrefOf: (bookingId: string) => string) {
+export function seriesDates(
+  view: BookingView,
+  tz: string,
+  h12: boolean,
+  hrefOf: (bookingId: string) => string,
+  loc: LabelLocale = ENGLISH,
+) {
   const series = view.series;
   if (!series || series.occurrences.length < 2) return null;
+  const t = translatorFor(loc.locale);
   const occurrences = series.occurrences.map((o) => ({
-    when: formatRange(o.start, o.end, tz, h12),
-    status: OCCURRENCE_STATUS[o.status] ?? o.status,
+    when: formatRangeIn(o.start, o.end, tz, h12, loc.formatLocale),
+    status: OCCURRENCE_STATUSES.has(o.status) ? t(`status.${o.status}` as 'status.pending') : o.status,
     standing: o.status === 'confirmed' || o.status === 'pending',
     current: o.bookingId === view.id,
     href: hrefOf(o.bookingId),
   }));
-  return { frequency: REPEATS[series.frequency], occurrences, remaining: occurrences.filter((o) => o.standing).length };
+  return { frequency: frequencyLabel(series.frequency, loc), occurrences, remaining: occurrences.filter((o) => o.standing).length };
 }

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { firstDayOfWeek, formatClockIn, formatDateStringIn, formatMonthIn, weekdayNames } from '../../../shared/i18n/format.js';
+import { translatorFor } from '../../../shared/i18n/i18n.js';
 import { SlotsService } from '../../availability/application/slots.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import {
   addMonths,
   allTimeZones,
-  formatClock,
-  formatDateString,
-  formatMonth,
   isRealDate,
   lastDayOfMonth,
   localDate,
@@ -37,10 +36,23 @@ export interface PickerOptions {
   /** Extra query parameters every link keeps (e.g. the management token; an embedded page's prefill, several values each). */
   keep?: Record<string, string | string[]>;
   /** Where a slot goes: a link to the form (new bookings) or a button posting the time (reschedule). */
-  slotHref?: (startIso: string, tz: string, h12: boolean) => string;
+  slotHref?: (startIso: string, tz: string, h12Param: string | undefined) => string;
   /** The meeting length the times are for (one of the type's duration_options); the type's default when absent. */
   durationMinutes?: number;
+  /** The page's language (issue #18): labels, dates, clock and week start; English (en-GB forms) when absent. */
+  locale?: PickerLocale;
 }
+
+export interface PickerLocale {
+  locale: string;
+  formatLocale: string;
+  /** The locale's own clock; `h12=1` / `h12=0` in the query override it. */
+  h12Default: boolean;
+  /** `lang` the links and forms keep (an explicitly chosen language), or null. */
+  keepLang: string | null;
+}
+
+const ENGLISH: PickerLocale = { locale: 'en', formatLocale: 'en-GB', h12Default: false, keepLang: null };
 
 /**
  * The month calendar and slot list, shared by the booking page and the reschedule page. Slots come from the same
@@ -54,10 +66,10 @@ export class BookingPicker {
     private readonly daysOff: BookingDaysOff,
   ) {}
 
-  normalize(query: PickerQuery, fallbackZone: string) {
+  normalize(query: PickerQuery, fallbackZone: string, h12Default = false) {
     const given = canonicalTimeZone(query.tz);
     const tz = given ?? fallbackZone;
-    const h12 = query.h12 === '1';
+    const h12 = query.h12 === '1' ? true : query.h12 === '0' ? false : h12Default;
     const today = localDate(this.clock.now(), tz);
     const thisMonth = today.slice(0, 7);
     let month = query.month && MONTH_PATTERN.test(query.month) ? query.month : thisMonth;
@@ -68,7 +80,20 @@ export class BookingPicker {
   }
 
   async build(options: PickerOptions) {
-    const { tz, h12, today, thisMonth, month, date: askedDate, zoneGiven } = this.normalize(options.query, options.fallbackZone);
+    const loc = options.locale ?? ENGLISH;
+    const t = translatorFor(loc.locale);
+    const {
+      tz,
+      h12,
+      today,
+      thisMonth,
+      month,
+      date: askedDate,
+      zoneGiven,
+    } = this.normalize(options.query, options.fallbackZone, loc.h12Default);
+    // The clock is in links only when it differs from the locale's own (plain English links stay plain).
+    const h12Param = h12 === loc.h12Default ? undefined : h12 ? '1' : '0';
+    const keep: Record<string, string | string[]> = { ...options.keep, ...(loc.keepLang ? { lang: loc.keepLang } : {}) };
     const result = await this.slots.find({
       meetingTypeId: options.type.id,
       date: `${month}-01`,
@@ -87,14 +112,15 @@ export class BookingPicker {
 
     const href = (params: Record<string, string | undefined>) => {
       const q = new URLSearchParams();
-      for (const [k, v] of Object.entries({ ...options.keep, month, tz, h12: h12 ? '1' : undefined, ...params })) {
+      for (const [k, v] of Object.entries({ ...keep, month, tz, h12: h12Param, ...params })) {
         if (Array.isArray(v)) for (const one of v as string[]) q.append(k, one);
         else if (v !== undefined && v !== '') q.set(k, v);
       }
       return `${options.path}?${q.toString()}`;
     };
 
-    const grid = monthGrid(month);
+    const firstDay = firstDayOfWeek(loc.formatLocale);
+    const grid = monthGrid(month, firstDay);
     // Days without times that the hosts are away (time off, holidays) read "unavailable" rather than just empty.
     const emptyDays = grid.flat().filter((d) => d.inMonth && d.date >= today && !byDate.has(d.date));
     const off = await this.daysOff.of(
@@ -112,7 +138,10 @@ export class BookingPicker {
           off: off.has(d.date),
           selected: d.date === date,
           href: href({ date: d.date }),
-          label: `${formatDateString(d.date)}${count > 0 ? `, ${count} ${count === 1 ? 'time' : 'times'} available` : off.has(d.date) ? ', unavailable' : ', no times available'}`,
+          label: t(count > 0 ? 'picker.dayWithTimes' : off.has(d.date) ? 'picker.dayOff' : 'picker.dayEmpty', {
+            date: formatDateStringIn(d.date, loc.formatLocale),
+            count,
+          }),
         };
       }),
     );
@@ -121,8 +150,8 @@ export class BookingPicker {
       const iso = new Date(s.start).toISOString();
       return {
         iso,
-        label: formatClock(s.start, tz, h12),
-        href: options.slotHref?.(iso, tz, h12),
+        label: formatClockIn(s.start, tz, h12, loc.formatLocale),
+        href: options.slotHref?.(iso, tz, h12Param),
         seatsRemaining: s.seatsRemaining,
       };
     });
@@ -131,24 +160,27 @@ export class BookingPicker {
     return {
       tz,
       h12,
+      h12Param,
+      lang: loc.keepLang,
+      weekdays: weekdayNames(loc.formatLocale, firstDay),
       zoneGiven,
       zoneLabel: `${tz} (${offsetLabel(now, tz)})`,
       zones: allTimeZones().map((z) => ({ value: z, selected: z === tz })),
       month,
-      monthLabel: formatMonth(month),
+      monthLabel: formatMonthIn(month, loc.formatLocale),
       prevHref: month > thisMonth ? href({ month: addMonths(month, -1), date: undefined }) : null,
       nextHref: href({ month: addMonths(month, 1), date: undefined }),
       weeks,
       date,
-      dateLabel: date ? formatDateString(date) : null,
+      dateLabel: date ? formatDateStringIn(date, loc.formatLocale) : null,
       slots: daySlots,
       hasSlots: daySlots.length > 0,
       anyOff: off.size > 0,
       dateOff: date !== undefined && off.has(date),
       anyInMonth: byDate.size > 0,
-      h12Href: href({ date, h12: '1' }),
-      h24Href: href({ date, h12: undefined }),
-      keep: Object.entries(options.keep ?? {}).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ name, value }))),
+      h12Href: href({ date, h12: loc.h12Default ? undefined : '1' }),
+      h24Href: href({ date, h12: loc.h12Default ? '0' : undefined }),
+      keep: Object.entries(keep).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ name, value }))),
       path: options.path,
     };
   }

@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { translate } from '../../../shared/i18n/i18n.js';
 import { GoogleSignIn } from '../../identity/application/google-sign-in.service.js';
 
 type Template = (context: unknown) => string;
@@ -38,6 +39,7 @@ export class WebViews {
   constructor(@Optional() private readonly google?: GoogleSignIn) {
     this.engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+    registerI18nHelpers(this.engine);
     const partials = join(this.dir, 'partials');
     for (const file of readdirSync(partials)) {
       if (file.endsWith('.hbs')) this.engine.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
@@ -59,4 +61,37 @@ export class WebViews {
     }
     return t;
   }
+}
+
+type HelperOptions = { hash?: Record<string, unknown>; data?: { root?: { i18n?: { locale?: string } } } };
+const escape = (s: string) => Handlebars.escapeExpression(s);
+const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+/** Stands for an HTML argument while the message is formatted and escaped (a private-use character, never typed). */
+const SLOT = '\uE000';
+const SLOTS = new RegExp(`${SLOT}(\\d+)${SLOT}`, 'g');
+
+/**
+ * `{{t "booking.taken"}}`, `{{t "manage.lead" type=view.meetingType.name host=host.name}}`: the message in the page's
+ * language (`i18n.locale` of the page context; English when absent, e.g. the admin today). Arguments are escaped;
+ * one made by `{{strong x}}` or `{{link href text}}` (a SafeString) goes in as HTML.
+ */
+export function registerI18nHelpers(engine: typeof Handlebars): void {
+  engine.registerHelper('t', (key: unknown, options: HelperOptions) => {
+    const locale = options.data?.root?.i18n?.locale;
+    const values: Record<string, string | number> = {};
+    const html: string[] = [];
+    for (const [name, value] of Object.entries(options.hash ?? {})) {
+      if (value instanceof Handlebars.SafeString) {
+        values[name] = `${SLOT}${html.length}${SLOT}`;
+        html.push(value.toHTML());
+      } else values[name] = typeof value === 'number' ? value : text(value);
+    }
+    const message = escape(translate(locale, text(key), values));
+    return new Handlebars.SafeString(message.replace(SLOTS, (_, i: string) => html[Number(i)] ?? ''));
+  });
+  engine.registerHelper('strong', (value: unknown) => new Handlebars.SafeString(`<strong>${escape(text(value))}</strong>`));
+  engine.registerHelper(
+    'link',
+    (href: unknown, label: unknown) => new Handlebars.SafeString(`<a href="${escape(text(href))}">${escape(text(label))}</a>`),
+  );
 }

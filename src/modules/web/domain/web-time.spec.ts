@@ -40,6 +40,12 @@ describe('web-time', () => {
     expect(grid.flat().filter((d) => d.inMonth)).toHaveLength(31);
     expect(grid.every((w) => w.length === 7)).toBe(true);
     expect(monthGrid('2027-05')[0]![0]!.date).toBe('2027-04-26');
+    // Weeks starting on Sunday (en-US, ja, pt-BR): 1 March 2027 is the second day of its week.
+    const sunday = monthGrid('2027-03', 7);
+    expect(sunday[0]![0]).toEqual({ date: '2027-02-28', day: 28, inMonth: false });
+    expect(sunday[0]![1]!.date).toBe('2027-03-01');
+    expect(monthGrid('2027-08', 7)[0]![0]!.date).toBe('2027-08-01'); // a Sunday: no padding
+    expect(sunday.flat().filter((d) => d.inMonth)).toHaveLength(31);
   });
 
   it('checks real dates', () => {

@@ -97,10 +97,10 @@ export interface CalendarDay {
   inMonth: boolean;
 }
 
-/** The weeks (Monday first) covering a month, padded with the neighbouring months' days. */
-export function monthGrid(month: string): CalendarDay[][] {
+/** The weeks covering a month, padded with the neighbouring months' days; weeks start on `firstDay` (1 = Monday … 7 = Sunday). */
+export function monthGrid(month: string, firstDay = 1): CalendarDay[][] {
   const first = Date.parse(`${month}-01T00:00:00Z`);
-  const weekday = (new Date(first).getUTCDay() + 6) % 7; // Monday = 0
+  const weekday = (new Date(first).getUTCDay() - (firstDay % 7) + 7) % 7; // days since the week's first day
   const last = Date.parse(`${lastDayOfMonth(month)}T00:00:00Z`);
   const weeks: CalendarDay[][] = [];
   let cursor = first - weekday * 86_400_000;

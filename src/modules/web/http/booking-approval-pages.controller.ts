@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { Public } from '../../../shared/http/authentication.js';
@@ -11,18 +11,20 @@ import { BookingApprovals } from '../../booking/application/booking-approval.ser
 import { BookingQueries } from '../../booking/application/booking-queries.service.js';
 import type { BookingView } from '../../booking/domain/booking-views.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateTime, formatRange } from '../domain/web-time.js';
+import { formatDateTimeIn, formatRangeIn } from '../../../shared/i18n/format.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+import { i18nView, pageLocale, type PageLocale } from './page-locale.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
 
-const STATUS_LABELS: Record<BookingView['status'], string> = {
-  pending: 'Waiting for your answer',
-  confirmed: 'Confirmed',
-  declined: 'Declined',
-  expired: 'Expired without an answer',
-  cancelled: 'Cancelled',
-  rescheduled: 'Moved to another time',
+const STATUS_LABELS: Record<BookingView['status'], MessageKey> = {
+  pending: 'approval.statusPending',
+  confirmed: 'approval.statusConfirmed',
+  declined: 'approval.statusDeclined',
+  expired: 'approval.statusExpired',
+  cancelled: 'approval.statusCancelled',
+  rescheduled: 'approval.statusRescheduled',
 };
 
 /**
@@ -45,29 +47,43 @@ export class BookingApprovalPagesController {
   ) {}
 
   @Get(':id/approval')
-  async show(@Param('id', uuidParam('id')) id: string, @Query() query: ApprovalLinkQuery, @Res() res: FastifyReply) {
-    const grant = this.grantOf(id, query);
+  async show(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() query: ApprovalLinkQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
+    const loc = pageLocale(req, res);
+    const grant = this.grantOf(id, query, loc);
     const view = await this.load(grant);
-    res.type('text/html; charset=utf-8').send(this.page(view, grant, query, { done: false, message: null, error: null }));
+    res.type('text/html; charset=utf-8').send(this.page(view, grant, query, { done: false, message: null, error: null }, loc, req));
   }
 
   @Post(':id/approval')
   @HttpCode(200)
-  async act(@Param('id', uuidParam('id')) id: string, @Body() body: ApprovalLinkQuery & { reason?: unknown }, @Res() res: FastifyReply) {
-    const grant = this.grantOf(id, body);
+  async act(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ApprovalLinkQuery & { reason?: unknown },
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
+    const loc = pageLocale(req, res);
+    const { t } = loc;
+    const grant = this.grantOf(id, body, loc);
     const reason = grant.action === 'decline' ? one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ') : '';
+    const lineProblem = singleLineProblem(reason);
     const problem =
       reason.length > 1000
-        ? 'Please keep the reason under 1000 characters.'
-        : singleLineProblem(reason)
-          ? `The reason ${singleLineProblem(reason)}.`
+        ? t('cancel.reasonTooLong')
+        : lineProblem
+          ? t(lineProblem.includes('bidirectional') ? 'cancel.reasonBidi' : 'cancel.reasonControl')
           : null;
     if (problem) {
       const view = await this.load(grant);
       res
         .status(400)
         .type('text/html; charset=utf-8')
-        .send(this.page(view, grant, body, { done: false, message: null, error: problem }));
+        .send(this.page(view, grant, body, { done: false, message: null, error: problem }, loc, req));
       return;
     }
     try {
@@ -75,33 +91,25 @@ export class BookingApprovalPagesController {
       const view = await this.load(grant);
       const message =
         grant.action === 'confirm'
-          ? `${result.changed ? 'Confirmed' : 'It was already confirmed'}: the invitee gets the invitation by email.`
-          : `${result.changed ? 'Declined' : 'It was already declined'}: the invitee is told by email, and the time is free again.`;
-      res.type('text/html; charset=utf-8').send(this.page(view, grant, body, { done: true, message, error: null }));
+          ? t(result.changed ? 'approval.confirmedNow' : 'approval.confirmedAlready')
+          : t(result.changed ? 'approval.declinedNow' : 'approval.declinedAlready');
+      res.type('text/html; charset=utf-8').send(this.page(view, grant, body, { done: true, message, error: null }, loc, req));
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
       const view = await this.load(grant);
       res
         .status(409)
         .type('text/html; charset=utf-8')
-        .send(this.page(view, grant, body, { done: true, message: null, error: error.message }));
+        .send(this.page(view, grant, body, { done: true, message: null, error: error.message }, loc, req));
     }
   }
 
   /** A valid signature for this booking, else 403 (altered, or made for something else) or 410 (expired). */
-  private grantOf(id: string, query: ApprovalLinkQuery): ApprovalGrant {
+  private grantOf(id: string, query: ApprovalLinkQuery, loc: PageLocale): ApprovalGrant {
     const checked = this.links.verify(id, query, this.clock.now());
     if (checked.ok) return checked.grant;
-    if (checked.reason === 'expired') {
-      throw new DomainError(
-        'gone',
-        'This link has expired: the request is no longer waiting for an answer. Open the booking in the admin instead.',
-      );
-    }
-    throw new DomainError(
-      'forbidden',
-      'This link is not valid. Use the link from the email exactly as it was sent, or open the booking in the admin.',
-    );
+    if (checked.reason === 'expired') throw new DomainError('gone', loc.t('approval.linkExpired'));
+    throw new DomainError('forbidden', loc.t('approval.linkInvalid'));
   }
 
   /** The booking, while the grant's host still manages it (a host removed since the mail loses the link's power). */
@@ -117,22 +125,28 @@ export class BookingApprovalPagesController {
     grant: ApprovalGrant,
     query: ApprovalLinkQuery,
     state: { done: boolean; message: string | null; error: string | null },
+    loc: PageLocale,
+    req: FastifyRequest,
   ): string {
+    const { t } = loc;
     const zone = view.hosts.find((h) => h.id === grant.hostId)?.timeZone ?? view.hosts.at(0)?.timeZone ?? 'UTC';
     const pending = view.status === 'pending';
     const heading = state.done
       ? state.error
-        ? 'This request could not be answered'
+        ? t('approval.headingFailed')
         : grant.action === 'confirm'
-          ? 'Booking confirmed'
-          : 'Request declined'
+          ? t('approval.headingConfirmed')
+          : t('approval.headingDeclined')
       : pending
         ? grant.action === 'confirm'
-          ? 'Confirm this booking?'
-          : 'Decline this request?'
-        : `This request is ${STATUS_LABELS[view.status].toLowerCase()}`;
+          ? t('approval.headingConfirm')
+          : t('approval.headingDecline')
+        : t('approval.headingStatus', {
+            status: loc.locale === 'en' ? t(STATUS_LABELS[view.status]).toLowerCase() : t(STATUS_LABELS[view.status]),
+          });
     return this.views.render('approval', {
       title: heading,
+      i18n: i18nView(req, loc, false),
       heading,
       done: state.done,
       view,
@@ -141,10 +155,13 @@ export class BookingApprovalPagesController {
           .filter((i) => i.status === 'active')
           .map((i) => `${i.name} <${i.email}>`)
           .join(', ') || 'the invitee',
-      when: formatRange(view.startTime, view.endTime, zone, false),
+      when: formatRangeIn(view.startTime, view.endTime, zone, loc.h12Default, loc.formatLocale),
       zone,
-      statusLabel: STATUS_LABELS[view.status],
-      deadline: pending && view.confirmationExpiresAt ? `${formatDateTime(view.confirmationExpiresAt, zone)} (${zone})` : null,
+      statusLabel: t(STATUS_LABELS[view.status]),
+      deadline:
+        pending && view.confirmationExpiresAt
+          ? `${formatDateTimeIn(view.confirmationExpiresAt, zone, loc.h12Default, loc.formatLocale)} (${zone})`
+          : null,
       ended: ['cancelled', 'declined', 'expired'].includes(view.status),
       message: state.message,
       errorSummary: state.error,

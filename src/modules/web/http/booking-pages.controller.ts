@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, notFound } from '../../../shared/http/domain-error.js';
 import { uuidParam } from '../../../shared/http/params.js';
 import { canonicalTimeZone, isIanaTimeZone } from '../../../shared/validation/time-zone.js';
@@ -17,7 +17,9 @@ import { googleCalendarLink, outlookCalendarLink } from '../../notify/applicatio
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import { WebViews } from '../application/web-views.js';
 import { seriesDates, statusNotice } from '../application/booking-page-features.js';
-import { formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { formatRangeIn } from '../../../shared/i18n/format.js';
+import { localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { clockOf, clockParam, i18nView, langParam, pageLocale, withLang, type PageLocale } from './page-locale.js';
 import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
 import { allowFramingBy } from '../../../shared/security/framing.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -44,41 +46,53 @@ export class BookingPagesController {
   ) {}
 
   @Get(':id')
-  async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: FastifyReply) {
+  async manage(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
+    const loc = pageLocale(req, res, invitee.locale);
+    const { t } = loc;
     const tz = canonicalTimeZone(one(query.tz)) ?? invitee.timeZone;
-    const h12 = one(query.h12) === '1';
+    const h12 = clockOf(query.h12, loc);
     const host = view.hosts.at(0);
     const token = one(query.token);
-    const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}`;
+    const keep = new URLSearchParams({ ...clockParam(h12, loc), ...langParam(loc) }).toString();
+    const q = (path: string) => `/booking/${view.id}${path}?token=${encodeURIComponent(token)}${keep ? `&${keep}` : ''}`;
     const cancelled = view.status === 'cancelled' || invitee.status === 'cancelled';
     // A request a host confirms (issue #17): its status, and no invitation to add until it is confirmed.
-    const notice = cancelled ? null : statusNotice(view, host?.name ?? 'The host', tz, h12);
+    const notice = cancelled ? null : statusNotice(view, host?.name ?? t('manage.theHost'), tz, h12, loc);
     const answered = view.status === 'declined' || view.status === 'expired';
     const requestSent = view.status === 'pending' && Boolean(one(query.booked));
     const dates = seriesDates(
       view,
       tz,
       h12,
-      (bookingId) => `/booking/${bookingId}?token=${encodeURIComponent(token)}${h12 ? '&h12=1' : ''}${isEmbed(query) ? '&embed=1' : ''}`,
+      (bookingId) => `/booking/${bookingId}?token=${encodeURIComponent(token)}${keep ? `&${keep}` : ''}${isEmbed(query) ? '&embed=1' : ''}`,
+      loc,
     );
     res.type('text/html; charset=utf-8').send(
       this.views.render('manage', {
-        title: cancelled ? 'Booking cancelled' : requestSent ? 'Request sent' : one(query.booked) ? 'Booking confirmed' : 'Your booking',
+        title: cancelled
+          ? t('manage.titleCancelled')
+          : requestSent
+            ? t('manage.titleRequestSent')
+            : one(query.booked)
+              ? t('manage.titleConfirmed')
+              : t('manage.titleYours'),
+        i18n: i18nView(req, loc),
+        hostHref: withLang('/', loc), // as before: the view names no username (the link led to / already)
         heading: cancelled
-          ? 'This meeting is cancelled'
+          ? t('manage.headingCancelled')
           : answered
-            ? `Request ${view.status}`
+            ? t(view.status === 'declined' ? 'manage.headingDeclined' : 'manage.headingExpired')
             : requestSent
-              ? 'Request sent'
+              ? t('manage.headingRequestSent')
               : one(query.booked)
                 ? dates
-                  ? 'Your meetings are booked'
-                  : 'You are booked'
+                  ? t('manage.headingBookedSeries')
+                  : t('manage.headingBooked')
                 : one(query.moved)
-                  ? 'Your meeting was moved'
-                  : 'Your booking',
+                  ? t('manage.headingMoved')
+                  : t('manage.headingYours'),
         notice,
         answered,
         confirmed: view.status === 'confirmed',
@@ -89,9 +103,9 @@ export class BookingPagesController {
         view,
         invitee,
         host,
-        inviteeTime: formatRange(view.startTime, view.endTime, tz, h12),
+        inviteeTime: formatRangeIn(view.startTime, view.endTime, tz, h12, loc.formatLocale),
         inviteeZone: `${tz} (${offsetLabel(view.startTime, tz)})`,
-        hostTime: host ? formatRange(view.startTime, view.endTime, host.timeZone, h12) : null,
+        hostTime: host ? formatRangeIn(view.startTime, view.endTime, host.timeZone, h12, loc.formatLocale) : null,
         hostZone: host ? `${host.timeZone} (${offsetLabel(view.startTime, host.timeZone)})` : null,
         google: googleCalendarLink(view),
         outlook: outlookCalendarLink(view),
@@ -146,33 +160,37 @@ export class BookingPagesController {
   }
 
   @Get(':id/cancel')
-  async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Res() res: FastifyReply) {
+  async cancelForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     if (await this.redirectIfMoved(id, '/cancel', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
+    const loc = pageLocale(req, res, invitee.locale);
     res
       .type('text/html; charset=utf-8')
-      .send(this.cancelPage(view, invitee, one(query.token), one(query.h12) === '1', null, one(query.all) === '1'));
+      .send(this.cancelPage(view, invitee, one(query.token), clockOf(query.h12, loc), null, one(query.all) === '1', loc, req));
   }
 
   @Post(':id/cancel')
-  async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: FastifyReply) {
+  async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
+    const loc = pageLocale(req, res, actor.kind === 'invitee' ? actor.invitee.locale : null);
+    const h12 = clockOf(body.h12, loc);
     const all = one(body.scope) === 'series';
     // The reason is typed in a textarea but stored as one line (it goes into emails and calendar events).
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
+    const lineProblem = singleLineProblem(reason);
     const problem =
       reason.length > 1000
-        ? 'Please keep the reason under 1000 characters.'
-        : singleLineProblem(reason)
-          ? `The reason ${singleLineProblem(reason)}.`
+        ? loc.t('cancel.reasonTooLong')
+        : lineProblem
+          ? loc.t(lineProblem.includes('bidirectional') ? 'cancel.reasonBidi' : 'cancel.reasonControl')
           : null;
     if (problem) {
       const { view, invitee } = await this.load(id, token);
       res
         .status(400)
         .type('text/html; charset=utf-8')
-        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', problem, all));
+        .send(this.cancelPage(view, invitee, token, h12, problem, all, loc, req));
       return;
     }
     try {
@@ -185,48 +203,56 @@ export class BookingPagesController {
       res
         .status(409)
         .type('text/html; charset=utf-8')
-        .send(this.cancelPage(view, invitee, token, one(body.h12) === '1', error.message, all));
+        .send(this.cancelPage(view, invitee, token, h12, error.message, all, loc, req));
       return;
     }
-    res.redirect(`/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`, 303);
+    res.redirect(withLang(`/booking/${booking.id}?token=${encodeURIComponent(token)}&cancelled=1`, loc), 303);
   }
 
   @Get(':id/reschedule')
-  async rescheduleForm(@Param('id', uuidParam('id')) id: string, @Query() query: Form & PickerQuery, @Res() res: FastifyReply) {
+  async rescheduleForm(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() query: Form & PickerQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     if (await this.redirectIfMoved(id, '/reschedule', query, res)) return;
     const { view, invitee } = await this.load(id, one(query.token));
-    res.type('text/html; charset=utf-8').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null));
+    const loc = pageLocale(req, res, invitee.locale);
+    res.type('text/html; charset=utf-8').send(await this.reschedulePage(view, invitee, one(query.token), query, false, null, loc, req));
   }
 
   @Post(':id/reschedule')
-  async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Res() res: FastifyReply) {
+  async reschedule(@Param('id', uuidParam('id')) id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const token = one(body.token);
     const { booking, actor } = await this.authorize(id, token);
+    const loc = pageLocale(req, res, actor.kind === 'invitee' ? actor.invitee.locale : null);
     const start = parseStart(one(body.start));
     const tz = one(body.tz);
-    const h12 = one(body.h12) === '1';
+    const h12 = clockOf(body.h12, loc);
+    const keep = new URLSearchParams({ ...clockParam(h12, loc), ...langParam(loc) }).toString();
     if (!start) {
-      res.redirect(`/booking/${id}/reschedule?token=${encodeURIComponent(token)}`, 303);
+      res.redirect(withLang(`/booking/${id}/reschedule?token=${encodeURIComponent(token)}`, loc), 303);
       return;
     }
     try {
       const result = await this.commands.reschedule(booking.id, actor, start, null);
-      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&moved=1${h12 ? '&h12=1' : ''}`, 303);
+      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&moved=1${keep ? `&${keep}` : ''}`, 303);
     } catch (error) {
       const { view, invitee } = await this.load(id, token);
-      const query = { tz, h12: h12 ? '1' : undefined, date: isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
+      const query = { tz, h12: clockParam(h12, loc).h12, date: isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
       if (isTakenError(error)) {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.reschedulePage(view, invitee, token, query, true, null));
+          .send(await this.reschedulePage(view, invitee, token, query, true, null, loc, req));
         return;
       }
       if (error instanceof DomainError && (error.code === 'invalid' || error.code === 'conflict' || error.code === 'not_found')) {
         res
           .status(400)
           .type('text/html; charset=utf-8')
-          .send(await this.reschedulePage(view, invitee, token, query, false, error.message));
+          .send(await this.reschedulePage(view, invitee, token, query, false, error.message, loc, req));
         return;
       }
       throw error;
@@ -239,20 +265,25 @@ export class BookingPagesController {
     token: string,
     h12: boolean,
     error: string | null,
-    all = false,
+    all: boolean,
+    loc: PageLocale,
+    req: FastifyRequest,
   ) {
     const tz = invitee.timeZone;
-    const dates = all ? seriesDates(view, tz, h12, () => '') : null;
+    const dates = all ? seriesDates(view, tz, h12, () => '', loc) : null;
+    const keep = new URLSearchParams({ ...clockParam(h12, loc), ...langParam(loc) }).toString();
     return this.views.render('cancel', {
-      title: dates ? 'Cancel all remaining dates' : 'Cancel booking',
+      title: loc.t(dates ? 'cancel.titleSeries' : 'cancel.title'),
+      i18n: i18nView(req, loc),
       series: dates && { ...dates, occurrences: dates.occurrences.filter((o) => o.standing) },
       view,
-      when: formatRange(view.startTime, view.endTime, tz, h12),
+      when: formatRangeIn(view.startTime, view.endTime, tz, h12, loc.formatLocale),
       zoneLabel: tz,
       token,
-      h12,
+      h12Param: clockParam(h12, loc).h12,
+      lang: loc.keepLang,
       action: `/booking/${view.id}/cancel`,
-      backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}`,
+      backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}${keep ? `&${keep}` : ''}`,
       alreadyCancelled: view.status === 'cancelled' || invitee.status === 'cancelled',
       errorSummary: error,
     });
@@ -265,6 +296,8 @@ export class BookingPagesController {
     query: PickerQuery,
     taken: boolean,
     error: string | null,
+    loc: PageLocale,
+    req: FastifyRequest,
   ) {
     const type = await this.meetingTypes.findSnapshot(view.meetingType.id);
     if (!type || !type.isActive) throw notFound('meeting type');
@@ -277,15 +310,18 @@ export class BookingPagesController {
       query: { ...query, tz: query.tz || invitee.timeZone },
       path: `/booking/${view.id}/reschedule`,
       keep: { token },
+      locale: loc,
     });
     const h12 = picker.h12;
+    const keep = new URLSearchParams({ ...clockParam(h12, loc), ...langParam(loc) }).toString();
     return this.views.render('reschedule', {
-      title: 'Reschedule booking',
+      title: loc.t('reschedule.title'),
+      i18n: i18nView(req, loc),
       view,
       picker,
       taken,
-      current: formatRange(view.startTime, view.endTime, picker.tz, h12),
-      backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}`,
+      current: formatRangeIn(view.startTime, view.endTime, picker.tz, h12, loc.formatLocale),
+      backHref: `/booking/${view.id}?token=${encodeURIComponent(token)}${keep ? `&${keep}` : ''}`,
       slotForm: { action: `/booking/${view.id}/reschedule`, token },
       canMove: view.status === 'confirmed' || view.status === 'pending',
       errorSummary: error,

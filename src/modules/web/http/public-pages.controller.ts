@@ -26,7 +26,10 @@ import {
   pickedDuration,
   repeatChoice,
 } from '../application/booking-page-features.js';
-import { formatClock, formatDateTime, formatRange, localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { formatClockIn, formatDateTimeIn, formatRangeIn } from '../../../shared/i18n/format.js';
+import { localDate, offsetLabel, parseStart } from '../domain/web-time.js';
+import { matchLocale } from '../../../shared/i18n/locales.js';
+import { clockOf, clockParam, i18nView, langParam, pageLocale, withLang, type PageLocale } from './page-locale.js';
 import { EMAIL, type Errors, placeProblems } from './admin-forms.js';
 import { asksForPhone, parseGuestList, placeBookingProblem, takesGuests } from './booking-form.js';
 import { PHONE } from '../../booking/domain/answers.js';
@@ -80,20 +83,22 @@ export class PublicPagesController {
   ) {}
 
   @Get(':username')
-  async host(@Param('username') username: string, @Query() query: Form, @Res() res: FastifyReply) {
+  async host(@Param('username') username: string, @Query() query: Form, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const host = await this.host_(username);
     const types = await this.meetingTypes.listPublic(host.username);
+    const loc = pageLocale(req, res);
     const carry = carriedParams(query);
     res.type('text/html; charset=utf-8').send(
       this.views.render('host', {
         title: host.name,
+        i18n: i18nView(req, loc),
         host: { name: host.name, username: host.username },
-        away: await this.awayNotice(host, null, query.tz),
+        away: await this.awayNotice(host, null, query.tz, loc),
         types: types.map(({ snapshot: t }) => ({
           name: t.name,
           duration: t.durationMinutes,
           description: t.description,
-          href: withCarried(`/${host.username}/${t.slug}`, carry),
+          href: withCarried(withLang(`/${host.username}/${t.slug}`, loc), carry),
         })),
         embed: this.embedding(res, host, query, [{ type: 'kairos:page_loaded', payload: { page: 'host' } }]),
       }),
@@ -109,19 +114,27 @@ export class PublicPagesController {
     @Res() res: FastifyReply,
   ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
     // Insights' page views (never fails the page; the slots JSON endpoint is not counted).
     if (isCountedView(req, query)) {
       await this.insights.countPageView({ meetingTypeId: type.id, hostId: host.id, hostTimeZone: host.timeZone });
     }
-    res.type('text/html; charset=utf-8').send(await this.calendarPage(res, host, type, query, false, carriedParams(query)));
+    res.type('text/html; charset=utf-8').send(await this.calendarPage(res, host, type, query, false, loc, req, carriedParams(query)));
   }
 
   @Get(':username/:slug/book')
-  async form(@Param('username') username: string, @Param('slug') slug: string, @Query() query: Form, @Res() res: FastifyReply) {
+  async form(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Query() query: Form,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
     const start = parseStart(one(query.start));
     if (!start) {
-      res.redirect(withCarried(`/${host.username}/${type.slug}`, carriedParams(query)), 303);
+      res.redirect(withCarried(withLang(`/${host.username}/${type.slug}`, loc), carriedParams(query)), 303);
       return;
     }
     // A prefill (name, email, guests, answers[<question id>]) fills the fields it names.
@@ -133,7 +146,9 @@ export class PublicPagesController {
       payload: { meeting_type: type.slug, start_time: start.toISOString(), end_time: end.toISOString(), time_zone: tz },
     };
     const hold = await this.holdView(type, query);
-    res.type('text/html; charset=utf-8').send(this.formPage(res, host, type, values, {}, null, hold, [picked], carriedParams(query)));
+    res
+      .type('text/html; charset=utf-8')
+      .send(this.formPage(res, host, type, values, {}, null, hold, loc, req, [picked], carriedParams(query)));
   }
 
   /**
@@ -147,20 +162,28 @@ export class PublicPagesController {
     @Param('slug') slug: string,
     @Body() body: Form,
     @Ip() ip: string,
+    @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
-    const h12 = one(body.h12) === '1';
+    const h12 = clockOf(body.h12, loc);
     const path = `/${host.username}/${type.slug}`;
     const carry = carriedParams(body);
     if (!start) {
-      res.redirect(withCarried(path, carry), 303);
+      res.redirect(withCarried(withLang(path, loc), carry), 303);
       return;
     }
     const duration = pickedDuration(type, body.duration);
-    const form: Record<string, string> = { start: start.toISOString(), tz, ...(h12 ? { h12: '1' } : {}), ...durationParam(type, duration) };
+    const form: Record<string, string> = {
+      start: start.toISOString(),
+      tz,
+      ...clockParam(h12, loc),
+      ...durationParam(type, duration),
+      ...langParam(loc),
+    };
     try {
       const held = await this.holds.hold({ meetingTypeId: type.id, start, clientAddress: ip, durationMinutes: duration });
       res.redirect(withCarried(`${path}/book?${new URLSearchParams({ ...form, hold: held.token }).toString()}`, carry), 303);
@@ -170,7 +193,19 @@ export class PublicPagesController {
         res
           .status(429)
           .type('text/html; charset=utf-8')
-          .send(this.formPage(res, host, type, { ...carry, ...prefilledForm(body, type.questions), ...form }, {}, null, { refused: true }));
+          .send(
+            this.formPage(
+              res,
+              host,
+              type,
+              { ...carry, ...prefilledForm(body, type.questions), ...form },
+              {},
+              null,
+              { refused: true },
+              loc,
+              req,
+            ),
+          );
         return;
       }
       if (isTakenError(error)) {
@@ -184,6 +219,8 @@ export class PublicPagesController {
               type,
               { tz, date: localDate(start, tz), h12: form.h12, duration: form.duration },
               true,
+              loc,
+              req,
               carry,
             ),
           );
@@ -194,31 +231,42 @@ export class PublicPagesController {
   }
 
   @Post(':username/:slug/book')
-  async submit(@Param('username') username: string, @Param('slug') slug: string, @Body() body: Form, @Res() res: FastifyReply) {
+  async submit(
+    @Param('username') username: string,
+    @Param('slug') slug: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const { host, type } = await this.resolve(username, slug);
+    const loc = pageLocale(req, res);
+    const { t } = loc;
     const start = parseStart(one(body.start));
     const tz = canonicalTimeZone(one(body.tz)) ?? host.timeZone;
     if (!start) {
-      res.redirect(withCarried(`/${host.username}/${type.slug}`, carriedParams(body)), 303);
+      res.redirect(withCarried(withLang(`/${host.username}/${type.slug}`, loc), carriedParams(body)), 303);
       return;
     }
     const errors: Record<string, string> = {};
     const name = one(body.name);
     const email = one(body.email);
-    if (!name) errors.name = 'Please enter your name.';
-    else if (name.length > 200) errors.name = 'Please keep your name under 200 characters.';
-    else if (singleLineProblem(name)) errors.name = `Your name ${singleLineProblem(name)}.`;
-    if (!email) errors.email = 'Please enter your email address.';
-    else if (!EMAIL.test(email) || email.length > 255) errors.email = 'Please enter a valid email address, like name@example.com.';
+    if (!name) errors.name = t('form.nameMissing');
+    else if (name.length > 200) errors.name = t('form.nameTooLong');
+    else if (singleLineProblem(name)?.includes('bidirectional')) errors.name = t('form.nameBidi');
+    else if (singleLineProblem(name)) errors.name = t('form.nameControl');
+    if (!email) errors.email = t('form.emailMissing');
+    else if (!EMAIL.test(email) || email.length > 255) errors.email = t('form.emailInvalid');
     const phone = asksForPhone(type) ? one(body.phone) : '';
-    if (phone && !PHONE.test(phone)) errors.phone = 'Please enter a phone number with its country code, like +1 202 555 0143.';
+    if (phone && !PHONE.test(phone)) errors.phone = t('form.phoneInvalid');
     const guests = takesGuests(type) ? parseGuestList(one(body.guests)) : { emails: [], invalid: [] };
     if (guests.invalid.length > 0) {
-      errors.guests = `These are not email addresses: ${guests.invalid.slice(0, 3).join(', ')}${guests.invalid.length > 3 ? ', …' : ''}.`;
-    } else if (guests.emails.length > MAX_GUESTS) errors.guests = `Please add at most ${MAX_GUESTS} guests.`;
+      errors.guests = t('form.guestsInvalid', {
+        list: `${guests.invalid.slice(0, 3).join(', ')}${guests.invalid.length > 3 ? ', …' : ''}`,
+      });
+    } else if (guests.emails.length > MAX_GUESTS) errors.guests = t('form.guestsTooMany', { max: MAX_GUESTS });
     const repeats = type.recurrence && occurrencesOf(type, body.occurrences);
     if (type.recurrence && repeats !== null && (repeats < 1 || repeats > type.recurrence.maxOccurrences)) {
-      errors.occurrences = `Please choose from 1 to ${type.recurrence.maxOccurrences} dates.`;
+      errors.occurrences = t('form.occurrencesRange', { max: type.recurrence.maxOccurrences });
     }
     const answers: Record<string, unknown> = {};
     for (const q of type.questions) {
@@ -226,14 +274,14 @@ export class PublicPagesController {
       if (q.type === 'multi_choice') answers[q.id] = value === undefined ? [] : Array.isArray(value) ? value : [value];
       else if (one(value) !== '') answers[q.id] = one(value);
       if (q.required && (answers[q.id] === undefined || (Array.isArray(answers[q.id]) && (answers[q.id] as unknown[]).length === 0))) {
-        errors[`q_${q.id}`] = `Please answer “${q.label}”.`;
+        errors[`q_${q.id}`] = t('form.answerRequired', { label: q.label });
       }
     }
     if (Object.keys(errors).length > 0) {
       res
         .status(400)
         .type('text/html; charset=utf-8')
-        .send(this.formPage(res, host, type, body, errors, 'Please correct the highlighted fields.', await this.holdView(type, body)));
+        .send(this.formPage(res, host, type, body, errors, t('form.fixFields'), await this.holdView(type, body), loc, req));
       return;
     }
     const holdToken = one(body.hold) || undefined;
@@ -252,6 +300,8 @@ export class PublicPagesController {
       durationMinutes: duration,
       // The campaign of the page's URL (utm_*), carried through the calendar and the form (issue #18).
       utm: utmFrom(body),
+      // The page's language: the invitee's emails are written in it (issue #18).
+      locale: matchLocale(one(body.locale)) ?? loc.locale,
     });
     // Several dates of a recurring type go through BookingSeries: all or none, the first one taken named beside the field.
     const book = async (withHold: string | undefined) =>
@@ -266,18 +316,37 @@ export class PublicPagesController {
       });
       if (!result.invitee) throw new Error('a new booking comes back with its invitee');
       const token = this.tokens.tokenFor(result.invitee.id);
-      const h12 = one(body.h12) === '1' ? '&h12=1' : '';
-      const embed = isEmbed(body) ? '&embed=1' : '';
-      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${h12}${embed}`, 303);
+      const extra = new URLSearchParams({
+        ...clockParam(clockOf(body.h12, loc), loc),
+        ...langParam(loc),
+        ...(isEmbed(body) ? { embed: '1' } : {}),
+      }).toString();
+      res.redirect(`/booking/${result.booking.id}?token=${encodeURIComponent(token)}&booked=1${extra ? `&${extra}` : ''}`, 303);
     } catch (error) {
       const takenDate = takenOccurrence(error);
       if (takenDate !== null) {
-        const message = `${formatRange(takenDate, new Date(takenDate.getTime() + duration * 60_000), tz, one(body.h12) === '1')} is already taken: choose fewer dates, or another time.`;
+        const when = formatRangeIn(
+          takenDate,
+          new Date(takenDate.getTime() + duration * 60_000),
+          tz,
+          clockOf(body.h12, loc),
+          loc.formatLocale,
+        );
         res
           .status(409)
           .type('text/html; charset=utf-8')
           .send(
-            this.formPage(res, host, type, body, { occurrences: message }, 'One of the dates is taken.', await this.holdView(type, body)),
+            this.formPage(
+              res,
+              host,
+              type,
+              body,
+              { occurrences: t('form.dateTaken', { when }) },
+              t('form.oneDateTaken'),
+              await this.holdView(type, body),
+              loc,
+              req,
+            ),
           );
         return;
       }
@@ -286,7 +355,7 @@ export class PublicPagesController {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(res, host, type, query, true, carriedParams(body)));
+          .send(await this.calendarPage(res, host, type, query, true, loc, req, carriedParams(body)));
         return;
       }
       if (error instanceof DomainError && error.code === 'invalid') {
@@ -302,8 +371,10 @@ export class PublicPagesController {
               type,
               body,
               fieldErrors,
-              fieldErrors.form ?? 'Please correct the highlighted fields.',
+              fieldErrors.form ?? t('form.fixFields'),
               await this.holdView(type, body),
+              loc,
+              req,
             ),
           );
         return;
@@ -318,6 +389,8 @@ export class PublicPagesController {
     type: MeetingTypeSnapshot,
     query: PickerQuery,
     taken: boolean,
+    loc: PageLocale,
+    req: FastifyRequest,
     carry: Carried = {},
   ): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
@@ -329,29 +402,32 @@ export class PublicPagesController {
       query,
       path,
       keep: { ...carry, ...lengthParam },
+      locale: loc,
       ...(lengthParam.duration ? { durationMinutes: duration } : {}),
       slotHref: (iso, tz, h12) =>
         withCarried(
-          `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+          `${path}/book?${new URLSearchParams({ start: iso, tz, ...(h12 ? { h12 } : {}), ...lengthParam, ...langParam(loc) }).toString()}`,
           carry,
         ),
     });
     const lengthHref = (minutes: number) => {
       const q = new URLSearchParams({ tz: picker.tz, ...(picker.date ? { date: picker.date } : { month: picker.month }) });
-      if (picker.h12) q.set('h12', '1');
+      if (picker.h12Param) q.set('h12', picker.h12Param);
       for (const [k, v] of Object.entries(durationParam(type, minutes))) q.set(k, v);
+      if (loc.keepLang) q.set('lang', loc.keepLang);
       return withCarried(`${path}?${q.toString()}`, carry);
     };
     return this.views.render('book', {
-      title: `${type.name} with ${host.name}`,
+      title: loc.t('booking.pageTitle', { type: type.name, host: host.name }),
+      i18n: i18nView(req, loc),
       host: { name: host.name, username: host.username },
+      hostHref: withCarried(withLang(`/${host.username}`, loc), carry),
       type,
       picker,
-      lengthLabel: lengthLabel(duration),
-      durations: durationChoices(type, duration, lengthHref),
-      away: await this.awayNotice(host, type, query.tz),
+      lengthLabel: lengthLabel(duration, loc),
+      durations: durationChoices(type, duration, lengthHref, loc),
+      away: await this.awayNotice(host, type, query.tz, loc),
       taken,
-      hostHref: withCarried(`/${host.username}`, carry),
       // Picking a time holds it (group types share their slots: plain links to the form).
       slotForm: type.kind === 'group' ? null : { action: `${path}/hold`, duration: lengthParam.duration, carry: hiddenInputs(carry) },
       embed: this.embedding(res, host, carry, [{ type: 'kairos:page_loaded', payload: { page: 'calendar', meeting_type: type.slug } }]),
@@ -359,7 +435,7 @@ export class PublicPagesController {
   }
 
   /** "X is away until …; book with Y" while the host has time off (TimeOffService.awayOf), in the invitee's zone if known. */
-  private async awayNotice(host: HostView, type: MeetingTypeSnapshot | null, tz: string | string[] | undefined) {
+  private async awayNotice(host: HostView, type: MeetingTypeSnapshot | null, tz: string | string[] | undefined, loc: PageLocale) {
     // A team type the host does not host, or a round robin with others to take it, is not held up by their absence.
     const hosts = type?.hosts.map((h) => h.userId) ?? [host.id];
     if (!hosts.includes(host.id) || (type?.kind === 'round_robin' && hosts.length > 1)) return null;
@@ -368,7 +444,7 @@ export class PublicPagesController {
     const zone = canonicalTimeZone(one(tz)) ?? host.timeZone;
     return {
       hostName: host.name,
-      until: `${formatDateTime(away.until, zone)} (${zone})`,
+      until: `${formatDateTimeIn(away.until, zone, loc.h12Default, loc.formatLocale)} (${zone})`,
       reason: away.reason,
       redirect: away.redirect && { name: away.redirect.user.name, href: away.redirect.url },
     };
@@ -390,46 +466,51 @@ export class PublicPagesController {
     values: Form,
     errors: Errors,
     summary: string | null,
-    hold: HoldView | null = null,
+    hold: HoldView | null,
+    loc: PageLocale,
+    req: FastifyRequest,
     events: EmbedEvent[] = [],
     // What "Back to times" passes on: a prefill only when it came in the URL (not what was typed in a posted form).
     backCarry: Carried = carriedParams(values, false),
   ): string {
     const start = new Date(one(values.start));
     const tz = canonicalTimeZone(one(values.tz)) ?? host.timeZone;
-    const h12 = one(values.h12) === '1';
+    const h12 = clockOf(values.h12, loc);
     const duration = pickedDuration(type, values.duration);
     const end = new Date(start.getTime() + duration * 60_000);
     const path = `/${host.username}/${type.slug}`;
     const lengthParam = durationParam(type, duration);
     return this.views.render('book-form', {
-      title: `${type.requiresConfirmation ? 'Request' : 'Book'} ${type.name}`,
+      title: loc.t(type.requiresConfirmation ? 'form.titleRequest' : 'form.titleBook', { type: type.name }),
+      i18n: i18nView(req, loc),
       host: { name: host.name, username: host.username },
       type,
       action: `${path}/book`,
       backHref: withCarried(
-        `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...(h12 ? { h12: '1' } : {}), ...lengthParam }).toString()}`,
+        `${path}?${new URLSearchParams({ tz, date: localDate(start, tz), ...clockParam(h12, loc), ...lengthParam, ...langParam(loc) }).toString()}`,
         backCarry,
       ),
-      // embed=1 and utm_* go on with the form (the prefill is in its fields).
+      // embed=1 and utm_* go on with the form (the prefill is in its fields; the language in its own field).
       carry: hiddenInputs(carriedParams(values, false)),
       embed: this.embedding(res, host, values, [
         { type: 'kairos:page_loaded', payload: { page: 'form', meeting_type: type.slug } },
         ...events,
       ]),
       duration: lengthParam.duration,
-      lengthLabel: lengthLabel(duration),
-      repeat: repeatChoice(type, values.occurrences),
+      lengthLabel: lengthLabel(duration, loc),
+      repeat: repeatChoice(type, values.occurrences, loc),
       start: start.toISOString(),
       tz,
-      h12,
-      when: formatRange(start, end, tz, h12),
+      h12Param: clockParam(h12, loc).h12,
+      lang: loc.keepLang,
+      locale: loc.locale,
+      when: formatRangeIn(start, end, tz, h12, loc.formatLocale),
       zoneLabel: `${tz} (${offsetLabel(start, tz)})`,
       values: { name: one(values.name), email: one(values.email), phone: one(values.phone), guests: one(values.guests) },
       askPhone: asksForPhone(type),
       allowGuests: takesGuests(type),
       maxGuests: MAX_GUESTS,
-      hold: hold && 'token' in hold ? { token: hold.token, until: formatClock(hold.expiresAt, tz, h12) } : null,
+      hold: hold && 'token' in hold ? { token: hold.token, until: formatClockIn(hold.expiresAt, tz, h12, loc.formatLocale) } : null,
       holdEnded: Boolean(hold && 'ended' in hold),
       holdRefused: Boolean(hold && 'refused' in hold),
       errors,

@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from '../../../shared/http/http-exception.filter.js';
 import { pathOf, replySent } from '../../../shared/http/request.js';
 import { WebViews } from '../application/web-views.js';
+import { translatorFor } from '../../../shared/i18n/i18n.js';
+import { i18nView, pageLocale } from './page-locale.js';
 
 /**
  * Whether a booking or reschedule failed because the time was taken meanwhile: whatever the API answers with 409
@@ -34,16 +36,17 @@ export class WebExceptionFilter implements ExceptionFilter {
     }
     if (body.status_code >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     const notFound = body.status_code === 404 || (exception instanceof HttpException && exception.getStatus() === 404);
+    // The invitee's pages answer in the request's language; the admin stays English until it is translated.
+    const admin = path.startsWith('/admin');
+    const loc = pageLocale(req);
+    const t = admin ? translatorFor('en') : loc.t;
     const html = this.views.render('error', {
-      title: notFound ? 'Not found' : 'Something went wrong',
-      heading: notFound ? 'We could not find that page' : 'Something went wrong',
-      message: notFound
-        ? 'The link may be mistyped, or the page was removed.'
-        : body.status_code >= 500
-          ? 'Please try again in a moment.'
-          : body.message,
-      backHref: path.startsWith('/admin') ? '/admin' : '/',
-      backLabel: path.startsWith('/admin') ? 'Back to the admin' : 'Back',
+      title: notFound ? t('error.notFoundTitle') : t('error.failedTitle'),
+      ...(admin ? {} : { i18n: i18nView(req, loc, false) }),
+      heading: notFound ? t('error.notFoundHeading') : t('error.failedTitle'),
+      message: notFound ? t('error.notFoundMessage') : body.status_code >= 500 ? t('error.tryAgain') : body.message,
+      backHref: admin ? '/admin' : '/',
+      backLabel: admin ? 'Back to the admin' : t('common.back'),
     });
     res.status(body.status_code).type('text/html; charset=utf-8').send(html);
   }
