@@ -460,4 +460,25 @@ describe('admin: all bookings, details, reschedule (headless Chromium)', () => {
     const still = (await t.http().get(`/api/bookings/${graceBooking}`).set(grace.auth).expect(200)).body;
     expect(still.status).toBe('confirmed');
   });
+  it('once the meeting has started the host marks a no-show on its details page, and can take it back', async () => {
+    const id = await book('2027-03-04T13:00:00Z', {
+      invitee_name: 'Nora Noshow',
+      invitee_email: 'nora@example.com',
+      time_zone: 'Europe/Berlin',
+    });
+    await page.goto(`/admin/bookings/${id}`);
+    expect(await page.locator('[data-more-actions] button').count()).toBe(0); // not started yet
+    t.clock!.advance(Date.parse('2027-03-04T13:45:00Z') - t.clock!.now().getTime());
+    await page.goto(`/admin/bookings/${id}`);
+    await page.click('[data-more-actions] button:has-text("Mark as no-show")');
+    await page.waitForURL((url) => url.pathname === `/admin/bookings/${id}` && url.searchParams.has('no_show'));
+    await expect(page.textContent('[data-more-actions] [data-no-show]')).resolves.toBe('No-show');
+    const marked = (await t.http().get(`/api/bookings/${id}`).set(ada.auth).expect(200)).body;
+    expect(marked.invitees[0].no_show_at).toEqual(expect.any(String));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.click('[data-more-actions] button:has-text("Undo no-show")');
+    await page.waitForURL((url) => url.searchParams.has('no_show_undone'));
+    const undone = (await t.http().get(`/api/bookings/${id}`).set(ada.auth).expect(200)).body;
+    expect(undone.invitees[0].no_show_at).toBeNull();
+  });
 });

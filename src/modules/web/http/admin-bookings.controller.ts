@@ -36,6 +36,11 @@ const NOTICES: Array<[string, string]> = [
 ];
 
 /** What the details page says after an action. */
+/** views/partials/no-show-button.hbs: a confirmed meeting that has started can have a no-show. */
+function noShowState(view: BookingView, now: Date): { markable: boolean; marked: boolean } {
+  return { markable: view.status === 'confirmed' && view.startTime <= now, marked: view.invitees.some((i) => i.noShowAt) };
+}
+
 const DETAIL_NOTICES: Array<[string, string]> = [['moved', 'The booking was moved; the invitee gets the updated invitation.'], ...NOTICES];
 
 /** The list filter the details page was opened from (only the list's own parameters), as a query string. */
@@ -122,8 +127,7 @@ export class AdminBookingsController {
         // requires_confirmation: the host's answer is due by then (the request expires).
         expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, me.timeZone) : null,
         calendarFlag: flags.get(view.id) ?? null,
-        // views/partials/no-show-button.hbs: a confirmed meeting that has started can have a no-show.
-        noShow: { markable: view.status === 'confirmed' && view.startTime <= now, marked: view.invitees.some((i) => i.noShowAt) },
+        noShow: noShowState(view, now),
         ...bookingDetails(view),
       }));
     };
@@ -312,6 +316,7 @@ export class AdminBookingsController {
           zone: me.timeZone,
           backHref: `/admin/bookings${back ? `?${back}` : ''}`,
           back,
+          noShow: noShowState(view, this.clock.now()),
           notice: DETAIL_NOTICES.find(([key]) => one(query[key]))?.[1] ?? null,
           errorSummary: error,
           // The form the error is about keeps what was typed and is marked invalid.
