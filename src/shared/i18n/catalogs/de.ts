@@ -1,7 +1,17 @@
 import type { MessageKey } from './en.js';
+import { adminCore } from './admin/core.js';
+import { adminBookings } from './admin/bookings.js';
+import { adminTypes } from './admin/types.js';
+import { adminAvailability } from './admin/availability.js';
+import { adminAccount } from './admin/account.js';
 
 // Deutsch (Sie-Form).
 export const de: Record<MessageKey, string> = {
+  ...adminCore.de,
+  ...adminBookings.de,
+  ...adminTypes.de,
+  ...adminAvailability.de,
+  ...adminAccount.de,
   'common.skipToContent': 'Zum Inhalt springen',
   'common.language': 'Sprache',
   'common.languageSubmit': 'Sprache wechseln',

@@ -1,6 +1,16 @@
 // English: the reference catalog. Every other catalog has exactly these keys with the same arguments
 // (src/shared/i18n/catalogs.spec.ts). ICU MessageFormat: {name}, {count, plural, one {…} other {…}}, {x, select, …}.
+import { adminCore } from './admin/core.js';
+import { adminBookings } from './admin/bookings.js';
+import { adminTypes } from './admin/types.js';
+import { adminAvailability } from './admin/availability.js';
+import { adminAccount } from './admin/account.js';
 export const en = {
+  ...adminCore.en,
+  ...adminBookings.en,
+  ...adminTypes.en,
+  ...adminAvailability.en,
+  ...adminAccount.en,
   'common.skipToContent': 'Skip to content',
   'common.language': 'Language',
   'common.languageSubmit': 'Change language',

@@ -1,7 +1,17 @@
 import type { MessageKey } from './en.js';
+import { adminCore } from './admin/core.js';
+import { adminBookings } from './admin/bookings.js';
+import { adminTypes } from './admin/types.js';
+import { adminAvailability } from './admin/availability.js';
+import { adminAccount } from './admin/account.js';
 
 // Español (usted).
 export const es: Record<MessageKey, string> = {
+  ...adminCore.es,
+  ...adminBookings.es,
+  ...adminTypes.es,
+  ...adminAvailability.es,
+  ...adminAccount.es,
   'common.skipToContent': 'Ir al contenido',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Cambiar idioma',

@@ -1,7 +1,17 @@
 import type { MessageKey } from './en.js';
+import { adminCore } from './admin/core.js';
+import { adminBookings } from './admin/bookings.js';
+import { adminTypes } from './admin/types.js';
+import { adminAvailability } from './admin/availability.js';
+import { adminAccount } from './admin/account.js';
 
 // Français (vouvoiement). Apostrophes typographiques (’) : l’apostrophe droite est un caractère d’échappement en ICU.
 export const fr: Record<MessageKey, string> = {
+  ...adminCore.fr,
+  ...adminBookings.fr,
+  ...adminTypes.fr,
+  ...adminAvailability.fr,
+  ...adminAccount.fr,
   'common.skipToContent': 'Aller au contenu',
   'common.language': 'Langue',
   'common.languageSubmit': 'Changer de langue',

@@ -1,7 +1,17 @@
 import type { MessageKey } from './en.js';
+import { adminCore } from './admin/core.js';
+import { adminBookings } from './admin/bookings.js';
+import { adminTypes } from './admin/types.js';
+import { adminAvailability } from './admin/availability.js';
+import { adminAccount } from './admin/account.js';
 
 // 日本語（です・ます調）。
 export const ja: Record<MessageKey, string> = {
+  ...adminCore.ja,
+  ...adminBookings.ja,
+  ...adminTypes.ja,
+  ...adminAvailability.ja,
+  ...adminAccount.ja,
   'common.skipToContent': 'コンテンツへ移動',
   'common.language': '言語',
   'common.languageSubmit': '言語を変更',

@@ -1,7 +1,17 @@
 import type { MessageKey } from './en.js';
+import { adminCore } from './admin/core.js';
+import { adminBookings } from './admin/bookings.js';
+import { adminTypes } from './admin/types.js';
+import { adminAvailability } from './admin/availability.js';
+import { adminAccount } from './admin/account.js';
 
 // Português (Brasil).
 export const ptBR: Record<MessageKey, string> = {
+  ...adminCore.ptBR,
+  ...adminBookings.ptBR,
+  ...adminTypes.ptBR,
+  ...adminAvailability.ptBR,
+  ...adminAccount.ptBR,
   'common.skipToContent': 'Ir para o conteúdo',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Mudar idioma',

@@ -1,0 +1,22 @@
+// Admin: the meeting types list and the meeting type editor (all its sections and partials).
+// English is the reference: every other language has exactly its keys with the same ICU arguments
+// (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
+const en = {} as const;
+
+type Key = keyof typeof en;
+
+export const adminTypes: {
+  en: typeof en;
+  de: Record<Key, string>;
+  fr: Record<Key, string>;
+  es: Record<Key, string>;
+  ptBR: Record<Key, string>;
+  ja: Record<Key, string>;
+} = {
+  en,
+  de: {},
+  fr: {},
+  es: {},
+  ptBR: {},
+  ja: {},
+};
