@@ -146,6 +146,7 @@ export class AdminTimeOffController {
       },
       teammates: teammates.map((p) => ({ value: p.id, label: p.name, selected: p.id === redirect })),
       countries: countries.map((c) => ({ value: c.code, label: c.name, selected: c.code === country })),
+      teamsWord: t('admin.timeOff.teams'),
       noCountry: country === '',
       regions: (countries.find((c) => c.code === country)?.regions ?? [])
         .sort((a, b) => a.name.localeCompare(b.name, formatLocale))
