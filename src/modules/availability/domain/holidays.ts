@@ -133,7 +133,11 @@ export function holidaysOfYear(setting: HolidaySetting, year: number, language =
   const cached = byYear.get(key);
   if (cached) return cached;
   const list: Holiday[] = [];
-  for (const h of datasetFor(setting).getHolidays(year, language)) {
+  const source = datasetFor(setting);
+  // The language, else English (a dataset without the language's names would otherwise fall back to whichever
+  // language it was last asked for); English callers (the slot engine) ask for 'en' alone.
+  source.setLanguages(language === LANGUAGE ? [LANGUAGE] : [language, LANGUAGE]);
+  for (const h of source.getHolidays(year)) {
     if (!TAKEN.has(h.type)) continue;
     const m = DATASET_DATE.exec(h.date);
     if (!m) continue;

@@ -123,7 +123,13 @@ export class AdminTimeOffController {
     const teammates = await this.teammates(caller.id);
     const names = new Map(teammates.map((p) => [p.id, p.name]));
     const ranges = await this.timeOff.list(caller.id, {}, 200);
-    const countries = this.holidays.countries(locale).sort((a, b) => a.name.localeCompare(b.name, formatLocale));
+    // Country names in the host's language (Intl's region names); English keeps the dataset's.
+    const regionNames = locale === 'en' ? null : new Intl.DisplayNames([formatLocale], { type: 'region' });
+    const countryName = (code: string, name: string) => regionNames?.of(code) ?? name;
+    const countries = this.holidays
+      .countries(locale)
+      .map((c) => ({ ...c, name: countryName(c.code, c.name) }))
+      .sort((a, b) => a.name.localeCompare(b.name, formatLocale));
     const country = holidayPost ? one(holidayPost.country) : (year.setting?.country ?? '');
     const region = holidayPost ? one(holidayPost.region) : (year.setting?.region ?? '');
     const redirect = one(values.redirect_to);
@@ -152,7 +158,9 @@ export class AdminTimeOffController {
         .sort((a, b) => a.name.localeCompare(b.name, formatLocale))
         .map((r) => ({ value: r.code, label: r.name, selected: r.code === region })),
       noRegion: region === '',
-      following: year.setting ? [year.countryName, year.regionName].filter(Boolean).join(', ') : null,
+      following: year.setting
+        ? [year.countryName && countryName(year.setting.country, year.countryName), year.regionName].filter(Boolean).join(', ')
+        : null,
       // A string: ICU would group a number's digits ("2,027").
       year: String(year.year),
       holidays: year.holidays.map((h) => ({
