@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations } from './support/browser.js';
+import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
 import { setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -81,6 +81,7 @@ describe('admin availability, time off and limits in German (headless Chromium)'
     await page.waitForURL(/override_saved=2027-03-09/);
     expect(await page.textContent('[role=status].alert')).toBe('Ausnahme für Dienstag, 9. März 2027 gespeichert.');
     expect(await page.textContent('.override-list')).toContain('Ganztägig nicht verfügbar');
+    await documentScreenshot(page, 'admin-availability-de');
 
     // The script's row labels follow the page's language.
     await page.click('fieldset.weekday[data-day="1"] [data-add]');
