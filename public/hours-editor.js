@@ -80,11 +80,15 @@ class Rows {
         inputs[i].id = id;
         inputs[i].name = id;
         labels[i].htmlFor = id;
-        labels[i].textContent = `${this.name.charAt(0).toUpperCase()}${this.name.slice(1)} interval ${k + 1} ${part === 'start' ? 'from' : 'until'}`;
+        const template = this.scope.dataset[part === 'start' ? 'labelFrom' : 'labelUntil'];
+        labels[i].textContent = template
+          ? template.replace('{n}', String(k + 1))
+          : `${this.name.charAt(0).toUpperCase()}${this.name.slice(1)} interval ${k + 1} ${part === 'start' ? 'from' : 'until'}`;
       });
       const remove = /** @type {HTMLButtonElement} */ (row.querySelector('[data-remove]'));
       remove.value = this.removeValue(k);
-      remove.setAttribute('aria-label', `Remove ${this.name} interval ${k + 1}`);
+      const removeLabel = this.scope.dataset.removeLabel;
+      remove.setAttribute('aria-label', removeLabel ? removeLabel.replace('{n}', String(k + 1)) : `Remove ${this.name} interval ${k + 1}`);
     });
   }
   add() {
@@ -108,6 +112,8 @@ class Rows {
 const week = document.querySelector('form[data-hours-editor]');
 if (week instanceof HTMLFormElement) {
   const status = week.querySelector('[data-hours-status]');
+  /** The page's words for a status line (data-say-* in the host's language, `{day}` filled in), else English. */
+  const message = (key, day, english) => week.dataset[key]?.replace('{day}', day) ?? english;
   const say = (text) => {
     if (status) status.textContent = text;
   };
@@ -127,14 +133,14 @@ if (week instanceof HTMLFormElement) {
     if (button.matches('[data-add]')) {
       event.preventDefault();
       day.rows.add();
-      say(`Added an interval on ${day.rows.name}.`);
+      say(message('sayAdded', day.rows.name, `Added an interval on ${day.rows.name}.`));
     } else if (button.matches('[data-remove]')) {
       event.preventDefault();
       if (day.rows.remove(button.closest('[data-row]'))) {
         tick(day.el).checked = false;
         tick(day.el).focus();
-        say(`${day.rows.name} is now unavailable.`);
-      } else say(`Removed an interval on ${day.rows.name}.`);
+        say(message('sayOff', day.rows.name, `${day.rows.name} is now unavailable.`));
+      } else say(message('sayRemoved', day.rows.name, `Removed an interval on ${day.rows.name}.`));
     } else if (button.matches('[data-copy]')) {
       event.preventDefault();
       const values = day.rows.values();
@@ -145,7 +151,7 @@ if (week instanceof HTMLFormElement) {
         target.rows.set(values);
         tick(target.el).checked = on;
       }
-      say(`Copied ${day.rows.name}'s hours to Monday to Friday.`);
+      say(message('sayCopied', day.rows.name, `Copied ${day.rows.name}'s hours to Monday to Friday.`));
     }
   });
 }

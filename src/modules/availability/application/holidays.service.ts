@@ -58,12 +58,13 @@ export class HolidaysService {
   }
 
   /** What a host can choose from: every country of the dataset with its regions, by code (for the admin's form). */
-  countries(): { code: string; name: string; regions: { code: string; name: string }[] }[] {
+  countries(language?: string): { code: string; name: string; regions: { code: string; name: string }[] }[] {
+    const lang = datasetLanguage(language);
     const pairs = (map: Record<string, string>) =>
       Object.entries(map)
         .map(([code, name]) => ({ code, name }))
         .sort((a, b) => a.code.localeCompare(b.code));
-    return pairs(holidayCountries()).map((c) => ({ ...c, regions: pairs(holidayRegions(c.code)) }));
+    return pairs(holidayCountries(lang)).map((c) => ({ ...c, regions: pairs(holidayRegions(c.code, lang)) }));
   }
 
   async get(hostId: string): Promise<HolidaySettingView> {
@@ -73,20 +74,27 @@ export class HolidaysService {
   /**
    * The host's holidays of a local year (default: the current year in their zone), placed in their default
    * schedule's zone (else their profile's). A meeting type on another schedule takes them in that schedule's zone.
+   * `language` (a locale such as "de" or "pt-BR") names them in that language where the dataset can, else in English.
    */
-  async year(hostId: string, year: number | undefined): Promise<HolidayYearView> {
+  async year(hostId: string, year: number | undefined, language?: string): Promise<HolidayYearView> {
+    const lang = datasetLanguage(language);
     const setting = await this.store.getHolidaySetting(hostId);
     const timeZone = (await this.store.homeZone(hostId)) ?? 'UTC';
     const y = year ?? Number(localDateOf(this.clock.now().getTime(), timeZone).slice(0, 4));
-    return { ...describe(setting), year: y, timeZone, holidays: setting ? holidaysInZone(setting, y, timeZone) : [] };
+    return { ...describe(setting, lang), year: y, timeZone, holidays: setting ? holidaysInZone(setting, y, timeZone, lang) : [] };
   }
 }
 
-function describe(setting: HolidaySetting | null): HolidaySettingView {
+/** The dataset's language code for a locale ("pt-BR" -> "pt"); English when none is given. */
+function datasetLanguage(locale: string | undefined): string | undefined {
+  return locale ? locale.split('-')[0].toLowerCase() : undefined;
+}
+
+function describe(setting: HolidaySetting | null, language?: string): HolidaySettingView {
   if (!setting) return { setting: null, countryName: null, regionName: null };
   return {
     setting,
-    countryName: holidayCountries()[setting.country] ?? null,
-    regionName: setting.region ? (holidayRegions(setting.country)[setting.region] ?? null) : null,
+    countryName: holidayCountries(language)[setting.country] ?? null,
+    regionName: setting.region ? (holidayRegions(setting.country, language)[setting.region] ?? null) : null,
   };
 }

@@ -52,16 +52,16 @@ function dataset(): Holidays {
   return directory;
 }
 
-/** Supported countries: code -> English name. */
-export function holidayCountries(): Record<string, string> {
-  return dataset().getCountries(LANGUAGE);
+/** Supported countries: code -> name (English, or in `language` where the dataset has it). */
+export function holidayCountries(language = LANGUAGE): Record<string, string> {
+  return dataset().getCountries(language);
 }
 
 /** The regions (states, provinces) the dataset knows for a country: code -> name; {} for none or unknown. */
-export function holidayRegions(country: string): Record<string, string> {
+export function holidayRegions(country: string, language = LANGUAGE): Record<string, string> {
   // Typed as always an object, but undefined for a country without regions (BY, IS) or one it does not know.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  return dataset().getStates(country, LANGUAGE) ?? {};
+  return dataset().getStates(country, language) ?? {};
 }
 
 /**
@@ -127,13 +127,17 @@ function datasetFor(setting: HolidaySetting): Holidays {
 // calendar): the date part is the day off; that evening is not.
 const DATASET_DATE = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})/;
 
-/** The holidays of one local year that take the day (HOLIDAY_TYPES), in date order, with English names. */
-export function holidaysOfYear(setting: HolidaySetting, year: number): Holiday[] {
-  const key = `${setting.country}-${setting.region ?? ''}:${year}`;
+/** The holidays of one local year that take the day (HOLIDAY_TYPES), in date order, with English names (or `language`'s). */
+export function holidaysOfYear(setting: HolidaySetting, year: number, language = LANGUAGE): Holiday[] {
+  const key = `${setting.country}-${setting.region ?? ''}:${year}:${language}`;
   const cached = byYear.get(key);
   if (cached) return cached;
   const list: Holiday[] = [];
-  for (const h of datasetFor(setting).getHolidays(year, LANGUAGE)) {
+  const source = datasetFor(setting);
+  // The language, else English (a dataset without the language's names would otherwise fall back to whichever
+  // language it was last asked for); English callers (the slot engine) ask for 'en' alone.
+  source.setLanguages(language === LANGUAGE ? [LANGUAGE] : [language, LANGUAGE]);
+  for (const h of source.getHolidays(year)) {
     if (!TAKEN.has(h.type)) continue;
     const m = DATASET_DATE.exec(h.date);
     if (!m) continue;
@@ -146,11 +150,11 @@ export function holidaysOfYear(setting: HolidaySetting, year: number): Holiday[]
 }
 
 /** The year's holidays as instants in `timeZone`: from the start wall time of the first date to the midnight after the last. */
-export function holidaysInZone(setting: HolidaySetting, year: number, timeZone: string): ZonedHoliday[] {
-  const key = `${setting.country}-${setting.region ?? ''}:${year}:${timeZone}`;
+export function holidaysInZone(setting: HolidaySetting, year: number, timeZone: string, language = LANGUAGE): ZonedHoliday[] {
+  const key = `${setting.country}-${setting.region ?? ''}:${year}:${timeZone}:${language}`;
   const cached = zoned.get(key);
   if (cached) return cached;
-  const list = holidaysOfYear(setting, year).map((h) => {
+  const list = holidaysOfYear(setting, year, language).map((h) => {
     const first = dayNumberOf(h.date);
     return { ...h, start: wallDayToInstant(first, h.startMinute, timeZone), end: wallDayToInstant(first + h.days, 0, timeZone) };
   });

@@ -4,26 +4,18 @@ import type { FastifyReply } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { queryOf } from '../../../shared/http/request.js';
+import { firstDayOfWeek, formatDateStringIn, formatMonthIn, weekdayNames } from '../../../shared/i18n/format.js';
+import type { Translate } from '../../../shared/i18n/i18n.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { type OverrideInput, type RuleInput, type ScheduleView, SchedulesService } from '../../schedules/application/schedules.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { type AdminLocale, AdminPages, adminLocale } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import {
-  MONTH_PATTERN,
-  addMonths,
-  allTimeZones,
-  formatDateString,
-  formatMonth,
-  isRealDate,
-  localDate,
-  monthGrid,
-} from '../domain/web-time.js';
+import { MONTH_PATTERN, addMonths, allTimeZones, isRealDate, localDate, monthGrid } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, one } from './admin-forms.js';
 import {
-  DAYS,
   DAY_ORDER,
   DEFAULT_ROW,
   type OverrideForm,
@@ -31,6 +23,7 @@ import {
   type WeekForm,
   applyOverrideRowEdit,
   applyRowEdit,
+  dayNamesIn,
   intervalsLabel,
   overrideOf,
   placeHoursProblems,
@@ -112,10 +105,11 @@ export class AdminAvailabilityController {
 
   @Post('schedules')
   async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
+    const { t } = await this.locOf(caller.id);
     const errors: Errors = {};
-    const name = nameOf(body.name, 'new_name', errors);
+    const name = nameOf(body.name, 'new_name', errors, t);
     const timeZone = canonicalTimeZone(one(body.time_zone));
-    if (!timeZone) errors.new_time_zone = 'Please choose a time zone.';
+    if (!timeZone) errors.new_time_zone = t('admin.availability.chooseZone');
     if (!hasErrors(errors) && timeZone) {
       const created = await this.schedules.create(caller.id, { name, timeZone, rules: NEW_SCHEDULE_RULES });
       res.redirect(`${await this.baseOf(caller.id, created)}?created=1`, 303);
@@ -166,8 +160,9 @@ export class AdminAvailabilityController {
     @Res() res: FastifyReply,
   ) {
     const current = await this.schedules.get(caller.id, id);
+    const { t } = await this.locOf(caller.id);
     const errors: Errors = {};
-    const name = nameOf(body.name, 'name', errors);
+    const name = nameOf(body.name, 'name', errors, t);
     if (hasErrors(errors)) {
       await this.send(caller, req, res, current, 400, { rename: one(body.name), errors });
       return;
@@ -191,12 +186,15 @@ export class AdminAvailabilityController {
   ) {
     const current = await this.schedules.get(caller.id, id);
     const users = (await this.typesByScheduleId(caller.id)).get(id) ?? [];
+    const { t } = await this.locOf(caller.id);
     const refusal = current.schedule.isDefault
-      ? `“${current.schedule.name}” is your default schedule: make another schedule the default before deleting it.`
+      ? t('admin.availability.refuseDefault', { name: current.schedule.name })
       : users.length
-        ? `“${current.schedule.name}” is used by ${users.map((n) => `“${n}”`).join(', ')}: choose another schedule for ${
-            users.length === 1 ? 'that meeting type' : 'those meeting types'
-          } first.`
+        ? t('admin.availability.refuseUsed', {
+            name: current.schedule.name,
+            types: users.map((n) => `“${n}”`).join(', '),
+            count: users.length,
+          })
         : null;
     if (refusal) {
       await this.send(caller, req, res, current, 409, { errors: { form: refusal } });
@@ -209,33 +207,37 @@ export class AdminAvailabilityController {
   // ---- the three edits of a schedule's page ----
 
   private async saveHours(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, body: Form, current: ScheduleView | null) {
+    const loc = await this.locOf(caller.id);
+    const { t } = loc;
+    const names = dayNamesIn(loc.formatLocale);
     const week = postedWeek(body);
     const timeZone = canonicalTimeZone(one(body.time_zone));
-    const edit = applyRowEdit(body, week);
+    const edit = applyRowEdit(body, week, t, names);
     const state: PageState = { week, timeZone: timeZone ?? one(body.time_zone) };
     if (edit) {
       await this.send(caller, req, res, current, 200, { ...state, notice: edit });
       return;
     }
     const errors: Errors = {};
-    if (!timeZone) errors.time_zone = 'Please choose a time zone.';
+    if (!timeZone) errors.time_zone = t('admin.availability.chooseZone');
     for (const d of DAY_ORDER) {
-      if (one(body[`avail_${d}`]) && !week[d].available) errors[`avail_${d}`] = `Give ${DAYS[d]} an interval or untick it.`;
+      if (one(body[`avail_${d}`]) && !week[d].available) errors[`avail_${d}`] = t('admin.availability.dayEmpty', { day: names.long[d] });
     }
-    const { rules, rows } = rulesOf(week, errors);
+    const { rules, rows } = rulesOf(week, errors, t);
     if (!hasErrors(errors) && timeZone) {
       try {
         const saved = await this.writeHours(caller.id, current, { timeZone, rules });
         res.redirect(`${await this.baseOf(caller.id, saved)}?saved=1`, 303);
         return;
       } catch (error) {
-        placeHoursProblems(expectDomainError(error, 'invalid'), errors, rows);
+        placeHoursProblems(expectDomainError(error, 'invalid'), errors, rows, -1, t);
       }
     }
     await this.send(caller, req, res, current, 400, { ...state, errors });
   }
 
   private async saveOverride(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, body: Form, current: ScheduleView | null) {
+    const { t } = await this.locOf(caller.id);
     const form = postedOverride(body);
     const month = monthOf(form.date);
     if (applyOverrideRowEdit(body, form)) {
@@ -244,8 +246,9 @@ export class AdminAvailabilityController {
     }
     const errors: Errors = {};
     const zone = current?.schedule.timeZone ?? (await this.users.getById(caller.id)).timeZone;
-    if (form.date && !isRealDate(form.date) && /^\d{4}-\d{2}-\d{2}$/.test(form.date)) errors.ov_date = `${form.date} is not a real date.`;
-    const override = hasErrors(errors) ? null : overrideOf(form, errors, localDate(this.clock.now(), zone));
+    if (form.date && !isRealDate(form.date) && /^\d{4}-\d{2}-\d{2}$/.test(form.date))
+      errors.ov_date = t('admin.availability.notARealDate', { date: form.date });
+    const override = hasErrors(errors) ? null : overrideOf(form, errors, localDate(this.clock.now(), zone), t);
     if (override) {
       // One override per date: a date that had one gets the new hours.
       const others = (current?.overrides ?? []).filter((o) => o.date !== override.date);
@@ -258,7 +261,7 @@ export class AdminAvailabilityController {
         );
         return;
       } catch (error) {
-        placeHoursProblems(expectDomainError(error, 'invalid'), errors, [], overrides.length - 1);
+        placeHoursProblems(expectDomainError(error, 'invalid'), errors, [], overrides.length - 1, t);
       }
     }
     await this.send(caller, req, res, current, 400, { override: form, errors, month });
@@ -286,6 +289,10 @@ export class AdminAvailabilityController {
     });
   }
 
+  private async locOf(userId: string): Promise<AdminLocale> {
+    return adminLocale((await this.users.getById(userId)).locale);
+  }
+
   private async baseOf(userId: string, view: ScheduleView | null): Promise<string> {
     if (!view) return BASE;
     // The default schedule lives at /admin/availability; a new schedule made the default (the host's first) too.
@@ -309,22 +316,23 @@ export class AdminAvailabilityController {
 
   private async show(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, current: ScheduleView | null) {
     const q = queryOf(req);
+    const { t, formatLocale } = await this.locOf(caller.id);
     const notice = one(q.welcome)
-      ? 'Welcome! Set the hours when people can book you.'
+      ? t('admin.availability.noticeWelcome')
       : one(q.saved)
-        ? 'Availability saved.'
+        ? t('admin.availability.noticeSaved')
         : one(q.created)
-          ? 'Schedule created with Monday to Friday, 09:00 – 17:00. Adjust its hours below.'
+          ? t('admin.availability.noticeCreated')
           : one(q.renamed)
-            ? 'Schedule renamed.'
+            ? t('admin.availability.noticeRenamed')
             : one(q.made_default)
-              ? 'Default schedule changed. Meeting types without a schedule of their own now use it.'
+              ? t('admin.availability.noticeMadeDefault')
               : one(q.deleted)
-                ? 'Schedule deleted.'
+                ? t('admin.availability.noticeDeleted')
                 : one(q.override_saved)
-                  ? `Override saved for ${formatDateString(one(q.override_saved))}.`
+                  ? t('admin.availability.noticeOverrideSaved', { date: formatDateStringIn(one(q.override_saved), formatLocale) })
                   : one(q.override_removed)
-                    ? 'Override removed.'
+                    ? t('admin.availability.noticeOverrideRemoved')
                     : null;
     const date = one(q.date);
     const stored = current?.overrides.find((o) => o.date === date);
@@ -362,14 +370,19 @@ export class AdminAvailabilityController {
     const form: OverrideForm = state.override ?? { date: '', off: true, rows: [{ ...DEFAULT_ROW }] };
     const usersOf = (s: ScheduleView) => [...(used.get(s.schedule.id) ?? []), ...(s.schedule.isDefault ? (used.get('') ?? []) : [])];
     const zoneOptions = (selected: string) => allTimeZones().map((z) => ({ value: z, selected: z === selected }));
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.availability.title'), 'availability');
+    const { t, formatLocale } = ctx.loc;
+    const names = dayNamesIn(formatLocale);
+    // English keeps its Monday-first calendar; other languages start the week where their locale does.
+    const firstDay = ctx.loc.locale === 'en' ? 1 : firstDayOfWeek(formatLocale);
     const html = this.views.render('admin/availability', {
-      ...(await this.pages.context(caller, req, res, 'Availability', 'availability')),
+      ...ctx,
       notice: state.notice ?? null,
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields. Nothing was saved.') : null,
+      errorSummary: hasErrors(errors) ? (errors.form ?? t('admin.availability.errorSummary')) : null,
       errors,
       base,
       schedules: all.map((s) => {
-        const names = usersOf(s);
+        const typeNames = usersOf(s);
         return {
           id: s.schedule.id,
           name: s.schedule.name,
@@ -377,8 +390,8 @@ export class AdminAvailabilityController {
           isDefault: s.schedule.isDefault,
           href: s.schedule.isDefault ? BASE : `${BASE}/schedules/${s.schedule.id}`,
           current: s.schedule.id === currentId,
-          usedBy: names.length === 0 ? 'No meeting types' : names.length === 1 ? '1 meeting type' : `${names.length} meeting types`,
-          summary: weekSummary(s.rules),
+          usedBy: t('admin.availability.usedByCount', { count: typeNames.length }),
+          summary: weekSummary(s.rules, t, names),
         };
       }),
       several: all.length > 1,
@@ -398,14 +411,14 @@ export class AdminAvailabilityController {
       quarterHours: QUARTER_HOURS,
       days: DAY_ORDER.map((d) => ({
         d,
-        name: DAYS[d],
+        name: names.long[d],
         available: week[d].available,
         error: errors[`avail_${d}`],
         rows: week[d].rows.map((r, k) => ({
           d,
           k,
           n: k + 1,
-          name: DAYS[d],
+          name: names.long[d],
           start: r.start,
           end: r.end,
           startError: errors[`d${d}_start_${k}`],
@@ -414,10 +427,11 @@ export class AdminAvailabilityController {
       })),
       calendar: {
         month,
-        monthLabel: formatMonth(month),
+        monthLabel: formatMonthIn(month, formatLocale),
+        weekdays: weekdayNames(formatLocale, firstDay),
         prevHref: `${base}?month=${addMonths(month, -1)}#overrides`,
         nextHref: `${base}?month=${addMonths(month, 1)}#overrides`,
-        weeks: monthGrid(month).map((week) =>
+        weeks: monthGrid(month, firstDay).map((week) =>
           week.map((day) => {
             const o = byDate.get(day.date);
             const past = day.date < today;
@@ -428,7 +442,7 @@ export class AdminAvailabilityController {
               override: o ? (o.intervals.length ? 'hours' : 'off') : null,
               intervals: o ? o.intervals.map((x) => `${x.startTime}-${x.endTime}`).join(',') : '',
               href: `${base}?month=${month}&date=${day.date}#override-form`,
-              label: `${formatDateString(day.date)}${o ? `: ${intervalsLabel(o.intervals)}` : ''}`,
+              label: `${formatDateStringIn(day.date, formatLocale)}${o ? `: ${intervalsLabel(o.intervals, t)}` : ''}`,
             };
           }),
         ),
@@ -449,8 +463,8 @@ export class AdminAvailabilityController {
       },
       overrides: overrides.map((o) => ({
         date: o.date,
-        label: formatDateString(o.date),
-        hours: intervalsLabel(o.intervals),
+        label: formatDateStringIn(o.date, formatLocale),
+        hours: intervalsLabel(o.intervals, t),
         off: o.intervals.length === 0,
         past: o.date < today,
         editHref: `${base}?month=${o.date.slice(0, 7)}&date=${o.date}#override-form`,
@@ -460,12 +474,12 @@ export class AdminAvailabilityController {
   }
 }
 
-function nameOf(value: unknown, field: string, errors: Errors): string {
+function nameOf(value: unknown, field: string, errors: Errors, t: Translate): string {
   const name = one(value);
-  if (!name) errors[field] = 'Please give the schedule a name.';
-  else if (name.length > 100) errors[field] = 'Please keep the name to 100 characters.';
+  if (!name) errors[field] = t('admin.availability.nameMissing');
+  else if (name.length > 100) errors[field] = t('admin.availability.nameTooLong');
   // eslint-disable-next-line no-control-regex
-  else if (/[\u0000-\u001f\u007f]/.test(name)) errors[field] = 'Please keep the name on one line.';
+  else if (/[\u0000-\u001f\u007f]/.test(name)) errors[field] = t('admin.availability.nameOneLine');
   return name;
 }
 

@@ -6,7 +6,8 @@ import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authen
 import { queryOf } from '../../../shared/http/request.js';
 import { HostLimitsService } from '../../schedules/application/host-limits.service.js';
 import { UpdateHostLimitsDto, toHostLimitsChanges } from '../../schedules/public.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
+import { UsersService } from '../../identity/application/users.service.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { type Errors, type Form, asApiRequest, expectDomainError, hasErrors, one, placeProblems, placedBy } from './admin-forms.js';
@@ -22,12 +23,13 @@ export class AdminLimitsController {
     private readonly pages: AdminPages,
     private readonly views: WebViews,
     private readonly limits: HostLimitsService,
+    private readonly users: UsersService,
   ) {}
 
   @Get()
   async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
     const values = storedHostLimits(await this.limits.get(caller.id));
-    const notice = one(queryOf(req).saved) ? 'Limits saved.' : null;
+    const notice = one(queryOf(req).saved) ? adminLocale((await this.users.getById(caller.id)).locale).t('admin.limits.saved') : null;
     res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, values, {}, notice));
   }
 
@@ -54,10 +56,11 @@ export class AdminLimitsController {
   }
 
   private async page(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, values: Form, errors: Errors, notice: string | null) {
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.limits.title'), 'limits');
     return this.views.render('admin/limits', {
-      ...(await this.pages.context(caller, req, res, 'Limits', 'limits')),
-      ...hostLimitsView(values, errors),
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
+      ...ctx,
+      ...hostLimitsView(values, errors, ctx.loc.t, ctx.loc.formatLocale),
+      errorSummary: hasErrors(errors) ? (errors.form ?? ctx.loc.t('admin.limits.errorSummary')) : null,
       notice,
     });
   }

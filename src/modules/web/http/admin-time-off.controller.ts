@@ -8,19 +8,21 @@ import { queryOf } from '../../../shared/http/request.js';
 import { HolidaysService } from '../../availability/application/holidays.service.js';
 import { TimeOffService } from '../../availability/application/time-off.service.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
+import { UsersService } from '../../identity/application/users.service.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateString, localDate } from '../domain/web-time.js';
+import { formatDateStringIn } from '../../../shared/i18n/format.js';
+import { localDate } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, one, placeProblems, placedBy } from './admin-forms.js';
 import { TIME_OFF_FORM_FIELDS, timeOffLabel, timeOffRequestOf } from './time-off-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
-const NOTICES: Record<string, string> = {
-  added: 'Time off added.',
-  deleted: 'Time off deleted.',
-  holidays: 'Holiday setting saved.',
-};
+const NOTICES = {
+  added: 'admin.timeOff.noticeAdded',
+  deleted: 'admin.timeOff.noticeDeleted',
+  holidays: 'admin.timeOff.noticeHolidays',
+} as const;
 
 /** Time off (listed, added, deleted) and the public holidays the host takes off, through availability's services. */
 @ApiExcludeController()
@@ -33,12 +35,15 @@ export class AdminTimeOffController {
     private readonly timeOff: TimeOffService,
     private readonly holidays: HolidaysService,
     private readonly teams: TeamsService,
+    private readonly users: UsersService,
     private readonly clock: Clock,
   ) {}
 
   @Get()
   async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
-    const notice = NOTICES[one(queryOf(req).done)] ?? null;
+    const done = one(queryOf(req).done);
+    const key = Object.hasOwn(NOTICES, done) ? NOTICES[done as keyof typeof NOTICES] : null;
+    const notice = key ? adminLocale((await this.users.getById(caller.id)).locale).t(key) : null;
     res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, {}, notice));
   }
 
@@ -46,7 +51,8 @@ export class AdminTimeOffController {
   async add(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const errors: Errors = {};
     const { timeZone } = await this.holidays.year(caller.id, undefined);
-    const request = timeOffRequestOf(body, timeZone, errors);
+    const { t } = adminLocale((await this.users.getById(caller.id)).locale);
+    const request = timeOffRequestOf(body, timeZone, errors, t);
     if (request && !hasErrors(errors)) {
       try {
         await this.timeOff.create(caller.id, request);
@@ -109,25 +115,33 @@ export class AdminTimeOffController {
     notice: string | null,
     holidayPost: Form | null = null,
   ) {
-    const year = await this.holidays.year(caller.id, undefined);
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.timeOff.title'), 'time-off');
+    const { t, formatLocale, locale } = ctx.loc;
+    const year = await this.holidays.year(caller.id, undefined, locale);
     const zone = year.timeZone;
     const today = localDate(this.clock.now(), zone);
     const teammates = await this.teammates(caller.id);
     const names = new Map(teammates.map((p) => [p.id, p.name]));
     const ranges = await this.timeOff.list(caller.id, {}, 200);
-    const countries = this.holidays.countries().sort((a, b) => a.name.localeCompare(b.name));
+    // Country names in the host's language (Intl's region names); English keeps the dataset's.
+    const regionNames = locale === 'en' ? null : new Intl.DisplayNames([formatLocale], { type: 'region' });
+    const countryName = (code: string, name: string) => regionNames?.of(code) ?? name;
+    const countries = this.holidays
+      .countries(locale)
+      .map((c) => ({ ...c, name: countryName(c.code, c.name) }))
+      .sort((a, b) => a.name.localeCompare(b.name, formatLocale));
     const country = holidayPost ? one(holidayPost.country) : (year.setting?.country ?? '');
     const region = holidayPost ? one(holidayPost.region) : (year.setting?.region ?? '');
     const redirect = one(values.redirect_to);
     return this.views.render('admin/time-off', {
-      ...(await this.pages.context(caller, req, res, 'Time off', 'time-off')),
+      ...ctx,
       zone,
       ranges: ranges.map((r) => ({
         id: r.id,
-        label: timeOffLabel(r.start, r.end, zone),
+        label: timeOffLabel(r.start, r.end, zone, t, formatLocale),
         now: r.start <= this.clock.now().getTime(),
         reason: r.reason,
-        redirect: r.redirectToUserId ? (names.get(r.redirectToUserId) ?? 'a former teammate') : null,
+        redirect: r.redirectToUserId ? (names.get(r.redirectToUserId) ?? t('admin.timeOff.formerTeammate')) : null,
       })),
       values: {
         start_date: one(values.start_date),
@@ -138,21 +152,25 @@ export class AdminTimeOffController {
       },
       teammates: teammates.map((p) => ({ value: p.id, label: p.name, selected: p.id === redirect })),
       countries: countries.map((c) => ({ value: c.code, label: c.name, selected: c.code === country })),
+      teamsWord: t('admin.timeOff.teams'),
       noCountry: country === '',
       regions: (countries.find((c) => c.code === country)?.regions ?? [])
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .sort((a, b) => a.name.localeCompare(b.name, formatLocale))
         .map((r) => ({ value: r.code, label: r.name, selected: r.code === region })),
       noRegion: region === '',
-      following: year.setting ? [year.countryName, year.regionName].filter(Boolean).join(', ') : null,
-      year: year.year,
+      following: year.setting
+        ? [year.countryName && countryName(year.setting.country, year.countryName), year.regionName].filter(Boolean).join(', ')
+        : null,
+      // A string: ICU would group a number's digits ("2,027").
+      year: String(year.year),
       holidays: year.holidays.map((h) => ({
-        date: formatDateString(h.date),
-        days: h.days > 1 ? `${h.days} days` : null,
+        date: formatDateStringIn(h.date, formatLocale),
+        days: h.days > 1 ? t('admin.timeOff.days', { count: h.days }) : null,
         name: h.name,
         past: h.date < today && h.days <= 1,
       })),
       errors,
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
+      errorSummary: hasErrors(errors) ? (errors.form ?? t('admin.timeOff.errorSummary')) : null,
       notice,
     });
   }

@@ -1,8 +1,10 @@
 import { DomainError } from '../../../shared/http/domain-error.js';
+import { translatorFor } from '../../../shared/i18n/i18n.js';
 import type { Errors } from './admin-forms.js';
 import {
   applyOverrideRowEdit,
   applyRowEdit,
+  dayNamesIn,
   nextRow,
   overrideOf,
   parseTime,
@@ -152,5 +154,33 @@ describe('weekSummary', () => {
     expect(weekSummary([rule(6, '10:00', '12:00'), rule(0, '10:00', '11:00'), rule(1, '09:00', '17:00')])).toBe(
       'Mon, Sat, Sun (hours vary)',
     );
+  });
+});
+
+describe("in the host's language", () => {
+  const de = translatorFor('de');
+  const names = dayNamesIn('de');
+  const rule = (dayOfWeek: number, startTime: string, endTime: string) => ({ dayOfWeek, startTime, endTime });
+
+  it('names the days in German, Sunday first as the form numbers them; English keeps its own', () => {
+    expect(names.long[1]).toBe('Montag');
+    expect(names.short[0]).toBe('So');
+    expect(dayNamesIn('en-GB').short[1]).toBe('Mon');
+  });
+
+  it('summarizes a week, edits rows and refuses times in German', () => {
+    expect(weekSummary([], de, names)).toBe('Keine wöchentlichen Zeiten');
+    expect(
+      weekSummary(
+        [1, 2, 3].map((d) => rule(d, '09:00', '17:00')),
+        de,
+        names,
+      ),
+    ).toBe('Mo–Mi 09:00–17:00');
+    const week = postedWeek({ avail_1: '1', d1_start_0: '9', d1_end_0: 'later' });
+    expect(applyRowEdit({ add: '3' }, week, de, names)).toBe('Zeitraum am Mittwoch hinzugefügt. Speichern Sie, um ihn zu behalten.');
+    const errors: Errors = {};
+    rulesOf(week, errors, de);
+    expect(errors.d1_end_0).toBe('„later“ ist keine Uhrzeit; schreiben Sie sie etwa als 17:00 oder 24:00.');
   });
 });

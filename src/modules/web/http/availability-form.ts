@@ -3,9 +3,28 @@
 // (add, remove, copy to weekdays), the hours requests built from them, and where the schedule rules' problems go.
 import type { DomainError } from '../../../shared/http/domain-error.js';
 import type { IntervalInput, OverrideInput, RuleInput } from '../../schedules/application/schedules.service.js';
+import { type Translate, translatorFor } from '../../../shared/i18n/i18n.js';
 import { type Errors, type Form, one, rowCount, sentence } from './admin-forms.js';
 
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** The form's words when the caller gives no language (the welcome page, unit specs): English. */
+const ENGLISH: Translate = translatorFor('en');
+
+/** Weekday names by day number (0 = Sunday) in a language: long ("Montag") and short ("Mo"); English keeps DAYS. */
+export interface DayNames {
+  long: readonly string[];
+  short: readonly string[];
+}
+export const ENGLISH_DAYS: DayNames = { long: DAYS, short: DAYS.map((d) => d.slice(0, 3)) };
+
+export function dayNamesIn(locale: string): DayNames {
+  if (locale === 'en' || locale.startsWith('en-')) return ENGLISH_DAYS;
+  const long = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long' });
+  const short = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' });
+  // 2024-01-07 was a Sunday.
+  const days = Array.from({ length: 7 }, (_, d) => Date.UTC(2024, 0, 7 + d, 12));
+  return { long: days.map((d) => long.format(d)), short: days.map((d) => short.format(d).replace(/\.$/, '')) };
+}
 /** The week as the form lists it, Monday first; day N is 0 = Sunday. */
 export const DAY_ORDER = [1, 2, 3, 4, 5, 6, 0];
 export const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -90,7 +109,7 @@ export function postedWeek(body: Form): WeekForm {
  * The row edits of the no-JS buttons (the script does the same in the page): `add=D`, `remove=D_K`, `copy=D`
  * (to Monday-Friday). Returns a status line for the page, or null when the post was no edit (a save).
  */
-export function applyRowEdit(body: Form, week: WeekForm): string | null {
+export function applyRowEdit(body: Form, week: WeekForm, t: Translate = ENGLISH, names: DayNames = ENGLISH_DAYS): string | null {
   const add = one(body.add);
   const remove = /^([0-6])_(\d{1,2})$/.exec(one(body.remove));
   const copy = one(body.copy);
@@ -98,48 +117,48 @@ export function applyRowEdit(body: Form, week: WeekForm): string | null {
     const day = week[Number(add)];
     if (!day.available) day.available = true;
     else day.rows.push(nextRow(day.rows));
-    return `Added an interval on ${DAYS[Number(add)]}. Save to keep it.`;
+    return t('admin.availability.addedInterval', { day: names.long[Number(add)] });
   }
   if (remove) {
     const day = week[Number(remove[1])];
     day.rows.splice(Number(remove[2]), 1);
     if (day.rows.length === 0) week[Number(remove[1])] = { available: false, rows: [{ ...DEFAULT_ROW }] };
-    return `Removed an interval on ${DAYS[Number(remove[1])]}. Save to keep the change.`;
+    return t('admin.availability.removedInterval', { day: names.long[Number(remove[1])] });
   }
   if (/^[0-6]$/.test(copy)) {
     const from = week[Number(copy)];
     for (const d of WEEKDAYS) week[d] = { available: from.available, rows: from.rows.map((r) => ({ ...r })) };
-    return `Copied ${DAYS[Number(copy)]}'s hours to Monday to Friday. Save to keep them.`;
+    return t('admin.availability.copiedHours', { day: names.long[Number(copy)] });
   }
   return null;
 }
 
 /** Reads typed rows as intervals; an unreadable time is refused beside its box (`${prefix}start_K`). */
-function intervalsOf(rows: readonly Row[], prefix: string, errors: Errors): IntervalInput[] {
+function intervalsOf(rows: readonly Row[], prefix: string, errors: Errors, t: Translate): IntervalInput[] {
   const intervals: IntervalInput[] = [];
   rows.forEach((row, k) => {
     const start = parseTime(row.start);
     const end = parseTime(row.end, true);
     if (!start)
       errors[`${prefix}start_${k}`] = row.start
-        ? `“${row.start}” is not a time; write it like 09:00 or 9:30.`
-        : 'Please give a start time.';
+        ? t('admin.availability.notAStartTime', { value: row.start })
+        : t('admin.availability.giveStart');
     if (!end)
-      errors[`${prefix}end_${k}`] = row.end ? `“${row.end}” is not a time; write it like 17:00 or 24:00.` : 'Please give an end time.';
+      errors[`${prefix}end_${k}`] = row.end ? t('admin.availability.notAnEndTime', { value: row.end }) : t('admin.availability.giveEnd');
     if (start && end) intervals.push({ startTime: start, endTime: end });
   });
   return intervals;
 }
 
 /** The weekly rules of a posted week, with the form row each rule came from (`d{D}_`, K) for placing problems. */
-export function rulesOf(week: WeekForm, errors: Errors): { rules: RuleInput[]; rows: string[] } {
+export function rulesOf(week: WeekForm, errors: Errors, t: Translate = ENGLISH): { rules: RuleInput[]; rows: string[] } {
   const rules: RuleInput[] = [];
   const rows: string[] = [];
   for (const d of DAY_ORDER) {
     const day = week[d];
     if (!day.available) continue;
     const before = Object.keys(errors).length;
-    const intervals = intervalsOf(day.rows, `d${d}_`, errors);
+    const intervals = intervalsOf(day.rows, `d${d}_`, errors, t);
     if (Object.keys(errors).length > before) continue;
     intervals.forEach((x, k) => {
       rules.push({ dayOfWeek: d, ...x });
@@ -178,11 +197,11 @@ export function applyOverrideRowEdit(body: Form, form: OverrideForm): boolean {
 }
 
 /** The override a posted form asks for; a missing or unreal date and unreadable times are refused beside their box. */
-export function overrideOf(form: OverrideForm, errors: Errors, today: string): OverrideInput | null {
-  if (!form.date) errors.ov_date = 'Please pick a date on the calendar or type one.';
-  else if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date)) errors.ov_date = 'Please give the date as YYYY-MM-DD.';
-  else if (form.date < today) errors.ov_date = `Please pick today (${today}) or a later date.`;
-  const intervals = form.off ? [] : intervalsOf(form.rows, 'ov_', errors);
+export function overrideOf(form: OverrideForm, errors: Errors, today: string, t: Translate = ENGLISH): OverrideInput | null {
+  if (!form.date) errors.ov_date = t('admin.availability.pickDate');
+  else if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date)) errors.ov_date = t('admin.availability.dateFormat');
+  else if (form.date < today) errors.ov_date = t('admin.availability.dateFromToday', { today });
+  const intervals = form.off ? [] : intervalsOf(form.rows, 'ov_', errors, t);
   return Object.keys(errors).length ? null : { date: form.date, intervals };
 }
 
@@ -191,12 +210,18 @@ export function overrideOf(form: OverrideForm, errors: Errors, today: string): O
  * rows: a start not before its end beside the end box, an overlap beside the start box. `ruleRows[N]` is the row
  * prefix and index of rules[N]; `overrideIndex` is the position of the posted override in the overrides sent.
  */
-export function placeHoursProblems(error: DomainError, errors: Errors, ruleRows: readonly string[], overrideIndex = -1): void {
+export function placeHoursProblems(
+  error: DomainError,
+  errors: Errors,
+  ruleRows: readonly string[],
+  overrideIndex = -1,
+  t: Translate = ENGLISH,
+): void {
   const put = (key: string, message: string) => {
     errors[key] = errors[key] ? `${errors[key]} ${message}` : message;
   };
   for (const p of error.problems) {
-    const message = p.code === 'start_not_before_end' ? 'The end must be after the start.' : sentence(p.message);
+    const message = p.code === 'start_not_before_end' ? t('admin.availability.endAfterStart') : sentence(p.message);
     const [list, index, sub, k] = p.field.split('.');
     const n = Number(index);
     if (list === 'rules' && ruleRows[n]) {
@@ -210,8 +235,8 @@ export function placeHoursProblems(error: DomainError, errors: Errors, ruleRows:
 }
 
 /** "09:00 – 12:00, 13:00 – 17:00" or "Unavailable all day". */
-export function intervalsLabel(intervals: readonly IntervalInput[]): string {
-  return intervals.length ? intervals.map((x) => `${x.startTime} – ${x.endTime}`).join(', ') : 'Unavailable all day';
+export function intervalsLabel(intervals: readonly IntervalInput[], t: Translate = ENGLISH): string {
+  return intervals.length ? intervals.map((x) => `${x.startTime} – ${x.endTime}`).join(', ') : t('admin.availability.offAllDay');
 }
 
 /** The 97 quarter hours 00:00 … 24:00 offered by the time boxes. */
@@ -221,8 +246,8 @@ export const QUARTER_HOURS: string[] = Array.from(
 );
 
 /** "Mon–Fri 09:00–17:00", "Mon–Wed, Fri 09:00–12:00, 13:00–17:00" or "Mon, Tue, Sat (hours vary)": a week in one line. */
-export function weekSummary(rules: readonly RuleInput[]): string {
-  if (rules.length === 0) return 'No weekly hours';
+export function weekSummary(rules: readonly RuleInput[], t: Translate = ENGLISH, names: DayNames = ENGLISH_DAYS): string {
+  if (rules.length === 0) return t('admin.availability.noWeeklyHours');
   const hoursOf = (d: number) =>
     rules
       .filter((r) => r.dayOfWeek === d)
@@ -237,8 +262,8 @@ export function weekSummary(rules: readonly RuleInput[]): string {
     if (run && DAY_ORDER.indexOf(d) === DAY_ORDER.indexOf(run[run.length - 1]) + 1) run.push(d);
     else runs.push([d]);
   }
-  const short = (d: number) => DAYS[d].slice(0, 3);
+  const short = (d: number) => names.short[d];
   const label = runs.map((r) => (r.length > 2 ? `${short(r[0])}–${short(r[r.length - 1])}` : r.map(short).join(', '))).join(', ');
   const same = days.every((d) => hoursOf(d) === hoursOf(days[0]));
-  return same ? `${label} ${hoursOf(days[0])}` : `${label} (hours vary)`;
+  return same ? `${label} ${hoursOf(days[0])}` : t('admin.availability.hoursVary', { days: label });
 }

@@ -2,25 +2,18 @@
 // are the API's fields (PUT /api/availability/limits); an empty box is no limit.
 import type { HostLimitsSettings } from '../../schedules/application/host-limits.service.js';
 import { WEEK_START_DAYS } from '../../schedules/domain/host-limits.js';
+import { type MessageKey, type Translate, translatorFor } from '../../../shared/i18n/i18n.js';
 import { type Errors, type Form, type FormFields, one } from './admin-forms.js';
 
-const CAPS: { name: string; label: string; hint: string; of: Exclude<keyof HostLimitsSettings, 'weekStart'> }[] = [
-  { name: 'max_bookings_per_day', label: 'Most bookings per day', hint: 'Across all your meeting types.', of: 'maxBookingsPerDay' },
-  { name: 'max_bookings_per_week', label: 'Most bookings per week', hint: 'At least the daily number.', of: 'maxBookingsPerWeek' },
-  { name: 'max_bookings_per_month', label: 'Most bookings per month', hint: 'By calendar month.', of: 'maxBookingsPerMonth' },
-  { name: 'max_bookings_per_year', label: 'Most bookings per year', hint: 'By calendar year.', of: 'maxBookingsPerYear' },
-  {
-    name: 'max_booked_minutes_per_day',
-    label: 'Most booked minutes per day',
-    hint: 'E.g. 300 for five hours of meetings.',
-    of: 'maxBookedMinutesPerDay',
-  },
-  {
-    name: 'max_booked_minutes_per_week',
-    label: 'Most booked minutes per week',
-    hint: 'At least the daily amount.',
-    of: 'maxBookedMinutesPerWeek',
-  },
+type Cap = 'bookingsDay' | 'bookingsWeek' | 'bookingsMonth' | 'bookingsYear' | 'minutesDay' | 'minutesWeek';
+/** Each box: its field, its words (admin.limits.<cap> and admin.limits.<cap>Hint) and the setting it shows. */
+const CAPS: { name: string; cap: Cap; of: Exclude<keyof HostLimitsSettings, 'weekStart'> }[] = [
+  { name: 'max_bookings_per_day', cap: 'bookingsDay', of: 'maxBookingsPerDay' },
+  { name: 'max_bookings_per_week', cap: 'bookingsWeek', of: 'maxBookingsPerWeek' },
+  { name: 'max_bookings_per_month', cap: 'bookingsMonth', of: 'maxBookingsPerMonth' },
+  { name: 'max_bookings_per_year', cap: 'bookingsYear', of: 'maxBookingsPerYear' },
+  { name: 'max_booked_minutes_per_day', cap: 'minutesDay', of: 'maxBookedMinutesPerDay' },
+  { name: 'max_booked_minutes_per_week', cap: 'minutesWeek', of: 'maxBookedMinutesPerWeek' },
 ];
 
 /** Form field → API field: the same names. */
@@ -46,11 +39,21 @@ export function storedHostLimits(l: HostLimitsSettings): Form {
   return values;
 }
 
-export function hostLimitsView(values: Form, errors: Errors) {
+export function hostLimitsView(values: Form, errors: Errors, t: Translate = translatorFor('en'), locale = 'en-GB') {
   const weekStart = one(values.week_start) || 'monday';
+  const english = locale === 'en' || locale.startsWith('en-');
+  const weekday = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long' });
+  // WEEK_START_DAYS starts on Sunday; 2024-01-07 was a Sunday.
+  const dayName = (d: string, i: number) => (english ? d[0].toUpperCase() + d.slice(1) : weekday.format(Date.UTC(2024, 0, 7 + i, 12)));
   return {
-    caps: CAPS.map((c) => ({ name: c.name, label: c.label, hint: c.hint, value: one(values[c.name]), error: errors[c.name] })),
-    weekStarts: WEEK_START_DAYS.map((d) => ({ value: d, label: d[0].toUpperCase() + d.slice(1), selected: d === weekStart })),
+    caps: CAPS.map((c) => ({
+      name: c.name,
+      label: t(`admin.limits.${c.cap}` as MessageKey),
+      hint: t(`admin.limits.${c.cap}Hint` as MessageKey),
+      value: one(values[c.name]),
+      error: errors[c.name],
+    })),
+    weekStarts: WEEK_START_DAYS.map((d, i) => ({ value: d, label: dayName(d, i), selected: d === weekStart })),
     weekStartError: errors.week_start,
   };
 }
