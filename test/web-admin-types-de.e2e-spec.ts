@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { launchBrowser, seriousViolations } from './support/browser.js';
 import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
 import { freePort } from './support/free-port.js';
@@ -138,6 +139,14 @@ describe('admin: meeting types list and editor in German (headless Chromium)', (
     expect(await page.locator('#r_unit_0 option').allTextContents()).toEqual(['Minuten', 'Stunden', 'Tage']);
     expect(await page.textContent('#limits-hint a')).toBe('Grenzen');
     expect(await page.textContent('.save-bar button')).toBe('Terminart speichern');
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      // One window, as the host sees it (the README's editor pictures are so).
+      mkdirSync('docs/screenshots', { recursive: true });
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: 'docs/screenshots/admin-meeting-type-de.png' });
+      await page.setViewportSize(WIDE);
+    }
 
     // The preview: its own words, and the ones its script writes while the host types.
     expect(await page.textContent('#preview-h')).toBe('Vorschau');
