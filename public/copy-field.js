@@ -20,6 +20,8 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
       field.focus();
       try { copied = document.execCommand('copy'); } catch { copied = false; }
     }
-    if (status) status.textContent = copied ? 'Copied.' : 'The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+    // A page may give the words in its language (data-copied, data-copy-manual on the status).
+    const words = status instanceof HTMLElement ? status.dataset : {};
+    if (status) status.textContent = copied ? (words.copied ?? 'Copied.') : (words.copyManual ?? 'The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.');
   });
 }

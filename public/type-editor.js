@@ -93,10 +93,12 @@ function livePreview(/** @type {HTMLFormElement} */ form) {
   const show = (/** @type {HTMLElement | null} */ el, /** @type {boolean} */ on) => {
     if (el) el.hidden = !on;
   };
-  const lengthLabel = (/** @type {number} */ m) => `${m} min`;
+  // The words in the host's language, rendered by the server on the card (English when absent).
+  const words = card.dataset;
+  const lengthLabel = (/** @type {number} */ m) => (words.length ?? '__m__ min').replace('__m__', String(m));
   const render = () => {
     const name = part('name');
-    if (name) name.textContent = value('name') || 'Untitled meeting';
+    if (name) name.textContent = value('name') || (words.untitled ?? 'Untitled meeting');
     const duration = Number(value('duration_minutes'));
     const length = part('length');
     if (length) length.textContent = Number.isInteger(duration) && duration > 0 ? lengthLabel(duration) : '';
@@ -145,7 +147,7 @@ function livePreview(/** @type {HTMLFormElement} */ form) {
         const note = document.createElement('span');
         note.className = 'muted';
         const typeLabel = type instanceof HTMLSelectElement ? (type.selectedOptions[0]?.text ?? '') : '';
-        note.textContent = `(${typeLabel}${required instanceof HTMLInputElement && required.checked ? ', required' : ''})`;
+        note.textContent = `(${typeLabel}${required instanceof HTMLInputElement && required.checked ? (words.requiredSuffix ?? ', required') : ''})`;
         li.append(`${label.value.trim()} `, note);
         return [li];
       });

@@ -13,18 +13,19 @@ import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-typ
 import { DEFAULT_REMINDERS } from '../../meeting-types/domain/meeting-type-rules.js';
 import { CreateMeetingTypeDto, toChanges } from '../../meeting-types/public.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
+import type { Translate } from '../../../shared/i18n/i18n.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { connectionLabel } from '../domain/calendar-labels.js';
 import { type Errors, type Form, asApiRequest, expectDomainError, hasErrors, many, one, placeProblems, rowCount } from './admin-forms.js';
 import {
-  KINDS,
-  LOCATION_TYPES,
   NUMBER_FIELDS,
   TEAM_KINDS,
   type TeamChoice,
   checkTeamChoice,
+  kindOptions,
+  locationTypes,
   nameHosts,
   placeTypeProblem,
   reminderRows,
@@ -32,14 +33,14 @@ import {
   typeRequestOf,
 } from './meeting-type-form.js';
 import { limitsView } from './type-limits-form.js';
-import { QUESTION_TEMPLATE, previewView, questionRows, sectionsView } from './type-editor-view.js';
+import { previewView, questionRows, questionTemplate, sectionsView } from './type-editor-view.js';
 import { optionsView, tidyOptionErrors } from './type-options-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
 /** Where a host connects the account a video location needs: calendars for Meet and Teams, the Zoom button for Zoom. */
-function connectLink(locationType: string): { href: string; label: string } | null {
-  const connect = LOCATION_TYPES.find((l) => l.value === locationType)?.connect;
+function connectLink(locationType: string, t: Translate): { href: string; label: string } | null {
+  const connect = locationTypes(t).find((l) => l.value === locationType)?.connect;
   if (!connect) return null;
   return { href: locationType === 'zoom' ? '/admin/calendars#video' : '/admin/calendars#connect-h', label: connect };
 }
@@ -95,16 +96,18 @@ export class AdminMeetingTypesController {
 
   private async save(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, current: MeetingTypeSnapshot | null, body: Form) {
     const errors: Errors = {};
-    const { request, rows } = typeRequestOf(body, errors);
+    // The form's own messages in the host's language (the API's rule messages stay as the API words them).
+    const { t } = adminLocale((await this.users.getById(caller.id)).locale);
+    const { request, rows } = typeRequestOf(body, errors, t);
     const teams = await this.teamChoices(caller.id);
-    checkTeamChoice(teams, request.team_id, errors);
+    checkTeamChoice(teams, request.team_id, errors, t);
     // The calendar choice is only on the page when the host has calendars that can receive bookings.
     const destinationGiven = body.destination !== undefined;
     let destination: { integration_id: string; calendar_id: string } | null = null;
     if (destinationGiven && one(body.destination)) {
       const found = (await this.integrations.writableCalendars(caller.id)).find((c) => c.calendar.id === one(body.destination));
       if (found) destination = { integration_id: found.integration.id, calendar_id: found.calendar.calendarId };
-      else errors.destination = 'Choose one of the calendars listed, or your default calendar.';
+      else errors.destination = t('admin.types.err.destination');
     }
     // The whole post is one API request: its limits and messages are the API's, shown with the form's own.
     const checked = await asApiRequest(CreateMeetingTypeDto, request);
@@ -171,17 +174,25 @@ export class AdminMeetingTypesController {
           seats: t.seats,
         }
       : { duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, minimum_notice_minutes: 0 };
+    const ctx = await this.pages.context(
+      caller,
+      req,
+      res,
+      (tr) => (t ? tr('admin.types.editTitle', { name: t.name }) : tr('admin.types.new')),
+      'types',
+    );
+    const tr = ctx.loc.t;
     const kind = body ? one(body.kind) : (t?.kind ?? 'one_on_one');
     const calendars = await this.integrations.writableCalendars(caller.id);
     const storedDestination = t ? await this.integrations.meetingTypeDestination(caller.id, t.id) : null;
     const destination = body ? one(body.destination) : (storedDestination?.id ?? '');
-    const questions = questionRows(t?.questions ?? [], body, body ? rowCount(body, 'q_label_') : 0, errors);
+    const questions = questionRows(t?.questions ?? [], body, body ? rowCount(body, 'q_label_') : 0, errors, tr);
     const schedules = await this.schedules.list(caller.id);
     const scheduleId = body ? one(body.schedule_id) : (t?.scheduleId ?? '');
     const storedLocation = t?.location ?? null;
     const locationType = body ? one(body.location_type) : typeof storedLocation?.type === 'string' ? storedLocation.type : '';
     const me = await this.users.getById(caller.id);
-    const options = optionsView(t, body, errors);
+    const options = optionsView(t, body, errors, tr);
     const values = {
       name: val('name', t?.name),
       slug: val('slug', t?.slug),
@@ -190,47 +201,62 @@ export class AdminMeetingTypesController {
       is_secret: body ? one(body.is_secret) === '1' : (t?.isSecret ?? false),
       location_value: body ? one(body.location_value) : typeof storedLocation?.value === 'string' ? storedLocation.value : '',
     };
-    const numbers = NUMBER_FIELDS.map((f) => ({ ...f, value: val(f.name, storedNumbers[f.name]), error: errors[f.name] }));
+    const numbers = NUMBER_FIELDS.map((f) => ({
+      ...f,
+      label: tr(f.label),
+      hint: f.hint ? tr(f.hint) : undefined,
+      value: val(f.name, storedNumbers[f.name]),
+      error: errors[f.name],
+    }));
     return this.views.render('admin/type-edit', {
-      ...(await this.pages.context(caller, req, res, t ? `Edit ${t.name}` : 'New meeting type', 'types')),
-      notice:
-        t && one(queryOf(req).copied)
-          ? 'Duplicated. The copy is off until you turn it on under Advanced → Visibility or in the list.'
-          : null,
-      sections: sectionsView(errors),
+      ...ctx,
+      notice: t && one(queryOf(req).copied) ? tr('admin.types.duplicated') : null,
+      sections: sectionsView(errors, tr),
+      // The labels of the links inside the hints' sentences.
+      links: {
+        availability: tr('admin.nav.availability'),
+        limits: tr('admin.nav.limits'),
+        calendars: tr('admin.nav.calendars'),
+        createTeam: tr('admin.types.createTeam'),
+      },
       linkBase: `${this.config.publicUrl}/${me.username}/`,
-      questionTemplate: QUESTION_TEMPLATE,
-      preview: previewView({
-        hostName: me.name || me.username,
-        name: values.name,
-        description: values.description,
-        durationMinutes: Number(numbers.find((n) => n.name === 'duration_minutes')?.value),
-        durations: options.durations,
-        locationType,
-        locationValue: values.location_value,
-        requiresConfirmation: options.requiresConfirmation,
-        active: values.is_active,
-        secret: values.is_secret,
-        questions,
-        savedHref: t?.isActive ? `/${me.username}/${t.slug}` : null,
-      }),
-      heading: t ? `Edit “${t.name}”` : 'New meeting type',
+      questionTemplate: questionTemplate(tr),
+      preview: previewView(
+        {
+          hostName: me.name || me.username,
+          name: values.name,
+          description: values.description,
+          durationMinutes: Number(numbers.find((n) => n.name === 'duration_minutes')?.value),
+          durations: options.durations,
+          locationType,
+          locationValue: values.location_value,
+          requiresConfirmation: options.requiresConfirmation,
+          active: values.is_active,
+          secret: values.is_secret,
+          questions,
+          savedHref: t?.isActive ? `/${me.username}/${t.slug}` : null,
+        },
+        ctx.loc,
+      ),
+      // Lengths as the preview's script writes them ("30 min"): __m__ stands for the minutes.
+      previewLength: tr('admin.types.minutes', { minutes: '__m__' }),
+      heading: t ? tr('admin.types.editHeading', { name: t.name }) : tr('admin.types.new'),
       action: t ? `/admin/meeting-types/${t.id}` : '/admin/meeting-types/new',
       values,
-      locationTypes: LOCATION_TYPES.map((l) => ({ ...l, selected: l.value === locationType })),
+      locationTypes: locationTypes(tr).map((l) => ({ ...l, selected: l.value === locationType })),
       noLocation: locationType === '',
-      locationConnect: notConnected ? connectLink(locationType) : null,
+      locationConnect: notConnected ? connectLink(locationType, tr) : null,
       options,
       schedules: schedules.map(({ schedule }) => ({
         value: schedule.id,
-        label: schedule.isDefault ? `${schedule.name} (default)` : schedule.name,
+        label: schedule.isDefault ? tr('admin.types.scheduleDefaultMark', { name: schedule.name }) : schedule.name,
         selected: schedule.id === scheduleId,
       })),
       defaultSchedule: scheduleId === '',
       // One default schedule leaves nothing to choose (unless the type already names a schedule).
       showSchedules: schedules.length > 1 || Boolean(t?.scheduleId) || Boolean(errors.schedule_id),
-      reminders: reminderRows(t?.reminders ?? DEFAULT_REMINDERS, body, errors),
-      kinds: KINDS.map((k) => ({ ...k, selected: k.value === kind })),
+      reminders: reminderRows(t?.reminders ?? DEFAULT_REMINDERS, body, errors, tr),
+      kinds: kindOptions(tr).map((k) => ({ ...k, selected: k.value === kind })),
       ...teamHostView(
         await this.teamChoices(caller.id),
         val('team_id', t?.teamId),
@@ -238,7 +264,7 @@ export class AdminMeetingTypesController {
         errors.host_ids,
       ),
       num: Object.fromEntries(numbers.map((n) => [n.name, n])),
-      limits: limitsView(t?.limits ?? null, body, errors),
+      limits: limitsView(t?.limits ?? null, body, errors, tr),
       questions,
       destinations: calendars.map(({ integration, calendar }) => ({
         value: calendar.id,
@@ -247,7 +273,7 @@ export class AdminMeetingTypesController {
       })),
       defaultDestination: destination === '',
       errors,
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
+      errorSummary: hasErrors(errors) ? (errors.form ?? tr('admin.types.errorSummary')) : null,
     });
   }
 }

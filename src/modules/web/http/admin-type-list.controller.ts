@@ -7,11 +7,13 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { queryOf } from '../../../shared/http/request.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
+import { UsersService } from '../../identity/application/users.service.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { type Form, one, sentence } from './admin-forms.js';
-import { KINDS } from './meeting-type-form.js';
+import type { Translate } from '../../../shared/i18n/i18n.js';
+import { kindOptions } from './meeting-type-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 /**
@@ -26,6 +28,7 @@ export class AdminTypeListController {
     private readonly pages: AdminPages,
     private readonly views: WebViews,
     private readonly meetingTypes: MeetingTypesService,
+    private readonly users: UsersService,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,11 +36,11 @@ export class AdminTypeListController {
   async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
     const query = queryOf(req);
     const notice = one(query.saved)
-      ? 'Saved.'
+      ? 'admin.types.saved'
       : one(query.switched) === 'on'
-        ? 'Turned on.'
+        ? 'admin.types.turnedOn'
         : one(query.switched) === 'off'
-          ? 'Turned off.'
+          ? 'admin.types.turnedOff'
           : null;
     await this.render(caller, req, res, 200, notice, null);
   }
@@ -55,7 +58,7 @@ export class AdminTypeListController {
     const wantsJson = (req.headers.accept ?? '').includes('application/json');
     if (wanted !== '1' && wanted !== '0') {
       if (wantsJson) res.status(400).send({ status_code: 400, error: 'Bad Request', message: 'is_active must be 1 or 0' });
-      else await this.render(caller, req, res, 400, null, 'Choose on or off.');
+      else await this.render(caller, req, res, 400, null, (t) => t('admin.types.chooseOnOff'));
       return;
     }
     await this.meetingTypes.get(caller.id, id); // 404 for another host's type, before anything else
@@ -67,9 +70,10 @@ export class AdminTypeListController {
       // A type whose settings went stale (a team left, Zoom disconnected) cannot be saved as it is: say so.
       const refusal = toErrorBody(error);
       if (refusal.status_code >= 500) throw error;
-      const problem = `This meeting type cannot be switched until it is fixed in its editor: ${sentence(refusal.message)}`;
+      const { t } = adminLocale((await this.users.getById(caller.id)).locale);
+      const problem = t('admin.types.cannotSwitch', { reason: sentence(refusal.message) });
       if (wantsJson) res.status(refusal.status_code).send({ ...refusal, message: problem });
-      else await this.render(caller, req, res, refusal.status_code, null, problem);
+      else await this.render(caller, req, res, refusal.status_code, null, () => problem);
     }
   }
 
@@ -87,8 +91,9 @@ export class AdminTypeListController {
     } catch (error) {
       const refusal = toErrorBody(error);
       if (refusal.status_code === 404 || refusal.status_code >= 500) throw error;
-      const problem = `This meeting type cannot be duplicated until it is fixed in its editor: ${sentence(refusal.message)}`;
-      await this.render(caller, req, res, refusal.status_code, null, problem);
+      await this.render(caller, req, res, refusal.status_code, null, (t) =>
+        t('admin.types.cannotDuplicate', { reason: sentence(refusal.message) }),
+      );
     }
   }
 
@@ -97,28 +102,30 @@ export class AdminTypeListController {
     req: WebRequest,
     res: FastifyReply,
     status: number,
-    notice: string | null,
-    problem: string | null,
+    notice: 'admin.types.saved' | 'admin.types.turnedOn' | 'admin.types.turnedOff' | null,
+    problem: ((t: Translate) => string) | null,
   ) {
     const { items } = await this.meetingTypes.list(caller.id, 200, 0);
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.types.title'), 'types');
+    const kinds = kindOptions(ctx.loc.t);
     res
       .status(status)
       .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/types', {
-          ...(await this.pages.context(caller, req, res, 'Meeting types', 'types')),
+          ...ctx,
           types: items.map(({ snapshot: t, ownerUsername }) => ({
             id: t.id,
             name: t.name,
             duration: t.durationMinutes,
-            kind: KINDS.find((k) => k.value === t.kind)?.label,
+            kind: kinds.find((k) => k.value === t.kind)?.label,
             active: t.isActive,
             secret: t.isSecret,
             publicHref: `/${ownerUsername}/${t.slug}`,
             publicUrl: `${this.config.publicUrl}/${ownerUsername}/${t.slug}`,
           })),
-          notice,
-          problem,
+          notice: notice ? ctx.loc.t(notice) : null,
+          problem: problem ? problem(ctx.loc.t) : null,
         }),
       );
   }

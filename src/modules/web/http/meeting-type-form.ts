@@ -1,6 +1,7 @@
 // The meeting type editor's form: its fields and the API fields they fill (TYPE_FORM_FIELDS, and the rows of
 // questions and reminders), the request built from a post, and where the API's and the rules' problems are shown.
 import type { MeetingKind, QuestionType, ReminderRecipient, ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
+import { type MessageKey, type Translate, translatorFor } from '../../../shared/i18n/i18n.js';
 import { type Errors, type Form, type FormFields, type PlaceField, many, one, placedBy, rowCount } from './admin-forms.js';
 import { LIMIT_FORM_FIELDS, limitsRequestOf } from './type-limits-form.js';
 import { OPTION_FORM_FIELDS, optionsRequestOf, placeOptionProblem } from './type-options-form.js';
@@ -34,20 +35,24 @@ const QUESTION_ROW_FIELDS = { q_label: 'label', q_type: 'type', q_options: 'opti
 /** Reminder row N's fields → the fields of the API's reminders[i] (the amount and unit make offset_minutes). */
 const REMINDER_ROW_FIELDS = { r_amount: 'offset_minutes', r_channel: 'channel', r_to: 'recipients' } as const;
 
-export const KINDS: { value: MeetingKind; label: string }[] = [
-  { value: 'one_on_one', label: 'One-on-one' },
-  { value: 'group', label: 'Group (several invitees per time)' },
-  { value: 'round_robin', label: 'Round robin (team)' },
-  { value: 'collective', label: 'Collective (team)' },
-];
+/** The editor's words are English unless the host's translator is passed (the unit tests read English). */
+export const ENGLISH: Translate = translatorFor('en');
+
+export const KIND_VALUES: MeetingKind[] = ['one_on_one', 'group', 'round_robin', 'collective'];
+/** The kind select's options, in the host's language. */
+export const kindOptions = (t: Translate = ENGLISH): { value: MeetingKind; label: string }[] =>
+  KIND_VALUES.map((value) => ({ value, label: t(`admin.types.kind.${value}`) }));
 export const TEAM_KINDS: MeetingKind[] = ['round_robin', 'collective'];
-export const QUESTION_TYPES: { value: QuestionType; label: string; choice?: true }[] = [
-  { value: 'text', label: 'Short text' },
-  { value: 'long_text', label: 'Long text' },
-  { value: 'single_choice', label: 'One choice', choice: true },
-  { value: 'multi_choice', label: 'Several choices', choice: true },
-  { value: 'phone', label: 'Phone number' },
+const QUESTION_TYPE_VALUES: { value: QuestionType; choice?: true }[] = [
+  { value: 'text' },
+  { value: 'long_text' },
+  { value: 'single_choice', choice: true },
+  { value: 'multi_choice', choice: true },
+  { value: 'phone' },
 ];
+/** The answer types of a question, in the host's language. */
+export const questionTypes = (t: Translate = ENGLISH): { value: QuestionType; label: string; choice?: true }[] =>
+  QUESTION_TYPE_VALUES.map((q) => ({ ...q, label: t(`admin.types.qtype.${q.value}`) }));
 
 /** A question's choices: one per line (a choice may then hold a comma), or comma separated on one line. */
 export function splitChoices(text: string): string[] {
@@ -57,15 +62,15 @@ export function splitChoices(text: string): string[] {
     .filter(Boolean);
 }
 /** The number boxes; their limits are the API's. `nullable`: an empty box means "no value" rather than a mistake. */
-export const NUMBER_FIELDS: { name: keyof typeof TYPE_FORM_FIELDS; label: string; nullable: boolean; hint?: string }[] = [
-  { name: 'duration_minutes', label: 'Duration (minutes)', nullable: false },
-  { name: 'slot_interval_minutes', label: 'Start times every (minutes)', nullable: true, hint: 'Empty: the duration.' },
-  { name: 'buffer_before_minutes', label: 'Buffer before (minutes)', nullable: false },
-  { name: 'buffer_after_minutes', label: 'Buffer after (minutes)', nullable: false },
-  { name: 'minimum_notice_minutes', label: 'Minimum notice (minutes)', nullable: false },
-  { name: 'booking_window_days', label: 'Bookable up to (days ahead)', nullable: true, hint: 'Empty: no limit.' },
-  { name: 'max_bookings_per_day', label: 'Most bookings per day', nullable: true, hint: 'Empty: no limit.' },
-  { name: 'seats', label: 'Seats per time (group only)', nullable: true },
+export const NUMBER_FIELDS: { name: keyof typeof TYPE_FORM_FIELDS; label: MessageKey; nullable: boolean; hint?: MessageKey }[] = [
+  { name: 'duration_minutes', label: 'admin.types.num.duration', nullable: false },
+  { name: 'slot_interval_minutes', label: 'admin.types.num.interval', nullable: true, hint: 'admin.types.num.emptyDuration' },
+  { name: 'buffer_before_minutes', label: 'admin.types.num.bufferBefore', nullable: false },
+  { name: 'buffer_after_minutes', label: 'admin.types.num.bufferAfter', nullable: false },
+  { name: 'minimum_notice_minutes', label: 'admin.types.num.notice', nullable: false },
+  { name: 'booking_window_days', label: 'admin.types.num.window', nullable: true, hint: 'admin.types.num.emptyNoLimit' },
+  { name: 'max_bookings_per_day', label: 'admin.types.num.perDay', nullable: true, hint: 'admin.types.num.emptyNoLimit' },
+  { name: 'seats', label: 'admin.types.num.seats', nullable: true },
 ];
 
 /** Which form row each questions[i] and reminders[i] of a request came from. */
@@ -78,7 +83,11 @@ export interface TypeFormRows {
  * The editor's post as a meeting type API request (the fields of TYPE_FORM_FIELDS and the rows), with the form's
  * own mistakes in `errors`: only what the API cannot see (a reminder's unit, a detail without a kind of place).
  */
-export function typeRequestOf(body: Form, errors: Errors): { request: Record<string, unknown>; rows: TypeFormRows } {
+export function typeRequestOf(
+  body: Form,
+  errors: Errors,
+  t: Translate = ENGLISH,
+): { request: Record<string, unknown>; rows: TypeFormRows } {
   const field = (name: keyof typeof TYPE_FORM_FIELDS) => one(body[name]);
   const kind = field('kind');
   const team = (TEAM_KINDS as string[]).includes(kind);
@@ -86,7 +95,7 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
     name: field('name'),
     slug: field('slug').toLowerCase() || null, // empty: made from the name
     description: field('description') || null,
-    location: locationRequest(body, errors),
+    location: locationRequest(body, errors, t),
     kind,
     team_id: team ? field('team_id') || null : null,
     // Hosts ticked in two teams' groups count once.
@@ -125,7 +134,7 @@ export function typeRequestOf(body: Form, errors: Errors): { request: Record<str
   request.questions = questions;
   Object.assign(request, limitsRequestOf(body));
   Object.assign(request, optionsRequestOf(body));
-  const { reminders, rowOf } = reminderRequests(body, errors);
+  const { reminders, rowOf } = reminderRequests(body, errors, t);
   request.reminders = reminders;
   return { request, rows: { questions: questionRows, reminders: rowOf } };
 }
@@ -158,31 +167,42 @@ const MAX_OFFSET_MINUTES = 43_200;
 const REMINDER_ROWS_EXTRA = 2;
 
 const UNITS = [
-  { value: 'minutes', label: 'minutes', minutes: 1 },
-  { value: 'hours', label: 'hours', minutes: 60 },
-  { value: 'days', label: 'days', minutes: 1440 },
+  { value: 'minutes', label: 'admin.types.unit.minutes', minutes: 1 },
+  { value: 'hours', label: 'admin.types.unit.hours', minutes: 60 },
+  { value: 'days', label: 'admin.types.unit.days', minutes: 1440 },
 ] as const;
 type Unit = (typeof UNITS)[number]['value'];
 const CHANNELS = [
-  { value: 'email', label: 'Email' },
-  { value: 'sms', label: 'Text message (SMS)' },
+  { value: 'email', label: 'admin.types.channel.email' },
+  { value: 'sms', label: 'admin.types.channel.sms' },
 ] as const;
-const RECIPIENTS: { value: ReminderRecipient; label: string }[] = [
-  { value: 'invitee', label: 'Invitee' },
-  { value: 'host', label: 'Host (email only)' },
+const RECIPIENTS: { value: ReminderRecipient; label: MessageKey }[] = [
+  { value: 'invitee', label: 'admin.types.to.invitee' },
+  { value: 'host', label: 'admin.types.to.host' },
 ];
 
-/** `conference`: a link is made for each booking (no detail to type); `connect`: what the host must connect first. */
-export const LOCATION_TYPES: { value: string; label: string; conference?: true; connect?: string }[] = [
-  { value: 'google_meet', label: 'Google Meet', conference: true, connect: 'Connect a Google calendar' },
-  { value: 'microsoft_teams', label: 'Microsoft Teams', conference: true, connect: 'Connect a Microsoft 365 calendar' },
-  { value: 'zoom', label: 'Zoom', conference: true, connect: 'Connect Zoom' },
-  { value: 'jitsi', label: 'Jitsi Meet', conference: true },
-  { value: 'video', label: 'Video call (a fixed link)' },
-  { value: 'phone', label: 'Phone' },
-  { value: 'in_person', label: 'In person' },
-  { value: 'custom', label: 'Something else' },
+/**
+ * `conference`: a link is made for each booking (no detail to type); `connect`: what the host must connect first.
+ * Brand names stay as they are; the other labels are message keys (`locationTypes(t)` gives them in words).
+ */
+const LOCATION_TYPE_VALUES: { value: string; label: { brand: string } | MessageKey; conference?: true; connect?: MessageKey }[] = [
+  { value: 'google_meet', label: { brand: 'Google Meet' }, conference: true, connect: 'admin.types.connect.google' },
+  { value: 'microsoft_teams', label: { brand: 'Microsoft Teams' }, conference: true, connect: 'admin.types.connect.microsoft' },
+  { value: 'zoom', label: { brand: 'Zoom' }, conference: true, connect: 'admin.types.connect.zoom' },
+  { value: 'jitsi', label: { brand: 'Jitsi Meet' }, conference: true },
+  { value: 'video', label: 'admin.types.loc.video' },
+  { value: 'phone', label: 'admin.types.loc.phone' },
+  { value: 'in_person', label: 'admin.types.loc.in_person' },
+  { value: 'custom', label: 'admin.types.loc.custom' },
 ];
+/** The kinds of place, labelled in the host's language. */
+export const locationTypes = (t: Translate = ENGLISH): { value: string; label: string; conference?: true; connect?: string }[] =>
+  LOCATION_TYPE_VALUES.map((l) => ({
+    ...l,
+    label: typeof l.label === 'string' ? t(l.label) : l.label.brand,
+    ...(l.connect ? { connect: t(l.connect) } : {}),
+  }));
+export const isConferenceType = (type: string): boolean => LOCATION_TYPE_VALUES.some((l) => l.value === type && l.conference);
 
 /** 1440 reads as "24 hours" and 2880 as "2 days": days only from two days up, hours for whole hours. */
 function splitOffset(minutes: number): { amount: number; unit: Unit } {
@@ -196,7 +216,7 @@ function splitOffset(minutes: number): { amount: number; unit: Unit } {
  * removed) and, for each reminder sent, the row it came from, so "reminders.N…" problems land beside that row.
  * The amount and its unit are the form's own (the API takes minutes): they are checked here, in the host's unit.
  */
-function reminderRequests(body: Form, errors: Errors): { reminders: Record<string, unknown>[]; rowOf: number[] } {
+function reminderRequests(body: Form, errors: Errors, t: Translate): { reminders: Record<string, unknown>[]; rowOf: number[] } {
   const reminders: Record<string, unknown>[] = [];
   const rowOf: number[] = [];
   for (let i = 0; i < reminderRowCount(body); i++) {
@@ -205,9 +225,9 @@ function reminderRequests(body: Form, errors: Errors): { reminders: Record<strin
     const unit = UNITS.find((u) => u.value === one(body[`r_unit_${i}`]));
     const amount = Number(amountText);
     const minutes = unit ? amount * unit.minutes : NaN;
-    if (!unit) errors[`r_unit_${i}`] = 'Choose minutes, hours or days.';
+    if (!unit) errors[`r_unit_${i}`] = t('admin.types.err.unit');
     else if (!Number.isInteger(amount) || minutes < 1 || minutes > MAX_OFFSET_MINUTES) {
-      errors[`r_amount_${i}`] = 'Enter a whole number; reminders go from 1 minute to 30 days before the start.';
+      errors[`r_amount_${i}`] = t('admin.types.err.amount');
     }
     if (errors[`r_unit_${i}`] || errors[`r_amount_${i}`]) continue;
     // Channel and recipients go to the API as chosen (none, or SMS to the host, is the API's to refuse).
@@ -218,7 +238,7 @@ function reminderRequests(body: Form, errors: Errors): { reminders: Record<strin
 }
 
 /** The rows the editor shows: what was posted, or the stored reminders plus a couple of blank rows to add more. */
-export function reminderRows(stored: ReminderSetting[], body: Form | null, errors: Errors) {
+export function reminderRows(stored: ReminderSetting[], body: Form | null, errors: Errors, t: Translate = ENGLISH) {
   const count = body ? Math.max(reminderRowCount(body), 1) : Math.min(stored.length + REMINDER_ROWS_EXTRA, MAX_REMINDERS);
   return Array.from({ length: count }, (_, i) => {
     const r = stored.at(i);
@@ -232,9 +252,9 @@ export function reminderRows(stored: ReminderSetting[], body: Form | null, error
       i,
       n: i + 1,
       amount: body ? one(body[`r_amount_${i}`]) : split ? String(split.amount) : '',
-      units: UNITS.map((u) => ({ value: u.value, label: u.label, selected: u.value === unit })),
-      channels: CHANNELS.map((c) => ({ ...c, selected: c.value === channel })),
-      recipients: RECIPIENTS.map((x) => ({ ...x, checked: to.includes(x.value), invalid: Boolean(toError) })),
+      units: UNITS.map((u) => ({ value: u.value, label: t(u.label), selected: u.value === unit })),
+      channels: CHANNELS.map((c) => ({ value: c.value, label: t(c.label), selected: c.value === channel })),
+      recipients: RECIPIENTS.map((x) => ({ value: x.value, label: t(x.label), checked: to.includes(x.value), invalid: Boolean(toError) })),
       amountError: errors[`r_amount_${i}`],
       unitError: errors[`r_unit_${i}`],
       channelError: errors[`r_channel_${i}`],
@@ -247,15 +267,15 @@ export function reminderRows(stored: ReminderSetting[], body: Form | null, error
  * location: null when "not set". A detail without a kind of place is the form's to refuse (the kind is a select);
  * which kinds exist and how long the detail may be are the API's.
  */
-function locationRequest(body: Form, errors: Errors): Record<string, unknown> | null {
+function locationRequest(body: Form, errors: Errors, t: Translate): Record<string, unknown> | null {
   const type = one(body.location_type);
   const value = one(body.location_value);
   if (!type) {
-    if (value) errors.location_type = 'Choose what kind of place this is, or clear the details.';
+    if (value) errors.location_type = t('admin.types.err.locationKind');
     return null;
   }
   // Each booking gets its own link for these: a detail left in the (hidden) box is not theirs.
-  if (LOCATION_TYPES.some((l) => l.value === type && l.conference)) return { type };
+  if (isConferenceType(type)) return { type };
   return value ? { type, value } : { type };
 }
 
@@ -279,8 +299,8 @@ export interface TeamChoice {
  * The team select offers only the host's teams: anything else is a forged post, refused in the select's words.
  * Whether the hosts belong to the chosen team is the service's rule; its problem lands beside the hosts.
  */
-export function checkTeamChoice(teams: TeamChoice[], teamId: unknown, errors: Errors): void {
-  if (typeof teamId === 'string' && !teams.some((t) => t.id === teamId)) errors.team_id = 'Choose one of your teams.';
+export function checkTeamChoice(teams: TeamChoice[], teamId: unknown, errors: Errors, t: Translate = ENGLISH): void {
+  if (typeof teamId === 'string' && !teams.some((team) => team.id === teamId)) errors.team_id = t('admin.types.err.team');
 }
 
 /** The service names outsiders by id; the page names the ones it knows ("Grace Hopper <grace@…>"). */

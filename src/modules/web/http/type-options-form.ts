@@ -2,7 +2,11 @@
 // (duration_options), recurring series (recurrence) and approval (requires_confirmation and its expiry). The request
 // goes to the API as chosen; its limits, rules and messages are the API's, placed beside these fields.
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
+import { type Translate, translatorFor } from '../../../shared/i18n/i18n.js';
 import { type Errors, type Form, many, one } from './admin-forms.js';
+
+/** English unless the host's translator is passed (the unit tests read English). */
+const ENGLISH: Translate = translatorFor('en');
 
 /** The sections' form fields → the meeting type API's fields. */
 export const OPTION_FORM_FIELDS = {
@@ -16,10 +20,10 @@ export const OPTION_FORM_FIELDS = {
 /** The lengths offered as checkboxes; the type's default and any stored length are added to them. */
 const COMMON_LENGTHS = [15, 30, 45, 60, 90, 120];
 const FREQUENCIES = [
-  { value: '', label: 'Does not repeat' },
-  { value: 'weekly', label: 'Weekly' },
-  { value: 'every_two_weeks', label: 'Every two weeks' },
-  { value: 'monthly', label: 'Monthly' },
+  { value: '', label: 'admin.types.freq.none' },
+  { value: 'weekly', label: 'admin.types.freq.weekly' },
+  { value: 'every_two_weeks', label: 'admin.types.freq.everyTwoWeeks' },
+  { value: 'monthly', label: 'admin.types.freq.monthly' },
 ] as const;
 /** How long a request waits for the host; the API's default is one day. */
 const EXPIRY_CHOICES = [60, 120, 240, 480, 720, 1440, 2880, 4320, 10_080, 20_160, 43_200];
@@ -28,11 +32,15 @@ const DEFAULT_MAX_OCCURRENCES = 4;
 
 /** "90 minutes", "4 hours", "1 day", "2 weeks": how a length of time reads in the editor. */
 export function minutesLabel(minutes: number): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (minutes % 10_080 === 0) return plural(minutes / 10_080, 'week');
-  if (minutes % 1440 === 0) return plural(minutes / 1440, 'day');
-  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
-  return plural(minutes, 'minute');
+  return spanLabel(minutes, ENGLISH);
+}
+
+/** The same in the host's language. */
+export function spanLabel(minutes: number, t: Translate): string {
+  if (minutes % 10_080 === 0) return t('admin.types.span.weeks', { count: minutes / 10_080 });
+  if (minutes % 1440 === 0) return t('admin.types.span.days', { count: minutes / 1440 });
+  if (minutes % 60 === 0) return t('admin.types.span.hours', { count: minutes / 60 });
+  return t('admin.types.span.minutes', { count: minutes });
 }
 
 /**
@@ -67,7 +75,7 @@ export function placeOptionProblem(apiField: string, request: Record<string, unk
 }
 
 /** The sections' view: posted values after a refusal, else the stored ones (a new type offers one length, no series). */
-export function optionsView(t: MeetingTypeSnapshot | null, body: Form | null, errors: Errors) {
+export function optionsView(t: MeetingTypeSnapshot | null, body: Form | null, errors: Errors, tr: Translate = ENGLISH) {
   const defaultLength = Number(body ? one(body.duration_minutes) : (t?.durationMinutes ?? 30));
   const ticked = body ? many(body.duration_options).map(Number) : (t?.durationOptions ?? []);
   const lengths = [...new Set([...COMMON_LENGTHS, ...ticked, ...(Number.isInteger(defaultLength) ? [defaultLength] : [])])]
@@ -80,19 +88,19 @@ export function optionsView(t: MeetingTypeSnapshot | null, body: Form | null, er
   return {
     durations: lengths.map((m) => ({
       value: m,
-      label: minutesLabel(m),
+      label: spanLabel(m, tr),
       checked: ticked.includes(m),
       isDefault: m === defaultLength,
       invalid: Boolean(errors.duration_options),
     })),
     durationsError: errors.duration_options,
-    frequencies: FREQUENCIES.map((f) => ({ ...f, selected: f.value === frequency })),
+    frequencies: FREQUENCIES.map((f) => ({ value: f.value, label: tr(f.label), selected: f.value === frequency })),
     frequencyError: errors.recurrence_frequency,
     maxOccurrences: body ? one(body.recurrence_max_occurrences) : String(t?.recurrence?.maxOccurrences ?? DEFAULT_MAX_OCCURRENCES),
     maxOccurrencesError: errors.recurrence_max_occurrences,
     requiresConfirmation: body ? one(body.requires_confirmation) === '1' : (t?.requiresConfirmation ?? false),
     requiresConfirmationError: errors.requires_confirmation,
-    expiries: expiries.map((m) => ({ value: m, label: minutesLabel(m), selected: m === expiry })),
+    expiries: expiries.map((m) => ({ value: m, label: spanLabel(m, tr), selected: m === expiry })),
     expiryError: errors.confirmation_expiry_minutes,
   };
 }
