@@ -133,7 +133,9 @@ describe('every page at 1280 px and 390 px: axe-core and no sideways scroll (hea
       // The deepest element that sticks out on the right, if any (null: no sideways scroll).
       const overflow = await p.evaluate(() => {
         if (document.documentElement.scrollWidth <= window.innerWidth) return null;
-        const wide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5);
+        const wide = Array.from(document.body.querySelectorAll('*')).filter(
+          (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5,
+        );
         const e = wide[wide.length - 1];
         return e ? `${e.tagName.toLowerCase()}.${e.className} ${e.textContent?.trim().slice(0, 40)}` : 'body';
       });
