@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { settleDeliveries } from './support/deliveries.js';
-import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
+import { HOST_PASSWORD, createHost, markEmailVerified, type TestHost } from './support/factories.js';
 import { freePort } from './support/free-port.js';
 import { TestSmtpServer } from './support/mail.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
@@ -89,6 +89,7 @@ describe('admin: all bookings, details, reschedule (headless Chromium)', () => {
     });
     await t.app.listen(port, '127.0.0.1');
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/Berlin' });
+    await markEmailVerified(t, ada); // README screenshots show the admin without the "verify your email" banner
     grace = await createHost(t, { name: 'Grace Hopper', username: 'grace', email: 'grace@example.com', time_zone: 'Europe/London' });
     await setWeeklyHours(t, ada, 'Europe/Berlin');
     await setWeeklyHours(t, grace, 'Europe/London');

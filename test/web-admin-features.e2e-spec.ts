@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { FakeZoom } from './support/fake-zoom.js';
-import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
+import { HOST_PASSWORD, createHost, markEmailVerified, type TestHost } from './support/factories.js';
 import { freePort } from './support/free-port.js';
 import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -37,6 +37,7 @@ describe('admin: video places, lengths, series, approval and Zoom (headless Chro
     });
     await t.app.listen(port, '127.0.0.1'); // Zoom's consent page sends the browser back to PUBLIC_URL
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/Berlin' });
+    await markEmailVerified(t, ada); // README screenshots show the admin without the "verify your email" banner
     await setWeeklyHours(t, ada, 'Europe/Berlin');
     typeId = (await createMeetingType(t, ada, { name: 'Intro call', slug: 'intro-call', duration_minutes: 30 })).id;
 

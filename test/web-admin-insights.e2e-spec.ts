@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { wallTimeToInstant } from '../src/modules/availability/domain/wall-clock.js';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
-import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
+import { HOST_PASSWORD, createHost, markEmailVerified, type TestHost } from './support/factories.js';
 import { freePort } from './support/free-port.js';
 import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -32,6 +32,7 @@ describe('admin: insights and no-shows (headless Chromium)', () => {
     t = await startTestApp({ now: BOOKED_AT, env: { PUBLIC_URL: base, OUTBOX_POLL_INTERVAL_MS: '0' } });
     await t.app.listen(port, '127.0.0.1');
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: BERLIN });
+    await markEmailVerified(t, ada); // README screenshots show the admin without the "verify your email" banner
     await setWeeklyHours(t, ada, BERLIN);
     const type = await createMeetingType(t, ada, { name: 'Intro call', slug: 'intro-call', duration_minutes: 30 });
     const book = async (typeId: string, start: string, n: string) => {

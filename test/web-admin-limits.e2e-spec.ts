@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
-import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
+import { HOST_PASSWORD, createHost, markEmailVerified, type TestHost } from './support/factories.js';
 import { createMeetingType, createTeam, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -27,6 +27,7 @@ describe('admin limits, time off and holidays (headless Chromium)', () => {
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/Berlin' });
+    await markEmailVerified(t, ada); // README screenshots show the admin without the "verify your email" banner
     grace = await createHost(t, { name: 'Grace Hopper', username: 'grace', email: 'grace@example.com', time_zone: 'Europe/Berlin' });
     await createTeam(t, ada, [grace]);
     await setWeeklyHours(t, ada, 'Europe/Berlin');

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
-import { HOST_PASSWORD, createHost, type TestHost } from './support/factories.js';
+import { HOST_PASSWORD, createHost, markEmailVerified, type TestHost } from './support/factories.js';
 import { freePort } from './support/free-port.js';
 import { createMeetingType, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -41,6 +41,7 @@ describe('admin: meeting types list and sectioned editor (headless Chromium)', (
     t = await startTestApp({ now: NOW, env: { PUBLIC_URL: base } });
     await t.app.listen(port, '127.0.0.1');
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/Berlin' });
+    await markEmailVerified(t, ada); // README screenshots show the admin without the "verify your email" banner
     await setWeeklyHours(t, ada, 'Europe/Berlin');
     typeId = (
       await createMeetingType(t, ada, {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OutboxRelay } from '../src/shared/outbox/outbox-relay.js';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
-import { createHost, type TestHost } from './support/factories.js';
+import { createHost, markEmailVerified, type TestHost } from './support/factories.js';
 import { RadicaleServer } from './support/radicale.js';
 import { FakeGoogleCalendar } from './support/fake-google-calendar.js';
 import { TestSmtpServer } from './support/mail.js';
@@ -109,6 +109,7 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await t.app.listen(port, '127.0.0.1');
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/London' });
     grace = await createHost(t, { name: 'Grace Hopper', username: 'grace', email: 'grace@example.com' });
+    await markEmailVerified(t, ada); // the screenshots show the admin without the "verify your email" banner
     await setWeeklyHours(t, ada, 'Europe/London');
     typeId = (await createMeetingType(t, ada, { duration_minutes: 60 })).id;
 

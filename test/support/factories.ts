@@ -30,3 +30,12 @@ export async function createHost(
   const token = login.body.access_token as string;
   return { id: created.body.id, email: body.email, username: body.username, token, auth: { Authorization: `Bearer ${token}` } };
 }
+
+/**
+ * Marks a host's email address as verified (a fixture: hosts signed up through the API or the sign-up page are
+ * unverified, and the admin then shows the "verify your email" banner, which README screenshots should not).
+ */
+export async function markEmailVerified(t: TestApp, who: { id: string } | { username: string }): Promise<void> {
+  if ('id' in who) await t.dataSource.query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [who.id]);
+  else await t.dataSource.query(`UPDATE users SET email_verified_at = now() WHERE username = $1`, [who.username]);
+}
