@@ -127,8 +127,8 @@ function busyReason(b: Interval, start: number, blocksBare: boolean): ExplainRea
     return {
       code: before ? 'buffer_before' : 'buffer_after',
       message: before
-        ? 'the buffer before this meeting would overlap the end of another commitment'
-        : 'the buffer after this meeting would overlap the start of another commitment',
+        ? 'too soon after another commitment ends (the buffers kept between meetings)'
+        : 'too close to the start of another commitment (the buffers kept between meetings)',
       interval,
       detail: { source: kind },
     };
