@@ -29,7 +29,7 @@ export class ExplainIntervalDto {
 
 export class ExplainDetailDto {
   @ApiPropertyOptional({ description: 'daily_limit and the other caps: the cap reached', example: 'max_bookings_per_day' }) cap?: string;
-  @ApiPropertyOptional({ description: "the cap's limit" }) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', description: "the cap's limit" }) limit?: number;
   @ApiPropertyOptional({ enum: ['meeting_type', 'host'], description: "whose cap: the type's or the host's own" }) scope?: string;
   @ApiPropertyOptional({
     enum: ['booking', 'pending_booking', 'hold', 'calendar', 'time_off', 'holiday'],
@@ -38,7 +38,7 @@ export class ExplainDetailDto {
   source?: string;
   @ApiPropertyOptional({ description: "holiday: the holiday's name" }) holiday?: string;
   @ApiPropertyOptional({ description: 'override: the host-local date whose hours a date override replaces' }) date?: string;
-  @ApiPropertyOptional({ description: 'not_on_grid: minutes between offered starts' }) interval_minutes?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'not_on_grid: minutes between offered starts' }) interval_minutes?: number;
   @ApiPropertyOptional({ description: "busy_calendar: the calendar's name (host detail; never the event's title)" }) calendar?: string;
 }
 
