@@ -173,4 +173,24 @@ describe('explain agrees with the slots list and with a real booking (e2e proper
     const other = await t.http().get('/api/availability/explain').set(stranger.auth).query(q).expect(200);
     expect(other.body.reasons).toEqual(anonymous.body.reasons);
   });
+
+  it('a booking awaiting approval is named pending_approval, and its time is free again once declined', async () => {
+    const host = await createHost(t, { time_zone: NY });
+    await setWeeklyHours(t, host, NY);
+    const type = await createMeetingType(t, host, { name: 'Asked', slug: 'asked', duration_minutes: 30, requires_confirmation: true });
+    const start = '2027-03-04T15:00:00Z';
+    const pending = await t
+      .http()
+      .post('/api/bookings')
+      .send({ meeting_type_id: type.id, start_time: start, ...invitee('pa') })
+      .expect(201);
+    const ask = () =>
+      t.http().get('/api/availability/explain').set(host.auth).query({ meeting_type_id: type.id, start_time: start }).expect(200);
+    expect((await ask()).body).toMatchObject({
+      bookable: false,
+      reasons: [{ code: 'pending_approval', interval: { start, end: '2027-03-04T15:30:00Z' } }],
+    });
+    await t.http().post(`/api/bookings/${pending.body.id}/decline`).set(host.auth).send({}).expect(200);
+    expect((await ask()).body).toMatchObject({ bookable: true, reasons: [] });
+  });
 });
