@@ -413,9 +413,9 @@ describe('booking limits and policies (e2e, PostgreSQL or the embedded database)
       reasons: [],
     });
     await book(t, type.id, '2027-03-02T14:00:00Z', 'ex1').expect(201);
-    expect((await ask('2027-03-02T14:00:00Z')).body).toMatchObject({ bookable: false, reasons: [{ code: 'busy' }] });
+    expect((await ask('2027-03-02T14:00:00Z')).body).toMatchObject({ bookable: false, reasons: [{ code: 'busy_booking' }] });
     expect((await ask('2027-03-02T03:00:00Z')).body).toMatchObject({ bookable: false, reasons: [{ code: 'outside_hours' }] });
-    expect((await ask('2027-03-01T14:00:00Z')).body).toMatchObject({ bookable: false, reasons: [{ code: 'min_notice' }] }); // 09:00 EST today: 2 h ahead
+    expect((await ask('2027-03-01T14:00:00Z')).body).toMatchObject({ bookable: false, reasons: [{ code: 'minimum_notice' }] }); // 09:00 EST today: 2 h ahead
     const bad = await t.http().get('/api/availability/explain').query({ meeting_type_id: type.id, start_time: 'tomorrow' }).expect(400);
     expect(JSON.stringify(bad.body)).toContain('start_time');
     await t

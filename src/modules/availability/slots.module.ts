@@ -12,6 +12,7 @@ import { ExplainController } from './http/explain.controller.js';
 import { SlotsController } from './http/slots.controller.js';
 import { AwayController, HolidaysController, TimeOffController } from './http/time-off.controller.js';
 import { AvailabilityReadsRepository } from './infrastructure/availability-reads.repository.js';
+import { ExplainReadsRepository } from './infrastructure/explain-reads.repository.js';
 import { TimeOffRepository } from './infrastructure/time-off.repository.js';
 
 /**
@@ -30,12 +31,13 @@ import { TimeOffRepository } from './infrastructure/time-off.repository.js';
     AvailabilityReadsRepository,
     BusyTimeFreshness,
     SlotExplainService,
+    ExplainReadsRepository,
     TimeOffService,
     HolidaysService,
     TimeOffRepository,
   ],
   // BusyTimeFreshness: calendar registers its on-demand sync there. TimeOffService: the public pages' "away" notice;
   // with HolidaysService, the admin's time off page.
-  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness, TimeOffService, HolidaysService],
+  exports: [AvailabilityInputsService, SlotsService, BusyTimeFreshness, TimeOffService, HolidaysService, SlotExplainService],
 })
 export class SlotsModule {}

@@ -26,6 +26,7 @@ import { AdminBookingsController } from './http/admin-bookings.controller.js';
 import { AdminCalendarsController } from './http/admin-calendars.controller.js';
 import { AdminLimitsController } from './http/admin-limits.controller.js';
 import { AdminTimeOffController } from './http/admin-time-off.controller.js';
+import { AdminWhyController } from './http/admin-why.controller.js';
 import { AdminGoogleSignInController } from './http/admin-google-sign-in.controller.js';
 import { AdminPasswordResetController } from './http/admin-password-reset.controller.js';
 import { AdminMeetingTypesController } from './http/admin-meeting-types.controller.js';
@@ -64,6 +65,7 @@ const ADMIN_CONTROLLERS = [
   AdminEmailVerificationController,
   AdminInsightsController,
   AdminNoShowController,
+  AdminWhyController,
 ];
 
 /**

@@ -286,8 +286,8 @@ describe('explainStart', () => {
 
   it.each([
     ['outside_hours', hostOf('h1', tz), q(), Z('2027-03-10T18:00:00Z')],
-    ['busy', hostOf('h1', tz, { busy: [{ start: Z('2027-03-10T10:30:00Z'), end: Z('2027-03-10T11:00:00Z') }] }), q(), start],
-    ['min_notice', hostOf('h1', tz), q({ now: Z('2027-03-10T09:30:00Z'), minimumNoticeMinutes: 60 }), start],
+    ['busy_booking', hostOf('h1', tz, { busy: [{ start: Z('2027-03-10T10:30:00Z'), end: Z('2027-03-10T11:00:00Z') }] }), q(), start],
+    ['minimum_notice', hostOf('h1', tz), q({ now: Z('2027-03-10T09:30:00Z'), minimumNoticeMinutes: 60 }), start],
     ['booking_window', hostOf('h1', tz), q({ bookingWindowDays: 3 }), start],
     [
       'max_bookings_per_week',

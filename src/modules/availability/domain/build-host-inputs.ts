@@ -3,7 +3,7 @@
 import { type CapLimits, type CountedBooking, type WeekStart, hasCaps, weekStartDay } from './booking-caps.js';
 import { bookingBusyInterval } from './compute-slots.js';
 import { type HolidaySetting, holidayIntervals } from './holidays.js';
-import type { DateOverride, HostAvailability, Interval, MeetingKind, SlotQuery, WeeklyRule } from './slot-engine.types.js';
+import type { BusySourceKind, DateOverride, HostAvailability, Interval, MeetingKind, SlotQuery, WeeklyRule } from './slot-engine.types.js';
 
 export interface HostSchedule {
   timeZone: string;
@@ -41,6 +41,8 @@ export interface BusyEntry {
   bufferBefore: number;
   bufferAfter: number;
   inviteeCount: number;
+  /** A booking awaiting the host's approval (booking_hosts.pending_until set); absent = no. */
+  pending?: boolean;
 }
 
 export interface OfferedType {
@@ -77,6 +79,8 @@ export interface Exclusions {
   holdId?: string | null;
   /** Every hold (the booking re-check asks whether only holds stood in the way, to name a 409's cause). */
   allHolds?: boolean;
+  /** Tag each busy interval with its source (the explain path; the slots path leaves them out). */
+  sources?: boolean;
 }
 
 export function buildEngineInput(
@@ -106,11 +110,12 @@ export function buildEngineInput(
       seatsTaken.set(row.startMs, (seatsTaken.get(row.startMs) ?? 0) + row.inviteeCount);
       continue;
     }
-    host.busy.push(
+    const interval: Interval =
       row.source === 'calendar' || row.source === 'time_off'
         ? { start: row.startMs, end: row.endMs }
-        : bookingBusyInterval(row.startMs, row.endMs, row.bufferBefore, row.bufferAfter),
-    );
+        : bookingBusyInterval(row.startMs, row.endMs, row.bufferBefore, row.bufferAfter);
+    if (exclude.sources) interval.source = { kind: sourceKind(row), start: row.startMs, end: row.endMs };
+    host.busy.push(interval);
   }
 
   const typeCaps = typeCapsOf(type);
@@ -122,7 +127,9 @@ export function buildEngineInput(
       timeZone: schedule.timeZone,
       rules: schedule.rules,
       overrides: schedule.overrides,
-      busy: schedule.holidays ? [...h.busy, ...holidayIntervals(schedule.holidays, schedule.timeZone, busyRange(range))] : h.busy,
+      busy: schedule.holidays
+        ? [...h.busy, ...holidayIntervals(schedule.holidays, schedule.timeZone, busyRange(range), exclude.sources)]
+        : h.busy,
       limitedBookingStarts: h.limited,
       caps: hostCapInput(hostId, schedule.limits ?? null, typeCaps !== null, counted, exclude),
     };
@@ -146,6 +153,11 @@ export function buildEngineInput(
     seatsTaken: isGroup ? seatsTaken : undefined,
   };
   return { hosts, query };
+}
+
+function sourceKind(row: BusyEntry): BusySourceKind {
+  if (row.source === 'booking') return row.pending ? 'pending_booking' : 'booking';
+  return row.source;
 }
 
 /** One host's counted bookings (the excluded ones left out), or undefined when no cap of the type or host applies. */

@@ -165,14 +165,20 @@ export function holidaysInZone(setting: HolidaySetting, year: number, timeZone: 
  * Busy time for the slot engine: the holidays overlapping [range.start, range.end) in the host's zone. The local
  * years read start one early, so a holiday of several days that began in December still counts in January.
  */
-export function holidayIntervals(setting: HolidaySetting, timeZone: string, range: Interval): Interval[] {
+export function holidayIntervals(setting: HolidaySetting, timeZone: string, range: Interval, named = false): Interval[] {
   if (range.end <= range.start) return [];
   const first = Number(localDateOf(range.start, timeZone).slice(0, 4)) - 1;
   const last = Number(localDateOf(range.end, timeZone).slice(0, 4));
   const out: Interval[] = [];
   for (let year = first; year <= last; year++) {
     for (const h of holidaysInZone(setting, year, timeZone)) {
-      if (h.start < range.end && h.end > range.start) out.push({ start: h.start, end: h.end });
+      if (h.start < range.end && h.end > range.start) {
+        out.push(
+          named
+            ? { start: h.start, end: h.end, source: { kind: 'holiday', start: h.start, end: h.end, name: h.name } }
+            : { start: h.start, end: h.end },
+        );
+      }
     }
   }
   return out;

@@ -8,6 +8,21 @@ export type MeetingKind = 'one_on_one' | 'group' | 'round_robin' | 'collective';
 export interface Interval {
   start: number;
   end: number;
+  /**
+   * What this busy time is (explain only: the slots path leaves it out and the engine never reads it). `start`/`end`
+   * of the source are the meeting or event itself, without the other meeting's buffers that widen the interval.
+   */
+  source?: BusySource;
+}
+
+export type BusySourceKind = 'booking' | 'pending_booking' | 'hold' | 'calendar' | 'time_off' | 'holiday';
+
+export interface BusySource {
+  kind: BusySourceKind;
+  start: number;
+  end: number;
+  /** A holiday's name (public data); calendar names are looked up by the explain service, never event titles. */
+  name?: string;
 }
 
 /** Minutes of the local day; end may be 1440 (24:00, the next midnight). */

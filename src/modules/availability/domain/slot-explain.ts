@@ -4,26 +4,81 @@
 
 import { type CapHit, capReached } from './booking-caps.js';
 import { isSlotAvailable } from './compute-slots.js';
-import type { HostAvailability, SlotQuery } from './slot-engine.types.js';
+import type { BusySourceKind, HostAvailability, Interval, SlotQuery } from './slot-engine.types.js';
+import { localDateOf } from './wall-clock.js';
+
+const MINUTE = 60_000;
 
 export type ExplainCode =
   | 'outside_hours'
-  | 'busy'
-  | 'min_notice'
+  | 'override'
+  | 'not_on_grid'
+  | 'time_off'
+  | 'holiday'
+  | 'busy_booking'
+  | 'busy_calendar'
+  | 'pending_approval'
+  | 'held'
+  | 'buffer_before'
+  | 'buffer_after'
+  | 'minimum_notice'
   | 'booking_window'
-  | 'no_seats_left'
-  | 'max_bookings_per_day'
+  | 'seats_full'
+  | 'daily_limit'
   | 'max_bookings_per_week'
   | 'max_bookings_per_month'
   | 'max_bookings_per_year'
   | 'max_booked_minutes_per_day'
   | 'max_booked_minutes_per_week';
 
+export const EXPLAIN_CODES: readonly ExplainCode[] = [
+  'outside_hours',
+  'override',
+  'not_on_grid',
+  'time_off',
+  'holiday',
+  'busy_booking',
+  'busy_calendar',
+  'pending_approval',
+  'held',
+  'buffer_before',
+  'buffer_after',
+  'minimum_notice',
+  'booking_window',
+  'seats_full',
+  'daily_limit',
+  'max_bookings_per_week',
+  'max_bookings_per_month',
+  'max_bookings_per_year',
+  'max_booked_minutes_per_day',
+  'max_booked_minutes_per_week',
+];
+
+export interface ExplainDetail {
+  /** The cap reached (daily_limit and the other caps) and its limit and scope (type or host). */
+  cap?: string;
+  limit?: number;
+  scope?: string;
+  /** buffer_before / buffer_after: what the buffer keeps the meeting away from. */
+  source?: BusySourceKind;
+  /** holiday: its name. */
+  holiday?: string;
+  /** override: the host-local date whose hours an override replaces. */
+  date?: string;
+  /** not_on_grid: the step between offered starts, in minutes. */
+  interval_minutes?: number;
+  /** busy_calendar: the calendar's name (host detail only; filled by the service). */
+  calendar?: string;
+}
+
 export interface ExplainReason {
   code: ExplainCode;
   message: string;
   /** The host the reason is about (team kinds only). */
   hostId?: string;
+  /** The meeting, event, time off or holiday that stands in the way (busy kinds), epoch ms. */
+  interval?: { start: number; end: number };
+  detail?: ExplainDetail;
 }
 
 export interface Explanation {
@@ -53,15 +108,49 @@ function single(query: SlotQuery): SlotQuery {
   return TEAM_KINDS.has(query.kind) ? { ...query, kind: 'one_on_one' } : query;
 }
 
-/** Every reason `start` is not bookable (none when it is), host by host for team kinds. */
+const BUSY_CODE: Record<BusySourceKind, { code: ExplainCode; message: string }> = {
+  booking: { code: 'busy_booking', message: 'the host has another booking then' },
+  pending_booking: { code: 'pending_approval', message: "a booking awaiting the host's approval holds this time" },
+  hold: { code: 'held', message: 'someone is holding this time while they book' },
+  calendar: { code: 'busy_calendar', message: "an event in the host's calendar makes them busy then" },
+  time_off: { code: 'time_off', message: 'the host is away (time off)' },
+  holiday: { code: 'holiday', message: 'a public holiday of the host' },
+};
+
+/** Why `source` blocks: the meeting itself, or only the buffers around it. */
+function busyReason(b: Interval, start: number, blocksBare: boolean): ExplainReason {
+  const src = b.source;
+  const interval = src ? { start: src.start, end: src.end } : { start: b.start, end: b.end };
+  const kind = src?.kind ?? 'booking';
+  if (!blocksBare) {
+    const before = interval.end <= start;
+    return {
+      code: before ? 'buffer_before' : 'buffer_after',
+      message: before
+        ? 'too soon after another commitment ends (the buffers kept between meetings)'
+        : 'too close to the start of another commitment (the buffers kept between meetings)',
+      interval,
+      detail: { source: kind },
+    };
+  }
+  const { code, message } = BUSY_CODE[kind];
+  return { code, message, interval, ...(src?.name ? { detail: { holiday: src.name } } : {}) };
+}
+
+/**
+ * Every reason `start` is not bookable (none when it is), host by host for team kinds. Each reason is the engine's
+ * own answer with one rule lifted or one busy interval kept: a rule stands in the way when the engine refuses the
+ * start with it and offers it without it.
+ */
 export function explainStart(hosts: HostAvailability[], query: SlotQuery, start: number): Explanation {
   const bookable = isSlotAvailable(hosts, query, start) !== null;
   const reasons: ExplainReason[] = [];
   const team = TEAM_KINDS.has(query.kind);
-  const minute = 60_000;
-  if (start < query.now + Math.max(0, query.minimumNoticeMinutes) * minute) {
-    reasons.push({ code: 'min_notice', message: `bookings need ${query.minimumNoticeMinutes} minutes' notice` });
+  if (start < query.now + Math.max(0, query.minimumNoticeMinutes) * MINUTE) {
+    reasons.push({ code: 'minimum_notice', message: `bookings need ${query.minimumNoticeMinutes} minutes' notice` });
   }
+  const durMs = query.durationMinutes * MINUTE;
+  const reach = { before: Math.max(0, query.bufferBeforeMinutes) * MINUTE, after: Math.max(0, query.bufferAfterMinutes) * MINUTE };
   for (const host of hosts) {
     const hostId = team ? { hostId: host.hostId } : {};
     const q = single(query);
@@ -77,33 +166,61 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
     };
     const bare: HostAvailability = { ...host, busy: [], caps: undefined, limitedBookingStarts: [] };
     if (!isSlotAvailable([bare], open, start)) {
-      reasons.push({
-        code: 'outside_hours',
-        message: "the start is not one of the host's bookable times (hours, date overrides, slot grid)",
-        ...hostId,
-      });
+      // On a one-millisecond grid the hours alone decide: a start they allow is only off the type's grid.
+      if (isSlotAvailable([bare], { ...open, intervalMinutes: 1 / 60_000 }, start)) {
+        // Collective starts step from the common window's start, not this host's: the grid is judged at the end.
+        if (query.kind === 'collective') continue;
+        const step = q.intervalMinutes > 0 ? q.intervalMinutes : q.durationMinutes;
+        reasons.push({
+          code: 'not_on_grid',
+          message: `starts are offered every ${step} minutes from the start of the host's hours`,
+          ...hostId,
+          detail: { interval_minutes: step },
+        });
+        continue;
+      }
+      const date = localDateOf(start, host.timeZone);
+      if (host.overrides.some((o) => o.date === date)) {
+        reasons.push({ code: 'override', message: `a date override sets the host's hours on ${date}`, ...hostId, detail: { date } });
+      } else {
+        reasons.push({ code: 'outside_hours', message: "the meeting would not fit in the host's weekly hours", ...hostId });
+      }
       continue;
     }
     if (!isSlotAvailable([bare], { ...open, bookingWindowDays: q.bookingWindowDays }, start)) {
       reasons.push({ code: 'booking_window', message: `bookings open at most ${q.bookingWindowDays} days ahead`, ...hostId });
     }
-    if (!isSlotAvailable([{ ...bare, busy: host.busy }], open, start)) {
-      reasons.push({
-        code: 'busy',
-        message: 'the host is busy then (another booking, a hold or a calendar event, with buffers)',
-        ...hostId,
-      });
+    // Each busy interval that can reach the meeting with the buffers, tried alone, then without any buffer.
+    const unbuffered: SlotQuery = { ...open, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+    for (const b of host.busy) {
+      if (!(b.start < start + durMs + reach.after && b.end > start - reach.before)) continue;
+      if (isSlotAvailable([{ ...bare, busy: [b] }], open, start)) continue;
+      const raw = b.source ? { start: b.source.start, end: b.source.end } : b;
+      const blocksBare = !isSlotAvailable([{ ...bare, busy: [raw] }], unbuffered, start);
+      reasons.push({ ...busyReason(b, start, blocksBare), ...hostId });
     }
     if (q.kind === 'group' && !isSlotAvailable([bare], { ...open, seatsTaken: q.seatsTaken }, start)) {
-      reasons.push({ code: 'no_seats_left', message: 'every seat at this time is taken', ...hostId });
+      reasons.push({ code: 'seats_full', message: 'every seat at this time is taken', ...hostId });
     }
     const hit = capReached(q.typeCaps ?? null, host.caps, host.timeZone, q.durationMinutes, start, team);
-    if (hit) reasons.push({ code: hit.cap, message: hit.message, ...hostId });
+    if (hit) {
+      reasons.push({
+        code: hit.cap === 'max_bookings_per_day' ? 'daily_limit' : hit.cap,
+        message: hit.message,
+        ...hostId,
+        detail: { cap: hit.cap, limit: hit.limit, scope: hit.scope },
+      });
+    }
   }
   if (!bookable && reasons.length === 0) {
     // Each host is free on their own, but a collective meeting needs a start on a common window's grid.
-    reasons.push({ code: 'outside_hours', message: 'the hosts have no common bookable time at this start' });
+    const step = query.intervalMinutes > 0 ? query.intervalMinutes : query.durationMinutes;
+    reasons.push({
+      code: 'not_on_grid',
+      message: `starts are offered every ${step} minutes from the start of the hosts' common hours`,
+      detail: { interval_minutes: step },
+    });
   }
   // Round robin is bookable when one host is free: the others' reasons stay as information.
-  return { bookable, reasons: bookable && !team ? [] : reasons };
+  return { bookable, reasons: bookable && query.kind !== 'round_robin' ? [] : reasons };
 }

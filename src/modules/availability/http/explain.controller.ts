@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
-import { Public } from '../../../shared/http/authentication.js';
+import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
 import { SlotExplainService } from '../application/slot-explain.service.js';
 import { utcIso, zonedIso } from '../domain/wall-clock.js';
 import { ExplainQueryDto, ExplainResponseDto } from './explain.dto.js';
@@ -17,21 +17,30 @@ export class ExplainController {
     summary: 'Why a start is (not) bookable',
     description:
       'The slot engine on the booking re-check inputs: `bookable` is true exactly when booking that start would ' +
-      'succeed now (a per-invitee cap aside, which needs the invitee). `reasons` name what stands in the way: ' +
-      'outside_hours, busy, min_notice, booking_window, no_seats_left, or the cap reached (max_bookings_per_week, ...).',
+      'succeed now (a per-invitee cap aside, which needs the invitee). `reasons` name every rule in the way: ' +
+      'outside_hours, override, not_on_grid, time_off, holiday, busy_booking, busy_calendar, pending_approval, held, ' +
+      'buffer_before, buffer_after, minimum_notice, booking_window, seats_full, daily_limit or the other cap reached ' +
+      '(max_bookings_per_week, ...). Anonymous callers (the booking page) get codes and generic messages; the ' +
+      "type's owner and hosts also get host_id, the interval in the way and the calendar's name.",
   })
   @ApiOkResponse({ type: ExplainResponseDto })
   @ApiErrors(400, 404)
-  async explain(@Query() q: ExplainQueryDto): Promise<ExplainResponseDto> {
+  async explain(@Query() q: ExplainQueryDto, @CurrentUser() user?: AuthenticatedUser): Promise<ExplainResponseDto> {
     const start = new Date(q.start_time);
-    const { bookable, reasons, durationMinutes } = await this.explainer.explain(q.meeting_type_id, start);
+    const { bookable, reasons, durationMinutes } = await this.explainer.explain(q.meeting_type_id, start, user?.id);
     const at = start.getTime();
     return {
       bookable,
       start_time: utcIso(at),
       end_time: utcIso(at + durationMinutes * 60_000),
       local_start_time: zonedIso(at, q.timezone ?? 'UTC'),
-      reasons: reasons.map((r) => ({ code: r.code, message: r.message, ...(r.hostId ? { host_id: r.hostId } : {}) })),
+      reasons: reasons.map((r) => ({
+        code: r.code,
+        message: r.message,
+        ...(r.hostId ? { host_id: r.hostId } : {}),
+        ...(r.interval ? { interval: { start: utcIso(r.interval.start), end: utcIso(r.interval.end) } } : {}),
+        ...(r.detail ? { detail: r.detail } : {}),
+      })),
     };
   }
 }

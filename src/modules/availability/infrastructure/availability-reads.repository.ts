@@ -70,7 +70,7 @@ const BUSY_SQL = `
   SELECT COALESCE(json_agg(json_build_object(
            'userId', b.user_id, 'startMs', b.start_ms, 'endMs', b.end_ms, 'source', b.source,
            'bookingId', b.booking_id, 'holdId', b.hold_id, 'meetingTypeId', b.meeting_type_id,
-           'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0))
+           'bufferBefore', b.buffer_before, 'bufferAfter', b.buffer_after, 'inviteeCount', 0, 'pending', b.pending))
            FILTER (WHERE NOT b.expired_hold AND NOT b.expired_pending), '[]') AS busy,
          COALESCE(bool_or(b.expired_hold), false) AS expired_holds_live,
          COALESCE(bool_or(b.expired_pending), false) AS expired_pending_live,
@@ -85,7 +85,7 @@ const BUSY_SQL = `
              mt.buffer_before_minutes AS buffer_before, mt.buffer_after_minutes AS buffer_after,
              mt.id = $5::uuid AND bh.booking_id IS NOT NULL AS counts_invitees, bk.invitees_from,
              (h.expires_at <= $4) IS TRUE AS expired_hold,
-             (bh.pending_until <= $4) IS TRUE AS expired_pending
+             (bh.pending_until <= $4) IS TRUE AS expired_pending, bh.pending_until IS NOT NULL AS pending
         FROM booking_hosts bh
         LEFT JOIN booking_keys bk ON bk.id = bh.booking_id -- not the partitioned bookings: the key has the type (ADR 0014)
         LEFT JOIN slot_holds h ON h.id = bh.hold_id
@@ -94,13 +94,13 @@ const BUSY_SQL = `
          AND bh.blocked && tstzrange($2, $3, '[)')
       UNION ALL
       SELECT c.user_id, floor(extract(epoch FROM c.start_time) * 1000)::float8, floor(extract(epoch FROM c.end_time) * 1000)::float8,
-             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false, false
+             'calendar', NULL, NULL, NULL, 0, 0, false, NULL, false, false, false
         FROM calendar_events_cache c
        WHERE c.user_id = ANY($1::uuid[]) AND c.is_busy AND c.status <> 'cancelled'
          AND c.start_time < $3 AND c.end_time > $2
       UNION ALL
       SELECT t.user_id, floor(extract(epoch FROM t.start_time) * 1000)::float8, floor(extract(epoch FROM t.end_time) * 1000)::float8,
-             'time_off', NULL, NULL, NULL, 0, 0, false, NULL, false, false
+             'time_off', NULL, NULL, NULL, 0, 0, false, NULL, false, false, false
         FROM time_off t
        WHERE t.user_id = ANY($1::uuid[]) AND t.start_time < $3 AND t.end_time > $2) b`;
 

@@ -2,6 +2,7 @@
 // English is the reference: every other language has exactly its keys with the same ICU arguments
 // (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
 const en = {
+  'admin.availability.whyLink': 'Why am I unavailable on a given day?',
   'admin.availability.title': 'Availability',
   'admin.availability.schedules': 'Schedules',
   'admin.availability.schedulesHint': 'Meeting types use your default schedule unless their editor picks another one.',
@@ -175,6 +176,7 @@ export const adminAvailability: {
 } = {
   en,
   de: {
+    'admin.availability.whyLink': 'Warum bin ich an einem bestimmten Tag nicht verfügbar?',
     'admin.availability.title': 'Verfügbarkeit',
     'admin.availability.schedules': 'Zeitpläne',
     'admin.availability.schedulesHint': 'Terminarten nutzen Ihren Standard-Zeitplan, sofern in ihrem Editor kein anderer gewählt ist.',
@@ -338,6 +340,7 @@ export const adminAvailability: {
     'admin.limits.errorSummary': 'Bitte korrigieren Sie die markierten Felder.',
   },
   fr: {
+    'admin.availability.whyLink': 'Pourquoi suis-je indisponible un jour donné ?',
     'admin.availability.title': 'Disponibilités',
     'admin.availability.schedules': 'Plannings',
     'admin.availability.schedulesHint':
@@ -506,6 +509,7 @@ export const adminAvailability: {
     'admin.limits.errorSummary': 'Veuillez corriger les champs signalés.',
   },
   es: {
+    'admin.availability.whyLink': '¿Por qué no estoy disponible un día concreto?',
     'admin.availability.title': 'Disponibilidad',
     'admin.availability.schedules': 'Horarios',
     'admin.availability.schedulesHint': 'Los tipos de reunión usan tu horario predeterminado, salvo que su editor elija otro.',
@@ -668,6 +672,7 @@ export const adminAvailability: {
     'admin.limits.errorSummary': 'Corrige los campos marcados.',
   },
   ptBR: {
+    'admin.availability.whyLink': 'Por que estou indisponível em um determinado dia?',
     'admin.availability.title': 'Disponibilidade',
     'admin.availability.schedules': 'Agendas',
     'admin.availability.schedulesHint': 'Os tipos de reunião usam sua agenda padrão, a menos que o editor deles escolha outra.',
@@ -830,6 +835,7 @@ export const adminAvailability: {
     'admin.limits.errorSummary': 'Corrija os campos destacados.',
   },
   ja: {
+    'admin.availability.whyLink': '特定の日に予約できない理由は?',
     'admin.availability.title': '空き時間',
     'admin.availability.schedules': 'スケジュール',
     'admin.availability.schedulesHint': '会議タイプは、エディターで別のものを選ばない限り既定のスケジュールを使います。',

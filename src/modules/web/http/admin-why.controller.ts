@@ -1,0 +1,107 @@
+import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Clock } from '../../../shared/clock/clock.js';
+import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
+import { queryOf } from '../../../shared/http/request.js';
+import { SlotExplainService } from '../../availability/application/slot-explain.service.js';
+import { addDays, dateOfDayNumber, dayNumberOf, wallTimeToInstant } from '../../availability/domain/wall-clock.js';
+import { UsersService } from '../../identity/application/users.service.js';
+import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
+import { AdminPages } from '../application/admin-pages.js';
+import type { WebRequest } from '../application/web-session.js';
+import { WebViews } from '../application/web-views.js';
+import { localDate } from '../domain/web-time.js';
+import { whyBands } from '../domain/why-day.js';
+import { type Errors, one } from './admin-forms.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+const MINUTE = 60_000;
+const TEAM_KINDS = new Set(['round_robin', 'collective']);
+
+function validDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  try {
+    return dateOfDayNumber(dayNumberOf(date)) === date;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * "Why am I unavailable on Tuesday?": one day of a meeting type, start by start on its grid (or every 15 minutes),
+ * explained by the slot engine (SlotExplainService, as GET /api/availability/explain with host detail) and painted
+ * as bands per host, with a table that says the same in words. A GET form; works without JavaScript.
+ */
+@ApiExcludeController()
+@UseFilters(WebExceptionFilter)
+@Controller('admin/availability/why')
+export class AdminWhyController {
+  constructor(
+    private readonly pages: AdminPages,
+    private readonly views: WebViews,
+    private readonly explainer: SlotExplainService,
+    private readonly meetingTypes: MeetingTypesService,
+    private readonly users: UsersService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
+    const q = queryOf(req);
+    const me = await this.users.getById(caller.id);
+    const zone = me.timeZone;
+    const { items } = await this.meetingTypes.list(caller.id, 200, 0);
+    const types = items.map((v) => v.snapshot).filter((t) => t.isActive);
+    const errors: Errors = {};
+    const date = one(q.date) || localDate(this.clock.now(), zone);
+    if (!validDate(date)) errors.date = 'Enter a date such as 2027-03-09.';
+    const wanted = one(q.meeting_type_id);
+    const type = wanted ? types.find((t) => t.id === wanted) : types[0];
+    if (wanted && !type) errors.meeting_type_id = 'Choose one of your active meeting types.';
+    const bad = Object.keys(errors).length > 0;
+
+    let view: Record<string, unknown> | null = null;
+    if (type && !bad) {
+      const step = type.slotIntervalMinutes ?? type.durationMinutes;
+      const stepMinutes = step >= 5 && step <= 60 && 60 % step === 0 ? step : 15;
+      const from = wallTimeToInstant(date, 0, zone);
+      const to = wallTimeToInstant(addDays(date, 1), 0, zone);
+      const starts: number[] = [];
+      for (let s = from; s < to; s += stepMinutes * MINUTE) starts.push(s);
+      const explanations = await this.explainer.explainMany(type, starts, true);
+      const team = TEAM_KINDS.has(type.kind);
+      const ids = type.hosts.map((h) => h.userId);
+      const people = team ? new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.name || u.username])) : null;
+      const name = (id: string) => people?.get(id) ?? 'A former host';
+      const hostIds: (string | null)[] = team ? ids.sort((a, b) => name(a).localeCompare(name(b))) : [null];
+      const bands = whyBands(starts, explanations, hostIds, zone, stepMinutes * MINUTE);
+      view = {
+        typeName: type.name,
+        stepMinutes,
+        bookableCount: explanations.filter((e) => e.bookable).length,
+        hosts: hostIds.map((h, i) => ({
+          name: h === null ? 'You' : name(h),
+          segments: bands.map((b) => ({ ...b.cells[i], from: b.from, to: b.to, width: b.width })),
+        })),
+        bands: bands.map((b) => ({ from: b.from, to: b.to, cells: b.cells })),
+        prev: addDays(date, -1),
+        next: addDays(date, 1),
+      };
+    }
+    const html = this.views.render('admin/availability-why', {
+      ...(await this.pages.context(caller, req, res, 'Why am I unavailable?', 'availability')),
+      zone,
+      date,
+      typeId: type?.id ?? '',
+      types: types.map((t) => ({ value: t.id, label: t.name, selected: t.id === type?.id })),
+      errors,
+      errorSummary: bad ? 'Check the date and the meeting type.' : null,
+      view,
+    });
+    res
+      .status(bad ? 400 : 200)
+      .type('text/html; charset=utf-8')
+      .send(html);
+  }
+}
