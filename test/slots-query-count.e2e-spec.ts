@@ -15,7 +15,12 @@ describe('slots read path: SQL statements per request', () => {
   beforeAll(async () => {
     // The cache epoch is leased per replica (availability-versions.ts): a lease longer than this test makes the
     // statement lists exact; only the first request reads the epoch.
-    t = await startTestApp({ now: '2027-03-01T12:00:00Z', env: { SLOT_CACHE_EPOCH_LEASE_MS: '600000' } });
+    // The periodic delivery sweep and approval expiry are off: their polls would land between a request's statements
+    // (the bookings' mails still go out through the queue, which settleDeliveries waits for).
+    t = await startTestApp({
+      now: '2027-03-01T12:00:00Z',
+      env: { SLOT_CACHE_EPOCH_LEASE_MS: '600000', NOTIFY_SWEEP_INTERVAL_MS: '0', APPROVAL_EXPIRY_INTERVAL_MS: '0' },
+    });
     const pool = (t.app.get(DataSource).driver as unknown as { master: { Client: { prototype: { query: () => unknown } } } }).master;
     statements = jest.spyOn(pool.Client.prototype, 'query') as never;
   });
