@@ -367,6 +367,13 @@ export class AdminBookingsController {
     const movable = live && type !== null && type.isActive;
     const path = `/admin/bookings/${view.id}/reschedule`;
     const minutes = view.meetingType.durationMinutes;
+    const context = await this.pages.context(
+      caller,
+      req,
+      res,
+      (t) => t('admin.bookings.reschedule.title', { type: view.meetingType.name }),
+      'booking-list',
+    );
     const picker =
       live && type?.isActive
         ? await this.picker.build({
@@ -376,15 +383,10 @@ export class AdminBookingsController {
             fallbackZone: me.timeZone,
             query: { ...query, tz: query.tz || me.timeZone },
             path,
+            // The host's language: the picker's labels, dates and clock.
+            locale: { ...context.loc, keepLang: null },
           })
         : null;
-    const context = await this.pages.context(
-      caller,
-      req,
-      res,
-      (t) => t('admin.bookings.reschedule.title', { type: view.meetingType.name }),
-      'booking-list',
-    );
     res
       .status(state.status)
       .type('text/html; charset=utf-8')
