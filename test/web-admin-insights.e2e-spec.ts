@@ -231,6 +231,12 @@ describe('admin: insights and no-shows (headless Chromium)', () => {
       expect(await page.isVisible('button:has-text("Nicht erschienen zurücknehmen")')).toBe(true);
       expect(await seriousViolations(page)).toEqual([]);
 
+      // Its reschedule page: the meeting is over, so nothing to move to.
+      await page.goto(`/admin/bookings/${lateId}/reschedule`);
+      expect(await page.textContent('h1')).toBe('Intro call verschieben');
+      expect(await page.textContent('main')).toContain('Diese Buchung kann nicht mehr verschoben werden.');
+      expect(await seriousViolations(page)).toEqual([]);
+
       await page.goto('/admin/insights?from=2027-03-01&to=2027-04-04');
       expect(await page.textContent('h1')).toBe('Auswertungen');
       expect(await page.textContent('[data-range]')).toContain('Montag, 1. März 2027 – Sonntag, 4. April 2027');
