@@ -192,4 +192,62 @@ describe('admin: insights and no-shows (headless Chromium)', () => {
     await page.goto('/admin/insights?from=2027-04-05&to=2027-04-01');
     expect(await page.textContent('#from-error')).toContain('after');
   });
+
+  it('in German (the host chose de): the dashboard, the list, a booking and insights, with German dates, axe clean', async () => {
+    await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'de' }).expect(200);
+    try {
+      await page.goto('/admin');
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+      expect(await page.textContent('h1')).toBe('Buchungen');
+      expect(await page.textContent('#past-h')).toBe('Vergangen und abgesagt');
+      const late = page.locator(`#past #booking-${lateId}`);
+      expect(await late.textContent()).toContain('Donnerstag, 1. April 2027, 14:00 – 14:30');
+      expect(await late.locator('[data-no-show]').textContent()).toBe('Nicht erschienen');
+      expect(await late.locator('button', { hasText: 'Nicht erschienen zurücknehmen' }).getAttribute('aria-label')).toContain(
+        'Intro call am Donnerstag, 1. April 2027',
+      );
+      expect(await page.locator('#past .badge', { hasText: 'abgesagt' }).count()).toBeGreaterThan(0);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.goto('/admin/bookings?status=past&from=2027-03-01&to=2027-04-02');
+      expect(await page.textContent('h1')).toBe('Alle Buchungen');
+      expect(await page.textContent('label[for=status]')).toBe('Anzeigen');
+      expect(await page.$eval('#status', (s: HTMLSelectElement) => s.selectedOptions[0].textContent)).toBe('Vergangen');
+      expect(await page.textContent('#results-h')).toMatch(/^Buchungen 1–\d+ von \d+$/);
+      expect(await page.locator('[data-results] .badge').first().textContent()).toBe('bestätigt');
+      expect(await page.textContent('[data-results]')).toContain('Donnerstag, 1. April 2027');
+      expect(await page.textContent('[data-csv]')).toBe('Als CSV exportieren');
+      expect(await seriousViolations(page)).toEqual([]);
+      const bad = await page.goto('/admin/bookings?from=1.3.2027');
+      expect(bad!.status()).toBe(400);
+      expect(await page.textContent('#from-error')).toContain('JJJJ-MM-TT');
+
+      await page.goto(`/admin/bookings/${lateId}`);
+      expect(await page.textContent('h1')).toContain('Bestätigt');
+      expect(await page.textContent('[data-host-time]')).toContain('Donnerstag, 1. April 2027, 14:00 – 14:30 · 30 Min.');
+      expect(await page.textContent('#history-h')).toBe('Verlauf');
+      // The history comes from the audit log (the outbox does not run here): its German empty state, or its lines.
+      expect(await page.textContent('section[aria-labelledby=history-h]')).toMatch(/Gebucht|Noch nichts aufgezeichnet/);
+      expect(await page.textContent('#notifications-h')).toBe('Benachrichtigungen');
+      expect(await page.isVisible('button:has-text("Nicht erschienen zurücknehmen")')).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Its reschedule page: the meeting is over, so nothing to move to.
+      await page.goto(`/admin/bookings/${lateId}/reschedule`);
+      expect(await page.textContent('h1')).toBe('Intro call verschieben');
+      expect(await page.textContent('main')).toContain('Diese Buchung kann nicht mehr verschoben werden.');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.goto('/admin/insights?from=2027-03-01&to=2027-04-04');
+      expect(await page.textContent('h1')).toBe('Auswertungen');
+      expect(await page.textContent('[data-range]')).toContain('Montag, 1. März 2027 – Sonntag, 4. April 2027');
+      expect(await page.textContent('.figure dt')).toBe('Seitenaufrufe');
+      expect(await page.locator('.heatmap rect title', { hasText: 'Dienstag 10:00: 3 Termine' }).count()).toBe(1);
+      expect(await page.textContent('#weeks-title')).toContain('Buchungen pro Woche');
+      expect(await page.locator('svg title', { hasText: 'Sales demo: Termine pro Gastgeber' }).count()).toBe(1);
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'en' }).expect(200);
+    }
+  });
 });

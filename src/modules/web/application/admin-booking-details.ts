@@ -9,7 +9,11 @@ import { locationText } from '../../notify/application/ics.service.js';
 import { NotificationsService } from '../../notify/application/notifications.service.js';
 import { maskEmails } from '../../../shared/logging/redaction.js';
 import { answerLines, historyLines } from '../domain/booking-details-view.js';
-import { formatDateTime, formatRange, offsetLabel } from '../domain/web-time.js';
+import { offsetLabel } from '../domain/web-time.js';
+import { codeWord, frequencyWord, historyWords } from './booking-words.js';
+import { formatDateTimeIn, formatRangeIn } from '../../../shared/i18n/format.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+import { adminLocale, type AdminLocale } from './admin-pages.js';
 
 const PROVIDER_NAMES: Record<string, string> = {
   google_meet: 'Google Meet',
@@ -17,27 +21,33 @@ const PROVIDER_NAMES: Record<string, string> = {
   zoom: 'Zoom',
   jitsi: 'Jitsi Meet',
 };
-const STATUS_WORDS: Record<string, string> = {
-  pending: 'Awaiting your answer',
-  confirmed: 'Confirmed',
-  cancelled: 'Cancelled',
-  rescheduled: 'Moved',
-  declined: 'Declined',
-  expired: 'Expired',
+const STATUS_WORDS: Partial<Record<string, MessageKey>> = {
+  pending: 'admin.bookings.statusWord.pending',
+  confirmed: 'admin.bookings.statusWord.confirmed',
+  cancelled: 'admin.bookings.statusWord.cancelled',
+  rescheduled: 'admin.bookings.statusWord.rescheduled',
+  declined: 'admin.bookings.statusWord.declined',
+  expired: 'admin.bookings.statusWord.expired',
 };
-const KIND_WORDS: Record<string, string> = {
-  confirmation: 'Confirmation',
-  cancellation: 'Cancellation',
-  reschedule: 'Reschedule',
-  reminder: 'Reminder',
-  webhook: 'Webhook',
-  host_move_conflict: 'Calendar move refused',
-  request: 'Request',
-  declined: 'Declined',
-  expired: 'Expired',
-  conference_link: 'Video link',
+const KIND_WORDS: Partial<Record<string, MessageKey>> = {
+  confirmation: 'admin.bookings.kind.confirmation',
+  cancellation: 'admin.bookings.kind.cancellation',
+  reschedule: 'admin.bookings.kind.reschedule',
+  reminder: 'admin.bookings.kind.reminder',
+  webhook: 'admin.bookings.kind.webhook',
+  host_move_conflict: 'admin.bookings.kind.hostMoveConflict',
+  request: 'admin.bookings.kind.request',
+  declined: 'admin.bookings.kind.declined',
+  expired: 'admin.bookings.kind.expired',
+  conference_link: 'admin.bookings.kind.conferenceLink',
 };
-
+const ROLE_WORDS: Partial<Record<string, MessageKey>> = { host: 'admin.bookings.role.host', invitee: 'admin.bookings.role.invitee' };
+const DELIVERY_WORDS: Partial<Record<string, MessageKey>> = {
+  pending: 'admin.bookings.delivery.pending',
+  sent: 'admin.bookings.delivery.sent',
+  failed: 'admin.bookings.delivery.failed',
+  cancelled: 'admin.bookings.delivery.cancelled',
+};
 /**
  * A delivery's last error as the host may see it: email addresses masked, URLs cut to their origin (paths and
  * queries can carry tokens), one line, at most 300 characters.
@@ -93,7 +103,10 @@ export class AdminBookingDetails {
     return chain;
   }
 
-  async build(userId: string, view: BookingView, hostZone: string, h12: boolean) {
+  /** `loc`: the host's language (labels, dates); English when not given. */
+  async build(userId: string, view: BookingView, hostZone: string, h12: boolean, loc: AdminLocale = adminLocale('en')) {
+    const { t, formatLocale: fl } = loc;
+    const word = (words: Partial<Record<string, MessageKey>>, code: string, fallback = code) => codeWord(words, code, t, fallback);
     const now = this.clock.now();
     const chain = await this.chainOf(view);
     const [type, auditEntries, deliveries] = await Promise.all([
@@ -107,12 +120,14 @@ export class AdminBookingDetails {
       for (const i of b.invitees) names.set(i.id, i.name);
     }
     const reasons = new Map(chain.map((b) => [b.id, b.cancellationReason]));
-    const history = historyLines(auditEntries.flat(), names, (id) => (id ? (reasons.get(id) ?? null) : null)).map((line) => ({
-      ...line,
-      atLabel: formatDateTime(line.at, hostZone),
-      fromLabel: line.from ? formatRange(line.from.start, line.from.end, hostZone, h12) : null,
-      toLabel: line.to ? formatRange(line.to.start, line.to.end, hostZone, h12) : null,
-    }));
+    const history = historyLines(auditEntries.flat(), names, (id) => (id ? (reasons.get(id) ?? null) : null), historyWords(t)).map(
+      (line) => ({
+        ...line,
+        atLabel: formatDateTimeIn(line.at, hostZone, false, fl),
+        fromLabel: line.from ? formatRangeIn(line.from.start, line.from.end, hostZone, h12, fl) : null,
+        toLabel: line.to ? formatRangeIn(line.to.start, line.to.end, hostZone, h12, fl) : null,
+      }),
+    );
 
     const questions = type?.questions ?? [];
     const invitees = view.invitees.map((i) => ({
@@ -122,10 +137,11 @@ export class AdminBookingDetails {
       phone: i.phone,
       cancelled: i.status === 'cancelled',
       guests: i.guests,
-      answers: answerLines(i.answers, questions),
+      guestList: i.guests.join(', '),
+      answers: answerLines(i.answers, questions, { yes: t('admin.bookings.details.yes'), no: t('admin.bookings.details.no') }),
       zone: i.timeZone,
       zoneLabel: `${i.timeZone} (${offsetLabel(view.startTime, i.timeZone)})`,
-      when: formatRange(view.startTime, view.endTime, i.timeZone, h12),
+      when: formatRangeIn(view.startTime, view.endTime, i.timeZone, h12, fl),
       sameZone: i.timeZone === hostZone,
     }));
 
@@ -136,14 +152,22 @@ export class AdminBookingDetails {
       .sort((a, b) => +a.createdAt - +b.createdAt || +a.dueAt - +b.dueAt)
       .map((d) => ({
         id: d.id,
-        kind: KIND_WORDS[d.kind] ?? d.kind.replace(/_/g, ' '),
+        kind: word(KIND_WORDS, d.kind, d.kind.replace(/_/g, ' ')),
         kindCode: d.kind,
         channel: d.channel,
         role: d.recipientRole,
+        roleWord: word(ROLE_WORDS, d.recipientRole),
         status: d.status,
-        attempts: `${d.attempts} of ${d.maxAttempts}`,
-        when: formatDateTime(d.sentAt ?? d.dueAt, hostZone),
-        whenWord: d.sentAt ? 'sent' : d.status === 'pending' ? 'due' : 'planned',
+        statusWord: word(DELIVERY_WORDS, d.status),
+        attempts: t('admin.bookings.details.attempts', { attempts: d.attempts, max: d.maxAttempts }),
+        when: formatDateTimeIn(d.sentAt ?? d.dueAt, hostZone, false, fl),
+        whenWord: t(
+          d.sentAt
+            ? 'admin.bookings.details.sent'
+            : d.status === 'pending'
+              ? 'admin.bookings.details.due'
+              : 'admin.bookings.details.planned',
+        ),
         error: redactDeliveryError(d.lastError),
       }));
 
@@ -153,18 +177,24 @@ export class AdminBookingDetails {
       id: view.id,
       type: view.meetingType.name,
       status: view.status,
-      statusWord: STATUS_WORDS[view.status] ?? view.status,
-      when: formatRange(view.startTime, view.endTime, hostZone, h12),
+      statusWord: word(STATUS_WORDS, view.status),
+      when: formatRangeIn(view.startTime, view.endTime, hostZone, h12, fl),
       hostZoneLabel: `${hostZone} (${offsetLabel(view.startTime, hostZone)})`,
-      duration: `${view.meetingType.durationMinutes} min`,
+      duration: t('admin.bookings.minutes', { count: view.meetingType.durationMinutes }),
       hosts: view.hosts.map((h) => h.name).join(', '),
       invitees,
       place: view.conference ? null : place,
       placeIsLink: place !== null && /^https?:\/\//i.test(place),
       conference: view.conference && { url: view.conference.joinUrl, provider },
       cancellationReason: view.status === 'cancelled' || view.status === 'declined' ? view.cancellationReason : null,
-      expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, hostZone) : null,
-      series: view.series ? `${view.series.count} dates, ${view.series.frequency.replace(/_/g, ' ')}` : null,
+      expires:
+        view.status === 'pending' && view.confirmationExpiresAt ? formatDateTimeIn(view.confirmationExpiresAt, hostZone, false, fl) : null,
+      series: view.series
+        ? t('admin.bookings.seriesDates', {
+            count: view.series.count,
+            frequency: frequencyWord(view.series.frequency, t),
+          })
+        : null,
       history,
       deliveries: deliveryRows,
       actions: {

@@ -24,6 +24,16 @@ export interface HistoryLine {
   reason?: string | null;
 }
 
+/** Who did what, in words (English here; the admin passes the host's language). */
+export interface HistoryWords {
+  what: Record<string, string>;
+  calendar: string;
+  invitee: (name: string) => string;
+  host: (name: string) => string;
+  someInvitee: string;
+  someHost: string;
+}
+
 const WHAT: Record<string, string> = {
   'booking.created': 'Booked',
   'booking.rescheduled': 'Rescheduled',
@@ -31,6 +41,15 @@ const WHAT: Record<string, string> = {
   'booking.confirmed': 'Confirmed',
   'booking.declined': 'Declined',
   'booking.expired': 'Expired without an answer',
+};
+
+const ENGLISH_HISTORY_WORDS: HistoryWords = {
+  what: WHAT,
+  calendar: "the host's calendar",
+  invitee: (name) => `${name} (invitee)`,
+  host: (name) => `${name} (host)`,
+  someInvitee: 'the invitee',
+  someHost: 'a host',
 };
 
 const dateOf = (v: unknown): Date | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
@@ -44,19 +63,24 @@ export function historyLines(
   entries: HistoryEntry[],
   names: Map<string, string>,
   reasonOf: (bookingId: string | null) => string | null,
+  words: HistoryWords = ENGLISH_HISTORY_WORDS,
 ): HistoryLine[] {
   const seen = new Set<string>();
   const unique = entries.filter((e) => !seen.has(e.id) && seen.add(e.id));
   unique.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
   return unique.map((e) => {
     const name = e.actor_id ? names.get(e.actor_id) : undefined;
+    const invitee = e.actor_type === 'invitee';
     const by =
       e.actor_type === 'system'
         ? 'Kairos'
         : e.actor_type === 'calendar'
-          ? "the host's calendar"
-          : `${name ?? (e.actor_type === 'invitee' ? 'the invitee' : 'a host')}${e.actor_type === 'invitee' ? ' (invitee)' : ' (host)'}`;
-    const line: HistoryLine = { id: e.id, at: new Date(e.occurred_at), action: e.action, what: WHAT[e.action] ?? e.action, by };
+          ? words.calendar
+          : invitee
+            ? words.invitee(name ?? words.someInvitee)
+            : words.host(name ?? words.someHost);
+    const what = (words.what as Partial<Record<string, string>>)[e.action] ?? e.action;
+    const line: HistoryLine = { id: e.id, at: new Date(e.occurred_at), action: e.action, what, by };
     const start = dateOf(e.details.start_time);
     const end = dateOf(e.details.end_time);
     if (e.action === 'booking.rescheduled') {
@@ -76,14 +100,15 @@ export function historyLines(
 export function answerLines(
   answers: Record<string, unknown>,
   questions: ReadonlyArray<{ id: string; label: string }>,
+  yesNo: { yes: string; no: string } = { yes: 'Yes', no: 'No' },
 ): Array<{ label: string; value: string }> {
   const show = (v: unknown): string =>
     Array.isArray(v)
       ? v.map(show).join(', ')
       : typeof v === 'boolean'
         ? v
-          ? 'Yes'
-          : 'No'
+          ? yesNo.yes
+          : yesNo.no
         : typeof v === 'string' || typeof v === 'number'
           ? String(v)
           : v === null || v === undefined

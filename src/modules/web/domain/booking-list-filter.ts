@@ -29,6 +29,17 @@ export const STATUS_LABELS: Record<ListStatus, string> = {
   rescheduled: 'Moved (rescheduled)',
 };
 
+/** The filter's problems in words (English here; the admin passes the host's language). */
+export interface ListFilterWords {
+  status: string;
+  date: string;
+  order: string;
+  range: (max: number) => string;
+  searchLength: (max: number) => string;
+  searchText: string;
+  page: string;
+}
+
 /** The widest range one page (or one CSV export) covers. */
 export const MAX_RANGE_DAYS = 366;
 export const PAGE_SIZE = 25;
@@ -61,6 +72,16 @@ export interface BookingListFilter {
   };
 }
 
+const ENGLISH_FILTER_WORDS: ListFilterWords = {
+  status: 'Choose one of the listed statuses.',
+  date: 'Enter a date as YYYY-MM-DD.',
+  order: 'The end date must be on or after the start date.',
+  range: (max) => `Choose a range of at most ${max} days.`,
+  searchLength: (max) => `Search for at most ${max} characters.`,
+  searchText: 'Search for plain text.',
+  page: 'That page does not exist.',
+};
+
 const text = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
 
 /** The default range of each status filter, in days from today: the near future, the recent past, or both. */
@@ -78,33 +99,34 @@ export function bookingListFilterOf(
   query: BookingListQuery,
   now: Date,
   zone: string,
+  words: ListFilterWords = ENGLISH_FILTER_WORDS,
 ): { filter: BookingListFilter; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const statusText = text(query.status) || 'upcoming';
   const status: ListStatus = (LIST_STATUSES as readonly string[]).includes(statusText) ? (statusText as ListStatus) : 'upcoming';
-  if (status !== statusText) errors.status = 'Choose one of the listed statuses.';
+  if (status !== statusText) errors.status = words.status;
   const today = localDateOf(now.getTime(), zone);
   const defaults = defaultRange(status, today);
   const fromText = text(query.from);
   const toText = text(query.to);
   const from = fromText || defaults.from;
   let to = toText || defaults.to;
-  if (!isRealDate(from)) errors.from = 'Enter a date as YYYY-MM-DD.';
-  if (!isRealDate(to)) errors.to = 'Enter a date as YYYY-MM-DD.';
+  if (!isRealDate(from)) errors.from = words.date;
+  if (!isRealDate(to)) errors.to = words.date;
   if (!errors.from && !errors.to) {
     // Only "from" given: the default span after it (so a from after the default "to" still reads well).
     if (fromText && !toText && to < from) to = addDays(from, 60);
     const days = dayNumberOf(to) - dayNumberOf(from);
-    if (days < 0) errors.to = 'The end date must be on or after the start date.';
-    else if (days >= MAX_RANGE_DAYS) errors.to = `Choose a range of at most ${MAX_RANGE_DAYS} days.`;
+    if (days < 0) errors.to = words.order;
+    else if (days >= MAX_RANGE_DAYS) errors.to = words.range(MAX_RANGE_DAYS);
   }
   const q = text(query.q).replace(/\s+/g, ' ');
-  if (q.length > MAX_SEARCH_LENGTH) errors.q = `Search for at most ${MAX_SEARCH_LENGTH} characters.`;
+  if (q.length > MAX_SEARCH_LENGTH) errors.q = words.searchLength(MAX_SEARCH_LENGTH);
   // eslint-disable-next-line no-control-regex
-  else if (/[\u0000-\u001f\u007f]/.test(q)) errors.q = 'Search for plain text.';
+  else if (/[\u0000-\u001f\u007f]/.test(q)) errors.q = words.searchText;
   const pageText = text(query.page) || '1';
   const page = /^\d{1,6}$/.test(pageText) ? Number(pageText) : NaN;
-  if (!(page >= 1 && page <= MAX_PAGE)) errors.page = 'That page does not exist.';
+  if (!(page >= 1 && page <= MAX_PAGE)) errors.page = words.page;
 
   const bounded = !errors.from && !errors.to;
   const startFrom = new Date(bounded ? wallTimeToInstant(from, 0, zone) : now.getTime());

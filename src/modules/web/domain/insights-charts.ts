@@ -5,6 +5,22 @@ import type { Insights } from '../../insights/domain/aggregate-insights.js';
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The charts' words (English here; the admin passes the host's language). */
+export interface ChartWords {
+  series: Record<'created' | 'cancelled' | 'noShows', string>;
+  bar: (series: 'created' | 'cancelled' | 'noShows', week: string, count: number) => string;
+  weeksDescription: (weeks: number, start: string, peak: string) => string;
+  noWeeks: string;
+  peakNone: string;
+  peak: (count: number, week: string) => string;
+  heatCell: (slot: string, count: number) => string;
+  busiest: (slot: string, count: number) => string;
+  noMeetings: string;
+  /** From Sunday (weekday 0): the row label and the full name. */
+  weekdays: Array<{ short: string; long: string }>;
+  shortDate: (date: string) => string;
+}
+
 /** "22 Mar" for '2027-03-22' (no zone involved: it is a local date already). */
 export function shortDate(date: string): string {
   const [, month, day] = date.split('-').map(Number);
@@ -21,10 +37,24 @@ export function niceMax(value: number): number {
 
 export const percent = (rate: number | null): string => (rate === null ? '—' : `${(Math.round(rate * 1000) / 10).toString()}%`);
 
+export const ENGLISH_CHART_WORDS: ChartWords = {
+  series: { created: 'Created', cancelled: 'Cancelled', noShows: 'No-shows' },
+  bar: (series, week, count) => `Week of ${week}: ${count} ${ENGLISH_CHART_WORDS.series[series].toLowerCase()}`,
+  weeksDescription: (weeks, start, peak) => `${weeks} weeks from ${start}. Peak week: ${peak}.`,
+  noWeeks: 'No weeks in this range.',
+  peakNone: 'no bookings made',
+  peak: (count, week) => `${count} bookings made in the week of ${week}`,
+  heatCell: (slot, count) => `${slot}: ${count} ${count === 1 ? 'meeting' : 'meetings'}`,
+  busiest: (slot, count) => `Busiest: ${slot} with ${count}.`,
+  noMeetings: 'No meetings in this range.',
+  weekdays: WEEKDAY_NAMES.map((long) => ({ short: long.slice(0, 3), long })),
+  shortDate,
+};
+
 const SERIES = [
-  { key: 'created', label: 'Created', cls: 'created' },
-  { key: 'cancelled', label: 'Cancelled', cls: 'cancelled' },
-  { key: 'noShows', label: 'No-shows', cls: 'noshow' },
+  { key: 'created', cls: 'created' },
+  { key: 'cancelled', cls: 'cancelled' },
+  { key: 'noShows', cls: 'noshow' },
 ] as const;
 
 export interface WeekBarChart {
@@ -45,7 +75,8 @@ export interface WeekBarChart {
 }
 
 /** Grouped bars per week: created, cancelled, no-shows; a y axis of whole numbers; at most ~13 week labels. */
-export function weekBarChart(weeks: Insights['weeks']): WeekBarChart {
+export function weekBarChart(weeks: Insights['weeks'], words: ChartWords = ENGLISH_CHART_WORDS): WeekBarChart {
+  const day = words.shortDate;
   const width = 720;
   const height = 260;
   const plotLeft = 40;
@@ -68,7 +99,7 @@ export function weekBarChart(weeks: Insights['weeks']): WeekBarChart {
     groups: weeks.map((w, i) => {
       const x0 = plotLeft + i * groupWidth + groupWidth * 0.11;
       return {
-        label: shortDate(w.weekStart),
+        label: day(w.weekStart),
         labelX: round(plotLeft + (i + 0.5) * groupWidth),
         showLabel: i % labelEvery === 0,
         bars: SERIES.map((s, j) => ({
@@ -77,20 +108,18 @@ export function weekBarChart(weeks: Insights['weeks']): WeekBarChart {
           width: round(barWidth),
           height: round(scale(w[s.key])),
           cls: s.cls,
-          title: `Week of ${shortDate(w.weekStart)}: ${w[s.key]} ${s.label.toLowerCase()}`,
+          title: words.bar(s.key, day(w.weekStart), w[s.key]),
         })),
       };
     }),
-    legend: SERIES.map((s, i) => ({ label: s.label, cls: s.cls, x: plotLeft + i * 110 })),
-    description: weeks.length
-      ? `${weeks.length} weeks from ${shortDate(weeks[0].weekStart)}. Peak week: ${peakWeek(weeks)}.`
-      : 'No weeks in this range.',
+    legend: SERIES.map((s, i) => ({ label: words.series[s.key], cls: s.cls, x: plotLeft + i * 110 })),
+    description: weeks.length ? words.weeksDescription(weeks.length, day(weeks[0].weekStart), peakWeek(weeks, words)) : words.noWeeks,
   };
 }
 
-function peakWeek(weeks: Insights['weeks']): string {
+function peakWeek(weeks: Insights['weeks'], words: ChartWords): string {
   const best = weeks.reduce((a, b) => (b.created > a.created ? b : a));
-  return best.created === 0 ? 'no bookings made' : `${best.created} bookings made in the week of ${shortDate(best.weekStart)}`;
+  return best.created === 0 ? words.peakNone : words.peak(best.created, words.shortDate(best.weekStart));
 }
 
 export interface Heatmap {
@@ -107,17 +136,17 @@ export interface Heatmap {
 }
 
 /** Weekday × hour cells, shaded in five levels of the busiest cell. */
-export function heatmap(rows: Insights['heatmap'], max: number): Heatmap {
+export function heatmap(rows: Insights['heatmap'], max: number, words: ChartWords = ENGLISH_CHART_WORDS): Heatmap {
   const left = 44;
   const top = 22;
   const cell = { width: 26, height: 24 };
   const level = (n: number) => (n === 0 ? 0 : Math.max(1, Math.ceil((4 * n) / Math.max(1, max))));
   let busiest = { count: 0, text: '' };
   const built = rows.map((r, i) => {
-    const name = WEEKDAY_NAMES[r.weekday];
+    const name = words.weekdays[r.weekday].long;
     return {
       y: top + i * cell.height,
-      label: name.slice(0, 3),
+      label: words.weekdays[r.weekday].short,
       name,
       cells: r.hours.map((count, hour) => {
         const text = `${name} ${String(hour).padStart(2, '0')}:00`;
@@ -126,7 +155,7 @@ export function heatmap(rows: Insights['heatmap'], max: number): Heatmap {
           x: left + hour * cell.width,
           level: level(count),
           count,
-          title: `${text}: ${count} ${count === 1 ? 'meeting' : 'meetings'}`,
+          title: words.heatCell(text, count),
         };
       }),
     };
@@ -139,7 +168,7 @@ export function heatmap(rows: Insights['heatmap'], max: number): Heatmap {
     cell,
     hours: Array.from({ length: 8 }, (_, i) => ({ x: left + i * 3 * cell.width + cell.width / 2, label: String(i * 3).padStart(2, '0') })),
     rows: built,
-    description: busiest.count ? `Busiest: ${busiest.text} with ${busiest.count}.` : 'No meetings in this range.',
+    description: busiest.count ? words.busiest(busiest.text, busiest.count) : words.noMeetings,
     table: built.map((r) => ({ name: r.name, hours: r.cells.map((c) => c.count) })),
   };
 }

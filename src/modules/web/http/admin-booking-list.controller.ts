@@ -10,7 +10,10 @@ import type { BookingView } from '../../booking/domain/booking-views.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { locationText } from '../../notify/application/ics.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import Handlebars from 'handlebars';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
+import { formatRangeIn } from '../../../shared/i18n/format.js';
+import { listFilterWords, listStatusLabel, statusBadge } from '../application/booking-words.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { answerLines } from '../domain/booking-details-view.js';
@@ -20,13 +23,13 @@ import {
   LIST_STATUSES,
   MAX_RANGE_DAYS,
   PAGE_SIZE,
-  STATUS_LABELS,
   bookingListFilterOf,
   filterQuery,
 } from '../domain/booking-list-filter.js';
 import { toCsv } from '../domain/csv.js';
-import { formatRange } from '../domain/web-time.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
+
+/** The CSV's column headers stay English: a data format read by programs, the same file for every host. */
 
 /** The most rows one CSV export holds; a wider filter is asked to narrow (never a silently cut file). */
 export const MAX_EXPORT_ROWS = 5000;
@@ -71,7 +74,7 @@ export class AdminBookingListController {
   @Get('bookings')
   async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query() query: BookingListQuery) {
     const me = await this.users.getById(caller.id);
-    const { filter, errors } = bookingListFilterOf(query, this.clock.now(), me.timeZone);
+    const { filter, errors } = bookingListFilterOf(query, this.clock.now(), me.timeZone, listFilterWords(adminLocale(me.locale).t));
     await this.render(caller, req, res, me.timeZone, filter, errors);
   }
 
@@ -83,13 +86,13 @@ export class AdminBookingListController {
     @Query() query: BookingListQuery,
   ) {
     const me = await this.users.getById(caller.id);
-    const { filter, errors } = bookingListFilterOf(query, this.clock.now(), me.timeZone);
+    const { t } = adminLocale(me.locale);
+    const { filter, errors } = bookingListFilterOf(query, this.clock.now(), me.timeZone, listFilterWords(t));
     const first = Object.keys(errors).length
       ? null
       : await this.queries.searchForHost(me.id, { ...filter.search, limit: EXPORT_BATCH, offset: 0 });
     if (!first || first.total > MAX_EXPORT_ROWS) {
-      if (first)
-        errors.to = `The export holds at most ${MAX_EXPORT_ROWS} bookings and this filter matches ${first.total}: choose a shorter range.`;
+      if (first) errors.to = t('admin.bookings.list.error.export', { max: MAX_EXPORT_ROWS, count: first.total });
       await this.render(caller, req, res, me.timeZone, filter, errors);
       return;
     }
@@ -147,6 +150,8 @@ export class AdminBookingListController {
     errors: Record<string, string>,
   ) {
     const invalid = Object.keys(errors).length > 0;
+    const context = await this.pages.context(caller, req, res, (t) => t('admin.bookings.list.title'), 'booking-list');
+    const { t, formatLocale } = context.loc;
     // The list reads live bookings; those that ended before the archive cutoff are in the archive (ADR 0014).
     const archiveCutoff = this.clock.now().getTime() - this.config.archiveAfterDays * 86_400_000;
     const found = invalid
@@ -157,7 +162,8 @@ export class AdminBookingListController {
       id: v.id,
       type: v.meetingType.name,
       status: v.status,
-      when: formatRange(v.startTime, v.endTime, zone, false),
+      statusBadge: statusBadge(v.status, t),
+      when: formatRangeIn(v.startTime, v.endTime, zone, false, formatLocale),
       invitees: v.invitees.filter((i) => i.status === 'active' || v.status !== 'confirmed').map((i) => ({ name: i.name, email: i.email })),
       guests: [...new Set(v.invitees.flatMap((i) => i.guests))].length,
       href: `/admin/bookings/${v.id}?${new URLSearchParams({ back: filterQuery(filter, filter.page) }).toString()}`,
@@ -169,10 +175,13 @@ export class AdminBookingListController {
       .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/bookings', {
-          ...(await this.pages.context(caller, req, res, 'All bookings', 'booking-list')),
+          ...context,
           zone,
+          overviewLink: t('admin.bookings.list.overviewLink'),
+          profileLink: t('admin.bookings.list.profileLink'),
+          apiCode: new Handlebars.SafeString('<code>GET /api/bookings</code>'),
           filter,
-          statuses: LIST_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === filter.status })),
+          statuses: LIST_STATUSES.map((s) => ({ value: s, label: listStatusLabel(s, t), selected: s === filter.status })),
           errors,
           errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
           maxDays: MAX_RANGE_DAYS,
@@ -180,7 +189,7 @@ export class AdminBookingListController {
           reachesArchive: !invalid && filter.search.startFrom.getTime() < archiveCutoff,
           rows,
           total: found.total,
-          shown: rows.length ? `${first}–${first + rows.length - 1} of ${found.total}` : null,
+          shown: rows.length ? t('admin.bookings.list.resultsShown', { first, last: first + rows.length - 1, total: found.total }) : null,
           page: filter.page,
           pages,
           beyond: !invalid && rows.length === 0 && found.total > 0,

@@ -15,33 +15,42 @@ import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authen
 import { isIanaTimeZone } from '../../../shared/validation/time-zone-name.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { AdminBookingDetails } from '../application/admin-booking-details.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale, type AdminLocale } from '../application/admin-pages.js';
 import { BookingPicker, type PickerQuery } from '../application/booking-picker.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateTime, formatRange, localDate, parseStart } from '../domain/web-time.js';
+import { localDate, parseStart } from '../domain/web-time.js';
+import { frequencyWord, statusBadge } from '../application/booking-words.js';
+import { formatDateTimeIn, formatRangeIn } from '../../../shared/i18n/format.js';
+import type { MessageKey, Translate } from '../../../shared/i18n/i18n.js';
 import { type Form, one, sentence } from './admin-forms.js';
 import { WebExceptionFilter, isTakenError } from './web-exception.filter.js';
 import { queryOf } from '../../../shared/http/request.js';
 
 /** What the dashboard says after an action (its redirect's query flag). */
-const NOTICES: Array<[string, string]> = [
-  ['cancelled', 'The booking was cancelled and the invitee will be told.'],
-  ['confirmed', 'The booking was confirmed; the invitee gets the invitation.'],
-  ['declined', 'The request was declined and the invitee will be told; the time is free again.'],
-  ['welcome', 'Welcome to Kairos! Your booking page is live. Change your hours, meeting types and calendars from the menu at any time.'],
-  ['verify', 'We sent a new verification link to your email address. It works once, for 48 hours.'],
-  ['no_show', 'Marked as a no-show; it counts in Insights.'],
-  ['no_show_undone', 'The no-show mark was taken back.'],
+const NOTICES: Array<[string, MessageKey]> = [
+  ['cancelled', 'admin.bookings.notice.cancelled'],
+  ['confirmed', 'admin.bookings.notice.confirmed'],
+  ['declined', 'admin.bookings.notice.declined'],
+  ['welcome', 'admin.bookings.notice.welcome'],
+  ['verify', 'admin.bookings.notice.verify'],
+  ['no_show', 'admin.bookings.notice.noShow'],
+  ['no_show_undone', 'admin.bookings.notice.noShowUndone'],
 ];
 
 /** What the details page says after an action. */
+const DETAIL_NOTICES: Array<[string, MessageKey]> = [['moved', 'admin.bookings.notice.moved'], ...NOTICES];
+
+/** The notice for the first flag present in the query, in the host's language. */
+const noticeOf = (notices: Array<[string, MessageKey]>, query: Form, t: Translate): string | null => {
+  const key = notices.find(([flag]) => one(query[flag]))?.[1];
+  return key ? t(key) : null;
+};
+
 /** views/partials/no-show-button.hbs: a confirmed meeting that has started can have a no-show. */
 function noShowState(view: BookingView, now: Date): { markable: boolean; marked: boolean } {
   return { markable: view.status === 'confirmed' && view.startTime <= now, marked: view.invitees.some((i) => i.noShowAt) };
 }
-
-const DETAIL_NOTICES: Array<[string, string]> = [['moved', 'The booking was moved; the invitee gets the updated invitation.'], ...NOTICES];
 
 /** The list filter the details page was opened from (only the list's own parameters), as a query string. */
 function listQuery(back: string): string {
@@ -60,20 +69,24 @@ const backParam = (body: Form): string => {
   return back ? `&back=${encodeURIComponent(back)}` : '';
 };
 
-const FREQUENCY_WORDS = { weekly: 'weekly', every_two_weeks: 'every two weeks', monthly: 'monthly' } as const;
 const PROVIDER_NAMES = { google_meet: 'Google Meet', microsoft_teams: 'Microsoft Teams', zoom: 'Zoom', jitsi: 'Jitsi Meet' } as const;
 
 /** What a booking row adds where present: the meeting's length, guests, its video link and its place in a series. */
-function bookingDetails(view: BookingView) {
+function bookingDetails(view: BookingView, t: Translate) {
   const guests = [...new Set(view.invitees.flatMap((i) => i.guests))];
   const position = view.series?.occurrences.find((o) => o.bookingId === view.id)?.position;
   return {
-    duration: `${view.meetingType.durationMinutes} min`,
+    duration: t('admin.bookings.minutes', { count: view.meetingType.durationMinutes }),
     guests: guests.length ? guests.join(', ') : null,
     conference: view.conference && { url: view.conference.joinUrl, provider: PROVIDER_NAMES[view.conference.provider] },
     series:
       view.series && position !== undefined
-        ? `${position + 1} of ${view.series.count}, ${FREQUENCY_WORDS[view.series.frequency]}` // positions count from 0
+        ? // positions count from 0
+          t('admin.bookings.seriesPosition', {
+            position: position + 1,
+            count: view.series.count,
+            frequency: frequencyWord(view.series.frequency, t),
+          })
         : null,
   };
 }
@@ -102,6 +115,8 @@ export class AdminBookingsController {
     const me = await this.users.getById(caller.id);
     const now = this.clock.now();
     const h12 = h12q === '1';
+    const context = await this.pages.context(caller, req, res, (t) => t('admin.bookings.title'), 'bookings');
+    const { t, formatLocale } = context.loc;
     const upcoming = await this.queries.listForHost(me.id, { status: 'confirmed', from: now, limit: 100, offset: 0 });
     const requests = await this.queries.listForHost(me.id, { status: 'pending', from: now, limit: 100, offset: 0 });
     const past = await this.queries.listForHost(me.id, { to: now, limit: 30, offset: 0 });
@@ -117,28 +132,32 @@ export class AdminBookingsController {
       return (await this.queries.getViews(rows.map((r) => r.id))).map((view) => ({
         id: view.id,
         status: view.status,
+        statusBadge: statusBadge(view.status, t),
         type: view.meetingType.name,
-        when: formatRange(view.startTime, view.endTime, me.timeZone, h12),
+        when: formatRangeIn(view.startTime, view.endTime, me.timeZone, h12, formatLocale),
         invitees: view.invitees
           .filter((i) => i.status === 'active' || view.status !== 'confirmed')
           .map((i) => `${i.name} <${i.email}>`)
           .join(', '),
         cancellable: view.status === 'confirmed' && view.endTime > now,
         // requires_confirmation: the host's answer is due by then (the request expires).
-        expires: view.status === 'pending' && view.confirmationExpiresAt ? formatDateTime(view.confirmationExpiresAt, me.timeZone) : null,
+        expires:
+          view.status === 'pending' && view.confirmationExpiresAt
+            ? formatDateTimeIn(view.confirmationExpiresAt, me.timeZone, false, formatLocale)
+            : null,
         calendarFlag: flags.get(view.id) ?? null,
         noShow: noShowState(view, now),
-        ...bookingDetails(view),
+        ...bookingDetails(view, t),
       }));
     };
     res.type('text/html; charset=utf-8').send(
       this.views.render('admin/dashboard', {
-        ...(await this.pages.context(caller, req, res, 'Bookings', 'bookings')),
+        ...context,
         zone: me.timeZone,
         upcoming: (await describe(upcoming.rows)).reverse(),
         requests: (await describe(requests.rows)).reverse(),
         past: await describe([...cancelled.rows, ...declined.rows, ...expired.rows, ...past.rows]),
-        notice: NOTICES.find(([key]) => one(queryOf(req)[key]))?.[1] ?? null,
+        notice: noticeOf(NOTICES, queryOf(req), t),
       }),
     );
   }
@@ -179,14 +198,14 @@ export class AdminBookingsController {
     const { actor } = await this.queries.authorize(id, { userId: caller.id });
     const fromDetails = one(body.return) === 'details';
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
-    const problem = reason.length > 1000 || singleLineProblem(reason) ? 'The reason must be one line of at most 1000 characters.' : null;
+    const problem = reason.length > 1000 || singleLineProblem(reason) ? 'admin.bookings.reasonTooLong' : null;
     if (problem && fromDetails) {
       const view = await this.queries.getView(id);
       if (!view) throw notFound('booking');
       await this.renderDetails(caller, req, res, view, { ...body, field: 'cancel' }, problem, 400);
       return;
     }
-    if (problem) throw invalid(problem);
+    if (problem) throw invalid('The reason must be one line of at most 1000 characters.');
     await this.commands.cancel(id, actor, reason || null);
     res.redirect(fromDetails ? `/admin/bookings/${id}?cancelled=1${backParam(body)}` : '/admin?cancelled=1', 303);
   }
@@ -213,12 +232,11 @@ export class AdminBookingsController {
   ) {
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
     if (reason.length > 1000 || singleLineProblem(reason)) {
-      const problem = 'The reason must be one line of at most 1000 characters.';
-      if (one(body.return) !== 'details') throw invalid(problem);
+      if (one(body.return) !== 'details') throw invalid('The reason must be one line of at most 1000 characters.');
       await this.queries.authorize(id, { userId: caller.id });
       const view = await this.queries.getView(id);
       if (!view) throw notFound('booking');
-      await this.renderDetails(caller, req, res, view, { ...body, field: 'decline' }, problem, 400);
+      await this.renderDetails(caller, req, res, view, { ...body, field: 'decline' }, 'admin.bookings.reasonTooLong', 400);
       return;
     }
     await this.approvals.decline(id, caller.id, reason || null);
@@ -260,17 +278,18 @@ export class AdminBookingsController {
     const h12 = one(body.h12) === '1';
     const reason = one(body.reason).replace(/\s*[\r\n]+\s*/g, ' ');
     const query: PickerQuery = { tz, h12: h12 ? '1' : undefined, date: start && isIanaTimeZone(tz) ? localDate(start, tz) : undefined };
+    const { t } = adminLocale((await this.users.getById(caller.id)).locale);
     const again = async (options: { status: number; taken?: boolean; error?: string; reasonError?: string }) => {
       const view = await this.queries.getView(id);
       if (!view) throw notFound('booking');
       await this.renderReschedule(caller, req, res, view, query, { ...options, reason });
     };
     if (reason.length > 1000 || singleLineProblem(reason)) {
-      await again({ status: 400, reasonError: 'The reason must be one line of at most 1000 characters.' });
+      await again({ status: 400, reasonError: t('admin.bookings.reasonTooLong') });
       return;
     }
     if (!start) {
-      await again({ status: 400, error: 'Pick one of the times shown.' });
+      await again({ status: 400, error: t('admin.bookings.reschedule.pickTime') });
       return;
     }
     try {
@@ -281,7 +300,7 @@ export class AdminBookingsController {
         // Taken meanwhile, unless the booking itself can no longer move (cancelled, moved or answered meanwhile).
         const fresh = await this.queries.getView(id);
         const live = fresh !== null && (fresh.status === 'confirmed' || fresh.status === 'pending');
-        const message = error instanceof DomainError ? sentence(error.message) : 'This booking can no longer be moved.';
+        const message = error instanceof DomainError ? sentence(error.message) : t('admin.bookings.reschedule.cannotMove');
         await again(live ? { status: 409, taken: true } : { status: 409, error: message });
         return;
       }
@@ -299,26 +318,33 @@ export class AdminBookingsController {
     res: FastifyReply,
     view: BookingView,
     query: Form,
-    error: string | null,
+    error: MessageKey | null,
     status: number,
   ) {
     const me = await this.users.getById(caller.id);
     const h12 = one(query.h12) === '1';
-    const details = await this.details.build(me.id, view, me.timeZone, h12);
+    const loc: AdminLocale = adminLocale(me.locale);
+    const details = await this.details.build(me.id, view, me.timeZone, h12, loc);
     const back = listQuery(one(query.back));
     res
       .status(status)
       .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/booking', {
-          ...(await this.pages.context(caller, req, res, `${details.type} · booking`, 'booking-list')),
+          ...(await this.pages.context(
+            caller,
+            req,
+            res,
+            (t) => t('admin.bookings.details.pageTitle', { type: details.type }),
+            'booking-list',
+          )),
           booking: details,
           zone: me.timeZone,
           backHref: `/admin/bookings${back ? `?${back}` : ''}`,
           back,
           noShow: noShowState(view, this.clock.now()),
-          notice: DETAIL_NOTICES.find(([key]) => one(query[key]))?.[1] ?? null,
-          errorSummary: error,
+          notice: noticeOf(DETAIL_NOTICES, query, loc.t),
+          errorSummary: error ? loc.t(error) : null,
           // The form the error is about keeps what was typed and is marked invalid.
           cancelError: error !== null && one(query.field) === 'cancel',
           declineError: error !== null && one(query.field) === 'decline',
@@ -341,6 +367,13 @@ export class AdminBookingsController {
     const movable = live && type !== null && type.isActive;
     const path = `/admin/bookings/${view.id}/reschedule`;
     const minutes = view.meetingType.durationMinutes;
+    const context = await this.pages.context(
+      caller,
+      req,
+      res,
+      (t) => t('admin.bookings.reschedule.title', { type: view.meetingType.name }),
+      'booking-list',
+    );
     const picker =
       live && type?.isActive
         ? await this.picker.build({
@@ -350,9 +383,10 @@ export class AdminBookingsController {
             fallbackZone: me.timeZone,
             query: { ...query, tz: query.tz || me.timeZone },
             path,
+            // The host's language: the picker's labels, dates and clock.
+            locale: { ...context.loc, keepLang: null },
           })
         : null;
-    const context = await this.pages.context(caller, req, res, `Reschedule ${view.meetingType.name}`, 'booking-list');
     res
       .status(state.status)
       .type('text/html; charset=utf-8')
@@ -363,12 +397,13 @@ export class AdminBookingsController {
           picker,
           movable,
           inactiveType: type?.isActive !== true,
-          current: formatRange(view.startTime, view.endTime, picker?.tz ?? me.timeZone, picker?.h12 ?? false),
+          current: formatRangeIn(view.startTime, view.endTime, picker?.tz ?? me.timeZone, picker?.h12 ?? false, context.loc.formatLocale),
           invitees: view.invitees
             .filter((i) => i.status === 'active')
             .map((i) => i.name)
             .join(', '),
           backHref: `/admin/bookings/${view.id}`,
+          typesLink: context.loc.t('admin.bookings.reschedule.typesLink'),
           slotForm: { action: path, csrf: context.csrf, reason: { value: state.reason ?? '', error: state.reasonError ?? null } },
           taken: state.taken === true,
           errorSummary: state.error ?? state.reasonError ?? null,

@@ -9,8 +9,10 @@ import { TeamsService } from '../../teams/application/teams.service.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { heatmap, percent, roundRobinCharts, shortDate, weekBarChart } from '../domain/insights-charts.js';
-import { formatDateString } from '../domain/web-time.js';
+import { heatmap, percent, roundRobinCharts, weekBarChart } from '../domain/insights-charts.js';
+import { formatDateStringIn } from '../../../shared/i18n/format.js';
+import type { AdminLocale } from '../application/admin-pages.js';
+import { chartWords } from '../application/booking-words.js';
 import { type Errors, expectDomainError, hasErrors, one, placeProblems, placedBy } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
@@ -37,14 +39,16 @@ export class AdminInsightsController {
     const query = queryOf(req);
     const values = { from: one(query.from), to: one(query.to), team: one(query.team) };
     const errors: Errors = {};
+    const context = await this.pages.context(caller, req, res, (t) => t('admin.insights.title'), 'insights');
+    const { t } = context.loc;
     let insights: Insights | null = null;
-    if (values.team && !UUID.test(values.team)) errors.team = 'Choose one of your teams.';
+    if (values.team && !UUID.test(values.team)) errors.team = t('admin.insights.chooseTeam');
     else {
       try {
         insights = await this.insights.forHost(caller.id, { from: values.from, to: values.to, teamId: values.team || null });
       } catch (error) {
         const refused = expectDomainError(error, 'invalid', 'not_found');
-        if (refused.code === 'not_found') errors.team = 'Choose one of your teams.';
+        if (refused.code === 'not_found') errors.team = t('admin.insights.chooseTeam');
         else placeProblems(refused, placedBy(FIELDS), errors);
       }
     }
@@ -53,7 +57,6 @@ export class AdminInsightsController {
       name: team.name,
       selected: team.id === values.team,
     }));
-    const context = await this.pages.context(caller, req, res, 'Insights', 'insights');
     res
       .status(hasErrors(errors) ? 400 : 200)
       .type('text/html; charset=utf-8')
@@ -62,32 +65,47 @@ export class AdminInsightsController {
           ...context,
           values: insights ? { ...values, from: insights.range.from, to: insights.range.to } : values,
           errors,
-          errorSummary: hasErrors(errors) ? 'Please correct the highlighted fields.' : null,
+          errorSummary: hasErrors(errors) ? t('admin.insights.correct') : null,
           teams,
-          ...(insights ? this.figures(insights) : {}),
+          ...(insights ? this.figures(insights, context.loc) : {}),
         }),
       );
   }
 
-  private figures(i: Insights) {
+  private figures(i: Insights, loc: AdminLocale) {
     const t = i.totals;
+    const { t: m, formatLocale } = loc;
+    const words = chartWords(m, formatLocale);
     const empty = t.created === 0 && t.meetings === 0 && t.pageViews === 0 && i.roundRobin.every((r) => r.total === 0);
     return {
       report: {
         empty,
-        range: `${formatDateString(i.range.from)} – ${formatDateString(i.range.to)}`,
+        range: `${formatDateStringIn(i.range.from, formatLocale)} – ${formatDateStringIn(i.range.to, formatLocale)}`,
         zone: i.range.timeZone,
         figures: [
-          { label: 'Page views', value: String(t.pageViews) },
-          { label: 'Bookings made', value: String(t.created) },
-          { label: 'Conversion', value: percent(t.conversionRate), hint: 'bookings made per page view' },
-          { label: 'Cancellation rate', value: percent(t.cancellationRate), hint: `${t.cancelled} of ${t.meetings} meetings` },
-          { label: 'Reschedule rate', value: percent(t.rescheduleRate), hint: `${t.rescheduled} of ${t.meetings} meetings moved` },
-          { label: 'No-shows', value: String(t.noShows), hint: 'invitees marked' },
+          { label: m('admin.insights.pageViews'), value: String(t.pageViews) },
+          { label: m('admin.insights.bookingsMade'), value: String(t.created) },
+          { label: m('admin.insights.conversion'), value: percent(t.conversionRate), hint: m('admin.insights.conversionHint') },
+          {
+            label: m('admin.insights.cancellationRate'),
+            value: percent(t.cancellationRate),
+            hint: m('admin.insights.cancellationHint', { cancelled: t.cancelled, meetings: t.meetings }),
+          },
+          {
+            label: m('admin.insights.rescheduleRate'),
+            value: percent(t.rescheduleRate),
+            hint: m('admin.insights.rescheduleHint', { rescheduled: t.rescheduled, meetings: t.meetings }),
+          },
+          { label: m('admin.insights.noShows'), value: String(t.noShows), hint: m('admin.insights.noShowsHint') },
         ],
-        weeks: weekBarChart(i.weeks),
-        weekRows: i.weeks.map((w) => ({ label: shortDate(w.weekStart), created: w.created, cancelled: w.cancelled, noShows: w.noShows })),
-        heatmap: heatmap(i.heatmap, i.heatmapMax),
+        weeks: weekBarChart(i.weeks, words),
+        weekRows: i.weeks.map((w) => ({
+          label: words.shortDate(w.weekStart),
+          created: w.created,
+          cancelled: w.cancelled,
+          noShows: w.noShows,
+        })),
+        heatmap: heatmap(i.heatmap, i.heatmapMax, words),
         roundRobin: roundRobinCharts(i.roundRobin),
       },
     };
