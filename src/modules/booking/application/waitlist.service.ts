@@ -90,6 +90,12 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
     return this.settingsOf(meetingTypeId, userId);
   }
 
+  /** Whether the booking pages offer "Join the waitlist" for a taken time of this type. */
+  async isOpenFor(type: MeetingTypeSnapshot): Promise<boolean> {
+    if (type.kind === 'group') return false;
+    return (await this.entries.settings(type.id))?.enabled === true;
+  }
+
   /** A host reads the line of their type (all times, or one status). */
   async list(meetingTypeId: string, userId: string, status: WaitlistStatus | null): Promise<WaitlistEntryRow[]> {
     await this.ownedType(meetingTypeId, userId);

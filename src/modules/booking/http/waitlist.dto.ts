@@ -61,6 +61,7 @@ export class WaitlistSettingsDto {
   waitlist_enabled: boolean;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: WAITLIST_CLAIM_RANGE.min,
     maximum: WAITLIST_CLAIM_RANGE.max,
     default: 60,
@@ -80,12 +81,12 @@ export class WaitlistSettingsDto {
 
 export class WaitlistSettingsResponseDto {
   @ApiProperty() waitlist_enabled: boolean;
-  @ApiProperty() waitlist_claim_minutes: number;
+  @ApiProperty({ type: 'integer' }) waitlist_claim_minutes: number;
 }
 
 export class WaitlistJoinedDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: '1-based place in the line for this time' }) position: number;
+  @ApiProperty({ type: 'integer', description: '1-based place in the line for this time' }) position: number;
   @ApiProperty({ enum: ['waiting'] }) status: string;
   @ApiProperty({ format: 'date-time' }) start_time: string;
   @ApiProperty({ description: 'the secret to leave the line (DELETE /api/waitlist/{token}); shown once, stored hashed' })
@@ -96,7 +97,7 @@ export class WaitlistEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) meeting_type_id: string;
   @ApiProperty({ format: 'date-time' }) start_time: string;
-  @ApiProperty({ description: 'FIFO order among all entries (smaller first)' }) position: number;
+  @ApiProperty({ type: 'integer', description: 'FIFO order among all entries (smaller first)' }) position: number;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
   @ApiProperty({ enum: WAITLIST_STATUSES }) status: string;
