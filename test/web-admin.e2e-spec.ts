@@ -676,8 +676,8 @@ describe('admin pages for calendars, webhooks and the profile (headless Chromium
     await page.goto('/admin/webhooks');
     expect(await seriousViolations(page)).toEqual([]);
     // Every event (three for bookings, four for requests that need approval, the video link, a no-show marked and
-    // taken back), unless the host narrows it.
-    expect(await page.locator('input[name=events]:checked').count()).toBe(10);
+    // taken back, and the waitlist's joined, promoted and expired), unless the host narrows it.
+    expect(await page.locator('input[name=events]:checked').count()).toBe(13);
     for (const box of await page.locator('input[name=events]').all()) await box.uncheck();
     await page.click('button:has-text("Create webhook")'); // empty: both fields answered
     await expect(page.textContent('#url-error')).resolves.toContain('Enter the full address');

@@ -31,6 +31,9 @@ import { BookingRepository } from './infrastructure/booking.repository.js';
 import { BookingTransactions } from './infrastructure/booking-transactions.js';
 import { InviteeBookingsRepository } from './infrastructure/invitee-bookings.repository.js';
 import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
+import { Waitlists } from './application/waitlist.service.js';
+import { WaitlistController } from './http/waitlist.controller.js';
+import { WaitlistRepository } from './infrastructure/waitlist.repository.js';
 
 /**
  * Booking: holds, create/reschedule/cancel under SERIALIZABLE, and the reads. Upstream of notify, calendar and audit:
@@ -38,7 +41,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
  */
 @Module({
   imports: [IdentityModule, MeetingTypesModule, SlotsModule],
-  controllers: [BookingsController, BookingApprovalController, BookingSeriesController, BookingNoShowController],
+  controllers: [BookingsController, BookingApprovalController, BookingSeriesController, BookingNoShowController, WaitlistController],
   providers: [
     BookingRepository,
     BookingTransactions,
@@ -65,6 +68,8 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingConferences,
     BookingNoShowRepository,
     BookingNoShows,
+    WaitlistRepository,
+    Waitlists,
   ],
   exports: [
     BookingCommands,
@@ -79,6 +84,7 @@ import { SlotHoldRepository } from './infrastructure/slot-hold.repository.js';
     BookingConferences,
     BookingSeries,
     BookingNoShows,
+    Waitlists,
   ],
 })
 export class BookingModule {}

@@ -40,6 +40,8 @@ import { AdminEmailVerificationController } from './http/admin-email-verificatio
 import { BookingApprovalPagesController } from './http/booking-approval-pages.controller.js';
 import { BookingPagesController } from './http/booking-pages.controller.js';
 import { PublicPagesController } from './http/public-pages.controller.js';
+import { PublicWaitlistController } from './http/public-waitlist.controller.js';
+import { AdminWaitlistController } from './http/admin-waitlist.controller.js';
 import { StaticController } from './http/static.controller.js';
 import { EmbedScriptController } from './http/embed-script.controller.js';
 import { WebExceptionFilter } from './http/web-exception.filter.js';
@@ -93,6 +95,8 @@ const ADMIN_CONTROLLERS = [
     ...ADMIN_CONTROLLERS,
     BookingPagesController,
     BookingApprovalPagesController,
+    PublicWaitlistController,
+    AdminWaitlistController,
     PublicPagesController,
   ],
   providers: [AdminBookingDetails, WebViews, WebSessions, AdminPages, BookingPicker, BookingDaysOff, WebExceptionFilter],

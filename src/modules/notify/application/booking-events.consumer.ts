@@ -14,6 +14,8 @@ import { planNoShowWebhooks } from '../domain/no-show-notices.js';
 import { HOST_MOVE_CONFLICT_EVENT, type HostMoveConflictPayload, planHostMoveConflict } from '../domain/host-notices.js';
 import { planDeliveries, type PlannedDelivery } from '../domain/plan-deliveries.js';
 import { planConferenceLink } from '../domain/conference-notices.js';
+import { WAITLIST_EVENT_TYPES, type WaitlistEventPayload, type WaitlistEventType } from '../../booking/domain/waitlist.js';
+import { planWaitlistDeliveries } from '../domain/waitlist-notices.js';
 import { CONFERENCE_READY_EVENT, type ConferenceReadyPayload } from '../../booking/domain/conference.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { SmsProvider } from '../infrastructure/sms-provider.js';
@@ -50,6 +52,7 @@ export class BookingEventsConsumer implements OnModuleInit {
     if (event.eventType === HOST_MOVE_CONFLICT_EVENT) return this.handleHostMoveConflict(event);
     if (event.eventType === CONFERENCE_READY_EVENT) return this.handleConferenceReady(event);
     if (NO_SHOW_EVENT_TYPES.has(event.eventType)) return this.handleNoShow(event);
+    if (WAITLIST_EVENT_TYPES.has(event.eventType)) return this.handleWaitlist(event);
     if (!BOOKING_EVENT_TYPES.has(event.eventType)) return;
     const payload = event.payload as unknown as BookingEventPayload;
     const view = await this.bookings.getView(payload.booking_id);
@@ -123,6 +126,20 @@ export class BookingEventsConsumer implements OnModuleInit {
       payload,
       view,
       webhooks: await this.webhooks.targetsFor(ownerIds),
+      now,
+    });
+    await this.insertAndEnqueue(planned, event.id, now);
+  }
+
+  /** A waitlist entry joined, was promoted (the claim mail) or expired: mail and webhooks of the type's owner. */
+  private async handleWaitlist(event: OutboxEvent): Promise<void> {
+    const payload = event.payload as unknown as WaitlistEventPayload;
+    const now = this.clock.now();
+    const planned = planWaitlistDeliveries({
+      eventType: event.eventType as WaitlistEventType,
+      eventId: event.id,
+      payload,
+      webhooks: await this.webhooks.targetsFor([payload.owner_id]),
       now,
     });
     await this.insertAndEnqueue(planned, event.id, now);

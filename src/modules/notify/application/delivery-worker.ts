@@ -10,6 +10,8 @@ import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
 import { type Conference, isConferenceProvider } from '../../booking/domain/conference.js';
 import type { MessagePayload } from '../domain/plan-deliveries.js';
 import { signWebhook } from '../domain/webhook-signature.js';
+import { renderWaitlistClaim } from '../domain/waitlist-notices.js';
+import { waitlistClaimToken, waitlistClaimUrl } from '../../booking/domain/waitlist.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { MailTransport } from '../../../shared/mail/mail-transport.js';
 import type { NotificationDeliveryEntity } from '../infrastructure/notification-delivery.entity.js';
@@ -103,6 +105,7 @@ export class DeliveryWorker {
 
   private async deliver(row: NotificationDeliveryEntity): Promise<void> {
     if (row.channel === 'webhook') return this.deliverWebhook(row);
+    if (row.kind === 'waitlist_claim') return this.deliverWaitlistClaim(row);
     const view = row.bookingId ? await this.bookings.getView(row.bookingId) : null;
     if (!view) throw new Withdrawn('the booking no longer exists');
     const ctx = this.context(row, view);
@@ -228,6 +231,17 @@ export class DeliveryWorker {
           : {}),
       },
     };
+  }
+
+  /** The claim link of a promoted waitlist entry: its hold token is derived again here (never stored in clear). */
+  private async deliverWaitlistClaim(row: NotificationDeliveryEntity): Promise<void> {
+    const p = row.payload.waitlist;
+    if (!p?.promoted_at) throw new Withdrawn('no promotion in the delivery');
+    if (p.claim_expires_at && new Date(p.claim_expires_at).getTime() <= this.clock.now().getTime()) {
+      throw new Withdrawn('withdrawn: the claim has lapsed');
+    }
+    const url = waitlistClaimUrl(this.config.publicUrl, p, waitlistClaimToken(this.config.appSecret, p.entry_id, p.promoted_at));
+    await this.mail.send({ id: row.id, to: row.recipient, ...renderWaitlistClaim(p, url) });
   }
 
   private async deliverWebhook(row: NotificationDeliveryEntity): Promise<void> {

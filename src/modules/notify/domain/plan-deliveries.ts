@@ -1,6 +1,7 @@
 import type { BookingEventPayload, BookingEventType, BookingView, NoShowEventType } from '../../booking/domain/booking-views.js';
 import { conferenceJson, conferenceProviderOf } from '../../booking/domain/conference.js';
 import type { ReminderSetting } from '../../meeting-types/domain/meeting-type.js';
+import type { WaitlistEventPayload, WaitlistEventType } from '../../booking/domain/waitlist.js';
 import { deliveryId } from './delivery-id.js';
 import { smsAddress } from './sms-address.js';
 
@@ -19,6 +20,8 @@ export const DELIVERY_KINDS = [
   'expired',
   // The booking's video link, made after the first mails went out.
   'conference_link',
+  // A waitlist entry was promoted: its claim link (domain/waitlist-notices.ts).
+  'waitlist_claim',
 ] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type DeliveryChannel = 'email' | 'sms' | 'webhook';
@@ -41,12 +44,24 @@ export const WEBHOOK_EVENTS = [
   // A host marked an invitee as a no-show, or took the mark back (domain/no-show-notices.ts).
   'invitee.no_show',
   'invitee.no_show_deleted',
+  // Waitlists (domain/waitlist-notices.ts).
+  'waitlist.joined',
+  'waitlist.promoted',
+  'waitlist.expired',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const WEBHOOK_EVENT_OF: Record<
   BookingEventType,
-  Exclude<WebhookEvent, 'invitee.conference_ready' | 'invitee.no_show' | 'invitee.no_show_deleted'>
+  Exclude<
+    WebhookEvent,
+    | 'invitee.conference_ready'
+    | 'invitee.no_show'
+    | 'invitee.no_show_deleted'
+    | 'waitlist.joined'
+    | 'waitlist.promoted'
+    | 'waitlist.expired'
+  >
 > = {
   'booking.created': 'invitee.created',
   'booking.rescheduled': 'invitee.rescheduled',
@@ -86,7 +101,7 @@ function mailKindFor(eventType: BookingEventType, pending: boolean, role: 'invit
 /** What the renderer needs besides the live BookingView: the event's own facts (never tokens). */
 export interface MessagePayload {
   /** The booking event, the calendar's notice of a host's refused move (domain/host-notices.ts), or a link now made. */
-  event_type: BookingEventType | NoShowEventType | 'calendar.host_move_conflict' | 'booking.conference_ready';
+  event_type: BookingEventType | NoShowEventType | WaitlistEventType | 'calendar.host_move_conflict' | 'booking.conference_ready';
   start_time: string;
   end_time: string;
   sequence: number;
@@ -112,12 +127,15 @@ export interface MessagePayload {
    */
   conference?: { provider: string; join_url: string; meeting_id: string } | null;
   conference_pending?: boolean;
+  /** waitlist_claim: the promotion (the claim link is derived from it when the mail goes out). */
+  waitlist?: WaitlistEventPayload;
 }
 
 export interface PlannedDelivery {
   id: string;
-  bookingId: string;
-  icalUid: string;
+  /** null: not about a booking (a waitlist entry's claim mail and webhooks). */
+  bookingId: string | null;
+  icalUid: string | null;
   kind: DeliveryKind;
   channel: DeliveryChannel;
   recipient: string; // email address, phone number or webhook subscription id

@@ -34,6 +34,9 @@ const EVENT_LABELS: Record<string, string> = {
   'invitee.conference_ready': 'Video link ready',
   'invitee.no_show': 'An invitee is marked as a no-show',
   'invitee.no_show_deleted': 'A no-show mark is taken back',
+  'waitlist.joined': 'Someone joins a waitlist',
+  'waitlist.promoted': 'A waitlist place is offered',
+  'waitlist.expired': 'A waitlist claim or entry expires',
 };
 /** The new webhook form's fields → the webhook API's fields. */
 const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;

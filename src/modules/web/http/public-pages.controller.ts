@@ -8,6 +8,7 @@ import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { singleLineProblem } from '../../../shared/validation/text.js';
 import { BookingCommands } from '../../booking/application/booking-commands.service.js';
 import { BookingSeries } from '../../booking/application/booking-series.service.js';
+import { Waitlists } from '../../booking/application/waitlist.service.js';
 import { ManagementTokens } from '../../booking/application/management-tokens.js';
 import { HoldRefusedError, HoldUnusableError, SlotHolds } from '../../booking/application/slot-holds.service.js';
 import { TimeOffService } from '../../availability/application/time-off.service.js';
@@ -80,6 +81,7 @@ export class PublicPagesController {
     private readonly timeOff: TimeOffService,
     private readonly series: BookingSeries,
     private readonly insights: InsightsService,
+    private readonly waitlists: Waitlists,
   ) {}
 
   @Get(':username')
@@ -355,7 +357,13 @@ export class PublicPagesController {
         res
           .status(409)
           .type('text/html; charset=utf-8')
-          .send(await this.calendarPage(res, host, type, query, true, loc, req, carriedParams(body)));
+          .send(
+            await this.calendarPage(res, host, type, query, true, loc, req, carriedParams(body), {
+              start: start.toISOString(),
+              name: one(body.name),
+              email: one(body.email),
+            }),
+          );
         return;
       }
       if (error instanceof DomainError && error.code === 'invalid') {
@@ -392,6 +400,8 @@ export class PublicPagesController {
     loc: PageLocale,
     req: FastifyRequest,
     carry: Carried = {},
+    /** The taken time the invitee tried to book: offered to join its waitlist when the type has one. */
+    missed: { start: string; name: string; email: string } | null = null,
   ): Promise<string> {
     const path = `/${host.username}/${type.slug}`;
     const duration = pickedDuration(type, query.duration);
@@ -428,6 +438,21 @@ export class PublicPagesController {
       durations: durationChoices(type, duration, lengthHref, loc),
       away: await this.awayNotice(host, type, query.tz, loc),
       taken,
+      waitlist:
+        missed && (await this.waitlists.isOpenFor(type))
+          ? {
+              action: `${path}/waitlist`,
+              ...missed,
+              when: formatRangeIn(
+                new Date(missed.start),
+                new Date(Date.parse(missed.start) + duration * 60_000),
+                picker.tz,
+                picker.h12,
+                loc.formatLocale,
+              ),
+              carry: hiddenInputs({ ...carry, ...langParam(loc) }),
+            }
+          : null,
       // Picking a time holds it (group types share their slots: plain links to the form).
       slotForm: type.kind === 'group' ? null : { action: `${path}/hold`, duration: lengthParam.duration, carry: hiddenInputs(carry) },
       embed: this.embedding(res, host, carry, [{ type: 'kairos:page_loaded', payload: { page: 'calendar', meeting_type: type.slug } }]),

@@ -270,4 +270,22 @@ export const de: Record<MessageKey, string> = {
   'email.hostMoveWhyDefault': 'Warum: Die neue Zeit ist nicht frei',
   'email.hostMoveAdvice': 'Verschieben Sie den Termin in Ihrem Kalender zurück, oder verschieben Sie die Buchung auf eine freie Zeit.',
   'email.footer': 'Gesendet von Kairos',
+  'waitlist.join': 'Auf die Warteliste',
+  'waitlist.full':
+    '{when} ist ausgebucht. Tragen Sie sich in die Warteliste ein: Wird ein Platz frei, wird er für Sie reserviert und Sie erhalten einen Link per E-Mail.',
+  'waitlist.name': 'Ihr Name',
+  'waitlist.email': 'E-Mail',
+  'waitlist.pageTitle': 'Warteliste: {type}',
+  'waitlist.joinedHeading': 'Sie stehen auf der Warteliste',
+  'waitlist.position': 'Sie sind Nummer {position} auf der Warteliste für {type} mit {host} am {when}.',
+  'waitlist.next':
+    'Wird ein Platz frei, wird er für Sie reserviert, und wir senden einen Link zum Buchen an {email}. Sonst ist nichts zu tun.',
+  'waitlist.back': 'Zurück zu den Zeiten von {type}',
+  'waitlist.failedHeading': 'Eintrag in die Warteliste nicht möglich',
+  'waitlist.pickTime': 'Bitte wählen Sie zuerst eine Zeit.',
+  'waitlist.nameInvalid': 'Bitte geben Sie Ihren Namen an (bis zu 200 Zeichen).',
+  'waitlist.emailInvalid': 'Bitte geben Sie eine gültige E-Mail-Adresse an.',
+  'waitlist.freeAgain': 'Diese Zeit ist wieder frei: Gehen Sie zurück und buchen Sie sie.',
+  'waitlist.already': 'Diese E-Mail-Adresse steht für diese Zeit bereits auf der Warteliste.',
+  'waitlist.refused': 'Für diese Zeit ist kein Eintrag in die Warteliste möglich: {reason}.',
 };

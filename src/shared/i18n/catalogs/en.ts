@@ -262,6 +262,22 @@ export const en = {
   'email.hostMoveWhyDefault': 'Why: the new time is not free',
   'email.hostMoveAdvice': 'Move the event back in your calendar, or reschedule the booking to a free time.',
   'email.footer': 'Sent by Kairos',
+  'waitlist.join': 'Join the waitlist',
+  'waitlist.full': '{when} is full. Join the waitlist: if a place frees up, it is held for you and you get a link by email.',
+  'waitlist.name': 'Your name',
+  'waitlist.email': 'Email',
+  'waitlist.pageTitle': 'Waitlist: {type}',
+  'waitlist.joinedHeading': 'You are on the waitlist',
+  'waitlist.position': 'You are number {position} in line for {type} with {host} on {when}.',
+  'waitlist.next': 'If a place frees up, it is held for you and we send a link to {email} to book it. Nothing else to do now.',
+  'waitlist.back': 'Back to the times of {type}',
+  'waitlist.failedHeading': 'Could not join the waitlist',
+  'waitlist.pickTime': 'Please pick a time first.',
+  'waitlist.nameInvalid': 'Please give your name (up to 200 characters).',
+  'waitlist.emailInvalid': 'Please give a valid email address.',
+  'waitlist.freeAgain': 'That time is free again: go back and book it.',
+  'waitlist.already': 'This email address is already on the waitlist for that time.',
+  'waitlist.refused': 'You cannot join the waitlist for that time: {reason}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

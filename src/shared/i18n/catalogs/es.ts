@@ -265,4 +265,22 @@ export const es: Record<MessageKey, string> = {
   'email.hostMoveWhyDefault': 'Por qué: la nueva hora no está libre',
   'email.hostMoveAdvice': 'Devuelva el evento a su hora en el calendario, o mueva la reserva a una hora libre.',
   'email.footer': 'Enviado por Kairos',
+  'waitlist.join': 'Unirse a la lista de espera',
+  'waitlist.full':
+    '{when} está completo. Únete a la lista de espera: si se libera un lugar, se reserva para ti y recibes un enlace por correo.',
+  'waitlist.name': 'Tu nombre',
+  'waitlist.email': 'Correo electrónico',
+  'waitlist.pageTitle': 'Lista de espera: {type}',
+  'waitlist.joinedHeading': 'Estás en la lista de espera',
+  'waitlist.position': 'Eres el número {position} en la fila para {type} con {host} el {when}.',
+  'waitlist.next':
+    'Si se libera un lugar, se reserva para ti y enviamos un enlace a {email} para reservarlo. No tienes que hacer nada más.',
+  'waitlist.back': 'Volver a los horarios de {type}',
+  'waitlist.failedHeading': 'No se pudo unir a la lista de espera',
+  'waitlist.pickTime': 'Elige primero un horario.',
+  'waitlist.nameInvalid': 'Indica tu nombre (hasta 200 caracteres).',
+  'waitlist.emailInvalid': 'Indica una dirección de correo válida.',
+  'waitlist.freeAgain': 'Ese horario vuelve a estar libre: vuelve atrás y resérvalo.',
+  'waitlist.already': 'Esta dirección de correo ya está en la lista de espera para ese horario.',
+  'waitlist.refused': 'No puedes unirte a la lista de espera para ese horario: {reason}.',
 };

@@ -269,4 +269,22 @@ export const fr: Record<MessageKey, string> = {
   'email.hostMoveWhyDefault': 'Pourquoi : le nouvel horaire n’est pas libre',
   'email.hostMoveAdvice': 'Remettez l’événement à sa place dans votre agenda, ou déplacez la réservation vers un horaire libre.',
   'email.footer': 'Envoyé par Kairos',
+  'waitlist.join': 'Rejoindre la liste d’attente',
+  'waitlist.full':
+    '{when} est complet. Rejoignez la liste d’attente : si une place se libère, elle vous est réservée et vous recevez un lien par e-mail.',
+  'waitlist.name': 'Votre nom',
+  'waitlist.email': 'E-mail',
+  'waitlist.pageTitle': 'Liste d’attente : {type}',
+  'waitlist.joinedHeading': 'Vous êtes sur la liste d’attente',
+  'waitlist.position': 'Vous êtes numéro {position} dans la file pour {type} avec {host} le {when}.',
+  'waitlist.next':
+    'Si une place se libère, elle vous est réservée et nous envoyons un lien à {email} pour la réserver. Rien d’autre à faire pour l’instant.',
+  'waitlist.back': 'Retour aux horaires de {type}',
+  'waitlist.failedHeading': 'Impossible de rejoindre la liste d’attente',
+  'waitlist.pickTime': 'Veuillez d’abord choisir un horaire.',
+  'waitlist.nameInvalid': 'Veuillez indiquer votre nom (200 caractères maximum).',
+  'waitlist.emailInvalid': 'Veuillez indiquer une adresse e-mail valide.',
+  'waitlist.freeAgain': 'Cet horaire est de nouveau libre : revenez en arrière pour le réserver.',
+  'waitlist.already': 'Cette adresse e-mail est déjà sur la liste d’attente pour cet horaire.',
+  'waitlist.refused': 'Impossible de rejoindre la liste d’attente pour cet horaire : {reason}.',
 };

@@ -267,4 +267,22 @@ export const ptBR: Record<MessageKey, string> = {
   'email.hostMoveWhyDefault': 'Motivo: o novo horário não está livre',
   'email.hostMoveAdvice': 'Volte o evento ao horário original na sua agenda, ou remarque o agendamento para um horário livre.',
   'email.footer': 'Enviado pelo Kairos',
+  'waitlist.join': 'Entrar na lista de espera',
+  'waitlist.full':
+    '{when} está lotado. Entre na lista de espera: se uma vaga abrir, ela fica reservada para você e você recebe um link por e-mail.',
+  'waitlist.name': 'Seu nome',
+  'waitlist.email': 'E-mail',
+  'waitlist.pageTitle': 'Lista de espera: {type}',
+  'waitlist.joinedHeading': 'Você está na lista de espera',
+  'waitlist.position': 'Você é o número {position} na fila para {type} com {host} em {when}.',
+  'waitlist.next':
+    'Se uma vaga abrir, ela fica reservada para você e enviamos um link para {email} para agendá-la. Não há mais nada a fazer agora.',
+  'waitlist.back': 'Voltar aos horários de {type}',
+  'waitlist.failedHeading': 'Não foi possível entrar na lista de espera',
+  'waitlist.pickTime': 'Escolha um horário primeiro.',
+  'waitlist.nameInvalid': 'Informe seu nome (até 200 caracteres).',
+  'waitlist.emailInvalid': 'Informe um endereço de e-mail válido.',
+  'waitlist.freeAgain': 'Esse horário está livre de novo: volte e agende-o.',
+  'waitlist.already': 'Este endereço de e-mail já está na lista de espera para esse horário.',
+  'waitlist.refused': 'Não é possível entrar na lista de espera para esse horário: {reason}.',
 };
