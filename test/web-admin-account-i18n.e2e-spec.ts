@@ -19,7 +19,7 @@ describe('account pages in the host’s language (headless Chromium)', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    t = await startTestApp({ now: NOW, env: { PUBLIC_URL: base } });
+    t = await startTestApp({ now: NOW, env: { PUBLIC_URL: base, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
     await t.app.listen(port, '127.0.0.1');
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/Berlin' });
     ({ browser, close: closeBrowser } = await launchBrowser());
@@ -148,6 +148,41 @@ describe('account pages in the host’s language (headless Chromium)', () => {
     await expect(page.textContent('#locale-error')).resolves.toBe('Choose one of the languages listed.');
     expect(await page.getAttribute('#locale', 'aria-invalid')).toBe('true');
     expect((await t.http().get('/api/users/me').set(ada.auth)).body.locale).toBe('en');
+    await context.close();
+  });
+
+  it('a German host’s webhooks and API keys pages, at 1280 and 390 px', async () => {
+    await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'de' }).expect(200);
+    const { context, page } = await newPage('en-GB');
+    await logIn(page);
+    await page.goto('/admin/webhooks');
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await expect(page.textContent('h1')).resolves.toBe('Webhooks');
+    await expect(page.textContent('main')).resolves.toContain('Noch keine Webhooks.');
+    await expect(page.textContent('fieldset')).resolves.toContain('Eine Buchung wird storniert');
+    await page.click('button:has-text("Webhook erstellen")');
+    await expect(page.textContent('#url-error')).resolves.toContain('Geben Sie die vollständige Adresse Ihres Endpunkts ein');
+    await expect(page.textContent('#error-summary')).resolves.toContain('Bitte korrigieren Sie die markierten Felder.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill('#url', 'http://127.0.0.1:9/kairos-hook');
+    await page.click('button:has-text("Webhook erstellen")');
+    await expect(page.textContent('#webhook-secret')).resolves.toContain('Webhook erstellt.');
+    await expect(page.textContent('.webhook')).resolves.toContain('aktiv');
+    expect(await page.getAttribute('.webhook button.danger', 'aria-label')).toBe('Webhook http://127.0.0.1:9/kairos-hook löschen');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.goto('/admin/api-keys');
+    await expect(page.textContent('h1')).resolves.toBe('API-Schlüssel');
+    await page.fill('#key-name', 'Skript');
+    await page.click('button:has-text("Schlüssel erstellen")');
+    await expect(page.textContent('[role=status]')).resolves.toContain('Ihr neuer Schlüssel');
+    await expect(page.textContent('.booking-list')).resolves.toContain('Zuletzt verwendet: nie');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
 });
