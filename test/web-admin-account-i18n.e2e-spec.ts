@@ -3,6 +3,7 @@ import { launchBrowser, seriousViolations } from './support/browser.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
+import { TestSmtpServer } from './support/mail.js';
 
 // The account pages in the host's language (issue #18): the profile's "Language" select saves users.locale (what
 // PATCH /api/users/me {locale} sets) and the whole admin follows; signed-out pages speak the browser's language.
@@ -15,11 +16,13 @@ describe('account pages in the host’s language (headless Chromium)', () => {
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let ada: TestHost;
+  let smtp: TestSmtpServer;
 
   beforeAll(async () => {
+    smtp = await new TestSmtpServer().start();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    t = await startTestApp({ now: NOW, env: { PUBLIC_URL: base, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
+    t = await startTestApp({ now: NOW, env: { PUBLIC_URL: base, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', SMTP_URL: smtp.url } });
     await t.app.listen(port, '127.0.0.1');
     ada = await createHost(t, { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', time_zone: 'Europe/Berlin' });
     ({ browser, close: closeBrowser } = await launchBrowser());
@@ -28,6 +31,7 @@ describe('account pages in the host’s language (headless Chromium)', () => {
   afterAll(async () => {
     await closeBrowser?.();
     await t?.close();
+    await smtp?.close();
   });
 
   async function newPage(locale: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
@@ -184,5 +188,23 @@ describe('account pages in the host’s language (headless Chromium)', () => {
     await page.setViewportSize({ width: 390, height: 900 });
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
+  });
+
+  it('the password reset mail is in the host’s language, its link opening the page in it', async () => {
+    await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'de' }).expect(200);
+    await t.http().post('/api/auth/password-reset').send({ email: 'ada@example.com' }).expect(202);
+    for (let i = 0; i < 200 && smtp.to('ada@example.com').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    const mail = smtp.to('ada@example.com')[0]!;
+    expect(mail.subject).toBe('Ihr Kairos-Passwort zurücksetzen');
+    expect(mail.text).toContain('Hallo Ada Lovelace,');
+    expect(mail.html).toContain('Neues Passwort festlegen');
+    const link = /(http\S+reset-password\?token=[A-Za-z0-9_-]+&lang=de)/.exec(mail.text)?.[1];
+    expect(link).toBeDefined();
+    const page = await t
+      .http()
+      .get(new URL(link!).pathname + new URL(link!).search)
+      .expect(200);
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain('Neues Passwort festlegen');
   });
 });

@@ -177,6 +177,17 @@ const en = {
   'admin.keys.never': 'never',
   'admin.keys.revokeLabel': 'Revoke key {name}',
   'admin.keys.revoke': 'Revoke',
+  'admin.account.mail.hello': 'Hello {name},',
+  'admin.account.mail.verifySubject': 'Verify your email for Kairos',
+  'admin.account.mail.verifyText':
+    'Please confirm that this is your address for your Kairos account. The link below works once, for {hours} hours:',
+  'admin.account.mail.verifyButton': 'Verify my email address',
+  'admin.account.mail.verifyIgnore': 'If you did not sign up for Kairos, ignore this mail.',
+  'admin.account.mail.resetSubject': 'Reset your Kairos password',
+  'admin.account.mail.resetText':
+    'Someone (hopefully you) asked to reset the password of your Kairos account. The link below works once, for {minutes} minutes:',
+  'admin.account.mail.resetButton': 'Choose a new password',
+  'admin.account.mail.resetIgnore': 'If you did not ask for this, ignore this mail: your password stays as it is.',
 } as const;
 
 type Key = keyof typeof en;
@@ -372,6 +383,18 @@ export const adminAccount: {
     'admin.keys.never': 'nie',
     'admin.keys.revokeLabel': 'Schlüssel {name} widerrufen',
     'admin.keys.revoke': 'Widerrufen',
+    'admin.account.mail.hello': 'Hallo {name},',
+    'admin.account.mail.verifySubject': 'Bestätigen Sie Ihre E-Mail-Adresse für Kairos',
+    'admin.account.mail.verifyText':
+      'Bitte bestätigen Sie, dass dies die Adresse Ihres Kairos-Kontos ist. Der folgende Link funktioniert einmal, {hours} Stunden lang:',
+    'admin.account.mail.verifyButton': 'Meine E-Mail-Adresse bestätigen',
+    'admin.account.mail.verifyIgnore': 'Wenn Sie sich nicht bei Kairos registriert haben, ignorieren Sie diese E-Mail.',
+    'admin.account.mail.resetSubject': 'Ihr Kairos-Passwort zurücksetzen',
+    'admin.account.mail.resetText':
+      'Jemand (hoffentlich Sie) hat das Zurücksetzen des Passworts Ihres Kairos-Kontos angefordert. Der folgende Link funktioniert einmal, {minutes} Minuten lang:',
+    'admin.account.mail.resetButton': 'Neues Passwort festlegen',
+    'admin.account.mail.resetIgnore':
+      'Wenn Sie dies nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
   },
   fr: {
     'admin.profile.title': 'Profil',
@@ -554,6 +577,17 @@ export const adminAccount: {
     'admin.keys.never': 'jamais',
     'admin.keys.revokeLabel': 'Révoquer la clé {name}',
     'admin.keys.revoke': 'Révoquer',
+    'admin.account.mail.hello': 'Bonjour {name},',
+    'admin.account.mail.verifySubject': 'Vérifiez votre e-mail pour Kairos',
+    'admin.account.mail.verifyText':
+      'Veuillez confirmer que c’est bien l’adresse de votre compte Kairos. Le lien ci-dessous fonctionne une fois, pendant {hours} heures :',
+    'admin.account.mail.verifyButton': 'Vérifier mon adresse e-mail',
+    'admin.account.mail.verifyIgnore': 'Si vous ne vous êtes pas inscrit à Kairos, ignorez ce message.',
+    'admin.account.mail.resetSubject': 'Réinitialisez votre mot de passe Kairos',
+    'admin.account.mail.resetText':
+      'Quelqu’un (vous, espérons-le) a demandé à réinitialiser le mot de passe de votre compte Kairos. Le lien ci-dessous fonctionne une fois, pendant {minutes} minutes :',
+    'admin.account.mail.resetButton': 'Choisir un nouveau mot de passe',
+    'admin.account.mail.resetIgnore': 'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.',
   },
   es: {
     'admin.profile.title': 'Perfil',
@@ -735,6 +769,17 @@ export const adminAccount: {
     'admin.keys.never': 'nunca',
     'admin.keys.revokeLabel': 'Revocar la clave {name}',
     'admin.keys.revoke': 'Revocar',
+    'admin.account.mail.hello': 'Hola, {name}:',
+    'admin.account.mail.verifySubject': 'Verifique su correo para Kairos',
+    'admin.account.mail.verifyText':
+      'Confirme que esta es la dirección de su cuenta de Kairos. El enlace de abajo funciona una vez, durante {hours} horas:',
+    'admin.account.mail.verifyButton': 'Verificar mi correo',
+    'admin.account.mail.verifyIgnore': 'Si no se registró en Kairos, ignore este correo.',
+    'admin.account.mail.resetSubject': 'Restablezca su contraseña de Kairos',
+    'admin.account.mail.resetText':
+      'Alguien (esperamos que usted) pidió restablecer la contraseña de su cuenta de Kairos. El enlace de abajo funciona una vez, durante {minutes} minutos:',
+    'admin.account.mail.resetButton': 'Elegir una nueva contraseña',
+    'admin.account.mail.resetIgnore': 'Si no lo pidió, ignore este correo: su contraseña no cambia.',
   },
   ptBR: {
     'admin.profile.title': 'Perfil',
@@ -912,6 +957,17 @@ export const adminAccount: {
     'admin.keys.never': 'nunca',
     'admin.keys.revokeLabel': 'Revogar a chave {name}',
     'admin.keys.revoke': 'Revogar',
+    'admin.account.mail.hello': 'Olá, {name},',
+    'admin.account.mail.verifySubject': 'Verifique seu e-mail no Kairos',
+    'admin.account.mail.verifyText':
+      'Confirme que este é o endereço da sua conta Kairos. O link abaixo funciona uma vez, por {hours} horas:',
+    'admin.account.mail.verifyButton': 'Verificar meu e-mail',
+    'admin.account.mail.verifyIgnore': 'Se você não se cadastrou no Kairos, ignore este e-mail.',
+    'admin.account.mail.resetSubject': 'Redefina sua senha do Kairos',
+    'admin.account.mail.resetText':
+      'Alguém (esperamos que você) pediu para redefinir a senha da sua conta Kairos. O link abaixo funciona uma vez, por {minutes} minutos:',
+    'admin.account.mail.resetButton': 'Escolher uma nova senha',
+    'admin.account.mail.resetIgnore': 'Se você não pediu isso, ignore este e-mail: sua senha continua a mesma.',
   },
   ja: {
     'admin.profile.title': 'プロフィール',
@@ -1090,5 +1146,16 @@ export const adminAccount: {
     'admin.keys.never': 'なし',
     'admin.keys.revokeLabel': 'キー {name} を無効化',
     'admin.keys.revoke': '無効化',
+    'admin.account.mail.hello': '{name} 様',
+    'admin.account.mail.verifySubject': 'Kairos のメールアドレスを確認してください',
+    'admin.account.mail.verifyText':
+      'Kairos アカウントのメールアドレスであることを確認してください。下のリンクは {hours} 時間以内に一度だけ使えます:',
+    'admin.account.mail.verifyButton': 'メールアドレスを確認する',
+    'admin.account.mail.verifyIgnore': 'Kairos に登録していない場合は、このメールを無視してください。',
+    'admin.account.mail.resetSubject': 'Kairos のパスワードを再設定',
+    'admin.account.mail.resetText':
+      'Kairos アカウントのパスワード再設定が依頼されました（ご本人によるものであれば問題ありません）。下のリンクは {minutes} 分以内に一度だけ使えます:',
+    'admin.account.mail.resetButton': '新しいパスワードを設定',
+    'admin.account.mail.resetIgnore': '心当たりがない場合はこのメールを無視してください。パスワードは変わりません。',
   },
 };
