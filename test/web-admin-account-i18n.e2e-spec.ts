@@ -178,6 +178,11 @@ describe('account pages in the host’s language (headless Chromium)', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    await page.goto('/admin/teams/join?token=inv_nope');
+    await expect(page.textContent('h1')).resolves.toBe('Einem Team beitreten');
+    await expect(page.textContent('#join-problem')).resolves.toContain('Dieser Einladungslink ist ungültig.');
+    expect(await seriousViolations(page)).toEqual([]);
+
     await page.goto('/admin/api-keys');
     await expect(page.textContent('h1')).resolves.toBe('API-Schlüssel');
     await page.fill('#key-name', 'Skript');

@@ -188,6 +188,14 @@ const en = {
     'Someone (hopefully you) asked to reset the password of your Kairos account. The link below works once, for {minutes} minutes:',
   'admin.account.mail.resetButton': 'Choose a new password',
   'admin.account.mail.resetIgnore': 'If you did not ask for this, ignore this mail: your password stays as it is.',
+  'admin.teams.join.title': 'Join a team',
+  'admin.teams.join.invited': "You were invited to join {team} on Kairos. As a member you can host the team's meeting types.",
+  'admin.teams.join.accept': 'Accept and join {team}',
+  'admin.teams.join.goTeams': 'Go to your teams',
+  'admin.teams.join.unknown': 'This invitation link is not valid. Check that you opened the whole link, or ask a team admin for a new one.',
+  'admin.teams.join.otherUser': 'This invitation was sent to a different email address. Log in as the invited user to accept it.',
+  'admin.teams.join.used': 'This invitation has already been used.',
+  'admin.teams.join.expired': 'This invitation has expired. Ask a team admin for a new one.',
 } as const;
 
 type Key = keyof typeof en;
@@ -395,6 +403,17 @@ export const adminAccount: {
     'admin.account.mail.resetButton': 'Neues Passwort festlegen',
     'admin.account.mail.resetIgnore':
       'Wenn Sie dies nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
+    'admin.teams.join.title': 'Einem Team beitreten',
+    'admin.teams.join.invited':
+      'Sie wurden eingeladen, dem Team {team} auf Kairos beizutreten. Als Mitglied können Sie die Terminarten des Teams anbieten.',
+    'admin.teams.join.accept': 'Annehmen und {team} beitreten',
+    'admin.teams.join.goTeams': 'Zu Ihren Teams',
+    'admin.teams.join.unknown':
+      'Dieser Einladungslink ist ungültig. Prüfen Sie, ob Sie den ganzen Link geöffnet haben, oder bitten Sie einen Team-Admin um einen neuen.',
+    'admin.teams.join.otherUser':
+      'Diese Einladung wurde an eine andere E-Mail-Adresse gesendet. Melden Sie sich als eingeladene Person an, um sie anzunehmen.',
+    'admin.teams.join.used': 'Diese Einladung wurde bereits verwendet.',
+    'admin.teams.join.expired': 'Diese Einladung ist abgelaufen. Bitten Sie einen Team-Admin um eine neue.',
   },
   fr: {
     'admin.profile.title': 'Profil',
@@ -588,6 +607,17 @@ export const adminAccount: {
       'Quelqu’un (vous, espérons-le) a demandé à réinitialiser le mot de passe de votre compte Kairos. Le lien ci-dessous fonctionne une fois, pendant {minutes} minutes :',
     'admin.account.mail.resetButton': 'Choisir un nouveau mot de passe',
     'admin.account.mail.resetIgnore': 'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.',
+    'admin.teams.join.title': 'Rejoindre une équipe',
+    'admin.teams.join.invited':
+      'Vous êtes invité à rejoindre {team} sur Kairos. En tant que membre, vous pouvez animer les types de rendez-vous de l’équipe.',
+    'admin.teams.join.accept': 'Accepter et rejoindre {team}',
+    'admin.teams.join.goTeams': 'Aller à vos équipes',
+    'admin.teams.join.unknown':
+      'Ce lien d’invitation n’est pas valide. Vérifiez que vous avez ouvert le lien en entier, ou demandez-en un nouveau à un administrateur de l’équipe.',
+    'admin.teams.join.otherUser':
+      'Cette invitation a été envoyée à une autre adresse e-mail. Connectez-vous avec le compte invité pour l’accepter.',
+    'admin.teams.join.used': 'Cette invitation a déjà été utilisée.',
+    'admin.teams.join.expired': 'Cette invitation a expiré. Demandez-en une nouvelle à un administrateur de l’équipe.',
   },
   es: {
     'admin.profile.title': 'Perfil',
@@ -780,6 +810,15 @@ export const adminAccount: {
       'Alguien (esperamos que usted) pidió restablecer la contraseña de su cuenta de Kairos. El enlace de abajo funciona una vez, durante {minutes} minutos:',
     'admin.account.mail.resetButton': 'Elegir una nueva contraseña',
     'admin.account.mail.resetIgnore': 'Si no lo pidió, ignore este correo: su contraseña no cambia.',
+    'admin.teams.join.title': 'Unirse a un equipo',
+    'admin.teams.join.invited': 'Le invitaron a unirse a {team} en Kairos. Como miembro puede atender los tipos de reunión del equipo.',
+    'admin.teams.join.accept': 'Aceptar y unirse a {team}',
+    'admin.teams.join.goTeams': 'Ir a sus equipos',
+    'admin.teams.join.unknown':
+      'Este enlace de invitación no es válido. Compruebe que abrió el enlace completo o pida uno nuevo a un administrador del equipo.',
+    'admin.teams.join.otherUser': 'Esta invitación se envió a otro correo. Inicie sesión como el usuario invitado para aceptarla.',
+    'admin.teams.join.used': 'Esta invitación ya se usó.',
+    'admin.teams.join.expired': 'Esta invitación caducó. Pida una nueva a un administrador del equipo.',
   },
   ptBR: {
     'admin.profile.title': 'Perfil',
@@ -968,6 +1007,16 @@ export const adminAccount: {
       'Alguém (esperamos que você) pediu para redefinir a senha da sua conta Kairos. O link abaixo funciona uma vez, por {minutes} minutos:',
     'admin.account.mail.resetButton': 'Escolher uma nova senha',
     'admin.account.mail.resetIgnore': 'Se você não pediu isso, ignore este e-mail: sua senha continua a mesma.',
+    'admin.teams.join.title': 'Entrar em uma equipe',
+    'admin.teams.join.invited':
+      'Você foi convidado a entrar em {team} no Kairos. Como membro, você pode atender os tipos de reunião da equipe.',
+    'admin.teams.join.accept': 'Aceitar e entrar em {team}',
+    'admin.teams.join.goTeams': 'Ir para suas equipes',
+    'admin.teams.join.unknown':
+      'Este link de convite não é válido. Verifique se abriu o link inteiro ou peça um novo a um administrador da equipe.',
+    'admin.teams.join.otherUser': 'Este convite foi enviado para outro e-mail. Entre como o usuário convidado para aceitá-lo.',
+    'admin.teams.join.used': 'Este convite já foi usado.',
+    'admin.teams.join.expired': 'Este convite expirou. Peça um novo a um administrador da equipe.',
   },
   ja: {
     'admin.profile.title': 'プロフィール',
@@ -1157,5 +1206,14 @@ export const adminAccount: {
       'Kairos アカウントのパスワード再設定が依頼されました（ご本人によるものであれば問題ありません）。下のリンクは {minutes} 分以内に一度だけ使えます:',
     'admin.account.mail.resetButton': '新しいパスワードを設定',
     'admin.account.mail.resetIgnore': '心当たりがない場合はこのメールを無視してください。パスワードは変わりません。',
+    'admin.teams.join.title': 'チームに参加',
+    'admin.teams.join.invited': 'Kairos のチーム {team} に招待されました。メンバーはチームのミーティングの種類を担当できます。',
+    'admin.teams.join.accept': '承諾して {team} に参加',
+    'admin.teams.join.goTeams': 'チーム一覧へ',
+    'admin.teams.join.unknown':
+      'この招待リンクは無効です。リンク全体を開いたか確認するか、チームの管理者に新しいリンクを依頼してください。',
+    'admin.teams.join.otherUser': 'この招待は別のメールアドレスに送られました。招待されたユーザーでログインして承諾してください。',
+    'admin.teams.join.used': 'この招待はすでに使用されています。',
+    'admin.teams.join.expired': 'この招待は期限切れです。チームの管理者に新しい招待を依頼してください。',
   },
 };
