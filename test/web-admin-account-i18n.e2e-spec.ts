@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations } from './support/browser.js';
+import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
 import { createHost, type TestHost } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
@@ -114,6 +114,7 @@ describe('account pages in the host’s language (headless Chromium)', () => {
     expect((await t.http().get('/api/users/me').set(ada.auth)).body.locale).toBe('de');
     await expect(page.textContent('main')).resolves.toContain('Auf Ihrer Website einbetten');
     expect(await seriousViolations(page)).toEqual([]);
+    await documentScreenshot(page, 'admin-profile-de');
 
     // A field error in German, built in the web layer.
     await page.fill('#current_password', '');
