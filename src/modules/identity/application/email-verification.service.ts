@@ -10,7 +10,11 @@ import { UsersService } from './users.service.js';
 
 /** Port: sends the verification link. Provided by AccountMails (the shared mail transport); identity knows only this. */
 export abstract class EmailVerificationMailer {
-  abstract sendEmailVerification(to: { email: string; name: string }, link: string, validHours: number): Promise<void>;
+  abstract sendEmailVerification(
+    to: { email: string; name: string; locale?: string | null },
+    link: string,
+    validHours: number,
+  ): Promise<void>;
 }
 
 /** How long a verification link works. */
@@ -61,7 +65,7 @@ export class EmailVerificationService {
     const link = `${this.config.publicUrl}/admin/verify-email?token=${encodeURIComponent(secret)}`;
     setImmediate(() => {
       this.mailer
-        .sendEmailVerification({ email: user.email, name: user.name }, link, EMAIL_VERIFICATION_TTL_HOURS)
+        .sendEmailVerification({ email: user.email, name: user.name, locale: user.locale }, link, EMAIL_VERIFICATION_TTL_HOURS)
         .catch((error: unknown) => {
           this.logger.warn(`verification mail failed: ${(error as Error).message}`);
         });

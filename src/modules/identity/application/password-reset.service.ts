@@ -11,7 +11,11 @@ import { UsersService, assertAcceptablePassword } from './users.service.js';
 
 /** Port: sends the reset link. Provided by the notify context (its mail transport); identity knows only this. */
 export abstract class PasswordResetMailer {
-  abstract sendPasswordReset(to: { email: string; name: string }, link: string, validMinutes: number): Promise<void>;
+  abstract sendPasswordReset(
+    to: { email: string; name: string; locale?: string | null },
+    link: string,
+    validMinutes: number,
+  ): Promise<void>;
 }
 
 /** A link that cannot be used (unknown, used or expired): a problem on `token`. */
@@ -59,7 +63,7 @@ export class PasswordResetService {
     const link = `${this.config.publicUrl}/admin/reset-password?token=${encodeURIComponent(secret)}`;
     // After the answer: an SMTP round trip only for real accounts would tell them apart by timing.
     setImmediate(() => {
-      this.mailer.sendPasswordReset({ email: user.email, name: user.name }, link, minutes).catch((error: unknown) => {
+      this.mailer.sendPasswordReset({ email: user.email, name: user.name, locale: user.locale }, link, minutes).catch((error: unknown) => {
         this.logger.warn(`password reset mail failed: ${(error as Error).message}`);
       });
     });

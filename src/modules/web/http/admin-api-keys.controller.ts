@@ -57,18 +57,19 @@ export class AdminApiKeysController {
 
   private async page(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, secret: string | null, errors: Errors) {
     const keys = await this.keys.list(caller.id);
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.keys.title'), 'keys');
     return this.views.render('admin/api-keys', {
-      ...(await this.pages.context(caller, req, res, 'API keys', 'keys')),
+      ...ctx,
       keys: keys.map((k) => ({
         id: k.id,
         name: k.name,
         prefix: k.prefix,
         revoked: Boolean(k.revokedAt),
-        lastUsed: k.lastUsedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? 'never',
+        lastUsed: k.lastUsedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? ctx.loc.t('admin.keys.never'),
       })),
       secret,
       errors,
-      errorSummary: hasErrors(errors) ? 'Please correct the highlighted field.' : null,
+      errorSummary: hasErrors(errors) ? ctx.loc.t('admin.account.forgot.summary') : null,
     });
   }
 }

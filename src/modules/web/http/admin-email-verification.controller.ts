@@ -7,7 +7,9 @@ import { EmailVerificationService } from '../../identity/application/email-verif
 import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { expectDomainError, one, waitLabel } from './admin-forms.js';
+import { expectDomainError, one } from './admin-forms.js';
+import { waitIn } from './account-form.js';
+import { i18nView, pageLocale } from './page-locale.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 /**
@@ -39,17 +41,17 @@ export class AdminEmailVerificationController {
       expectDomainError(error, 'invalid');
     }
     const signedIn = (await this.sessions.userIdOf(req)) !== null;
+    const loc = pageLocale(req, res);
     res
       .status(verified ? 200 : 400)
       .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/verify-email', {
-          title: verified ? 'Email verified' : 'Verification link not valid',
+          title: loc.t(verified ? 'admin.account.verify.okTitle' : 'admin.account.verify.badTitle'),
+          i18n: i18nView(req, loc, false),
           verified,
           signedIn,
-          errorSummary: verified
-            ? null
-            : 'This verification link is invalid, was already used or has expired. Log in and ask for a new one from the banner at the top of the page.',
+          errorSummary: verified ? null : loc.t('admin.account.verify.badLink'),
         }),
       );
   }
@@ -64,14 +66,15 @@ export class AdminEmailVerificationController {
       const wait = retryAfterOf(error);
       if (wait === null) throw error;
       res.header('Retry-After', String(wait));
+      const ctx = await this.pages.context(caller, req, res, (t) => t('admin.account.tooManyTitle'), 'welcome');
       res
         .status(429)
         .type('text/html; charset=utf-8')
         .send(
           this.views.render('admin/verify-email', {
-            ...(await this.pages.context(caller, req, res, 'Too many requests', 'welcome')),
+            ...ctx,
             signedIn: true,
-            errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).`,
+            errorSummary: ctx.loc.t('admin.account.tooManyRequests', { wait: waitIn(ctx.loc.locale, wait) }),
           }),
         );
     }

@@ -8,28 +8,26 @@ import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { queryOf, replySent } from '../../../shared/http/request.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
+import { type MessageKey, type Translate, translatorFor } from '../../../shared/i18n/i18n.js';
 
 /** The browser's zone for a Google sign-up, from the start link's `?tz=` (added by kairos.js) to the callback. */
 const SIGNUP_ZONE_COOKIE = 'kairos_signup_tz';
 const SIGNUP_ZONE_PATH = '/admin/login/google';
 
 /** What the login page says after a Google sign-in that signed no one in (`/admin/login?google=<reason>`). */
-const REFUSALS: Record<GoogleSignInRefusal, string> = {
-  cancelled: 'Google sign-in was cancelled. Log in with your password, or try Google again.',
-  bad_state: 'That Google sign-in was not started from this browser, or took too long. Please try again.',
-  failed: 'Google sign-in did not work this time. Please try again in a moment.',
-  no_email: 'Your Google account did not share an email address, so no account could be made. Please sign up with a password.',
-  unverified:
-    'An account with this email address exists, and Google has not verified that the address is yours, so the ' +
-    'accounts were not linked. Log in with your password instead (or verify the address with Google and try again).',
-  linked_elsewhere:
-    'The account with this email address is linked to a different Google account. Log in with that one, or with your password.',
-  rate_limited: 'Too many failed attempts. Please retry later, or reset your password.',
+const REFUSALS: Record<GoogleSignInRefusal, MessageKey> = {
+  cancelled: 'admin.account.google.cancelled',
+  bad_state: 'admin.account.google.badState',
+  failed: 'admin.account.google.failed',
+  no_email: 'admin.account.google.noEmail',
+  unverified: 'admin.account.google.unverified',
+  linked_elsewhere: 'admin.account.google.linkedElsewhere',
+  rate_limited: 'admin.account.google.rateLimited',
 };
 
-/** The login page's sentence for `?google=<reason>`, or null. */
-export function googleSignInProblem(reason: string | undefined): string | null {
-  return reason && Object.hasOwn(REFUSALS, reason) ? REFUSALS[reason as GoogleSignInRefusal] : null;
+/** The login page's sentence for `?google=<reason>` in the page's language, or null. */
+export function googleSignInProblem(reason: string | undefined, t: Translate = translatorFor('en')): string | null {
+  return reason && Object.hasOwn(REFUSALS, reason) ? t(REFUSALS[reason as GoogleSignInRefusal]) : null;
 }
 
 /**

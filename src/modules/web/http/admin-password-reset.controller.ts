@@ -6,7 +6,9 @@ import { PasswordResetService } from '../../identity/application/password-reset.
 import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { type Errors, type Form, type FormFields, expectDomainError, one, placeProblems, placedBy, waitLabel } from './admin-forms.js';
+import { type Errors, type Form, type FormFields, expectDomainError, one, placeProblems, placedBy } from './admin-forms.js';
+import { accountErrorsIn, waitIn } from './account-form.js';
+import { i18nView, pageLocale } from './page-locale.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 /** The "Forgot password?" form's one field → the reset request's field. */
@@ -28,9 +30,11 @@ export class AdminPasswordResetController {
   @Public()
   @Get('forgot-password')
   forgotForm(@Req() req: WebRequest, @Res() res: FastifyReply) {
+    const loc = pageLocale(req, res);
     res.type('text/html; charset=utf-8').send(
       this.views.render('admin/forgot-password', {
-        title: 'Reset your password',
+        title: loc.t('admin.account.forgot.title'),
+        i18n: i18nView(req, loc, false),
         csrf: this.sessions.csrfToken(req, res),
         values: {},
         errors: {},
@@ -43,13 +47,15 @@ export class AdminPasswordResetController {
   @Post('forgot-password')
   async forgot(@Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const email = one(body.email);
+    const loc = pageLocale(req, res);
     const render = (status: number, extra: Record<string, unknown>) =>
       res
         .status(status)
         .type('text/html; charset=utf-8')
         .send(
           this.views.render('admin/forgot-password', {
-            title: 'Reset your password',
+            title: loc.t('admin.account.forgot.title'),
+            i18n: i18nView(req, loc, false),
             csrf: this.sessions.csrfToken(req, res),
             values: { email },
             errors: {},
@@ -62,12 +68,12 @@ export class AdminPasswordResetController {
       const wait = retryAfterOf(error);
       if (wait !== null) {
         res.header('Retry-After', String(wait));
-        render(429, { errorSummary: `Too many requests. Please retry later (in about ${waitLabel(wait)}).` });
+        render(429, { errorSummary: loc.t('admin.account.tooManyRequests', { wait: waitIn(loc.locale, wait) }) });
         return;
       }
       const errors: Errors = {};
       placeProblems(expectDomainError(error, 'invalid'), placedBy(REQUEST_FORM_FIELDS), errors, { otherwise: 'email' });
-      render(400, { errors, errorSummary: 'Please correct the highlighted field.' });
+      render(400, { errors, errorSummary: loc.t('admin.account.forgot.summary') });
       return;
     }
     render(200, { sent: true, values: {} });
@@ -79,16 +85,18 @@ export class AdminPasswordResetController {
     const t = one(token);
     noStore(res);
     const live = t.length > 0 && t.length <= 200 && (await this.passwordResets.isLive(t));
+    const loc = pageLocale(req, res);
     res
       .status(live ? 200 : 400)
       .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/reset-password', {
-          title: 'Choose a new password',
+          title: loc.t('admin.account.reset.title'),
+          i18n: i18nView(req, loc, false),
           csrf: this.sessions.csrfToken(req, res),
           token: live ? t : null,
           errors: {},
-          errorSummary: live ? null : 'This link is invalid, was already used or has expired. Ask for a new one.',
+          errorSummary: live ? null : loc.t('admin.account.reset.badLink'),
         }),
       );
   }
@@ -100,8 +108,9 @@ export class AdminPasswordResetController {
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
     if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : ''))
-      errors.confirm_password = 'The two new passwords differ.';
+      errors.confirm_password = 'admin.profile.err.passwordsDiffer';
     noStore(res);
+    const loc = pageLocale(req, res);
     if (Object.keys(errors).length === 0) {
       try {
         await this.passwordResets.confirm(token.slice(0, 200), next);
@@ -121,11 +130,12 @@ export class AdminPasswordResetController {
       .type('text/html; charset=utf-8')
       .send(
         this.views.render('admin/reset-password', {
-          title: 'Choose a new password',
+          title: loc.t('admin.account.reset.title'),
+          i18n: i18nView(req, loc, false),
           csrf: this.sessions.csrfToken(req, res),
           token: errors.token ? null : token,
-          errors,
-          errorSummary: errors.token ?? 'Your password was not changed: please correct the highlighted fields.',
+          errors: accountErrorsIn(loc, errors),
+          errorSummary: errors.token ?? loc.t('admin.profile.summary.password'),
         }),
       );
   }

@@ -9,8 +9,10 @@ import { AdminPages } from '../application/admin-pages.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { type Errors, type Form, expectDomainError, hasErrors, one, waitLabel } from './admin-forms.js';
-import { PROFILE_FORM_FIELDS, placeAccountProblems } from './account-form.js';
+import { type Errors, type Form, expectDomainError, hasErrors, one } from './admin-forms.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+import { LOCALE_NAMES, SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
+import { PROFILE_FORM_FIELDS, accountErrorsIn, placeAccountProblems, tooMany } from './account-form.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { embedOriginLines, embedOriginsError } from './embed-settings-form.js';
@@ -31,40 +33,46 @@ export class AdminProfileController {
 
   @Get()
   async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('saved') saved?: string) {
-    const notices: Record<string, string> = {
-      profile: 'Profile saved.',
-      email: 'Your email address was changed; use it the next time you log in.',
-      password: 'Your password was changed.',
-      embed: 'The websites allowed to embed your booking pages were saved.',
+    const notices: Record<string, MessageKey> = {
+      profile: 'admin.profile.saved.profile',
+      email: 'admin.profile.saved.email',
+      password: 'admin.profile.saved.password',
+      embed: 'admin.profile.saved.embed',
     };
-    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, {}, null, notices[one(saved)] ?? null));
+    const key = one(saved);
+    const notice = Object.hasOwn(notices, key) ? notices[key] : null;
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, {}, null, notice ?? null));
   }
 
   @Post()
   async saveProfile(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
-    const v = { name: one(body.name), username: one(body.username), time_zone: one(body.time_zone) };
+    const v = { name: one(body.name), username: one(body.username), time_zone: one(body.time_zone), locale: one(body.locale) };
     const errors: Errors = {};
+    // The language: what PATCH /api/users/me {locale} sets (absent from the form: unchanged).
+    const locale = v.locale === '' ? undefined : v.locale;
     try {
-      // Identity checks the name, username and zone together: every mistake comes back at once.
-      await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone });
+      // Identity checks the name, username, zone and language together: every mistake comes back at once.
+      await this.users.update(caller.id, { name: v.name, username: v.username, timeZone: v.time_zone, locale });
       res.redirect('/admin/profile?saved=profile', 303);
       return;
     } catch (error) {
-      placeAccountProblems(expectDomainError(error, 'invalid', 'conflict'), PROFILE_FORM_FIELDS, errors, 'username');
+      const refusal = expectDomainError(error, 'invalid', 'conflict');
+      placeAccountProblems(refusal, PROFILE_FORM_FIELDS, errors, 'username');
+      if (refusal.problems.some((p) => p.field === 'locale')) errors.locale = 'admin.profile.err.locale';
     }
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, v, errors, 'Please correct the highlighted fields in your profile.', null));
+      .send(await this.page(caller, req, res, v, errors, 'admin.profile.summary.profile', null));
   }
 
   @Post('email')
   async changeEmail(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const email = one(body.email);
     const errors: Errors = {};
-    if (!one(body.password)) errors.email_password = 'Enter your current password to change your email.';
+    if (!one(body.password)) errors.email_password = 'admin.profile.err.emailPassword';
     else if (!(await this.passwordOk(caller, req, res, one(body.password), errors, 'email_password')))
-      errors.email_password ??= 'That is not your current password.';
+      errors.email_password ??= 'admin.profile.err.wrongPassword';
     if (!hasErrors(errors)) {
       try {
         await this.users.update(caller.id, { email });
@@ -77,11 +85,7 @@ export class AdminProfileController {
       }
     }
     if (res.statusCode !== 429) res.status(400);
-    res
-      .type('text/html; charset=utf-8')
-      .send(
-        await this.page(caller, req, res, { email }, errors, 'Your email was not changed: please correct the highlighted fields.', null),
-      );
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, { email }, errors, 'admin.profile.summary.email', null));
   }
 
   @Post('password')
@@ -90,9 +94,9 @@ export class AdminProfileController {
     const next = typeof body.new_password === 'string' ? body.new_password : '';
     const errors: Errors = {};
     // Only the form knows these two: the current password's box left empty, and the confirmation.
-    if (!current) errors.current_password = 'Enter your current password.';
+    if (!current) errors.current_password = 'admin.profile.err.currentPassword';
     if (next !== (typeof body.confirm_password === 'string' ? body.confirm_password : ''))
-      errors.confirm_password = 'The two new passwords differ.';
+      errors.confirm_password = 'admin.profile.err.passwordsDiffer';
     if (!hasErrors(errors)) {
       try {
         if (await this.users.changePassword(caller.id, current, next, req.ip)) {
@@ -101,12 +105,12 @@ export class AdminProfileController {
           res.redirect('/admin/profile?saved=password', 303);
           return;
         }
-        errors.current_password = 'That is not your current password.';
+        errors.current_password = 'admin.profile.err.wrongPassword';
       } catch (error) {
         const wait = retryAfterOf(error);
         if (wait !== null) {
           res.header('Retry-After', String(wait));
-          errors.current_password = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
+          errors.current_password = tooMany(wait);
           res.status(429);
         } else {
           placeAccountProblems(expectDomainError(error, 'invalid'), PROFILE_FORM_FIELDS, errors, 'new_password');
@@ -114,9 +118,7 @@ export class AdminProfileController {
       }
     }
     if (res.statusCode !== 429) res.status(400);
-    res
-      .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, {}, errors, 'Your password was not changed: please correct the highlighted fields.', null));
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, errors, 'admin.profile.summary.password', null));
   }
 
   /** "Embed on your website" (issue #18): the origins allowed to frame the booking pages, one a line. */
@@ -135,7 +137,7 @@ export class AdminProfileController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, { embed_origins: text }, errors, 'The websites were not saved: please correct them.', null));
+      .send(await this.page(caller, req, res, { embed_origins: text }, errors, 'admin.profile.summary.embed', null));
   }
 
   /** GDPR access and portability: everything the privacy module exports, as a file. */
@@ -155,14 +157,14 @@ export class AdminProfileController {
   async deleteAccount(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const me = await this.users.getById(caller.id);
     const errors: Errors = {};
-    if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) errors.confirm = `Type your username, ${me.username}, to confirm.`;
+    if (one(body.confirm).toLowerCase() !== me.username.toLowerCase()) errors.confirm = 'admin.profile.err.confirmUsername';
     const password = typeof body.password === 'string' ? body.password : '';
-    if (!password) errors.delete_password = 'Enter your current password to delete your account.';
+    if (!password) errors.delete_password = 'admin.profile.err.deletePassword';
     else if (!hasErrors(errors) && !(await this.passwordOk(caller, req, res, password, errors, 'delete_password')))
-      errors.delete_password ??= 'That is not your current password.';
+      errors.delete_password ??= 'admin.profile.err.wrongPassword';
     if (hasErrors(errors)) {
       if (res.statusCode !== 429) res.status(400);
-      res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, errors, 'Your account was not deleted.', null));
+      res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, {}, errors, 'admin.profile.summary.delete', null));
       return;
     }
     await this.privacy.deleteAccount(caller.id);
@@ -186,7 +188,7 @@ export class AdminProfileController {
       if (wait === null) throw error;
       res.header('Retry-After', String(wait));
       res.status(429);
-      errors[field] = `Too many wrong passwords. Please retry later (in about ${waitLabel(wait)}).`;
+      errors[field] = tooMany(wait);
       return false;
     }
   }
@@ -197,15 +199,16 @@ export class AdminProfileController {
     res: FastifyReply,
     values: Record<string, string>,
     errors: Errors,
-    summary: string | null,
-    notice: string | null,
+    summary: MessageKey | null,
+    notice: MessageKey | null,
   ) {
-    const ctx = await this.pages.context(caller, req, res, 'Profile', 'profile');
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.profile.title'), 'profile');
     const user = await this.users.getById(caller.id);
     const v = {
       name: user.name,
       username: user.username,
       time_zone: user.timeZone,
+      locale: ctx.loc.locale as string,
       email: '',
       embed_origins: user.embedOrigins.join('\n'),
       ...values,
@@ -216,11 +219,12 @@ export class AdminProfileController {
       values: v,
       currentEmail: user.email,
       zones: allTimeZones().map((z) => ({ value: z, selected: z === v.time_zone })),
+      languages: SUPPORTED_LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l], selected: l === v.locale })),
       embedSnippet: `<script src="${base}/embed.js" async></script>\n<div data-kairos-inline data-url="${base}/${user.username}"></div>`,
       embedAllowed: user.embedOrigins.length > 0,
-      errors,
-      errorSummary: hasErrors(errors) ? summary : null,
-      notice,
+      errors: accountErrorsIn(ctx.loc, errors, { username: user.username }),
+      errorSummary: hasErrors(errors) && summary ? ctx.loc.t(summary) : null,
+      notice: notice ? ctx.loc.t(notice) : null,
     });
   }
 }

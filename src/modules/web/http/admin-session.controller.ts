@@ -9,8 +9,9 @@ import { Public } from '../../../shared/http/authentication.js';
 import { type WebRequest, WebSessions } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { allTimeZones } from '../domain/web-time.js';
-import { SIGNUP_FORM_FIELDS, placeAccountProblems, signupValuesOf } from './account-form.js';
-import { type Errors, type Form, expectDomainError, hasErrors, one, waitLabel } from './admin-forms.js';
+import { SIGNUP_FORM_FIELDS, accountErrorsIn, placeAccountProblems, signupValuesOf, waitIn } from './account-form.js';
+import { type Errors, type Form, expectDomainError, hasErrors, one } from './admin-forms.js';
+import { i18nView, pageLocale } from './page-locale.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { googleSignInProblem } from './admin-google-sign-in.controller.js';
 
@@ -36,19 +37,17 @@ export class AdminSessionController {
     @Query('reset') reset?: string,
     @Query('google') google?: string,
   ) {
+    const loc = pageLocale(req, res);
     res.type('text/html; charset=utf-8').send(
       this.views.render('admin/login', {
-        title: 'Log in',
+        title: loc.t('admin.account.login.title'),
+        i18n: i18nView(req, loc, false),
         csrf: this.sessions.csrfToken(req, res),
         next: safeNext(next),
         values: {},
         errors: {},
-        errorSummary: googleSignInProblem(one(google)),
-        notice: one(deleted)
-          ? 'Your account and its data were deleted.'
-          : one(reset)
-            ? 'Your password was changed. Log in with the new one.'
-            : null,
+        errorSummary: googleSignInProblem(one(google), loc.t),
+        notice: one(deleted) ? loc.t('admin.account.login.deleted') : one(reset) ? loc.t('admin.account.login.resetDone') : null,
       }),
     );
   }
@@ -65,21 +64,23 @@ export class AdminSessionController {
       if (retryAfter === null) throw error;
     }
     if (!user) {
+      const loc = pageLocale(req, res);
       if (retryAfter !== null) res.header('Retry-After', String(retryAfter));
       res
         .status(retryAfter !== null ? 429 : 401)
         .type('text/html; charset=utf-8')
         .send(
           this.views.render('admin/login', {
-            title: 'Log in',
+            title: loc.t('admin.account.login.title'),
+            i18n: i18nView(req, loc, false),
             csrf: this.sessions.csrfToken(req, res),
             next: safeNext(one(body.next)),
             values: { email },
             errors: {},
             errorSummary:
               retryAfter !== null
-                ? `Too many failed attempts. Please retry later (in about ${waitLabel(retryAfter)}), or reset your password.`
-                : 'The email or password is incorrect.',
+                ? loc.t('admin.account.login.tooMany', { wait: waitIn(loc.locale, retryAfter) })
+                : loc.t('admin.account.login.wrong'),
           }),
         );
       return;
@@ -91,7 +92,7 @@ export class AdminSessionController {
   @Get('signup')
   signupForm(@Req() req: WebRequest, @Res() res: FastifyReply) {
     // UTC until the script preselects the browser's zone (data-detect-zone); without it the host picks from the list.
-    res.type('text/html; charset=utf-8').send(this.signupPage(this.sessions.csrfToken(req, res), { time_zone: 'UTC' }, {}, true));
+    res.type('text/html; charset=utf-8').send(this.signupPage(req, res, { time_zone: 'UTC' }, {}, true));
   }
 
   @Post('signup')
@@ -116,7 +117,7 @@ export class AdminSessionController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(this.signupPage(this.sessions.csrfToken(req, res), { ...v, password: '' }, errors));
+      .send(this.signupPage(req, res, { ...v, password: '' }, errors));
   }
 
   @Post('logout')
@@ -125,15 +126,19 @@ export class AdminSessionController {
     res.redirect('/admin/login', 303);
   }
 
-  private signupPage(csrf: string, values: Record<string, string>, errors: Errors, detectZone = false) {
+  private signupPage(req: WebRequest, res: FastifyReply, values: Record<string, string>, errors: Errors, detectZone = false) {
+    const loc = pageLocale(req, res);
+    const csrf = this.sessions.csrfToken(req, res);
+    const shown = accountErrorsIn(loc, errors);
     return this.views.render('admin/signup', {
-      title: 'Create your account',
+      title: loc.t('admin.account.signup.title'),
+      i18n: i18nView(req, loc, false),
       csrf,
       values,
-      errors,
+      errors: shown,
       detectZone,
       zoneAliases: JSON.stringify(ZONE_ALIASES),
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
+      errorSummary: hasErrors(errors) ? (shown.form ?? loc.t('admin.account.signup.summary')) : null,
       zones: allTimeZones().map((z) => ({ value: z, selected: z === values.time_zone })),
     });
   }

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../../config/app-config.js';
@@ -16,11 +18,11 @@ import { singleLineProblem } from '../../../shared/validation/text.js';
 const TEAM_NAME_MAX = 255; // as the API allows
 
 /** Why a join link cannot be used, in the words the invited host reads. */
-const JOIN_PROBLEMS: Record<Exclude<InvitationPreview['state'], 'open'>, string> = {
-  unknown: 'This invitation link is not valid. Check that you opened the whole link, or ask a team admin for a new one.',
-  'other-user': 'This invitation was sent to a different email address. Log in as the invited user to accept it.',
-  used: 'This invitation has already been used.',
-  expired: 'This invitation has expired. Ask a team admin for a new one.',
+const JOIN_PROBLEMS: Record<Exclude<InvitationPreview['state'], 'open'>, MessageKey> = {
+  unknown: 'admin.teams.join.unknown',
+  'other-user': 'admin.teams.join.otherUser',
+  used: 'admin.teams.join.used',
+  expired: 'admin.teams.join.expired',
 };
 
 /** Per-team form state: which team an invitation form belongs to, its answer and its one-time link. */
@@ -233,12 +235,18 @@ export class AdminTeamsController {
   }
 
   private async joinPage(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, token: string, preview: InvitationPreview) {
-    const ctx = await this.pages.context(caller, req, res, 'Join a team', 'teams');
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.teams.join.title'), 'teams');
+    const teamName = preview.state === 'open' ? preview.teamName : null;
     return this.views.render('admin/team-join', {
       ...ctx,
       token,
-      teamName: preview.state === 'open' ? preview.teamName : null,
-      problem: preview.state === 'open' ? null : JOIN_PROBLEMS[preview.state],
+      teamName,
+      // The team's name as HTML for the message (escaped here; the `t` helper inserts a SafeString as is).
+      teamStrong:
+        teamName === null
+          ? null
+          : new Handlebars.SafeString(`<strong id="join-team-name">${Handlebars.escapeExpression(teamName)}</strong>`),
+      problem: preview.state === 'open' ? null : ctx.loc.t(JOIN_PROBLEMS[preview.state]),
     });
   }
 }

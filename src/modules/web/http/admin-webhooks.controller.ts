@@ -9,7 +9,9 @@ import { WEBHOOK_EVENTS } from '../../notify/domain/plan-deliveries.js';
 import { AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateTime } from '../domain/web-time.js';
+import { formatDateTimeIn } from '../../../shared/i18n/format.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+import { accountErrorsIn } from './account-form.js';
 import {
   type Errors,
   type Form,
@@ -23,32 +25,33 @@ import {
 } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
-const EVENT_LABELS: Record<string, string> = {
-  'invitee.created': 'A booking is made',
-  'invitee.canceled': 'A booking is cancelled',
-  'invitee.rescheduled': 'A booking is moved',
-  'invitee.pending': 'A booking request awaits your confirmation',
-  'invitee.confirmed': 'A booking request is confirmed',
-  'invitee.declined': 'A booking request is declined',
-  'invitee.expired': 'A booking request expires unanswered',
-  'invitee.conference_ready': 'Video link ready',
-  'invitee.no_show': 'An invitee is marked as a no-show',
-  'invitee.no_show_deleted': 'A no-show mark is taken back',
-  'waitlist.joined': 'Someone joins a waitlist',
-  'waitlist.promoted': 'A waitlist place is offered',
-  'waitlist.expired': 'A waitlist claim or entry expires',
+const EVENT_LABELS: Record<string, MessageKey> = {
+  'invitee.created': 'admin.webhooks.ev.created',
+  'invitee.canceled': 'admin.webhooks.ev.canceled',
+  'invitee.rescheduled': 'admin.webhooks.ev.rescheduled',
+  'invitee.pending': 'admin.webhooks.ev.pending',
+  'invitee.confirmed': 'admin.webhooks.ev.confirmed',
+  'invitee.declined': 'admin.webhooks.ev.declined',
+  'invitee.expired': 'admin.webhooks.ev.expired',
+  'invitee.conference_ready': 'admin.webhooks.ev.conferenceReady',
+  'invitee.no_show': 'admin.webhooks.ev.noShow',
+  'invitee.no_show_deleted': 'admin.webhooks.ev.noShowDeleted',
+  'waitlist.joined': 'admin.webhooks.ev.waitlistJoined',
+  'waitlist.promoted': 'admin.webhooks.ev.waitlistPromoted',
+  'waitlist.expired': 'admin.webhooks.ev.waitlistExpired',
 };
 /** The new webhook form's fields → the webhook API's fields. */
 const WEBHOOK_FORM_FIELDS = { url: 'url', events: 'events' } as const satisfies FormFields;
 const DELIVERIES_PER_WEBHOOK = 10;
 
 /** What a host reads from a delivery row: delivered, failed (and why), still retrying, pending or withdrawn. */
-function deliveryState(d: DeliveryRecord): { label: string; tone: 'ok' | 'warn' | 'error' | '' } {
-  if (d.status === 'sent') return { label: 'delivered', tone: 'ok' };
-  if (d.status === 'failed') return { label: 'failed', tone: 'error' };
-  if (d.status === 'cancelled') return { label: 'withdrawn', tone: '' };
-  return d.attempts > 0 ? { label: 'retrying', tone: 'warn' } : { label: 'pending', tone: '' };
+function deliveryState(d: DeliveryRecord): { state: DeliveryState; tone: 'ok' | 'warn' | 'error' | '' } {
+  if (d.status === 'sent') return { state: 'delivered', tone: 'ok' };
+  if (d.status === 'failed') return { state: 'failed', tone: 'error' };
+  if (d.status === 'cancelled') return { state: 'withdrawn', tone: '' };
+  return d.attempts > 0 ? { state: 'retrying', tone: 'warn' } : { state: 'pending', tone: '' };
 }
+type DeliveryState = 'delivered' | 'failed' | 'withdrawn' | 'retrying' | 'pending';
 
 /** Webhook subscriptions in the admin: create (secret shown once), pause, delete, and recent deliveries per hook. */
 @ApiExcludeController()
@@ -64,15 +67,15 @@ export class AdminWebhooksController {
 
   @Get()
   async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('done') done?: string) {
-    const notices: Record<string, string> = {
-      deleted: 'The webhook was deleted; its pending deliveries were withdrawn.',
-      disabled: 'The webhook is paused: nothing is sent to it until you resume it.',
-      enabled: 'The webhook is active again.',
-      redelivered: 'The delivery will be tried again now.',
+    const notices: Record<string, MessageKey> = {
+      deleted: 'admin.webhooks.done.deleted',
+      disabled: 'admin.webhooks.done.disabled',
+      enabled: 'admin.webhooks.done.enabled',
+      redelivered: 'admin.webhooks.done.redelivered',
     };
-    res
-      .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, notices[one(done)] ?? null));
+    const key = one(done);
+    const notice = Object.hasOwn(notices, key) ? notices[key] : null;
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, { events: [...WEBHOOK_EVENTS] }, {}, null, notice ?? null));
   }
 
   @Post()
@@ -80,10 +83,9 @@ export class AdminWebhooksController {
     const url = one(body.url);
     const events = many(body.events);
     const errors: Errors = {};
-    if (!/^https?:\/\/\S+$/i.test(url) || url.length > 2048)
-      errors.url = 'Enter the full address of your endpoint, starting with https://.';
-    if (events.length === 0) errors.events = 'Choose at least one event.';
-    else if (events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))) errors.events = 'Choose among the events listed.';
+    if (!/^https?:\/\/\S+$/i.test(url) || url.length > 2048) errors.url = 'admin.webhooks.err.url';
+    if (events.length === 0) errors.events = 'admin.webhooks.err.noEvent';
+    else if (events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))) errors.events = 'admin.webhooks.err.badEvent';
     if (!hasErrors(errors)) {
       try {
         const { secret } = await this.webhooks.create(caller.id, url, events);
@@ -99,7 +101,7 @@ export class AdminWebhooksController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'Please correct the highlighted fields.', null));
+      .send(await this.page(caller, req, res, { url, events }, errors, errors.form ?? 'admin.account.summary', null));
   }
 
   @Post(':id/disable')
@@ -133,17 +135,23 @@ export class AdminWebhooksController {
     values: { url?: string; events: string[] },
     errors: Errors,
     summary: string | null,
-    notice: string | null,
+    notice: MessageKey | null,
     secret: string | null = null,
   ) {
-    const ctx = await this.pages.context(caller, req, res, 'Webhooks', 'webhooks');
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.webhooks.title'), 'webhooks');
+    const { loc } = ctx;
     const zone = ctx.me.zone;
     const hooks = await this.webhooks.list(caller.id);
     const deliveries = await this.notifications.list(caller.id, { kind: 'webhook', limit: 200 });
     return this.views.render('admin/webhooks', {
       ...ctx,
       secret,
-      eventChoices: WEBHOOK_EVENTS.map((e, i) => ({ i, value: e, label: EVENT_LABELS[e] ?? e, checked: values.events.includes(e) })),
+      eventChoices: WEBHOOK_EVENTS.map((e, i) => ({
+        i,
+        value: e,
+        label: Object.hasOwn(EVENT_LABELS, e) ? loc.t(EVENT_LABELS[e]) : e,
+        checked: values.events.includes(e),
+      })),
       values: { url: values.url ?? '' },
       hooks: hooks.map((h) => ({
         id: h.id,
@@ -157,16 +165,17 @@ export class AdminWebhooksController {
             id: d.id,
             event: d.eventType,
             ...deliveryState(d),
+            label: loc.t(`admin.webhooks.state.${deliveryState(d).state}`),
             attempts: d.attempts,
             maxAttempts: d.maxAttempts,
-            when: formatDateTime(d.sentAt ?? d.updatedAt, zone),
+            when: formatDateTimeIn(d.sentAt ?? d.updatedAt, zone, loc.h12Default, loc.formatLocale),
             lastError: d.status === 'sent' ? null : d.lastError,
             redeliverable: d.status === 'failed',
           })),
       })),
-      errors,
-      errorSummary: hasErrors(errors) ? summary : null,
-      notice,
+      errors: accountErrorsIn(loc, errors),
+      errorSummary: hasErrors(errors) && summary ? (accountErrorsIn(loc, { summary }).summary ?? summary) : null,
+      notice: notice ? loc.t(notice) : null,
     });
   }
 }
