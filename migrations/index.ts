@@ -21,6 +21,7 @@ import { InviteeGuests1764000009500 } from './1764000009500-invitee-guests.js';
 import { OnboardingAndEmailVerification1764000009600 } from './1764000009600-onboarding-and-email-verification.js';
 import { Embedding1764000009800 } from './1764000009800-embedding.js';
 import { Insights1764000009950 } from './1764000009950-insights.js';
+import { RoundRobinFairness1764000010100 } from './1764000010100-round-robin-fairness.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   OnboardingAndEmailVerification1764000009600,
   Embedding1764000009800,
   Insights1764000009950,
+  RoundRobinFairness1764000010100,
 ];

@@ -95,7 +95,7 @@ describe('hostsToBook', () => {
 describe('roundRobinOrder', () => {
   const choice = (userId: string): RoundRobinChoice => ({
     userId,
-    reason: { rule: 'fewest_bookings_in_period', bookings_in_period: 0, candidates: 3 },
+    reason: { rule: 'weighted_least_served', bookings_in_period: 0, weight: 100, candidates: 3 },
   });
   const ranked = [choice('a'), choice('b'), choice('c')];
   it.each([
