@@ -17,7 +17,7 @@ describe('round robin (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ now: NOW });
-  });
+  }, 180_000);
   afterAll(() => t.close());
   beforeEach(() => t.clock!.set(NOW));
 

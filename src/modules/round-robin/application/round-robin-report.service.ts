@@ -23,6 +23,8 @@ export interface RoundRobinReport {
   type: MeetingTypeSnapshot;
   teamName: string;
   periodStart: Date;
+  /** The zone the period is counted in (the type owner's). */
+  timeZone: string;
   totalBookings: number;
   hosts: RoundRobinHostReport[];
   next: string[];
@@ -44,12 +46,19 @@ export class RoundRobinReportService {
     private readonly clock: Clock,
   ) {}
 
+  /** The team (members only, else 404) and its round-robin types. */
+  async teamTypes(callerId: string, teamId: string): Promise<{ teamName: string; types: { id: string; name: string; ownerId: string }[] }> {
+    const team = await this.teams.getForMember(callerId, teamId);
+    return { teamName: team.team.name, types: await this.repository.teamTypes(teamId) };
+  }
+
   async report(callerId: string, teamId: string, meetingTypeId: string, next = NEXT_DEFAULT): Promise<RoundRobinReport> {
     const team = await this.teams.getForMember(callerId, teamId); // 404 unless a member
     const type = await this.meetingTypes.findSnapshot(meetingTypeId);
     if (!type || type.teamId !== teamId || type.kind !== 'round_robin') throw notFound('round-robin meeting type of this team');
     const now = this.clock.now();
-    const start = periodStart(type.roundRobinPeriod, now, await this.repository.timeZoneOf(type.ownerId));
+    const timeZone = await this.repository.timeZoneOf(type.ownerId);
+    const start = periodStart(type.roundRobinPeriod, now, timeZone);
     const hostIds = type.hosts.map((h) => h.userId);
     const tallies = await this.repository.tallies(type.id, hostIds, start, new Date(start.getTime() - 31 * 86_400_000));
     const candidates: RoundRobinCandidate[] = type.hosts.map((h) => ({
@@ -68,6 +77,7 @@ export class RoundRobinReportService {
       type,
       teamName: team.team.name,
       periodStart: start,
+      timeZone,
       totalBookings: total,
       hosts: candidates.map((c) => ({
         userId: c.userId,

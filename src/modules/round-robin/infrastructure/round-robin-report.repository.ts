@@ -32,6 +32,14 @@ export class RoundRobinReportRepository {
     return new Map(rows.map((r) => [r.user_id, { count: r.n, last: r.last ? new Date(r.last).getTime() : null }]));
   }
 
+  /** The team's round-robin types, by name. */
+  async teamTypes(teamId: string): Promise<{ id: string; name: string; ownerId: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, name, user_id AS "ownerId" FROM meeting_types WHERE team_id = $1 AND kind = 'round_robin' ORDER BY name, id`,
+      [teamId],
+    );
+  }
+
   async timeZoneOf(userId: string): Promise<string> {
     const rows = await this.dataSource.query<{ time_zone: string }[]>(`SELECT time_zone FROM users WHERE id = $1`, [userId]);
     return rows[0]?.time_zone ?? 'UTC';
