@@ -20,9 +20,23 @@ export interface SerializableOptions {
   /**
    * Reads to run once, after the `serializeOn` locks are held and before the first BEGIN, on the same connection
    * (autocommit): they see every commit of the locks' previous holders, without the serializable transaction's
-   * predicate locks (round robin's booking counts, issue #19). The caller keeps what they return for `work`.
+   * predicate locks (round robin's booking counts, issue #19). The caller keeps what they return for `work`. On the
+   * embedded database (one session, ADR 0013) advisory locks exclude nothing and another connection's transaction may
+   * run between two blocks, but a whole transaction block is exclusive: there it runs inside each attempt instead.
    */
   afterLocks?: (manager: EntityManager) => Promise<void>;
+}
+
+const sessions = new WeakMap<DataSource, Promise<boolean>>();
+
+/** Whether the database is the embedded PGlite, whose pooled connections share one session (asked once). */
+function singleSession(dataSource: DataSource, runner: QueryRunner): Promise<boolean> {
+  let known = sessions.get(dataSource);
+  if (!known) {
+    known = runner.query('SELECT version()').then((rows: { version: string }[]) => /PGlite|emscripten/i.test(rows[0].version));
+    sessions.set(dataSource, known);
+  }
+  return known;
 }
 
 export class SerializationRetriesExhaustedError extends Error {
@@ -48,6 +62,15 @@ export async function runSerializable<T>(
   const runner = dataSource.createQueryRunner('master');
   await runner.connect();
   try {
+    if (options.afterLocks && (await singleSession(dataSource, runner))) {
+      const { afterLocks } = options;
+      options = { ...options, afterLocks: undefined };
+      const inner = work;
+      work = async (manager, attempt) => {
+        await afterLocks(manager);
+        return inner(manager, attempt);
+      };
+    }
     let result: T;
     try {
       result = await attemptAll(runner, work, options, keys);
