@@ -6,7 +6,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { RoundRobinSettingsService } from '../application/round-robin-settings.service.js';
 import {
-  RoundRobinHostDto,
+  RoundRobinHostSettingsDto,
   RoundRobinPeriodDto,
   UpdateRoundRobinHostDto,
   UpdateRoundRobinPeriodDto,
@@ -26,14 +26,14 @@ export class RoundRobinSettingsController {
       'Fields left out keep their value. The next booking goes to the free host with the lowest ' +
       '(bookings in period + 1) / weight; see GET /api/teams/{id}/round-robin for the figures.',
   })
-  @ApiOkResponse({ type: RoundRobinHostDto })
+  @ApiOkResponse({ type: RoundRobinHostSettingsDto })
   @ApiErrors(400, 401, 404, 409)
   async setHost(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Param('user_id', uuidParam('user_id')) userId: string,
     @Body() dto: UpdateRoundRobinHostDto,
-  ): Promise<RoundRobinHostDto> {
+  ): Promise<RoundRobinHostSettingsDto> {
     if (dto.weight === undefined && dto.priority === undefined && dto.fallback === undefined && dto.max_bookings_per_period === undefined) {
       throw invalid('send at least one of weight, priority, fallback, max_bookings_per_period');
     }

@@ -59,7 +59,7 @@ export class UpdateRoundRobinHostDto {
   max_bookings_per_period?: number | null;
 }
 
-export class RoundRobinHostDto {
+export class RoundRobinHostSettingsDto {
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty({ type: 'integer' }) weight: number;
   @ApiProperty({ type: 'integer' }) priority: number;
@@ -77,7 +77,7 @@ export class RoundRobinPeriodDto {
   @ApiProperty({ enum: PERIODS }) period: string;
 }
 
-export function toRoundRobinHost(h: MeetingTypeHost): RoundRobinHostDto {
+export function toRoundRobinHost(h: MeetingTypeHost): RoundRobinHostSettingsDto {
   return {
     user_id: h.userId,
     weight: h.weight,

@@ -27,9 +27,15 @@ export class RoundRobinReportQueryDto {
 export class RoundRobinHostShareDto {
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ description: 'weight over the weights of the non-fallback hosts (0 for a fallback host)', example: 0.5 })
+  @ApiProperty({
+    type: Number,
+    format: 'float',
+    description: 'weight over the weights of the non-fallback hosts (0 for a fallback host)',
+    example: 0.5,
+  })
   target_share: number;
-  @ApiProperty({ description: 'bookings over all bookings counted (0 when none)', example: 0.5 }) actual_share: number;
+  @ApiProperty({ type: Number, format: 'float', description: 'bookings over all bookings counted (0 when none)', example: 0.5 })
+  actual_share: number;
   @ApiProperty({ type: 'integer', description: 'live bookings of the type counted in the period' }) bookings: number;
   @ApiProperty({ type: 'integer' }) weight: number;
   @ApiProperty({ type: 'integer' }) priority: number;
