@@ -22,6 +22,7 @@ import { OnboardingAndEmailVerification1764000009600 } from './1764000009600-onb
 import { Embedding1764000009800 } from './1764000009800-embedding.js';
 import { Locales1764000009900 } from './1764000009900-locales.js';
 import { Insights1764000009950 } from './1764000009950-insights.js';
+import { RoundRobinFairness1764000010100 } from './1764000010100-round-robin-fairness.js';
 import { Waitlist1764000010200 } from './1764000010200-waitlist.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
@@ -50,5 +51,6 @@ export const migrations = [
   Embedding1764000009800,
   Locales1764000009900,
   Insights1764000009950,
+  RoundRobinFairness1764000010100,
   Waitlist1764000010200,
 ];

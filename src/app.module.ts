@@ -17,6 +17,7 @@ import { WebModule } from './modules/web/web.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { PrivacyModule } from './modules/privacy/privacy.module.js';
 import { InsightsModule } from './modules/insights/insights.module.js';
+import { RoundRobinModule } from './modules/round-robin/round-robin.module.js';
 import { MetricsModule } from './shared/metrics/metrics.module.js';
 import { ThrottlingModule } from './shared/throttling/throttling.module.js';
 import { CacheModule } from './shared/cache/cache.module.js';
@@ -67,6 +68,7 @@ export class AppModule {
         AuditModule,
         PrivacyModule, // ops (issue 8); throttling after IdentityModule's guard
         InsightsModule,
+        RoundRobinModule,
         WebModule, // last: its /:username page routes are catch-alls
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminInsightsController } from './http/admin-insights.controller.js';
+import { AdminRoundRobinController } from './http/admin-round-robin.controller.js';
+import { RoundRobinModule } from '../round-robin/round-robin.module.js';
 import { AdminNoShowController } from './http/admin-no-show.controller.js';
 import { InsightsModule } from '../insights/insights.module.js';
 import { SlotsModule } from '../availability/slots.module.js';
@@ -68,6 +70,7 @@ const ADMIN_CONTROLLERS = [
   AdminInsightsController,
   AdminNoShowController,
   AdminWhyController,
+  AdminRoundRobinController,
 ];
 
 /**
@@ -88,6 +91,7 @@ const ADMIN_CONTROLLERS = [
     TeamsModule,
     AuditModule,
     InsightsModule,
+    RoundRobinModule,
   ],
   controllers: [
     StaticController,

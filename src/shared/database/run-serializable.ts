@@ -17,6 +17,26 @@ export interface SerializableOptions {
    * the guarantee (the serializable re-check and the exclusion constraint are); they turn retries into a short wait.
    */
   serializeOn?: string[];
+  /**
+   * Reads to run once, after the `serializeOn` locks are held and before the first BEGIN, on the same connection
+   * (autocommit): they see every commit of the locks' previous holders, without the serializable transaction's
+   * predicate locks (round robin's booking counts, issue #19). The caller keeps what they return for `work`. On the
+   * embedded database (one session, ADR 0013) advisory locks exclude nothing and another connection's transaction may
+   * run between two blocks, but a whole transaction block is exclusive: there it runs inside each attempt instead.
+   */
+  afterLocks?: (manager: EntityManager) => Promise<void>;
+}
+
+const sessions = new WeakMap<DataSource, Promise<boolean>>();
+
+/** Whether the database is the embedded PGlite, whose pooled connections share one session (asked once). */
+function singleSession(dataSource: DataSource, runner: QueryRunner): Promise<boolean> {
+  let known = sessions.get(dataSource);
+  if (!known) {
+    known = runner.query('SELECT version()').then((rows: { version: string }[]) => /PGlite|emscripten/i.test(rows[0].version));
+    sessions.set(dataSource, known);
+  }
+  return known;
 }
 
 export class SerializationRetriesExhaustedError extends Error {
@@ -42,6 +62,15 @@ export async function runSerializable<T>(
   const runner = dataSource.createQueryRunner('master');
   await runner.connect();
   try {
+    if (options.afterLocks && (await singleSession(dataSource, runner))) {
+      const { afterLocks } = options;
+      options = { ...options, afterLocks: undefined };
+      const inner = work;
+      work = async (manager, attempt) => {
+        await afterLocks(manager);
+        return inner(manager, attempt);
+      };
+    }
     let result: T;
     try {
       result = await attemptAll(runner, work, options, keys);
@@ -64,9 +93,12 @@ export async function runSerializable<T>(
  * otherwise join the new block, which then could not be made SERIALIZABLE.
  */
 function lockThenBeginSql(keys: string[]): string {
-  if (keys.length === 0) return BEGIN_SERIALIZABLE;
+  return keys.length === 0 ? BEGIN_SERIALIZABLE : `${lockSql(keys)}; ${BEGIN_SERIALIZABLE}`;
+}
+
+function lockSql(keys: string[]): string {
   const locks = keys.map((key) => `SELECT pg_advisory_lock(hashtextextended(${escapeLiteral(key)}, 0))`);
-  return ['BEGIN', ...locks, 'COMMIT', BEGIN_SERIALIZABLE].join('; ');
+  return ['BEGIN', ...locks, 'COMMIT'].join('; ');
 }
 
 /** COMMIT, then (only once it succeeded: a failed statement ends the message) the locks are released. */
@@ -123,9 +155,18 @@ async function attemptAll<T>(
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // The locks are taken with the first BEGIN and kept across attempts. A failure here is not retried (the locks may
     // not all be held): only the work's conflicts are.
+    if (attempt === 1 && options.afterLocks) {
+      try {
+        if (keys.length > 0) await runner.query(lockSql(keys));
+        await options.afterLocks(runner.manager);
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined); // the locks' own block may be open and failed
+        throw error;
+      }
+    }
     record.isTransactionActive = true;
     try {
-      await runner.query(attempt === 1 ? lockThenBeginSql(keys) : BEGIN_SERIALIZABLE);
+      await runner.query(attempt === 1 && !options.afterLocks ? lockThenBeginSql(keys) : BEGIN_SERIALIZABLE);
     } catch (error) {
       await rollback(error); // the locks' own block may be open and failed
       throw error;

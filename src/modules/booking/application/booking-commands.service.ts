@@ -16,7 +16,7 @@ import {
   rescheduleRefusal,
   roundRobinOrder,
 } from '../domain/booking-policy.js';
-import { rankRoundRobinHosts } from '../domain/round-robin.js';
+import { periodStart, rankRoundRobinHosts } from '../domain/round-robin.js';
 import { BookingRepository } from '../infrastructure/booking.repository.js';
 import type { BookingRecord, InviteeRecord, RoundRobinStats } from './booking-records.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
@@ -127,8 +127,11 @@ export class BookingCommands {
     }
     const hold = input.holdToken ? await this.holds.usable(input.holdToken, type, input.start, input.inviteeEmail) : null;
     const schedules = await this.check.loadSchedules(type);
-    const fairness = await this.roundRobinFairness(type);
-    const retry = this.check.retryPolicy(type, this.policies.lockKeys(type, input.inviteeEmail));
+    let fairness: RoundRobinStats = new Map();
+    const retry = {
+      ...this.check.retryPolicy(type, this.policies.lockKeys(type, input.inviteeEmail)),
+      afterLocks: this.fairnessReader(type, (stats) => (fairness = stats)),
+    };
 
     return createOnce(
       { metrics: this.metrics, versions: this.versions },
@@ -199,7 +202,8 @@ export class BookingCommands {
     if (!current) throw notFound('booking');
     const type = ofLength(await this.activeType(current.meeting_type_id), durationMinutes, current);
     const schedules = await this.check.loadSchedules(type);
-    const fairness = await this.roundRobinFairness(type);
+    let fairness: RoundRobinStats = new Map();
+    const policy = { ...this.check.retryPolicy(type), afterLocks: this.fairnessReader(type, (stats) => (fairness = stats)) };
     const affected = new Set<string>();
 
     const result = await this.transactions.serializable(async (manager) => {
@@ -272,7 +276,7 @@ export class BookingCommands {
       const invitee =
         actor.kind === 'invitee' ? { ...actor.invitee, booking_id: target.id } : moving[0] ? { ...moving[0], booking_id: target.id } : null;
       return { booking: target, invitee, hostIds, replayed: false };
-    }, this.check.retryPolicy(type));
+    }, policy);
     await afterCommit('slot cache version bump', () => this.versions.bump(affected));
     return result;
   }
@@ -430,25 +434,35 @@ export class BookingCommands {
   // -------------------------------------------------------------------------------------------------------------
 
   /**
-   * Round-robin fairness figures (bookings this month, latest booking), read before the serializable transaction.
-   * They only rank the hosts; the exclusion constraint decides who is free. Read inside the transaction, this scan of
-   * recent month partitions and booking_hosts took enough predicate locks to escalate to whole relations, so every
-   * concurrent booking inserting into them became a serialization conflict (bench:history run E: 240 retries for 150
-   * bookings at 8M). A ranking a few milliseconds stale is what any scheduler gives under concurrency.
+   * Round-robin fairness figures (bookings in the type's counting period, latest booking), read after the host locks
+   * are held and before the serializable transaction begins (runSerializable's `afterLocks`). Every booking of a
+   * round-robin type takes the `host:` lock of each of its hosts (retryPolicy), so the previous assignment of this
+   * type has committed before these counts are read: concurrent bookers are ranked as if one after another, which
+   * is what keeps the fairness bound (round-robin.ts) under races. Read outside the serializable snapshot, the scan
+   * of recent partitions takes no predicate locks (read inside, it escalated to whole relations and made every
+   * concurrent booking a serialization conflict: bench:history run E, 240 retries for 150 bookings at 8M).
    */
-  private async roundRobinFairness(type: MeetingTypeSnapshot): Promise<RoundRobinStats> {
-    if (type.kind !== 'round_robin') return new Map();
-    const now = this.clock.now();
-    const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    // "Least recently booked" (the tie-breaker) looks back over this period and the one before: a host whose latest
-    // booking starts earlier counts as not booked recently, which keeps the read to recent months.
-    const lookBackFrom = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    return this.bookings.roundRobinStats(
-      type.id,
-      type.hosts.map((h) => h.userId),
-      periodStart,
-      lookBackFrom,
-    );
+  private fairnessReader(
+    type: MeetingTypeSnapshot,
+    keep: (stats: RoundRobinStats) => void,
+  ): ((manager: EntityManager) => Promise<void>) | undefined {
+    if (type.kind !== 'round_robin') return undefined;
+    return async (manager) => {
+      const now = this.clock.now();
+      const start = periodStart(type.roundRobinPeriod, now, await this.bookings.timeZoneOf(type.ownerId, manager));
+      // "Least recently booked" (the tie-breaker) looks back over about one period more: a host whose latest
+      // booking starts earlier counts as not booked recently, which keeps the read to recent partitions.
+      const lookBackFrom = new Date(start.getTime() - 31 * 86_400_000);
+      keep(
+        await this.bookings.roundRobinStats(
+          type.id,
+          type.hosts.map((h) => h.userId),
+          start,
+          lookBackFrom,
+          manager,
+        ),
+      );
+    };
   }
 
   private async activeType(id: string): Promise<MeetingTypeSnapshot> {
@@ -507,6 +521,8 @@ export class BookingCommands {
         userId,
         priority: settings.get(userId)?.priority ?? 0,
         weight: settings.get(userId)?.weight ?? 100,
+        fallback: settings.get(userId)?.fallback ?? false,
+        maxBookingsPerPeriod: settings.get(userId)?.maxBookingsPerPeriod ?? null,
         bookingsInPeriod: fairness.get(userId)?.count ?? 0,
         lastBookedAt: fairness.get(userId)?.last ?? null,
       })),

@@ -95,27 +95,22 @@ describe('hostsToBook', () => {
 describe('roundRobinOrder', () => {
   const choice = (userId: string): RoundRobinChoice => ({
     userId,
-    reason: { rule: 'fewest_bookings_in_period', bookings_in_period: 0, candidates: 3 },
+    reason: { rule: 'weighted_least_served', bookings_in_period: 0, weight: 100, candidates: 3 },
   });
   const ranked = [choice('a'), choice('b'), choice('c')];
   it.each([
-    [
-      'a new booking: the ranking',
-      [],
-      ['a', 'b', 'c'],
-      ['fewest_bookings_in_period', 'fewest_bookings_in_period', 'fewest_bookings_in_period'],
-    ],
+    ['a new booking: the ranking', [], ['a', 'b', 'c'], ['weighted_least_served', 'weighted_least_served', 'weighted_least_served']],
     [
       'a reschedule keeps its free host first',
       ['c'],
       ['c', 'a', 'b'],
-      ['kept_on_reschedule', 'fewest_bookings_in_period', 'fewest_bookings_in_period'],
+      ['kept_on_reschedule', 'weighted_least_served', 'weighted_least_served'],
     ],
     [
       'a previous host no longer free: the ranking',
       ['z'],
       ['a', 'b', 'c'],
-      ['fewest_bookings_in_period', 'fewest_bookings_in_period', 'fewest_bookings_in_period'],
+      ['weighted_least_served', 'weighted_least_served', 'weighted_least_served'],
     ],
   ])('%s', (_case, keep, order, rules) => {
     const result = roundRobinOrder(ranked, keep);

@@ -342,8 +342,14 @@ export class BookingRepository {
    * from `lookBackFrom`: the bound is on the partition key, so only recent months are read (the whole history cost
    * 80 ms at 1M bookings).
    */
-  async roundRobinStats(meetingTypeId: string, hostIds: string[], periodStart: Date, lookBackFrom: Date): Promise<RoundRobinStats> {
-    const rows = await this.dataSource.query<{ user_id: string; n: number; last: Date | null }[]>(
+  async roundRobinStats(
+    meetingTypeId: string,
+    hostIds: string[],
+    periodStart: Date,
+    lookBackFrom: Date,
+    manager?: EntityManager,
+  ): Promise<RoundRobinStats> {
+    const rows = await (manager ?? this.dataSource.manager).query<{ user_id: string; n: number; last: Date | null }[]>(
       `SELECT bh.user_id,
               count(*) FILTER (WHERE b.start_time >= $3)::int AS n,
               max(b.created_at) AS last
@@ -354,6 +360,14 @@ export class BookingRepository {
       [meetingTypeId, hostIds, periodStart, lookBackFrom],
     );
     return new Map(rows.map((r) => [r.user_id, { count: r.n, last: r.last ? new Date(r.last).getTime() : null }]));
+  }
+
+  /** The zone a user's calendar months are counted in (a round-robin type's owner); UTC when the user is gone. */
+  async timeZoneOf(userId: string, manager?: EntityManager): Promise<string> {
+    const rows = await (manager ?? this.dataSource.manager).query<{ time_zone: string }[]>(`SELECT time_zone FROM users WHERE id = $1`, [
+      userId,
+    ]);
+    return rows[0]?.time_zone ?? 'UTC';
   }
 
   /**

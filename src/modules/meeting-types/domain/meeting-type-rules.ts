@@ -19,7 +19,7 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX_LENGTH = 100;
 
 /** Priority and weight of a host nobody ranked (every host today: the columns are for round-robin tuning). */
-export const DEFAULT_HOST = { priority: 0, weight: 100 } as const;
+export const DEFAULT_HOST = { priority: 0, weight: 100, fallback: false, maxBookingsPerPeriod: null } as const;
 
 export const REMINDER_RECIPIENTS: readonly ReminderRecipient[] = ['invitee', 'host'];
 
@@ -29,7 +29,8 @@ export const DEFAULT_REMINDERS: ReminderSetting[] = [
 ];
 
 /** Everything a meeting type stores, in the service's terms: the snapshot's fields, with host ids instead of hosts. */
-export type MeetingTypeFields = Omit<MeetingTypeSnapshot, 'id' | 'ownerId' | 'hosts'> & {
+/** The round-robin period is set with the type's hosts (PUT /api/meeting-types/:id/round-robin), not with its fields. */
+export type MeetingTypeFields = Omit<MeetingTypeSnapshot, 'id' | 'ownerId' | 'hosts' | 'roundRobinPeriod'> & {
   /** Team kinds only (the owner is implied for one_on_one/group). */
   hostIds: string[];
 };

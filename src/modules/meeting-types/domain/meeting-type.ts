@@ -33,6 +33,10 @@ export interface MeetingTypeHost {
   userId: string;
   priority: number; // higher first (round robin tie-break)
   weight: number;
+  /** Round robin: booked only when no other host is free ("only if no one else is free"). */
+  fallback: boolean;
+  /** Round robin: the most bookings of the type this host takes per counting period; null = no cap. */
+  maxBookingsPerPeriod: number | null;
 }
 
 /** Period caps and invitee policies (issue #17 item 3); null = none. Rules in meeting-type-limits.ts. */
@@ -81,4 +85,6 @@ export interface MeetingTypeSnapshot {
   confirmationExpiryMinutes: number;
   /** The hosts whose calendars the type books: the owner for one_on_one/group, host_ids for team kinds. */
   hosts: MeetingTypeHost[];
+  /** Round robin: the period bookings are counted in (`calendar_month` in the owner's zone, or `rolling_30_days`). */
+  roundRobinPeriod: 'calendar_month' | 'rolling_30_days';
 }

@@ -7,4 +7,6 @@ export class MeetingTypeHostEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' }) userId: string;
   @Column({ type: 'integer' }) priority: number;
   @Column({ type: 'integer' }) weight: number;
+  @Column({ name: 'is_fallback', type: 'boolean' }) fallback: boolean;
+  @Column({ name: 'max_bookings_per_period', type: 'integer', nullable: true }) maxBookingsPerPeriod: number | null;
 }

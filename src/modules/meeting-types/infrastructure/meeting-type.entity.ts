@@ -46,6 +46,7 @@ export class MeetingTypeEntity {
   @Column({ name: 'is_secret', type: 'boolean' }) isSecret: boolean;
   @Column({ name: 'requires_confirmation', type: 'boolean' }) requiresConfirmation: boolean;
   @Column({ name: 'confirmation_expiry_minutes', type: 'integer' }) confirmationExpiryMinutes: number;
+  @Column({ name: 'round_robin_period', type: 'varchar' }) roundRobinPeriod: 'calendar_month' | 'rolling_30_days';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

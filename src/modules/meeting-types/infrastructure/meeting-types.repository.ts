@@ -95,16 +95,26 @@ export class MeetingTypesRepository {
         const existing = await m.findOneBy(MeetingTypeEntity, { id, userId: ownerId });
         if (!existing) return null;
         await m.save(Object.assign(existing, columns));
+        // An edit keeps each staying host's round-robin settings (weight, priority, fallback, cap).
+        ranks ??= await m.find(MeetingTypeHostEntity, { where: { meetingTypeId: id } });
         await m.delete(MeetingTypeHostEntity, { meetingTypeId: id });
         typeId = id;
       }
       const hosts = TEAM_KINDS.includes(value.kind) ? hostIds : [ownerId];
       await m.insert(
         MeetingTypeHostEntity,
-        // A copy keeps each host's round-robin priority and weight (`ranks`); everyone else starts unranked.
+        // A copy or an edit keeps each host's round-robin settings (`ranks`); everyone else starts unranked.
         hosts.map((userId) => {
           const ranked = ranks?.find((h) => h.userId === userId);
-          return { meetingTypeId: typeId, userId, ...(ranked ? { priority: ranked.priority, weight: ranked.weight } : DEFAULT_HOST) };
+          const settings = ranked
+            ? {
+                priority: ranked.priority,
+                weight: ranked.weight,
+                fallback: ranked.fallback,
+                maxBookingsPerPeriod: ranked.maxBookingsPerPeriod,
+              }
+            : DEFAULT_HOST;
+          return { meetingTypeId: typeId, userId, ...settings };
         }),
       );
       return typeId;
@@ -162,7 +172,13 @@ export class MeetingTypesRepository {
 function toSnapshot(type: MeetingTypeEntity, hostRows: MeetingTypeHostEntity[]): MeetingTypeSnapshot {
   const hosts: MeetingTypeHost[] = TEAM_KINDS.includes(type.kind)
     ? hostRows
-        .map((h) => ({ userId: h.userId, priority: h.priority, weight: h.weight }))
+        .map((h) => ({
+          userId: h.userId,
+          priority: h.priority,
+          weight: h.weight,
+          fallback: h.fallback,
+          maxBookingsPerPeriod: h.maxBookingsPerPeriod,
+        }))
         .sort((a, b) => b.priority - a.priority || a.userId.localeCompare(b.userId))
     : [{ userId: type.userId, ...DEFAULT_HOST }];
   return {
@@ -193,6 +209,7 @@ function toSnapshot(type: MeetingTypeEntity, hostRows: MeetingTypeHostEntity[]):
     requiresConfirmation: type.requiresConfirmation,
     confirmationExpiryMinutes: type.confirmationExpiryMinutes,
     hosts,
+    roundRobinPeriod: type.roundRobinPeriod,
   };
 }
 
