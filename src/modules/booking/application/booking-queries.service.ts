@@ -6,7 +6,7 @@ import { BookingRepository, type BookingSearch } from '../infrastructure/booking
 import { BookingSeriesRepository, seriesFacts } from '../infrastructure/booking-series.repository.js';
 import { seriesView } from '../domain/recurrence.js';
 import type { BookingSeriesView } from '../domain/booking-views.js';
-import type { BookingRecord, InviteeRecord } from './booking-records.js';
+import type { BookingRecord, InviteeRecord, RoundRobinStats } from './booking-records.js';
 import type { Actor } from './booking-commands.service.js';
 import { mayManage } from '../domain/booking-policy.js';
 import type { BookingView } from '../domain/booking-views.js';
@@ -40,6 +40,14 @@ export class BookingQueries extends BookingDirectory {
     private readonly conferences: BookingConferences,
   ) {
     super();
+  }
+
+  /**
+   * Each host's live bookings of a round-robin type since `periodStart` and their latest booking since `lookBackFrom`:
+   * the very counts the booking command ranks hosts by (the round-robin report replays its choices from them).
+   */
+  roundRobinTallies(meetingTypeId: string, hostIds: string[], periodStart: Date, lookBackFrom: Date): Promise<RoundRobinStats> {
+    return this.bookings.roundRobinStats(meetingTypeId, hostIds, periodStart, lookBackFrom);
   }
 
   /**

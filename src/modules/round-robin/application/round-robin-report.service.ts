@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock/clock.js';
+import { BookingQueries } from '../../booking/application/booking-queries.service.js';
+import { RoundRobinReportRepository } from '../infrastructure/round-robin-report.repository.js';
 import { notFound } from '../../../shared/http/domain-error.js';
 import { periodStart, type RoundRobinCandidate, simulateAssignments, targetShares } from '../../booking/domain/round-robin.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { TeamsService } from '../../teams/application/teams.service.js';
-import { RoundRobinReportRepository } from '../infrastructure/round-robin-report.repository.js';
 
 export interface RoundRobinHostReport {
   userId: string;
@@ -43,6 +44,7 @@ export class RoundRobinReportService {
     private readonly teams: TeamsService,
     private readonly meetingTypes: MeetingTypesService,
     private readonly repository: RoundRobinReportRepository,
+    private readonly bookings: BookingQueries,
     private readonly clock: Clock,
   ) {}
 
@@ -60,7 +62,7 @@ export class RoundRobinReportService {
     const timeZone = await this.repository.timeZoneOf(type.ownerId);
     const start = periodStart(type.roundRobinPeriod, now, timeZone);
     const hostIds = type.hosts.map((h) => h.userId);
-    const tallies = await this.repository.tallies(type.id, hostIds, start, new Date(start.getTime() - 31 * 86_400_000));
+    const tallies = await this.bookings.roundRobinTallies(type.id, hostIds, start, new Date(start.getTime() - 31 * 86_400_000));
     const candidates: RoundRobinCandidate[] = type.hosts.map((h) => ({
       userId: h.userId,
       priority: h.priority,
