@@ -22,6 +22,7 @@ describe('admin: why am I unavailable on a day (headless Chromium)', () => {
   let bob: TestHost;
   let typeId: string;
   let teamTypeId: string;
+  let teamId: string;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -34,6 +35,7 @@ describe('admin: why am I unavailable on a day (headless Chromium)', () => {
     typeId = (await createMeetingType(t, ada, { name: 'Intro call', slug: 'intro-call', duration_minutes: 30, buffer_after_minutes: 15 }))
       .id;
     const team = await createTeam(t, ada, [bob]);
+    teamId = team.id;
     teamTypeId = (
       await createMeetingType(t, ada, {
         name: 'Sales call',
@@ -143,5 +145,36 @@ describe('admin: why am I unavailable on a day (headless Chromium)', () => {
     const theirs = await createMeetingType(t, other, { name: 'Theirs', slug: 'theirs' });
     const refused = await page.goto(`/admin/availability/why?date=2027-03-02&meeting_type_id=${theirs.id}`);
     expect(refused?.status()).toBe(400);
+  });
+
+  it('a German host reads the why, waitlist and round-robin pages in German, axe clean at 1280 px', async () => {
+    await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'de' }).expect(200);
+    try {
+      await page.setViewportSize(WIDE);
+      await page.goto(`/admin/availability/why?date=2027-03-02&meeting_type_id=${typeId}`);
+      expect(await page.textContent('h1')).toBe('Warum bin ich nicht verfügbar?');
+      expect(await page.textContent('h2#day-heading')).toBe('Intro call am Dienstag, 2. März 2027');
+      const table = await rows();
+      expect(table.find((r) => r[0].startsWith('00:00'))?.[1]).toMatch(/^Außerhalb Ihrer Zeiten/);
+      expect(table.find((r) => r[0].startsWith('09:00'))?.[1]).toBe('Buchbar');
+      expect(await page.textContent('.why-legend')).toContain('Abwesenheit oder Feiertag');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.goto(`/admin/waitlist?meeting_type_id=${typeId}`);
+      expect(await page.textContent('h1')).toBe('Warteliste');
+      expect(await page.textContent('label[for=waitlist_claim_minutes]')).toBe('Minuten, um einen frei gewordenen Platz anzunehmen');
+      expect(await page.textContent('h2')).toBe('Wer auf Intro call wartet');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.goto(`/admin/teams/${teamId}/round-robin?meeting_type_id=${teamTypeId}`);
+      expect(await page.textContent('h1')).toBe('Round Robin: Sales call');
+      expect(await page.textContent('#next-h')).toBe('Nächste Zuweisungen');
+      expect(await page.textContent('[data-total]')).toContain('gezählt seit Montag, 1. März 2027');
+      expect(await page.textContent('#shares-title')).toBe('Ziel- und Ist-Anteil der Buchungen je Gastgeber');
+      expect(await page.textContent('label[for=period]')).toBe('Buchungen zählen je');
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'en' }).expect(200);
+    }
   });
 });

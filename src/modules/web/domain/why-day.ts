@@ -55,12 +55,18 @@ export interface WhyBand {
 
 const hm = (ms: number, zone: string) => zonedIso(ms, zone).slice(11, 16);
 
-function labelOf(code: string): string {
-  return LABEL[code] ?? `Cap reached (${code.replaceAll('_', ' ')})`;
+/** A cell's label by name (a reason code, "cap", "bookable", "free", "notBookable"): the page passes the host's language. */
+export type WhyLabel = (name: string, values?: Record<string, string>) => string;
+
+const EXTRA: Record<string, string> = { bookable: 'Bookable', free: 'Free', notBookable: 'Not bookable' };
+const english: WhyLabel = (name, values) => (name === 'cap' ? `Cap reached (${values?.code ?? ''})` : (LABEL[name] ?? EXTRA[name]));
+
+function labelOf(code: string, t: WhyLabel): string {
+  return code in LABEL ? t(code) : t('cap', { code: code.replaceAll('_', ' ') });
 }
 
-function detailOf(r: ExplainReason, zone: string, named: boolean): string {
-  const parts = [named ? `${labelOf(r.code)}: ${r.message}` : r.message];
+function detailOf(r: ExplainReason, zone: string, named: boolean, t: WhyLabel): string {
+  const parts = [named ? `${labelOf(r.code, t)}: ${r.message}` : r.message];
   if (r.detail?.holiday) parts.push(`(${r.detail.holiday})`);
   if (r.interval) {
     const sameDay = zonedIso(r.interval.start, zone).slice(0, 10) === zonedIso(r.interval.end - 1, zone).slice(0, 10);
@@ -73,19 +79,23 @@ function detailOf(r: ExplainReason, zone: string, named: boolean): string {
   return parts.join(' ');
 }
 
-function cellOf(e: Explanation, hostId: string | null, zone: string): WhyCell {
+function cellOf(e: Explanation, hostId: string | null, zone: string, t: WhyLabel): WhyCell {
   // A team's per-host reasons carry hostId; the type's own (notice, a collective's grid) belong to every host.
   const reasons = e.reasons.filter((r) => hostId === null || r.hostId === undefined || r.hostId === hostId);
   if (reasons.length === 0) {
     return e.bookable || hostId !== null
-      ? { tone: 'free', label: e.bookable ? 'Bookable' : 'Free', details: [] }
-      : { tone: 'hours', label: 'Not bookable', details: [] };
+      ? {
+          tone: 'free',
+          label: t(e.bookable ? 'bookable' : 'free'),
+          details: [],
+        }
+      : { tone: 'hours', label: t('notBookable'), details: [] };
   }
   const first = reasons.find((r) => TONE[r.code] === 'away' || TONE[r.code] === 'busy') ?? reasons[0];
   return {
     tone: TONE[first.code] ?? 'rule',
-    label: labelOf(first.code),
-    details: reasons.map((r) => detailOf(r, zone, reasons.length > 1)),
+    label: labelOf(first.code, t),
+    details: reasons.map((r) => detailOf(r, zone, reasons.length > 1, t)),
   };
 }
 
@@ -96,12 +106,13 @@ export function whyBands(
   hostIds: (string | null)[],
   zone: string,
   stepMs: number,
+  t: WhyLabel = english,
 ): WhyBand[] {
   const bands: WhyBand[] = [];
   const total = starts.length * stepMs;
   let key = '';
   for (let i = 0; i < starts.length; i++) {
-    const cells = hostIds.map((h) => cellOf(explanations[i], h, zone));
+    const cells = hostIds.map((h) => cellOf(explanations[i], h, zone, t));
     const k = JSON.stringify(cells);
     const end = starts[i] + stepMs;
     const last = bands.at(-1);

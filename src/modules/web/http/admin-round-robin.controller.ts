@@ -3,22 +3,23 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { uuidParam } from '../../../shared/http/params.js';
+import { formatDateStringIn } from '../../../shared/i18n/format.js';
+import { UsersService } from '../../identity/application/users.service.js';
 import { RoundRobinSettingsService } from '../../meeting-types/application/round-robin-settings.service.js';
 import { RoundRobinReportService } from '../../round-robin/application/round-robin-report.service.js';
 import type { RoundRobinReport } from '../../round-robin/application/round-robin-report.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { type AdminLocale, AdminPages, adminLocale } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { roundRobinShareChart, sharePercent } from '../domain/round-robin-chart.js';
-import { formatDateString } from '../domain/web-time.js';
 import { type Errors, type Form, expectDomainError, hasErrors, one } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERIODS = [
-  { value: 'calendar_month', label: 'Calendar month (in the owner’s time zone)' },
-  { value: 'rolling_30_days', label: 'Rolling 30 days' },
-];
+  { value: 'calendar_month', key: 'admin.roundRobin.periodMonth' },
+  { value: 'rolling_30_days', key: 'admin.roundRobin.periodRolling' },
+] as const;
 const NEXT = 12;
 
 interface HostInput {
@@ -42,6 +43,7 @@ export class AdminRoundRobinController {
     private readonly views: WebViews,
     private readonly reports: RoundRobinReportService,
     private readonly settings: RoundRobinSettingsService,
+    private readonly users: UsersService,
   ) {}
 
   @Get()
@@ -54,8 +56,7 @@ export class AdminRoundRobinController {
     @Query('done') done?: string,
   ) {
     const typeId = one(typeParam);
-    const notice = one(done) === 'saved' ? 'Saved. The next bookings follow the new settings.' : null;
-    await this.render(caller, req, res, teamId, typeId, { notice });
+    await this.render(caller, req, res, teamId, typeId, { saved: one(done) === 'saved' });
   }
 
   @Post()
@@ -74,8 +75,9 @@ export class AdminRoundRobinController {
     }
     const report = await this.reports.report(caller.id, teamId, typeId, 0);
     const errors: Errors = {};
+    const { t } = adminLocale((await this.users.getById(caller.id)).locale);
     const period = one(body.period);
-    if (!PERIODS.some((p) => p.value === period)) errors.period = 'Choose how bookings are counted.';
+    if (!PERIODS.some((p) => p.value === period)) errors.period = t('admin.roundRobin.choosePeriod');
     const inputs = new Map<string, HostInput>();
     const changes = report.hosts.map((h) => {
       const input: HostInput = {
@@ -88,9 +90,9 @@ export class AdminRoundRobinController {
       const weight = whole(input.weight, 1, 1000);
       const priority = whole(input.priority, 0, 100);
       const cap = input.cap === '' ? null : whole(input.cap, 0, 10000);
-      if (weight === undefined) errors[`weight_${h.userId}`] = `Enter a weight for ${h.name} from 1 to 1000.`;
-      if (priority === undefined) errors[`priority_${h.userId}`] = `Enter a priority for ${h.name} from 0 to 100.`;
-      if (cap === undefined) errors[`cap_${h.userId}`] = `Leave the cap for ${h.name} empty, or enter a whole number from 0 to 10000.`;
+      if (weight === undefined) errors[`weight_${h.userId}`] = t('admin.roundRobin.weightError', { name: h.name });
+      if (priority === undefined) errors[`priority_${h.userId}`] = t('admin.roundRobin.priorityError', { name: h.name });
+      if (cap === undefined) errors[`cap_${h.userId}`] = t('admin.roundRobin.capError', { name: h.name });
       return { userId: h.userId, weight, priority, cap, fallback: input.fallback };
     });
     if (!hasErrors(errors)) {
@@ -108,7 +110,7 @@ export class AdminRoundRobinController {
         return;
       } catch (error) {
         const refused = expectDomainError(error, 'not_found', 'conflict');
-        errors.form = refused.code === 'not_found' ? 'Only the owner of this meeting type can change its round robin.' : refused.message;
+        errors.form = refused.code === 'not_found' ? t('admin.roundRobin.ownerOnly') : refused.message;
       }
     }
     await this.render(caller, req, res, teamId, typeId, { errors, inputs, period }, 400);
@@ -120,14 +122,15 @@ export class AdminRoundRobinController {
     res: FastifyReply,
     teamId: string,
     typeId: string,
-    state: { notice?: string | null; errors?: Errors; inputs?: Map<string, HostInput>; period?: string },
+    state: { saved?: boolean; errors?: Errors; inputs?: Map<string, HostInput>; period?: string },
     status = 200,
   ) {
     const { teamName, types } = await this.reports.teamTypes(caller.id, teamId); // 404 unless a member
     let report: RoundRobinReport | null = null;
     if (typeId && UUID.test(typeId) && types.some((t) => t.id === typeId))
       report = await this.reports.report(caller.id, teamId, typeId, NEXT);
-    const context = await this.pages.context(caller, req, res, `Round robin · ${teamName}`, 'teams');
+    const context = await this.pages.context(caller, req, res, (t) => t('admin.roundRobin.pageTitle', { team: teamName }), 'teams');
+    const { loc } = context;
     const errors = state.errors ?? {};
     res
       .status(typeId && !report ? 404 : status)
@@ -137,16 +140,16 @@ export class AdminRoundRobinController {
           ...context,
           teamId,
           teamName,
-          notice: state.notice ?? null,
+          notice: state.saved ? loc.t('admin.roundRobin.saved') : null,
           errors,
-          errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
+          errorSummary: hasErrors(errors) ? (errors.form ?? loc.t('admin.roundRobin.errorSummary')) : null,
           types: types.map((t) => ({
             ...t,
             selected: t.id === typeId,
             href: `/admin/teams/${teamId}/round-robin?meeting_type_id=${t.id}`,
           })),
           missingType: Boolean(typeId) && !report,
-          ...(report ? this.reportView(report, caller.id, state) : {}),
+          ...(report ? this.reportView(report, caller.id, state, loc) : {}),
         }),
       );
   }
@@ -155,6 +158,7 @@ export class AdminRoundRobinController {
     report: RoundRobinReport,
     callerId: string,
     state: { inputs?: Map<string, HostInput>; period?: string; errors?: Errors },
+    loc: AdminLocale,
   ) {
     const errors = state.errors ?? {};
     const names = new Map(report.hosts.map((h) => [h.userId, h.name]));
@@ -164,8 +168,11 @@ export class AdminRoundRobinController {
         typeId: report.type.id,
         typeName: report.type.name,
         editable: report.type.ownerId === callerId,
-        periods: PERIODS.map((p) => ({ ...p, selected: p.value === period })),
-        since: formatDateString(new Intl.DateTimeFormat('en-CA', { timeZone: report.timeZone }).format(report.periodStart)),
+        periods: PERIODS.map((p) => ({ value: p.value, label: loc.t(p.key), selected: p.value === period })),
+        since: formatDateStringIn(
+          new Intl.DateTimeFormat('en-CA', { timeZone: report.timeZone }).format(report.periodStart),
+          loc.formatLocale,
+        ),
         zone: report.timeZone,
         total: report.totalBookings,
         hosts: report.hosts.map((h) => {

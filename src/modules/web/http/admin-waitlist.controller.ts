@@ -3,25 +3,21 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { queryOf } from '../../../shared/http/request.js';
+import { formatDateTimeIn } from '../../../shared/i18n/format.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+import { UsersService } from '../../identity/application/users.service.js';
 import { Waitlists } from '../../booking/application/waitlist.service.js';
 import { WAITLIST_CLAIM_RANGE } from '../../booking/domain/waitlist.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
-import { formatDateTime } from '../domain/web-time.js';
 import { type Errors, expectDomainError, hasErrors, one } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS_LABELS: Record<string, string> = {
-  waiting: 'Waiting',
-  promoted: 'Offered the place',
-  booked: 'Booked',
-  expired: 'Expired',
-  left: 'Left',
-};
+const STATUSES = new Set(['waiting', 'promoted', 'booked', 'expired', 'left']);
 
 /**
  * The host's waitlists (issue #19 part 2): pick a meeting type, switch its waitlist on or off with the claim minutes,
@@ -36,11 +32,13 @@ export class AdminWaitlistController {
     private readonly views: WebViews,
     private readonly waitlists: Waitlists,
     private readonly meetingTypes: MeetingTypesService,
+    private readonly users: UsersService,
   ) {}
 
   @Get()
   async show(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply) {
     const query = queryOf(req);
+    const loc = adminLocale((await this.users.getById(caller.id)).locale);
     await this.page(
       caller,
       req,
@@ -48,7 +46,7 @@ export class AdminWaitlistController {
       one(query.meeting_type_id),
       {},
       null,
-      one(query.done) === 'saved' ? 'Waitlist settings saved.' : null,
+      one(query.done) === 'saved' ? loc.t('admin.waitlist.saved') : null,
     );
   }
 
@@ -57,8 +55,12 @@ export class AdminWaitlistController {
     const typeId = one(body.meeting_type_id);
     const minutes = Number(one(body.waitlist_claim_minutes));
     const errors: Errors = {};
+    const loc = adminLocale((await this.users.getById(caller.id)).locale);
     if (!Number.isInteger(minutes) || minutes < WAITLIST_CLAIM_RANGE.min || minutes > WAITLIST_CLAIM_RANGE.max) {
-      errors.waitlist_claim_minutes = `Enter whole minutes from ${WAITLIST_CLAIM_RANGE.min} to ${WAITLIST_CLAIM_RANGE.max}.`;
+      errors.waitlist_claim_minutes = loc.t('admin.waitlist.minutesRange', {
+        min: WAITLIST_CLAIM_RANGE.min,
+        max: WAITLIST_CLAIM_RANGE.max,
+      });
     }
     if (!hasErrors(errors) && UUID.test(typeId)) {
       try {
@@ -67,8 +69,7 @@ export class AdminWaitlistController {
         return;
       } catch (error) {
         const refused = expectDomainError(error, 'forbidden', 'not_found');
-        errors.waitlist_enabled =
-          refused.code === 'forbidden' ? 'Only the owner of this meeting type changes its waitlist.' : 'Choose one of your meeting types.';
+        errors.waitlist_enabled = refused.code === 'forbidden' ? loc.t('admin.waitlist.ownerOnly') : loc.t('admin.waitlist.chooseType');
       }
     }
     await this.page(caller, req, res, typeId, errors, {
@@ -86,11 +87,12 @@ export class AdminWaitlistController {
     sent: { enabled: boolean; minutes: string } | null,
     notice: string | null = null,
   ) {
-    const context = await this.pages.context(caller, req, res, 'Waitlist', 'types');
+    const context = await this.pages.context(caller, req, res, (t) => t('admin.waitlist.title'), 'types');
+    const { loc } = context;
     const { items } = await this.meetingTypes.list(caller.id, 100, 0);
     const types = items.filter((t) => t.snapshot.kind !== 'group');
     const chosen = types.find((t) => t.snapshot.id === typeId) ?? (typeId ? undefined : types.at(0));
-    if (typeId && !chosen) errors.meeting_type_id = 'Choose one of your meeting types.';
+    if (typeId && !chosen) errors.meeting_type_id = loc.t('admin.waitlist.chooseType');
     let settings: { enabled: boolean; minutes: string } | null = sent;
     let times: { when: string; entries: unknown[] }[] = [];
     if (chosen) {
@@ -99,15 +101,18 @@ export class AdminWaitlistController {
       const zone = context.me.zone;
       const byTime = new Map<string, unknown[]>();
       for (const e of await this.waitlists.list(chosen.snapshot.id, caller.id, null)) {
-        const when = formatDateTime(new Date(e.start_time), zone);
+        const when = formatDateTimeIn(new Date(e.start_time), zone, loc.h12Default, loc.formatLocale);
         const line = byTime.get(when) ?? [];
         line.push({
           place: line.length + 1,
           name: e.name,
           email: e.email,
           status: e.status,
-          statusLabel: STATUS_LABELS[e.status] ?? e.status,
-          claimUntil: e.status === 'promoted' && e.claim_expires_at ? formatDateTime(new Date(e.claim_expires_at), zone) : null,
+          statusLabel: STATUSES.has(e.status) ? loc.t(`admin.waitlist.status.${e.status}` as MessageKey) : e.status,
+          claimUntil:
+            e.status === 'promoted' && e.claim_expires_at
+              ? formatDateTimeIn(new Date(e.claim_expires_at), zone, loc.h12Default, loc.formatLocale)
+              : null,
         });
         byTime.set(when, line);
       }
@@ -121,7 +126,7 @@ export class AdminWaitlistController {
           ...context,
           notice,
           errors,
-          errorSummary: hasErrors(errors) ? 'Please correct the highlighted fields.' : null,
+          errorSummary: hasErrors(errors) ? loc.t('admin.waitlist.errorSummary') : null,
           types: types.map((t) => ({ id: t.snapshot.id, name: t.snapshot.name, selected: t === chosen })),
           chosen: chosen ? { id: chosen.snapshot.id, name: chosen.snapshot.name } : null,
           settings,

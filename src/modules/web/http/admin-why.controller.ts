@@ -2,13 +2,15 @@ import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Clock } from '../../../shared/clock/clock.js';
+import { formatDateStringIn } from '../../../shared/i18n/format.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { queryOf } from '../../../shared/http/request.js';
 import { SlotExplainService } from '../../availability/application/slot-explain.service.js';
 import { addDays, dateOfDayNumber, dayNumberOf, wallTimeToInstant } from '../../availability/domain/wall-clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { localDate } from '../domain/web-time.js';
@@ -51,14 +53,15 @@ export class AdminWhyController {
     const q = queryOf(req);
     const me = await this.users.getById(caller.id);
     const zone = me.timeZone;
+    const loc = adminLocale(me.locale);
     const { items } = await this.meetingTypes.list(caller.id, 200, 0);
     const types = items.map((v) => v.snapshot).filter((t) => t.isActive);
     const errors: Errors = {};
     const date = one(q.date) || localDate(this.clock.now(), zone);
-    if (!validDate(date)) errors.date = 'Enter a date such as 2027-03-09.';
+    if (!validDate(date)) errors.date = loc.t('admin.why.dateInvalid');
     const wanted = one(q.meeting_type_id);
     const type = wanted ? types.find((t) => t.id === wanted) : types[0];
-    if (wanted && !type) errors.meeting_type_id = 'Choose one of your active meeting types.';
+    if (wanted && !type) errors.meeting_type_id = loc.t('admin.why.typeInvalid');
     const bad = Object.keys(errors).length > 0;
 
     let view: Record<string, unknown> | null = null;
@@ -73,15 +76,18 @@ export class AdminWhyController {
       const team = TEAM_KINDS.has(type.kind);
       const ids = type.hosts.map((h) => h.userId);
       const people = team ? new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.name || u.username])) : null;
-      const name = (id: string) => people?.get(id) ?? 'A former host';
+      const name = (id: string) => people?.get(id) ?? loc.t('admin.why.formerHost');
       const hostIds: (string | null)[] = team ? ids.sort((a, b) => name(a).localeCompare(name(b))) : [null];
-      const bands = whyBands(starts, explanations, hostIds, zone, stepMinutes * MINUTE);
+      const bands = whyBands(starts, explanations, hostIds, zone, stepMinutes * MINUTE, (n, v) =>
+        loc.t(`admin.why.reason.${n}` as MessageKey, v),
+      );
       view = {
         typeName: type.name,
+        dateLabel: loc.locale === 'en' ? date : formatDateStringIn(date, loc.formatLocale),
         stepMinutes,
         bookableCount: explanations.filter((e) => e.bookable).length,
         hosts: hostIds.map((h, i) => ({
-          name: h === null ? 'You' : name(h),
+          name: h === null ? loc.t('admin.why.you') : name(h),
           segments: bands.map((b) => ({ ...b.cells[i], from: b.from, to: b.to, width: b.width })),
         })),
         bands: bands.map((b) => ({ from: b.from, to: b.to, cells: b.cells })),
@@ -90,13 +96,13 @@ export class AdminWhyController {
       };
     }
     const html = this.views.render('admin/availability-why', {
-      ...(await this.pages.context(caller, req, res, 'Why am I unavailable?', 'availability')),
+      ...(await this.pages.context(caller, req, res, (t) => t('admin.why.title'), 'availability')),
       zone,
       date,
       typeId: type?.id ?? '',
       types: types.map((t) => ({ value: t.id, label: t.name, selected: t.id === type?.id })),
       errors,
-      errorSummary: bad ? 'Check the date and the meeting type.' : null,
+      errorSummary: bad ? loc.t('admin.why.errorSummary') : null,
       view,
     });
     res
