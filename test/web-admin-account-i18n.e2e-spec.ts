@@ -213,4 +213,49 @@ describe('account pages in the host’s language (headless Chromium)', () => {
     expect(page.text).toContain('<html lang="de">');
     expect(page.text).toContain('Neues Passwort festlegen');
   });
+
+  it('a German host’s calendars, teams and welcome pages (issue #18), axe clean at 1280 px', async () => {
+    await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'de' }).expect(200);
+    const { context, page } = await newPage('en-GB');
+    await logIn(page);
+    await page.goto('/admin/calendars');
+    await expect(page.textContent('h1')).resolves.toBe('Kalender');
+    await expect(page.textContent('main')).resolves.toContain('Noch keine Kalender verbunden.');
+    await expect(page.textContent('#connect-h')).resolves.toBe('Kalender verbinden');
+    await expect(page.textContent('label[for=caldav_password]')).resolves.toBe('App-Passwort');
+    // The feed's date in German: "1. März 2027, 13:00" (Berlin).
+    await expect(page.textContent('#feed_url-secret')).resolves.toContain('In Verwendung seit 1. März 2027, 13:00.');
+    await page.click('button:has-text("Feed hinzufügen")');
+    await expect(page.textContent('#ics_url-error')).resolves.toContain('Geben Sie die Adresse des Kalender-Feeds ein');
+    await expect(page.textContent('#error-summary')).resolves.toContain('Bitte korrigieren Sie das markierte Feld.');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.goto('/admin/teams');
+    await expect(page.textContent('h1')).resolves.toBe('Teams');
+    await expect(page.textContent('main')).resolves.toContain('Sie sind noch in keinem Team.');
+    await page.click('button:has-text("Team erstellen")');
+    await expect(page.textContent('#name-error')).resolves.toContain('Geben Sie einen Namen für das Team ein.');
+    await page.fill('#name', 'Analytische Maschinen');
+    await page.click('button:has-text("Team erstellen")');
+    await expect(page.textContent('[role=status]')).resolves.toContain('Das Team wurde erstellt.');
+    await expect(page.textContent('.team h3')).resolves.toContain('Sie sind Admin');
+    await expect(page.textContent('.members thead')).resolves.toContain('Rolle');
+    await expect(page.textContent('.members tbody')).resolves.toContain('(Sie)');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The welcome is shown to hosts not yet past it.
+    await t.dataSource.query(`UPDATE users SET onboarded_at = NULL WHERE username = 'ada'`);
+    await page.goto('/admin/welcome/hours');
+    await expect(page.textContent('h1')).resolves.toBe('Wann kann man bei Ihnen buchen?');
+    await expect(page.textContent('.steps')).resolves.toContain('Schritt 1 von 3:');
+    await expect(page.textContent('.day-checks')).resolves.toContain('Montag');
+    await expect(page.textContent('label[for=end]')).resolves.toBe('Bis');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto('/admin/welcome/calendar');
+    await expect(page.textContent('h1')).resolves.toBe('Verbinden Sie Ihren Kalender');
+    await expect(page.textContent('.welcome-actions')).resolves.toContain('Jetzt nicht, weiter');
+    expect(await seriousViolations(page)).toEqual([]);
+    await t.dataSource.query(`UPDATE users SET onboarded_at = now() WHERE username = 'ada'`);
+    await context.close();
+  });
 });

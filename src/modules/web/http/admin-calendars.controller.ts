@@ -12,11 +12,13 @@ import { OAuthConnect } from '../../calendar/application/oauth-connect.service.j
 import { ZoomConnect } from '../../conferencing/application/zoom-connect.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { uuidParam } from '../../../shared/http/params.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { type AdminLocale, type AdminPageContext, AdminPages } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { accountOf, connectionLabel, providerLabel } from '../domain/calendar-labels.js';
-import { formatDateTime } from '../domain/web-time.js';
+import { formatDateTimeIn } from '../../../shared/i18n/format.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+
 import {
   type Errors,
   type Form,
@@ -43,12 +45,13 @@ const CALDAV_FORM_FIELDS = {
 const CHOICE_FORM_FIELDS = { busy: 'calendar_id', destination: 'is_destination' } as const satisfies FormFields;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const SYNC_NOTICES: Partial<Record<string, { ok: boolean; text: string }>> = {
-  synced: { ok: true, text: 'Synced just now.' },
-  busy: { ok: true, text: 'A sync of this connection is already running; its result will show here shortly.' },
-  rate_limited: { ok: false, text: 'The provider asked us to slow down; the next sync waits until the time shown below.' },
-  failed: { ok: false, text: 'The sync failed; the error is shown below. We will keep trying on schedule.' },
-  broken: { ok: false, text: 'This connection needs to be reconnected before it can sync.' },
+/** A sync's outcome → whether it is good news, and its message's key. */
+const SYNC_NOTICES: Partial<Record<string, { ok: boolean; key: MessageKey }>> = {
+  synced: { ok: true, key: 'admin.calendars.sync.synced' },
+  busy: { ok: true, key: 'admin.calendars.sync.busy' },
+  rate_limited: { ok: false, key: 'admin.calendars.sync.rateLimited' },
+  failed: { ok: false, key: 'admin.calendars.sync.failed' },
+  broken: { ok: false, key: 'admin.calendars.sync.broken' },
 };
 
 /**
@@ -91,21 +94,22 @@ export class AdminCalendarsController {
     @Query('feed') feed?: string,
     @Query('zoom_removed') zoomRemoved?: string,
   ) {
+    const ctx = await this.listContext(caller, req, res);
+    const { t } = ctx.loc;
     let notice: string | null = null;
     if (one(connected) && UUID.test(one(connected))) {
       const found = (await this.connections.list(caller.id)).find((i) => i.id === one(connected));
-      if (found) notice = `Connected ${connectionLabel(found)}. Choose which of its calendars count below.`;
+      if (found) notice = t('admin.calendars.notice.connected', { label: connectionLabel(found) });
       // Zoom's callback lands here too, with the Zoom connection's id.
       const zoom = found ? null : await this.zoom.get(caller.id);
       if (zoom?.id === one(connected))
-        notice = `Connected Zoom${zoom.accountEmail ? ` (${zoom.accountEmail})` : ''}. Meeting types with Zoom as their place now get a Zoom link per booking.`;
+        notice = zoom.accountEmail ? t('admin.calendars.notice.zoomAs', { account: zoom.accountEmail }) : t('admin.calendars.notice.zoom');
     }
-    if (one(removed)) notice = 'The connection was removed; its events no longer block your availability.';
-    if (one(zoomRemoved))
-      notice =
-        'Zoom was disconnected. Meetings already made stay in Zoom; new bookings of Zoom meeting types get no link until you connect again.';
-    const summary = one(error) ? `Connecting failed: ${sentence(one(error).slice(0, 300))}` : null;
-    res.type('text/html; charset=utf-8').send(await this.listPage(caller, req, res, {}, {}, summary, notice, one(feed) === 'reset'));
+    if (one(removed)) notice = t('admin.calendars.notice.removed');
+    if (one(zoomRemoved)) notice = t('admin.calendars.notice.zoomRemoved');
+    // The provider's own reason (from the OAuth callback) stays as it came.
+    const summary = one(error) ? t('admin.calendars.err.connectFailed', { reason: sentence(one(error).slice(0, 300)) }) : null;
+    res.type('text/html; charset=utf-8').send(await this.listPage(ctx, caller, {}, {}, summary, notice, one(feed) === 'reset'));
   }
 
   @Post('calendars/connect/:provider')
@@ -117,10 +121,11 @@ export class AdminCalendarsController {
     @Body() body?: Form,
   ) {
     if (provider !== 'google' && provider !== 'microsoft' && provider !== 'zoom') {
+      const ctx = await this.listContext(caller, req, res);
       res
         .status(404)
         .type('text/html; charset=utf-8')
-        .send(await this.listPage(caller, req, res, {}, {}, 'Unknown calendar provider.', null));
+        .send(await this.listPage(ctx, caller, {}, {}, ctx.loc.t('admin.calendars.err.unknownProvider'), null));
       return;
     }
     try {
@@ -130,19 +135,22 @@ export class AdminCalendarsController {
       res.redirect(url, 303);
     } catch (error) {
       const e = expectDomainError(error, 'unprocessable', 'invalid');
+      const ctx = await this.listContext(caller, req, res);
       res
         .status(422)
         .type('text/html; charset=utf-8')
-        .send(await this.listPage(caller, req, res, {}, {}, sentence(e.message), null));
+        .send(await this.listPage(ctx, caller, {}, {}, sentence(e.message), null));
     }
   }
 
   @Post('calendars/ics')
   async connectIcs(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const url = one(body.url);
+    const ctx = await this.listContext(caller, req, res);
+    const { t } = ctx.loc;
     const errors: Errors = {};
-    if (!url) errors.ics_url = 'Enter the address of the calendar feed (https:// or webcal://).';
-    else if (url.length > 2048) errors.ics_url = 'That address is too long (2048 characters at most).';
+    if (!url) errors.ics_url = t('admin.calendars.err.icsEmpty');
+    else if (url.length > 2048) errors.ics_url = t('admin.calendars.err.icsLong');
     if (!hasErrors(errors)) {
       try {
         const integration = await this.ics.connectIcs(caller.id, url);
@@ -159,18 +167,20 @@ export class AdminCalendarsController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.listPage(caller, req, res, { ics_url: url }, errors, 'Please correct the highlighted field.', null));
+      .send(await this.listPage(ctx, caller, { ics_url: url }, errors, t('admin.calendars.summary.field'), null));
   }
 
   @Post('calendars/caldav')
   async connectCaldav(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const v = { caldav_server: one(body.server_url), caldav_username: one(body.username) };
     const password = typeof body.password === 'string' ? body.password : '';
+    const ctx = await this.listContext(caller, req, res);
+    const { t } = ctx.loc;
     const errors: Errors = {};
     if (!/^(https?|webcals?):\/\/\S+$/i.test(v.caldav_server) || v.caldav_server.length > 2048)
-      errors.caldav_server = 'Enter the server address, like https://caldav.icloud.com.';
-    if (!v.caldav_username || v.caldav_username.length > 255) errors.caldav_username = 'Enter the account name you sign in with.';
-    if (!password || password.length > 1024) errors.caldav_password = 'Enter an app password for this account.';
+      errors.caldav_server = t('admin.calendars.err.caldavServer');
+    if (!v.caldav_username || v.caldav_username.length > 255) errors.caldav_username = t('admin.calendars.err.caldavUsername');
+    if (!password || password.length > 1024) errors.caldav_password = t('admin.calendars.err.caldavPassword');
     if (!hasErrors(errors)) {
       try {
         const integration = await this.caldav.connectCaldav(caller.id, {
@@ -192,17 +202,7 @@ export class AdminCalendarsController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(
-        await this.listPage(
-          caller,
-          req,
-          res,
-          v,
-          errors,
-          'The CalDAV account was not connected: please correct the highlighted fields.',
-          null,
-        ),
-      );
+      .send(await this.listPage(ctx, caller, v, errors, t('admin.calendars.summary.caldav'), null));
   }
 
   /** Removes the Zoom connection (already gone, e.g. in another tab: the page says so all the same). */
@@ -232,10 +232,12 @@ export class AdminCalendarsController {
     @Query('sync') sync?: string,
     @Query('saved') saved?: string,
   ) {
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.calendars.title'), 'calendars');
+    const { t } = ctx.loc;
     const outcome = SYNC_NOTICES[one(sync)] ?? null;
-    const notice = one(saved) ? 'Saved.' : outcome?.ok ? outcome.text : null;
-    const summary = outcome && !outcome.ok ? outcome.text : null;
-    res.type('text/html; charset=utf-8').send(await this.detailPage(caller, req, res, id, null, {}, summary, notice));
+    const notice = one(saved) ? t('admin.calendars.saved') : outcome?.ok ? t(outcome.key) : null;
+    const summary = outcome && !outcome.ok ? t(outcome.key) : null;
+    res.type('text/html; charset=utf-8').send(await this.detailPage(ctx, caller, id, null, {}, summary, notice));
   }
 
   @Post('calendars/:id')
@@ -250,14 +252,16 @@ export class AdminCalendarsController {
     const calendars = await this.choices.calendars(caller.id, id);
     const busy = new Set(many(body.busy));
     const destination = one(body.destination);
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.calendars.title'), 'calendars');
+    const { t } = ctx.loc;
     const errors: Errors = {};
     const known = new Set(calendars.map((c) => c.calendarId));
-    if ([...busy].some((b) => !known.has(b))) errors.busy = 'Choose among the calendars listed.';
+    if ([...busy].some((b) => !known.has(b))) errors.busy = t('admin.calendars.err.busy');
     const writable = this.choices.canReceiveBookings(integration.provider);
     const chosen = destination ? calendars.find((c) => c.calendarId === destination) : undefined;
-    if (destination && !writable) errors.destination = 'Bookings cannot be written to this kind of calendar.';
-    else if (destination && !chosen) errors.destination = 'Choose one of the calendars listed, or none.';
-    else if (chosen?.readOnly) errors.destination = 'That calendar is read-only; choose one you can write to.';
+    if (destination && !writable) errors.destination = t('admin.calendars.err.notWritable');
+    else if (destination && !chosen) errors.destination = t('admin.calendars.err.destination');
+    else if (chosen?.readOnly) errors.destination = t('admin.calendars.err.readOnly');
     if (!hasErrors(errors)) {
       const choices: CalendarChoice[] = calendars.map((c) => ({
         calendar_id: c.calendarId,
@@ -278,7 +282,7 @@ export class AdminCalendarsController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.detailPage(caller, req, res, id, body, errors, 'Please correct the highlighted choices.', null));
+      .send(await this.detailPage(ctx, caller, id, body, errors, t('admin.calendars.summary.choices'), null));
   }
 
   @Post('calendars/:id/sync')
@@ -301,17 +305,19 @@ export class AdminCalendarsController {
 
   // --- view models -----------------------------------------------------------------------------------------------
 
+  private listContext(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply) {
+    return this.pages.context(caller, req, res, (t) => t('admin.calendars.title'), 'calendars');
+  }
+
   private async listPage(
+    ctx: AdminPageContext,
     caller: AuthenticatedUser,
-    req: WebRequest,
-    res: FastifyReply,
     values: Record<string, string>,
     errors: Errors,
     summary: string | null,
     notice: string | null,
     feedReset = false,
   ) {
-    const ctx = await this.pages.context(caller, req, res, 'Calendars', 'calendars');
     const connections = await this.connections.list(caller.id);
     const feed = await this.exportFeeds.feedUrl(caller.id); // created on the first visit, as GET /api/integrations/export does
     const zoom = await this.zoom.get(caller.id);
@@ -323,8 +329,8 @@ export class AdminCalendarsController {
         broken: zoom.status === 'broken',
         lastError: zoom.lastError,
       },
-      connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone), href: `/admin/calendars/${i.id}` })),
-      feed: { url: feed.url, since: formatDateTime(feed.rotatedAt, ctx.me.zone), reset: feedReset },
+      connections: connections.map((i) => ({ ...this.health(i, ctx.me.zone, ctx.loc), href: `/admin/calendars/${i.id}` })),
+      feed: { url: feed.url, since: dateTime(feed.rotatedAt, ctx.me.zone, ctx.loc), reset: feedReset },
       values,
       errors,
       errorSummary: summary,
@@ -333,9 +339,8 @@ export class AdminCalendarsController {
   }
 
   private async detailPage(
+    ctx: AdminPageContext,
     caller: AuthenticatedUser,
-    req: WebRequest,
-    res: FastifyReply,
     id: string,
     body: Form | null,
     errors: Errors,
@@ -344,7 +349,7 @@ export class AdminCalendarsController {
   ) {
     const integration = await this.connections.get(caller.id, id);
     const calendars = await this.choices.calendars(caller.id, id);
-    const ctx = await this.pages.context(caller, req, res, `${providerLabel(integration.provider)} connection`, 'calendars');
+    const title = ctx.loc.t('admin.calendars.detail.title', { provider: providerLabel(integration.provider) });
     const busy = body ? new Set(many(body.busy)) : new Set(calendars.filter((c) => c.isBusySource).map((c) => c.calendarId));
     const destination = body ? one(body.destination) : (calendars.find((c) => c.isDestination)?.calendarId ?? '');
     const writable = this.choices.canReceiveBookings(integration.provider);
@@ -356,11 +361,12 @@ export class AdminCalendarsController {
       readOnly: c.readOnly,
       busy: busy.has(c.calendarId),
       destination: destination === c.calendarId,
-      lastSynced: c.isBusySource && c.lastSyncedAt ? formatDateTime(c.lastSyncedAt, ctx.me.zone) : null,
+      lastSynced: c.isBusySource && c.lastSyncedAt ? dateTime(c.lastSyncedAt, ctx.me.zone, ctx.loc) : null,
     });
     return this.views.render('admin/calendar', {
       ...ctx,
-      connection: { ...this.health(integration, ctx.me.zone), id: integration.id },
+      title,
+      connection: { ...this.health(integration, ctx.me.zone, ctx.loc), id: integration.id },
       calendars: calendars.map(row),
       destinations: writable ? calendars.map(row).filter((c) => !c.readOnly) : [],
       noDestination: destination === '',
@@ -373,36 +379,35 @@ export class AdminCalendarsController {
   }
 
   /** What a host needs to judge a connection at a glance. */
-  private health(i: CalendarConnectionView, zone: string) {
+  private health(i: CalendarConnectionView, zone: string, loc: AdminLocale) {
     const now = this.clock.now();
     const pausedUntil = i.nextSyncAt !== null && i.nextSyncAt > now ? i.nextSyncAt : null;
     const rateLimited = pausedUntil !== null;
-    const state =
-      i.status === 'broken'
-        ? 'Needs reconnecting'
-        : rateLimited
-          ? 'Paused (provider rate limit)'
-          : i.lastError
-            ? 'Last sync failed'
-            : 'Healthy';
+    const state = i.status === 'broken' ? 'broken' : rateLimited ? 'paused' : i.lastError ? 'failed' : 'healthy';
+    const stateKey = `admin.calendars.state.${state}` as const satisfies MessageKey;
     const oauth = i.provider === 'google' || i.provider === 'microsoft';
     return {
       provider: i.provider,
       label: connectionLabel(i),
       providerLabel: providerLabel(i.provider),
       account: accountOf(i),
-      state,
-      healthy: state === 'Healthy',
+      state: loc.t(stateKey),
+      healthy: state === 'healthy',
       broken: i.status === 'broken',
       reconnect: i.status === 'broken' && oauth ? i.provider : null,
-      lastSynced: i.lastSyncedAt ? formatDateTime(i.lastSyncedAt, zone) : 'never',
+      lastSynced: i.lastSyncedAt ? dateTime(i.lastSyncedAt, zone, loc) : loc.t('admin.calendars.never'),
       lastError: i.lastError,
-      lastErrorAt: i.lastErrorAt ? formatDateTime(i.lastErrorAt, zone) : null,
-      tokenExpires: oauth && i.tokenExpiresAt ? formatDateTime(i.tokenExpiresAt, zone) : null,
+      lastErrorAt: i.lastErrorAt ? dateTime(i.lastErrorAt, zone, loc) : null,
+      tokenExpires: oauth && i.tokenExpiresAt ? dateTime(i.tokenExpiresAt, zone, loc) : null,
       tokenExpired: oauth && i.tokenExpiresAt !== null && i.tokenExpiresAt <= now,
-      nextSync: pausedUntil ? formatDateTime(pausedUntil, zone) : null,
+      nextSync: pausedUntil ? dateTime(pausedUntil, zone, loc) : null,
     };
   }
+}
+
+/** "1 Mar 2027, 14:05" in the host's language. */
+function dateTime(instant: Date, zone: string, loc: AdminLocale): string {
+  return formatDateTimeIn(instant, zone, loc.h12Default, loc.formatLocale);
 }
 
 /** Where a connection started from comes back to: the welcome's calendar step, or (by default) the calendars page. */

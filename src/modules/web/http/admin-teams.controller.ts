@@ -8,7 +8,7 @@ import { uuidParam } from '../../../shared/http/params.js';
 import { UsersService } from '../../identity/application/users.service.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { type InvitationPreview, TeamsService } from '../../teams/application/teams.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import { type AdminLocale, AdminPages, adminLocale } from '../application/admin-pages.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { EMAIL, type Errors, type Form, expectDomainError, hasErrors, one, sentence } from './admin-forms.js';
@@ -52,22 +52,27 @@ export class AdminTeamsController {
 
   @Get()
   async list(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Res() res: FastifyReply, @Query('done') done?: string) {
-    const notices: Record<string, string> = {
-      created: 'The team was created. Invite colleagues below.',
-      removed: 'The member was removed from the team; they no longer host its meeting types.',
-      left: 'You left the team.',
-      joined: 'You joined the team.',
+    const notices: Partial<Record<string, MessageKey>> = {
+      created: 'admin.teams.done.created',
+      removed: 'admin.teams.done.removed',
+      left: 'admin.teams.done.left',
+      joined: 'admin.teams.done.joined',
     };
-    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, { notice: notices[one(done)] ?? null }));
+    const { t } = await this.locale(caller);
+    const notice = notices[one(done)];
+    res.type('text/html; charset=utf-8').send(await this.page(caller, req, res, { notice: notice ? t(notice) : null }));
   }
 
   @Post()
   async create(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const name = one(body.name);
+    const { t } = await this.locale(caller);
     const errors: Errors = {};
-    if (!name) errors.name = 'Enter a name for the team.';
-    else if (name.length > TEAM_NAME_MAX) errors.name = `Keep the name to ${TEAM_NAME_MAX} characters or fewer.`;
-    else if (singleLineProblem(name)) errors.name = `The name ${singleLineProblem(name)}.`;
+    const lineProblem = singleLineProblem(name);
+    if (!name) errors.name = t('admin.teams.err.nameEmpty');
+    else if (name.length > TEAM_NAME_MAX) errors.name = t('admin.teams.err.nameLong', { max: TEAM_NAME_MAX });
+    else if (lineProblem)
+      errors.name = t(lineProblem.includes('bidirectional') ? 'admin.teams.err.nameBidi' : 'admin.teams.err.nameControl');
     if (!hasErrors(errors)) {
       try {
         await this.teams.create(caller.id, name);
@@ -80,7 +85,7 @@ export class AdminTeamsController {
     res
       .status(400)
       .type('text/html; charset=utf-8')
-      .send(await this.page(caller, req, res, { name, errors, errorSummary: 'Please correct the highlighted field.' }));
+      .send(await this.page(caller, req, res, { name, errors, errorSummary: t('admin.teams.summary.field') }));
   }
 
   @Get('join')
@@ -135,9 +140,9 @@ export class AdminTeamsController {
     @Res() res: FastifyReply,
   ) {
     const email = one(body.email);
+    const { t } = await this.locale(caller);
     let error: string | undefined;
-    if (!EMAIL.test(email) || email.length > 255)
-      error = 'Enter the email address your colleague signs in to Kairos with, like name@example.com.';
+    if (!EMAIL.test(email) || email.length > 255) error = t('admin.teams.err.email');
     else {
       try {
         const { invitation, token } = await this.teams.invite(caller.id, id, email);
@@ -157,7 +162,7 @@ export class AdminTeamsController {
       .send(
         await this.page(caller, req, res, {
           invite: { teamId: id, email, error },
-          errorSummary: 'Please correct the highlighted field.',
+          errorSummary: t('admin.teams.summary.field'),
         }),
       );
   }
@@ -197,7 +202,7 @@ export class AdminTeamsController {
       invite?: InviteState;
     },
   ) {
-    const ctx = await this.pages.context(caller, req, res, 'Teams', 'teams');
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.teams.title'), 'teams');
     const views = await Promise.all((await this.teams.listForUser(caller.id)).map((t) => this.teams.getForMember(caller.id, t.team.id)));
     const userIds = [...new Set(views.flatMap((v) => (v.members ?? []).map((m) => m.userId)))];
     const emails = new Map((await this.users.findByIds(userIds)).map((u) => [u.id, u.email]));
@@ -222,7 +227,7 @@ export class AdminTeamsController {
             userId: m.userId,
             name: m.name,
             email: emails.get(m.userId) ?? '',
-            role: m.role,
+            role: ctx.loc.t(m.role === 'admin' ? 'admin.teams.role.admin' : 'admin.teams.role.member'),
             isMe: m.userId === caller.id,
             removable: isAdmin && m.userId !== caller.id,
           })),
@@ -232,6 +237,11 @@ export class AdminTeamsController {
         };
       }),
     });
+  }
+
+  /** The caller's admin language, for messages built before the page (the page's context reads the same choice). */
+  private async locale(caller: AuthenticatedUser): Promise<AdminLocale> {
+    return adminLocale((await this.users.getById(caller.id)).locale);
   }
 
   private async joinPage(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, token: string, preview: InvitationPreview) {

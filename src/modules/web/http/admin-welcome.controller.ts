@@ -8,7 +8,9 @@ import { CalendarConnections } from '../../calendar/application/calendar-connect
 import { UsersService } from '../../identity/application/users.service.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import { SchedulesService } from '../../schedules/application/schedules.service.js';
-import { AdminPages } from '../application/admin-pages.js';
+import type { MessageKey } from '../../../shared/i18n/i18n.js';
+import { AdminPages, adminLocale } from '../application/admin-pages.js';
+import { dayNamesIn } from './availability-form.js';
 import type { WebRequest } from '../application/web-session.js';
 import { WebViews } from '../application/web-views.js';
 import { connectionLabel } from '../domain/calendar-labels.js';
@@ -18,10 +20,10 @@ import { END_TIMES, START_TIMES, type WelcomeHours, dayChoices, welcomeHoursFrom
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 const STEPS = [
-  { key: 'hours', label: 'Your hours' },
-  { key: 'calendar', label: 'Your calendar' },
-  { key: 'share', label: 'Your link' },
-] as const;
+  { key: 'hours', labelKey: 'admin.welcome.steps.hours' },
+  { key: 'calendar', labelKey: 'admin.welcome.steps.calendar' },
+  { key: 'share', labelKey: 'admin.welcome.steps.share' },
+] as const satisfies ReadonlyArray<{ key: string; labelKey: MessageKey }>;
 type Step = (typeof STEPS)[number]['key'];
 
 /**
@@ -65,7 +67,8 @@ export class AdminWelcomeController {
   @Post('hours')
   async saveHours(@CurrentUser() caller: AuthenticatedUser, @Req() req: WebRequest, @Body() body: Form, @Res() res: FastifyReply) {
     const errors: Errors = {};
-    const { hours, rules } = welcomeHoursFrom(body, errors);
+    const { t } = adminLocale((await this.users.getById(caller.id)).locale);
+    const { hours, rules } = welcomeHoursFrom(body, errors, t);
     if (!hasErrors(errors)) {
       try {
         // The host's own zone follows: it is what the admin shows times in.
@@ -90,12 +93,17 @@ export class AdminWelcomeController {
       res.redirect('/admin', 303);
       return;
     }
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.welcome.calendar.title'), 'welcome');
+    const { t } = ctx.loc;
     const connected = (await this.connections.list(caller.id)).map((c) => connectionLabel(c));
-    const notice = one(queryOf(req).connected) && connected.length > 0 ? `Connected ${connected[connected.length - 1]}.` : null;
-    const summary = one(queryOf(req).error) ? 'Connecting failed. Try again, or skip this step and connect later.' : null;
+    const notice =
+      one(queryOf(req).connected) && connected.length > 0
+        ? t('admin.welcome.calendar.notice', { label: connected[connected.length - 1] })
+        : null;
+    const summary = one(queryOf(req).error) ? t('admin.welcome.calendar.failed') : null;
     res.type('text/html; charset=utf-8').send(
       this.views.render('admin/welcome-calendar', {
-        ...(await this.pages.context(caller, req, res, 'Welcome: your calendar', 'welcome')),
+        ...ctx,
         steps: this.steps('calendar'),
         connected,
         notice,
@@ -115,7 +123,7 @@ export class AdminWelcomeController {
     const first = items.map((t) => t.snapshot).find((t) => t.isActive && !t.isSecret);
     res.type('text/html; charset=utf-8').send(
       this.views.render('admin/welcome-share', {
-        ...(await this.pages.context(caller, req, res, 'Welcome: share your link', 'welcome')),
+        ...(await this.pages.context(caller, req, res, (t) => t('admin.welcome.share.title'), 'welcome')),
         steps: this.steps('share'),
         pageLink: `${this.config.publicUrl}/${me.username}`,
         type: first
@@ -138,12 +146,14 @@ export class AdminWelcomeController {
   }
 
   private async hoursPage(caller: AuthenticatedUser, req: WebRequest, res: FastifyReply, hours: WelcomeHours, errors: Errors) {
+    const ctx = await this.pages.context(caller, req, res, (t) => t('admin.welcome.hours.title'), 'welcome');
     return this.views.render('admin/welcome-hours', {
-      ...(await this.pages.context(caller, req, res, 'Welcome: your hours', 'welcome')),
+      ...ctx,
       steps: this.steps('hours'),
       errors,
-      errorSummary: hasErrors(errors) ? (errors.form ?? 'Please correct the highlighted fields.') : null,
-      days: dayChoices(hours.days),
+      // errors.form: the schedules' own refusal (an API domain message, in English).
+      errorSummary: hasErrors(errors) ? (errors.form ?? ctx.loc.t('admin.welcome.hours.summary')) : null,
+      days: dayChoices(hours.days, dayNamesIn(ctx.loc.formatLocale)),
       starts: START_TIMES.map((t) => ({ value: t, selected: t === hours.start })),
       ends: END_TIMES.map((t) => ({ value: t, selected: t === hours.end })),
       zones: allTimeZones().map((z) => ({ value: z, selected: z === hours.timeZone })),

@@ -3,7 +3,8 @@
 import type { RuleInput } from '../../schedules/application/schedules.service.js';
 import { canonicalTimeZone } from '../../../shared/validation/time-zone.js';
 import { type Errors, type Form, many, one } from './admin-forms.js';
-import { DAYS, DAY_ORDER } from './availability-form.js';
+import { type Translate, translatorFor } from '../../../shared/i18n/i18n.js';
+import { DAY_ORDER, type DayNames, ENGLISH_DAYS } from './availability-form.js';
 
 /** 00:00, 00:15 … 23:45 (starts) and 00:15 … 24:00 (ends). */
 const QUARTERS = Array.from(
@@ -31,21 +32,25 @@ export function welcomeHoursOf(timeZone: string, rules: RuleInput[]): WelcomeHou
 }
 
 /** The posted form, checked: a problem per field in `errors`; the hours (one interval per chosen day) when none. */
-export function welcomeHoursFrom(body: Form, errors: Errors): { hours: WelcomeHours; rules: RuleInput[] } {
+export function welcomeHoursFrom(
+  body: Form,
+  errors: Errors,
+  t: Translate = translatorFor('en'),
+): { hours: WelcomeHours; rules: RuleInput[] } {
   const zone = canonicalTimeZone(one(body.time_zone));
   const days = [...new Set(many(body.days).map(Number))].filter((d) => DAY_ORDER.includes(d));
   const start = one(body.start);
   const end = one(body.end);
-  if (!zone) errors.time_zone = 'Choose a time zone from the list.';
-  if (days.length === 0) errors.days = 'Choose at least one day you work.';
-  if (!START_TIMES.includes(start)) errors.start = 'Choose a start time from the list.';
-  if (!END_TIMES.includes(end)) errors.end = 'Choose an end time from the list.';
-  else if (!errors.start && end <= start) errors.end = 'The end must be after the start.';
+  if (!zone) errors.time_zone = t('admin.welcome.hours.err.zone');
+  if (days.length === 0) errors.days = t('admin.welcome.hours.err.days');
+  if (!START_TIMES.includes(start)) errors.start = t('admin.welcome.hours.err.start');
+  if (!END_TIMES.includes(end)) errors.end = t('admin.welcome.hours.err.end');
+  else if (!errors.start && end <= start) errors.end = t('admin.welcome.hours.err.endAfter');
   const hours = { timeZone: zone ?? one(body.time_zone), days, start, end };
   return { hours, rules: days.map((dayOfWeek) => ({ dayOfWeek, startTime: start, endTime: end })) };
 }
 
-/** The days as the form lists them, Monday first, with their checkboxes' state. */
-export function dayChoices(days: number[]) {
-  return DAY_ORDER.map((d) => ({ d, name: DAYS[d], checked: days.includes(d) }));
+/** The days as the form lists them, Monday first, with their checkboxes' state (names in the host's language). */
+export function dayChoices(days: number[], names: DayNames = ENGLISH_DAYS) {
+  return DAY_ORDER.map((d) => ({ d, name: names.long[d], checked: days.includes(d) }));
 }
