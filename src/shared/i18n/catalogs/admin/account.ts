@@ -1,6 +1,7 @@
 // Admin: sign-in, sign-up, welcome, password reset, email verification, profile, API keys, calendars, teams, webhooks.
 // English is the reference: every other language has exactly its keys with the same ICU arguments
-// (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
+// (src/shared/i18n/catalogs.spec.ts).
+import type { AreaCatalog } from './area-catalog.js';
 const en = {
   'admin.profile.title': 'Profile',
   'admin.profile.saved.profile': 'Profile saved.',
@@ -387,16 +388,7 @@ const en = {
   'admin.welcome.share.dashboard': 'Go to my dashboard',
 } as const;
 
-type Key = keyof typeof en;
-
-export const adminAccount: {
-  en: typeof en;
-  de: Record<Key, string>;
-  fr: Record<Key, string>;
-  es: Record<Key, string>;
-  ptBR: Record<Key, string>;
-  ja: Record<Key, string>;
-} = {
+export const adminAccount: AreaCatalog<typeof en> = {
   en,
   de: {
     'admin.profile.title': 'Profil',

@@ -1,6 +1,7 @@
 // Admin: availability (weekly hours, overrides, schedules), time off and holidays, limits.
 // English is the reference: every other language has exactly its keys with the same ICU arguments
-// (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
+// (src/shared/i18n/catalogs.spec.ts).
+import type { AreaCatalog } from './area-catalog.js';
 const en = {
   'admin.availability.whyLink': 'Why am I unavailable on a given day?',
   'admin.availability.title': 'Availability',
@@ -207,16 +208,7 @@ const en = {
   'admin.why.reason.notBookable': 'Not bookable',
 } as const;
 
-type Key = keyof typeof en;
-
-export const adminAvailability: {
-  en: typeof en;
-  de: Record<Key, string>;
-  fr: Record<Key, string>;
-  es: Record<Key, string>;
-  ptBR: Record<Key, string>;
-  ja: Record<Key, string>;
-} = {
+export const adminAvailability: AreaCatalog<typeof en> = {
   en,
   de: {
     'admin.availability.whyLink': 'Warum bin ich an einem bestimmten Tag nicht verfügbar?',

@@ -1,6 +1,7 @@
 // Admin: dashboard, all bookings, a booking's details and reschedule, insights.
 // English is the reference: every other language has exactly its keys with the same ICU arguments
-// (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
+// (src/shared/i18n/catalogs.spec.ts).
+import type { AreaCatalog } from './area-catalog.js';
 const en = {
   'admin.bookings.title': 'Bookings',
   'admin.bookings.timesIn': 'Times in {zone}.',
@@ -248,16 +249,7 @@ const en = {
   'admin.insights.share': 'Share',
 } as const;
 
-type Key = keyof typeof en;
-
-export const adminBookings: {
-  en: typeof en;
-  de: Record<Key, string>;
-  fr: Record<Key, string>;
-  es: Record<Key, string>;
-  ptBR: Record<Key, string>;
-  ja: Record<Key, string>;
-} = {
+export const adminBookings: AreaCatalog<typeof en> = {
   en,
   de: {
     'admin.bookings.title': 'Buchungen',

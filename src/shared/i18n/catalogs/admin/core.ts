@@ -1,6 +1,7 @@
 // The admin shell: navigation, the verification banner, shared words.
 // English is the reference: every other language has exactly its keys with the same ICU arguments
-// (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
+// (src/shared/i18n/catalogs.spec.ts).
+import type { AreaCatalog } from './area-catalog.js';
 const en = {
   'admin.nav.label': 'Admin',
   'admin.nav.bookings': 'Bookings',
@@ -22,16 +23,7 @@ const en = {
   'admin.verify.resend': 'Resend the link',
 } as const;
 
-type Key = keyof typeof en;
-
-export const adminCore: {
-  en: typeof en;
-  de: Record<Key, string>;
-  fr: Record<Key, string>;
-  es: Record<Key, string>;
-  ptBR: Record<Key, string>;
-  ja: Record<Key, string>;
-} = {
+export const adminCore: AreaCatalog<typeof en> = {
   en,
   de: {
     'admin.nav.label': 'Verwaltung',

@@ -1,6 +1,7 @@
 // Admin: the meeting types list and the meeting type editor (all its sections and partials).
 // English is the reference: every other language has exactly its keys with the same ICU arguments
-// (src/shared/i18n/catalogs.spec.ts). The languages' catalogs (../en.ts, ../de.ts, ...) spread these objects.
+// (src/shared/i18n/catalogs.spec.ts).
+import type { AreaCatalog } from './area-catalog.js';
 const en = {
   'admin.types.title': 'Meeting types',
   'admin.types.new': 'New meeting type',
@@ -279,16 +280,7 @@ const en = {
   'admin.roundRobin.errorSummary': 'Please correct the highlighted fields.',
 } as const;
 
-type Key = keyof typeof en;
-
-export const adminTypes: {
-  en: typeof en;
-  de: Record<Key, string>;
-  fr: Record<Key, string>;
-  es: Record<Key, string>;
-  ptBR: Record<Key, string>;
-  ja: Record<Key, string>;
-} = {
+export const adminTypes: AreaCatalog<typeof en> = {
   en,
   de: {
     'admin.types.title': 'Terminarten',
