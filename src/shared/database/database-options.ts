@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations/index.js';
 
@@ -17,8 +19,22 @@ export function baseDataSourceOptions(url: string, poolSize: number): DataSource
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, idleTimeoutMillis: 30_000 },
+    extra: { max: poolSize, idleTimeoutMillis: 30_000, onConnect: listenForConnectionErrors },
   };
+}
+
+const logger = new Logger('Database');
+
+/**
+ * pg-pool listens for errors only on idle connections, and TypeORM only on its query runners' connections. A
+ * connection checked out between two statements elsewhere (RawStatements' own checkout) that the server terminates
+ * (57P01 on a restart) would emit an unhandled 'error' and end the process. With a listener for every connection's
+ * life, the loss is logged; the next statement on it fails as "not queryable" (a 503) and the pool drops it.
+ */
+export function listenForConnectionErrors(client: PoolClient): void {
+  client.on('error', (error: Error & { code?: string }) => {
+    logger.warn(`PostgreSQL connection lost (${error.code ?? 'no code'}): ${error.message}`);
+  });
 }
 
 /**
