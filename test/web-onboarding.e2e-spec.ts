@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
 import { EmailVerificationService } from '../src/modules/identity/application/email-verification.service.js';
 import { UsersService } from '../src/modules/identity/application/users.service.js';
 import { documentScreenshot, launchBrowser, seriousViolations } from './support/browser.js';
@@ -197,7 +198,12 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
     expect((await t.http().get('/api/users/me').set('Authorization', `Bearer ${token}`).expect(200)).body.email_verified).toBe(false);
 
     const link = linkIn(mail.text);
+    // Opening the link (as a mail scanner or prefetcher would) verifies nothing: the page asks for a click.
     await page.goto(link.replace(/^http:\/\/[^/]+/, ''));
+    await expect(page.textContent('h1')).resolves.toBe('Confirm your email address');
+    await axeAtBothWidths(page);
+    expect((await t.http().get('/api/users/me').set('Authorization', `Bearer ${token}`).expect(200)).body.email_verified).toBe(false);
+    await page.click('button[type=submit]');
     await expect(page.textContent('h1')).resolves.toBe('Email verified');
     await axeAtBothWidths(page);
     await documentScreenshot(page, 'admin-email-verified');
@@ -205,7 +211,7 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
     expect(await page.locator('.verify-banner').count()).toBe(0);
     expect((await t.http().get('/api/users/me').set('Authorization', `Bearer ${token}`).expect(200)).body.email_verified).toBe(true);
 
-    // Used once: the same link again is refused with a page saying so.
+    // Used once: the same link again is refused with a page saying so (before any button).
     const again = await page.goto(link.replace(/^http:\/\/[^/]+/, ''));
     expect(again!.status()).toBe(400);
     await expect(page.textContent('#error-summary')).resolves.toContain('invalid, was already used or has expired');
@@ -314,10 +320,21 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
       return { userId: created.body.id, token: new URL(linkIn(mail.text)).searchParams.get('token')! };
     }
 
-    it('two concurrent uses of one link: exactly one verifies', async () => {
+    /** Opens the link (GET: a page with a button, nothing used) and returns a function that presses the button. */
+    async function openLink(token: string): Promise<() => request.Test> {
+      const agent = request.agent(t.app.getHttpServer());
+      const shown = await agent.get(`/admin/verify-email?token=${encodeURIComponent(token)}`).expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(shown.text)![1];
+      expect(/name="token" value="([^"]+)"/.exec(shown.text)![1]).toBe(token);
+      return () => agent.post('/admin/verify-email').type('form').send({ _csrf: csrf, token });
+    }
+
+    it('opening a link verifies nothing; of three concurrent clicks exactly one verifies', async () => {
       const { userId, token } = await freshLink();
-      const path = `/admin/verify-email?token=${encodeURIComponent(token)}`;
-      const statuses = (await Promise.all([t.http().get(path), t.http().get(path), t.http().get(path)])).map((r) => r.status).sort();
+      const presses = await Promise.all([openLink(token), openLink(token), openLink(token)]);
+      const [before] = await t.dataSource.query(`SELECT email_verified_at FROM users WHERE id = $1`, [userId]);
+      expect(before.email_verified_at).toBeNull();
+      const statuses = (await Promise.all(presses.map((press) => press()))).map((r) => r.status).sort();
       expect(statuses).toEqual([200, 400, 400]);
       const [row] = await t.dataSource.query(`SELECT email_verified_at FROM users WHERE id = $1`, [userId]);
       expect(row.email_verified_at).not.toBeNull();
@@ -338,12 +355,14 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
         .http()
         .get(`/admin/verify-email?token=${'x'.repeat(500)}`)
         .expect(400);
+      const press = await openLink(token); // opened in time, clicked too late
       t.clock!.advance(48 * 3_600_000 + 1000);
       try {
         await t
           .http()
           .get(`/admin/verify-email?token=${encodeURIComponent(token)}`)
           .expect(400);
+        expect((await press().expect(400)).text).toContain('invalid, was already used or has expired');
       } finally {
         t.clock!.set(NOW);
       }
@@ -353,10 +372,7 @@ describe('sign-up, the welcome and email verification (headless Chromium)', () =
 
     it('a new email address is not verified: the banner comes back until the new address is proven', async () => {
       const { userId, token } = await freshLink();
-      await t
-        .http()
-        .get(`/admin/verify-email?token=${encodeURIComponent(token)}`)
-        .expect(200);
+      await (await openLink(token))().expect(200);
       await t.app.get(UsersService).update(userId, { email: `moved-${userId.slice(0, 8)}@example.com` });
       const [row] = await t.dataSource.query(`SELECT email_verified_at FROM users WHERE id = $1`, [userId]);
       expect(row.email_verified_at).toBeNull();

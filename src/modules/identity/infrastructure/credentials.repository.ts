@@ -149,6 +149,16 @@ export class EmailVerificationsRepository {
     );
   }
 
+  /** Whether a link is live (unused, unexpired, for the address the account still has); nothing is consumed. */
+  async isLive(tokenHash: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM email_verifications v JOIN users u ON u.id = v.user_id AND lower(u.email) = lower(v.email)
+        WHERE v.token_hash = $1 AND v.used_at IS NULL AND v.expires_at > $2`,
+      [tokenHash, now],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Uses a live link once: one UPDATE ... RETURNING takes it (two concurrent uses cannot both win), and in the same
    * transaction the account is marked verified when it still has the address the link was sent to. Returns the user

@@ -112,6 +112,8 @@ const en = {
   'admin.account.forgot.summary': 'Please correct the highlighted field.',
   'admin.account.reset.badLink': 'This link is invalid, was already used or has expired. Ask for a new one.',
   'admin.account.verify.okTitle': 'Email verified',
+  'admin.account.verify.confirmTitle': 'Confirm your email address',
+  'admin.account.verify.confirmIntro': 'Confirm that this is your address for Kairos with the button below.',
   'admin.account.verify.badTitle': 'Verification link not valid',
   'admin.account.verify.badLink':
     'This verification link is invalid, was already used or has expired. Log in and ask for a new one from the banner at the top of the page.',
@@ -505,6 +507,8 @@ export const adminAccount: AreaCatalog<typeof en> = {
     'admin.account.forgot.summary': 'Bitte korrigieren Sie das markierte Feld.',
     'admin.account.reset.badLink': 'Dieser Link ist ungültig, wurde bereits verwendet oder ist abgelaufen. Fordern Sie einen neuen an.',
     'admin.account.verify.okTitle': 'E-Mail-Adresse bestätigt',
+    'admin.account.verify.confirmTitle': 'E-Mail-Adresse bestätigen',
+    'admin.account.verify.confirmIntro': 'Bestätigen Sie mit der Schaltfläche unten, dass dies Ihre Adresse für Kairos ist.',
     'admin.account.verify.badTitle': 'Bestätigungslink ungültig',
     'admin.account.verify.badLink':
       'Dieser Bestätigungslink ist ungültig, wurde bereits verwendet oder ist abgelaufen. Melden Sie sich an und fordern Sie über den Hinweis oben auf der Seite einen neuen an.',
@@ -908,6 +912,8 @@ export const adminAccount: AreaCatalog<typeof en> = {
     'admin.account.forgot.summary': 'Veuillez corriger le champ signalé.',
     'admin.account.reset.badLink': 'Ce lien est invalide, a déjà servi ou a expiré. Demandez-en un nouveau.',
     'admin.account.verify.okTitle': 'E-mail vérifié',
+    'admin.account.verify.confirmTitle': 'Confirmez votre adresse e-mail',
+    'admin.account.verify.confirmIntro': 'Confirmez avec le bouton ci-dessous que cette adresse est la vôtre pour Kairos.',
     'admin.account.verify.badTitle': 'Lien de vérification non valide',
     'admin.account.verify.badLink':
       'Ce lien de vérification est invalide, a déjà servi ou a expiré. Connectez-vous et demandez-en un nouveau depuis le bandeau en haut de la page.',
@@ -1310,6 +1316,8 @@ export const adminAccount: AreaCatalog<typeof en> = {
     'admin.account.forgot.summary': 'Corrija el campo marcado.',
     'admin.account.reset.badLink': 'Este enlace no es válido, ya se usó o caducó. Pida uno nuevo.',
     'admin.account.verify.okTitle': 'Correo verificado',
+    'admin.account.verify.confirmTitle': 'Confirma tu dirección de correo',
+    'admin.account.verify.confirmIntro': 'Confirma con el botón de abajo que esta es tu dirección para Kairos.',
     'admin.account.verify.badTitle': 'Enlace de verificación no válido',
     'admin.account.verify.badLink':
       'Este enlace de verificación no es válido, ya se usó o caducó. Inicie sesión y pida uno nuevo desde el aviso de la parte superior de la página.',
@@ -1701,6 +1709,8 @@ export const adminAccount: AreaCatalog<typeof en> = {
     'admin.account.forgot.summary': 'Corrija o campo destacado.',
     'admin.account.reset.badLink': 'Este link é inválido, já foi usado ou expirou. Peça um novo.',
     'admin.account.verify.okTitle': 'E-mail verificado',
+    'admin.account.verify.confirmTitle': 'Confirme seu endereço de e-mail',
+    'admin.account.verify.confirmIntro': 'Confirme com o botão abaixo que este é o seu endereço para o Kairos.',
     'admin.account.verify.badTitle': 'Link de verificação inválido',
     'admin.account.verify.badLink':
       'Este link de verificação é inválido, já foi usado ou expirou. Entre e peça um novo no aviso no topo da página.',
@@ -2094,6 +2104,8 @@ export const adminAccount: AreaCatalog<typeof en> = {
     'admin.account.forgot.summary': '強調表示された項目を修正してください。',
     'admin.account.reset.badLink': 'このリンクは無効か、使用済みか、期限切れです。新しいリンクを依頼してください。',
     'admin.account.verify.okTitle': 'メールアドレスを確認しました',
+    'admin.account.verify.confirmTitle': 'メールアドレスの確認',
+    'admin.account.verify.confirmIntro': '下のボタンを押して、このアドレスが Kairos 用のあなたのアドレスであることを確認してください。',
     'admin.account.verify.badTitle': '確認リンクが無効です',
     'admin.account.verify.badLink':
       'この確認リンクは無効か、使用済みか、期限切れです。ログインして、ページ上部のお知らせから新しいリンクを依頼してください。',
