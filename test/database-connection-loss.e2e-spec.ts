@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { baseDataSourceOptions } from '../src/shared/database/database-options.js';
@@ -49,5 +50,42 @@ import { TEST_ADMIN_DATABASE_URL, USE_EMBEDDED_DB } from './support/test-env.js'
     client.release();
 
     await expect(dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+  });
+
+  it('a full pool: a request waits at most the connect timeout, then fails as database-unavailable (a 503)', async () => {
+    const small = await new DataSource(baseDataSourceOptions(database.url, 2, 300)).initialize();
+    const pool = (small.driver as unknown as { master: pg.Pool }).master;
+    const held = [await pool.connect(), await pool.connect()];
+    try {
+      const waited = await small.query('SELECT 1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isDatabaseUnavailable(waited)).toBe(true);
+    } finally {
+      for (const client of held) client.release();
+      await small.destroy();
+    }
+  });
+});
+
+/** A server that takes connections and never answers: a PostgreSQL hung rather than down (no refusal to react to). */
+describe('database: a server that hangs instead of refusing', () => {
+  it('connecting gives up after the connect timeout with a database-unavailable error', async () => {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const failed = await new DataSource(baseDataSourceOptions(`postgres://kairos@127.0.0.1:${port}/kairos`, 2, 300)).initialize().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isDatabaseUnavailable(failed)).toBe(true);
+      expect(sockets.length).toBeGreaterThanOrEqual(1); // it did reach the server, which never answered
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -30,6 +30,10 @@ export class AppConfig {
   get databasePoolSize() {
     return this.env.DATABASE_POOL_SIZE;
   }
+
+  get databaseConnectTimeoutMs() {
+    return this.env.DATABASE_CONNECT_TIMEOUT_MS;
+  }
   get dataDir() {
     return this.env.DATA_DIR;
   }

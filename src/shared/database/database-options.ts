@@ -10,7 +10,7 @@ export const READ_APPLICATION_NAME = 'kairos-read';
  * Options shared by the app and the TypeORM CLI. Never `synchronize`: the schema comes from reviewed migrations, which
  * the app runs at start under a lock (migrate-under-lock.ts) and the CLI runs when asked.
  */
-export function baseDataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+export function baseDataSourceOptions(url: string, poolSize: number, connectTimeoutMs = 30_000): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -19,7 +19,13 @@ export function baseDataSourceOptions(url: string, poolSize: number): DataSource
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, idleTimeoutMillis: 30_000, onConnect: listenForConnectionErrors },
+    extra: {
+      max: poolSize,
+      idleTimeoutMillis: 30_000,
+      // pg-pool's timeout covers connecting and waiting for a free connection; its error is a 503 (pg-errors.ts).
+      connectionTimeoutMillis: connectTimeoutMs,
+      onConnect: listenForConnectionErrors,
+    },
   };
 }
 

@@ -46,7 +46,11 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
       extraProviders: [DatabaseUrlProvider],
       inject: [AppConfig, DatabaseUrlProvider],
       useFactory: async (config: AppConfig, urls: DatabaseUrlProvider) => {
-        const options = baseDataSourceOptions(await urls.resolve(), urls.isEmbedded ? 8 : config.databasePoolSize);
+        const options = baseDataSourceOptions(
+          await urls.resolve(),
+          urls.isEmbedded ? 8 : config.databasePoolSize,
+          urls.isEmbedded ? 0 : config.databaseConnectTimeoutMs, // 0: none (PGlite runs in this process)
+        );
         // DATABASE_READ_URL requires DATABASE_URL (env validation), so the embedded database never has a replica.
         const readUrl = urls.isEmbedded ? undefined : config.databaseReadUrl;
         return { ...(readUrl ? withReadReplica(options, readUrl) : options), autoLoadEntities: true };
