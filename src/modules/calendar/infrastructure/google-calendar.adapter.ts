@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../../config/app-config.js';
-import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, type Occurrence } from '../domain/occurrence.js';
 import {
   type OAuthCalendarAdapter,
@@ -9,17 +7,10 @@ import {
   type RemoteChanges,
   SyncTokenGoneError,
   type SyncWindow,
-  type TokenSet,
 } from './provider-adapter.js';
 import type { OutgoingEvent, WrittenRemoteEvent } from '../domain/outgoing-event.js';
-import {
-  endpointHosts,
-  providerFetch,
-  requestOAuthTokens,
-  type ProviderTransport,
-  type RetryPolicy,
-  defaultRetryPolicy,
-} from './provider-http.js';
+import { providerFetch } from './provider-http.js';
+import { OAuthProviderClient } from './oauth-provider-client.js';
 
 export const GOOGLE_SCOPES = [
   'openid',
@@ -83,26 +74,11 @@ interface GooglePage<Item> {
 
 /** Google Calendar API v3 over plain HTTP (the endpoints come from configuration). */
 @Injectable()
-export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
+export class GoogleCalendarAdapter extends OAuthProviderClient implements OAuthCalendarAdapter {
   readonly provider = 'google' as const;
   readonly label = 'Google';
-  retryPolicy: RetryPolicy = defaultRetryPolicy;
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly outbound: OutboundHttp,
-  ) {}
-
-  private get cfg() {
+  protected get cfg() {
     return this.config.google;
-  }
-
-  private get http(): ProviderTransport {
-    return { http: this.outbound, allow: endpointHosts(this.cfg.apiUrl, this.cfg.tokenUrl) };
-  }
-
-  isConfigured() {
-    return Boolean(this.cfg.clientId && this.cfg.clientSecret);
   }
 
   authorizationUrl(state: string, redirectUri: string): string {
@@ -118,19 +94,6 @@ export class GoogleCalendarAdapter implements OAuthCalendarAdapter {
       state,
     }).toString();
     return url.toString();
-  }
-
-  private token(form: Record<string, string>, now: Date): Promise<TokenSet> {
-    const { tokenUrl, clientId, clientSecret } = this.cfg;
-    return requestOAuthTokens(this.http, { label: this.label, tokenUrl, clientId, clientSecret }, form, now, this.retryPolicy);
-  }
-
-  exchangeCode(code: string, redirectUri: string, now: Date) {
-    return this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, now);
-  }
-
-  refresh(refreshToken: string, now: Date) {
-    return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }, now);
   }
 
   private auth(accessToken: string) {

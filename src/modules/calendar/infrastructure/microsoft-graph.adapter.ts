@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../../config/app-config.js';
-import { OutboundHttp } from '../../../shared/outbound/outbound-http.js';
 import { allDayRange, isKnownZone, type Occurrence, wallToInstant } from '../domain/occurrence.js';
 import {
   type OAuthCalendarAdapter,
@@ -9,18 +7,10 @@ import {
   type RemoteChanges,
   SyncTokenGoneError,
   type SyncWindow,
-  type TokenSet,
 } from './provider-adapter.js';
 import type { OutgoingEvent, WrittenRemoteEvent } from '../domain/outgoing-event.js';
-import {
-  endpointHosts,
-  providerFetch,
-  requestOAuthTokens,
-  type HttpResult,
-  type ProviderTransport,
-  type RetryPolicy,
-  defaultRetryPolicy,
-} from './provider-http.js';
+import { providerFetch, type HttpResult } from './provider-http.js';
+import { OAuthProviderClient } from './oauth-provider-client.js';
 
 export const MICROSOFT_SCOPES = ['offline_access', 'openid', 'email', 'User.Read', 'Calendars.ReadWrite'];
 /** Our booking id on Graph events (a named string extended property in a private property set). */
@@ -64,26 +54,15 @@ interface GraphPage<Item> {
 
 /** Microsoft Graph v1.0 calendars over plain HTTP (the endpoints come from configuration). */
 @Injectable()
-export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
+export class MicrosoftGraphAdapter extends OAuthProviderClient implements OAuthCalendarAdapter {
   readonly provider = 'microsoft' as const;
   readonly label = 'Microsoft';
-  retryPolicy: RetryPolicy = defaultRetryPolicy;
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly outbound: OutboundHttp,
-  ) {}
-
-  private get cfg() {
+  protected get cfg() {
     return this.config.microsoft;
   }
 
-  private get http(): ProviderTransport {
-    return { http: this.outbound, allow: endpointHosts(this.cfg.apiUrl, this.cfg.tokenUrl) };
-  }
-
-  isConfigured() {
-    return Boolean(this.cfg.clientId && this.cfg.clientSecret);
+  protected override tokenForm() {
+    return { scope: MICROSOFT_SCOPES.join(' ') };
   }
 
   authorizationUrl(state: string, redirectUri: string): string {
@@ -98,25 +77,6 @@ export class MicrosoftGraphAdapter implements OAuthCalendarAdapter {
       state,
     }).toString();
     return url.toString();
-  }
-
-  private token(form: Record<string, string>, now: Date): Promise<TokenSet> {
-    const { tokenUrl, clientId, clientSecret } = this.cfg;
-    return requestOAuthTokens(
-      this.http,
-      { label: this.label, tokenUrl, clientId, clientSecret, extraForm: { scope: MICROSOFT_SCOPES.join(' ') } },
-      form,
-      now,
-      this.retryPolicy,
-    );
-  }
-
-  exchangeCode(code: string, redirectUri: string, now: Date) {
-    return this.token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, now);
-  }
-
-  refresh(refreshToken: string, now: Date) {
-    return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken }, now);
   }
 
   private auth(accessToken: string, extra: Record<string, string> = {}) {
