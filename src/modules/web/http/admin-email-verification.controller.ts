@@ -46,7 +46,7 @@ export class AdminEmailVerificationController {
   /** The button: uses the link once (of concurrent clicks, one verifies). */
   @Public()
   @Post()
-  async verify(@Req() req: WebRequest, @Res() res: FastifyReply, @Body() body: { token?: unknown }) {
+  async verify(@Req() req: WebRequest, @Res() res: FastifyReply, @Body() body: { token?: unknown } | undefined) {
     let verified = false;
     try {
       await this.verifications.verify(one(body?.token));
