@@ -218,7 +218,27 @@ describe('group waitlists: one promotion per freed seat, seat holds (e2e, Postgr
     expect(stale.body.message).toMatch(/hold/);
   });
 
-  it('race: N=6 seats full, M=8 waiting, K=3 seats freed concurrently on two instances while drains, sweeps and direct attempts race → 3 promoted', async () => {
+  it('a session cancelled as a whole frees the time: the first in line claims it whole, the new session then gives its other seats out', async () => {
+    const { host, typeId } = await groupType(2, 30);
+    const seats = await fill(typeId, tue(6), 2, 'w');
+    for (const n of ['w1', 'w2', 'w3']) expect((await join(typeId, tue(6), n)).status).toBe(201);
+    await t.http().delete(`/api/bookings/${seats[0].bookingId}`).set(host.auth).expect(200);
+    await settle();
+    expect((await line(host, typeId)).map((e) => e.status)).toEqual(['promoted', 'waiting', 'waiting']);
+    expect(await liveSeatHolds(typeId)).toBe(0); // an ordinary hold: the host's time, not a seat
+    expect((await book(typeId, tue(6), 'intruder')).status).toBe(409);
+
+    const claimed = await claim(typeId, tue(6), 'w1');
+    expect(claimed.status).toBe(201);
+    expect(claimed.body.id).not.toBe(seats[0].bookingId); // a new session
+    await settle(); // the claim's booking.created: w1 booked, the session's free seat goes to w2
+    expect((await line(host, typeId)).map((e) => e.status)).toEqual(['booked', 'promoted', 'waiting']);
+    expect(await liveSeatHolds(typeId)).toBe(1);
+    expect((await claim(typeId, tue(6), 'w2')).status).toBe(201);
+    expect(await activeInvitees(claimed.body.id as string)).toBe(2);
+  });
+
+  it('race: N=6 seats full, M=8 waiting, K=3 seats freed concurrently on two instances while drains, sweeps and direct attempts race → exactly 3 promoted', async () => {
     const second = await startTestApp({
       now: NOW,
       database: t.database!,
@@ -235,19 +255,22 @@ describe('group waitlists: one promotion per freed seat, seat holds (e2e, Postgr
       expect(joined.map((r) => r.status)).toEqual(Array(M).fill(201));
 
       const t0 = performance.now();
-      const cancels = await Promise.all(seats.slice(0, K).map((s, i) => leaveSeat(s, i % 2 ? second : t)));
-      expect(cancels.map((r) => r.status)).toEqual(Array(K).fill(200));
-      // Everything that could promote, at once and twice over: both relays, both sweeps, direct attempts on both.
-      const attempts = await Promise.all([
+      // The K cancellations and everything that could promote, all at once: both relays, both sweeps and direct
+      // attempts on both instances, started while the cancellations are still in flight; then both relays again.
+      const promoters = () => [
         t.app.get(OutboxRelay).drain(),
         second.app.get(OutboxRelay).drain(),
         t.app.get(Waitlists).sweep(),
         second.app.get(Waitlists).sweep(),
         t.app.get(Waitlists).promoteAt(typeId, new Date(start)),
         second.app.get(Waitlists).promoteAt(typeId, new Date(start)),
-        t.app.get(Waitlists).promoteAt(typeId, new Date(start)),
-        second.app.get(Waitlists).promoteAt(typeId, new Date(start)),
+      ];
+      const [cancels, attempts] = await Promise.all([
+        Promise.all(seats.slice(0, K).map((s, i) => leaveSeat(s, i % 2 ? second : t))),
+        Promise.all([...promoters(), ...promoters()]),
       ]);
+      expect(cancels.map((r) => r.status)).toEqual(Array(K).fill(200));
+      const late = await Promise.all(promoters());
       await settle();
       await settle(second);
       const ms = Math.round(performance.now() - t0);
@@ -282,7 +305,7 @@ describe('group waitlists: one promotion per freed seat, seat holds (e2e, Postgr
         `SELECT count(*)::int AS n FROM notification_deliveries WHERE kind = 'waitlist_claim' AND recipient LIKE 'waiterrw%'`,
       );
       expect(deliveries).toBe(K);
-      const direct = attempts.slice(2).reduce((a: number, b) => a + (b as number), 0);
+      const direct = [...attempts.filter((_, i) => i % 6 >= 2), ...late.slice(2)].reduce((a: number, b) => a + (b as number), 0);
 
       // Held seats are taken: concurrent bookers on both instances all get 409.
       const bookers = await Promise.all([0, 1, 2, 3].map((i) => book(typeId, start, `late${i}`, {}, i % 2 ? second : t)));
@@ -310,7 +333,7 @@ describe('group waitlists: one promotion per freed seat, seat holds (e2e, Postgr
       expect(await liveSeatHolds(typeId)).toBe(K - 1);
       expect(claimMails()).toHaveLength(2 * K - 1);
       process.stdout.write(
-        `[race] group waitlist: ${N} seats full, ${M} waiting, ${K} seats freed on 2 instances + 2 drains + 2 sweeps + 4 direct attempts: ` +
+        `[race] group waitlist: ${N} seats full, ${M} waiting, ${K} seats freed on 2 instances with 6 drains + 6 sweeps + 6 direct attempts racing: ` +
           `${promoted.length} promoted (sweeps/direct won ${direct}), ${K} seat holds, ${K} claim mails, 4 bookers 409, ${ms} ms; ` +
           `lapse: 3 concurrent sweeps promoted ${lapsed.join('+')}\n`,
       );

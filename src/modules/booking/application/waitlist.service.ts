@@ -174,7 +174,13 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
     const p = event.payload as unknown as BookingEventPayload;
     switch (event.eventType) {
       case 'booking.created':
-        if (p.invitee_id) await this.entries.markBooked(p.meeting_type_id, new Date(p.start_time), p.invitee_id, this.clock.now());
+        // A claimant who booked may leave free seats behind (a group time claimed whole opened a new session): the next.
+        if (
+          p.invitee_id &&
+          (await this.entries.markBooked(p.meeting_type_id, new Date(p.start_time), p.invitee_id, this.clock.now())).length
+        ) {
+          await this.promoteAt(p.meeting_type_id, new Date(p.start_time));
+        }
         return;
       case 'booking.cancelled':
       case 'booking.declined':
