@@ -48,7 +48,8 @@ export interface JoinedEntry {
  * deterministic delivery id). Exactly once per freed time, on any number of consumers and replicas: the promotion
  * runs in one SERIALIZABLE transaction under the hosts' advisory locks that re-checks the time with the booking
  * engine and writes the hold (the exclusion constraint) and the entry (a unique index: one promoted entry per time).
- * A group session promotes one per freed seat: seat holds, which the engine counts as taken seats (promoteSeats).
+ * A group session promotes one per freed seat: seat holds, which the engine counts as taken seats (promoteSeats); the
+ * unique index is then one promoted entry per time and seat number (migration 1764000010300).
  */
 @Injectable()
 export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
