@@ -12,7 +12,7 @@ const runs = [
   { name: 'unit (TZ=Pacific/Chatham)', env: { TZ: 'Pacific/Chatham' }, args: ['--selectProjects', 'unit'] },
   { name: 'e2e (PostgreSQL + Redis)', env: { TZ: 'UTC' }, args: ['--selectProjects', 'e2e', '--maxWorkers=2'] },
   {
-    name: 'identity, auth abuse, Google sign-in, booking (limits, approval, series, guests, languages), meeting type copies, no-shows and insights, explain vs real bookings, waitlist promotion races, round-robin fairness under a rush, holds, time off, outbound, input hygiene and notify e2e on the embedded database',
+    name: 'identity, auth abuse, Google sign-in, booking (limits, approval, series, guests, languages), meeting type copies, no-shows and insights, explain vs real bookings, waitlist promotion races (one-on-one and group seats), round-robin fairness under a rush, holds, time off, outbound, input hygiene and notify e2e on the embedded database',
     env: { TZ: 'UTC', KAIROS_TEST_DB: 'embedded' },
     args: [
       '--selectProjects',
@@ -36,6 +36,7 @@ const runs = [
       'test/meeting-types-duplicate.e2e-spec.ts',
       'test/explain-property.e2e-spec.ts',
       'test/waitlist.e2e-spec.ts',
+      'test/waitlist-group.e2e-spec.ts',
       'test/round-robin.e2e-spec.ts',
     ],
   },

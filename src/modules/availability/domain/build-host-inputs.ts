@@ -33,8 +33,11 @@ export interface BusyEntry {
   userId: string;
   startMs: number;
   endMs: number;
-  /** `time_off`: a range the host is away (time-off.ts); busy as it stands, like a calendar event. */
-  source: 'booking' | 'hold' | 'calendar' | 'time_off';
+  /**
+   * `time_off`: a range the host is away (time-off.ts); busy as it stands, like a calendar event. `seat_hold`: one
+   * seat of a group session reserved for a waitlist claim (no busy time: a taken seat of the offered group type).
+   */
+  source: 'booking' | 'hold' | 'calendar' | 'time_off' | 'seat_hold';
   bookingId: string | null;
   holdId: string | null;
   meetingTypeId: string | null;
@@ -99,6 +102,12 @@ export function buildEngineInput(
   const isGroup = type.kind === 'group';
 
   for (const row of busy) {
+    if (row.source === 'seat_hold') {
+      // A held seat is taken for everyone but its holder (the claim converting it, exclude.holdId).
+      const counts = isGroup && row.meetingTypeId === type.id && !exclude.allHolds && row.holdId !== exclude.holdId;
+      if (counts) seatsTaken.set(row.startMs, (seatsTaken.get(row.startMs) ?? 0) + 1);
+      continue;
+    }
     const host = perHost.get(row.userId);
     if (!host) continue;
     if (row.bookingId && exclude.bookingIds?.has(row.bookingId)) continue;
@@ -157,7 +166,7 @@ export function buildEngineInput(
 
 function sourceKind(row: BusyEntry): BusySourceKind {
   if (row.source === 'booking') return row.pending ? 'pending_booking' : 'booking';
-  return row.source;
+  return row.source === 'seat_hold' ? 'hold' : row.source; // seat holds never reach here (seats, not busy time)
 }
 
 /** One host's counted bookings (the excluded ones left out), or undefined when no cap of the type or host applies. */

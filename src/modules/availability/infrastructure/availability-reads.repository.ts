@@ -55,7 +55,8 @@ const hoursSql = (hosts: string, schedule: string) => `
 
 /**
  * What occupies the hosts over [$2, $3): live booking and hold rows of every meeting type (holds not expired at $4,
- * with their type's buffers), busy events of connected calendars and the hosts' time off, aggregated into one row:
+ * with their type's buffers), busy events of connected calendars and the hosts' time off, and the live seat holds of
+ * group type $5 (source `seat_hold`: seats, not busy time), aggregated into one row:
  * - `busy`: a JSON array of BusyEntry objects (instants as whole epoch milliseconds; invitee counts 0 for now);
  * - `expired_holds_live`: whether holds expired at $4 still have live rows in the range: they occupy nobody, but the
  *   exclusion constraint cannot read the clock, so they refuse a booking's rows until they are ended (BusyRead);
@@ -102,7 +103,14 @@ const BUSY_SQL = `
       SELECT t.user_id, floor(extract(epoch FROM t.start_time) * 1000)::float8, floor(extract(epoch FROM t.end_time) * 1000)::float8,
              'time_off', NULL, NULL, NULL, 0, 0, false, NULL, false, false, false
         FROM time_off t
-       WHERE t.user_id = ANY($1::uuid[]) AND t.start_time < $3 AND t.end_time > $2) b`;
+       WHERE t.user_id = ANY($1::uuid[]) AND t.start_time < $3 AND t.end_time > $2
+      UNION ALL
+      -- Seat holds of group type $5 (a waitlist's claim of one seat): no host row, a taken seat until they expire.
+      SELECT mt.user_id, floor(extract(epoch FROM h.start_time) * 1000)::float8, floor(extract(epoch FROM h.end_time) * 1000)::float8,
+             'seat_hold', NULL, h.id, h.meeting_type_id, 0, 0, false, NULL, false, false, false
+        FROM slot_holds h JOIN meeting_types mt ON mt.id = h.meeting_type_id
+       WHERE h.meeting_type_id = $5::uuid AND h.seat IS NOT NULL AND h.expires_at > $4
+         AND h.start_time < $3 AND h.end_time > $2) b`;
 
 /**
  * The live bookings the period caps count (booking-caps.ts), as a JSON array of [user id, booking id, of type

@@ -22,6 +22,7 @@ import {
   waitlistClaimToken,
   waitlistEntryToken,
 } from '../domain/waitlist.js';
+import { seatsToPromote } from '../domain/waitlist-seats.js';
 import { BookingTransactions } from '../infrastructure/booking-transactions.js';
 import { SlotHoldRepository } from '../infrastructure/slot-hold.repository.js';
 import { type WaitlistEntryRow, WaitlistRepository, type WaitlistSettings } from '../infrastructure/waitlist.repository.js';
@@ -47,6 +48,8 @@ export interface JoinedEntry {
  * deterministic delivery id). Exactly once per freed time, on any number of consumers and replicas: the promotion
  * runs in one SERIALIZABLE transaction under the hosts' advisory locks that re-checks the time with the booking
  * engine and writes the hold (the exclusion constraint) and the entry (a unique index: one promoted entry per time).
+ * A group session promotes one per freed seat: seat holds, which the engine counts as taken seats (promoteSeats); the
+ * unique index is then one promoted entry per time and seat number (migration 1764000010300).
  */
 @Injectable()
 export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
@@ -92,7 +95,6 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
 
   /** Whether the booking pages offer "Join the waitlist" for a taken time of this type. */
   async isOpenFor(type: MeetingTypeSnapshot): Promise<boolean> {
-    if (type.kind === 'group') return false;
     return (await this.entries.settings(type.id))?.enabled === true;
   }
 
@@ -113,7 +115,6 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
     const now = this.clock.now();
     const refusal = refuseJoin({
       enabled: settings?.enabled === true,
-      kind: type.kind,
       startMs: input.start.getTime(),
       nowMs: now.getTime(),
     });
@@ -174,7 +175,13 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
     const p = event.payload as unknown as BookingEventPayload;
     switch (event.eventType) {
       case 'booking.created':
-        if (p.invitee_id) await this.entries.markBooked(p.meeting_type_id, new Date(p.start_time), p.invitee_id, this.clock.now());
+        // A claimant who booked may leave free seats behind (a group time claimed whole opened a new session): the next.
+        if (
+          p.invitee_id &&
+          (await this.entries.markBooked(p.meeting_type_id, new Date(p.start_time), p.invitee_id, this.clock.now())).length
+        ) {
+          await this.promoteAt(p.meeting_type_id, new Date(p.start_time));
+        }
         return;
       case 'booking.cancelled':
       case 'booking.declined':
@@ -231,7 +238,12 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
           }
           return { promoted: 0, changed };
         }
-        if (!settings.enabled || type.kind === 'group' || !type.isActive) return { promoted: 0, changed };
+        if (!settings.enabled || !type.isActive) return { promoted: 0, changed };
+        // A group session that exists gives out its free seats; a group time without one is claimed whole (below).
+        if (type.kind === 'group' && (await this.entries.bookingsAt(manager, type.id, start)).length > 0) {
+          const promoted = await this.promoteSeats(manager, type, settings, schedules, start, now);
+          return { promoted, changed: changed || promoted > 0 };
+        }
         if (await this.entries.hasLiveClaim(manager, type.id, start)) return { promoted: 0, changed };
         const next = await this.entries.firstWaiting(manager, type.id, start);
         if (!next) return { promoted: 0, changed };
@@ -274,6 +286,62 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
     );
     if (result.changed) await afterCommit('slot cache version bump', () => this.versions.bump(hostIds));
     return result.promoted;
+  }
+
+  /**
+   * A full group session whose seats freed: one seat hold per free seat while people wait (FIFO), inside promoteAt's
+   * transaction. The engine counts the seats (active invitees + live seat holds), as for a booking; the seat numbers
+   * are unique per session in the database, so two promotions from one snapshot cannot hold one seat twice.
+   */
+  private async promoteSeats(
+    manager: EntityManager,
+    type: MeetingTypeSnapshot,
+    settings: WaitlistSettings,
+    schedules: Awaited<ReturnType<SlotCheck['loadSchedules']>>,
+    start: Date,
+    now: Date,
+  ): Promise<number> {
+    let seatsRemaining: number;
+    let end: Date;
+    try {
+      const { slot } = await this.check.freeSlot(manager, type, schedules, start, now, {});
+      seatsRemaining = slot.seatsRemaining ?? 0;
+      end = new Date(slot.end);
+    } catch (error) {
+      if (error instanceof BookingConflictError) return 0; // still full (or closed)
+      throw error;
+    }
+    const waiting = await this.entries.firstWaitingN(manager, type.id, start, seatsRemaining);
+    const taken = [...(await this.holds.seatsHeld(manager, type.id, start)), ...(await this.entries.claimedSeats(manager, type.id, start))];
+    const seats = seatsToPromote({ seats: type.seats ?? 1, seatsRemaining, waiting: waiting.length, takenNumbers: taken });
+    const claimExpiresAt = new Date(now.getTime() + settings.claimMinutes * 60_000);
+    for (const [i, seat] of seats.entries()) {
+      const next = waiting[i];
+      const token = waitlistClaimToken(this.config.appSecret, next.id, now.toISOString());
+      const holdId = await this.holds.insertHold(manager, {
+        meetingTypeId: type.id,
+        hostIds: [], // the session's own host row holds the host
+        start,
+        end,
+        tokenHash: sha256(token),
+        createdAt: now,
+        expiresAt: claimExpiresAt,
+        clientKey: 'waitlist',
+        holderEmail: normalizeEmail(next.email),
+        seat,
+      });
+      await this.entries.promote(manager, next.id, holdId, now, claimExpiresAt, seat);
+      const promoted: WaitlistEntryRow = {
+        ...next,
+        status: 'promoted',
+        hold_id: holdId,
+        claim_seat: seat,
+        promoted_at: now,
+        claim_expires_at: claimExpiresAt,
+      };
+      await this.emit(manager, 'waitlist.promoted', type, settings, promoted, 1);
+    }
+    return seats.length;
   }
 
   private async checkFull(

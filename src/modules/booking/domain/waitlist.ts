@@ -3,8 +3,9 @@ import { createHmac } from 'node:crypto';
 /**
  * Waitlists (issue #19 part 2): invitees line up for a full time of a type with `waitlist_enabled`; when the time
  * frees, the first in line (FIFO by position) is promoted: they get an exclusive slot hold for the type's
- * `waitlist_claim_minutes` and a claim link by mail. Pure rules and the outbox contract; the SQL guarantees live in
- * the migration (one promoted entry per type and time) and the holds' exclusion constraint.
+ * `waitlist_claim_minutes` and a claim link by mail. For a group session, each freed seat promotes one: a seat hold
+ * (waitlist-seats.ts). Pure rules and the outbox contract; the SQL guarantees live in the migrations (one promoted
+ * entry per type, time and seat) and the holds' exclusion constraint.
  */
 export type WaitlistStatus = 'waiting' | 'promoted' | 'booked' | 'expired' | 'left';
 export const WAITLIST_STATUSES: readonly WaitlistStatus[] = ['waiting', 'promoted', 'booked', 'expired', 'left'];
@@ -19,6 +20,8 @@ export interface WaitlistEntryRow {
   email: string;
   status: WaitlistStatus;
   hold_id: string | null;
+  /** The seat of a group session a promoted entry claims; null for a whole time. */
+  claim_seat: number | null;
   promoted_at: Date | null;
   claim_expires_at: Date | null;
   ended_at: Date | null;
@@ -76,16 +79,8 @@ export function waitlistClaimUrl(publicUrl: string, p: WaitlistEventPayload, tok
 }
 
 /** Joining: why this time cannot take a waitlist entry, or null. */
-export function refuseJoin(c: {
-  enabled: boolean;
-  kind: string;
-  startMs: number;
-  nowMs: number;
-}): { code: 'unprocessable'; message: string } | null {
+export function refuseJoin(c: { enabled: boolean; startMs: number; nowMs: number }): { code: 'unprocessable'; message: string } | null {
   if (!c.enabled) return { code: 'unprocessable', message: 'this meeting type has no waitlist' };
-  if (c.kind === 'group') {
-    return { code: 'unprocessable', message: 'waitlists are offered for one-on-one, round robin and collective types' };
-  }
   if (c.startMs <= c.nowMs) return { code: 'unprocessable', message: 'this time has passed' };
   return null;
 }

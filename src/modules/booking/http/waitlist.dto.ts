@@ -56,7 +56,7 @@ export class WaitlistQueryDto {
 }
 
 export class WaitlistSettingsDto {
-  @ApiProperty({ description: 'invitees may join the waitlist of a full time (not for group types)' })
+  @ApiProperty({ description: 'invitees may join the waitlist of a full time (for a group type: a session whose seats are all taken)' })
   @IsBoolean({ message: 'waitlist_enabled must be true or false' })
   waitlist_enabled: boolean;
 

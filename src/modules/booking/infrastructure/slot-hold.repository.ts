@@ -23,6 +23,8 @@ export interface NewHold {
   expiresAt: Date;
   clientKey: string;
   holderEmail: string | null;
+  /** A seat hold: this seat of the group session at `start` (hostIds empty: the session's row holds the host). */
+  seat?: number | null;
 }
 
 export interface LiveHoldsRow {
@@ -56,10 +58,11 @@ export class SlotHoldRepository {
 
   async insertHold(manager: EntityManager, h: NewHold): Promise<string> {
     const [{ id }] = await manager.query<[{ id: string }]>(
-      `INSERT INTO slot_holds (meeting_type_id, start_time, end_time, token_hash, expires_at, created_at, client_key, holder_email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [h.meetingTypeId, h.start, h.end, h.tokenHash, h.expiresAt, h.createdAt, h.clientKey, h.holderEmail],
+      `INSERT INTO slot_holds (meeting_type_id, start_time, end_time, token_hash, expires_at, created_at, client_key, holder_email, seat)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [h.meetingTypeId, h.start, h.end, h.tokenHash, h.expiresAt, h.createdAt, h.clientKey, h.holderEmail, h.seat ?? null],
     );
+    if (h.hostIds.length === 0) return id;
     await manager.query(`INSERT INTO booking_hosts (hold_id, user_id, blocked) SELECT $1, unnest($2::uuid[]), tstzrange($3, $4, '[)')`, [
       id,
       h.hostIds,
@@ -90,8 +93,12 @@ export class SlotHoldRepository {
     await manager.query(`DELETE FROM slot_holds WHERE id = $1`, [holdId]);
   }
 
-  /** Released early: the time is free at once, the row stays (ended now) for the re-hold cooldown. */
+  /**
+   * Released early: the time is free at once, the row stays (ended now) for the re-hold cooldown. A seat hold's row
+   * goes instead: its seat number is free again (slot_holds_one_per_seat), and no re-hold of a seat is possible.
+   */
   async endHold(manager: EntityManager, holdId: string, now: Date): Promise<void> {
+    await manager.query(`DELETE FROM slot_holds WHERE id = $1 AND seat IS NOT NULL`, [holdId]);
     await manager.query(`UPDATE slot_holds SET expires_at = LEAST(expires_at, $2) WHERE id = $1`, [holdId, now]);
     await manager.query(`UPDATE booking_hosts SET is_live = false WHERE hold_id = $1`, [holdId]);
   }
@@ -117,6 +124,15 @@ export class SlotHoldRepository {
           AND h.id NOT IN (SELECT id FROM forgotten)`,
       [hostIds, now, forgetBefore],
     );
+  }
+
+  /** Seat numbers of this group session's seat holds (live or lapsed and not yet ended): taken numbers. */
+  async seatsHeld(manager: EntityManager, meetingTypeId: string, start: Date): Promise<number[]> {
+    const rows = await manager.query<{ seat: number }[]>(
+      `SELECT seat FROM slot_holds WHERE meeting_type_id = $1 AND start_time = $2 AND seat IS NOT NULL`,
+      [meetingTypeId, start],
+    );
+    return rows.map((r) => r.seat);
   }
 
   /** Live holds (not expired at `now`) per client, email, meeting type and host, with the first to end of each. */

@@ -19,7 +19,7 @@ async function returning<T>(manager: EntityManager, sql: string, params: unknown
 }
 
 const COLUMNS =
-  'id, meeting_type_id, start_time, position, name, email, status, hold_id, promoted_at, claim_expires_at, ended_at, created_at';
+  'id, meeting_type_id, start_time, position, name, email, status, hold_id, claim_seat, promoted_at, claim_expires_at, ended_at, created_at';
 
 /** The waitlist's SQL. Methods taking a manager run inside the caller's transaction. */
 @Injectable()
@@ -149,11 +149,48 @@ export class WaitlistRepository {
     );
   }
 
-  async promote(manager: EntityManager, id: string, holdId: string, now: Date, claimExpiresAt: Date): Promise<void> {
+  /** `seat`: the group session's seat the entry claims (null: the whole time). */
+  async promote(
+    manager: EntityManager,
+    id: string,
+    holdId: string,
+    now: Date,
+    claimExpiresAt: Date,
+    seat: number | null = null,
+  ): Promise<void> {
     await manager.query(
-      `UPDATE waitlist_entries SET status = 'promoted', hold_id = $2, promoted_at = $3, claim_expires_at = $4 WHERE id = $1 AND status = 'waiting'`,
-      [id, holdId, now, claimExpiresAt],
+      `UPDATE waitlist_entries SET status = 'promoted', hold_id = $2, promoted_at = $3, claim_expires_at = $4, claim_seat = $5
+        WHERE id = $1 AND status = 'waiting'`,
+      [id, holdId, now, claimExpiresAt, seat],
     );
+  }
+
+  /** The first `limit` in line at this time (FIFO), locked: one per free seat of a group session. */
+  async firstWaitingN(manager: EntityManager, meetingTypeId: string, start: Date, limit: number): Promise<WaitlistEntryRow[]> {
+    return manager.query<WaitlistEntryRow[]>(
+      `SELECT ${COLUMNS} FROM waitlist_entries
+        WHERE meeting_type_id = $1 AND start_time = $2 AND status = 'waiting' ORDER BY position LIMIT $3 FOR UPDATE`,
+      [meetingTypeId, start, limit],
+    );
+  }
+
+  /** Seats promoted entries of this time still claim (their numbers are taken until the entry ends). */
+  async claimedSeats(manager: EntityManager, meetingTypeId: string, start: Date): Promise<number[]> {
+    const rows = await manager.query<{ claim_seat: number }[]>(
+      `SELECT claim_seat FROM waitlist_entries
+        WHERE meeting_type_id = $1 AND start_time = $2 AND status = 'promoted' AND claim_seat IS NOT NULL`,
+      [meetingTypeId, start],
+    );
+    return rows.map((r) => r.claim_seat);
+  }
+
+  /** A promoted entry claims the whole time (not one seat): nobody else is promoted there until it ends. */
+  async hasWholeTimeClaim(manager: EntityManager, meetingTypeId: string, start: Date): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM waitlist_entries WHERE meeting_type_id = $1 AND start_time = $2 AND status = 'promoted' AND claim_seat IS NULL`,
+      [meetingTypeId, start],
+    );
+    return rows.length > 0;
   }
 
   /** The invitee booked the time they waited for: their entry (waiting or promoted) is done. */

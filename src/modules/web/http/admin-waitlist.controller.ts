@@ -89,8 +89,8 @@ export class AdminWaitlistController {
   ) {
     const context = await this.pages.context(caller, req, res, (t) => t('admin.waitlist.title'), 'types');
     const { loc } = context;
-    const { items } = await this.meetingTypes.list(caller.id, 100, 0);
-    const types = items.filter((t) => t.snapshot.kind !== 'group');
+    // Every kind has a waitlist (a group type's lines wait for a seat of a full session).
+    const { items: types } = await this.meetingTypes.list(caller.id, 100, 0);
     const chosen = types.find((t) => t.snapshot.id === typeId) ?? (typeId ? undefined : types.at(0));
     if (typeId && !chosen) errors.meeting_type_id = loc.t('admin.waitlist.chooseType');
     let settings: { enabled: boolean; minutes: string } | null = sent;
