@@ -54,8 +54,15 @@ export class AdminWhyController {
     const me = await this.users.getById(caller.id);
     const zone = me.timeZone;
     const loc = adminLocale(me.locale);
+    // The caller's own active types, then the team types they host for someone else (owner or host only: the same
+    // people the explain API gives full detail to).
     const { items } = await this.meetingTypes.list(caller.id, 200, 0);
-    const types = items.map((v) => v.snapshot).filter((t) => t.isActive);
+    const hosted = await this.meetingTypes.listActiveHostedByOthers(caller.id);
+    const choices = [
+      ...items.filter((v) => v.snapshot.isActive).map((v) => ({ type: v.snapshot, label: v.snapshot.name })),
+      ...hosted.map((v) => ({ type: v.snapshot, label: loc.t('admin.why.hostedType', { name: v.snapshot.name, owner: v.ownerUsername }) })),
+    ];
+    const types = choices.map((c) => c.type);
     const errors: Errors = {};
     const date = one(q.date) || localDate(this.clock.now(), zone);
     if (!validDate(date)) errors.date = loc.t('admin.why.dateInvalid');
@@ -100,7 +107,7 @@ export class AdminWhyController {
       zone,
       date,
       typeId: type?.id ?? '',
-      types: types.map((t) => ({ value: t.id, label: t.name, selected: t.id === type?.id })),
+      types: choices.map((c) => ({ value: c.type.id, label: c.label, selected: c.type.id === type?.id })),
       errors,
       errorSummary: bad ? loc.t('admin.why.errorSummary') : null,
       view,
