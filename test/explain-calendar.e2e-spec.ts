@@ -126,4 +126,64 @@ describe('explain: a busy event of a connected calendar (e2e against a local fak
     const body = JSON.stringify(anonymous.body);
     for (const secret of [SECRET_TITLE, CALENDAR_NAME, ada.id, bob.id]) expect(body).not.toContain(secret);
   });
+  it("says the reasons in the caller's language (lang, else Accept-Language, else English); codes never change", async () => {
+    const ada = await createHost(t, { time_zone: LONDON });
+    await setWeeklyHours(t, ada, LONDON);
+    const type = await createMeetingType(t, ada, { duration_minutes: 30, minimum_notice_minutes: 60 * 24 * 2 });
+    google.calendars.get('primary-cal')!.events.clear();
+    google.putEvent('primary-cal', {
+      id: 'private3',
+      summary: SECRET_TITLE,
+      start: { dateTime: '2027-03-02T10:00:00Z' },
+      end: { dateTime: '2027-03-02T11:00:00Z' },
+    });
+    await connectAndSync(ada);
+    const query = { meeting_type_id: type.id, start_time: '2027-03-02T10:00:00Z' };
+
+    const german = await t
+      .http()
+      .get('/api/availability/explain')
+      .query(query)
+      .set(ada.auth)
+      .set('Accept-Language', 'de-AT, en;q=0.5')
+      .expect(200);
+    expect(german.headers['content-language']).toBe('de');
+    expect(german.body.reasons).toEqual([
+      { code: 'minimum_notice', message: 'Buchungen brauchen 2880 Minuten Vorlauf' },
+      expect.objectContaining({
+        code: 'busy_calendar',
+        message: `der Kalender „${CALENDAR_NAME}“ des Gastgebers hat dann einen belegten Termin`,
+        detail: { calendar: CALENDAR_NAME },
+      }),
+    ]);
+    expect(JSON.stringify(german.body)).not.toContain(SECRET_TITLE);
+
+    // lang wins over the header; anonymous callers get the generic sentence in their language.
+    const french = await t
+      .http()
+      .get('/api/availability/explain')
+      .query({ ...query, lang: 'fr' })
+      .set('Accept-Language', 'de')
+      .expect(200);
+    expect(french.headers['content-language']).toBe('fr');
+    expect(french.body.reasons).toEqual([
+      { code: 'minimum_notice', message: 'les réservations demandent un préavis de 2880 minutes' },
+      { code: 'busy_calendar', message: 'l’hôte est occupé à ce moment-là' },
+    ]);
+    const japanese = await t.http().get('/api/availability/explain').query(query).set('Accept-Language', 'ja').expect(200);
+    expect(japanese.body.reasons.map((r: { code: string }) => r.code)).toEqual(['minimum_notice', 'busy_calendar']);
+    expect(japanese.body.reasons[1].message).toBe('ホストはその時間は予定があります');
+
+    // A language Kairos does not speak: the header falls back to English, the parameter is a 400 naming it.
+    const fallback = await t.http().get('/api/availability/explain').query(query).set('Accept-Language', 'sv-SE').expect(200);
+    expect(fallback.headers['content-language']).toBe('en');
+    expect(fallback.body.reasons[0].message).toBe("bookings need 2880 minutes' notice");
+    const bad = await t
+      .http()
+      .get('/api/availability/explain')
+      .query({ ...query, lang: 'sv' })
+      .expect(400);
+    expect(bad.body).toMatchObject({ status_code: 400 });
+    expect(JSON.stringify(bad.body)).toContain('lang must be one of en, de, fr, es, pt-BR, ja');
+  });
 });

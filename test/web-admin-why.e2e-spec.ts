@@ -221,6 +221,16 @@ describe('admin: why am I unavailable on a day (headless Chromium)', () => {
       const table = await rows();
       expect(table.find((r) => r[0].startsWith('00:00'))?.[1]).toMatch(/^Außerhalb Ihrer Zeiten/);
       expect(table.find((r) => r[0].startsWith('09:00'))?.[1]).toBe('Buchbar');
+      // The engine's reasons in German too, with their sources' times.
+      expect(table.find((r) => r[0].startsWith('09:30'))?.[1]).toMatch(
+        /^Puffer danach zu nah am Beginn eines anderen Termins .*\(10:00–10:30\)/,
+      );
+      expect(table.find((r) => r[0].startsWith('10:00'))?.[1]).toMatch(
+        /^Gebucht der Gastgeber hat dann eine andere Buchung \(10:00–10:30\)/,
+      );
+      expect(table.find((r) => r[0].startsWith('11:00'))?.[1]).toContain('jemand hält diese Zeit, während er bucht');
+      expect(table.find((r) => r[0].startsWith('14:00'))?.[1]).toContain('der Gastgeber ist abwesend (Abwesenheit)');
+      expect(table.find((r) => r[0].startsWith('00:00'))?.[1]).toContain('der Termin passt nicht in die Wochenzeiten des Gastgebers');
       expect(await page.textContent('.why-legend')).toContain('Abwesenheit oder Feiertag');
       expect(await seriousViolations(page)).toEqual([]);
 

@@ -6,6 +6,7 @@ import { formatDateStringIn } from '../../../shared/i18n/format.js';
 import type { MessageKey } from '../../../shared/i18n/i18n.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { queryOf } from '../../../shared/http/request.js';
+import { localizeReasons } from '../../availability/application/explain-messages.js';
 import { SlotExplainService } from '../../availability/application/slot-explain.service.js';
 import { addDays, dateOfDayNumber, dayNumberOf, wallTimeToInstant } from '../../availability/domain/wall-clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -79,7 +80,11 @@ export class AdminWhyController {
       const to = wallTimeToInstant(addDays(date, 1), 0, zone);
       const starts: number[] = [];
       for (let s = from; s < to; s += stepMinutes * MINUTE) starts.push(s);
-      const explanations = await this.explainer.explainMany(type, starts, true);
+      // The reasons' sentences in the host's language (the codes pick the bands' tones and labels).
+      const explanations = (await this.explainer.explainMany(type, starts, true)).map((e) => ({
+        ...e,
+        reasons: localizeReasons(e.reasons, loc.locale),
+      }));
       const team = TEAM_KINDS.has(type.kind);
       const ids = type.hosts.map((h) => h.userId);
       const people = team ? new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.name || u.username])) : null;

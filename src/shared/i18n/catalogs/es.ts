@@ -4,6 +4,7 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
 
 // Español (usted).
 export const es: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const es: Record<MessageKey, string> = {
   ...adminTypes.es,
   ...adminAvailability.es,
   ...adminAccount.es,
+  ...adminExplain.es,
   'common.skipToContent': 'Ir al contenido',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Cambiar idioma',

@@ -4,6 +4,7 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
 
 // Français (vouvoiement). Apostrophes typographiques (’) : l’apostrophe droite est un caractère d’échappement en ICU.
 export const fr: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const fr: Record<MessageKey, string> = {
   ...adminTypes.fr,
   ...adminAvailability.fr,
   ...adminAccount.fr,
+  ...adminExplain.fr,
   'common.skipToContent': 'Aller au contenu',
   'common.language': 'Langue',
   'common.languageSubmit': 'Changer de langue',

@@ -4,6 +4,7 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
 
 // Português (Brasil).
 export const ptBR: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const ptBR: Record<MessageKey, string> = {
   ...adminTypes.ptBR,
   ...adminAvailability.ptBR,
   ...adminAccount.ptBR,
+  ...adminExplain.ptBR,
   'common.skipToContent': 'Ir para o conteúdo',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Mudar idioma',
