@@ -24,6 +24,7 @@ import { Locales1764000009900 } from './1764000009900-locales.js';
 import { Insights1764000009950 } from './1764000009950-insights.js';
 import { RoundRobinFairness1764000010100 } from './1764000010100-round-robin-fairness.js';
 import { Waitlist1764000010200 } from './1764000010200-waitlist.js';
+import { WaitlistLocale1764000010500 } from './1764000010500-waitlist-locale.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   Insights1764000009950,
   RoundRobinFairness1764000010100,
   Waitlist1764000010200,
+  WaitlistLocale1764000010500,
 ];

@@ -5,6 +5,7 @@ import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
 import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Deutsch (Sie-Form).
 export const de: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const de: Record<MessageKey, string> = {
   ...adminAvailability.de,
   ...adminAccount.de,
   ...adminExplain.de,
+  ...waitlistMail.de,
   'common.skipToContent': 'Zum Inhalt springen',
   'common.language': 'Sprache',
   'common.languageSubmit': 'Sprache wechseln',

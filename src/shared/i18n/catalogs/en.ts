@@ -6,6 +6,7 @@ import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
 import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 export const en = {
   ...adminCore.en,
   ...adminBookings.en,
@@ -13,6 +14,7 @@ export const en = {
   ...adminAvailability.en,
   ...adminAccount.en,
   ...adminExplain.en,
+  ...waitlistMail.en,
   'common.skipToContent': 'Skip to content',
   'common.language': 'Language',
   'common.languageSubmit': 'Change language',

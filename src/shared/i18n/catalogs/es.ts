@@ -5,6 +5,7 @@ import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
 import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Español (usted).
 export const es: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const es: Record<MessageKey, string> = {
   ...adminAvailability.es,
   ...adminAccount.es,
   ...adminExplain.es,
+  ...waitlistMail.es,
   'common.skipToContent': 'Ir al contenido',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Cambiar idioma',

@@ -5,6 +5,7 @@ import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
 import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // 日本語（です・ます調）。
 export const ja: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const ja: Record<MessageKey, string> = {
   ...adminAvailability.ja,
   ...adminAccount.ja,
   ...adminExplain.ja,
+  ...waitlistMail.ja,
   'common.skipToContent': 'コンテンツへ移動',
   'common.language': '言語',
   'common.languageSubmit': '言語を変更',

@@ -5,6 +5,7 @@ import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
 import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Português (Brasil).
 export const ptBR: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const ptBR: Record<MessageKey, string> = {
   ...adminAvailability.ptBR,
   ...adminAccount.ptBR,
   ...adminExplain.ptBR,
+  ...waitlistMail.ptBR,
   'common.skipToContent': 'Ir para o conteúdo',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Mudar idioma',
