@@ -25,6 +25,7 @@ import { Insights1764000009950 } from './1764000009950-insights.js';
 import { RoundRobinFairness1764000010100 } from './1764000010100-round-robin-fairness.js';
 import { Waitlist1764000010200 } from './1764000010200-waitlist.js';
 import { GroupWaitlist1764000010300 } from './1764000010300-group-waitlist.js';
+import { WaitlistLocale1764000010500 } from './1764000010500-waitlist-locale.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   RoundRobinFairness1764000010100,
   Waitlist1764000010200,
   GroupWaitlist1764000010300,
+  WaitlistLocale1764000010500,
 ];

@@ -365,4 +365,49 @@ describe('waitlists that promote exactly once (e2e, PostgreSQL or the embedded d
       await second.close({ keepDatabase: true });
     }
   });
+
+  // Last: its promotion is left to lapse, which the sweeps of the tests above would otherwise meet.
+  it("the claim mail is in the waiter's language (API locale, or the booking page's form); a bad locale is a 400", async () => {
+    const { host, typeId } = await waitlistType({ name: 'Erstgespräch', slug: 'erstgespraech' });
+    const booking = await book(typeId, tue(8), 'g0');
+    const joinAs = (n: string, locale?: unknown) =>
+      t
+        .http()
+        .post('/api/waitlist')
+        .send({ meeting_type_id: typeId, start_time: tue(8), name: `Waiter ${n}`, email: `waiter${n}@example.com`, locale });
+    const bad = await joinAs('gx', 'de-XX');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe('locale must be one of en, de, fr, es, pt-BR, ja');
+    expect((await joinAs('g1', 'de')).status).toBe(201);
+    // The booking page's form says its language like the booking form does (a French page here).
+    const page = await t
+      .http()
+      .post(`/${host.username}/erstgespraech/waitlist`)
+      .type('form')
+      .send({ start: tue(8), name: 'Waiter g2', email: 'waiterg2@example.com', tz: 'Europe/Paris', locale: 'fr', lang: 'fr' })
+      .expect(200);
+    expect(page.text).toContain('lang="fr"');
+    expect((await joinAs('g3')).status).toBe(201);
+    const entries = await line(host, typeId);
+    expect(entries.map((e) => [e.email, (e as Entry & { locale: string }).locale])).toEqual([
+      ['waiterg1@example.com', 'de'],
+      ['waiterg2@example.com', 'fr'],
+      ['waiterg3@example.com', 'en'],
+    ]);
+
+    await t.http().delete(`/api/bookings/${booking.body.id}`).set(host.auth).expect(200);
+    await settle();
+    const [mail] = smtp.to('waiterg1@example.com');
+    expect(mail.subject).toBe('Ein Platz ist frei geworden: Erstgespräch');
+    expect(mail.text).toContain('Hallo Waiter g1,');
+    expect(mail.text).toContain('Für Erstgespräch am Dienstag, 2. März 2027, 13:00 UTC ist ein Platz frei geworden.');
+    expect(mail.text).toContain('Er ist für Sie reserviert bis Montag, 1. März 2027, 12:30 UTC.');
+    expect(mail.text).not.toMatch(/A place opened up|Hello/);
+    // The link opens the booking form in German, which books (and mails) in German.
+    const url = claimUrlIn(mail.text);
+    expect(url.searchParams.get('lang')).toBe('de');
+    const form = await t.http().get(`${url.pathname}${url.search}`).expect(200);
+    expect(form.text).toContain('lang="de"');
+    expect(form.text).toContain('name="locale" value="de"');
+  });
 });

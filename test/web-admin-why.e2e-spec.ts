@@ -147,6 +147,70 @@ describe('admin: why am I unavailable on a day (headless Chromium)', () => {
     expect(refused?.status()).toBe(400);
   });
 
+  it("a team member picks the team types they host (one row per host), and no other of the owner's types", async () => {
+    // Ada owns a collective type Bob does not host and an inactive round robin he does: neither is his to pick.
+    const notHosting = await createMeetingType(t, ada, {
+      name: 'Board review',
+      slug: 'board-review',
+      kind: 'collective',
+      team_id: teamId,
+      host_ids: [ada.id],
+    });
+    const inactive = await createMeetingType(t, ada, {
+      name: 'Old rota',
+      slug: 'old-rota',
+      kind: 'round_robin',
+      team_id: teamId,
+      host_ids: [ada.id, bob.id],
+      is_active: false,
+    });
+    const bobContext = await browser.newContext({
+      baseURL: new URL(page.url()).origin,
+      timezoneId: BERLIN,
+      locale: 'en-GB',
+      viewport: WIDE,
+      bypassCSP: true,
+    });
+    try {
+      const bobPage = await bobContext.newPage();
+      await bobPage.goto('/admin/login');
+      await bobPage.fill('#email', bob.email);
+      await bobPage.fill('#password', HOST_PASSWORD);
+      await bobPage.click('button[type=submit]');
+      await bobPage.waitForURL((url) => url.pathname === '/admin');
+      await bobPage.goto('/admin/availability/why?date=2027-03-02');
+      const options = await bobPage.$$eval('#meeting_type_id option', (os) =>
+        os.map((o) => [(o as HTMLOptionElement).value, o.textContent?.trim()]),
+      );
+      expect(options).toEqual([[teamTypeId, 'Sales call (a team type you host, by ada)']]);
+      await bobPage.selectOption('#meeting_type_id', teamTypeId);
+      await bobPage.click('text=Explain this day');
+      await bobPage.waitForURL(/meeting_type_id=/);
+      expect(await bobPage.textContent('h2#day-heading')).toBe('Sales call on 2027-03-02');
+      expect(await bobPage.$$eval('.why-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual([
+        'Time',
+        'Ada Lovelace',
+        'Bob Byte',
+      ]);
+      const fourteen = (
+        await bobPage.$$eval('.why-table tbody tr', (trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll('th, td')).map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim())),
+        )
+      ).find((r) => r[0].startsWith('14:00'));
+      expect(fourteen?.[1]).toMatch(/^Time off/);
+      expect(fourteen?.[2]).toBe('Bookable');
+      expect(await seriousViolations(bobPage)).toEqual([]);
+      // Asked for directly, the types he neither owns nor hosts are refused like a stranger's.
+      for (const id of [typeId, notHosting.id, inactive.id]) {
+        const refused = await bobPage.goto(`/admin/availability/why?date=2027-03-02&meeting_type_id=${id}`);
+        expect(refused?.status()).toBe(400);
+        expect(await bobPage.textContent('#meeting_type_id-error')).toContain('Choose one of your');
+      }
+    } finally {
+      await bobContext.close();
+    }
+  });
+
   it('a German host reads the why, waitlist and round-robin pages in German, axe clean at 1280 px', async () => {
     await t.http().patch('/api/users/me').set(ada.auth).send({ locale: 'de' }).expect(200);
     try {
@@ -157,6 +221,16 @@ describe('admin: why am I unavailable on a day (headless Chromium)', () => {
       const table = await rows();
       expect(table.find((r) => r[0].startsWith('00:00'))?.[1]).toMatch(/^Außerhalb Ihrer Zeiten/);
       expect(table.find((r) => r[0].startsWith('09:00'))?.[1]).toBe('Buchbar');
+      // The engine's reasons in German too, with their sources' times.
+      expect(table.find((r) => r[0].startsWith('09:30'))?.[1]).toMatch(
+        /^Puffer danach zu nah am Beginn eines anderen Termins .*\(10:00–10:30\)/,
+      );
+      expect(table.find((r) => r[0].startsWith('10:00'))?.[1]).toMatch(
+        /^Gebucht der Gastgeber hat dann eine andere Buchung \(10:00–10:30\)/,
+      );
+      expect(table.find((r) => r[0].startsWith('11:00'))?.[1]).toContain('jemand hält diese Zeit, während er bucht');
+      expect(table.find((r) => r[0].startsWith('14:00'))?.[1]).toContain('der Gastgeber ist abwesend (Abwesenheit)');
+      expect(table.find((r) => r[0].startsWith('00:00'))?.[1]).toContain('der Termin passt nicht in die Wochenzeiten des Gastgebers');
       expect(await page.textContent('.why-legend')).toContain('Abwesenheit oder Feiertag');
       expect(await seriousViolations(page)).toEqual([]);
 

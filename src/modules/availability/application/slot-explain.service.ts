@@ -20,12 +20,14 @@ export function publicReasons(reasons: ExplainReason[]): ExplainReason[] {
   const seen = new Set<string>();
   for (const r of reasons) {
     const hidden = PRIVATE_CODES.has(r.code);
-    const message = r.code === 'busy_calendar' ? 'the host is busy then' : r.message;
+    const calendar = r.code === 'busy_calendar';
+    const message = calendar ? 'the host is busy then' : r.message;
+    const text: ExplainReason['text'] = calendar ? { name: 'busyPublic' } : r.text;
     const key = `${r.code}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const detail = hidden ? undefined : r.detail;
-    out.push({ code: r.code, message, ...(detail ? { detail } : {}), ...(!hidden && r.interval ? { interval: r.interval } : {}) });
+    out.push({ code: r.code, message, text, ...(detail ? { detail } : {}), ...(!hidden && r.interval ? { interval: r.interval } : {}) });
   }
   return out;
 }
@@ -87,6 +89,7 @@ export class SlotExplainService {
         if (name) {
           r.detail = { ...r.detail, calendar: name };
           r.message = `the host's calendar "${name}" has a busy event then`;
+          r.text = { name: 'busyCalendarNamed', values: { calendar: name } };
         }
       }
       out.push(e);

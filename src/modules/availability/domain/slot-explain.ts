@@ -71,9 +71,40 @@ export interface ExplainDetail {
   calendar?: string;
 }
 
+/**
+ * A reason's sentence as a catalog message (`explain.<name>` in src/shared/i18n/catalogs/admin/explain.ts) and its
+ * arguments, so the edges can say it in the reader's language; `message` is the same sentence in English.
+ */
+export interface ExplainText {
+  name: ExplainMessageName;
+  values?: Record<string, string | number>;
+}
+
+export type ExplainMessageName =
+  | 'minimumNotice'
+  | 'notOnGrid'
+  | 'notOnGridCommon'
+  | 'override'
+  | 'outsideHours'
+  | 'bookingWindow'
+  | 'busyBooking'
+  | 'pendingApproval'
+  | 'held'
+  | 'busyCalendar'
+  | 'busyCalendarNamed'
+  | 'busyPublic'
+  | 'timeOff'
+  | 'holiday'
+  | 'bufferBefore'
+  | 'bufferAfter'
+  | 'seatsFull'
+  | 'capBookings'
+  | 'capMinutes';
+
 export interface ExplainReason {
   code: ExplainCode;
   message: string;
+  text: ExplainText;
   /** The host the reason is about (team kinds only). */
   hostId?: string;
   /** The meeting, event, time off or holiday that stands in the way (busy kinds), epoch ms. */
@@ -108,14 +139,23 @@ function single(query: SlotQuery): SlotQuery {
   return TEAM_KINDS.has(query.kind) ? { ...query, kind: 'one_on_one' } : query;
 }
 
-const BUSY_CODE: Record<BusySourceKind, { code: ExplainCode; message: string }> = {
-  booking: { code: 'busy_booking', message: 'the host has another booking then' },
-  pending_booking: { code: 'pending_approval', message: "a booking awaiting the host's approval holds this time" },
-  hold: { code: 'held', message: 'someone is holding this time while they book' },
-  calendar: { code: 'busy_calendar', message: "an event in the host's calendar makes them busy then" },
-  time_off: { code: 'time_off', message: 'the host is away (time off)' },
-  holiday: { code: 'holiday', message: 'a public holiday of the host' },
+const BUSY_CODE: Record<BusySourceKind, { code: ExplainCode; message: string; name: ExplainMessageName }> = {
+  booking: { code: 'busy_booking', message: 'the host has another booking then', name: 'busyBooking' },
+  pending_booking: { code: 'pending_approval', message: "a booking awaiting the host's approval holds this time", name: 'pendingApproval' },
+  hold: { code: 'held', message: 'someone is holding this time while they book', name: 'held' },
+  calendar: { code: 'busy_calendar', message: "an event in the host's calendar makes them busy then", name: 'busyCalendar' },
+  time_off: { code: 'time_off', message: 'the host is away (time off)', name: 'timeOff' },
+  holiday: { code: 'holiday', message: 'a public holiday of the host', name: 'holiday' },
 };
+
+/** A cap's sentence as a message: the same words as the cap's own (booking-caps.ts), in parts a catalog can order. */
+function capText(hit: CapHit, team: boolean): ExplainText {
+  const [, unit = 'bookings', period = 'day'] = /^max_(bookings|booked_minutes)_per_(\w+)$/.exec(hit.cap) ?? [];
+  return {
+    name: unit === 'bookings' ? 'capBookings' : 'capMinutes',
+    values: { scope: hit.scope, limit: hit.limit, period, perHost: hit.scope === 'meeting_type' && team ? 'yes' : 'no', cap: hit.cap },
+  };
+}
 
 /** Why `source` blocks: the meeting itself, or only the buffers around it. */
 function busyReason(b: Interval, start: number, blocksBare: boolean): ExplainReason {
@@ -129,12 +169,13 @@ function busyReason(b: Interval, start: number, blocksBare: boolean): ExplainRea
       message: before
         ? 'too soon after another commitment ends (the buffers kept between meetings)'
         : 'too close to the start of another commitment (the buffers kept between meetings)',
+      text: { name: before ? 'bufferBefore' : 'bufferAfter' },
       interval,
       detail: { source: kind },
     };
   }
-  const { code, message } = BUSY_CODE[kind];
-  return { code, message, interval, ...(src?.name ? { detail: { holiday: src.name } } : {}) };
+  const { code, message, name } = BUSY_CODE[kind];
+  return { code, message, text: { name }, interval, ...(src?.name ? { detail: { holiday: src.name } } : {}) };
 }
 
 /**
@@ -147,7 +188,11 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
   const reasons: ExplainReason[] = [];
   const team = TEAM_KINDS.has(query.kind);
   if (start < query.now + Math.max(0, query.minimumNoticeMinutes) * MINUTE) {
-    reasons.push({ code: 'minimum_notice', message: `bookings need ${query.minimumNoticeMinutes} minutes' notice` });
+    reasons.push({
+      code: 'minimum_notice',
+      message: `bookings need ${query.minimumNoticeMinutes} minutes' notice`,
+      text: { name: 'minimumNotice', values: { minutes: query.minimumNoticeMinutes } },
+    });
   }
   const durMs = query.durationMinutes * MINUTE;
   const reach = { before: Math.max(0, query.bufferBeforeMinutes) * MINUTE, after: Math.max(0, query.bufferAfterMinutes) * MINUTE };
@@ -174,6 +219,7 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
         reasons.push({
           code: 'not_on_grid',
           message: `starts are offered every ${step} minutes from the start of the host's hours`,
+          text: { name: 'notOnGrid', values: { step } },
           ...hostId,
           detail: { interval_minutes: step },
         });
@@ -181,14 +227,30 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
       }
       const date = localDateOf(start, host.timeZone);
       if (host.overrides.some((o) => o.date === date)) {
-        reasons.push({ code: 'override', message: `a date override sets the host's hours on ${date}`, ...hostId, detail: { date } });
+        reasons.push({
+          code: 'override',
+          message: `a date override sets the host's hours on ${date}`,
+          text: { name: 'override', values: { date } },
+          ...hostId,
+          detail: { date },
+        });
       } else {
-        reasons.push({ code: 'outside_hours', message: "the meeting would not fit in the host's weekly hours", ...hostId });
+        reasons.push({
+          code: 'outside_hours',
+          message: "the meeting would not fit in the host's weekly hours",
+          text: { name: 'outsideHours' },
+          ...hostId,
+        });
       }
       continue;
     }
     if (!isSlotAvailable([bare], { ...open, bookingWindowDays: q.bookingWindowDays }, start)) {
-      reasons.push({ code: 'booking_window', message: `bookings open at most ${q.bookingWindowDays} days ahead`, ...hostId });
+      reasons.push({
+        code: 'booking_window',
+        message: `bookings open at most ${q.bookingWindowDays} days ahead`,
+        text: { name: 'bookingWindow', values: { days: q.bookingWindowDays ?? 0 } },
+        ...hostId,
+      });
     }
     // Each busy interval that can reach the meeting with the buffers, tried alone, then without any buffer.
     const unbuffered: SlotQuery = { ...open, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
@@ -200,13 +262,14 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
       reasons.push({ ...busyReason(b, start, blocksBare), ...hostId });
     }
     if (q.kind === 'group' && !isSlotAvailable([bare], { ...open, seatsTaken: q.seatsTaken }, start)) {
-      reasons.push({ code: 'seats_full', message: 'every seat at this time is taken', ...hostId });
+      reasons.push({ code: 'seats_full', message: 'every seat at this time is taken', text: { name: 'seatsFull' }, ...hostId });
     }
     const hit = capReached(q.typeCaps ?? null, host.caps, host.timeZone, q.durationMinutes, start, team);
     if (hit) {
       reasons.push({
         code: hit.cap === 'max_bookings_per_day' ? 'daily_limit' : hit.cap,
         message: hit.message,
+        text: capText(hit, team),
         ...hostId,
         detail: { cap: hit.cap, limit: hit.limit, scope: hit.scope },
       });
@@ -218,6 +281,7 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
     reasons.push({
       code: 'not_on_grid',
       message: `starts are offered every ${step} minutes from the start of the hosts' common hours`,
+      text: { name: 'notOnGridCommon', values: { step } },
       detail: { interval_minutes: step },
     });
   }

@@ -1,7 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../../../shared/http/api-errors.decorator.js';
 import { type AuthenticatedUser, CurrentUser, Public } from '../../../shared/http/authentication.js';
+import { negotiateLocale } from '../../../shared/i18n/locales.js';
+import { localizeReasons } from '../application/explain-messages.js';
 import { SlotExplainService } from '../application/slot-explain.service.js';
 import { utcIso, zonedIso } from '../domain/wall-clock.js';
 import { ExplainQueryDto, ExplainResponseDto } from './explain.dto.js';
@@ -21,13 +24,24 @@ export class ExplainController {
       'outside_hours, override, not_on_grid, time_off, holiday, busy_booking, busy_calendar, pending_approval, held, ' +
       'buffer_before, buffer_after, minimum_notice, booking_window, seats_full, daily_limit or the other cap reached ' +
       '(max_bookings_per_week, ...). Anonymous callers (the booking page) get codes and generic messages; the ' +
-      "type's owner and hosts also get host_id, the interval in the way and the calendar's name.",
+      "type's owner and hosts also get host_id, the interval in the way and the calendar's name. Messages are in " +
+      '`lang`, else the Accept-Language, else English (Content-Language says which).',
   })
+  @ApiHeader({ name: 'Accept-Language', required: false, description: 'the language of the messages when `lang` is absent' })
   @ApiOkResponse({ type: ExplainResponseDto })
   @ApiErrors(400, 404)
-  async explain(@Query() q: ExplainQueryDto, @CurrentUser() user?: AuthenticatedUser): Promise<ExplainResponseDto> {
+  async explain(
+    @Query() q: ExplainQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @CurrentUser() user?: AuthenticatedUser,
+  ): Promise<ExplainResponseDto> {
     const start = new Date(q.start_time);
-    const { bookable, reasons, durationMinutes } = await this.explainer.explain(q.meeting_type_id, start, user?.id);
+    const { locale } = negotiateLocale({ query: q.lang, acceptLanguage });
+    const explained = await this.explainer.explain(q.meeting_type_id, start, user?.id);
+    const { bookable, durationMinutes } = explained;
+    const reasons = localizeReasons(explained.reasons, locale);
+    res.header('Content-Language', locale).header('Vary', 'Accept-Language');
     const at = start.getTime();
     return {
       bookable,

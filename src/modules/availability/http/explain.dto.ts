@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
 import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { EXPLAIN_CODES } from '../domain/slot-explain.js';
 
@@ -20,6 +21,14 @@ export class ExplainQueryDto {
   @IsOptional()
   @IsTimeZone({ message: 'timezone must be an IANA time zone such as "Europe/London"' })
   timezone?: string;
+
+  @ApiPropertyOptional({
+    enum: SUPPORTED_LOCALES,
+    description: "the language of the reasons' messages (codes never change); without it, Accept-Language, else English",
+  })
+  @IsOptional()
+  @IsIn(SUPPORTED_LOCALES, { message: `lang must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  lang?: string;
 }
 
 export class ExplainIntervalDto {

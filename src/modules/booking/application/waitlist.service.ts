@@ -9,6 +9,7 @@ import { appendOutboxEvent } from '../../../shared/outbox/outbox-events.js';
 import { type OutboxEvent, OutboxRelay } from '../../../shared/outbox/outbox-relay.js';
 import { PeriodicJobs } from '../../../shared/scheduling/periodic-jobs.js';
 import { sha256 } from '../../../shared/security/tokens.js';
+import { DEFAULT_LOCALE } from '../../../shared/i18n/locales.js';
 import { MeetingTypesService } from '../../meeting-types/application/meeting-types.service.js';
 import type { MeetingTypeSnapshot } from '../../meeting-types/domain/meeting-type.js';
 import { hostsToHold } from '../domain/booking-policy.js';
@@ -108,7 +109,7 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
    * Joins the line for a full time: 422 when the type has no waitlist (or the time has passed), 409 when the time
    * can be booked right now (or is not bookable at all: outside hours, too soon...), 409 when this email already waits.
    */
-  async join(input: { meetingTypeId: string; start: Date; name: string; email: string }): Promise<JoinedEntry> {
+  async join(input: { meetingTypeId: string; start: Date; name: string; email: string; locale?: string }): Promise<JoinedEntry> {
     const type = await this.meetingTypes.findSnapshot(input.meetingTypeId);
     if (!type || !type.isActive) throw notFound('meeting type');
     const settings = await this.entries.settings(type.id);
@@ -133,6 +134,7 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
           name: input.name.trim(),
           email: input.email.trim(),
           emailNormalized: normalizeEmail(input.email),
+          locale: input.locale ?? DEFAULT_LOCALE,
           tokenHash: sha256(token),
           now: at,
         });
@@ -400,6 +402,7 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
       status: entry.status,
       promoted_at: entry.promoted_at ? new Date(entry.promoted_at).toISOString() : null,
       claim_expires_at: entry.claim_expires_at ? new Date(entry.claim_expires_at).toISOString() : null,
+      locale: entry.locale,
     };
     await appendOutboxEvent(manager, { type, bookingId: null, payload });
   }

@@ -18,6 +18,8 @@ export interface WaitlistEntryRow {
   position: string;
   name: string;
   email: string;
+  /** The language the entry joined in (its claim mail is written in it). */
+  locale: string;
   status: WaitlistStatus;
   hold_id: string | null;
   /** The seat of a group session a promoted entry claims; null for a whole time. */
@@ -57,6 +59,8 @@ export interface WaitlistEventPayload {
   /** waitlist.promoted: the claim (and the hold) lasts until then; the token is derived from promoted_at. */
   promoted_at: string | null;
   claim_expires_at: string | null;
+  /** The language of the invitee's mail; absent in events written before it was stored (English). */
+  locale?: string;
 }
 
 /** Emails compare case-insensitively and without surrounding spaces: one entry per person per time. */
@@ -72,9 +76,11 @@ export function waitlistClaimToken(secret: string, entryId: string, promotedAt: 
   return `hld_${createHmac('sha256', secret).update(`waitlist-claim:${entryId}:${promotedAt}`).digest('base64url')}`;
 }
 
-/** Where the claim link leads: the type's booking form at that time, with the hold and the invitee's name and email. */
+/** Where the claim link leads: the type's booking form at that time, with the hold, the invitee's name, email and language. */
 export function waitlistClaimUrl(publicUrl: string, p: WaitlistEventPayload, token: string): string {
   const q = new URLSearchParams({ start: p.start_time, hold: token, name: p.name, email: p.email });
+  // The form opens in the language they joined in (and books in it).
+  if (p.locale && p.locale !== 'en') q.set('lang', p.locale);
   return `${publicUrl}/${encodeURIComponent(p.owner_username)}/${encodeURIComponent(p.meeting_type_slug)}/book?${q.toString()}`;
 }
 

@@ -24,6 +24,7 @@ export const presentWaitlistEntry = (e: WaitlistEntryRow): WaitlistEntryDto => (
   position: Number(e.position),
   name: e.name,
   email: e.email,
+  locale: e.locale,
   status: e.status,
   promoted_at: iso(e.promoted_at),
   claim_expires_at: iso(e.claim_expires_at),
@@ -54,6 +55,7 @@ export class WaitlistController {
       start: new Date(dto.start_time),
       name: dto.name,
       email: dto.email,
+      locale: dto.locale,
     });
     return { id: entry.id, position: place, status: 'waiting', start_time: new Date(entry.start_time).toISOString(), token };
   }

@@ -15,6 +15,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 import { WAITLIST_CLAIM_RANGE, WAITLIST_STATUSES } from '../domain/waitlist.js';
 
@@ -42,6 +43,11 @@ export class JoinWaitlistDto {
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(255)
   email: string;
+
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: "the invitee's language: the claim mail is written in it (default en)" })
+  @IsOptional()
+  @IsIn(SUPPORTED_LOCALES, { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  locale?: string;
 }
 
 export class WaitlistQueryDto {
@@ -100,6 +106,7 @@ export class WaitlistEntryDto {
   @ApiProperty({ type: 'integer', description: 'FIFO order among all entries (smaller first)' }) position: number;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
+  @ApiProperty({ enum: SUPPORTED_LOCALES, description: 'the language the entry joined in (its claim mail)' }) locale: string;
   @ApiProperty({ enum: WAITLIST_STATUSES }) status: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) promoted_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) claim_expires_at: string | null;

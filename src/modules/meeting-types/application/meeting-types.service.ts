@@ -111,6 +111,11 @@ export class MeetingTypesService implements OnModuleInit {
     return { items: await this.views(items), total };
   }
 
+  /** Active team types owned by someone else that the user is a host of (a member who left hosts none). */
+  async listActiveHostedByOthers(userId: string): Promise<MeetingTypeView[]> {
+    return this.views(await this.types.listActiveHostedByOthers(userId));
+  }
+
   /** Any meeting type by id (active or not); callers decide what to expose. */
   findSnapshot(id: string, manager?: EntityManager): Promise<MeetingTypeSnapshot | null> {
     return this.types.findSnapshot(id, manager);

@@ -38,6 +38,18 @@ export class MeetingTypesRepository {
     return { items: await this.withHosts(types), total };
   }
 
+  /** The active team types (round robin, collective) of others that the user hosts, oldest first. */
+  async listActiveHostedByOthers(userId: string): Promise<StoredMeetingType[]> {
+    const types = await this.dataSource.manager
+      .createQueryBuilder(MeetingTypeEntity, 't')
+      .innerJoin(MeetingTypeHostEntity, 'h', 'h.meetingTypeId = t.id AND h.userId = :userId', { userId })
+      .where('t.userId <> :userId AND t.isActive = true AND t.kind IN (:...kinds)', { userId, kinds: [...TEAM_KINDS] })
+      .orderBy('t.createdAt', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .getMany();
+    return this.withHosts(types);
+  }
+
   /** The slugs of the owner's types that start with `prefix` (for a copy's free slug). */
   async slugsStartingWith(ownerId: string, prefix: string): Promise<Set<string>> {
     const rows = await this.dataSource.manager.query<{ slug: string }[]>(

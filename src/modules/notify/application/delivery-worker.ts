@@ -10,7 +10,7 @@ import { afterFailure, PermanentDeliveryError } from '../domain/backoff.js';
 import { type Conference, isConferenceProvider } from '../../booking/domain/conference.js';
 import type { MessagePayload } from '../domain/plan-deliveries.js';
 import { signWebhook } from '../domain/webhook-signature.js';
-import { renderWaitlistClaim } from '../domain/waitlist-notices.js';
+import { renderWaitlistClaim } from '../templates/waitlist-claim-mail.js';
 import { waitlistClaimToken, waitlistClaimUrl } from '../../booking/domain/waitlist.js';
 import { DeliveryStore } from '../infrastructure/delivery-store.js';
 import { MailTransport } from '../../../shared/mail/mail-transport.js';

@@ -5,7 +5,7 @@ import {
   type WaitlistEventPayload,
   waitlistEntryToken,
 } from '../../booking/domain/waitlist.js';
-import { planWaitlistDeliveries, renderWaitlistClaim } from './waitlist-notices.js';
+import { planWaitlistDeliveries } from './waitlist-notices.js';
 
 const payload: WaitlistEventPayload = {
   entry_id: '6f1c0d1e-0000-4000-8000-000000000001',
@@ -54,7 +54,7 @@ describe('waitlist notices', () => {
     ).toEqual(['h2']);
   });
 
-  it('derives the tokens (never stored) and links to the booking form with the hold; the mail escapes what the invitee typed', () => {
+  it('derives the tokens (never stored) and links to the booking form with the hold (in the language joined in)', () => {
     const token = waitlistClaimToken('secret', payload.entry_id, payload.promoted_at!);
     expect(token).toBe(waitlistClaimToken('secret', payload.entry_id, payload.promoted_at!));
     expect(token).not.toBe(waitlistClaimToken('other', payload.entry_id, payload.promoted_at!));
@@ -63,9 +63,8 @@ describe('waitlist notices', () => {
     expect(url.pathname).toBe('/noor/design-review/book');
     expect(url.searchParams.get('hold')).toBe(token);
     expect(url.searchParams.get('start')).toBe(payload.start_time);
-    const mail = renderWaitlistClaim(payload, url.toString());
-    expect(mail.html).toContain('Ada &lt;Lovelace&gt;');
-    expect(mail.text).toContain(url.toString());
+    expect(url.searchParams.get('lang')).toBeNull(); // English: no lang
+    expect(new URL(waitlistClaimUrl('http://kairos.test', { ...payload, locale: 'de' }, token)).searchParams.get('lang')).toBe('de');
   });
 
   it('refuses to join without a waitlist and for past times (group types have waitlists too)', () => {

@@ -88,23 +88,3 @@ function idFrom(parts: string[]): string {
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
-
-/** The claim mail: plain text and HTML, in English (the entry has no language of its own yet). */
-export function renderWaitlistClaim(p: WaitlistEventPayload, claimUrl: string): { subject: string; text: string; html: string } {
-  const when = `${new Date(p.start_time).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-  const until = p.claim_expires_at ? `${new Date(p.claim_expires_at).toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'soon';
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const text = [
-    `Hello ${p.name},`,
-    '',
-    `A place opened up for ${p.meeting_type_name} on ${when}. It is held for you until ${until}; book it here:`,
-    claimUrl,
-    '',
-    'If you no longer want it, do nothing: the place goes to the next person in line when your hold ends.',
-  ].join('\n');
-  const html =
-    `<p>Hello ${esc(p.name)},</p><p>A place opened up for <strong>${esc(p.meeting_type_name)}</strong> on ${esc(when)}. ` +
-    `It is held for you until ${esc(until)}.</p><p><a href="${esc(claimUrl)}">Book this time</a></p>` +
-    '<p>If you no longer want it, do nothing: the place goes to the next person in line when your hold ends.</p>';
-  return { subject: `A place opened up: ${p.meeting_type_name}`, text, html };
-}

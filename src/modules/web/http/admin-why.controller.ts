@@ -6,6 +6,7 @@ import { formatDateStringIn } from '../../../shared/i18n/format.js';
 import type { MessageKey } from '../../../shared/i18n/i18n.js';
 import { type AuthenticatedUser, CurrentUser } from '../../../shared/http/authentication.js';
 import { queryOf } from '../../../shared/http/request.js';
+import { localizeReasons } from '../../availability/application/explain-messages.js';
 import { SlotExplainService } from '../../availability/application/slot-explain.service.js';
 import { addDays, dateOfDayNumber, dayNumberOf, wallTimeToInstant } from '../../availability/domain/wall-clock.js';
 import { UsersService } from '../../identity/application/users.service.js';
@@ -54,8 +55,15 @@ export class AdminWhyController {
     const me = await this.users.getById(caller.id);
     const zone = me.timeZone;
     const loc = adminLocale(me.locale);
+    // The caller's own active types, then the team types they host for someone else (owner or host only: the same
+    // people the explain API gives full detail to).
     const { items } = await this.meetingTypes.list(caller.id, 200, 0);
-    const types = items.map((v) => v.snapshot).filter((t) => t.isActive);
+    const hosted = await this.meetingTypes.listActiveHostedByOthers(caller.id);
+    const choices = [
+      ...items.filter((v) => v.snapshot.isActive).map((v) => ({ type: v.snapshot, label: v.snapshot.name })),
+      ...hosted.map((v) => ({ type: v.snapshot, label: loc.t('admin.why.hostedType', { name: v.snapshot.name, owner: v.ownerUsername }) })),
+    ];
+    const types = choices.map((c) => c.type);
     const errors: Errors = {};
     const date = one(q.date) || localDate(this.clock.now(), zone);
     if (!validDate(date)) errors.date = loc.t('admin.why.dateInvalid');
@@ -72,7 +80,11 @@ export class AdminWhyController {
       const to = wallTimeToInstant(addDays(date, 1), 0, zone);
       const starts: number[] = [];
       for (let s = from; s < to; s += stepMinutes * MINUTE) starts.push(s);
-      const explanations = await this.explainer.explainMany(type, starts, true);
+      // The reasons' sentences in the host's language (the codes pick the bands' tones and labels).
+      const explanations = (await this.explainer.explainMany(type, starts, true)).map((e) => ({
+        ...e,
+        reasons: localizeReasons(e.reasons, loc.locale),
+      }));
       const team = TEAM_KINDS.has(type.kind);
       const ids = type.hosts.map((h) => h.userId);
       const people = team ? new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.name || u.username])) : null;
@@ -100,7 +112,7 @@ export class AdminWhyController {
       zone,
       date,
       typeId: type?.id ?? '',
-      types: types.map((t) => ({ value: t.id, label: t.name, selected: t.id === type?.id })),
+      types: choices.map((c) => ({ value: c.type.id, label: c.label, selected: c.type.id === type?.id })),
       errors,
       errorSummary: bad ? loc.t('admin.why.errorSummary') : null,
       view,

@@ -442,6 +442,7 @@ export class PublicPagesController {
         missed && (await this.waitlists.isOpenFor(type))
           ? {
               action: `${path}/waitlist`,
+              locale: loc.locale,
               ...missed,
               when: formatRangeIn(
                 new Date(missed.start),

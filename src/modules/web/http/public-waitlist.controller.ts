@@ -12,6 +12,7 @@ import { WebViews } from '../application/web-views.js';
 import { carriedParams, withCarried } from '../application/embed-mode.js';
 import { parseStart } from '../domain/web-time.js';
 import { formatRangeIn } from '../../../shared/i18n/format.js';
+import { matchLocale } from '../../../shared/i18n/locales.js';
 import { clockOf, i18nView, langParam, pageLocale } from './page-locale.js';
 import { EMAIL } from './admin-forms.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
@@ -78,7 +79,9 @@ export class PublicWaitlistController {
       return;
     }
     try {
-      const joined = await this.waitlists.join({ meetingTypeId: type.id, start, name, email });
+      // The page's language, sent by the form like the booking form's (else the request's).
+      const locale = matchLocale(one(body.locale)) ?? loc.locale;
+      const joined = await this.waitlists.join({ meetingTypeId: type.id, start, name, email, locale });
       const end = new Date(start.getTime() + type.durationMinutes * 60_000);
       const when = `${formatRangeIn(start, end, tz, clockOf(body.h12, loc), loc.formatLocale)} (${tz})`;
       page(200, { heading: t('waitlist.joinedHeading'), position: joined.place, when, email });

@@ -4,6 +4,8 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Deutsch (Sie-Form).
 export const de: Record<MessageKey, string> = {
@@ -12,6 +14,8 @@ export const de: Record<MessageKey, string> = {
   ...adminTypes.de,
   ...adminAvailability.de,
   ...adminAccount.de,
+  ...adminExplain.de,
+  ...waitlistMail.de,
   'common.skipToContent': 'Zum Inhalt springen',
   'common.language': 'Sprache',
   'common.languageSubmit': 'Sprache wechseln',

@@ -5,12 +5,16 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 export const en = {
   ...adminCore.en,
   ...adminBookings.en,
   ...adminTypes.en,
   ...adminAvailability.en,
   ...adminAccount.en,
+  ...adminExplain.en,
+  ...waitlistMail.en,
   'common.skipToContent': 'Skip to content',
   'common.language': 'Language',
   'common.languageSubmit': 'Change language',

@@ -4,6 +4,8 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Español (usted).
 export const es: Record<MessageKey, string> = {
@@ -12,6 +14,8 @@ export const es: Record<MessageKey, string> = {
   ...adminTypes.es,
   ...adminAvailability.es,
   ...adminAccount.es,
+  ...adminExplain.es,
+  ...waitlistMail.es,
   'common.skipToContent': 'Ir al contenido',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Cambiar idioma',

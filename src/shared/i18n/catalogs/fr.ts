@@ -4,6 +4,8 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Français (vouvoiement). Apostrophes typographiques (’) : l’apostrophe droite est un caractère d’échappement en ICU.
 export const fr: Record<MessageKey, string> = {
@@ -12,6 +14,8 @@ export const fr: Record<MessageKey, string> = {
   ...adminTypes.fr,
   ...adminAvailability.fr,
   ...adminAccount.fr,
+  ...adminExplain.fr,
+  ...waitlistMail.fr,
   'common.skipToContent': 'Aller au contenu',
   'common.language': 'Langue',
   'common.languageSubmit': 'Changer de langue',

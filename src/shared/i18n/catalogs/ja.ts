@@ -4,6 +4,8 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // 日本語（です・ます調）。
 export const ja: Record<MessageKey, string> = {
@@ -12,6 +14,8 @@ export const ja: Record<MessageKey, string> = {
   ...adminTypes.ja,
   ...adminAvailability.ja,
   ...adminAccount.ja,
+  ...adminExplain.ja,
+  ...waitlistMail.ja,
   'common.skipToContent': 'コンテンツへ移動',
   'common.language': '言語',
   'common.languageSubmit': '言語を変更',

@@ -4,6 +4,8 @@ import { adminBookings } from './admin/bookings.js';
 import { adminTypes } from './admin/types.js';
 import { adminAvailability } from './admin/availability.js';
 import { adminAccount } from './admin/account.js';
+import { adminExplain } from './admin/explain.js';
+import { waitlistMail } from './waitlist-mail.js';
 
 // Português (Brasil).
 export const ptBR: Record<MessageKey, string> = {
@@ -12,6 +14,8 @@ export const ptBR: Record<MessageKey, string> = {
   ...adminTypes.ptBR,
   ...adminAvailability.ptBR,
   ...adminAccount.ptBR,
+  ...adminExplain.ptBR,
+  ...waitlistMail.ptBR,
   'common.skipToContent': 'Ir para o conteúdo',
   'common.language': 'Idioma',
   'common.languageSubmit': 'Mudar idioma',
