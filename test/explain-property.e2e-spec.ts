@@ -1,5 +1,5 @@
 import { createHost, type TestHost } from './support/factories.js';
-import { createMeetingType, invitee, setWeeklyHours } from './support/scheduling.js';
+import { createMeetingType, createTeam, invitee, setWeeklyHours } from './support/scheduling.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 // explain, the slots list and a real booking agree (issue #19): on a seeded random setup (weekly hours, a date
@@ -152,6 +152,80 @@ describe('explain agrees with the slots list and with a real booking (e2e proper
     expect(bookable).toBeGreaterThan(0);
     expect(bookable).toBeLessThan(STARTS_PER_SEED);
   });
+
+  it.each([19, 7])(
+    'seed %i, round robin with capped hosts: explain.bookable === offered === booking succeeds, as hosts reach their caps',
+    async (seed) => {
+      const r = rng(seed);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+      const hosts: TestHost[] = [];
+      for (let i = 0; i < 3; i++) hosts.push(await createHost(t, { time_zone: NY }));
+      const [owner, ...members] = hosts;
+      const team = await createTeam(t, owner, members);
+      // Overlapping random weekday hours, so some starts have one host free and some several.
+      for (const h of hosts) {
+        const from = 7 * 60 + Math.floor(r() * 16) * 15;
+        const to = from + 3 * 60 + Math.floor(r() * 16) * 15;
+        await setWeeklyHours(
+          t,
+          h,
+          NY,
+          [1, 2, 3, 4, 5].map((d) => ({ day_of_week: d, start_time: hhmm(from), end_time: hhmm(Math.min(to, 23 * 60)) })),
+        );
+      }
+      const type = await createMeetingType(t, owner, {
+        name: `Round ${seed}`,
+        slug: `round-${seed}`,
+        kind: 'round_robin',
+        team_id: team.id,
+        host_ids: hosts.map((h) => h.id),
+        duration_minutes: 30,
+        minimum_notice_minutes: 60,
+        booking_window_days: 12,
+      });
+      // Every host capped (1-3 a month), so the caps close more and more starts as bookings succeed.
+      for (const h of hosts) {
+        await t
+          .http()
+          .put(`/api/meeting-types/${type.id}/hosts/${h.id}`)
+          .set(owner.auth)
+          .send({ max_bookings_per_period: pick([1, 2, 3]) })
+          .expect(200);
+      }
+      const codes = new Map<string, number>();
+      const statuses = new Map<number, number>();
+      let bookable = 0;
+      for (let i = 0; i < 24; i++) {
+        const list = [...(await offered(type.id))];
+        const anywhere = Date.parse('2027-03-01T00:00:00Z') + Math.floor(r() * 13 * 24 * 4) * 15 * MINUTE;
+        const start = i % 3 !== 2 && list.length > 0 ? pick(list) : iso(anywhere);
+        const explain = await t
+          .http()
+          .get('/api/availability/explain')
+          .set(owner.auth)
+          .query({ meeting_type_id: type.id, start_time: start, timezone: NY })
+          .expect(200);
+        const reasons = explain.body.reasons as Reason[];
+        for (const reason of reasons) codes.set(reason.code, (codes.get(reason.code) ?? 0) + 1);
+        expect({ start, bookable: explain.body.bookable }).toEqual({ start, bookable: list.includes(start) });
+        if (!explain.body.bookable) expect(reasons.length).toBeGreaterThan(0);
+        const res = await t
+          .http()
+          .post('/api/bookings')
+          .send({ meeting_type_id: type.id, start_time: start, ...invitee(`rr${seed}-${i}`) });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (explain.body.bookable) bookable++;
+        expect({ start, status: res.status === 201 }).toEqual({ start, status: explain.body.bookable });
+      }
+      process.stdout.write(
+        `[explain-property] round robin seed ${seed}: ${bookable} bookable; statuses ${JSON.stringify(
+          Object.fromEntries(statuses),
+        )}; reasons ${JSON.stringify(Object.fromEntries(codes))}\n`,
+      );
+      expect(codes.get('max_bookings_per_period')).toBeGreaterThan(0);
+      expect(bookable).toBeGreaterThan(0);
+    },
+  );
 
   it('an anonymous caller gets the codes without whose meeting it is; the host gets the interval', async () => {
     const host = await createHost(t, { time_zone: NY });

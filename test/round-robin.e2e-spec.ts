@@ -175,6 +175,113 @@ describe('round robin (e2e)', () => {
     await book(type.id, 10, 'third').expect(409);
   });
 
+  it('a host at their cap is not offered: slots and explain agree with the booking (409), and the cap lifts with the month', async () => {
+    // No booking window: cached answers are not bound to a quarter hour, so the month's turn alone must end them.
+    const { hosts, owner, type } = await teamType(3, { booking_window_days: null });
+    const [, alice, bob] = hosts;
+    // The owner works afternoons only (12:00-23:30 UTC); Alice and Bob all day and are capped at 1 a month.
+    await setWeeklyHours(
+      t,
+      owner,
+      'UTC',
+      ALL_WEEK.map((r) => ({ ...r, start_time: '12:00' })),
+    );
+    await setHost(owner, type.id, alice.id, { max_bookings_per_period: 1 }).expect(200);
+    await setHost(owner, type.id, bob.id, { max_bookings_per_period: 1 }).expect(200);
+    const starts = async (date: string, endDate = date) =>
+      (
+        await t
+          .http()
+          .get('/api/availability/slots')
+          .query({ meeting_type_id: type.id, date, end_date: endDate, timezone: 'UTC' })
+          .expect(200)
+      ).body.slots.map((s: { start_time: string }) => s.start_time) as string[];
+    const morning = (list: string[]) => list.filter((s) => s.slice(11, 13) < '12');
+    const explain = (start: string, who?: TestHost) => {
+      const req = t.http().get('/api/availability/explain').query({ meeting_type_id: type.id, start_time: start, timezone: 'UTC' });
+      return (who ? req.set(who.auth) : req).expect(200);
+    };
+    const bookAt = (start: string, who: string) =>
+      t
+        .http()
+        .post('/api/bookings')
+        .send({ meeting_type_id: type.id, start_time: start, ...invitee(who) });
+
+    // Before: mornings are offered (Alice and Bob), and cached that way for March and April alike.
+    expect(morning(await starts('2027-03-03'))).toHaveLength(24);
+    expect(morning(await starts('2027-04-05'))).toHaveLength(24);
+
+    // One booking each (mornings: only they are free), in March.
+    const first = await bookAt('2027-03-02T01:00:00.000Z', 'cap1').expect(201);
+    const second = await bookAt('2027-03-02T02:00:00.000Z', 'cap2').expect(201);
+    expect(new Set([await hostOf(first.body.id), await hostOf(second.body.id)])).toEqual(new Set([alice.id, bob.id]));
+
+    // After: no morning is offered any more (the bookings bumped both hosts' versions), afternoons still are.
+    const after = await starts('2027-03-03');
+    expect(morning(after)).toEqual([]);
+    expect(after).toContain('2027-03-03T13:00:00Z');
+    // Next month's mornings are not offered either: this month's cap counts now, whatever the time booked.
+    expect(morning(await starts('2027-04-05'))).toEqual([]);
+
+    // Explain says why, per host, to the owner; the public answer keeps the code without host ids.
+    const why = (await explain('2027-03-03T03:00:00Z', owner)).body;
+    expect(why.bookable).toBe(false);
+    const capReasons = why.reasons.filter((r: { code: string }) => r.code === 'max_bookings_per_period');
+    expect(capReasons.map((r: { host_id: string }) => r.host_id).sort()).toEqual([alice.id, bob.id].sort());
+    expect(capReasons[0]).toMatchObject({
+      message: expect.stringMatching(/at most 1 booking of this meeting type per calendar month .*\(max_bookings_per_period\)/),
+      detail: { cap: 'max_bookings_per_period', limit: 1 },
+    });
+    expect(why.reasons).toContainEqual(expect.objectContaining({ code: 'outside_hours', host_id: owner.id }));
+    const anonymous = (await explain('2027-03-03T03:00:00Z')).body;
+    expect(anonymous.bookable).toBe(false);
+    expect(anonymous.reasons.filter((r: { code: string }) => r.code === 'max_bookings_per_period')).toHaveLength(1);
+    expect(JSON.stringify(anonymous)).not.toContain(alice.id);
+
+    // Booking that time is a 409 naming the cap; a hold there is refused too.
+    const refused = await bookAt('2027-03-03T03:00:00.000Z', 'cap3').expect(409);
+    expect(refused.headers['content-type']).toMatch(/json/);
+    expect(refused.body).toMatchObject({ cap: 'max_bookings_per_period', limit: 1 });
+    await t.http().post('/api/slots/holds').send({ meeting_type_id: type.id, start_time: '2027-03-03T03:00:00.000Z' }).expect(409);
+
+    // An afternoon (the uncapped owner is free) is bookable, explained so, and books.
+    expect((await explain('2027-03-03T13:00:00Z', owner)).body.bookable).toBe(true);
+    const afternoon = await bookAt('2027-03-03T13:00:00.000Z', 'cap4').expect(201);
+    expect(await hostOf(afternoon.body.id)).toBe(owner.id);
+
+    // April: the month turned, the caps lift; the cached April answer is not served past the turn.
+    t.clock!.set('2027-03-31T23:59:00.000Z');
+    expect(morning(await starts('2027-04-05'))).toEqual([]);
+    t.clock!.set('2027-04-01T00:00:00.000Z');
+    expect(morning(await starts('2027-04-05'))).toHaveLength(24);
+    expect((await explain('2027-04-05T03:00:00Z', owner)).body.bookable).toBe(true);
+    await bookAt('2027-04-05T03:00:00.000Z', 'cap5').expect(201);
+  });
+
+  it('never books a host past their cap under concurrent bookers (the re-check and the ranking count alike)', async () => {
+    const { hosts, owner, type } = await teamType(2);
+    const [, bob] = hosts;
+    await setHost(owner, type.id, owner.id, { max_bookings_per_period: 2 }).expect(200);
+    await setHost(owner, type.id, bob.id, { max_bookings_per_period: 3 }).expect(200);
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => book(type.id, i, `race${i}`)));
+    const created = results.filter((r) => r.status === 201);
+    const refused = results.filter((r) => r.status === 409);
+    console.log(`round robin caps race: ${created.length} x 201, ${refused.length} x 409 on ${process.env.KAIROS_TEST_DB ?? 'postgres'}`);
+    expect(created).toHaveLength(5);
+    expect(refused).toHaveLength(19);
+    const per = new Map<string, number>();
+    for (const r of created) per.set(await hostOf(r.body.id), (per.get(await hostOf(r.body.id)) ?? 0) + 1);
+    expect(Object.fromEntries(per)).toEqual({ [owner.id]: 2, [bob.id]: 3 });
+    // Afterwards the slots offer nothing and a booking's 409 names the cap.
+    const slots = await t
+      .http()
+      .get('/api/availability/slots')
+      .query({ meeting_type_id: type.id, date: '2027-03-02', timezone: 'UTC' })
+      .expect(200);
+    expect(slots.body.slots).toEqual([]);
+    expect((await book(type.id, 30, 'late').expect(409)).body).toMatchObject({ cap: 'max_bookings_per_period' });
+  });
+
   it(`keeps the fairness bound with ${CONCURRENT} simultaneous bookers over ${CONCURRENT} slots (weights 1/1/2/4)`, async () => {
     const { hosts, owner, team, type } = await teamType(4);
     const weights = [1, 1, 2, 4];

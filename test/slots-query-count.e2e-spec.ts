@@ -132,6 +132,24 @@ describe('slots read path: SQL statements per request', () => {
     expect(await statementsOf({ meeting_type_id: single.id, date: '2027-03-11', timezone: 'UTC' })).toEqual([]);
   });
 
+  it("a round-robin type with capped hosts reads their counts in the same statement; a cap's change re-reads the type", async () => {
+    const host = await createHost(t);
+    const member = await createHost(t);
+    await setWeeklyHours(t, host, 'UTC');
+    await setWeeklyHours(t, member, 'UTC');
+    const team = await createTeam(t, host, [member]);
+    const rr = await createMeetingType(t, host, { slug: 'capped', kind: 'round_robin', team_id: team.id, host_ids: [host.id, member.id] });
+    await t.http().put(`/api/meeting-types/${rr.id}/hosts/${member.id}`).set(host.auth).send({ max_bookings_per_period: 1 }).expect(200);
+    const ask = (date: string) => statementsOf({ meeting_type_id: rr.id, date, timezone: 'UTC' });
+    await ask('2027-03-02'); // connections warmed, calendar sync state looked up
+    await ask('2027-03-03');
+    expect(await ask('2027-03-04')).toEqual(['inputs']);
+    expect(names.get('inputs')).toBe(USE_EMBEDDED_DB ? undefined : 'kairos_hours_and_busy');
+    // The cap is part of the type's snapshot: its change bumps the type's version and the host's.
+    await t.http().put(`/api/meeting-types/${rr.id}/hosts/${member.id}`).set(host.auth).send({ max_bookings_per_period: 0 }).expect(200);
+    expect(await ask('2027-03-04')).toEqual(['meeting_types', 'meeting_type_hosts', 'inputs']);
+  });
+
   it('a group type with bookings in the range reads their seat counts in a second statement, and only then', async () => {
     const host = await createHost(t);
     await setWeeklyHours(t, host, 'UTC');

@@ -3,8 +3,20 @@ import type { EntityManager } from 'typeorm';
 import type { MeetingTypeSnapshot } from '../../meeting-types/application/meeting-types.service.js';
 import { capHorizon } from '../domain/booking-caps.js';
 import { BUSY_MARGIN_MS, buildEngineInput, type Exclusions, type HostSchedule, typeCapsOf } from '../domain/build-host-inputs.js';
+import {
+  periodStart,
+  ROUND_ROBIN_LOOK_BACK_MS,
+  type RoundRobinCapState,
+  roundRobinCapStates,
+  roundRobinCapStatesFromCounts,
+  roundRobinCapsLiftAt,
+} from '../domain/round-robin-cap.js';
 import type { HostAvailability, SlotQuery } from '../domain/slot-engine.types.js';
-import { AvailabilityReadsRepository } from '../infrastructure/availability-reads.repository.js';
+import {
+  AvailabilityReadsRepository,
+  type RoundRobinStarts,
+  type RoundRobinStartsQuery,
+} from '../infrastructure/availability-reads.repository.js';
 
 export type HostSchedules = Map<string, HostSchedule>;
 
@@ -15,6 +27,11 @@ export interface EngineInput {
   expiredHoldsLive: boolean;
   /** Pending bookings past their deadline still have live rows in the range: a write there must end them first. */
   expiredPendingLive: boolean;
+  /**
+   * Round robin: the earliest instant time alone may lift a host's cap (roundRobinCapsLiftAt), so a cached answer
+   * must be recomputed from then on; null when no host is at their cap (or the caller passed the counts).
+   */
+  roundRobinCapsLiftAt: number | null;
 }
 
 /**
@@ -31,7 +48,17 @@ export class AvailabilityInputsService {
     type: MeetingTypeSnapshot,
     range: { start: number; end: number },
     now: Date,
-    options: { manager?: EntityManager; exclude?: Exclusions; schedules?: HostSchedules } = {},
+    options: {
+      manager?: EntityManager;
+      exclude?: Exclusions;
+      schedules?: HostSchedules;
+      /**
+       * Round robin: each host's bookings of the type in the current period, when the caller has read them (the
+       * booking command, after its host locks; a hold, before its transaction). Without them, the hours-and-busy
+       * read brings them in; a caller that passes `schedules` must pass these too, or capped hosts are not excluded.
+       */
+      roundRobinCounts?: ReadonlyMap<string, number>;
+    } = {},
   ): Promise<EngineInput> {
     const hostIds = type.hosts.map((h) => h.userId);
     const busyQuery = {
@@ -44,15 +71,31 @@ export class AvailabilityInputsService {
       typeId: type.id,
       capHorizon: capHorizon(typeCapsOf(type)),
     };
-    const { manager, schedules } = options;
-    const { hours, busy, expiredHoldsLive, expiredPendingLive, capCounts } = schedules
-      ? { hours: schedules, ...(await this.reads.busy(busyQuery, manager)) }
-      : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId }, manager);
+    const { manager, schedules, roundRobinCounts } = options;
+    const rrQuery = roundRobinCounts ? null : roundRobinStartsQuery(type, now);
+    const { hours, busy, expiredHoldsLive, expiredPendingLive, capCounts, roundRobin } = schedules
+      ? { hours: schedules, roundRobin: null, ...(await this.reads.busy(busyQuery, manager)) }
+      : await this.reads.hoursAndBusy({ ...busyQuery, scheduleId: type.scheduleId, roundRobin: rrQuery }, manager);
+    const rr = roundRobinCounts
+      ? { states: roundRobinCapStatesFromCounts(type.hosts, roundRobinCounts, type.roundRobinPeriod), liftAt: null }
+      : capStatesOf(type, roundRobin, now);
     return {
-      ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude, capCounts),
+      ...buildEngineInput(type, hostIds, hours, busy, range, now.getTime(), options.exclude, capCounts, rr.states),
       expiredHoldsLive,
       expiredPendingLive,
+      roundRobinCapsLiftAt: rr.liftAt,
     };
+  }
+
+  /**
+   * Round robin: each host's bookings of the type in the period containing `now` (up to their cap; uncapped hosts
+   * are not counted), for `load`'s `roundRobinCounts`. Empty for other kinds and when no host is capped.
+   */
+  async roundRobinCounts(type: MeetingTypeSnapshot, now: Date, manager?: EntityManager): Promise<Map<string, number>> {
+    const query = roundRobinStartsQuery(type, now);
+    if (query === null) return new Map();
+    const { states } = capStatesOf(type, await this.reads.roundRobinStarts(type.id, query, manager), now);
+    return new Map([...states].map(([hostId, s]) => [hostId, s.bookingsInPeriod]));
   }
 
   /**
@@ -67,4 +110,29 @@ export class AvailabilityInputsService {
       manager,
     );
   }
+}
+
+/** What round robin's caps need read, or null when the type is not round robin or no host of it is capped. */
+function roundRobinStartsQuery(type: MeetingTypeSnapshot, now: Date): RoundRobinStartsQuery | null {
+  if (type.kind !== 'round_robin') return null;
+  const capped = type.hosts.filter((h) => h.maxBookingsPerPeriod !== null);
+  if (capped.length === 0) return null;
+  return {
+    hostIds: capped.map((h) => h.userId),
+    limits: capped.map((h) => h.maxBookingsPerPeriod as number),
+    from: new Date(now.getTime() - ROUND_ROBIN_LOOK_BACK_MS),
+  };
+}
+
+/** Each capped host's cap and count in the period containing `now`, and when time alone may lift a reached cap. */
+function capStatesOf(
+  type: MeetingTypeSnapshot,
+  read: RoundRobinStarts | null,
+  now: Date,
+): { states: Map<string, RoundRobinCapState>; liftAt: number | null } {
+  if (read === null) return { states: new Map(), liftAt: null };
+  const zone = read.ownerZone ?? 'UTC'; // the booking command's too (BookingRepository.timeZoneOf)
+  const start = periodStart(type.roundRobinPeriod, now, zone).getTime();
+  const states = roundRobinCapStates(type.hosts, read.starts, type.roundRobinPeriod, start);
+  return { states, liftAt: roundRobinCapsLiftAt(states, read.starts, type.roundRobinPeriod, start, zone) };
 }

@@ -43,6 +43,8 @@ interface CachedSlots {
   meetingType: MeetingTypeSnapshot;
   versions: string;
   windowBucket: string;
+  /** Good only before this instant (epoch ms): a round-robin host's cap may lift then (EngineInput); absent = no end. */
+  liftAt?: number | null;
   slots: SlotView[];
 }
 
@@ -52,6 +54,8 @@ interface RenderedHeader {
   windowBucket: string;
   /** The type has a booking window, so the entry is only good within its quarter hour. */
   windowed: boolean;
+  /** As CachedSlots.liftAt. */
+  liftAt?: number | null;
   hostIds: string[];
   noticeMinutes: number;
   tag: string;
@@ -118,7 +122,7 @@ export class SlotsService {
     if (ttl > 0) {
       const raw = await this.cache.tryGet(key); // Redis down or slow: a miss, computed from PostgreSQL
       const candidate = raw ? (JSON.parse(raw) as CachedSlots) : null;
-      if (candidate && candidate.windowBucket === this.windowBucket(candidate.meetingType, now)) {
+      if (candidate && candidate.windowBucket === this.windowBucket(candidate.meetingType, now) && beforeLift(candidate.liftAt, now)) {
         // A stale calendar connection is synced first (bounded wait); a change it finds bumps a version below.
         if (
           await this.stillCurrent(
@@ -162,7 +166,7 @@ export class SlotsService {
       if (raw && split > 0) {
         const head = JSON.parse(raw.slice(0, split)) as RenderedHeader;
         const bucket = head.windowed ? this.bucketAt(now) : '';
-        if (head.windowBucket === bucket && (await this.stillCurrent(head.hostIds, head.versions))) {
+        if (head.windowBucket === bucket && beforeLift(head.liftAt, now) && (await this.stillCurrent(head.hostIds, head.versions))) {
           entry = { head, body: raw.slice(split + 1) };
         }
       }
@@ -184,6 +188,7 @@ export class SlotsService {
         versions: computed.versions,
         windowBucket: computed.windowBucket,
         windowed: type.bookingWindowDays !== null,
+        liftAt: computed.liftAt ?? null,
         hostIds: type.hosts.map((h) => h.userId),
         noticeMinutes: type.minimumNoticeMinutes,
         tag: rendered.tag,
@@ -279,7 +284,13 @@ export class SlotsService {
 
   private entryOf(type: MeetingTypeSnapshot, hostVersions: string[], inputs: EngineInput, now: Date): CachedSlots {
     const slots: SlotView[] = computeSlots(inputs.hosts, inputs.query);
-    return { meetingType: type, versions: hostVersions.join('.'), windowBucket: this.windowBucket(type, now), slots };
+    return {
+      meetingType: type,
+      versions: hostVersions.join('.'),
+      windowBucket: this.windowBucket(type, now),
+      liftAt: inputs.roundRobinCapsLiftAt,
+      slots,
+    };
   }
 
   /** The booking window moves at host-local midnights, which always fall on a UTC quarter hour. */
@@ -304,6 +315,11 @@ export class SlotsService {
     if (request.username && request.slug) return this.meetingTypes.findPublicSnapshot(request.username, request.slug, manager);
     return Promise.resolve(null);
   }
+}
+
+/** Whether a cached answer is still before the instant a round-robin host's cap may lift (none: always). */
+function beforeLift(liftAt: number | null | undefined, now: Date): boolean {
+  return liftAt === null || liftAt === undefined || now.getTime() < liftAt;
 }
 
 /** A Map that forgets its oldest entry when full. */

@@ -3,6 +3,7 @@
 import { type CapLimits, type CountedBooking, type WeekStart, hasCaps, weekStartDay } from './booking-caps.js';
 import { bookingBusyInterval } from './compute-slots.js';
 import { type HolidaySetting, holidayIntervals } from './holidays.js';
+import type { RoundRobinCapState } from './round-robin-cap.js';
 import type { BusySourceKind, DateOverride, HostAvailability, Interval, MeetingKind, SlotQuery, WeeklyRule } from './slot-engine.types.js';
 
 export interface HostSchedule {
@@ -95,6 +96,7 @@ export function buildEngineInput(
   now: number,
   exclude: Exclusions = {},
   counted: CountedEntry[] = [],
+  roundRobinCaps: ReadonlyMap<string, RoundRobinCapState> = new Map(),
 ): { hosts: HostAvailability[]; query: SlotQuery } {
   const perHost = new Map<string, { busy: Interval[]; limited: number[] }>();
   for (const id of hostIds) perHost.set(id, { busy: [], limited: [] });
@@ -131,6 +133,7 @@ export function buildEngineInput(
   const hosts: HostAvailability[] = hostIds.map((hostId) => {
     const schedule: HostSchedule = schedules.get(hostId) ?? { timeZone: 'UTC', rules: [], overrides: [] };
     const h = perHost.get(hostId) ?? { busy: [], limited: [] }; // every host id got an entry above
+    const roundRobinCap = type.kind === 'round_robin' ? roundRobinCaps.get(hostId) : undefined;
     return {
       hostId,
       timeZone: schedule.timeZone,
@@ -141,6 +144,7 @@ export function buildEngineInput(
         : h.busy,
       limitedBookingStarts: h.limited,
       caps: hostCapInput(hostId, schedule.limits ?? null, typeCaps !== null, counted, exclude),
+      ...(roundRobinCap ? { roundRobinCap } : {}),
     };
   });
 

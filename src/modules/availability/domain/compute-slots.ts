@@ -4,6 +4,7 @@
 // intervals that matter, and one forward walk over candidate starts with a cursor into the merged busy list.
 
 import { businessDaysSpan, capFilter } from './booking-caps.js';
+import { atRoundRobinCap } from './round-robin-cap.js';
 import type { HostAvailability, Interval, Slot, SlotQuery, WallInterval } from './slot-engine.types.js';
 import { dayNumberOf, dayOfWeekOfDayNumber, localDayNumberOf, wallDayToInstant } from './wall-clock.js';
 
@@ -60,8 +61,8 @@ class BusyCursor {
 
 /**
  * Computes the bookable slots of `hosts` for `query`, sorted by start, strictly increasing.
- * one_on_one and group take exactly one host; round_robin offers a start when any host is free (hostIds = the free
- * ones); collective when all are (slots step from the start of each common window; hostIds = all).
+ * one_on_one and group take exactly one host; round_robin offers a start when any host under their round-robin cap
+ * is free (hostIds = those); collective when all are (slots step from the start of each common window; hostIds = all).
  */
 export function computeSlots(hosts: HostAvailability[], query: SlotQuery): Slot[] {
   const durMs = query.durationMinutes * MINUTE;
@@ -326,7 +327,8 @@ function singleHost(host: HostAvailability, query: SlotQuery, ctx: Ctx): Slot[] 
 
 /** Union by start instant over hosts; each slot names the hosts free at that start, in input order. */
 function roundRobin(hosts: HostAvailability[], query: SlotQuery, ctx: Ctx): Slot[] {
-  const lists = hosts.map((h) => hostFreeStarts(h, query, ctx));
+  // A host at their round-robin cap takes no booking of the type at any time until the period turns.
+  const lists = hosts.map((h) => (hostAtRoundRobinCap(h) ? [] : hostFreeStarts(h, query, ctx)));
   const idx = new Array<number>(hosts.length).fill(0);
   const out: Slot[] = [];
   const { durMs } = ctx;
@@ -347,6 +349,10 @@ function roundRobin(hosts: HostAvailability[], query: SlotQuery, ctx: Ctx): Slot
     }
     out.push({ start: min, end: min + durMs, hostIds });
   }
+}
+
+function hostAtRoundRobinCap(host: HostAvailability): boolean {
+  return host.roundRobinCap !== undefined && atRoundRobinCap(host.roundRobinCap.limit, host.roundRobinCap.bookingsInPeriod);
 }
 
 function sortWindows(win: Windows): Windows {

@@ -1,6 +1,7 @@
 // Inputs and outputs of the pure slot engine (compute-slots.ts). All instants are UTC epoch milliseconds;
 // wall-clock values are minutes of a local day in the host's zone.
 import type { CapLimits, HostCapInput } from './booking-caps.js';
+import type { RoundRobinCapState } from './round-robin-cap.js';
 
 export type MeetingKind = 'one_on_one' | 'group' | 'round_robin' | 'collective';
 
@@ -54,6 +55,8 @@ export interface HostAvailability {
   limitedBookingStarts?: number[];
   /** Bookings the period caps count, the host's own caps and week start (booking-caps.ts); absent = nothing counted. */
   caps?: HostCapInput;
+  /** Round robin: the host's cap per counting period and their count in it (round-robin-cap.ts); absent = no cap. */
+  roundRobinCap?: RoundRobinCapState;
 }
 
 export interface SlotQuery {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import type { CapLimits, CountedBooking } from './booking-caps.js';
 import { computeSlots } from './compute-slots.js';
+import type { RoundRobinPeriod } from './round-robin-cap.js';
 import type { BusySourceKind, HostAvailability, Interval, MeetingKind, SlotQuery, WallInterval } from './slot-engine.types.js';
 import { EXPLAIN_CODES, explainStart } from './slot-explain.js';
 import { addDays } from './wall-clock.js';
 
 // explain is the engine with one rule lifted at a time: for random hours, overrides, tagged busy sets (bookings,
-// pending bookings, holds, calendars, time off, holidays, with buffers), caps, notice, window, kinds and starts,
+// pending bookings, holds, calendars, time off, holidays, with buffers), caps, round-robin host caps, notice, window, kinds and starts,
 // `bookable` is exactly "the slots list offers this start", and a start that is not bookable has a reason.
 
 const MIN = 60_000;
@@ -83,6 +84,15 @@ function hostArb(base: string, hostId: string): fc.Arbitrary<HostAvailability> {
         hostLimits: fc.option(capsArb, { freq: 2 }),
         typeBookings: booked,
         allBookings: booked,
+      }),
+      { freq: 3, nil: undefined },
+    ),
+    // Round robin's per-host cap (round-robin-cap.ts; the engine reads it for round_robin only), at it or under.
+    roundRobinCap: fc.option(
+      fc.record({
+        limit: fc.integer({ min: 0, max: 3 }),
+        bookingsInPeriod: fc.integer({ min: 0, max: 4 }),
+        period: fc.constantFrom<RoundRobinPeriod>('calendar_month', 'rolling_30_days'),
       }),
       { freq: 3, nil: undefined },
     ),

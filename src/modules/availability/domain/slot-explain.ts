@@ -4,6 +4,7 @@
 
 import { type CapHit, capReached } from './booking-caps.js';
 import { isSlotAvailable } from './compute-slots.js';
+import { atRoundRobinCap, roundRobinCapMessage } from './round-robin-cap.js';
 import type { BusySourceKind, HostAvailability, Interval, SlotQuery } from './slot-engine.types.js';
 import { localDateOf } from './wall-clock.js';
 
@@ -29,7 +30,8 @@ export type ExplainCode =
   | 'max_bookings_per_month'
   | 'max_bookings_per_year'
   | 'max_booked_minutes_per_day'
-  | 'max_booked_minutes_per_week';
+  | 'max_booked_minutes_per_week'
+  | 'max_bookings_per_period';
 
 export const EXPLAIN_CODES: readonly ExplainCode[] = [
   'outside_hours',
@@ -52,6 +54,7 @@ export const EXPLAIN_CODES: readonly ExplainCode[] = [
   'max_bookings_per_year',
   'max_booked_minutes_per_day',
   'max_booked_minutes_per_week',
+  'max_bookings_per_period',
 ];
 
 export interface ExplainDetail {
@@ -119,19 +122,42 @@ export interface Explanation {
 
 const TEAM_KINDS = new Set(['round_robin', 'collective']);
 
+/** A cap that closes a time: a period cap (booking-caps.ts) or a round-robin host's cap (round-robin-cap.ts). */
+export type BlockingCap = Omit<CapHit, 'cap'> & { cap: CapHit['cap'] | 'max_bookings_per_period' };
+
+/** The round-robin cap the host has reached (round-robin-cap.ts), or null. */
+export function roundRobinCapHit(host: HostAvailability): BlockingCap | null {
+  const state = host.roundRobinCap;
+  if (!state || !atRoundRobinCap(state.limit, state.bookingsInPeriod)) return null;
+  return { cap: 'max_bookings_per_period', scope: 'meeting_type', limit: state.limit, message: roundRobinCapMessage(state) };
+}
+
 /**
- * The cap that closes `start` for the meeting: for one host, its cap; round robin, a cap only when every host is
- * capped there (else another host could take it); collective, the first host capped. Null when no cap stands in the
- * way. The booking re-check names a 409 with it.
+ * The cap that closes `start` for the meeting: for one host, its cap; round robin, a cap only when every host who
+ * would be free there without the caps is capped, by a period cap or their round-robin cap (else another host could
+ * take it); collective, the first host capped. Null when no cap stands in the way. The booking re-check names a 409
+ * with it.
  */
-export function capBlocking(hosts: HostAvailability[], query: SlotQuery, start: number): (CapHit & { hostId: string }) | null {
+export function capBlocking(hosts: HostAvailability[], query: SlotQuery, start: number): (BlockingCap & { hostId: string }) | null {
   const team = TEAM_KINDS.has(query.kind);
-  const hits = hosts.map((h) => {
-    const hit = capReached(query.typeCaps ?? null, h.caps, h.timeZone, query.durationMinutes, start, team);
+  const hitOf = (h: HostAvailability) => {
+    const hit =
+      (query.kind === 'round_robin' ? roundRobinCapHit(h) : null) ??
+      capReached(query.typeCaps ?? null, h.caps, h.timeZone, query.durationMinutes, start, team);
     return hit ? { ...hit, hostId: h.hostId } : null;
-  });
-  if (query.kind === 'round_robin') return hits.every((h) => h !== null) ? hits[0] : null;
-  return hits.find((h) => h !== null) ?? null;
+  };
+  if (query.kind === 'round_robin') {
+    // Who would take the time with every cap lifted: the refusal is a cap's when each of them is capped.
+    const uncapped = isSlotAvailable(
+      hosts.map((h) => ({ ...h, caps: undefined, roundRobinCap: undefined })),
+      { ...query, typeCaps: null, maxBookingsPerDay: null },
+      start,
+    );
+    if (!uncapped) return null;
+    const hits = hosts.filter((h) => uncapped.hostIds.includes(h.hostId)).map(hitOf);
+    return hits.every((h) => h !== null) ? hits[0] : null;
+  }
+  return hosts.map(hitOf).find((h) => h !== null) ?? null;
 }
 
 /** The query for one host on its own (team kinds explained host by host). */
@@ -263,6 +289,15 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
     }
     if (q.kind === 'group' && !isSlotAvailable([bare], { ...open, seatsTaken: q.seatsTaken }, start)) {
       reasons.push({ code: 'seats_full', message: 'every seat at this time is taken', text: { name: 'seatsFull' }, ...hostId });
+    }
+    const rrHit = query.kind === 'round_robin' ? roundRobinCapHit(host) : null;
+    if (rrHit) {
+      reasons.push({
+        code: 'max_bookings_per_period',
+        message: rrHit.message,
+        ...hostId,
+        detail: { cap: rrHit.cap, limit: rrHit.limit, scope: rrHit.scope },
+      });
     }
     const hit = capReached(q.typeCaps ?? null, host.caps, host.timeZone, q.durationMinutes, start, team);
     if (hit) {

@@ -18,6 +18,20 @@ export interface BusyQuery {
   capHorizon?: number;
 }
 
+/** Round robin: the capped hosts, their caps (same order) and how far back their bookings' starts are read. */
+export interface RoundRobinStartsQuery {
+  hostIds: string[];
+  limits: number[];
+  from: Date;
+}
+
+/** The type owner's zone (calendar months are counted in it) and each capped host's latest starts, newest first. */
+export interface RoundRobinStarts {
+  /** Null when the owner is gone. */
+  ownerZone: string | null;
+  starts: Record<string, number[]>;
+}
+
 /**
  * Each host's hours as the engine reads them (HostSchedule), as a JSON array of [user id, hours] pairs: the schedule
  * `schedule` (a placeholder) for the host who owns it, else their default, else no hours at all in their profile
@@ -145,6 +159,24 @@ const countsSql = (type: string, horizon: string) => `
        '[)')`;
 
 /**
+ * Round robin's caps (round-robin-cap.ts): per capped host (`hosts`, with `caps` in the same order), the starts of
+ * their latest `cap` live bookings of type `type` that start from `from` on, newest first, as epoch ms; and the
+ * owner's zone. The filter is the booking command's own (BookingRepository.roundRobinStats): confirmed or pending
+ * bookings of the type by start time. NULL when no host is capped.
+ */
+const roundRobinStartsSql = (type: string, hosts: string, caps: string, from: string) => `
+  SELECT json_build_object(
+           'ownerZone', (SELECT u.time_zone FROM meeting_types mt JOIN users u ON u.id = mt.user_id WHERE mt.id = ${type}::uuid),
+           'starts', json_object_agg(c.user_id, ARRAY(
+             SELECT floor(extract(epoch FROM b.start_time) * 1000)::float8
+               FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
+              WHERE bh.user_id = c.user_id AND b.meeting_type_id = ${type}::uuid AND b.status IN ('confirmed', 'pending')
+                AND b.start_time >= ${from}::timestamptz
+              ORDER BY b.start_time DESC LIMIT c.cap)))
+    FROM unnest(${hosts}::uuid[], ${caps}::int[]) AS c(user_id, cap)
+  HAVING count(*) > 0`;
+
+/**
  * A cold slots request's whole read in one round trip: the hours ($1 hosts, $6 the type's schedule) beside the busy
  * row above. Named: parsed once per connection, a generic plan reused (RawStatements; unnamed on the embedded database).
  */
@@ -152,12 +184,18 @@ const HOURS_AND_BUSY: { name: string; text: string } = {
   name: 'kairos_hours_and_busy',
   // Named in a leading comment too: pg_stat_activity keeps only the first 1 kB of a statement's text.
   text: `/* kairos_hours_and_busy */ SELECT (${hoursSql('$1', '$6')}) AS hours, b.busy, b.expired_holds_live, b.expired_pending_live,
-    b.counted, b.counted_from, (${countsSql('$7', '$8')}) AS cap_counts FROM (${BUSY_SQL}) b`,
+    b.counted, b.counted_from, (${countsSql('$7', '$8')}) AS cap_counts,
+    (${roundRobinStartsSql('$7', '$9', '$10', '$11')}) AS round_robin FROM (${BUSY_SQL}) b`,
 };
 /** The booking re-check's read: its transaction loaded the hours before it began. */
 const BUSY = {
   name: 'kairos_busy',
   text: `/* kairos_busy */ SELECT b.*, (${countsSql('$6', '$7')}) AS cap_counts FROM (${BUSY_SQL}) b`,
+};
+/** Round robin's cap counts alone, read before a hold's transaction (a booking reads its own, after its host locks). */
+const ROUND_ROBIN_STARTS = {
+  name: 'kairos_round_robin_starts',
+  text: `/* kairos_round_robin_starts */ SELECT (${roundRobinStartsSql('$1', '$2', '$3', '$4')}) AS round_robin`,
 };
 /** Hours alone, read before a booking's transaction. */
 const HOURS = { name: 'kairos_hours', text: `/* kairos_hours */ SELECT (${hoursSql('$1', '$2')}) AS hours` };
@@ -206,16 +244,26 @@ export class AvailabilityReadsRepository {
 
   /** Hours and busy time in one round trip; a second only for a group type with bookings of its own in the range. */
   async hoursAndBusy(
-    query: BusyQuery & { scheduleId: string | null },
+    query: BusyQuery & { scheduleId: string | null; roundRobin?: RoundRobinStartsQuery | null },
     manager?: EntityManager,
-  ): Promise<BusyRead & { hours: Map<string, HostSchedule> }> {
-    const [row] = await this.statements.rows<BusyRow & { hours: [string, HostSchedule][] | null }>(
+  ): Promise<BusyRead & { hours: Map<string, HostSchedule>; roundRobin: RoundRobinStarts | null }> {
+    const rr = query.roundRobin ?? null;
+    const [row] = await this.statements.rows<BusyRow & { hours: [string, HostSchedule][] | null; round_robin: RoundRobinStarts | null }>(
       HOURS_AND_BUSY,
-      [...busyParams(query), query.scheduleId, query.typeId ?? null, query.capHorizon ?? 0],
+      [
+        ...busyParams(query),
+        query.scheduleId,
+        query.typeId ?? null,
+        query.capHorizon ?? 0,
+        rr?.hostIds ?? [],
+        rr?.limits ?? [],
+        rr?.from ?? query.now,
+      ],
       manager,
     );
     return {
       hours: new Map(row.hours ?? []),
+      roundRobin: row.round_robin,
       busy: await this.withInviteeCounts(row, manager),
       expiredHoldsLive: row.expired_holds_live,
       expiredPendingLive: row.expired_pending_live,
@@ -231,6 +279,17 @@ export class AvailabilityReadsRepository {
       expiredPendingLive: row.expired_pending_live,
       capCounts: capCountsOf(row),
     };
+  }
+
+  /** Round robin's cap counts on their own (the same read as in hoursAndBusy), or null when no host is capped. */
+  async roundRobinStarts(typeId: string, query: RoundRobinStartsQuery, manager?: EntityManager): Promise<RoundRobinStarts | null> {
+    if (query.hostIds.length === 0) return null;
+    const [row] = await this.statements.rows<{ round_robin: RoundRobinStarts | null }>(
+      ROUND_ROBIN_STARTS,
+      [typeId, query.hostIds, query.limits, query.from],
+      manager,
+    );
+    return row.round_robin;
   }
 
   /** Each host's hours: `scheduleId` for the host who owns it, everyone else's default, none for a host without. */

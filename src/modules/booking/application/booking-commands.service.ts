@@ -144,8 +144,10 @@ export class BookingCommands {
           }
           const now = this.clock.now();
           await this.policies.checkCap(manager, type, input.inviteeEmail, now);
+          // The engine leaves out hosts at their round-robin cap by the counts the ranking below uses.
           const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, input.start, now, {
             holdId: hold?.id ?? null,
+            roundRobinCounts: periodCounts(fairness),
           });
           // Only when the re-check saw some (rare): one statement fewer inside the host's lock on every other booking.
           if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
@@ -222,6 +224,7 @@ export class BookingCommands {
       if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
       const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, newStart, now, {
         bookingIds: new Set([booking.id]),
+        roundRobinCounts: periodCounts(fairness),
       });
       if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
 
@@ -559,4 +562,9 @@ export class BookingCommands {
       replayed: true,
     };
   }
+}
+
+/** Each host's bookings in the counting period, from the fairness figures (empty for kinds other than round robin). */
+function periodCounts(fairness: RoundRobinStats): Map<string, number> {
+  return new Map([...fairness].map(([hostId, s]) => [hostId, s.count]));
 }

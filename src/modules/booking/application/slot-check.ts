@@ -51,6 +51,15 @@ export class SlotCheck {
   }
 
   /**
+   * Round robin: each host's bookings of the type in the current period, for freeSlot's `roundRobinCounts`, read
+   * outside the serializable transaction (a scan of recent partitions inside it takes predicate locks that make
+   * concurrent bookings conflict; BookingCommands.fairnessReader).
+   */
+  roundRobinCounts(type: MeetingTypeSnapshot, now: Date): Promise<Map<string, number>> {
+    return this.inputs.roundRobinCounts(type, now);
+  }
+
+  /**
    * Re-checks one start inside the transaction with the slots endpoint's engine; 409 when it is not bookable, named
    * `hold_conflict` when only other invitees' holds stand in the way (a second read, on the refusal path only).
    */
@@ -60,12 +69,14 @@ export class SlotCheck {
     schedules: HostSchedules,
     start: Date,
     now: Date,
-    options: { holdId?: string | null; bookingIds?: Set<string> },
+    options: { holdId?: string | null; bookingIds?: Set<string>; roundRobinCounts?: ReadonlyMap<string, number> },
   ): Promise<FreeSlot> {
     const at = start.getTime();
+    const { roundRobinCounts } = options;
     const input = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
       manager,
       schedules,
+      roundRobinCounts,
       exclude: { holdId: options.holdId ?? null, bookingIds: options.bookingIds },
     });
     const slot = isSlotAvailable(input.hosts, input.query, at);
@@ -83,6 +94,7 @@ export class SlotCheck {
       const withoutHolds = await this.inputs.load(type, { start: at, end: at + 1 }, now, {
         manager,
         schedules,
+        roundRobinCounts,
         exclude: { allHolds: true, bookingIds: options.bookingIds },
       });
       const reason = isSlotAvailable(withoutHolds.hosts, withoutHolds.query, at) ? 'hold_conflict' : 'slot_taken';

@@ -93,6 +93,8 @@ export class SlotHolds {
     const email = request.email ? request.email.trim().toLowerCase() : null;
     const token = newSecret('hld_', 24);
     const schedules = await this.check.loadSchedules(type);
+    // Read before the transaction, like a booking's (SlotCheck.roundRobinCounts): a host at their cap is not held.
+    const roundRobinCounts = await this.check.roundRobinCounts(type, this.clock.now());
     const limits = this.limits;
     const locks = [`hold-client:${clientKey}`, ...(email ? [`hold-email:${email}`] : [])];
     const result = await this.transactions.serializable(
@@ -101,7 +103,7 @@ export class SlotHolds {
         const candidates = type.hosts.map((h) => h.userId);
         // Always here (bookings end them only when the re-check sees some): holds are where old ones are forgotten.
         await this.endExpired(manager, candidates, now);
-        const { slot } = await this.check.freeSlot(manager, type, schedules, request.start, now, {});
+        const { slot } = await this.check.freeSlot(manager, type, schedules, request.start, now, { roundRobinCounts });
         const end = new Date(slot.end);
         const rehold = refuseRehold(
           (

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { computeSlots } from '../../availability/domain/compute-slots.js';
+import type { HostAvailability, SlotQuery } from '../../availability/domain/slot-engine.types.js';
 import { periodStart, rankRoundRobinHosts, simulateAssignments, targetShares, type RoundRobinCandidate } from './round-robin.js';
 
 const c = (userId: string, o: Partial<RoundRobinCandidate> = {}): RoundRobinCandidate => ({
@@ -157,5 +159,54 @@ describe('periodStart', () => {
     expect(periodStart('calendar_month', now, 'Europe/Berlin').toISOString()).toBe('2026-02-28T23:00:00.000Z');
     // The month after a DST change: April in Berlin starts at UTC+2.
     expect(periodStart('calendar_month', new Date('2026-04-15T12:00:00Z'), 'Europe/Berlin').toISOString()).toBe('2026-03-31T22:00:00.000Z');
+  });
+});
+
+describe('the slot engine and the ranking agree on caps (property)', () => {
+  // The slots endpoint (computeSlots) and the booking command (rankRoundRobinHosts) decide with the one rule of
+  // round-robin-cap.ts: a round-robin start is offered exactly when the ranking has a host to book there, and the
+  // hosts it offers are the ones the ranking may pick.
+  const t0 = Date.parse('2027-03-08T00:00:00Z'); // a Monday
+  const query: SlotQuery = {
+    rangeStart: t0,
+    rangeEnd: t0 + 86_400_000,
+    now: t0 - 86_400_000,
+    durationMinutes: 60,
+    intervalMinutes: 60,
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 0,
+    minimumNoticeMinutes: 0,
+    bookingWindowDays: null,
+    maxBookingsPerDay: null,
+    kind: 'round_robin',
+  };
+  const hostArb = fc.record({
+    free: fc.boolean(),
+    cap: fc.option(fc.integer({ min: 0, max: 3 })),
+    count: fc.integer({ min: 0, max: 4 }),
+    fallback: fc.boolean(),
+  });
+  it('offered exactly when some free host is under their cap', () => {
+    fc.assert(
+      fc.property(fc.array(hostArb, { minLength: 1, maxLength: 5 }), (spec) => {
+        const hosts: HostAvailability[] = spec.map((h, i) => ({
+          hostId: `h${i}`,
+          timeZone: 'UTC',
+          rules: [{ dayOfWeek: 1, startMinute: 9 * 60, endMinute: 10 * 60 }],
+          overrides: [],
+          busy: h.free ? [] : [{ start: t0, end: t0 + 86_400_000 }],
+          ...(h.cap !== null ? { roundRobinCap: { limit: h.cap, bookingsInPeriod: h.count, period: 'calendar_month' as const } } : {}),
+        }));
+        const offered = computeSlots(hosts, query);
+        const ranked = rankRoundRobinHosts(
+          spec.flatMap((h, i) =>
+            h.free ? [c(`h${i}`, { maxBookingsPerPeriod: h.cap, bookingsInPeriod: h.count, fallback: h.fallback })] : [],
+          ),
+        );
+        expect(offered.length > 0).toBe(ranked.length > 0);
+        if (offered.length > 0) expect([...offered[0].hostIds].sort()).toEqual(ranked.map((r) => r.userId).sort());
+      }),
+      { numRuns: 500, seed: 19 },
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { atRoundRobinCap } from '../../availability/domain/round-robin-cap.js';
+
 /**
  * Round-robin host choice (issue #19 part 3). Pure and deterministic: the same candidates and stats always give the
  * same order.
@@ -43,12 +45,12 @@ export interface RoundRobinChoice {
   };
 }
 
-export type RoundRobinPeriod = 'rolling_30_days' | 'calendar_month';
-export const ROUND_ROBIN_PERIODS: readonly RoundRobinPeriod[] = ['rolling_30_days', 'calendar_month'];
+// The counting period and the cap rule live with the slot engine, which excludes capped hosts by the same rule.
+export { periodStart, ROUND_ROBIN_PERIODS, type RoundRobinPeriod } from '../../availability/domain/round-robin-cap.js';
 
 /** Whether the host may take one more booking in this period. */
 export function underCap(c: RoundRobinCandidate): boolean {
-  return c.maxBookingsPerPeriod === null || c.maxBookingsPerPeriod === undefined || c.bookingsInPeriod < c.maxBookingsPerPeriod;
+  return !atRoundRobinCap(c.maxBookingsPerPeriod, c.bookingsInPeriod);
 }
 
 /**
@@ -114,36 +116,4 @@ export function simulateAssignments(candidates: RoundRobinCandidate[], n: number
 export function targetShares(candidates: Pick<RoundRobinCandidate, 'userId' | 'weight' | 'fallback'>[]): Map<string, number> {
   const total = candidates.filter((c) => !c.fallback).reduce((s, c) => s + c.weight, 0);
   return new Map(candidates.map((c) => [c.userId, c.fallback || total === 0 ? 0 : c.weight / total]));
-}
-
-/**
- * The first instant of the counting period that contains `now`: 30 days back for `rolling_30_days`; the first of the
- * month at 00:00 in `timeZone` (the type owner's) for `calendar_month`.
- */
-export function periodStart(period: RoundRobinPeriod, now: Date, timeZone: string): Date {
-  if (period === 'rolling_30_days') return new Date(now.getTime() - 30 * 86_400_000);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric' }).formatToParts(now);
-  const year = Number(parts.find((p) => p.type === 'year')?.value);
-  const month = Number(parts.find((p) => p.type === 'month')?.value);
-  // The zone's offset at local midnight of the 1st: guess with the offset at that UTC instant, then correct once.
-  const guess = Date.UTC(year, month - 1, 1);
-  const first = guess - offsetMs(timeZone, new Date(guess));
-  return new Date(guess - offsetMs(timeZone, new Date(first)));
-}
-
-/** The zone's UTC offset at `at`, in ms (local wall time − UTC). */
-function offsetMs(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
