@@ -97,6 +97,12 @@ const CASES: Array<[string, HostAvailability[], SlotQuery, number]> = [
     capped({ maxBookingsPerMonth: 1 }, 'type', 'round_robin').q,
     at('11:00'),
   ],
+  [
+    'round-robin host cap',
+    [host({ roundRobinCap: { limit: 2, bookingsInPeriod: 2, period: 'rolling_30_days' } })],
+    query({ kind: 'round_robin' }),
+    at('11:00'),
+  ],
 ];
 
 describe('explain reasons in every language (issue #19)', () => {
@@ -132,6 +138,7 @@ describe('explain reasons in every language (issue #19)', () => {
         'seatsFull',
         'capBookings',
         'capMinutes',
+        'capRoundRobin',
       ].sort(),
     );
     // The per-host wording of a team type's own cap.

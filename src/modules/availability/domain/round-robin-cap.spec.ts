@@ -125,6 +125,7 @@ describe('the engine and explain with round-robin caps', () => {
       ['a', 'b'].map((hostId) => ({
         code: 'max_bookings_per_period',
         message: roundRobinCapMessage(capped),
+        text: { name: 'capRoundRobin', values: { limit: 1, period: 'calendar_month' } },
         hostId,
         detail: { cap: 'max_bookings_per_period', limit: 1, scope: 'meeting_type' },
       })),

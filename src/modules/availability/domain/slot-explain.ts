@@ -102,7 +102,8 @@ export type ExplainMessageName =
   | 'bufferAfter'
   | 'seatsFull'
   | 'capBookings'
-  | 'capMinutes';
+  | 'capMinutes'
+  | 'capRoundRobin';
 
 export interface ExplainReason {
   code: ExplainCode;
@@ -295,6 +296,7 @@ export function explainStart(hosts: HostAvailability[], query: SlotQuery, start:
       reasons.push({
         code: 'max_bookings_per_period',
         message: rrHit.message,
+        text: { name: 'capRoundRobin', values: { limit: rrHit.limit, period: host.roundRobinCap?.period ?? 'calendar_month' } },
         ...hostId,
         detail: { cap: rrHit.cap, limit: rrHit.limit, scope: rrHit.scope },
       });

@@ -24,6 +24,8 @@ const en = {
     '{scope, select, host {this host takes} other {this meeting type takes}} at most {limit, plural, one {# booking} other {# bookings}} a {period, select, day {day} week {week} month {month} other {year}}{perHost, select, yes { per host} other {}} ({cap})',
   'explain.capMinutes':
     '{scope, select, host {this host takes} other {this meeting type takes}} at most {limit} booked minutes a {period, select, day {day} other {week}}{perHost, select, yes { per host} other {}} ({cap})',
+  'explain.capRoundRobin':
+    '{limit, plural, one {this host takes at most # booking} other {this host takes at most # bookings}} of this meeting type {period, select, calendar_month {per calendar month} other {in any 30 days}} and has reached it (max_bookings_per_period)',
 } as const;
 
 export const adminExplain: AreaCatalog<typeof en> = {
@@ -50,6 +52,8 @@ export const adminExplain: AreaCatalog<typeof en> = {
       '{scope, select, host {dieser Gastgeber nimmt} other {diese Terminart nimmt}} höchstens {limit, plural, one {# Buchung} other {# Buchungen}} pro {period, select, day {Tag} week {Woche} month {Monat} other {Jahr}}{perHost, select, yes { je Gastgeber} other {}} an ({cap})',
     'explain.capMinutes':
       '{scope, select, host {dieser Gastgeber nimmt} other {diese Terminart nimmt}} höchstens {limit} gebuchte Minuten pro {period, select, day {Tag} other {Woche}}{perHost, select, yes { je Gastgeber} other {}} an ({cap})',
+    'explain.capRoundRobin':
+      'dieser Gastgeber nimmt höchstens {limit, plural, one {# Buchung} other {# Buchungen}} dieser Terminart {period, select, calendar_month {pro Kalendermonat} other {in beliebigen 30 Tagen}} an und hat das erreicht (max_bookings_per_period)',
   },
   fr: {
     'explain.minimumNotice': 'les réservations demandent un préavis de {minutes} minutes',
@@ -73,6 +77,8 @@ export const adminExplain: AreaCatalog<typeof en> = {
       '{scope, select, host {cet hôte accepte} other {ce type de rendez-vous accepte}} au plus {limit, plural, one {# réservation} other {# réservations}} par {period, select, day {jour} week {semaine} month {mois} other {an}}{perHost, select, yes { et par hôte} other {}} ({cap})',
     'explain.capMinutes':
       '{scope, select, host {cet hôte accepte} other {ce type de rendez-vous accepte}} au plus {limit} minutes réservées par {period, select, day {jour} other {semaine}}{perHost, select, yes { et par hôte} other {}} ({cap})',
+    'explain.capRoundRobin':
+      'cet hôte accepte au plus {limit, plural, one {# réservation} other {# réservations}} de ce type de rendez-vous {period, select, calendar_month {par mois civil} other {sur 30 jours glissants}} et a atteint ce plafond (max_bookings_per_period)',
   },
   es: {
     'explain.minimumNotice': 'las reservas necesitan {minutes} minutos de antelación',
@@ -96,6 +102,8 @@ export const adminExplain: AreaCatalog<typeof en> = {
       '{scope, select, host {este anfitrión acepta} other {este tipo de reunión acepta}} como máximo {limit, plural, one {# reserva} other {# reservas}} por {period, select, day {día} week {semana} month {mes} other {año}}{perHost, select, yes { por anfitrión} other {}} ({cap})',
     'explain.capMinutes':
       '{scope, select, host {este anfitrión acepta} other {este tipo de reunión acepta}} como máximo {limit} minutos reservados por {period, select, day {día} other {semana}}{perHost, select, yes { por anfitrión} other {}} ({cap})',
+    'explain.capRoundRobin':
+      'este anfitrión acepta como máximo {limit, plural, one {# reserva} other {# reservas}} de este tipo de reunión {period, select, calendar_month {por mes natural} other {en cualquier periodo de 30 días}} y ya lo ha alcanzado (max_bookings_per_period)',
   },
   ptBR: {
     'explain.minimumNotice': 'as reservas precisam de {minutes} minutos de antecedência',
@@ -119,6 +127,8 @@ export const adminExplain: AreaCatalog<typeof en> = {
       '{scope, select, host {este anfitrião aceita} other {este tipo de reunião aceita}} no máximo {limit, plural, one {# reserva} other {# reservas}} por {period, select, day {dia} week {semana} month {mês} other {ano}}{perHost, select, yes { por anfitrião} other {}} ({cap})',
     'explain.capMinutes':
       '{scope, select, host {este anfitrião aceita} other {este tipo de reunião aceita}} no máximo {limit} minutos reservados por {period, select, day {dia} other {semana}}{perHost, select, yes { por anfitrião} other {}} ({cap})',
+    'explain.capRoundRobin':
+      'este anfitrião aceita no máximo {limit, plural, one {# reserva} other {# reservas}} deste tipo de reunião {period, select, calendar_month {por mês do calendário} other {em quaisquer 30 dias}} e já atingiu esse limite (max_bookings_per_period)',
   },
   ja: {
     'explain.minimumNotice': '予約には {minutes} 分前までの連絡が必要です',
@@ -142,5 +152,7 @@ export const adminExplain: AreaCatalog<typeof en> = {
       '{scope, select, host {このホストは} other {この予約タイプは}}{period, select, day {1日} week {1週間} month {1か月} other {1年}}{perHost, select, yes {にホストごと} other {に}}最大 {limit, plural, other {# 件}}まで受け付けます（{cap}）',
     'explain.capMinutes':
       '{scope, select, host {このホストは} other {この予約タイプは}}{period, select, day {1日} other {1週間}}{perHost, select, yes {にホストごと} other {に}}最大 {limit} 分まで予約を受け付けます（{cap}）',
+    'explain.capRoundRobin':
+      'このホストはこの会議タイプの予約を{period, select, calendar_month {暦月あたり} other {任意の30日間で}}最大{limit, plural, other {#}}件までしか受け付けず、上限に達しています (max_bookings_per_period)',
   },
 };
