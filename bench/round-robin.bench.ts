@@ -18,7 +18,8 @@
 // bookings, the API's round-robin report counts what the rows count, and (RR_PER_SLOT=1) every booker got a 201 and
 // every host's count is within the bound. With RR_PER_SLOT=m > 1 the later bookers of a slot find some hosts taken,
 // which suspends the premise: the bench then checks that each slot took exactly min(m, K) bookings and prints the
-// table with the bound for information only. Exits 1 when a check fails.
+// table with the bound for information only (a host takes at most one booking a slot, so no host can hold more than
+// 1/m of them: a weight share at or above that is out of reach). Exits 1 when a check fails.
 // Settings (env): RR_BOOKERS (10000), RR_WEIGHTS (1,1,2,2,3,4,5,6: K is their count), RR_CONCURRENCY (500),
 // RR_INSTANCES (2), RR_PER_SLOT (1), RR_MINUTES (15, the meeting length), RR_SEED (1, the shuffle),
 // RR_ANALYZE_SECONDS (10: on a server without autovacuum, ANALYZE the booking tables this often during the burst, as
