@@ -8,6 +8,8 @@
 // month's cap while this month lasts). So a capped host is closed for every time until the period turns (calendar
 // month) or their oldest counted booking leaves the window (rolling 30 days), or a booking of theirs is cancelled.
 
+import { localDateOf, wallTimeToInstant } from './wall-clock.js';
+
 export type RoundRobinPeriod = 'rolling_30_days' | 'calendar_month';
 export const ROUND_ROBIN_PERIODS: readonly RoundRobinPeriod[] = ['rolling_30_days', 'calendar_month'];
 
@@ -37,13 +39,8 @@ export function atRoundRobinCap(limit: number | null | undefined, bookingsInPeri
  */
 export function periodStart(period: RoundRobinPeriod, now: Date, timeZone: string): Date {
   if (period === 'rolling_30_days') return new Date(now.getTime() - 30 * DAY_MS);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric' }).formatToParts(now);
-  const year = Number(parts.find((p) => p.type === 'year')?.value);
-  const month = Number(parts.find((p) => p.type === 'month')?.value);
-  // The zone's offset at local midnight of the 1st: guess with the offset at that UTC instant, then correct once.
-  const guess = Date.UTC(year, month - 1, 1);
-  const first = guess - offsetMs(timeZone, new Date(guess));
-  return new Date(guess - offsetMs(timeZone, new Date(first)));
+  const today = localDateOf(now.getTime(), timeZone);
+  return new Date(wallTimeToInstant(`${today.slice(0, 8)}01`, 0, timeZone));
 }
 
 /**
@@ -118,21 +115,4 @@ const PERIOD_WORDS: Record<RoundRobinPeriod, string> = {
 export function roundRobinCapMessage(state: RoundRobinCapState): string {
   const amount = `${state.limit} ${state.limit === 1 ? 'booking' : 'bookings'}`;
   return `this host takes at most ${amount} of this meeting type ${PERIOD_WORDS[state.period]} and has reached it (max_bookings_per_period)`;
-}
-
-/** The zone's UTC offset at `at`, in ms (local wall time − UTC). */
-function offsetMs(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
