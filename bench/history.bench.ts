@@ -20,12 +20,12 @@
 //   HISTORY_RUN=<id> npm run bench:history                          measure a kept pair at the size it holds (kept)
 //   HISTORY_RUN=<id> HISTORY_DONE_PAST=.. HISTORY_DONE_FUTURE=.. ... -- --sizes N   grow a kept pair further (same week)
 // HISTORY_WORKERS (2): sessions generating chunks side by side, when triggers are skipped (see Generator.prepare).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { BENCH_METRICS_TOKEN, type BenchApp, runningApps, startBenchApp } from './app-process.js';
 
 const ADMIN_DB = process.env.HISTORY_ADMIN_DB ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.HISTORY_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,7 +43,7 @@ if (REUSE_RUN !== undefined && !/^[0-9a-f]{8}$/.test(REUSE_RUN)) throw new Error
 const KEEP_DB = process.env.HISTORY_KEEP_DB === '1' || !MEASURE || REUSE_RUN !== undefined;
 const PORT = Number(process.env.HISTORY_PORT ?? 3911);
 /** The app's /metrics needs a bearer token; the bench reads the serialization-retry counter from it. */
-const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef01234';
+const METRICS_TOKEN = BENCH_METRICS_TOKEN;
 /** Hosts 0..TEAMS*10-1 form teams of ten, each with a round-robin and a collective type. */
 const TEAMS = Math.min(100, Math.floor(HOSTS / 20));
 /** Share of bookings that lie ahead (the rest is history over the past three years). */
@@ -115,56 +115,11 @@ const day = (base: Date, n: number) => new Date(base.getTime() + n * 86_400_000)
 // ---------------------------------------------------------------------------------------------------------------------
 // The app process
 
-interface App {
-  url: string;
-  stop(): Promise<void>;
-}
+type App = BenchApp;
 
-async function startApp(databaseUrl: string, redisPrefix: string): Promise<App> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: REDIS,
-      REDIS_PREFIX: redisPrefix,
-      LOG_LEVEL: 'warn',
-      APP_SECRET: 'bench-secret-0123456789abcdef0123456789',
-      NODE_ENV: 'production',
-      RATE_LIMIT_ENABLED: 'false',
-      METRICS_TOKEN,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => running.delete(child));
-  // Idempotent: stopping an app that already exited resolves at once (bench/http.bench.ts waits forever there).
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-    }
-  };
-  const url = `http://127.0.0.1:${PORT}`;
-  // The first start migrates the database.
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`app exited during start-up (${child.exitCode ?? child.signalCode})`);
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) return { url, stop };
-    } catch {
-      /* not up yet */
-    }
-    await sleep(200);
-  }
-  await stop();
-  throw new Error('app not ready after 120 s');
+function startApp(databaseUrl: string, redisPrefix: string): Promise<App> {
+  return startBenchApp({ port: PORT, databaseUrl, redisUrl: REDIS, redisPrefix });
 }
-
-const running = new Set<ChildProcess>();
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Generation (all set-based SQL on one session; the helper tables are temporary)
@@ -850,7 +805,7 @@ async function main(): Promise<void> {
   let cleaning: Promise<void> | null = null;
   const cleanup = () => (cleaning ??= dropEverything());
   const dropEverything = async () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const child of runningApps) child.kill('SIGKILL');
     for (const c of clients) await c.end().catch(() => undefined);
     const admin = new pg.Client({ connectionString: ADMIN_DB });
     try {

@@ -38,13 +38,14 @@ export class EnvironmentVariables {
   /**
    * How long a request waits for a database connection (a new one, or a free one of a full pool) before answering
    * 503: a PostgreSQL that hangs instead of refusing would otherwise hold every request until the client gives up.
-   * Long enough that a rush queueing for a full pool is served, not refused. Not used on the embedded database.
+   * Long enough that a rush queueing for a full pool is served, not refused; a proxy in front (nginx: 60 s) has given
+   * up on the request by then anyway. Not used on the embedded database.
    */
   @Transform(toInt)
   @IsInt()
   @Min(100)
   @Max(120_000)
-  DATABASE_CONNECT_TIMEOUT_MS = 30_000;
+  DATABASE_CONNECT_TIMEOUT_MS = 60_000;
 
   @IsString()
   @MinLength(1)

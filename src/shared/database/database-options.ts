@@ -10,7 +10,7 @@ export const READ_APPLICATION_NAME = 'kairos-read';
  * Options shared by the app and the TypeORM CLI. Never `synchronize`: the schema comes from reviewed migrations, which
  * the app runs at start under a lock (migrate-under-lock.ts) and the CLI runs when asked.
  */
-export function baseDataSourceOptions(url: string, poolSize: number, connectTimeoutMs = 30_000): DataSourceOptions {
+export function baseDataSourceOptions(url: string, poolSize: number, connectTimeoutMs = 60_000): DataSourceOptions {
   return {
     type: 'postgres',
     url,
