@@ -26,6 +26,7 @@ import { RoundRobinFairness1764000010100 } from './1764000010100-round-robin-fai
 import { Waitlist1764000010200 } from './1764000010200-waitlist.js';
 import { GroupWaitlist1764000010300 } from './1764000010300-group-waitlist.js';
 import { WaitlistLocale1764000010500 } from './1764000010500-waitlist-locale.js';
+import { WaitlistTimeZone1764000010600 } from './1764000010600-waitlist-time-zone.js';
 
 /** Every migration, in order. Listed explicitly so ESM builds need no file globbing. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   Waitlist1764000010200,
   GroupWaitlist1764000010300,
   WaitlistLocale1764000010500,
+  WaitlistTimeZone1764000010600,
 ];

@@ -370,15 +370,18 @@ describe('waitlists that promote exactly once (e2e, PostgreSQL or the embedded d
   it("the claim mail is in the waiter's language (API locale, or the booking page's form); a bad locale is a 400", async () => {
     const { host, typeId } = await waitlistType({ name: 'Erstgespräch', slug: 'erstgespraech' });
     const booking = await book(typeId, tue(8), 'g0');
-    const joinAs = (n: string, locale?: unknown) =>
+    const joinAs = (n: string, locale?: unknown, time_zone?: unknown) =>
       t
         .http()
         .post('/api/waitlist')
-        .send({ meeting_type_id: typeId, start_time: tue(8), name: `Waiter ${n}`, email: `waiter${n}@example.com`, locale });
+        .send({ meeting_type_id: typeId, start_time: tue(8), name: `Waiter ${n}`, email: `waiter${n}@example.com`, locale, time_zone });
     const bad = await joinAs('gx', 'de-XX');
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe('locale must be one of en, de, fr, es, pt-BR, ja');
-    expect((await joinAs('g1', 'de')).status).toBe(201);
+    const badZone = await joinAs('gz', 'de', 'Europe/Nowhere');
+    expect(badZone.status).toBe(400);
+    expect(badZone.body.message).toBe('time_zone must be an IANA time zone such as "Europe/London"');
+    expect((await joinAs('g1', 'de', 'europe/berlin')).status).toBe(201); // stored in its canonical spelling
     // The booking page's form says its language like the booking form does (a French page here).
     const page = await t
       .http()
@@ -389,10 +392,11 @@ describe('waitlists that promote exactly once (e2e, PostgreSQL or the embedded d
     expect(page.text).toContain('lang="fr"');
     expect((await joinAs('g3')).status).toBe(201);
     const entries = await line(host, typeId);
-    expect(entries.map((e) => [e.email, (e as Entry & { locale: string }).locale])).toEqual([
-      ['waiterg1@example.com', 'de'],
-      ['waiterg2@example.com', 'fr'],
-      ['waiterg3@example.com', 'en'],
+    type Localized = Entry & { locale: string; time_zone: string | null };
+    expect(entries.map((e) => [e.email, (e as Localized).locale, (e as Localized).time_zone])).toEqual([
+      ['waiterg1@example.com', 'de', 'Europe/Berlin'],
+      ['waiterg2@example.com', 'fr', 'Europe/Paris'],
+      ['waiterg3@example.com', 'en', null],
     ]);
 
     await t.http().delete(`/api/bookings/${booking.body.id}`).set(host.auth).expect(200);
@@ -400,12 +404,14 @@ describe('waitlists that promote exactly once (e2e, PostgreSQL or the embedded d
     const [mail] = smtp.to('waiterg1@example.com');
     expect(mail.subject).toBe('Ein Platz ist frei geworden: Erstgespräch');
     expect(mail.text).toContain('Hallo Waiter g1,');
-    expect(mail.text).toContain('Für Erstgespräch am Dienstag, 2. März 2027, 13:00 UTC ist ein Platz frei geworden.');
-    expect(mail.text).toContain('Er ist für Sie reserviert bis Montag, 1. März 2027, 12:30 UTC.');
+    // In the waiter's zone: 13:00 UTC is 14:00 in Berlin (CET).
+    expect(mail.text).toContain('Für Erstgespräch am Dienstag, 2. März 2027, 14:00 (Europe/Berlin) ist ein Platz frei geworden.');
+    expect(mail.text).toContain('Er ist für Sie reserviert bis Montag, 1. März 2027, 13:30 (Europe/Berlin).');
     expect(mail.text).not.toMatch(/A place opened up|Hello/);
     // The link opens the booking form in German, which books (and mails) in German.
     const url = claimUrlIn(mail.text);
     expect(url.searchParams.get('lang')).toBe('de');
+    expect(url.searchParams.get('tz')).toBe('Europe/Berlin');
     const form = await t.http().get(`${url.pathname}${url.search}`).expect(200);
     expect(form.text).toContain('lang="de"');
     expect(form.text).toContain('name="locale" value="de"');

@@ -109,7 +109,14 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
    * Joins the line for a full time: 422 when the type has no waitlist (or the time has passed), 409 when the time
    * can be booked right now (or is not bookable at all: outside hours, too soon...), 409 when this email already waits.
    */
-  async join(input: { meetingTypeId: string; start: Date; name: string; email: string; locale?: string }): Promise<JoinedEntry> {
+  async join(input: {
+    meetingTypeId: string;
+    start: Date;
+    name: string;
+    email: string;
+    locale?: string;
+    timeZone?: string;
+  }): Promise<JoinedEntry> {
     const type = await this.meetingTypes.findSnapshot(input.meetingTypeId);
     if (!type || !type.isActive) throw notFound('meeting type');
     const settings = await this.entries.settings(type.id);
@@ -135,6 +142,7 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
           email: input.email.trim(),
           emailNormalized: normalizeEmail(input.email),
           locale: input.locale ?? DEFAULT_LOCALE,
+          timeZone: input.timeZone ?? null,
           tokenHash: sha256(token),
           now: at,
         });
@@ -403,6 +411,7 @@ export class Waitlists implements OnModuleInit, OnApplicationBootstrap {
       promoted_at: entry.promoted_at ? new Date(entry.promoted_at).toISOString() : null,
       claim_expires_at: entry.claim_expires_at ? new Date(entry.claim_expires_at).toISOString() : null,
       locale: entry.locale,
+      time_zone: entry.time_zone,
     };
     await appendOutboxEvent(manager, { type, bookingId: null, payload });
   }

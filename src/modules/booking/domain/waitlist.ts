@@ -20,6 +20,8 @@ export interface WaitlistEntryRow {
   email: string;
   /** The language the entry joined in (its claim mail is written in it). */
   locale: string;
+  /** The invitee's zone (its claim mail says the time in it); null: UTC. */
+  time_zone: string | null;
   status: WaitlistStatus;
   hold_id: string | null;
   /** The seat of a group session a promoted entry claims; null for a whole time. */
@@ -61,6 +63,8 @@ export interface WaitlistEventPayload {
   claim_expires_at: string | null;
   /** The language of the invitee's mail; absent in events written before it was stored (English). */
   locale?: string;
+  /** The invitee's zone; absent or null: UTC. */
+  time_zone?: string | null;
 }
 
 /** Emails compare case-insensitively and without surrounding spaces: one entry per person per time. */
@@ -81,6 +85,8 @@ export function waitlistClaimUrl(publicUrl: string, p: WaitlistEventPayload, tok
   const q = new URLSearchParams({ start: p.start_time, hold: token, name: p.name, email: p.email });
   // The form opens in the language they joined in (and books in it).
   if (p.locale && p.locale !== 'en') q.set('lang', p.locale);
+  // ... and shows times in their zone.
+  if (p.time_zone) q.set('tz', p.time_zone);
   return `${publicUrl}/${encodeURIComponent(p.owner_username)}/${encodeURIComponent(p.meeting_type_slug)}/book?${q.toString()}`;
 }
 

@@ -25,6 +25,7 @@ export const presentWaitlistEntry = (e: WaitlistEntryRow): WaitlistEntryDto => (
   name: e.name,
   email: e.email,
   locale: e.locale,
+  time_zone: e.time_zone,
   status: e.status,
   promoted_at: iso(e.promoted_at),
   claim_expires_at: iso(e.claim_expires_at),
@@ -56,6 +57,7 @@ export class WaitlistController {
       name: dto.name,
       email: dto.email,
       locale: dto.locale,
+      timeZone: dto.time_zone,
     });
     return { id: entry.id, position: place, status: 'waiting', start_time: new Date(entry.start_time).toISOString(), token };
   }

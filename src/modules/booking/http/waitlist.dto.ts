@@ -16,6 +16,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../../shared/i18n/locales.js';
+import { IsTimeZone } from '../../../shared/validation/time-zone.js';
 import { IsSingleLine } from '../../../shared/validation/text-decorators.js';
 import { WAITLIST_CLAIM_RANGE, WAITLIST_STATUSES } from '../domain/waitlist.js';
 
@@ -48,6 +49,11 @@ export class JoinWaitlistDto {
   @IsOptional()
   @IsIn(SUPPORTED_LOCALES, { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
   locale?: string;
+
+  @ApiPropertyOptional({ example: 'Asia/Tokyo', description: "the invitee's IANA zone: the claim mail gives the time in it (default UTC)" })
+  @IsOptional()
+  @IsTimeZone()
+  time_zone?: string;
 }
 
 export class WaitlistQueryDto {
@@ -107,6 +113,7 @@ export class WaitlistEntryDto {
   @ApiProperty() name: string;
   @ApiProperty() email: string;
   @ApiProperty({ enum: SUPPORTED_LOCALES, description: 'the language the entry joined in (its claim mail)' }) locale: string;
+  @ApiProperty({ type: String, nullable: true, description: "the invitee's zone (its claim mail); null: UTC" }) time_zone: string | null;
   @ApiProperty({ enum: WAITLIST_STATUSES }) status: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) promoted_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) claim_expires_at: string | null;

@@ -19,7 +19,7 @@ async function returning<T>(manager: EntityManager, sql: string, params: unknown
 }
 
 const COLUMNS =
-  'id, meeting_type_id, start_time, position, name, email, locale, status, hold_id, claim_seat, promoted_at, claim_expires_at, ended_at, created_at';
+  'id, meeting_type_id, start_time, position, name, email, locale, time_zone, status, hold_id, claim_seat, promoted_at, claim_expires_at, ended_at, created_at';
 
 /** The waitlist's SQL. Methods taking a manager run inside the caller's transaction. */
 @Injectable()
@@ -59,16 +59,17 @@ export class WaitlistRepository {
       email: string;
       emailNormalized: string;
       locale: string;
+      timeZone: string | null;
       tokenHash: string;
       now: Date;
     },
   ): Promise<WaitlistEntryRow | null> {
     const rows = await manager.query<WaitlistEntryRow[]>(
-      `INSERT INTO waitlist_entries (id, meeting_type_id, start_time, name, email, email_normalized, locale, token_hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO waitlist_entries (id, meeting_type_id, start_time, name, email, email_normalized, locale, time_zone, token_hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (meeting_type_id, start_time, email_normalized) WHERE status IN ('waiting', 'promoted') DO NOTHING
        RETURNING ${COLUMNS}`,
-      [e.id, e.meetingTypeId, e.start, e.name, e.email, e.emailNormalized, e.locale, e.tokenHash, e.now],
+      [e.id, e.meetingTypeId, e.start, e.name, e.email, e.emailNormalized, e.locale, e.timeZone, e.tokenHash, e.now],
     );
     return rows.at(0) ?? null;
   }

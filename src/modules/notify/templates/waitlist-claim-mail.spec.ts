@@ -57,4 +57,16 @@ describe('the waitlist claim mail', () => {
     expect(mail.html).toContain('<strong>Design &lt;review&gt;</strong>');
     expect(mail.text).not.toContain('A place opened up');
   });
+
+  it("in the invitee's zone when the entry has one: the local date and clock, named (a date line crossed)", () => {
+    const mail = renderWaitlistClaim({ ...payload, time_zone: 'Pacific/Auckland' }, url);
+    // 10:00 UTC on 2 March is 23:00 NZDT the same day; the hold ends 13:00 UTC on 1 March = 02:00 NZDT on 2 March.
+    expect(mail.text).toContain(
+      'on Tuesday, 2 March 2027, 23:00 (Pacific/Auckland). It is held for you until Tuesday, 2 March 2027, 02:00 (Pacific/Auckland).',
+    );
+    const de = renderWaitlistClaim({ ...payload, locale: 'de', time_zone: 'America/New_York' }, url);
+    expect(de.text).toContain('Dienstag, 2. März 2027, 05:00 (America/New_York)');
+    // A zone the runtime does not know (an old event, a hand-made row) falls back to UTC, said so.
+    expect(renderWaitlistClaim({ ...payload, time_zone: 'Mars/Olympus' }, url).text).toContain('10:00 UTC');
+  });
 });

@@ -81,7 +81,7 @@ export class PublicWaitlistController {
     try {
       // The page's language, sent by the form like the booking form's (else the request's).
       const locale = matchLocale(one(body.locale)) ?? loc.locale;
-      const joined = await this.waitlists.join({ meetingTypeId: type.id, start, name, email, locale });
+      const joined = await this.waitlists.join({ meetingTypeId: type.id, start, name, email, locale, timeZone: tz });
       const end = new Date(start.getTime() + type.durationMinutes * 60_000);
       const when = `${formatRangeIn(start, end, tz, clockOf(body.h12, loc), loc.formatLocale)} (${tz})`;
       page(200, { heading: t('waitlist.joinedHeading'), position: joined.place, when, email });
