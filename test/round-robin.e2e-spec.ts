@@ -249,6 +249,17 @@ describe('round robin (e2e)', () => {
     const afternoon = await bookAt('2027-03-03T13:00:00.000Z', 'cap4').expect(201);
     expect(await hostOf(afternoon.body.id)).toBe(owner.id);
 
+    // A capped host's own booking moves to another morning: the moved booking is replaced, not counted twice.
+    const moved = await t
+      .http()
+      .put(`/api/bookings/${first.body.id}/reschedule`)
+      .query({ token: first.body.management_token })
+      .send({ start_time: '2027-03-04T01:00:00.000Z' })
+      .expect(200);
+    expect(await hostOf(moved.body.id)).toBe(await hostOf(first.body.id));
+    // ... and the cap still holds for everyone else.
+    await bookAt('2027-03-04T03:00:00.000Z', 'cap6').expect(409);
+
     // April: the month turned, the caps lift; the cached April answer is not served past the turn.
     t.clock!.set('2027-03-31T23:59:00.000Z');
     expect(morning(await starts('2027-04-05'))).toEqual([]);

@@ -205,7 +205,12 @@ export class BookingCommands {
     const type = ofLength(await this.activeType(current.meeting_type_id), durationMinutes, current);
     const schedules = await this.check.loadSchedules(type);
     let fairness: RoundRobinStats = new Map();
-    const policy = { ...this.check.retryPolicy(type), afterLocks: this.fairnessReader(type, (stats) => (fairness = stats)) };
+    let countedFrom: Date | null = null;
+    const afterLocks = this.fairnessReader(type, (stats, from) => {
+      fairness = stats;
+      countedFrom = from;
+    });
+    const policy = { ...this.check.retryPolicy(type), afterLocks };
     const affected = new Set<string>();
 
     const result = await this.transactions.serializable(async (manager) => {
@@ -220,11 +225,15 @@ export class BookingCommands {
       oldHosts.forEach((h) => affected.add(h));
       const invitees = (await this.bookings.findInvitees(booking.id, manager)).filter((i) => i.status === 'active');
       const movingOneGroupSeat = movesOneGroupSeat(type.kind, actor.kind, invitees.length);
+      // The booking being moved is replaced, not added to: its hosts' counts leave it out, so a host at their cap can
+      // still take their own booking's new time.
+      const counted = countedFrom !== null && new Date(booking.start_time).getTime() >= countedFrom.getTime();
+      const counts = counted ? withoutOneBooking(fairness, oldHosts) : fairness;
 
       if (!movingOneGroupSeat) await this.bookings.releaseHosts(manager, booking.id);
       const { slot, expiredHoldsLive } = await this.check.freeSlot(manager, type, schedules, newStart, now, {
         bookingIds: new Set([booking.id]),
-        roundRobinCounts: periodCounts(fairness),
+        roundRobinCounts: periodCounts(counts),
       });
       if (expiredHoldsLive) await this.holds.endExpired(manager, hostIdsOf(type), now);
 
@@ -242,7 +251,7 @@ export class BookingCommands {
           newStart,
           new Date(slot.end),
           booking.time_zone,
-          fairness,
+          counts,
           {
             icalUid: booking.ical_uid,
             icalSequence: booking.ical_sequence + 1,
@@ -447,7 +456,7 @@ export class BookingCommands {
    */
   private fairnessReader(
     type: MeetingTypeSnapshot,
-    keep: (stats: RoundRobinStats) => void,
+    keep: (stats: RoundRobinStats, countedFrom: Date) => void,
   ): ((manager: EntityManager) => Promise<void>) | undefined {
     if (type.kind !== 'round_robin') return undefined;
     return async (manager) => {
@@ -464,6 +473,7 @@ export class BookingCommands {
           lookBackFrom,
           manager,
         ),
+        start,
       );
     };
   }
@@ -562,6 +572,16 @@ export class BookingCommands {
       replayed: true,
     };
   }
+}
+
+/** The fairness figures with one counted booking of these hosts taken out (the one a reschedule replaces). */
+function withoutOneBooking(fairness: RoundRobinStats, hostIds: readonly string[]): RoundRobinStats {
+  const out = new Map(fairness);
+  for (const hostId of hostIds) {
+    const s = out.get(hostId);
+    if (s && s.count > 0) out.set(hostId, { ...s, count: s.count - 1 });
+  }
+  return out;
 }
 
 /** Each host's bookings in the counting period, from the fairness figures (empty for kinds other than round robin). */
