@@ -415,7 +415,14 @@ describe('availability rules and schedules (e2e)', () => {
         now: new Date('2027-03-01T00:00:00Z'),
         groupTypeId: null,
       });
-      expect(withBusy).toEqual({ hours: chosen, busy: [], expiredHoldsLive: false, expiredPendingLive: false, capCounts: [] });
+      expect(withBusy).toEqual({
+        hours: chosen,
+        busy: [],
+        expiredHoldsLive: false,
+        expiredPendingLive: false,
+        capCounts: [],
+        roundRobin: null,
+      });
 
       const defaults = await reads.hours([owner.id, colleague.id], null);
       expect(defaults.get(owner.id)).toEqual({
